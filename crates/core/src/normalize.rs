@@ -1,0 +1,368 @@
+//! Normalisation of the source text, keeping a map back to it.
+//!
+//! The extractors work on one uniform text: line breaks as `\n`, full-width ASCII forms as
+//! half-width (`（一）` → `(一)`, `，` → `,`, `１．` → `1.`), export debris removed
+//! (`[bookmark: _Toc…]`), pinyin annotations removed (`網(wǎng)` → `網`) and traditional
+//! characters converted to simplified with OpenCC's `t2s` data. Every edit is recorded in an
+//! [`OffsetMap`], so any byte range of the normalised text maps back to the exact bytes of
+//! the source text it came from.
+
+use std::sync::OnceLock;
+
+/// Piecewise-linear map from normalised byte offsets to source byte offsets, one stage per
+/// rewriting pass. Each stage holds checkpoints `(normalised, source)` at which the distance
+/// between the two texts changes.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    stages: Vec<Vec<(u32, u32)>>,
+}
+
+impl OffsetMap {
+    /// Maps the start of a range: where text was deleted just before `offset`, the source
+    /// offset after the deletion.
+    pub fn to_source(&self, offset: usize) -> usize {
+        let mut off = offset as u64;
+        for stage in self.stages.iter().rev() {
+            off = map_start(stage, off);
+        }
+        off as usize
+    }
+
+    /// Maps the end of a range: where text was deleted just after `offset`, the source offset
+    /// before the deletion, so a span never swallows removed debris.
+    pub fn to_source_end(&self, offset: usize) -> usize {
+        let mut off = offset as u64;
+        for stage in self.stages.iter().rev() {
+            off = map_end(stage, off);
+        }
+        off as usize
+    }
+}
+
+fn map_start(stage: &[(u32, u32)], off: u64) -> u64 {
+    let idx = stage.partition_point(|(n, _)| u64::from(*n) <= off);
+    if idx == 0 {
+        return off;
+    }
+    let (n, s) = stage[idx - 1];
+    u64::from(s) + (off - u64::from(n))
+}
+
+fn map_end(stage: &[(u32, u32)], off: u64) -> u64 {
+    let idx = stage.partition_point(|(n, _)| u64::from(*n) < off);
+    if let Some(&(n, s)) = stage.get(idx) {
+        if u64::from(n) == off {
+            return u64::from(s);
+        }
+    }
+    if idx == 0 {
+        return off;
+    }
+    let (n, s) = stage[idx - 1];
+    u64::from(s) + (off - u64::from(n))
+}
+
+/// Builds one rewriting pass: output text plus checkpoints.
+struct Rewriter {
+    out: String,
+    checkpoints: Vec<(u32, u32)>,
+    delta: i64,
+}
+
+impl Rewriter {
+    fn with_capacity(n: usize) -> Self {
+        Rewriter { out: String::with_capacity(n), checkpoints: Vec::new(), delta: 0 }
+    }
+
+    /// Records that the next output byte comes from source byte `src`.
+    #[inline]
+    fn at(&mut self, src: usize) {
+        let delta = src as i64 - self.out.len() as i64;
+        if delta != self.delta {
+            self.checkpoints.push((self.out.len() as u32, src as u32));
+            self.delta = delta;
+        }
+    }
+
+    /// Records that source bytes from `src` on are dropped here (a gap in the map).
+    fn deleted(&mut self, src: usize) {
+        self.checkpoints.push((self.out.len() as u32, src as u32));
+        self.delta = src as i64 - self.out.len() as i64;
+    }
+
+    #[inline]
+    fn push(&mut self, src: usize, c: char) {
+        self.at(src);
+        self.out.push(c);
+    }
+
+    #[inline]
+    fn push_str(&mut self, src: usize, s: &str) {
+        self.at(src);
+        self.out.push_str(s);
+    }
+}
+
+/// The normalised text of a document and its way back to the source.
+#[derive(Debug, Clone)]
+pub struct NormText {
+    pub text: String,
+    pub map: OffsetMap,
+    pub converted_traditional: bool,
+    pub pinyin_removed: usize,
+}
+
+impl NormText {
+    /// Source byte range of a normalised byte range.
+    pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
+        [self.map.to_source(start), self.map.to_source_end(end).max(self.map.to_source(start))]
+    }
+}
+
+pub fn normalize(source: &str) -> NormText {
+    let (text, stage1, pinyin_removed) = clean(source);
+    let mut map = OffsetMap { stages: vec![stage1] };
+    let mut converted_traditional = false;
+    let text = if looks_traditional(&text) {
+        converted_traditional = true;
+        let (t, stage2) = to_simplified(&text);
+        map.stages.push(stage2);
+        t
+    } else {
+        text
+    };
+    NormText { text, map, converted_traditional, pinyin_removed }
+}
+
+const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Length in bytes of a pinyin annotation starting at `rest` (which starts with `(`), if it is
+/// one: `(wǎng)`, `(zhòng)`. Only annotations with a tone mark are taken, so English
+/// abbreviations such as `(IDM)` or `(eVTOL)` stay.
+fn pinyin_annotation_len(rest: &str) -> Option<usize> {
+    let inner = rest.strip_prefix('(').or_else(|| rest.strip_prefix('（'))?;
+    let open = rest.len() - inner.len();
+    let mut len = 0;
+    let mut tone = false;
+    for c in inner.chars() {
+        if c == ')' || c == '）' {
+            if tone && len > 0 {
+                return Some(open + len + c.len_utf8());
+            }
+            return None;
+        }
+        if c.is_ascii_lowercase() || c == 'ü' {
+            len += c.len_utf8();
+        } else if TONE_VOWELS.contains(c) {
+            tone = true;
+            len += c.len_utf8();
+        } else {
+            return None;
+        }
+        if len > 12 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Pass 1: line breaks, widths, bookmarks and pinyin debris.
+fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
+    let mut w = Rewriter::with_capacity(src.len());
+    let mut pinyin = 0;
+    let mut prev_cjk = false;
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i < src.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII fast path.
+            match b {
+                b'\r' => {
+                    if bytes.get(i + 1) != Some(&b'\n') {
+                        w.push(i, '\n');
+                    } else {
+                        w.deleted(i);
+                    }
+                }
+                b'[' if src[i..].starts_with("[bookmark:") => {
+                    if let Some(close) = src[i..].find(']') {
+                        w.deleted(i);
+                        i += close + 1;
+                        continue;
+                    }
+                    w.push(i, '[');
+                }
+                b'(' if prev_cjk => {
+                    if let Some(n) = pinyin_annotation_len(&src[i..]) {
+                        pinyin += 1;
+                        w.deleted(i);
+                        i += n;
+                        continue;
+                    }
+                    w.push(i, '(');
+                }
+                _ => {
+                    w.at(i);
+                    w.out.push(b as char);
+                }
+            }
+            prev_cjk = false;
+            i += 1;
+            continue;
+        }
+        let c = src[i..].chars().next().expect("char boundary");
+        let n = c.len_utf8();
+        if c == '（' && prev_cjk {
+            if let Some(len) = pinyin_annotation_len(&src[i..]) {
+                pinyin += 1;
+                w.deleted(i);
+                i += len;
+                continue;
+            }
+        }
+        let mapped = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',
+            '\u{200B}' | '\u{FEFF}' | '\u{200C}' | '\u{200D}' => {
+                w.deleted(i);
+                i += n;
+                continue;
+            }
+            '\u{FE52}' => '.',
+            '\u{2028}' | '\u{2029}' => '\n',
+            _ => c,
+        };
+        w.push(i, mapped);
+        prev_cjk = is_cjk(c);
+        i += n;
+    }
+    (w.out, w.checkpoints, pinyin)
+}
+
+fn opencc() -> Option<&'static ferrous_opencc::OpenCC> {
+    static CONVERTER: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
+    CONVERTER
+        .get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok())
+        .as_ref()
+}
+
+/// Characters of the CJK block that OpenCC's t2s changes on their own: the traditional-only
+/// characters. Computed once per process from OpenCC's data, so detection costs one bit test
+/// per character instead of a conversion.
+fn traditional_bitmap() -> &'static [u64] {
+    static BITMAP: OnceLock<Vec<u64>> = OnceLock::new();
+    BITMAP.get_or_init(|| {
+        const FIRST: u32 = 0x4E00;
+        const LAST: u32 = 0x9FFF;
+        let mut bits = vec![0u64; ((LAST - FIRST + 1) as usize).div_ceil(64)];
+        let Some(cc) = opencc() else { return bits };
+        // Convert all characters in one call, separated by line breaks, and compare.
+        let mut all = String::with_capacity(((LAST - FIRST + 1) * 4) as usize);
+        for cp in FIRST..=LAST {
+            all.push(char::from_u32(cp).unwrap_or(' '));
+            all.push('\n');
+        }
+        let converted = cc.convert(&all);
+        for (idx, line) in converted.split('\n').enumerate().take((LAST - FIRST + 1) as usize) {
+            let original = char::from_u32(FIRST + idx as u32).unwrap_or(' ');
+            if line.chars().next() != Some(original) {
+                bits[idx / 64] |= 1 << (idx % 64);
+            }
+        }
+        bits
+    })
+}
+
+/// True when at least 1% of the CJK characters are traditional-only, with a floor of five:
+/// a simplified document quoting one traditional name is not converted.
+pub fn looks_traditional(text: &str) -> bool {
+    let bits = traditional_bitmap();
+    let (mut cjk, mut trad) = (0usize, 0usize);
+    for c in text.chars() {
+        let cp = c as u32;
+        if (0x4E00..=0x9FFF).contains(&cp) {
+            cjk += 1;
+            let idx = (cp - 0x4E00) as usize;
+            if bits[idx / 64] >> (idx % 64) & 1 == 1 {
+                trad += 1;
+            }
+        }
+    }
+    trad >= 5 && trad * 100 >= cjk
+}
+
+/// Pass 2: traditional → simplified, line by line so that a changed character count (rare in
+/// t2s) only blurs the map within one line.
+fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
+    let Some(cc) = opencc() else { return (text.to_string(), Vec::new()) };
+    let mut w = Rewriter::with_capacity(text.len());
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let converted = cc.convert(line);
+        if converted.chars().count() == line.chars().count() {
+            for ((src_off, _), c) in line.char_indices().zip(converted.chars()) {
+                w.push(start + src_off, c);
+            }
+        } else {
+            w.push_str(start, &converted);
+        }
+        start += line.len();
+    }
+    w.at(text.len());
+    (w.out, w.checkpoints)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(src: &str, norm: &NormText, needle: &str) -> String {
+        let s = norm.text.find(needle).unwrap_or_else(|| panic!("{needle} not in {}", norm.text));
+        let [a, b] = norm.span(s, s + needle.len());
+        src[a..b].to_string()
+    }
+
+    #[test]
+    fn widths_and_line_breaks() {
+        let src = "（一）发展基础。\r\n１．全市，２０２５年\r\n";
+        let n = normalize(src);
+        assert_eq!(n.text, "(一)发展基础。\n1.全市,2025年\n");
+        assert_eq!(roundtrip(src, &n, "全市,2025"), "全市，２０２５");
+        assert_eq!(roundtrip(src, &n, "(一)"), "（一）");
+    }
+
+    #[test]
+    fn bookmarks_are_removed_and_spans_skip_them() {
+        let src = "[bookmark: _Toc1][bookmark: _Toc22]一、发展基础与面临形势\n";
+        let n = normalize(src);
+        assert_eq!(n.text, "一、发展基础与面临形势\n");
+        assert_eq!(roundtrip(src, &n, "发展基础"), "发展基础");
+    }
+
+    #[test]
+    fn pinyin_debris_is_removed_but_abbreviations_stay() {
+        let src = "整合元件制造(IDM)模式,成都市人民政府網(wǎng) 重點(diǎn)";
+        let n = normalize(src);
+        assert_eq!(n.pinyin_removed, 2);
+        assert!(n.text.starts_with("整合元件制造(IDM)模式"));
+    }
+
+    #[test]
+    fn traditional_text_is_converted_with_exact_spans() {
+        let src = "成都市人民政府關(guān)於前瞻培育未來(lái)產(chǎn)業(yè)構(gòu)築高質(zhì)量發(fā)展新動(dòng)能的實(shí)施意見(jiàn)";
+        let n = normalize(src);
+        assert!(n.converted_traditional);
+        assert_eq!(n.text, "成都市人民政府关于前瞻培育未来产业构筑高质量发展新动能的实施意见");
+        assert_eq!(roundtrip(src, &n, "未来产业"), "未來(lái)產(chǎn)業");
+    }
+
+    #[test]
+    fn simplified_text_is_left_alone() {
+        assert!(!looks_traditional("重庆市未来产业培育行动计划,打造30个典型应用场景"));
+    }
+}

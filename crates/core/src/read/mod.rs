@@ -1,0 +1,205 @@
+//! Reading: file bytes → the source text of the document.
+//!
+//! Each format has one module that turns bytes into plain UTF-8 text with one block
+//! (paragraph, heading, table row) per line and table cells separated by tabs. Nothing
+//! downstream knows which format a document came in: every span in a plan indexes into
+//! [`SourceText::text`]. A PDF text layer plugs in as one more [`Format`] variant.
+
+mod decode;
+mod docx;
+mod html;
+
+pub use decode::decode_text;
+
+/// Formats planwatch recognises by content (never by file extension alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Docx,
+    /// Recognised, but reading its text layer is not implemented yet.
+    Pdf,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// The text every span of a plan points into.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub text: String,
+    pub format: Format,
+    /// Character encoding of the bytes (`UTF-8`, `GB18030`, `UTF-16LE`, …).
+    pub encoding: &'static str,
+}
+
+/// Limits that protect against huge or hostile files.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Largest input file accepted, in bytes.
+    pub max_bytes: u64,
+    /// Largest text a compressed container (DOCX) may unpack to, in bytes.
+    pub max_unpacked_bytes: u64,
+}
+
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_bytes: DEFAULT_MAX_BYTES, max_unpacked_bytes: 4 * DEFAULT_MAX_BYTES }
+    }
+}
+
+/// Why a file could not be read. The messages are shown to users as they are: each says what
+/// is wrong and what to do.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ReadError {
+    #[error("the file is empty")]
+    Empty,
+    #[error(
+        "the file is {size} bytes, above the limit of {limit} bytes; raise it with --max-size \
+         (or PLANWATCH_MAX_SIZE) if the file is really a plan"
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error("this is {0}, not a text document; give planwatch a .txt, .html or .docx plan")]
+    Binary(&'static str),
+    #[error(
+        "the bytes are not valid UTF-8, GB18030/GBK, Big5 or UTF-16 text; re-save the file as \
+         UTF-8 and try again"
+    )]
+    Encoding,
+    #[error("the DOCX file is damaged or incomplete ({0}); open and re-save it in Word or LibreOffice")]
+    Docx(String),
+    #[error(
+        "the DOCX file would unpack to more than {limit} bytes of text (a ZIP bomb?); refused"
+    )]
+    ZipBomb { limit: u64 },
+    #[error(
+        "PDF files are recognised but their text layer cannot be read yet; convert the PDF to \
+         DOCX or text first (e.g. `pdftotext -layout FILE.pdf`)"
+    )]
+    PdfNotSupported,
+}
+
+/// Recognises the format of a file from its first bytes.
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Docx;
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Format::Pdf;
+    }
+    if looks_like_html(bytes) {
+        return Format::Html;
+    }
+    Format::Text
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    // Skip a BOM and leading whitespace, then look for markup that only HTML pages start with.
+    let head = &bytes[..bytes.len().min(2048)];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let head = &head[start..];
+    let lower: Vec<u8> = head.iter().take(512).map(|b| b.to_ascii_lowercase()).collect();
+    lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || lower.starts_with(b"<head")
+        || lower.starts_with(b"<body")
+        || (lower.starts_with(b"<") && memchr::memmem::find(&lower, b"<html").is_some())
+        || (lower.starts_with(b"<!--") && memchr::memmem::find(&lower, b"<html").is_some())
+}
+
+/// Names a few well-known binary formats so the error can say what the file really is.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"\x7FELF", "an executable program"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old binary Office file (.doc/.xls)"),
+        (b"BM", "a BMP image"),
+    ];
+    for (magic, name) in MAGIC {
+        if bytes.starts_with(magic) {
+            // `BM` is too short a signature to trust on its own.
+            if *magic == b"BM" && bytes.len() > 2 && bytes[2..].iter().take(64).all(|b| b.is_ascii_graphic() || *b == b' ') {
+                continue;
+            }
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Reads a document's bytes into its source text.
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit: opts.max_bytes });
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty);
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(ReadError::Binary(kind));
+    }
+    match sniff(bytes) {
+        Format::Docx => docx::read(bytes, opts),
+        Format::Pdf => Err(ReadError::PdfNotSupported),
+        Format::Html => {
+            let (text, encoding) = decode_text(bytes)?;
+            Ok(SourceText { text: html::to_text(&text), format: Format::Html, encoding })
+        }
+        Format::Text => {
+            let (text, encoding) = decode_text(bytes)?;
+            Ok(SourceText { text, format: Format::Text, encoding })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_renamed_to_txt_is_refused_by_name() {
+        let bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(read(bytes, &ReadOptions::default()).unwrap_err(), ReadError::Binary("a PNG image"));
+    }
+
+    #[test]
+    fn empty_and_whitespace_only_files_are_empty() {
+        assert_eq!(read(b"", &ReadOptions::default()).unwrap_err(), ReadError::Empty);
+        assert_eq!(read(b" \n\t ", &ReadOptions::default()).unwrap_err(), ReadError::Empty);
+    }
+
+    #[test]
+    fn size_limit_names_the_way_out() {
+        let opts = ReadOptions { max_bytes: 4, ..ReadOptions::default() };
+        let err = read("一二三四五".as_bytes(), &opts).unwrap_err();
+        assert!(err.to_string().contains("--max-size"), "{err}");
+    }
+
+    #[test]
+    fn pdf_is_recognised_but_not_read() {
+        assert_eq!(read(b"%PDF-1.7\n...", &ReadOptions::default()).unwrap_err(), ReadError::PdfNotSupported);
+    }
+
+    #[test]
+    fn html_is_sniffed_by_content() {
+        assert_eq!(sniff(b"\xEF\xBB\xBF  <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(sniff("一、总体要求".as_bytes()), Format::Text);
+    }
+}

@@ -1,1 +1,179 @@
-fn main(){}
+//! The `planwatch` command-line tool.
+
+mod show;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use planwatch_core::{Dictionaries, Options, ReadOptions};
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "planwatch", version, about = "规划实施监测评估系统 — read development plans into structured, traceable plans")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract plans (plan JSON v1) from .txt, .html or .docx documents.
+    Extract {
+        /// Write DIR/<file stem>.json for each input instead of printing JSON to stdout.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// Documents to read.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print a readable summary of a document: outline tree, targets and tasks.
+    Show {
+        #[command(flatten)]
+        common: Common,
+        /// Print the source text of a span `START:END` (byte offsets) instead of the summary.
+        #[arg(long, value_name = "START:END")]
+        span: Option<String>,
+        /// A document, or a plan JSON written by `planwatch extract`.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// Largest input file accepted, in bytes (default 64 MiB; env PLANWATCH_MAX_SIZE).
+    #[arg(long, value_name = "BYTES", env = "PLANWATCH_MAX_SIZE")]
+    max_size: Option<u64>,
+    /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
+    /// zones.toml; env PLANWATCH_DATA).
+    #[arg(long, value_name = "DIR", env = "PLANWATCH_DATA")]
+    data: Option<PathBuf>,
+    /// Number of threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+}
+
+impl Common {
+    fn options(&self) -> anyhow::Result<Options> {
+        let mut read = ReadOptions::default();
+        if let Some(max) = self.max_size {
+            read.max_bytes = max;
+            read.max_unpacked_bytes = read.max_unpacked_bytes.max(max.saturating_mul(4));
+        }
+        let dicts = match &self.data {
+            Some(dir) => Arc::new(Dictionaries::load(dir).with_context(|| format!("loading dictionaries from {}", dir.display()))?),
+            None => Dictionaries::builtin(),
+        };
+        Ok(Options { read, dicts })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Extract { out, common, files } => extract(out.as_deref(), &common, &files),
+        Command::Show { common, span, file } => show::run(&common.options(), span.as_deref(), &file),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("planwatch: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads one file, checking its size before reading it whole.
+fn read_file(path: &Path, opts: &Options) -> anyhow::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("cannot open it: {e}"))?;
+    if meta.is_dir() {
+        anyhow::bail!("it is a directory, not a document");
+    }
+    if meta.len() > opts.read.max_bytes {
+        anyhow::bail!("{}", planwatch_core::ReadError::TooLarge { size: meta.len(), limit: opts.read.max_bytes });
+    }
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read it: {e}"))
+}
+
+pub(crate) fn extract_file(path: &Path, opts: &Options) -> anyhow::Result<planwatch_core::Plan> {
+    let bytes = read_file(path, opts)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(planwatch_core::extract(&bytes, &name, opts)?)
+}
+
+fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let opts = common.options()?;
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    }
+    if let Some(n) = common.jobs {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    // Output names must be unique: two inputs with the same stem would overwrite each other.
+    if out.is_some() {
+        let mut seen = std::collections::HashMap::new();
+        for f in files {
+            let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Some(prev) = seen.insert(stem.clone(), f) {
+                anyhow::bail!("{} and {} would both be written to {stem}.json; rename one of them", prev.display(), f.display());
+            }
+        }
+    }
+    let bar = indicatif::ProgressBar::new(files.len() as u64);
+    if files.len() < 2 || out.is_none() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    } else {
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("valid template"));
+    }
+    let results: Vec<(PathBuf, anyhow::Result<String>)> = files
+        .par_iter()
+        .map(|path| {
+            let res = extract_file(path, &opts).and_then(|plan| {
+                let json = serde_json::to_string_pretty(&plan)?;
+                if let Some(dir) = out {
+                    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let target = dir.join(format!("{stem}.json"));
+                    // Write to a temporary file, then rename: a crash never leaves half a plan.
+                    let tmp = dir.join(format!(".{stem}.json.tmp"));
+                    std::fs::write(&tmp, &json).with_context(|| format!("cannot write {}", tmp.display()))?;
+                    std::fs::rename(&tmp, &target).with_context(|| format!("cannot write {}", target.display()))?;
+                }
+                Ok(json)
+            });
+            bar.inc(1);
+            (path.clone(), res)
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut failed = 0;
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    for (path, res) in &results {
+        match res {
+            Ok(json) => {
+                if out.is_none() {
+                    writeln!(stdout, "{json}")?;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("planwatch: {}: {e:#}", path.display());
+            }
+        }
+    }
+    if files.len() > 1 {
+        eprintln!("planwatch: {} of {} files extracted{}", files.len() - failed, files.len(), out.map(|d| format!(" into {}", d.display())).unwrap_or_default());
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

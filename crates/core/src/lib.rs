@@ -1,3 +1,129 @@
+//! planwatch-core: reading Chinese development plans into structured, traceable plans.
+//!
+//! The pipeline is a chain of pure functions (no I/O, database, network or async):
+//!
+//! ```text
+//! bytes ─read─▶ SourceText ─normalize─▶ NormText ─doc::analyse─▶ Doc ─extract::*─▶ Plan
+//! ```
+//!
+//! Every item of the [`model::Plan`] carries a `span` of byte offsets into
+//! [`read::SourceText::text`], so it can always be shown next to the sentence it came from.
+
+pub mod dict;
+pub mod doc;
+pub mod extract;
 pub mod model;
-pub mod read;
 pub mod normalize;
+pub mod numbers;
+pub mod read;
+
+use std::sync::Arc;
+
+pub use dict::Dictionaries;
+pub use model::Plan;
+pub use read::{ReadError, ReadOptions, SourceText};
+
+/// Options of an extraction.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub read: ReadOptions,
+    pub dicts: Arc<Dictionaries>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { read: ReadOptions::default(), dicts: Dictionaries::builtin() }
+    }
+}
+
+/// Reads and extracts one document. `name` is the file name recorded in the plan.
+pub fn extract(bytes: &[u8], name: &str, opts: &Options) -> Result<Plan, ReadError> {
+    let source = read::read(bytes, &opts.read)?;
+    Ok(extract_source(&source, name, &opts.dicts))
+}
+
+/// Extracts a plan from an already read source text.
+pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> Plan {
+    let norm = normalize::normalize(&source.text);
+    let doc = doc::analyse(&norm.text);
+    let meta = extract::meta::extract(&doc, dicts);
+    let ctx = extract::Ctx {
+        doc: &doc,
+        norm: &norm,
+        dicts,
+        region: meta.meta.region.clone(),
+        base_year: meta.base_year,
+        background: extract::background_lines(&doc),
+    };
+    let outline = doc
+        .headings
+        .iter()
+        .enumerate()
+        .map(|(h, heading)| {
+            let (a, _) = heading.marker_range;
+            let (_, b) = heading.title_range;
+            let [sa, _] = ctx.span(a, heading.marker_range.1);
+            let [_, sb] = ctx.span(heading.marker_range.1, b);
+            model::OutlineEntry {
+                level: heading.level,
+                marker: marker_as_written(&source.text, ctx.span(a, heading.marker_range.1)),
+                title: doc.title(h).split_whitespace().collect::<Vec<_>>().join(""),
+                span: [sa, sb.max(sa)],
+            }
+        })
+        .collect();
+    let targets = extract::targets::extract(&ctx);
+    let tasks = extract::tasks::extract(&ctx);
+    let inds = extract::industries::extract(&ctx);
+    let mut warnings = Vec::new();
+    if doc.headings.is_empty() && targets.is_empty() && tasks.is_empty() {
+        warnings.push("no headings, targets or owners were found: this does not look like a plan".to_string());
+    }
+    let unknown: Vec<String> = tasks
+        .iter()
+        .flat_map(|t| t.owners.iter())
+        .filter(|o| o.unknown)
+        .map(|o| o.name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(format!("owners not in the department dictionary (kept as written): {}", unknown.join("、")));
+    }
+    Plan {
+        doc: name.to_string(),
+        format: "plan-json-v1".into(),
+        source: model::SourceInfo {
+            format: source.format.name().into(),
+            encoding: source.encoding.into(),
+            text_len: source.text.len(),
+            converted_traditional: norm.converted_traditional,
+            pinyin_removed: norm.pinyin_removed,
+        },
+        meta: meta.meta,
+        outline,
+        targets,
+        tasks,
+        industries: inds.industries,
+        districts: inds.districts,
+        platforms: inds.platforms,
+        warnings,
+    }
+}
+
+/// The marker as the source writes it, with full-width brackets made half-width: `（一）` →
+/// `(一)`, `1﹒` stays `1﹒`.
+fn marker_as_written(source: &str, span: [usize; 2]) -> String {
+    source
+        .get(span[0]..span[1])
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}

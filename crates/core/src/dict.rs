@@ -1,0 +1,236 @@
+//! Dictionaries kept as data files under `data/`: departments and their aliases, places
+//! (GB/T 2260 units and development zones). The built-in copies are compiled in; a user
+//! extends them without recompiling by putting files of the same names in a directory given
+//! to [`Dictionaries::load`] (`--data DIR` / `PLANWATCH_DATA`).
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+const DEPARTMENTS: &str = include_str!("../../../data/departments.toml");
+const PLACES: &str = include_str!("../../../data/places.toml");
+const ZONES: &str = include_str!("../../../data/zones.toml");
+
+#[derive(Debug, Deserialize, Default)]
+struct DepartmentsFile {
+    #[serde(default)]
+    department: Vec<DepartmentEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DepartmentEntry {
+    canonical: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct PlacesFile {
+    #[serde(default)]
+    place: Vec<PlaceEntry>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+struct PlaceEntry {
+    #[serde(default)]
+    code: String,
+    name: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct ZonesFile {
+    #[serde(default)]
+    zone: Vec<ZoneEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ZoneEntry {
+    name: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// A place known to the dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub code: String,
+    /// `province`, `city`, `county` or `zone`.
+    pub level: String,
+    /// Name of the province or city the place belongs to.
+    pub within: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Dictionaries {
+    /// Any written form (canonical included) → canonical department name.
+    departments: HashMap<String, String>,
+    /// Any written form → places of that name (county names repeat across provinces).
+    places: HashMap<String, Vec<Place>>,
+    /// Names and short names of provinces and cities, for finding a document's region.
+    pub regions: Vec<(String, String)>,
+    region_matcher: OnceLock<aho_corasick::AhoCorasick>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DictError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path} is not valid TOML: {message}")]
+    Toml { path: String, message: String },
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| match c { '（' => '(', '）' => ')', c => c }).collect()
+}
+
+impl Dictionaries {
+    /// The dictionaries compiled into the binary.
+    pub fn builtin() -> Arc<Dictionaries> {
+        static BUILTIN: OnceLock<Arc<Dictionaries>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                let mut d = Dictionaries::default();
+                d.add_departments(DEPARTMENTS, "data/departments.toml").expect("built-in departments.toml");
+                d.add_places(PLACES, "data/places.toml").expect("built-in places.toml");
+                d.add_zones(ZONES, "data/zones.toml").expect("built-in zones.toml");
+                Arc::new(d)
+            })
+            .clone()
+    }
+
+    /// The built-in dictionaries extended by `departments.toml`, `places.toml` and
+    /// `zones.toml` found in `dir` (each optional).
+    pub fn load(dir: &Path) -> Result<Dictionaries, DictError> {
+        let mut d = Dictionaries::default();
+        d.add_departments(DEPARTMENTS, "data/departments.toml")?;
+        d.add_places(PLACES, "data/places.toml")?;
+        d.add_zones(ZONES, "data/zones.toml")?;
+        for (file, add) in [
+            ("departments.toml", Dictionaries::add_departments as fn(&mut Dictionaries, &str, &str) -> Result<(), DictError>),
+            ("places.toml", Dictionaries::add_places),
+            ("zones.toml", Dictionaries::add_zones),
+        ] {
+            let path = dir.join(file);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| DictError::Io { path: path.display().to_string(), source })?;
+                add(&mut d, &text, &path.display().to_string())?;
+            }
+        }
+        Ok(d)
+    }
+
+    fn add_departments(&mut self, text: &str, path: &str) -> Result<(), DictError> {
+        let file: DepartmentsFile =
+            toml::from_str(text).map_err(|e| DictError::Toml { path: path.into(), message: e.to_string() })?;
+        for e in file.department {
+            let canonical = squeeze(&e.canonical);
+            for alias in e.aliases.iter().map(|a| squeeze(a)).chain([canonical.clone()]) {
+                self.departments.insert(alias, canonical.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn add_places(&mut self, text: &str, path: &str) -> Result<(), DictError> {
+        let file: PlacesFile =
+            toml::from_str(text).map_err(|e| DictError::Toml { path: path.into(), message: e.to_string() })?;
+        let by_code: HashMap<String, PlaceEntry> = file.place.iter().map(|p| (p.code.clone(), p.clone())).collect();
+        for p in &file.place {
+            let within = by_code.get(&p.parent).map(|q| q.name.clone()).unwrap_or_default();
+            let place = Place { name: p.name.clone(), code: p.code.clone(), level: p.level.clone(), within };
+            if p.level == "province" || p.level == "city" {
+                let short = p.aliases.first().cloned().unwrap_or_else(|| p.name.clone());
+                self.regions.push((p.name.clone(), short));
+            }
+            for alias in p.aliases.iter().chain([&p.name]) {
+                self.places.entry(squeeze(alias)).or_default().push(place.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn add_zones(&mut self, text: &str, path: &str) -> Result<(), DictError> {
+        let file: ZonesFile =
+            toml::from_str(text).map_err(|e| DictError::Toml { path: path.into(), message: e.to_string() })?;
+        for z in file.zone {
+            let place = Place { name: z.name.clone(), code: String::new(), level: "zone".into(), within: z.city.clone() };
+            for alias in z.aliases.iter().chain([&z.name]) {
+                self.places.entry(squeeze(alias)).or_default().push(place.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Canonical name of a department, if known.
+    pub fn department(&self, name: &str) -> Option<&str> {
+        self.departments.get(&squeeze(name)).map(String::as_str)
+    }
+
+    /// Canonical place for a written name, preferring one inside `region`.
+    pub fn place(&self, name: &str, region: Option<&str>) -> Option<&Place> {
+        let cands = self.places.get(&squeeze(name))?;
+        region
+            .and_then(|r| cands.iter().find(|p| p.within == r || p.name == r))
+            .or_else(|| cands.first())
+    }
+
+    /// How often each province or city is named in `text` (by full or short name), keyed by
+    /// its full name.
+    pub fn count_regions(&self, text: &str) -> Vec<(String, usize)> {
+        let matcher = self.region_matcher.get_or_init(|| {
+            let patterns: Vec<&str> = self.regions.iter().map(|(_, short)| short.as_str()).collect();
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(patterns)
+                .expect("region names build an automaton")
+        });
+        let mut counts = vec![0usize; self.regions.len()];
+        for m in matcher.find_iter(text) {
+            counts[m.pattern().as_usize()] += 1;
+        }
+        self.regions.iter().zip(counts).filter(|(_, n)| *n > 0).map(|((name, _), n)| (name.clone(), n)).collect()
+    }
+
+    pub fn is_department_alias_known(&self, name: &str) -> bool {
+        self.departments.contains_key(&squeeze(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_share_a_canonical_name() {
+        let d = Dictionaries::builtin();
+        assert_eq!(d.department("市发改委"), Some("市发展改革委"));
+        assert_eq!(d.department("市发展改革委"), Some("市发展改革委"));
+        assert_eq!(d.department("市 发 改 委"), Some("市发展改革委"));
+        assert_eq!(d.department("市不存在局"), None);
+    }
+
+    #[test]
+    fn a_data_directory_extends_the_builtin_files() {
+        let dir = std::env::temp_dir().join(format!("planwatch-dict-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("departments.toml"), "[[department]]\ncanonical = \"市数据局\"\naliases = [\"市数据资源局\"]\n").unwrap();
+        let d = Dictionaries::load(&dir).unwrap();
+        assert_eq!(d.department("市数据资源局"), Some("市数据局"));
+        assert_eq!(d.department("市发改委"), Some("市发展改革委"));
+        std::fs::write(dir.join("zones.toml"), "[[zone]\nname=").unwrap();
+        let err = Dictionaries::load(&dir).unwrap_err().to_string();
+        assert!(err.contains("zones.toml") && err.contains("not valid TOML"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,341 @@
+//! Document metadata: title, document number, issuer, region, dates, plan period.
+//!
+//! Official documents follow GB/T 9704: title (`X关于…的通知`), document number, addressees
+//! (`各区县人民政府…:`), body, issuer's signature and the date it was signed. Web pages add a
+//! metadata box (`[ 发文字号 ]`, `发布日期:`). A notice (通知) often wraps the plan itself; the
+//! title is then the plan's, named in `《…》`, and the issuer is the notice's.
+
+use super::text::{find_all_doc_numbers, iso_date, strip_spaces};
+use crate::dict::Dictionaries;
+use crate::doc::Doc;
+use crate::model::Meta;
+use crate::numbers::parse_cn_int;
+
+const DOC_TYPES: &[&str] = &[
+    "规划", "计划", "方案", "意见", "纲要", "办法", "措施", "政策", "通知", "决定", "条例", "规定", "细则", "指南", "实施意见", "行动计划",
+];
+
+/// Lines before the first body heading (or the first 60 lines when there is none).
+fn header_lines(doc: &Doc) -> usize {
+    doc.headings.first().map_or(doc.lines.len().min(60), |h| h.line)
+}
+
+pub struct MetaResult {
+    pub meta: Meta,
+    /// The year the document speaks from: targets before it are history.
+    pub base_year: Option<i32>,
+}
+
+pub fn extract(doc: &Doc, dicts: &Dictionaries) -> MetaResult {
+    let header = header_lines(doc);
+    let mut meta = Meta::default();
+    let boxed = metadata_box(doc, header);
+
+    // Document number: the metadata box, a line of its own, or the notice header.
+    meta.doc_number = boxed.get("发文字号").or_else(|| boxed.get("文号")).and_then(|v| find_all_doc_numbers(v).into_iter().next());
+    if meta.doc_number.is_none() {
+        meta.doc_number = (0..header)
+            .map(|i| doc.line_text(i))
+            .find_map(|t| {
+                let nums = find_all_doc_numbers(t);
+                (nums.len() == 1 && strip_spaces(t).len() <= nums[0].len() + 6).then(|| nums[0].clone())
+            });
+    }
+
+    let addressee = (0..header).find(|&i| is_addressee(doc.line_text(i)));
+    let (title, notice_issuer) = find_title(doc, header, addressee);
+    meta.title = title;
+
+    // Dates.
+    meta.signed_date = boxed.get("成文日期").and_then(|v| iso_date(v));
+    if meta.signed_date.is_none() {
+        meta.signed_date = (0..doc.lines.len()).find_map(|i| cn_date_line(doc.line_text(i)));
+    }
+    meta.published_date = boxed
+        .get("发布日期")
+        .or_else(|| boxed.get("公开日期"))
+        .and_then(|v| iso_date(v))
+        .or_else(|| (0..header).find_map(|i| published_in_line(doc.line_text(i))));
+
+    // Issuer: the notice's or title's author, else the signature above the date.
+    let mut issuer = notice_issuer.or_else(|| signature(doc));
+    if issuer.is_none() {
+        issuer = boxed.get("发布机构").or_else(|| boxed.get("发文机关")).map(|s| strip_spaces(s));
+    }
+
+    // Region: from the issuer or title, else the region the text talks about most.
+    let mut region = issuer.as_deref().and_then(|s| region_prefix(s, dicts));
+    if region.is_none() {
+        region = meta.title.as_deref().and_then(|s| region_prefix(s, dicts));
+    }
+    if region.is_none() {
+        region = dominant_region(doc.text, dicts);
+    }
+    if let (Some(iss), Some(reg)) = (&issuer, &region) {
+        issuer = Some(expand_issuer(iss, reg));
+    }
+    meta.issuer = issuer;
+    meta.region = region;
+
+    // Plan period.
+    let (ps, pe) = period(doc, meta.title.as_deref(), header);
+    meta.period_start = ps;
+    meta.period_end = pe;
+
+    let year = |d: &Option<String>| d.as_deref().and_then(|s| s.get(..4)).and_then(|y| y.parse::<i32>().ok());
+    let base_year = year(&meta.signed_date).or_else(|| year(&meta.published_date)).or(meta.period_start);
+    MetaResult { meta, base_year }
+}
+
+/// `[ 发文字号 ]` / `发文字号:` boxes of government web pages: key → value.
+fn metadata_box(doc: &Doc, header: usize) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let keys = ["索引号", "发文字号", "文号", "主题分类", "发布机构", "发文机关", "成文日期", "发布日期", "公开日期"];
+    for i in 0..header {
+        let t = strip_spaces(doc.line_text(i));
+        for key in keys {
+            let bracketed = format!("[{key}]");
+            if t == bracketed || t == format!("{key}:") || t == key {
+                if let Some(v) = (i + 1..header.min(i + 3)).map(|j| doc.line_text(j)).find(|v| !v.trim().is_empty()) {
+                    out.entry(key.to_string()).or_insert_with(|| v.trim().to_string());
+                }
+            } else if let Some(rest) = t.strip_prefix(&bracketed).or_else(|| t.strip_prefix(&format!("{key}:"))) {
+                if !rest.is_empty() {
+                    out.entry(key.to_string()).or_insert_with(|| rest.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_addressee(t: &str) -> bool {
+    let t = t.trim();
+    (t.ends_with(':') || t.ends_with('：'))
+        && t.chars().count() <= 80
+        && (t.contains("人民政府") || t.contains("各区") || t.contains("各县") || t.contains("各市") || t.contains("有关单位") || t.contains("各部门") || t.contains("委办局") || t.contains("政府"))
+}
+
+fn ends_with_doc_type(s: &str) -> bool {
+    let s = s.trim_end_matches(|c: char| c == ')' || c == '年' || c.is_ascii_digit() || c == '—' || c == '-' || c == '(');
+    DOC_TYPES.iter().any(|t| s.ends_with(t))
+}
+
+/// The plan's title and, for a notice wrapping a plan, the notice's issuer.
+fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<String>, Option<String>) {
+    let notice_issuer;
+    // The notice heading may be split over lines: join the lines above the addressee.
+    let notice_zone_end = addressee.unwrap_or(header);
+    let joined: String = (0..notice_zone_end).map(|i| strip_spaces(doc.line_text(i))).collect::<Vec<_>>().join("\n");
+    // 1. A notice that publishes a plan: 关于印发《X》的通知 / 现将《X》印发.
+    for i in 0..header.min(notice_zone_end + 6) {
+        let t = strip_spaces(doc.line_text(i));
+        if !(t.contains("印发") || t.contains("已经") || t.contains("现将")) {
+            continue;
+        }
+        if let Some(name) = bracketed_title(&t) {
+            if ends_with_doc_type(&name) {
+                notice_issuer = notice_author(&joined);
+                return (Some(name), notice_issuer);
+            }
+        }
+    }
+    // A notice heading without 《》: 重庆市人民政府关于印发重庆市科技创新“十四五”规划(2021—2025年)的通知
+    for line in joined.lines() {
+        if let Some(p) = line.find("关于印发") {
+            if let Some(q) = line.rfind("的通知") {
+                let inner = &line[p + "关于印发".len()..q];
+                if !inner.is_empty() && ends_with_doc_type(inner) {
+                    notice_issuer = Some(line[..p].to_string()).filter(|s| !s.is_empty());
+                    return (Some(inner.trim_matches(['《', '》']).to_string()), notice_issuer);
+                }
+            }
+        }
+    }
+    // 2. The line just above the addressees.
+    if let Some(a) = addressee {
+        if let Some(i) = (0..a).rev().find(|&i| doc.lines[i].kind != crate::doc::LineKind::Blank && !is_date_or_number_line(doc.line_text(i))) {
+            let t = strip_spaces(doc.line_text(i));
+            if ends_with_doc_type(&t) && t.chars().count() <= 80 {
+                let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
+                return (Some(t), issuer);
+            }
+        }
+    }
+    // 3. A standalone title line in the header.
+    for i in 0..header {
+        let t = strip_spaces(doc.line_text(i));
+        if ends_with_doc_type(&t) && t.chars().count() <= 60 && !t.contains(',') && !t.contains('。') && !t.starts_with("来源") {
+            let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
+            return (Some(t), issuer);
+        }
+    }
+    (None, None)
+}
+
+fn is_date_or_number_line(t: &str) -> bool {
+    let t = strip_spaces(t);
+    iso_date(&t).is_some_and(|_| t.chars().count() <= 20) || cn_date_line(&t).is_some() || (!find_all_doc_numbers(&t).is_empty() && t.chars().count() <= 20)
+}
+
+fn bracketed_title(t: &str) -> Option<String> {
+    let a = t.find('《')?;
+    let b = t[a..].find('》')? + a;
+    Some(t[a + '《'.len_utf8()..b].to_string())
+}
+
+/// `重庆市人民政府办公厅关于印发《…》的通知` → `重庆市人民政府办公厅`.
+fn notice_author(joined: &str) -> Option<String> {
+    let flat: String = joined.chars().filter(|c| *c != '\n').collect();
+    let p = flat.find("关于印发")?;
+    let author = &flat[..p];
+    // The author is the tail of the text before 关于 that ends with an organisation word.
+    let start = author.rfind(['》', ' ', '\n']).map_or(0, |i| i + author[i..].chars().next().map_or(1, char::len_utf8));
+    let author = &author[start..];
+    (!author.is_empty() && author.chars().count() <= 30).then(|| author.to_string())
+}
+
+/// A line that is only a date in Chinese form: `2024年9月27日`, `二〇二四年九月二十七日`.
+fn cn_date_line(t: &str) -> Option<String> {
+    let t = strip_spaces(t);
+    let (y, rest) = t.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let num = |s: &str| s.parse::<u32>().ok().or_else(|| parse_cn_int(s).and_then(|v| u32::try_from(v).ok()));
+    let (y, m, d) = (num(y)?, num(m)?, num(d)?);
+    ((1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// `发布日期:2022-01-19 17:03`, `来源:成都市人民政府网 2024-05-10`, `2024-10-26 00:00`.
+fn published_in_line(t: &str) -> Option<String> {
+    let s = strip_spaces(t);
+    if s.contains("发布") || s.contains("来源") || s.contains("时间") || s.contains("日期") || s.chars().count() <= 20 {
+        return iso_date(&s);
+    }
+    None
+}
+
+/// The issuer's signature: an organisation line right above the date line.
+fn signature(doc: &Doc) -> Option<String> {
+    for i in 0..doc.lines.len() {
+        if cn_date_line(doc.line_text(i)).is_some() {
+            let j = (0..i).rev().find(|&j| doc.lines[j].kind != crate::doc::LineKind::Blank)?;
+            let t = strip_spaces(doc.line_text(j));
+            let org = ["人民政府", "办公厅", "办公室", "委员会", "政府"];
+            if org.iter().any(|o| t.ends_with(o)) && t.chars().count() <= 30 {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
+fn region_prefix(s: &str, dicts: &Dictionaries) -> Option<String> {
+    dicts
+        .regions
+        .iter()
+        .filter(|(name, _)| s.starts_with(name.as_str()))
+        .max_by_key(|(name, _)| name.len())
+        .map(|(name, _)| name.clone())
+}
+
+/// The region the text names most often (`重庆`, `扬州` …), by short name.
+fn dominant_region(text: &str, dicts: &Dictionaries) -> Option<String> {
+    let counts = dicts.count_regions(text);
+    counts.into_iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n).map(|(name, _)| name)
+}
+
+/// `市政府` in a document of 扬州市 → `扬州市人民政府`.
+fn expand_issuer(issuer: &str, region: &str) -> String {
+    for (short, full) in [("市政府", "市人民政府"), ("省政府", "省人民政府"), ("区政府", "区人民政府"), ("县政府", "县人民政府")] {
+        if let Some(rest) = issuer.strip_prefix(short) {
+            let prefix = region.trim_end_matches(['市', '省']);
+            return format!("{prefix}{full}{rest}");
+        }
+    }
+    issuer.to_string()
+}
+
+/// Plan period from `(2024—2027年)` in the title, `规划期为2021—2025年`, or a five-year-plan
+/// name (`“十四五”` = 2021–2025) in the title or in the preamble of a 规划.
+fn period(doc: &Doc, title: Option<&str>, header: usize) -> (Option<i32>, Option<i32>) {
+    if let Some(t) = title {
+        if let Some(p) = year_range(t) {
+            return (Some(p.0), Some(p.1));
+        }
+        if let Some(p) = five_year_plan(t) {
+            return (Some(p.0), Some(p.1));
+        }
+    }
+    for i in 0..header.max(1).min(doc.lines.len()) {
+        let t = doc.line_text(i);
+        if let Some(p) = t.find("规划期为").map(|p| &t[p..]).and_then(year_range) {
+            return (Some(p.0), Some(p.1));
+        }
+    }
+    // Without a title: the preamble of a 规划 that names its five-year plan.
+    if title.is_none() {
+        for i in 0..header.min(doc.lines.len()) {
+            let t = doc.line_text(i);
+            if t.contains("本规划") {
+                if let Some(p) = five_year_plan(t) {
+                    return (Some(p.0), Some(p.1));
+                }
+            }
+        }
+    }
+    (None, None)
+}
+
+fn year_range(s: &str) -> Option<(i32, i32)> {
+    let b = s.as_bytes();
+    for i in 0..b.len().saturating_sub(8) {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let rest = &s[i + 4..];
+            let rest2 = rest.trim_start_matches(['—', '-', '–', '~', '至', '－']);
+            if rest2.len() < rest.len() && rest2.len() >= 4 && rest2.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+                let a: i32 = s[i..i + 4].parse().ok()?;
+                let b: i32 = rest2[..4].parse().ok()?;
+                if (1949..=2100).contains(&a) && a < b && b - a <= 15 {
+                    return Some((a, b));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn five_year_plan(s: &str) -> Option<(i32, i32)> {
+    for (name, start) in [("十三五", 2016), ("十四五", 2021), ("十五五", 2026), ("十六五", 2031)] {
+        if s.contains(name) {
+            return Some((start, start + 4));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        assert_eq!(cn_date_line("2024年9月27日   "), Some("2024-09-27".into()));
+        assert_eq!(cn_date_line("二〇二二年一月五日"), Some("2022-01-05".into()));
+        assert_eq!(cn_date_line("2022年1月"), None);
+        assert_eq!(published_in_line("发布日期:2022-01-19 17:03点击次数:3273"), Some("2022-01-19".into()));
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(year_range("重庆市未来产业培育行动计划(2024—2027年)"), Some((2024, 2027)));
+        assert_eq!(five_year_plan("“十四五”时期"), Some((2021, 2025)));
+    }
+
+    #[test]
+    fn issuer_abbreviations_are_expanded() {
+        assert_eq!(expand_issuer("市政府", "扬州市"), "扬州市人民政府");
+        assert_eq!(expand_issuer("市政府办公厅", "重庆市"), "重庆市人民政府办公厅");
+        assert_eq!(expand_issuer("成都市人民政府", "成都市"), "成都市人民政府");
+    }
+}

@@ -1,0 +1,54 @@
+//! Extractors: one module per part of the plan. Each reads the analysed document
+//! ([`crate::doc::Doc`]) and returns model items whose spans index the source text.
+
+pub mod industries;
+pub mod meta;
+pub mod targets;
+pub mod tasks;
+pub mod text;
+
+use crate::dict::Dictionaries;
+use crate::doc::Doc;
+use crate::normalize::NormText;
+
+/// What every extractor may read.
+pub struct Ctx<'a> {
+    pub doc: &'a Doc<'a>,
+    pub norm: &'a NormText,
+    pub dicts: &'a Dictionaries,
+    pub region: Option<String>,
+    /// The year the document speaks from; earlier years are history.
+    pub base_year: Option<i32>,
+    /// Per line: inside a background section (发展基础, 面临形势 …) whose figures are history.
+    pub background: Vec<bool>,
+}
+
+impl Ctx<'_> {
+    pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
+        self.norm.span(start, end)
+    }
+}
+
+/// Titles of sections that describe the past and the situation, not the plan.
+pub fn is_background_title(title: &str) -> bool {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.chars().count() > 14 {
+        return false;
+    }
+    ["基础", "现状", "形势", "形势要求", "成效", "回顾", "成就", "发展环境", "面临形势", "机遇与挑战", "机遇和挑战"]
+        .iter()
+        .any(|w| t.ends_with(w))
+        || ["发展基础", "发展现状", "现实基础", "基本情况", "规划背景", "发展背景"].iter().any(|w| t.starts_with(w))
+}
+
+pub fn background_lines(doc: &Doc) -> Vec<bool> {
+    let mut out = vec![false; doc.lines.len()];
+    for (h, heading) in doc.headings.iter().enumerate() {
+        if heading.scheme != crate::doc::Scheme::Box && is_background_title(doc.title(h)) {
+            for v in &mut out[heading.line..heading.end_line] {
+                *v = true;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! Small text helpers shared by the extractors.
+
+/// The string without any whitespace.
+pub fn strip_spaces(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The first `YYYY-MM-DD` (or `YYYY/MM/DD`, `YYYY.MM.DD`) date in `s`.
+pub fn iso_date(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let sep = b[i + 4];
+            if matches!(sep, b'-' | b'/' | b'.') {
+                let rest = &s[i + 5..];
+                let m_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if (1..=2).contains(&m_len) && rest.as_bytes().get(m_len) == Some(&sep) {
+                    let rest2 = &rest[m_len + 1..];
+                    let d_len = rest2.bytes().take_while(u8::is_ascii_digit).count();
+                    if (1..=2).contains(&d_len) {
+                        let y: u32 = s[i..i + 4].parse().ok()?;
+                        let m: u32 = rest[..m_len].parse().ok()?;
+                        let d: u32 = rest2[..d_len].parse().ok()?;
+                        if (1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) {
+                            return Some(format!("{y:04}-{m:02}-{d:02}"));
+                        }
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Document numbers such as `渝府办发〔2024〕75号`, brackets normalised to `〔〕`.
+pub fn find_all_doc_numbers(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if !matches!(c, '〔' | '[' | '(' | '【' | '［') {
+            continue;
+        }
+        // Year inside the brackets.
+        let year: String = chars[k + 1..].iter().take(4).map(|x| x.1).collect();
+        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Some(&(_, close)) = chars.get(k + 5) else { continue };
+        if !matches!(close, '〕' | ']' | ')' | '】' | '］') {
+            continue;
+        }
+        let num: String = chars[k + 6..].iter().map(|x| x.1).take_while(|c| c.is_ascii_digit()).collect();
+        if num.is_empty() || chars.get(k + 6 + num.len()).map(|x| x.1) != Some('号') {
+            continue;
+        }
+        // The issuing organ's abbreviation: CJK characters right before the bracket.
+        let prefix: String = chars[..k].iter().rev().map(|x| x.1).take_while(|c| is_cjk(*c)).take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        if prefix.is_empty() {
+            continue;
+        }
+        out.push(format!("{prefix}〔{year}〕{num}号"));
+    }
+    out
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Splits a list of names on `、` `,` `;` (and `和` between two complete names), never inside
+/// brackets or quotes.
+pub fn split_names(s: &str, split_and: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '(' | '（' | '《' | '“' | '[' | '〔' | '【' => depth += 1,
+            ')' | '）' | '》' | '”' | ']' | '〕' | '】' => depth -= 1,
+            _ => {}
+        }
+        let sep = depth <= 0 && matches!(c, '、' | ',' | ';' | '，' | '；');
+        let and_sep = split_and && depth <= 0 && (c == '和' || c == '及') && unit_ends(&cur) && i + 1 < chars.len() && starts_unit(&chars[i + 1..]);
+        if sep || and_sep {
+            push_name(&mut out, &cur);
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+        i += 1;
+    }
+    push_name(&mut out, &cur);
+    out
+}
+
+fn push_name(out: &mut Vec<String>, s: &str) {
+    let t = s.trim().trim_matches(['。', ':', ' ']);
+    if !t.is_empty() {
+        out.push(t.to_string());
+    }
+}
+
+/// Endings of organisation and place names, used to split `A和B` only between whole names.
+pub const UNIT_SUFFIXES: &[&str] = &[
+    "局", "委", "办", "厅", "部", "署", "院", "所", "会", "中心", "政府", "集团", "公司", "银行", "分行", "区", "县", "市", "新区", "开发区", "组", "专班", ")",
+];
+
+fn unit_ends(s: &str) -> bool {
+    let s = s.trim();
+    UNIT_SUFFIXES.iter().any(|x| s.ends_with(x))
+}
+
+fn starts_unit(rest: &[char]) -> bool {
+    let s: String = rest.iter().take(4).collect();
+    ["市", "省", "区", "县", "各", "国家", "中国"].iter().any(|p| s.starts_with(p)) || rest.len() >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_numbers() {
+        assert_eq!(find_all_doc_numbers("渝府办发〔2024〕75号"), vec!["渝府办发〔2024〕75号"]);
+        assert_eq!(find_all_doc_numbers("(苏政发[2023]104号)等"), vec!["苏政发〔2023〕104号"]);
+        assert!(find_all_doc_numbers("〔2024〕").is_empty());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date("来源:成都市人民政府网 2024-05-10 阅读"), Some("2024-05-10".into()));
+        assert_eq!(iso_date("400-168-6016"), None);
+    }
+
+    #[test]
+    fn name_lists() {
+        assert_eq!(split_names("市经济信息委、市委军民融合办、重庆通信管理局", true), vec!["市经济信息委", "市委军民融合办", "重庆通信管理局"]);
+        assert_eq!(split_names("各区县(自治县)和两江新区、万盛经开区", true), vec!["各区县(自治县)", "两江新区", "万盛经开区"]);
+        assert_eq!(split_names("市人力资源和社会保障局、各县(市、区)人民政府", true), vec!["市人力资源和社会保障局", "各县(市、区)人民政府"]);
+    }
+}

@@ -451,7 +451,10 @@ fn build_tree(doc: &mut Doc, cands: Vec<Candidate>) {
                 None
             }
         });
+        let mut scheme = scheme;
         if let Some(p) = pos {
+            // A mistyped marker continues the sequence it belongs to.
+            scheme = stack[p].0;
             stack.truncate(p);
         } else if c.marker.ordinal > 1 && stack.is_empty() && !doc.headings.is_empty() {
             // A sequence that does not start at one after the body began is not a heading.

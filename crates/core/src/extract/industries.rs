@@ -49,6 +49,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
     let doc = ctx.doc;
     let mut sections: Vec<Section> = Vec::new();
     let mut industries: Vec<Industry> = Vec::new();
+    let mut used: Vec<usize> = Vec::new();
     for p in 0..doc.headings.len() {
         let hp = &doc.headings[p];
         if hp.scheme == Scheme::Box || !is_industry_list_title(doc.title(p)) {
@@ -58,10 +59,11 @@ pub fn extract(ctx: &Ctx) -> Industries {
         if children.is_empty() || !children.iter().all(|&c| is_noun_title(doc.title(c))) {
             continue;
         }
-        // Skip lists nested in an industry already taken.
-        if sections.iter().any(|s| s.heading.is_some_and(|h| is_ancestor(doc, h, p))) {
+        // Skip lists nested in a list already taken.
+        if used.iter().any(|&u| u == p || is_ancestor(doc, u, p)) {
             continue;
         }
+        used.push(p);
         for &c in &children {
             let grandchildren = doc.children(Some(c));
             let ct = doc.title(c);
@@ -298,6 +300,7 @@ fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&str]) -> Vec<
                         out.push((it, l.cstart + pos, l.cstart + pos));
                     }
                 }
+                break; // the section's main enumeration comes first
             }
         }
         if !out.is_empty() {
@@ -514,6 +517,7 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
         let title = doc.title(bx.heading);
         let subject = subject_of(doc.headings[bx.heading].line, title);
         let mut label = String::new();
+        let mut awaiting_content = false;
         let mut i = bx.first_line;
         while i < bx.end_line {
             let l = &doc.lines[i];
@@ -522,8 +526,9 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 continue;
             }
             let t = doc.line_text(i);
-            let is_label = t.chars().count() <= 10 && !t.contains(['。', '、', ',']) && parse_marker(t).is_none();
-            if is_label {
+            let is_label = t.chars().count() <= 10 && !t.contains(['。', '、', ',']) && parse_marker(t).is_none() && !awaiting_content;
+            if is_label || (t.starts_with('(') && t.ends_with(')') && t.chars().count() <= 10) {
+                awaiting_content = true;
                 if t.starts_with('(') && !label.is_empty() {
                     label.push_str(t);
                 } else {
@@ -532,6 +537,7 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 i += 1;
                 continue;
             }
+            awaiting_content = false;
             if label.contains("区县") || label.contains("布局") || label.contains("区域") || label.contains("承载") {
                 let names = split_names(t, true);
                 if !names.is_empty() {

@@ -53,6 +53,11 @@ struct Quantity {
 /// Parses a quantity at byte `i` of `s`.
 fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     let rest = &s[i..];
+    // `迈上万亿台阶`: a bare 万亿 is ten thousand 亿元.
+    if rest.starts_with("万亿") && !s[..i].ends_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百千两".contains(c)) {
+        let unit_len = if rest["万亿".len()..].starts_with('元') { '元'.len_utf8() } else { 0 };
+        return Some(Quantity { start: i, end: i + "万亿".len() + unit_len, value: 10000.0, value_max: None, unit: "亿元".into(), kind: "amount", magnitude: false });
+    }
     let first = rest.chars().next()?;
     let arabic = first.is_ascii_digit();
     if !arabic && !"二三四五六七八九十百千两".contains(first) {
@@ -579,12 +584,13 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String)]) -> Option<Row> 
         // Name runs to the unit in brackets; the figures follow.
         let close = body.rfind(')')?;
         let name = body[..=close].to_string();
+        let unit = name.rfind('(').map_or("", |o| &name[o + 1..name.len() - 1]).to_string();
         let rest = &body[close + 1..];
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '>' | '<' | '≥' | '≤' | '-' | '—')).collect();
         if digits.is_empty() {
             return None;
         }
-        (name, split_run_together(&digits, text_values))
+        (name, split_run_together(&digits, &unit, text_values))
     };
     let open = name_part.rfind('(')?;
     let unit = name_part[open + 1..name_part.len() - 1].to_string();
@@ -600,7 +606,7 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String)]) -> Option<Row> 
 
 /// Splits two figures printed without a separator (`2.112.6` → 2.11 and 2.6): prefers a
 /// split whose target value the text also states, then figures of the same order of magnitude.
-fn split_run_together(s: &str, text_values: &[(f64, String)]) -> Vec<String> {
+fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String)]) -> Vec<String> {
     if let Some(p) = s.find(['>', '≥', '<', '≤']) {
         return vec![s[..p].to_string(), s[p..].to_string()];
     }
@@ -618,7 +624,7 @@ fn split_run_together(s: &str, text_values: &[(f64, String)]) -> Vec<String> {
             continue;
         }
         let mut score = (y / x).ln().abs();
-        if text_values.iter().any(|(v, _)| (*v - y).abs() < 1e-9) {
+        if text_values.iter().any(|(v, u)| (*v - y).abs() < 1e-9 && u == unit) {
             score -= 10.0;
         }
         if y < x {
@@ -670,11 +676,15 @@ mod tests {
     #[test]
     fn run_together_figures_are_split_by_plausibility() {
         let none: Vec<(f64, String)> = Vec::new();
-        assert_eq!(split_run_together("2.112.6", &none), vec!["2.11", "2.6"]);
-        assert_eq!(split_run_together("5775", &none), vec!["57", "75"]);
-        assert_eq!(split_run_together("12.2>10", &none), vec!["12.2", ">10"]);
-        assert_eq!(split_run_together("1.62", &none), vec!["1.6", "2"]);
+        assert_eq!(split_run_together("2.112.6", "%", &none), vec!["2.11", "2.6"]);
+        assert_eq!(split_run_together("5775", "人年", &none), vec!["57", "75"]);
+        assert_eq!(split_run_together("12.2>10", "%", &none), vec!["12.2", ">10"]);
+        assert_eq!(split_run_together("1.62", "%", &none), vec!["1.6", "2"]);
         let stated = vec![(140.0, "家".to_string())];
-        assert_eq!(split_run_together("74.5140", &stated), vec!["74.5", "140"]);
+        assert_eq!(split_run_together("74.5140", "家", &stated), vec!["74.5", "140"]);
+        // A figure the text states in another unit does not count.
+        let other = vec![(3.0, "%".to_string()), (2.0, "倍".to_string())];
+        assert_eq!(split_run_together("58.663", "%", &other), vec!["58.6", "63"]);
+        assert_eq!(split_run_together("3.6512", "件", &[(12.0, "件".to_string()), (2.0, "倍".to_string())]), vec!["3.65", "12"]);
     }
 }

@@ -155,13 +155,15 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
                 Some((l, n)) => (l.trim(), n),
                 None => ("", part),
             };
+            if *comma_rule && label.contains("责任单位") && names.contains([',', '，']) {
+                let (first, rest) = names.split_once([',', '，']).unwrap_or((names, ""));
+                lead.extend(split_names(&clean_list(first), true));
+                responsible.extend(split_names(&clean_list(rest), true));
+                continue;
+            }
             let names = clean_list(names);
             if LEAD_LABELS.iter().any(|l| label.ends_with(l)) {
                 lead.extend(split_names(&names, true));
-            } else if *comma_rule && label.contains("责任单位") && names.contains([',', '，']) {
-                let (first, rest) = names.split_once([',', '，']).unwrap_or((&names, ""));
-                lead.extend(split_names(first, true));
-                responsible.extend(split_names(rest, true));
             } else {
                 responsible.extend(split_names(&names, true));
             }

@@ -17,7 +17,8 @@ pub fn iso_date(s: &str) -> Option<String> {
                 let m_len = rest.bytes().take_while(u8::is_ascii_digit).count();
                 if (1..=2).contains(&m_len) && rest.as_bytes().get(m_len) == Some(&sep) {
                     let rest2 = &rest[m_len + 1..];
-                    let d_len = rest2.bytes().take_while(u8::is_ascii_digit).count();
+                    // `2022-01-1917:03` (spaces lost): the day is at most two digits.
+                    let d_len = rest2.bytes().take_while(u8::is_ascii_digit).count().min(2);
                     if (1..=2).contains(&d_len) {
                         let y: u32 = s[i..i + 4].parse().ok()?;
                         let m: u32 = rest[..m_len].parse().ok()?;

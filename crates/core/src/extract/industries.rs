@@ -35,6 +35,8 @@ struct Section {
     heading: Option<usize>,
     lines: (usize, usize),
     span: (usize, usize),
+    /// A section whose heading was lost and is known from its 专栏 only.
+    lost: bool,
 }
 
 fn is_industry_list_title(t: &str) -> bool {
@@ -77,7 +79,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                 let h = &doc.headings[c];
                 for (name, a, b) in enumerations(ctx, h.line, h.end_line, &["领域", "方向"]) {
                     let _ = b;
-                    sections.push(Section { name, group: ct.to_string(), heading: None, lines: (h.line, h.end_line), span: (a, a) });
+                    sections.push(Section { name, group: ct.to_string(), heading: None, lines: (h.line, h.end_line), span: (a, a), lost: false });
                 }
             } else {
                 sections.push(section_of_heading(ctx, c, doc.title(p)));
@@ -100,7 +102,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
             }
             let start = doc.lines[this.heading.min(doc.lines.len() - 1)].start;
             let _ = start;
-            extra.push((si, Section { name, group: s.group.clone(), heading: None, lines: (prev.end_line, this.end_line), span: (doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart, doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart) }));
+            extra.push((si, Section { name, group: s.group.clone(), heading: None, lost: true, lines: (prev.end_line, this.end_line), span: (doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart, doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart) }));
         }
     }
     for (si, s) in extra.into_iter().rev() {
@@ -147,6 +149,7 @@ fn section_of_heading(ctx: &Ctx, h: usize, group: &str) -> Section {
         heading: Some(h),
         lines: (hd.line, hd.end_line),
         span: hd.title_range,
+        lost: false,
     }
 }
 
@@ -184,7 +187,7 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         for (items, classifier, pos) in lists(s) {
             let Some(group) = industry_classifier(&classifier) else { continue };
             for item in items {
-                found.push(Section { name: item, group: group.clone(), heading: None, lines: (i, i + 1), span: (l.cstart + pos, l.cstart + pos) });
+                found.push(Section { name: item, group: group.clone(), heading: None, lines: (i, i + 1), span: (l.cstart + pos, l.cstart + pos), lost: false });
             }
         }
         if found.len() > best.len() {
@@ -216,18 +219,43 @@ fn industry_classifier(c: &str) -> Option<String> {
 
 /// Enumerations `A、B和C等<classifier>` in `s`: (items, text after 等, byte position).
 fn lists(s: &str) -> Vec<(Vec<String>, String, usize)> {
+    lists_with_lead(s).into_iter().map(|(items, c, pos, _)| (items, c, pos)).collect()
+}
+
+/// Where a list ending at the end of `before` starts: after the last clause break or
+/// unclosed bracket, skipping closed brackets (`虚拟现实(VR)/增强现实(AR)`).
+fn list_start(before: &str) -> usize {
+    let mut depth = 0i32;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' | '）' | '”' | '》' => depth += 1,
+            '(' | '（' | '“' | '《' => {
+                if depth == 0 {
+                    return i + c.len_utf8();
+                }
+                depth -= 1;
+            }
+            ',' | '。' | ';' | ':' if depth == 0 => return i + c.len_utf8(),
+            _ => {}
+        }
+    }
+    0
+}
+
+/// Like [`lists`], with the verb that introduces each list (`重点培育`, `聚焦` …) or `""`.
+fn lists_with_lead(s: &str) -> Vec<(Vec<String>, String, usize, &'static str)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(p) = s[from..].find('等').map(|p| p + from) {
         from = p + '等'.len_utf8();
         let before = &s[..p];
         // The list starts after the last clause break or a leading verb.
-        let start = before.rfind([',', '。', ';', ':', '(']).map_or(0, |q| q + before[q..].chars().next().map_or(1, char::len_utf8));
+        let start = list_start(before);
         let raw = &before[start..];
         if !raw.contains('、') {
             continue;
         }
-        let raw = strip_list_lead(raw);
+        let (lead, raw) = strip_list_lead(raw);
         let mut items = split_names(raw, false);
         if items.len() < 2 {
             continue;
@@ -235,7 +263,7 @@ fn lists(s: &str) -> Vec<(Vec<String>, String, usize)> {
         split_last_and(&mut items);
         let after = &s[from..];
         let end = after.find([',', '。', ';', ':', ')']).unwrap_or(after.len());
-        out.push((items, after[..end].to_string(), start));
+        out.push((items, after[..end].to_string(), start, lead));
     }
     out
 }
@@ -244,14 +272,16 @@ const LIST_LEADS: &[&str] = &[
     "重点培育", "近期重点培育", "中远期重点培育", "重点发展", "积极发展", "大力发展", "加快发展", "前瞻布局", "布局发展", "聚焦", "瞄准", "围绕", "促进", "推动", "培育", "发展", "延伸", "加快", "敏锐捕捉", "进一步延伸", "以", "在", "涉及", "包括", "其中", "对其中涉及", "重点突破", "重点聚焦", "探索发展", "积极开发", "重点培育和前瞻布局", "开展", "引领", "塑造", "打造",
 ];
 
-fn strip_list_lead(raw: &str) -> &str {
+fn strip_list_lead(raw: &str) -> (&'static str, &str) {
     // Take the part after the last verb-like lead word.
     let mut best = raw;
-    for lead in LIST_LEADS {
-        if let Some(p) = raw.rfind(lead) {
-            let cand = &raw[p + lead.len()..];
-            if cand.len() < best.len() && cand.contains('、') {
+    let mut lead: &'static str = "";
+    for l in LIST_LEADS {
+        if let Some(p) = raw.rfind(l) {
+            let cand = &raw[p + l.len()..];
+            if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && cand.contains('、') {
                 best = cand;
+                lead = l;
             }
         }
     }
@@ -260,7 +290,7 @@ fn strip_list_lead(raw: &str) -> &str {
     if let Some(q) = best[..first_sep].rfind('的') {
         best = &best[q + '的'.len_utf8()..];
     }
-    best.trim_start_matches(['的', ' '])
+    (lead, best.trim_start_matches(['的', ' ']))
 }
 
 /// `A、B、C和D` lists join the last item with 和: split it, unless `C和D` shares a head noun
@@ -294,7 +324,7 @@ fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&str]) -> Vec<
         let s = &doc.text[l.cstart..l.cend];
         for (items, classifier, pos) in lists(s) {
             let c = classifier.trim();
-            if classifiers.iter().any(|k| c.starts_with(k) || c.ends_with(k)) && c.chars().count() <= 12 {
+            if classifiers.iter().any(|k| c.starts_with(k) || (c.ends_with(k) && c.chars().count() <= 12)) {
                 for it in items {
                     if !out.iter().any(|(n, _, _)| *n == it) {
                         out.push((it, l.cstart + pos, l.cstart + pos));
@@ -310,6 +340,10 @@ fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&str]) -> Vec<
     out
 }
 
+/// Verbs that introduce the directions of an industry (`重点培育X、Y等细分领域`).
+const DIRECTION_LEADS: &[&str] = &["重点培育", "近期重点培育", "中远期重点培育", "重点发展", "聚焦", "以", "延伸", "进一步延伸", "加快", "敏锐捕捉", "重点突破", "重点聚焦", "重点培育和前瞻布局", "积极开发"];
+const DIRECTION_CLASSIFIERS: &[&str] = &["细分领域", "重点方向", "方向", "领域", "赛道", "为重点", "产业链", "前沿领域", "前沿新材料", "关键零部件", "前沿科技"];
+
 fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
     if let Some(h) = s.heading {
@@ -317,48 +351,57 @@ fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         if !kids.is_empty() {
             return kids.iter().map(|&k| doc.title(k).to_string()).collect();
         }
+    } else if s.lost {
+        // Read like a section with a heading.
     } else if s.lines.1 - s.lines.0 > 50 {
         // An enumerated industry: items of the chapter's 专栏 titled with its name.
         return box_items_for(ctx, s);
+    } else {
+        // An industry named in its group's text: the sentence `X领域重点突破A、B等…`.
+        return named_sentence_segments(ctx, s);
     }
     let mut segs: Vec<String> = Vec::new();
     let push = |x: String, segs: &mut Vec<String>| {
-        if !x.is_empty() && x != s.name && !segs.contains(&x) {
+        let x = x.trim().to_string();
+        if x.chars().count() >= 2 && x != s.name && !segs.contains(&x) {
             segs.push(x);
         }
     };
-    // 1. Enumerations with a classifier of directions.
-    let mut lines: Vec<usize> = (s.lines.0..s.lines.1.min(doc.lines.len())).filter(|&i| doc.lines[i].in_box.is_none()).collect();
-    if s.heading.is_none() && s.lines.1 - s.lines.0 <= 1 {
-        lines.clear();
-    }
-    for &i in &lines {
-        if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
-            continue;
-        }
+    let lines: Vec<usize> = (s.lines.0..s.lines.1.min(doc.lines.len())).filter(|&i| doc.lines[i].in_box.is_none()).collect();
+    // Directions are stated in the section's opening paragraph.
+    let intro: Option<usize> = lines.iter().copied().find(|&i| {
+        doc.lines[i].kind == LineKind::Text || (doc.lines[i].kind == LineKind::Heading && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in))
+    });
+    if let Some(i) = intro {
         let l = &doc.lines[i];
         let text = &doc.text[l.cstart..l.cend];
-        for (items, classifier, _) in lists(text) {
-            let c = classifier.trim();
-            let ok = ["细分领域", "方向", "领域", "赛道", "为重点", "产业链", "前沿领域", "前沿新材料", "关键零部件"].iter().any(|k| c.starts_with(k) || c.contains(k)) && !c.contains("技术");
-            if ok {
-                for it in items {
-                    push(it, &mut segs);
-                }
-            }
-        }
-        for (a, b) in and_directions(text) {
-            push(a, &mut segs);
-            push(b, &mut segs);
-        }
+        // 1. `卫星通信方面,…`: the section walks through its parts.
         for x in aspect_phrases(text) {
             push(x, &mut segs);
+        }
+        if segs.is_empty() {
+            // 2. Enumerations of directions, and single ones (`中远期重点培育先进核能细分领域`).
+            for (items, classifier, _, lead) in lists_with_lead(text) {
+                let c = classifier.trim();
+                if DIRECTION_LEADS.contains(&lead) && DIRECTION_CLASSIFIERS.iter().any(|k| c.starts_with(k)) {
+                    for it in items {
+                        push(it, &mut segs);
+                    }
+                }
+            }
+            for x in single_directions(text) {
+                push(x, &mut segs);
+            }
+            for (a, b) in and_directions(text) {
+                push(a, &mut segs);
+                push(b, &mut segs);
+            }
         }
     }
     if !segs.is_empty() {
         return segs;
     }
-    // 2. Lead sentences of the section's paragraphs.
+    // 3. Lead sentences of the section's paragraphs (`巩固提升化学原料药优势。`).
     for &i in lines.iter().skip(1) {
         if doc.lines[i].kind != LineKind::Text {
             continue;
@@ -366,23 +409,50 @@ fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         let text = doc.line_text(i);
         let Some(p) = text.find('。') else { continue };
         let lead = &text[..p];
-        if lead.chars().count() > 22 || lead.contains(',') {
+        if lead.chars().count() > 26 || lead.contains([',', '“', '"']) {
             continue;
         }
         let np = lead_noun_phrase(lead);
-        for part in np.split("和") {
-            if part.chars().count() >= 2 && np.contains("软件和") {
-                push(part.to_string(), &mut segs);
-            }
+        if np.ends_with("产品") || np.contains("发展") || np.contains("产业链") || np.contains("集群") {
+            continue;
         }
-        if !np.contains("软件和") && np.chars().count() >= 2 {
-            push(np, &mut segs);
+        // `工业软件和汽车软件`: two segments sharing a head.
+        match np.split_once('和') {
+            Some((a, b)) if a.chars().last() == b.chars().last() && a.chars().count() >= 2 => {
+                push(a.to_string(), &mut segs);
+                push(b.to_string(), &mut segs);
+            }
+            _ => push(np, &mut segs),
         }
     }
     if !segs.is_empty() {
         return segs;
     }
-    // 3. A name that joins two industries: `氢能与储能`.
+    // 4. Products the section develops: `积极发展A、B、C等高附加值产品`, `积极发展X产品`.
+    for &i in &lines {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let text = doc.line_text(i);
+        for (items, classifier, _, lead) in lists_with_lead(text) {
+            if lead == "积极发展" && classifier.ends_with("产品") {
+                for it in items {
+                    push(it, &mut segs);
+                }
+            }
+        }
+        for part in text.split(['。', ',']) {
+            if let Some(rest) = part.strip_prefix("积极发展").and_then(|r| r.strip_suffix("产品")) {
+                if !rest.contains('、') && (2..=10).contains(&rest.chars().count()) {
+                    push(rest.to_string(), &mut segs);
+                }
+            }
+        }
+    }
+    if !segs.is_empty() {
+        return segs;
+    }
+    // 5. A name that joins two industries: `氢能与储能`.
     for sep in ['与', '和'] {
         if let Some(p) = s.name.find(sep) {
             let (a, b) = (&s.name[..p], &s.name[p + sep.len_utf8()..]);
@@ -393,6 +463,53 @@ fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         }
     }
     segs
+}
+
+/// `中远期重点培育先进核能细分领域` → 先进核能.
+fn single_directions(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in s.split([',', ';', '。']) {
+        for lead in ["重点培育", "重点发展"] {
+            if let Some(p) = part.find(lead) {
+                let rest = &part[p + lead.len()..];
+                if let Some(x) = rest.strip_suffix("细分领域") {
+                    if !x.contains('、') && !x.ends_with('等') && (2..=10).contains(&x.chars().count()) {
+                        out.push(x.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Segments of an industry named in its group's text: in the sentence that names it
+/// (`氢能领域重点突破A、B、C等…`), the first enumeration and `探索发展X`.
+fn named_sentence_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
+    let doc = ctx.doc;
+    let mut out = Vec::new();
+    for i in s.lines.0..s.lines.1.min(doc.lines.len()) {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let text = doc.line_text(i);
+        for sent in text.split('。') {
+            let key = format!("{}领域", s.name);
+            let Some(p) = sent.find(&key) else { continue };
+            let sent = &sent[p + key.len()..];
+            if let Some(q) = sent.find("探索发展") {
+                let rest = &sent[q + "探索发展".len()..];
+                let end = rest.find([',', '、']).unwrap_or(rest.len());
+                if (2..=10).contains(&rest[..end].chars().count()) {
+                    out.push(rest[..end].to_string());
+                }
+            }
+            if let Some((items, _, _, _)) = lists_with_lead(sent).into_iter().next() {
+                out.extend(items);
+            }
+        }
+    }
+    out
 }
 
 /// `以智能网联汽车和新能源汽车为主攻方向` → both.
@@ -477,7 +594,10 @@ fn box_items_for(ctx: &Ctx, s: &Section) -> Vec<String> {
         if line < s.lines.0 || line >= s.lines.1 {
             continue;
         }
-        if !doc.title(bx.heading).starts_with(&s.name) {
+        let title = doc.title(bx.heading);
+        let Some(rest) = title.strip_prefix(s.name.as_str()) else { continue };
+        // `新能源核心技术攻关任务` is about 新能源; `新能源及智能网联汽车…` is not.
+        if !["核心", "技术", "产业", "攻关", "重点", "发展", "关键"].iter().any(|w| rest.starts_with(w)) {
             continue;
         }
         let mut items = Vec::new();

@@ -198,7 +198,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
             carried = frame.or(carried);
         }
     }
-    let text_values: Vec<(f64, String)> = out.iter().map(|t: &Target| (t.value, t.unit.clone())).collect();
+    let text_values: Vec<(f64, String, Option<i32>)> = out.iter().map(|t: &Target| (t.value, t.unit.clone(), t.year)).collect();
     for b in 0..doc.boxes.len() {
         indicator_table(ctx, b, &text_values, &mut out);
     }
@@ -528,8 +528,11 @@ fn table_header(ctx: &Ctx, b: usize) -> Option<(usize, i32, i32)> {
 
 /// Reads an indicator table: rows `序号 指标名称(单位) 基期值 目标值 [属性]`, with cells separated
 /// by tabs, or run together as text exports of web pages leave them (`5科技型企业(家)2637145000预期性`).
-fn indicator_table(ctx: &Ctx, b: usize, text_values: &[(f64, String)], out: &mut Vec<Target>) {
+fn indicator_table(ctx: &Ctx, b: usize, text_values: &[(f64, String, Option<i32>)], out: &mut Vec<Target>) {
     let Some((header, base_year, target_year)) = table_header(ctx, b) else { return };
+    // Only figures the text sets for the table's own target year can confirm a split.
+    let text_values: Vec<(f64, String, Option<i32>)> = text_values.iter().filter(|t| t.2 == Some(target_year)).cloned().collect();
+    let text_values = &text_values[..];
     let bx = &ctx.doc.boxes[b];
     let mut seq = 1u32;
     for i in header + 1..bx.end_line {
@@ -568,7 +571,7 @@ struct Row {
     qualifier: String,
 }
 
-fn parse_row(row: &str, seq: u32, text_values: &[(f64, String)]) -> Option<Row> {
+fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) -> Option<Row> {
     let cells: Vec<&str> = row.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
     let (name_part, numbers) = if cells.len() >= 3 {
         // Tabular: [序号] 名称(单位) 基期 目标 [年均] [属性]
@@ -606,7 +609,7 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String)]) -> Option<Row> 
 
 /// Splits two figures printed without a separator (`2.112.6` → 2.11 and 2.6): prefers a
 /// split whose target value the text also states, then figures of the same order of magnitude.
-fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String)]) -> Vec<String> {
+fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String, Option<i32>)]) -> Vec<String> {
     if let Some(p) = s.find(['>', '≥', '<', '≤']) {
         return vec![s[..p].to_string(), s[p..].to_string()];
     }
@@ -624,7 +627,7 @@ fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String)]) -> Vec
             continue;
         }
         let mut score = (y / x).ln().abs();
-        if text_values.iter().any(|(v, u)| (*v - y).abs() < 1e-9 && u == unit) {
+        if text_values.iter().any(|(v, u, _)| (*v - y).abs() < 1e-9 && u == unit) {
             score -= 10.0;
         }
         if y < x {
@@ -675,16 +678,16 @@ mod tests {
 
     #[test]
     fn run_together_figures_are_split_by_plausibility() {
-        let none: Vec<(f64, String)> = Vec::new();
+        let none: Vec<(f64, String, Option<i32>)> = Vec::new();
         assert_eq!(split_run_together("2.112.6", "%", &none), vec!["2.11", "2.6"]);
         assert_eq!(split_run_together("5775", "人年", &none), vec!["57", "75"]);
         assert_eq!(split_run_together("12.2>10", "%", &none), vec!["12.2", ">10"]);
         assert_eq!(split_run_together("1.62", "%", &none), vec!["1.6", "2"]);
-        let stated = vec![(140.0, "家".to_string())];
+        let stated = vec![(140.0, "家".to_string(), Some(2025))];
         assert_eq!(split_run_together("74.5140", "家", &stated), vec!["74.5", "140"]);
         // A figure the text states in another unit does not count.
-        let other = vec![(3.0, "%".to_string()), (2.0, "倍".to_string())];
+        let other = vec![(2.0, "倍".to_string(), Some(2025))];
+        assert_eq!(split_run_together("3.6512", "件", &[(12.0, "件".to_string(), Some(2025)), (2.0, "倍".to_string(), Some(2025))]), vec!["3.65", "12"]);
         assert_eq!(split_run_together("58.663", "%", &other), vec!["58.6", "63"]);
-        assert_eq!(split_run_together("3.6512", "件", &[(12.0, "件".to_string()), (2.0, "倍".to_string())]), vec!["3.65", "12"]);
     }
 }

@@ -559,7 +559,7 @@ fn box_extent(doc: &Doc, box_line: usize) -> usize {
             i += 1;
             continue;
         }
-        if seen_numbered && !numbered && blanks > 0 && !line.tab {
+        if seen_numbered && !numbered && blanks > 0 && !line.tab && !is_label(t) {
             return i - blanks;
         }
         seen_content = true;

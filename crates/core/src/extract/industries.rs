@@ -645,7 +645,16 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 i += 1;
                 continue;
             }
-            let t = doc.line_text(i);
+            let mut t = doc.line_text(i);
+            // A table row on one line: `重点区县(开发区)<TAB>A、B、C`.
+            if let Some((first, rest)) = t.split_once('\t') {
+                let first = first.trim();
+                if first.chars().count() <= 10 && !first.contains(['。', '、', ',']) && !rest.trim().is_empty() {
+                    label = first.to_string();
+                    t = rest.trim();
+                    awaiting_content = true;
+                }
+            }
             let is_label = t.chars().count() <= 10 && !t.contains(['。', '、', ',']) && parse_marker(t).is_none() && !awaiting_content;
             if is_label || (t.starts_with('(') && t.ends_with(')') && t.chars().count() <= 10) {
                 awaiting_content = true;
@@ -664,12 +673,19 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                     districts.push(mapping(ctx, &subject, names, l.cstart, l.cend));
                 }
             } else if label.contains("平台") {
+                let off = t.as_ptr() as usize - doc.text.as_ptr() as usize;
                 if let Some(m) = parse_marker(t) {
                     let rest = &t[m.len..];
                     let name = rest.split('。').next().unwrap_or("").trim();
                     if !name.is_empty() && name.chars().count() <= 40 {
-                        let a = l.cstart + m.len + (rest.len() - rest.trim_start().len());
+                        let a = off + m.len + (rest.len() - rest.trim_start().len());
                         platforms.push(Platform { name: name.to_string(), subject: subject.clone(), span: ctx.span(a, a + name.len()) });
+                    }
+                } else if !t.contains('。') {
+                    // A list of platforms in one cell.
+                    for name in split_names(t, false) {
+                        let a = t.find(&name).map_or(off, |p| off + p);
+                        platforms.push(Platform { name: name.clone(), subject: subject.clone(), span: ctx.span(a, a + name.len()) });
                     }
                 }
             } else if label.is_empty() {

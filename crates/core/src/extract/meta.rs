@@ -87,21 +87,28 @@ pub fn extract(doc: &Doc, dicts: &Dictionaries) -> MetaResult {
     MetaResult { meta, base_year }
 }
 
-/// `[ 发文字号 ]` / `发文字号:` boxes of government web pages: key → value.
+/// `[ 发文字号 ]` / `发文字号:` boxes of government web pages, also as table cells
+/// (`发布日期:<TAB>2026-02-03`): key → value.
 fn metadata_box(doc: &Doc, header: usize) -> std::collections::HashMap<String, String> {
     let mut out = std::collections::HashMap::new();
     let keys = ["索引号", "发文字号", "文号", "主题分类", "发布机构", "发文机关", "成文日期", "发布日期", "公开日期"];
     for i in 0..header {
-        let t = strip_spaces(doc.line_text(i));
-        for key in keys {
-            let bracketed = format!("[{key}]");
-            if t == bracketed || t == format!("{key}:") || t == key {
-                if let Some(v) = (i + 1..header.min(i + 3)).map(|j| doc.line_text(j)).find(|v| !v.trim().is_empty()) {
-                    out.entry(key.to_string()).or_insert_with(|| v.trim().to_string());
-                }
-            } else if let Some(rest) = t.strip_prefix(&bracketed).or_else(|| t.strip_prefix(&format!("{key}:"))) {
-                if !rest.is_empty() {
-                    out.entry(key.to_string()).or_insert_with(|| rest.to_string());
+        let cells: Vec<String> = doc.line_text(i).split('\t').map(strip_spaces).filter(|c| !c.is_empty()).collect();
+        for (k, cell) in cells.iter().enumerate() {
+            for key in keys {
+                let bracketed = format!("[{key}]");
+                let labelled = format!("{key}:");
+                if *cell == bracketed || *cell == labelled || cell == key {
+                    let value = cells.get(k + 1).cloned().or_else(|| {
+                        (i + 1..header.min(i + 3)).map(|j| doc.line_text(j).trim().to_string()).find(|v| !v.is_empty())
+                    });
+                    if let Some(v) = value {
+                        out.entry(key.to_string()).or_insert(v);
+                    }
+                } else if let Some(rest) = cell.strip_prefix(&bracketed).or_else(|| cell.strip_prefix(&labelled)) {
+                    if !rest.is_empty() {
+                        out.entry(key.to_string()).or_insert_with(|| rest.to_string());
+                    }
                 }
             }
         }

@@ -63,7 +63,12 @@ fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     if !arabic && !"二三四五六七八九十百千两".contains(first) {
         return None;
     }
-    let (value, used) = parse_number(rest)?;
+    let (mut value, mut used) = parse_number(rest)?;
+    // `500万元`: 万元 is a unit of its own, not a multiplier.
+    if rest[..used].ends_with('万') && rest[used..].starts_with('元') {
+        value /= 10_000.0;
+        used -= '万'.len_utf8();
+    }
     let mut j = i + used;
     // 万亿: the 万 was taken as a multiplier; 亿 follows.
     let mut after = &s[j..];
@@ -336,7 +341,7 @@ fn accept(s: &str, q: &Quantity) -> bool {
 }
 
 fn has_cue(s: &str, pos: usize) -> bool {
-    let clause_start = s[..pos].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let clause_start = s[..pos].rfind(['。', ';', ',']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     let clause_end = s[pos..].find(['。', ';', ',']).map_or(s.len(), |p| p + pos);
     let clause = &s[clause_start..clause_end];
     CUES.iter().any(|c| clause.contains(c))

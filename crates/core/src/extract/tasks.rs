@@ -78,15 +78,27 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         v
     };
     for i in 0..doc.lines.len() {
-        if doc.lines[i].kind != LineKind::Text || doc.lines[i].in_box.is_some() || ctx.background[i] {
+        if doc.lines[i].in_box.is_some() || ctx.background[i] {
             continue;
         }
+        let line = &doc.lines[i];
+        // Text lines, and the run-in text of headings (`(一)强化统筹推进。市发展改革委负责…`).
+        let start = match doc.lines[i].kind {
+            LineKind::Text => line.cstart,
+            LineKind::Heading => {
+                let h = doc.headings.partition_point(|h| h.line < i);
+                match doc.headings.get(h) {
+                    Some(hd) if hd.line == i && hd.run_in => hd.title_range.1 + '。'.len_utf8(),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
         let Some(h) = doc.section_of(i) else { continue };
         if covered[h] {
             continue;
         }
-        let line = &doc.lines[i];
-        for t in free_text_tasks(ctx, i, line.cstart, line.cend) {
+        for t in free_text_tasks(ctx, i, start, line.cend) {
             tasks.push(t);
         }
     }
@@ -391,6 +403,20 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
                 continue;
             }
             if is_org(subject, ctx) && !is_generic(subject) {
+                // `A会同B、C做X`: B and C share the task.
+                let mut resp = Vec::new();
+                if verb == "会同" {
+                    let rest = &clause[p + verb.len()..];
+                    // The co-owners end at the last organisation ending within the next words.
+                    let window: usize = rest.char_indices().take(14).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+                    let end = rest[..window]
+                        .char_indices()
+                        .map(|(i, c)| i + c.len_utf8())
+                        .filter(|&i| ORG_SUFFIXES.iter().any(|x| rest[..i].ends_with(x)) && !rest[..i].contains(','))
+                        .last()
+                        .unwrap_or(0);
+                    resp = split_names(&rest[..end], true).into_iter().filter(|n| is_org(n, ctx)).collect();
+                }
                 let title = if verb == "按照" {
                     // `市统计局按照《…》加快建设…`: the action after the reference.
                     let rest = &clause[p..];
@@ -398,7 +424,8 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
                 } else {
                     clause[p + verb.len()..].to_string()
                 };
-                return Some((vec![subject.to_string()], Vec::new(), title));
+                let title = if resp.is_empty() { title } else { title.trim_start_matches(|c: char| c != '、' && !c.is_whitespace()).to_string() };
+                return Some((vec![subject.to_string()], resp, title));
             }
             return None;
         }

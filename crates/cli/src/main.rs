@@ -63,7 +63,7 @@ impl Common {
         let mut read = ReadOptions::default();
         if let Some(max) = self.max_size {
             read.max_bytes = max;
-            read.max_unpacked_bytes = read.max_unpacked_bytes.max(max.saturating_mul(4));
+            read.max_unpacked_bytes = max.saturating_mul(4);
         }
         let dicts = match &self.data {
             Some(dir) => Arc::new(Dictionaries::load(dir).with_context(|| format!("loading dictionaries from {}", dir.display()))?),

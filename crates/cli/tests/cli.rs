@@ -1,0 +1,153 @@
+//! End-to-end tests of the `planwatch` binary: exit codes, output files, bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn planwatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_planwatch")).args(args).env_remove("PLANWATCH_MAX_SIZE").env_remove("PLANWATCH_DATA").output().expect("run planwatch")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("planwatch-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+const PLAN: &str = "重庆市示范行动计划\n\n一、总体要求\n\n到2027年,打造30个典型应用场景,培育百家专精特新企业。\n\n二、重点任务\n\n(一)实施创新行动。加强攻关。(市科技局、市经济信息委等按职责分工负责)\n";
+
+#[test]
+fn extract_to_stdout_prints_plan_json() {
+    let dir = tempdir("stdout");
+    let f = dir.join("plan.txt");
+    std::fs::write(&f, PLAN).unwrap();
+    let out = planwatch(&["extract", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["outline"].as_array().unwrap().len(), 3);
+    assert_eq!(plan["targets"][0]["value"], 30.0);
+    assert_eq!(plan["targets"][1]["value"], 100.0);
+    assert_eq!(plan["tasks"][0]["responsible"][0], "市科技局");
+}
+
+#[test]
+fn one_bad_file_fails_the_run_but_the_others_are_written() {
+    let dir = tempdir("mixed");
+    let good = dir.join("good.txt");
+    std::fs::write(&good, PLAN).unwrap();
+    let png = dir.join("picture.txt");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let out_dir = dir.join("out");
+    let out = planwatch(&["extract", "--out", out_dir.to_str().unwrap(), good.to_str().unwrap(), png.to_str().unwrap(), empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("picture.txt: this is a PNG image, not a text document"), "{stderr}");
+    assert!(stderr.contains("empty.txt: the file is empty"), "{stderr}");
+    assert!(out_dir.join("good.json").exists());
+    assert!(!out_dir.join("picture.json").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(planwatch(&["extract"]).status.code(), Some(2));
+    assert_eq!(planwatch(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(planwatch(&["show", "--span", "x", "nofile.txt"]).status.code(), Some(2));
+}
+
+#[test]
+fn missing_file_is_named() {
+    let out = planwatch(&["extract", "/nonexistent/plan.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/plan.txt: cannot open it"));
+}
+
+#[test]
+fn size_limit_is_configurable_and_says_how() {
+    let dir = tempdir("size");
+    let f = dir.join("big.txt");
+    std::fs::write(&f, PLAN.repeat(50)).unwrap();
+    let out = planwatch(&["extract", "--max-size", "1000", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("above the limit of 1000 bytes") && stderr.contains("--max-size"), "{stderr}");
+    assert!(planwatch(&["extract", "--max-size", "100000", f.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn invalid_encoding_is_refused_with_advice() {
+    let dir = tempdir("enc");
+    let f = dir.join("bad.txt");
+    std::fs::write(&f, [0x80u8, 0xFF, 0x80, 0xFF, 0x41, 0x80, 0xFE]).unwrap();
+    let out = planwatch(&["extract", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("re-save the file as UTF-8"));
+}
+
+#[test]
+fn truncated_docx_and_zip_bomb_are_refused() {
+    let dir = tempdir("docx");
+    let docx = std::fs::read(examples().join("suzhou-emerging-industries.docx")).unwrap();
+    let cut = dir.join("cut.docx");
+    std::fs::write(&cut, &docx[..docx.len() / 2]).unwrap();
+    let out = planwatch(&["extract", cut.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DOCX file is damaged"));
+
+    // 20 MB of one character compresses to some 20 KB; with a 1 MB limit on the input the
+    // text may unpack to 4 MB.
+    let bomb = dir.join("bomb.docx");
+    {
+        let f = std::fs::File::create(&bomb).unwrap();
+        let mut zip = zip::ZipWriter::new(f);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(b"<w:document xmlns:w=\"x\"><w:body><w:p><w:r><w:t>").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..20 {
+            zip.write_all(&chunk).unwrap();
+        }
+        zip.write_all(b"</w:t></w:r></w:p></w:body></w:document>").unwrap();
+        zip.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 << 20);
+    let out = planwatch(&["extract", "--max-size", "1000000", bomb.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ZIP bomb"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_text_that_is_no_plan_gives_an_empty_plan_and_a_warning() {
+    let dir = tempdir("noplan");
+    let f = dir.join("poem.txt");
+    std::fs::write(&f, "床前明月光,疑是地上霜。\n举头望明月,低头思故乡。\n").unwrap();
+    let out = planwatch(&["extract", f.to_str().unwrap()]);
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(plan["outline"].as_array().unwrap().is_empty());
+    assert!(plan["warnings"][0].as_str().unwrap().contains("does not look like a plan"));
+}
+
+#[test]
+fn show_prints_the_tree_and_spans_print_back_the_source() {
+    let f = examples().join("mianyang-future-industries.txt");
+    let out = planwatch(&["show", f.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("绵阳市未来产业培育行动方案(2025—2028年)"));
+    assert!(text.contains("    1. 商业航天"));
+    assert!(text.contains("牵头: 市发展改革委"));
+    // Every target's span prints back the sentence it came from.
+    let json = planwatch(&["extract", f.to_str().unwrap()]);
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let t = &plan["targets"][0];
+    let span = format!("{}:{}", t["span"][0], t["span"][1]);
+    let back = planwatch(&["show", "--span", &span, f.to_str().unwrap()]);
+    assert_eq!(String::from_utf8(back.stdout).unwrap().trim(), t["text"].as_str().unwrap());
+}

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "planwatch", version, about = "规划实施监测评估系统 — read development plans into structured, traceable plans")]
+#[command(
+    name = "planwatch",
+    version,
+    about = "规划实施监测评估系统 — read development plans into structured, traceable plans"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,7 +70,9 @@ impl Common {
             read.max_unpacked_bytes = max.saturating_mul(4);
         }
         let dicts = match &self.data {
-            Some(dir) => Arc::new(Dictionaries::load(dir).with_context(|| format!("loading dictionaries from {}", dir.display()))?),
+            Some(dir) => Arc::new(
+                Dictionaries::load(dir).with_context(|| format!("loading dictionaries from {}", dir.display()))?,
+            ),
             None => Dictionaries::builtin(),
         };
         Ok(Options { read, dicts })
@@ -126,7 +132,11 @@ fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Re
         for f in files {
             let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             if let Some(prev) = seen.insert(stem.clone(), f) {
-                anyhow::bail!("{} and {} would both be written to {stem}.json; rename one of them", prev.display(), f.display());
+                anyhow::bail!(
+                    "{} and {} would both be written to {stem}.json; rename one of them",
+                    prev.display(),
+                    f.display()
+                );
             }
         }
     }
@@ -173,7 +183,12 @@ fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Re
         }
     }
     if files.len() > 1 {
-        eprintln!("planwatch: {} of {} files extracted{}", files.len() - failed, files.len(), out.map(|d| format!(" into {}", d.display())).unwrap_or_default());
+        eprintln!(
+            "planwatch: {} of {} files extracted{}",
+            files.len() - failed,
+            files.len(),
+            out.map(|d| format!(" into {}", d.display())).unwrap_or_default()
+        );
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -11,19 +11,24 @@ pub fn run(opts: &anyhow::Result<Options>, span: Option<&str>, file: &Path) -> a
     let is_json = file.extension().is_some_and(|e| e == "json");
     if let Some(span) = span {
         let (a, b) = span.split_once(':').context("--span takes START:END, e.g. --span 120:180")?;
-        let (a, b): (usize, usize) = (a.trim().parse().context("START is not a number")?, b.trim().parse().context("END is not a number")?);
+        let (a, b): (usize, usize) =
+            (a.trim().parse().context("START is not a number")?, b.trim().parse().context("END is not a number")?);
         let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let source = planwatch_core::read::read(&bytes, &opts.read).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        let text = source
-            .text
-            .get(a..b)
-            .with_context(|| format!("{a}:{b} is not a span of this document's text ({} bytes, spans end on character boundaries)", source.text.len()))?;
+        let source =
+            planwatch_core::read::read(&bytes, &opts.read).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        let text = source.text.get(a..b).with_context(|| {
+            format!(
+                "{a}:{b} is not a span of this document's text ({} bytes, spans end on character boundaries)",
+                source.text.len()
+            )
+        })?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
     let plan: Plan = if is_json {
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{} is not a plan JSON written by planwatch extract", file.display()))?
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a plan JSON written by planwatch extract", file.display()))?
     } else {
         match crate::extract_file(file, opts) {
             Ok(p) => p,
@@ -42,7 +47,11 @@ fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Pads to a display width counting CJK characters as two columns.
@@ -84,7 +93,7 @@ pub fn render(plan: &Plan) -> String {
         let _ = writeln!(s, "{}{} {}", "  ".repeat(o.level.saturating_sub(1) as usize), o.marker, o.title);
     }
     let _ = writeln!(s, "\n目标 ({} 项)", plan.targets.len());
-    let _ = writeln!(s, "{}{}{}{}{}", pad("年份", 6), pad("数值", 16), pad("单位", 8), pad("限定", 6), "指标");
+    let _ = writeln!(s, "{}{}{}{}指标", pad("年份", 6), pad("数值", 16), pad("单位", 8), pad("限定", 6));
     for t in &plan.targets {
         let value = match t.value_max {
             Some(mx) => format!("{}—{}", num(t.value), num(mx)),
@@ -95,7 +104,16 @@ pub fn render(plan: &Plan) -> String {
             (None, Some(v)) => format!("  (基期 {})", num(v)),
             _ => String::new(),
         };
-        let _ = writeln!(s, "{}{}{}{}{}{}", pad(&opt(&t.year), 6), pad(&value, 16), pad(&t.unit, 8), pad(&t.qualifier, 6), cut(&t.indicator, 60), base);
+        let _ = writeln!(
+            s,
+            "{}{}{}{}{}{}",
+            pad(&opt(&t.year), 6),
+            pad(&value, 16),
+            pad(&t.unit, 8),
+            pad(&t.qualifier, 6),
+            cut(&t.indicator, 60),
+            base
+        );
     }
     let _ = writeln!(s, "\n任务分工 ({} 项)", plan.tasks.len());
     for t in &plan.tasks {

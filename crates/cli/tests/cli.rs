@@ -5,7 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn planwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planwatch")).args(args).env_remove("PLANWATCH_MAX_SIZE").env_remove("PLANWATCH_DATA").output().expect("run planwatch")
+    Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(args)
+        .env_remove("PLANWATCH_MAX_SIZE")
+        .env_remove("PLANWATCH_DATA")
+        .output()
+        .expect("run planwatch")
 }
 
 fn tempdir(name: &str) -> PathBuf {
@@ -45,7 +50,14 @@ fn one_bad_file_fails_the_run_but_the_others_are_written() {
     let empty = dir.join("empty.txt");
     std::fs::write(&empty, b"").unwrap();
     let out_dir = dir.join("out");
-    let out = planwatch(&["extract", "--out", out_dir.to_str().unwrap(), good.to_str().unwrap(), png.to_str().unwrap(), empty.to_str().unwrap()]);
+    let out = planwatch(&[
+        "extract",
+        "--out",
+        out_dir.to_str().unwrap(),
+        good.to_str().unwrap(),
+        png.to_str().unwrap(),
+        empty.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("picture.txt: this is a PNG image, not a text document"), "{stderr}");

@@ -61,17 +61,12 @@ fn seed_dir() -> PathBuf {
 }
 
 fn load_seeds(dir: &Path) -> std::io::Result<Vec<Doc>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     paths.sort();
     paths
         .into_iter()
-        .map(|p| {
-            Ok(Doc { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(&p)? })
-        })
+        .map(|p| Ok(Doc { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(&p)? }))
         .collect()
 }
 
@@ -181,7 +176,8 @@ fn pass_read(docs: &[Doc], ropts: &ReadOptions) -> usize {
 fn pass_extract(docs: &[Doc], opts: &Options) -> Counts {
     let mut c = Counts::default();
     for d in docs {
-        let plan = planwatch_core::extract(black_box(&d.bytes), &d.name, opts).unwrap_or_else(|e| panic!("{}: {e}", d.name));
+        let plan =
+            planwatch_core::extract(black_box(&d.bytes), &d.name, opts).unwrap_or_else(|e| panic!("{}: {e}", d.name));
         let json = serde_json::to_string(&plan).expect("plan serialises");
         c.json_bytes += json.len();
         c.outline += plan.outline.len();
@@ -262,11 +258,25 @@ fn measure(corpus: &str, docs: &[Doc], opts: &Options, reps: usize) -> Row {
 fn print_table(rows: &[Row]) {
     println!();
     println!("planwatch extraction throughput — one thread, bytes in → plan JSON out (MB = 10^6 bytes)");
-    println!("(a) = read::read (reading + decoding only), (b) = extract + serde_json::to_string; same run, interleaved");
+    println!(
+        "(a) = read::read (reading + decoding only), (b) = extract + serde_json::to_string; same run, interleaved"
+    );
     println!();
     println!(
         "{:<12} {:>5} {:>9} {:>4} | {:>9} {:>9} {:>8} | {:>10} {:>10} {:>8} {:>8} | {:>8} {:>8}",
-        "corpus", "docs", "MB", "reps", "(a) med", "(a) min", "(a) MB/s", "(b) med ms", "(b) min ms", "MB/s med", "MB/s max", "b/a", "med b/a"
+        "corpus",
+        "docs",
+        "MB",
+        "reps",
+        "(a) med",
+        "(a) min",
+        "(a) MB/s",
+        "(b) med ms",
+        "(b) min ms",
+        "MB/s med",
+        "MB/s max",
+        "b/a",
+        "med b/a"
     );
     println!("{}", "-".repeat(134));
     for r in rows {
@@ -291,7 +301,10 @@ fn print_table(rows: &[Row]) {
     println!("times in ms; (a) MB/s and MB/s med use medians, MB/s max uses the fastest repetition;");
     println!("b/a = median(b)/median(a); med b/a = median of per-repetition ratios");
     println!();
-    println!("{:<12} {:>12} {:>9} {:>9} {:>9} {:>14}", "corpus", "JSON bytes", "outline", "targets", "tasks", "ns/input byte");
+    println!(
+        "{:<12} {:>12} {:>9} {:>9} {:>9} {:>14}",
+        "corpus", "JSON bytes", "outline", "targets", "tasks", "ns/input byte"
+    );
     for r in rows {
         println!(
             "{:<12} {:>12} {:>9} {:>9} {:>9} {:>14.1}",
@@ -311,7 +324,10 @@ fn main() {
     let seeds = match load_seeds(&dir) {
         Ok(s) if !s.is_empty() => s,
         Ok(_) => {
-            println!("planwatch throughput bench: no seed documents in {}; set PLANWATCH_SEEDS=DIR. Skipping.", dir.display());
+            println!(
+                "planwatch throughput bench: no seed documents in {}; set PLANWATCH_SEEDS=DIR. Skipping.",
+                dir.display()
+            );
             return;
         }
         Err(e) => {
@@ -344,7 +360,10 @@ fn main() {
     let t = Instant::now();
     black_box(pass_read(&seeds, &opts.read));
     black_box(pass_extract(&seeds, &opts));
-    println!("warm-up (first read + extract of the seeds, includes dictionary/OpenCC initialisation): {:.1} ms", ms(t.elapsed()));
+    println!(
+        "warm-up (first read + extract of the seeds, includes dictionary/OpenCC initialisation): {:.1} ms",
+        ms(t.elapsed())
+    );
 
     let mut rows = Vec::new();
     if run("seeds") {
@@ -435,6 +454,11 @@ fn main() {
     let goal = 50.0;
     for r in &rows {
         let v = mbps(r.bytes, r.ext_med);
-        println!("goal ≥ {goal} MB/s on {:<12}: {:>8.2} MB/s  {}", r.corpus, v, if v >= goal { "PASS" } else { "FAIL" });
+        println!(
+            "goal ≥ {goal} MB/s on {:<12}: {:>8.2} MB/s  {}",
+            r.corpus,
+            v,
+            if v >= goal { "PASS" } else { "FAIL" }
+        );
     }
 }

@@ -90,7 +90,14 @@ pub enum DictError {
 }
 
 fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).map(|c| match c { '（' => '(', '）' => ')', c => c }).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect()
 }
 
 impl Dictionaries {
@@ -116,7 +123,10 @@ impl Dictionaries {
         d.add_places(PLACES, "data/places.toml")?;
         d.add_zones(ZONES, "data/zones.toml")?;
         for (file, add) in [
-            ("departments.toml", Dictionaries::add_departments as fn(&mut Dictionaries, &str, &str) -> Result<(), DictError>),
+            (
+                "departments.toml",
+                Dictionaries::add_departments as fn(&mut Dictionaries, &str, &str) -> Result<(), DictError>,
+            ),
             ("places.toml", Dictionaries::add_places),
             ("zones.toml", Dictionaries::add_zones),
         ] {
@@ -164,7 +174,8 @@ impl Dictionaries {
         let file: ZonesFile =
             toml::from_str(text).map_err(|e| DictError::Toml { path: path.into(), message: e.to_string() })?;
         for z in file.zone {
-            let place = Place { name: z.name.clone(), code: String::new(), level: "zone".into(), within: z.city.clone() };
+            let place =
+                Place { name: z.name.clone(), code: String::new(), level: "zone".into(), within: z.city.clone() };
             for alias in z.aliases.iter().chain([&z.name]) {
                 self.places.entry(squeeze(alias)).or_default().push(place.clone());
             }
@@ -180,9 +191,7 @@ impl Dictionaries {
     /// Canonical place for a written name, preferring one inside `region`.
     pub fn place(&self, name: &str, region: Option<&str>) -> Option<&Place> {
         let cands = self.places.get(&squeeze(name))?;
-        region
-            .and_then(|r| cands.iter().find(|p| p.within == r || p.name == r))
-            .or_else(|| cands.first())
+        region.and_then(|r| cands.iter().find(|p| p.within == r || p.name == r)).or_else(|| cands.first())
     }
 
     /// How often each province or city is named in `text` (by full or short name), keyed by
@@ -224,7 +233,11 @@ mod tests {
     fn a_data_directory_extends_the_builtin_files() {
         let dir = std::env::temp_dir().join(format!("planwatch-dict-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("departments.toml"), "[[department]]\ncanonical = \"市数据局\"\naliases = [\"市数据资源局\"]\n").unwrap();
+        std::fs::write(
+            dir.join("departments.toml"),
+            "[[department]]\ncanonical = \"市数据局\"\naliases = [\"市数据资源局\"]\n",
+        )
+        .unwrap();
         let d = Dictionaries::load(&dir).unwrap();
         assert_eq!(d.department("市数据资源局"), Some("市数据局"));
         assert_eq!(d.department("市发改委"), Some("市发展改革委"));

@@ -73,7 +73,13 @@ impl Scheme {
     pub fn is_main(self) -> bool {
         matches!(
             self,
-            Scheme::Part | Scheme::Chapter | Scheme::Section | Scheme::Article | Scheme::CnComma | Scheme::ParenCn | Scheme::Box
+            Scheme::Part
+                | Scheme::Chapter
+                | Scheme::Section
+                | Scheme::Article
+                | Scheme::CnComma
+                | Scheme::ParenCn
+                | Scheme::Box
         )
     }
 }
@@ -93,7 +99,13 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
     if let Some(rest) = s.strip_prefix('第') {
         let (n, used) = leading_number(rest)?;
         let after = &rest[used..];
-        for (suffix, scheme) in [("部分", Scheme::Part), ("篇", Scheme::Part), ("章", Scheme::Chapter), ("节", Scheme::Section), ("条", Scheme::Article)] {
+        for (suffix, scheme) in [
+            ("部分", Scheme::Part),
+            ("篇", Scheme::Part),
+            ("章", Scheme::Chapter),
+            ("节", Scheme::Section),
+            ("条", Scheme::Article),
+        ] {
             if after.starts_with(suffix) {
                 return Some(Marker { scheme, ordinal: n, len: '第'.len_utf8() + used + suffix.len() });
             }
@@ -116,7 +128,9 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return Some(Marker { scheme, ordinal: n, len: 1 + used + close.len_utf8() });
     }
     if ('①'..='⑳').contains(&first) {
-        return Some(Marker { scheme: Scheme::Circled, ordinal: first as u32 - '①' as u32 + 1, len: first.len_utf8() });
+        return Some(Marker {
+            scheme: Scheme::Circled, ordinal: first as u32 - '①' as u32 + 1, len: first.len_utf8()
+        });
     }
     let (n, used) = leading_number(s)?;
     let after = &s[used..];
@@ -362,10 +376,10 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         if t == "目录" || t == "目次" {
             toc_lines[i] = true;
             let by_line: std::collections::HashSet<usize> = cands.iter().map(|c| c.line).collect();
-            for j in i + 1..doc.lines.len() {
+            for (j, toc) in toc_lines.iter_mut().enumerate().skip(i + 1) {
                 match doc.lines[j].kind {
                     LineKind::Blank => continue,
-                    _ if by_line.contains(&j) => toc_lines[j] = true,
+                    _ if by_line.contains(&j) => *toc = true,
                     _ => break,
                 }
             }
@@ -384,9 +398,9 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         }
         if run_end - run_start >= 3 && !toc_lines[cands[run_start].line] {
             let first = normalised_title(doc, &cands[run_start]);
-            let repeats = cands[run_end..].iter().any(|c| {
-                c.marker.scheme == cands[run_start].marker.scheme && normalised_title(doc, c) == first
-            });
+            let repeats = cands[run_end..]
+                .iter()
+                .any(|c| c.marker.scheme == cands[run_start].marker.scheme && normalised_title(doc, c) == first);
             if repeats {
                 for c in &cands[run_start..run_end] {
                     toc_lines[c.line] = true;
@@ -522,7 +536,7 @@ fn box_extent(doc: &Doc, box_line: usize) -> usize {
         let t = doc.line_text(i);
         let marker = parse_marker(t);
         if let Some(m) = &marker {
-            if m.scheme.is_main() && !(m.scheme == Scheme::ParenCn && false) {
+            if m.scheme.is_main() {
                 return i - blanks.min(i - box_line - 1);
             }
         }
@@ -540,7 +554,14 @@ fn box_extent(doc: &Doc, box_line: usize) -> usize {
                 continue;
             }
             match in_row {
-                Some(false) if seen_content && !line.tab && !numbered && blanks == 0 && doc.lines[i - 1].kind == LineKind::Text && !is_label(doc.line_text(i - 1)) => {
+                Some(false)
+                    if seen_content
+                        && !line.tab
+                        && !numbered
+                        && blanks == 0
+                        && doc.lines[i - 1].kind == LineKind::Text
+                        && !is_label(doc.line_text(i - 1)) =>
+                {
                     return i; // a body paragraph right after a one-line row
                 }
                 Some(_) => {

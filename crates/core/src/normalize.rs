@@ -270,7 +270,7 @@ fn traditional_bitmap() -> &'static [u64] {
         let converted = cc.convert(&all);
         for (idx, line) in converted.split('\n').enumerate().take((LAST - FIRST + 1) as usize) {
             let original = char::from_u32(FIRST + idx as u32).unwrap_or(' ');
-            if line.chars().next() != Some(original) {
+            if !line.starts_with(original) {
                 bits[idx / 64] |= 1 << (idx % 64);
             }
         }

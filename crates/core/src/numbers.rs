@@ -2,8 +2,18 @@
 //! bare magnitudes (`百家` = 100, `千亿级` = 1000 亿) and mixed forms (`1.5万` = 15000).
 
 const DIGITS: &[(char, u64)] = &[
-    ('零', 0), ('〇', 0), ('一', 1), ('二', 2), ('两', 2), ('三', 3), ('四', 4), ('五', 5),
-    ('六', 6), ('七', 7), ('八', 8), ('九', 9),
+    ('零', 0),
+    ('〇', 0),
+    ('一', 1),
+    ('二', 2),
+    ('两', 2),
+    ('三', 3),
+    ('四', 4),
+    ('五', 5),
+    ('六', 6),
+    ('七', 7),
+    ('八', 8),
+    ('九', 9),
 ];
 
 fn cn_digit(c: char) -> Option<u64> {
@@ -62,8 +72,11 @@ pub fn parse_number(s: &str) -> Option<(f64, usize)> {
             } else if c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit) && !text.contains('.') {
                 text.push('.');
                 i += 1;
-            } else if c == b',' && b.len() >= i + 4 && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
-                && !b.get(i + 4).is_some_and(u8::is_ascii_digit) && !text.contains('.')
+            } else if c == b','
+                && b.len() >= i + 4
+                && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+                && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+                && !text.contains('.')
             {
                 i += 1; // thousands separator: 1,200
             } else {
@@ -95,7 +108,19 @@ mod tests {
 
     #[test]
     fn chinese_integers() {
-        for (s, v) in [("三", 3), ("十", 10), ("十三", 13), ("二十", 20), ("一百二十", 120), ("百", 100), ("两", 2), ("三千五百", 3500), ("二〇三五", 2035), ("五百", 500), ("十五", 15)] {
+        for (s, v) in [
+            ("三", 3),
+            ("十", 10),
+            ("十三", 13),
+            ("二十", 20),
+            ("一百二十", 120),
+            ("百", 100),
+            ("两", 2),
+            ("三千五百", 3500),
+            ("二〇三五", 2035),
+            ("五百", 500),
+            ("十五", 15),
+        ] {
             assert_eq!(parse_cn_int(s), Some(v), "{s}");
         }
         assert_eq!(parse_cn_int("年"), None);

@@ -8,7 +8,8 @@
 use planwatch_core::{extract, Options};
 use std::path::Path;
 
-const EXAMPLES: [&str; 3] = ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"];
+const EXAMPLES: [&str; 3] =
+    ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"];
 
 fn root() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
@@ -24,7 +25,8 @@ fn check(file: &str) {
         std::fs::write(&expected_path, &json).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
+    let expected =
+        std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
     let got: serde_json::Value = serde_json::from_str(&json).unwrap();
     let want: serde_json::Value = serde_json::from_str(&expected).unwrap();
     for key in ["meta", "outline", "targets", "tasks", "industries", "districts", "platforms", "source", "warnings"] {
@@ -51,7 +53,9 @@ fn docx_plan() {
 fn every_span_points_into_the_source_text() {
     let squeeze = |s: &str| -> String {
         s.chars()
-            .map(|c| if ('\u{ff10}'..='\u{ff19}').contains(&c) { char::from_u32(c as u32 - 0xfee0).unwrap() } else { c })
+            .map(
+                |c| if ('\u{ff10}'..='\u{ff19}').contains(&c) { char::from_u32(c as u32 - 0xfee0).unwrap() } else { c },
+            )
             .filter(|c| c.is_alphanumeric())
             .collect()
     };
@@ -69,7 +73,10 @@ fn every_span_points_into_the_source_text() {
             .chain(plan.platforms.iter().map(|p| p.span));
         for [a, b] in spans {
             assert!(a <= b && b <= source.text.len(), "{file}: span {a}:{b}");
-            assert!(source.text.is_char_boundary(a) && source.text.is_char_boundary(b), "{file}: span {a}:{b} splits a character");
+            assert!(
+                source.text.is_char_boundary(a) && source.text.is_char_boundary(b),
+                "{file}: span {a}:{b} splits a character"
+            );
         }
         // A target's span prints back its phrase (same words; widths may differ).
         for t in &plan.targets {

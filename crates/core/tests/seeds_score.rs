@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
-const BOUNDS: &str = "outline=0.97,targets=0.97,tasks=0.97,industries=0.92,segments=0.92,districts=0.92,platforms=0.92,meta=0.95";
+const BOUNDS: &str =
+    "outline=0.97,targets=0.97,tasks=0.97,industries=0.92,segments=0.92,districts=0.92,platforms=0.92,meta=0.95";
 
 #[test]
 fn seeds_score_above_the_bar() {

@@ -16,9 +16,13 @@ use crate::model::{DistrictMapping, Industry, Platform};
 /// Words in a section title that announce a list of industries or directions.
 const LIST_CUES: &[&str] = &["产业", "方向", "领域", "重点", "赛道"];
 /// Titles that are about actions, not industries.
-const ACTION_TITLES: &[&str] = &["工程", "任务", "措施", "举措", "行动", "保障", "机制", "要求", "目标", "原则", "思想", "布局", "空间", "生态", "基础", "形势"];
+const ACTION_TITLES: &[&str] = &[
+    "工程", "任务", "措施", "举措", "行动", "保障", "机制", "要求", "目标", "原则", "思想", "布局", "空间", "生态",
+    "基础", "形势",
+];
 const ACTION_VERBS: &[&str] = &[
-    "实施", "加强", "推进", "强化", "建设", "完善", "健全", "加快", "打造", "提升", "构建", "推动", "优化", "深化", "营造", "创新", "加大", "发挥", "促进", "支持", "坚持", "落实", "建立", "开展", "强化",
+    "实施", "加强", "推进", "强化", "建设", "完善", "健全", "加快", "打造", "提升", "构建", "推动", "优化", "深化",
+    "营造", "创新", "加大", "发挥", "促进", "支持", "坚持", "落实", "建立", "开展", "强化",
 ];
 
 pub struct Industries {
@@ -44,7 +48,9 @@ fn is_industry_list_title(t: &str) -> bool {
 }
 
 fn is_noun_title(t: &str) -> bool {
-    t.chars().count() <= 24 && !ACTION_VERBS.iter().any(|v| t.starts_with(v)) && !ACTION_TITLES.iter().any(|c| t.ends_with(c))
+    t.chars().count() <= 24
+        && !ACTION_VERBS.iter().any(|v| t.starts_with(v))
+        && !ACTION_TITLES.iter().any(|c| t.ends_with(c))
 }
 
 pub fn extract(ctx: &Ctx) -> Industries {
@@ -74,12 +80,22 @@ pub fn extract(ctx: &Ctx) -> Industries {
                 for &g in &grandchildren {
                     sections.push(section_of_heading(ctx, g, ct));
                 }
-            } else if group_like && grandchildren.is_empty() && (ct.contains("领域") || ct.contains("方向") || ct.contains("一批")) {
+            } else if group_like
+                && grandchildren.is_empty()
+                && (ct.contains("领域") || ct.contains("方向") || ct.contains("一批"))
+            {
                 // `(二)延伸发展“613”产业体系重点领域`: the industries are enumerated in its text.
                 let h = &doc.headings[c];
                 for (name, a, b) in enumerations(ctx, h.line, h.end_line, &["领域", "方向"]) {
                     let _ = b;
-                    sections.push(Section { name, group: ct.to_string(), heading: None, lines: (h.line, h.end_line), span: (a, a), lost: false });
+                    sections.push(Section {
+                        name,
+                        group: ct.to_string(),
+                        heading: None,
+                        lines: (h.line, h.end_line),
+                        span: (a, a),
+                        lost: false,
+                    });
                 }
             } else {
                 sections.push(section_of_heading(ctx, c, doc.title(p)));
@@ -93,7 +109,8 @@ pub fn extract(ctx: &Ctx) -> Industries {
     let mut extra: Vec<(usize, Section)> = Vec::new();
     for (si, s) in sections.iter().enumerate() {
         let Some(h) = s.heading else { continue };
-        let boxes: Vec<usize> = (0..doc.boxes.len()).filter(|&b| doc.headings[doc.boxes[b].heading].parent == Some(h)).collect();
+        let boxes: Vec<usize> =
+            (0..doc.boxes.len()).filter(|&b| doc.headings[doc.boxes[b].heading].parent == Some(h)).collect();
         for w in boxes.windows(2) {
             let (prev, this) = (&doc.boxes[w[0]], &doc.boxes[w[1]]);
             let name = box_subject(ctx, doc.title(this.heading));
@@ -102,7 +119,20 @@ pub fn extract(ctx: &Ctx) -> Industries {
             }
             let start = doc.lines[this.heading.min(doc.lines.len() - 1)].start;
             let _ = start;
-            extra.push((si, Section { name, group: s.group.clone(), heading: None, lost: true, lines: (prev.end_line, this.end_line), span: (doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart, doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart) }));
+            extra.push((
+                si,
+                Section {
+                    name,
+                    group: s.group.clone(),
+                    heading: None,
+                    lost: true,
+                    lines: (prev.end_line, this.end_line),
+                    span: (
+                        doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart,
+                        doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart,
+                    ),
+                },
+            ));
         }
     }
     for (si, s) in extra.into_iter().rev() {
@@ -124,7 +154,12 @@ pub fn extract(ctx: &Ctx) -> Industries {
     }
     for s in &sections {
         let segments = segments_of(ctx, s);
-        industries.push(Industry { name: s.name.clone(), group: s.group.clone(), segments, span: ctx.span(s.span.0, s.span.1) });
+        industries.push(Industry {
+            name: s.name.clone(),
+            group: s.group.clone(),
+            segments,
+            span: ctx.span(s.span.0, s.span.1),
+        });
     }
     let (districts, platforms) = districts_and_platforms(ctx, &sections);
     Industries { industries, districts, platforms }
@@ -187,7 +222,14 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         for (items, classifier, pos) in lists(s) {
             let Some(group) = industry_classifier(&classifier) else { continue };
             for item in items {
-                found.push(Section { name: item, group: group.clone(), heading: None, lines: (i, i + 1), span: (l.cstart + pos, l.cstart + pos), lost: false });
+                found.push(Section {
+                    name: item,
+                    group: group.clone(),
+                    heading: None,
+                    lines: (i, i + 1),
+                    span: (l.cstart + pos, l.cstart + pos),
+                    lost: false,
+                });
             }
         }
         if found.len() > best.len() {
@@ -210,11 +252,15 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
 fn industry_classifier(c: &str) -> Option<String> {
     let p = c.find("产业")?;
     let head = &c[..p + "产业".len()];
-    if c[p + "产业".len()..].starts_with("集群") || c[p + "产业".len()..].starts_with("链") || c[p + "产业".len()..].starts_with("技术") {
+    if c[p + "产业".len()..].starts_with("集群")
+        || c[p + "产业".len()..].starts_with("链")
+        || c[p + "产业".len()..].starts_with("技术")
+    {
         return None;
     }
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
-    (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.contains(q))).then(|| head.to_string())
+    (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.contains(q)))
+        .then(|| head.to_string())
 }
 
 /// Enumerations `A、B和C等<classifier>` in `s`: (items, text after 等, byte position).
@@ -269,7 +315,41 @@ fn lists_with_lead(s: &str) -> Vec<(Vec<String>, String, usize, &'static str)> {
 }
 
 const LIST_LEADS: &[&str] = &[
-    "重点培育", "近期重点培育", "中远期重点培育", "重点发展", "积极发展", "大力发展", "加快发展", "前瞻布局", "布局发展", "聚焦", "瞄准", "围绕", "促进", "推动", "培育", "发展", "延伸", "加快", "敏锐捕捉", "进一步延伸", "以", "在", "涉及", "包括", "其中", "对其中涉及", "重点突破", "重点聚焦", "探索发展", "积极开发", "重点培育和前瞻布局", "开展", "引领", "塑造", "打造",
+    "重点培育",
+    "近期重点培育",
+    "中远期重点培育",
+    "重点发展",
+    "积极发展",
+    "大力发展",
+    "加快发展",
+    "前瞻布局",
+    "布局发展",
+    "聚焦",
+    "瞄准",
+    "围绕",
+    "促进",
+    "推动",
+    "培育",
+    "发展",
+    "延伸",
+    "加快",
+    "敏锐捕捉",
+    "进一步延伸",
+    "以",
+    "在",
+    "涉及",
+    "包括",
+    "其中",
+    "对其中涉及",
+    "重点突破",
+    "重点聚焦",
+    "探索发展",
+    "积极开发",
+    "重点培育和前瞻布局",
+    "开展",
+    "引领",
+    "塑造",
+    "打造",
 ];
 
 fn strip_list_lead(raw: &str) -> (&'static str, &str) {
@@ -341,8 +421,35 @@ fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&str]) -> Vec<
 }
 
 /// Verbs that introduce the directions of an industry (`重点培育X、Y等细分领域`).
-const DIRECTION_LEADS: &[&str] = &["重点培育", "近期重点培育", "中远期重点培育", "重点发展", "聚焦", "以", "延伸", "进一步延伸", "加快", "敏锐捕捉", "重点突破", "重点聚焦", "重点培育和前瞻布局", "积极开发"];
-const DIRECTION_CLASSIFIERS: &[&str] = &["细分领域", "重点方向", "方向", "领域", "赛道", "为重点", "产业链", "前沿领域", "前沿新材料", "关键零部件", "前沿科技"];
+const DIRECTION_LEADS: &[&str] = &[
+    "重点培育",
+    "近期重点培育",
+    "中远期重点培育",
+    "重点发展",
+    "聚焦",
+    "以",
+    "延伸",
+    "进一步延伸",
+    "加快",
+    "敏锐捕捉",
+    "重点突破",
+    "重点聚焦",
+    "重点培育和前瞻布局",
+    "积极开发",
+];
+const DIRECTION_CLASSIFIERS: &[&str] = &[
+    "细分领域",
+    "重点方向",
+    "方向",
+    "领域",
+    "赛道",
+    "为重点",
+    "产业链",
+    "前沿领域",
+    "前沿新材料",
+    "关键零部件",
+    "前沿科技",
+];
 
 fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
@@ -367,10 +474,13 @@ fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
             segs.push(x);
         }
     };
-    let lines: Vec<usize> = (s.lines.0..s.lines.1.min(doc.lines.len())).filter(|&i| doc.lines[i].in_box.is_none()).collect();
+    let lines: Vec<usize> =
+        (s.lines.0..s.lines.1.min(doc.lines.len())).filter(|&i| doc.lines[i].in_box.is_none()).collect();
     // Directions are stated in the section's opening paragraph.
     let intro: Option<usize> = lines.iter().copied().find(|&i| {
-        doc.lines[i].kind == LineKind::Text || (doc.lines[i].kind == LineKind::Heading && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in))
+        doc.lines[i].kind == LineKind::Text
+            || (doc.lines[i].kind == LineKind::Heading
+                && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in))
     });
     if let Some(i) = intro {
         let l = &doc.lines[i];
@@ -554,10 +664,66 @@ fn aspect_phrases(s: &str) -> Vec<String> {
 }
 
 const LEAD_VERBS: &[&str] = &[
-    "大力推进", "积极发展", "大力发展", "着力发展", "加快打造", "加快发展", "着力推动", "着力营造", "努力构建", "深入推动", "全面提升", "巩固提升", "聚力打好", "扩大", "构建", "实现", "打造", "提速", "壮大", "抢占", "提升", "推动", "促进", "完善", "抢滩", "加速", "做靓", "探索", "强化", "加快", "积极", "着力", "努力", "进一步",
+    "大力推进",
+    "积极发展",
+    "大力发展",
+    "着力发展",
+    "加快打造",
+    "加快发展",
+    "着力推动",
+    "着力营造",
+    "努力构建",
+    "深入推动",
+    "全面提升",
+    "巩固提升",
+    "聚力打好",
+    "扩大",
+    "构建",
+    "实现",
+    "打造",
+    "提速",
+    "壮大",
+    "抢占",
+    "提升",
+    "推动",
+    "促进",
+    "完善",
+    "抢滩",
+    "加速",
+    "做靓",
+    "探索",
+    "强化",
+    "加快",
+    "积极",
+    "着力",
+    "努力",
+    "进一步",
 ];
 const LEAD_TAILS: &[&str] = &[
-    "等信息技术赋能产业发展", "智能化发展和新技术应用", "产业融合发展路径", "应用和管理水平", "创新制造基地", "产业提档升级", "产业发展能级", "迈向中高端水平", "产业发展高地", "产业发展先机", "产业化进程", "规范化发展", "保障能力", "产业规模", "提质增效", "基地品牌", "产业基地", "转型发展", "产业蓝海", "支撑作用", "体系", "优势", "产能", "牌",
+    "等信息技术赋能产业发展",
+    "智能化发展和新技术应用",
+    "产业融合发展路径",
+    "应用和管理水平",
+    "创新制造基地",
+    "产业提档升级",
+    "产业发展能级",
+    "迈向中高端水平",
+    "产业发展高地",
+    "产业发展先机",
+    "产业化进程",
+    "规范化发展",
+    "保障能力",
+    "产业规模",
+    "提质增效",
+    "基地品牌",
+    "产业基地",
+    "转型发展",
+    "产业蓝海",
+    "支撑作用",
+    "体系",
+    "优势",
+    "产能",
+    "牌",
 ];
 
 /// `巩固提升化学原料药优势` → 化学原料药.
@@ -655,7 +821,10 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                     awaiting_content = true;
                 }
             }
-            let is_label = t.chars().count() <= 10 && !t.contains(['。', '、', ',']) && parse_marker(t).is_none() && !awaiting_content;
+            let is_label = t.chars().count() <= 10
+                && !t.contains(['。', '、', ','])
+                && parse_marker(t).is_none()
+                && !awaiting_content;
             if is_label || (t.starts_with('(') && t.ends_with(')') && t.chars().count() <= 10) {
                 awaiting_content = true;
                 if t.starts_with('(') && !label.is_empty() {
@@ -667,7 +836,8 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 continue;
             }
             awaiting_content = false;
-            if label.contains("区县") || label.contains("布局") || label.contains("区域") || label.contains("承载") {
+            if label.contains("区县") || label.contains("布局") || label.contains("区域") || label.contains("承载")
+            {
                 let names = split_names(t, true);
                 if !names.is_empty() {
                     districts.push(mapping(ctx, &subject, names, l.cstart, l.cend));
@@ -679,13 +849,21 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                     let name = rest.split('。').next().unwrap_or("").trim();
                     if !name.is_empty() && name.chars().count() <= 40 {
                         let a = off + m.len + (rest.len() - rest.trim_start().len());
-                        platforms.push(Platform { name: name.to_string(), subject: subject.clone(), span: ctx.span(a, a + name.len()) });
+                        platforms.push(Platform {
+                            name: name.to_string(),
+                            subject: subject.clone(),
+                            span: ctx.span(a, a + name.len()),
+                        });
                     }
                 } else if !t.contains('。') {
                     // A list of platforms in one cell.
                     for name in split_names(t, false) {
                         let a = t.find(&name).map_or(off, |p| off + p);
-                        platforms.push(Platform { name: name.clone(), subject: subject.clone(), span: ctx.span(a, a + name.len()) });
+                        platforms.push(Platform {
+                            name: name.clone(),
+                            subject: subject.clone(),
+                            span: ctx.span(a, a + name.len()),
+                        });
                     }
                 }
             } else if label.is_empty() {
@@ -693,11 +871,19 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 let facility_box = ["设施", "平台", "载体", "实验室", "基地"].iter().any(|w| title.contains(w));
                 if facility_box {
                     for (name, a) in facility_names(t) {
-                        platforms.push(Platform { name: name.clone(), subject: title.to_string(), span: ctx.span(l.cstart + a, l.cstart + a + name.len()) });
+                        platforms.push(Platform {
+                            name: name.clone(),
+                            subject: title.to_string(),
+                            span: ctx.span(l.cstart + a, l.cstart + a + name.len()),
+                        });
                     }
                 } else {
                     for (name, a) in supported_by(t) {
-                        platforms.push(Platform { name: name.clone(), subject: title.to_string(), span: ctx.span(l.cstart + a, l.cstart + a + name.len()) });
+                        platforms.push(Platform {
+                            name: name.clone(),
+                            subject: title.to_string(),
+                            span: ctx.span(l.cstart + a, l.cstart + a + name.len()),
+                        });
                     }
                 }
             }
@@ -717,7 +903,13 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
                 from = p + key.len();
                 let rest = &t[from..];
                 let end = rest.find(['〕', ']', '】', '。', ';']).unwrap_or(rest.len());
-                let end = if rest[..end].ends_with(')') && rest[..end].matches('(').count() < rest[..end].matches(')').count() { end - 1 } else { end };
+                let end = if rest[..end].ends_with(')')
+                    && rest[..end].matches('(').count() < rest[..end].matches(')').count()
+                {
+                    end - 1
+                } else {
+                    end
+                };
                 let names = split_names(&rest[..end], true);
                 if names.is_empty() {
                     continue;
@@ -738,7 +930,23 @@ fn mapping(ctx: &Ctx, subject: &str, names: Vec<String>, a: usize, b: usize) -> 
     DistrictMapping { subject: subject.to_string(), districts: names, canonical, span: ctx.span(a, b) }
 }
 
-const FACILITY_SUFFIXES: &[&str] = &["装置", "设施", "实验室", "中心", "研究院", "基地", "平台", "模拟器", "工程", "系统", "孵化园", "科技园", "产业园", "园", "谷"];
+const FACILITY_SUFFIXES: &[&str] = &[
+    "装置",
+    "设施",
+    "实验室",
+    "中心",
+    "研究院",
+    "基地",
+    "平台",
+    "模拟器",
+    "工程",
+    "系统",
+    "孵化园",
+    "科技园",
+    "产业园",
+    "园",
+    "谷",
+];
 
 /// Named facilities in a sentence of a facilities 专栏: `推动X建设`, `A、B、C等后备项目`,
 /// `A、B等10万平方米以上的科技企业孵化园`.
@@ -746,7 +954,8 @@ fn facility_names(s: &str) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
     for (items, classifier, pos) in lists(s) {
         let c = classifier.trim();
-        let platform_like = ["项目", "设施", "平台", "载体", "孵化园", "园", "基地", "中心", "装置"].iter().any(|k| c.ends_with(k));
+        let platform_like =
+            ["项目", "设施", "平台", "载体", "孵化园", "园", "基地", "中心", "装置"].iter().any(|k| c.ends_with(k));
         if !platform_like || c.ends_with("区域") {
             continue;
         }
@@ -767,7 +976,10 @@ fn facility_names(s: &str) -> Vec<(String, usize)> {
                 let rest = &part[p + verb.len()..];
                 if let Some(q) = rest.strip_suffix("建设") {
                     let name = q.trim_start_matches("集中力量");
-                    if FACILITY_SUFFIXES.iter().any(|x| name.ends_with(x)) && !name.contains('、') && name.chars().count() <= 20 {
+                    if FACILITY_SUFFIXES.iter().any(|x| name.ends_with(x))
+                        && !name.contains('、')
+                        && name.chars().count() <= 20
+                    {
                         let a = s.find(name).unwrap_or(0);
                         if !out.iter().any(|(n, _)| n == name) {
                             out.insert(0, (name.to_string(), a));
@@ -789,7 +1001,10 @@ fn supported_by(s: &str) -> Vec<(String, usize)> {
         let rest = &s[from..];
         let end = rest.find([',', '。', '、']).unwrap_or(rest.len());
         let name = &rest[..end];
-        if ["实验室", "中心", "研究院", "平台"].iter().any(|x| name.ends_with(x)) && name.chars().count() <= 20 && name.starts_with("国家") {
+        if ["实验室", "中心", "研究院", "平台"].iter().any(|x| name.ends_with(x))
+            && name.chars().count() <= 20
+            && name.starts_with("国家")
+        {
             out.push((name.to_string(), from));
         }
     }

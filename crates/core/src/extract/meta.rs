@@ -12,7 +12,22 @@ use crate::model::Meta;
 use crate::numbers::parse_cn_int;
 
 const DOC_TYPES: &[&str] = &[
-    "规划", "计划", "方案", "意见", "纲要", "办法", "措施", "政策", "通知", "决定", "条例", "规定", "细则", "指南", "实施意见", "行动计划",
+    "规划",
+    "计划",
+    "方案",
+    "意见",
+    "纲要",
+    "办法",
+    "措施",
+    "政策",
+    "通知",
+    "决定",
+    "条例",
+    "规定",
+    "细则",
+    "指南",
+    "实施意见",
+    "行动计划",
 ];
 
 /// Lines before the first body heading (or the first 60 lines when there is none).
@@ -32,14 +47,13 @@ pub fn extract(doc: &Doc, dicts: &Dictionaries) -> MetaResult {
     let boxed = metadata_box(doc, header);
 
     // Document number: the metadata box, a line of its own, or the notice header.
-    meta.doc_number = boxed.get("发文字号").or_else(|| boxed.get("文号")).and_then(|v| find_all_doc_numbers(v).into_iter().next());
+    meta.doc_number =
+        boxed.get("发文字号").or_else(|| boxed.get("文号")).and_then(|v| find_all_doc_numbers(v).into_iter().next());
     if meta.doc_number.is_none() {
-        meta.doc_number = (0..header)
-            .map(|i| doc.line_text(i))
-            .find_map(|t| {
-                let nums = find_all_doc_numbers(t);
-                (nums.len() == 1 && strip_spaces(t).len() <= nums[0].len() + 6).then(|| nums[0].clone())
-            });
+        meta.doc_number = (0..header).map(|i| doc.line_text(i)).find_map(|t| {
+            let nums = find_all_doc_numbers(t);
+            (nums.len() == 1 && strip_spaces(t).len() <= nums[0].len() + 6).then(|| nums[0].clone())
+        });
     }
 
     let addressee = (0..header).find(|&i| is_addressee(doc.line_text(i)));
@@ -120,11 +134,19 @@ fn is_addressee(t: &str) -> bool {
     let t = t.trim();
     (t.ends_with(':') || t.ends_with('：'))
         && t.chars().count() <= 80
-        && (t.contains("人民政府") || t.contains("各区") || t.contains("各县") || t.contains("各市") || t.contains("有关单位") || t.contains("各部门") || t.contains("委办局") || t.contains("政府"))
+        && (t.contains("人民政府")
+            || t.contains("各区")
+            || t.contains("各县")
+            || t.contains("各市")
+            || t.contains("有关单位")
+            || t.contains("各部门")
+            || t.contains("委办局")
+            || t.contains("政府"))
 }
 
 fn ends_with_doc_type(s: &str) -> bool {
-    let s = s.trim_end_matches(|c: char| c == ')' || c == '年' || c.is_ascii_digit() || c == '—' || c == '-' || c == '(');
+    let s =
+        s.trim_end_matches(|c: char| c == ')' || c == '年' || c.is_ascii_digit() || c == '—' || c == '-' || c == '(');
     DOC_TYPES.iter().any(|t| s.ends_with(t))
 }
 
@@ -161,7 +183,10 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
     }
     // 2. The line just above the addressees.
     if let Some(a) = addressee {
-        if let Some(i) = (0..a).rev().find(|&i| doc.lines[i].kind != crate::doc::LineKind::Blank && !is_date_or_number_line(doc.line_text(i))) {
+        if let Some(i) = (0..a)
+            .rev()
+            .find(|&i| doc.lines[i].kind != crate::doc::LineKind::Blank && !is_date_or_number_line(doc.line_text(i)))
+        {
             let t = strip_spaces(doc.line_text(i));
             if ends_with_doc_type(&t) && t.chars().count() <= 80 {
                 let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
@@ -172,7 +197,12 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
     // 3. A standalone title line in the header.
     for i in 0..header {
         let t = strip_spaces(doc.line_text(i));
-        if ends_with_doc_type(&t) && t.chars().count() <= 60 && !t.contains(',') && !t.contains('。') && !t.starts_with("来源") {
+        if ends_with_doc_type(&t)
+            && t.chars().count() <= 60
+            && !t.contains(',')
+            && !t.contains('。')
+            && !t.starts_with("来源")
+        {
             let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
             return (Some(t), issuer);
         }
@@ -182,7 +212,9 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
 
 fn is_date_or_number_line(t: &str) -> bool {
     let t = strip_spaces(t);
-    iso_date(&t).is_some_and(|_| t.chars().count() <= 20) || cn_date_line(&t).is_some() || (!find_all_doc_numbers(&t).is_empty() && t.chars().count() <= 20)
+    iso_date(&t).is_some_and(|_| t.chars().count() <= 20)
+        || cn_date_line(&t).is_some()
+        || (!find_all_doc_numbers(&t).is_empty() && t.chars().count() <= 20)
 }
 
 fn bracketed_title(t: &str) -> Option<String> {
@@ -210,13 +242,15 @@ fn cn_date_line(t: &str) -> Option<String> {
     let d = rest.strip_suffix('日')?;
     let num = |s: &str| s.parse::<u32>().ok().or_else(|| parse_cn_int(s).and_then(|v| u32::try_from(v).ok()));
     let (y, m, d) = (num(y)?, num(m)?, num(d)?);
-    ((1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// `发布日期:2022-01-19 17:03`, `来源:成都市人民政府网 2024-05-10`, `2024-10-26 00:00`.
 fn published_in_line(t: &str) -> Option<String> {
     let s = strip_spaces(t);
-    if s.contains("发布") || s.contains("来源") || s.contains("时间") || s.contains("日期") || s.chars().count() <= 20 {
+    if s.contains("发布") || s.contains("来源") || s.contains("时间") || s.contains("日期") || s.chars().count() <= 20
+    {
         return iso_date(&s);
     }
     None
@@ -254,7 +288,9 @@ fn dominant_region(text: &str, dicts: &Dictionaries) -> Option<String> {
 
 /// `市政府` in a document of 扬州市 → `扬州市人民政府`.
 fn expand_issuer(issuer: &str, region: &str) -> String {
-    for (short, full) in [("市政府", "市人民政府"), ("省政府", "省人民政府"), ("区政府", "区人民政府"), ("县政府", "县人民政府")] {
+    for (short, full) in
+        [("市政府", "市人民政府"), ("省政府", "省人民政府"), ("区政府", "区人民政府"), ("县政府", "县人民政府")]
+    {
         if let Some(rest) = issuer.strip_prefix(short) {
             let prefix = region.trim_end_matches(['市', '省']);
             return format!("{prefix}{full}{rest}");

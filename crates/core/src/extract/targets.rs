@@ -17,22 +17,61 @@ use crate::numbers::parse_number;
 
 /// Units of measure and the kind of target they make.
 const UNITS: &[(&str, &str)] = &[
-    ("个百分点", "ratio"), ("百分点", "ratio"), ("%", "ratio"), ("‰", "ratio"),
-    ("亿美元", "amount"), ("万美元", "amount"), ("亿元", "amount"), ("万元", "amount"), ("元", "amount"),
-    ("平方公里", "amount"), ("平方米", "amount"), ("公顷", "amount"), ("万亩", "amount"), ("亩", "amount"),
-    ("万千瓦", "amount"), ("千瓦", "amount"), ("立方米", "amount"), ("万吨", "amount"), ("吨", "amount"), ("公里", "amount"),
-    ("人年", "count"), ("人次", "count"), ("场次", "count"), ("家", "count"), ("个", "count"), ("项", "count"),
-    ("件", "count"), ("名", "count"), ("人", "count"), ("户", "count"), ("款", "count"), ("条", "count"),
-    ("座", "count"), ("所", "count"), ("套", "count"), ("台", "count"), ("辆", "count"), ("艘", "count"),
-    ("架", "count"), ("颗", "count"), ("部", "count"), ("种", "count"), ("支", "count"), ("位", "count"),
-    ("处", "count"), ("次", "count"), ("倍", "multiple"),
+    ("个百分点", "ratio"),
+    ("百分点", "ratio"),
+    ("%", "ratio"),
+    ("‰", "ratio"),
+    ("亿美元", "amount"),
+    ("万美元", "amount"),
+    ("亿元", "amount"),
+    ("万元", "amount"),
+    ("元", "amount"),
+    ("平方公里", "amount"),
+    ("平方米", "amount"),
+    ("公顷", "amount"),
+    ("万亩", "amount"),
+    ("亩", "amount"),
+    ("万千瓦", "amount"),
+    ("千瓦", "amount"),
+    ("立方米", "amount"),
+    ("万吨", "amount"),
+    ("吨", "amount"),
+    ("公里", "amount"),
+    ("人年", "count"),
+    ("人次", "count"),
+    ("场次", "count"),
+    ("家", "count"),
+    ("个", "count"),
+    ("项", "count"),
+    ("件", "count"),
+    ("名", "count"),
+    ("人", "count"),
+    ("户", "count"),
+    ("款", "count"),
+    ("条", "count"),
+    ("座", "count"),
+    ("所", "count"),
+    ("套", "count"),
+    ("台", "count"),
+    ("辆", "count"),
+    ("艘", "count"),
+    ("架", "count"),
+    ("颗", "count"),
+    ("部", "count"),
+    ("种", "count"),
+    ("支", "count"),
+    ("位", "count"),
+    ("处", "count"),
+    ("次", "count"),
+    ("倍", "multiple"),
 ];
 
 /// Head nouns of counted things that are categories of the plan, not goals.
 const CATEGORY_HEADS: &[&str] = &["产业", "方向", "领域", "赛道", "产业链", "板块", "行业", "方面", "重点", "环节"];
 
 /// Words that make a figure a commitment even without a target year.
-const CUES: &[&str] = &["力争", "确保", "不低于", "不少于", "不得低于", "每年", "年均", "倍增", "翻番", "翻一番", "安排"];
+const CUES: &[&str] =
+    &["力争", "确保", "不低于", "不少于", "不得低于", "每年", "年均", "倍增", "翻番", "翻一番", "安排"];
 
 fn unit_at(s: &str) -> Option<(&'static str, &'static str, usize)> {
     UNITS.iter().find(|(u, _)| s.starts_with(u)).map(|(u, k)| (*u, *k, u.len()))
@@ -54,9 +93,19 @@ struct Quantity {
 fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     let rest = &s[i..];
     // `迈上万亿台阶`: a bare 万亿 is ten thousand 亿元.
-    if rest.starts_with("万亿") && !s[..i].ends_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百千两".contains(c)) {
+    if rest.starts_with("万亿")
+        && !s[..i].ends_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百千两".contains(c))
+    {
         let unit_len = if rest["万亿".len()..].starts_with('元') { '元'.len_utf8() } else { 0 };
-        return Some(Quantity { start: i, end: i + "万亿".len() + unit_len, value: 10000.0, value_max: None, unit: "亿元".into(), kind: "amount", magnitude: false });
+        return Some(Quantity {
+            start: i,
+            end: i + "万亿".len() + unit_len,
+            value: 10000.0,
+            value_max: None,
+            unit: "亿元".into(),
+            kind: "amount",
+            magnitude: false,
+        });
     }
     let first = rest.chars().next()?;
     let arabic = first.is_ascii_digit();
@@ -161,9 +210,14 @@ fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
     let year: i32 = s[i..i + 4].parse().ok()?;
     let after = &s[i + 4 + '年'.len_utf8()..];
     let before = &s[..i];
-    let framed = before.ends_with('到') || before.ends_with('至') || before.ends_with("力争到") || before.ends_with("到了");
+    let framed =
+        before.ends_with('到') || before.ends_with('至') || before.ends_with("力争到") || before.ends_with("到了");
     let clause_start = before.is_empty() || before.ends_with([',', '。', ';', ':', ' ', '\t']);
-    let after_ok = after.starts_with([',', '，']) || after.starts_with("前") || after.starts_with("底") || after.starts_with("末") || after.starts_with("时");
+    let after_ok = after.starts_with([',', '，'])
+        || after.starts_with("前")
+        || after.starts_with("底")
+        || after.starts_with("末")
+        || after.starts_with("时");
     // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame.
     let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok);
     Some((year, i + 4 + '年'.len_utf8(), is_frame))
@@ -203,7 +257,8 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
             carried = frame.or(carried);
         }
     }
-    let text_values: Vec<(f64, String, Option<i32>)> = out.iter().map(|t: &Target| (t.value, t.unit.clone(), t.year)).collect();
+    let text_values: Vec<(f64, String, Option<i32>)> =
+        out.iter().map(|t: &Target| (t.value, t.unit.clone(), t.year)).collect();
     for b in 0..doc.boxes.len() {
         indicator_table(ctx, b, &text_values, &mut out);
     }
@@ -253,7 +308,12 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
             continue;
         }
         let prev = s[..i].chars().next_back();
-        let starts_number = prev.is_none_or(|p| !p.is_ascii_digit() && p != '.' && !p.is_ascii_alphabetic() && !"零〇一二三四五六七八九十百千两万".contains(p));
+        let starts_number = prev.is_none_or(|p| {
+            !p.is_ascii_digit()
+                && p != '.'
+                && !p.is_ascii_alphabetic()
+                && !"零〇一二三四五六七八九十百千两万".contains(p)
+        });
         if starts_number && !in_quote(i) {
             if let Some(q) = quantity_at(s, i) {
                 let next = q.end;
@@ -283,8 +343,19 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
             if found.iter().any(|(q, _)| q.start < p && p < q.end + 12) {
                 continue;
             }
-            let value = if word == "翻一番" || word == "倍增" || word == "翻番" { 2.0 } else { 2.0 };
-            found.push((Quantity { start: p, end: from, value, value_max: None, unit: "倍".into(), kind: "multiple", magnitude: false }, frame));
+            let value = 2.0;
+            found.push((
+                Quantity {
+                    start: p,
+                    end: from,
+                    value,
+                    value_max: None,
+                    unit: "倍".into(),
+                    kind: "multiple",
+                    magnitude: false,
+                },
+                frame,
+            ));
         }
     }
     found.sort_by_key(|(q, _)| q.start);
@@ -309,7 +380,14 @@ fn accept(s: &str, q: &Quantity) -> bool {
     let before = &s[..q.start];
     let after = &s[q.end..];
     // Ordinals, enumerations, ranks, capacities of projects, first batches.
-    if before.ends_with('第') || before.ends_with('等') || before.ends_with("前") || before.ends_with("年产") || before.ends_with("首批") || before.ends_with("产能") || before.ends_with("排名") {
+    if before.ends_with('第')
+        || before.ends_with('等')
+        || before.ends_with("前")
+        || before.ends_with("年产")
+        || before.ends_with("首批")
+        || before.ends_with("产能")
+        || before.ends_with("排名")
+    {
         return false;
     }
     if before.ends_with(['/', '×', '*']) || after.starts_with(['/', '×']) {
@@ -332,8 +410,10 @@ fn accept(s: &str, q: &Quantity) -> bool {
             return false;
         }
         // A named campaign: `实施千名科技特派员助力乡村振兴行动`.
-        let clause_start = before.rfind(is_clause_end).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
-        if before[clause_start..].ends_with("实施") && ["行动", "计划", "工程"].iter().any(|w| phrase.ends_with(w)) {
+        let clause_start =
+            before.rfind(is_clause_end).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        if before[clause_start..].ends_with("实施") && ["行动", "计划", "工程"].iter().any(|w| phrase.ends_with(w))
+        {
             return false;
         }
     }
@@ -341,7 +421,8 @@ fn accept(s: &str, q: &Quantity) -> bool {
 }
 
 fn has_cue(s: &str, pos: usize) -> bool {
-    let clause_start = s[..pos].rfind(['。', ';', ',']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let clause_start =
+        s[..pos].rfind(['。', ';', ',']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     let clause_end = s[pos..].find(['。', ';', ',']).map_or(s.len(), |p| p + pos);
     let clause = &s[clause_start..clause_end];
     CUES.iter().any(|c| clause.contains(c))
@@ -351,7 +432,8 @@ fn has_cue(s: &str, pos: usize) -> bool {
 /// the next `、` before another target (or the clause end).
 fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usize) {
     let q = &found[k].0;
-    let clause_start = s[..q.start].rfind(is_clause_end).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let clause_start =
+        s[..q.start].rfind(is_clause_end).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     let mut a = clause_start;
     if k > 0 {
         let prev = &found[k - 1].0;
@@ -375,14 +457,67 @@ fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usiz
 }
 
 const LEAD_WORDS: &[&str] = &[
-    "力争", "确保", "实现", "重点", "累计", "全市", "全省", "建成", "建设", "打造", "形成", "培育", "引育", "引进", "孵化培育", "推出", "新增", "规划建设", "储备", "开展", "举办", "达到", "突破", "超过", "每年", "再",
+    "力争",
+    "确保",
+    "实现",
+    "重点",
+    "累计",
+    "全市",
+    "全省",
+    "建成",
+    "建设",
+    "打造",
+    "形成",
+    "培育",
+    "引育",
+    "引进",
+    "孵化培育",
+    "推出",
+    "新增",
+    "规划建设",
+    "储备",
+    "开展",
+    "举办",
+    "达到",
+    "突破",
+    "超过",
+    "每年",
+    "再",
 ];
 const TRAIL_WORDS: &[&str] = &[
-    "达到", "突破", "超过", "提升至", "提高到", "提升到", "增加到", "增长到", "不低于", "不少于", "不得低于", "达", "为", "新增", "超", "迈上", "约", "近", "增长", "数量",
+    "达到",
+    "突破",
+    "超过",
+    "提升至",
+    "提高到",
+    "提升到",
+    "增加到",
+    "增长到",
+    "不低于",
+    "不少于",
+    "不得低于",
+    "达",
+    "为",
+    "新增",
+    "超",
+    "迈上",
+    "约",
+    "近",
+    "增长",
+    "数量",
 ];
 
 #[allow(clippy::too_many_arguments)]
-fn build(ctx: &Ctx, s: &str, base: usize, q: &Quantity, year: Option<i32>, seg: (usize, usize), scope: &mut Option<String>, clause_of_scope: &mut usize) -> Target {
+fn build(
+    ctx: &Ctx,
+    s: &str,
+    base: usize,
+    q: &Quantity,
+    year: Option<i32>,
+    seg: (usize, usize),
+    scope: &mut Option<String>,
+    clause_of_scope: &mut usize,
+) -> Target {
     let (a, b) = seg;
     let pre = s[a..q.start].trim();
     let post_full = &s[q.end..b];
@@ -390,7 +525,7 @@ fn build(ctx: &Ctx, s: &str, base: usize, q: &Quantity, year: Option<i32>, seg: 
     let mut qualifier = String::new();
     for w in ["以上", "左右", "以内", "以下"] {
         if let Some(rest) = post.strip_prefix(w) {
-            qualifier = if w == "以下" || w == "以内" { w.to_string() } else { w.to_string() };
+            qualifier = w.to_string();
             post = rest.trim();
         }
     }
@@ -416,7 +551,11 @@ fn build(ctx: &Ctx, s: &str, base: usize, q: &Quantity, year: Option<i32>, seg: 
     if q.magnitude {
         qualifier = "级".into();
     }
-    if q.kind == "multiple" && q.unit == "倍" && q.start + 3 < s.len() && !s[q.start..].starts_with(|c: char| c.is_ascii_digit()) {
+    if q.kind == "multiple"
+        && q.unit == "倍"
+        && q.start + 3 < s.len()
+        && !s[q.start..].starts_with(|c: char| c.is_ascii_digit())
+    {
         qualifier = "翻番".into();
     }
     // Indicator: the noun phrase after the figure (`突破30项前沿关键核心技术`), else before it
@@ -438,7 +577,8 @@ fn build(ctx: &Ctx, s: &str, base: usize, q: &Quantity, year: Option<i32>, seg: 
         pre_noun
     };
     // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
-    let clause_start = s[..q.start].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let clause_start =
+        s[..q.start].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     if clause_start != *clause_of_scope {
         *scope = None;
         *clause_of_scope = clause_start;
@@ -521,7 +661,12 @@ fn table_header(ctx: &Ctx, b: usize) -> Option<(usize, i32, i32)> {
             continue;
         }
         let years: Vec<i32> = (0..t.len().saturating_sub(5))
-            .filter(|&k| t.is_char_boundary(k) && t[k..].len() >= 7 && t.as_bytes()[k..k + 4].iter().all(u8::is_ascii_digit) && t[k + 4..].starts_with('年'))
+            .filter(|&k| {
+                t.is_char_boundary(k)
+                    && t[k..].len() >= 7
+                    && t.as_bytes()[k..k + 4].iter().all(u8::is_ascii_digit)
+                    && t[k + 4..].starts_with('年')
+            })
             .filter_map(|k| t[k..k + 4].parse().ok())
             .collect();
         if years.len() >= 2 {
@@ -536,7 +681,8 @@ fn table_header(ctx: &Ctx, b: usize) -> Option<(usize, i32, i32)> {
 fn indicator_table(ctx: &Ctx, b: usize, text_values: &[(f64, String, Option<i32>)], out: &mut Vec<Target>) {
     let Some((header, base_year, target_year)) = table_header(ctx, b) else { return };
     // Only figures the text sets for the table's own target year can confirm a split.
-    let text_values: Vec<(f64, String, Option<i32>)> = text_values.iter().filter(|t| t.2 == Some(target_year)).cloned().collect();
+    let text_values: Vec<(f64, String, Option<i32>)> =
+        text_values.iter().filter(|t| t.2 == Some(target_year)).cloned().collect();
     let text_values = &text_values[..];
     let bx = &ctx.doc.boxes[b];
     let mut seq = 1u32;
@@ -585,7 +731,8 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
             cells.remove(0);
         }
         let name = cells[0].to_string();
-        let nums: Vec<String> = cells[1..].iter().filter(|c| c.chars().any(|c| c.is_ascii_digit())).map(|c| c.to_string()).collect();
+        let nums: Vec<String> =
+            cells[1..].iter().filter(|c| c.chars().any(|c| c.is_ascii_digit())).map(|c| c.to_string()).collect();
         (name, nums)
     } else {
         let body = row.strip_prefix(&seq.to_string())?;
@@ -594,7 +741,10 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
         let name = body[..=close].to_string();
         let unit = name.rfind('(').map_or("", |o| &name[o + 1..name.len() - 1]).to_string();
         let rest = &body[close + 1..];
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '>' | '<' | '≥' | '≤' | '-' | '—')).collect();
+        let digits: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '>' | '<' | '≥' | '≤' | '-' | '—'))
+            .collect();
         if digits.is_empty() {
             return None;
         }
@@ -606,7 +756,11 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
     if numbers.is_empty() {
         return None;
     }
-    let (baseline, target_cell) = if numbers.len() >= 2 { (numbers[0].parse::<f64>().ok(), numbers[1].clone()) } else { (None, numbers[0].clone()) };
+    let (baseline, target_cell) = if numbers.len() >= 2 {
+        (numbers[0].parse::<f64>().ok(), numbers[1].clone())
+    } else {
+        (None, numbers[0].clone())
+    };
     let qualifier = if target_cell.starts_with(['>', '≥']) { "超过" } else { "" }.to_string();
     let target: f64 = target_cell.trim_start_matches(['>', '≥', '<', '≤']).parse().ok()?;
     Some(Row { name, unit, baseline, target, qualifier })
@@ -619,7 +773,8 @@ fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String, Option<i
         return vec![s[..p].to_string(), s[p..].to_string()];
     }
     let valid = |x: &str| {
-        !x.is_empty() && !x.starts_with('.') && !x.ends_with('.') && x.matches('.').count() <= 1 && !(x.len() > 1 && x.starts_with('0') && !x.starts_with("0."))
+        let leading_zero = x.len() > 1 && x.starts_with('0') && !x.starts_with("0.");
+        !(x.is_empty() || x.starts_with('.') || x.ends_with('.') || x.matches('.').count() > 1 || leading_zero)
     };
     let mut best: Option<(f64, usize)> = None;
     for k in 1..s.len() {
@@ -648,15 +803,23 @@ fn split_run_together(s: &str, unit: &str, text_values: &[(f64, String, Option<i
     }
 }
 
+/// (indicator, year, value, baseline year, baseline value, unit) of a table row.
+type TableRowKey = (String, Option<i32>, f64, Option<i32>, Option<f64>, String);
+
 /// Text targets that restate a table row take the row's baseline.
 fn link_baselines(out: &mut [Target]) {
-    let rows: Vec<(String, Option<i32>, f64, Option<i32>, Option<f64>, String)> = out
+    let rows: Vec<TableRowKey> = out
         .iter()
         .filter(|t| t.baseline_value.is_some())
         .map(|t| (t.indicator.clone(), t.year, t.value, t.baseline_year, t.baseline_value, t.unit.clone()))
         .collect();
     for t in out.iter_mut().filter(|t| t.baseline_value.is_none()) {
-        if let Some(r) = rows.iter().find(|r| r.1 == t.year && r.5 == t.unit && (r.2 - t.value).abs() < 1e-9 && (r.0.contains(&t.indicator) || t.indicator.contains(&r.0))) {
+        if let Some(r) = rows.iter().find(|r| {
+            r.1 == t.year
+                && r.5 == t.unit
+                && (r.2 - t.value).abs() < 1e-9
+                && (r.0.contains(&t.indicator) || t.indicator.contains(&r.0))
+        }) {
             t.baseline_year = r.3;
             t.baseline_value = r.4;
         }
@@ -692,7 +855,14 @@ mod tests {
         assert_eq!(split_run_together("74.5140", "家", &stated), vec!["74.5", "140"]);
         // A figure the text states in another unit does not count.
         let other = vec![(2.0, "倍".to_string(), Some(2025))];
-        assert_eq!(split_run_together("3.6512", "件", &[(12.0, "件".to_string(), Some(2025)), (2.0, "倍".to_string(), Some(2025))]), vec!["3.65", "12"]);
+        assert_eq!(
+            split_run_together(
+                "3.6512",
+                "件",
+                &[(12.0, "件".to_string(), Some(2025)), (2.0, "倍".to_string(), Some(2025))]
+            ),
+            vec!["3.65", "12"]
+        );
         assert_eq!(split_run_together("58.663", "%", &other), vec!["58.6", "63"]);
     }
 }

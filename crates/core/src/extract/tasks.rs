@@ -17,11 +17,45 @@ use crate::doc::LineKind;
 use crate::model::{Owner, Task};
 
 const LEAD_LABELS: &[&str] = &["牵头单位", "牵头部门", "主责单位", "主责部门", "牵头"];
-const RESP_LABELS: &[&str] = &["责任单位", "责任部门", "配合单位", "配合部门", "参与单位", "参与部门", "协同单位", "协同部门", "责任主体", "实施单位"];
+const RESP_LABELS: &[&str] = &[
+    "责任单位",
+    "责任部门",
+    "配合单位",
+    "配合部门",
+    "参与单位",
+    "参与部门",
+    "协同单位",
+    "协同部门",
+    "责任主体",
+    "实施单位",
+];
 
 /// Endings of organisation names.
 const ORG_SUFFIXES: &[&str] = &[
-    "委员会", "委", "局", "厅", "办公室", "办", "部", "署", "领导小组", "小组", "专班", "主管部门", "管委会", "政府", "集团", "公司", "分行", "银行", "监管局", "中心", "院", "协会", "科协", "组织部",
+    "委员会",
+    "委",
+    "局",
+    "厅",
+    "办公室",
+    "办",
+    "部",
+    "署",
+    "领导小组",
+    "小组",
+    "专班",
+    "主管部门",
+    "管委会",
+    "政府",
+    "集团",
+    "公司",
+    "分行",
+    "银行",
+    "监管局",
+    "中心",
+    "院",
+    "协会",
+    "科协",
+    "组织部",
 ];
 
 struct Passage {
@@ -135,7 +169,10 @@ fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
 }
 
 fn has_owner_keyword(s: &str) -> bool {
-    LEAD_LABELS.iter().chain(RESP_LABELS).any(|k| s.contains(k)) || s.contains("分工负责") || s.contains("职责分工") || s.contains("负责落实")
+    LEAD_LABELS.iter().chain(RESP_LABELS).any(|k| s.contains(k))
+        || s.contains("分工负责")
+        || s.contains("职责分工")
+        || s.contains("负责落实")
 }
 
 /// Parses the inside of an owner passage.
@@ -148,7 +185,12 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
     let (body, remark) = split_remark(inner);
     let mut standing = Vec::new();
     for r in &remark {
-        if r.contains("逗号前为牵头单位") || r.contains("逗号前的为牵头单位") || r.contains("排名第一的为牵头单位") || r.contains("排在第一位的为牵头单位") || r.contains("第一个为牵头单位") {
+        if r.contains("逗号前为牵头单位")
+            || r.contains("逗号前的为牵头单位")
+            || r.contains("排名第一的为牵头单位")
+            || r.contains("排在第一位的为牵头单位")
+            || r.contains("第一个为牵头单位")
+        {
             *comma_rule = true;
         }
         if let Some(p) = r.find("以下任务均需") {
@@ -160,7 +202,10 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
     let body = strip_spaces(&body);
     let mut lead = Vec::new();
     let mut responsible = Vec::new();
-    let labelled = LEAD_LABELS.iter().chain(RESP_LABELS).any(|k| body.contains(&format!("{k}:")) || body.contains(&format!("{k}：")));
+    let labelled = LEAD_LABELS
+        .iter()
+        .chain(RESP_LABELS)
+        .any(|k| body.contains(&format!("{k}:")) || body.contains(&format!("{k}：")));
     if labelled {
         for part in body.split([';', '；']) {
             let (label, names) = match part.split_once([':', '：']) {
@@ -211,10 +256,9 @@ fn split_remark(s: &str) -> (String, Vec<String>) {
     let mut body = String::new();
     let mut depth = 0;
     let mut cur_bracket = String::new();
-    let mut chars = s.chars().peekable();
     let mut rest_is_remark = false;
     let mut tail = String::new();
-    while let Some(c) = chars.next() {
+    for c in s.chars() {
         if rest_is_remark {
             tail.push(c);
             continue;
@@ -228,7 +272,11 @@ fn split_remark(s: &str) -> (String, Vec<String>) {
                 depth -= 1;
                 cur_bracket.push(c);
                 if depth == 0 {
-                    if cur_bracket.contains('。') || cur_bracket.contains("以下") || cur_bracket.contains("统称") || cur_bracket.contains("下同") {
+                    if cur_bracket.contains('。')
+                        || cur_bracket.contains("以下")
+                        || cur_bracket.contains("统称")
+                        || cur_bracket.contains("下同")
+                    {
                         remarks.push(cur_bracket.clone());
                     } else {
                         body.push_str(&cur_bracket);
@@ -251,7 +299,18 @@ fn split_remark(s: &str) -> (String, Vec<String>) {
 /// Removes the filler around unit lists: `等`, `等部门`, `按职责分工负责`.
 fn clean_list(s: &str) -> String {
     let mut t = s.to_string();
-    for w in ["等按职责分工负责", "按照职责分工负责", "按职责分工负责", "依据职责分工负责", "分工负责", "负责落实", "等部门", "等单位", "等有关部门", "等相关部门"] {
+    for w in [
+        "等按职责分工负责",
+        "按照职责分工负责",
+        "按职责分工负责",
+        "依据职责分工负责",
+        "分工负责",
+        "负责落实",
+        "等部门",
+        "等单位",
+        "等有关部门",
+        "等相关部门",
+    ] {
         t = t.replace(w, ",");
     }
     let parts: Vec<String> = split_names(&t, false)
@@ -388,7 +447,8 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
 
 /// `市发展改革委负责X` → lead; `A、B等部门按照职责分工负责X` → responsible.
 fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, String)> {
-    for verb in ["等部门按照职责分工负责", "等部门按职责分工负责", "按照职责分工负责", "按职责分工负责"] {
+    for verb in ["等部门按照职责分工负责", "等部门按职责分工负责", "按照职责分工负责", "按职责分工负责"]
+    {
         if let Some(p) = clause.find(verb) {
             let names = split_names(&clause[..p], true);
             if !names.is_empty() && names.iter().all(|n| is_org(n, ctx) && !is_generic(n)) {
@@ -412,8 +472,7 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
                     let end = rest[..window]
                         .char_indices()
                         .map(|(i, c)| i + c.len_utf8())
-                        .filter(|&i| ORG_SUFFIXES.iter().any(|x| rest[..i].ends_with(x)) && !rest[..i].contains(','))
-                        .last()
+                        .rfind(|&i| ORG_SUFFIXES.iter().any(|x| rest[..i].ends_with(x)) && !rest[..i].contains(','))
                         .unwrap_or(0);
                     resp = split_names(&rest[..end], true).into_iter().filter(|n| is_org(n, ctx)).collect();
                 }
@@ -424,7 +483,11 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
                 } else {
                     clause[p + verb.len()..].to_string()
                 };
-                let title = if resp.is_empty() { title } else { title.trim_start_matches(|c: char| c != '、' && !c.is_whitespace()).to_string() };
+                let title = if resp.is_empty() {
+                    title
+                } else {
+                    title.trim_start_matches(|c: char| c != '、' && !c.is_whitespace()).to_string()
+                };
                 return Some((vec![subject.to_string()], resp, title));
             }
             return None;
@@ -443,7 +506,13 @@ fn org_before(s: &str, end: usize, ctx: &Ctx) -> Option<String> {
         if cand.chars().count() > 16 {
             continue;
         }
-        if (cand.starts_with('市') || cand.starts_with('省') || cand.starts_with("国家") || ctx.dicts.department(cand).is_some()) && is_org(cand, ctx) && !is_generic(cand) {
+        if (cand.starts_with('市')
+            || cand.starts_with('省')
+            || cand.starts_with("国家")
+            || ctx.dicts.department(cand).is_some())
+            && is_org(cand, ctx)
+            && !is_generic(cand)
+        {
             return Some(cand.to_string());
         }
     }
@@ -466,7 +535,10 @@ mod tests {
     fn labelled_passages() {
         let (l, r) = parse("牵头单位:市发展改革委;责任单位:市经济信息委、市委军民融合办、重庆通信管理局等,各区县(自治县)和两江新区、万盛经开区(以下统称区县。以下任务均需区县落实,不再列出)");
         assert_eq!(l, vec!["市发展改革委"]);
-        assert_eq!(r, vec!["市经济信息委", "市委军民融合办", "重庆通信管理局", "各区县(自治县)", "两江新区", "万盛经开区"]);
+        assert_eq!(
+            r,
+            vec!["市经济信息委", "市委军民融合办", "重庆通信管理局", "各区县(自治县)", "两江新区", "万盛经开区"]
+        );
     }
 
     #[test]
@@ -481,10 +553,15 @@ mod tests {
         let mut rule = false;
         let p = parse_passage("责任单位:各区(市)县政府(管委会)", &mut rule, &[]).unwrap();
         assert!(p.lead.is_empty());
-        let p = parse_passage("责任单位:市科技局、市发改委,各区(市)县政府(管委会)。逗号前为牵头单位,下同", &mut rule, &[]).unwrap();
+        let p =
+            parse_passage("责任单位:市科技局、市发改委,各区(市)县政府(管委会)。逗号前为牵头单位,下同", &mut rule, &[])
+                .unwrap();
         assert_eq!(p.lead, vec!["市科技局", "市发改委"]);
         let p = parse_passage("责任单位:市国资委,市发改委、成都产业集团", &mut rule, &[]).unwrap();
-        assert_eq!((p.lead, p.responsible), (vec!["市国资委".to_string()], vec!["市发改委".to_string(), "成都产业集团".to_string()]));
+        assert_eq!(
+            (p.lead, p.responsible),
+            (vec!["市国资委".to_string()], vec!["市发改委".to_string(), "成都产业集团".to_string()])
+        );
     }
 
     #[test]

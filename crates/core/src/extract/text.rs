@@ -57,7 +57,16 @@ pub fn find_all_doc_numbers(s: &str) -> Vec<String> {
             continue;
         }
         // The issuing organ's abbreviation: CJK characters right before the bracket.
-        let prefix: String = chars[..k].iter().rev().map(|x| x.1).take_while(|c| is_cjk(*c)).take(12).collect::<Vec<_>>().into_iter().rev().collect();
+        let prefix: String = chars[..k]
+            .iter()
+            .rev()
+            .map(|x| x.1)
+            .take_while(|c| is_cjk(*c))
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if prefix.is_empty() {
             continue;
         }
@@ -86,7 +95,12 @@ pub fn split_names(s: &str, split_and: bool) -> Vec<String> {
             _ => {}
         }
         let sep = depth <= 0 && matches!(c, '、' | ',' | ';' | '，' | '；');
-        let and_sep = split_and && depth <= 0 && (c == '和' || c == '及') && unit_ends(&cur) && i + 1 < chars.len() && starts_unit(&chars[i + 1..]);
+        let and_sep = split_and
+            && depth <= 0
+            && (c == '和' || c == '及')
+            && unit_ends(&cur)
+            && i + 1 < chars.len()
+            && starts_unit(&chars[i + 1..]);
         if sep || and_sep {
             push_name(&mut out, &cur);
             cur.clear();
@@ -108,7 +122,29 @@ fn push_name(out: &mut Vec<String>, s: &str) {
 
 /// Endings of organisation and place names, used to split `A和B` only between whole names.
 pub const UNIT_SUFFIXES: &[&str] = &[
-    "局", "委", "办", "厅", "部", "署", "院", "所", "会", "中心", "政府", "集团", "公司", "银行", "分行", "区", "县", "市", "新区", "开发区", "组", "专班", ")",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "署",
+    "院",
+    "所",
+    "会",
+    "中心",
+    "政府",
+    "集团",
+    "公司",
+    "银行",
+    "分行",
+    "区",
+    "县",
+    "市",
+    "新区",
+    "开发区",
+    "组",
+    "专班",
+    ")",
 ];
 
 fn unit_ends(s: &str) -> bool {
@@ -140,8 +176,17 @@ mod tests {
 
     #[test]
     fn name_lists() {
-        assert_eq!(split_names("市经济信息委、市委军民融合办、重庆通信管理局", true), vec!["市经济信息委", "市委军民融合办", "重庆通信管理局"]);
-        assert_eq!(split_names("各区县(自治县)和两江新区、万盛经开区", true), vec!["各区县(自治县)", "两江新区", "万盛经开区"]);
-        assert_eq!(split_names("市人力资源和社会保障局、各县(市、区)人民政府", true), vec!["市人力资源和社会保障局", "各县(市、区)人民政府"]);
+        assert_eq!(
+            split_names("市经济信息委、市委军民融合办、重庆通信管理局", true),
+            vec!["市经济信息委", "市委军民融合办", "重庆通信管理局"]
+        );
+        assert_eq!(
+            split_names("各区县(自治县)和两江新区、万盛经开区", true),
+            vec!["各区县(自治县)", "两江新区", "万盛经开区"]
+        );
+        assert_eq!(
+            split_names("市人力资源和社会保障局、各县(市、区)人民政府", true),
+            vec!["市人力资源和社会保障局", "各县(市、区)人民政府"]
+        );
     }
 }

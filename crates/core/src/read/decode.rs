@@ -55,9 +55,7 @@ fn utf8(bytes: &[u8]) -> Result<String, ReadError> {
 }
 
 fn strict(enc: &'static Encoding, bytes: &[u8]) -> Result<String, ReadError> {
-    enc.decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|c| c.into_owned())
-        .ok_or(ReadError::Encoding)
+    enc.decode_without_bom_handling_and_without_replacement(bytes).map(|c| c.into_owned()).ok_or(ReadError::Encoding)
 }
 
 /// UTF-16 text of Chinese documents still has many zero bytes (ASCII digits, spaces, line

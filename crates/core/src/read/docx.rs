@@ -9,8 +9,7 @@ use quick_xml::events::Event;
 use std::io::{BufReader, Cursor, Read};
 
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Docx(plain_zip_error(&e)))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Docx(plain_zip_error(&e)))?;
     let limit = opts.max_unpacked_bytes;
     let entry = archive.by_name("word/document.xml").map_err(|e| match e {
         zip::result::ZipError::FileNotFound => {

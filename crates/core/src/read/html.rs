@@ -6,9 +6,7 @@
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use std::cell::RefCell;
 
 pub fn to_text(html: &str) -> String {
@@ -38,16 +36,48 @@ struct TextSink {
 
 /// Elements whose content is never plan text.
 const DROPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "select", "button", "iframe", "svg",
-    "nav", "object", "canvas", "textarea",
+    "script", "style", "noscript", "template", "head", "select", "button", "iframe", "svg", "nav", "object", "canvas",
+    "textarea",
 ];
 
 /// Elements that start a new line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "tr", "table", "tbody", "thead", "tfoot", "section", "article", "header", "footer", "main",
-    "blockquote", "pre", "hr", "form", "fieldset", "address", "figure", "figcaption", "caption",
-    "center", "aside",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "blockquote",
+    "pre",
+    "hr",
+    "form",
+    "fieldset",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "center",
+    "aside",
 ];
 
 /// Class or id tokens that mark site navigation.
@@ -179,11 +209,7 @@ impl TokenSink for TextSink {
                     }
                 }
             }
-            Token::CharacterTokens(text) => {
-                if st.skipping.is_none() {
-                    st.text(&text);
-                }
-            }
+            Token::CharacterTokens(text) if st.skipping.is_none() => st.text(&text),
             _ => {}
         }
         TokenSinkResult::Continue

@@ -78,9 +78,7 @@ pub enum ReadError {
     Encoding,
     #[error("the DOCX file is damaged or incomplete ({0}); open and re-save it in Word or LibreOffice")]
     Docx(String),
-    #[error(
-        "the DOCX file would unpack to more than {limit} bytes of text (a ZIP bomb?); refused"
-    )]
+    #[error("the DOCX file would unpack to more than {limit} bytes of text (a ZIP bomb?); refused")]
     ZipBomb { limit: u64 },
     #[error(
         "PDF files are recognised but their text layer cannot be read yet; convert the PDF to \
@@ -135,7 +133,10 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     for (magic, name) in MAGIC {
         if bytes.starts_with(magic) {
             // `BM` is too short a signature to trust on its own.
-            if *magic == b"BM" && bytes.len() > 2 && bytes[2..].iter().take(64).all(|b| b.is_ascii_graphic() || *b == b' ') {
+            if *magic == b"BM"
+                && bytes.len() > 2
+                && bytes[2..].iter().take(64).all(|b| b.is_ascii_graphic() || *b == b' ')
+            {
                 continue;
             }
             return Some(name);

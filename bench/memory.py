@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Peak memory of `planwatch extract` on one large and one small document.
+
+Goal (planwatch throughput issue): peak memory below 5 × the input size + 50 MB.
+
+What it does:
+
+* builds the same ×100 concatenated document as `crates/core/benches/throughput.rs`
+  (`concat×100`: 100 variants of every seed, variant-major, separated by a blank line; variant k
+  shifts the last digit of digit runs on every other line, years excepted) in a temp file;
+* also takes the largest single seed file and the ×1 concatenation of all seeds (~300 KB);
+* runs `target/release/planwatch extract --max-size 300000000 FILE > /dev/null` RUNS times
+  (default 3) per document, each in a fresh subprocess, and reads that child's own peak RSS
+  (ru_maxrss) from os.wait4, so runs never see each other's peaks;
+* measures the fixed cost of the binary (`planwatch extract` on a 1-line plan) for reference;
+* prints median peak RSS, input size, the bound 5 × input + 50 MB and PASS/FAIL.
+
+Units: MB = 10^6 bytes; ru_maxrss is KiB on Linux and is converted to bytes.
+
+Usage: python3 bench/memory.py [--bin PATH] [--seeds DIR] [--runs N] [--variants N]
+                               [--dump FILE] [FILE ...]
+Extra FILE arguments are measured as well. Python 3 standard library only.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MB = 1_000_000
+DIGITS = re.compile(rb"[0-9]+")
+
+
+def vary(seed: bytes, k: int) -> bytes:
+    """Variant k of a seed; the same function as `vary` in crates/core/benches/throughput.rs."""
+    if k == 0:
+        return seed
+    shift = 1 + (k - 1) % 9
+    lines = seed.split(b"\n")
+    out = []
+    for i, line in enumerate(lines):
+        if (i + k) % 2 == 0:
+            def sub(m):
+                run = m.group()
+                if len(run) == 4 and (run.startswith(b"19") or run.startswith(b"20")):
+                    return run
+                return run[:-1] + bytes([48 + (run[-1] - 48 + shift) % 10])
+            line = DIGITS.sub(sub, line)
+        out.append(line)
+    return b"\n".join(out)
+
+
+def load_seeds(d):
+    names = sorted(n for n in os.listdir(d) if os.path.isfile(os.path.join(d, n)))
+    seeds = []
+    for n in names:
+        with open(os.path.join(d, n), "rb") as f:
+            seeds.append((n, f.read()))
+    return seeds
+
+
+def concat(seeds, variants):
+    return b"\n\n".join(vary(b, k) for k in range(variants) for _, b in seeds)
+
+
+def run_once(binary, path):
+    """Runs one extraction in a fresh child; returns (peak RSS bytes, exit status, wall s)."""
+    import time
+    cmd = [binary, "extract", "--max-size", "300000000", path]
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        p = subprocess.Popen(cmd, stdout=devnull, stderr=subprocess.PIPE)
+        # Read stderr before reaping; the child's rusage comes from wait4 on its own pid.
+        err = p.stderr.read()
+        p.stderr.close()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.stderr.write(f"  {' '.join(cmd)} failed with status {p.returncode}:\n{err.decode(errors='replace')}\n")
+    return ru.ru_maxrss * 1024, p.returncode, wall
+
+
+def measure(binary, label, path, runs, rows, bounded=True):
+    size = os.path.getsize(path)
+    peaks, walls, codes = [], [], []
+    for r in range(runs):
+        peak, code, wall = run_once(binary, path)
+        peaks.append(peak)
+        walls.append(wall)
+        codes.append(code)
+        print(f"  {label:<26} run {r + 1}/{runs}: peak RSS {peak / MB:8.1f} MB  wall {wall:6.2f} s  exit {code}",
+              file=sys.stderr)
+    med = statistics.median(peaks)
+    bound = 5 * size + 50 * MB
+    rows.append((label, size, med, max(peaks), statistics.median(walls), bound if bounded else None,
+                 all(c == 0 for c in codes)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "planwatch"))
+    ap.add_argument("--seeds", default=os.environ.get("PLANWATCH_SEEDS", os.path.join(REPO, "..", "shared", "seeds")))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--variants", type=int, default=100)
+    ap.add_argument("--dump", help="also write the concatenated document to this file")
+    ap.add_argument("files", nargs="*", help="more documents to measure")
+    a = ap.parse_args()
+
+    if not os.access(a.bin, os.X_OK):
+        print(f"memory.py: no planwatch binary at {a.bin}; build it with `cargo build --release -p planwatch-cli`")
+        return 2
+    if not os.path.isdir(a.seeds):
+        print(f"memory.py: no seed corpus at {a.seeds}; pass --seeds DIR (or PLANWATCH_SEEDS). Skipping.")
+        return 0
+    seeds = load_seeds(a.seeds)
+    if not seeds:
+        print(f"memory.py: no files in {a.seeds}. Skipping.")
+        return 0
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="planwatch-mem-") as tmp:
+        big = concat(seeds, a.variants)
+        big_path = os.path.join(tmp, f"concat_x{a.variants}.txt")
+        with open(big_path, "wb") as f:
+            f.write(big)
+        if a.dump:
+            with open(a.dump, "wb") as f:
+                f.write(big)
+        one = concat(seeds, 1)
+        one_path = os.path.join(tmp, "concat_x1.txt")
+        with open(one_path, "wb") as f:
+            f.write(one)
+        tiny_path = os.path.join(tmp, "tiny.txt")
+        with open(tiny_path, "wb") as f:
+            f.write("一、总体要求\n到2025年,全市地区生产总值达到1000亿元。\n".encode())
+        largest_name, _ = max(seeds, key=lambda s: len(s[1]))
+
+        print(f"seed corpus: {len(seeds)} files, {sum(len(b) for _, b in seeds)} bytes, from {os.path.realpath(a.seeds)}")
+        print(f"concat×{a.variants}: {len(big)} bytes, sha256 {hashlib.sha256(big).hexdigest()[:16]}…")
+        print(f"binary: {a.bin}")
+        print(f"command: {a.bin} extract --max-size 300000000 FILE > /dev/null   ({a.runs} runs each)")
+
+        measure(a.bin, "fixed cost (1-line plan)", tiny_path, a.runs, rows, bounded=False)
+        measure(a.bin, f"largest seed {largest_name[:12]}", os.path.join(a.seeds, largest_name), a.runs, rows)
+        measure(a.bin, "concat×1 (all seeds, 1 doc)", one_path, a.runs, rows)
+        measure(a.bin, f"concat×{a.variants} (1 doc)", big_path, a.runs, rows)
+        for p in a.files:
+            measure(a.bin, os.path.basename(p)[:26], p, a.runs, rows)
+
+    print()
+    print("peak memory of `planwatch extract` (median of runs; MB = 10^6 bytes; bound = 5 × input + 50 MB)")
+    print()
+    print(f"{'document':<30} {'input MB':>10} {'peak RSS med':>13} {'peak max':>9} {'RSS/input':>10} {'wall s':>7} "
+          f"{'bound MB':>9} {'result':>7}")
+    print("-" * 102)
+    failed = False
+    for label, size, med, mx, wall, bound, ok in rows:
+        ratio = med / size if size else float("nan")
+        if bound is None:
+            verdict, bound_s = "-", "-"
+        else:
+            good = ok and med < bound
+            failed |= not good
+            verdict = "PASS" if good else ("FAIL" if ok else "ERROR")
+            bound_s = f"{bound / MB:.1f}"
+        print(f"{label:<30} {size / MB:>10.3f} {med / MB:>13.1f} {mx / MB:>9.1f} {ratio:>10.2f} {wall:>7.2f} "
+              f"{bound_s:>9} {verdict:>7}")
+    if len(rows) >= 2:
+        base = rows[0][2]
+        print()
+        print("peak above the fixed cost, per input byte (the part that grows with the document):")
+        for label, size, med, *_ in rows[1:]:
+            print(f"  {label:<30} {(med - base) / size:6.2f} bytes of RSS per input byte")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

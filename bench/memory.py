@@ -13,6 +13,11 @@ What it does:
   (default 3) per document, each in a fresh subprocess, and reads that child's own peak RSS
   (ru_maxrss) from os.wait4, so runs never see each other's peaks;
 * measures the fixed cost of the binary (`planwatch extract` on a 1-line plan) for reference;
+* measures the "spawn floor": the ru_maxrss wait4 reports for `/bin/true`. Linux carries the
+  parent's high-water RSS into a child's ru_maxrss across fork/vfork + exec, so a child can
+  never report less than the (forked) parent's peak. This script therefore builds the corpus
+  in a separate helper process (`--build DIR`) and keeps the measuring process small; figures
+  at or below the floor are flagged as an upper bound only;
 * prints median peak RSS, input size, the bound 5 × input + 50 MB and PASS/FAIL.
 
 Units: MB = 10^6 bytes; ru_maxrss is KiB on Linux and is converted to bytes.
@@ -68,6 +73,30 @@ def concat(seeds, variants):
     return b"\n\n".join(vary(b, k) for k in range(variants) for _, b in seeds)
 
 
+def build(out_dir, seeds_dir, variants, dump):
+    """Helper-process mode: writes the documents to measure into out_dir."""
+    seeds = load_seeds(seeds_dir)
+    big = concat(seeds, variants)
+    for name, data in ((f"concat_x{variants}.txt", big), ("concat_x1.txt", concat(seeds, 1)),
+                       ("tiny.txt", "一、总体要求\n到2025年,全市地区生产总值达到1000亿元。\n".encode())):
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(data)
+    if dump:
+        with open(dump, "wb") as f:
+            f.write(big)
+    print(f"seed corpus: {len(seeds)} files, {sum(len(b) for _, b in seeds)} bytes, from {os.path.realpath(seeds_dir)}")
+    print(f"concat×{variants}: {len(big)} bytes, sha256 {hashlib.sha256(big).hexdigest()[:16]}… "
+          f"(same bytes as the bench's concat×{variants}; check with BENCH_DUMP_CONCAT)")
+
+
+def spawn_floor():
+    """The ru_maxrss a trivial child reports: the lowest figure any child can report."""
+    p = subprocess.Popen(["/bin/true"])
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return ru.ru_maxrss * 1024
+
+
 def run_once(binary, path):
     """Runs one extraction in a fresh child; returns (peak RSS bytes, exit status, wall s)."""
     import time
@@ -109,8 +138,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--variants", type=int, default=100)
     ap.add_argument("--dump", help="also write the concatenated document to this file")
+    ap.add_argument("--build", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help="more documents to measure")
     a = ap.parse_args()
+    if a.build:
+        build(a.build, a.seeds, a.variants, a.dump)
+        return 0
 
     if not os.access(a.bin, os.X_OK):
         print(f"memory.py: no planwatch binary at {a.bin}; build it with `cargo build --release -p planwatch-cli`")
@@ -118,34 +151,28 @@ def main():
     if not os.path.isdir(a.seeds):
         print(f"memory.py: no seed corpus at {a.seeds}; pass --seeds DIR (or PLANWATCH_SEEDS). Skipping.")
         return 0
-    seeds = load_seeds(a.seeds)
-    if not seeds:
+    names = sorted(n for n in os.listdir(a.seeds) if os.path.isfile(os.path.join(a.seeds, n)))
+    if not names:
         print(f"memory.py: no files in {a.seeds}. Skipping.")
         return 0
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="planwatch-mem-") as tmp:
-        big = concat(seeds, a.variants)
+        # Build the documents in a helper process: this process must never hold them (see above).
+        cmd = [sys.executable, os.path.abspath(__file__), "--build", tmp, "--seeds", a.seeds,
+               "--variants", str(a.variants)] + (["--dump", a.dump] if a.dump else [])
+        info = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+        print(info, end="")
         big_path = os.path.join(tmp, f"concat_x{a.variants}.txt")
-        with open(big_path, "wb") as f:
-            f.write(big)
-        if a.dump:
-            with open(a.dump, "wb") as f:
-                f.write(big)
-        one = concat(seeds, 1)
         one_path = os.path.join(tmp, "concat_x1.txt")
-        with open(one_path, "wb") as f:
-            f.write(one)
         tiny_path = os.path.join(tmp, "tiny.txt")
-        with open(tiny_path, "wb") as f:
-            f.write("一、总体要求\n到2025年,全市地区生产总值达到1000亿元。\n".encode())
-        largest_name, _ = max(seeds, key=lambda s: len(s[1]))
+        largest_name = max(names, key=lambda n: os.path.getsize(os.path.join(a.seeds, n)))
 
-        print(f"seed corpus: {len(seeds)} files, {sum(len(b) for _, b in seeds)} bytes, from {os.path.realpath(a.seeds)}")
-        print(f"concat×{a.variants}: {len(big)} bytes, sha256 {hashlib.sha256(big).hexdigest()[:16]}…")
         print(f"binary: {a.bin}")
         print(f"command: {a.bin} extract --max-size 300000000 FILE > /dev/null   ({a.runs} runs each)")
 
+        floor = spawn_floor()
+        print(f"spawn floor (ru_maxrss of /bin/true from this process): {floor / MB:.1f} MB")
         measure(a.bin, "fixed cost (1-line plan)", tiny_path, a.runs, rows, bounded=False)
         measure(a.bin, f"largest seed {largest_name[:12]}", os.path.join(a.seeds, largest_name), a.runs, rows)
         measure(a.bin, "concat×1 (all seeds, 1 doc)", one_path, a.runs, rows)
@@ -171,6 +198,11 @@ def main():
             bound_s = f"{bound / MB:.1f}"
         print(f"{label:<30} {size / MB:>10.3f} {med / MB:>13.1f} {mx / MB:>9.1f} {ratio:>10.2f} {wall:>7.2f} "
               f"{bound_s:>9} {verdict:>7}")
+    floor_after = spawn_floor()
+    print()
+    print(f"spawn floor (ru_maxrss of /bin/true): {floor / MB:.1f} MB before, {floor_after / MB:.1f} MB after; "
+          + ("all peaks are above it, so they are the binary's own" if all(r[2] > max(floor, floor_after) * 1.05 for r in rows)
+             else "peaks within 5 % of it are upper bounds only"))
     if len(rows) >= 2:
         base = rows[0][2]
         print()

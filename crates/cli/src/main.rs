@@ -115,7 +115,12 @@ fn read_file(path: &Path, opts: &Options) -> anyhow::Result<Vec<u8>> {
 pub(crate) fn extract_file(path: &Path, opts: &Options) -> anyhow::Result<planwatch_core::Plan> {
     let bytes = read_file(path, opts)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(planwatch_core::extract(&bytes, &name, opts)?)
+    // The core must not panic on any input (it is fuzzed); should it still, one file fails
+    // with a clear message instead of the whole run.
+    match std::panic::catch_unwind(|| planwatch_core::extract(&bytes, &name, opts)) {
+        Ok(result) => Ok(result?),
+        Err(_) => anyhow::bail!("internal error while extracting this file; please report it with the file attached"),
+    }
 }
 
 fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Result<ExitCode> {

@@ -223,6 +223,25 @@ fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
     Some((year, i + 4 + '年'.len_utf8(), is_frame))
 }
 
+/// `到“十四五”末` / `“十五五”期末`: the last year of that five-year plan.
+fn five_year_plan_end(s: &str, i: usize) -> Option<(i32, usize)> {
+    let rest = &s[i..];
+    if !rest.starts_with("十") {
+        return None;
+    }
+    for (name, end) in [("十四五", 2025), ("十五五", 2030), ("十六五", 2035)] {
+        if let Some(r) = rest.strip_prefix(name) {
+            let r2 = r.trim_start_matches('”');
+            for tail in ["末", "期末", "时期末"] {
+                if r2.starts_with(tail) {
+                    return Some((end, s.len() - r2.len() + tail.len()));
+                }
+            }
+        }
+    }
+    None
+}
+
 pub fn extract(ctx: &Ctx) -> Vec<Target> {
     let doc = ctx.doc;
     let mut out = Vec::new();
@@ -293,6 +312,13 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
     while i < s.len() {
         if !s.is_char_boundary(i) {
             i += 1;
+            continue;
+        }
+        if let Some((year, after)) = five_year_plan_end(s, i) {
+            frame = Some(year);
+            last_frame = Some(year);
+            historical = false;
+            i = after;
             continue;
         }
         if let Some((year, after, is_frame)) = year_marker_at(s, i) {

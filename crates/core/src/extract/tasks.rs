@@ -16,6 +16,16 @@ use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
 
+/// Phrases saying that the first unit listed leads.
+const FIRST_LEAD_PHRASES: &[&str] = &[
+    "排在第一位的为牵头单位",
+    "排名第一的为牵头单位",
+    "排在首位的为牵头单位",
+    "第一个为牵头单位",
+    "排名第一位的为牵头单位",
+    "列第一位的为牵头单位",
+];
+
 const LEAD_LABELS: &[&str] = &["牵头单位", "牵头部门", "主责单位", "主责部门", "牵头"];
 const RESP_LABELS: &[&str] = &[
     "责任单位",
@@ -184,6 +194,13 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
     // Remarks after the first full stop (outside nested brackets) and remark brackets.
     let (body, remark) = split_remark(inner);
     let mut standing = Vec::new();
+    // A rule stated inside the passage itself: `…,排在第一位的为牵头单位`.
+    let mut first_leads = false;
+    for phrase in FIRST_LEAD_PHRASES {
+        if inner.contains(phrase) {
+            first_leads = true;
+        }
+    }
     for r in &remark {
         if r.contains("逗号前为牵头单位")
             || r.contains("逗号前的为牵头单位")
@@ -231,9 +248,19 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
     } else {
         responsible = split_names(&clean_list(&body), true);
     }
-    let keep = |v: Vec<String>| -> Vec<String> { v.into_iter().filter(|n| looks_like_owner(n)).collect() };
-    let lead = keep(lead);
-    let responsible = keep(responsible);
+    let keep = |v: Vec<String>| -> Vec<String> {
+        v.into_iter().filter(|n| looks_like_owner(n) && !FIRST_LEAD_PHRASES.iter().any(|p| n.contains(p))).collect()
+    };
+    let mut lead = keep(lead);
+    let mut responsible = keep(responsible);
+    // `市发展改革委(牵头)、市科技局`: the unit marked as leading.
+    let marked: Vec<String> = responsible.iter().filter(|n| n.ends_with("(牵头)")).cloned().collect();
+    if !marked.is_empty() {
+        responsible.retain(|n| !n.ends_with("(牵头)"));
+        lead.extend(marked.iter().map(|n| n.trim_end_matches("(牵头)").to_string()));
+    } else if first_leads && lead.is_empty() && !responsible.is_empty() {
+        lead.push(responsible.remove(0));
+    }
     if lead.is_empty() && responsible.is_empty() {
         return None;
     }
@@ -562,6 +589,15 @@ mod tests {
             (p.lead, p.responsible),
             (vec!["市国资委".to_string()], vec!["市发改委".to_string(), "成都产业集团".to_string()])
         );
+    }
+
+    #[test]
+    fn marked_and_first_unit_leads() {
+        let (l, r) = parse("责任单位:市科技局(牵头)、市财政局");
+        assert_eq!((l, r), (vec!["市科技局".to_string()], vec!["市财政局".to_string()]));
+        let (l, r) = parse("责任单位:市发展改革委、市科技局、市财政局,排在第一位的为牵头单位");
+        assert_eq!(l, vec!["市发展改革委"]);
+        assert_eq!(r, vec!["市科技局", "市财政局"]);
     }
 
     #[test]

@@ -217,7 +217,7 @@ def main():
         at_floor = r["med"] <= floor * 1.02
         w = ("≤" if at_floor else "") + f"{r['med'] / MB:.1f}"
         best = max(x for x in (r["gnu"], None if at_floor else r["med"], 0) if x is not None) or r["med"]
-        ratio = best / r["size"] if r["size"] else float("nan")
+        ratio = f"{best / r['size']:.2f}" if r["bound"] is not None else "-"
         if r["bound"] is None:
             verdict, bound_s = "-", "-"
         else:
@@ -227,7 +227,7 @@ def main():
             verdict = "PASS" if good else ("FAIL" if r["ok"] else "ERROR")
             bound_s = f"{r['bound'] / MB:.1f}"
         gnu = f"{r['gnu'] / MB:.1f}" if r["gnu"] is not None else "n/a"
-        print(f"{r['label']:<34} {r['size'] / MB:>9.3f} {w:>10} {r['max'] / MB:>9.1f} {gnu:>9} {ratio:>9.2f} "
+        print(f"{r['label']:<34} {r['size'] / MB:>9.3f} {w:>10} {r['max'] / MB:>9.1f} {gnu:>9} {ratio:>9} "
               f"{r['wall']:>6.2f} {bound_s:>8} {verdict:>6}")
     print()
     print(f"spawn floor: {floor / MB:.1f} MB (the high-water RSS of this Python process, which Linux carries into")

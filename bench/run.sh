@@ -28,6 +28,8 @@
 #   grows linearly with document size; "one document vs many" compares one big document with
 #   the same bytes split in documents (≈1 when nothing is superlinear).
 #   The counts table (JSON bytes, outline, targets, tasks) shows the work really was done;
+#   "OpenCC-conv. MB" is the input converted from Traditional Chinese: one seed is Traditional,
+#   so each concat×N document is converted whole while seeds×100 converts only 1/10 of it;
 #   extraction must be deterministic across repetitions (the bench asserts it).
 #   Memory table (step 3): median peak RSS of 3 fresh `planwatch extract` runs per document,
 #   the bound 5 × input + 50 MB and PASS/FAIL; "fixed cost" is the RSS of a 1-line plan
@@ -37,6 +39,13 @@
 # Knobs (environment): BENCH_REPS (15), BENCH_REPS_LARGE (5), BENCH_REPS_CONCAT (3),
 # BENCH_VARIANTS (100), BENCH_CONCAT_MAX_SECS (120), BENCH_ONLY (seeds|large|concat),
 # MEMORY_RUNS (3).
+#
+# Profiling (perf; the bench profile keeps debug info, see [profile.release] debug = 1):
+#   B=$(ls -t target/release/deps/throughput-* | grep -v '\.d$' | head -1)
+#   BENCH_ONLY=large BENCH_REPS_LARGE=3 perf record -F 999 --call-graph dwarf,32768 -o /tmp/large.data $B
+#   perf script -i /tmp/large.data -F comm,tid,ip,sym > /tmp/large.txt
+#   python3 bench/perf_top.py /tmp/large.txt --only planwatch_core::extract
+# (BENCH_ONLY=concat profiles the single concatenated documents instead.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

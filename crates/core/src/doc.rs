@@ -159,7 +159,7 @@ fn leading_number(s: &str) -> Option<(u32, usize)> {
         }
         return Some((s[..digits].parse().ok()?, digits));
     }
-    let used: usize = s.chars().take_while(|c| "零〇一二三四五六七八九十百".contains(*c)).map(char::len_utf8).sum();
+    let used: usize = s.chars().take_while(|c| matches!(c, '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百')).map(char::len_utf8).sum();
     if used == 0 || used > 4 * 3 {
         return None;
     }
@@ -198,6 +198,9 @@ pub struct Doc<'a> {
     pub lines: Vec<Line>,
     pub headings: Vec<Heading>,
     pub boxes: Vec<BoxRegion>,
+    /// Children of each heading (专栏 excluded), and the top-level headings.
+    children_of: Vec<Vec<usize>>,
+    roots: Vec<usize>,
 }
 
 impl<'a> Doc<'a> {
@@ -248,9 +251,10 @@ impl<'a> Doc<'a> {
 
     /// Children of heading `h` (or top-level headings for `None`), 专栏 boxes excluded.
     pub fn children(&self, h: Option<usize>) -> Vec<usize> {
-        (0..self.headings.len())
-            .filter(|&i| self.headings[i].parent == h && self.headings[i].scheme != Scheme::Box)
-            .collect()
+        match h {
+            Some(h) => self.children_of[h].clone(),
+            None => self.roots.clone(),
+        }
     }
 }
 
@@ -275,10 +279,20 @@ pub fn analyse(text: &str) -> Doc<'_> {
         });
         start = end + 1;
     }
-    let mut doc = Doc { text, lines, headings: Vec::new(), boxes: Vec::new() };
+    let mut doc = Doc { text, lines, headings: Vec::new(), boxes: Vec::new(), children_of: Vec::new(), roots: Vec::new() };
     let candidates = find_heading_candidates(&doc);
     let candidates = drop_table_of_contents(&mut doc, candidates);
     build_tree(&mut doc, candidates);
+    doc.children_of = vec![Vec::new(); doc.headings.len()];
+    for (i, h) in doc.headings.iter().enumerate() {
+        if h.scheme == Scheme::Box {
+            continue;
+        }
+        match h.parent {
+            Some(p) => doc.children_of[p].push(i),
+            None => doc.roots.push(i),
+        }
+    }
     doc
 }
 
@@ -387,6 +401,11 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         }
     }
     // 2. Dense runs of headings that repeat later.
+    let titles: Vec<String> = cands.iter().map(|c| normalised_title(doc, c)).collect();
+    let mut last_seen: std::collections::HashMap<(Scheme, &str), usize> = std::collections::HashMap::new();
+    for (k, c) in cands.iter().enumerate() {
+        last_seen.insert((c.marker.scheme, titles[k].as_str()), k);
+    }
     let mut run_start = 0;
     while run_start < cands.len() {
         let mut run_end = run_start + 1;
@@ -397,10 +416,8 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
             run_end += 1;
         }
         if run_end - run_start >= 3 && !toc_lines[cands[run_start].line] {
-            let first = normalised_title(doc, &cands[run_start]);
-            let repeats = cands[run_end..]
-                .iter()
-                .any(|c| c.marker.scheme == cands[run_start].marker.scheme && normalised_title(doc, c) == first);
+            let key = (cands[run_start].marker.scheme, titles[run_start].as_str());
+            let repeats = last_seen.get(&key).is_some_and(|&last| last >= run_end);
             if repeats {
                 for c in &cands[run_start..run_end] {
                     toc_lines[c.line] = true;

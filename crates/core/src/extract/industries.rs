@@ -106,6 +106,12 @@ pub fn extract(ctx: &Ctx) -> Industries {
         sections = enumerated_industries(ctx);
     }
     // 专栏 that open a lost section.
+    let mut boxes_under: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (b, bx) in doc.boxes.iter().enumerate() {
+        if let Some(p) = doc.headings[bx.heading].parent {
+            boxes_under.entry(p).or_default().push(b);
+        }
+    }
     let mut extra: Vec<(usize, Section)> = Vec::new();
     for (si, s) in sections.iter().enumerate() {
         let Some(h) = s.heading else { continue };
@@ -113,7 +119,11 @@ pub fn extract(ctx: &Ctx) -> Industries {
             (0..doc.boxes.len()).filter(|&b| doc.headings[doc.boxes[b].heading].parent == Some(h)).collect();
         for w in boxes.windows(2) {
             let (prev, this) = (&doc.boxes[w[0]], &doc.boxes[w[1]]);
-            let name = box_subject(ctx, doc.title(this.heading));
+            // The document's own word for the industry is looked up in the group's text.
+            let scope_end = doc.lines.get(s.lines.1).map_or(doc.text.len(), |l| l.start).max(doc.lines[this.end_line.min(doc.lines.len() - 1)].end);
+            let group_heading = doc.headings[h].parent.unwrap_or(h);
+            let scope_start = doc.lines[doc.headings[group_heading].line].start;
+            let name = box_subject(&doc.text[scope_start..scope_end.min(doc.text.len())], doc.title(this.heading));
             if name.is_empty() {
                 continue;
             }
@@ -189,7 +199,7 @@ fn section_of_heading(ctx: &Ctx, h: usize, group: &str) -> Section {
 }
 
 /// `新兴服务产业发展重点` → `新兴服务业` (the document's own word, when it has it).
-fn box_subject(ctx: &Ctx, title: &str) -> String {
+fn box_subject(scope: &str, title: &str) -> String {
     let mut base = title.trim();
     for suffix in ["发展重点", "重点", "重点任务", "建设重点"] {
         if let Some(b) = base.strip_suffix(suffix) {
@@ -199,7 +209,7 @@ fn box_subject(ctx: &Ctx, title: &str) -> String {
     }
     if let Some(stem) = base.strip_suffix("产业") {
         let short = format!("{stem}业");
-        if ctx.doc.text.contains(&short) {
+        if scope.contains(&short) {
             return short;
         }
         return stem.to_string();
@@ -352,17 +362,21 @@ const LIST_LEADS: &[&str] = &[
     "打造",
 ];
 
+fn list_leads() -> &'static aho_corasick::AhoCorasick {
+    static LEADS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    LEADS.get_or_init(|| aho_corasick::AhoCorasick::new(LIST_LEADS).expect("list leads build an automaton"))
+}
+
 fn strip_list_lead(raw: &str) -> (&'static str, &str) {
-    // Take the part after the last verb-like lead word.
+    // Take the part after the last verb-like lead word (the longest one ending there).
     let mut best = raw;
     let mut lead: &'static str = "";
-    for l in LIST_LEADS {
-        if let Some(p) = raw.rfind(l) {
-            let cand = &raw[p + l.len()..];
-            if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && cand.contains('、') {
-                best = cand;
-                lead = l;
-            }
+    for m in list_leads().find_overlapping_iter(raw) {
+        let l = LIST_LEADS[m.pattern().as_usize()];
+        let cand = &raw[m.end()..];
+        if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && cand.contains('、') {
+            best = cand;
+            lead = l;
         }
     }
     // `扬州“613”产业体系的氢能、…`: drop an attribute ending in 的 before the first item.
@@ -897,6 +911,9 @@ fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapp
         }
         let l = &doc.lines[i];
         let t = &doc.text[l.cstart..l.cend];
+        if !t.contains(':') {
+            continue;
+        }
         for key in ["重点布局:", "重点区县(开发区):", "重点区县:", "布局区域:"] {
             let mut from = 0;
             while let Some(p) = t[from..].find(key).map(|p| p + from) {

@@ -73,6 +73,10 @@ const CATEGORY_HEADS: &[&str] = &["产业", "方向", "领域", "赛道", "产�
 const CUES: &[&str] =
     &["力争", "确保", "不低于", "不少于", "不得低于", "每年", "年均", "倍增", "翻番", "翻一番", "安排"];
 
+fn is_cn_numeral(c: char) -> bool {
+    matches!(c, '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两' | '万')
+}
+
 fn unit_at(s: &str) -> Option<(&'static str, &'static str, usize)> {
     UNITS.iter().find(|(u, _)| s.starts_with(u)).map(|(u, k)| (*u, *k, u.len()))
 }
@@ -109,7 +113,7 @@ fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     }
     let first = rest.chars().next()?;
     let arabic = first.is_ascii_digit();
-    if !arabic && !"二三四五六七八九十百千两".contains(first) {
+    if !arabic && !matches!(first, '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两') {
         return None;
     }
     let (mut value, mut used) = parse_number(rest)?;
@@ -338,7 +342,7 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
             !p.is_ascii_digit()
                 && p != '.'
                 && !p.is_ascii_alphabetic()
-                && !"零〇一二三四五六七八九十百千两万".contains(p)
+                && !is_cn_numeral(p)
         });
         if starts_number && !in_quote(i) {
             if let Some(q) = quantity_at(s, i) {

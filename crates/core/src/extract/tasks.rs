@@ -474,6 +474,11 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
 
 /// `市发展改革委负责X` → lead; `A、B等部门按照职责分工负责X` → responsible.
 fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, String)> {
+    // The subject is at the start of the clause: only its first words need a look.
+    let head_end = clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i);
+    if !["负责", "要", "按照", "会同", "承担"].iter().any(|v| clause[..head_end].contains(v)) {
+        return None;
+    }
     for verb in ["等部门按照职责分工负责", "等部门按职责分工负责", "按照职责分工负责", "按职责分工负责"]
     {
         if let Some(p) = clause.find(verb) {

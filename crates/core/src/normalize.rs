@@ -278,6 +278,15 @@ fn traditional_bitmap() -> &'static [u64] {
     })
 }
 
+fn is_traditional(bits: &[u64], c: char) -> bool {
+    let cp = c as u32;
+    if !(0x4E00..=0x9FFF).contains(&cp) {
+        return false;
+    }
+    let idx = (cp - 0x4E00) as usize;
+    bits[idx / 64] >> (idx % 64) & 1 == 1
+}
+
 /// True when at least 1% of the CJK characters are traditional-only, with a floor of five:
 /// a simplified document quoting one traditional name is not converted.
 pub fn looks_traditional(text: &str) -> bool {
@@ -302,7 +311,14 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
     let Some(cc) = opencc() else { return (text.to_string(), Vec::new()) };
     let mut w = Rewriter::with_capacity(text.len());
     let mut start = 0;
+    let bits = traditional_bitmap();
     for line in text.split_inclusive('\n') {
+        // Lines without a traditional-only character are already simplified.
+        if !line.chars().any(|c| is_traditional(bits, c)) {
+            w.push_str(start, line);
+            start += line.len();
+            continue;
+        }
         let converted = cc.convert(line);
         if converted.chars().count() == line.chars().count() {
             for ((src_off, _), c) in line.char_indices().zip(converted.chars()) {

@@ -313,10 +313,21 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
     let mut last_frame = None;
     let mut found: Vec<(Quantity, Option<i32>)> = Vec::new();
     let mut i = 0;
+    let bytes = s.as_bytes();
     while i < s.len() {
-        if !s.is_char_boundary(i) {
-            i += 1;
-            continue;
+        // Fast path: figures and years start with a digit or a Chinese numeral.
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if !is_cn_numeral(c) {
+                i += c.len_utf8();
+                continue;
+            }
         }
         if let Some((year, after)) = five_year_plan_end(s, i) {
             frame = Some(year);

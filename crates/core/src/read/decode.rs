@@ -80,15 +80,22 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Refuses decodings that are mostly control characters: binary data can be "valid" in a
 /// permissive encoding without being text.
 fn plausible_text(text: &str) -> bool {
-    let mut total = 0usize;
+    // Control characters are C0 bytes, DEL and C1 (U+0080–U+009F, UTF-8 `C2 80`–`C2 9F`);
+    // counting bytes of a prefix is enough and much cheaper than decoding characters.
+    let bytes = &text.as_bytes()[..text.len().min(256 * 1024)];
     let mut control = 0usize;
-    for c in text.chars().take(100_000) {
-        total += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+    let mut chars = 0usize;
+    for (k, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        if (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) || b == 0x7F {
+            control += 1;
+        } else if b == 0xC2 && bytes.get(k + 1).is_some_and(|n| (0x80..=0x9F).contains(n)) {
             control += 1;
         }
     }
-    total == 0 || control * 100 <= total
+    chars == 0 || control * 100 <= chars
 }
 
 #[cfg(test)]

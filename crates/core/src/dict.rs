@@ -201,6 +201,7 @@ impl Dictionaries {
             let patterns: Vec<&str> = self.regions.iter().map(|(_, short)| short.as_str()).collect();
             aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(patterns)
                 .expect("region names build an automaton")
         });

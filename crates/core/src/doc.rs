@@ -159,7 +159,13 @@ fn leading_number(s: &str) -> Option<(u32, usize)> {
         }
         return Some((s[..digits].parse().ok()?, digits));
     }
-    let used: usize = s.chars().take_while(|c| matches!(c, '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百')).map(char::len_utf8).sum();
+    let used: usize = s
+        .chars()
+        .take_while(|c| {
+            matches!(c, '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百')
+        })
+        .map(char::len_utf8)
+        .sum();
     if used == 0 || used > 4 * 3 {
         return None;
     }
@@ -279,7 +285,8 @@ pub fn analyse(text: &str) -> Doc<'_> {
         });
         start = end + 1;
     }
-    let mut doc = Doc { text, lines, headings: Vec::new(), boxes: Vec::new(), children_of: Vec::new(), roots: Vec::new() };
+    let mut doc =
+        Doc { text, lines, headings: Vec::new(), boxes: Vec::new(), children_of: Vec::new(), roots: Vec::new() };
     let candidates = find_heading_candidates(&doc);
     let candidates = drop_table_of_contents(&mut doc, candidates);
     build_tree(&mut doc, candidates);
@@ -386,7 +393,11 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
     let mut toc_lines = vec![false; doc.lines.len()];
     // 1. An explicit 目录 line.
     for i in 0..doc.lines.len() {
-        let t: String = doc.line_text(i).chars().filter(|c| !c.is_whitespace()).collect();
+        let raw = doc.line_text(i);
+        if raw.len() > 32 || !raw.starts_with('目') {
+            continue;
+        }
+        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         if t == "目录" || t == "目次" {
             toc_lines[i] = true;
             let by_line: std::collections::HashSet<usize> = cands.iter().map(|c| c.line).collect();

@@ -178,6 +178,19 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let bytes = src.as_bytes();
     let mut i = 0;
     while i < src.len() {
+        // Copy runs that need no change in one go: only these lead bytes can start an edit
+        // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
+        // U+FExx/U+FFxx forms).
+        let run_end = bytes[i..]
+            .iter()
+            .position(|&b| matches!(b, b'\r' | b'[' | b'(' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+            .map_or(bytes.len(), |p| i + p);
+        if run_end > i {
+            w.push_str(i, &src[i..run_end]);
+            prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
+            i = run_end;
+            continue;
+        }
         let b = bytes[i];
         if b < 0x80 {
             // ASCII fast path.
@@ -292,7 +305,8 @@ fn is_traditional(bits: &[u64], c: char) -> bool {
 pub fn looks_traditional(text: &str) -> bool {
     let bits = traditional_bitmap();
     let (mut cjk, mut trad) = (0usize, 0usize);
-    for c in text.chars() {
+    // A sample of the first 20 000 characters decides.
+    for c in text.chars().take(20_000) {
         let cp = c as u32;
         if (0x4E00..=0x9FFF).contains(&cp) {
             cjk += 1;
@@ -310,6 +324,16 @@ pub fn looks_traditional(text: &str) -> bool {
 fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
     let Some(cc) = opencc() else { return (text.to_string(), Vec::new()) };
     let mut w = Rewriter::with_capacity(text.len());
+    // One call for the whole text is much cheaper than one per line; t2s keeps the number
+    // of characters, so the map is exact character by character.
+    let whole = cc.convert(text);
+    if whole.chars().count() == text.chars().count() {
+        for ((src_off, _), c) in text.char_indices().zip(whole.chars()) {
+            w.push(src_off, c);
+        }
+        w.at(text.len());
+        return (w.out, w.checkpoints);
+    }
     let mut start = 0;
     let bits = traditional_bitmap();
     for line in text.split_inclusive('\n') {

@@ -120,7 +120,11 @@ pub fn extract(ctx: &Ctx) -> Industries {
         for w in boxes.windows(2) {
             let (prev, this) = (&doc.boxes[w[0]], &doc.boxes[w[1]]);
             // The document's own word for the industry is looked up in the group's text.
-            let scope_end = doc.lines.get(s.lines.1).map_or(doc.text.len(), |l| l.start).max(doc.lines[this.end_line.min(doc.lines.len() - 1)].end);
+            let scope_end = doc
+                .lines
+                .get(s.lines.1)
+                .map_or(doc.text.len(), |l| l.start)
+                .max(doc.lines[this.end_line.min(doc.lines.len() - 1)].end);
             let group_heading = doc.headings[h].parent.unwrap_or(h);
             let scope_start = doc.lines[doc.headings[group_heading].line].start;
             let name = box_subject(&doc.text[scope_start..scope_end.min(doc.text.len())], doc.title(this.heading));
@@ -228,6 +232,9 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         }
         let l = &doc.lines[i];
         let s = &doc.text[l.cstart..l.cend];
+        if !s.contains("等") || !s.contains("产业") {
+            continue;
+        }
         let mut found = Vec::new();
         for (items, classifier, pos) in lists(s) {
             let Some(group) = industry_classifier(&classifier) else { continue };

@@ -285,7 +285,12 @@ fn region_prefix(s: &str, dicts: &Dictionaries) -> Option<String> {
 
 /// The region the text names most often (`重庆`, `扬州` …), by short name.
 fn dominant_region(text: &str, dicts: &Dictionaries) -> Option<String> {
-    let counts = dicts.count_regions(text);
+    // The region a plan is about is named early and often: its first 24 KiB are enough.
+    let mut end = text.len().min(24 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let counts = dicts.count_regions(&text[..end]);
     counts.into_iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n).map(|(name, _)| name)
 }
 

@@ -74,7 +74,24 @@ const CUES: &[&str] =
     &["力争", "确保", "不低于", "不少于", "不得低于", "每年", "年均", "倍增", "翻番", "翻一番", "安排"];
 
 fn is_cn_numeral(c: char) -> bool {
-    matches!(c, '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两' | '万')
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '两'
+            | '万'
+    )
 }
 
 fn unit_at(s: &str) -> Option<(&'static str, &'static str, usize)> {
@@ -113,7 +130,8 @@ fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     }
     let first = rest.chars().next()?;
     let arabic = first.is_ascii_digit();
-    if !arabic && !matches!(first, '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两') {
+    if !arabic && !matches!(first, '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '两')
+    {
         return None;
     }
     let (mut value, mut used) = parse_number(rest)?;
@@ -250,6 +268,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
     let doc = ctx.doc;
     let mut out = Vec::new();
     let mut carried: Option<i32> = None;
+    let headers: Vec<Option<(usize, i32, i32)>> = (0..doc.boxes.len()).map(|b| table_header(ctx, b)).collect();
     for i in 0..doc.lines.len() {
         let line = &doc.lines[i];
         match line.kind {
@@ -272,7 +291,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
             continue;
         }
         let text = &doc.text[line.cstart..line.cend];
-        if line.in_box.is_some() && is_table_row_region(ctx, i) {
+        if line.in_box.is_some() && is_table_row_region(&headers, ctx, i) {
             continue; // indicator tables are read whole below
         }
         let frame = paragraph_targets(ctx, line.cstart, line.cend, carried, &mut out);
@@ -349,12 +368,8 @@ fn paragraph_targets(ctx: &Ctx, start: usize, end: usize, carried: Option<i32>, 
             continue;
         }
         let prev = s[..i].chars().next_back();
-        let starts_number = prev.is_none_or(|p| {
-            !p.is_ascii_digit()
-                && p != '.'
-                && !p.is_ascii_alphabetic()
-                && !is_cn_numeral(p)
-        });
+        let starts_number =
+            prev.is_none_or(|p| !p.is_ascii_digit() && p != '.' && !p.is_ascii_alphabetic() && !is_cn_numeral(p));
         if starts_number && !in_quote(i) {
             if let Some(q) = quantity_at(s, i) {
                 let next = q.end;
@@ -688,9 +703,9 @@ fn leading_place(indicator: &str) -> Option<String> {
     None
 }
 
-fn is_table_row_region(ctx: &Ctx, line: usize) -> bool {
+fn is_table_row_region(headers: &[Option<(usize, i32, i32)>], ctx: &Ctx, line: usize) -> bool {
     let Some(b) = ctx.doc.lines[line].in_box else { return false };
-    table_header(ctx, b).is_some_and(|(h, _, _)| line >= h)
+    headers[b].is_some_and(|(h, _, _)| line >= h)
 }
 
 /// The header line of an indicator table in box `b`: (line, baseline year, target year).

@@ -55,6 +55,10 @@ pub enum Scheme {
     NumParen,
     /// ① ②
     Circled,
+    /// 1.1 (followed by a space)
+    Decimal2,
+    /// 1.1.1 (followed by a space)
+    Decimal3,
     /// 专栏1
     Box,
 }
@@ -136,6 +140,27 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
     let after = &s[used..];
     let next = after.chars().next()?;
     let arabic = s.as_bytes()[0].is_ascii_digit();
+    // Decimal numbering `1.2 发展目标`, `2.1.3 …`: only with a space after, so figures such as
+    // `1.5万家` are never taken for markers.
+    if arabic && next == '.' && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        let dotted: usize = s.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+        let marker = &s[..dotted];
+        let depth = marker.matches('.').count();
+        let rest = &s[dotted..];
+        if !marker.ends_with('.')
+            && (1..=2).contains(&depth)
+            && rest.starts_with([' ', '\t', '\u{3000}'])
+            && rest.trim_start().starts_with(|c: char| !c.is_ascii_digit() && !c.is_ascii_punctuation())
+        {
+            let ordinal = marker.rsplit('.').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+            return Some(Marker {
+                scheme: if depth == 1 { Scheme::Decimal2 } else { Scheme::Decimal3 },
+                ordinal,
+                len: dotted,
+            });
+        }
+        return None;
+    }
     let scheme = match next {
         '、' if arabic => Scheme::NumComma,
         '、' => Scheme::CnComma,
@@ -636,6 +661,9 @@ mod tests {
         assert_eq!(m("3、加快"), Some((Scheme::NumComma, 3, 4)));
         assert_eq!(m("专栏12  氢能"), Some((Scheme::Box, 12, 8)));
         assert_eq!(m("3.5%的企业"), None);
+        assert_eq!(m("1.2 发展目标"), Some((Scheme::Decimal2, 2, 3)));
+        assert_eq!(m("2.1.3 重点任务"), Some((Scheme::Decimal3, 3, 5)));
+        assert_eq!(m("1.5万家企业"), None);
         assert_eq!(m("2020年,全市"), None);
         assert_eq!(m("第三代半导体"), None);
         assert_eq!(m("(此件公开发布)"), None);

@@ -84,13 +84,34 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
     let doc = ctx.doc;
     let mut comma_rule = false;
     let mut standing: Vec<String> = Vec::new();
-    let mut passages = Vec::new();
+    let mut passages: Vec<Passage> = Vec::new();
     for i in 0..doc.lines.len() {
         if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
             continue;
         }
         let line = &doc.lines[i];
         let text = &doc.text[line.cstart..line.cend];
+        // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
+        if LEAD_LABELS.iter().chain(RESP_LABELS).any(|l| text.starts_with(&format!("{l}:"))) {
+            if let Some(mut p) = parse_passage(text, &mut comma_rule, &standing) {
+                p.line = i;
+                p.start = line.cstart;
+                p.end = line.cend;
+                p.standalone = true;
+                p.standing = standing.clone();
+                // `牵头单位:…` and `配合单位:…` on consecutive lines are one passage.
+                if let Some(prev) = passages.last_mut() {
+                    let adjacent = (prev.line + 1..i).all(|j| doc.lines[j].kind == LineKind::Blank);
+                    if adjacent && prev.line + 2 >= i && prev.responsible.is_empty() && p.lead.is_empty() {
+                        prev.responsible = p.responsible;
+                        prev.end = p.end;
+                        continue;
+                    }
+                }
+                passages.push(p);
+            }
+            continue;
+        }
         for (a, b) in bracket_spans(text) {
             let inner = &text[a + first_len(&text[a..])..b - last_len(&text[..b])];
             if let Some(mut p) = parse_passage(inner, &mut comma_rule, &standing) {

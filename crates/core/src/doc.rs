@@ -211,8 +211,8 @@ pub struct Heading {
     pub parent: Option<usize>,
     /// First line after the section (exclusive end of the heading's content).
     pub end_line: usize,
-    /// The heading's run-in text (after the title's `。`) starts on the heading line.
-    pub run_in: bool,
+    /// Where the heading's run-in text (after the title's `。`) starts on the heading line.
+    pub run_in: Option<usize>,
 }
 
 /// A 专栏 box: its heading and the lines of its content.
@@ -334,7 +334,7 @@ struct Candidate {
     marker: Marker,
     marker_range: (usize, usize),
     title_range: (usize, usize),
-    run_in: bool,
+    run_in: Option<usize>,
 }
 
 fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
@@ -353,8 +353,8 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
         let rest = rest.trim();
         // Run-in heading: the title is the phrase up to the first full stop.
         let (title_len, run_in) = match rest.find('。') {
-            Some(p) => (p, p + '。'.len_utf8() < rest.len()),
-            None => (rest.len(), false),
+            Some(p) => (p, (p + '。'.len_utf8() < rest.len()).then_some(title_start + p + '。'.len_utf8())),
+            None => (rest.len(), None),
         };
         let mut title = &rest[..title_len];
         title = title.trim_end_matches([':', ';', ',', ' ', '\t']);
@@ -371,7 +371,7 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
                         marker,
                         marker_range: (cstart, cstart + parse_marker(content).map_or(0, |m| m.len)),
                         title_range: (l.cstart, l.cend),
-                        run_in: false,
+                        run_in: None,
                     });
                 }
             }
@@ -447,7 +447,7 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         let mut run_end = run_start + 1;
         while run_end < cands.len()
             && (cands[run_end - 1].line + 1..cands[run_end].line).all(|j| doc.lines[j].kind == LineKind::Blank)
-            && !cands[run_end - 1].run_in
+            && cands[run_end - 1].run_in.is_none()
         {
             run_end += 1;
         }
@@ -497,7 +497,7 @@ fn build_tree(doc: &mut Doc, cands: Vec<Candidate>) {
                 title_range: c.title_range,
                 parent,
                 end_line: c.line + 1,
-                run_in: false,
+                run_in: None,
             });
             let end = box_extent(doc, c.line);
             box_end = end;

@@ -501,7 +501,7 @@ fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let intro: Option<usize> = lines.iter().copied().find(|&i| {
         doc.lines[i].kind == LineKind::Text
             || (doc.lines[i].kind == LineKind::Heading
-                && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in))
+                && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in.is_some()))
     });
     if let Some(i) = intro {
         let l = &doc.lines[i];

@@ -276,8 +276,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
                 carried = None;
                 // Run-in text after a heading's title can hold targets.
                 let h = doc.headings.partition_point(|h| h.line < i);
-                if h < doc.headings.len() && doc.headings[h].line == i && doc.headings[h].run_in {
-                    let start = doc.headings[h].title_range.1 + '。'.len_utf8();
+                if let Some(start) = doc.headings.get(h).filter(|hd| hd.line == i).and_then(|hd| hd.run_in) {
                     if start < line.cend && !ctx.background[i] {
                         paragraph_targets(ctx, start, line.cend, None, &mut out);
                     }

@@ -153,7 +153,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
             LineKind::Heading => {
                 let h = doc.headings.partition_point(|h| h.line < i);
                 match doc.headings.get(h) {
-                    Some(hd) if hd.line == i && hd.run_in => hd.title_range.1 + '。'.len_utf8(),
+                    Some(hd) if hd.line == i && hd.run_in.is_some() => hd.run_in.unwrap_or(line.cstart),
                     _ => continue,
                 }
             }
@@ -415,7 +415,7 @@ fn passage_task(ctx: &Ctx, p: &Passage, all: &[Passage]) -> Task {
             let is_last = siblings.last() == Some(&x);
             let first_line = siblings.first().map_or(heading.line, |&f| doc.headings[f].line);
             let alone = !all.iter().any(|q| q.line >= first_line && q.line < p.line);
-            if heading.run_in && is_last && alone && siblings.len() >= 2 {
+            if heading.run_in.is_some() && is_last && alone && siblings.len() >= 2 {
                 h = Some(parent);
             }
         }

@@ -1,0 +1,30 @@
+//! Inputs that once crashed the reader or an extractor (found by fuzzing, kept in
+//! `fuzz/regressions/`): each must now extract without a panic and with valid spans.
+
+use std::path::Path;
+
+#[test]
+fn fuzz_regressions_extract_cleanly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let opts = planwatch_core::Options::default();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/regressions exists") {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        seen += 1;
+        let Ok(plan) = planwatch_core::extract(&bytes, "regression", &opts) else { continue };
+        let len = plan.source.text_len;
+        let spans = plan
+            .outline
+            .iter()
+            .map(|o| o.span)
+            .chain(plan.targets.iter().map(|t| t.span))
+            .chain(plan.tasks.iter().map(|t| t.span))
+            .chain(plan.districts.iter().map(|d| d.span))
+            .chain(plan.platforms.iter().map(|p| p.span));
+        for [a, b] in spans {
+            assert!(a <= b && b <= len, "{}: span {a}:{b} outside 0:{len}", path.display());
+        }
+    }
+    assert!(seen > 0, "no regression inputs found in {}", dir.display());
+}

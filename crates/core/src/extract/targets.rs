@@ -163,7 +163,7 @@ fn quantity_at(s: &str, i: usize) -> Option<Quantity> {
     let mut value_max = None;
     if unit.is_none() {
         // Range before the unit: 8—10个, 1-2家, 3到5年.
-        if let Some(sep) = ["—", "-", "~", "～", "至", "–"].iter().find(|sep| after.starts_with(**sep)) {
+        if let Some(sep) = ["—", "-", "~", "～", "至", "–", "到"].iter().find(|sep| after.starts_with(**sep)) {
             let r = &after[sep.len()..];
             if let Some((v2, used2)) = parse_number(r) {
                 if v2 > value {

@@ -245,11 +245,8 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
         .chain(RESP_LABELS)
         .any(|k| body.contains(&format!("{k}:")) || body.contains(&format!("{k}：")));
     if labelled {
-        for part in body.split([';', '；']) {
-            let (label, names) = match part.split_once([':', '：']) {
-                Some((l, n)) => (l.trim(), n),
-                None => ("", part),
-            };
+        for (label, names) in labelled_parts(&body) {
+            let names = names.trim_end_matches([';', ',', '；', '，']);
             if *comma_rule && label.contains("责任单位") && names.contains([',', '，']) {
                 let (first, rest) = names.split_once([',', '，']).unwrap_or((names, ""));
                 lead.extend(split_names(&clean_list(first), true));
@@ -288,11 +285,49 @@ fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Op
     Some(Passage { line: 0, start: 0, end: 0, lead, responsible, standing, standalone: false })
 }
 
+/// Splits `牵头单位:A;责任单位:B` (or with commas between the parts) at each label:
+/// (label, names) in order. Text before the first label has an empty label.
+fn labelled_parts(body: &str) -> Vec<(&str, &str)> {
+    let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
+    for label in LEAD_LABELS.iter().chain(RESP_LABELS) {
+        for colon in [":", "："] {
+            let key = format!("{label}{colon}");
+            let mut from = 0;
+            while let Some(p) = body[from..].find(&key).map(|p| p + from) {
+                from = p + key.len();
+                // `牵头` inside `牵头单位:` is not a label of its own.
+                if !marks.iter().any(|&(a, b)| a <= p && p < b) {
+                    marks.push((p, p + key.len()));
+                }
+            }
+        }
+    }
+    marks.sort_unstable();
+    marks.dedup_by(|b, a| b.0 >= a.0 && b.0 < a.1);
+    let mut out = Vec::new();
+    if let Some(&(first, _)) = marks.first() {
+        if !body[..first].trim_matches([';', ',', ' ']).is_empty() {
+            out.push(("", &body[..first]));
+        }
+    }
+    for (k, &(a, b)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map_or(body.len(), |m| m.0);
+        let label = body[a..b].trim_end_matches([':', '：']);
+        out.push((label, &body[b..end]));
+    }
+    out
+}
+
 /// `A牵头,B配合` / `A牵头、B参与` → (A, B).
 fn split_lead_support(s: &str) -> Option<(&str, &str)> {
     let p = s.find("牵头")?;
     let a = &s[..p];
     let rest = s[p + "牵头".len()..].trim_start_matches([',', '、', '，', ';']);
+    // `A牵头,会同B、C`: the partners follow 会同.
+    if let Some(r) = rest.strip_prefix("会同") {
+        let end = r.find(|c: char| matches!(c, ',' | ';' | '。')).unwrap_or(r.len());
+        return Some((a, &r[..end]));
+    }
     let b_end = ["配合", "参与", "协同", "共同"].iter().filter_map(|w| rest.find(w)).min()?;
     Some((a, &rest[..b_end]))
 }
@@ -623,6 +658,16 @@ mod tests {
         assert_eq!((l, r), (vec!["市科技局".to_string()], vec!["市财政局".to_string()]));
         let (l, r) = parse("责任单位:市发展改革委、市科技局、市财政局,排在第一位的为牵头单位");
         assert_eq!(l, vec!["市发展改革委"]);
+        assert_eq!(r, vec!["市科技局", "市财政局"]);
+    }
+
+    #[test]
+    fn labels_separated_by_commas() {
+        let (l, r) = parse("牵头单位:市发展改革委,配合单位:市科技局、市财政局");
+        assert_eq!(l, vec!["市发展改革委"]);
+        assert_eq!(r, vec!["市科技局", "市财政局"]);
+        let (l, r) = parse("市经济信息委牵头,会同市科技局、市财政局");
+        assert_eq!(l, vec!["市经济信息委"]);
         assert_eq!(r, vec!["市科技局", "市财政局"]);
     }
 

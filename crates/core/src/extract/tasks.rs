@@ -325,7 +325,7 @@ fn split_lead_support(s: &str) -> Option<(&str, &str)> {
     let rest = s[p + "牵头".len()..].trim_start_matches([',', '、', '，', ';']);
     // `A牵头,会同B、C`: the partners follow 会同.
     if let Some(r) = rest.strip_prefix("会同") {
-        let end = r.find(|c: char| matches!(c, ',' | ';' | '。')).unwrap_or(r.len());
+        let end = r.find([',', ';', '。']).unwrap_or(r.len());
         return Some((a, &r[..end]));
     }
     let b_end = ["配合", "参与", "协同", "共同"].iter().filter_map(|w| rest.find(w)).min()?;

@@ -54,9 +54,18 @@ fn num(v: f64) -> String {
     }
 }
 
+/// Terminal columns of a character: two for CJK and full-width forms, one otherwise.
+fn columns(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+        _ => 1,
+    }
+}
+
 /// Pads to a display width counting CJK characters as two columns.
 fn pad(s: &str, width: usize) -> String {
-    let w: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let w: usize = s.chars().map(columns).sum();
     let mut out = s.to_string();
     for _ in w..width {
         out.push(' ');
@@ -68,7 +77,7 @@ fn cut(s: &str, max: usize) -> String {
     let mut w = 0;
     let mut out = String::new();
     for c in s.chars() {
-        w += if c.is_ascii() { 1 } else { 2 };
+        w += columns(c);
         if w > max {
             out.push('…');
             break;

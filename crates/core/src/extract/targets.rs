@@ -492,7 +492,7 @@ fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usiz
     let mut a = clause_start;
     if k > 0 {
         let prev = &found[k - 1].0;
-        if prev.end > clause_start {
+        if prev.end > clause_start && prev.end <= q.start {
             // After the previous target: from the first 、 after it.
             a = s[prev.end..q.start].find('、').map_or(prev.end, |p| prev.end + p + '、'.len_utf8());
         }
@@ -500,7 +500,7 @@ fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usiz
     let clause_end = s[q.end..].find(is_clause_end).map_or(s.len(), |p| q.end + p);
     let mut b = clause_end;
     if let Some((next, _)) = found.get(k + 1) {
-        if next.start < clause_end {
+        if next.start < clause_end && next.start >= q.end {
             b = s[q.end..next.start].rfind('、').map_or(next.start, |p| q.end + p);
             // `翻番、达到300家`: the doubling belongs to the next figure.
             if s[q.end..next.start].contains("翻番") {

@@ -33,6 +33,19 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
+impl Plan {
+    /// Every span of the plan: outline, targets, tasks, districts and platforms.
+    pub fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.outline
+            .iter()
+            .map(|o| o.span)
+            .chain(self.targets.iter().map(|t| t.span))
+            .chain(self.tasks.iter().map(|t| t.span))
+            .chain(self.districts.iter().map(|d| d.span))
+            .chain(self.platforms.iter().map(|p| p.span))
+    }
+}
+
 fn format_version() -> String {
     "plan-json-v1".to_string()
 }

@@ -63,15 +63,7 @@ fn every_span_points_into_the_source_text() {
         let bytes = std::fs::read(root().join(file)).unwrap();
         let source = planwatch_core::read::read(&bytes, &Default::default()).unwrap();
         let plan = planwatch_core::extract_source(&source, file, &planwatch_core::Dictionaries::builtin());
-        let spans = plan
-            .outline
-            .iter()
-            .map(|o| o.span)
-            .chain(plan.targets.iter().map(|t| t.span))
-            .chain(plan.tasks.iter().map(|t| t.span))
-            .chain(plan.districts.iter().map(|d| d.span))
-            .chain(plan.platforms.iter().map(|p| p.span));
-        for [a, b] in spans {
+        for [a, b] in plan.spans() {
             assert!(a <= b && b <= source.text.len(), "{file}: span {a}:{b}");
             assert!(
                 source.text.is_char_boundary(a) && source.text.is_char_boundary(b),

@@ -14,15 +14,7 @@ fn fuzz_regressions_extract_cleanly() {
         seen += 1;
         let Ok(plan) = planwatch_core::extract(&bytes, "regression", &opts) else { continue };
         let len = plan.source.text_len;
-        let spans = plan
-            .outline
-            .iter()
-            .map(|o| o.span)
-            .chain(plan.targets.iter().map(|t| t.span))
-            .chain(plan.tasks.iter().map(|t| t.span))
-            .chain(plan.districts.iter().map(|d| d.span))
-            .chain(plan.platforms.iter().map(|p| p.span));
-        for [a, b] in spans {
+        for [a, b] in plan.spans() {
             assert!(a <= b && b <= len, "{}: span {a}:{b} outside 0:{len}", path.display());
         }
     }

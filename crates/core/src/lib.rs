@@ -60,13 +60,11 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
         .iter()
         .enumerate()
         .map(|(h, heading)| {
-            let (a, _) = heading.marker_range;
-            let (_, b) = heading.title_range;
-            let [sa, _] = ctx.span(a, heading.marker_range.1);
-            let [_, sb] = ctx.span(heading.marker_range.1, b);
+            let marker_span = ctx.span(heading.marker_range.0, heading.marker_range.1);
+            let [sa, sb] = ctx.span(heading.marker_range.0, heading.title_range.1);
             model::OutlineEntry {
                 level: heading.level,
-                marker: marker_as_written(&source.text, ctx.span(a, heading.marker_range.1)),
+                marker: marker_as_written(&source.text, marker_span),
                 title: doc.title(h).split_whitespace().collect::<Vec<_>>().join(""),
                 span: [sa, sb.max(sa)],
             }

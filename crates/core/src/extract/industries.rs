@@ -86,8 +86,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
             {
                 // `(二)延伸发展“613”产业体系重点领域`: the industries are enumerated in its text.
                 let h = &doc.headings[c];
-                for (name, a, b) in enumerations(ctx, h.line, h.end_line, &["领域", "方向"]) {
-                    let _ = b;
+                for (name, a, _) in enumerations(ctx, h.line, h.end_line, &["领域", "方向"]) {
                     sections.push(Section {
                         name,
                         group: ct.to_string(),
@@ -131,8 +130,6 @@ pub fn extract(ctx: &Ctx) -> Industries {
             if name.is_empty() {
                 continue;
             }
-            let start = doc.lines[this.heading.min(doc.lines.len() - 1)].start;
-            let _ = start;
             extra.push((
                 si,
                 Section {

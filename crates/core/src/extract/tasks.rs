@@ -93,7 +93,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         let text = &doc.text[line.cstart..line.cend];
         // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
         if LEAD_LABELS.iter().chain(RESP_LABELS).any(|l| text.starts_with(&format!("{l}:"))) {
-            if let Some(mut p) = parse_passage(text, &mut comma_rule, &standing) {
+            if let Some(mut p) = parse_passage(text, &mut comma_rule) {
                 p.line = i;
                 p.start = line.cstart;
                 p.end = line.cend;
@@ -114,7 +114,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         }
         for (a, b) in bracket_spans(text) {
             let inner = &text[a + first_len(&text[a..])..b - last_len(&text[..b])];
-            if let Some(mut p) = parse_passage(inner, &mut comma_rule, &standing) {
+            if let Some(mut p) = parse_passage(inner, &mut comma_rule) {
                 if !p.standing.is_empty() {
                     standing = p.standing.clone();
                     p.standing.clear();
@@ -207,7 +207,7 @@ fn has_owner_keyword(s: &str) -> bool {
 }
 
 /// Parses the inside of an owner passage.
-fn parse_passage(inner: &str, comma_rule: &mut bool, _standing: &[String]) -> Option<Passage> {
+fn parse_passage(inner: &str, comma_rule: &mut bool) -> Option<Passage> {
     let inner = inner.trim();
     if !has_owner_keyword(inner) || inner.contains("重点布局") || inner.chars().count() > 400 {
         return None;
@@ -615,7 +615,7 @@ mod tests {
 
     fn parse(s: &str) -> (Vec<String>, Vec<String>) {
         let mut rule = false;
-        let p = parse_passage(s, &mut rule, &[]).unwrap();
+        let p = parse_passage(s, &mut rule).unwrap();
         (p.lead, p.responsible)
     }
 
@@ -639,13 +639,12 @@ mod tests {
     #[test]
     fn comma_rule_is_declared_once_and_then_applies() {
         let mut rule = false;
-        let p = parse_passage("责任单位:各区(市)县政府(管委会)", &mut rule, &[]).unwrap();
+        let p = parse_passage("责任单位:各区(市)县政府(管委会)", &mut rule).unwrap();
         assert!(p.lead.is_empty());
-        let p =
-            parse_passage("责任单位:市科技局、市发改委,各区(市)县政府(管委会)。逗号前为牵头单位,下同", &mut rule, &[])
-                .unwrap();
+        let p = parse_passage("责任单位:市科技局、市发改委,各区(市)县政府(管委会)。逗号前为牵头单位,下同", &mut rule)
+            .unwrap();
         assert_eq!(p.lead, vec!["市科技局", "市发改委"]);
-        let p = parse_passage("责任单位:市国资委,市发改委、成都产业集团", &mut rule, &[]).unwrap();
+        let p = parse_passage("责任单位:市国资委,市发改委、成都产业集团", &mut rule).unwrap();
         assert_eq!(
             (p.lead, p.responsible),
             (vec!["市国资委".to_string()], vec!["市发改委".to_string(), "成都产业集团".to_string()])

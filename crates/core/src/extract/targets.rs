@@ -278,7 +278,9 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
                 let h = doc.headings.partition_point(|h| h.line < i);
                 if let Some(start) = doc.headings.get(h).filter(|hd| hd.line == i).and_then(|hd| hd.run_in) {
                     if start < line.cend && !ctx.background[i] {
+                        let from = out.len();
                         paragraph_targets(ctx, start, line.cend, None, &mut out);
+                        set_path(ctx, &mut out[from..], i);
                     }
                 }
                 continue;
@@ -293,27 +295,35 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
         if line.in_box.is_some() && is_table_row_region(&headers, ctx, i) {
             continue; // indicator tables are read whole below
         }
+        let from = out.len();
         let frame = paragraph_targets(ctx, line.cstart, line.cend, carried, &mut out);
+        set_path(ctx, &mut out[from..], i);
         if text.ends_with(':') || text.ends_with('：') {
             carried = frame.or(carried);
         }
     }
     let text_values: Vec<(f64, String, Option<i32>)> =
         out.iter().map(|t: &Target| (t.value, t.unit.clone(), t.year)).collect();
-    for b in 0..doc.boxes.len() {
-        indicator_table(ctx, b, &text_values, &mut out);
+    for (b, header) in headers.iter().enumerate() {
+        if let Some(header) = *header {
+            let from = out.len();
+            indicator_table(ctx, b, header, &text_values, &mut out);
+            set_path(ctx, &mut out[from..], header.0);
+        }
     }
     link_baselines(&mut out);
-    for t in &mut out {
-        t.path = doc.section_of(line_of(ctx, t)).map(|h| doc.path(h)).unwrap_or_default();
-    }
     out
 }
 
-fn line_of(ctx: &Ctx, t: &Target) -> usize {
-    // Spans are source offsets; find the line through the normalised start kept in `text` search.
-    let _ = t;
-    ctx.doc.lines.len().saturating_sub(1).min(t.path.len())
+/// Targets read from line `line` belong to the section that holds it.
+fn set_path(ctx: &Ctx, targets: &mut [Target], line: usize) {
+    if targets.is_empty() {
+        return;
+    }
+    let path = ctx.doc.section_of(line).map(|h| ctx.doc.path(h)).unwrap_or_default();
+    for t in targets {
+        t.path = path.clone();
+    }
 }
 
 /// Clause boundaries that end a target phrase.
@@ -733,8 +743,13 @@ fn table_header(ctx: &Ctx, b: usize) -> Option<(usize, i32, i32)> {
 
 /// Reads an indicator table: rows `序号 指标名称(单位) 基期值 目标值 [属性]`, with cells separated
 /// by tabs, or run together as text exports of web pages leave them (`5科技型企业(家)2637145000预期性`).
-fn indicator_table(ctx: &Ctx, b: usize, text_values: &[(f64, String, Option<i32>)], out: &mut Vec<Target>) {
-    let Some((header, base_year, target_year)) = table_header(ctx, b) else { return };
+fn indicator_table(
+    ctx: &Ctx,
+    b: usize,
+    (header, base_year, target_year): (usize, i32, i32),
+    text_values: &[(f64, String, Option<i32>)],
+    out: &mut Vec<Target>,
+) {
     // Only figures the text sets for the table's own target year can confirm a split.
     let text_values: Vec<(f64, String, Option<i32>)> =
         text_values.iter().filter(|t| t.2 == Some(target_year)).cloned().collect();

@@ -257,6 +257,15 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     (w.out, w.checkpoints, pinyin)
 }
 
+/// Traditional Chinese converted to simplified (OpenCC t2s, phrase-aware); other text unchanged.
+/// Used wherever a user's query or a stored text must match regardless of script.
+pub fn simplified(text: &str) -> String {
+    match opencc() {
+        Some(cc) if text.chars().any(|c| is_traditional(traditional_bitmap(), c)) => cc.convert(text),
+        _ => text.to_string(),
+    }
+}
+
 fn opencc() -> Option<&'static ferrous_opencc::OpenCC> {
     static CONVERTER: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
     CONVERTER
@@ -404,5 +413,14 @@ mod tests {
     #[test]
     fn simplified_text_is_left_alone() {
         assert!(!looks_traditional("重庆市未来产业培育行动计划,打造30个典型应用场景"));
+    }
+}
+
+#[cfg(test)]
+mod to_simplified_tests {
+    #[test]
+    fn converts_traditional_and_leaves_simplified() {
+        assert_eq!(super::simplified("積體電路產業"), "积体电路产业");
+        assert_eq!(super::simplified("集成电路产业 AI"), "集成电路产业 AI");
     }
 }

@@ -1,0 +1,1 @@
+//! Chinese full-text search (filled in by issue 4).

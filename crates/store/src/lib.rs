@@ -1,0 +1,1 @@
+//! planwatch-store (issue 4).

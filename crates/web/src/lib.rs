@@ -1,0 +1,1 @@
+//! planwatch-web (issue 4).

@@ -1,1 +1,418 @@
-//! planwatch-store (issue 4).
+//! planwatch-store: the workspace store. All SQL of planwatch lives in this crate; the rest of
+//! the program sees [`Store`] methods and plain data types only, so that a second backend
+//! (PostgreSQL, issue 6) can implement the same interface.
+//!
+//! Invariants:
+//! - each ingested document is stored in one transaction: a failure stores nothing of it;
+//! - the original bytes of every version are kept (`blobs`), and versions are never deleted;
+//! - the same bytes ingested twice change nothing (content hash);
+//! - corrections are stored apart from machine extractions and applied on read
+//!   ([`corrections::apply`]); the summary and derived tables of a document are rewritten in
+//!   the same transaction as any change to it;
+//! - every change that search must see bumps the store *generation*, so a search index can
+//!   tell whether it is stale.
+
+pub mod corrections;
+pub mod migrate;
+mod queries;
+
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use planwatch_core::{Dictionaries, Plan, ReadOptions};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
+pub use queries::*;
+
+/// Errors of the store, each with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot open the store at {path}: {source}. Check the path (--db or PLANWATCH_DB) and its permissions")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("the store has schema version {found} but this planwatch knows only up to {known}: use a newer planwatch")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("{name}: {reason}")]
+    Read { name: String, reason: String },
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("stored data is damaged ({0}); run `planwatch reextract` or restore a backup")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Options of a store.
+#[derive(Clone)]
+pub struct StoreOptions {
+    pub dicts: Arc<Dictionaries>,
+    pub read: ReadOptions,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { dicts: Dictionaries::builtin(), read: ReadOptions::default() }
+    }
+}
+
+/// The store: one writer connection and a pool of reader connections over one SQLite file in
+/// WAL mode (readers never block the writer, nor the writer readers).
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    opts: StoreOptions,
+}
+
+/// A pooled reader connection, returned to the pool on drop.
+pub struct Reader<'a> {
+    conn: Option<Connection>,
+    pool: &'a Mutex<Vec<Connection>>,
+}
+
+impl Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("reader present until drop")
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn.as_mut().expect("reader present until drop")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let (Some(c), Ok(mut pool)) = (self.conn.take(), self.pool.lock()) {
+            if pool.len() < 16 {
+                pool.push(c);
+            }
+        }
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(15))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path, opts: StoreOptions) -> Result<Store> {
+        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+        let mut writer = Connection::open(path).map_err(open_err)?;
+        // WAL: readers see a consistent snapshot while one writer commits.
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
+        if !mode.eq_ignore_ascii_case("wal") && path != Path::new(":memory:") {
+            return Err(StoreError::Invalid(format!(
+                "{}: the store needs WAL mode but SQLite gave {mode} (is the file on a network share?)",
+                path.display()
+            )));
+        }
+        configure(&writer).map_err(open_err)?;
+        migrate::migrate(&mut writer)?;
+        Ok(Store { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), opts })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn dicts(&self) -> &Arc<Dictionaries> {
+        &self.opts.dicts
+    }
+
+    pub fn read_options(&self) -> &ReadOptions {
+        &self.opts.read
+    }
+
+    /// A reader connection from the pool.
+    pub fn reader(&self) -> Result<Reader<'_>> {
+        let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|source| StoreError::Open { path: self.path.display().to_string(), source })?;
+                configure(&c)?;
+                c.execute_batch("PRAGMA query_only = 1")?;
+                c
+            }
+        };
+        Ok(Reader { conn: Some(conn), pool: &self.readers })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the writer leaves no open transaction (rusqlite rolls back on
+        // drop), so a poisoned lock is safe to reuse.
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The store generation: increased by every change search must see.
+    pub fn generation(&self) -> Result<u64> {
+        let r = self.reader()?;
+        generation(&r)
+    }
+}
+
+fn generation(conn: &Connection) -> Result<u64> {
+    let v: String = conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| r.get(0))?;
+    v.parse().map_err(|_| StoreError::Corrupt(format!("meta.generation = {v:?}")))
+}
+
+fn bump_generation(tx: &Transaction) -> Result<u64> {
+    let g = generation(tx)? + 1;
+    tx.execute("UPDATE meta SET value = ?1 WHERE key = 'generation'", params![g.to_string()])?;
+    Ok(g)
+}
+
+/// SHA-256 of `bytes` in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A document read and extracted, ready to be stored. Made without touching the store, so
+/// many can be prepared in parallel.
+pub struct Prepared {
+    pub name: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    pub source_text: String,
+    pub plan: Plan,
+}
+
+/// Reads and extracts `bytes` (named `name`) for [`Store::commit`].
+pub fn prepare(name: &str, bytes: Vec<u8>, opts: &StoreOptions) -> Result<Prepared> {
+    let source = planwatch_core::read::read(&bytes, &opts.read)
+        .map_err(|e| StoreError::Read { name: name.to_string(), reason: e.to_string() })?;
+    let plan = planwatch_core::extract_source(&source, name, &opts.dicts);
+    Ok(Prepared { name: name.to_string(), sha256: sha256_hex(&bytes), bytes, source_text: source.text, plan })
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum IngestOutcome {
+    /// These bytes were stored before: nothing changed.
+    Unchanged { document_id: i64, version_id: i64 },
+    /// A document not seen before.
+    New { document_id: i64, version_id: i64 },
+    /// Changed bytes of a known document: a new version, the old ones kept.
+    NewVersion { document_id: i64, version_id: i64, seq: i64, unmatched_corrections: usize },
+}
+
+impl IngestOutcome {
+    pub fn document_id(&self) -> i64 {
+        match self {
+            IngestOutcome::Unchanged { document_id, .. }
+            | IngestOutcome::New { document_id, .. }
+            | IngestOutcome::NewVersion { document_id, .. } => *document_id,
+        }
+    }
+}
+
+/// Identity of a document across versions: its title when it has a real one, else its file
+/// name. A revised file of the same plan keeps its title, so it becomes a new version.
+pub fn document_key(plan: &Plan) -> String {
+    match plan.meta.title.as_deref().map(|t| t.split_whitespace().collect::<String>()) {
+        Some(t) if t.chars().count() >= 6 => format!("title:{t}"),
+        _ => format!("file:{}", plan.doc),
+    }
+}
+
+impl Store {
+    /// The document and version that hold exactly these bytes, if any.
+    pub fn find_by_hash(&self, sha256: &str) -> Result<Option<(i64, i64)>> {
+        let r = self.reader()?;
+        Ok(r.query_row("SELECT document_id, id FROM versions WHERE sha256 = ?1", params![sha256], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+    }
+
+    /// Reads, extracts and stores one file's bytes.
+    pub fn ingest_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<IngestOutcome> {
+        let sha = sha256_hex(&bytes);
+        if let Some((document_id, version_id)) = self.find_by_hash(&sha)? {
+            return Ok(IngestOutcome::Unchanged { document_id, version_id });
+        }
+        let p = prepare(name, bytes, &self.opts)?;
+        self.commit(p)
+    }
+
+    /// Stores a prepared document in one transaction.
+    pub fn commit(&self, p: Prepared) -> Result<IngestOutcome> {
+        let plan_json =
+            serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{}: plan JSON: {e}", p.name)))?;
+        let key = document_key(&p.plan);
+        let mut w = self.writer();
+        let tx = w.transaction()?;
+        if let Some((document_id, version_id)) = tx
+            .query_row("SELECT document_id, id FROM versions WHERE sha256 = ?1", params![p.sha256], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+        {
+            return Ok(IngestOutcome::Unchanged { document_id, version_id });
+        }
+        let existing: Option<i64> =
+            tx.query_row("SELECT id FROM documents WHERE doc_key = ?1", params![key], |r| r.get(0)).optional()?;
+        let document_id = match existing {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO documents (doc_key, file_name, created_at, updated_at)
+                     VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    params![key, p.name],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+            params![p.sha256, p.bytes.len() as i64, p.bytes],
+        )?;
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE document_id = ?1",
+            params![document_id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO versions (document_id, seq, sha256, file_name, size, format, encoding, source_text,
+                                   plan_json, extractor, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+            params![
+                document_id,
+                seq,
+                p.sha256,
+                p.name,
+                p.bytes.len() as i64,
+                p.plan.source.format,
+                p.plan.source.encoding,
+                p.source_text,
+                plan_json,
+                planwatch_core::EXTRACTOR_VERSION
+            ],
+        )?;
+        let version_id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE documents SET current_version = ?1, file_name = ?2 WHERE id = ?3",
+            params![version_id, p.name, document_id],
+        )?;
+        let gen = bump_generation(&tx)?;
+        tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
+        let effective = self.refresh_document(&tx, document_id)?;
+        tx.commit()?;
+        Ok(if existing.is_some() {
+            IngestOutcome::NewVersion { document_id, version_id, seq, unmatched_corrections: effective.unmatched.len() }
+        } else {
+            IngestOutcome::New { document_id, version_id }
+        })
+    }
+
+    /// Re-extracts every version made by another extractor version from its original bytes
+    /// (corrections are re-applied, or listed for review where their item is gone). Returns
+    /// the number of versions re-extracted.
+    pub fn reextract_stale(&self, mut progress: impl FnMut(usize, usize)) -> Result<usize> {
+        let stale: Vec<(i64, i64, String)> = {
+            let r = self.reader()?;
+            let mut st =
+                r.prepare("SELECT id, document_id, file_name FROM versions WHERE extractor <> ?1 ORDER BY id")?;
+            let rows =
+                st.query_map(params![planwatch_core::EXTRACTOR_VERSION], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let total = stale.len();
+        for (n, (version_id, document_id, name)) in stale.into_iter().enumerate() {
+            let bytes = self.original(version_id)?.1;
+            let p = prepare(&name, bytes, &self.opts)?;
+            let plan_json =
+                serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{name}: plan JSON: {e}")))?;
+            let mut w = self.writer();
+            let tx = w.transaction()?;
+            tx.execute(
+                "UPDATE versions SET plan_json = ?1, source_text = ?2, extractor = ?3 WHERE id = ?4",
+                params![plan_json, p.source_text, planwatch_core::EXTRACTOR_VERSION, version_id],
+            )?;
+            let gen = bump_generation(&tx)?;
+            tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
+            self.refresh_document(&tx, document_id)?;
+            tx.commit()?;
+            progress(n + 1, total);
+        }
+        Ok(total)
+    }
+
+    /// Rewrites the summary and derived tables of a document from its effective current plan.
+    fn refresh_document(&self, tx: &Transaction, document_id: i64) -> Result<EffectivePlan> {
+        let plan_json: String = tx.query_row(
+            "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
+            params![document_id],
+            |r| r.get(0),
+        )?;
+        let machine: Plan = serde_json::from_str(&plan_json)
+            .map_err(|e| StoreError::Corrupt(format!("plan of document {document_id}: {e}")))?;
+        let corrections = queries::load_corrections(tx, document_id)?;
+        let eff = corrections::apply(&machine, &corrections, &self.opts.dicts);
+        queries::write_derived(tx, document_id, &eff)?;
+        Ok(eff)
+    }
+}
+
+/// A change an analyst makes to one item of a plan.
+#[derive(Debug, Clone)]
+pub enum CorrectionRequest {
+    /// Replace the item with `key` by `item` (the whole item as the analyst left it).
+    Edit { key: String, item: Value },
+    /// Add a new item.
+    Add { item: Value },
+    /// Delete the item with `key`.
+    Delete { key: String },
+    /// Undo a correction.
+    Revert { correction_id: i64 },
+}
+
+impl Store {
+    /// Applies an analyst's change to a plan, in one transaction with the refreshed summary.
+    /// Returns the id of the correction written (None for a revert or a no-op edit).
+    pub fn correct(
+        &self,
+        document_id: i64,
+        kind: ItemKind,
+        req: CorrectionRequest,
+        author: &str,
+        note: &str,
+    ) -> Result<Option<i64>> {
+        let mut w = self.writer();
+        let tx = w.transaction()?;
+        let plan_json: String = tx
+            .query_row(
+                "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
+                params![document_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
+        let machine: Plan =
+            serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
+        let written = queries::write_correction(&tx, document_id, kind, &machine, req, author, note)?;
+        self.refresh_document(&tx, document_id)?;
+        tx.commit()?;
+        Ok(written)
+    }
+}

@@ -15,6 +15,7 @@ use super::text::{is_cjk, split_names, strip_spaces};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
+use crate::Dictionaries;
 
 /// Phrases saying that the first unit listed leads.
 const FIRST_LEAD_PHRASES: &[&str] = &[
@@ -419,14 +420,23 @@ fn is_generic(name: &str) -> bool {
 }
 
 fn owners(ctx: &Ctx, lead: &[String], responsible: &[String]) -> Vec<Owner> {
+    resolve_owners(ctx.dicts, ctx.region.as_deref(), lead, responsible)
+}
+
+/// Owners of a task from its lead and responsible names, each with its canonical name (a
+/// department of the dictionary, else a place of `region`, else the name as written). Public
+/// so that an analyst's corrected owners are resolved exactly as extracted ones are.
+pub fn resolve_owners(
+    dicts: &Dictionaries,
+    region: Option<&str>,
+    lead: &[String],
+    responsible: &[String],
+) -> Vec<Owner> {
     let mut out = Vec::new();
     for (names, role) in [(lead, "lead"), (responsible, "responsible")] {
         for n in names {
-            let canonical = ctx
-                .dicts
-                .department(n)
-                .map(str::to_string)
-                .or_else(|| ctx.dicts.place(n, ctx.region.as_deref()).map(|p| p.name.clone()));
+            let canonical =
+                dicts.department(n).map(str::to_string).or_else(|| dicts.place(n, region).map(|p| p.name.clone()));
             out.push(Owner {
                 name: n.clone(),
                 canonical: canonical.clone().unwrap_or_else(|| n.clone()),

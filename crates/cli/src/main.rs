@@ -1,6 +1,7 @@
 //! The `planwatch` command-line tool.
 
 mod show;
+mod workspace;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -18,6 +19,10 @@ use std::sync::Arc;
     about = "规划实施监测评估系统 — read development plans into structured, traceable plans"
 )]
 struct Cli {
+    /// The workspace store (SQLite file; env PLANWATCH_DB). Its search index lives beside it
+    /// in `<db>.index/`.
+    #[arg(long, global = true, value_name = "PATH", env = "PLANWATCH_DB", default_value = "planwatch.db")]
+    db: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,6 +50,67 @@ enum Command {
         /// A document, or a plan JSON written by `planwatch extract`.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Store documents in the workspace (idempotent: the same bytes twice change nothing;
+    /// changed bytes of a known plan become a new version).
+    Ingest {
+        #[command(flatten)]
+        common: Common,
+        /// Documents, or directories to walk for .txt/.html/.docx files.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+    },
+    /// List the plans of the workspace.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the stored versions of a plan.
+    Versions {
+        #[command(flatten)]
+        common: Common,
+        /// Plan id (see `planwatch list`).
+        plan: i64,
+    },
+    /// Full-text search over all documents; prints one JSON object per hit.
+    Search {
+        #[command(flatten)]
+        common: Common,
+        /// Only plans of this region (e.g. 重庆市).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only plans of this issuer.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// Only plans of this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Number of hits.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Words to find (simplified or traditional).
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+    },
+    /// Re-extract stored documents made by an older planwatch (corrections are re-applied).
+    Reextract {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Serve the workspace: zh-CN pages and the JSON API under /api/v1.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Token that unlocks uploads and corrections (env PLANWATCH_ADMIN_TOKEN; a random one
+        /// is printed when unset).
+        #[arg(long, env = "PLANWATCH_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Largest upload, in bytes (default 32 MiB).
+        #[arg(long, default_value_t = 32 * 1024 * 1024)]
+        max_upload: usize,
     },
 }
 
@@ -90,6 +156,18 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract { out, common, files } => extract(out.as_deref(), &common, &files),
         Command::Show { common, span, file } => show::run(&common.options(), span.as_deref(), &file),
+        Command::Ingest { common, paths } => workspace::ingest(&cli.db, &common, &paths),
+        Command::List { common } => workspace::list(&cli.db, &common),
+        Command::Versions { common, plan } => workspace::versions(&cli.db, &common, plan),
+        Command::Search { common, region, issuer, year, limit, query } => workspace::search(
+            &cli.db,
+            &common,
+            workspace::SearchArgs { query: query.join(" "), region, issuer, year, limit },
+        ),
+        Command::Reextract { common } => workspace::reextract(&cli.db, &common),
+        Command::Serve { common, addr, admin_token, max_upload } => {
+            workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload })
+        }
     };
     match result {
         Ok(code) => code,
@@ -101,7 +179,7 @@ fn main() -> ExitCode {
 }
 
 /// Reads one file, checking its size before reading it whole.
-fn read_file(path: &Path, opts: &Options) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path, opts: &Options) -> anyhow::Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("cannot open it: {e}"))?;
     if meta.is_dir() {
         anyhow::bail!("it is a directory, not a document");

@@ -1,1 +1,363 @@
-//! Exports (filled in by issue 4).
+//! Exports of a plan's 任务分工表 (task-division table) and 目标台账 (target ledger) as XLSX,
+//! CSV and JSON.
+//!
+//! The web and CLI layers build [`TaskRow`]s and [`TargetRow`]s from a plan; this crate only
+//! turns rows into bytes, so it has no dependency on the plan model and no I/O.
+//!
+//! The three formats serve different readers:
+//! - **XLSX** is for people: a zh-CN header, readable column widths, wrapped long text, a
+//!   frozen header with an autofilter, corrected rows highlighted in light yellow and a
+//!   second sheet, 说明, describing the columns.
+//! - **CSV** has the same columns and cells as the XLSX sheet (UTF-8 with a BOM so Excel reads
+//!   Chinese correctly, CRLF line ends, RFC 4180 quoting). Text that starts with `=`, `+`,
+//!   `-`, `@`, a tab or a carriage return gets a leading `'` so a spreadsheet does not run it
+//!   as a formula (OWASP's advice against CSV injection); numbers written by this crate (for
+//!   example a negative growth target) are not text and are left alone.
+//! - **JSON** is for programs: the rows exactly as given (lossless, no prefixes, no cuts).
+//!
+//! In XLSX every text cell is written as a string cell, so formula-like text is never a
+//! formula; such cells also carry Excel's quote prefix, so editing the cell keeps it text.
+//! Text longer than Excel's cell limit (32,767 UTF-16 units) is cut and ends in "…" in both
+//! XLSX and CSV rather than failing the export.
+//!
+//! ```
+//! use planwatch_export::{tasks_csv, tasks_xlsx, TaskRow};
+//!
+//! let rows = vec![TaskRow {
+//!     plan: "某市制造业发展规划".into(),
+//!     section: "三、重点任务".into(),
+//!     task: "实施智能制造提升工程".into(),
+//!     lead: vec!["市工业和信息化局".into()],
+//!     responsible: vec!["市发展和改革委员会".into(), "市科学技术局".into()],
+//!     source: "实施智能制造提升工程。（市工信局牵头）".into(),
+//!     span: [120, 180],
+//!     correction: Some("已更正".into()),
+//! }];
+//! let xlsx = tasks_xlsx("某市制造业发展规划", &rows)?;
+//! assert!(xlsx.starts_with(b"PK")); // a ZIP container
+//! let csv = String::from_utf8(tasks_csv(&rows)?).unwrap();
+//! assert!(csv.contains("市发展和改革委员会、市科学技术局"));
+//! # Ok::<(), planwatch_export::ExportError>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+mod delimited;
+mod text;
+mod xlsx;
+
+/// One task of the 任务分工表.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TaskRow {
+    /// Plan title (or file name when untitled).
+    pub plan: String,
+    /// Outline path, e.g. "三、重点任务 / (一) 培育未来制造".
+    pub section: String,
+    /// Task title or first sentence.
+    pub task: String,
+    /// 牵头单位 (canonical names).
+    pub lead: Vec<String>,
+    /// 责任单位 / 配合单位.
+    pub responsible: Vec<String>,
+    /// The source sentence(s) the task was read from.
+    pub source: String,
+    /// Byte range of `source` in the document's source text.
+    pub span: [usize; 2],
+    /// `None` for a machine extraction; `Some("已更正")` / `Some("人工新增")` when an analyst
+    /// corrected or added the row.
+    pub correction: Option<String>,
+}
+
+/// One target of the 目标台账.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetRow {
+    pub plan: String,
+    pub section: String,
+    pub indicator: String,
+    pub value: f64,
+    /// Upper end of a range such as "100–120".
+    pub value_max: Option<f64>,
+    pub unit: String,
+    /// Deadline year.
+    pub year: Option<i32>,
+    pub baseline_value: Option<f64>,
+    pub baseline_year: Option<i32>,
+    /// e.g. 以上, 左右, 力争.
+    pub qualifier: String,
+    /// e.g. total / growth / share (free text).
+    pub kind: String,
+    pub scope: String,
+    pub source: String,
+    pub span: [usize; 2],
+    pub correction: Option<String>,
+}
+
+/// Why an export failed. Bad input text never fails an export (it is cleaned or cut); what is
+/// left is the format's hard limits and the writers' own errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// More rows than an Excel sheet holds (1,048,576 including the header).
+    #[error("{rows} rows do not fit in one Excel sheet (at most {max})")]
+    TooManyRows { rows: usize, max: usize },
+    #[error("writing XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("writing JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("writing export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The 任务分工表 as an XLSX workbook: a sheet named after `sheet_title` (made safe for Excel;
+/// "任务分工表" when nothing usable is left) and the 说明 sheet. The title is also the
+/// workbook's document title.
+pub fn tasks_xlsx(sheet_title: &str, rows: &[TaskRow]) -> Result<Vec<u8>, ExportError> {
+    xlsx::workbook(&TASKS, sheet_title, rows)
+}
+
+/// The 目标台账 as an XLSX workbook; see [`tasks_xlsx`]. Values and years are numeric cells.
+pub fn targets_xlsx(sheet_title: &str, rows: &[TargetRow]) -> Result<Vec<u8>, ExportError> {
+    xlsx::workbook(&TARGETS, sheet_title, rows)
+}
+
+/// The 任务分工表 as CSV with the XLSX sheet's columns (UTF-8 with BOM, CRLF, RFC 4180).
+pub fn tasks_csv(rows: &[TaskRow]) -> Result<Vec<u8>, ExportError> {
+    delimited::csv(&TASKS, rows)
+}
+
+/// The 目标台账 as CSV with the XLSX sheet's columns (UTF-8 with BOM, CRLF, RFC 4180).
+pub fn targets_csv(rows: &[TargetRow]) -> Result<Vec<u8>, ExportError> {
+    delimited::csv(&TARGETS, rows)
+}
+
+/// The tasks as a pretty-printed JSON array of [`TaskRow`], lossless.
+pub fn tasks_json(rows: &[TaskRow]) -> Result<Vec<u8>, ExportError> {
+    Ok(serde_json::to_vec_pretty(rows)?)
+}
+
+/// The targets as a pretty-printed JSON array of [`TargetRow`]. JSON has no NaN or infinity:
+/// such values come out as `null`.
+pub fn targets_json(rows: &[TargetRow]) -> Result<Vec<u8>, ExportError> {
+    Ok(serde_json::to_vec_pretty(rows)?)
+}
+
+/// Joins owners the way Chinese documents list them.
+pub(crate) const OWNER_SEPARATOR: &str = "、";
+
+/// How a column is written and sized.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ColumnKind {
+    /// Numeric cells, not wrapped.
+    Number,
+    /// Text cells, wrapped when longer than the column.
+    Text,
+}
+
+/// One column of a table: the same list drives the XLSX sheet, the CSV and the 说明 sheet,
+/// so the formats cannot drift apart.
+#[derive(Debug)]
+pub(crate) struct Column {
+    pub header: &'static str,
+    pub kind: ColumnKind,
+    /// Width bounds in Excel units: content widens a column up to `max`, after which text
+    /// wraps. Wide bounds for task text and source sentences keep rows short.
+    pub min_width: f64,
+    pub max_width: f64,
+    /// What the column means, for the 说明 sheet.
+    pub note: &'static str,
+}
+
+impl Column {
+    const fn text(header: &'static str, min_width: f64, max_width: f64, note: &'static str) -> Self {
+        Column { header, kind: ColumnKind::Text, min_width, max_width, note }
+    }
+    const fn number(header: &'static str, min_width: f64, max_width: f64, note: &'static str) -> Self {
+        Column { header, kind: ColumnKind::Number, min_width, max_width, note }
+    }
+}
+
+/// A table: its columns and names.
+#[derive(Debug)]
+pub(crate) struct Table {
+    /// Sheet name when the caller's title leaves nothing usable.
+    pub default_sheet: &'static str,
+    pub columns: &'static [Column],
+}
+
+/// A cell before it is written in some format.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    Empty,
+}
+
+impl Cell<'_> {
+    fn opt_f64(v: Option<f64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Number)
+    }
+    fn opt_year(v: Option<i32>) -> Self {
+        v.map_or(Cell::Empty, |y| Cell::Number(f64::from(y)))
+    }
+    fn text(s: &str) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+}
+
+/// The `位置` cell: the byte range with an en dash, which no spreadsheet reads as a date or a
+/// subtraction (as it would `12-30`).
+fn span_cell(span: [usize; 2]) -> Cell<'static> {
+    Cell::Text(Cow::Owned(format!("{}–{}", span[0], span[1])))
+}
+
+fn owners_cell(owners: &[String]) -> Cell<'static> {
+    Cell::Text(Cow::Owned(owners.join(OWNER_SEPARATOR)))
+}
+
+fn correction_cell(c: &Option<String>) -> Cell<'_> {
+    c.as_deref().map_or(Cell::Empty, Cell::text)
+}
+
+/// A row type that can be exported as a table.
+pub(crate) trait Record {
+    /// The cells of this row in column order; `seq` is its 1-based 序号.
+    fn cells(&self, seq: usize) -> Vec<Cell<'_>>;
+    /// Whether an analyst corrected or added the row (it is then highlighted).
+    fn corrected(&self) -> bool;
+}
+
+const SEQ_NOTE: &str = "行号，从 1 开始。";
+const PLAN_NOTE: &str = "规划标题（无标题时为文件名）。";
+const SECTION_NOTE: &str = "所在章节的大纲路径，如“三、重点任务 / (一) 培育未来制造”。";
+const SOURCE_NOTE: &str = "抽取所依据的原文句子。";
+const SPAN_NOTE: &str = "来源原文在文档源文本中的字节范围（起–止，UTF-8 字节偏移）。";
+const CORRECTION_NOTE: &str = "空白为机器抽取；“已更正”或“人工新增”表示经人工更正或新增，整行以浅黄色标出。";
+
+pub(crate) static TASKS: Table = Table {
+    default_sheet: "任务分工表",
+    columns: &[
+        Column::number("序号", 6.0, 8.0, SEQ_NOTE),
+        Column::text("规划", 12.0, 18.0, PLAN_NOTE),
+        Column::text("章节", 14.0, 24.0, SECTION_NOTE),
+        Column::text("任务", 24.0, 40.0, "任务标题或首句。"),
+        Column::text("牵头单位", 12.0, 20.0, "牵头单位（规范名称），多个以“、”分隔。"),
+        Column::text("责任单位", 12.0, 20.0, "责任单位或配合单位，多个以“、”分隔。"),
+        Column::text("来源原文", 30.0, 50.0, SOURCE_NOTE),
+        Column::text("位置", 10.0, 14.0, SPAN_NOTE),
+        Column::text("人工更正", 10.0, 12.0, CORRECTION_NOTE),
+    ],
+};
+
+pub(crate) static TARGETS: Table = Table {
+    default_sheet: "目标台账",
+    columns: &[
+        Column::number("序号", 6.0, 8.0, SEQ_NOTE),
+        Column::text("规划", 12.0, 18.0, PLAN_NOTE),
+        Column::text("章节", 14.0, 24.0, SECTION_NOTE),
+        Column::text("指标", 16.0, 30.0, "指标名称。"),
+        Column::number("目标值", 9.0, 14.0, "目标值（数值）；区间目标为下限。"),
+        Column::number("上限", 7.0, 14.0, "区间目标（如 100–120）的上限；非区间为空。"),
+        Column::text("单位", 7.0, 12.0, "目标值的单位。"),
+        Column::number("目标年份", 10.0, 10.0, "完成年份。"),
+        Column::number("基期值", 9.0, 14.0, "基期（现状）值。"),
+        Column::number("基期年份", 10.0, 10.0, "基期值的年份。"),
+        Column::text("限定语", 8.0, 12.0, "目标的限定语，如“以上”“左右”“力争”。"),
+        Column::text("类型", 7.0, 12.0, "目标类型，如 total（总量）、growth（增速）、share（占比）。"),
+        Column::text("范围", 8.0, 20.0, "目标适用的地域或对象范围。"),
+        Column::text("来源原文", 30.0, 50.0, SOURCE_NOTE),
+        Column::text("位置", 10.0, 14.0, SPAN_NOTE),
+        Column::text("人工更正", 10.0, 12.0, CORRECTION_NOTE),
+    ],
+};
+
+impl Record for TaskRow {
+    fn cells(&self, seq: usize) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Number(seq as f64),
+            Cell::text(&self.plan),
+            Cell::text(&self.section),
+            Cell::text(&self.task),
+            owners_cell(&self.lead),
+            owners_cell(&self.responsible),
+            Cell::text(&self.source),
+            span_cell(self.span),
+            correction_cell(&self.correction),
+        ]
+    }
+    fn corrected(&self) -> bool {
+        self.correction.is_some()
+    }
+}
+
+impl Record for TargetRow {
+    fn cells(&self, seq: usize) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Number(seq as f64),
+            Cell::text(&self.plan),
+            Cell::text(&self.section),
+            Cell::text(&self.indicator),
+            Cell::Number(self.value),
+            Cell::opt_f64(self.value_max),
+            Cell::text(&self.unit),
+            Cell::opt_year(self.year),
+            Cell::opt_f64(self.baseline_value),
+            Cell::opt_year(self.baseline_year),
+            Cell::text(&self.qualifier),
+            Cell::text(&self.kind),
+            Cell::text(&self.scope),
+            Cell::text(&self.source),
+            span_cell(self.span),
+            correction_cell(&self.correction),
+        ]
+    }
+    fn corrected(&self) -> bool {
+        self.correction.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_match_columns() {
+        let task = TaskRow {
+            plan: String::new(),
+            section: String::new(),
+            task: String::new(),
+            lead: vec![],
+            responsible: vec![],
+            source: String::new(),
+            span: [0, 0],
+            correction: None,
+        };
+        assert_eq!(task.cells(1).len(), TASKS.columns.len());
+        let target = TargetRow {
+            plan: String::new(),
+            section: String::new(),
+            indicator: String::new(),
+            value: 0.0,
+            value_max: None,
+            unit: String::new(),
+            year: None,
+            baseline_value: None,
+            baseline_year: None,
+            qualifier: String::new(),
+            kind: String::new(),
+            scope: String::new(),
+            source: String::new(),
+            span: [0, 0],
+            correction: None,
+        };
+        assert_eq!(target.cells(1).len(), TARGETS.columns.len());
+    }
+
+    #[test]
+    fn column_bounds_are_sane() {
+        for c in TASKS.columns.iter().chain(TARGETS.columns) {
+            assert!(c.min_width <= c.max_width, "{}", c.header);
+        }
+    }
+}

@@ -1,1 +1,241 @@
-//! planwatch-web (issue 4).
+//! planwatch-web: the workspace served over HTTP. Server-rendered zh-CN pages (askama
+//! templates, escaped by default), a JSON API under `/api/v1` with a generated OpenAPI
+//! document, and XLSX/CSV/JSON exports.
+//!
+//! Invariants:
+//! - every store call runs on the blocking pool (`db`), never on the async workers;
+//! - every write goes through [`auth`] (admin token until user accounts arrive) and, for
+//!   forms, a CSRF token bound to the session;
+//! - pages and exports of a plan are cached by (plan, revision): a correction or a new
+//!   version bumps the revision, so a cache entry is never stale;
+//! - the search index is derived data, synced from the store by generation ([`sync`]).
+
+pub mod api;
+pub mod auth;
+mod cache;
+mod edit;
+mod pages;
+pub mod rows;
+pub mod sync;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use planwatch_search::SearchIndex;
+use planwatch_store::{Store, StoreError};
+
+/// Settings of the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// The token that unlocks writes (uploads, corrections) until user accounts arrive.
+    pub admin_token: String,
+    /// Largest accepted upload, in bytes.
+    pub max_upload: usize,
+    /// Directory of the search index.
+    pub index_dir: PathBuf,
+}
+
+/// Shared state of all handlers.
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub search: Arc<SearchIndex>,
+    pub config: Config,
+    pub sessions: auth::Sessions,
+    cache: cache::Cache,
+    syncing: tokio::sync::Mutex<()>,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    pub fn new(store: Arc<Store>, search: Arc<SearchIndex>, config: Config) -> Shared {
+        Arc::new(AppState {
+            store,
+            search,
+            config,
+            sessions: auth::Sessions::default(),
+            cache: cache::Cache::default(),
+            syncing: tokio::sync::Mutex::new(()),
+        })
+    }
+}
+
+/// Runs a store call on the blocking pool.
+pub(crate) async fn db<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, AppError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| AppError::Internal(format!("worker failed: {e}")))?
+        .map_err(AppError::from)
+}
+
+/// Errors of handlers, shown as a zh-CN page (or JSON under `/api`).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Busy(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(format!("未找到:{what}")),
+            StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
+            StoreError::Invalid(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) => "页面不存在",
+            AppError::BadRequest(_) => "请求有误",
+            AppError::Unauthorized(_) => "需要登录",
+            AppError::Forbidden(_) => "无权操作",
+            AppError::TooLarge(_) => "文件过大",
+            AppError::Unsupported(_) => "无法处理的文件",
+            AppError::Busy(_) => "系统繁忙",
+            AppError::Internal(_) => "服务器内部错误",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(m) = &self {
+            eprintln!("planwatch serve: internal error: {m}");
+        }
+        let page = pages::ErrorPage { title: self.title(), message: self.to_string(), nav: "" };
+        (self.status(), pages::render(&page)).into_response()
+    }
+}
+
+/// The router with every page and API route.
+pub fn router(state: Shared) -> Router {
+    let max_upload = state.config.max_upload;
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/plans/{id}", get(pages::plan))
+        .route("/plans/{id}/source", get(pages::source))
+        .route("/plans/{id}/original", get(pages::original))
+        .route("/plans/{id}/tasks.xlsx", get(pages::tasks_xlsx))
+        .route("/plans/{id}/tasks.csv", get(pages::tasks_csv))
+        .route("/plans/{id}/tasks.json", get(pages::tasks_json))
+        .route("/plans/{id}/targets.xlsx", get(pages::targets_xlsx))
+        .route("/plans/{id}/targets.csv", get(pages::targets_csv))
+        .route("/plans/{id}/targets.json", get(pages::targets_json))
+        .route("/plans/{id}/edit/{kind}", get(edit::form).post(edit::save))
+        .route("/plans/{id}/delete/{kind}", post(edit::delete))
+        .route("/plans/{id}/revert", post(edit::revert))
+        .route("/plans/{id}/pick/{kind}", post(edit::pick))
+        .route("/departments", get(pages::departments))
+        .route("/departments/{name}", get(pages::department))
+        .route("/places", get(pages::places))
+        .route("/places/{name}", get(pages::place))
+        .route("/industries", get(pages::industries))
+        .route("/search", get(pages::search))
+        .route("/upload", get(pages::upload_form).post(pages::upload))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/assets/{name}", get(assets))
+        .nest("/api/v1", api::router())
+        .fallback(|| async { AppError::NotFound("页面不存在,请从导航栏重新进入。".into()) })
+        .layer(DefaultBodyLimit::max(max_upload + 64 * 1024))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: a CSP without inline script or style (all script and
+/// style is served from `/assets`), no MIME sniffing, no framing, no referrer leaks.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    res
+}
+
+/// Stylesheet and script, vendored into the binary: nothing is fetched from elsewhere.
+async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, mime): (&'static str, &'static str) = match name.as_str() {
+        "style.css" => (include_str!("../assets/style.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_str!("../assets/app.js"), "text/javascript; charset=utf-8"),
+        _ => return AppError::NotFound("没有这个静态文件。".into()).into_response(),
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], Body::from(body)).into_response()
+}
+
+/// Serves until Ctrl-C. The index is brought up to date with the store first.
+pub async fn serve(state: Shared) -> std::io::Result<()> {
+    if let Err(e) = sync::sync_index(&state).await {
+        eprintln!("planwatch serve: search index not synced: {e}");
+    }
+    // Keep the index in step with ingests made by other processes (`planwatch ingest`).
+    let bg = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            if let Err(e) = sync::sync_index(&bg).await {
+                eprintln!("planwatch serve: search index sync: {e}");
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    eprintln!("planwatch: serving on http://{}", state.config.addr);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

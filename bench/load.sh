@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# planwatch web workspace load benchmark.
+#
+# What it runs:
+#   1. python3 bench/gen_corpus.py        N generated plan documents (default 1000, ~45 MB)
+#   2. cargo build --release -p planwatch-cli
+#   3. planwatch --db DB ingest SEEDS/*   the real seed documents, if present (not timed)
+#      planwatch --db DB ingest CORPUS/*  the generated documents, timed (documents/s, MB/s)
+#   4. planwatch --db DB serve --addr 127.0.0.1:PORT   in the background, with a random
+#      PLANWATCH_ADMIN_TOKEN; waits for GET /healthz (60 s, else exit 1)
+#   5. wrk (installed with apt-get if missing) against three endpoints, with
+#      bench/wrk_paths.lua rotating over several URLs per endpoint:
+#        plan    GET /plans/{id}              over NIDS plan ids from GET /api/v1/plans
+#        xlsx    GET /plans/{id}/tasks.xlsx   over the same ids
+#        search  GET /api/v1/search?q=…       人工智能 集成电路 氢能 新型储能 科技创新 積體電路
+#   6. a summary table per endpoint: requests/s, p50, p99, socket errors and non-2xx
+#      responses; printed and written to $RESULTS/load-summary.txt
+#   7. the server is stopped on exit (also on error or Ctrl-C)
+#
+# Knobs (environment):
+#   N (1000)  SEED (1)  PORT (18087)  DURATION (30s)  CONNECTIONS (64)  THREADS (2)
+#   NIDS (8)  WRK_TIMEOUT (10s)  RESULTS (/tmp)  PLANWATCH_SEEDS (../shared/seeds)
+#   CORPUS_DIR   use this corpus instead of generating one
+#   PLANWATCH_BIN  use this binary and skip the build (default $CARGO_TARGET_DIR/release/planwatch,
+#                  CARGO_TARGET_DIR defaulting to target)
+#   KEEP=1     keep the work directory (corpus, store, server log, wrk outputs)
+#
+# Exit status: 0 when all steps ran (errors under load are reported, not fatal); 1 when the
+# corpus, build, ingest or server start failed, the store listed no plans, or the server died.
+# Root is only needed to apt-get install wrk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-1000}
+SEED=${SEED:-1}
+PORT=${PORT:-18087}
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+NIDS=${NIDS:-8}
+WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
+RESULTS=${RESULTS:-/tmp}
+SEEDS=${PLANWATCH_SEEDS:-../shared/seeds}
+BASE="http://127.0.0.1:$PORT"
+
+die() { echo "load.sh: $*" >&2; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/planwatch-load.XXXXXX")
+DB="$WORK/store.db"
+SERVER_PID=""
+
+stop_server() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    stop_server
+    if [[ ${KEEP:-0} == 1 ]]; then
+        echo "load.sh: kept $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wrk first: failing after minutes of generation and ingest would be a waste.
+if ! command -v wrk >/dev/null; then
+    echo "== installing wrk"
+    if [[ $(id -u) -eq 0 ]]; then
+        apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
+    elif command -v sudo >/dev/null; then
+        sudo apt-get install -y wrk || { sudo apt-get update && sudo apt-get install -y wrk; }
+    fi
+    command -v wrk >/dev/null || die "wrk is not installed and could not be installed (apt-get install wrk)"
+fi
+command -v curl >/dev/null || die "curl is required"
+
+# ---- 1. corpus -------------------------------------------------------------------------
+if [[ -n ${CORPUS_DIR:-} ]]; then
+    CORPUS=$CORPUS_DIR
+    [[ -d $CORPUS ]] || die "CORPUS_DIR $CORPUS is not a directory"
+    echo "== corpus: $CORPUS (given)"
+else
+    CORPUS="$WORK/corpus"
+    echo "== python3 bench/gen_corpus.py -n $N --seed $SEED"
+    python3 bench/gen_corpus.py --out "$CORPUS" -n "$N" --seed "$SEED"
+fi
+shopt -s nullglob
+DOCS=("$CORPUS"/*)
+shopt -u nullglob
+((${#DOCS[@]} > 0)) || die "no documents in $CORPUS"
+CORPUS_BYTES=$(cat "${DOCS[@]}" | wc -c)
+
+# ---- 2. build --------------------------------------------------------------------------
+if [[ -n ${PLANWATCH_BIN:-} ]]; then
+    BIN=$PLANWATCH_BIN
+    echo "== using $BIN (PLANWATCH_BIN; not built)"
+else
+    echo "== cargo build --release -p planwatch-cli"
+    cargo build --release -p planwatch-cli
+    BIN="${CARGO_TARGET_DIR:-target}/release/planwatch"
+fi
+[[ -x $BIN ]] || die "$BIN is not an executable"
+
+# ---- 3. ingest -------------------------------------------------------------------------
+shopt -s nullglob
+SEED_DOCS=("$SEEDS"/*)
+shopt -u nullglob
+if ((${#SEED_DOCS[@]} > 0)); then
+    echo "== planwatch --db $DB ingest $SEEDS/* (${#SEED_DOCS[@]} seed documents)"
+    "$BIN" --db "$DB" ingest "${SEED_DOCS[@]}" || die "ingest of the seed documents failed"
+else
+    echo "== no seed documents in $SEEDS: skipped"
+fi
+
+echo "== planwatch --db $DB ingest CORPUS/* (${#DOCS[@]} documents, timed)"
+TIMER=()
+[[ -x /usr/bin/time ]] && TIMER=(/usr/bin/time -v -o "$WORK/ingest.time")
+t0=$(date +%s.%N)
+INGEST_RC=0
+"${TIMER[@]}" "$BIN" --db "$DB" ingest "${DOCS[@]}" || INGEST_RC=$?
+t1=$(date +%s.%N)
+((INGEST_RC == 0)) || echo "load.sh: warning: ingest exited with status $INGEST_RC (some documents may be missing)" >&2
+((INGEST_RC < 2)) || die "ingest failed (exit $INGEST_RC)"
+INGEST_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+INGEST_LINE=$(awk -v s="$INGEST_SECS" -v n="${#DOCS[@]}" -v b="$CORPUS_BYTES" \
+    'BEGIN { if (s <= 0) s = 0.001; printf "%d documents (%.1f MB) in %.2f s: %.1f documents/s, %.2f MB/s", n, b / 1e6, s, n / s, b / 1e6 / s }')
+INGEST_RSS=""
+if [[ -f $WORK/ingest.time ]]; then
+    INGEST_RSS=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f MB", $2 / 1024 }' "$WORK/ingest.time")
+fi
+DB_SIZE=$(du -sh "$DB"* 2>/dev/null | awk '{ print $1 }' | paste -sd+ -)
+echo "ingest: $INGEST_LINE${INGEST_RSS:+, peak RSS $INGEST_RSS}; store $DB_SIZE"
+
+# ---- 4. server -------------------------------------------------------------------------
+if curl -s -o /dev/null --max-time 2 "$BASE/"; then
+    die "something already listens on 127.0.0.1:$PORT (set PORT)"
+fi
+PLANWATCH_ADMIN_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+export PLANWATCH_ADMIN_TOKEN
+echo "== planwatch --db $DB serve --addr 127.0.0.1:$PORT"
+"$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+deadline=$((SECONDS + 60))
+until curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        wait "$SERVER_PID" && rc=0 || rc=$?
+        SERVER_PID=""
+        tail -n 30 "$WORK/server.log" >&2
+        die "the server exited (status $rc) before answering /healthz"
+    fi
+    if ((SECONDS >= deadline)); then
+        tail -n 30 "$WORK/server.log" >&2
+        die "the server did not answer $BASE/healthz within 60 s"
+    fi
+    sleep 0.2
+done
+echo "server up (pid $SERVER_PID)"
+
+# ---- 5. plan ids and wrk ---------------------------------------------------------------
+curl -fsS --max-time 60 "$BASE/api/v1/plans" >"$WORK/plans.json" || die "GET /api/v1/plans failed"
+mapfile -t IDS < <(python3 - "$WORK/plans.json" "$NIDS" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+if isinstance(data, dict):  # tolerate {"plans": [...]} and the like
+    data = next((v for k, v in data.items() if k in ("plans", "items", "data", "results") and isinstance(v, list)), [])
+ids = [str(p["id"]) for p in data if isinstance(p, dict) and p.get("id") not in (None, "")]
+k = max(1, int(sys.argv[2]))
+# spread over the list: not only the first plans ingested
+step = max(1, len(ids) // k)
+for i in ids[::step][:k]:
+    print(i)
+print(f"load.sh: /api/v1/plans lists {len(ids)} plans", file=sys.stderr)
+EOF
+)
+((${#IDS[@]} > 0)) || die "GET /api/v1/plans returned no plan ids"
+echo "plan ids: ${IDS[*]}"
+
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+
+ENDPOINTS=(plan xlsx search)
+declare -A PROBE=(
+    [plan]="/plans/$(urlencode "${IDS[0]}")"
+    [xlsx]="/plans/$(urlencode "${IDS[0]}")/tasks.xlsx"
+    [search]="/api/v1/search?q=$(urlencode 人工智能)"
+)
+declare -A LABEL=([plan]="GET /plans/{id}" [xlsx]="GET /plans/{id}/tasks.xlsx" [search]="GET /api/v1/search?q=")
+
+echo "== probe (one request each)"
+for ep in "${ENDPOINTS[@]}"; do
+    curl -sS -o /dev/null --max-time 30 \
+        -w "${PROBE[$ep]}: %{http_code}, %{size_download} bytes, %{time_total} s, %{content_type}\n" \
+        "$BASE${PROBE[$ep]}" || echo "${PROBE[$ep]}: request failed"
+done
+
+SERVER_RSS_MAX=0
+server_rss() {
+    local rss
+    rss=$(ps -o rss= -p "$SERVER_PID" 2>/dev/null | tr -d ' ') || true
+    if [[ -n $rss ]] && ((rss > SERVER_RSS_MAX)); then SERVER_RSS_MAX=$rss; fi
+}
+
+declare -A SUMMARY
+for ep in "${ENDPOINTS[@]}"; do
+    args=("$ep")
+    [[ $ep == search ]] || args+=("${IDS[@]}")
+    echo
+    echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${LABEL[$ep]}"
+    if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
+        -s bench/wrk_paths.lua "$BASE" -- "${args[@]}" >"$WORK/wrk-$ep.txt" 2>&1; then
+        echo "load.sh: warning: wrk failed for $ep" >&2
+    fi
+    cat "$WORK/wrk-$ep.txt"
+    SUMMARY[$ep]=$(grep '^WRK_SUMMARY ' "$WORK/wrk-$ep.txt" | tail -n 1 || true)
+    server_rss
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$WORK/server.log" >&2; die "the server died during the $ep run"; }
+done
+
+# ---- 6. summary ------------------------------------------------------------------------
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+mkdir -p "$RESULTS"
+OUT="$RESULTS/load-summary.txt"
+{
+    echo "planwatch load benchmark — $(date '+%Y-%m-%d %H:%M:%S %z')"
+    echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)'), $(nproc) cores"
+    echo "corpus: ${#DOCS[@]} generated documents$([[ -z ${CORPUS_DIR:-} ]] && echo " (seed $SEED)"), ${#SEED_DOCS[@]} seed documents"
+    echo "ingest: $INGEST_LINE${INGEST_RSS:+, peak RSS $INGEST_RSS}$( ((INGEST_RC == 0)) || echo ", exit status $INGEST_RC"); store $DB_SIZE"
+    echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint; ${#IDS[@]} plan ids, 6 search queries"
+    echo
+    printf '%-30s %10s %10s %10s %10s %10s %8s %8s\n' endpoint requests "req/s" "p50 ms" "p99 ms" "max ms" "sock err" "non-2xx"
+    for ep in "${ENDPOINTS[@]}"; do
+        s=${SUMMARY[$ep]:-}
+        if [[ -z $s ]]; then
+            printf '%-30s %s\n' "${LABEL[$ep]}" "no result (see wrk output)"
+            continue
+        fi
+        awk -v l="${LABEL[$ep]}" -v n="$(field "$s" requests)" -v r="$(field "$s" rps)" \
+            -v p50="$(field "$s" p50_us)" -v p99="$(field "$s" p99_us)" -v mx="$(field "$s" max_us)" \
+            -v se="$(field "$s" socket_errors)" -v bad="$(field "$s" non2xx)" \
+            'BEGIN { printf "%-30s %10d %10.1f %10.2f %10.2f %10.2f %8d %8d\n", l, n, r, p50 / 1000, p99 / 1000, mx / 1000, se, bad }'
+        st=$(field "$s" statuses)
+        [[ $st == - || -z $st ]] || echo "    non-2xx by status: $st"
+    done
+    echo
+    echo "server peak RSS: $((SERVER_RSS_MAX / 1024)) MB"
+} | tee "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "summary written to $OUT"

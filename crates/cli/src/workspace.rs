@@ -1,0 +1,254 @@
+//! Workspace commands: ingest, list, versions, search, reextract, serve.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use planwatch_search::{SearchIndex, SearchQuery};
+use planwatch_store::{IngestOutcome, PlanOrder, Store, StoreOptions};
+use rayon::prelude::*;
+
+use crate::Common;
+
+/// File extensions `ingest DIR` picks up (content still decides the format).
+const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm", "xhtml", "shtml", "docx", "pdf"];
+
+pub fn index_dir(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "planwatch.db".into());
+    name.push(".index");
+    db.with_file_name(name)
+}
+
+pub fn open_store(db: &Path, common: &Common) -> anyhow::Result<Store> {
+    let opts = common.options()?;
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(Store::open(db, StoreOptions { dicts: opts.dicts, read: opts.read })?)
+}
+
+fn open_index(db: &Path) -> anyhow::Result<SearchIndex> {
+    let dir = index_dir(db);
+    SearchIndex::open(&dir).with_context(|| format!("opening the search index {}", dir.display()))
+}
+
+/// Files named on the command line, directories walked recursively (hidden entries skipped).
+fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("{}: cannot open it", p.display()))?;
+        if meta.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                    .with_context(|| format!("{}: cannot list it", dir.display()))?
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|e| !e.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                    .collect();
+                entries.sort();
+                for e in entries {
+                    if e.is_dir() {
+                        stack.push(e);
+                    } else if e
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| DOCUMENT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+                    {
+                        out.push(e);
+                    }
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+pub fn ingest(db: &Path, common: &Common, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let opts = common.options()?;
+    if let Some(n) = common.jobs {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    let files = collect(paths)?;
+    if files.is_empty() {
+        anyhow::bail!("no documents found (looked for {})", DOCUMENT_EXTENSIONS.join(", "));
+    }
+    let bar = indicatif::ProgressBar::new(files.len() as u64);
+    if files.len() < 2 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    } else {
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("valid template"));
+    }
+    let store_opts = StoreOptions { dicts: opts.dicts.clone(), read: opts.read.clone() };
+    let (mut new, mut versions, mut unchanged) = (0, 0, 0);
+    let mut failures: Vec<(PathBuf, String)> = Vec::new();
+    // Extract a batch on all cores, then store it one document (one transaction) at a time.
+    for batch in files.chunks(64) {
+        let prepared: Vec<(PathBuf, anyhow::Result<Option<planwatch_store::Prepared>>)> = batch
+            .par_iter()
+            .map(|path| {
+                let res = (|| {
+                    let bytes = crate::read_file(path, &opts)?;
+                    if let Some((doc, _)) = store.find_by_hash(&planwatch_store::sha256_hex(&bytes))? {
+                        let _ = doc;
+                        return Ok(None);
+                    }
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    match std::panic::catch_unwind(|| planwatch_store::prepare(&name, bytes, &store_opts)) {
+                        Ok(p) => Ok(Some(p?)),
+                        Err(_) => anyhow::bail!("internal error while extracting this file; please report it"),
+                    }
+                })();
+                (path.clone(), res)
+            })
+            .collect();
+        for (path, res) in prepared {
+            bar.inc(1);
+            match res.and_then(|p| match p {
+                Some(p) => Ok(Some(store.commit(p)?)),
+                None => Ok(None),
+            }) {
+                Ok(None) | Ok(Some(IngestOutcome::Unchanged { .. })) => unchanged += 1,
+                Ok(Some(IngestOutcome::New { .. })) => new += 1,
+                Ok(Some(IngestOutcome::NewVersion { unmatched_corrections, document_id, seq, .. })) => {
+                    versions += 1;
+                    if unmatched_corrections > 0 {
+                        bar.println(format!(
+                            "planwatch: {}: version {seq} of plan {document_id}; {unmatched_corrections} correction(s) no longer match and are listed for review",
+                            path.display()
+                        ));
+                    }
+                }
+                Err(e) => failures.push((path, format!("{e:#}"))),
+            }
+        }
+    }
+    bar.finish_and_clear();
+    // Bring the search index up to date (a running server would also do it on its own).
+    match open_index(db).and_then(|ix| planwatch_web::sync::sync_blocking(&store, &ix).map_err(anyhow::Error::msg)) {
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "planwatch: search index not updated now ({e:#}); it is brought up to date by the next search or serve"
+        ),
+    }
+    eprintln!(
+        "planwatch: {} files: {new} new, {versions} new versions, {unchanged} unchanged, {} failed (store {})",
+        files.len(),
+        failures.len(),
+        db.display()
+    );
+    for (path, reason) in &failures {
+        eprintln!("  failed: {}: {reason}", path.display());
+    }
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub fn list(db: &Path, common: &Common) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    for p in store.list_plans(PlanOrder::Title)? {
+        println!(
+            "{}\t{}\t{}\t{}\t目标 {}\t任务 {}\t版本 {}\t更正 {}",
+            p.id, p.title, p.issuer, p.doc_number, p.n_targets, p.n_tasks, p.n_versions, p.n_corrected
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn versions(db: &Path, common: &Common, plan: i64) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let vs = store.versions(plan)?;
+    if vs.is_empty() {
+        anyhow::bail!("no plan {plan} in {}; `planwatch list` shows the plans", db.display());
+    }
+    for v in vs {
+        println!(
+            "{}\tversion {}{}\t{}\t{} bytes\t{}\tsha256 {}",
+            v.id,
+            v.seq,
+            if v.current { " (current)" } else { "" },
+            v.file_name,
+            v.size,
+            v.ingested_at,
+            v.sha256
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub struct SearchArgs {
+    pub query: String,
+    pub region: Option<String>,
+    pub issuer: Option<String>,
+    pub year: Option<i32>,
+    pub limit: usize,
+}
+
+pub fn search(db: &Path, common: &Common, a: SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let ix = open_index(db)?;
+    if let Err(e) = planwatch_web::sync::sync_blocking(&store, &ix) {
+        eprintln!(
+            "planwatch: the search index could not be brought up to date ({e}); results may miss recent documents"
+        );
+    }
+    let q = SearchQuery { q: a.query, region: a.region, issuer: a.issuer, year: a.year, limit: a.limit, offset: 0 };
+    let res = ix.search(&q)?;
+    let mut out = std::io::stdout().lock();
+    for h in res.hits {
+        use std::io::Write;
+        writeln!(out, "{}", serde_json::to_string(&h)?)?;
+    }
+    eprintln!("planwatch: {} matching paragraphs in {} plans", res.total, res.plans);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reextract(db: &Path, common: &Common) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let n = store.reextract_stale(|i, total| eprint!("\rplanwatch: re-extracted {i}/{total}"))?;
+    eprintln!("\nplanwatch: {n} versions re-extracted with extractor {}", planwatch_core::EXTRACTOR_VERSION);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub struct ServeArgs {
+    pub addr: SocketAddr,
+    pub admin_token: Option<String>,
+    pub max_upload: usize,
+}
+
+pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = Arc::new(open_store(db, common)?);
+    // Plans extracted by an older planwatch are re-extracted before serving (corrections are
+    // re-applied or listed for review).
+    let n = store.reextract_stale(|_, _| {})?;
+    if n > 0 {
+        eprintln!("planwatch: {n} stored versions re-extracted with extractor {}", planwatch_core::EXTRACTOR_VERSION);
+    }
+    let index = Arc::new(open_index(db)?);
+    let token = match a.admin_token.filter(|t| !t.trim().is_empty()) {
+        Some(t) => {
+            if t.len() < 12 {
+                anyhow::bail!("the admin token is too short: use at least 12 characters (PLANWATCH_ADMIN_TOKEN)");
+            }
+            t
+        }
+        None => {
+            let t = planwatch_web::auth::generate_token();
+            eprintln!("planwatch: no admin token set (PLANWATCH_ADMIN_TOKEN); writes for this run need: {t}");
+            t
+        }
+    };
+    if !a.addr.ip().is_loopback() {
+        eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
+    }
+    let config =
+        planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload, index_dir: index_dir(db) };
+    let state = planwatch_web::AppState::new(store, index, config);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,135 @@
+//! CSV and JSON: read back with the `csv` crate and serde_json.
+
+mod common;
+
+use common::*;
+use planwatch_export::{targets_csv, targets_json, targets_xlsx, tasks_csv, tasks_json, TargetRow, TaskRow};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    assert!(bytes.starts_with(BOM), "UTF-8 BOM for Excel");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[BOM.len()..]);
+    reader.records().map(|r| r.expect("valid CSV").iter().map(str::to_string).collect()).collect()
+}
+
+/// What a cell must be in CSV: formula-like text gets the `'` prefix, numbers their shortest
+/// decimal form, empty stays empty.
+fn csv_cell(want: &Want) -> String {
+    match want {
+        Want::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+        Want::Text(t) => t.clone(),
+        Want::Num(n) => n.to_string(),
+        Want::Empty => String::new(),
+    }
+}
+
+#[test]
+fn tasks_csv_round_trip() {
+    let rows = sample_tasks();
+    let bytes = tasks_csv(&rows).unwrap();
+    let records = read_csv(&bytes);
+    assert_eq!(records[0], TASK_HEADERS);
+    assert_eq!(records.len(), rows.len() + 1);
+    for (i, row) in rows.iter().enumerate() {
+        let want: Vec<String> = task_cells(row, i + 1).iter().map(csv_cell).collect();
+        assert_eq!(records[i + 1], want, "row {i}");
+    }
+    // The injection prefix in plain words.
+    assert_eq!(records[3][3], format!("'{}", rows[2].task));
+    assert_eq!(records[3][4], "'@市财政局");
+    assert_eq!(records[3][6], format!("'{}", rows[2].source));
+    // Text that merely contains quotes, commas and line breaks survives quoting unchanged.
+    assert_eq!(records[4][6], rows[3].source);
+}
+
+#[test]
+fn targets_csv_round_trip_keeps_numbers_plain() {
+    let rows = sample_targets();
+    let records = read_csv(&targets_csv(&rows).unwrap());
+    assert_eq!(records[0], TARGET_HEADERS);
+    for (i, row) in rows.iter().enumerate() {
+        let want: Vec<String> = target_cells(row, i + 1).iter().map(csv_cell).collect();
+        assert_eq!(records[i + 1], want, "row {i}");
+    }
+    // A negative number is a number, not text: no prefix. Years have no decimals.
+    assert_eq!(records[3][4], "-13.5");
+    assert_eq!(records[1][7], "2025");
+    assert_eq!(records[1][4], "10000");
+    assert_eq!(records[2][8], "");
+    // Parsed back, values are exactly the input.
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(records[i + 1][4].parse::<f64>().unwrap(), row.value);
+    }
+    assert_eq!(records[3][12], "'-规上工业");
+}
+
+#[test]
+fn csv_is_rfc4180_with_crlf() {
+    let bytes = tasks_csv(&sample_tasks()).unwrap();
+    let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
+    assert!(text.starts_with("序号,规划,章节,任务,牵头单位,责任单位,来源原文,位置,人工更正\r\n"));
+    assert!(text.ends_with("\r\n"));
+    // Quotes inside a field are doubled inside a quoted field.
+    assert!(text.contains(r#"""引号"""#));
+}
+
+#[test]
+fn empty_csv_is_bom_and_header() {
+    let bytes = targets_csv(&[]).unwrap();
+    let records = read_csv(&bytes);
+    assert_eq!(records, vec![TARGET_HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>()]);
+}
+
+#[test]
+fn csv_has_the_xlsx_cells() {
+    let rows = sample_targets();
+    let records = read_csv(&targets_csv(&rows).unwrap());
+    let (_, grid) = read_sheet(&targets_xlsx("t", &rows).unwrap(), 0);
+    assert_eq!(records.len(), grid.len());
+    for (csv_row, xlsx_row) in records.iter().zip(&grid) {
+        for (c, field) in csv_row.iter().enumerate() {
+            let cell = xlsx_row.get(c).cloned().unwrap_or(calamine::Data::Empty);
+            let as_text = match cell {
+                calamine::Data::String(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
+                calamine::Data::String(s) => s,
+                calamine::Data::Float(f) => f.to_string(),
+                calamine::Data::Empty => String::new(),
+                other => panic!("unexpected cell {other:?}"),
+            };
+            assert_eq!(field, &as_text);
+        }
+    }
+}
+
+#[test]
+fn long_csv_fields_are_cut_like_xlsx() {
+    let mut rows = sample_tasks();
+    rows[0].source = "长".repeat(40_000);
+    let records = read_csv(&tasks_csv(&rows).unwrap());
+    assert_eq!(records[1][6].encode_utf16().count(), 32_767);
+    assert!(records[1][6].ends_with('…'));
+}
+
+#[test]
+fn json_is_lossless_and_pretty() {
+    let tasks = sample_tasks();
+    let bytes = tasks_json(&tasks).unwrap();
+    assert!(bytes.starts_with(b"[\n  {"), "pretty array");
+    let back: Vec<TaskRow> = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(back, tasks);
+
+    let targets = sample_targets();
+    let back: Vec<TargetRow> = serde_json::from_slice(&targets_json(&targets).unwrap()).unwrap();
+    assert_eq!(back, targets);
+
+    assert_eq!(tasks_json(&[]).unwrap(), b"[]");
+}
+
+#[test]
+fn json_turns_non_finite_numbers_into_null() {
+    let mut targets = sample_targets();
+    targets[0].value = f64::NAN;
+    let json: serde_json::Value = serde_json::from_slice(&targets_json(&targets).unwrap()).unwrap();
+    assert!(json[0]["value"].is_null());
+}

@@ -1,0 +1,414 @@
+//! The JSON API under `/api/v1`. The OpenAPI document at `/api/v1/openapi.json` is generated
+//! from these handlers and types (utoipa), so it cannot drift from the code. Errors are JSON
+//! objects `{"error": {"status": …, "message": …}}` with a message a person can act on.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use planwatch_store::{IngestOutcome, PlanOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+use crate::pages::{check_upload, clean_name, run_search, source_href, SearchParams};
+use crate::rows::{target_rows, task_rows};
+use crate::{auth, db, AppError, Shared};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "planwatch API",
+        version = "1",
+        description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <admin token>`."
+    ),
+    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document),
+    components(schemas(
+        PlanDto,
+        PlanDetail,
+        VersionDto,
+        TargetDto,
+        TaskDto,
+        SearchResponse,
+        HitDto,
+        IngestResult,
+        ErrorBody,
+        ErrorDetail
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/plans", get(list_plans))
+        .route("/plans/{id}", get(get_plan))
+        .route("/plans/{id}/targets", get(plan_targets))
+        .route("/plans/{id}/tasks", get(plan_tasks))
+        .route("/search", get(search))
+        .route("/documents", post(upload_document))
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint; see /api/v1/openapi.json".into())) })
+}
+
+/// An error of the API, as JSON.
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        if let AppError::Internal(m) = &self.0 {
+            eprintln!("planwatch serve: internal error: {m}");
+        }
+        (status, Json(ErrorBody { error: ErrorDetail { status: status.as_u16(), message: self.0.to_string() } }))
+            .into_response()
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>().map_err(|_| ApiError(AppError::BadRequest(format!("plan id must be a number, got {raw:?}"))))
+}
+
+/// A plan of the library.
+#[derive(Serialize, ToSchema)]
+pub struct PlanDto {
+    id: i64,
+    title: String,
+    doc_number: String,
+    issuer: String,
+    region: String,
+    signed_date: String,
+    published_date: String,
+    period_start: Option<i32>,
+    period_end: Option<i32>,
+    n_targets: i64,
+    n_tasks: i64,
+    /// Items an analyst corrected, added or deleted.
+    n_corrected: i64,
+    /// Corrections whose item vanished in a newer version, awaiting review.
+    n_unmatched: i64,
+    n_versions: i64,
+    updated_at: String,
+}
+
+impl From<planwatch_store::PlanSummary> for PlanDto {
+    fn from(p: planwatch_store::PlanSummary) -> Self {
+        PlanDto {
+            id: p.id,
+            title: p.title,
+            doc_number: p.doc_number,
+            issuer: p.issuer,
+            region: p.region,
+            signed_date: p.signed_date,
+            published_date: p.published_date,
+            period_start: p.period_start,
+            period_end: p.period_end,
+            n_targets: p.n_targets,
+            n_tasks: p.n_tasks,
+            n_corrected: p.n_corrected,
+            n_unmatched: p.n_unmatched,
+            n_versions: p.n_versions,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    sort: String,
+}
+
+/// All plans.
+#[utoipa::path(get, path = "/api/v1/plans", params(("sort" = Option<String>, Query, description = "updated | title | issuer | region | signed | published | targets | tasks")), responses((status = 200, body = [PlanDto])))]
+async fn list_plans(State(state): State<Shared>, Query(q): Query<ListQuery>) -> ApiResult<Vec<PlanDto>> {
+    let order = match q.sort.as_str() {
+        "" => PlanOrder::default(),
+        s => PlanOrder::parse(s).ok_or_else(|| {
+            ApiError(AppError::BadRequest(format!(
+                "unknown sort {s:?}: use updated, title, issuer, region, signed, published, targets or tasks"
+            )))
+        })?,
+    };
+    let plans = db(&state, move |s| s.list_plans(order)).await?;
+    Ok(Json(plans.into_iter().map(PlanDto::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VersionDto {
+    id: i64,
+    seq: i64,
+    sha256: String,
+    file_name: String,
+    size: i64,
+    format: String,
+    encoding: String,
+    extractor: String,
+    ingested_at: String,
+    current: bool,
+}
+
+/// One plan: summary, versions and the effective (corrected) plan JSON v1.
+#[derive(Serialize, ToSchema)]
+pub struct PlanDetail {
+    #[serde(flatten)]
+    summary: PlanDto,
+    versions: Vec<VersionDto>,
+    /// The plan in plan JSON v1 (docs/plan-json-v1.md) with corrections applied.
+    #[schema(value_type = Object)]
+    plan: serde_json::Value,
+    /// Per item kind, the provenance of each item: `machine`, `edited` or `added`.
+    #[schema(value_type = Object)]
+    items: serde_json::Value,
+}
+
+/// One plan.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", params(("id" = i64, Path)), responses((status = 200, body = PlanDetail), (status = 404, body = ErrorBody)))]
+async fn get_plan(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<PlanDetail> {
+    let id = parse_id(&id)?;
+    let (view, versions) = db(&state, move |s| Ok((s.plan_view(id)?, s.versions(id)?))).await?;
+    let to_value = |v| serde_json::to_value(v).map_err(|e| ApiError(AppError::Internal(e.to_string())));
+    Ok(Json(PlanDetail {
+        plan: to_value(&view.effective.plan)?,
+        items: serde_json::to_value(&view.effective.refs).map_err(|e| ApiError(AppError::Internal(e.to_string())))?,
+        summary: view.summary.into(),
+        versions: versions
+            .into_iter()
+            .map(|v| VersionDto {
+                id: v.id,
+                seq: v.seq,
+                sha256: v.sha256,
+                file_name: v.file_name,
+                size: v.size,
+                format: v.format,
+                encoding: v.encoding,
+                extractor: v.extractor,
+                ingested_at: v.ingested_at,
+                current: v.current,
+            })
+            .collect(),
+    }))
+}
+
+/// A target of the 目标台账.
+#[derive(Serialize, ToSchema)]
+pub struct TargetDto {
+    /// Stable key of the item (for corrections).
+    key: String,
+    section: String,
+    indicator: String,
+    value: f64,
+    value_max: Option<f64>,
+    unit: String,
+    year: Option<i32>,
+    baseline_value: Option<f64>,
+    baseline_year: Option<i32>,
+    qualifier: String,
+    kind: String,
+    scope: String,
+    /// The source sentence.
+    source: String,
+    /// Byte range of the source sentence in the document's source text.
+    span: [usize; 2],
+    /// Link to the document view with the sentence highlighted.
+    source_url: String,
+    /// `已更正` or `人工新增` when an analyst changed it.
+    correction: Option<String>,
+}
+
+/// The 目标台账 of a plan.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/targets", params(("id" = i64, Path)), responses((status = 200, body = [TargetDto]), (status = 404, body = ErrorBody)))]
+async fn plan_targets(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<TargetDto>> {
+    let id = parse_id(&id)?;
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let vid = view.version.id;
+    let out = target_rows(&view.effective)
+        .into_iter()
+        .zip(&view.effective.refs.targets)
+        .map(|(r, k)| TargetDto {
+            key: k.key.clone(),
+            source_url: source_href(id, vid, r.span),
+            section: r.section,
+            indicator: r.indicator,
+            value: r.value,
+            value_max: r.value_max,
+            unit: r.unit,
+            year: r.year,
+            baseline_value: r.baseline_value,
+            baseline_year: r.baseline_year,
+            qualifier: r.qualifier,
+            kind: r.kind,
+            scope: r.scope,
+            source: r.source,
+            span: r.span,
+            correction: r.correction,
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// A row of the 任务分工表.
+#[derive(Serialize, ToSchema)]
+pub struct TaskDto {
+    key: String,
+    section: String,
+    task: String,
+    lead: Vec<String>,
+    responsible: Vec<String>,
+    source: String,
+    span: [usize; 2],
+    source_url: String,
+    correction: Option<String>,
+}
+
+/// The 任务分工表 of a plan.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/tasks", params(("id" = i64, Path)), responses((status = 200, body = [TaskDto]), (status = 404, body = ErrorBody)))]
+async fn plan_tasks(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<TaskDto>> {
+    let id = parse_id(&id)?;
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let vid = view.version.id;
+    let out = task_rows(&view.effective)
+        .into_iter()
+        .zip(&view.effective.refs.tasks)
+        .map(|(r, k)| TaskDto {
+            key: k.key.clone(),
+            source_url: source_href(id, vid, r.span),
+            section: r.section,
+            task: r.task,
+            lead: r.lead,
+            responsible: r.responsible,
+            source: r.source,
+            span: r.span,
+            correction: r.correction,
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HitDto {
+    plan_id: i64,
+    version_id: i64,
+    title: String,
+    issuer: String,
+    region: String,
+    year: Option<i32>,
+    score: f32,
+    span: [usize; 2],
+    snippet: String,
+    /// Byte ranges of the matches in `snippet`.
+    highlights: Vec<[usize; 2]>,
+    /// `snippet` as escaped HTML with `<mark>` around matches.
+    snippet_html: String,
+    source_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResponse {
+    query: String,
+    total: usize,
+    hits: Vec<HitDto>,
+}
+
+/// Full-text search over every document (simplified and traditional Chinese alike).
+#[utoipa::path(get, path = "/api/v1/search", params(
+    ("q" = String, Query, description = "words to find, e.g. 人工智能"),
+    ("region" = Option<String>, Query), ("issuer" = Option<String>, Query), ("year" = Option<i32>, Query),
+    ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query)),
+    responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
+async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult<SearchResponse> {
+    let q = p.query()?;
+    let query = q.q.clone();
+    let r = run_search(&state, q).await?;
+    Ok(Json(SearchResponse {
+        query,
+        total: r.total,
+        hits: r
+            .hits
+            .into_iter()
+            .map(|h| HitDto {
+                source_url: source_href(h.plan_id, h.version_id, h.span),
+                plan_id: h.plan_id,
+                version_id: h.version_id,
+                title: h.title,
+                issuer: h.issuer,
+                region: h.region,
+                year: h.year,
+                score: h.score,
+                span: h.span,
+                snippet: h.snippet,
+                highlights: h.highlights,
+                snippet_html: h.snippet_html,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IngestResult {
+    /// `new`, `new_version` or `unchanged`.
+    outcome: String,
+    plan_id: i64,
+    url: String,
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    #[serde(default)]
+    name: String,
+}
+
+/// Uploads one document (the raw file as the body). Needs the admin token.
+#[utoipa::path(post, path = "/api/v1/documents", params(("name" = String, Query, description = "file name, e.g. plan.docx")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = IngestResult), (status = 200, body = IngestResult, description = "the same bytes were stored before"),
+              (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn upload_document(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    auth::require_bearer(&state, &headers)?;
+    if q.name.trim().is_empty() {
+        return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/documents?name=plan.docx".into())));
+    }
+    let name = clean_name(&q.name);
+    check_upload(&name, &body, state.config.max_upload)?;
+    let bytes = body.to_vec();
+    let outcome = db(&state, move |s| s.ingest_bytes(&name, bytes)).await?;
+    let _ = crate::sync::sync_index(&state).await;
+    let (label, status) = match outcome {
+        IngestOutcome::New { .. } => ("new", axum::http::StatusCode::CREATED),
+        IngestOutcome::NewVersion { .. } => ("new_version", axum::http::StatusCode::CREATED),
+        IngestOutcome::Unchanged { .. } => ("unchanged", axum::http::StatusCode::OK),
+    };
+    let id = outcome.document_id();
+    Ok((status, Json(IngestResult { outcome: label.into(), plan_id: id, url: format!("/plans/{id}") })).into_response())
+}
+
+impl From<planwatch_store::StoreError> for ApiError {
+    fn from(e: planwatch_store::StoreError) -> Self {
+        ApiError(e.into())
+    }
+}

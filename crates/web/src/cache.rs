@@ -1,0 +1,31 @@
+//! Rendered pages and exports of a plan, keyed by (what, plan, revision). A plan's revision
+//! changes with every correction or new version, so an entry is never stale; old revisions
+//! simply fall out when the map is full.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+const MAX_ENTRIES: usize = 4096;
+
+#[derive(Default)]
+pub struct Cache {
+    map: Mutex<HashMap<(&'static str, i64, i64), Arc<Vec<u8>>>>,
+}
+
+impl Cache {
+    pub fn get(&self, what: &'static str, id: i64, rev: i64) -> Option<Arc<Vec<u8>>> {
+        self.map.lock().ok()?.get(&(what, id, rev)).cloned()
+    }
+
+    pub fn put(&self, what: &'static str, id: i64, rev: i64, bytes: Vec<u8>) -> Arc<Vec<u8>> {
+        let bytes = Arc::new(bytes);
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= MAX_ENTRIES {
+                m.clear();
+            }
+            m.retain(|k, _| !(k.0 == what && k.1 == id && k.2 != rev));
+            m.insert((what, id, rev), bytes.clone());
+        }
+        bytes
+    }
+}

@@ -1,0 +1,334 @@
+//! Correction forms: edit, add, delete and revert items of a plan, and point an item at its
+//! source by selecting text in the document view. Every write checks the session and its
+//! CSRF token, then goes to the store as one [`CorrectionRequest`].
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_store::{CorrectionRequest, ItemKind, ItemState};
+use serde_json::{json, Value};
+
+use crate::pages::{enc, render};
+use crate::rows::{num, plan_title};
+use crate::{auth, db, AppError, Shared};
+
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    numeric: bool,
+}
+
+#[derive(Template)]
+#[template(path = "edit.html")]
+struct EditPage {
+    nav: &'static str,
+    plan_id: i64,
+    plan_title: String,
+    version_id: i64,
+    heading: String,
+    kind: &'static str,
+    key: String,
+    key_q: String,
+    here: String,
+    csrf: String,
+    source: String,
+    machine: String,
+    fields: Vec<Field>,
+    correction_id: i64,
+}
+
+/// (field, label, numeric, list) of each kind's form. Lists are written separated by 、.
+fn field_specs(kind: ItemKind) -> &'static [(&'static str, &'static str, bool, bool)] {
+    match kind {
+        ItemKind::Target => &[
+            ("indicator", "指标", false, false),
+            ("value", "目标值", true, false),
+            ("value_max", "上限(区间目标)", true, false),
+            ("unit", "单位", false, false),
+            ("year", "目标年份", true, false),
+            ("baseline_value", "基期值", true, false),
+            ("baseline_year", "基期年份", true, false),
+            ("qualifier", "限定语(以上、左右……)", false, false),
+            ("scope", "范围", false, false),
+            ("text", "来源原文", false, false),
+        ],
+        ItemKind::Task => &[
+            ("title", "任务", false, false),
+            ("lead", "牵头单位(用“、”分隔)", false, true),
+            ("responsible", "责任单位(用“、”分隔)", false, true),
+            ("text", "来源原文", false, false),
+        ],
+        ItemKind::Industry => &[
+            ("name", "产业", false, false),
+            ("group", "类别", false, false),
+            ("segments", "细分领域(用“、”分隔)", false, true),
+        ],
+        ItemKind::District => &[("subject", "产业/方向", false, false), ("districts", "区县(用“、”分隔)", false, true)],
+        ItemKind::Platform => &[("name", "平台", false, false), ("subject", "主体/方向", false, false)],
+    }
+}
+
+fn parse_kind(raw: &str) -> Result<ItemKind, AppError> {
+    ItemKind::parse(raw).ok_or_else(|| AppError::NotFound(format!("没有“{raw}”这类条目。")))
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound(format!("没有编号为“{raw}”的规划。")))
+}
+
+/// The item with `key` in the effective plan, as JSON, with its state.
+fn item_json(eff: &planwatch_store::EffectivePlan, kind: ItemKind, key: &str) -> Option<(Value, ItemState)> {
+    let (i, state) = eff.find(kind, key)?;
+    let p = &eff.plan;
+    let v = match kind {
+        ItemKind::Target => serde_json::to_value(&p.targets[i]),
+        ItemKind::Task => serde_json::to_value(&p.tasks[i]),
+        ItemKind::Industry => serde_json::to_value(&p.industries[i]),
+        ItemKind::District => serde_json::to_value(&p.districts[i]),
+        ItemKind::Platform => serde_json::to_value(&p.platforms[i]),
+    };
+    v.ok().map(|v| (v, state))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_f64().map(num).unwrap_or_else(|| n.to_string()),
+        Value::Array(a) => a.iter().map(show).collect::<Vec<_>>().join("、"),
+        other => other.to_string(),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct EditQuery {
+    #[serde(default)]
+    key: String,
+    revert: Option<i64>,
+}
+
+pub async fn form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    Query(q): Query<EditQuery>,
+) -> Result<Response, AppError> {
+    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let eff = &view.effective;
+    let mut page = EditPage {
+        nav: "plans",
+        plan_id: id,
+        plan_title: plan_title(eff),
+        version_id: view.version.id,
+        heading: format!("新增{}", kind.label()),
+        kind: kind.as_str(),
+        key: String::new(),
+        key_q: String::new(),
+        here: enc(&format!("/plans/{id}/edit/{}?key={}", kind.as_str(), enc(&q.key))),
+        csrf: auth::session(&state, &headers).unwrap_or_default(),
+        source: String::new(),
+        machine: String::new(),
+        fields: Vec::new(),
+        correction_id: 0,
+    };
+    if let Some(cid) = q.revert {
+        page.heading = "撤销更正".into();
+        page.correction_id = cid;
+        return Ok(render(&page).into_response());
+    }
+    let current = if q.key.is_empty() {
+        None
+    } else {
+        let (v, st) = item_json(eff, kind, &q.key)
+            .ok_or_else(|| AppError::NotFound(format!("该{}已不存在(可能已被删除或文件已更新)。", kind.label())))?;
+        page.heading = format!("更正{}", kind.label());
+        page.key = q.key.clone();
+        page.key_q = enc(&q.key);
+        page.source = v.get("text").map(show).unwrap_or_default();
+        if let ItemState::Edited(c) | ItemState::Added(c) = st {
+            page.correction_id = c;
+        }
+        Some(v)
+    };
+    page.fields = field_specs(kind)
+        .iter()
+        .map(|(name, label, numeric, _)| Field {
+            name,
+            label,
+            numeric: *numeric,
+            value: current.as_ref().and_then(|v| v.get(*name)).map(show).unwrap_or_default(),
+        })
+        .collect();
+    Ok(render(&page).into_response())
+}
+
+/// The item a form describes: the current item (or an empty one) with the form's fields.
+fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, String>) -> Result<Value, AppError> {
+    let mut item = match base {
+        Some(v) => v,
+        None => match kind {
+            ItemKind::Target => serde_json::to_value(planwatch_core::model::Target::default()),
+            ItemKind::Task => serde_json::to_value(planwatch_core::model::Task::default()),
+            ItemKind::Industry => serde_json::to_value(planwatch_core::model::Industry::default()),
+            ItemKind::District => serde_json::to_value(planwatch_core::model::DistrictMapping::default()),
+            ItemKind::Platform => serde_json::to_value(planwatch_core::model::Platform::default()),
+        }
+        .map_err(|e| AppError::Internal(e.to_string()))?,
+    };
+    let Some(obj) = item.as_object_mut() else { return Err(AppError::Internal("item is not an object".into())) };
+    for (name, label, numeric, list) in field_specs(kind) {
+        let Some(raw) = form.get(*name) else { continue };
+        let raw = raw.trim();
+        if raw.chars().count() > 4000 {
+            return Err(AppError::BadRequest(format!("“{label}”太长(超过 4000 字),请精简。")));
+        }
+        let value = if *numeric {
+            if raw.is_empty() {
+                if *name == "value" {
+                    return Err(AppError::BadRequest("“目标值”不能为空,请填写数字,如 1000 或 4.5。".into()));
+                }
+                Value::Null
+            } else {
+                let n: f64 = raw.replace([',', ','], "").parse().map_err(|_| {
+                    AppError::BadRequest(format!("“{label}”应为数字,收到“{raw}”。请只填数字,如 1000 或 4.5。"))
+                })?;
+                if !n.is_finite() {
+                    return Err(AppError::BadRequest(format!("“{label}”不是有效数字。")));
+                }
+                if name.ends_with("year") {
+                    if n.fract() != 0.0 || !(1949.0..=2100.0).contains(&n) {
+                        return Err(AppError::BadRequest(format!("“{label}”应为 1949—2100 之间的年份,收到“{raw}”。")));
+                    }
+                    json!(n as i64)
+                } else {
+                    json!(n)
+                }
+            }
+        } else if *list {
+            let parts: Vec<Value> = raw
+                .split(['、', ',', ',', ';', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_string()))
+                .collect();
+            Value::Array(parts)
+        } else {
+            Value::String(raw.to_string())
+        };
+        obj.insert(name.to_string(), value);
+    }
+    // A district mapping's canonical names follow the districts an analyst typed.
+    if kind == ItemKind::District {
+        if let Some(d) = obj.get("districts").cloned() {
+            obj.insert("canonical".into(), d);
+        }
+    }
+    Ok(item)
+}
+
+pub async fn save(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
+    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let key = form.get("key").cloned().unwrap_or_default();
+    let note = form.get("note").cloned().unwrap_or_default();
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let req = if key.is_empty() {
+        CorrectionRequest::Add { item: item_from_form(kind, None, &form)? }
+    } else {
+        let (current, _) = item_json(&view.effective, kind, &key)
+            .ok_or_else(|| AppError::NotFound(format!("该{}已不存在,请返回规划页刷新。", kind.label())))?;
+        CorrectionRequest::Edit { key, item: item_from_form(kind, Some(current), &form)? }
+    };
+    db(&state, move |s| s.correct(id, kind, req, "admin", &note)).await?;
+    Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
+}
+
+fn anchor(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Target => "targets",
+        ItemKind::Task => "tasks",
+        ItemKind::Industry => "industries",
+        ItemKind::District => "districts",
+        ItemKind::Platform => "platforms",
+    }
+}
+
+pub async fn delete(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
+    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let key = form.get("key").cloned().unwrap_or_default();
+    if key.is_empty() {
+        return Err(AppError::BadRequest("缺少要删除的条目。".into()));
+    }
+    db(&state, move |s| s.correct(id, kind, CorrectionRequest::Delete { key }, "admin", "")).await?;
+    Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
+}
+
+pub async fn revert(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let cid: i64 = form
+        .get("correction")
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少要撤销的更正编号。".into()))?;
+    // The kind does not matter for a revert; the correction row knows its own.
+    db(&state, move |s| s.correct(id, ItemKind::Target, CorrectionRequest::Revert { correction_id: cid }, "admin", ""))
+        .await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+/// Sets an item's source to the text the analyst selected in the document view.
+pub async fn pick(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
+    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let key = form.get("key").cloned().unwrap_or_default();
+    let num = |k: &str| form.get(k).and_then(|v| v.parse::<usize>().ok());
+    let (Some(start), Some(end)) = (num("start"), num("end")) else {
+        return Err(AppError::BadRequest("请先在原文中选中一段文字。".into()));
+    };
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let vid = view.version.id;
+    let text = db(&state, move |s| s.source_text(vid)).await?;
+    if start >= end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return Err(AppError::BadRequest("选中的位置无效,请在原文中重新选择。".into()));
+    }
+    if end - start > 8000 {
+        return Err(AppError::BadRequest("选中的文字太长,请只选该条目所在的句子。".into()));
+    }
+    let (mut item, _) = item_json(&view.effective, kind, &key)
+        .ok_or_else(|| AppError::NotFound(format!("该{}已不存在,请返回规划页刷新。", kind.label())))?;
+    if let Some(o) = item.as_object_mut() {
+        o.insert("span".into(), json!([start, end]));
+        if o.contains_key("text") {
+            o.insert("text".into(), Value::String(text[start..end].to_string()));
+        }
+    }
+    db(&state, move |s| s.correct(id, kind, CorrectionRequest::Edit { key, item }, "admin", "在原文中指定来源"))
+        .await?;
+    Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
+}

@@ -1,0 +1,988 @@
+//! Page handlers and the view models of their templates. Templates only loop and print
+//! (escaped); everything shown is computed here.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use planwatch_search::SearchQuery;
+use planwatch_store::{EffectivePlan, PlanOrder, PlanSummary};
+use serde::Deserialize;
+
+use crate::rows::{num, plan_title, target_rows, task_rows};
+use crate::{auth, db, AppError, Shared};
+
+/// Renders a template, or a plain error page if rendering fails.
+pub fn render<T: Template>(t: &T) -> axum::response::Html<String> {
+    match t.render() {
+        Ok(s) => axum::response::Html(s),
+        Err(e) => axum::response::Html(format!("<!DOCTYPE html><title>错误</title><p>页面生成失败:{e}</p>")),
+    }
+}
+
+/// Percent-encodes a path segment or query value.
+pub fn enc(s: &str) -> String {
+    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+}
+
+/// Link to the document view with `span` highlighted and scrolled into view.
+pub fn source_href(plan_id: i64, version_id: i64, span: [usize; 2]) -> String {
+    if span[1] > span[0] {
+        format!("/plans/{plan_id}/source?v={version_id}&s={}&e={}#hl", span[0], span[1])
+    } else {
+        format!("/plans/{plan_id}/source?v={version_id}")
+    }
+}
+
+fn period(start: Option<i32>, end: Option<i32>) -> String {
+    match (start, end) {
+        (Some(a), Some(b)) => format!("{a}—{b}年"),
+        (Some(a), None) => format!("{a}年起"),
+        (None, Some(b)) => format!("至{b}年"),
+        _ => String::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+    pub nav: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub nav: &'static str,
+    pub next: String,
+    pub error: String,
+    pub logged_in: bool,
+}
+
+struct Column {
+    key: &'static str,
+    label: &'static str,
+}
+
+struct PlanRow {
+    id: i64,
+    title: String,
+    doc_number: String,
+    issuer: String,
+    region: String,
+    signed_date: String,
+    published_date: String,
+    period: String,
+    n_targets: i64,
+    n_tasks: i64,
+    n_versions: i64,
+    n_corrected: i64,
+    n_unmatched: i64,
+}
+
+impl From<PlanSummary> for PlanRow {
+    fn from(p: PlanSummary) -> Self {
+        PlanRow {
+            id: p.id,
+            period: period(p.period_start, p.period_end),
+            title: p.title,
+            doc_number: p.doc_number,
+            issuer: p.issuer,
+            region: p.region,
+            signed_date: p.signed_date,
+            published_date: p.published_date,
+            n_targets: p.n_targets,
+            n_tasks: p.n_tasks,
+            n_versions: p.n_versions,
+            n_corrected: p.n_corrected,
+            n_unmatched: p.n_unmatched,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: &'static str,
+    plans: Vec<PlanRow>,
+    columns: Vec<Column>,
+    sort: String,
+}
+
+#[derive(Deserialize)]
+pub struct SortQuery {
+    #[serde(default)]
+    sort: String,
+}
+
+pub async fn home(State(state): State<Shared>, Query(q): Query<SortQuery>) -> Result<Response, AppError> {
+    let order = PlanOrder::parse(&q.sort).unwrap_or_default();
+    let plans = db(&state, move |s| s.list_plans(order)).await?;
+    let columns = vec![
+        Column { key: "title", label: "规划名称" },
+        Column { key: "issuer", label: "发文机关" },
+        Column { key: "region", label: "地区" },
+        Column { key: "", label: "文号" },
+        Column { key: "signed", label: "成文日期" },
+        Column { key: "published", label: "发布日期" },
+        Column { key: "", label: "规划期" },
+        Column { key: "targets", label: "目标数" },
+        Column { key: "tasks", label: "任务数" },
+        Column { key: "", label: "版本" },
+    ];
+    let page = HomePage { nav: "plans", plans: plans.into_iter().map(PlanRow::from).collect(), columns, sort: q.sort };
+    Ok(render(&page).into_response())
+}
+
+struct OutlineRow {
+    level: u8,
+    marker: String,
+    title: String,
+    href: String,
+}
+
+struct TargetView {
+    key_q: String,
+    indicator: String,
+    value: String,
+    unit: String,
+    year: String,
+    baseline: String,
+    qualifier: String,
+    section: String,
+    text: String,
+    href: String,
+    mark: String,
+}
+
+struct TaskView {
+    key_q: String,
+    section: String,
+    task: String,
+    lead: Vec<(String, String)>,
+    responsible: Vec<(String, String)>,
+    href: String,
+    mark: String,
+}
+
+struct ItemView {
+    key_q: String,
+    name: String,
+    group: String,
+    detail: String,
+    places: Vec<(String, String)>,
+    href: String,
+    mark: String,
+}
+
+struct VersionRow {
+    id: i64,
+    seq: i64,
+    file_name: String,
+    size: i64,
+    ingested_at: String,
+    sha_short: String,
+    extractor: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    nav: &'static str,
+    title: String,
+    s: PlanSummary,
+    period: String,
+    version: planwatch_store::VersionInfo,
+    outline: Vec<OutlineRow>,
+    targets: Vec<TargetView>,
+    tasks: Vec<TaskView>,
+    industries: Vec<ItemView>,
+    districts: Vec<ItemView>,
+    platforms: Vec<ItemView>,
+    versions: Vec<VersionRow>,
+    /// (kind label, item, reason, kind, correction id)
+    unmatched: Vec<(String, String, String, String, i64)>,
+    deleted: Vec<(String, String)>,
+}
+
+fn mark(state: planwatch_store::ItemState) -> String {
+    state.mark().unwrap_or_default().to_string()
+}
+
+fn describe(v: &Option<serde_json::Value>) -> String {
+    let Some(serde_json::Value::Object(o)) = v else { return String::new() };
+    for k in ["indicator", "title", "name", "subject", "text"] {
+        if let Some(serde_json::Value::String(s)) = o.get(k) {
+            if !s.is_empty() {
+                return s.chars().take(60).collect();
+            }
+        }
+    }
+    String::new()
+}
+
+fn plan_page(
+    s: PlanSummary,
+    version: planwatch_store::VersionInfo,
+    eff: &EffectivePlan,
+    versions: Vec<planwatch_store::VersionInfo>,
+) -> PlanPage {
+    let id = s.id;
+    let vid = version.id;
+    let p = &eff.plan;
+    let href = |span| source_href(id, vid, span);
+    let owners = |t: &planwatch_core::model::Task, role: &str| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for o in t.owners.iter().filter(|o| o.role == role) {
+            if !out.iter().any(|x| x.0 == o.canonical) {
+                out.push((o.canonical.clone(), enc(&o.canonical)));
+            }
+        }
+        out
+    };
+    let targets = p
+        .targets
+        .iter()
+        .zip(&eff.refs.targets)
+        .zip(target_rows(eff))
+        .map(|((t, r), row)| TargetView {
+            key_q: enc(&r.key),
+            indicator: t.indicator.clone(),
+            value: match t.value_max {
+                Some(m) => format!("{}—{}", num(t.value), num(m)),
+                None => num(t.value),
+            },
+            unit: t.unit.clone(),
+            year: t.year.map(|y| y.to_string()).unwrap_or_default(),
+            baseline: match (t.baseline_value, t.baseline_year) {
+                (Some(v), Some(y)) => format!("{}({y}年)", num(v)),
+                (Some(v), None) => num(v),
+                _ => String::new(),
+            },
+            qualifier: t.qualifier.clone(),
+            section: row.section,
+            text: t.text.clone(),
+            href: href(t.span),
+            mark: mark(r.state),
+        })
+        .collect();
+    let tasks = p
+        .tasks
+        .iter()
+        .zip(&eff.refs.tasks)
+        .zip(task_rows(eff))
+        .map(|((t, r), row)| TaskView {
+            key_q: enc(&r.key),
+            section: row.section,
+            task: row.task,
+            lead: owners(t, "lead"),
+            responsible: owners(t, "responsible"),
+            href: href(t.span),
+            mark: mark(r.state),
+        })
+        .collect();
+    let industries = p
+        .industries
+        .iter()
+        .zip(&eff.refs.industries)
+        .map(|(i, r)| ItemView {
+            key_q: enc(&r.key),
+            name: i.name.clone(),
+            group: i.group.clone(),
+            detail: i.segments.join("、"),
+            places: Vec::new(),
+            href: href(i.span),
+            mark: mark(r.state),
+        })
+        .collect();
+    let districts = p
+        .districts
+        .iter()
+        .zip(&eff.refs.districts)
+        .map(|(d, r)| {
+            let names = if d.canonical.is_empty() { &d.districts } else { &d.canonical };
+            ItemView {
+                key_q: enc(&r.key),
+                name: d.subject.clone(),
+                group: String::new(),
+                detail: String::new(),
+                places: names.iter().map(|n| (n.clone(), enc(n))).collect(),
+                href: href(d.span),
+                mark: mark(r.state),
+            }
+        })
+        .collect();
+    let platforms = p
+        .platforms
+        .iter()
+        .zip(&eff.refs.platforms)
+        .map(|(x, r)| ItemView {
+            key_q: enc(&r.key),
+            name: x.name.clone(),
+            group: String::new(),
+            detail: x.subject.clone(),
+            places: Vec::new(),
+            href: href(x.span),
+            mark: mark(r.state),
+        })
+        .collect();
+    PlanPage {
+        nav: "plans",
+        title: plan_title(eff),
+        period: period(s.period_start, s.period_end),
+        outline: p
+            .outline
+            .iter()
+            .map(|o| OutlineRow {
+                level: o.level.min(4),
+                marker: o.marker.clone(),
+                title: o.title.clone(),
+                href: href(o.span),
+            })
+            .collect(),
+        targets,
+        tasks,
+        industries,
+        districts,
+        platforms,
+        versions: versions
+            .into_iter()
+            .map(|v| VersionRow {
+                id: v.id,
+                seq: v.seq,
+                sha_short: v.sha256.chars().take(12).collect(),
+                file_name: v.file_name,
+                size: v.size,
+                ingested_at: v.ingested_at,
+                extractor: v.extractor,
+                current: v.current,
+            })
+            .collect(),
+        unmatched: eff
+            .unmatched
+            .iter()
+            .map(|u| {
+                let c = &u.correction;
+                (c.kind.label().to_string(), describe(&c.original), u.reason.clone(), c.kind.as_str().to_string(), c.id)
+            })
+            .collect(),
+        deleted: eff.deleted.iter().map(|c| (c.kind.label().to_string(), describe(&c.original))).collect(),
+        s,
+        version,
+    }
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound(format!("没有编号为“{raw}”的规划。")))
+}
+
+pub async fn plan(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let rev = db(&state, move |s| s.plan_rev(id))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的规划。")))?;
+    if let Some(bytes) = state.cache.get("plan", id, rev) {
+        return Ok(html_bytes(bytes));
+    }
+    let (view, versions) = db(&state, move |s| Ok((s.plan_view(id)?, s.versions(id)?))).await?;
+    let rev = view.summary.rev;
+    let page = plan_page(view.summary, view.version, &view.effective, versions);
+    let body = render(&page).0.into_bytes();
+    Ok(html_bytes(state.cache.put("plan", id, rev, body)))
+}
+
+fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes.as_ref().clone()).into_response()
+}
+
+struct Seg {
+    text: String,
+    hl: bool,
+    first: bool,
+}
+
+struct Line {
+    offset: usize,
+    segs: Vec<Seg>,
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+struct SourcePage {
+    nav: &'static str,
+    plan_id: i64,
+    title: String,
+    seq: i64,
+    file_name: String,
+    version_id: i64,
+    lines: Vec<Line>,
+    has_hl: bool,
+    pick_kind: String,
+    pick_key: String,
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct SourceQuery {
+    v: Option<i64>,
+    s: Option<usize>,
+    e: Option<usize>,
+    #[serde(default)]
+    pick: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// Splits the source text into lines, marking the bytes of `hl` (clamped to character
+/// boundaries).
+fn source_lines(text: &str, hl: Option<(usize, usize)>) -> (Vec<Line>, bool) {
+    let hl = hl.map(|(a, b)| {
+        let a = floor_char(text, a.min(text.len()));
+        let b = floor_char(text, b.min(text.len()));
+        (a, b.max(a))
+    });
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    let mut first = true;
+    let mut any = false;
+    for line in text.split('\n') {
+        let end = offset + line.len();
+        let mut segs = Vec::new();
+        match hl {
+            Some((a, b)) if a < end && b > offset && b > a => {
+                let (la, lb) = (a.max(offset) - offset, b.min(end) - offset);
+                if la > 0 {
+                    segs.push(Seg { text: line[..la].to_string(), hl: false, first: false });
+                }
+                segs.push(Seg { text: line[la..lb].to_string(), hl: true, first });
+                first = false;
+                any = true;
+                if lb < line.len() {
+                    segs.push(Seg { text: line[lb..].to_string(), hl: false, first: false });
+                }
+            }
+            _ => segs.push(Seg { text: line.to_string(), hl: false, first: false }),
+        }
+        lines.push(Line { offset, segs });
+        offset = end + 1;
+    }
+    (lines, any)
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub async fn source(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<SourceQuery>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let summary = db(&state, move |s| s.plan_summary(id)).await?;
+    let vid = q.v.unwrap_or(summary.current_version);
+    let versions = db(&state, move |s| s.versions(id)).await?;
+    let version = versions
+        .into_iter()
+        .find(|v| v.id == vid)
+        .ok_or_else(|| AppError::NotFound(format!("规划 {id} 没有版本 {vid}。")))?;
+    let text = db(&state, move |s| s.source_text(vid)).await?;
+    let (lines, has_hl) = source_lines(&text, q.s.zip(q.e));
+    let pick_kind = match planwatch_store::ItemKind::parse(&q.pick) {
+        Some(k) => k.as_str().to_string(),
+        None => String::new(),
+    };
+    let page = SourcePage {
+        nav: "plans",
+        plan_id: id,
+        title: summary.title,
+        seq: version.seq,
+        file_name: version.file_name,
+        version_id: vid,
+        lines,
+        has_hl,
+        csrf: if pick_kind.is_empty() { String::new() } else { auth::session(&state, &headers).unwrap_or_default() },
+        pick_kind,
+        pick_key: q.key,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    v: Option<i64>,
+}
+
+/// The original file, as uploaded, always as a download (never rendered by the browser).
+pub async fn original(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let summary = db(&state, move |s| s.plan_summary(id)).await?;
+    let vid = q.v.unwrap_or(summary.current_version);
+    let versions = db(&state, move |s| s.versions(id)).await?;
+    if !versions.iter().any(|v| v.id == vid) {
+        return Err(AppError::NotFound(format!("规划 {id} 没有版本 {vid}。")));
+    }
+    let (name, bytes) = db(&state, move |s| s.original(vid)).await?;
+    Ok(download(&name, "application/octet-stream", bytes))
+}
+
+/// A download response with a safe, RFC 6266 file name.
+pub fn download(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", enc(name));
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(mime));
+    if let Ok(v) = header::HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An export of a plan, cached by revision.
+async fn export(state: Shared, id: &str, what: &'static str) -> Result<Response, AppError> {
+    let id = parse_id(id)?;
+    let rev = db(&state, move |s| s.plan_rev(id))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的规划。")))?;
+    let (mime, stem, ext) = match what {
+        "tasks.xlsx" => (XLSX, "任务分工表", "xlsx"),
+        "tasks.csv" => ("text/csv; charset=utf-8", "任务分工表", "csv"),
+        "tasks.json" => ("application/json", "任务分工表", "json"),
+        "targets.xlsx" => (XLSX, "目标台账", "xlsx"),
+        "targets.csv" => ("text/csv; charset=utf-8", "目标台账", "csv"),
+        _ => ("application/json", "目标台账", "json"),
+    };
+    let name = format!("{stem}-{id}.{ext}");
+    if let Some(bytes) = state.cache.get(what, id, rev) {
+        return Ok(download(&name, mime, bytes.as_ref().clone()));
+    }
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let eff = view.effective;
+    let rev = view.summary.rev;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let title = plan_title(&eff);
+        match what {
+            "tasks.xlsx" => planwatch_export::tasks_xlsx(&title, &task_rows(&eff)),
+            "tasks.csv" => planwatch_export::tasks_csv(&task_rows(&eff)),
+            "tasks.json" => planwatch_export::tasks_json(&task_rows(&eff)),
+            "targets.xlsx" => planwatch_export::targets_xlsx(&title, &target_rows(&eff)),
+            "targets.csv" => planwatch_export::targets_csv(&target_rows(&eff)),
+            _ => planwatch_export::targets_json(&target_rows(&eff)),
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(format!("导出失败:{e}")))?;
+    let bytes = state.cache.put(what, id, rev, bytes);
+    Ok(download(&name, mime, bytes.as_ref().clone()))
+}
+
+pub async fn tasks_xlsx(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "tasks.xlsx").await
+}
+pub async fn tasks_csv(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "tasks.csv").await
+}
+pub async fn tasks_json(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "tasks.json").await
+}
+pub async fn targets_xlsx(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "targets.xlsx").await
+}
+pub async fn targets_csv(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "targets.csv").await
+}
+pub async fn targets_json(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    export(state, &id, "targets.json").await
+}
+
+#[derive(Template)]
+#[template(path = "departments.html")]
+struct DepartmentsPage {
+    nav: &'static str,
+    owners: Vec<(planwatch_store::OwnerCount, String)>,
+}
+
+pub async fn departments(State(state): State<Shared>) -> Result<Response, AppError> {
+    let owners = db(&state, |s| s.owners()).await?;
+    let owners = owners.into_iter().map(|o| {
+        let e = enc(&o.owner);
+        (o, e)
+    });
+    Ok(render(&DepartmentsPage { nav: "departments", owners: owners.collect() }).into_response())
+}
+
+struct OwnerTaskView {
+    plan_id: i64,
+    plan_title: String,
+    section: String,
+    task: String,
+    role: &'static str,
+    href: String,
+    corrected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "department.html")]
+struct DepartmentPage {
+    nav: &'static str,
+    name: String,
+    written: String,
+    n_lead: usize,
+    n_resp: usize,
+    tasks: Vec<OwnerTaskView>,
+}
+
+pub async fn department(State(state): State<Shared>, Path(name): Path<String>) -> Result<Response, AppError> {
+    let n = name.clone();
+    let tasks = db(&state, move |s| s.owner_tasks(&n)).await?;
+    if tasks.is_empty() {
+        return Err(AppError::NotFound(format!("没有部门“{name}”承担的任务。")));
+    }
+    let ids: Vec<i64> =
+        tasks.iter().map(|t| t.plan_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let current = db(&state, move |s| {
+        ids.iter().map(|id| Ok((*id, s.plan_summary(*id)?.current_version))).collect::<Result<BTreeMap<_, _>, _>>()
+    })
+    .await?;
+    let mut written: Vec<String> = Vec::new();
+    for t in &tasks {
+        if t.written != t.owner && !written.contains(&t.written) {
+            written.push(t.written.clone());
+        }
+    }
+    let views: Vec<OwnerTaskView> = tasks
+        .into_iter()
+        .map(|t| OwnerTaskView {
+            href: source_href(t.plan_id, current.get(&t.plan_id).copied().unwrap_or_default(), t.span),
+            plan_id: t.plan_id,
+            plan_title: t.plan_title,
+            section: t.section,
+            task: t.task,
+            role: if t.role == "lead" { "牵头" } else { "责任/配合" },
+            corrected: t.corrected,
+        })
+        .collect();
+    let page = DepartmentPage {
+        nav: "departments",
+        n_lead: views.iter().filter(|v| v.role == "牵头").count(),
+        n_resp: views.iter().filter(|v| v.role != "牵头").count(),
+        name,
+        written: written.join("、"),
+        tasks: views,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "places.html")]
+struct PlacesPage {
+    nav: &'static str,
+    places: Vec<(String, i64, i64, String)>,
+}
+
+pub async fn places(State(state): State<Shared>) -> Result<Response, AppError> {
+    let places = db(&state, |s| s.places()).await?;
+    let places = places.into_iter().map(|(p, a, b)| {
+        let e = enc(&p);
+        (p, a, b, e)
+    });
+    Ok(render(&PlacesPage { nav: "places", places: places.collect() }).into_response())
+}
+
+struct PlaceItemView {
+    plan_id: i64,
+    plan_title: String,
+    label: String,
+    detail: String,
+    href: String,
+    corrected: bool,
+}
+
+struct PlaceGroup {
+    label: &'static str,
+    items: Vec<PlaceItemView>,
+}
+
+#[derive(Template)]
+#[template(path = "place.html")]
+struct PlacePage {
+    nav: &'static str,
+    name: String,
+    groups: Vec<PlaceGroup>,
+}
+
+pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Result<Response, AppError> {
+    let n = name.clone();
+    let items = db(&state, move |s| s.place_items(&n)).await?;
+    if items.is_empty() {
+        return Err(AppError::NotFound(format!("没有分配给“{name}”的产业、任务或平台。")));
+    }
+    let ids: Vec<i64> =
+        items.iter().map(|t| t.plan_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let current = db(&state, move |s| {
+        ids.iter().map(|id| Ok((*id, s.plan_summary(*id)?.current_version))).collect::<Result<BTreeMap<_, _>, _>>()
+    })
+    .await?;
+    let mut groups = vec![
+        PlaceGroup { label: "产业布局", items: Vec::new() },
+        PlaceGroup { label: "任务", items: Vec::new() },
+        PlaceGroup { label: "平台", items: Vec::new() },
+    ];
+    for i in items {
+        let g = match i.kind.as_str() {
+            "industry" => 0,
+            "task" => 1,
+            _ => 2,
+        };
+        groups[g].items.push(PlaceItemView {
+            href: source_href(i.plan_id, current.get(&i.plan_id).copied().unwrap_or_default(), i.span),
+            plan_id: i.plan_id,
+            plan_title: i.plan_title,
+            label: i.label,
+            detail: i.detail,
+            corrected: i.corrected,
+        });
+    }
+    groups.retain(|g| !g.items.is_empty());
+    Ok(render(&PlacePage { nav: "places", name, groups }).into_response())
+}
+
+struct MatrixRow {
+    id: i64,
+    title: String,
+    region: String,
+    cells: Vec<(bool, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "industries.html")]
+struct IndustriesPage {
+    nav: &'static str,
+    plans: Vec<PlanSummary>,
+    industries: Vec<(String, i64)>,
+    rows: Vec<MatrixRow>,
+}
+
+pub async fn industries(State(state): State<Shared>) -> Result<Response, AppError> {
+    let m = db(&state, |s| s.industry_matrix(40)).await?;
+    let mut rows: Vec<MatrixRow> = m
+        .plans
+        .iter()
+        .map(|p| MatrixRow {
+            id: p.id,
+            title: p.title.clone(),
+            region: p.region.clone(),
+            cells: vec![(false, String::new()); m.industries.len()],
+        })
+        .collect();
+    for (p, i, seg) in m.cells {
+        rows[p].cells[i] = (true, if seg.is_empty() { "列为重点产业".into() } else { seg });
+    }
+    Ok(render(&IndustriesPage { nav: "industries", plans: m.plans, industries: m.industries, rows }).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub year: String,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+impl SearchParams {
+    pub fn query(&self) -> Result<SearchQuery, AppError> {
+        let year = match self.year.trim() {
+            "" => None,
+            y => Some(y.parse::<i32>().map_err(|_| AppError::BadRequest(format!("年份“{y}”不是数字,例如 2025。")))?),
+        };
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        Ok(SearchQuery {
+            q: self.q.clone(),
+            region: opt(&self.region),
+            issuer: opt(&self.issuer),
+            year,
+            limit: self.limit.unwrap_or(20).clamp(1, 100),
+            offset: self.offset.unwrap_or(0).min(10_000),
+        })
+    }
+}
+
+struct HitView {
+    plan_id: i64,
+    title: String,
+    region: String,
+    issuer: String,
+    year: String,
+    href: String,
+    snippet_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    nav: &'static str,
+    q: String,
+    region: String,
+    issuer: String,
+    year: String,
+    total: usize,
+    hits: Vec<HitView>,
+    error: String,
+}
+
+pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_search::SearchResults, AppError> {
+    // Catch up with ingests made by other processes before answering.
+    let _ = crate::sync::sync_index(state).await;
+    let index = state.search.clone();
+    tokio::task::spawn_blocking(move || index.search(&q)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(
+        |e| match e {
+            planwatch_search::SearchError::Empty => AppError::BadRequest("请输入要搜索的词语。".into()),
+            other => AppError::Internal(other.to_string()),
+        },
+    )
+}
+
+pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
+    let mut page = SearchPage {
+        nav: "search",
+        q: p.q.clone(),
+        region: p.region.clone(),
+        issuer: p.issuer.clone(),
+        year: p.year.clone(),
+        total: 0,
+        hits: Vec::new(),
+        error: String::new(),
+    };
+    if !p.q.trim().is_empty() {
+        match p.query() {
+            Ok(q) => match run_search(&state, q).await {
+                Ok(r) => {
+                    page.total = r.total;
+                    page.hits = r
+                        .hits
+                        .into_iter()
+                        .map(|h| HitView {
+                            href: source_href(h.plan_id, h.version_id, h.span),
+                            plan_id: h.plan_id,
+                            title: h.title,
+                            region: h.region,
+                            issuer: h.issuer,
+                            year: h.year.map(|y| y.to_string()).unwrap_or_default(),
+                            snippet_html: h.snippet_html,
+                        })
+                        .collect();
+                }
+                Err(e) => page.error = e.to_string(),
+            },
+            Err(e) => page.error = e.to_string(),
+        }
+    }
+    Ok(render(&page).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    nav: &'static str,
+    csrf: String,
+    max_mb: usize,
+}
+
+pub async fn upload_form(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let page = UploadPage {
+        nav: "upload",
+        csrf: auth::session(&state, &headers).unwrap_or_default(),
+        max_mb: state.config.max_upload / (1024 * 1024),
+    };
+    render(&page).into_response()
+}
+
+/// Checks an uploaded file before anything is stored: name, size and recognised content.
+pub fn check_upload(name: &str, bytes: &[u8], max: usize) -> Result<(), AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::BadRequest(format!("文件“{name}”是空的,请选择有内容的文件。")));
+    }
+    if bytes.len() > max {
+        return Err(AppError::TooLarge(format!(
+            "文件“{name}”有 {:.1} MB,超过上限 {} MB。请拆分文件,或由管理员调高 --max-upload。",
+            bytes.len() as f64 / 1048576.0,
+            max / 1048576
+        )));
+    }
+    // Content decides, not the extension; unreadable content is refused by the reader
+    // (with its reason) before anything is stored.
+    match planwatch_core::read::sniff(bytes) {
+        planwatch_core::read::Format::Pdf => Err(AppError::Unsupported(format!(
+            "“{name}”是 PDF 文件,暂不支持。请先用 Word 或 WPS 另存为 .docx,或复制正文为文本文件后上传。"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A plain file name: no directories, no control characters.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if cleaned.trim().is_empty() || cleaned == "." || cleaned == ".." {
+        "upload".to_string()
+    } else {
+        cleaned
+    }
+}
+
+pub async fn upload(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("上传的文件超过上限 {} MB。", state.config.max_upload / 1048576))
+        } else {
+            AppError::BadRequest(format!("上传的表单无法读取:{e}"))
+        }
+    };
+    while let Some(field) = form.next_field().await.map_err(too_large)? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(too_large)?,
+            Some("file") => {
+                let name = clean_name(field.file_name().unwrap_or("upload"));
+                let bytes = field.bytes().await.map_err(too_large)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    auth::require_form(&state, &headers, &csrf)?;
+    let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再上传。".into()))?;
+    check_upload(&name, &bytes, state.config.max_upload)?;
+    let outcome = db(&state, move |s| s.ingest_bytes(&name, bytes)).await?;
+    let _ = crate::sync::sync_index(&state).await;
+    Ok(Redirect::to(&format!("/plans/{}", outcome.document_id())).into_response())
+}

@@ -1,0 +1,290 @@
+//! The web workspace end to end, in process: pages, API, auth, corrections, security headers.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use planwatch_search::SearchIndex;
+use planwatch_store::{Store, StoreOptions};
+use planwatch_web::{AppState, Config};
+use tower::ServiceExt;
+
+const TOKEN: &str = "test-admin-token-123";
+
+fn example(name: &str) -> Vec<u8> {
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)).expect("example")
+}
+
+struct App {
+    router: Router,
+    store: Arc<Store>,
+    _dir: tempfile::TempDir,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("pw.db"), StoreOptions::default()).unwrap());
+    for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
+        store.ingest_bytes(f, example(f)).unwrap();
+    }
+    let index = Arc::new(SearchIndex::open(&dir.path().join("pw.db.index")).unwrap());
+    planwatch_web::sync::sync_blocking(&store, &index).unwrap();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        admin_token: TOKEN.into(),
+        max_upload: 2 * 1024 * 1024,
+        index_dir: dir.path().join("pw.db.index"),
+    };
+    let state = AppState::new(store.clone(), index, config);
+    App { router: planwatch_web::router(state), store, _dir: dir }
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+async fn send(app: &App, req: Request<Body>) -> Resp {
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Resp { status, headers, body }
+}
+
+async fn get(app: &App, uri: &str) -> Resp {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn form(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let body: String = fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", k, percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// Logs in with the admin token; returns the cookie and the CSRF token of the session.
+async fn login(app: &App) -> (String, String) {
+    let res = send(app, form("/login", "", &[("token", TOKEN), ("next", "/upload")])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    let cookie = set.split(';').next().unwrap().to_string();
+    let page = send(app, Request::get("/upload").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let text = page.text();
+    let csrf = text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    (cookie, csrf)
+}
+
+#[tokio::test]
+async fn pages_render_with_security_headers() {
+    let app = app();
+    let home = get(&app, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let csp = home.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(home.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    let text = home.text();
+    assert!(text.contains("绵阳市未来产业培育行动方案"), "home lists the plans");
+    assert!(!text.contains("style=\""), "no inline styles (CSP)");
+    for uri in
+        ["/departments", "/places", "/industries", "/search?q=人工智能", "/upload", "/login", "/assets/style.css"]
+    {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+    }
+    assert_eq!(get(&app, "/plans/999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/plans/abc").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/nowhere").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn plan_page_links_every_row_to_its_highlighted_source() {
+    let app = app();
+    let plans = get(&app, "/api/v1/plans?sort=title").await.json();
+    let id = plans[0]["id"].as_i64().unwrap();
+    let page = get(&app, &format!("/plans/{id}")).await.text();
+    assert!(page.contains("任务分工表") && page.contains("目标"));
+    let targets = get(&app, &format!("/api/v1/plans/{id}/targets")).await.json();
+    let t = &targets[0];
+    let url = t["source_url"].as_str().unwrap();
+    let linked = page.contains(&url.replace('&', "&amp;")) || page.contains(&url.replace('&', "&#38;"));
+    assert!(linked, "the plan page links the target to {url}");
+    let source = get(&app, url).await.text();
+    let marked = source.split("<mark id=\"hl\">").nth(1).expect("highlight").split("</mark>").next().unwrap();
+    // The highlighted text is the target's source sentence (as written in the document).
+    let sentence = t["source"].as_str().unwrap();
+    let first: String = sentence.chars().filter(|c| !c.is_whitespace()).take(4).collect();
+    assert!(marked.replace(' ', "").contains(&first), "{marked} vs {sentence}");
+}
+
+#[tokio::test]
+async fn api_lists_plans_and_serves_openapi() {
+    let app = app();
+    let plans = get(&app, "/api/v1/plans").await.json();
+    assert_eq!(plans.as_array().unwrap().len(), 3);
+    let id = plans[0]["id"].as_i64().unwrap();
+    let plan = get(&app, &format!("/api/v1/plans/{id}")).await.json();
+    assert!(plan["plan"]["targets"].is_array());
+    let tasks = get(&app, &format!("/api/v1/plans/{id}/tasks")).await.json();
+    assert!(!tasks.as_array().unwrap().is_empty());
+    let spec = get(&app, "/api/v1/openapi.json").await.json();
+    for p in [
+        "/api/v1/plans",
+        "/api/v1/plans/{id}",
+        "/api/v1/plans/{id}/targets",
+        "/api/v1/plans/{id}/tasks",
+        "/api/v1/search",
+        "/api/v1/documents",
+    ] {
+        assert!(spec["paths"][p].is_object(), "openapi has {p}");
+    }
+    let bad = get(&app, "/api/v1/plans/xyz").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("number"));
+    let bad = get(&app, "/api/v1/search?q=").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"]["message"].is_string());
+}
+
+#[tokio::test]
+async fn search_finds_simplified_and_traditional() {
+    let app = app();
+    let r = get(&app, "/api/v1/search?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD").await.json();
+    assert!(r["total"].as_u64().unwrap() > 0, "{r}");
+    assert!(r["hits"][0]["snippet_html"].as_str().unwrap().contains("<mark>"));
+    // 積體電路 (traditional) finds 集成电路? No: that is vocabulary, not script. 產業 finds 产业.
+    let r = get(&app, "/api/v1/search?q=%E7%94%A2%E6%A5%AD").await.json();
+    assert!(r["total"].as_u64().unwrap() > 0, "traditional query finds simplified text: {r}");
+}
+
+#[tokio::test]
+async fn uploads_need_the_token_and_are_idempotent() {
+    let app = app();
+    let html = "<html><head><title>测试市人工智能产业发展规划</title></head><body><h1>测试市人工智能产业发展规划</h1><p>一、发展目标</p><p>到2027年,人工智能产业规模达到500亿元。<script>alert(1)</script></p></body></html>";
+    let post = |token: Option<&str>, name: &str, body: Vec<u8>| {
+        let mut b = Request::post(format!("/api/v1/documents?name={name}"));
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b.body(Body::from(body)).unwrap()
+    };
+    let r = send(&app, post(None, "a.html", html.into())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = send(&app, post(Some("wrong-token-xxxxx"), "a.html", html.into())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.count_plans().unwrap(), 3);
+    let r = send(&app, post(Some(TOKEN), "..%2F..%2Fetc%2Fpasswd.html", html.into())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["plan_id"].as_i64().unwrap();
+    let r = send(&app, post(Some(TOKEN), "a.html", html.into())).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["outcome"], "unchanged");
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+    let v = app.store.versions(id).unwrap();
+    assert_eq!(v[0].file_name, "passwd.html", "directories are stripped from upload names");
+    // Script in a document is shown as text, never run.
+    let page = get(&app, &format!("/plans/{id}/source")).await.text();
+    assert!(page.contains("&lt;script&gt;") || !page.contains("<script>alert"), "escaped");
+    assert!(!page.contains("<script>alert(1)</script>"));
+    // PDF and oversize are refused with a reason; nothing stored.
+    let r = send(&app, post(Some(TOKEN), "scan.pdf", b"%PDF-1.4 junk".to_vec())).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("PDF"));
+    let r = send(&app, post(Some(TOKEN), "big.txt", vec![b'a'; 3 * 1024 * 1024])).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let r =
+        send(&app, post(Some(TOKEN), "bin.txt", vec![0u8, 159, 146, 150, 0, 0, 255, 254, 1, 2, 3].repeat(100))).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+}
+
+#[tokio::test]
+async fn corrections_through_forms_with_csrf() {
+    let app = app();
+    let plans = get(&app, "/api/v1/plans?sort=title").await.json();
+    let id = plans[0]["id"].as_i64().unwrap();
+    let targets = get(&app, &format!("/api/v1/plans/{id}/targets")).await.json();
+    let key = targets[0]["key"].as_str().unwrap().to_string();
+    let edit_uri = format!("/plans/{id}/edit/target");
+    // Not logged in: the write is refused, nothing changes.
+    let r = send(&app, form(&edit_uri, "", &[("csrf", "x"), ("key", &key), ("value", "777")])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let (cookie, csrf) = login(&app).await;
+    // Wrong CSRF token: refused.
+    let r = send(&app, form(&edit_uri, &cookie, &[("csrf", "forged"), ("key", &key), ("value", "777")])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A bad number is refused with the field named.
+    let r = send(&app, form(&edit_uri, &cookie, &[("csrf", &csrf), ("key", &key), ("value", "七百")])).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("目标值"));
+    assert_eq!(app.store.plan_summary(id).unwrap().n_corrected, 0);
+    // The real correction.
+    let r = send(&app, form(&edit_uri, &cookie, &[("csrf", &csrf), ("key", &key), ("value", "777")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let after = get(&app, &format!("/api/v1/plans/{id}/targets")).await.json();
+    assert_eq!(after[0]["value"], 777.0);
+    assert_eq!(after[0]["correction"], "已更正");
+    let page = get(&app, &format!("/plans/{id}")).await.text();
+    assert!(page.contains("已更正") && page.contains("777"));
+    // Exports carry the mark.
+    let csv = get(&app, &format!("/plans/{id}/targets.csv")).await.text();
+    assert!(csv.contains("已更正") && csv.contains("777"), "{csv}");
+    let xlsx = get(&app, &format!("/plans/{id}/tasks.xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with(b"PK"), "an XLSX is a zip");
+    // Add and delete a task.
+    let r = send(
+        &app,
+        form(
+            &format!("/plans/{id}/edit/task"),
+            &cookie,
+            &[("csrf", &csrf), ("title", "建设测试平台"), ("lead", "市科技局"), ("text", "建设测试平台")],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let tasks = get(&app, &format!("/api/v1/plans/{id}/tasks")).await.json();
+    let added = tasks.as_array().unwrap().iter().find(|t| t["task"] == "建设测试平台").expect("added task");
+    assert_eq!(added["correction"], "人工新增");
+    let r = send(
+        &app,
+        form(&format!("/plans/{id}/delete/task"), &cookie, &[("csrf", &csrf), ("key", added["key"].as_str().unwrap())]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&app, &format!("/api/v1/plans/{id}/tasks")).await.json().as_array().unwrap().len(),
+        tasks.as_array().unwrap().len() - 1
+    );
+    // Pick a new source span for the target.
+    let r = send(
+        &app,
+        form(
+            &format!("/plans/{id}/pick/target"),
+            &cookie,
+            &[("csrf", &csrf), ("key", &key), ("start", "0"), ("end", "3")],
+        ),
+    )
+    .await;
+    assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::BAD_REQUEST, "{}", r.status);
+}

@@ -502,7 +502,7 @@ fn section_label(plan: &Plan, path: &str) -> String {
     }
     // Paths are marker chains like "三/(一)/1"; walk the outline in order, each marker
     // searched after the previous one and before the next heading of an outer level.
-    let bare = |m: &str| m.trim_end_matches(['、', '.', '．', ' ']).to_string();
+    let bare = |m: &str| m.trim_end_matches(['、', '.', '．', '﹒', '。', ' ']).to_string();
     let mut out = Vec::new();
     let mut from = 0usize;
     for (depth, marker) in path.split('/').enumerate() {

@@ -319,7 +319,7 @@ fn labelled_parts(body: &str) -> Vec<(&str, &str)> {
     out
 }
 
-/// `A牵头,B配合` / `A牵头、B参与` → (A, B).
+/// `A牵头,B配合` / `A牵头、B参与` / `A牵头,B按职责分工负责` → (A, B).
 fn split_lead_support(s: &str) -> Option<(&str, &str)> {
     let p = s.find("牵头")?;
     let a = &s[..p];
@@ -329,7 +329,8 @@ fn split_lead_support(s: &str) -> Option<(&str, &str)> {
         let end = r.find([',', ';', '。']).unwrap_or(r.len());
         return Some((a, &r[..end]));
     }
-    let b_end = ["配合", "参与", "协同", "共同"].iter().filter_map(|w| rest.find(w)).min()?;
+    let b_end =
+        ["配合", "参与", "协同", "共同", "按职责", "分工负责", "负责"].iter().filter_map(|w| rest.find(w)).min()?;
     Some((a, &rest[..b_end]))
 }
 
@@ -637,6 +638,13 @@ mod tests {
             r,
             vec!["市经济信息委", "市委军民融合办", "重庆通信管理局", "各区县(自治县)", "两江新区", "万盛经开区"]
         );
+    }
+
+    #[test]
+    fn lead_then_shared_duty() {
+        let (l, r) = parse("市科技局牵头,市财政局、市经济和信息化局按职责分工负责");
+        assert_eq!(l, vec!["市科技局"]);
+        assert_eq!(r, vec!["市财政局", "市经济和信息化局"]);
     }
 
     #[test]

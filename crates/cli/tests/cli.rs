@@ -163,3 +163,58 @@ fn show_prints_the_tree_and_spans_print_back_the_source() {
     let back = planwatch(&["show", "--span", &span, f.to_str().unwrap()]);
     assert_eq!(String::from_utf8(back.stdout).unwrap().trim(), t["text"].as_str().unwrap());
 }
+
+#[test]
+fn ingest_is_idempotent_versions_and_search_print_json_lines() {
+    let dir = tempdir("ingest");
+    let db = dir.join("ws.db");
+    let db = db.to_str().unwrap();
+    let ex = examples();
+    let files: Vec<String> =
+        ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
+            .iter()
+            .map(|f| ex.join(f).to_str().unwrap().to_string())
+            .collect();
+    let mut args = vec!["--db", db, "ingest"];
+    args.extend(files.iter().map(String::as_str));
+    let out = planwatch(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("3 new, 0 new versions, 0 unchanged, 0 failed"), "{err}");
+    // The same files again: nothing changes.
+    let out = planwatch(&args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0 new, 0 new versions, 3 unchanged"), "{err}");
+    // A changed copy of one plan is a new version.
+    let changed = dir.join("hefei-sci-tech-plan.html");
+    let html = std::fs::read_to_string(&files[1]).unwrap().replacen("</body>", "<p>附件:修订说明。</p></body>", 1);
+    std::fs::write(&changed, html).unwrap();
+    let out = planwatch(&["--db", db, "ingest", changed.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0 new, 1 new versions"), "{err}");
+    let list = planwatch(&["--db", db, "list"]);
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert_eq!(list.lines().count(), 3, "{list}");
+    let hefei = list.lines().find(|l| l.contains("合肥")).unwrap();
+    let id = hefei.split('\t').next().unwrap();
+    let versions = planwatch(&["--db", db, "versions", id]);
+    assert_eq!(String::from_utf8_lossy(&versions.stdout).lines().count(), 2);
+    // Search: one JSON object per line, simplified and traditional queries.
+    for q in ["人工智能", "產業"] {
+        let out = planwatch(&["--db", db, "search", q]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.lines().count() > 0, "{q}: no hits");
+        for line in stdout.lines() {
+            let hit: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(hit["snippet_html"].as_str().unwrap().contains("<mark>"), "{line}");
+        }
+    }
+    // Failures are summarised with the file and the reason; nothing else changes.
+    let pdf = dir.join("scan.pdf");
+    std::fs::write(&pdf, b"%PDF-1.5 not really").unwrap();
+    let out = planwatch(&["--db", db, "ingest", pdf.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("failed: ") && err.contains("scan.pdf"), "{err}");
+}

@@ -1,0 +1,466 @@
+//! Browser end-to-end test: a real headless Chromium, driven over WebDriver (chromedriver),
+//! clicks through `planwatch serve` the way an analyst would: plan list → plan → source
+//! highlight → login → correction → re-ingest (a new version keeps the correction) → search
+//! (simplified and traditional) → XLSX download. Each page is saved as a PNG under
+//! `target/browser-artifacts/` so CI keeps what the pages looked like.
+//!
+//! Needs `chromium` and `chromedriver` on PATH (Debian: `apt-get install chromium
+//! chromium-driver`). Without them the test is skipped, unless `PLANWATCH_REQUIRE_TOOLS=1`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "browser-test-token-1234";
+const MIANYANG: &str = "绵阳市未来产业培育行动方案";
+const FILES: [&str; 3] =
+    ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"];
+
+/// A child process killed (and reaped) when the guard goes out of scope, also on panic.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("planwatch-browser-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// A hand-written HTTP/1.1 GET on loopback: (status, body), or None while nothing answers.
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// Polls `ready` every 100 ms until it holds or `limit` has passed.
+fn poll(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if ready() {
+            return true;
+        }
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn planwatch() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_planwatch"));
+    c.env_remove("PLANWATCH_MAX_SIZE").env_remove("PLANWATCH_DATA").env_remove("PLANWATCH_DB");
+    c
+}
+
+fn ingest(db: &Path, files: &[PathBuf]) -> String {
+    let out = planwatch().arg("--db").arg(db).arg("ingest").args(files).output().expect("run planwatch ingest");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "planwatch ingest failed: {stderr}");
+    stderr
+}
+
+/// Strips all whitespace (the document view shows the original text, titles the normalised one).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn digits(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect()
+}
+
+/// chromedriver's (Selenium-style) console log of the page: `POST /session/{id}/se/log`.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+    }
+}
+
+struct Browser {
+    c: Client,
+    base: String,
+    shots: PathBuf,
+    console: Vec<String>,
+}
+
+impl Browser {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn goto(&self, path: &str) -> Result<()> {
+        self.c.goto(&self.url(path)).await.with_context(|| format!("open {path}"))
+    }
+
+    async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for `{css}` on {}", self.here().await))
+    }
+
+    async fn all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.c.find_all(Locator::Css(css)).await?)
+    }
+
+    async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.c.find(Locator::Css(css)).await.with_context(|| format!("find `{css}`"))?.text().await?)
+    }
+
+    async fn here(&self) -> String {
+        self.c.current_url().await.map(|u| u.to_string()).unwrap_or_else(|e| format!("(no url: {e})"))
+    }
+
+    /// Saves a screenshot and collects the console messages of severity SEVERE so far.
+    async fn shot(&mut self, name: &str) -> Result<()> {
+        let png = self.c.screenshot().await.context("screenshot")?;
+        ensure!(png.starts_with(b"\x89PNG"), "screenshot {name} is not a PNG");
+        std::fs::write(self.shots.join(format!("{name}.png")), png)?;
+        self.collect_console(name).await;
+        Ok(())
+    }
+
+    async fn collect_console(&mut self, step: &str) {
+        let Ok(Value::Array(entries)) = self.c.issue_cmd(BrowserLog).await else { return };
+        for e in entries {
+            let msg = e["message"].as_str().unwrap_or_default();
+            if e["level"] == "SEVERE" && !msg.contains("favicon.ico") {
+                self.console.push(format!("{step}: {msg}"));
+            }
+        }
+    }
+}
+
+fn capabilities(chromium: &Path, profile: &Path, downloads: &Path) -> Capabilities {
+    let args = [
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1400,1000".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:loggingPrefs": {"browser": "ALL"},
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": args,
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
+        },
+    });
+    match caps {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn browser_workflow() {
+    let (Some(chromedriver), Some(chromium)) = (on_path("chromedriver"), on_path("chromium")) else {
+        let why = "chromium and chromedriver must be on PATH (Debian: apt-get install chromium chromium-driver)";
+        if std::env::var("PLANWATCH_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!("browser test cannot run: {why}");
+        }
+        eprintln!("browser test skipped: {why}");
+        return;
+    };
+    let started = Instant::now();
+    let shots = repo_root().join("target/browser-artifacts");
+    std::fs::create_dir_all(&shots).expect("create target/browser-artifacts");
+
+    // A store with the three example plans.
+    let dir = tempdir("store");
+    let db = dir.join("pw.db");
+    let examples = repo_root().join("examples");
+    let originals: Vec<PathBuf> = FILES.iter().map(|f| examples.join(f)).collect();
+    let out = ingest(&db, &originals);
+    assert!(out.contains("3 new"), "first ingest: {out}");
+
+    // The server.
+    let port = free_port();
+    let server = planwatch()
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("PLANWATCH_ADMIN_TOKEN", TOKEN)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start planwatch serve");
+    let _server = KillOnDrop(server);
+    assert!(
+        poll(Duration::from_secs(30), || http_get(port, "/healthz").is_some_and(|(s, b)| s == 200 && b.trim() == "ok")),
+        "planwatch serve did not answer /healthz within 30 s"
+    );
+
+    // chromedriver.
+    let wd_port = free_port();
+    let driver = Command::new(&chromedriver)
+        .arg(format!("--port={wd_port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let _driver = KillOnDrop(driver);
+    assert!(
+        poll(Duration::from_secs(20), || http_get(wd_port, "/status").is_some_and(|(s, _)| s == 200)),
+        "chromedriver did not answer /status within 20 s"
+    );
+
+    let profile = tempdir("profile");
+    let downloads = tempdir("downloads");
+    let caps = capabilities(&chromium, &profile, &downloads);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{wd_port}"))
+            .await
+            .expect("open a WebDriver session with headless Chromium");
+        let mut b = Browser { c, base: format!("http://127.0.0.1:{port}"), shots, console: Vec::new() };
+        let res = flow(&mut b, &db, &downloads).await;
+        if res.is_err() {
+            let _ = b.shot("99-failure").await;
+            eprintln!("browser test failed on {}", b.here().await);
+        }
+        let console = std::mem::take(&mut b.console);
+        let _ = b.c.close().await;
+        if let Err(e) = res {
+            panic!("browser test: {e:#}");
+        }
+        assert!(console.is_empty(), "severe console messages:\n{}", console.join("\n"));
+    });
+    eprintln!("browser test passed in {:.1} s", started.elapsed().as_secs_f64());
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&profile);
+    let _ = std::fs::remove_dir_all(&downloads);
+}
+
+async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
+    // 1. The plan list.
+    b.goto("/").await?;
+    b.wait_for("table#plans").await?;
+    let rows = b.all("#plans tbody tr").await?;
+    ensure!(rows.len() == 3, "home page lists {} plans, expected 3", rows.len());
+    b.shot("01-home").await?;
+
+    // 2. A plan.
+    let mut link = None;
+    for a in b.all("#plans tbody tr td:first-child a").await? {
+        if a.text().await?.contains(MIANYANG) {
+            link = Some(a);
+        }
+    }
+    link.with_context(|| format!("no plan titled {MIANYANG} on the home page"))?.click().await?;
+    b.wait_for("#targets-table").await?;
+    let h1 = b.text("h1").await?;
+    ensure!(h1.contains(MIANYANG), "plan page h1 is {h1:?}");
+    let plan_path = b.c.current_url().await?.path().to_string();
+    ensure!(plan_path.starts_with("/plans/"), "plan page at {plan_path}");
+    let n_targets = b.all("#targets-table tbody tr").await?.len();
+    let n_tasks = b.all("#tasks-table tbody tr").await?.len();
+    ensure!(n_targets > 0 && n_tasks > 0, "plan page shows {n_targets} targets and {n_tasks} tasks");
+    b.shot("02-plan").await?;
+
+    // 3. The first target's source, highlighted and scrolled into view.
+    let first = b.c.find(Locator::Css("#targets-table tbody tr:first-child a.src")).await?;
+    let target_text = first.attr("title").await?.unwrap_or_default();
+    ensure!(!target_text.trim().is_empty(), "the first target's link has no title (source text)");
+    let value = b.text("#targets-table tbody tr:first-child td.value").await?;
+    first.click().await?;
+    let hl = b.wait_for("mark#hl").await?;
+    ensure!(hl.is_displayed().await?, "mark#hl is not displayed");
+    let hl_text = squeeze(&hl.text().await?);
+    ensure!(!hl_text.is_empty(), "mark#hl is empty");
+    let title = squeeze(&target_text);
+    let head: String = hl_text.chars().take(4).collect();
+    let title_head: String = title.chars().take(4).collect();
+    let value_digits = digits(&value);
+    ensure!(
+        title.contains(&head)
+            || hl_text.contains(&title_head)
+            || (!value_digits.is_empty() && digits(&hl_text).contains(&value_digits)),
+        "highlight {hl_text:?} does not match the target's source {title:?} (value {value})"
+    );
+    let in_view =
+        b.c.execute(
+            "const r=document.getElementById('hl').getBoundingClientRect(); \
+             return r.top>=0 && r.bottom<=window.innerHeight;",
+            vec![],
+        )
+        .await?;
+    ensure!(in_view == Value::Bool(true), "mark#hl is not scrolled into view");
+    b.shot("03-source-highlight").await?;
+
+    // 4. Log in, correct the first target's value.
+    b.goto("/login?next=/").await?;
+    let token = b.wait_for("input[name=token]").await?;
+    token.send_keys(TOKEN).await?;
+    b.c.find(Locator::Css("form[action='/login'] button[type=submit]")).await?.click().await?;
+    b.wait_for("table#plans").await.context("after login, expected the home page")?;
+    b.goto(&plan_path).await?;
+    b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?.click().await?;
+    let field = b.wait_for("#edit-form input[name=value]").await.context("the target's edit form")?;
+    field.clear().await?;
+    field.send_keys("4321").await?;
+    b.shot("04a-edit-form").await?;
+    b.c.find(Locator::Css("#save")).await?.click().await?;
+    b.wait_for("#targets-table").await.context("after saving, expected the plan page")?;
+    check_corrected(b).await.context("right after the correction")?;
+    b.shot("04-corrected").await?;
+
+    // 5. Re-ingest: the same three files (unchanged) and a changed copy of the Mianyang file.
+    let root = repo_root();
+    let original = root.join("examples").join(FILES[0]);
+    let bytes = std::fs::read(&original)?;
+    let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    ensure!(!bad, "{} is not GB18030", original.display());
+    let changed = format!("{}\n附件:起草说明。\n", text.trim_end());
+    let (encoded, _, bad) = encoding_rs::GB18030.encode(&changed);
+    ensure!(!bad, "cannot encode the changed text as GB18030");
+    let copy_dir = tempdir("changed");
+    let copy = copy_dir.join(FILES[0]);
+    std::fs::write(&copy, &encoded)?;
+    let mut args: Vec<PathBuf> = FILES.iter().map(|f| root.join("examples").join(f)).collect();
+    args.push(copy);
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .arg("--db")
+        .arg(db)
+        .arg("ingest")
+        .args(&args)
+        .env_remove("PLANWATCH_DB")
+        .output()
+        .await?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.success(), "re-ingest failed: {stderr}");
+    ensure!(stderr.contains("0 new, 1 new versions, 3 unchanged"), "re-ingest said: {stderr}");
+    let _ = std::fs::remove_dir_all(&copy_dir);
+    b.goto(&plan_path).await?;
+    b.wait_for("#targets-table").await?;
+    check_corrected(b).await.context("after version 2 was ingested")?;
+    let versions = b.all("#versions + table tbody tr").await?;
+    ensure!(versions.len() == 2, "the 版本 table lists {} versions, expected 2", versions.len());
+    ensure!(versions[1].text().await?.contains("第 2 版") || versions[0].text().await?.contains("第 2 版"));
+    b.shot("05-version-2").await?;
+
+    // 6. Search, simplified on the search page, traditional from the header's quick box.
+    b.goto("/search").await?;
+    let q = b.wait_for("#q").await?;
+    q.send_keys("人工智能").await?;
+    b.c.find(Locator::Css("form.searchform button[type=submit]")).await?.click().await?;
+    b.wait_for("#result-count").await?;
+    check_hits(b, "人工智能").await?;
+    b.shot("06-search").await?;
+    let quick = b.c.find(Locator::Css("form.quick input[name=q]")).await?;
+    quick.send_keys("產業\u{E007}").await?; // U+E007: WebDriver's Enter key
+    b.wait_for("#result-count").await?;
+    ensure!(b.c.current_url().await?.query().unwrap_or_default().contains("q="), "quick search did not submit");
+    let q_now = b.c.find(Locator::Css("#q")).await?.prop("value").await?.unwrap_or_default();
+    ensure!(q_now == "產業", "search page shows query {q_now:?}, expected 產業");
+    check_hits(b, "產業").await?;
+    b.shot("06b-search-traditional").await?;
+
+    // 7. Download the 任务分工表 as XLSX.
+    b.goto(&plan_path).await?;
+    b.wait_for("#dl-tasks-xlsx").await?.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let xlsx = loop {
+        let done = std::fs::read_dir(downloads)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "xlsx"));
+        if let Some(p) = done {
+            break p;
+        }
+        if Instant::now() > deadline {
+            let seen: Vec<_> = std::fs::read_dir(downloads)?.filter_map(|e| e.ok().map(|e| e.file_name())).collect();
+            bail!("no .xlsx in {} after 20 s (found {seen:?})", downloads.display());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let bytes = std::fs::read(&xlsx)?;
+    ensure!(bytes.starts_with(b"PK"), "{} is not a zip (XLSX)", xlsx.display());
+    ensure!(bytes.len() > 2048, "{} is only {} bytes", xlsx.display(), bytes.len());
+    b.shot("07-download").await?;
+    Ok(())
+}
+
+/// The plan page shows the corrected first target: 4321, the 已更正 badge, 1 correction.
+async fn check_corrected(b: &Browser) -> Result<()> {
+    let value = b.text("#targets-table tbody tr:first-child td.value").await?;
+    ensure!(value.trim() == "4321", "first target's value is {value:?}, expected 4321");
+    let badge = b.text("#targets-table tbody tr:first-child .badge").await.context("no badge on the first target")?;
+    ensure!(badge.contains("已更正"), "first target's badge is {badge:?}, expected 已更正");
+    let count = b.text("#corrected-count").await?;
+    ensure!(count.trim() == "1 项", "#corrected-count is {count:?}, expected 1 项");
+    Ok(())
+}
+
+/// The search page lists at least one hit with a highlighted (`mark`) snippet.
+async fn check_hits(b: &Browser, q: &str) -> Result<()> {
+    let count = b.text("#result-count").await?;
+    let hits = b.all("ol.hits li").await?;
+    ensure!(!hits.is_empty(), "no hits for {q} ({count})");
+    let marks = b.all("ol.hits li .snippet mark").await?;
+    ensure!(!marks.is_empty(), "hits for {q} have no highlighted snippet");
+    ensure!(!marks[0].text().await?.is_empty(), "the first mark for {q} is empty");
+    Ok(())
+}

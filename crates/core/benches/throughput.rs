@@ -94,7 +94,7 @@ fn vary(seed: &[u8], k: usize) -> Vec<u8> {
                 i += 1;
             }
             let year = i - start == 4 && (out[start..].starts_with(b"19") || out[start..].starts_with(b"20"));
-            if (line + k) % 2 == 0 && !year {
+            if (line + k).is_multiple_of(2) && !year {
                 let d = out[i - 1] - b'0';
                 out[i - 1] = b'0' + ((d as usize + shift) % 10) as u8;
             }

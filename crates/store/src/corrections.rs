@@ -395,26 +395,20 @@ mod tests {
     use serde_json::json;
 
     fn plan() -> Plan {
-        let mut p = Plan::default();
-        p.targets = vec![
-            Target {
-                indicator: "产值".into(),
-                year: Some(2027),
-                value: 100.0,
-                unit: "亿元".into(),
-                ..Default::default()
-            },
-            Target {
-                indicator: "企业".into(), year: Some(2027), value: 50.0, unit: "家".into(), ..Default::default()
-            },
-            Target {
-                indicator: "企业".into(), year: Some(2027), value: 60.0, unit: "家".into(), ..Default::default()
-            },
-        ];
-        p.tasks = vec![Task {
-            title: "培育链主企业".into(), lead: vec!["市经济信息委".into()], ..Default::default()
-        }];
-        p
+        let target = |indicator: &str, value: f64, unit: &str| Target {
+            indicator: indicator.into(),
+            year: Some(2027),
+            value,
+            unit: unit.into(),
+            ..Default::default()
+        };
+        Plan {
+            targets: vec![target("产值", 100.0, "亿元"), target("企业", 50.0, "家"), target("企业", 60.0, "家")],
+            tasks: vec![Task {
+                title: "培育链主企业".into(), lead: vec!["市经济信息委".into()], ..Default::default()
+            }],
+            ..Default::default()
+        }
     }
 
     fn corr(id: i64, kind: ItemKind, op: CorrectionOp, key: Option<&str>, patch: Option<Value>) -> Correction {

@@ -7,9 +7,12 @@ use std::sync::{Arc, Mutex};
 
 const MAX_ENTRIES: usize = 4096;
 
+/// (what, plan id, plan revision).
+type Key = (&'static str, i64, i64);
+
 #[derive(Default)]
 pub struct Cache {
-    map: Mutex<HashMap<(&'static str, i64, i64), Arc<Vec<u8>>>>,
+    map: Mutex<HashMap<Key, Arc<Vec<u8>>>>,
 }
 
 impl Cache {

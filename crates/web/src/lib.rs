@@ -157,6 +157,7 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/plans/{id}", get(pages::plan))
         .route("/plans/{id}/source", get(pages::source))
         .route("/plans/{id}/original", get(pages::original))

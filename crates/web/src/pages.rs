@@ -834,9 +834,8 @@ impl SearchParams {
 struct HitView {
     plan_id: i64,
     title: String,
-    region: String,
-    issuer: String,
-    year: String,
+    /// Region, issuer and year, the empty ones left out.
+    about: String,
     href: String,
     snippet_html: String,
 }
@@ -882,16 +881,22 @@ pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) 
             Ok(q) => match run_search(&state, q).await {
                 Ok(r) => {
                     page.total = r.total;
+                    // A title is indexed on its own and usually also stands in the text:
+                    // show such a passage once.
+                    let mut seen = std::collections::HashSet::new();
                     page.hits = r
                         .hits
                         .into_iter()
+                        .filter(|h| seen.insert((h.plan_id, h.snippet.clone())))
                         .map(|h| HitView {
                             href: source_href(h.plan_id, h.version_id, h.span),
                             plan_id: h.plan_id,
+                            about: [h.region, h.issuer, h.year.map(|y| y.to_string()).unwrap_or_default()]
+                                .into_iter()
+                                .filter(|s| !s.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" · "),
                             title: h.title,
-                            region: h.region,
-                            issuer: h.issuer,
-                            year: h.year.map(|y| y.to_string()).unwrap_or_default(),
                             snippet_html: h.snippet_html,
                         })
                         .collect();

@@ -212,8 +212,7 @@ async fn uploads_need_the_token_and_are_idempotent() {
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("PDF"));
     let r = send(&app, post(Some(TOKEN), "big.txt", vec![b'a'; 3 * 1024 * 1024])).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let r =
-        send(&app, post(Some(TOKEN), "bin.txt", vec![0u8, 159, 146, 150, 0, 0, 255, 254, 1, 2, 3].repeat(100))).await;
+    let r = send(&app, post(Some(TOKEN), "bin.txt", [0u8, 159, 146, 150, 0, 0, 255, 254, 1, 2, 3].repeat(100))).await;
     assert!(r.status.is_client_error(), "{}", r.status);
     assert_eq!(app.store.count_plans().unwrap(), 4);
 }

@@ -61,7 +61,7 @@ fn strict(enc: &'static Encoding, bytes: &[u8]) -> Result<String, ReadError> {
 /// UTF-16 text of Chinese documents still has many zero bytes (ASCII digits, spaces, line
 /// breaks); their position tells the byte order.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(8192)];

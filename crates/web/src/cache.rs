@@ -32,3 +32,40 @@ impl Cache {
         bytes
     }
 }
+
+/// Search results by query and index generation. A new generation (any ingest) makes every
+/// old entry unreachable; they are dropped when the map fills.
+#[derive(Default)]
+pub struct SearchCache {
+    map: Mutex<HashMap<String, planwatch_search::SearchResults>>,
+}
+
+/// The cache key of a query against an index generation.
+pub fn search_key(q: &planwatch_search::SearchQuery, generation: Option<u64>) -> String {
+    format!(
+        "{:?}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}",
+        generation,
+        q.q.trim(),
+        q.region,
+        q.issuer,
+        q.year,
+        q.limit,
+        q.offset
+    )
+}
+
+impl SearchCache {
+    pub fn get(&self, key: &str) -> Option<planwatch_search::SearchResults> {
+        self.map.lock().ok()?.get(key).cloned()
+    }
+
+    pub fn put(&self, key: String, res: planwatch_search::SearchResults) -> planwatch_search::SearchResults {
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= 2048 {
+                m.clear();
+            }
+            m.insert(key, res.clone());
+        }
+        res
+    }
+}

@@ -51,6 +51,8 @@ pub struct AppState {
     pub config: Config,
     pub sessions: auth::Sessions,
     cache: cache::Cache,
+    search_cache: Arc<cache::SearchCache>,
+    last_sync_check: std::sync::atomic::AtomicU64,
     syncing: tokio::sync::Mutex<()>,
 }
 
@@ -64,6 +66,8 @@ impl AppState {
             config,
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
+            search_cache: Arc::default(),
+            last_sync_check: std::sync::atomic::AtomicU64::new(0),
             syncing: tokio::sync::Mutex::new(()),
         })
     }

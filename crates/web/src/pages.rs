@@ -854,15 +854,29 @@ struct SearchPage {
 }
 
 pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_search::SearchResults, AppError> {
-    // Catch up with ingests made by other processes before answering.
-    let _ = crate::sync::sync_index(state).await;
+    // Catch up with ingests made by other processes (at most once a second; the background
+    // task and uploads sync too).
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    if state.last_sync_check.swap(now, std::sync::atomic::Ordering::Relaxed) != now {
+        let _ = crate::sync::sync_index(state).await;
+    }
     let index = state.search.clone();
-    tokio::task::spawn_blocking(move || index.search(&q)).await.map_err(|e| AppError::Internal(e.to_string()))?.map_err(
-        |e| match e {
-            planwatch_search::SearchError::Empty => AppError::BadRequest("请输入要搜索的词语。".into()),
-            other => AppError::Internal(other.to_string()),
-        },
-    )
+    let cache = state.search_cache.clone();
+    tokio::task::spawn_blocking(move || {
+        // Results are cached per index generation: any change to the index misses the cache.
+        let key = crate::cache::search_key(&q, index.generation());
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit);
+        }
+        let res = index.search(&q)?;
+        Ok(cache.put(key, res))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| match e {
+        planwatch_search::SearchError::Empty => AppError::BadRequest("请输入要搜索的词语。".into()),
+        other => AppError::Internal(other.to_string()),
+    })
 }
 
 pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> Result<Response, AppError> {

@@ -849,7 +849,10 @@ struct SearchPage {
     issuer: String,
     year: String,
     total: usize,
+    plans: usize,
     hits: Vec<HitView>,
+    /// Filters that narrow the result: (label, link, matching plans).
+    facets: Vec<(String, String, usize)>,
     error: String,
 }
 
@@ -887,7 +890,9 @@ pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) 
         issuer: p.issuer.clone(),
         year: p.year.clone(),
         total: 0,
+        plans: 0,
         hits: Vec::new(),
+        facets: Vec::new(),
         error: String::new(),
     };
     if !p.q.trim().is_empty() {
@@ -895,6 +900,27 @@ pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) 
             Ok(q) => match run_search(&state, q).await {
                 Ok(r) => {
                     page.total = r.total;
+                    page.plans = r.plans;
+                    let link = |region: &str, issuer: &str, year: &str| {
+                        format!(
+                            "/search?q={}&region={}&issuer={}&year={}",
+                            enc(&p.q),
+                            enc(region),
+                            enc(issuer),
+                            enc(year)
+                        )
+                    };
+                    if p.region.trim().is_empty() {
+                        for f in r.facets.regions.iter().take(8) {
+                            page.facets.push((f.value.clone(), link(&f.value, &p.issuer, &p.year), f.plans));
+                        }
+                    }
+                    if p.year.trim().is_empty() {
+                        for f in r.facets.years.iter().take(6) {
+                            let y = f.year.to_string();
+                            page.facets.push((format!("{y}年"), link(&p.region, &p.issuer, &y), f.plans));
+                        }
+                    }
                     // A title is indexed on its own and usually also stands in the text:
                     // show such a passage once.
                     let mut seen = std::collections::HashSet::new();

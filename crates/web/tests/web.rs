@@ -112,6 +112,9 @@ async fn pages_render_with_security_headers() {
         let r = get(&app, uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
     }
+    // Search offers filters by region and year, with counts of matching plans.
+    let search = get(&app, "/search?q=%E4%BA%A7%E4%B8%9A").await.text();
+    assert!(search.contains("筛选") && search.contains("region=%E7%BB%B5%E9%98%B3%E5%B8%82"), "facet links");
     assert_eq!(get(&app, "/plans/999").await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/plans/abc").await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/nowhere").await.status, StatusCode::NOT_FOUND);

@@ -149,24 +149,27 @@ if curl -s -o /dev/null --max-time 2 "$BASE/"; then
 fi
 PLANWATCH_ADMIN_TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export PLANWATCH_ADMIN_TOKEN
-echo "== planwatch --db $DB serve --addr 127.0.0.1:$PORT"
-"$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-deadline=$((SECONDS + 60))
-until curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        wait "$SERVER_PID" && rc=0 || rc=$?
-        SERVER_PID=""
-        tail -n 30 "$WORK/server.log" >&2
-        die "the server exited (status $rc) before answering /healthz"
-    fi
-    if ((SECONDS >= deadline)); then
-        tail -n 30 "$WORK/server.log" >&2
-        die "the server did not answer $BASE/healthz within 60 s"
-    fi
-    sleep 0.2
-done
-echo "server up (pid $SERVER_PID)"
+start_server() {
+    echo "== ${*:+$* }planwatch --db $DB serve --addr 127.0.0.1:$PORT"
+    env "$@" "$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    local deadline=$((SECONDS + 60)) rc
+    until curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            wait "$SERVER_PID" && rc=0 || rc=$?
+            SERVER_PID=""
+            tail -n 30 "$WORK/server.log" >&2
+            die "the server exited (status $rc) before answering /healthz"
+        fi
+        if ((SECONDS >= deadline)); then
+            tail -n 30 "$WORK/server.log" >&2
+            die "the server did not answer $BASE/healthz within 60 s"
+        fi
+        sleep 0.2
+    done
+    echo "server up (pid $SERVER_PID)"
+}
+start_server
 
 # ---- 5. plan ids and wrk ---------------------------------------------------------------
 curl -fsS --max-time 60 "$BASE/api/v1/plans" >"$WORK/plans.json" || die "GET /api/v1/plans failed"
@@ -189,13 +192,21 @@ echo "plan ids: ${IDS[*]}"
 
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
-ENDPOINTS=(plan xlsx search)
+# 30 distinct queries: industries, departments, indicator words (common and rare).
+SEARCH_QUERIES=(人工智能 集成电路 氢能 新型储能 科技创新 積體電路 生物医药 低空经济 商业航天 量子科技
+    人形机器人 脑机接口 新材料 大数据 专精特新 链主企业 市经济和信息化局 市科技局 市发展改革委 高新技术企业
+    研发经费 营业收入 产值 创新平台 重点实验室 孵化器 中试 应用场景 数字经济 工业互联网)
+# search: results cached per (query, index generation), as served; search_uncached: the same
+# queries on a server started with PLANWATCH_SEARCH_CACHE=0, every request a real search.
+ENDPOINTS=(plan xlsx search search_uncached)
 declare -A PROBE=(
     [plan]="/plans/$(urlencode "${IDS[0]}")"
     [xlsx]="/plans/$(urlencode "${IDS[0]}")/tasks.xlsx"
     [search]="/api/v1/search?q=$(urlencode 人工智能)"
+    [search_uncached]="/api/v1/search?q=$(urlencode 人工智能)"
 )
-declare -A LABEL=([plan]="GET /plans/{id}" [xlsx]="GET /plans/{id}/tasks.xlsx" [search]="GET /api/v1/search?q=")
+declare -A LABEL=([plan]="GET /plans/{id}" [xlsx]="GET /plans/{id}/tasks.xlsx" [search]="GET /api/v1/search?q="
+    [search_uncached]="  … uncached")
 
 echo "== probe (one request each)"
 for ep in "${ENDPOINTS[@]}"; do
@@ -213,8 +224,15 @@ server_rss() {
 
 declare -A SUMMARY
 for ep in "${ENDPOINTS[@]}"; do
-    args=("$ep")
-    [[ $ep == search ]] || args+=("${IDS[@]}")
+    if [[ $ep == search_uncached ]]; then
+        stop_server
+        start_server PLANWATCH_SEARCH_CACHE=0
+    fi
+    case $ep in
+        search) args=(search "${SEARCH_QUERIES[@]}") ;;
+        search_uncached) args=(search "${SEARCH_QUERIES[@]}") ;;
+        *) args=("$ep" "${IDS[@]}") ;;
+    esac
     echo
     echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${LABEL[$ep]}"
     if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency \
@@ -237,7 +255,7 @@ OUT="$RESULTS/load-summary.txt"
     echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (dirty)'), $(nproc) cores"
     echo "corpus: ${#DOCS[@]} generated documents$([[ -z ${CORPUS_DIR:-} ]] && echo " (seed $SEED)"), ${#SEED_DOCS[@]} seed documents"
     echo "ingest: $INGEST_LINE${INGEST_RSS:+, peak RSS $INGEST_RSS}$( ((INGEST_RC == 0)) || echo ", exit status $INGEST_RC"); store $DB_SIZE"
-    echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint; ${#IDS[@]} plan ids, 6 search queries"
+    echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per endpoint; ${#IDS[@]} plan ids, ${#SEARCH_QUERIES[@]} search queries"
     echo
     printf '%-30s %10s %10s %10s %10s %10s %8s %8s\n' endpoint requests "req/s" "p50 ms" "p99 ms" "max ms" "sock err" "non-2xx"
     for ep in "${ENDPOINTS[@]}"; do

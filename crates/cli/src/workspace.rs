@@ -196,7 +196,14 @@ pub fn search(db: &Path, common: &Common, a: SearchArgs) -> anyhow::Result<ExitC
             "planwatch: the search index could not be brought up to date ({e}); results may miss recent documents"
         );
     }
-    let q = SearchQuery { q: a.query, region: a.region, issuer: a.issuer, year: a.year, limit: a.limit, offset: 0 };
+    let q = SearchQuery {
+        q: a.query,
+        region: a.region,
+        issuer: a.issuer,
+        year: a.year,
+        limit: a.limit,
+        ..Default::default()
+    };
     let res = ix.search(&q)?;
     let mut out = std::io::stdout().lock();
     for h in res.hits {

@@ -124,11 +124,22 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Hits to skip (paging).
     pub offset: usize,
+    /// Compute the distinct-plan count and the facets. They cost a pass over every matching
+    /// unit's plan; callers that show neither (the JSON API) turn them off.
+    pub facets: bool,
 }
 
 impl Default for SearchQuery {
     fn default() -> Self {
-        SearchQuery { q: String::new(), region: None, issuer: None, year: None, limit: DEFAULT_LIMIT, offset: 0 }
+        SearchQuery {
+            q: String::new(),
+            region: None,
+            issuer: None,
+            year: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            facets: true,
+        }
     }
 }
 
@@ -316,7 +327,12 @@ impl SearchIndex {
 
         let searcher = self.reader.searcher();
         let limit = q.limit.min(MAX_LIMIT).min(MAX_WINDOW.saturating_sub(q.offset));
-        let (top, total, plans) = if limit == 0 {
+        let (top, total, plans) = if !q.facets {
+            let top = TopDocs::with_limit(limit.max(1)).and_offset(q.offset).order_by_score();
+            let (mut top, total) = searcher.search(&tquery, &(top, Count)).map_err(|e| self.error(e))?;
+            top.truncate(limit);
+            (top, total, Default::default())
+        } else if limit == 0 {
             let (total, plans) =
                 searcher.search(&tquery, &(Count, facets::FacetCollector)).map_err(|e| self.error(e))?;
             (Vec::new(), total, plans)

@@ -504,3 +504,15 @@ fn another_process_writes_in_between() {
     index.commit(78).expect("commit");
     assert_eq!(index.search(&query("氢能 OR 储能")).expect("search").plans, 2);
 }
+
+#[test]
+fn without_facets_the_same_hits_and_total() {
+    let (_dir, index) = fixture();
+    let with = index.search(&query("科技创新")).expect("search");
+    let without = index.search(&SearchQuery { facets: false, ..query("科技创新") }).expect("search");
+    assert_eq!(with.total, without.total);
+    assert_eq!(with.hits, without.hits);
+    assert!(with.plans > 0 && !with.facets.regions.is_empty());
+    assert_eq!(without.plans, 0);
+    assert!(without.facets.regions.is_empty());
+}

@@ -336,7 +336,8 @@ pub struct SearchResponse {
     ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query)),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
 async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult<SearchResponse> {
-    let q = p.query()?;
+    // The API returns hits and the total; facets would be computed for nothing.
+    let q = planwatch_search::SearchQuery { facets: false, ..p.query()? };
     let query = q.q.clone();
     let r = run_search(&state, q).await?;
     Ok(Json(SearchResponse {

@@ -43,18 +43,26 @@ pub struct SearchCache {
 /// The cache key of a query against an index generation.
 pub fn search_key(q: &planwatch_search::SearchQuery, generation: Option<u64>) -> String {
     format!(
-        "{:?}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}",
+        "{:?}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}\u{1}{}",
         generation,
         q.q.trim(),
         q.region,
         q.issuer,
         q.year,
         q.limit,
-        q.offset
+        q.offset,
+        q.facets
     )
 }
 
 impl SearchCache {
+    /// `PLANWATCH_SEARCH_CACHE=0` turns the cache off, so a benchmark can measure uncached
+    /// searches (bench/load.sh does both).
+    pub fn enabled(&self) -> bool {
+        static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ENABLED.get_or_init(|| std::env::var("PLANWATCH_SEARCH_CACHE").map(|v| v != "0").unwrap_or(true))
+    }
+
     pub fn get(&self, key: &str) -> Option<planwatch_search::SearchResults> {
         self.map.lock().ok()?.get(key).cloned()
     }

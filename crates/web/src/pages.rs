@@ -827,6 +827,7 @@ impl SearchParams {
             year,
             limit: self.limit.unwrap_or(20).clamp(1, 100),
             offset: self.offset.unwrap_or(0).min(10_000),
+            facets: true,
         })
     }
 }
@@ -867,6 +868,9 @@ pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_sear
     let cache = state.search_cache.clone();
     tokio::task::spawn_blocking(move || {
         // Results are cached per index generation: any change to the index misses the cache.
+        if !cache.enabled() {
+            return index.search(&q);
+        }
         let key = crate::cache::search_key(&q, index.generation());
         if let Some(hit) = cache.get(&key) {
             return Ok(hit);

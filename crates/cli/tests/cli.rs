@@ -218,3 +218,124 @@ fn ingest_is_idempotent_versions_and_search_print_json_lines() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("failed: ") && err.contains("scan.pdf"), "{err}");
 }
+
+/// A plain HTTP/1.1 GET on loopback: (status, body).
+fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf)?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    Ok((status, text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default()))
+}
+
+struct Killed(std::process::Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn ingests_in_other_processes_while_the_server_reads() {
+    let dir = tempdir("concurrent");
+    let db = dir.join("ws.db");
+    let base = std::fs::read_to_string(examples().join("hefei-sci-tech-plan.html")).unwrap();
+    // Two batches of distinct plans (distinct titles), one per ingest process.
+    let names = ["甲", "乙", "丙", "丁", "戊", "己"];
+    for (b, batch) in ["a", "b"].iter().enumerate() {
+        let d = dir.join(batch);
+        std::fs::create_dir_all(&d).unwrap();
+        for (i, n) in names.iter().enumerate() {
+            let html = base.replace("合肥市科技创新", &format!("合肥市{}{n}科技创新", names[b]));
+            std::fs::write(d.join(format!("{batch}{i}.html")), html).unwrap();
+        }
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args(["--db", db.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("PLANWATCH_ADMIN_TOKEN", "concurrency-test-token")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = std::time::Instant::now();
+    while http_get(port, "/healthz").map(|r| r.0).ok() != Some(200) {
+        assert!(start.elapsed().as_secs() < 30, "server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for path in ["/", "/api/v1/plans", "/departments", "/api/v1/search?q=%E7%A7%91%E6%8A%80"] {
+                    let (status, _) = http_get(port, path).expect("request");
+                    assert_eq!(status, 200, "{path}");
+                    n += 1;
+                }
+            }
+            n
+        })
+    };
+    let ingests: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|b| {
+            Command::new(env!("CARGO_BIN_EXE_planwatch"))
+                .args(["--db", db.to_str().unwrap(), "ingest", dir.join(b).to_str().unwrap()])
+                .output()
+        })
+        .collect();
+    // Run the two ingests at the same time as each other, too.
+    let handles: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|b| {
+            let db = db.clone();
+            let d = dir.join(b).join("again");
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::copy(dir.join(b).join(format!("{b}0.html")), d.join(format!("{b}0.html"))).unwrap();
+            std::thread::spawn(move || {
+                Command::new(env!("CARGO_BIN_EXE_planwatch"))
+                    .args(["--db", db.to_str().unwrap(), "ingest", d.to_str().unwrap()])
+                    .output()
+                    .unwrap()
+            })
+        })
+        .collect();
+    for out in ingests {
+        let out = out.unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for h in handles {
+        let out = h.join().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && err.contains("1 unchanged"), "{err}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let reads = reader.join().expect("reads all answered 200");
+    assert!(reads > 0);
+    let (_, plans) = http_get(port, "/api/v1/plans").unwrap();
+    let plans: serde_json::Value = serde_json::from_str(&plans).unwrap();
+    assert_eq!(plans.as_array().unwrap().len(), 12);
+    // The server's index catches up with the other processes' ingests.
+    let start = std::time::Instant::now();
+    loop {
+        let (_, body) = http_get(port, "/api/v1/search?q=%E5%90%88%E8%82%A5%E5%B8%82%E4%B9%99%E5%B7%B1").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if v["total"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 15, "index did not catch up: {body}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    drop(server);
+    let check = planwatch(&["--db", db.to_str().unwrap(), "list"]);
+    assert_eq!(String::from_utf8_lossy(&check.stdout).lines().count(), 12);
+}

@@ -350,6 +350,13 @@ impl SearchIndex {
         Ok(SearchResults { total, plans: plans.len(), hits, facets: facets::count(&plans) })
     }
 
+    /// Identifies the index state searches currently see: it changes whenever the reader
+    /// reloads (after a commit of this or another process). Result caches key on it, so a
+    /// cached result always matches what a fresh search would see.
+    pub fn reader_generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Number of indexed units visible to searches (for diagnostics and tests).
     pub fn num_units(&self) -> u64 {
         self.reader.searcher().num_docs()

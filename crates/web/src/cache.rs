@@ -41,9 +41,9 @@ pub struct SearchCache {
 }
 
 /// The cache key of a query against an index generation.
-pub fn search_key(q: &planwatch_search::SearchQuery, generation: Option<u64>) -> String {
+pub fn search_key(q: &planwatch_search::SearchQuery, generation: u64) -> String {
     format!(
-        "{:?}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}\u{1}{}",
+        "{}\u{1}{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{}\u{1}{}\u{1}{}",
         generation,
         q.q.trim(),
         q.region,

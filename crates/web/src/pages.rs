@@ -867,11 +867,12 @@ pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_sear
     let index = state.search.clone();
     let cache = state.search_cache.clone();
     tokio::task::spawn_blocking(move || {
-        // Results are cached per index generation: any change to the index misses the cache.
         if !cache.enabled() {
             return index.search(&q);
         }
-        let key = crate::cache::search_key(&q, index.generation());
+        // Results are cached per reader generation (what searches see): any change to the
+        // index, by this or another process, misses the cache.
+        let key = crate::cache::search_key(&q, index.reader_generation());
         if let Some(hit) = cache.get(&key) {
             return Ok(hit);
         }

@@ -290,3 +290,76 @@ async fn corrections_through_forms_with_csrf() {
     .await;
     assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::BAD_REQUEST, "{}", r.status);
 }
+
+#[tokio::test]
+async fn hostile_requests_are_refused_or_harmless() {
+    let app = app();
+    let before = app.store.list_plans(planwatch_store::PlanOrder::Title).unwrap();
+    let evil = [
+        "' OR 1=1 --",
+        "\"; DROP TABLE documents; --",
+        "<script>alert(1)</script>",
+        "../../../../etc/passwd",
+        "%00",
+        "市科技局' UNION SELECT sqlite_version() --",
+    ];
+    for e in evil {
+        let q = percent_encoding::utf8_percent_encode(e, percent_encoding::NON_ALPHANUMERIC).to_string();
+        for uri in [
+            format!("/search?q={q}&region={q}&issuer={q}&year=2025"),
+            format!("/api/v1/search?q={q}"),
+            format!("/departments/{q}"),
+            format!("/places/{q}"),
+            format!("/?sort={q}"),
+            format!("/api/v1/plans?sort={q}"),
+            format!("/assets/{q}"),
+            format!("/plans/1/source?v=1&s=0&e=999999999&pick={q}&key={q}"),
+            format!("/plans/1/edit/target?key={q}"),
+            format!("/login?next={q}"),
+        ] {
+            let r = get(&app, &uri).await;
+            assert!(r.status.as_u16() < 500, "{uri}: {}", r.status);
+            // JSON echoes strings as data (served as application/json with nosniff); HTML must
+            // never carry them unescaped.
+            let json = r.headers.get(header::CONTENT_TYPE).is_some_and(|v| v.to_str().unwrap_or("").contains("json"));
+            if !json {
+                assert!(!r.text().contains("<script>alert(1)</script>"), "{uri} reflects script unescaped");
+            }
+        }
+    }
+    // Writes without a session are refused, whatever the payload.
+    for e in evil {
+        let r = send(&app, form("/plans/1/edit/target", "", &[("csrf", e), ("key", e), ("value", e)])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let r = send(&app, form("/plans/1/delete/task", "pw_session=forged", &[("csrf", e), ("key", e)])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // An oversized form body is refused before it is read whole.
+    let big = "x".repeat(3 * 1024 * 1024);
+    let r = send(&app, form("/login", "", &[("token", &big)])).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // After login: a script in a corrected field is stored as text and shown escaped.
+    let (cookie, csrf) = login(&app).await;
+    let targets = get(&app, "/api/v1/plans/1/targets").await.json();
+    let key = targets[0]["key"].as_str().unwrap().to_string();
+    let r = send(
+        &app,
+        form(
+            "/plans/1/edit/target",
+            &cookie,
+            &[("csrf", &csrf), ("key", &key), ("indicator", "<script>alert(1)</script>")],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = get(&app, "/plans/1").await.text();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.contains("&#60;script&#62;"), "escaped");
+    assert!(!page.contains("<script>alert(1)</script>"));
+    // Login redirects only to local paths.
+    let r = send(&app, form("/login", "", &[("token", TOKEN), ("next", "//evil.example/")])).await;
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/");
+    // Nothing but the one correction changed.
+    let after = app.store.list_plans(planwatch_store::PlanOrder::Title).unwrap();
+    assert_eq!(before.len(), after.len());
+    assert_eq!(after.iter().map(|p| p.n_corrected).sum::<i64>(), 1);
+}

@@ -231,15 +231,27 @@ fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, St
     Ok(item)
 }
 
+/// The common start of every item write: plan id and kind from the path, the session and
+/// its CSRF token checked, the item key from the form (empty for an add).
+fn item_write(
+    state: &Shared,
+    headers: &HeaderMap,
+    id: &str,
+    kind: &str,
+    form: &HashMap<String, String>,
+) -> Result<(i64, ItemKind, String), AppError> {
+    let (id, kind) = (parse_id(id)?, parse_kind(kind)?);
+    auth::require_form(state, headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    Ok((id, kind, form.get("key").cloned().unwrap_or_default()))
+}
+
 pub async fn save(
     State(state): State<Shared>,
     headers: HeaderMap,
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
-    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let key = form.get("key").cloned().unwrap_or_default();
+    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
     let note = form.get("note").cloned().unwrap_or_default();
     let view = db(&state, move |s| s.plan_view(id)).await?;
     let req = if key.is_empty() {
@@ -269,9 +281,7 @@ pub async fn delete(
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
-    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let key = form.get("key").cloned().unwrap_or_default();
+    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
     if key.is_empty() {
         return Err(AppError::BadRequest("缺少要删除的条目。".into()));
     }
@@ -304,9 +314,7 @@ pub async fn pick(
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind) = (parse_id(&id)?, parse_kind(&kind)?);
-    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let key = form.get("key").cloned().unwrap_or_default();
+    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
     let num = |k: &str| form.get(k).and_then(|v| v.parse::<usize>().ok());
     let (Some(start), Some(end)) = (num("start"), num("end")) else {
         return Err(AppError::BadRequest("请先在原文中选中一段文字。".into()));

@@ -402,6 +402,54 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     check_corrected(b).await.context("right after the correction")?;
     b.shot("04-corrected").await?;
 
+    // 4b. Point the target at another passage by selecting text in the document view.
+    b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?.click().await?;
+    b.wait_for("#pick-link").await?.click().await?;
+    b.wait_for("#pickbar").await.context("the document view in pick mode")?;
+    let picked =
+        b.c.execute(
+            r#"const enc = new TextEncoder();
+               const line = [...document.querySelectorAll('#source p.ln')].find(p => p.textContent.length >= 12);
+               const node = line.firstChild;
+               const r = document.createRange();
+               r.setStart(node, 2); r.setEnd(node, 10);
+               const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+               const o = parseInt(line.getAttribute('data-o'), 10);
+               const a = o + enc.encode(node.textContent.slice(0, 2)).length;
+               return [a, a + enc.encode(node.textContent.slice(2, 10)).length, node.textContent.slice(2, 10)];"#,
+            vec![],
+        )
+        .await?;
+    let (start, end) = (picked[0].as_u64().unwrap_or(0), picked[1].as_u64().unwrap_or(0));
+    // selectionchange is delivered asynchronously: wait for the script to fill the form.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let enabled = b.c.execute("return !document.getElementById('pick-submit').disabled;", vec![]).await?;
+        if enabled == Value::Bool(true) {
+            break;
+        }
+        ensure!(Instant::now() < deadline, "selecting text did not enable 设为来源");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let form_start = b.c.find(Locator::Id("pick-start")).await?.prop("value").await?.unwrap_or_default();
+    ensure!(form_start == start.to_string(), "the form says start {form_start}, the selection starts at byte {start}");
+    b.shot("04b-pick-source").await?;
+    b.c.find(Locator::Id("pick-submit")).await?.click().await?;
+    b.wait_for("#targets-table").await.context("after 设为来源, expected the plan page")?;
+    b.goto(&format!("/api/v1{plan_path}/targets")).await?;
+    let body = b.c.execute("return document.body.innerText;", vec![]).await?;
+    let targets: Value = serde_json::from_str(body.as_str().unwrap_or("[]"))?;
+    ensure!(
+        targets[0]["span"] == serde_json::json!([start, end]) && targets[0]["source"] == picked[2],
+        "the target's source is now {} {}, expected [{start}, {end}] {}",
+        targets[0]["span"],
+        targets[0]["source"],
+        picked[2]
+    );
+    b.goto(&plan_path).await?;
+    b.wait_for("#targets-table").await?;
+    check_corrected(b).await.context("after setting the source")?;
+
     // 5. Re-ingest: the same three files (unchanged) and a changed copy of the Mianyang file.
     let root = repo_root();
     let original = root.join("examples").join(FILES[0]);

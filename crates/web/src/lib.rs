@@ -7,7 +7,8 @@
 //! - every write goes through [`auth`] (admin token until user accounts arrive) and, for
 //!   forms, a CSRF token bound to the session;
 //! - pages and exports of a plan are cached by (plan, revision): a correction or a new
-//!   version bumps the revision, so a cache entry is never stale;
+//!   version bumps the revision, so a cache entry is never stale; search results are cached
+//!   by (query, index reader generation) for the same reason;
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
 pub mod api;

@@ -153,6 +153,26 @@ pub async fn form(
         if let ItemState::Edited(c) | ItemState::Added(c) = st {
             page.correction_id = c;
         }
+        if let ItemState::Edited(c) = st {
+            // Show what the machine extracted for each field the analyst changed.
+            let corrections = db(&state, move |s| s.corrections(id)).await?;
+            if let Some(corr) = corrections.iter().find(|x| x.id == c) {
+                let labels = field_specs(kind);
+                let changed: Vec<String> = corr
+                    .patch
+                    .as_ref()
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(field, _)| {
+                        let label = labels.iter().find(|f| f.0 == field)?.1;
+                        let was = corr.original.as_ref().and_then(|o| o.get(field)).map(show).unwrap_or_default();
+                        Some(format!("{label}“{was}”"))
+                    })
+                    .collect();
+                page.machine = changed.join(",");
+            }
+        }
         Some(v)
     };
     page.fields = field_specs(kind)

@@ -248,6 +248,15 @@ async fn corrections_through_forms_with_csrf() {
     assert_eq!(after[0]["correction"], "已更正");
     let page = get(&app, &format!("/plans/{id}")).await.text();
     assert!(page.contains("已更正") && page.contains("777"));
+    // The edit form shows what the machine extracted for the changed field.
+    let original = planwatch_web::rows::num(targets[0]["value"].as_f64().unwrap());
+    let enc_key = percent_encoding::utf8_percent_encode(&key, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let edit = send(
+        &app,
+        Request::get(format!("{edit_uri}?key={enc_key}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(edit.text().contains(&format!("机器抽取值:目标值“{original}”")), "{}", edit.text());
     // Exports carry the mark.
     let csv = get(&app, &format!("/plans/{id}/targets.csv")).await.text();
     assert!(csv.contains("已更正") && csv.contains("777"), "{csv}");

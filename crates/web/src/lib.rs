@@ -53,6 +53,9 @@ pub struct AppState {
     pub sessions: auth::Sessions,
     cache: cache::Cache,
     search_cache: Arc<cache::SearchCache>,
+    /// Searches computed at once: one per core. More only thrash the CPU caches and make
+    /// every search slower; waiting requests queue here instead (cache hits do not).
+    search_permits: tokio::sync::Semaphore,
     last_sync_check: std::sync::atomic::AtomicU64,
     syncing: tokio::sync::Mutex<()>,
 }
@@ -68,6 +71,9 @@ impl AppState {
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
             search_cache: Arc::default(),
+            search_permits: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
+            ),
             last_sync_check: std::sync::atomic::AtomicU64::new(0),
             syncing: tokio::sync::Mutex::new(()),
         })

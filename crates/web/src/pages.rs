@@ -866,18 +866,19 @@ pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_sear
     }
     let index = state.search.clone();
     let cache = state.search_cache.clone();
+    // Results are cached per reader generation (what searches see): any change to the index,
+    // by this or another process, misses the cache.
+    let key = cache.enabled().then(|| crate::cache::search_key(&q, index.reader_generation()));
+    if let Some(hit) = key.as_deref().and_then(|k| cache.get(k)) {
+        return Ok(hit);
+    }
+    let _permit = state.search_permits.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
-        if !cache.enabled() {
-            return index.search(&q);
-        }
-        // Results are cached per reader generation (what searches see): any change to the
-        // index, by this or another process, misses the cache.
-        let key = crate::cache::search_key(&q, index.reader_generation());
-        if let Some(hit) = cache.get(&key) {
-            return Ok(hit);
-        }
         let res = index.search(&q)?;
-        Ok(cache.put(key, res))
+        Ok(match key {
+            Some(k) => cache.put(k, res),
+            None => res,
+        })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?

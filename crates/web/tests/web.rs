@@ -372,3 +372,55 @@ async fn hostile_requests_are_refused_or_harmless() {
     assert_eq!(before.len(), after.len());
     assert_eq!(after.iter().map(|p| p.n_corrected).sum::<i64>(), 1);
 }
+
+fn multipart(cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "planwatchtestboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/upload")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn upload_form_stores_a_document_and_explains_refusals() {
+    let app = app();
+    let doc = "成都市人工智能产业发展行动方案(2025—2027年)\n一、发展目标\n到2027年,人工智能核心产业规模达到1000亿元。\n二、重点任务\n(一)建设算力平台。(市经信局牵头,市科技局配合)\n";
+    // Without a session: refused, nothing stored.
+    let r = send(&app, multipart("", "x", "plan.txt", doc.as_bytes())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let (cookie, csrf) = login(&app).await;
+    let r = send(&app, multipart(&cookie, "forged", "plan.txt", doc.as_bytes())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.count_plans().unwrap(), 3);
+    // A PDF: a zh-CN page that says what to do.
+    let r = send(&app, multipart(&cookie, &csrf, "scan.pdf", b"%PDF-1.7 ...")).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.text().contains("PDF") && r.text().contains(".docx"), "{}", r.text());
+    // An empty file.
+    let r = send(&app, multipart(&cookie, &csrf, "empty.txt", b"")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.store.count_plans().unwrap(), 3);
+    // The real upload: stored, extracted, and the browser is sent to the new plan.
+    let r = send(&app, multipart(&cookie, &csrf, "../成都 AI.txt", doc.as_bytes())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(location.starts_with("/plans/"));
+    let page = get(&app, &location).await.text();
+    assert!(page.contains("成都市人工智能产业发展行动方案"));
+    assert!(page.contains("1000"), "the target was extracted");
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+    // The search index sees it at once.
+    let hits = get(&app, "/api/v1/search?q=%E7%AE%97%E5%8A%9B%E5%B9%B3%E5%8F%B0").await.json();
+    assert!(hits["total"].as_u64().unwrap() > 0, "{hits}");
+}

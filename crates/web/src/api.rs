@@ -35,9 +35,24 @@ use crate::{auth, db, AppError, Shared};
         IngestResult,
         ErrorBody,
         ErrorDetail
-    ))
+    )),
+    modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme (the admin token) that writes refer to.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub fn router() -> Router<Shared> {
     Router::new()
@@ -132,15 +147,26 @@ impl From<planwatch_store::PlanSummary> for PlanDto {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Sort order.
     #[serde(default)]
+    #[param(pattern = "^(updated|title|issuer|region|signed|published|targets|tasks)?$")]
     sort: String,
 }
 
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+/// A query string that does not parse is a JSON 400 naming the parameter, like every error.
+fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t).map_err(|e| ApiError(AppError::BadRequest(format!("bad query string: {}", e.body_text()))))
+}
+
 /// All plans.
-#[utoipa::path(get, path = "/api/v1/plans", params(("sort" = Option<String>, Query, description = "updated | title | issuer | region | signed | published | targets | tasks")), responses((status = 200, body = [PlanDto])))]
-async fn list_plans(State(state): State<Shared>, Query(q): Query<ListQuery>) -> ApiResult<Vec<PlanDto>> {
+#[utoipa::path(get, path = "/api/v1/plans", params(ListQuery), responses((status = 200, body = [PlanDto]), (status = 400, body = ErrorBody)))]
+async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> ApiResult<Vec<PlanDto>> {
+    let q = query(q)?;
     let order = match q.sort.as_str() {
         "" => PlanOrder::default(),
         s => PlanOrder::parse(s).ok_or_else(|| {
@@ -182,7 +208,7 @@ pub struct PlanDetail {
 }
 
 /// One plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}", params(("id" = i64, Path)), responses((status = 200, body = PlanDetail), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/plans/{id}", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = PlanDetail), (status = 404, body = ErrorBody)))]
 async fn get_plan(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<PlanDetail> {
     let id = parse_id(&id)?;
     let (view, versions) = db(&state, move |s| Ok((s.plan_view(id)?, s.versions(id)?))).await?;
@@ -236,7 +262,7 @@ pub struct TargetDto {
 }
 
 /// The 目标台账 of a plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/targets", params(("id" = i64, Path)), responses((status = 200, body = [TargetDto]), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/plans/{id}/targets", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = [TargetDto]), (status = 404, body = ErrorBody)))]
 async fn plan_targets(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<TargetDto>> {
     let id = parse_id(&id)?;
     let view = db(&state, move |s| s.plan_view(id)).await?;
@@ -281,7 +307,7 @@ pub struct TaskDto {
 }
 
 /// The 任务分工表 of a plan.
-#[utoipa::path(get, path = "/api/v1/plans/{id}/tasks", params(("id" = i64, Path)), responses((status = 200, body = [TaskDto]), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/plans/{id}/tasks", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = [TaskDto]), (status = 404, body = ErrorBody)))]
 async fn plan_tasks(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<TaskDto>> {
     let id = parse_id(&id)?;
     let view = db(&state, move |s| s.plan_view(id)).await?;
@@ -330,16 +356,25 @@ pub struct SearchResponse {
 }
 
 /// Full-text search over every document (simplified and traditional Chinese alike).
-#[utoipa::path(get, path = "/api/v1/search", params(
-    ("q" = String, Query, description = "words to find, e.g. 人工智能"),
-    ("region" = Option<String>, Query), ("issuer" = Option<String>, Query), ("year" = Option<i32>, Query),
-    ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query)),
+#[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
-async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> ApiResult<SearchResponse> {
+async fn search(State(state): State<Shared>, p: QueryResult<SearchParams>) -> ApiResult<SearchResponse> {
+    let p = query(p)?;
+    if p.q.trim().is_empty() {
+        return Err(ApiError(AppError::BadRequest(
+            "the query q is empty: give at least one word, e.g. q=人工智能".into(),
+        )));
+    }
     // The API returns hits and the total; facets would be computed for nothing.
     let q = planwatch_search::SearchQuery { facets: false, ..p.query()? };
     let query = q.q.clone();
-    let r = run_search(&state, q).await?;
+    // A query of punctuation only has nothing to look for: it matches nothing.
+    let r = match run_search(&state, q).await {
+        Err(AppError::BadRequest(_)) => {
+            return Ok(Json(SearchResponse { query, total: 0, hits: Vec::new() }));
+        }
+        other => other?,
+    };
     Ok(Json(SearchResponse {
         query,
         total: r.total,
@@ -372,25 +407,30 @@ pub struct IngestResult {
     url: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
+    /// File name, e.g. plan.docx (directories are stripped, longer names cut to 200 characters).
     #[serde(default)]
+    #[param(required = true, min_length = 1, pattern = r"\S")]
     name: String,
 }
 
 /// Uploads one document (the raw file as the body). Needs the admin token.
-#[utoipa::path(post, path = "/api/v1/documents", params(("name" = String, Query, description = "file name, e.g. plan.docx")),
+#[utoipa::path(post, path = "/api/v1/documents", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = IngestResult), (status = 200, body = IngestResult, description = "the same bytes were stored before"),
-              (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn upload_document(
     State(state): State<Shared>,
     headers: HeaderMap,
-    Query(q): Query<UploadQuery>,
+    q: QueryResult<UploadQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     auth::require_bearer(&state, &headers)?;
+    let q = query(q)?;
     if q.name.trim().is_empty() {
         return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/documents?name=plan.docx".into())));
     }

@@ -799,17 +799,30 @@ pub async fn industries(State(state): State<Shared>) -> Result<Response, AppErro
     Ok(render(&IndustriesPage { nav: "industries", plans: m.plans, industries: m.industries, rows }).into_response())
 }
 
-#[derive(Deserialize, Default)]
+/// Search parameters of the page and the API (documented in the OpenAPI document).
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words to find, e.g. 人工智能 (simplified or traditional); several words must all occur.
+    /// Longer queries are cut to 256 characters.
     #[serde(default)]
+    #[param(required = true, min_length = 1, pattern = r"\S")]
     pub q: String,
+    /// Only plans of this region, e.g. 重庆市.
     #[serde(default)]
     pub region: String,
+    /// Only plans of this issuer.
     #[serde(default)]
     pub issuer: String,
+    /// Only plans of this year (an empty value, as an HTML form sends it, means any year).
     #[serde(default)]
+    #[param(value_type = Option<i32>, minimum = 1949, maximum = 2100)]
     pub year: String,
+    /// Hits to return (default 20); taken as 1 below 1 and as 100 above 100.
+    #[param(minimum = 0, maximum = 1000000)]
     pub limit: Option<usize>,
+    /// Hits to skip; taken as 10,000 above 10,000.
+    #[param(minimum = 0, maximum = 1000000)]
     pub offset: Option<usize>,
 }
 
@@ -817,8 +830,14 @@ impl SearchParams {
     pub fn query(&self) -> Result<SearchQuery, AppError> {
         let year = match self.year.trim() {
             "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| AppError::BadRequest(format!("年份“{y}”不是数字,例如 2025。")))?),
+            y => match y.parse::<i32>() {
+                Ok(n) if (1949..=2100).contains(&n) => Some(n),
+                _ => return Err(AppError::BadRequest(format!("年份“{y}”应为 1949—2100 之间的数字,例如 2025。"))),
+            },
         };
+        if self.limit.unwrap_or(0) > 1_000_000 || self.offset.unwrap_or(0) > 1_000_000 {
+            return Err(AppError::BadRequest("limit 和 offset 不能超过 1000000。".into()));
+        }
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         Ok(SearchQuery {
             q: self.q.clone(),
@@ -888,7 +907,11 @@ pub async fn run_search(state: &Shared, q: SearchQuery) -> Result<planwatch_sear
     })
 }
 
-pub async fn search(State(state): State<Shared>, Query(p): Query<SearchParams>) -> Result<Response, AppError> {
+pub async fn search(
+    State(state): State<Shared>,
+    p: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(p) = p.map_err(|e| AppError::BadRequest(format!("搜索参数有误:{}", e.body_text())))?;
     let mut page = SearchPage {
         nav: "search",
         q: p.q.clone(),

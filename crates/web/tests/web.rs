@@ -164,6 +164,16 @@ async fn api_lists_plans_and_serves_openapi() {
     let bad = get(&app, "/api/v1/plans/xyz").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.json()["error"]["message"].as_str().unwrap().contains("number"));
+    // A query string that does not parse is a JSON error too, naming the parameter.
+    let bad = get(&app, "/api/v1/search?q=a&limit=99999999999999999999999").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("limit"), "{}", bad.text());
+    // Punctuation only: nothing to look for, so nothing found (not an error).
+    let none = get(&app, "/api/v1/search?q=%EF%BC%81%EF%BC%9F").await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert_eq!(none.json()["total"], 0);
+    let spec_ok = spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer";
+    assert!(spec_ok, "the bearer scheme is declared");
     let bad = get(&app, "/api/v1/search?q=").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.json()["error"]["message"].is_string());

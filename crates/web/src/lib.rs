@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 mod cache;
 mod edit;
+mod pager;
 mod pages;
 pub mod rows;
 pub mod sync;

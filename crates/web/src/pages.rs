@@ -12,6 +12,7 @@ use planwatch_search::SearchQuery;
 use planwatch_store::{EffectivePlan, PlanOrder, PlanSummary};
 use serde::Deserialize;
 
+use crate::pager::Pager;
 use crate::rows::{num, plan_title, target_rows, task_rows};
 use crate::{auth, db, AppError, Shared};
 
@@ -111,12 +112,26 @@ struct HomePage {
     plans: Vec<PlanRow>,
     columns: Vec<Column>,
     sort: String,
+    pager: Pager,
 }
 
 #[derive(Deserialize)]
 pub struct SortQuery {
     #[serde(default)]
     sort: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// The `page` parameter of a list (lenient: anything but a number means the first page).
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: String,
+}
+
+fn page_no(raw: &str) -> Option<usize> {
+    raw.trim().parse().ok()
 }
 
 pub async fn home(State(state): State<Shared>, Query(q): Query<SortQuery>) -> Result<Response, AppError> {
@@ -134,7 +149,10 @@ pub async fn home(State(state): State<Shared>, Query(q): Query<SortQuery>) -> Re
         Column { key: "tasks", label: "任务数" },
         Column { key: "", label: "版本" },
     ];
-    let page = HomePage { nav: "plans", plans: plans.into_iter().map(PlanRow::from).collect(), columns, sort: q.sort };
+    let sort = q.sort.clone();
+    let (plans, pager) = Pager::cut(plans, page_no(&q.page), |n| format!("/?sort={}&page={n}", enc(&sort)));
+    let page =
+        HomePage { nav: "plans", plans: plans.into_iter().map(PlanRow::from).collect(), columns, sort: q.sort, pager };
     Ok(render(&page).into_response())
 }
 
@@ -618,15 +636,17 @@ pub async fn targets_json(State(state): State<Shared>, Path(id): Path<String>) -
 struct DepartmentsPage {
     nav: &'static str,
     owners: Vec<(planwatch_store::OwnerCount, String)>,
+    pager: Pager,
 }
 
-pub async fn departments(State(state): State<Shared>) -> Result<Response, AppError> {
+pub async fn departments(State(state): State<Shared>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     let owners = db(&state, |s| s.owners()).await?;
+    let (owners, pager) = Pager::cut(owners, page_no(&q.page), |n| format!("/departments?page={n}"));
     let owners = owners.into_iter().map(|o| {
         let e = enc(&o.owner);
         (o, e)
     });
-    Ok(render(&DepartmentsPage { nav: "departments", owners: owners.collect() }).into_response())
+    Ok(render(&DepartmentsPage { nav: "departments", owners: owners.collect(), pager }).into_response())
 }
 
 struct OwnerTaskView {
@@ -648,9 +668,14 @@ struct DepartmentPage {
     n_lead: usize,
     n_resp: usize,
     tasks: Vec<OwnerTaskView>,
+    pager: Pager,
 }
 
-pub async fn department(State(state): State<Shared>, Path(name): Path<String>) -> Result<Response, AppError> {
+pub async fn department(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let n = name.clone();
     let tasks = db(&state, move |s| s.owner_tasks(&n)).await?;
     if tasks.is_empty() {
@@ -680,14 +705,12 @@ pub async fn department(State(state): State<Shared>, Path(name): Path<String>) -
             corrected: t.corrected,
         })
         .collect();
-    let page = DepartmentPage {
-        nav: "departments",
-        n_lead: views.iter().filter(|v| v.role == "牵头").count(),
-        n_resp: views.iter().filter(|v| v.role != "牵头").count(),
-        name,
-        written: written.join("、"),
-        tasks: views,
-    };
+    let (n_lead, n_resp) =
+        (views.iter().filter(|v| v.role == "牵头").count(), views.iter().filter(|v| v.role != "牵头").count());
+    let link = enc(&name);
+    let (views, pager) = Pager::cut(views, page_no(&q.page), |n| format!("/departments/{link}?page={n}"));
+    let page =
+        DepartmentPage { nav: "departments", n_lead, n_resp, name, written: written.join("、"), tasks: views, pager };
     Ok(render(&page).into_response())
 }
 
@@ -696,15 +719,17 @@ pub async fn department(State(state): State<Shared>, Path(name): Path<String>) -
 struct PlacesPage {
     nav: &'static str,
     places: Vec<(String, i64, i64, String)>,
+    pager: Pager,
 }
 
-pub async fn places(State(state): State<Shared>) -> Result<Response, AppError> {
+pub async fn places(State(state): State<Shared>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     let places = db(&state, |s| s.places()).await?;
+    let (places, pager) = Pager::cut(places, page_no(&q.page), |n| format!("/places?page={n}"));
     let places = places.into_iter().map(|(p, a, b)| {
         let e = enc(&p);
         (p, a, b, e)
     });
-    Ok(render(&PlacesPage { nav: "places", places: places.collect() }).into_response())
+    Ok(render(&PlacesPage { nav: "places", places: places.collect(), pager }).into_response())
 }
 
 struct PlaceItemView {
@@ -873,6 +898,9 @@ struct SearchPage {
     hits: Vec<HitView>,
     /// Filters that narrow the result: (label, link, matching plans).
     facets: Vec<(String, String, usize)>,
+    /// Links to the previous and next page of hits (empty at the ends).
+    prev: String,
+    next: String,
     error: String,
 }
 
@@ -922,6 +950,8 @@ pub async fn search(
         plans: 0,
         hits: Vec::new(),
         facets: Vec::new(),
+        prev: String::new(),
+        next: String::new(),
         error: String::new(),
     };
     if !p.q.trim().is_empty() {
@@ -930,6 +960,22 @@ pub async fn search(
                 Ok(r) => {
                     page.total = r.total;
                     page.plans = r.plans;
+                    let (offset, limit) = (p.offset.unwrap_or(0), p.limit.unwrap_or(20).clamp(1, 100));
+                    let at = |o: usize| {
+                        format!(
+                            "/search?q={}&region={}&issuer={}&year={}&offset={o}",
+                            enc(&p.q),
+                            enc(&p.region),
+                            enc(&p.issuer),
+                            enc(&p.year)
+                        )
+                    };
+                    if offset > 0 {
+                        page.prev = at(offset.saturating_sub(limit));
+                    }
+                    if offset + limit < r.total.min(10_000) {
+                        page.next = at(offset + limit);
+                    }
                     let link = |region: &str, issuer: &str, year: &str| {
                         format!(
                             "/search?q={}&region={}&issuer={}&year={}",

@@ -115,6 +115,12 @@ async fn pages_render_with_security_headers() {
     // Search offers filters by region and year, with counts of matching plans.
     let search = get(&app, "/search?q=%E4%BA%A7%E4%B8%9A").await.text();
     assert!(search.contains("筛选") && search.contains("region=%E7%BB%B5%E9%98%B3%E5%B8%82"), "facet links");
+    // More hits than a page: a link to the next page, which answers with the rest.
+    assert!(search.contains("rel=\"next\""), "next-page link");
+    let second = get(&app, "/search?q=%E4%BA%A7%E4%B8%9A&offset=20").await.text();
+    assert!(second.contains("rel=\"prev\"") && second.contains("<mark>"), "second page of hits");
+    // Three plans fit on one page: no pager.
+    assert!(!text.contains("class=\"pager\""));
     assert_eq!(get(&app, "/plans/999").await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/plans/abc").await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/nowhere").await.status, StatusCode::NOT_FOUND);

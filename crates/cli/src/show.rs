@@ -54,22 +54,10 @@ fn num(v: f64) -> String {
     }
 }
 
-/// Terminal columns of a character: two for CJK and full-width forms, one otherwise.
+/// Terminal columns of a character: two for East Asian wide and full-width characters
+/// (unicode-width), at least one for every other character.
 fn columns(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 => 2,
-        _ => 1,
-    }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1).max(1)
 }
 
 /// Pads to a display width counting CJK characters as two columns.

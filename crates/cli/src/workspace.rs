@@ -252,8 +252,7 @@ pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCod
     if !a.addr.ip().is_loopback() {
         eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
     }
-    let config =
-        planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload, index_dir: index_dir(db) };
+    let config = planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload };
     let state = planwatch_web::AppState::new(store, index, config);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;

@@ -144,30 +144,10 @@ pub(crate) fn wrapped_lines(text: &str, width: usize, max_lines: usize) -> usize
     lines
 }
 
+/// Display columns of a character: two for East Asian wide and full-width characters
+/// (unicode-width), at least one for every other character.
 fn char_width(ch: char) -> usize {
-    if is_wide(ch) {
-        2
-    } else {
-        1
-    }
-}
-
-/// East Asian wide and full-width characters (the ranges of Unicode's EastAsianWidth W/F that
-/// occur in Chinese text).
-fn is_wide(ch: char) -> bool {
-    matches!(ch as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
+    unicode_width::UnicodeWidthChar::width(ch).unwrap_or(1).max(1)
 }
 
 #[cfg(test)]

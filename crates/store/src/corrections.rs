@@ -382,11 +382,59 @@ fn merge<T: Serialize + DeserializeOwned>(item: &T, patch: Option<&Value>) -> Op
 
 /// The fields of `new` that differ from `old`, as a patch.
 pub fn diff<T: Serialize>(old: &T, new: &T) -> Value {
-    let (Ok(Value::Object(a)), Ok(Value::Object(b))) = (serde_json::to_value(old), serde_json::to_value(new)) else {
-        return Value::Object(Default::default());
+    match (serde_json::to_value(old), serde_json::to_value(new)) {
+        (Ok(a), Ok(b)) => diff_values(&a, &b),
+        _ => Value::Object(Default::default()),
+    }
+}
+
+/// The fields of object `new` that differ from object `old`; `new` itself when either is not
+/// an object.
+pub fn diff_values(old: &Value, new: &Value) -> Value {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            Value::Object(b.iter().filter(|(k, v)| a.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
+        _ => new.clone(),
+    }
+}
+
+/// Item `index` of `kind` in `plan`, as JSON.
+pub fn item_value(plan: &Plan, kind: ItemKind, index: usize) -> Option<Value> {
+    let v = match kind {
+        ItemKind::Target => serde_json::to_value(plan.targets.get(index)?),
+        ItemKind::Task => serde_json::to_value(plan.tasks.get(index)?),
+        ItemKind::Industry => serde_json::to_value(plan.industries.get(index)?),
+        ItemKind::District => serde_json::to_value(plan.districts.get(index)?),
+        ItemKind::Platform => serde_json::to_value(plan.platforms.get(index)?),
     };
-    let changed = b.into_iter().filter(|(k, v)| a.get(k) != Some(v)).collect();
-    Value::Object(changed)
+    v.ok()
+}
+
+/// An empty item of `kind`, as JSON: the base of an item an analyst adds.
+pub fn blank_item(kind: ItemKind) -> Value {
+    let v = match kind {
+        ItemKind::Target => serde_json::to_value(Target::default()),
+        ItemKind::Task => serde_json::to_value(Task::default()),
+        ItemKind::Industry => serde_json::to_value(Industry::default()),
+        ItemKind::District => serde_json::to_value(DistrictMapping::default()),
+        ItemKind::Platform => serde_json::to_value(Platform::default()),
+    };
+    v.unwrap_or_default()
+}
+
+/// Whether `v` is a valid item of `kind` (every field present with the right type).
+pub fn is_item(kind: ItemKind, v: &Value) -> bool {
+    fn parses<T: DeserializeOwned>(v: &Value) -> bool {
+        T::deserialize(v).is_ok()
+    }
+    match kind {
+        ItemKind::Target => parses::<Target>(v),
+        ItemKind::Task => parses::<Task>(v),
+        ItemKind::Industry => parses::<Industry>(v),
+        ItemKind::District => parses::<DistrictMapping>(v),
+        ItemKind::Platform => parses::<Platform>(v),
+    }
 }
 
 #[cfg(test)]

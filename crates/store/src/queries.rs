@@ -92,6 +92,8 @@ pub struct PlanView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnerTask {
     pub plan_id: i64,
+    /// The plan's current version (what `span` indexes).
+    pub version_id: i64,
     pub plan_title: String,
     pub region: String,
     pub owner: String,
@@ -117,6 +119,8 @@ pub struct OwnerCount {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlaceItem {
     pub plan_id: i64,
+    /// The plan's current version (what `span` indexes).
+    pub version_id: i64,
     pub plan_title: String,
     pub place: String,
     pub kind: String,
@@ -334,7 +338,7 @@ impl Store {
         let r = self.reader()?;
         let mut st = r.prepare_cached(
             "SELECT o.document_id, d.title, d.region, o.owner, o.written, o.role, o.item_key, o.section, o.task,
-                    o.span_start, o.span_end, o.corrected
+                    o.span_start, o.span_end, o.corrected, d.current_version
              FROM owner_tasks o JOIN documents d ON d.id = o.document_id
              WHERE o.owner = ?1 ORDER BY d.title, o.rowid",
         )?;
@@ -351,6 +355,7 @@ impl Store {
                 task: r.get(8)?,
                 span: span(r.get(9)?, r.get(10)?),
                 corrected: r.get(11)?,
+                version_id: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -371,7 +376,8 @@ impl Store {
     pub fn place_items(&self, place: &str) -> Result<Vec<PlaceItem>> {
         let r = self.reader()?;
         let mut st = r.prepare_cached(
-            "SELECT p.document_id, d.title, p.place, p.kind, p.label, p.detail, p.span_start, p.span_end, p.corrected
+            "SELECT p.document_id, d.title, p.place, p.kind, p.label, p.detail, p.span_start, p.span_end, p.corrected,
+                    d.current_version
              FROM place_items p JOIN documents d ON d.id = p.document_id
              WHERE p.place = ?1 ORDER BY p.kind, d.title, p.rowid",
         )?;
@@ -385,6 +391,7 @@ impl Store {
                 detail: r.get(5)?,
                 span: span(r.get(6)?, r.get(7)?),
                 corrected: r.get(8)?,
+                version_id: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -558,7 +565,6 @@ pub(crate) fn write_derived(tx: &Transaction, document_id: i64, eff: &EffectiveP
     for table in ["owner_tasks", "place_items", "plan_industries"] {
         tx.execute(&format!("DELETE FROM {table} WHERE document_id = ?1"), params![document_id])?;
     }
-    let dicts_region = m.region.clone();
     {
         let mut ins = tx.prepare_cached(
             "INSERT INTO owner_tasks (document_id, owner, written, role, item_key, section, task, span_start,
@@ -633,7 +639,6 @@ pub(crate) fn write_derived(tx: &Transaction, document_id: i64, eff: &EffectiveP
                 }
             }
         }
-        let _ = dicts_region;
         let mut ind = tx.prepare_cached(
             "INSERT INTO plan_industries (document_id, industry, grp, segments, span_start, span_end, corrected)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -668,17 +673,9 @@ pub(crate) fn write_correction(
     author: &str,
     note: &str,
 ) -> Result<Option<i64>> {
-    let machine_item = |key: &str| -> Result<Option<Value>> {
-        let keys = corrections::machine_keys(machine, kind);
-        let Some(i) = keys.iter().position(|k| k == key) else { return Ok(None) };
-        let v = match kind {
-            ItemKind::Target => serde_json::to_value(&machine.targets[i]),
-            ItemKind::Task => serde_json::to_value(&machine.tasks[i]),
-            ItemKind::Industry => serde_json::to_value(&machine.industries[i]),
-            ItemKind::District => serde_json::to_value(&machine.districts[i]),
-            ItemKind::Platform => serde_json::to_value(&machine.platforms[i]),
-        };
-        v.map(Some).map_err(|e| StoreError::Invalid(e.to_string()))
+    let machine_item = |key: &str| -> Option<Value> {
+        let i = corrections::machine_keys(machine, kind).iter().position(|k| k == key)?;
+        corrections::item_value(machine, kind, i)
     };
     let added_id = |key: &str| key.strip_prefix("added:").and_then(|s| s.parse::<i64>().ok());
     let insert =
@@ -702,16 +699,7 @@ pub(crate) fn write_correction(
             Ok(tx.last_insert_rowid())
         };
     let validate = |item: &Value| -> Result<()> {
-        let ok = match kind {
-            ItemKind::Target => serde_json::from_value::<planwatch_core::model::Target>(item.clone()).is_ok(),
-            ItemKind::Task => serde_json::from_value::<planwatch_core::model::Task>(item.clone()).is_ok(),
-            ItemKind::Industry => serde_json::from_value::<planwatch_core::model::Industry>(item.clone()).is_ok(),
-            ItemKind::District => {
-                serde_json::from_value::<planwatch_core::model::DistrictMapping>(item.clone()).is_ok()
-            }
-            ItemKind::Platform => serde_json::from_value::<planwatch_core::model::Platform>(item.clone()).is_ok(),
-        };
-        if ok {
+        if corrections::is_item(kind, item) {
             Ok(())
         } else {
             Err(StoreError::Invalid(format!("the corrected {} is not a valid item: check its fields", kind.label())))
@@ -745,16 +733,10 @@ pub(crate) fn write_correction(
                 }
                 return Ok(Some(cid));
             }
-            let original =
-                machine_item(&key)?.ok_or_else(|| StoreError::NotFound(format!("{} {key}", kind.label())))?;
+            let original = machine_item(&key).ok_or_else(|| StoreError::NotFound(format!("{} {key}", kind.label())))?;
             // Store only the fields that differ from the machine item, so a newer extraction
             // still supplies the rest (spans, canonical names).
-            let patch = match (&original, &item) {
-                (Value::Object(a), Value::Object(b)) => Value::Object(
-                    b.iter().filter(|(k, v)| a.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect(),
-                ),
-                _ => item.clone(),
-            };
+            let patch = corrections::diff_values(&original, &item);
             tx.execute(
                 "DELETE FROM corrections WHERE document_id = ?1 AND kind = ?2 AND item_key = ?3 AND op = 'edit'",
                 params![document_id, kind.as_str(), key],
@@ -772,8 +754,7 @@ pub(crate) fn write_correction(
                 )?;
                 return Ok(None);
             }
-            let original =
-                machine_item(&key)?.ok_or_else(|| StoreError::NotFound(format!("{} {key}", kind.label())))?;
+            let original = machine_item(&key).ok_or_else(|| StoreError::NotFound(format!("{} {key}", kind.label())))?;
             tx.execute(
                 "DELETE FROM corrections WHERE document_id = ?1 AND kind = ?2 AND item_key = ?3",
                 params![document_id, kind.as_str(), key],

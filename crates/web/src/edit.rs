@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_store::{CorrectionRequest, ItemKind, ItemState};
 use serde_json::{json, Value};
 
-use crate::pages::{enc, render};
+use crate::pages::{enc, parse_id, render};
 use crate::rows::{num, plan_title};
 use crate::{auth, db, AppError, Shared};
 
@@ -76,22 +76,10 @@ fn parse_kind(raw: &str) -> Result<ItemKind, AppError> {
     ItemKind::parse(raw).ok_or_else(|| AppError::NotFound(format!("没有“{raw}”这类条目。")))
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound(format!("没有编号为“{raw}”的规划。")))
-}
-
 /// The item with `key` in the effective plan, as JSON, with its state.
 fn item_json(eff: &planwatch_store::EffectivePlan, kind: ItemKind, key: &str) -> Option<(Value, ItemState)> {
     let (i, state) = eff.find(kind, key)?;
-    let p = &eff.plan;
-    let v = match kind {
-        ItemKind::Target => serde_json::to_value(&p.targets[i]),
-        ItemKind::Task => serde_json::to_value(&p.tasks[i]),
-        ItemKind::Industry => serde_json::to_value(&p.industries[i]),
-        ItemKind::District => serde_json::to_value(&p.districts[i]),
-        ItemKind::Platform => serde_json::to_value(&p.platforms[i]),
-    };
-    v.ok().map(|v| (v, state))
+    Some((planwatch_store::corrections::item_value(&eff.plan, kind, i)?, state))
 }
 
 fn show(v: &Value) -> String {
@@ -189,17 +177,7 @@ pub async fn form(
 
 /// The item a form describes: the current item (or an empty one) with the form's fields.
 fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, String>) -> Result<Value, AppError> {
-    let mut item = match base {
-        Some(v) => v,
-        None => match kind {
-            ItemKind::Target => serde_json::to_value(planwatch_core::model::Target::default()),
-            ItemKind::Task => serde_json::to_value(planwatch_core::model::Task::default()),
-            ItemKind::Industry => serde_json::to_value(planwatch_core::model::Industry::default()),
-            ItemKind::District => serde_json::to_value(planwatch_core::model::DistrictMapping::default()),
-            ItemKind::Platform => serde_json::to_value(planwatch_core::model::Platform::default()),
-        }
-        .map_err(|e| AppError::Internal(e.to_string()))?,
-    };
+    let mut item = base.unwrap_or_else(|| planwatch_store::corrections::blank_item(kind));
     let Some(obj) = item.as_object_mut() else { return Err(AppError::Internal("item is not an object".into())) };
     for (name, label, numeric, list) in field_specs(kind) {
         let Some(raw) = form.get(*name) else { continue };

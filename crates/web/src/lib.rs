@@ -21,7 +21,6 @@ pub mod rows;
 pub mod sync;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -42,8 +41,6 @@ pub struct Config {
     pub admin_token: String,
     /// Largest accepted upload, in bytes.
     pub max_upload: usize,
-    /// Directory of the search index.
-    pub index_dir: PathBuf,
 }
 
 /// Shared state of all handlers.

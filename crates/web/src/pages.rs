@@ -1,8 +1,6 @@
 //! Page handlers and the view models of their templates. Templates only loop and print
 //! (escaped); everything shown is computed here.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -395,7 +393,7 @@ fn plan_page(
     }
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
+pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>().map_err(|_| AppError::NotFound(format!("没有编号为“{raw}”的规划。")))
 }
 
@@ -681,12 +679,6 @@ pub async fn department(
     if tasks.is_empty() {
         return Err(AppError::NotFound(format!("没有部门“{name}”承担的任务。")));
     }
-    let ids: Vec<i64> =
-        tasks.iter().map(|t| t.plan_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let current = db(&state, move |s| {
-        ids.iter().map(|id| Ok((*id, s.plan_summary(*id)?.current_version))).collect::<Result<BTreeMap<_, _>, _>>()
-    })
-    .await?;
     let mut written: Vec<String> = Vec::new();
     for t in &tasks {
         if t.written != t.owner && !written.contains(&t.written) {
@@ -696,7 +688,7 @@ pub async fn department(
     let views: Vec<OwnerTaskView> = tasks
         .into_iter()
         .map(|t| OwnerTaskView {
-            href: source_href(t.plan_id, current.get(&t.plan_id).copied().unwrap_or_default(), t.span),
+            href: source_href(t.plan_id, t.version_id, t.span),
             plan_id: t.plan_id,
             plan_title: t.plan_title,
             section: t.section,
@@ -760,12 +752,6 @@ pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Res
     if items.is_empty() {
         return Err(AppError::NotFound(format!("没有分配给“{name}”的产业、任务或平台。")));
     }
-    let ids: Vec<i64> =
-        items.iter().map(|t| t.plan_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let current = db(&state, move |s| {
-        ids.iter().map(|id| Ok((*id, s.plan_summary(*id)?.current_version))).collect::<Result<BTreeMap<_, _>, _>>()
-    })
-    .await?;
     let mut groups = vec![
         PlaceGroup { label: "产业布局", items: Vec::new() },
         PlaceGroup { label: "任务", items: Vec::new() },
@@ -778,7 +764,7 @@ pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Res
             _ => 2,
         };
         groups[g].items.push(PlaceItemView {
-            href: source_href(i.plan_id, current.get(&i.plan_id).copied().unwrap_or_default(), i.span),
+            href: source_href(i.plan_id, i.version_id, i.span),
             plan_id: i.plan_id,
             plan_title: i.plan_title,
             label: i.label,

@@ -32,12 +32,8 @@ fn app() -> App {
     }
     let index = Arc::new(SearchIndex::open(&dir.path().join("pw.db.index")).unwrap());
     planwatch_web::sync::sync_blocking(&store, &index).unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        admin_token: TOKEN.into(),
-        max_upload: 2 * 1024 * 1024,
-        index_dir: dir.path().join("pw.db.index"),
-    };
+    let config =
+        Config { addr: "127.0.0.1:0".parse().unwrap(), admin_token: TOKEN.into(), max_upload: 2 * 1024 * 1024 };
     let state = AppState::new(store.clone(), index, config);
     App { router: planwatch_web::router(state), store, _dir: dir }
 }

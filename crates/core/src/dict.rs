@@ -78,6 +78,8 @@ pub struct Dictionaries {
     places: HashMap<String, Vec<Place>>,
     /// Names and short names of provinces and cities, for finding a document's region.
     pub regions: Vec<(String, String)>,
+    /// Every place once, in file order: the org-unit hierarchy (`within` names the parent).
+    units: Vec<Place>,
     region_matcher: OnceLock<aho_corasick::AhoCorasick>,
 }
 
@@ -163,9 +165,10 @@ impl Dictionaries {
                 let short = p.aliases.first().cloned().unwrap_or_else(|| p.name.clone());
                 self.regions.push((p.name.clone(), short));
             }
-            for alias in p.aliases.iter().chain([&p.name]) {
+            for alias in p.aliases.iter().chain([&p.name, &p.code]) {
                 self.places.entry(squeeze(alias)).or_default().push(place.clone());
             }
+            self.units.push(place);
         }
         Ok(())
     }
@@ -179,6 +182,7 @@ impl Dictionaries {
             for alias in z.aliases.iter().chain([&z.name]) {
                 self.places.entry(squeeze(alias)).or_default().push(place.clone());
             }
+            self.units.push(place);
         }
         Ok(())
     }
@@ -192,6 +196,27 @@ impl Dictionaries {
     pub fn place(&self, name: &str, region: Option<&str>) -> Option<&Place> {
         let cands = self.places.get(&squeeze(name))?;
         region.and_then(|r| cands.iter().find(|p| p.within == r || p.name == r)).or_else(|| cands.first())
+    }
+
+    /// The place a written name (or a 6-digit GB/T 2260 code) means *inside* `region`: the
+    /// region itself or one of the units directly under it. Unlike [`Dictionaries::place`]
+    /// it never falls back to a namesake elsewhere (Chongqing and Ningbo both have a 江北区).
+    pub fn place_in(&self, written: &str, region: &str) -> Option<&Place> {
+        let cands = self.places.get(&squeeze(written))?;
+        cands.iter().find(|p| p.within == region || p.name == region)
+    }
+
+    /// The units directly under `region` (districts, counties, county-level cities and
+    /// development zones of a city; of a municipality such as 重庆市, its districts and
+    /// counties), in the order of the data files: codes first, zones after.
+    pub fn units_within(&self, region: &str) -> Vec<&Place> {
+        let mut seen = std::collections::HashSet::new();
+        self.units.iter().filter(|p| p.within == region && seen.insert(p.name.as_str())).collect()
+    }
+
+    /// The unit named exactly `name` (canonical) at the top of a region, e.g. 重庆市.
+    pub fn unit(&self, name: &str) -> Option<&Place> {
+        self.units.iter().find(|p| p.name == name && p.level != "county" && p.level != "zone")
     }
 
     /// How often each province or city is named in `text` (by full or short name), keyed by
@@ -228,6 +253,21 @@ mod tests {
         assert_eq!(d.department("市发展改革委"), Some("市发展改革委"));
         assert_eq!(d.department("市 发 改 委"), Some("市发展改革委"));
         assert_eq!(d.department("市不存在局"), None);
+    }
+
+    #[test]
+    fn the_hierarchy_lists_units_under_a_region() {
+        let d = Dictionaries::builtin();
+        let cq = d.units_within("重庆市");
+        assert!(cq.len() >= 38, "{}", cq.len());
+        assert!(cq.iter().any(|p| p.name == "渝北区" && p.code == "500112"));
+        assert!(cq.iter().any(|p| p.name == "两江新区" && p.level == "zone"));
+        assert_eq!(d.place_in("500112", "重庆市").map(|p| p.name.as_str()), Some("渝北区"));
+        assert_eq!(d.place_in("江北区", "重庆市").map(|p| p.code.as_str()), Some("500105"));
+        assert!(d.place_in("江北区", "成都市").is_none());
+        for city in ["成都市", "扬州市"] {
+            assert!(d.units_within(city).len() >= 6, "{city}");
+        }
     }
 
     #[test]

@@ -44,8 +44,11 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 mod delimited;
+mod template;
 mod text;
 mod xlsx;
+
+pub use template::{observation_template, TemplateRow};
 
 /// One task of the 任务分工表.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

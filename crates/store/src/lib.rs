@@ -14,6 +14,7 @@
 
 pub mod corrections;
 pub mod migrate;
+pub mod monitor;
 mod queries;
 
 use std::ops::{Deref, DerefMut};

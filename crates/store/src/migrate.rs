@@ -7,7 +7,10 @@ use rusqlite::Connection;
 use crate::StoreError;
 
 /// The migrations of the SQLite backend, in order: (version, name, SQL).
-pub const SQLITE: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/sqlite/0001_init.sql"))];
+pub const SQLITE: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, "monitor", include_str!("../migrations/sqlite/0002_monitor.sql")),
+];
 
 /// Brings the schema of `conn` up to date.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -1,0 +1,1187 @@
+//! Monitoring data: indicators, observations and their history, task progress reports,
+//! composite indices and published rankings. The computations themselves are in
+//! `planwatch-monitor`; this module stores and loads what they need.
+//!
+//! Invariants:
+//! - An observation file is validated whole before anything is written; a file with any bad
+//!   row writes nothing. A good file is stored in one transaction with its `imports` row.
+//! - A stored value is never overwritten without a trace: a changed value appends to
+//!   `observation_history` (old value, new value, the import each came from, who, when).
+//! - A published ranking is stored as it was shown and never rewritten; publishing again
+//!   adds a revision.
+//! - `meta.monitor_rev` increases with every monitoring write (page caches key on it).
+
+use crate::corrections::{target_key, task_key};
+use crate::{sha256_hex, Result, Store, StoreError};
+use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
+use planwatch_monitor::{Direction, Frequency, Period, Rollup};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::HashMap;
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// An indicator as stored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Indicator {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub frequency: Frequency,
+    pub rollup: Rollup,
+    pub region: String,
+    pub document_id: Option<i64>,
+    pub version_id: Option<i64>,
+    pub target_key: Option<String>,
+    pub target_value: Option<f64>,
+    pub target_year: Option<i32>,
+    pub baseline_value: Option<f64>,
+    pub baseline_year: Option<i32>,
+    pub start_year: Option<i32>,
+    pub source_text: String,
+    pub span: Option<(usize, usize)>,
+    pub note: String,
+    pub created_at: String,
+}
+
+/// An indicator to define by hand (`planwatch indicators add`).
+#[derive(Debug, Clone, Default)]
+pub struct NewIndicator {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub frequency: Option<Frequency>,
+    pub rollup: Rollup,
+    pub region: String,
+    pub target_value: Option<f64>,
+    pub target_year: Option<i32>,
+    pub baseline_value: Option<f64>,
+    pub baseline_year: Option<i32>,
+    pub start_year: Option<i32>,
+    pub note: String,
+}
+
+/// What `indicators from-targets` did with each target of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct FromTarget {
+    pub code: String,
+    pub name: String,
+    /// False when the target already had its indicator (the command is idempotent).
+    pub created: bool,
+}
+
+const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rollup, region, document_id, version_id,
+    target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
+    span_end, note, created_at";
+
+fn indicator_row(r: &rusqlite::Row) -> rusqlite::Result<Indicator> {
+    let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+    let span_start: Option<i64> = r.get(17)?;
+    let span_end: Option<i64> = r.get(18)?;
+    Ok(Indicator {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        unit: r.get(3)?,
+        direction: word(4)?.parse().map_err(|e| bad(4, e))?,
+        frequency: word(5)?.parse().map_err(|e| bad(5, e))?,
+        rollup: word(6)?.parse().map_err(|e| bad(6, e))?,
+        region: r.get(7)?,
+        document_id: r.get(8)?,
+        version_id: r.get(9)?,
+        target_key: r.get(10)?,
+        target_value: r.get(11)?,
+        target_year: r.get(12)?,
+        baseline_value: r.get(13)?,
+        baseline_year: r.get(14)?,
+        start_year: r.get(15)?,
+        source_text: r.get(16)?,
+        span: span_start.zip(span_end).map(|(a, b)| (a as usize, b as usize)),
+        note: r.get(19)?,
+        created_at: r.get(20)?,
+    })
+}
+
+/// Words in an indicator's name that mean a smaller value is better.
+const LOWER_IS_BETTER: [&str; 8] = ["能耗", "排放", "下降", "降低", "减少", "失业率", "事故", "污染"];
+
+/// How a target's values combine across districts, judged from its unit: shares and
+/// rates average, counts and amounts add up.
+fn rollup_for_unit(unit: &str) -> Rollup {
+    match unit {
+        "%" | "‰" | "倍" | "级" => Rollup::Mean,
+        _ => Rollup::Sum,
+    }
+}
+
+/// `M` + document id + the target's position: stable, short, and typed easily in a sheet.
+fn target_code(document_id: i64, n: usize) -> String {
+    format!("P{document_id}-T{:02}", n + 1)
+}
+
+fn bump_monitor_rev(tx: &Transaction) -> Result<()> {
+    tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'monitor_rev'", [])?;
+    Ok(())
+}
+
+fn parse_word<T: std::str::FromStr<Err = String>>(field: &str, s: &str) -> Result<T> {
+    s.parse().map_err(|e| StoreError::Invalid(format!("{field}: {e}")))
+}
+
+impl Store {
+    /// Counts monitoring writes; changes whenever a progress, ranking or map page could.
+    pub fn monitor_rev(&self) -> Result<i64> {
+        let r = self.reader()?;
+        let v: String = r.query_row("SELECT value FROM meta WHERE key = 'monitor_rev'", [], |r| r.get(0))?;
+        v.parse().map_err(|_| StoreError::Corrupt(format!("meta.monitor_rev = {v:?}")))
+    }
+
+    /// Makes one indicator per quantitative target of a plan's current effective version:
+    /// target value, unit, deadline and baseline carried over, linked to the target's item
+    /// key and sentence. Targets that already have their indicator are left as they are.
+    pub fn indicators_from_targets(&self, document_id: i64, frequency: Frequency) -> Result<Vec<FromTarget>> {
+        let view = self.plan_view(document_id)?;
+        let plan = &view.effective.plan;
+        let region = plan.meta.region.clone().unwrap_or_default();
+        if region.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "plan {document_id} has no region: correct its metadata first (indicators need the region whose units report them)"
+            )));
+        }
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let mut out = Vec::new();
+        for (n, (t, item)) in plan.targets.iter().zip(&view.effective.refs.targets).enumerate() {
+            let key = &item.key;
+            let existing: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT code, name FROM indicators WHERE document_id = ?1 AND target_key = ?2",
+                    params![document_id, key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((code, name)) = existing {
+                out.push(FromTarget { code, name, created: false });
+                continue;
+            }
+            let mut code = target_code(document_id, n);
+            let mut suffix = 1;
+            while tx
+                .query_row("SELECT 1 FROM indicators WHERE code = ?1", params![code], |_| Ok(()))
+                .optional()?
+                .is_some()
+            {
+                suffix += 1;
+                code = format!("{}-{suffix}", target_code(document_id, n));
+            }
+            let name = t.indicator.trim().to_string();
+            let direction =
+                if LOWER_IS_BETTER.iter().any(|w| name.contains(w)) { Direction::Lower } else { Direction::Higher };
+            let start_year = plan.meta.period_start.or(t.baseline_year.map(|y| y + 1));
+            debug_assert_eq!(key, &target_key_of(plan, n));
+            tx.execute(
+                &format!(
+                    "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, document_id,
+                        version_id, target_key, target_value, target_year, baseline_value, baseline_year, start_year,
+                        source_text, span_start, span_end, note, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '', {NOW})"
+                ),
+                params![
+                    code,
+                    name,
+                    t.unit,
+                    direction.as_str(),
+                    frequency.as_str(),
+                    rollup_for_unit(&t.unit).as_str(),
+                    region,
+                    document_id,
+                    view.version.id,
+                    key,
+                    t.value,
+                    t.year,
+                    t.baseline_value,
+                    t.baseline_year,
+                    start_year,
+                    t.text,
+                    t.span[0] as i64,
+                    t.span[1] as i64,
+                ],
+            )?;
+            out.push(FromTarget { code, name, created: true });
+        }
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Defines an indicator by hand.
+    pub fn add_indicator(&self, new: &NewIndicator) -> Result<Indicator> {
+        let code = new.code.trim();
+        if code.is_empty() || code.chars().any(|c| c.is_whitespace() || c == ',') {
+            return Err(StoreError::Invalid(format!(
+                "indicator code “{code}”: use letters, digits, - or _ without spaces or commas"
+            )));
+        }
+        if new.name.trim().is_empty() {
+            return Err(StoreError::Invalid("indicator name is empty".into()));
+        }
+        if self.dicts().unit(&new.region).is_none() {
+            return Err(StoreError::Invalid(format!(
+                "region “{}” is not a province or city of data/places.toml: give its full name, e.g. 重庆市",
+                new.region
+            )));
+        }
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let taken = tx.query_row("SELECT 1 FROM indicators WHERE code = ?1", params![code], |_| Ok(())).optional()?;
+        if taken.is_some() {
+            return Err(StoreError::Invalid(format!("indicator code “{code}” is already used: choose another")));
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, target_value,
+                    target_year, baseline_value, baseline_year, start_year, note, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW})"
+            ),
+            params![
+                code,
+                new.name.trim(),
+                new.unit.trim(),
+                new.direction.as_str(),
+                new.frequency.unwrap_or(Frequency::Quarter).as_str(),
+                new.rollup.as_str(),
+                new.region,
+                new.target_value,
+                new.target_year,
+                new.baseline_value,
+                new.baseline_year,
+                new.start_year,
+                new.note,
+            ],
+        )?;
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        drop(conn);
+        self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
+    }
+
+    pub fn indicator(&self, code: &str) -> Result<Option<Indicator>> {
+        let r = self.reader()?;
+        let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
+        Ok(r.query_row(&sql, params![code], indicator_row).optional()?)
+    }
+
+    /// Indicators, optionally only those of one plan or one region, by code.
+    pub fn indicators(&self, document_id: Option<i64>, region: Option<&str>) -> Result<Vec<Indicator>> {
+        let r = self.reader()?;
+        let sql = format!(
+            "SELECT {INDICATOR_COLUMNS} FROM indicators
+             WHERE (?1 IS NULL OR document_id = ?1) AND (?2 IS NULL OR region = ?2) ORDER BY document_id, id"
+        );
+        let mut stmt = r.prepare(&sql)?;
+        let rows = stmt.query_map(params![document_id, region], indicator_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Regions that have indicators, with how many.
+    pub fn monitored_regions(&self) -> Result<Vec<(String, i64)>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare("SELECT region, COUNT(*) FROM indicators GROUP BY region ORDER BY COUNT(*) DESC")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn target_key_of(plan: &planwatch_core::Plan, n: usize) -> String {
+    crate::corrections::keys_of(&plan.targets, target_key).swap_remove(n)
+}
+
+// ---- observations -------------------------------------------------------------------------
+
+/// One stored value with where it came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Observation {
+    pub id: i64,
+    pub indicator_id: i64,
+    pub place: String,
+    pub place_code: String,
+    pub period: Period,
+    pub value: f64,
+    pub note: String,
+    pub outlier: Option<String>,
+    pub import_id: i64,
+    pub file_name: String,
+    pub source_row: i64,
+    pub synthetic: bool,
+    pub updated_at: String,
+}
+
+/// A row of the history of stored values.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueChange {
+    pub indicator: String,
+    pub place: String,
+    pub period: String,
+    pub old_value: f64,
+    pub new_value: f64,
+    pub old_file: String,
+    pub new_file: String,
+    pub who: String,
+    pub changed_at: String,
+}
+
+/// An accepted import.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub outliers: i64,
+    pub who: String,
+    pub imported_at: String,
+    pub synthetic: bool,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Validate and count, store nothing.
+    pub dry_run: bool,
+    /// The file is generated demonstration data (labelled wherever it is shown).
+    pub synthetic: bool,
+    /// Who is importing, for the history.
+    pub who: String,
+}
+
+/// An outlier kept for review.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlierRow {
+    pub row: usize,
+    pub indicator: String,
+    pub place: String,
+    pub period: String,
+    pub value: f64,
+    pub reason: String,
+}
+
+/// The outcome of an import that passed validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file_name: String,
+    pub dry_run: bool,
+    /// Data rows with a value.
+    pub rows: usize,
+    pub blank_values: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub outliers: Vec<OutlierRow>,
+    /// `None` for a dry run, or when nothing changed.
+    pub import_id: Option<i64>,
+}
+
+/// Why an import stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: {error}")]
+    File { file: String, error: FileError },
+    #[error("{file}: {} 行有错误,整个文件未导入", .validation.problems.len() + .validation.unlisted_problems)]
+    Refused { file: String, validation: Box<Validation> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(e.into())
+    }
+}
+
+/// The catalogue an import is validated against: indicators, the place hierarchy, and the
+/// history of each indicator × place named in the file.
+struct StoreCatalogue<'a> {
+    by_code: HashMap<String, IndicatorInfo>,
+    by_name: HashMap<String, String>,
+    dicts: &'a planwatch_core::dict::Dictionaries,
+    history: HashMap<(i64, String), Vec<(Period, f64)>>,
+    /// Resolved places by (written, region): a file repeats the same few names.
+    places: std::cell::RefCell<HashMap<(String, String), Option<PlaceRef>>>,
+}
+
+impl Catalogue for StoreCatalogue<'_> {
+    fn indicator(&self, code_or_name: &str) -> Option<&IndicatorInfo> {
+        self.by_code
+            .get(code_or_name)
+            .or_else(|| self.by_name.get(code_or_name).and_then(|code| self.by_code.get(code)))
+    }
+
+    fn place(&self, written: &str, region: &str) -> Option<PlaceRef> {
+        if region.is_empty() {
+            return None;
+        }
+        let key = (written.to_string(), region.to_string());
+        if let Some(hit) = self.places.borrow().get(&key) {
+            return hit.clone();
+        }
+        let found = self.dicts.place_in(written, region).map(|p| PlaceRef { name: p.name.clone(), code: p.code.clone() });
+        self.places.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn history(&self, indicator_id: i64, place: &str, period: Period) -> Option<History> {
+        let series = self.history.get(&(indicator_id, place.to_string()))?;
+        let mut values: Vec<f64> = series.iter().filter(|(p, _)| *p != period).map(|(_, v)| *v).collect();
+        History::of(&mut values)
+    }
+}
+
+impl Store {
+    fn catalogue(&self, conn: &Connection, rows: &[observations::RawRow]) -> Result<StoreCatalogue<'_>> {
+        let mut by_code = HashMap::new();
+        let mut by_name: HashMap<String, String> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, code, name, unit, frequency, region FROM indicators")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let frequency: String = r.get(4)?;
+            let info = IndicatorInfo {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                unit: r.get(3)?,
+                frequency: parse_word("indicators.frequency", &frequency)?,
+                region: r.get(5)?,
+            };
+            // A name shared by two indicators is ambiguous: only codes reach them.
+            by_name.entry(info.name.clone()).and_modify(|c| c.clear()).or_insert_with(|| info.code.clone());
+            by_code.insert(info.code.clone(), info);
+        }
+        by_name.retain(|_, c| !c.is_empty());
+        // History of the indicators the file names.
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| {
+                by_code.get(&r.indicator).or_else(|| by_name.get(&r.indicator).and_then(|c| by_code.get(c)))
+            })
+            .map(|i: &IndicatorInfo| i.id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut history: HashMap<(i64, String), Vec<(Period, f64)>> = HashMap::new();
+        let mut stmt = conn.prepare_cached("SELECT place, period, value FROM observations WHERE indicator_id = ?1")?;
+        for id in ids {
+            let mut q = stmt.query(params![id])?;
+            while let Some(r) = q.next()? {
+                let period: String = r.get(1)?;
+                let Ok(period) = Period::parse(&period) else { continue };
+                history.entry((id, r.get(0)?)).or_default().push((period, r.get(2)?));
+            }
+        }
+        Ok(StoreCatalogue { by_code, by_name, dicts: self.dicts(), history, places: Default::default() })
+    }
+
+    /// Validates an observation file and, unless it is a dry run, stores it in one
+    /// transaction. A file with any bad row is refused whole and stores nothing.
+    pub fn import_observations(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> std::result::Result<ImportReport, ImportError> {
+        let file = file_name.to_string();
+        let rows = observations::read(bytes).map_err(|error| ImportError::File { file: file.clone(), error })?;
+        // Validate and write under the writer lock, so the history the outlier check saw is
+        // the history the rows are added to.
+        let mut conn = self.writer();
+        let catalogue = self.catalogue(&conn, &rows)?;
+        let validation = observations::validate(&rows, &catalogue);
+        if !validation.is_ok() {
+            return Err(ImportError::Refused { file, validation: Box::new(validation) });
+        }
+        let codes: HashMap<i64, &str> = catalogue.by_code.values().map(|i| (i.id, i.code.as_str())).collect();
+        let outliers: Vec<OutlierRow> = validation
+            .outliers()
+            .map(|r| OutlierRow {
+                row: r.row,
+                indicator: codes.get(&r.indicator_id).copied().unwrap_or_default().to_string(),
+                place: r.place.clone(),
+                period: r.period.to_string(),
+                value: r.value,
+                reason: r.outlier.clone().unwrap_or_default(),
+            })
+            .collect();
+        let mut report = ImportReport {
+            file_name: file.clone(),
+            dry_run: opts.dry_run,
+            rows: validation.rows.len(),
+            blank_values: validation.blank_values,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            outliers,
+            import_id: None,
+        };
+        let tx = conn.transaction()?;
+        let who = if opts.who.is_empty() { "unknown" } else { opts.who.as_str() };
+        tx.execute(
+            &format!(
+                "INSERT INTO imports (file_name, sha256, rows, inserted, updated, unchanged, outliers, who,
+                    imported_at, synthetic) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6)"
+            ),
+            params![file, sha256_hex(bytes), report.rows as i64, report.outliers.len() as i64, who, opts.synthetic],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        {
+            let mut find =
+                tx.prepare("SELECT id, value, import_id FROM observations WHERE indicator_id = ?1 AND place = ?2 AND period = ?3")?;
+            let mut insert = tx.prepare(&format!(
+                "INSERT INTO observations (indicator_id, place, place_code, period, period_end, value, note, outlier,
+                    import_id, source_row, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {NOW})"
+            ))?;
+            let mut update = tx.prepare(&format!(
+                "UPDATE observations SET value = ?2, note = ?3, outlier = ?4, import_id = ?5, source_row = ?6,
+                    updated_at = {NOW} WHERE id = ?1"
+            ))?;
+            let mut history = tx.prepare(&format!(
+                "INSERT INTO observation_history (observation_id, old_value, new_value, old_import_id, new_import_id,
+                    who, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW})"
+            ))?;
+            for row in &validation.rows {
+                let period = row.period.to_string();
+                let found: Option<(i64, f64, i64)> = find
+                    .query_row(params![row.indicator_id, row.place, period], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                match found {
+                    None => {
+                        insert.execute(params![
+                            row.indicator_id,
+                            row.place,
+                            row.place_code,
+                            period,
+                            row.period.end_time(),
+                            row.value,
+                            row.note,
+                            row.outlier,
+                            import_id,
+                            row.row as i64
+                        ])?;
+                        report.inserted += 1;
+                    }
+                    Some((_, old, _)) if old == row.value => report.unchanged += 1,
+                    Some((id, old, old_import)) => {
+                        update.execute(params![id, row.value, row.note, row.outlier, import_id, row.row as i64])?;
+                        history.execute(params![id, old, row.value, old_import, import_id, who])?;
+                        report.updated += 1;
+                    }
+                }
+            }
+        }
+        if opts.dry_run || report.inserted + report.updated == 0 {
+            // Nothing to keep: the transaction is dropped, which rolls it back.
+            return Ok(report);
+        }
+        tx.execute(
+            "UPDATE imports SET inserted = ?2, updated = ?3, unchanged = ?4 WHERE id = ?1",
+            params![import_id, report.inserted as i64, report.updated as i64, report.unchanged as i64],
+        )?;
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        report.import_id = Some(import_id);
+        Ok(report)
+    }
+
+    /// Stored values of some indicators (all places, all periods), by period.
+    pub fn observations(&self, indicator_ids: &[i64]) -> Result<Vec<Observation>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare_cached(
+            "SELECT o.id, o.indicator_id, o.place, o.place_code, o.period, o.value, o.note, o.outlier, o.import_id,
+                    i.file_name, o.source_row, i.synthetic, o.updated_at
+             FROM observations o JOIN imports i ON i.id = o.import_id
+             WHERE o.indicator_id = ?1 ORDER BY o.period_end, o.place",
+        )?;
+        let mut out = Vec::new();
+        for id in indicator_ids {
+            let mut q = stmt.query(params![id])?;
+            while let Some(row) = q.next()? {
+                let period: String = row.get(4)?;
+                out.push(Observation {
+                    id: row.get(0)?,
+                    indicator_id: row.get(1)?,
+                    place: row.get(2)?,
+                    place_code: row.get(3)?,
+                    period: Period::parse(&period)
+                        .map_err(|_| StoreError::Corrupt(format!("observations.period = {period:?}")))?,
+                    value: row.get(5)?,
+                    note: row.get(6)?,
+                    outlier: row.get(7)?,
+                    import_id: row.get(8)?,
+                    file_name: row.get(9)?,
+                    source_row: row.get(10)?,
+                    synthetic: row.get(11)?,
+                    updated_at: row.get(12)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The latest accepted imports.
+    pub fn imports(&self, limit: i64) -> Result<Vec<ImportRecord>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(
+            "SELECT id, file_name, sha256, rows, inserted, updated, unchanged, outliers, who, imported_at, synthetic
+             FROM imports ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit], |r| {
+            Ok(ImportRecord {
+                id: r.get(0)?,
+                file_name: r.get(1)?,
+                sha256: r.get(2)?,
+                rows: r.get(3)?,
+                inserted: r.get(4)?,
+                updated: r.get(5)?,
+                unchanged: r.get(6)?,
+                outliers: r.get(7)?,
+                who: r.get(8)?,
+                imported_at: r.get(9)?,
+                synthetic: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every change of a stored value, newest first (optionally of one indicator).
+    pub fn value_changes(&self, indicator_id: Option<i64>, limit: i64) -> Result<Vec<ValueChange>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(
+            "SELECT ind.code, o.place, o.period, h.old_value, h.new_value, oi.file_name, ni.file_name, h.who,
+                    h.changed_at
+             FROM observation_history h JOIN observations o ON o.id = h.observation_id
+             JOIN indicators ind ON ind.id = o.indicator_id
+             JOIN imports oi ON oi.id = h.old_import_id JOIN imports ni ON ni.id = h.new_import_id
+             WHERE ?1 IS NULL OR o.indicator_id = ?1 ORDER BY h.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![indicator_id, limit], |r| {
+            Ok(ValueChange {
+                indicator: r.get(0)?,
+                place: r.get(1)?,
+                period: r.get(2)?,
+                old_value: r.get(3)?,
+                new_value: r.get(4)?,
+                old_file: r.get(5)?,
+                new_file: r.get(6)?,
+                who: r.get(7)?,
+                changed_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest period with any value for these indicators.
+    pub fn latest_period(&self, indicator_ids: &[i64]) -> Result<Option<Period>> {
+        let r = self.reader()?;
+        let mut best: Option<(f64, String)> = None;
+        let mut stmt = r.prepare_cached(
+            "SELECT period_end, period FROM observations WHERE indicator_id = ?1 ORDER BY period_end DESC LIMIT 1",
+        )?;
+        for id in indicator_ids {
+            if let Some((end, p)) = stmt.query_row(params![id], |r| Ok((r.get::<_, f64>(0)?, r.get(1)?))).optional()? {
+                if best.as_ref().is_none_or(|(e, _)| end > *e) {
+                    best = Some((end, p));
+                }
+            }
+        }
+        Ok(best.and_then(|(_, p)| Period::parse(&p).ok()))
+    }
+}
+
+// ---- task progress ------------------------------------------------------------------------
+
+/// What an owner reports on a task for a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    Lagging,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "not_started",
+            TaskStatus::InProgress => "in_progress",
+            TaskStatus::Done => "done",
+            TaskStatus::Lagging => "lagging",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "未启动",
+            TaskStatus::InProgress => "推进中",
+            TaskStatus::Done => "已完成",
+            TaskStatus::Lagging => "滞后",
+        }
+    }
+    pub const ALL: [TaskStatus; 4] = [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Lagging];
+}
+
+impl std::str::FromStr for TaskStatus {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        TaskStatus::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.trim() || t.label() == s.trim())
+            .ok_or_else(|| format!("“{s}” is not a task status: 未启动/推进中/已完成/滞后"))
+    }
+}
+
+/// One task progress report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskProgress {
+    pub document_id: i64,
+    pub task_key: String,
+    pub task_title: String,
+    pub lead: String,
+    pub period: String,
+    pub status: TaskStatus,
+    pub note: String,
+    pub who: String,
+    pub source: String,
+    pub reported_at: String,
+}
+
+impl Store {
+    /// Records an owner's report on a task for a period; a second report for the same
+    /// period replaces it and keeps the old status and note in history.
+    pub fn report_task(
+        &self,
+        document_id: i64,
+        task_key: &str,
+        period: Period,
+        status: TaskStatus,
+        note: &str,
+        who: &str,
+        source: &str,
+    ) -> Result<()> {
+        let view = self.plan_view(document_id)?;
+        let plan = &view.effective.plan;
+        let Some(n) = view.effective.refs.tasks.iter().position(|r| r.key == task_key) else {
+            return Err(StoreError::NotFound(format!("task {task_key} of plan {document_id}")));
+        };
+        let task = &plan.tasks[n];
+        let lead = task.owners.iter().find(|o| o.role == "lead").map(|o| o.canonical.clone()).unwrap_or_default();
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let old: Option<(i64, String, String)> = tx
+            .query_row(
+                "SELECT id, status, note FROM task_progress WHERE document_id = ?1 AND task_key = ?2 AND period = ?3",
+                params![document_id, task_key, period.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match old {
+            Some((id, old_status, old_note)) => {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO task_progress_history (progress_id, old_status, old_note, who, changed_at)
+                         VALUES (?1, ?2, ?3, ?4, {NOW})"
+                    ),
+                    params![id, old_status, old_note, who],
+                )?;
+                tx.execute(
+                    &format!(
+                        "UPDATE task_progress SET status = ?2, note = ?3, who = ?4, source = ?5, reported_at = {NOW}
+                         WHERE id = ?1"
+                    ),
+                    params![id, status.as_str(), note, who, source],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO task_progress (document_id, task_key, task_title, lead, period, status, note, who,
+                            source, reported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW})"
+                    ),
+                    params![
+                        document_id,
+                        task_key,
+                        task.title,
+                        lead,
+                        period.to_string(),
+                        status.as_str(),
+                        note,
+                        who,
+                        source
+                    ],
+                )?;
+            }
+        }
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest report of each task of a plan up to `as_of` (all periods when `None`).
+    pub fn task_progress(&self, document_id: i64, as_of: Option<Period>) -> Result<Vec<TaskProgress>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(
+            "SELECT document_id, task_key, task_title, lead, period, status, note, who, source, reported_at
+             FROM task_progress WHERE document_id = ?1 ORDER BY task_key, period",
+        )?;
+        let rows = stmt.query_map(params![document_id], |r| {
+            let status: String = r.get(5)?;
+            Ok(TaskProgress {
+                document_id: r.get(0)?,
+                task_key: r.get(1)?,
+                task_title: r.get(2)?,
+                lead: r.get(3)?,
+                period: r.get(4)?,
+                status: status.parse().unwrap_or(TaskStatus::InProgress),
+                note: r.get(6)?,
+                who: r.get(7)?,
+                source: r.get(8)?,
+                reported_at: r.get(9)?,
+            })
+        })?;
+        let mut latest: HashMap<String, (Period, TaskProgress)> = HashMap::new();
+        for row in rows {
+            let row = row?;
+            let Ok(p) = Period::parse(&row.period) else { continue };
+            if as_of.is_some_and(|a| p.end_time() > a.end_time()) {
+                continue;
+            }
+            match latest.get(&row.task_key) {
+                Some((q, _)) if q.end_time() >= p.end_time() => {}
+                _ => {
+                    latest.insert(row.task_key.clone(), (p, row));
+                }
+            }
+        }
+        let mut out: Vec<TaskProgress> = latest.into_values().map(|(_, t)| t).collect();
+        out.sort_by(|a, b| a.lead.cmp(&b.lead).then(a.task_key.cmp(&b.task_key)));
+        Ok(out)
+    }
+}
+
+// ---- composite indices and rankings -------------------------------------------------------
+
+/// How an index combines its indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexMethod {
+    EntropyTopsis,
+    Fixed,
+}
+
+impl IndexMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndexMethod::EntropyTopsis => "entropy_topsis",
+            IndexMethod::Fixed => "fixed",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            IndexMethod::EntropyTopsis => "熵权TOPSIS法",
+            IndexMethod::Fixed => "固定权重加权法",
+        }
+    }
+}
+
+impl std::str::FromStr for IndexMethod {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "entropy_topsis" | "entropy-topsis" | "topsis" | "entropy" => Ok(IndexMethod::EntropyTopsis),
+            "fixed" | "weights" => Ok(IndexMethod::Fixed),
+            _ => Err(format!("“{s}” is not a method: entropy-topsis or fixed")),
+        }
+    }
+}
+
+/// A composite index: indicators (with directions from their definitions) and a method.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexDef {
+    pub id: i64,
+    pub name: String,
+    pub region: String,
+    pub method: IndexMethod,
+    /// `exclude` (a place missing any value is not ranked) or `mean`.
+    pub missing: String,
+    pub description: String,
+    pub members: Vec<IndexMember>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexMember {
+    pub indicator: Indicator,
+    /// Fixed weight (only for the fixed method).
+    pub weight: Option<f64>,
+}
+
+/// The values of an index's indicators for one period: rows are places, columns indicators.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexMatrix {
+    pub period: Period,
+    pub places: Vec<(String, String)>,
+    pub values: Vec<Vec<Option<f64>>>,
+    /// The files the values came from (import id, file name, synthetic).
+    pub files: Vec<(i64, String, bool)>,
+}
+
+impl IndexMatrix {
+    /// SHA-256 of the inputs, to tell whether a published ranking still matches the data.
+    pub fn data_hash(&self) -> String {
+        sha256_hex(serde_json::to_string(&(&self.places, &self.values)).unwrap_or_default().as_bytes())
+    }
+}
+
+/// A published ranking (榜单), frozen as it was shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedRanking {
+    pub revision: i64,
+    pub period: String,
+    pub result_json: String,
+    pub data_hash: String,
+    pub who: String,
+    pub note: String,
+    pub published_at: String,
+}
+
+impl Store {
+    /// Defines (or redefines, when no ranking of it is published) a composite index.
+    pub fn define_index(
+        &self,
+        name: &str,
+        method: IndexMethod,
+        missing: &str,
+        description: &str,
+        members: &[(String, Option<f64>)],
+    ) -> Result<IndexDef> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("index name is empty".into()));
+        }
+        if members.is_empty() {
+            return Err(StoreError::Invalid(format!("index “{name}” needs at least one indicator")));
+        }
+        if !matches!(missing, "exclude" | "mean") {
+            return Err(StoreError::Invalid(format!("missing-value policy “{missing}”: use exclude or mean")));
+        }
+        let mut resolved = Vec::new();
+        for (code, weight) in members {
+            let ind = self
+                .indicator(code)?
+                .ok_or_else(|| StoreError::Invalid(format!("unknown indicator “{code}”: see `planwatch indicators list`")))?;
+            if method == IndexMethod::Fixed && !weight.is_some_and(|w| w.is_finite() && w > 0.0) {
+                return Err(StoreError::Invalid(format!(
+                    "indicator {code}: the fixed method needs a positive weight for every indicator (CODE=WEIGHT)"
+                )));
+            }
+            resolved.push((ind, *weight));
+        }
+        let region = resolved[0].0.region.clone();
+        if let Some((other, _)) = resolved.iter().find(|(i, _)| i.region != region) {
+            return Err(StoreError::Invalid(format!(
+                "indicator {} is of {} but {} is of {region}: an index ranks the units of one region",
+                other.code, other.region, resolved[0].0.code
+            )));
+        }
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let existing: Option<i64> =
+            tx.query_row("SELECT id FROM indices WHERE name = ?1", params![name], |r| r.get(0)).optional()?;
+        let id = match existing {
+            Some(id) => {
+                let published: i64 =
+                    tx.query_row("SELECT COUNT(*) FROM rankings WHERE index_id = ?1", params![id], |r| r.get(0))?;
+                if published > 0 {
+                    return Err(StoreError::Invalid(format!(
+                        "index “{name}” has published rankings and cannot be redefined: define a new index under another name"
+                    )));
+                }
+                tx.execute(
+                    "UPDATE indices SET region = ?2, method = ?3, missing = ?4, description = ?5 WHERE id = ?1",
+                    params![id, region, method.as_str(), missing, description],
+                )?;
+                tx.execute("DELETE FROM index_members WHERE index_id = ?1", params![id])?;
+                id
+            }
+            None => {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO indices (name, region, method, missing, description, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
+                    ),
+                    params![name, region, method.as_str(), missing, description],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        for (pos, (ind, weight)) in resolved.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO index_members (index_id, indicator_id, position, weight) VALUES (?1, ?2, ?3, ?4)",
+                params![id, ind.id, pos as i64, weight],
+            )?;
+        }
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        drop(conn);
+        self.index(name)?.ok_or_else(|| StoreError::NotFound(format!("index {name}")))
+    }
+
+    pub fn indices(&self) -> Result<Vec<IndexDef>> {
+        let names: Vec<String> = {
+            let r = self.reader()?;
+            let mut stmt = r.prepare("SELECT name FROM indices ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = Vec::new();
+        for n in names {
+            out.extend(self.index(&n)?);
+        }
+        Ok(out)
+    }
+
+    pub fn index(&self, name: &str) -> Result<Option<IndexDef>> {
+        let r = self.reader()?;
+        let head: Option<(i64, String, String, String, String, String)> = r
+            .query_row(
+                "SELECT id, name, region, method, missing, description FROM indices WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        let Some((id, name, region, method, missing, description)) = head else { return Ok(None) };
+        let cols = INDICATOR_COLUMNS.split(',').map(|c| format!("i.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {cols}, m.weight FROM index_members m JOIN indicators i ON i.id = m.indicator_id
+             WHERE m.index_id = ?1 ORDER BY m.position"
+        );
+        let mut stmt = r.prepare(&sql)?;
+        let members = stmt
+            .query_map(params![id], |row| Ok(IndexMember { indicator: indicator_row(row)?, weight: row.get(21)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(IndexDef {
+            id,
+            name,
+            region,
+            method: parse_word("indices.method", &method)?,
+            missing,
+            description,
+            members,
+        }))
+    }
+
+    /// The values of an index's indicators for `period`, one row per unit of the region
+    /// that reported any of them (the region itself is not ranked against its units).
+    pub fn index_matrix(&self, index: &IndexDef, period: Period) -> Result<IndexMatrix> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare_cached(
+            "SELECT o.place, o.place_code, o.value, o.import_id, i.file_name, i.synthetic
+             FROM observations o JOIN imports i ON i.id = o.import_id
+             WHERE o.indicator_id = ?1 AND o.period = ?2",
+        )?;
+        let mut row_of: HashMap<String, usize> = HashMap::new();
+        let mut places: Vec<(String, String)> = Vec::new();
+        let mut values: Vec<Vec<Option<f64>>> = Vec::new();
+        let mut files: Vec<(i64, String, bool)> = Vec::new();
+        let n = index.members.len();
+        // Units in the order of the hierarchy, so equal scores list in a stable order.
+        let order: HashMap<&str, usize> =
+            self.dicts().units_within(&index.region).iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
+        for (j, m) in index.members.iter().enumerate() {
+            let mut q = stmt.query(params![m.indicator.id, period.to_string()])?;
+            while let Some(row) = q.next()? {
+                let place: String = row.get(0)?;
+                if place == index.region {
+                    continue;
+                }
+                let i = *row_of.entry(place.clone()).or_insert_with(|| {
+                    places.push((place.clone(), String::new()));
+                    values.push(vec![None; n]);
+                    places.len() - 1
+                });
+                places[i].1 = row.get(1)?;
+                values[i][j] = Some(row.get(2)?);
+                let import_id: i64 = row.get(3)?;
+                if !files.iter().any(|f| f.0 == import_id) {
+                    files.push((import_id, row.get(4)?, row.get(5)?));
+                }
+            }
+        }
+        let mut idx: Vec<usize> = (0..places.len()).collect();
+        idx.sort_by_key(|&i| (order.get(places[i].0.as_str()).copied().unwrap_or(usize::MAX), places[i].0.clone()));
+        let places = idx.iter().map(|&i| places[i].clone()).collect();
+        let values = idx.iter().map(|&i| values[i].clone()).collect();
+        files.sort();
+        Ok(IndexMatrix { period, places, values, files })
+    }
+
+    /// Freezes a ranking as published; returns its revision (1 for the first publication of
+    /// this index and period).
+    pub fn publish_ranking(
+        &self,
+        index_id: i64,
+        period: Period,
+        result_json: &str,
+        data_hash: &str,
+        who: &str,
+        note: &str,
+    ) -> Result<i64> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let revision: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(revision), 0) + 1 FROM rankings WHERE index_id = ?1 AND period = ?2",
+            params![index_id, period.to_string()],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            &format!(
+                "INSERT INTO rankings (index_id, period, revision, result_json, data_hash, who, note, published_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
+            ),
+            params![index_id, period.to_string(), revision, result_json, data_hash, who, note],
+        )?;
+        bump_monitor_rev(&tx)?;
+        tx.commit()?;
+        Ok(revision)
+    }
+
+    /// Published revisions of an index's ranking for a period (all periods when `None`), newest first.
+    pub fn published_rankings(&self, index_id: i64, period: Option<Period>) -> Result<Vec<PublishedRanking>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(
+            "SELECT revision, period, result_json, data_hash, who, note, published_at FROM rankings
+             WHERE index_id = ?1 AND (?2 IS NULL OR period = ?2) ORDER BY period DESC, revision DESC",
+        )?;
+        let rows = stmt.query_map(params![index_id, period.map(|p| p.to_string())], |r| {
+            Ok(PublishedRanking {
+                revision: r.get(0)?,
+                period: r.get(1)?,
+                result_json: r.get(2)?,
+                data_hash: r.get(3)?,
+                who: r.get(4)?,
+                note: r.get(5)?,
+                published_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The task key a plan gives its `n`th task (for callers that list tasks by position).
+pub fn task_key_of(plan: &planwatch_core::Plan, n: usize) -> Option<String> {
+    let keys = crate::corrections::keys_of(&plan.tasks, task_key);
+    keys.into_iter().nth(n)
+}

@@ -1,5 +1,6 @@
 //! The `planwatch` command-line tool.
 
+mod monitor;
 mod show;
 mod workspace;
 
@@ -97,6 +98,107 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Monitoring indicators: make them from a plan's targets, define, list.
+    Indicators {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: monitor::IndicatorsCommand,
+    },
+    /// Observations (indicator × place × period values): import sheets, list changes.
+    Observations {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: monitor::ObservationsCommand,
+    },
+    /// Write the XLSX a district fills in for a period (with data validation).
+    Template {
+        #[command(flatten)]
+        common: Common,
+        /// The district, county or zone (official name or GB/T 2260 code), e.g. 渝北区.
+        #[arg(long)]
+        place: String,
+        /// The period, e.g. 2025Q3, 2025-03 or 2025.
+        #[arg(long)]
+        period: planwatch_monitor::Period,
+        /// Where to write it (default 模板_<place>_<period>.xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Task progress reports by owners.
+    Tasks {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: monitor::TasksCommand,
+    },
+    /// Progress of a plan's targets: completion, time elapsed, status, forecasts; lagging tasks.
+    Progress {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        plan: i64,
+        /// The period to measure at (default: the newest with data).
+        #[arg(long)]
+        as_of: Option<planwatch_monitor::Period>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Composite indices: define, list.
+    Index {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: monitor::IndexCommand,
+    },
+    /// Rank a region's units by a composite index for a period.
+    Rank {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        index: String,
+        /// Default: the newest period with data.
+        #[arg(long)]
+        period: Option<planwatch_monitor::Period>,
+        #[arg(long)]
+        json: bool,
+        /// Freeze this ranking as the period's published list (榜单), as a new revision.
+        #[arg(long)]
+        publish: bool,
+        #[arg(long)]
+        who: Option<String>,
+    },
+    /// Write a monitoring report of a plan.
+    Report {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        plan: i64,
+        /// quarterly, midterm or final.
+        #[arg(long, default_value = "quarterly")]
+        kind: String,
+        /// Default: the newest period with data.
+        #[arg(long)]
+        period: Option<planwatch_monitor::Period>,
+        /// docx, html or xlsx.
+        #[arg(long, default_value = "docx")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Load synthetic, seeded, clearly labelled demonstration data: indicators from a plan's
+    /// targets, 8+ quarters of values for every district of its region, an index, task
+    /// reports and a published ranking. Running it again changes nothing.
+    SampleData {
+        #[command(flatten)]
+        common: Common,
+        /// The plan (default: the plan with the most targets whose region has map boundaries).
+        #[arg(long)]
+        plan: Option<i64>,
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
     /// Serve the workspace: zh-CN pages and the JSON API under /api/v1.
     Serve {
         #[command(flatten)]
@@ -165,6 +267,19 @@ fn main() -> ExitCode {
             workspace::SearchArgs { query: query.join(" "), region, issuer, year, limit },
         ),
         Command::Reextract { common } => workspace::reextract(&cli.db, &common),
+        Command::Indicators { common, command } => monitor::indicators(&cli.db, &common, command),
+        Command::Observations { common, command } => monitor::observations(&cli.db, &common, command),
+        Command::Template { common, place, period, out } => monitor::template(&cli.db, &common, &place, period, out),
+        Command::Tasks { common, command } => monitor::tasks(&cli.db, &common, command),
+        Command::Progress { common, plan, as_of, json } => monitor::progress(&cli.db, &common, plan, as_of, json),
+        Command::Index { common, command } => monitor::index(&cli.db, &common, command),
+        Command::Rank { common, index, period, json, publish, who } => {
+            monitor::rank(&cli.db, &common, &index, period, json, publish, who)
+        }
+        Command::Report { common, plan, kind, period, format, out } => {
+            monitor::report(&cli.db, &common, plan, &kind, period, &format, &out)
+        }
+        Command::SampleData { common, plan, seed } => monitor::sample_data(&cli.db, &common, plan, seed),
         Command::Serve { common, addr, admin_token, max_upload } => {
             workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload })
         }

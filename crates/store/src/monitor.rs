@@ -140,6 +140,25 @@ impl Store {
         v.parse().map_err(|_| StoreError::Corrupt(format!("meta.monitor_rev = {v:?}")))
     }
 
+    /// (generation, monitor revision): changes whenever any page could.
+    pub fn monitor_version(&self) -> Result<(u64, u64)> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare_cached("SELECT key, value FROM meta WHERE key IN ('generation', 'monitor_rev')")?;
+        let mut q = stmt.query([])?;
+        let (mut g, mut m) = (0, 0);
+        while let Some(row) = q.next()? {
+            let key: String = row.get(0)?;
+            let value: String = row.get(1)?;
+            let v = value.parse().map_err(|_| StoreError::Corrupt(format!("meta.{key} = {value:?}")))?;
+            if key == "generation" {
+                g = v;
+            } else {
+                m = v;
+            }
+        }
+        Ok((g, m))
+    }
+
     /// Makes one indicator per quantitative target of a plan's current effective version:
     /// target value, unit, deadline and baseline carried over, linked to the target's item
     /// key and sentence. Targets that already have their indicator are left as they are.

@@ -33,6 +33,31 @@ impl Cache {
     }
 }
 
+/// Monitoring pages by URL. Each entry remembers the store version it was made at; a lookup
+/// at another version misses (and the entry is replaced), so nothing stale is served.
+#[derive(Default)]
+pub struct KeyedCache {
+    map: Mutex<HashMap<String, ((u64, u64), Arc<Vec<u8>>)>>,
+}
+
+impl KeyedCache {
+    pub fn get(&self, key: &str, version: (u64, u64)) -> Option<Arc<Vec<u8>>> {
+        let m = self.map.lock().ok()?;
+        m.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
+    }
+
+    pub fn put(&self, key: String, version: (u64, u64), bytes: Vec<u8>) -> Arc<Vec<u8>> {
+        let bytes = Arc::new(bytes);
+        if let Ok(mut m) = self.map.lock() {
+            if m.len() >= MAX_ENTRIES {
+                m.clear();
+            }
+            m.insert(key, (version, bytes.clone()));
+        }
+        bytes
+    }
+}
+
 /// Search results by query and index generation. A new generation (any ingest) makes every
 /// old entry unreachable; they are dropped when the map fills.
 #[derive(Default)]

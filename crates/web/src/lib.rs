@@ -16,6 +16,8 @@ pub mod auth;
 mod cache;
 mod edit;
 mod pager;
+pub mod monitoring;
+mod monitor_pages;
 mod pages;
 pub mod rows;
 pub mod sync;
@@ -50,6 +52,8 @@ pub struct AppState {
     pub config: Config,
     pub sessions: auth::Sessions,
     cache: cache::Cache,
+    /// Monitoring pages by URL, valid for one (generation, monitor revision) of the store.
+    pages: cache::KeyedCache,
     search_cache: Arc<cache::SearchCache>,
     /// Searches computed at once: one per core. More only thrash the CPU caches and make
     /// every search slower; waiting requests queue here instead (cache hits do not).
@@ -68,6 +72,7 @@ impl AppState {
             config,
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
+            pages: cache::KeyedCache::default(),
             search_cache: Arc::default(),
             search_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
@@ -187,6 +192,15 @@ pub fn router(state: Shared) -> Router {
         .route("/industries", get(pages::industries))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))
+        .route("/monitor", get(monitor_pages::overview))
+        .route("/plans/{id}/progress", get(monitor_pages::progress))
+        .route("/plans/{id}/tasks/report", post(monitor_pages::report_task))
+        .route("/plans/{id}/{file}", get(monitor_pages::report))
+        .route("/rankings/{name}", get(monitor_pages::ranking))
+        .route("/rankings/{name}/publish", post(monitor_pages::publish))
+        .route("/maps", get(monitor_pages::map))
+        .route("/observations/template", get(monitor_pages::template))
+        .route("/observations/import", post(monitor_pages::import))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/assets/{name}", get(assets))
@@ -202,18 +216,29 @@ pub fn router(state: Shared) -> Router {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
-             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
+    // A handler may set a stricter policy of its own (the standalone HTML report).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+                 base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        );
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     res
+}
+
+/// `sha256-…` of a stylesheet, for a CSP that allows exactly that inline `<style>`.
+pub(crate) fn style_hash(css: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(css.as_bytes());
+    use base64::Engine;
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest))
 }
 
 /// Stylesheet and script, vendored into the binary: nothing is fetched from elsewhere.

@@ -1,0 +1,450 @@
+//! Monitoring commands: indicators, observations, templates, task reports, progress,
+//! indices and rankings, reports, and the synthetic demonstration data.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use planwatch_monitor::{Direction, Frequency, Period, Rollup};
+use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
+use planwatch_web::monitoring;
+
+use crate::workspace::open_store;
+use crate::Common;
+
+#[derive(Subcommand)]
+pub enum IndicatorsCommand {
+    /// One indicator per quantitative target of a plan (value, unit, deadline, baseline and
+    /// the target sentence carried over). Running it again changes nothing.
+    FromTargets {
+        /// Plan id (see `planwatch list`).
+        #[arg(long)]
+        plan: i64,
+        /// How often districts report the new indicators: month, quarter or year.
+        #[arg(long, default_value = "quarter")]
+        frequency: Frequency,
+    },
+    /// Define an indicator by hand.
+    Add {
+        /// Short code districts write in their sheets (letters, digits, - or _).
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// The city or province whose units report it, e.g. 重庆市.
+        #[arg(long)]
+        region: String,
+        /// higher (越高越好) or lower (越低越好).
+        #[arg(long, default_value = "higher")]
+        direction: Direction,
+        #[arg(long, default_value = "quarter")]
+        frequency: Frequency,
+        /// How district values make the region's: sum, mean, latest or none.
+        #[arg(long, default_value = "sum")]
+        rollup: Rollup,
+        /// Target value and its year.
+        #[arg(long, requires = "year")]
+        target: Option<f64>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// Baseline value and its year.
+        #[arg(long, requires = "baseline_year")]
+        baseline: Option<f64>,
+        #[arg(long)]
+        baseline_year: Option<i32>,
+    },
+    /// List indicators.
+    List {
+        #[arg(long)]
+        plan: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ObservationsCommand {
+    /// Import an observation sheet (XLSX or CSV). Every row is checked first; a file with any
+    /// bad row is refused whole, with every problem listed.
+    Import {
+        /// Check and report only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Who is importing (kept in the value history; default: the login name).
+        #[arg(long)]
+        who: Option<String>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Changes of stored values (old value, new value, files, who, when), newest first.
+    Changes {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TasksCommand {
+    /// Record an owner's report on a task for a period.
+    Report {
+        #[arg(long)]
+        plan: i64,
+        /// The task's number in the plan's 任务分工表 (1-based), as `planwatch progress` lists it.
+        #[arg(long)]
+        task: usize,
+        #[arg(long)]
+        period: Period,
+        /// 未启动, 推进中, 已完成 or 滞后 (or not_started, in_progress, done, lagging).
+        #[arg(long)]
+        status: TaskStatus,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        who: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IndexCommand {
+    /// Define a composite index over indicators of one region.
+    Define {
+        name: String,
+        /// entropy-topsis (weights from the data) or fixed (weights given as CODE=WEIGHT).
+        #[arg(long, default_value = "entropy-topsis")]
+        method: IndexMethod,
+        /// A place missing a value: exclude (not ranked) or mean (column mean).
+        #[arg(long, default_value = "exclude")]
+        missing: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Indicator codes, comma-separated, each optionally with =WEIGHT.
+        #[arg(long, value_delimiter = ',', required = true)]
+        indicators: Vec<String>,
+    },
+    /// List indices.
+    List,
+}
+
+fn who(given: Option<String>) -> String {
+    given
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|w| !w.trim().is_empty())
+        .unwrap_or_else(|| "cli".into())
+}
+
+pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    match cmd {
+        IndicatorsCommand::FromTargets { plan, frequency } => {
+            let made = store.indicators_from_targets(plan, frequency)?;
+            let new = made.iter().filter(|m| m.created).count();
+            for m in &made {
+                println!("{}\t{}\t{}", m.code, if m.created { "new" } else { "exists" }, m.name);
+            }
+            eprintln!("planwatch: {} targets: {new} new indicators, {} already existed", made.len(), made.len() - new);
+        }
+        IndicatorsCommand::Add {
+            code,
+            name,
+            unit,
+            region,
+            direction,
+            frequency,
+            rollup,
+            target,
+            year,
+            baseline,
+            baseline_year,
+        } => {
+            let ind = store.add_indicator(&NewIndicator {
+                code,
+                name,
+                unit,
+                direction,
+                frequency: Some(frequency),
+                rollup,
+                region,
+                target_value: target,
+                target_year: year,
+                baseline_value: baseline,
+                baseline_year,
+                start_year: baseline_year.map(|y| y + 1),
+                note: String::new(),
+            })?;
+            println!("{}\t{}", ind.code, ind.name);
+        }
+        IndicatorsCommand::List { plan, json } => {
+            let list = store.indicators(plan, None)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for i in list {
+                    let target = match (i.target_value, i.target_year) {
+                        (Some(v), Some(y)) => format!("{} {} ({y})", planwatch_monitor::observations::trim_number(v), i.unit),
+                        _ => String::new(),
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{target}",
+                        i.code,
+                        i.name,
+                        i.region,
+                        i.frequency.label(),
+                        i.direction.label(),
+                        i.rollup.label()
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn observations(db: &Path, common: &Common, cmd: ObservationsCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    match cmd {
+        ObservationsCommand::Import { dry_run, who: by, files } => {
+            let opts = ImportOptions { dry_run, synthetic: false, who: who(by) };
+            let mut failed = false;
+            for path in files {
+                let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read it", path.display()))?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                match store.import_observations(&name, &bytes, &opts) {
+                    Ok(r) => print_import(&r),
+                    Err(ImportError::Refused { file, validation }) => {
+                        failed = true;
+                        eprintln!(
+                            "planwatch: {file}: refused, nothing stored — {} problems:",
+                            validation.problems.len() + validation.unlisted_problems
+                        );
+                        for p in &validation.problems {
+                            eprintln!("  第 {} 行 [{}] “{}”: {}。{}", p.row, p.column, p.value, p.reason, p.fix);
+                        }
+                        if validation.unlisted_problems > 0 {
+                            eprintln!("  …and {} more", validation.unlisted_problems);
+                        }
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("planwatch: {e}");
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        ObservationsCommand::Changes { limit } => {
+            for c in store.value_changes(None, limit)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{} → {}\t{} → {}\t{}",
+                    c.changed_at, c.indicator, c.place, c.period, c.old_value, c.new_value, c.old_file, c.new_file, c.who
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_import(r: &planwatch_store::monitor::ImportReport) {
+    let verb = if r.dry_run { "checked (dry run, nothing stored)" } else { "imported" };
+    eprintln!(
+        "planwatch: {}: {verb}: {} rows — {} new, {} changed, {} unchanged, {} blank skipped, {} outliers to review",
+        r.file_name,
+        r.rows,
+        r.inserted,
+        r.updated,
+        r.unchanged,
+        r.blank_values,
+        r.outliers.len()
+    );
+    for o in &r.outliers {
+        eprintln!("  待核实 第 {} 行 {} {} {} = {}: {}", o.row, o.indicator, o.place, o.period, o.value, o.reason);
+    }
+}
+
+pub fn template(
+    db: &Path,
+    common: &Common,
+    place: &str,
+    period: Period,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let (title, rows) = monitoring::template_rows(&store, place, period)?;
+    if rows.is_empty() {
+        bail!(
+            "no {} indicators cover {place}: make some with `planwatch indicators from-targets --plan ID` or `indicators add`",
+            period.frequency().label()
+        );
+    }
+    let bytes = planwatch_export::observation_template(&title, &rows)?;
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("模板_{place}_{period}.xlsx")));
+    write_atomically(&out, &bytes)?;
+    eprintln!("planwatch: {} indicators → {}", rows.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    match cmd {
+        TasksCommand::Report { plan, task, period, status, note, who: by } => {
+            let view = store.plan_view(plan)?;
+            let Some(item) = task.checked_sub(1).and_then(|n| view.effective.refs.tasks.get(n)) else {
+                bail!("plan {plan} has {} tasks; --task counts from 1", view.effective.refs.tasks.len());
+            };
+            store.report_task(plan, &item.key, period, status, &note, &who(by), "命令行")?;
+            eprintln!("planwatch: task {task} of plan {plan}: {} for {period}", status.label());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn index(db: &Path, common: &Common, cmd: IndexCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    match cmd {
+        IndexCommand::Define { name, method, missing, description, indicators } => {
+            let mut members = Vec::new();
+            for spec in indicators {
+                let (code, weight) = match spec.split_once('=') {
+                    Some((c, w)) => (
+                        c.trim().to_string(),
+                        Some(w.trim().parse::<f64>().with_context(|| format!("weight of {c}: “{w}” is not a number"))?),
+                    ),
+                    None => (spec.trim().to_string(), None),
+                };
+                members.push((code, weight));
+            }
+            let def = store.define_index(&name, method, &missing, &description, &members)?;
+            eprintln!(
+                "planwatch: index “{}” ({}, {}): {} indicators",
+                def.name,
+                def.region,
+                def.method.label(),
+                def.members.len()
+            );
+        }
+        IndexCommand::List => {
+            for d in store.indices()? {
+                let codes: Vec<&str> = d.members.iter().map(|m| m.indicator.code.as_str()).collect();
+                println!("{}\t{}\t{}\t{}", d.name, d.region, d.method.label(), codes.join(","));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn progress(db: &Path, common: &Common, plan: i64, as_of: Option<Period>, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let p = monitoring::plan_progress(&store, plan, as_of, &Default::default())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} — 截至 {}", p.plan_title, p.as_of.map(|a| a.label()).unwrap_or_else(|| "无数据".into()));
+    for t in &p.targets {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            t.indicator.code,
+            t.indicator.name,
+            t.status_label,
+            t.completion.map(|c| format!("{:.1}%", c * 100.0)).unwrap_or_else(|| "—".into()),
+            format_args!("时间 {:.1}%", t.elapsed * 100.0),
+            t.verdict
+        );
+    }
+    for (status, n) in &p.counts {
+        println!("{status}\t{n}");
+    }
+    if !p.lagging_tasks.is_empty() {
+        println!("滞后任务:");
+        for t in &p.lagging_tasks {
+            println!("  {}\t{}\t{}\t{}", t.lead, t.task_title, t.period, t.note);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rank(
+    db: &Path,
+    common: &Common,
+    index: &str,
+    period: Option<Period>,
+    json: bool,
+    publish: bool,
+    who_: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let view = monitoring::ranking(&store, index, period)?;
+    if publish {
+        let rev = monitoring::publish(&store, &view, &who(who_), "")?;
+        eprintln!("planwatch: published “{}” {} as revision {rev}", view.index.name, view.period);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} — {} ({})", view.index.name, view.period.label(), view.index.method.label());
+    for (code, w) in &view.weights {
+        println!("  权重 {code}\t{w:.4}");
+    }
+    for r in &view.rows {
+        let change = match r.change {
+            Some(c) if c > 0 => format!("▲{c}"),
+            Some(c) if c < 0 => format!("▼{}", -c),
+            Some(_) => "—".into(),
+            None => "新".into(),
+        };
+        println!("{}\t{}\t{:.4}\t{change}", r.rank, r.place, r.score);
+    }
+    for u in &view.unranked {
+        println!("未排名\t{}\t{}", u.0, u.1);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn report(
+    db: &Path,
+    common: &Common,
+    plan: i64,
+    kind: &str,
+    period: Option<Period>,
+    format: &str,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let kind: planwatch_report::ReportKind = match kind {
+        "quarterly" => planwatch_report::ReportKind::Quarterly,
+        "midterm" => planwatch_report::ReportKind::Midterm,
+        "final" => planwatch_report::ReportKind::Final,
+        other => bail!("--kind {other}: use quarterly, midterm or final"),
+    };
+    let report = monitoring::build_report(&store, plan, kind, period, None)?;
+    let bytes = match format {
+        "html" => planwatch_report::html(&report).into_bytes(),
+        "docx" => planwatch_report::docx(&report)?,
+        "xlsx" => planwatch_report::xlsx(&report)?,
+        other => bail!("--format {other}: use docx, html or xlsx"),
+    };
+    write_atomically(out, &bytes)?;
+    eprintln!("planwatch: {} → {} ({} bytes)", report.title, out.display(), bytes.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sample_data(db: &Path, common: &Common, plan: Option<i64>, seed: u64) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let summary = monitoring::sample::load(&store, plan, seed)?;
+    eprintln!("planwatch: {summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a temporary file beside `path`, then renames it: a crash never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

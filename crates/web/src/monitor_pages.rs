@@ -1,0 +1,856 @@
+//! Monitoring pages: the overview (监测), a plan's progress, rankings, maps, reports, the
+//! observation import form and templates. Figures come from [`crate::monitoring`]; charts are
+//! SVG made on the server (`planwatch-report`), so every page reads without JavaScript.
+//! Pages are cached by their URL and the store's (generation, monitor revision): any write
+//! by this or another process changes the pair, so no entry is ever stale.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_monitor::progress::format_number;
+use planwatch_monitor::Period;
+use planwatch_report::charts;
+use planwatch_store::monitor::{ImportError, ImportOptions, TaskStatus};
+use serde::Deserialize;
+
+use crate::monitoring::{self, FileRef, PlanProgress, RankingView};
+use crate::pages::{clean_name, enc, render};
+use crate::{auth, db, AppError, Shared};
+
+fn opt_period(raw: &str, what: &str) -> Result<Option<Period>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    Period::parse(raw).map(Some).map_err(|e| AppError::BadRequest(format!("{what}:{e}")))
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|c| format!("{:.1}%", c * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(format_number).unwrap_or_else(|| "—".into())
+}
+
+/// Serves a cached page for this URL if the store has not changed since it was made.
+async fn cached(
+    state: &Shared,
+    key: String,
+    content_type: &'static str,
+    make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
+) -> Result<Response, AppError> {
+    let version = db(state, |s| s.monitor_version()).await?;
+    let bytes = match state.pages.get(&key, version) {
+        Some(b) => b,
+        None => {
+            let store = state.store.clone();
+            let bytes = tokio::task::spawn_blocking(move || make(&store))
+                .await
+                .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
+            state.pages.put(key, version, bytes)
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, content_type)], bytes.as_ref().clone()).into_response())
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+// ---- overview -----------------------------------------------------------------------------
+
+struct PlanLine {
+    id: i64,
+    title: String,
+    region: String,
+    indicators: usize,
+}
+
+struct IndexLine {
+    name_q: String,
+    name: String,
+    region: String,
+    method: String,
+    members: usize,
+}
+
+struct IndicatorLine {
+    code: String,
+    code_q: String,
+    name: String,
+    unit: String,
+    region: String,
+    frequency: String,
+    direction: String,
+    rollup: String,
+    target: String,
+    plan_id: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "monitor.html")]
+struct MonitorPage {
+    nav: &'static str,
+    csrf: String,
+    synthetic: bool,
+    plans: Vec<PlanLine>,
+    indices: Vec<IndexLine>,
+    indicators: Vec<IndicatorLine>,
+    imports: Vec<planwatch_store::monitor::ImportRecord>,
+    changes: Vec<planwatch_store::monitor::ValueChange>,
+    default_period: String,
+}
+
+pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    let page = db(&state, move |s| {
+        let indicators = s.indicators(None, None)?;
+        let mut plans: Vec<PlanLine> = Vec::new();
+        for i in &indicators {
+            let Some(id) = i.document_id else { continue };
+            match plans.iter_mut().find(|p| p.id == id) {
+                Some(p) => p.indicators += 1,
+                None => {
+                    let title = s.plan_view(id).map(|v| v.summary.title).unwrap_or_default();
+                    plans.push(PlanLine { id, title, region: i.region.clone(), indicators: 1 });
+                }
+            }
+        }
+        let indices = s
+            .indices()?
+            .into_iter()
+            .map(|d| IndexLine {
+                name_q: enc(&d.name),
+                name: d.name,
+                region: d.region,
+                method: d.method.label().into(),
+                members: d.members.len(),
+            })
+            .collect();
+        let imports = s.imports(20)?;
+        let (y, m) = monitoring::today();
+        Ok(MonitorPage {
+            nav: "monitor",
+            csrf,
+            synthetic: imports.iter().any(|i| i.synthetic),
+            plans,
+            indices,
+            indicators: indicators
+                .into_iter()
+                .map(|i| IndicatorLine {
+                    code_q: enc(&i.code),
+                    target: match (i.target_value, i.target_year) {
+                        (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), i.unit),
+                        _ => String::new(),
+                    },
+                    code: i.code,
+                    name: i.name,
+                    unit: i.unit,
+                    region: i.region,
+                    frequency: i.frequency.label().into(),
+                    direction: i.direction.label().into(),
+                    rollup: i.rollup.label().into(),
+                    plan_id: i.document_id,
+                })
+                .collect(),
+            imports,
+            changes: s.value_changes(None, 20)?,
+            default_period: Period::last_complete_quarter(y, m).to_string(),
+        })
+    })
+    .await?;
+    Ok(render(&page).into_response())
+}
+
+// ---- progress -----------------------------------------------------------------------------
+
+struct TargetLine {
+    code: String,
+    code_q: String,
+    name: String,
+    unit: String,
+    baseline: String,
+    target: String,
+    deadline: String,
+    current: String,
+    current_period: String,
+    completion: String,
+    elapsed: String,
+    status_key: &'static str,
+    status_label: &'static str,
+    verdict: String,
+    source_href: String,
+    source_text: String,
+    files: Vec<String>,
+    trend_svg: String,
+}
+
+struct TaskLine {
+    lead: String,
+    title: String,
+    status: String,
+    status_key: &'static str,
+    period: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "progress.html")]
+struct ProgressPage {
+    nav: &'static str,
+    plan_id: i64,
+    title: String,
+    region: String,
+    as_of: String,
+    as_of_label: String,
+    synthetic: bool,
+    counts: Vec<(String, usize, &'static str)>,
+    bars_svg: String,
+    targets: Vec<TargetLine>,
+    tasks: Vec<TaskLine>,
+    lagging: Vec<(String, Vec<TaskLine>)>,
+    task_options: Vec<(usize, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    csrf: String,
+    indices: Vec<(String, String)>,
+}
+
+fn file_label(f: &FileRef) -> String {
+    if f.2 {
+        format!("{}(合成示例数据)", f.1)
+    } else {
+        f.1.clone()
+    }
+}
+
+fn progress_page(p: &PlanProgress, tasks: Vec<(usize, String)>, csrf: String, indices: Vec<(String, String)>) -> ProgressPage {
+    let bars = charts::progress_bars(
+        &p.targets
+            .iter()
+            .map(|t| charts::ProgressBar {
+                label: t.indicator.name.clone(),
+                completion: t.completion,
+                elapsed: t.elapsed,
+                status_key: t.status_key.into(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let targets = p
+        .targets
+        .iter()
+        .map(|t| {
+            let ind = &t.indicator;
+            let trend = if t.series.is_empty() {
+                String::new()
+            } else {
+                let points = t
+                    .series
+                    .iter()
+                    .map(|v| planwatch_report::SeriesPoint {
+                        time: v.period.end_time(),
+                        label: v.period.to_string(),
+                        value: v.value,
+                    })
+                    .collect();
+                let forecast = forecast_points(t);
+                charts::trend(&charts::TrendChart {
+                    title: ind.name.clone(),
+                    unit: ind.unit.clone(),
+                    points,
+                    forecast,
+                    target: ind.target_value.zip(ind.target_year).map(|(v, y)| {
+                        (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))
+                    }),
+                    baseline: ind.baseline_value,
+                })
+            };
+            TargetLine {
+                code: ind.code.clone(),
+                code_q: enc(&ind.code),
+                name: ind.name.clone(),
+                unit: ind.unit.clone(),
+                baseline: match (ind.baseline_value, ind.baseline_year) {
+                    (Some(v), Some(y)) => format!("{}({y}年)", format_number(v)),
+                    (Some(v), None) => format_number(v),
+                    _ => "—".into(),
+                },
+                target: num(ind.target_value),
+                deadline: ind.target_year.map(|y| format!("{y}年")).unwrap_or_default(),
+                current: num(t.progress.as_ref().and_then(|p| p.current)),
+                current_period: t.series.last().map(|v| v.period.label()).unwrap_or_default(),
+                completion: pct(t.completion),
+                elapsed: pct(Some(t.elapsed)),
+                status_key: t.status_key,
+                status_label: t.status_label,
+                verdict: t.verdict.clone(),
+                source_href: match (ind.document_id, ind.version_id, ind.span) {
+                    (Some(d), Some(v), Some((s, e))) => format!("/plans/{d}/source?v={v}&s={s}&e={e}#hl"),
+                    _ => String::new(),
+                },
+                source_text: ind.source_text.clone(),
+                files: t.files.iter().map(file_label).collect(),
+                trend_svg: trend,
+            }
+        })
+        .collect();
+    let line = |t: &planwatch_store::monitor::TaskProgress| TaskLine {
+        lead: if t.lead.is_empty() { "(未列牵头单位)".into() } else { t.lead.clone() },
+        title: t.task_title.clone(),
+        status: t.status.label().into(),
+        status_key: t.status.as_str(),
+        period: t.period.clone(),
+        note: t.note.clone(),
+    };
+    let mut lagging: Vec<(String, Vec<TaskLine>)> = Vec::new();
+    for t in &p.lagging_tasks {
+        let l = line(t);
+        match lagging.iter_mut().find(|(lead, _)| *lead == l.lead) {
+            Some((_, v)) => v.push(l),
+            None => lagging.push((l.lead.clone(), vec![l])),
+        }
+    }
+    ProgressPage {
+        nav: "monitor",
+        plan_id: p.plan_id,
+        title: p.plan_title.clone(),
+        region: p.region.clone(),
+        as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
+        as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
+        synthetic: p.synthetic,
+        counts: p.counts.iter().zip(&p.status_keys).map(|((l, n), k)| (l.clone(), *n, *k)).collect(),
+        bars_svg: bars,
+        targets,
+        tasks: p.tasks.iter().map(line).collect(),
+        lagging,
+        task_options: tasks,
+        statuses: TaskStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+        csrf,
+        indices,
+    }
+}
+
+fn forecast_points(t: &monitoring::TargetProgress) -> Vec<planwatch_report::SeriesPoint> {
+    let (Some(p), Some(spec), Some(last)) = (&t.progress, &t.spec, t.series.last()) else { return Vec::new() };
+    let Some(f) = p.forecasts.linear.as_ref().or(p.forecasts.compound.as_ref()) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut period = last.period;
+    for _ in 0..200 {
+        let time = period.end_time();
+        if time > spec.deadline + 1e-9 {
+            break;
+        }
+        let v = f.fit.value_at(time);
+        if v.is_finite() {
+            out.push(planwatch_report::SeriesPoint { time, label: period.to_string(), value: v });
+        }
+        period = period.next();
+    }
+    out
+}
+
+#[derive(Deserialize, Default)]
+pub struct AsOfQuery {
+    #[serde(default)]
+    as_of: String,
+}
+
+pub async fn progress(
+    State(state): State<Shared>,
+    Path(id): Path<i64>,
+    Query(q): Query<AsOfQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let as_of = opt_period(&q.as_of, "as_of")?;
+    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    // Logged-in pages carry a CSRF token: only anonymous pages are shared through the cache.
+    let key = if csrf.is_empty() { format!("progress/{id}/{}", q.as_of.trim()) } else { String::new() };
+    let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
+        let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
+        let view = s.plan_view(id)?;
+        let tasks = view.effective.plan.tasks.iter().enumerate().map(|(n, t)| (n + 1, short(&t.title, 60))).collect();
+        let indices = monitoring::region_indices(s, &p.region)?
+            .into_iter()
+            .map(|i| (enc(&i.name), i.name))
+            .collect();
+        Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
+    };
+    if key.is_empty() {
+        let bytes = tokio::task::spawn_blocking({
+            let store = state.store.clone();
+            move || make(&store)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+        return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
+    }
+    cached(&state, key, HTML, make).await
+}
+
+fn short(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Deserialize)]
+pub struct TaskReportForm {
+    csrf: String,
+    task: usize,
+    period: String,
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn report_task(
+    State(state): State<Shared>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<TaskReportForm>,
+) -> Result<Response, AppError> {
+    auth::require_form(&state, &headers, &f.csrf)?;
+    let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
+    let status: TaskStatus = f.status.parse().map_err(|e: String| AppError::BadRequest(e))?;
+    if f.note.chars().count() > 2000 {
+        return Err(AppError::BadRequest("说明不超过 2000 字".into()));
+    }
+    db(&state, move |s| {
+        let view = s.plan_view(id)?;
+        let key = f
+            .task
+            .checked_sub(1)
+            .and_then(|n| view.effective.refs.tasks.get(n))
+            .map(|r| r.key.clone())
+            .ok_or_else(|| planwatch_store::StoreError::Invalid(format!("任务序号 {} 不存在", f.task)))?;
+        s.report_task(id, &key, period, status, f.note.trim(), "管理员", "网页表单")
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/plans/{id}/progress#tasks")).into_response())
+}
+
+// ---- rankings -----------------------------------------------------------------------------
+
+struct RankLine {
+    rank: u32,
+    place: String,
+    score: String,
+    change: String,
+    change_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "ranking.html")]
+struct RankingPage {
+    nav: &'static str,
+    name: String,
+    name_q: String,
+    region: String,
+    method: String,
+    period: String,
+    period_label: String,
+    previous_label: String,
+    synthetic: bool,
+    weights: Vec<(String, String, String)>,
+    rows: Vec<RankLine>,
+    unranked: Vec<(String, String)>,
+    notes: Vec<String>,
+    files: Vec<String>,
+    bars_svg: String,
+    map_svg: String,
+    published: Vec<(i64, String, String, String)>,
+    official: Option<(i64, Vec<RankLine>)>,
+    revised: bool,
+    csrf: String,
+    periods: Vec<(String, String)>,
+}
+
+fn rank_lines(rows: &[monitoring::RankedPlace]) -> Vec<RankLine> {
+    rows.iter()
+        .map(|r| {
+            let (change, class) = match r.change {
+                Some(c) if c > 0 => (format!("▲{c}"), "up"),
+                Some(c) if c < 0 => (format!("▼{}", -c), "down"),
+                Some(_) => ("—".into(), "same"),
+                None => ("新".into(), "same"),
+            };
+            RankLine { rank: r.rank, place: r.place.clone(), score: format!("{:.4}", r.score), change, change_class: class }
+        })
+        .collect()
+}
+
+fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
+    let names: std::collections::HashMap<&str, &str> =
+        v.index.members.iter().map(|m| (m.indicator.code.as_str(), m.indicator.name.as_str())).collect();
+    let bars = charts::ranking_bars(
+        &v.rows
+            .iter()
+            .map(|r| charts::RankBar { rank: r.rank, place: r.place.clone(), score: r.score, change: r.change })
+            .collect::<Vec<_>>(),
+        &format!("{} · {}", v.index.name, v.period.label()),
+    );
+    let mut periods = Vec::new();
+    let mut p = v.period;
+    for _ in 0..8 {
+        periods.push((p.to_string(), p.label()));
+        p = p.prev();
+    }
+    RankingPage {
+        nav: "monitor",
+        name: v.index.name.clone(),
+        name_q: enc(&v.index.name),
+        region: v.index.region.clone(),
+        method: v.index.method.label().into(),
+        period: v.period.to_string(),
+        period_label: v.period.label(),
+        previous_label: v.previous.label(),
+        synthetic: v.synthetic,
+        weights: v
+            .weights
+            .iter()
+            .map(|(c, w)| (c.clone(), names.get(c.as_str()).copied().unwrap_or_default().to_string(), format!("{:.4}", w)))
+            .collect(),
+        rows: rank_lines(&v.rows),
+        unranked: v.unranked.clone(),
+        notes: v.notes.clone(),
+        files: v.files.iter().map(file_label).collect(),
+        bars_svg: bars,
+        map_svg,
+        published: v
+            .published
+            .iter()
+            .map(|p| (p.revision, p.published_at.clone(), p.who.clone(), p.note.clone()))
+            .collect(),
+        official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows))),
+        revised: v.revised,
+        csrf,
+        periods,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn ranking(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+    Query(q): Query<PeriodQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let period = opt_period(&q.period, "period")?;
+    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    let key = if csrf.is_empty() { format!("ranking/{name}/{}", q.period.trim()) } else { String::new() };
+    let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
+        let v = monitoring::ranking(s, &name, period)?;
+        let map = monitoring::index_map(&v, s);
+        let map_svg = map_svg(&map);
+        Ok(render(&ranking_page(&v, map_svg, csrf)).0.into_bytes())
+    };
+    if key.is_empty() {
+        let store = state.store.clone();
+        let bytes =
+            tokio::task::spawn_blocking(move || make(&store)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+        return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
+    }
+    cached(&state, key, HTML, make).await
+}
+
+#[derive(Deserialize)]
+pub struct PublishForm {
+    csrf: String,
+    period: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn publish(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<PublishForm>,
+) -> Result<Response, AppError> {
+    auth::require_form(&state, &headers, &f.csrf)?;
+    let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
+    let target = format!("/rankings/{}?period={period}", enc(&name));
+    db(&state, move |s| {
+        let v = monitoring::ranking(s, &name, Some(period))?;
+        if v.rows.is_empty() {
+            return Err(planwatch_store::StoreError::Invalid("没有可发布的排名(本期无完整数据)".into()));
+        }
+        monitoring::publish(s, &v, "管理员", f.note.trim())
+    })
+    .await?;
+    Ok(Redirect::to(&target).into_response())
+}
+
+// ---- maps ---------------------------------------------------------------------------------
+
+fn map_svg(m: &monitoring::MapData) -> String {
+    match m.geojson {
+        Some(geo) => charts::choropleth(geo, &m.values, &m.title, &m.unit, m.lower_is_better)
+            .unwrap_or_else(|e| format!("<p class=\"small\">地图无法绘制:{}</p>", askama_escape(&e.to_string()))),
+        None => format!("<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>", askama_escape(&m.region)),
+    }
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+struct MapPage {
+    nav: &'static str,
+    title: String,
+    map_svg: String,
+    rows: Vec<(String, String, String)>,
+    files: Vec<String>,
+    synthetic: bool,
+    choices: Vec<(String, String, bool)>,
+    period: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct MapQuery {
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    index: String,
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn map(State(state): State<Shared>, Query(q): Query<MapQuery>) -> Result<Response, AppError> {
+    let period = opt_period(&q.period, "period")?;
+    let key = format!("map/{}/{}/{}", q.indicator, q.index, q.period.trim());
+    cached(&state, key, HTML, move |s| {
+        let m = if !q.index.is_empty() {
+            let v = monitoring::ranking(s, &q.index, period)?;
+            monitoring::index_map(&v, s)
+        } else if !q.indicator.is_empty() {
+            monitoring::indicator_map(s, &q.indicator, period)?
+        } else {
+            return Err(AppError::BadRequest("请指定 indicator(指标代码)或 index(指数名称)".into()));
+        };
+        let region = m.region.clone();
+        let mut choices: Vec<(String, String, bool)> = s
+            .indicators(None, Some(&region))?
+            .into_iter()
+            .map(|i| (format!("indicator={}", enc(&i.code)), format!("{}({})", i.name, i.code), i.code == q.indicator))
+            .collect();
+        choices.extend(
+            monitoring::region_indices(s, &region)?
+                .into_iter()
+                .map(|i| (format!("index={}", enc(&i.name)), i.name.clone(), i.name == q.index)),
+        );
+        let page = MapPage {
+            nav: "monitor",
+            title: m.title.clone(),
+            map_svg: map_svg(&m),
+            rows: m
+                .values
+                .iter()
+                .map(|v| (v.name.clone(), v.code.clone(), v.value.map(format_number).unwrap_or_else(|| "无数据".into())))
+                .collect(),
+            files: m.files.iter().map(file_label).collect(),
+            synthetic: m.files.iter().any(|f| f.2),
+            choices,
+            period: m.period.to_string(),
+        };
+        Ok(render(&page).0.into_bytes())
+    })
+    .await
+}
+
+// ---- reports ------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn report(
+    State(state): State<Shared>,
+    Path((id, format)): Path<(i64, String)>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    let period = opt_period(&q.period, "period")?;
+    let kind = match q.kind.as_str() {
+        "" | "quarterly" => planwatch_report::ReportKind::Quarterly,
+        "midterm" => planwatch_report::ReportKind::Midterm,
+        "final" => planwatch_report::ReportKind::Final,
+        other => return Err(AppError::BadRequest(format!("kind={other}:应为 quarterly、midterm 或 final"))),
+    };
+    let (ext, content_type) = match format.as_str() {
+        "report.html" => ("html", HTML),
+        "report.docx" => ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "report.xlsx" => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
+    };
+    let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
+    let mut resp = cached(&state, key, content_type, move |s| {
+        let r = monitoring::build_report(s, id, kind, period, None)?;
+        Ok(match ext {
+            "html" => planwatch_report::html(&r).into_bytes(),
+            "docx" => planwatch_report::docx(&r).map_err(|e| AppError::Internal(e.to_string()))?,
+            _ => planwatch_report::xlsx(&r).map_err(|e| AppError::Internal(e.to_string()))?,
+        })
+    })
+    .await?;
+    let file = format!("plan-{id}-report.{ext}");
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        if ext != "html" {
+            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    if ext == "html" {
+        // The standalone report carries its own <style>: allow exactly that stylesheet.
+        let csp = format!(
+            "default-src 'none'; style-src '{}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            crate::style_hash(planwatch_report::REPORT_CSS)
+        );
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    Ok(resp)
+}
+
+// ---- observations -------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct TemplateQuery {
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn template(State(state): State<Shared>, Query(q): Query<TemplateQuery>) -> Result<Response, AppError> {
+    let period = opt_period(&q.period, "period")?.ok_or_else(|| AppError::BadRequest("请填写期别,如 2025Q3".into()))?;
+    let place = q.place.trim().to_string();
+    if place.is_empty() {
+        return Err(AppError::BadRequest("请填写地区,如 渝北区".into()));
+    }
+    let file = format!("template-{period}.xlsx");
+    let bytes = db(&state, move |s| {
+        let (title, rows) = monitoring::template_rows(s, &place, period)?;
+        if rows.is_empty() {
+            return Err(planwatch_store::StoreError::Invalid(format!(
+                "{place} 所在地区没有按{}填报的指标:请先由分析人员定义指标",
+                period.frequency().label()
+            )));
+        }
+        planwatch_export::observation_template(&title, &rows).map_err(|e| planwatch_store::StoreError::Invalid(e.to_string()))
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import_result.html")]
+struct ImportResultPage {
+    nav: &'static str,
+    file: String,
+    ok: bool,
+    dry_run: bool,
+    message: String,
+    problems: Vec<planwatch_monitor::observations::Problem>,
+    unlisted: usize,
+    report: Option<planwatch_store::monitor::ImportReport>,
+}
+
+pub async fn import(State(state): State<Shared>, headers: HeaderMap, mut form: Multipart) -> Result<Response, AppError> {
+    let mut csrf = String::new();
+    let mut dry_run = false;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let limit = state.config.max_upload;
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("上传的文件超过上限 {} MB。", limit / 1048576))
+        } else {
+            AppError::BadRequest(format!("上传的表单无法读取:{e}"))
+        }
+    };
+    while let Some(field) = form.next_field().await.map_err(too_large)? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(too_large)?,
+            Some("dry_run") => dry_run = !field.text().await.map_err(too_large)?.is_empty(),
+            Some("file") => {
+                let name = clean_name(field.file_name().unwrap_or("upload"));
+                let bytes = field.bytes().await.map_err(too_large)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    auth::require_form(&state, &headers, &csrf)?;
+    let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再导入。".into()))?;
+    let file_name = name.clone();
+    let store = state.store.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false, who: "管理员(网页)".into() })
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (status, page) = match outcome {
+        Ok(r) => (
+            StatusCode::OK,
+            ImportResultPage {
+                nav: "monitor",
+                file: file_name,
+                ok: true,
+                dry_run,
+                message: String::new(),
+                problems: Vec::new(),
+                unlisted: 0,
+                report: Some(r),
+            },
+        ),
+        Err(ImportError::Refused { validation, .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportResultPage {
+                nav: "monitor",
+                file: file_name,
+                ok: false,
+                dry_run,
+                message: format!(
+                    "文件有 {} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。",
+                    validation.problems.len() + validation.unlisted_problems
+                ),
+                unlisted: validation.unlisted_problems,
+                problems: validation.problems,
+                report: None,
+            },
+        ),
+        Err(ImportError::File { error, .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportResultPage {
+                nav: "monitor",
+                file: file_name,
+                ok: false,
+                dry_run,
+                message: error.to_string(),
+                problems: Vec::new(),
+                unlisted: 0,
+                report: None,
+            },
+        ),
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    Ok((status, render(&page)).into_response())
+}

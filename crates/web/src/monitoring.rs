@@ -1,0 +1,783 @@
+//! Monitoring views: the store's indicators and observations put through the computations
+//! of `planwatch-monitor`, shaped for pages, the API, the CLI and reports. The CLI uses the
+//! same functions, so a figure is computed one way wherever it is shown.
+
+pub mod sample;
+
+use planwatch_monitor::progress::{self, Progress, TargetSpec, Thresholds};
+use planwatch_monitor::rank::{self, Column, Method, MissingPolicy, RankInput};
+use planwatch_monitor::rollup::{region_series, RegionValue};
+use planwatch_monitor::{Direction, Frequency, Period};
+
+use planwatch_report as report;
+use planwatch_store::monitor::{IndexDef, IndexMatrix, Indicator, PublishedRanking, TaskProgress, TaskStatus};
+use planwatch_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// The district boundaries vendored under `data/boundaries/`, by the region's GB/T 2260 code.
+pub fn boundaries(region_code: &str) -> Option<&'static str> {
+    Some(match region_code {
+        "500000" => include_str!("../../../data/boundaries/500000.geojson"),
+        "510100" => include_str!("../../../data/boundaries/510100.geojson"),
+        "321000" => include_str!("../../../data/boundaries/321000.geojson"),
+        "510700" => include_str!("../../../data/boundaries/510700.geojson"),
+        "340100" => include_str!("../../../data/boundaries/340100.geojson"),
+        "320500" => include_str!("../../../data/boundaries/320500.geojson"),
+        _ => return None,
+    })
+}
+
+/// A file values came from: (import id, file name, synthetic).
+pub type FileRef = (i64, String, bool);
+
+/// Progress of one target-linked (or hand-made) indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetProgress {
+    pub indicator: Indicator,
+    /// The region's values by period (its own, or rolled up from its units).
+    pub series: Vec<RegionValue>,
+    pub spec: Option<TargetSpec>,
+    pub progress: Option<Progress>,
+    pub completion: Option<f64>,
+    pub elapsed: f64,
+    pub status_key: &'static str,
+    pub status_label: &'static str,
+    pub verdict: String,
+    /// The files the values shown came from.
+    pub files: Vec<FileRef>,
+}
+
+/// Progress of a plan's indicators and tasks at one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanProgress {
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub region: String,
+    pub as_of: Option<Period>,
+    pub thresholds: Thresholds,
+    pub targets: Vec<TargetProgress>,
+    /// (status label, count) in the order 已完成, 超前, 正常, 滞后, 无数据.
+    pub counts: Vec<(String, usize)>,
+    pub status_keys: Vec<&'static str>,
+    /// The latest report of each task up to `as_of`.
+    pub tasks: Vec<TaskProgress>,
+    /// Reports of status 滞后, by lead department.
+    pub lagging_tasks: Vec<TaskProgress>,
+    /// True when any value shown is generated demonstration data.
+    pub synthetic: bool,
+}
+
+const STATUS_ORDER: [progress::Status; 5] = [
+    progress::Status::Done,
+    progress::Status::Ahead,
+    progress::Status::OnTrack,
+    progress::Status::Behind,
+    progress::Status::NoData,
+];
+
+/// The target of an indicator on the time axis, when it has a value and a year.
+pub fn target_spec(ind: &Indicator, first: Option<Period>) -> Option<TargetSpec> {
+    let target = ind.target_value?;
+    let year = ind.target_year?;
+    let baseline = ind.baseline_value.zip(ind.baseline_year).map(|(v, y)| (Period::Year(y), v));
+    let plan_start = ind
+        .start_year
+        .map(Period::Year)
+        .or(first.map(|p| Period::Year(p.year())))
+        .unwrap_or(Period::Year(year));
+    Some(TargetSpec::from_periods(target, baseline, ind.direction, plan_start, Period::Year(year)))
+}
+
+/// Progress of plan `plan_id` at `as_of` (default: the newest period with data).
+pub fn plan_progress(
+    store: &Store,
+    plan_id: i64,
+    as_of: Option<Period>,
+    thresholds: &Thresholds,
+) -> Result<PlanProgress> {
+    let view = store.plan_view(plan_id)?;
+    let indicators = store.indicators(Some(plan_id), None)?;
+    let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+    let as_of = match as_of {
+        Some(p) => Some(p),
+        None => store.latest_period(&ids)?,
+    };
+    let observations = store.observations(&ids)?;
+    let mut by_indicator: HashMap<i64, Vec<&planwatch_store::monitor::Observation>> = HashMap::new();
+    for o in &observations {
+        by_indicator.entry(o.indicator_id).or_default().push(o);
+    }
+    let as_of_time = as_of.map(|p| p.end_time()).unwrap_or(f64::NEG_INFINITY);
+    let mut targets = Vec::new();
+    let mut synthetic = false;
+    for ind in indicators {
+        let obs = by_indicator.remove(&ind.id).unwrap_or_default();
+        let triples: Vec<(&str, Period, f64)> = obs
+            .iter()
+            .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+            .map(|o| (o.place.as_str(), o.period, o.value))
+            .collect();
+        let series = region_series(ind.rollup, &ind.region, &triples);
+        let mut files: Vec<FileRef> = obs
+            .iter()
+            .filter(|o| o.period.end_time() <= as_of_time)
+            .map(|o| (o.import_id, o.file_name.clone(), o.synthetic))
+            .collect();
+        files.sort();
+        files.dedup();
+        synthetic |= files.iter().any(|f| f.2);
+        let spec = target_spec(&ind, series.first().map(|v| v.period));
+        let progress = spec.map(|s| {
+            let points: Vec<(f64, f64)> = series.iter().map(|v| (v.period.end_time(), v.value)).collect();
+            progress::progress(&s, &points, as_of_time, thresholds)
+        });
+        let (status_key, status_label, completion, elapsed, verdict) = match &progress {
+            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p)),
+            None => ("no_data", "无目标值", None, 0.0, String::new()),
+        };
+        targets.push(TargetProgress {
+            indicator: ind,
+            series,
+            spec,
+            progress,
+            completion,
+            elapsed,
+            status_key,
+            status_label,
+            verdict,
+            files,
+        });
+    }
+    let counts = STATUS_ORDER
+        .iter()
+        .map(|s| (s.label().to_string(), targets.iter().filter(|t| t.status_key == s.key()).count()))
+        .collect();
+    let tasks = store.task_progress(plan_id, as_of)?;
+    let lagging_tasks = tasks.iter().filter(|t| t.status == TaskStatus::Lagging).cloned().collect();
+    Ok(PlanProgress {
+        plan_id,
+        plan_title: view.summary.title.clone(),
+        region: view.effective.plan.meta.region.clone().unwrap_or_default(),
+        as_of,
+        thresholds: *thresholds,
+        targets,
+        counts,
+        status_keys: STATUS_ORDER.iter().map(|s| s.key()).collect(),
+        tasks,
+        lagging_tasks,
+        synthetic,
+    })
+}
+
+/// "线性:预计达成;复合增长:预计未达成,差 3" — both forecasts, or why there is none.
+fn verdict(p: &Progress) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = &p.forecasts.linear {
+        parts.push(format!("线性:{}", f.verdict));
+    }
+    if let Some(f) = &p.forecasts.compound {
+        parts.push(format!("复合增长:{}", f.verdict));
+    }
+    if parts.is_empty() {
+        "数据不足,暂不预测".into()
+    } else {
+        parts.join(";")
+    }
+}
+
+// ---- rankings -----------------------------------------------------------------------------
+
+/// One ranked place.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RankedPlace {
+    pub rank: u32,
+    pub place: String,
+    pub code: String,
+    pub score: f64,
+    pub previous_rank: Option<u32>,
+    /// Positive: moved up.
+    pub change: Option<i32>,
+}
+
+/// The result of ranking one period: what a published 榜单 freezes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RankingResult {
+    /// (indicator code, weight).
+    pub weights: Vec<(String, f64)>,
+    pub rows: Vec<RankedPlace>,
+    /// (place, why it is not ranked).
+    pub unranked: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    /// The files the values came from.
+    pub files: Vec<FileRef>,
+}
+
+/// A ranking as pages show it: the live computation on today's data, and the published
+/// revisions of the same period.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankingView {
+    pub index: IndexDef,
+    pub period: Period,
+    pub previous: Period,
+    pub weights: Vec<(String, f64)>,
+    pub rows: Vec<RankedPlace>,
+    pub unranked: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub files: Vec<FileRef>,
+    pub data_hash: String,
+    pub published: Vec<PublishedRanking>,
+    /// The newest published revision of this period, as frozen.
+    pub official: Option<(i64, RankingResult)>,
+    /// True when today's data give another list than the newest published revision.
+    pub revised: bool,
+    pub synthetic: bool,
+}
+
+fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
+    let columns: Vec<Column> = index
+        .members
+        .iter()
+        .map(|m| Column { code: m.indicator.code.clone(), name: m.indicator.name.clone(), direction: m.indicator.direction })
+        .collect();
+    let codes: Vec<String> = columns.iter().map(|c| c.code.clone()).collect();
+    let missing = if index.missing == "mean" { MissingPolicy::ImputeMean } else { MissingPolicy::Exclude };
+    let method = match index.method {
+        planwatch_store::monitor::IndexMethod::EntropyTopsis => Method::EntropyTopsis,
+        planwatch_store::monitor::IndexMethod::Fixed => {
+            Method::Fixed(index.members.iter().map(|m| m.weight.unwrap_or(0.0)).collect())
+        }
+    };
+    let places: Vec<String> = matrix.places.iter().map(|p| p.0.clone()).collect();
+    let code_of: HashMap<&str, &str> = matrix.places.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
+    let empty = |note: String| RankingResult {
+        weights: codes.iter().map(|c| (c.clone(), 0.0)).collect(),
+        rows: Vec::new(),
+        unranked: Vec::new(),
+        notes: vec![note],
+        files: matrix.files.clone(),
+    };
+    if places.is_empty() {
+        return empty("本期没有任何区县的数据".into());
+    }
+    let result = RankInput::from_rows(places, columns, matrix.values.clone())
+        .and_then(|input| rank::rank(&input, &method, missing));
+    let r = match result {
+        Ok(r) => r,
+        Err(e) => return empty(format!("无法计算排名:{e}")),
+    };
+    let mut rows: Vec<RankedPlace> = r
+        .places
+        .iter()
+        .map(|p| RankedPlace {
+            rank: p.rank as u32,
+            place: p.place.clone(),
+            code: code_of.get(p.place.as_str()).copied().unwrap_or_default().to_string(),
+            score: p.score,
+            previous_rank: None,
+            change: None,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.place.cmp(&b.place)));
+    RankingResult {
+        weights: r.indicators.iter().map(|i| (i.code.clone(), i.weight)).collect(),
+        rows,
+        unranked: r.unranked.iter().map(|u| (u.place.clone(), u.reason.clone())).collect(),
+        notes: r.notes.clone(),
+        files: matrix.files.clone(),
+    }
+}
+
+/// The ranking of `index_name` for `period` (default: the newest period with data).
+pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Result<RankingView> {
+    let index =
+        store.index(index_name)?.ok_or_else(|| StoreError::NotFound(format!("index “{index_name}”")))?;
+    let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
+    let frequency = index.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter);
+    let period = match period {
+        Some(p) => p,
+        None => store
+            .latest_period(&ids)?
+            .ok_or_else(|| StoreError::NotFound(format!("data for the indicators of “{index_name}”")))?,
+    };
+    if period.frequency() != frequency {
+        return Err(StoreError::Invalid(format!(
+            "index “{index_name}” is reported by {}: give a period like {}",
+            frequency.label(),
+            period.as_frequency(frequency)
+        )));
+    }
+    let matrix = store.index_matrix(&index, period)?;
+    let mut live = compute(&index, &matrix);
+    let previous = period.prev();
+    let before = compute(&index, &store.index_matrix(&index, previous)?);
+    let prev_rank: HashMap<&str, u32> = before.rows.iter().map(|r| (r.place.as_str(), r.rank)).collect();
+    for r in &mut live.rows {
+        r.previous_rank = prev_rank.get(r.place.as_str()).copied();
+        r.change = r.previous_rank.map(|p| p as i32 - r.rank as i32);
+    }
+    let published = store.published_rankings(index.id, Some(period))?;
+    let official = published.first().and_then(|p| {
+        serde_json::from_str::<RankingResult>(&p.result_json).ok().map(|r| (p.revision, r))
+    });
+    let data_hash = matrix.data_hash();
+    let revised = published.first().is_some_and(|p| p.data_hash != data_hash);
+    let synthetic = live.files.iter().any(|f| f.2);
+    Ok(RankingView {
+        index,
+        period,
+        previous,
+        weights: live.weights,
+        rows: live.rows,
+        unranked: live.unranked,
+        notes: live.notes,
+        files: live.files,
+        data_hash,
+        published,
+        official,
+        revised,
+        synthetic,
+    })
+}
+
+/// Publishes the live ranking of `view` as a new revision of its period's 榜单.
+pub fn publish(store: &Store, view: &RankingView, who: &str, note: &str) -> Result<i64> {
+    let frozen = RankingResult {
+        weights: view.weights.clone(),
+        rows: view.rows.clone(),
+        unranked: view.unranked.clone(),
+        notes: view.notes.clone(),
+        files: view.files.clone(),
+    };
+    let json = serde_json::to_string(&frozen).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    store.publish_ranking(view.index.id, view.period, &json, &view.data_hash, who, note)
+}
+
+/// Values of one indicator (or of an index's scores) by unit, for a map.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapData {
+    pub title: String,
+    pub unit: String,
+    pub region: String,
+    pub region_code: String,
+    pub period: Period,
+    pub lower_is_better: bool,
+    pub values: Vec<report::MapValue>,
+    pub files: Vec<FileRef>,
+    pub geojson: Option<&'static str>,
+}
+
+/// The map of an indicator's unit values for `period`.
+pub fn indicator_map(store: &Store, code: &str, period: Option<Period>) -> Result<MapData> {
+    let ind = store.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))?;
+    let period = match period {
+        Some(p) => p,
+        None => store.latest_period(&[ind.id])?.ok_or_else(|| StoreError::NotFound(format!("data of {code}")))?,
+    };
+    let obs = store.observations(&[ind.id])?;
+    let mut by_place: BTreeMap<&str, &planwatch_store::monitor::Observation> = BTreeMap::new();
+    for o in obs.iter().filter(|o| o.period == period) {
+        by_place.insert(o.place.as_str(), o);
+    }
+    let mut files: Vec<FileRef> = by_place.values().map(|o| (o.import_id, o.file_name.clone(), o.synthetic)).collect();
+    files.sort();
+    files.dedup();
+    let values = unit_values(store, &ind.region, |name| by_place.get(name).map(|o| o.value));
+    Ok(map_data(store, format!("{} · {}", ind.name, period.label()), ind.unit.clone(), &ind.region, period, ind.direction == Direction::Lower, values, files))
+}
+
+/// The map of an index's scores.
+pub fn index_map(view: &RankingView, store: &Store) -> MapData {
+    let scores: HashMap<&str, f64> = view.rows.iter().map(|r| (r.place.as_str(), r.score)).collect();
+    let values = unit_values(store, &view.index.region, |name| scores.get(name).copied());
+    map_data(
+        store,
+        format!("{} · {}", view.index.name, view.period.label()),
+        "得分".into(),
+        &view.index.region,
+        view.period,
+        false,
+        values,
+        view.files.clone(),
+    )
+}
+
+/// One value per coded unit of the region (the units the boundaries draw).
+fn unit_values(store: &Store, region: &str, value: impl Fn(&str) -> Option<f64>) -> Vec<report::MapValue> {
+    store
+        .dicts()
+        .units_within(region)
+        .into_iter()
+        .filter(|p| !p.code.is_empty())
+        .map(|p| report::MapValue { code: p.code.clone(), name: p.name.clone(), value: value(&p.name) })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn map_data(
+    store: &Store,
+    title: String,
+    unit: String,
+    region: &str,
+    period: Period,
+    lower_is_better: bool,
+    values: Vec<report::MapValue>,
+    files: Vec<FileRef>,
+) -> MapData {
+    let region_code = store.dicts().unit(region).map(|p| p.code.clone()).unwrap_or_default();
+    MapData {
+        title,
+        unit,
+        region: region.to_string(),
+        geojson: boundaries(&region_code),
+        region_code,
+        period,
+        lower_is_better,
+        values,
+        files,
+    }
+}
+
+/// The indices of a region.
+pub fn region_indices(store: &Store, region: &str) -> Result<Vec<IndexDef>> {
+    Ok(store.indices()?.into_iter().filter(|i| i.region == region).collect())
+}
+
+// ---- templates ----------------------------------------------------------------------------
+
+/// The rows of the template `place` fills in for `period`: every indicator of the place's
+/// region reported at the period's frequency.
+pub fn template_rows(
+    store: &Store,
+    place: &str,
+    period: Period,
+) -> Result<(String, Vec<planwatch_export::TemplateRow>)> {
+    let dicts = store.dicts();
+    let unit = dicts
+        .place(place, None)
+        .ok_or_else(|| StoreError::Invalid(format!("unknown place “{place}”: use its official name, e.g. 渝北区")))?;
+    // A county reports for the region above it; a city for itself.
+    let region = if unit.level == "county" || unit.level == "zone" { unit.within.clone() } else { unit.name.clone() };
+    let indicators: Vec<Indicator> =
+        store.indicators(None, Some(&region))?.into_iter().filter(|i| i.frequency == period.frequency()).collect();
+    let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+    let previous: HashMap<i64, f64> = store
+        .observations(&ids)?
+        .into_iter()
+        .filter(|o| o.place == unit.name && o.period == period.prev())
+        .map(|o| (o.indicator_id, o.value))
+        .collect();
+    let rows = indicators
+        .iter()
+        .map(|i| planwatch_export::TemplateRow {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            place: unit.name.clone(),
+            period: period.to_string(),
+            previous: previous.get(&i.id).copied(),
+            source: i.source_text.clone(),
+        })
+        .collect();
+    Ok((format!("{} {} 指标填报表({region})", unit.name, period.label()), rows))
+}
+
+// ---- reports ------------------------------------------------------------------------------
+
+/// Where a plan sentence is shown in the document view.
+fn sentence_url(plan_id: i64, version_id: Option<i64>, span: Option<(usize, usize)>) -> Option<String> {
+    match (version_id, span) {
+        (Some(v), Some((s, e))) => Some(format!("/plans/{plan_id}/source?v={v}&s={s}&e={e}#hl")),
+        (Some(v), None) => Some(format!("/plans/{plan_id}/source?v={v}")),
+        _ => None,
+    }
+}
+
+struct Sources {
+    list: Vec<report::Source>,
+    files: HashMap<i64, usize>,
+}
+
+impl Sources {
+    fn add(&mut self, s: report::Source) -> usize {
+        self.list.push(s);
+        self.list.len() - 1
+    }
+    fn file(&mut self, f: &FileRef) -> usize {
+        if let Some(&i) = self.files.get(&f.0) {
+            return i;
+        }
+        let i = self.add(report::Source {
+            kind: report::SourceKind::DataFile,
+            label: format!("数据文件 {}", f.1),
+            text: format!("导入批次 #{}{}", f.0, if f.2 { "(合成示例数据,仅供演示)" } else { "" }),
+            url: Some("/monitor#imports".into()),
+        });
+        self.files.insert(f.0, i);
+        i
+    }
+}
+
+/// The report of plan `plan_id` for `period` (default: the newest period with data).
+/// `index` picks the ranking shown (default: the first index of the plan's region).
+pub fn build_report(
+    store: &Store,
+    plan_id: i64,
+    kind: report::ReportKind,
+    period: Option<Period>,
+    index: Option<&str>,
+) -> Result<report::Report> {
+    let view = store.plan_view(plan_id)?;
+    let meta = &view.effective.plan.meta;
+    let p = plan_progress(store, plan_id, period, &Thresholds::default())?;
+    let mut sources = Sources { list: Vec::new(), files: HashMap::new() };
+    let mut targets = Vec::new();
+    for t in &p.targets {
+        let target_source = sources.add(report::Source {
+            kind: report::SourceKind::PlanSentence,
+            label: "规划原文".into(),
+            text: if t.indicator.source_text.is_empty() {
+                format!("指标 {} 由分析人员定义", t.indicator.code)
+            } else {
+                t.indicator.source_text.clone()
+            },
+            url: sentence_url(plan_id, t.indicator.version_id, t.indicator.span),
+        });
+        let data_sources = t.files.iter().map(|f| sources.file(f)).collect();
+        let series: Vec<report::SeriesPoint> = t
+            .series
+            .iter()
+            .map(|v| report::SeriesPoint { time: v.period.end_time(), label: v.period.to_string(), value: v.value })
+            .collect();
+        let forecast_points = forecast_points(t);
+        let prog = t.progress.as_ref();
+        targets.push(report::TargetRow {
+            indicator: t.indicator.name.clone(),
+            unit: t.indicator.unit.clone(),
+            baseline: t.indicator.baseline_value,
+            target: t.indicator.target_value.unwrap_or(f64::NAN),
+            deadline: t.indicator.target_year.unwrap_or_default(),
+            current: prog.and_then(|p| p.current),
+            current_period: t.series.last().map(|v| v.period.label()),
+            completion: t.completion,
+            elapsed: t.elapsed,
+            status_key: t.status_key.into(),
+            status_label: t.status_label.into(),
+            forecast_linear: prog.and_then(|p| p.forecasts.linear.as_ref().map(|f| f.value)),
+            forecast_compound: prog.and_then(|p| p.forecasts.compound.as_ref().map(|f| f.value)),
+            verdict: t.verdict.clone(),
+            series,
+            forecast_points,
+            target_source,
+            data_sources,
+        });
+    }
+    let status_counts = STATUS_ORDER
+        .iter()
+        .map(|s| report::StatusCount {
+            key: s.key().into(),
+            label: s.label().into(),
+            count: p.targets.iter().filter(|t| t.status_key == s.key()).count() as u32,
+        })
+        .collect();
+    // The ranking and map of the region.
+    let region = p.region.clone();
+    let chosen = match index {
+        Some(name) => store.index(name)?,
+        None => region_indices(store, &region)?.into_iter().next(),
+    };
+    let mut ranking_section = None;
+    let mut map_section = None;
+    let mut synthetic = p.synthetic;
+    if let Some(idx) = chosen {
+        let rank_period = p.as_of.map(|a| a.as_frequency(
+            idx.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter),
+        ));
+        if let Ok(rv) = ranking(store, &idx.name, rank_period) {
+            synthetic |= rv.synthetic;
+            let file_sources: Vec<usize> = rv.files.iter().map(|f| sources.file(f)).collect();
+            let cited: Vec<String> = file_sources.iter().map(|&i| report::cite(i)).collect();
+            let source = sources.add(report::Source {
+                kind: report::SourceKind::Ranking,
+                label: format!("排名 {} {}", rv.index.name, rv.period.label()),
+                text: format!(
+                    "{},{} 项指标,数据见 {}",
+                    rv.index.method.label(),
+                    rv.index.members.len(),
+                    cited.join("")
+                ),
+                url: Some(format!("/rankings/{}?period={}", encode(&rv.index.name), rv.period)),
+            });
+            let names: HashMap<&str, &str> =
+                rv.index.members.iter().map(|m| (m.indicator.code.as_str(), m.indicator.name.as_str())).collect();
+            let mut rows: Vec<report::RankingRow> = rv
+                .rows
+                .iter()
+                .map(|r| report::RankingRow {
+                    rank: Some(r.rank),
+                    place: r.place.clone(),
+                    score: Some(r.score),
+                    change: r.change,
+                    note: None,
+                })
+                .collect();
+            rows.extend(rv.unranked.iter().map(|(place, why)| report::RankingRow {
+                rank: None,
+                place: place.clone(),
+                score: None,
+                change: None,
+                note: Some(why.clone()),
+            }));
+            let published = rv.published.first().map(|pb| {
+                let mut s = format!("已发布 第{}版 {}", pb.revision, pb.published_at.get(..10).unwrap_or(&pb.published_at));
+                if rv.revised {
+                    s.push_str(";发布后数据有更正,下表为按最新数据的计算结果");
+                }
+                s
+            });
+            let map = index_map(&rv, store);
+            if let Some(geo) = map.geojson {
+                map_section = Some(report::MapSection {
+                    title: map.title.clone(),
+                    unit: map.unit.clone(),
+                    lower_is_better: false,
+                    geojson: geo.to_string(),
+                    values: map.values.clone(),
+                    source,
+                });
+            }
+            ranking_section = Some(report::RankingSection {
+                index_name: rv.index.name.clone(),
+                period_label: rv.period.label(),
+                method_label: rv.index.method.label().into(),
+                approved_note: None,
+                published,
+                weights: rv
+                    .weights
+                    .iter()
+                    .map(|(c, w)| (names.get(c.as_str()).map(|n| format!("{n}({c})")).unwrap_or(c.clone()), *w))
+                    .collect(),
+                rows,
+                source,
+            });
+        }
+    }
+    let tasks_source = sources.add(report::Source {
+        kind: report::SourceKind::DataFile,
+        label: "任务进展填报".into(),
+        text: "各牵头单位按季度填报的任务进展(未启动/推进中/已完成/滞后)".into(),
+        url: Some(format!("/plans/{plan_id}/progress")),
+    });
+    let lagging_tasks = p
+        .lagging_tasks
+        .iter()
+        .map(|t| report::LaggingTask {
+            lead: if t.lead.is_empty() { "(未列牵头单位)".into() } else { t.lead.clone() },
+            task: t.task_title.clone(),
+            status_label: t.status.label().into(),
+            note: t.note.clone(),
+            period: t.period.clone(),
+            source: tasks_source,
+        })
+        .collect();
+    let as_of_label = p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into());
+    let period_text = match (meta.period_start, meta.period_end) {
+        (Some(a), Some(b)) => format!("{a}—{b}年"),
+        (Some(a), None) => format!("{a}年起"),
+        _ => String::new(),
+    };
+    Ok(report::Report {
+        title: format!("{} {}{}", view.summary.title, as_of_label, kind.label()),
+        kind,
+        plan: report::PlanInfo {
+            title: view.summary.title.clone(),
+            issuer: meta.issuer.clone().unwrap_or_default(),
+            region: region.clone(),
+            period: period_text,
+            doc_number: meta.doc_number.clone().unwrap_or_default(),
+        },
+        period_label: as_of_label,
+        as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
+        generated_at: now_label(),
+        data_notice: synthetic.then(|| {
+            "注意:本报告使用的指标数据为程序生成的合成示例数据(planwatch sample-data),仅用于演示,不代表任何地区的真实情况。"
+                .to_string()
+        }),
+        status_counts,
+        targets,
+        ranking: ranking_section,
+        map: map_section,
+        lagging_tasks,
+        sources: sources.list,
+    })
+}
+
+fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
+    let (Some(p), Some(spec)) = (&t.progress, &t.spec) else { return Vec::new() };
+    let Some(f) = p.forecasts.linear.as_ref().or(p.forecasts.compound.as_ref()) else { return Vec::new() };
+    let Some(last) = t.series.last() else { return Vec::new() };
+    // From the last value to the deadline, one point a period.
+    let mut out = Vec::new();
+    let mut period = last.period;
+    let step_limit = 200;
+    for _ in 0..step_limit {
+        let time = period.end_time();
+        if time > spec.deadline + 1e-9 {
+            break;
+        }
+        let v = f.fit.value_at(time);
+        if v.is_finite() {
+            out.push(report::SeriesPoint { time, label: period.to_string(), value: v });
+        }
+        period = period.next();
+    }
+    out
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The current UTC time as `2026-11-23 08:30 UTC`.
+pub fn now_label() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!("{y}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+/// Today's (year, month), UTC.
+pub fn today() -> (i32, u32) {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let (y, m, _) = civil_from_days((secs / 86_400) as i64);
+    (y, m)
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    }
+}

@@ -1,0 +1,203 @@
+//! Synthetic, seeded, clearly labelled demonstration data (`planwatch sample-data`), so a
+//! newcomer sees progress, a ranking, a map and a report at once.
+//!
+//! For one plan (by default the first plan whose region has vendored boundaries), it makes
+//! the plan's indicators from its targets, then generates quarterly values for every county
+//! -level unit of the region from Q1 of the year before the plan period up to the last
+//! complete quarter (at least 8 quarters), imports them through the ordinary validated import
+//! as a file marked synthetic (`示例数据_合成_…csv`: every page, export and report that shows
+//! them says so), defines an entropy-TOPSIS index over the indicators, reports task progress
+//! and publishes the ranking of the second-newest quarter. The same seed gives the same data.
+//! Running it again changes nothing.
+
+use super::{boundaries, ranking, publish, today};
+use planwatch_monitor::{Frequency, Period, Rollup};
+use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskStatus};
+use planwatch_store::{Store, StoreError};
+use std::fmt::Write;
+
+/// Marks every generated value (the 备注 column) and every generated report.
+pub const LABEL: &str = "合成示例数据,仅供演示";
+/// Who the sample's writes are attributed to.
+pub const WHO: &str = "示例数据生成器";
+
+/// A tiny deterministic generator (xorshift64*): the sample must be the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [a, b).
+    fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
+
+/// Loads the sample; returns a one-line summary.
+pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, StoreError> {
+    let plan_id = match plan {
+        Some(p) => p,
+        None => pick_plan(store)?,
+    };
+    let view = store.plan_view(plan_id)?;
+    let region = view.effective.plan.meta.region.clone().unwrap_or_default();
+    let file_name = format!("示例数据_合成_{region}_{seed}.csv");
+    if store.imports(i64::MAX)?.iter().any(|i| i.file_name == file_name) {
+        return Ok(format!("sample data for {region} (plan {plan_id}) already loaded; nothing changed"));
+    }
+    store.indicators_from_targets(plan_id, Frequency::Quarter)?;
+    let indicators: Vec<_> = store
+        .indicators(Some(plan_id), None)?
+        .into_iter()
+        .filter(|i| i.target_value.is_some_and(f64::is_finite) && i.target_year.is_some())
+        .collect();
+    if indicators.is_empty() {
+        return Err(StoreError::Invalid(format!("plan {plan_id} has no quantitative targets with a year to monitor")));
+    }
+    let units: Vec<(String, String)> = store
+        .dicts()
+        .units_within(&region)
+        .into_iter()
+        .filter(|p| !p.code.is_empty())
+        .map(|p| (p.name.clone(), p.code.clone()))
+        .collect();
+    if units.len() < 2 {
+        return Err(StoreError::Invalid(format!("{region} has fewer than two units in data/places.toml")));
+    }
+    let start_year = view.effective.plan.meta.period_start.unwrap_or(indicators[0].target_year.unwrap_or(2025)) - 1;
+    // From Q1 of the year before the plan period to the last complete quarter, and at least
+    // eight quarters.
+    let (y, m) = today();
+    let last = Period::last_complete_quarter(y, m);
+    let first = nth_quarter(Period::Quarter(start_year, 1).ordinal().min(last.ordinal() - 7));
+    let periods: Vec<Period> = (first.ordinal()..=last.ordinal()).map(|n| nth_quarter(n)).collect();
+
+    let mut rng = Rng::new(seed);
+    let mut csv = String::from("指标代码,地区,期别,数值,单位,备注\n");
+    // Each unit's share of the region and its own pace, fixed for the whole sample, so a
+    // ranking has a structure that changes slowly from quarter to quarter.
+    let shares: Vec<f64> = units.iter().map(|_| rng.uniform(0.3, 1.7)).collect();
+    let share_sum: f64 = shares.iter().sum();
+    let paces: Vec<f64> = units.iter().map(|_| rng.uniform(0.7, 1.3)).collect();
+    // For rates (mean roll-up): each unit's level relative to the region, averaging to 1.
+    let levels: Vec<f64> = shares.iter().map(|s| (s / (share_sum / units.len() as f64)).powf(0.2)).collect();
+    let level_mean = levels.iter().sum::<f64>() / levels.len() as f64;
+    for (k, ind) in indicators.iter().enumerate() {
+        let target = ind.target_value.unwrap_or(1.0);
+        let Some(spec) = super::target_spec(ind, Some(first)) else { continue };
+        let (start, deadline) = (spec.start, spec.deadline);
+        // Each indicator runs ahead, on track or behind its time, by turns.
+        let pace = [1.25, 1.0, 0.6, 1.1, 0.8][k % 5] * rng.uniform(0.95, 1.05);
+        // From the plan's baseline when it gives one, else from a fraction of the target.
+        let begin = spec.baseline.unwrap_or(target * rng.uniform(0.2, 0.4));
+        let mean_rollup = ind.rollup == Rollup::Mean;
+        for &p in &periods {
+            let share_of_time = ((p.end_time() - start) / (deadline - start)).clamp(-0.3, 1.0);
+            let region_value = begin + (target - begin) * (pace * share_of_time).min(1.05);
+            for (u, (name, _)) in units.iter().enumerate() {
+                let own = (paces[u] * share_of_time.max(0.0)).min(1.1);
+                let unit_pace = 1.0 + (own - share_of_time.max(0.0)) * 0.5;
+                let noise = rng.uniform(0.97, 1.03);
+                let v = if mean_rollup {
+                    region_value * unit_pace * noise * levels[u] / level_mean
+                } else {
+                    region_value * shares[u] / share_sum * unit_pace * noise
+                };
+                let v = (v * 100.0).round() / 100.0;
+                let _ = writeln!(csv, "{},{},{},{},{},{}", ind.code, name, p, v, ind.unit, LABEL);
+            }
+        }
+    }
+    let opts = ImportOptions { dry_run: false, synthetic: true, who: WHO.into() };
+    let report = store.import_observations(&file_name, csv.as_bytes(), &opts).map_err(|e| match e {
+        planwatch_store::monitor::ImportError::Store(s) => s,
+        other => StoreError::Invalid(format!("the generated sample did not validate: {other}")),
+    })?;
+
+    // A composite index over the indicators that add up across units.
+    let members: Vec<(String, Option<f64>)> = indicators.iter().map(|i| (i.code.clone(), None)).collect();
+    let index_name = format!("{region}未来产业发展指数(示例)");
+    if store.index(&index_name)?.is_none() {
+        store.define_index(
+            &index_name,
+            IndexMethod::EntropyTopsis,
+            "exclude",
+            "由合成示例数据计算,仅供演示",
+            &members,
+        )?;
+    }
+    // Task reports for the last two quarters.
+    let tasks = view.effective.refs.tasks.len();
+    let mut reports = 0;
+    for &p in periods.iter().rev().take(2).rev() {
+        for n in 0..tasks {
+            let key = &view.effective.refs.tasks[n].key;
+            let r = rng.uniform(0.0, 1.0);
+            let (status, note) = match r {
+                r if r < 0.12 => (TaskStatus::Lagging, "示例:项目落地晚于计划,正在协调用地与资金"),
+                r if r < 0.22 => (TaskStatus::NotStarted, "示例:待前序任务完成后启动"),
+                r if r < 0.40 => (TaskStatus::Done, "示例:已按计划完成"),
+                _ => (TaskStatus::InProgress, "示例:按计划推进"),
+            };
+            store.report_task(plan_id, key, p, status, &format!("{note}({LABEL})"), WHO, "示例数据")?;
+            reports += 1;
+        }
+    }
+    // Publish the ranking of the second-newest quarter, so the page shows a 榜单 and the
+    // newest quarter's rank changes against it.
+    let mut published = String::new();
+    if periods.len() >= 2 {
+        let p = periods[periods.len() - 2];
+        if let Ok(view) = ranking(store, &index_name, Some(p)) {
+            if view.published.is_empty() && !view.rows.is_empty() {
+                publish(store, &view, WHO, "示例榜单(合成数据)")?;
+                published = format!(", published the {} ranking", p);
+            }
+        }
+    }
+    let has_map = store.dicts().unit(&region).and_then(|u| boundaries(&u.code)).is_some();
+    Ok(format!(
+        "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}) = {} values, index “{index_name}”, {reports} task reports{published}{}",
+        indicators.len(),
+        units.len(),
+        periods.len(),
+        periods[0],
+        periods[periods.len() - 1],
+        report.inserted,
+        if has_map { "" } else { " (no vendored boundaries for this region: no map)" }
+    ))
+}
+
+fn nth_quarter(n: i64) -> Period {
+    Period::Quarter(n.div_euclid(4) as i32, (n.rem_euclid(4) + 1) as u8)
+}
+
+/// The plan to demonstrate on: one whose region has vendored boundaries and the most
+/// targets with a year, lowest id first among equals.
+fn pick_plan(store: &Store) -> Result<i64, StoreError> {
+    let mut best: Option<(usize, i64)> = None;
+    for s in store.list_plans(planwatch_store::PlanOrder::default())? {
+        let Some(unit) = store.dicts().unit(&s.region) else { continue };
+        if boundaries(&unit.code).is_none() {
+            continue;
+        }
+        let view = store.plan_view(s.id)?;
+        let n = view.effective.plan.targets.iter().filter(|t| t.year.is_some()).count();
+        if n > 0 && best.is_none_or(|(bn, bid)| n > bn || (n == bn && s.id < bid)) {
+            best = Some((n, s.id));
+        }
+    }
+    best.map(|(_, id)| id).ok_or_else(|| {
+        StoreError::NotFound(
+            "a plan with targets of a region that has vendored boundaries (ingest examples/ first, or give --plan)"
+                .into(),
+        )
+    })
+}

@@ -184,7 +184,9 @@ pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow:
             } else {
                 for i in list {
                     let target = match (i.target_value, i.target_year) {
-                        (Some(v), Some(y)) => format!("{} {} ({y})", planwatch_monitor::observations::trim_number(v), i.unit),
+                        (Some(v), Some(y)) => {
+                            format!("{} {} ({y})", planwatch_monitor::observations::trim_number(v), i.unit)
+                        }
                         _ => String::new(),
                     };
                     println!(
@@ -239,7 +241,15 @@ pub fn observations(db: &Path, common: &Common, cmd: ObservationsCommand) -> any
             for c in store.value_changes(None, limit)? {
                 println!(
                     "{}\t{}\t{}\t{}\t{} → {}\t{} → {}\t{}",
-                    c.changed_at, c.indicator, c.place, c.period, c.old_value, c.new_value, c.old_file, c.new_file, c.who
+                    c.changed_at,
+                    c.indicator,
+                    c.place,
+                    c.period,
+                    c.old_value,
+                    c.new_value,
+                    c.old_file,
+                    c.new_file,
+                    c.who
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -59,7 +59,12 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
         if let Some(p) = r.previous {
             sheet.write_number(row, 7, p)?;
         }
-        sheet.write_string_with_format(row, 8, crate::text::cell_text(std::borrow::Cow::Borrowed(&r.source)).as_ref(), &wrap)?;
+        sheet.write_string_with_format(
+            row,
+            8,
+            crate::text::cell_text(std::borrow::Cow::Borrowed(&r.source)).as_ref(),
+            &wrap,
+        )?;
     }
     let last = rows.len().max(1) as u32;
     sheet.set_freeze_panes(1, 0)?;
@@ -100,7 +105,8 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
 
     let list = book.add_worksheet();
     list.set_name("指标说明")?;
-    for (c, (h, w)) in [("指标代码", 14.0), ("指标名称", 34.0), ("单位", 8.0), ("规划依据", 80.0)].iter().enumerate() {
+    for (c, (h, w)) in [("指标代码", 14.0), ("指标名称", 34.0), ("单位", 8.0), ("规划依据", 80.0)].iter().enumerate()
+    {
         list.write_string_with_format(0, c as u16, *h, &header)?;
         list.set_column_width(c as u16, *w)?;
     }
@@ -111,7 +117,12 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
         list.write_string(n, 0, &r.code)?;
         list.write_string(n, 1, &r.name)?;
         list.write_string(n, 2, &r.unit)?;
-        list.write_string_with_format(n, 3, crate::text::cell_text(std::borrow::Cow::Borrowed(&r.source)).as_ref(), &wrap)?;
+        list.write_string_with_format(
+            n,
+            3,
+            crate::text::cell_text(std::borrow::Cow::Borrowed(&r.source)).as_ref(),
+            &wrap,
+        )?;
     }
 
     let help = book.add_worksheet();

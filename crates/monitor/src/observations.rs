@@ -61,7 +61,9 @@ impl Column {
         let h: String = header.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
         let words: &[&str] = match self {
             Column::Indicator => &["指标代码", "指标编码", "指标", "指标名称", "indicator", "indicator_code", "code"],
-            Column::Place => &["地区", "区县", "区(县)", "区县(开发区)", "单位名称", "行政区", "place", "district", "region"],
+            Column::Place => {
+                &["地区", "区县", "区(县)", "区县(开发区)", "单位名称", "行政区", "place", "district", "region"]
+            }
             Column::Period => &["期别", "时期", "期间", "报告期", "统计期", "period"],
             Column::Value => &["数值", "值", "指标值", "本期值", "填报值", "value"],
             Column::Unit => &["单位", "计量单位", "unit"],
@@ -70,7 +72,8 @@ impl Column {
         words.contains(&h.as_str())
     }
 
-    const ALL: [Column; 6] = [Column::Indicator, Column::Place, Column::Period, Column::Value, Column::Unit, Column::Note];
+    const ALL: [Column; 6] =
+        [Column::Indicator, Column::Place, Column::Period, Column::Value, Column::Unit, Column::Note];
     const REQUIRED: [Column; 4] = [Column::Indicator, Column::Place, Column::Period, Column::Value];
 }
 
@@ -340,7 +343,8 @@ pub trait Catalogue {
     /// By code, or by exact name when the sheet writes the name.
     fn indicator(&self, code_or_name: &str) -> Option<&IndicatorInfo>;
     /// The canonical place for a written name or a 6-digit code, inside `region` (the region
-    /// itself or a unit under it). `region` is empty when the indicator is unknown.
+    /// itself or a unit under it). `region` is empty when the indicator is unknown: then any
+    /// known place passes.
     fn place(&self, written: &str, region: &str) -> Option<PlaceRef>;
     /// The place's history of the indicator, excluding `period` itself.
     fn history(&self, indicator_id: i64, place: &str, period: Period) -> Option<History>;
@@ -393,7 +397,13 @@ impl Validation {
     }
     fn problem(&mut self, row: &RawRow, column: Column, value: &str, reason: String, fix: impl Into<String>) {
         if self.problems.len() < MAX_LISTED_PROBLEMS {
-            self.problems.push(Problem { row: row.row, column: column.header(), value: value.to_string(), reason, fix: fix.into() });
+            self.problems.push(Problem {
+                row: row.row,
+                column: column.header(),
+                value: value.to_string(),
+                reason,
+                fix: fix.into(),
+            });
         } else {
             self.unlisted_problems += 1;
         }
@@ -481,7 +491,13 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
                     raw,
                     Column::Period,
                     &raw.period,
-                    format!("指标“{}”按{}填报,期别“{}”是{}", ind.name, ind.frequency.label(), raw.period, p.frequency().label()),
+                    format!(
+                        "指标“{}”按{}填报,期别“{}”是{}",
+                        ind.name,
+                        ind.frequency.label(),
+                        raw.period,
+                        p.frequency().label()
+                    ),
                     format!("改为{}期别(如 {})", ind.frequency.label(), example_period(ind.frequency)),
                 );
             }
@@ -579,8 +595,22 @@ mod tests {
 
     fn cat() -> Cat {
         let indicators = vec![
-            IndicatorInfo { id: 1, code: "GDP".into(), name: "产值".into(), unit: "亿元".into(), frequency: Frequency::Quarter, region: "重庆市".into() },
-            IndicatorInfo { id: 2, code: "RD".into(), name: "研发投入强度".into(), unit: "%".into(), frequency: Frequency::Year, region: "重庆市".into() },
+            IndicatorInfo {
+                id: 1,
+                code: "GDP".into(),
+                name: "产值".into(),
+                unit: "亿元".into(),
+                frequency: Frequency::Quarter,
+                region: "重庆市".into(),
+            },
+            IndicatorInfo {
+                id: 2,
+                code: "RD".into(),
+                name: "研发投入强度".into(),
+                unit: "%".into(),
+                frequency: Frequency::Year,
+                region: "重庆市".into(),
+            },
         ];
         let mut history = HashMap::new();
         history.insert((1, "渝北区".to_string()), vec![100.0, 104.0, 98.0, 101.0, 103.0]);

@@ -476,7 +476,8 @@ fn forecast(fit: Fit, spec: &TargetSpec) -> Option<Forecast> {
         Direction::Higher => value >= t - tol,
         Direction::Lower => value <= t + tol,
     };
-    let verdict = if achieved { "预计达成".to_string() } else { format!("预计未达成,差 {}", format_number(gap)) };
+    let verdict =
+        if achieved { "预计达成".to_string() } else { format!("预计未达成,差 {}", format_number(gap)) };
     Some(Forecast { fit, value, achieved, gap, verdict })
 }
 

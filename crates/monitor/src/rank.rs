@@ -448,8 +448,7 @@ pub fn rank(input: &RankInput, method: &Method, missing: MissingPolicy) -> Resul
     let weights = match fixed {
         Some(w) => w,
         None => {
-            let e: Vec<f64> =
-                (0..n).map(|j| if constant[j] { 1.0 } else { entropy(&r[j * k..(j + 1) * k]) }).collect();
+            let e: Vec<f64> = (0..n).map(|j| if constant[j] { 1.0 } else { entropy(&r[j * k..(j + 1) * k]) }).collect();
             let total: f64 = e.iter().map(|e| 1.0 - e).sum();
             for (ind, &e) in indicators.iter_mut().zip(&e) {
                 ind.entropy = Some(e);
@@ -566,9 +565,7 @@ pub fn rank(input: &RankInput, method: &Method, missing: MissingPolicy) -> Resul
     let cells: usize = indicators.iter().map(|i| i.imputed).sum();
     if cells > 0 {
         let touched = (0..k).filter(|&a| (0..n).any(|j| imputed[j * k + a])).count();
-        notes.push(format!(
-            "{cells}个缺失值按该指标其他地区标准化值的平均数填补,涉及{touched}个地区,排名仅供参考。"
-        ));
+        notes.push(format!("{cells}个缺失值按该指标其他地区标准化值的平均数填补,涉及{touched}个地区,排名仅供参考。"));
     }
 
     Ok(Ranking { method: kind, missing_policy: missing, indicators, places, unranked, notes })
@@ -748,7 +745,8 @@ mod tests {
         // 甲区 0.5·1 + 0.3·1 + 0.2·0.25 = 0.85; 乙区 0.25 + 0.15 + 0.15 = 0.55;
         // 丙区 0.125 + 0.15 + 0 = 0.275; 丁区 0 + 0 + 0.2 = 0.2.
         let got: Vec<(&str, f64, usize)> = out.places.iter().map(|p| (p.place.as_str(), p.score, p.rank)).collect();
-        for (g, w) in got.iter().zip([("甲区", 0.85, 1), ("乙区", 0.55, 2), ("丙区", 0.275, 3), ("丁区", 0.2, 4)]) {
+        for (g, w) in got.iter().zip([("甲区", 0.85, 1), ("乙区", 0.55, 2), ("丙区", 0.275, 3), ("丁区", 0.2, 4)])
+        {
             assert_eq!((g.0, g.2), (w.0, w.2));
             assert_near!(g.1, w.1);
         }
@@ -860,10 +858,12 @@ mod tests {
         let mut inp = input(
             &["a", "b", "c", "d"],
             &[("x", H), ("y", H)],
-            &[&[Some(1.0), Some(10.0)], &[Some(2.0), None], &[Some(f64::NAN), Some(f64::INFINITY)], &[
-                Some(3.0),
-                Some(30.0),
-            ]],
+            &[
+                &[Some(1.0), Some(10.0)],
+                &[Some(2.0), None],
+                &[Some(f64::NAN), Some(f64::INFINITY)],
+                &[Some(3.0), Some(30.0)],
+            ],
         );
         inp.columns[1].name = "税收".into();
         let out = rank(&inp, &Method::EntropyTopsis, MissingPolicy::default()).unwrap();

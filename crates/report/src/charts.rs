@@ -68,7 +68,11 @@ fn open(out: &mut String, w: f64, h: f64, title: &str, desc: &str) {
 
 /// A visible chart title.
 fn heading(out: &mut String, x: f64, y: f64, title: &str, max_width: f64) {
-    let _ = write!(out, r#"<text x="{x}" y="{y}" font-size="16" font-weight="bold">{}</text>"#, esc(&fit(title, max_width, 16.0)));
+    let _ = write!(
+        out,
+        r#"<text x="{x}" y="{y}" font-size="16" font-weight="bold">{}</text>"#,
+        esc(&fit(title, max_width, 16.0))
+    );
 }
 
 fn text(out: &mut String, x: f64, y: f64, anchor: &str, size: f64, fill: &str, s: &str) {
@@ -87,7 +91,8 @@ fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, widt
 }
 
 fn rect(out: &mut String, x: f64, y: f64, w: f64, h: f64, fill: &str, extra: &str) {
-    let _ = write!(out, r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{fill}"{extra}/>"#, w.max(0.0));
+    let _ =
+        write!(out, r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{fill}"{extra}/>"#, w.max(0.0));
 }
 
 /// Axis ticks in steps of 1, 2 or 5 × 10ⁿ covering `lo..=hi`: (first, last, step).
@@ -173,7 +178,11 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
     for (i, b) in bars.iter().enumerate() {
         let y = TOP + ROW * i as f64 + (ROW - BAR) / 2.0 - 4.0;
         let colour = status_colour(&b.status_key);
-        let _ = write!(out, "<g><title>{}</title>", esc(&format!("{}:{}", b.label, b.completion.map_or("无数据".into(), pct))));
+        let _ = write!(
+            out,
+            "<g><title>{}</title>",
+            esc(&format!("{}:{}", b.label, b.completion.map_or("无数据".into(), pct)))
+        );
         text(&mut out, x0 - 10.0, y + BAR - 3.0, "end", 13.0, TEXT, &fit(&b.label, label_w - 10.0, 13.0));
         rect(&mut out, x0, y, bar_w, BAR, "#eef0f3", r#" rx="2""#);
         match b.completion.filter(|c| c.is_finite()) {
@@ -365,10 +374,8 @@ pub fn trend(chart: &TrendChart) -> String {
         for (i, p) in series.iter().enumerate() {
             let _ = write!(path, "{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, sx(p.time), sy(p.value));
         }
-        let _ = write!(
-            out,
-            r##"<path d="{path}" fill="none" stroke="#ef6c00" stroke-width="2" stroke-dasharray="6 4"/>"##
-        );
+        let _ =
+            write!(out, r##"<path d="{path}" fill="none" stroke="#ef6c00" stroke-width="2" stroke-dasharray="6 4"/>"##);
         for p in &forecast {
             let _ = write!(
                 out,
@@ -511,9 +518,15 @@ pub fn ranking_bars(bars: &[RankBar], title: &str) -> String {
 /// ▲ (green) or ▼ (red) drawn as a path, so no font needs the glyph.
 fn triangle(out: &mut String, x: f64, cy: f64, up: bool) {
     let (fill, d) = if up {
-        ("#2e7d32", format!("M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z", x - 5.0, cy + 4.0, x + 5.0, cy + 4.0, x, cy - 5.0))
+        (
+            "#2e7d32",
+            format!("M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z", x - 5.0, cy + 4.0, x + 5.0, cy + 4.0, x, cy - 5.0),
+        )
     } else {
-        ("#c62828", format!("M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z", x - 5.0, cy - 4.0, x + 5.0, cy - 4.0, x, cy + 5.0))
+        (
+            "#c62828",
+            format!("M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z", x - 5.0, cy - 4.0, x + 5.0, cy - 4.0, x, cy + 5.0),
+        )
     };
     let _ = write!(out, r#"<path d="{d}" fill="{fill}"/>"#);
 }
@@ -653,7 +666,8 @@ pub fn choropleth(
     let n = all().count() as f64;
     let mean_lat = all().map(|p| p.1).sum::<f64>() / n;
     let k = mean_lat.to_radians().cos().max(0.05);
-    let (mut x_min, mut x_max, mut y_min, mut y_max) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    let (mut x_min, mut x_max, mut y_min, mut y_max) =
+        (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
     for &(lon, lat) in all() {
         let (x, y) = (lon * k, -lat);
         x_min = x_min.min(x);
@@ -668,7 +682,10 @@ pub fn choropleth(
     let project = |(lon, lat): (f64, f64)| (ox + (lon * k - x_min) * scale, oy + (-lat - y_min) * scale);
 
     let value_of = |f: &Feature| -> Option<&MapValue> {
-        values.iter().find(|v| !f.code.is_empty() && v.code == f.code).or_else(|| values.iter().find(|v| v.name == f.name))
+        values
+            .iter()
+            .find(|v| !f.code.is_empty() && v.code == f.code)
+            .or_else(|| values.iter().find(|v| v.name == f.name))
     };
     let drawn: Vec<f64> = features.iter().filter_map(|f| value_of(f)?.value).filter(|v| v.is_finite()).collect();
     let classes = quantile_classes(&drawn);
@@ -676,7 +693,9 @@ pub fn choropleth(
     let legend_rows = classes.len() + 1;
     let h = TOP + 16.0 + map_h.max(40.0 + 26.0 * legend_rows as f64 + 40.0) + 8.0;
 
-    let fmt_value = |v: Option<f64>| v.filter(|v| v.is_finite()).map_or_else(|| "无数据".to_string(), |v| format!("{} {unit}", num(v)));
+    let fmt_value = |v: Option<f64>| {
+        v.filter(|v| v.is_finite()).map_or_else(|| "无数据".to_string(), |v| format!("{} {unit}", num(v)))
+    };
     let desc = features
         .iter()
         .map(|f| {
@@ -696,7 +715,8 @@ pub fn choropleth(
     let mut labels = String::new();
     for f in &features {
         let v = value_of(f).and_then(|v| v.value).filter(|v| v.is_finite());
-        let name = value_of(f).map_or(f.name.clone(), |m| if m.name.is_empty() { f.name.clone() } else { m.name.clone() });
+        let name =
+            value_of(f).map_or(f.name.clone(), |m| if m.name.is_empty() { f.name.clone() } else { m.name.clone() });
         let (fill, dark) = match v {
             Some(v) => {
                 let c = class_of(&classes, v);
@@ -743,12 +763,28 @@ pub fn choropleth(
     // Legend.
     let lx = 16.0 + MAP_W + 24.0;
     let mut ly = TOP + 24.0;
-    text(&mut out, lx, ly, "start", 13.0, TEXT, &if unit.is_empty() { "图例".to_string() } else { format!("图例(单位:{unit})") });
+    text(
+        &mut out,
+        lx,
+        ly,
+        "start",
+        13.0,
+        TEXT,
+        &if unit.is_empty() { "图例".to_string() } else { format!("图例(单位:{unit})") },
+    );
     ly += 12.0;
     let ordered: Vec<usize> = (0..classes.len()).rev().collect();
     for c in ordered {
         let (lo, hi) = classes[c];
-        rect(&mut out, lx, ly, 22.0, 16.0, class_colour(c, classes.len(), lower_is_better), r##" stroke="#9e9e9e" stroke-width="0.5""##);
+        rect(
+            &mut out,
+            lx,
+            ly,
+            22.0,
+            16.0,
+            class_colour(c, classes.len(), lower_is_better),
+            r##" stroke="#9e9e9e" stroke-width="0.5""##,
+        );
         let range = if (hi - lo).abs() < 1e-12 { num(lo) } else { format!("{} – {}", num(lo), num(hi)) };
         text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, &range);
         ly += 24.0;
@@ -756,7 +792,8 @@ pub fn choropleth(
     rect(&mut out, lx, ly, 22.0, 16.0, &format!("url(#{hatch})"), r##" stroke="#9e9e9e" stroke-width="0.5""##);
     text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, "无数据");
     ly += 34.0;
-    let note = if lower_is_better { "数值越低越好,颜色越深越好" } else { "数值越高越好,颜色越深越好" };
+    let note =
+        if lower_is_better { "数值越低越好,颜色越深越好" } else { "数值越高越好,颜色越深越好" };
     text(&mut out, lx, ly, "start", 11.0, MUTED, note);
     out.push_str("</svg>");
     Ok(out)

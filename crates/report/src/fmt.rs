@@ -6,7 +6,13 @@ pub fn num(v: f64) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let decimals = if v.abs() >= 1000.0 { 0 } else if v.abs() >= 100.0 { 1 } else { 2 };
+    let decimals = if v.abs() >= 1000.0 {
+        0
+    } else if v.abs() >= 100.0 {
+        1
+    } else {
+        2
+    };
     let mut s = format!("{v:.decimals$}");
     if s.contains('.') {
         while s.ends_with('0') {
@@ -68,7 +74,18 @@ fn is_wide(c: char) -> bool {
 /// An estimate of the width of `s` at `size` px: CJK characters are one em, others about
 /// 0.58 em. Good enough to lay out labels without measuring fonts.
 pub fn text_width(s: &str, size: f64) -> f64 {
-    s.chars().map(|c| if is_wide(c) { 1.0 } else if c == ' ' { 0.3 } else { 0.58 }).sum::<f64>() * size
+    s.chars()
+        .map(|c| {
+            if is_wide(c) {
+                1.0
+            } else if c == ' ' {
+                0.3
+            } else {
+                0.58
+            }
+        })
+        .sum::<f64>()
+        * size
 }
 
 /// `s` cut to fit `max_width` px at `size`, with "…" when cut.

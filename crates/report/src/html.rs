@@ -260,9 +260,11 @@ pub fn html(report: &Report) -> String {
             cites: target_cites(t),
         })
         .collect();
-    let all_target_cites = cite_numbers(r.targets.iter().flat_map(|t| {
-        std::iter::once(t.target_source).chain(t.data_sources.iter().copied()).collect::<Vec<_>>()
-    }));
+    let all_target_cites = cite_numbers(
+        r.targets
+            .iter()
+            .flat_map(|t| std::iter::once(t.target_source).chain(t.data_sources.iter().copied()).collect::<Vec<_>>()),
+    );
 
     let mut figure = 1;
     let trends = trend_list

@@ -443,14 +443,15 @@ impl Catalogue for StoreCatalogue<'_> {
     }
 
     fn place(&self, written: &str, region: &str) -> Option<PlaceRef> {
-        if region.is_empty() {
-            return None;
-        }
         let key = (written.to_string(), region.to_string());
         if let Some(hit) = self.places.borrow().get(&key) {
             return hit.clone();
         }
-        let found = self.dicts.place_in(written, region).map(|p| PlaceRef { name: p.name.clone(), code: p.code.clone() });
+        // Without a region (the indicator is unknown) any known place passes: the row is
+        // refused for its indicator, not twice.
+        let place =
+            if region.is_empty() { self.dicts.place(written, None) } else { self.dicts.place_in(written, region) };
+        let found = place.map(|p| PlaceRef { name: p.name.clone(), code: p.code.clone() });
         self.places.borrow_mut().insert(key, found.clone());
         found
     }
@@ -558,8 +559,9 @@ impl Store {
         )?;
         let import_id = tx.last_insert_rowid();
         {
-            let mut find =
-                tx.prepare("SELECT id, value, import_id FROM observations WHERE indicator_id = ?1 AND place = ?2 AND period = ?3")?;
+            let mut find = tx.prepare(
+                "SELECT id, value, import_id FROM observations WHERE indicator_id = ?1 AND place = ?2 AND period = ?3",
+            )?;
             let mut insert = tx.prepare(&format!(
                 "INSERT INTO observations (indicator_id, place, place_code, period, period_end, value, note, outlier,
                     import_id, source_row, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, {NOW})"
@@ -750,7 +752,8 @@ impl TaskStatus {
             TaskStatus::Lagging => "滞后",
         }
     }
-    pub const ALL: [TaskStatus; 4] = [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Lagging];
+    pub const ALL: [TaskStatus; 4] =
+        [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Done, TaskStatus::Lagging];
 }
 
 impl std::str::FromStr for TaskStatus {
@@ -998,9 +1001,9 @@ impl Store {
         }
         let mut resolved = Vec::new();
         for (code, weight) in members {
-            let ind = self
-                .indicator(code)?
-                .ok_or_else(|| StoreError::Invalid(format!("unknown indicator “{code}”: see `planwatch indicators list`")))?;
+            let ind = self.indicator(code)?.ok_or_else(|| {
+                StoreError::Invalid(format!("unknown indicator “{code}”: see `planwatch indicators list`"))
+            })?;
             if method == IndexMethod::Fixed && !weight.is_some_and(|w| w.is_finite() && w > 0.0) {
                 return Err(StoreError::Invalid(format!(
                     "indicator {code}: the fixed method needs a positive weight for every indicator (CODE=WEIGHT)"

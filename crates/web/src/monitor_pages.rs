@@ -223,7 +223,12 @@ fn file_label(f: &FileRef) -> String {
     }
 }
 
-fn progress_page(p: &PlanProgress, tasks: Vec<(usize, String)>, csrf: String, indices: Vec<(String, String)>) -> ProgressPage {
+fn progress_page(
+    p: &PlanProgress,
+    tasks: Vec<(usize, String)>,
+    csrf: String,
+    indices: Vec<(String, String)>,
+) -> ProgressPage {
     let bars = charts::progress_bars(
         &p.targets
             .iter()
@@ -258,9 +263,10 @@ fn progress_page(p: &PlanProgress, tasks: Vec<(usize, String)>, csrf: String, in
                     unit: ind.unit.clone(),
                     points,
                     forecast,
-                    target: ind.target_value.zip(ind.target_year).map(|(v, y)| {
-                        (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))
-                    }),
+                    target: ind
+                        .target_value
+                        .zip(ind.target_year)
+                        .map(|(v, y)| (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))),
                     baseline: ind.baseline_value,
                 })
             };
@@ -368,10 +374,7 @@ pub async fn progress(
         let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
         let view = s.plan_view(id)?;
         let tasks = view.effective.plan.tasks.iter().enumerate().map(|(n, t)| (n + 1, short(&t.title, 60))).collect();
-        let indices = monitoring::region_indices(s, &p.region)?
-            .into_iter()
-            .map(|i| (enc(&i.name), i.name))
-            .collect();
+        let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
     };
     if key.is_empty() {
@@ -475,7 +478,13 @@ fn rank_lines(rows: &[monitoring::RankedPlace]) -> Vec<RankLine> {
                 Some(_) => ("—".into(), "same"),
                 None => ("新".into(), "same"),
             };
-            RankLine { rank: r.rank, place: r.place.clone(), score: format!("{:.4}", r.score), change, change_class: class }
+            RankLine {
+                rank: r.rank,
+                place: r.place.clone(),
+                score: format!("{:.4}", r.score),
+                change,
+                change_class: class,
+            }
         })
         .collect()
 }
@@ -509,7 +518,9 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
         weights: v
             .weights
             .iter()
-            .map(|(c, w)| (c.clone(), names.get(c.as_str()).copied().unwrap_or_default().to_string(), format!("{:.4}", w)))
+            .map(|(c, w)| {
+                (c.clone(), names.get(c.as_str()).copied().unwrap_or_default().to_string(), format!("{:.4}", w))
+            })
             .collect(),
         rows: rank_lines(&v.rows),
         unranked: v.unranked.clone(),
@@ -552,8 +563,9 @@ pub async fn ranking(
     };
     if key.is_empty() {
         let store = state.store.clone();
-        let bytes =
-            tokio::task::spawn_blocking(move || make(&store)).await.map_err(|e| AppError::Internal(e.to_string()))??;
+        let bytes = tokio::task::spawn_blocking(move || make(&store))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
         return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
     }
     cached(&state, key, HTML, make).await
@@ -593,7 +605,9 @@ fn map_svg(m: &monitoring::MapData) -> String {
     match m.geojson {
         Some(geo) => charts::choropleth(geo, &m.values, &m.title, &m.unit, m.lower_is_better)
             .unwrap_or_else(|e| format!("<p class=\"small\">地图无法绘制:{}</p>", askama_escape(&e.to_string()))),
-        None => format!("<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>", askama_escape(&m.region)),
+        None => {
+            format!("<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>", askama_escape(&m.region))
+        }
     }
 }
 
@@ -654,7 +668,9 @@ pub async fn map(State(state): State<Shared>, Query(q): Query<MapQuery>) -> Resu
             rows: m
                 .values
                 .iter()
-                .map(|v| (v.name.clone(), v.code.clone(), v.value.map(format_number).unwrap_or_else(|| "无数据".into())))
+                .map(|v| {
+                    (v.name.clone(), v.code.clone(), v.value.map(format_number).unwrap_or_else(|| "无数据".into()))
+                })
                 .collect(),
             files: m.files.iter().map(file_label).collect(),
             synthetic: m.files.iter().any(|f| f.2),
@@ -748,7 +764,8 @@ pub async fn template(State(state): State<Shared>, Query(q): Query<TemplateQuery
                 period.frequency().label()
             )));
         }
-        planwatch_export::observation_template(&title, &rows).map_err(|e| planwatch_store::StoreError::Invalid(e.to_string()))
+        planwatch_export::observation_template(&title, &rows)
+            .map_err(|e| planwatch_store::StoreError::Invalid(e.to_string()))
     })
     .await?;
     Ok((
@@ -774,7 +791,11 @@ struct ImportResultPage {
     report: Option<planwatch_store::monitor::ImportReport>,
 }
 
-pub async fn import(State(state): State<Shared>, headers: HeaderMap, mut form: Multipart) -> Result<Response, AppError> {
+pub async fn import(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
     let mut csrf = String::new();
     let mut dry_run = false;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -803,7 +824,11 @@ pub async fn import(State(state): State<Shared>, headers: HeaderMap, mut form: M
     let file_name = name.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false, who: "管理员(网页)".into() })
+        store.import_observations(
+            &name,
+            &bytes,
+            &ImportOptions { dry_run, synthetic: false, who: "管理员(网页)".into() },
+        )
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -83,11 +83,8 @@ pub fn target_spec(ind: &Indicator, first: Option<Period>) -> Option<TargetSpec>
     let target = ind.target_value?;
     let year = ind.target_year?;
     let baseline = ind.baseline_value.zip(ind.baseline_year).map(|(v, y)| (Period::Year(y), v));
-    let plan_start = ind
-        .start_year
-        .map(Period::Year)
-        .or(first.map(|p| Period::Year(p.year())))
-        .unwrap_or(Period::Year(year));
+    let plan_start =
+        ind.start_year.map(Period::Year).or(first.map(|p| Period::Year(p.year()))).unwrap_or(Period::Year(year));
     Some(TargetSpec::from_periods(target, baseline, ind.direction, plan_start, Period::Year(year)))
 }
 
@@ -240,7 +237,11 @@ fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
     let columns: Vec<Column> = index
         .members
         .iter()
-        .map(|m| Column { code: m.indicator.code.clone(), name: m.indicator.name.clone(), direction: m.indicator.direction })
+        .map(|m| Column {
+            code: m.indicator.code.clone(),
+            name: m.indicator.name.clone(),
+            direction: m.indicator.direction,
+        })
         .collect();
     let codes: Vec<String> = columns.iter().map(|c| c.code.clone()).collect();
     let missing = if index.missing == "mean" { MissingPolicy::ImputeMean } else { MissingPolicy::Exclude };
@@ -292,8 +293,7 @@ fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
 
 /// The ranking of `index_name` for `period` (default: the newest period with data).
 pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Result<RankingView> {
-    let index =
-        store.index(index_name)?.ok_or_else(|| StoreError::NotFound(format!("index “{index_name}”")))?;
+    let index = store.index(index_name)?.ok_or_else(|| StoreError::NotFound(format!("index “{index_name}”")))?;
     let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
     let frequency = index.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter);
     let period = match period {
@@ -319,9 +319,9 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
         r.change = r.previous_rank.map(|p| p as i32 - r.rank as i32);
     }
     let published = store.published_rankings(index.id, Some(period))?;
-    let official = published.first().and_then(|p| {
-        serde_json::from_str::<RankingResult>(&p.result_json).ok().map(|r| (p.revision, r))
-    });
+    let official = published
+        .first()
+        .and_then(|p| serde_json::from_str::<RankingResult>(&p.result_json).ok().map(|r| (p.revision, r)));
     let data_hash = matrix.data_hash();
     let revised = published.first().is_some_and(|p| p.data_hash != data_hash);
     let synthetic = live.files.iter().any(|f| f.2);
@@ -385,7 +385,16 @@ pub fn indicator_map(store: &Store, code: &str, period: Option<Period>) -> Resul
     files.sort();
     files.dedup();
     let values = unit_values(store, &ind.region, |name| by_place.get(name).map(|o| o.value));
-    Ok(map_data(store, format!("{} · {}", ind.name, period.label()), ind.unit.clone(), &ind.region, period, ind.direction == Direction::Lower, values, files))
+    Ok(map_data(
+        store,
+        format!("{} · {}", ind.name, period.label()),
+        ind.unit.clone(),
+        &ind.region,
+        period,
+        ind.direction == Direction::Lower,
+        values,
+        files,
+    ))
 }
 
 /// The map of an index's scores.
@@ -592,9 +601,9 @@ pub fn build_report(
     let mut map_section = None;
     let mut synthetic = p.synthetic;
     if let Some(idx) = chosen {
-        let rank_period = p.as_of.map(|a| a.as_frequency(
-            idx.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter),
-        ));
+        let rank_period = p
+            .as_of
+            .map(|a| a.as_frequency(idx.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter)));
         if let Ok(rv) = ranking(store, &idx.name, rank_period) {
             synthetic |= rv.synthetic;
             let file_sources: Vec<usize> = rv.files.iter().map(|f| sources.file(f)).collect();
@@ -631,7 +640,8 @@ pub fn build_report(
                 note: Some(why.clone()),
             }));
             let published = rv.published.first().map(|pb| {
-                let mut s = format!("已发布 第{}版 {}", pb.revision, pb.published_at.get(..10).unwrap_or(&pb.published_at));
+                let mut s =
+                    format!("已发布 第{}版 {}", pb.revision, pb.published_at.get(..10).unwrap_or(&pb.published_at));
                 if rv.revised {
                     s.push_str(";发布后数据有更正,下表为按最新数据的计算结果");
                 }

@@ -436,3 +436,160 @@ async fn upload_form_stores_a_document_and_explains_refusals() {
     let hits = get(&app, "/api/v1/search?q=%E7%AE%97%E5%8A%9B%E5%B9%B3%E5%8F%B0").await.json();
     assert!(hits["total"].as_u64().unwrap() > 0, "{hits}");
 }
+
+fn import_request(cookie: &str, csrf: &str, name: &str, bytes: &[u8], dry_run: bool) -> Request<Body> {
+    let boundary = "planwatchtestboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+    );
+    if dry_run {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/observations/import")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Loads the sample; returns (plan id, index name, newest period, published period).
+fn sample(app: &App) -> (i64, String, String, String) {
+    let summary = planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap();
+    assert!(summary.contains("合成示例数据"), "{summary}");
+    // Idempotent.
+    assert!(planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap().contains("already loaded"));
+    let index = app.store.indices().unwrap().remove(0);
+    let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
+    let newest = app.store.latest_period(&ids).unwrap().unwrap();
+    let plan = index.members[0].indicator.document_id.unwrap();
+    (plan, index.name, newest.to_string(), newest.prev().to_string())
+}
+
+#[tokio::test]
+async fn monitoring_pages_show_progress_rankings_maps_and_reports() {
+    let app = app();
+    let (plan, index, newest, published) = sample(&app);
+    let overview = get(&app, "/monitor").await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.text().contains("合成示例数据") && overview.text().contains(&index), "{}", overview.text());
+    let progress = get(&app, &format!("/plans/{plan}/progress")).await;
+    assert_eq!(progress.status, StatusCode::OK);
+    let text = progress.text();
+    for want in ["<svg", "完成度", "时间进度", "预计", "status-counts", "合成示例数据", "/source?v="] {
+        assert!(text.contains(want), "progress page lacks {want}");
+    }
+    assert!(!text.contains(" style="), "inline style attributes break the CSP");
+    let ranking = get(&app, &format!("/rankings/{}?period={published}", enc(&index))).await;
+    assert_eq!(ranking.status, StatusCode::OK);
+    assert!(ranking.text().contains("已发布榜单") && ranking.text().contains("<path"), "{}", ranking.text());
+    let live = get(&app, &format!("/rankings/{}?period={newest}", enc(&index))).await;
+    assert!(live.text().contains("本期排名(未发布)") && live.text().contains("ranking-table"));
+    let code = app.store.indices().unwrap()[0].members[0].indicator.code.clone();
+    let map = get(&app, &format!("/maps?indicator={}", enc(&code))).await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.text().matches("<path").count() >= 5, "{}", map.text());
+    let html = get(&app, &format!("/plans/{plan}/report.html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    let csp = html.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("style-src 'sha256-") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(html.text().contains("合成示例数据") && html.text().contains("[1]"));
+    for ext in ["docx", "xlsx"] {
+        let r = get(&app, &format!("/plans/{plan}/report.{ext}?kind=midterm")).await;
+        assert_eq!(r.status, StatusCode::OK, "{ext}: {}", r.text());
+        assert!(r.body.starts_with(b"PK"), "{ext}");
+    }
+    // Bad parameters are 400s, not 500s.
+    for uri in [
+        format!("/plans/{plan}/progress?as_of=2025Q9"),
+        format!("/rankings/{}?period=2025-13", enc(&index)),
+        "/maps".to_string(),
+        format!("/plans/{plan}/report.docx?kind=weekly"),
+        "/observations/template?place=火星区&period=2025Q3".to_string(),
+    ] {
+        assert_eq!(get(&app, &uri).await.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    assert_eq!(get(&app, "/rankings/no-such-index").await.status, StatusCode::NOT_FOUND);
+    let unit = app.store.dicts().units_within(&app.store.indices().unwrap()[0].region)[0].name.clone();
+    let template = get(&app, &format!("/observations/template?place={}&period={newest}", enc(&unit))).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.body.starts_with(b"PK"));
+}
+
+#[tokio::test]
+async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
+    let app = app();
+    let (_, index, _, published) = sample(&app);
+    let period = planwatch_monitor::Period::parse(&published).unwrap();
+    let before = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    let (rev, official) = before.official.clone().expect("the sample publishes this period");
+    assert!(!before.revised);
+    // The last-ranked unit reports a huge corrected value for every indicator of the index.
+    let last = before.rows.last().unwrap().place.clone();
+    let mut csv = String::from("指标代码,地区,期别,数值\n");
+    for m in &before.index.members {
+        csv.push_str(&format!("{},{last},{published},999999\n", m.indicator.code));
+    }
+    let r = app
+        .store
+        .import_observations(
+            "correction.csv",
+            csv.as_bytes(),
+            &planwatch_store::monitor::ImportOptions { who: "测试".into(), ..Default::default() },
+        )
+        .unwrap();
+    assert!(r.updated > 0);
+    let after = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    let (rev2, official2) = after.official.clone().unwrap();
+    assert_eq!((rev2, &official2), (rev, &official), "the published list changed");
+    assert!(after.revised, "the correction must show as a revision");
+    assert_ne!(after.rows, official.rows);
+    let page = get(&app, &format!("/rankings/{}?period={published}", enc(&index))).await;
+    assert!(page.text().contains("revised-notice"));
+    // Publishing again makes revision 2; revision 1 is kept.
+    planwatch_web::monitoring::publish(&app.store, &after, "测试", "更正后重新发布").unwrap();
+    let again = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    assert_eq!(again.official.as_ref().unwrap().0, rev + 1);
+    assert_eq!(again.published.len(), 2);
+    assert!(!again.revised);
+}
+
+#[tokio::test]
+async fn the_import_form_lists_every_bad_row_and_stores_nothing() {
+    let app = app();
+    sample(&app);
+    let (cookie, csrf) = login(&app).await;
+    let ind = app.store.indices().unwrap()[0].members[0].indicator.clone();
+    let unit = app.store.dicts().units_within(&ind.region)[0].name.clone();
+    let count = |app: &App| app.store.observations(&[ind.id]).unwrap().len();
+    let n = count(&app);
+    let bad = format!("指标代码,地区,期别,数值\n{},{unit},2030Q1,abc\nNOPE,{unit},2030Q1,1\n", ind.code);
+    let res = send(&app, import_request(&cookie, &csrf, "bad.csv", bad.as_bytes(), false)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = res.text();
+    assert!(text.contains("import-problems") && text.contains("不是数字") && text.contains("未知指标"), "{text}");
+    assert_eq!(count(&app), n);
+    let good = format!("指标代码,地区,期别,数值\n{},{unit},2030Q1,12.5\n", ind.code);
+    let dry = send(&app, import_request(&cookie, &csrf, "good.csv", good.as_bytes(), true)).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text());
+    assert!(dry.text().contains("检查通过,未入库"));
+    assert_eq!(count(&app), n);
+    let ok = send(&app, import_request(&cookie, &csrf, "good.csv", good.as_bytes(), false)).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_eq!(count(&app), n + 1);
+    // Without the CSRF token: refused, nothing stored.
+    let forged = send(&app, import_request(&cookie, "forged", "x.csv", good.as_bytes(), false)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

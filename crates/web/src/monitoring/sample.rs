@@ -10,7 +10,7 @@
 //! and publishes the ranking of the second-newest quarter. The same seed gives the same data.
 //! Running it again changes nothing.
 
-use super::{boundaries, ranking, publish, today};
+use super::{boundaries, publish, ranking, today};
 use planwatch_monitor::{Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskStatus};
 use planwatch_store::{Store, StoreError};

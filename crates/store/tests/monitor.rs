@@ -1,0 +1,230 @@
+//! Observation imports end to end: every validation class refuses a file whole and leaves the
+//! store byte-for-byte unchanged; good files store in one transaction with value history.
+
+use std::path::{Path, PathBuf};
+
+use planwatch_monitor::{Frequency, Period};
+use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskStatus};
+use planwatch_store::{Store, StoreOptions};
+
+fn example(name: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A store with the Hefei example plan, its indicators, and two quarters of 蜀山区/包河区 data.
+fn setup(dir: &Path) -> (Store, i64, String) {
+    let store = Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap();
+    let doc = store.ingest_bytes("hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    let made = store.indicators_from_targets(doc, Frequency::Quarter).unwrap();
+    assert!(made.len() >= 5 && made.iter().all(|m| m.created), "{made:?}");
+    // Idempotent.
+    assert!(store.indicators_from_targets(doc, Frequency::Quarter).unwrap().iter().all(|m| !m.created));
+    let ind = store.indicators(Some(doc), None).unwrap();
+    let firms = ind.iter().find(|i| i.unit == "家").expect("an indicator counted in 家").code.clone();
+    let mut csv = String::from("指标代码,地区,期别,数值,单位\n");
+    for (q, v) in [("2025Q1", 100), ("2025Q2", 104), ("2025Q3", 98), ("2025Q4", 102), ("2026Q1", 103)] {
+        csv.push_str(&format!("{firms},蜀山区,{q},{v},家\n{firms},包河区,{q},{},家\n", v * 2));
+    }
+    let r = store.import_observations("base.csv", csv.as_bytes(), &opts()).unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (10, 0, 0));
+    (store, doc, firms)
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions { dry_run: false, synthetic: false, who: "测试".into() }
+}
+
+/// SHA-256 of the database file after folding the WAL into it.
+fn fingerprint(store: &Store) -> String {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let bytes = std::fs::read(store.path()).unwrap();
+    let wal = std::fs::read(store.path().with_extension("db-wal")).unwrap_or_default();
+    format!("{}/{}", planwatch_store::sha256_hex(&bytes), wal.len())
+}
+
+fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, String)> {
+    let before = fingerprint(store);
+    let err = store.import_observations(name, csv.as_bytes(), &opts()).unwrap_err();
+    assert_eq!(fingerprint(store), before, "{name}: a refused file changed the store");
+    match err {
+        ImportError::Refused { validation, .. } => {
+            assert!(validation.problems.iter().all(|p| !p.fix.is_empty() && !p.reason.is_empty()));
+            validation.problems.iter().map(|p| (p.row, p.column, p.reason.clone())).collect()
+        }
+        other => panic!("{name}: expected a refusal, got {other}"),
+    }
+}
+
+#[test]
+fn every_validation_class_refuses_the_whole_file_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, firms) = setup(dir.path());
+    let head = "指标代码,地区,期别,数值,单位\n";
+    let good = format!("{firms},蜀山区,2026Q2,110,家\n");
+    let cases: Vec<(&str, String, (usize, &str, &str))> = vec![
+        ("unknown-indicator.csv", format!("{head}{good}NO-SUCH,蜀山区,2026Q2,1,家\n"), (3, "指标代码", "未知指标")),
+        ("unknown-place.csv", format!("{head}{good}{firms},朝阳区,2026Q2,1,家\n"), (3, "地区", "未知地区")),
+        ("bad-period.csv", format!("{head}{good}{firms},蜀山区,2026Q5,1,家\n"), (3, "期别", "无法识别")),
+        ("not-a-number.csv", format!("{head}{good}{firms},包河区,2026Q2,约一百,家\n"), (3, "数值", "不是数字")),
+        ("unit-mismatch.csv", format!("{head}{good}{firms},包河区,2026Q2,1,万家\n"), (3, "单位", "不符")),
+        ("duplicate.csv", format!("{head}{good}{good}"), (3, "指标代码", "与第 2 行重复")),
+        ("wrong-frequency.csv", format!("{head}{good}{firms},包河区,2026-05,1,家\n"), (3, "期别", "按季度填报")),
+    ];
+    for (name, csv, (row, column, reason)) in cases {
+        let problems = refused(&store, name, &csv);
+        assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+        assert_eq!((problems[0].0, problems[0].1), (row, column), "{name}: {problems:?}");
+        assert!(problems[0].2.contains(reason), "{name}: {problems:?}");
+    }
+    // Several bad rows: every one is listed.
+    let many = format!("{head}X,蜀山区,2026Q2,1,家\n{firms},火星,2026Q2,1,家\n{firms},蜀山区,20261,1,家\n");
+    assert_eq!(refused(&store, "many.csv", &many).iter().map(|p| p.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    // A file that cannot be read at all.
+    let before = fingerprint(&store);
+    for (name, bytes) in
+        [("empty.csv", &b""[..]), ("binary.xlsx", b"PK\x03\x04\x00\x00garbage"), ("nul.csv", b"\x00\x01")]
+    {
+        assert!(matches!(store.import_observations(name, bytes, &opts()), Err(ImportError::File { .. })), "{name}");
+    }
+    assert_eq!(fingerprint(&store), before);
+}
+
+#[test]
+fn outliers_are_stored_and_flagged_and_dry_runs_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, firms) = setup(dir.path());
+    let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2026Q2,5000\n{firms},包河区,2026Q2,210\n");
+    let before = fingerprint(&store);
+    let dry = store.import_observations("q2.csv", csv.as_bytes(), &ImportOptions { dry_run: true, ..opts() }).unwrap();
+    assert_eq!((dry.inserted, dry.outliers.len(), dry.import_id), (2, 1, None));
+    assert_eq!(fingerprint(&store), before, "a dry run changed the store");
+    let r = store.import_observations("q2.csv", csv.as_bytes(), &opts()).unwrap();
+    assert_eq!(r.inserted, 2);
+    assert_eq!(r.outliers.len(), 1);
+    assert_eq!(r.outliers[0].place, "蜀山区");
+    let ind = store.indicator(&firms).unwrap().unwrap();
+    let obs = store.observations(&[ind.id]).unwrap();
+    let flagged: Vec<_> = obs.iter().filter(|o| o.outlier.is_some()).collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0].file_name, "q2.csv");
+    assert_eq!(flagged[0].source_row, 2);
+}
+
+#[test]
+fn changed_values_keep_their_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, firms) = setup(dir.path());
+    let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2025Q3,99\n{firms},包河区,2025Q3,196\n");
+    let r = store.import_observations("fix.csv", csv.as_bytes(), &opts()).unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 1));
+    let changes = store.value_changes(None, 10).unwrap();
+    assert_eq!(changes.len(), 1);
+    let c = &changes[0];
+    assert_eq!((c.place.as_str(), c.period.as_str(), c.old_value, c.new_value), ("蜀山区", "2025Q3", 98.0, 99.0));
+    assert_eq!((c.old_file.as_str(), c.new_file.as_str(), c.who.as_str()), ("base.csv", "fix.csv", "测试"));
+    // The same file again: nothing changes, no new import is recorded.
+    let n = store.imports(100).unwrap().len();
+    let again = store.import_observations("fix.csv", csv.as_bytes(), &opts()).unwrap();
+    assert_eq!((again.updated, again.unchanged, again.import_id), (0, 2, None));
+    assert_eq!(store.imports(100).unwrap().len(), n);
+}
+
+#[test]
+fn xlsx_sheets_and_templates_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, firms) = setup(dir.path());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["指标代码", "地区", "期别", "数值", "单位"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, &firms).unwrap();
+    sheet.write_string(1, 1, "500112").unwrap(); // a code, but of Chongqing: not a Hefei unit
+    sheet.write_string(1, 2, "2026Q2").unwrap();
+    sheet.write_number(1, 3, 5.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let before = fingerprint(&store);
+    let err = store.import_observations("bad.xlsx", &bytes, &opts()).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Refused { validation, .. } if validation.problems[0].column == "地区"),
+        "{err}"
+    );
+    assert_eq!(fingerprint(&store), before);
+    // By code, inside the region: 340104 is 蜀山区. Years typed as numbers read as periods.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["指标代码", "地区", "期别", "数值"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, &firms).unwrap();
+    sheet.write_string(1, 1, "340104").unwrap();
+    sheet.write_string(1, 2, "2026Q2").unwrap();
+    sheet.write_number(1, 3, 105.5).unwrap();
+    let r = store.import_observations("good.xlsx", &book.save_to_buffer().unwrap(), &opts()).unwrap();
+    assert_eq!(r.inserted, 1);
+}
+
+#[test]
+fn hand_made_indicators_indices_rankings_and_task_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, doc, firms) = setup(dir.path());
+    let err = store
+        .add_indicator(&NewIndicator {
+            code: "X".into(),
+            name: "n".into(),
+            region: "火星市".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("火星市"), "{err}");
+    let ind = store
+        .add_indicator(&NewIndicator {
+            code: "ENERGY".into(),
+            name: "单位产值能耗".into(),
+            unit: "吨标煤/万元".into(),
+            direction: planwatch_monitor::Direction::Lower,
+            frequency: Some(Frequency::Quarter),
+            region: "合肥市".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ind.direction, planwatch_monitor::Direction::Lower);
+    assert!(store
+        .add_indicator(&NewIndicator {
+            code: "ENERGY".into(),
+            name: "x".into(),
+            region: "合肥市".into(),
+            ..Default::default()
+        })
+        .is_err());
+    let def = store
+        .define_index(
+            "测试指数",
+            planwatch_store::monitor::IndexMethod::EntropyTopsis,
+            "exclude",
+            "",
+            &[(firms.clone(), None), ("ENERGY".into(), None)],
+        )
+        .unwrap();
+    let m = store.index_matrix(&def, Period::Quarter(2025, 3)).unwrap();
+    assert_eq!(m.places.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["蜀山区", "包河区"]);
+    assert_eq!(m.values[0], vec![Some(98.0), None]);
+    let rev = store.publish_ranking(def.id, Period::Quarter(2025, 3), "{}", &m.data_hash(), "测试", "").unwrap();
+    assert_eq!(rev, 1);
+    assert_eq!(store.publish_ranking(def.id, Period::Quarter(2025, 3), "{}", "h", "测试", "").unwrap(), 2);
+    // A published index cannot be redefined silently.
+    assert!(store
+        .define_index("测试指数", planwatch_store::monitor::IndexMethod::EntropyTopsis, "exclude", "", &[(firms, None)])
+        .is_err());
+    // Task reports: a second report for the same period replaces the first.
+    let key = store.plan_view(doc).unwrap().effective.refs.tasks[0].key.clone();
+    store.report_task(doc, &key, Period::Quarter(2026, 1), TaskStatus::InProgress, "按计划", "甲", "测试").unwrap();
+    store.report_task(doc, &key, Period::Quarter(2026, 1), TaskStatus::Lagging, "用地未落实", "乙", "测试").unwrap();
+    let reports = store.task_progress(doc, None).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!((reports[0].status, reports[0].note.as_str()), (TaskStatus::Lagging, "用地未落实"));
+    assert!(store.task_progress(doc, Some(Period::Quarter(2025, 4))).unwrap().is_empty());
+}

@@ -8,11 +8,17 @@
 #      planwatch --db DB ingest CORPUS/*  the generated documents, timed (documents/s, MB/s)
 #   4. planwatch --db DB serve --addr 127.0.0.1:PORT   in the background, with a random
 #      PLANWATCH_ADMIN_TOKEN; waits for GET /healthz (60 s, else exit 1)
-#   5. wrk (installed with apt-get if missing) against three endpoints, with
+#   3b. planwatch --db DB sample-data    synthetic monitoring data for one plan's region
+#   5. wrk (installed with apt-get if missing) against the endpoints below, with
 #      bench/wrk_paths.lua rotating over several URLs per endpoint:
 #        plan    GET /plans/{id}              over NIDS plan ids from GET /api/v1/plans
 #        xlsx    GET /plans/{id}/tasks.xlsx   over the same ids
-#        search  GET /api/v1/search?q=…       人工智能 集成电路 氢能 新型储能 科技创新 積體電路
+#        search  GET /api/v1/search?q=…       30 queries (人工智能 集成电路 … 積體電路 …)
+#        progress GET /plans/{id}/progress?as_of=…   the sample plan, 4 quarters
+#        ranking  GET /rankings/{index}?period=…     the sample index, 4 quarters
+#        map      GET /maps?indicator=…              8 indicators
+#      and, on a server restarted with PLANWATCH_SEARCH_CACHE=0 PLANWATCH_PAGE_CACHE=0, the
+#      search, progress, ranking and map endpoints again, every request computed afresh
 #   6. a summary table per endpoint: requests/s, p50, p99, socket errors and non-2xx
 #      responses; printed and written to $RESULTS/load-summary.txt
 #   7. the server is stopped on exit (also on error or Ctrl-C)
@@ -143,6 +149,21 @@ fi
 DB_SIZE=$(du -sh "$DB"* 2>/dev/null | awk '{ print $1 }' | paste -sd+ -)
 echo "ingest: $INGEST_LINE${INGEST_RSS:+, peak RSS $INGEST_RSS}; store $DB_SIZE"
 
+# ---- 3b. monitoring data -----------------------------------------------------------------
+# The synthetic sample (indicators from a plan's targets, 8+ quarters for every district, an
+# index, a published ranking) on the plan `sample-data` picks.
+echo "== planwatch --db $DB sample-data"
+"$BIN" --db "$DB" sample-data || die "sample-data failed"
+MON_INDEX=$("$BIN" --db "$DB" index list | head -n 1 | cut -f1)
+[[ -n $MON_INDEX ]] || die "sample-data defined no index"
+"$BIN" --db "$DB" rank --index "$MON_INDEX" --json >"$WORK/rank.json" || die "rank failed"
+"$BIN" --db "$DB" indicators list --json >"$WORK/indicators.json" || die "indicators list failed"
+mapfile -t MON_PATHS < <(python3 bench/monitor_paths.py "$WORK/rank.json" "$WORK/indicators.json" "$MON_INDEX")
+declare -A MON_ARGS
+for line in "${MON_PATHS[@]}"; do
+    MON_ARGS[${line%% *}]+=" ${line#* }"
+done
+
 # ---- 4. server -------------------------------------------------------------------------
 if curl -s -o /dev/null --max-time 2 "$BASE/"; then
     die "something already listens on 127.0.0.1:$PORT (set PORT)"
@@ -198,15 +219,22 @@ SEARCH_QUERIES=(人工智能 集成电路 氢能 新型储能 科技创新 積�
     研发经费 营业收入 产值 创新平台 重点实验室 孵化器 中试 应用场景 数字经济 工业互联网)
 # search: results cached per (query, index generation), as served; search_uncached: the same
 # queries on a server started with PLANWATCH_SEARCH_CACHE=0, every request a real search.
-ENDPOINTS=(plan xlsx search search_uncached)
+ENDPOINTS=(plan xlsx search progress ranking map search_uncached progress_uncached ranking_uncached map_uncached)
 declare -A PROBE=(
     [plan]="/plans/$(urlencode "${IDS[0]}")"
     [xlsx]="/plans/$(urlencode "${IDS[0]}")/tasks.xlsx"
     [search]="/api/v1/search?q=$(urlencode 人工智能)"
     [search_uncached]="/api/v1/search?q=$(urlencode 人工智能)"
 )
+for m in progress ranking map; do
+    first=${MON_ARGS[$m]# }
+    PROBE[$m]=${first%% *}
+    PROBE[${m}_uncached]=${first%% *}
+done
 declare -A LABEL=([plan]="GET /plans/{id}" [xlsx]="GET /plans/{id}/tasks.xlsx" [search]="GET /api/v1/search?q="
-    [search_uncached]="  … uncached")
+    [search_uncached]="search, uncached" [progress]="GET /plans/{id}/progress" [ranking]="GET /rankings/{index}"
+    [map]="GET /maps?indicator=" [progress_uncached]="progress, uncached" [ranking_uncached]="ranking, uncached"
+    [map_uncached]="map, uncached")
 
 echo "== probe (one request each)"
 for ep in "${ENDPOINTS[@]}"; do
@@ -226,11 +254,13 @@ declare -A SUMMARY
 for ep in "${ENDPOINTS[@]}"; do
     if [[ $ep == search_uncached ]]; then
         stop_server
-        start_server PLANWATCH_SEARCH_CACHE=0
+        start_server PLANWATCH_SEARCH_CACHE=0 PLANWATCH_PAGE_CACHE=0
     fi
     case $ep in
         search) args=(search "${SEARCH_QUERIES[@]}") ;;
         search_uncached) args=(search "${SEARCH_QUERIES[@]}") ;;
+        progress | ranking | map) read -ra args <<<"paths ${MON_ARGS[$ep]}" ;;
+        *_uncached) read -ra args <<<"paths ${MON_ARGS[${ep%_uncached}]}" ;;
         *) args=("$ep" "${IDS[@]}") ;;
     esac
     echo

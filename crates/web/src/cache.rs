@@ -35,13 +35,26 @@ impl Cache {
 
 /// Monitoring pages by URL. Each entry remembers the store version it was made at; a lookup
 /// at another version misses (and the entry is replaced), so nothing stale is served.
-#[derive(Default)]
+/// `PLANWATCH_PAGE_CACHE=0` turns it off (to measure pages made afresh).
 pub struct KeyedCache {
     map: Mutex<HashMap<String, ((u64, u64), Arc<Vec<u8>>)>>,
+    enabled: bool,
+}
+
+impl Default for KeyedCache {
+    fn default() -> Self {
+        KeyedCache {
+            map: Mutex::default(),
+            enabled: std::env::var("PLANWATCH_PAGE_CACHE").map(|v| v.trim() != "0").unwrap_or(true),
+        }
+    }
 }
 
 impl KeyedCache {
     pub fn get(&self, key: &str, version: (u64, u64)) -> Option<Arc<Vec<u8>>> {
+        if !self.enabled {
+            return None;
+        }
         let m = self.map.lock().ok()?;
         m.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
     }

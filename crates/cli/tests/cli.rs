@@ -339,3 +339,83 @@ fn ingests_in_other_processes_while_the_server_reads() {
     let check = planwatch(&["--db", db.to_str().unwrap(), "list"]);
     assert_eq!(String::from_utf8_lossy(&check.stdout).lines().count(), 12);
 }
+
+/// The README's monitoring commands end to end: sample data, progress, ranking, template,
+/// imports that are refused or stored, reports.
+#[test]
+fn monitoring_commands_from_sample_data_to_reports() {
+    let dir = tempdir("monitor");
+    let db = dir.join("pw.db");
+    let db = db.to_str().unwrap();
+    let ex = examples();
+    let files: Vec<String> = ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
+        .iter()
+        .map(|f| ex.join(f).display().to_string())
+        .collect();
+    let mut args = vec!["--db", db, "ingest"];
+    args.extend(files.iter().map(String::as_str));
+    assert!(planwatch(&args).status.success());
+    let out = planwatch(&["--db", db, "sample-data"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("合成示例数据") && err.contains("quarters"), "{err}");
+    let out = planwatch(&["--db", db, "sample-data"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already loaded"));
+
+    let list = planwatch(&["--db", db, "indicators", "list", "--json"]);
+    let inds: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let first = &inds.as_array().unwrap()[0];
+    let plan = first["document_id"].as_i64().unwrap().to_string();
+    let code = first["code"].as_str().unwrap().to_string();
+    let region = first["region"].as_str().unwrap().to_string();
+
+    let out = planwatch(&["--db", db, "progress", "--plan", &plan, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(p["as_of"].as_str().unwrap().contains('Q'));
+    let targets = p["targets"].as_array().unwrap();
+    assert!(targets.iter().all(|t| t["series"].as_array().unwrap().len() >= 8), "8+ quarters for every indicator");
+    assert!(targets.iter().any(|t| t["completion"].is_f64()));
+
+    let index = String::from_utf8_lossy(&planwatch(&["--db", db, "index", "list"]).stdout).split('\t').next().unwrap().to_string();
+    let out = planwatch(&["--db", db, "rank", "--index", &index, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = r["rows"].as_array().unwrap();
+    assert!(rows.len() >= 5 && rows[0]["rank"] == 1, "{r}");
+    let weights: f64 = r["weights"].as_array().unwrap().iter().map(|w| w[1].as_f64().unwrap()).sum();
+    assert!((weights - 1.0).abs() < 1e-9, "{weights}");
+
+    // A district's template, then a sheet with a bad row: refused, every problem named.
+    let unit = rows[0]["place"].as_str().unwrap().to_string();
+    let period = r["period"].as_str().unwrap().to_string();
+    let template = dir.join("t.xlsx");
+    let out = planwatch(&["--db", db, "template", "--place", &unit, "--period", &period, "--out", template.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&template).unwrap().starts_with(b"PK"));
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("指标代码,地区,期别,数值\n{code},{unit},{period},十\n{code},不存在区,{period},1\n")).unwrap();
+    let out = planwatch(&["--db", db, "observations", "import", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("第 2 行 [数值]") && err.contains("第 3 行 [地区]") && err.contains("nothing stored"), "{err}");
+    let good = dir.join("good.csv");
+    std::fs::write(&good, format!("指标代码,地区,期别,数值\n{code},{unit},{period},1\n")).unwrap();
+    let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("dry run"));
+    let out = planwatch(&["--db", db, "observations", "import", good.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let changes = String::from_utf8_lossy(&planwatch(&["--db", db, "observations", "changes"]).stdout).to_string();
+    assert!(changes.contains(&unit) && changes.contains("good.csv"), "{changes}");
+    assert!(!region.is_empty());
+
+    for format in ["html", "xlsx", "docx"] {
+        let out_file = dir.join(format!("report.{format}"));
+        let out = planwatch(&[
+            "--db", db, "report", "--plan", &plan, "--kind", "quarterly", "--format", format, "--out", out_file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::metadata(&out_file).unwrap().len() > 1000, "{format}");
+    }
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("合成示例数据") && html.contains(&unit));
+}

@@ -23,7 +23,7 @@ use crate::{auth, db, AppError, Shared};
         version = "1",
         description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <admin token>`."
     ),
-    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document),
+    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -34,7 +34,11 @@ use crate::{auth, db, AppError, Shared};
         HitDto,
         IngestResult,
         ErrorBody,
-        ErrorDetail
+        ErrorDetail,
+        ProgressResponse,
+        RankingResponse,
+        ImportResponse,
+        ImportRefusal
     )),
     modifiers(&BearerScheme)
 )]
@@ -62,6 +66,9 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/tasks", get(plan_tasks))
         .route("/search", get(search))
         .route("/documents", post(upload_document))
+        .route("/plans/{id}/progress", get(plan_progress))
+        .route("/rankings/{index}", get(ranking))
+        .route("/observations", post(import_observations))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint; see /api/v1/openapi.json".into())) })
 }
@@ -451,5 +458,155 @@ async fn upload_document(
 impl From<planwatch_store::StoreError> for ApiError {
     fn from(e: planwatch_store::StoreError) -> Self {
         ApiError(e.into())
+    }
+}
+
+// ---- monitoring ---------------------------------------------------------------------------
+
+/// Progress of a plan's targets (see `planwatch progress --json`).
+#[derive(Serialize, ToSchema)]
+pub struct ProgressResponse {
+    #[schema(value_type = Object)]
+    progress: serde_json::Value,
+}
+
+/// A ranking: the live result and the published revisions (see `planwatch rank --json`).
+#[derive(Serialize, ToSchema)]
+pub struct RankingResponse {
+    #[schema(value_type = Object)]
+    ranking: serde_json::Value,
+}
+
+/// An accepted (or, with `dry_run`, checked) observation file.
+#[derive(Serialize, ToSchema)]
+pub struct ImportResponse {
+    #[schema(value_type = Object)]
+    import: serde_json::Value,
+}
+
+/// A refused observation file: nothing was stored; every problem is listed.
+#[derive(Serialize, ToSchema)]
+pub struct ImportRefusal {
+    error: ErrorDetail,
+    /// Row (1-based, header = 1), column, cell, reason, fix.
+    #[schema(value_type = Vec<Object>)]
+    problems: serde_json::Value,
+    unlisted_problems: usize,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfParams {
+    /// A period: `2025Q3`, `2025-03` or `2025` (default: the newest with data).
+    #[serde(default)]
+    as_of: String,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodParams {
+    /// A period: `2025Q3`, `2025-03` or `2025` (default: the newest with data).
+    #[serde(default)]
+    period: String,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// The file's name, kept with every value it brings.
+    #[serde(default)]
+    #[param(required = true, min_length = 1, pattern = r"\S")]
+    name: String,
+    /// `true`: check only, store nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+fn api_period(raw: &str, field: &str) -> Result<Option<planwatch_monitor::Period>, ApiError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    planwatch_monitor::Period::parse(raw).map(Some).map_err(|e| ApiError(AppError::BadRequest(format!("{field}: {e}"))))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError(AppError::Internal(e.to_string())))
+}
+
+#[utoipa::path(get, path = "/api/v1/plans/{id}/progress", params(("id" = i64, Path), AsOfParams),
+    responses((status = 200, body = ProgressResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn plan_progress(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    q: QueryResult<AsOfParams>,
+) -> ApiResult<ProgressResponse> {
+    let id = parse_id(&id)?;
+    let as_of = api_period(&query(q)?.as_of, "as_of")?;
+    let p = db(&state, move |s| crate::monitoring::plan_progress(s, id, as_of, &Default::default())).await?;
+    Ok(Json(ProgressResponse { progress: to_json(&p)? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/rankings/{index}", params(("index" = String, Path), PeriodParams),
+    responses((status = 200, body = RankingResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn ranking(
+    State(state): State<Shared>,
+    Path(index): Path<String>,
+    q: QueryResult<PeriodParams>,
+) -> ApiResult<RankingResponse> {
+    let period = api_period(&query(q)?.period, "period")?;
+    let r = db(&state, move |s| crate::monitoring::ranking(s, &index, period)).await?;
+    Ok(Json(RankingResponse { ranking: to_json(&r)? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/observations", params(ImportParams),
+    request_body(content = Vec<u8>, description = "An observation sheet: XLSX or CSV (指标代码, 地区, 期别, 数值[, 单位, 备注])", content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportResponse), (status = 422, body = ImportRefusal),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 413, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn import_observations(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    q: QueryResult<ImportParams>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    auth::require_bearer(&state, &headers)?;
+    let q = query(q)?;
+    if q.name.trim().is_empty() {
+        return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/observations?name=sheet.xlsx".into())));
+    }
+    let name = clean_name(&q.name);
+    let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false, who: "API".into() };
+    let store = state.store.clone();
+    let bytes = body.to_vec();
+    let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts))
+        .await
+        .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    let unprocessable = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    match outcome {
+        Ok(r) => Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
+        Err(planwatch_store::monitor::ImportError::Refused { file, validation }) => Ok((
+            unprocessable,
+            Json(ImportRefusal {
+                error: ErrorDetail {
+                    status: 422,
+                    message: format!("{file}: refused, nothing stored: every problem is listed in `problems`"),
+                },
+                problems: to_json(&validation.problems)?,
+                unlisted_problems: validation.unlisted_problems,
+            }),
+        )
+            .into_response()),
+        Err(planwatch_store::monitor::ImportError::File { file, error }) => Ok((
+            unprocessable,
+            Json(ImportRefusal {
+                error: ErrorDetail { status: 422, message: format!("{file}: {error}") },
+                problems: serde_json::Value::Array(Vec::new()),
+                unlisted_problems: 0,
+            }),
+        )
+            .into_response()),
+        Err(planwatch_store::monitor::ImportError::Store(e)) => Err(e.into()),
     }
 }

@@ -593,3 +593,38 @@ async fn the_import_form_lists_every_bad_row_and_stores_nothing() {
     let forged = send(&app, import_request(&cookie, "forged", "x.csv", good.as_bytes(), false)).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn monitoring_api_reads_and_imports_with_the_token() {
+    let app = app();
+    let (plan, index, _, _) = sample(&app);
+    let p = get(&app, &format!("/api/v1/plans/{plan}/progress")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(!p.json()["progress"]["targets"].as_array().unwrap().is_empty());
+    let r = get(&app, &format!("/api/v1/rankings/{}", enc(&index))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.json()["ranking"]["rows"].as_array().unwrap().is_empty());
+    assert_eq!(get(&app, &format!("/api/v1/plans/{plan}/progress?as_of=soon")).await.status, StatusCode::BAD_REQUEST);
+    let spec = get(&app, "/api/v1/openapi.json").await.json();
+    for path in ["/api/v1/plans/{id}/progress", "/api/v1/rankings/{index}", "/api/v1/observations"] {
+        assert!(spec["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    let ind = app.store.indices().unwrap()[0].members[0].indicator.clone();
+    let unit = app.store.dicts().units_within(&ind.region)[0].name.clone();
+    let post = |body: String, auth: Option<&str>| {
+        let mut req = Request::post("/api/v1/observations?name=api.csv");
+        if let Some(a) = auth {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {a}"));
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    let good = format!("指标代码,地区,期别,数值\n{},{unit},2031Q1,3\n", ind.code);
+    assert_eq!(send(&app, post(good.clone(), None)).await.status, StatusCode::UNAUTHORIZED);
+    let bad = format!("指标代码,地区,期别,数值\n{},{unit},2031Q1,x\n", ind.code);
+    let refused = send(&app, post(bad, Some(TOKEN))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["problems"][0]["column"], "数值");
+    let ok = send(&app, post(good, Some(TOKEN))).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    assert_eq!(ok.json()["import"]["inserted"], 1);
+}

@@ -408,7 +408,7 @@ pub fn rank(input: &RankInput, method: &Method, missing: MissingPolicy) -> Resul
             }
         }
         let present = lo <= hi;
-        constant[j] = !(hi > lo);
+        constant[j] = hi <= lo; // also when no value at all (lo = +inf, hi = −inf)
         let rc = &mut r[j * k..(j + 1) * k];
         let (mut sum, mut count) = (0.0, 0usize);
         for (a, &i) in rows.iter().enumerate() {
@@ -508,7 +508,8 @@ pub fn rank(input: &RankInput, method: &Method, missing: MissingPolicy) -> Resul
     let mut ranks = vec![0usize; k];
     let (mut lead_score, mut lead_rank) = (f64::NAN, 0usize);
     for (pos, &a) in order.iter().enumerate() {
-        if !((lead_score - scores[a]).abs() <= TIE_EPSILON) {
+        // Scores are never NaN here (see the clamp above), so `>` is the negation of `≤`.
+        if pos == 0 || (lead_score - scores[a]).abs() > TIE_EPSILON {
             lead_score = scores[a];
             lead_rank = pos + 1;
         }
@@ -719,7 +720,7 @@ mod tests {
             ("甲区", 0.259_837_120_622_556_04, 0.472_823_431_856_352_1, 0.645_351_288_883_488_5, 1),
             ("乙区", 0.248_025_758_472_562_03, 0.348_612_109_469_723_3, 0.584_294_306_816_351_2, 2),
             ("丁区", 0.464_822_863_531_946_3, 0.346_449_494_163_408_06, 0.427_044_618_095_450_2, 3),
-            ("丙区", 0.463_699_238_617_818_95, 0.171_552_553_614_387_04, 0.270_054_418_912_491_3, 4),
+            ("丙区", 0.463_699_238_617_819, 0.171_552_553_614_387_04, 0.270_054_418_912_491_3, 4),
         ];
         for (got, (name, dp, dm, score, rank)) in out.places.iter().zip(want) {
             assert_eq!((got.place.as_str(), got.rank), (name, rank));

@@ -66,7 +66,8 @@ end
 function request()
   local path = paths[next_index]
   next_index = next_index % #paths + 1
-  return wrk.format("GET", path)
+  -- As every browser does; endpoints that do not compress ignore it.
+  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip, deflate, br" })
 end
 
 function response(status, headers, body)

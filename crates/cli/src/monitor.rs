@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
-use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
+use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskReport, TaskStatus};
 use planwatch_web::monitoring;
 
 use crate::workspace::open_store;
@@ -304,7 +304,15 @@ pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<Ex
             let Some(item) = task.checked_sub(1).and_then(|n| view.effective.refs.tasks.get(n)) else {
                 bail!("plan {plan} has {} tasks; --task counts from 1", view.effective.refs.tasks.len());
             };
-            store.report_task(plan, &item.key, period, status, &note, &who(by), "命令行")?;
+            store.report_task(&TaskReport {
+                document_id: plan,
+                task_key: item.key.clone(),
+                period,
+                status,
+                note,
+                who: who(by),
+                source: "命令行".into(),
+            })?;
             eprintln!("planwatch: task {task} of plan {plan}: {} for {period}", status.label());
         }
     }

@@ -348,10 +348,11 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let db = dir.join("pw.db");
     let db = db.to_str().unwrap();
     let ex = examples();
-    let files: Vec<String> = ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
-        .iter()
-        .map(|f| ex.join(f).display().to_string())
-        .collect();
+    let files: Vec<String> =
+        ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
+            .iter()
+            .map(|f| ex.join(f).display().to_string())
+            .collect();
     let mut args = vec!["--db", db, "ingest"];
     args.extend(files.iter().map(String::as_str));
     assert!(planwatch(&args).status.success());
@@ -376,7 +377,11 @@ fn monitoring_commands_from_sample_data_to_reports() {
     assert!(targets.iter().all(|t| t["series"].as_array().unwrap().len() >= 8), "8+ quarters for every indicator");
     assert!(targets.iter().any(|t| t["completion"].is_f64()));
 
-    let index = String::from_utf8_lossy(&planwatch(&["--db", db, "index", "list"]).stdout).split('\t').next().unwrap().to_string();
+    let index = String::from_utf8_lossy(&planwatch(&["--db", db, "index", "list"]).stdout)
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
     let out = planwatch(&["--db", db, "rank", "--index", &index, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -389,15 +394,29 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let unit = rows[0]["place"].as_str().unwrap().to_string();
     let period = r["period"].as_str().unwrap().to_string();
     let template = dir.join("t.xlsx");
-    let out = planwatch(&["--db", db, "template", "--place", &unit, "--period", &period, "--out", template.to_str().unwrap()]);
+    let out = planwatch(&[
+        "--db",
+        db,
+        "template",
+        "--place",
+        &unit,
+        "--period",
+        &period,
+        "--out",
+        template.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&template).unwrap().starts_with(b"PK"));
     let bad = dir.join("bad.csv");
-    std::fs::write(&bad, format!("指标代码,地区,期别,数值\n{code},{unit},{period},十\n{code},不存在区,{period},1\n")).unwrap();
+    std::fs::write(&bad, format!("指标代码,地区,期别,数值\n{code},{unit},{period},十\n{code},不存在区,{period},1\n"))
+        .unwrap();
     let out = planwatch(&["--db", db, "observations", "import", bad.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("第 2 行 [数值]") && err.contains("第 3 行 [地区]") && err.contains("nothing stored"), "{err}");
+    assert!(
+        err.contains("第 2 行 [数值]") && err.contains("第 3 行 [地区]") && err.contains("nothing stored"),
+        "{err}"
+    );
     let good = dir.join("good.csv");
     std::fs::write(&good, format!("指标代码,地区,期别,数值\n{code},{unit},{period},1\n")).unwrap();
     let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
@@ -411,7 +430,17 @@ fn monitoring_commands_from_sample_data_to_reports() {
     for format in ["html", "xlsx", "docx"] {
         let out_file = dir.join(format!("report.{format}"));
         let out = planwatch(&[
-            "--db", db, "report", "--plan", &plan, "--kind", "quarterly", "--format", format, "--out", out_file.to_str().unwrap(),
+            "--db",
+            db,
+            "report",
+            "--plan",
+            &plan,
+            "--kind",
+            "quarterly",
+            "--format",
+            format,
+            "--out",
+            out_file.to_str().unwrap(),
         ]);
         assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(std::fs::metadata(&out_file).unwrap().len() > 1000, "{format}");

@@ -61,7 +61,7 @@ fn open(out: &mut String, w: f64, h: f64, title: &str, desc: &str) {
     let t = esc(title);
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="{FONT_FAMILY}" font-size="13" fill="{TEXT}"><title>{t}</title><desc>{}</desc><rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>""##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="{FONT_FAMILY}" font-size="13" fill="{TEXT}"><title>{t}</title><desc>{}</desc><rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>"##,
         esc(desc)
     );
 }
@@ -83,7 +83,8 @@ fn text(out: &mut String, x: f64, y: f64, anchor: &str, size: f64, fill: &str, s
     );
 }
 
-fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64, extra: &str) {
+/// A line from `a` to `b`; `extra` holds further attributes (dashes, opacity).
+fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), stroke: &str, width: f64, extra: &str) {
     let _ = write!(
         out,
         r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{stroke}" stroke-width="{width}"{extra}/>"#
@@ -133,6 +134,17 @@ pub struct ProgressBar {
     pub status_key: String,
 }
 
+impl From<&crate::model::TargetRow> for ProgressBar {
+    fn from(t: &crate::model::TargetRow) -> Self {
+        ProgressBar {
+            label: t.indicator.clone(),
+            completion: t.completion,
+            elapsed: t.elapsed,
+            status_key: t.status_key.clone(),
+        }
+    }
+}
+
 /// Horizontal completion bars with a tick for the time elapsed, coloured by status.
 pub fn progress_bars(bars: &[ProgressBar]) -> String {
     const W: f64 = 760.0;
@@ -164,14 +176,14 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
         text(&mut out, lx + 19.0, 54.0, "start", 12.0, TEXT, status_label(key));
         lx += 24.0 + text_width(status_label(key), 12.0) + 14.0;
     }
-    line(&mut out, lx + 6.0, 39.0, lx + 6.0, 59.0, TEXT, 2.0, "");
+    line(&mut out, (lx + 6.0, 39.0), (lx + 6.0, 59.0), TEXT, 2.0, "");
     text(&mut out, lx + 14.0, 54.0, "start", 12.0, TEXT, "时间进度");
 
     // Grid at 0, 25, 50, 75, 100 %.
     let bottom = TOP + ROW * bars.len() as f64;
     for i in 0..=4 {
         let x = x0 + bar_w * i as f64 / 4.0;
-        line(&mut out, x, TOP - 6.0, x, bottom, GRID, 1.0, "");
+        line(&mut out, (x, TOP - 6.0), (x, bottom), GRID, 1.0, "");
         text(&mut out, x, bottom + 16.0, "middle", 11.0, MUTED, &format!("{}%", i * 25));
     }
 
@@ -214,7 +226,7 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
             }
         }
         let xt = x0 + bar_w * b.elapsed.clamp(0.0, 1.0);
-        line(&mut out, xt, y - 4.0, xt, y + BAR + 4.0, TEXT, 2.0, "");
+        line(&mut out, (xt, y - 4.0), (xt, y + BAR + 4.0), TEXT, 2.0, "");
         out.push_str("</g>");
     }
     out.push_str("</svg>");
@@ -265,7 +277,8 @@ pub fn trend(chart: &TrendChart) -> String {
     if v0.is_finite() && v0 > 0.0 && v0 < (v1 - v0) * 1.5 {
         v0 = 0.0;
     }
-    let (y_lo, y_hi, y_step) = nice_ticks(v0, v1, 6);
+    // Headroom above the highest value for the labels drawn over the target and the last point.
+    let (y_lo, y_hi, y_step) = nice_ticks(v0, v1 + (v1 - v0).abs() * 0.1, 6);
 
     let pw = W - L - R;
     let ph = H - T - B;
@@ -297,12 +310,12 @@ pub fn trend(chart: &TrendChart) -> String {
 
     // Legend.
     let mut lx = 16.0;
-    line(&mut out, lx, 48.0, lx + 24.0, 48.0, "#1e6fd9", 2.5, "");
+    line(&mut out, (lx, 48.0), (lx + 24.0, 48.0), "#1e6fd9", 2.5, "");
     let _ = write!(out, r##"<circle cx="{:.1}" cy="48" r="3.5" fill="#1e6fd9"/>"##, lx + 12.0);
     text(&mut out, lx + 30.0, 52.0, "start", 12.0, TEXT, "实际值");
     lx += 30.0 + text_width("实际值", 12.0) + 18.0;
     if !forecast.is_empty() {
-        line(&mut out, lx, 48.0, lx + 24.0, 48.0, "#ef6c00", 2.0, r#" stroke-dasharray="5 4""#);
+        line(&mut out, (lx, 48.0), (lx + 24.0, 48.0), "#ef6c00", 2.0, r#" stroke-dasharray="5 4""#);
         text(&mut out, lx + 30.0, 52.0, "start", 12.0, TEXT, "预测");
         lx += 30.0 + text_width("预测", 12.0) + 18.0;
     }
@@ -312,7 +325,7 @@ pub fn trend(chart: &TrendChart) -> String {
         lx += 24.0 + text_width("目标", 12.0) + 18.0;
     }
     if baseline.is_some() {
-        line(&mut out, lx, 48.0, lx + 24.0, 48.0, MUTED, 1.5, r#" stroke-dasharray="2 3""#);
+        line(&mut out, (lx, 48.0), (lx + 24.0, 48.0), MUTED, 1.5, r#" stroke-dasharray="2 3""#);
         text(&mut out, lx + 30.0, 52.0, "start", 12.0, TEXT, "基期值");
     }
     if !unit.is_empty() {
@@ -322,10 +335,10 @@ pub fn trend(chart: &TrendChart) -> String {
     // Y grid and labels.
     for v in tick_values(y_lo, y_hi, y_step) {
         let y = sy(v);
-        line(&mut out, L, y, W - R, y, GRID, 1.0, "");
+        line(&mut out, (L, y), (W - R, y), GRID, 1.0, "");
         text(&mut out, L - 8.0, y + 4.0, "end", 11.0, MUTED, &num(v));
     }
-    line(&mut out, L, T + ph, W - R, T + ph, AXIS, 1.0, "");
+    line(&mut out, (L, T + ph), (W - R, T + ph), AXIS, 1.0, "");
 
     // X labels: each distinct period once, thinned to fit.
     let mut labels: Vec<(f64, &str)> = points.iter().chain(&forecast).map(|p| (p.time, p.label.as_str())).collect();
@@ -336,7 +349,7 @@ pub fn trend(chart: &TrendChart) -> String {
     let every = labels.len().div_ceil(room).max(1);
     for (i, (t, l)) in labels.iter().enumerate() {
         let x = sx(*t);
-        line(&mut out, x, T + ph, x, T + ph + 4.0, AXIS, 1.0, "");
+        line(&mut out, (x, T + ph), (x, T + ph + 4.0), AXIS, 1.0, "");
         if i % every == 0 {
             text(&mut out, x, T + ph + 18.0, "middle", 11.0, MUTED, l);
         }
@@ -345,23 +358,30 @@ pub fn trend(chart: &TrendChart) -> String {
     // Baseline.
     if let Some(b) = baseline {
         let y = sy(b);
-        line(&mut out, L, y, W - R, y, MUTED, 1.2, r#" stroke-dasharray="2 3""#);
-        text(&mut out, L + 6.0, y - 5.0, "start", 11.0, MUTED, &format!("基期 {}", num(b)));
+        line(&mut out, (L, y), (W - R, y), MUTED, 1.2, r#" stroke-dasharray="2 3""#);
+        text(&mut out, W - R - 4.0, y - 5.0, "end", 11.0, MUTED, &format!("基期 {}", num(b)));
     }
 
     // Target: a dashed line at its value and a diamond at the deadline.
     if let Some((t, v, label)) = target {
         let (x, y) = (sx(*t), sy(*v));
-        line(&mut out, L, y, W - R, y, "#c62828", 1.2, r#" stroke-dasharray="6 4" stroke-opacity="0.7""#);
+        line(&mut out, (L, y), (W - R, y), "#c62828", 1.2, r#" stroke-dasharray="6 4" stroke-opacity="0.7""#);
         let _ = write!(out, "<g><title>{}</title>", esc(&format!("{label}:{}{}", num(*v), chart.unit)));
         diamond(&mut out, x, y, 7.0);
         out.push_str("</g>");
         let s = format!("{label} {}", num(*v));
-        // Above the line, left of the marker (right of it when the marker is near the left edge).
+        // Left of the marker (right of it when it is near the left edge), above the line,
+        // or below it when the lines run above the target there.
+        let near = points
+            .iter()
+            .chain(&forecast)
+            .min_by(|a, b| (a.time - t).abs().total_cmp(&(b.time - t).abs()))
+            .map(|p| p.value);
+        let ty = if near.is_some_and(|n| n >= *v) { y + 18.0 } else { y - 8.0 };
         if x - 12.0 - text_width(&s, 12.0) > L {
-            text(&mut out, x - 12.0, y - 8.0, "end", 12.0, "#c62828", &s);
+            text(&mut out, x - 12.0, ty, "end", 12.0, "#c62828", &s);
         } else {
-            text(&mut out, x + 12.0, y - 8.0, "start", 12.0, "#c62828", &s);
+            text(&mut out, x + 12.0, ty, "start", 12.0, "#c62828", &s);
         }
     }
 
@@ -484,7 +504,7 @@ pub fn ranking_bars(bars: &[RankBar], title: &str) -> String {
     let bottom = TOP + ROW * sorted.len() as f64;
     for v in tick_values(s_lo, s_hi, step) {
         let x = sx(v);
-        line(&mut out, x, TOP - 6.0, x, bottom, GRID, 1.0, "");
+        line(&mut out, (x, TOP - 6.0), (x, bottom), GRID, 1.0, "");
         text(&mut out, x, bottom + 16.0, "middle", 11.0, MUTED, &num(v));
     }
     for (i, b) in sorted.iter().enumerate() {
@@ -534,7 +554,7 @@ fn triangle(out: &mut String, x: f64, cy: f64, up: bool) {
 // ───────────────────────────── choropleth ─────────────────────────────
 
 /// A sequential blue ramp, light to dark.
-const RAMP: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+const RAMP: [&str; 5] = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
 
 struct Feature {
     code: String,
@@ -619,17 +639,18 @@ fn quantile_classes(values: &[f64]) -> Vec<(f64, f64)> {
     distinct.dedup();
     let k = distinct.len().min(5);
     let n = sorted.len();
-    let mut classes: Vec<(f64, f64)> = Vec::new();
-    for c in 0..k {
-        let (a, b) = (c * n / k, ((c + 1) * n / k).max(c * n / k + 1));
-        let (lo, hi) = (sorted[a], sorted[b - 1]);
+    let mut classes: Vec<(usize, f64, f64)> = Vec::new();
+    for v in distinct {
+        // The class of a value is set by where its first occurrence ranks, so ties never
+        // straddle a break.
+        let first = sorted.partition_point(|x| *x < v);
+        let class = first * k / n;
         match classes.last_mut() {
-            // Ties across a break stay in the lower class.
-            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-            _ => classes.push((lo, hi)),
+            Some(last) if last.0 == class => last.2 = v,
+            _ => classes.push((class, v, v)),
         }
     }
-    classes
+    classes.into_iter().map(|(_, lo, hi)| (lo, hi)).collect()
 }
 
 fn class_of(classes: &[(f64, f64)], v: f64) -> usize {

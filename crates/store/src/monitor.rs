@@ -766,6 +766,20 @@ impl std::str::FromStr for TaskStatus {
     }
 }
 
+/// An owner's report on one task for one period.
+#[derive(Debug, Clone)]
+pub struct TaskReport {
+    pub document_id: i64,
+    /// The task's item key (see `corrections::task_key`).
+    pub task_key: String,
+    pub period: Period,
+    pub status: TaskStatus,
+    pub note: String,
+    pub who: String,
+    /// Where the report came from (form, CLI, sample data).
+    pub source: String,
+}
+
 /// One task progress report.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskProgress {
@@ -784,16 +798,10 @@ pub struct TaskProgress {
 impl Store {
     /// Records an owner's report on a task for a period; a second report for the same
     /// period replaces it and keeps the old status and note in history.
-    pub fn report_task(
-        &self,
-        document_id: i64,
-        task_key: &str,
-        period: Period,
-        status: TaskStatus,
-        note: &str,
-        who: &str,
-        source: &str,
-    ) -> Result<()> {
+    pub fn report_task(&self, report: &TaskReport) -> Result<()> {
+        let TaskReport { document_id, task_key, period, status, note, who, source } = report;
+        let (document_id, period, status) = (*document_id, *period, *status);
+        let (task_key, note, who, source) = (task_key.as_str(), note.as_str(), who.as_str(), source.as_str());
         let view = self.plan_view(document_id)?;
         let plan = &view.effective.plan;
         let Some(n) = view.effective.refs.tasks.iter().position(|r| r.key == task_key) else {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use planwatch_monitor::{Frequency, Period};
-use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskStatus};
+use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskReport, TaskStatus};
 use planwatch_store::{Store, StoreOptions};
 
 fn example(name: &str) -> Vec<u8> {
@@ -221,8 +221,17 @@ fn hand_made_indicators_indices_rankings_and_task_reports() {
         .is_err());
     // Task reports: a second report for the same period replaces the first.
     let key = store.plan_view(doc).unwrap().effective.refs.tasks[0].key.clone();
-    store.report_task(doc, &key, Period::Quarter(2026, 1), TaskStatus::InProgress, "按计划", "甲", "测试").unwrap();
-    store.report_task(doc, &key, Period::Quarter(2026, 1), TaskStatus::Lagging, "用地未落实", "乙", "测试").unwrap();
+    let report = |status, note: &str, who: &str| TaskReport {
+        document_id: doc,
+        task_key: key.clone(),
+        period: Period::Quarter(2026, 1),
+        status,
+        note: note.into(),
+        who: who.into(),
+        source: "测试".into(),
+    };
+    store.report_task(&report(TaskStatus::InProgress, "按计划", "甲")).unwrap();
+    store.report_task(&report(TaskStatus::Lagging, "用地未落实", "乙")).unwrap();
     let reports = store.task_progress(doc, None).unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!((reports[0].status, reports[0].note.as_str()), (TaskStatus::Lagging, "用地未落实"));

@@ -574,7 +574,9 @@ async fn import_observations(
     auth::require_bearer(&state, &headers)?;
     let q = query(q)?;
     if q.name.trim().is_empty() {
-        return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/observations?name=sheet.xlsx".into())));
+        return Err(ApiError(AppError::BadRequest(
+            "give the file name: POST /api/v1/observations?name=sheet.xlsx".into(),
+        )));
     }
     let name = clean_name(&q.name);
     let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false, who: "API".into() };

@@ -35,10 +35,39 @@ impl Cache {
 
 /// Monitoring pages by URL. Each entry remembers the store version it was made at; a lookup
 /// at another version misses (and the entry is replaced), so nothing stale is served.
+/// (generation, monitor revision) of the store.
+type StoreVersion = (u64, u64);
+
 /// `PLANWATCH_PAGE_CACHE=0` turns it off (to measure pages made afresh).
 pub struct KeyedCache {
-    map: Mutex<HashMap<String, ((u64, u64), Arc<Vec<u8>>)>>,
+    map: Mutex<HashMap<String, (StoreVersion, Page)>>,
     enabled: bool,
+}
+
+/// A page as made and, once a client asked for it, gzip-compressed (made once, served often).
+#[derive(Clone)]
+pub struct Page {
+    pub plain: bytes::Bytes,
+    pub gzip: Option<bytes::Bytes>,
+}
+
+impl Page {
+    /// The page gzip-compressed at a fast level: monitoring pages are mostly SVG and compress
+    /// about tenfold, which matters more than the last percent of size.
+    pub fn compress(&mut self) -> bytes::Bytes {
+        if let Some(g) = &self.gzip {
+            return g.clone();
+        }
+        use std::io::Write;
+        let mut enc =
+            flate2::write::GzEncoder::new(Vec::with_capacity(self.plain.len() / 6), flate2::Compression::fast());
+        let gz = match enc.write_all(&self.plain).and_then(|_| enc.finish()) {
+            Ok(v) => bytes::Bytes::from(v),
+            Err(_) => return self.plain.clone(),
+        };
+        self.gzip = Some(gz.clone());
+        gz
+    }
 }
 
 impl Default for KeyedCache {
@@ -51,23 +80,24 @@ impl Default for KeyedCache {
 }
 
 impl KeyedCache {
-    pub fn get(&self, key: &str, version: (u64, u64)) -> Option<Arc<Vec<u8>>> {
+    pub fn get(&self, key: &str, version: (u64, u64)) -> Option<Page> {
         if !self.enabled {
             return None;
         }
         let m = self.map.lock().ok()?;
-        m.get(key).filter(|(v, _)| *v == version).map(|(_, b)| b.clone())
+        m.get(key).filter(|(v, _)| *v == version).map(|(_, p)| p.clone())
     }
 
-    pub fn put(&self, key: String, version: (u64, u64), bytes: Vec<u8>) -> Arc<Vec<u8>> {
-        let bytes = Arc::new(bytes);
+    pub fn put(&self, key: String, version: (u64, u64), page: Page) {
+        if !self.enabled {
+            return;
+        }
         if let Ok(mut m) = self.map.lock() {
             if m.len() >= MAX_ENTRIES {
                 m.clear();
             }
-            m.insert(key, (version, bytes.clone()));
+            m.insert(key, (version, page));
         }
-        bytes
     }
 }
 

@@ -14,6 +14,7 @@ use planwatch_report::charts;
 use planwatch_store::monitor::{ImportError, ImportOptions, TaskStatus};
 use serde::Deserialize;
 
+use crate::cache::Page;
 use crate::monitoring::{self, FileRef, PlanProgress, RankingView};
 use crate::pages::{clean_name, enc, render};
 use crate::{auth, db, AppError, Shared};
@@ -34,25 +35,55 @@ fn num(v: Option<f64>) -> String {
     v.map(format_number).unwrap_or_else(|| "—".into())
 }
 
-/// Serves a cached page for this URL if the store has not changed since it was made.
+/// Serves a cached page for this URL if the store has not changed since it was made, gzip-
+/// compressed when the client accepts it (browsers do; the compressed form is made once).
 async fn cached(
     state: &Shared,
+    headers: &HeaderMap,
     key: String,
     content_type: &'static str,
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
+    let gzip = accepts_gzip(headers);
     let version = db(state, |s| s.monitor_version()).await?;
-    let bytes = match state.pages.get(&key, version) {
-        Some(b) => b,
-        None => {
+    let hit = state.pages.get(&key, version);
+    let (body, compressed) = match hit {
+        Some(page) if !gzip => (page.plain, false),
+        Some(Page { gzip: Some(gz), .. }) => (gz, true),
+        other => {
             let store = state.store.clone();
-            let bytes = tokio::task::spawn_blocking(move || make(&store))
-                .await
-                .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
-            state.pages.put(key, version, bytes)
+            let page = match other {
+                Some(p) => p,
+                None => {
+                    let bytes = tokio::task::spawn_blocking(move || make(&store))
+                        .await
+                        .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
+                    Page { plain: bytes.into(), gzip: None }
+                }
+            };
+            let mut page = page;
+            let out = if gzip { (page.compress(), true) } else { (page.plain.clone(), false) };
+            state.pages.put(key, version, page);
+            out
         }
     };
-    Ok(([(header::CONTENT_TYPE, content_type)], bytes.as_ref().clone()).into_response())
+    let mut res = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if compressed {
+        res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(res)
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| p.trim().replace(' ', "") == "q=0");
+            coding.eq_ignore_ascii_case("gzip") && !refused
+        })
+    })
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -257,7 +288,7 @@ fn progress_page(
                         value: v.value,
                     })
                     .collect();
-                let forecast = forecast_points(t);
+                let forecast = monitoring::forecast_points(t);
                 charts::trend(&charts::TrendChart {
                     title: ind.name.clone(),
                     unit: ind.unit.clone(),
@@ -335,25 +366,6 @@ fn progress_page(
     }
 }
 
-fn forecast_points(t: &monitoring::TargetProgress) -> Vec<planwatch_report::SeriesPoint> {
-    let (Some(p), Some(spec), Some(last)) = (&t.progress, &t.spec, t.series.last()) else { return Vec::new() };
-    let Some(f) = p.forecasts.linear.as_ref().or(p.forecasts.compound.as_ref()) else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut period = last.period;
-    for _ in 0..200 {
-        let time = period.end_time();
-        if time > spec.deadline + 1e-9 {
-            break;
-        }
-        let v = f.fit.value_at(time);
-        if v.is_finite() {
-            out.push(planwatch_report::SeriesPoint { time, label: period.to_string(), value: v });
-        }
-        period = period.next();
-    }
-    out
-}
-
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
     #[serde(default)]
@@ -386,7 +398,7 @@ pub async fn progress(
         .map_err(|e| AppError::Internal(e.to_string()))??;
         return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
     }
-    cached(&state, key, HTML, make).await
+    cached(&state, &headers, key, HTML, make).await
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -427,7 +439,15 @@ pub async fn report_task(
             .and_then(|n| view.effective.refs.tasks.get(n))
             .map(|r| r.key.clone())
             .ok_or_else(|| planwatch_store::StoreError::Invalid(format!("任务序号 {} 不存在", f.task)))?;
-        s.report_task(id, &key, period, status, f.note.trim(), "管理员", "网页表单")
+        s.report_task(&planwatch_store::monitor::TaskReport {
+            document_id: id,
+            task_key: key,
+            period,
+            status,
+            note: f.note.trim().to_string(),
+            who: "管理员".into(),
+            source: "网页表单".into(),
+        })
     })
     .await?;
     Ok(Redirect::to(&format!("/plans/{id}/progress#tasks")).into_response())
@@ -568,7 +588,7 @@ pub async fn ranking(
             .map_err(|e| AppError::Internal(e.to_string()))??;
         return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
     }
-    cached(&state, key, HTML, make).await
+    cached(&state, &headers, key, HTML, make).await
 }
 
 #[derive(Deserialize)]
@@ -638,10 +658,14 @@ pub struct MapQuery {
     period: String,
 }
 
-pub async fn map(State(state): State<Shared>, Query(q): Query<MapQuery>) -> Result<Response, AppError> {
+pub async fn map(
+    State(state): State<Shared>,
+    Query(q): Query<MapQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let period = opt_period(&q.period, "period")?;
     let key = format!("map/{}/{}/{}", q.indicator, q.index, q.period.trim());
-    cached(&state, key, HTML, move |s| {
+    cached(&state, &headers, key, HTML, move |s| {
         let m = if !q.index.is_empty() {
             let v = monitoring::ranking(s, &q.index, period)?;
             monitoring::index_map(&v, s)
@@ -696,6 +720,7 @@ pub async fn report(
     State(state): State<Shared>,
     Path((id, format)): Path<(i64, String)>,
     Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let period = opt_period(&q.period, "period")?;
     let kind = match q.kind.as_str() {
@@ -711,7 +736,7 @@ pub async fn report(
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
     let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
-    let mut resp = cached(&state, key, content_type, move |s| {
+    let mut resp = cached(&state, &headers, key, content_type, move |s| {
         let r = monitoring::build_report(s, id, kind, period, None)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),

@@ -699,7 +699,13 @@ pub fn build_report(
         _ => String::new(),
     };
     Ok(report::Report {
-        title: format!("{} {}{}", view.summary.title, as_of_label, kind.label()),
+        // "2026年第3季度" + "季度监测报告" reads "2026年第3季度监测报告".
+        title: format!(
+            "{} {}{}",
+            view.summary.title,
+            as_of_label,
+            if as_of_label.ends_with("季度") { kind.label().trim_start_matches("季度") } else { kind.label() }
+        ),
         kind,
         plan: report::PlanInfo {
             title: view.summary.title.clone(),
@@ -724,7 +730,8 @@ pub fn build_report(
     })
 }
 
-fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
+/// The fitted trend from the last value to the deadline, one point a period, for charts.
+pub fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
     let (Some(p), Some(spec)) = (&t.progress, &t.spec) else { return Vec::new() };
     let Some(f) = p.forecasts.linear.as_ref().or(p.forecasts.compound.as_ref()) else { return Vec::new() };
     let Some(last) = t.series.last() else { return Vec::new() };

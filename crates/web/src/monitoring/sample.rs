@@ -12,7 +12,7 @@
 
 use super::{boundaries, publish, ranking, today};
 use planwatch_monitor::{Frequency, Period, Rollup};
-use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskStatus};
+use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskReport, TaskStatus};
 use planwatch_store::{Store, StoreError};
 use std::fmt::Write;
 
@@ -77,7 +77,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     let (y, m) = today();
     let last = Period::last_complete_quarter(y, m);
     let first = nth_quarter(Period::Quarter(start_year, 1).ordinal().min(last.ordinal() - 7));
-    let periods: Vec<Period> = (first.ordinal()..=last.ordinal()).map(|n| nth_quarter(n)).collect();
+    let periods: Vec<Period> = (first.ordinal()..=last.ordinal()).map(nth_quarter).collect();
 
     let mut rng = Rng::new(seed);
     let mut csv = String::from("指标代码,地区,期别,数值,单位,备注\n");
@@ -146,7 +146,15 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
                 r if r < 0.40 => (TaskStatus::Done, "示例:已按计划完成"),
                 _ => (TaskStatus::InProgress, "示例:按计划推进"),
             };
-            store.report_task(plan_id, key, p, status, &format!("{note}({LABEL})"), WHO, "示例数据")?;
+            store.report_task(&TaskReport {
+                document_id: plan_id,
+                task_key: key.clone(),
+                period: p,
+                status,
+                note: format!("{note}({LABEL})"),
+                who: WHO.into(),
+                source: "示例数据".into(),
+            })?;
             reports += 1;
         }
     }

@@ -820,6 +820,82 @@ pub fn choropleth(
     Ok(out)
 }
 
+/// A small trend line for a table cell (about 140 × 32): the actual values as a solid line
+/// ending in a dot, the forecast dashed, the target as a red diamond at the deadline. The
+/// full [`trend`] chart has the axes; this one only shows the shape, with the figures in its
+/// `<title>` for screen readers and tooltips.
+pub fn sparkline(points: &[SeriesPoint], forecast: &[SeriesPoint], target: Option<(f64, f64)>, label: &str) -> String {
+    const W: f64 = 140.0;
+    const H: f64 = 32.0;
+    const PAD: f64 = 3.0;
+    let all = points.iter().chain(forecast).map(|p| (p.time, p.value)).chain(target);
+    let (mut t0, mut t1, mut v0, mut v1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for (t, v) in all.filter(|(t, v)| t.is_finite() && v.is_finite()) {
+        t0 = t0.min(t);
+        t1 = t1.max(t);
+        v0 = v0.min(v);
+        v1 = v1.max(v);
+    }
+    let summary = {
+        let last = points
+            .iter()
+            .rev()
+            .find(|p| p.value.is_finite())
+            .map(|p| format!("{} {}", p.label, num(p.value)))
+            .unwrap_or_else(|| "无数据".into());
+        let goal = target.map(|(_, v)| format!(",目标 {}", num(v))).unwrap_or_default();
+        format!("{label}:最新 {last}{goal}")
+    };
+    let mut out = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{s}"><title>{s}</title>"##,
+        s = esc(&summary)
+    );
+    if t0.is_finite() && v0.is_finite() {
+        let tspan = if t1 > t0 { t1 - t0 } else { 1.0 };
+        let vspan = if v1 > v0 { v1 - v0 } else { 1.0 };
+        let x = |t: f64| PAD + (t - t0) / tspan * (W - 2.0 * PAD);
+        let y = |v: f64| H - PAD - (v - v0) / vspan * (H - 2.0 * PAD);
+        let line = |pts: &[SeriesPoint]| -> String {
+            pts.iter()
+                .filter(|p| p.time.is_finite() && p.value.is_finite())
+                .map(|p| format!("{:.1},{:.1}", x(p.time), y(p.value)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if forecast.len() > 1 {
+            let _ = write!(
+                out,
+                r##"<polyline points="{}" fill="none" stroke="#ef6c00" stroke-width="1.5" stroke-dasharray="3 2"/>"##,
+                line(forecast)
+            );
+        }
+        if points.len() > 1 {
+            let _ =
+                write!(out, r##"<polyline points="{}" fill="none" stroke="#1e6fd9" stroke-width="2"/>"##, line(points));
+        }
+        if let Some(p) = points.last().filter(|p| p.time.is_finite() && p.value.is_finite()) {
+            let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#1e6fd9"/>"##, x(p.time), y(p.value));
+        }
+        if let Some((t, v)) = target.filter(|(t, v)| t.is_finite() && v.is_finite()) {
+            let (cx, cy) = (x(t), y(v));
+            let _ = write!(
+                out,
+                r##"<path d="M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="#c62828"/>"##,
+                cx,
+                cy - 3.5,
+                cx + 3.5,
+                cy,
+                cx,
+                cy + 3.5,
+                cx - 3.5,
+                cy
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,3 +188,25 @@ fn charts_render_to_png() {
     assert_eq!(w, 800);
     assert!(h > 200 && h < 1200, "{h}");
 }
+
+#[test]
+fn sparklines_are_small_escaped_and_survive_odd_input() {
+    use planwatch_report::charts::sparkline;
+    use planwatch_report::SeriesPoint;
+    let p = |t: f64, v: f64| SeriesPoint { time: t, label: "2025Q1".into(), value: v };
+    let svg = sparkline(
+        &[p(2025.25, 1.0), p(2025.5, 2.0)],
+        &[p(2025.5, 2.0), p(2027.0, 5.0)],
+        Some((2027.0, 6.0)),
+        "产值<&>",
+    );
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains("产值&lt;&amp;&gt;") && !svg.contains("style="));
+    assert!(svg.len() < 1500, "{}", svg.len());
+    assert_eq!(svg.matches("<polyline").count(), 2);
+    // No data, NaN, one point: still a valid, empty-ish picture.
+    for pts in [vec![], vec![p(f64::NAN, 1.0)], vec![p(2025.0, f64::INFINITY)], vec![p(2025.0, 3.0)]] {
+        let s = sparkline(&pts, &[], None, "x");
+        assert!(s.starts_with("<svg") && s.ends_with("</svg>") && !s.contains("NaN") && !s.contains("inf"), "{s}");
+    }
+}

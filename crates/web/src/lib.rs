@@ -54,6 +54,9 @@ pub struct AppState {
     cache: cache::Cache,
     /// Monitoring pages by URL, valid for one (generation, monitor revision) of the store.
     pages: cache::KeyedCache,
+    /// At most one monitoring page is made per core at a time; a request that waited looks in
+    /// the cache again, so 64 requests for a missing page make it about once, not 64 times.
+    page_builds: tokio::sync::Semaphore,
     search_cache: Arc<cache::SearchCache>,
     /// Searches computed at once: one per core. More only thrash the CPU caches and make
     /// every search slower; waiting requests queue here instead (cache hits do not).
@@ -73,6 +76,9 @@ impl AppState {
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
             pages: cache::KeyedCache::default(),
+            page_builds: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            ),
             search_cache: Arc::default(),
             search_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
@@ -194,6 +200,7 @@ pub fn router(state: Shared) -> Router {
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/monitor", get(monitor_pages::overview))
         .route("/plans/{id}/progress", get(monitor_pages::progress))
+        .route("/plans/{id}/progress/{code}", get(monitor_pages::indicator))
         .route("/plans/{id}/tasks/report", post(monitor_pages::report_task))
         .route("/plans/{id}/{file}", get(monitor_pages::report))
         .route("/rankings/{name}", get(monitor_pages::ranking))

@@ -46,7 +46,14 @@ async fn cached(
 ) -> Result<Response, AppError> {
     let gzip = accepts_gzip(headers);
     let version = db(state, |s| s.monitor_version()).await?;
-    let hit = state.pages.get(&key, version);
+    let mut hit = state.pages.get(&key, version);
+    let _permit = if hit.is_none() {
+        let permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        hit = state.pages.get(&key, version);
+        Some(permit)
+    } else {
+        None
+    };
     let (body, compressed) = match hit {
         Some(page) if !gzip => (page.plain, false),
         Some(Page { gzip: Some(gz), .. }) => (gz, true),
@@ -213,8 +220,16 @@ struct TargetLine {
     source_href: String,
     source_text: String,
     files: Vec<String>,
+    /// The full chart (plans with few targets) or empty.
     trend_svg: String,
+    spark_svg: String,
+    detail_href: String,
 }
+
+/// Up to this many targets, the progress page shows every full trend chart; beyond it, each
+/// row's sparkline links to the indicator's page (a 58-target plan would otherwise make a
+/// page of half a megabyte).
+const FULL_TRENDS_MAX: usize = 16;
 
 struct TaskLine {
     lead: String,
@@ -244,6 +259,7 @@ struct ProgressPage {
     statuses: Vec<(&'static str, &'static str)>,
     csrf: String,
     indices: Vec<(String, String)>,
+    full_trends: bool,
 }
 
 fn file_label(f: &FileRef) -> String {
@@ -252,6 +268,31 @@ fn file_label(f: &FileRef) -> String {
     } else {
         f.1.clone()
     }
+}
+
+/// The full trend chart of one target: values, forecast to the deadline, target, baseline.
+fn trend_chart(t: &monitoring::TargetProgress) -> String {
+    let ind = &t.indicator;
+    let points = t
+        .series
+        .iter()
+        .map(|v| planwatch_report::SeriesPoint {
+            time: v.period.end_time(),
+            label: v.period.to_string(),
+            value: v.value,
+        })
+        .collect();
+    charts::trend(&charts::TrendChart {
+        title: ind.name.clone(),
+        unit: ind.unit.clone(),
+        points,
+        forecast: monitoring::forecast_points(t),
+        target: ind
+            .target_value
+            .zip(ind.target_year)
+            .map(|(v, y)| (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))),
+        baseline: ind.baseline_value,
+    })
 }
 
 fn progress_page(
@@ -276,31 +317,24 @@ fn progress_page(
         .iter()
         .map(|t| {
             let ind = &t.indicator;
-            let trend = if t.series.is_empty() {
-                String::new()
-            } else {
-                let points = t
-                    .series
-                    .iter()
-                    .map(|v| planwatch_report::SeriesPoint {
-                        time: v.period.end_time(),
-                        label: v.period.to_string(),
-                        value: v.value,
-                    })
-                    .collect();
-                let forecast = monitoring::forecast_points(t);
-                charts::trend(&charts::TrendChart {
-                    title: ind.name.clone(),
-                    unit: ind.unit.clone(),
-                    points,
-                    forecast,
-                    target: ind
-                        .target_value
-                        .zip(ind.target_year)
-                        .map(|(v, y)| (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))),
-                    baseline: ind.baseline_value,
+            let points: Vec<planwatch_report::SeriesPoint> = t
+                .series
+                .iter()
+                .map(|v| planwatch_report::SeriesPoint {
+                    time: v.period.end_time(),
+                    label: v.period.to_string(),
+                    value: v.value,
                 })
-            };
+                .collect();
+            let forecast = monitoring::forecast_points(t);
+            let spark = charts::sparkline(
+                &points,
+                &forecast,
+                ind.target_value.zip(ind.target_year).map(|(v, y)| (Period::Year(y).end_time(), v)),
+                &ind.name,
+            );
+            let trend =
+                if t.series.is_empty() || p.targets.len() > FULL_TRENDS_MAX { String::new() } else { trend_chart(t) };
             TargetLine {
                 code: ind.code.clone(),
                 code_q: enc(&ind.code),
@@ -327,6 +361,13 @@ fn progress_page(
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),
                 trend_svg: trend,
+                spark_svg: spark,
+                detail_href: format!(
+                    "/plans/{}/progress/{}{}",
+                    p.plan_id,
+                    enc(&ind.code),
+                    p.as_of.map(|a| format!("?as_of={a}")).unwrap_or_default()
+                ),
             }
         })
         .collect();
@@ -363,6 +404,7 @@ fn progress_page(
         statuses: TaskStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         csrf,
         indices,
+        full_trends: p.targets.len() <= FULL_TRENDS_MAX,
     }
 }
 
@@ -903,4 +945,123 @@ pub async fn import(
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
     Ok((status, render(&page)).into_response())
+}
+
+// ---- one indicator ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    nav: &'static str,
+    plan_id: i64,
+    plan_title: String,
+    code: String,
+    code_q: String,
+    name: String,
+    target: String,
+    baseline: String,
+    direction: &'static str,
+    frequency: &'static str,
+    rollup: &'static str,
+    as_of_label: String,
+    completion: String,
+    elapsed: String,
+    status_key: &'static str,
+    status_label: &'static str,
+    verdict: String,
+    source_href: String,
+    source_text: String,
+    trend_svg: String,
+    periods: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+    files: Vec<String>,
+    synthetic: bool,
+}
+
+/// Periods of the unit table: the newest this many up to `as_of`.
+const UNIT_TABLE_PERIODS: usize = 6;
+
+pub async fn indicator(
+    State(state): State<Shared>,
+    Path((id, code)): Path<(i64, String)>,
+    Query(q): Query<AsOfQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let as_of = opt_period(&q.as_of, "as_of")?;
+    let key = format!("indicator/{id}/{code}/{}", q.as_of.trim());
+    cached(&state, &headers, key, HTML, move |s| {
+        let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
+        let t = p
+            .targets
+            .iter()
+            .find(|t| t.indicator.code == code)
+            .ok_or_else(|| AppError::NotFound(format!("未找到:规划 {id} 的指标 {code}")))?;
+        let ind = &t.indicator;
+        let as_of_time = p.as_of.map(|a| a.end_time()).unwrap_or(f64::INFINITY);
+        let obs: Vec<_> = s
+            .observations(&[ind.id])?
+            .into_iter()
+            .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+            .collect();
+        let mut periods: Vec<Period> = obs.iter().map(|o| o.period).collect();
+        periods.sort();
+        periods.dedup();
+        let periods: Vec<Period> = periods.into_iter().rev().take(UNIT_TABLE_PERIODS).rev().collect();
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        let units = s.dicts().units_within(&ind.region);
+        let mut places: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+        places.insert(0, ind.region.as_str());
+        for place in places {
+            let cells: Vec<String> = periods
+                .iter()
+                .map(|per| {
+                    obs.iter()
+                        .find(|o| o.place == place && o.period == *per)
+                        .map(|o| format!("{}{}", format_number(o.value), if o.outlier.is_some() { " *" } else { "" }))
+                        .unwrap_or_default()
+                })
+                .collect();
+            if cells.iter().any(|c| !c.is_empty()) {
+                rows.push((place.to_string(), cells));
+            }
+        }
+        let page = IndicatorPage {
+            nav: "monitor",
+            plan_id: id,
+            plan_title: p.plan_title.clone(),
+            code: ind.code.clone(),
+            code_q: enc(&ind.code),
+            name: ind.name.clone(),
+            target: match (ind.target_value, ind.target_year) {
+                (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), ind.unit),
+                _ => "—".into(),
+            },
+            baseline: match (ind.baseline_value, ind.baseline_year) {
+                (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), ind.unit),
+                (Some(v), None) => format_number(v),
+                _ => "—".into(),
+            },
+            direction: ind.direction.label(),
+            frequency: ind.frequency.label(),
+            rollup: ind.rollup.label(),
+            as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
+            completion: pct(t.completion),
+            elapsed: pct(Some(t.elapsed)),
+            status_key: t.status_key,
+            status_label: t.status_label,
+            verdict: t.verdict.clone(),
+            source_href: match (ind.document_id, ind.version_id, ind.span) {
+                (Some(d), Some(v), Some((a, b))) => format!("/plans/{d}/source?v={v}&s={a}&e={b}#hl"),
+                _ => String::new(),
+            },
+            source_text: ind.source_text.clone(),
+            trend_svg: if t.series.is_empty() { String::new() } else { trend_chart(t) },
+            periods: periods.iter().map(|p| p.to_string()).collect(),
+            rows,
+            files: t.files.iter().map(file_label).collect(),
+            synthetic: t.files.iter().any(|f| f.2),
+        };
+        Ok(render(&page).0.into_bytes())
+    })
+    .await
 }

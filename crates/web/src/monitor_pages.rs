@@ -290,7 +290,7 @@ fn trend_chart(t: &monitoring::TargetProgress) -> String {
         target: ind
             .target_value
             .zip(ind.target_year)
-            .map(|(v, y)| (Period::Year(y).end_time(), v, format!("{y}年目标 {}", format_number(v)))),
+            .map(|(v, y)| (Period::Year(y).end_time(), v, format!("{y}年目标"))),
         baseline: ind.baseline_value,
     })
 }

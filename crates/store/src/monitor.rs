@@ -339,6 +339,16 @@ pub struct Observation {
     pub updated_at: String,
 }
 
+/// A stored value without its provenance details (see [`Store::observation_values`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservationValue {
+    pub indicator_id: i64,
+    pub place: String,
+    pub period: Period,
+    pub value: f64,
+    pub import_id: i64,
+}
+
 /// A row of the history of stored values.
 #[derive(Debug, Clone, Serialize)]
 pub struct ValueChange {
@@ -651,6 +661,50 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The bare values of some indicators, for computations over many: (indicator id, place,
+    /// period, value, import id), by indicator and period. One query, no join; the files come
+    /// from [`Store::imports_by_id`].
+    pub fn observation_values(&self, indicator_ids: &[i64]) -> Result<Vec<ObservationValue>> {
+        let r = self.reader()?;
+        let ids = serde_json::to_string(indicator_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut stmt = r.prepare_cached(
+            "SELECT indicator_id, place, period, value, import_id FROM observations
+             WHERE indicator_id IN (SELECT value FROM json_each(?1)) ORDER BY indicator_id, period_end, place",
+        )?;
+        let mut q = stmt.query(params![ids])?;
+        let mut out = Vec::new();
+        let mut last: Option<(String, Period)> = None;
+        while let Some(row) = q.next()? {
+            let text = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            // Consecutive rows mostly share a period: parse each distinct text once.
+            let period = match &last {
+                Some((t, p)) if t == text => *p,
+                _ => {
+                    let p = Period::parse(text)
+                        .map_err(|_| StoreError::Corrupt(format!("observations.period = {text:?}")))?;
+                    last = Some((text.to_string(), p));
+                    p
+                }
+            };
+            out.push(ObservationValue {
+                indicator_id: row.get(0)?,
+                place: row.get(1)?,
+                period,
+                value: row.get(3)?,
+                import_id: row.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Imports by id: (file name, synthetic).
+    pub fn imports_by_id(&self) -> Result<HashMap<i64, (String, bool)>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare_cached("SELECT id, file_name, synthetic FROM imports")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The latest accepted imports.

@@ -102,8 +102,9 @@ pub fn plan_progress(
         Some(p) => Some(p),
         None => store.latest_period(&ids)?,
     };
-    let observations = store.observations(&ids)?;
-    let mut by_indicator: HashMap<i64, Vec<&planwatch_store::monitor::Observation>> = HashMap::new();
+    let observations = store.observation_values(&ids)?;
+    let imports = store.imports_by_id()?;
+    let mut by_indicator: HashMap<i64, Vec<&planwatch_store::monitor::ObservationValue>> = HashMap::new();
     for o in &observations {
         by_indicator.entry(o.indicator_id).or_default().push(o);
     }
@@ -118,13 +119,17 @@ pub fn plan_progress(
             .map(|o| (o.place.as_str(), o.period, o.value))
             .collect();
         let series = region_series(ind.rollup, &ind.region, &triples);
-        let mut files: Vec<FileRef> = obs
-            .iter()
-            .filter(|o| o.period.end_time() <= as_of_time)
-            .map(|o| (o.import_id, o.file_name.clone(), o.synthetic))
+        let mut import_ids: Vec<i64> =
+            obs.iter().filter(|o| o.period.end_time() <= as_of_time).map(|o| o.import_id).collect();
+        import_ids.sort_unstable();
+        import_ids.dedup();
+        let files: Vec<FileRef> = import_ids
+            .into_iter()
+            .map(|id| {
+                let (name, synthetic) = imports.get(&id).cloned().unwrap_or_default();
+                (id, name, synthetic)
+            })
             .collect();
-        files.sort();
-        files.dedup();
         synthetic |= files.iter().any(|f| f.2);
         let spec = target_spec(&ind, series.first().map(|v| v.period));
         let progress = spec.map(|s| {

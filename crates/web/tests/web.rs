@@ -493,13 +493,21 @@ async fn monitoring_pages_show_progress_rankings_maps_and_reports() {
     }
     assert!(!text.contains(" style="), "inline style attributes break the CSP");
     // Each row's sparkline links to the indicator's page: trend, forecast, unit values.
-    let detail = text.split("<td class=\"spark\"><a href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#38;", "&");
+    let detail =
+        text.split("<td class=\"spark\"><a href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#38;", "&");
     let page = get(&app, &detail).await;
     assert_eq!(page.status, StatusCode::OK, "{detail}");
     assert!(page.text().contains("unit-values") && page.text().contains("2030年目标") || page.text().contains("目标"));
     assert_eq!(get(&app, &format!("/plans/{plan}/progress/NO-SUCH")).await.status, StatusCode::NOT_FOUND);
     // Compressed for clients that accept it, the same page once decompressed.
-    let gz = send(&app, Request::get(format!("/plans/{plan}/progress")).header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap()).await;
+    let gz = send(
+        &app,
+        Request::get(format!("/plans/{plan}/progress"))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(gz.headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), Some("gzip"));
     assert!(gz.body.len() * 3 < progress.body.len(), "{} vs {}", gz.body.len(), progress.body.len());
     let ranking = get(&app, &format!("/rankings/{}?period={published}", enc(&index))).await;

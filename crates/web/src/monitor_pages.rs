@@ -35,7 +35,7 @@ fn num(v: Option<f64>) -> String {
     v.map(format_number).unwrap_or_else(|| "—".into())
 }
 
-/// Serves a cached page for this URL if the store has not changed since it was made, gzip-
+/// Serves a cached page for this URL (`key`; empty: not shared) if the store has not changed since it was made, gzip-
 /// compressed when the client accepts it (browsers do; the compressed form is made once).
 async fn cached(
     state: &Shared,
@@ -45,6 +45,14 @@ async fn cached(
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
     let gzip = accepts_gzip(headers);
+    if key.is_empty() {
+        // A page for one session only (it carries a CSRF token): made and sent, never shared.
+        let store = state.store.clone();
+        let bytes = tokio::task::spawn_blocking(move || make(&store))
+            .await
+            .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
+        return Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response());
+    }
     let version = db(state, |s| s.monitor_version()).await?;
     let mut hit = state.pages.get(&key, version);
     let _permit = if hit.is_none() {
@@ -431,15 +439,6 @@ pub async fn progress(
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
     };
-    if key.is_empty() {
-        let bytes = tokio::task::spawn_blocking({
-            let store = state.store.clone();
-            move || make(&store)
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-        return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
-    }
     cached(&state, &headers, key, HTML, make).await
 }
 
@@ -623,13 +622,6 @@ pub async fn ranking(
         let map_svg = map_svg(&map);
         Ok(render(&ranking_page(&v, map_svg, csrf)).0.into_bytes())
     };
-    if key.is_empty() {
-        let store = state.store.clone();
-        let bytes = tokio::task::spawn_blocking(move || make(&store))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-        return Ok(([(header::CONTENT_TYPE, HTML)], bytes).into_response());
-    }
     cached(&state, &headers, key, HTML, make).await
 }
 

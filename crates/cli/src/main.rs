@@ -199,6 +199,31 @@ enum Command {
         #[arg(long, default_value_t = 2025)]
         seed: u64,
     },
+    /// Write a consistent copy of the store to FILE while others may go on writing.
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the store's content by a backup (checked first). Restart a running server
+    /// afterwards: its search index is rebuilt from the restored store.
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        /// A file written by `planwatch backup`.
+        file: PathBuf,
+    },
+    /// Check the store's integrity (SQLite and planwatch's own invariants); exit 1 on problems.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Check this file (a backup) instead of the store.
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the workspace: zh-CN pages and the JSON API under /api/v1.
     Serve {
         #[command(flatten)]
@@ -280,6 +305,9 @@ fn main() -> ExitCode {
             monitor::report(&cli.db, &common, plan, &kind, period, &format, &out)
         }
         Command::SampleData { common, plan, seed } => monitor::sample_data(&cli.db, &common, plan, seed),
+        Command::Backup { common, out } => workspace::backup(&cli.db, &common, &out),
+        Command::Restore { common, file } => workspace::restore(&cli.db, &common, &file),
+        Command::Check { common, file, json } => workspace::check(&cli.db, &common, file.as_deref(), json),
         Command::Serve { common, addr, admin_token, max_upload } => {
             workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload })
         }

@@ -258,3 +258,61 @@ pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCod
     rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn backup(db: &Path, common: &Common, out: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let size = store.backup(out)?;
+    eprintln!("planwatch: backup of {} written to {} ({size} bytes, checked)", db.display(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(db: &Path, common: &Common, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(db, common)?;
+    let report = store.restore(file)?;
+    // The search index is derived data: rebuilt from the restored store at the next search
+    // or server start.
+    let index = index_dir(db);
+    if index.exists() {
+        std::fs::remove_dir_all(&index).with_context(|| format!("cannot remove the old index {}", index.display()))?;
+    }
+    eprintln!(
+        "planwatch: {} restored from {} ({} plans, {} versions, {} observations); restart a running `planwatch serve`",
+        db.display(),
+        file.display(),
+        report.documents,
+        report.versions,
+        report.observations
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(db: &Path, common: &Common, file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+    let report = match file {
+        Some(f) => planwatch_store::maintenance::check_file(f)?,
+        None => {
+            if !db.exists() {
+                anyhow::bail!("{} does not exist (--db or PLANWATCH_DB)", db.display());
+            }
+            open_store(db, common)?.check()?
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "schema {} · {} plans, {} versions, {} originals, {} indicators, {} observations, {} imports",
+            report.schema_version,
+            report.documents,
+            report.versions,
+            report.blobs,
+            report.indicators,
+            report.observations,
+            report.imports
+        );
+        for p in &report.problems {
+            println!("problem: {p}");
+        }
+        println!("{}", if report.is_ok() { "ok" } else { "DAMAGED: restore a backup (planwatch restore FILE)" });
+    }
+    Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -448,3 +448,109 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("合成示例数据") && html.contains(&unit));
 }
+
+#[test]
+fn backup_check_and_restore_from_the_command_line() {
+    let dir = tempdir("backup");
+    let db = dir.join("pw.db");
+    let db = db.to_str().unwrap();
+    let plan = examples().join("hefei-sci-tech-plan.html");
+    assert!(planwatch(&["--db", db, "ingest", plan.to_str().unwrap()]).status.success());
+    let out = planwatch(&["--db", db, "check"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"));
+    let backup = dir.join("b.db");
+    let out = planwatch(&["--db", db, "backup", "--out", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(planwatch(&["--db", db, "check", backup.to_str().unwrap()]).status.success());
+    // Change the store, then restore: back to one plan.
+    let other = examples().join("mianyang-future-industries.txt");
+    assert!(planwatch(&["--db", db, "ingest", other.to_str().unwrap()]).status.success());
+    let out = planwatch(&["--db", db, "restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "list"]).stdout).to_string();
+    assert_eq!(list.lines().count(), 1, "{list}");
+    // Search is rebuilt from the restored store: the removed plan is not found any more.
+    let hits = String::from_utf8_lossy(&planwatch(&["--db", db, "search", "绵阳"]).stdout).to_string();
+    assert!(!hits.contains("绵阳市未来产业"), "{hits}");
+    // A damaged file is refused by check and restore alike.
+    let junk = dir.join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    assert_eq!(planwatch(&["--db", db, "check", junk.to_str().unwrap()]).status.code(), Some(2));
+    assert!(!planwatch(&["--db", db, "restore", junk.to_str().unwrap()]).status.success());
+}
+
+/// SIGKILL in the middle of a large import and of an ingest: the store is intact afterwards,
+/// and the import is wholly present or wholly absent.
+#[cfg(unix)]
+#[test]
+fn a_killed_import_or_ingest_leaves_the_store_intact() {
+    let dir = tempdir("sigkill");
+    let db = dir.join("pw.db");
+    let db = db.to_str().unwrap();
+    let plan = examples().join("hefei-sci-tech-plan.html");
+    assert!(planwatch(&["--db", db, "ingest", plan.to_str().unwrap()]).status.success());
+    assert!(planwatch(&["--db", db, "indicators", "from-targets", "--plan", "1"]).status.success());
+    let inds: serde_json::Value =
+        serde_json::from_slice(&planwatch(&["--db", db, "indicators", "list", "--json"]).stdout).unwrap();
+    let codes: Vec<String> = inds.as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect();
+    // About 180,000 rows: long enough to be killed in the middle.
+    let units = ["瑶海区", "庐阳区", "蜀山区", "包河区", "长丰县", "肥东县", "肥西县", "庐江县", "巢湖市"];
+    let mut csv = String::from("指标代码,地区,期别,数值\n");
+    let mut rows = 0;
+    for c in &codes {
+        for u in units {
+            for q in 0..(180_000 / codes.len() / units.len()) {
+                csv.push_str(&format!("{c},{u},{}Q{},{}\n", 1980 + q / 4, q % 4 + 1, q));
+                rows += 1;
+            }
+        }
+    }
+    let big = dir.join("big.csv");
+    std::fs::write(&big, csv).unwrap();
+    let count = || -> i64 {
+        let out = planwatch(&["--db", db, "check", "--json"]);
+        assert!(out.status.success(), "store damaged: {}", String::from_utf8_lossy(&out.stdout));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["observations"].as_i64().unwrap()
+    };
+    for delay_ms in [150u64, 400, 700] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args(["--db", db, "observations", "import", big.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let n = count();
+        assert!(n == 0 || n == rows as i64, "after a kill at {delay_ms} ms: {n} of {rows} rows");
+        if n == rows as i64 {
+            break;
+        }
+    }
+    // An ingest of many documents killed midway: what is stored passes the check.
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let text = std::fs::read_to_string(examples().join("hefei-sci-tech-plan.html")).unwrap();
+    for k in 0..200 {
+        std::fs::write(
+            docs.join(format!("p{k}.html")),
+            text.replace("合肥市科技创新", &format!("合肥市科技创新{k}号")),
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(["--db", db, "ingest", docs.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let _ = child.kill();
+    let _ = child.wait();
+    count();
+    // And the store still takes writes.
+    assert!(planwatch(&["--db", db, "ingest", docs.to_str().unwrap()]).status.success());
+    count();
+}

@@ -13,6 +13,7 @@
 //!   tell whether it is stale.
 
 pub mod corrections;
+pub mod maintenance;
 pub mod migrate;
 pub mod monitor;
 mod queries;

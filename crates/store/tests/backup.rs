@@ -1,0 +1,117 @@
+//! Backup while others write, restore into a live store, and integrity checks.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use planwatch_monitor::Frequency;
+use planwatch_store::maintenance::check_file;
+use planwatch_store::monitor::ImportOptions;
+use planwatch_store::{Store, StoreOptions};
+
+fn example(name: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    std::fs::read(&p).unwrap()
+}
+
+fn filled(dir: &std::path::Path) -> (Arc<Store>, String) {
+    let store = Arc::new(Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap());
+    let doc = store.ingest_bytes("hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    store.indicators_from_targets(doc, Frequency::Quarter).unwrap();
+    let code = store.indicators(Some(doc), None).unwrap().into_iter().find(|i| i.unit == "家").unwrap().code;
+    (store, code)
+}
+
+fn import(store: &Store, code: &str, n: usize) {
+    let csv = format!("指标代码,地区,期别,数值\n{code},蜀山区,{}Q{},{}\n", 2000 + n / 4, n % 4 + 1, n);
+    store
+        .import_observations(
+            &format!("f{n}.csv"),
+            csv.as_bytes(),
+            &ImportOptions { who: "t".into(), ..Default::default() },
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_backup_taken_during_writes_is_consistent_and_restores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, code) = filled(dir.path());
+    for n in 0..20 {
+        import(&store, &code, n);
+    }
+    // A writer goes on importing while backups are taken.
+    let writer = {
+        let store = store.clone();
+        let code = code.clone();
+        std::thread::spawn(move || {
+            for n in 20..120 {
+                import(&store, &code, n);
+            }
+        })
+    };
+    let mut backups = Vec::new();
+    for k in 0..5 {
+        let out = dir.path().join(format!("b{k}.db"));
+        let size = store.backup(&out).unwrap();
+        assert!(size > 0);
+        backups.push(out);
+    }
+    writer.join().unwrap();
+    for b in &backups {
+        let report = check_file(b).unwrap();
+        assert!(report.is_ok(), "{:?}", report.problems);
+        // Every import row of the snapshot has exactly its one observation: no half import.
+        assert_eq!(report.imports, report.observations, "{b:?}");
+        assert!(report.observations >= 20);
+    }
+    // A backup file is never overwritten.
+    assert!(store.backup(&backups[0]).is_err());
+
+    // Restore the first backup into the live store: its content comes back, and the
+    // generation moves forward (caches and the search index cannot mistake it for the old).
+    let before_gen = store.generation().unwrap();
+    let before_obs = store.check().unwrap().observations;
+    let expected = check_file(&backups[0]).unwrap().observations;
+    store.restore(&backups[0]).unwrap();
+    let now = store.check().unwrap();
+    assert!(now.is_ok(), "{:?}", now.problems);
+    assert_eq!(now.observations, expected);
+    assert!(expected < before_obs);
+    assert!(store.generation().unwrap() > before_gen);
+    // The restored store works: more imports go in.
+    import(&store, &code, 121);
+    assert_eq!(store.check().unwrap().observations, expected + 1);
+}
+
+#[test]
+fn damaged_or_foreign_files_are_refused_and_leave_the_store_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, code) = filled(dir.path());
+    import(&store, &code, 1);
+    let n = store.check().unwrap();
+    // Not a database.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"this is not sqlite at all, just text").unwrap();
+    let err = store.restore(&junk).unwrap_err().to_string();
+    assert!(err.contains("junk.db"), "{err}");
+    // A SQLite file that is not a planwatch store.
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    let err = store.restore(&other).unwrap_err().to_string();
+    assert!(err.contains("not a planwatch store"), "{err}");
+    // A backup damaged after it was written.
+    let good = dir.path().join("good.db");
+    store.backup(&good).unwrap();
+    let mut bytes = std::fs::read(&good).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 2..len / 2 + 4096] {
+        *b = 0x5a;
+    }
+    let bad = dir.path().join("bad.db");
+    std::fs::write(&bad, &bytes).unwrap();
+    assert!(store.restore(&bad).is_err());
+    let after = store.check().unwrap();
+    assert!(after.is_ok());
+    assert_eq!((after.documents, after.observations), (n.documents, n.observations));
+    assert!(check_file(&dir.path().join("missing.db")).is_err());
+}

@@ -379,11 +379,7 @@ fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Re
                 let json = serde_json::to_string_pretty(&plan)?;
                 if let Some(dir) = out {
                     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                    let target = dir.join(format!("{stem}.json"));
-                    // Write to a temporary file, then rename: a crash never leaves half a plan.
-                    let tmp = dir.join(format!(".{stem}.json.tmp"));
-                    std::fs::write(&tmp, &json).with_context(|| format!("cannot write {}", tmp.display()))?;
-                    std::fs::rename(&tmp, &target).with_context(|| format!("cannot write {}", target.display()))?;
+                    write_atomically(&dir.join(format!("{stem}.json")), json.as_bytes())?;
                 }
                 Ok(json)
             });
@@ -417,4 +413,14 @@ fn extract(out: Option<&Path>, common: &Common, files: &[PathBuf]) -> anyhow::Re
         );
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Writes a temporary file beside `path`, then renames it: a crash never leaves half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

@@ -11,7 +11,7 @@ use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndic
 use planwatch_web::monitoring;
 
 use crate::workspace::open_store;
-use crate::Common;
+use crate::{write_atomically, Common};
 
 #[derive(Subcommand)]
 pub enum IndicatorsCommand {
@@ -185,7 +185,7 @@ pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow:
                 for i in list {
                     let target = match (i.target_value, i.target_year) {
                         (Some(v), Some(y)) => {
-                            format!("{} {} ({y})", planwatch_monitor::observations::trim_number(v), i.unit)
+                            format!("{} {} ({y})", planwatch_monitor::progress::format_number(v), i.unit)
                         }
                         _ => String::new(),
                     };
@@ -455,14 +455,4 @@ pub fn sample_data(db: &Path, common: &Common, plan: Option<i64>, seed: u64) -> 
     let summary = monitoring::sample::load(&store, plan, seed)?;
     eprintln!("planwatch: {summary}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a temporary file beside `path`, then renames it: a crash never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

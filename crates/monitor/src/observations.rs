@@ -324,18 +324,7 @@ pub fn outlier(value: f64, history: Option<&History>) -> Option<String> {
     } else {
         (value - h.median).abs() > 0.5 * h.median.abs().max(f64::MIN_POSITIVE)
     };
-    far.then(|| format!("与该地区历史数据(中位数 {})相差过大,请核实", trim_number(h.median)))
-}
-
-/// A number without trailing zeros (`12.50` → `12.5`, `3.0` → `3`).
-pub fn trim_number(v: f64) -> String {
-    let s = format!("{:.4}", v);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
+    far.then(|| format!("与该地区历史数据(中位数 {})相差过大,请核实", crate::progress::format_number(h.median)))
 }
 
 /// The catalogue rows are checked against.

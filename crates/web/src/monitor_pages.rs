@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::cache::Page;
 use crate::monitoring::{self, FileRef, PlanProgress, RankingView};
-use crate::pages::{clean_name, enc, render};
+use crate::pages::{enc, read_upload_form, render, UploadForm};
 use crate::{auth, db, AppError, Shared};
 
 fn opt_period(raw: &str, what: &str) -> Result<Option<Period>, AppError> {
@@ -362,10 +362,7 @@ fn progress_page(
                 status_key: t.status_key,
                 status_label: t.status_label,
                 verdict: t.verdict.clone(),
-                source_href: match (ind.document_id, ind.version_id, ind.span) {
-                    (Some(d), Some(v), Some((s, e))) => format!("/plans/{d}/source?v={v}&s={s}&e={e}#hl"),
-                    _ => String::new(),
-                },
+                source_href: monitoring::source_link(ind).unwrap_or_default(),
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),
                 trend_svg: trend,
@@ -433,8 +430,8 @@ pub async fn progress(
     // Logged-in pages carry a CSRF token: only anonymous pages are shared through the cache.
     let key = if csrf.is_empty() { format!("progress/{id}/{}", q.as_of.trim()) } else { String::new() };
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
-        let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
         let view = s.plan_view(id)?;
+        let p = monitoring::plan_progress_of(s, &view, as_of, &Default::default())?;
         let tasks = view.effective.plan.tasks.iter().enumerate().map(|(n, t)| (n + 1, short(&t.title, 60))).collect();
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
@@ -657,16 +654,16 @@ pub async fn publish(
 
 fn map_svg(m: &monitoring::MapData) -> String {
     match m.geojson {
-        Some(geo) => charts::choropleth(geo, &m.values, &m.title, &m.unit, m.lower_is_better)
-            .unwrap_or_else(|e| format!("<p class=\"small\">地图无法绘制:{}</p>", askama_escape(&e.to_string()))),
+        Some(geo) => charts::choropleth(geo, &m.values, &m.title, &m.unit, m.lower_is_better).unwrap_or_else(|e| {
+            format!("<p class=\"small\">地图无法绘制:{}</p>", planwatch_report::fmt::xml_escape(&e.to_string()))
+        }),
         None => {
-            format!("<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>", askama_escape(&m.region))
+            format!(
+                "<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>",
+                planwatch_report::fmt::xml_escape(&m.region)
+            )
         }
     }
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[derive(Template)]
@@ -855,29 +852,8 @@ pub async fn import(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = String::new();
-    let mut dry_run = false;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let limit = state.config.max_upload;
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(format!("上传的文件超过上限 {} MB。", limit / 1048576))
-        } else {
-            AppError::BadRequest(format!("上传的表单无法读取:{e}"))
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(too_large)? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(too_large)?,
-            Some("dry_run") => dry_run = !field.text().await.map_err(too_large)?.is_empty(),
-            Some("file") => {
-                let name = clean_name(field.file_name().unwrap_or("upload"));
-                let bytes = field.bytes().await.map_err(too_large)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let UploadForm { csrf, file, fields } = read_upload_form(&mut form, state.config.max_upload).await?;
+    let dry_run = fields.iter().any(|(k, v)| k == "dry_run" && !v.is_empty());
     auth::require_form(&state, &headers, &csrf)?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再导入。".into()))?;
     let file_name = name.clone();
@@ -1042,10 +1018,7 @@ pub async fn indicator(
             status_key: t.status_key,
             status_label: t.status_label,
             verdict: t.verdict.clone(),
-            source_href: match (ind.document_id, ind.version_id, ind.span) {
-                (Some(d), Some(v), Some((a, b))) => format!("/plans/{d}/source?v={v}&s={a}&e={b}#hl"),
-                _ => String::new(),
-            },
+            source_href: monitoring::source_link(ind).unwrap_or_default(),
             source_text: ind.source_text.clone(),
             trend_svg: if t.series.is_empty() { String::new() } else { trend_chart(t) },
             periods: periods.iter().map(|p| p.to_string()).collect(),

@@ -11,7 +11,7 @@ use planwatch_monitor::{Direction, Frequency, Period};
 
 use planwatch_report as report;
 use planwatch_store::monitor::{IndexDef, IndexMatrix, Indicator, PublishedRanking, TaskProgress, TaskStatus};
-use planwatch_store::{Store, StoreError};
+use planwatch_store::{PlanView, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -95,7 +95,17 @@ pub fn plan_progress(
     as_of: Option<Period>,
     thresholds: &Thresholds,
 ) -> Result<PlanProgress> {
-    let view = store.plan_view(plan_id)?;
+    plan_progress_of(store, &store.plan_view(plan_id)?, as_of, thresholds)
+}
+
+/// [`plan_progress`] of a plan whose view the caller has loaded already.
+pub fn plan_progress_of(
+    store: &Store,
+    view: &PlanView,
+    as_of: Option<Period>,
+    thresholds: &Thresholds,
+) -> Result<PlanProgress> {
+    let plan_id = view.summary.id;
     let indicators = store.indicators(Some(plan_id), None)?;
     let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
     let as_of = match as_of {
@@ -478,7 +488,7 @@ pub fn template_rows(
         store.indicators(None, Some(&region))?.into_iter().filter(|i| i.frequency == period.frequency()).collect();
     let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
     let previous: HashMap<i64, f64> = store
-        .observations(&ids)?
+        .observation_values(&ids)?
         .into_iter()
         .filter(|o| o.place == unit.name && o.period == period.prev())
         .map(|o| (o.indicator_id, o.value))
@@ -500,13 +510,10 @@ pub fn template_rows(
 
 // ---- reports ------------------------------------------------------------------------------
 
-/// Where a plan sentence is shown in the document view.
-fn sentence_url(plan_id: i64, version_id: Option<i64>, span: Option<(usize, usize)>) -> Option<String> {
-    match (version_id, span) {
-        (Some(v), Some((s, e))) => Some(format!("/plans/{plan_id}/source?v={v}&s={s}&e={e}#hl")),
-        (Some(v), None) => Some(format!("/plans/{plan_id}/source?v={v}")),
-        _ => None,
-    }
+/// Where an indicator's target sentence is shown, highlighted, in its plan's document view.
+pub fn source_link(ind: &Indicator) -> Option<String> {
+    let (s, e) = ind.span.unwrap_or((0, 0));
+    Some(crate::pages::source_href(ind.document_id?, ind.version_id?, [s, e]))
 }
 
 struct Sources {
@@ -545,7 +552,7 @@ pub fn build_report(
 ) -> Result<report::Report> {
     let view = store.plan_view(plan_id)?;
     let meta = &view.effective.plan.meta;
-    let p = plan_progress(store, plan_id, period, &Thresholds::default())?;
+    let p = plan_progress_of(store, &view, period, &Thresholds::default())?;
     let mut sources = Sources { list: Vec::new(), files: HashMap::new() };
     let mut targets = Vec::new();
     for t in &p.targets {
@@ -557,7 +564,7 @@ pub fn build_report(
             } else {
                 t.indicator.source_text.clone()
             },
-            url: sentence_url(plan_id, t.indicator.version_id, t.indicator.span),
+            url: source_link(&t.indicator),
         });
         let data_sources = t.files.iter().map(|f| sources.file(f)).collect();
         let series: Vec<report::SeriesPoint> = t
@@ -622,7 +629,7 @@ pub fn build_report(
                     rv.index.members.len(),
                     cited.join("")
                 ),
-                url: Some(format!("/rankings/{}?period={}", encode(&rv.index.name), rv.period)),
+                url: Some(format!("/rankings/{}?period={}", crate::pages::enc(&rv.index.name), rv.period)),
             });
             let names: HashMap<&str, &str> =
                 rv.index.members.iter().map(|m| (m.indicator.code.as_str(), m.indicator.name.as_str())).collect();
@@ -758,48 +765,14 @@ pub fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
     out
 }
 
-fn encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// The current UTC time as `2026-11-23 08:30 UTC`.
 pub fn now_label() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!("{y}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+    let now = time::OffsetDateTime::now_utc();
+    format!("{}-{:02}-{:02} {:02}:{:02} UTC", now.year(), u8::from(now.month()), now.day(), now.hour(), now.minute())
 }
 
 /// Today's (year, month), UTC.
 pub fn today() -> (i32, u32) {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (y, m, _) = civil_from_days((secs / 86_400) as i64);
-    (y, m)
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-/// (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-    }
+    let now = time::OffsetDateTime::now_utc();
+    (now.year(), u8::from(now.month()) as u32)
 }

@@ -1060,31 +1060,49 @@ pub fn clean_name(name: &str) -> String {
     }
 }
 
+/// The fields of an upload form: the CSRF token, the file (name cleaned) and any other
+/// text fields.
+pub struct UploadForm {
+    pub csrf: String,
+    pub file: Option<(String, Vec<u8>)>,
+    pub fields: Vec<(String, String)>,
+}
+
+/// Reads a multipart upload form; a body over the limit is a 413 naming the limit.
+pub async fn read_upload_form(form: &mut Multipart, max_upload: usize) -> Result<UploadForm, AppError> {
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("上传的文件超过上限 {} MB。", max_upload / 1048576))
+        } else {
+            AppError::BadRequest(format!("上传的表单无法读取:{e}"))
+        }
+    };
+    let mut out = UploadForm { csrf: String::new(), file: None, fields: Vec::new() };
+    while let Some(field) = form.next_field().await.map_err(too_large)? {
+        match field.name().map(str::to_string).as_deref() {
+            Some("csrf") => out.csrf = field.text().await.map_err(too_large)?,
+            Some("file") => {
+                let name = clean_name(field.file_name().unwrap_or("upload"));
+                let bytes = field.bytes().await.map_err(too_large)?;
+                out.file = Some((name, bytes.to_vec()));
+            }
+            Some(other) => {
+                let name = other.to_string();
+                let value = field.text().await.map_err(too_large)?;
+                out.fields.push((name, value));
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
 pub async fn upload(
     State(state): State<Shared>,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(format!("上传的文件超过上限 {} MB。", state.config.max_upload / 1048576))
-        } else {
-            AppError::BadRequest(format!("上传的表单无法读取:{e}"))
-        }
-    };
-    while let Some(field) = form.next_field().await.map_err(too_large)? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(too_large)?,
-            Some("file") => {
-                let name = clean_name(field.file_name().unwrap_or("upload"));
-                let bytes = field.bytes().await.map_err(too_large)?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let UploadForm { csrf, file, .. } = read_upload_form(&mut form, state.config.max_upload).await?;
     auth::require_form(&state, &headers, &csrf)?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再上传。".into()))?;
     check_upload(&name, &bytes, state.config.max_upload)?;

@@ -1,5 +1,6 @@
 //! The `planwatch` command-line tool.
 
+mod accounts;
 mod monitor;
 mod show;
 mod workspace;
@@ -166,8 +167,6 @@ enum Command {
         /// Freeze this ranking as the period's published list (榜单), as a new revision.
         #[arg(long)]
         publish: bool,
-        #[arg(long)]
-        who: Option<String>,
     },
     /// Write a monitoring report of a plan.
     Report {
@@ -238,6 +237,31 @@ enum Command {
         /// Largest upload, in bytes (default 32 MiB).
         #[arg(long, default_value_t = 32 * 1024 * 1024)]
         max_upload: usize,
+        /// The address users reach the server at, e.g. https://planwatch.example.gov.cn
+        /// (env PLANWATCH_PUBLIC_URL). https marks session cookies Secure.
+        #[arg(long, env = "PLANWATCH_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// User accounts: add, list, disable, enable, passwd, token, tokens, revoke.
+    User {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// The audit log: every write with who, when, old and new value, source and request id.
+    Audit {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        filter: accounts::AuditArgs,
+    },
+    /// Approval of district figures: list, submit, approve, return, unapprove.
+    Approval {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: accounts::ApprovalCommand,
     },
 }
 
@@ -253,6 +277,11 @@ struct Common {
     /// Number of threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Write as this user account, with its role's rights (env PLANWATCH_AS). Without it the
+    /// command line acts as the operator (admin rights: whoever can open the store file can
+    /// change anything in it), recorded under the login name.
+    #[arg(long = "as", value_name = "LOGIN", env = "PLANWATCH_AS")]
+    as_user: Option<String>,
 }
 
 impl Common {
@@ -298,8 +327,8 @@ fn main() -> ExitCode {
         Command::Tasks { common, command } => monitor::tasks(&cli.db, &common, command),
         Command::Progress { common, plan, as_of, json } => monitor::progress(&cli.db, &common, plan, as_of, json),
         Command::Index { common, command } => monitor::index(&cli.db, &common, command),
-        Command::Rank { common, index, period, json, publish, who } => {
-            monitor::rank(&cli.db, &common, &index, period, json, publish, who)
+        Command::Rank { common, index, period, json, publish } => {
+            monitor::rank(&cli.db, &common, &index, period, json, publish)
         }
         Command::Report { common, plan, kind, period, format, out } => {
             monitor::report(&cli.db, &common, plan, &kind, period, &format, &out)
@@ -308,9 +337,12 @@ fn main() -> ExitCode {
         Command::Backup { common, out } => workspace::backup(&cli.db, &common, &out),
         Command::Restore { common, file } => workspace::restore(&cli.db, &common, &file),
         Command::Check { common, file, json } => workspace::check(&cli.db, &common, file.as_deref(), json),
-        Command::Serve { common, addr, admin_token, max_upload } => {
-            workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload })
+        Command::Serve { common, addr, admin_token, max_upload, public_url } => {
+            workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload, public_url })
         }
+        Command::User { common, command } => accounts::user(&cli.db, &common, command),
+        Command::Audit { common, filter } => accounts::audit(&cli.db, &common, filter),
+        Command::Approval { common, command } => accounts::approval(&cli.db, &common, command),
     };
     match result {
         Ok(code) => code,

@@ -10,7 +10,7 @@ use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskReport, TaskStatus};
 use planwatch_web::monitoring;
 
-use crate::workspace::open_store;
+use crate::workspace::{actor, open_store};
 use crate::{write_atomically, Common};
 
 #[derive(Subcommand)]
@@ -73,9 +73,6 @@ pub enum ObservationsCommand {
         /// Check and report only; store nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Who is importing (kept in the value history; default: the login name).
-        #[arg(long)]
-        who: Option<String>,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -102,8 +99,6 @@ pub enum TasksCommand {
         status: TaskStatus,
         #[arg(long, default_value = "")]
         note: String,
-        #[arg(long)]
-        who: Option<String>,
     },
 }
 
@@ -128,19 +123,11 @@ pub enum IndexCommand {
     List,
 }
 
-fn who(given: Option<String>) -> String {
-    given
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .filter(|w| !w.trim().is_empty())
-        .unwrap_or_else(|| "cli".into())
-}
-
 pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
         IndicatorsCommand::FromTargets { plan, frequency } => {
-            let made = store.indicators_from_targets(plan, frequency)?;
+            let made = store.indicators_from_targets(&actor(&store, common)?, plan, frequency)?;
             let new = made.iter().filter(|m| m.created).count();
             for m in &made {
                 println!("{}\t{}\t{}", m.code, if m.created { "new" } else { "exists" }, m.name);
@@ -160,21 +147,24 @@ pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow:
             baseline,
             baseline_year,
         } => {
-            let ind = store.add_indicator(&NewIndicator {
-                code,
-                name,
-                unit,
-                direction,
-                frequency: Some(frequency),
-                rollup,
-                region,
-                target_value: target,
-                target_year: year,
-                baseline_value: baseline,
-                baseline_year,
-                start_year: baseline_year.map(|y| y + 1),
-                note: String::new(),
-            })?;
+            let ind = store.add_indicator(
+                &actor(&store, common)?,
+                &NewIndicator {
+                    code,
+                    name,
+                    unit,
+                    direction,
+                    frequency: Some(frequency),
+                    rollup,
+                    region,
+                    target_value: target,
+                    target_year: year,
+                    baseline_value: baseline,
+                    baseline_year,
+                    start_year: baseline_year.map(|y| y + 1),
+                    note: String::new(),
+                },
+            )?;
             println!("{}\t{}", ind.code, ind.name);
         }
         IndicatorsCommand::List { plan, json } => {
@@ -208,13 +198,14 @@ pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow:
 pub fn observations(db: &Path, common: &Common, cmd: ObservationsCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
-        ObservationsCommand::Import { dry_run, who: by, files } => {
-            let opts = ImportOptions { dry_run, synthetic: false, who: who(by) };
+        ObservationsCommand::Import { dry_run, files } => {
+            let opts = ImportOptions { dry_run, synthetic: false };
+            let actor = actor(&store, common)?;
             let mut failed = false;
             for path in files {
                 let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read it", path.display()))?;
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                match store.import_observations(&name, &bytes, &opts) {
+                match store.import_observations(&name, &bytes, &opts, &actor) {
                     Ok(r) => print_import(&r),
                     Err(ImportError::Refused { file, validation }) => {
                         failed = true;
@@ -227,6 +218,15 @@ pub fn observations(db: &Path, common: &Common, cmd: ObservationsCommand) -> any
                         }
                         if validation.unlisted_problems > 0 {
                             eprintln!("  …and {} more", validation.unlisted_problems);
+                        }
+                    }
+                    Err(e @ (ImportError::Forbidden { .. } | ImportError::Locked { .. })) => {
+                        failed = true;
+                        eprintln!("planwatch: {e}");
+                        if let ImportError::Forbidden { rows, .. } | ImportError::Locked { rows, .. } = &e {
+                            for r in rows {
+                                eprintln!("  第 {} 行 {} {} {}: {}", r.row, r.indicator, r.place, r.period, r.reason);
+                            }
                         }
                     }
                     Err(e) => {
@@ -299,20 +299,22 @@ pub fn template(
 pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
-        TasksCommand::Report { plan, task, period, status, note, who: by } => {
+        TasksCommand::Report { plan, task, period, status, note } => {
             let view = store.plan_view(plan)?;
             let Some(item) = task.checked_sub(1).and_then(|n| view.effective.refs.tasks.get(n)) else {
                 bail!("plan {plan} has {} tasks; --task counts from 1", view.effective.refs.tasks.len());
             };
-            store.report_task(&TaskReport {
-                document_id: plan,
-                task_key: item.key.clone(),
-                period,
-                status,
-                note,
-                who: who(by),
-                source: "命令行".into(),
-            })?;
+            store.report_task(
+                &actor(&store, common)?,
+                &TaskReport {
+                    document_id: plan,
+                    task_key: item.key.clone(),
+                    period,
+                    status,
+                    note,
+                    source: "命令行".into(),
+                },
+            )?;
             eprintln!("planwatch: task {task} of plan {plan}: {} for {period}", status.label());
         }
     }
@@ -334,7 +336,7 @@ pub fn index(db: &Path, common: &Common, cmd: IndexCommand) -> anyhow::Result<Ex
                 };
                 members.push((code, weight));
             }
-            let def = store.define_index(&name, method, &missing, &description, &members)?;
+            let def = store.define_index(&actor(&store, common)?, &name, method, &missing, &description, &members)?;
             eprintln!(
                 "planwatch: index “{}” ({}, {}): {} indicators",
                 def.name,
@@ -391,12 +393,11 @@ pub fn rank(
     period: Option<Period>,
     json: bool,
     publish: bool,
-    who_: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let view = monitoring::ranking(&store, index, period)?;
     if publish {
-        let rev = monitoring::publish(&store, &view, &who(who_), "")?;
+        let rev = monitoring::publish(&store, &actor(&store, common)?, &view, "")?;
         eprintln!("planwatch: published “{}” {} as revision {rev}", view.index.name, view.period);
     }
     if json {

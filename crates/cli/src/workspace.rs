@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use planwatch_search::{SearchIndex, SearchQuery};
-use planwatch_store::{IngestOutcome, PlanOrder, Store, StoreOptions};
+use planwatch_store::{Actor, Channel, IngestOutcome, PlanOrder, Store, StoreOptions};
 use rayon::prelude::*;
 
 use crate::Common;
@@ -27,6 +27,24 @@ pub fn open_store(db: &Path, common: &Common) -> anyhow::Result<Store> {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     Ok(Store::open(db, StoreOptions { dicts: opts.dicts, read: opts.read })?)
+}
+
+/// Who the command writes as: the account named by `--as` (its role's rights apply), or the
+/// operator at the command line.
+pub fn actor(store: &Store, common: &Common) -> anyhow::Result<Actor> {
+    match common.as_user.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        Some(login) => {
+            let user =
+                store.user(login)?.with_context(|| format!("--as {login}: no such account (planwatch user list)"))?;
+            if user.disabled {
+                anyhow::bail!("--as {login}: the account is disabled");
+            }
+            Ok(user.actor(Channel::Cli, ""))
+        }
+        None => Ok(Actor::operator(
+            &std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "operator".into()),
+        )),
+    }
 }
 
 fn open_index(db: &Path) -> anyhow::Result<SearchIndex> {
@@ -85,6 +103,7 @@ pub fn ingest(db: &Path, common: &Common, paths: &[PathBuf]) -> anyhow::Result<E
         bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("valid template"));
     }
     let store_opts = StoreOptions { dicts: opts.dicts.clone(), read: opts.read.clone() };
+    let actor = actor(&store, common)?;
     let (mut new, mut versions, mut unchanged) = (0, 0, 0);
     let mut failures: Vec<(PathBuf, String)> = Vec::new();
     // Extract a batch on all cores, then store it one document (one transaction) at a time.
@@ -110,7 +129,7 @@ pub fn ingest(db: &Path, common: &Common, paths: &[PathBuf]) -> anyhow::Result<E
         for (path, res) in prepared {
             bar.inc(1);
             match res.and_then(|p| match p {
-                Some(p) => Ok(Some(store.commit(p)?)),
+                Some(p) => Ok(Some(store.commit(&actor, p)?)),
                 None => Ok(None),
             }) {
                 Ok(None) | Ok(Some(IngestOutcome::Unchanged { .. })) => unchanged += 1,
@@ -225,6 +244,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     pub admin_token: Option<String>,
     pub max_upload: usize,
+    pub public_url: Option<String>,
 }
 
 pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -245,14 +265,20 @@ pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCod
         }
         None => {
             let t = planwatch_web::auth::generate_token();
-            eprintln!("planwatch: no admin token set (PLANWATCH_ADMIN_TOKEN); writes for this run need: {t}");
+            if !store.has_admin()? {
+                eprintln!(
+                    "planwatch: no admin account yet; to set one up, log in at /login with the admin token {t} \
+                     (or run `planwatch user add NAME --role admin`)"
+                );
+            }
             t
         }
     };
     if !a.addr.ip().is_loopback() {
         eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
     }
-    let config = planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload };
+    let secure_cookies = a.public_url.as_deref().is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
+    let config = planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload, secure_cookies };
     let state = planwatch_web::AppState::new(store, index, config);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;
@@ -268,7 +294,7 @@ pub fn backup(db: &Path, common: &Common, out: &Path) -> anyhow::Result<ExitCode
 
 pub fn restore(db: &Path, common: &Common, file: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
-    let report = store.restore(file)?;
+    let report = store.restore(&actor(&store, common)?, file)?;
     // The search index is derived data: rebuilt from the restored store at the next search
     // or server start.
     let index = index_dir(db);

@@ -21,6 +21,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "browser-test-token-1234";
+const PASSWORD: &str = "browser-test-password-1";
 const MIANYANG: &str = "绵阳市未来产业培育行动方案";
 const FILES: [&str; 3] =
     ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"];
@@ -262,6 +263,19 @@ fn browser_workflow() {
     let originals: Vec<PathBuf> = FILES.iter().map(|f| examples.join(f)).collect();
     let out = ingest(&db, &originals);
     assert!(out.contains("3 new"), "first ingest: {out}");
+    // An analyst account (the admin token stops working once an admin exists; an analyst
+    // is what corrects plans).
+    let mut add = planwatch()
+        .arg("--db")
+        .arg(&db)
+        .args(["user", "add", "analyst", "--role", "analyst", "--name", "王分析", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run planwatch user add");
+    add.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write password");
+    let added = add.wait_with_output().expect("planwatch user add");
+    assert!(added.status.success(), "user add: {}", String::from_utf8_lossy(&added.stderr));
 
     // The server.
     let port = free_port();
@@ -387,8 +401,8 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
 
     // 4. Log in, correct the first target's value.
     b.goto("/login?next=/").await?;
-    let token = b.wait_for("input[name=token]").await?;
-    token.send_keys(TOKEN).await?;
+    b.wait_for("input[name=login]").await?.send_keys("analyst").await?;
+    b.c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
     b.c.find(Locator::Css("form[action='/login'] button[type=submit]")).await?.click().await?;
     b.wait_for("table#plans").await.context("after login, expected the home page")?;
     b.goto(&plan_path).await?;

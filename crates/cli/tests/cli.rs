@@ -419,6 +419,36 @@ fn monitoring_commands_from_sample_data_to_reports() {
     );
     let good = dir.join("good.csv");
     std::fs::write(&good, format!("指标代码,地区,期别,数值\n{code},{unit},{period},1\n")).unwrap();
+    // The newest period's figures of this unit are submitted (sample data) or approved:
+    // locked until an analyst returns them.
+    let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("锁定") && err.contains(&unit), "{err}");
+    let list = planwatch(&["--db", db, "approval", "list", "--region", &region, "--period", &period, "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let state = list.as_array().unwrap().iter().find(|a| a["place"] == unit.as_str()).unwrap()["state"].clone();
+    let (step, fine) = if state == "approved" { ("unapprove", true) } else { ("return", state == "submitted") };
+    assert!(fine, "sample data leaves {unit} {period} submitted or approved, not {state}");
+    let out = planwatch(&[
+        "--db",
+        db,
+        "approval",
+        step,
+        "--region",
+        &region,
+        "--place",
+        &unit,
+        "--period",
+        &period,
+        "--comment",
+        "复核后更正",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let audit = planwatch(&["--db", db, "audit", "--action", "approval", "--json"]);
+    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    assert_eq!(audit[0]["action"], format!("approval.{step}"), "{audit}");
+    assert!(audit[0]["new_value"].as_str().unwrap().contains("复核后更正"));
     let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("dry run"));
     let out = planwatch(&["--db", db, "observations", "import", good.to_str().unwrap()]);

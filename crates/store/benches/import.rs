@@ -18,14 +18,17 @@ fn store(dir: &std::path::Path) -> Store {
     let store = Store::open(&dir.join("bench.db"), StoreOptions::default()).unwrap();
     for i in 0..INDICATORS {
         store
-            .add_indicator(&NewIndicator {
-                code: format!("B{i:02}"),
-                name: format!("指标{i}"),
-                unit: "亿元".into(),
-                frequency: Some(Frequency::Quarter),
-                region: "重庆市".into(),
-                ..Default::default()
-            })
+            .add_indicator(
+                &op(),
+                &NewIndicator {
+                    code: format!("B{i:02}"),
+                    name: format!("指标{i}"),
+                    unit: "亿元".into(),
+                    frequency: Some(Frequency::Quarter),
+                    region: "重庆市".into(),
+                    ..Default::default()
+                },
+            )
             .unwrap();
     }
     store
@@ -65,7 +68,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let runs: usize = std::env::var("PLANWATCH_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let opts = ImportOptions { dry_run: false, synthetic: false, who: "bench".into() };
+    let opts = ImportOptions { dry_run: false, synthetic: false };
     let mut fresh = Vec::new();
     let mut again = Vec::new();
     let mut dry = Vec::new();
@@ -78,16 +81,16 @@ fn main() {
         rows = n;
         bytes = file.len();
         let t = Instant::now();
-        let r = store.import_observations("bench.csv", file.as_bytes(), &opts).unwrap();
+        let r = store.import_observations("bench.csv", file.as_bytes(), &opts, &op()).unwrap();
         fresh.push(t.elapsed().as_secs_f64());
         assert_eq!(r.inserted, n);
         let t = Instant::now();
-        let r = store.import_observations("bench.csv", file.as_bytes(), &opts).unwrap();
+        let r = store.import_observations("bench.csv", file.as_bytes(), &opts, &op()).unwrap();
         again.push(t.elapsed().as_secs_f64());
         assert_eq!(r.unchanged, n);
         let t = Instant::now();
         store
-            .import_observations("bench.csv", file.as_bytes(), &ImportOptions { dry_run: true, ..opts.clone() })
+            .import_observations("bench.csv", file.as_bytes(), &ImportOptions { dry_run: true, ..opts.clone() }, &op())
             .unwrap();
         dry.push(t.elapsed().as_secs_f64());
     }
@@ -99,4 +102,9 @@ fn main() {
     report("new rows: read + validate + commit", fresh);
     report("same file again (compared, nothing written)", again);
     report("dry run over stored history", dry);
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

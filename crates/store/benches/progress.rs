@@ -23,18 +23,21 @@ fn main() {
     let mut csv = String::from("指标代码,地区,期别,数值\n");
     for i in 0..INDICATORS {
         store
-            .add_indicator(&NewIndicator {
-                code: format!("P{i:05}"),
-                name: format!("指标{i}"),
-                unit: "亿元".into(),
-                frequency: Some(Frequency::Quarter),
-                region: "重庆市".into(),
-                target_value: Some(1000.0 + i as f64),
-                target_year: Some(2030),
-                baseline_value: Some(100.0),
-                baseline_year: Some(2020),
-                ..Default::default()
-            })
+            .add_indicator(
+                &op(),
+                &NewIndicator {
+                    code: format!("P{i:05}"),
+                    name: format!("指标{i}"),
+                    unit: "亿元".into(),
+                    frequency: Some(Frequency::Quarter),
+                    region: "重庆市".into(),
+                    target_value: Some(1000.0 + i as f64),
+                    target_year: Some(2030),
+                    baseline_value: Some(100.0),
+                    baseline_year: Some(2020),
+                    ..Default::default()
+                },
+            )
             .unwrap();
         // Two districts report; the city value is their sum.
         for q in 0..QUARTERS {
@@ -43,9 +46,7 @@ fn main() {
             csv.push_str(&format!("P{i:05},渝北区,{p},{v}\nP{i:05},江北区,{p},{}\n", v / 2.0));
         }
     }
-    let r = store
-        .import_observations("bench.csv", csv.as_bytes(), &ImportOptions { who: "bench".into(), ..Default::default() })
-        .unwrap();
+    let r = store.import_observations("bench.csv", csv.as_bytes(), &ImportOptions::default(), &op()).unwrap();
     eprintln!("setup: {} indicators, {} values in {:.1} s", INDICATORS, r.inserted, t.elapsed().as_secs_f64());
     let as_of = Period::Quarter(2030, 4).end_time();
     let mut times = Vec::new();
@@ -83,4 +84,9 @@ fn main() {
         times[times.len() / 2] * 1000.0,
         times[0] * 1000.0
     );
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

@@ -12,11 +12,14 @@
 //! - every change that search must see bumps the store *generation*, so a search index can
 //!   tell whether it is stale.
 
+pub mod access;
+pub mod approval;
 pub mod corrections;
 pub mod maintenance;
 pub mod migrate;
 pub mod monitor;
 mod queries;
+pub mod users;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
@@ -29,6 +32,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+pub use access::{Action, Actor, AuditFilter, AuditRecord, Channel, Role};
+pub use approval::{Approval, ApprovalState, ApprovalStep};
 pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
 pub use queries::*;
 
@@ -47,6 +52,12 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// The actor's role does not allow the write; nothing was changed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The figures are locked by their approval state; nothing was changed.
+    #[error("{0}")]
+    Locked(String),
     #[error("stored data is damaged ({0}); run `planwatch reextract` or restore a backup")]
     Corrupt(String),
 }
@@ -248,17 +259,19 @@ impl Store {
     }
 
     /// Reads, extracts and stores one file's bytes.
-    pub fn ingest_bytes(&self, name: &str, bytes: Vec<u8>) -> Result<IngestOutcome> {
+    pub fn ingest_bytes(&self, actor: &Actor, name: &str, bytes: Vec<u8>) -> Result<IngestOutcome> {
+        access::authorize(actor, Action::IngestDocument)?;
         let sha = sha256_hex(&bytes);
         if let Some((document_id, version_id)) = self.find_by_hash(&sha)? {
             return Ok(IngestOutcome::Unchanged { document_id, version_id });
         }
         let p = prepare(name, bytes, &self.opts)?;
-        self.commit(p)
+        self.commit(actor, p)
     }
 
     /// Stores a prepared document in one transaction.
-    pub fn commit(&self, p: Prepared) -> Result<IngestOutcome> {
+    pub fn commit(&self, actor: &Actor, p: Prepared) -> Result<IngestOutcome> {
+        access::authorize(actor, Action::IngestDocument)?;
         let plan_json =
             serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{}: plan JSON: {e}", p.name)))?;
         let key = document_key(&p.plan);
@@ -319,6 +332,18 @@ impl Store {
         let gen = bump_generation(&tx)?;
         tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
         let effective = self.refresh_document(&tx, document_id)?;
+        access::audit(
+            &tx,
+            actor,
+            access::AuditEntry {
+                action: if existing.is_some() { "document.version" } else { "document.add" },
+                object: format!("plan {document_id}"),
+                old: None,
+                new: Some(serde_json::json!({"version": seq, "file": p.name, "sha256": p.sha256,
+                    "title": effective.plan.meta.title})),
+                source: p.name.clone(),
+            },
+        )?;
         tx.commit()?;
         Ok(if existing.is_some() {
             IngestOutcome::NewVersion { document_id, version_id, seq, unmatched_corrections: effective.unmatched.len() }
@@ -354,6 +379,18 @@ impl Store {
             let gen = bump_generation(&tx)?;
             tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
             self.refresh_document(&tx, document_id)?;
+            access::audit(
+                &tx,
+                &Actor::system("reextract"),
+                access::AuditEntry {
+                    action: "document.reextract",
+                    object: format!("plan {document_id}"),
+                    old: None,
+                    new: Some(serde_json::json!({"version_id": version_id,
+                        "extractor": planwatch_core::EXTRACTOR_VERSION})),
+                    source: name.clone(),
+                },
+            )?;
             tx.commit()?;
             progress(n + 1, total);
         }
@@ -394,12 +431,13 @@ impl Store {
     /// Returns the id of the correction written (None for a revert or a no-op edit).
     pub fn correct(
         &self,
+        actor: &Actor,
         document_id: i64,
         kind: ItemKind,
         req: CorrectionRequest,
-        author: &str,
         note: &str,
     ) -> Result<Option<i64>> {
+        access::authorize(actor, Action::CorrectPlan)?;
         let mut w = self.writer();
         let tx = w.transaction()?;
         let plan_json: String = tx
@@ -412,8 +450,50 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
         let machine: Plan =
             serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
-        let written = queries::write_correction(&tx, document_id, kind, &machine, req, author, note)?;
-        self.refresh_document(&tx, document_id)?;
+        let before = corrections::apply(&machine, &queries::load_corrections(&tx, document_id)?, &self.opts.dicts);
+        let (op, mut key) = match &req {
+            CorrectionRequest::Edit { key, .. } => ("edit", key.clone()),
+            CorrectionRequest::Add { .. } => ("add", String::new()),
+            CorrectionRequest::Delete { key } => ("delete", key.clone()),
+            CorrectionRequest::Revert { correction_id } => {
+                let found: Option<(String, Option<String>)> = tx
+                    .query_row(
+                        "SELECT op, item_key FROM corrections WHERE id = ?1 AND document_id = ?2",
+                        params![correction_id, document_id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let key = match found {
+                    Some((op, _)) if op == "add" => format!("added:{correction_id}"),
+                    Some((_, key)) => key.unwrap_or_default(),
+                    None => String::new(),
+                };
+                ("revert", key)
+            }
+        };
+        let written = queries::write_correction(&tx, document_id, kind, &machine, req, &actor.login, note)?;
+        if op == "add" {
+            key = written.map(|id| format!("added:{id}")).unwrap_or_default();
+        }
+        let after = self.refresh_document(&tx, document_id)?;
+        let item_of =
+            |eff: &EffectivePlan| eff.find(kind, &key).and_then(|(i, _)| corrections::item_value(&eff.plan, kind, i));
+        access::audit(
+            &tx,
+            actor,
+            access::AuditEntry {
+                action: match op {
+                    "edit" => "plan.edit",
+                    "add" => "plan.add",
+                    "delete" => "plan.delete",
+                    _ => "plan.revert",
+                },
+                object: format!("plan {document_id} {} {key}", kind.as_str()),
+                old: item_of(&before),
+                new: item_of(&after),
+                source: note.to_string(),
+            },
+        )?;
         tx.commit()?;
         Ok(written)
     }

@@ -172,7 +172,8 @@ impl Store {
 
     /// Replaces the content of this store by the backup at `from`, after checking it.
     /// Returns the check of the backup.
-    pub fn restore(&self, from: &Path) -> Result<CheckReport> {
+    pub fn restore(&self, actor: &crate::Actor, from: &Path) -> Result<CheckReport> {
+        crate::access::authorize(actor, crate::Action::Maintenance)?;
         let report = check_file(from)?;
         if !report.is_ok() {
             return Err(StoreError::Invalid(format!(
@@ -218,6 +219,20 @@ impl Store {
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'monitor_rev'",
             params![(before.1.max(after.1) + 1).to_string()],
+        )?;
+        // Sessions of the backup's time must not come back to life: everyone logs in again.
+        tx.execute("DELETE FROM sessions", [])?;
+        crate::access::audit(
+            &tx,
+            actor,
+            crate::access::AuditEntry {
+                action: "store.restore",
+                object: "store".into(),
+                old: Some(serde_json::json!({"generation": before.0, "monitor_rev": before.1})),
+                new: Some(serde_json::json!({"backup": from.file_name().map(|f| f.to_string_lossy().to_string()),
+                    "plans": report.documents})),
+                source: from.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(),
+            },
         )?;
         tx.commit()?;
         Ok(report)

@@ -10,6 +10,7 @@ use crate::StoreError;
 pub const SQLITE: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "monitor", include_str!("../migrations/sqlite/0002_monitor.sql")),
+    (3, "access", include_str!("../migrations/sqlite/0003_access.sql")),
 ];
 
 /// Brings the schema of `conn` up to date.

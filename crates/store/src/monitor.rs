@@ -11,12 +11,14 @@
 //!   adds a revision.
 //! - `meta.monitor_rev` increases with every monitoring write (page caches key on it).
 
+use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::corrections::{target_key, task_key};
 use crate::{sha256_hex, Result, Store, StoreError};
 use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
+use serde_json::json;
 use std::collections::HashMap;
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
@@ -123,7 +125,7 @@ fn target_code(document_id: i64, n: usize) -> String {
     format!("P{document_id}-T{:02}", n + 1)
 }
 
-fn bump_monitor_rev(tx: &Transaction) -> Result<()> {
+pub(crate) fn bump_monitor_rev(tx: &Transaction) -> Result<()> {
     tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'monitor_rev'", [])?;
     Ok(())
 }
@@ -162,7 +164,13 @@ impl Store {
     /// Makes one indicator per quantitative target of a plan's current effective version:
     /// target value, unit, deadline and baseline carried over, linked to the target's item
     /// key and sentence. Targets that already have their indicator are left as they are.
-    pub fn indicators_from_targets(&self, document_id: i64, frequency: Frequency) -> Result<Vec<FromTarget>> {
+    pub fn indicators_from_targets(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        frequency: Frequency,
+    ) -> Result<Vec<FromTarget>> {
+        authorize(actor, Action::DefineIndicator)?;
         let view = self.plan_view(document_id)?;
         let plan = &view.effective.plan;
         let region = plan.meta.region.clone().unwrap_or_default();
@@ -230,6 +238,18 @@ impl Store {
                     t.span[1] as i64,
                 ],
             )?;
+            audit(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "indicator.add",
+                    object: format!("indicator {code}"),
+                    old: None,
+                    new: Some(json!({"name": name, "unit": t.unit, "target": t.value, "year": t.year,
+                        "plan": document_id, "target_key": key})),
+                    source: format!("plan {document_id}"),
+                },
+            )?;
             out.push(FromTarget { code, name, created: true });
         }
         bump_monitor_rev(&tx)?;
@@ -238,7 +258,8 @@ impl Store {
     }
 
     /// Defines an indicator by hand.
-    pub fn add_indicator(&self, new: &NewIndicator) -> Result<Indicator> {
+    pub fn add_indicator(&self, actor: &Actor, new: &NewIndicator) -> Result<Indicator> {
+        authorize(actor, Action::DefineIndicator)?;
         let code = new.code.trim();
         if code.is_empty() || code.chars().any(|c| c.is_whitespace() || c == ',') {
             return Err(StoreError::Invalid(format!(
@@ -281,6 +302,19 @@ impl Store {
                 new.start_year,
                 new.note,
             ],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "indicator.add",
+                object: format!("indicator {code}"),
+                old: None,
+                new: Some(json!({"name": new.name.trim(), "unit": new.unit.trim(), "region": new.region,
+                    "direction": new.direction.as_str(), "rollup": new.rollup.as_str(),
+                    "target": new.target_value, "year": new.target_year})),
+                source: String::new(),
+            },
         )?;
         bump_monitor_rev(&tx)?;
         tx.commit()?;
@@ -386,8 +420,17 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The file is generated demonstration data (labelled wherever it is shown).
     pub synthetic: bool,
-    /// Who is importing, for the history.
-    pub who: String,
+}
+
+/// A row the importing user may not write, or may not change because its figures are
+/// submitted or approved.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowRefusal {
+    pub row: usize,
+    pub indicator: String,
+    pub place: String,
+    pub period: String,
+    pub reason: String,
 }
 
 /// An outlier kept for review.
@@ -424,6 +467,12 @@ pub enum ImportError {
     File { file: String, error: FileError },
     #[error("{file}: {} 行有错误,整个文件未导入", .validation.problems.len() + .validation.unlisted_problems)]
     Refused { file: String, validation: Box<Validation> },
+    /// Rows of units the user may not write: the whole file is refused.
+    #[error("{file}: {} 行超出本账户的填报范围({scope}),整个文件未导入", .rows.len())]
+    Forbidden { file: String, scope: String, rows: Vec<RowRefusal> },
+    /// Rows that would change submitted or approved figures: the whole file is refused.
+    #[error("{file}: {} 行的数据已报送或已审核锁定,整个文件未导入", .rows.len())]
+    Locked { file: String, rows: Vec<RowRefusal> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -524,6 +573,7 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
         opts: &ImportOptions,
+        actor: &Actor,
     ) -> std::result::Result<ImportReport, ImportError> {
         let file = file_name.to_string();
         let rows = observations::read(bytes).map_err(|error| ImportError::File { file: file.clone(), error })?;
@@ -536,6 +586,35 @@ impl Store {
             return Err(ImportError::Refused { file, validation: Box::new(validation) });
         }
         let codes: HashMap<i64, &str> = catalogue.by_code.values().map(|i| (i.id, i.code.as_str())).collect();
+        let regions: HashMap<i64, &str> = catalogue.by_code.values().map(|i| (i.id, i.region.as_str())).collect();
+        // Authorisation before anything is written: every row must be the actor's to write.
+        let refusal = |r: &observations::CleanRow, reason: String| RowRefusal {
+            row: r.row,
+            indicator: codes.get(&r.indicator_id).copied().unwrap_or_default().to_string(),
+            place: r.place.clone(),
+            period: r.period.to_string(),
+            reason,
+        };
+        let forbidden: Vec<RowRefusal> = validation
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let region = regions.get(&r.indicator_id).copied().unwrap_or_default();
+                authorize(actor, Action::WriteObservations { region, place: &r.place })
+                    .err()
+                    .map(|e| refusal(r, e.to_string()))
+            })
+            .collect();
+        if !forbidden.is_empty() {
+            return Err(ImportError::Forbidden { file, scope: actor.scope(), rows: forbidden });
+        }
+        let mut locks: HashMap<&str, HashMap<(String, String), crate::approval::ApprovalState>> = HashMap::new();
+        for region in regions.values() {
+            if !locks.contains_key(region) {
+                locks.insert(region, crate::approval::locked_cells(&conn, region)?);
+            }
+        }
+        let mut locked: Vec<RowRefusal> = Vec::new();
         let outliers: Vec<OutlierRow> = validation
             .outliers()
             .map(|r| OutlierRow {
@@ -559,15 +638,17 @@ impl Store {
             import_id: None,
         };
         let tx = conn.transaction()?;
-        let who = if opts.who.is_empty() { "unknown" } else { opts.who.as_str() };
+        let who = actor.login.as_str();
+        let sha = sha256_hex(bytes);
         tx.execute(
             &format!(
                 "INSERT INTO imports (file_name, sha256, rows, inserted, updated, unchanged, outliers, who,
-                    imported_at, synthetic) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6)"
+                    imported_at, synthetic, request_id) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6, ?7)"
             ),
-            params![file, sha256_hex(bytes), report.rows as i64, report.outliers.len() as i64, who, opts.synthetic],
+            params![file, sha, report.rows as i64, report.outliers.len() as i64, who, opts.synthetic, actor.request_id],
         )?;
         let import_id = tx.last_insert_rowid();
+        let source = format!("{file}(导入 #{import_id})");
         {
             let mut find = tx.prepare(
                 "SELECT id, value, import_id FROM observations WHERE indicator_id = ?1 AND place = ?2 AND period = ?3",
@@ -589,6 +670,17 @@ impl Store {
                 let found: Option<(i64, f64, i64)> = find
                     .query_row(params![row.indicator_id, row.place, period], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                     .optional()?;
+                let changes = found.is_none_or(|(_, old, _)| old != row.value);
+                if changes {
+                    let region = regions.get(&row.indicator_id).copied().unwrap_or_default();
+                    if let Some(state) = locks.get(region).and_then(|l| l.get(&(row.place.clone(), period.clone()))) {
+                        locked.push(refusal(
+                            row,
+                            format!("{} {period} 的数据{}:请先由分析员退回或撤销审核", row.place, state.label()),
+                        ));
+                        continue;
+                    }
+                }
                 match found {
                     None => {
                         insert.execute(params![
@@ -609,10 +701,28 @@ impl Store {
                     Some((id, old, old_import)) => {
                         update.execute(params![id, row.value, row.note, row.outlier, import_id, row.row as i64])?;
                         history.execute(params![id, old, row.value, old_import, import_id, who])?;
+                        audit(
+                            &tx,
+                            actor,
+                            AuditEntry {
+                                action: "observation.update",
+                                object: format!(
+                                    "{}/{}/{period}",
+                                    codes.get(&row.indicator_id).copied().unwrap_or_default(),
+                                    row.place
+                                ),
+                                old: Some(json!({"value": old, "import": old_import})),
+                                new: Some(json!({"value": row.value, "import": import_id, "row": row.row})),
+                                source: source.clone(),
+                            },
+                        )?;
                         report.updated += 1;
                     }
                 }
             }
+        }
+        if !locked.is_empty() {
+            return Err(ImportError::Locked { file, rows: locked });
         }
         if opts.dry_run || report.inserted + report.updated == 0 {
             // Nothing to keep: the transaction is dropped, which rolls it back.
@@ -621,6 +731,30 @@ impl Store {
         tx.execute(
             "UPDATE imports SET inserted = ?2, updated = ?3, unchanged = ?4 WHERE id = ?1",
             params![import_id, report.inserted as i64, report.updated as i64, report.unchanged as i64],
+        )?;
+        // The file itself is kept, so every value leads back to the bytes it was read from.
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+            params![sha, bytes.len() as i64, bytes],
+        )?;
+        let mut places: Vec<&str> = validation.rows.iter().map(|r| r.place.as_str()).collect();
+        places.sort_unstable();
+        places.dedup();
+        let mut periods: Vec<String> = validation.rows.iter().map(|r| r.period.to_string()).collect();
+        periods.sort_unstable();
+        periods.dedup();
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "observations.import",
+                object: format!("import {import_id}"),
+                old: None,
+                new: Some(json!({"file": file, "sha256": sha, "rows": report.rows, "inserted": report.inserted,
+                    "updated": report.updated, "unchanged": report.unchanged, "places": places,
+                    "periods": periods, "synthetic": opts.synthetic})),
+                source: source.clone(),
+            },
         )?;
         bump_monitor_rev(&tx)?;
         tx.commit()?;
@@ -829,7 +963,6 @@ pub struct TaskReport {
     pub period: Period,
     pub status: TaskStatus,
     pub note: String,
-    pub who: String,
     /// Where the report came from (form, CLI, sample data).
     pub source: String,
 }
@@ -852,16 +985,18 @@ pub struct TaskProgress {
 impl Store {
     /// Records an owner's report on a task for a period; a second report for the same
     /// period replaces it and keeps the old status and note in history.
-    pub fn report_task(&self, report: &TaskReport) -> Result<()> {
-        let TaskReport { document_id, task_key, period, status, note, who, source } = report;
+    pub fn report_task(&self, actor: &Actor, report: &TaskReport) -> Result<()> {
+        let TaskReport { document_id, task_key, period, status, note, source } = report;
         let (document_id, period, status) = (*document_id, *period, *status);
-        let (task_key, note, who, source) = (task_key.as_str(), note.as_str(), who.as_str(), source.as_str());
+        let (task_key, note, who, source) = (task_key.as_str(), note.as_str(), actor.login.as_str(), source.as_str());
         let view = self.plan_view(document_id)?;
         let plan = &view.effective.plan;
         let Some(n) = view.effective.refs.tasks.iter().position(|r| r.key == task_key) else {
             return Err(StoreError::NotFound(format!("task {task_key} of plan {document_id}")));
         };
         let task = &plan.tasks[n];
+        let owners: Vec<String> = task.owners.iter().map(|o| o.canonical.clone()).collect();
+        authorize(actor, Action::ReportTask { owners: &owners })?;
         let lead = task.owners.iter().find(|o| o.role == "lead").map(|o| o.canonical.clone()).unwrap_or_default();
         let mut conn = self.writer();
         let tx = conn.transaction()?;
@@ -873,7 +1008,7 @@ impl Store {
             )
             .optional()?;
         match old {
-            Some((id, old_status, old_note)) => {
+            Some((id, ref old_status, ref old_note)) => {
                 tx.execute(
                     &format!(
                         "INSERT INTO task_progress_history (progress_id, old_status, old_note, who, changed_at)
@@ -909,6 +1044,17 @@ impl Store {
                 )?;
             }
         }
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "task.report",
+                object: format!("plan {document_id} task {task_key} {period}"),
+                old: old.as_ref().map(|(_, s, n)| json!({"status": s, "note": n})),
+                new: Some(json!({"status": status.as_str(), "note": note})),
+                source: source.to_string(),
+            },
+        )?;
         bump_monitor_rev(&tx)?;
         tx.commit()?;
         Ok(())
@@ -1045,12 +1191,14 @@ impl Store {
     /// Defines (or redefines, when no ranking of it is published) a composite index.
     pub fn define_index(
         &self,
+        actor: &Actor,
         name: &str,
         method: IndexMethod,
         missing: &str,
         description: &str,
         members: &[(String, Option<f64>)],
     ) -> Result<IndexDef> {
+        authorize(actor, Action::DefineIndex)?;
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid("index name is empty".into()));
@@ -1117,6 +1265,18 @@ impl Store {
                 params![id, ind.id, pos as i64, weight],
             )?;
         }
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: if existing.is_some() { "index.redefine" } else { "index.add" },
+                object: format!("index {name}"),
+                old: None,
+                new: Some(json!({"method": method.as_str(), "missing": missing, "description": description,
+                    "members": resolved.iter().map(|(i, w)| json!({"code": i.code, "weight": w})).collect::<Vec<_>>()})),
+                source: String::new(),
+            },
+        )?;
         bump_monitor_rev(&tx)?;
         tx.commit()?;
         drop(conn);
@@ -1216,13 +1376,15 @@ impl Store {
     /// this index and period).
     pub fn publish_ranking(
         &self,
+        actor: &Actor,
         index_id: i64,
         period: Period,
         result_json: &str,
         data_hash: &str,
-        who: &str,
         note: &str,
     ) -> Result<i64> {
+        authorize(actor, Action::PublishRanking)?;
+        let who = actor.login.as_str();
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let revision: i64 = tx.query_row(
@@ -1236,6 +1398,17 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
             ),
             params![index_id, period.to_string(), revision, result_json, data_hash, who, note],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "ranking.publish",
+                object: format!("index {index_id} {period} revision {revision}"),
+                old: None,
+                new: Some(json!({"data_hash": data_hash, "note": note})),
+                source: String::new(),
+            },
         )?;
         bump_monitor_rev(&tx)?;
         tx.commit()?;

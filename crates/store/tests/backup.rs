@@ -15,21 +15,15 @@ fn example(name: &str) -> Vec<u8> {
 
 fn filled(dir: &std::path::Path) -> (Arc<Store>, String) {
     let store = Arc::new(Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap());
-    let doc = store.ingest_bytes("hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
-    store.indicators_from_targets(doc, Frequency::Quarter).unwrap();
+    let doc = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    store.indicators_from_targets(&op(), doc, Frequency::Quarter).unwrap();
     let code = store.indicators(Some(doc), None).unwrap().into_iter().find(|i| i.unit == "家").unwrap().code;
     (store, code)
 }
 
 fn import(store: &Store, code: &str, n: usize) {
     let csv = format!("指标代码,地区,期别,数值\n{code},蜀山区,{}Q{},{}\n", 2000 + n / 4, n % 4 + 1, n);
-    store
-        .import_observations(
-            &format!("f{n}.csv"),
-            csv.as_bytes(),
-            &ImportOptions { who: "t".into(), ..Default::default() },
-        )
-        .unwrap();
+    store.import_observations(&format!("f{n}.csv"), csv.as_bytes(), &ImportOptions::default(), &op()).unwrap();
 }
 
 #[test]
@@ -72,7 +66,7 @@ fn a_backup_taken_during_writes_is_consistent_and_restores() {
     let before_gen = store.generation().unwrap();
     let before_obs = store.check().unwrap().observations;
     let expected = check_file(&backups[0]).unwrap().observations;
-    store.restore(&backups[0]).unwrap();
+    store.restore(&op(), &backups[0]).unwrap();
     let now = store.check().unwrap();
     assert!(now.is_ok(), "{:?}", now.problems);
     assert_eq!(now.observations, expected);
@@ -92,12 +86,12 @@ fn damaged_or_foreign_files_are_refused_and_leave_the_store_alone() {
     // Not a database.
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"this is not sqlite at all, just text").unwrap();
-    let err = store.restore(&junk).unwrap_err().to_string();
+    let err = store.restore(&op(), &junk).unwrap_err().to_string();
     assert!(err.contains("junk.db"), "{err}");
     // A SQLite file that is not a planwatch store.
     let other = dir.path().join("other.db");
     rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
-    let err = store.restore(&other).unwrap_err().to_string();
+    let err = store.restore(&op(), &other).unwrap_err().to_string();
     assert!(err.contains("not a planwatch store"), "{err}");
     // A backup damaged after it was written.
     let good = dir.path().join("good.db");
@@ -109,9 +103,14 @@ fn damaged_or_foreign_files_are_refused_and_leave_the_store_alone() {
     }
     let bad = dir.path().join("bad.db");
     std::fs::write(&bad, &bytes).unwrap();
-    assert!(store.restore(&bad).is_err());
+    assert!(store.restore(&op(), &bad).is_err());
     let after = store.check().unwrap();
     assert!(after.is_ok());
     assert_eq!((after.documents, after.observations), (n.documents, n.observations));
     assert!(check_file(&dir.path().join("missing.db")).is_err());
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use planwatch_monitor::{Frequency, Period};
 use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskReport, TaskStatus};
+use planwatch_store::Actor;
 use planwatch_store::{Store, StoreOptions};
 
 fn example(name: &str) -> Vec<u8> {
@@ -15,24 +16,24 @@ fn example(name: &str) -> Vec<u8> {
 /// A store with the Hefei example plan, its indicators, and two quarters of 蜀山区/包河区 data.
 fn setup(dir: &Path) -> (Store, i64, String) {
     let store = Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap();
-    let doc = store.ingest_bytes("hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
-    let made = store.indicators_from_targets(doc, Frequency::Quarter).unwrap();
+    let doc = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    let made = store.indicators_from_targets(&op(), doc, Frequency::Quarter).unwrap();
     assert!(made.len() >= 5 && made.iter().all(|m| m.created), "{made:?}");
     // Idempotent.
-    assert!(store.indicators_from_targets(doc, Frequency::Quarter).unwrap().iter().all(|m| !m.created));
+    assert!(store.indicators_from_targets(&op(), doc, Frequency::Quarter).unwrap().iter().all(|m| !m.created));
     let ind = store.indicators(Some(doc), None).unwrap();
     let firms = ind.iter().find(|i| i.unit == "家").expect("an indicator counted in 家").code.clone();
     let mut csv = String::from("指标代码,地区,期别,数值,单位\n");
     for (q, v) in [("2025Q1", 100), ("2025Q2", 104), ("2025Q3", 98), ("2025Q4", 102), ("2026Q1", 103)] {
         csv.push_str(&format!("{firms},蜀山区,{q},{v},家\n{firms},包河区,{q},{},家\n", v * 2));
     }
-    let r = store.import_observations("base.csv", csv.as_bytes(), &opts()).unwrap();
+    let r = store.import_observations("base.csv", csv.as_bytes(), &opts(), &op()).unwrap();
     assert_eq!((r.inserted, r.updated, r.unchanged), (10, 0, 0));
     (store, doc, firms)
 }
 
 fn opts() -> ImportOptions {
-    ImportOptions { dry_run: false, synthetic: false, who: "测试".into() }
+    ImportOptions { dry_run: false, synthetic: false }
 }
 
 /// SHA-256 of the database file after folding the WAL into it.
@@ -47,7 +48,7 @@ fn fingerprint(store: &Store) -> String {
 
 fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, String)> {
     let before = fingerprint(store);
-    let err = store.import_observations(name, csv.as_bytes(), &opts()).unwrap_err();
+    let err = store.import_observations(name, csv.as_bytes(), &opts(), &op()).unwrap_err();
     assert_eq!(fingerprint(store), before, "{name}: a refused file changed the store");
     match err {
         ImportError::Refused { validation, .. } => {
@@ -87,7 +88,10 @@ fn every_validation_class_refuses_the_whole_file_and_changes_nothing() {
     for (name, bytes) in
         [("empty.csv", &b""[..]), ("binary.xlsx", b"PK\x03\x04\x00\x00garbage"), ("nul.csv", b"\x00\x01")]
     {
-        assert!(matches!(store.import_observations(name, bytes, &opts()), Err(ImportError::File { .. })), "{name}");
+        assert!(
+            matches!(store.import_observations(name, bytes, &opts(), &op()), Err(ImportError::File { .. })),
+            "{name}"
+        );
     }
     assert_eq!(fingerprint(&store), before);
 }
@@ -98,10 +102,11 @@ fn outliers_are_stored_and_flagged_and_dry_runs_store_nothing() {
     let (store, _, firms) = setup(dir.path());
     let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2026Q2,5000\n{firms},包河区,2026Q2,210\n");
     let before = fingerprint(&store);
-    let dry = store.import_observations("q2.csv", csv.as_bytes(), &ImportOptions { dry_run: true, ..opts() }).unwrap();
+    let dry =
+        store.import_observations("q2.csv", csv.as_bytes(), &ImportOptions { dry_run: true, ..opts() }, &op()).unwrap();
     assert_eq!((dry.inserted, dry.outliers.len(), dry.import_id), (2, 1, None));
     assert_eq!(fingerprint(&store), before, "a dry run changed the store");
-    let r = store.import_observations("q2.csv", csv.as_bytes(), &opts()).unwrap();
+    let r = store.import_observations("q2.csv", csv.as_bytes(), &opts(), &op()).unwrap();
     assert_eq!(r.inserted, 2);
     assert_eq!(r.outliers.len(), 1);
     assert_eq!(r.outliers[0].place, "蜀山区");
@@ -118,16 +123,24 @@ fn changed_values_keep_their_history() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _, firms) = setup(dir.path());
     let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2025Q3,99\n{firms},包河区,2025Q3,196\n");
-    let r = store.import_observations("fix.csv", csv.as_bytes(), &opts()).unwrap();
+    let r = store.import_observations("fix.csv", csv.as_bytes(), &opts(), &op()).unwrap();
     assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 1));
     let changes = store.value_changes(None, 10).unwrap();
     assert_eq!(changes.len(), 1);
     let c = &changes[0];
     assert_eq!((c.place.as_str(), c.period.as_str(), c.old_value, c.new_value), ("蜀山区", "2025Q3", 98.0, 99.0));
-    assert_eq!((c.old_file.as_str(), c.new_file.as_str(), c.who.as_str()), ("base.csv", "fix.csv", "测试"));
+    assert_eq!((c.old_file.as_str(), c.new_file.as_str(), c.who.as_str()), ("base.csv", "fix.csv", "test"));
+    // The audit log has the change with both values and its file, written with it.
+    let filter = planwatch_store::AuditFilter { action: "observation.update".into(), ..Default::default() };
+    let (entries, total) = store.audit_log(&op(), &filter, 10, 0).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(entries[0].object, format!("{firms}/蜀山区/2025Q3"));
+    assert!(entries[0].old_value.as_deref().unwrap().contains("98"), "{:?}", entries[0]);
+    assert!(entries[0].new_value.as_deref().unwrap().contains("99"), "{:?}", entries[0]);
+    assert!(entries[0].source.starts_with("fix.csv"), "{:?}", entries[0]);
     // The same file again: nothing changes, no new import is recorded.
     let n = store.imports(100).unwrap().len();
-    let again = store.import_observations("fix.csv", csv.as_bytes(), &opts()).unwrap();
+    let again = store.import_observations("fix.csv", csv.as_bytes(), &opts(), &op()).unwrap();
     assert_eq!((again.updated, again.unchanged, again.import_id), (0, 2, None));
     assert_eq!(store.imports(100).unwrap().len(), n);
 }
@@ -147,7 +160,7 @@ fn xlsx_sheets_and_templates_import() {
     sheet.write_number(1, 3, 5.0).unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let before = fingerprint(&store);
-    let err = store.import_observations("bad.xlsx", &bytes, &opts()).unwrap_err();
+    let err = store.import_observations("bad.xlsx", &bytes, &opts(), &op()).unwrap_err();
     assert!(
         matches!(&err, ImportError::Refused { validation, .. } if validation.problems[0].column == "地区"),
         "{err}"
@@ -163,7 +176,7 @@ fn xlsx_sheets_and_templates_import() {
     sheet.write_string(1, 1, "340104").unwrap();
     sheet.write_string(1, 2, "2026Q2").unwrap();
     sheet.write_number(1, 3, 105.5).unwrap();
-    let r = store.import_observations("good.xlsx", &book.save_to_buffer().unwrap(), &opts()).unwrap();
+    let r = store.import_observations("good.xlsx", &book.save_to_buffer().unwrap(), &opts(), &op()).unwrap();
     assert_eq!(r.inserted, 1);
 }
 
@@ -172,36 +185,36 @@ fn hand_made_indicators_indices_rankings_and_task_reports() {
     let dir = tempfile::tempdir().unwrap();
     let (store, doc, firms) = setup(dir.path());
     let err = store
-        .add_indicator(&NewIndicator {
-            code: "X".into(),
-            name: "n".into(),
-            region: "火星市".into(),
-            ..Default::default()
-        })
+        .add_indicator(
+            &op(),
+            &NewIndicator { code: "X".into(), name: "n".into(), region: "火星市".into(), ..Default::default() },
+        )
         .unwrap_err();
     assert!(err.to_string().contains("火星市"), "{err}");
     let ind = store
-        .add_indicator(&NewIndicator {
-            code: "ENERGY".into(),
-            name: "单位产值能耗".into(),
-            unit: "吨标煤/万元".into(),
-            direction: planwatch_monitor::Direction::Lower,
-            frequency: Some(Frequency::Quarter),
-            region: "合肥市".into(),
-            ..Default::default()
-        })
+        .add_indicator(
+            &op(),
+            &NewIndicator {
+                code: "ENERGY".into(),
+                name: "单位产值能耗".into(),
+                unit: "吨标煤/万元".into(),
+                direction: planwatch_monitor::Direction::Lower,
+                frequency: Some(Frequency::Quarter),
+                region: "合肥市".into(),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(ind.direction, planwatch_monitor::Direction::Lower);
     assert!(store
-        .add_indicator(&NewIndicator {
-            code: "ENERGY".into(),
-            name: "x".into(),
-            region: "合肥市".into(),
-            ..Default::default()
-        })
+        .add_indicator(
+            &op(),
+            &NewIndicator { code: "ENERGY".into(), name: "x".into(), region: "合肥市".into(), ..Default::default() }
+        )
         .is_err());
     let def = store
         .define_index(
+            &op(),
             "测试指数",
             planwatch_store::monitor::IndexMethod::EntropyTopsis,
             "exclude",
@@ -212,28 +225,39 @@ fn hand_made_indicators_indices_rankings_and_task_reports() {
     let m = store.index_matrix(&def, Period::Quarter(2025, 3)).unwrap();
     assert_eq!(m.places.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), vec!["蜀山区", "包河区"]);
     assert_eq!(m.values[0], vec![Some(98.0), None]);
-    let rev = store.publish_ranking(def.id, Period::Quarter(2025, 3), "{}", &m.data_hash(), "测试", "").unwrap();
+    let rev = store.publish_ranking(&op(), def.id, Period::Quarter(2025, 3), "{}", &m.data_hash(), "").unwrap();
     assert_eq!(rev, 1);
-    assert_eq!(store.publish_ranking(def.id, Period::Quarter(2025, 3), "{}", "h", "测试", "").unwrap(), 2);
+    assert_eq!(store.publish_ranking(&op(), def.id, Period::Quarter(2025, 3), "{}", "h", "").unwrap(), 2);
     // A published index cannot be redefined silently.
     assert!(store
-        .define_index("测试指数", planwatch_store::monitor::IndexMethod::EntropyTopsis, "exclude", "", &[(firms, None)])
+        .define_index(
+            &op(),
+            "测试指数",
+            planwatch_store::monitor::IndexMethod::EntropyTopsis,
+            "exclude",
+            "",
+            &[(firms, None)]
+        )
         .is_err());
     // Task reports: a second report for the same period replaces the first.
     let key = store.plan_view(doc).unwrap().effective.refs.tasks[0].key.clone();
-    let report = |status, note: &str, who: &str| TaskReport {
+    let report = |status, note: &str| TaskReport {
         document_id: doc,
         task_key: key.clone(),
         period: Period::Quarter(2026, 1),
         status,
         note: note.into(),
-        who: who.into(),
         source: "测试".into(),
     };
-    store.report_task(&report(TaskStatus::InProgress, "按计划", "甲")).unwrap();
-    store.report_task(&report(TaskStatus::Lagging, "用地未落实", "乙")).unwrap();
+    store.report_task(&Actor::operator("甲"), &report(TaskStatus::InProgress, "按计划")).unwrap();
+    store.report_task(&Actor::operator("乙"), &report(TaskStatus::Lagging, "用地未落实")).unwrap();
     let reports = store.task_progress(doc, None).unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!((reports[0].status, reports[0].note.as_str()), (TaskStatus::Lagging, "用地未落实"));
     assert!(store.task_progress(doc, Some(Period::Quarter(2025, 4))).unwrap().is_empty());
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

@@ -19,18 +19,18 @@ fn ingest_is_idempotent_and_versions_changed_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let bytes = example("hefei-sci-tech-plan.html");
-    let first = store.ingest_bytes("hefei.html", bytes.clone()).unwrap();
+    let first = store.ingest_bytes(&op(), "hefei.html", bytes.clone()).unwrap();
     let IngestOutcome::New { document_id, version_id } = first else { panic!("{first:?}") };
     let gen = store.generation().unwrap();
     // Same bytes (even under another name): nothing changes.
-    let again = store.ingest_bytes("copy.html", bytes.clone()).unwrap();
+    let again = store.ingest_bytes(&op(), "copy.html", bytes.clone()).unwrap();
     assert_eq!(again, IngestOutcome::Unchanged { document_id, version_id });
     assert_eq!(store.generation().unwrap(), gen);
     assert_eq!(store.count_plans().unwrap(), 1);
     // Changed bytes of the same plan: a new version, the old one kept.
     let mut changed = String::from_utf8(bytes).unwrap();
     changed = changed.replacen("</body>", "<p>附件:修订说明。</p></body>", 1);
-    let v2 = store.ingest_bytes("hefei.html", changed.into_bytes()).unwrap();
+    let v2 = store.ingest_bytes(&op(), "hefei.html", changed.into_bytes()).unwrap();
     match v2 {
         IngestOutcome::NewVersion { document_id: d, seq, .. } => {
             assert_eq!(d, document_id);
@@ -51,7 +51,7 @@ fn ingest_is_idempotent_and_versions_changed_bytes() {
 fn a_failed_ingest_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    let err = store.ingest_bytes("scan.pdf", b"%PDF-1.7\n...".to_vec()).unwrap_err();
+    let err = store.ingest_bytes(&op(), "scan.pdf", b"%PDF-1.7\n...".to_vec()).unwrap_err();
     assert!(err.to_string().contains("scan.pdf"), "{err}");
     assert_eq!(store.count_plans().unwrap(), 0);
     assert_eq!(store.generation().unwrap(), 0);
@@ -62,13 +62,13 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let bytes = example("mianyang-future-industries.txt");
-    let id = store.ingest_bytes("mianyang.txt", bytes.clone()).unwrap().document_id();
+    let id = store.ingest_bytes(&op(), "mianyang.txt", bytes.clone()).unwrap().document_id();
     let view = store.plan_view(id).unwrap();
     assert!(!view.effective.plan.targets.is_empty());
     let key = view.effective.refs.targets[0].key.clone();
     let mut item = serde_json::to_value(&view.effective.plan.targets[0]).unwrap();
     item["value"] = serde_json::json!(12345.0);
-    store.correct(id, ItemKind::Target, CorrectionRequest::Edit { key: key.clone(), item }, "admin", "").unwrap();
+    store.correct(&op(), id, ItemKind::Target, CorrectionRequest::Edit { key: key.clone(), item }, "").unwrap();
     let check = |store: &Store| {
         let v = store.plan_view(id).unwrap();
         let (i, state) = v.effective.find(ItemKind::Target, &key).expect("item still there");
@@ -78,21 +78,21 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     };
     check(&store);
     // Re-ingesting the same bytes leaves the correction in place.
-    store.ingest_bytes("mianyang.txt", bytes.clone()).unwrap();
+    store.ingest_bytes(&op(), "mianyang.txt", bytes.clone()).unwrap();
     check(&store);
     // A new version of the file: the correction is re-applied to the matching target.
     let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
     let changed = format!("{text}\n附件:起草说明。\n");
     let (enc, _, _) = encoding_rs::GB18030.encode(&changed);
-    let out = store.ingest_bytes("mianyang.txt", enc.into_owned()).unwrap();
+    let out = store.ingest_bytes(&op(), "mianyang.txt", enc.into_owned()).unwrap();
     assert!(matches!(out, IngestOutcome::NewVersion { unmatched_corrections: 0, .. }), "{out:?}");
     check(&store);
     // Deleting and adding.
     let v = store.plan_view(id).unwrap();
     let task_key = v.effective.refs.tasks[0].key.clone();
-    store.correct(id, ItemKind::Task, CorrectionRequest::Delete { key: task_key }, "admin", "").unwrap();
+    store.correct(&op(), id, ItemKind::Task, CorrectionRequest::Delete { key: task_key }, "").unwrap();
     let added = serde_json::json!({"path": "", "title": "新增任务", "lead": ["市科技局"], "responsible": [], "text": "新增任务", "span": [0, 0]});
-    store.correct(id, ItemKind::Task, CorrectionRequest::Add { item: added }, "admin", "").unwrap();
+    store.correct(&op(), id, ItemKind::Task, CorrectionRequest::Add { item: added }, "").unwrap();
     let v2 = store.plan_view(id).unwrap();
     assert_eq!(v2.effective.plan.tasks.len(), v.effective.plan.tasks.len());
     assert_eq!(v2.effective.deleted.len(), 1);
@@ -105,7 +105,7 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     assert!(tasks.iter().any(|t| t.task == "新增任务" && t.corrected));
     // Invalid items are refused and change nothing.
     let bad = serde_json::json!({"value": "not a number"});
-    assert!(store.correct(id, ItemKind::Target, CorrectionRequest::Add { item: bad }, "admin", "").is_err());
+    assert!(store.correct(&op(), id, ItemKind::Target, CorrectionRequest::Add { item: bad }, "").is_err());
     assert_eq!(store.plan_view(id).unwrap().summary.n_corrected, 3);
 }
 
@@ -114,17 +114,17 @@ fn corrections_of_vanished_items_are_listed_for_review() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     let html = String::from_utf8(example("hefei-sci-tech-plan.html")).unwrap();
-    let id = store.ingest_bytes("hefei.html", html.clone().into_bytes()).unwrap().document_id();
+    let id = store.ingest_bytes(&op(), "hefei.html", html.clone().into_bytes()).unwrap().document_id();
     let v = store.plan_view(id).unwrap();
     let t = &v.effective.plan.targets[0];
     let key = v.effective.refs.targets[0].key.clone();
     let mut item = serde_json::to_value(t).unwrap();
     item["unit"] = serde_json::json!("个");
-    store.correct(id, ItemKind::Target, CorrectionRequest::Edit { key, item }, "admin", "").unwrap();
+    store.correct(&op(), id, ItemKind::Target, CorrectionRequest::Edit { key, item }, "").unwrap();
     // The next version renames the indicator everywhere: the corrected item is gone.
     let changed = html.replace(&t.indicator, "另一项指标");
     assert_ne!(changed, html);
-    let out = store.ingest_bytes("hefei.html", changed.into_bytes()).unwrap();
+    let out = store.ingest_bytes(&op(), "hefei.html", changed.into_bytes()).unwrap();
     assert!(matches!(out, IngestOutcome::NewVersion { unmatched_corrections: 1, .. }), "{out:?}");
     let v2 = store.plan_view(id).unwrap();
     assert_eq!(v2.effective.unmatched.len(), 1);
@@ -136,7 +136,7 @@ fn lists_departments_places_and_industries() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
-        store.ingest_bytes(f, example(f)).unwrap();
+        store.ingest_bytes(&op(), f, example(f)).unwrap();
     }
     let plans = store.list_plans(PlanOrder::Title).unwrap();
     assert_eq!(plans.len(), 3);
@@ -165,7 +165,7 @@ fn concurrent_ingests_and_reads_neither_corrupt_nor_block() {
                     // Distinct titles: each is its own document.
                     let names = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"];
                     let html = base.replace("合肥市科技创新", &format!("合肥市{}{}科技创新", names[w], names[i]));
-                    store.ingest_bytes(&format!("w{w}-{i}.html"), html.into_bytes()).expect("ingest");
+                    store.ingest_bytes(&op(), &format!("w{w}-{i}.html"), html.into_bytes()).expect("ingest");
                 }
             })
         })
@@ -197,4 +197,9 @@ fn concurrent_ingests_and_reads_neither_corrupt_nor_block() {
     let r = store.reader().unwrap();
     let ok: String = r.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

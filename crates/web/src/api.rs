@@ -436,7 +436,7 @@ async fn upload_document(
     q: QueryResult<UploadQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    auth::require_bearer(&state, &headers)?;
+    let actor = auth::require_bearer(&state, &headers).await?;
     let q = query(q)?;
     if q.name.trim().is_empty() {
         return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/documents?name=plan.docx".into())));
@@ -444,7 +444,7 @@ async fn upload_document(
     let name = clean_name(&q.name);
     check_upload(&name, &body, state.config.max_upload)?;
     let bytes = body.to_vec();
-    let outcome = db(&state, move |s| s.ingest_bytes(&name, bytes)).await?;
+    let outcome = db(&state, move |s| s.ingest_bytes(&actor, &name, bytes)).await?;
     let _ = crate::sync::sync_index(&state).await;
     let (label, status) = match outcome {
         IngestOutcome::New { .. } => ("new", axum::http::StatusCode::CREATED),
@@ -571,7 +571,7 @@ async fn import_observations(
     q: QueryResult<ImportParams>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    auth::require_bearer(&state, &headers)?;
+    let actor = auth::require_bearer(&state, &headers).await?;
     let q = query(q)?;
     if q.name.trim().is_empty() {
         return Err(ApiError(AppError::BadRequest(
@@ -579,10 +579,10 @@ async fn import_observations(
         )));
     }
     let name = clean_name(&q.name);
-    let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false, who: "API".into() };
+    let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false };
     let store = state.store.clone();
     let bytes = body.to_vec();
-    let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts))
+    let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts, &actor))
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
     let unprocessable = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -605,6 +605,36 @@ async fn import_observations(
             Json(ImportRefusal {
                 error: ErrorDetail { status: 422, message: format!("{file}: {error}") },
                 problems: serde_json::Value::Array(Vec::new()),
+                unlisted_problems: 0,
+            }),
+        )
+            .into_response()),
+        Err(planwatch_store::monitor::ImportError::Forbidden { file, scope, rows }) => Ok((
+            axum::http::StatusCode::FORBIDDEN,
+            Json(ImportRefusal {
+                error: ErrorDetail {
+                    status: 403,
+                    message: format!(
+                        "{file}: {} rows are outside this account's scope ({scope}); nothing stored",
+                        rows.len()
+                    ),
+                },
+                problems: to_json(&rows)?,
+                unlisted_problems: 0,
+            }),
+        )
+            .into_response()),
+        Err(planwatch_store::monitor::ImportError::Locked { file, rows }) => Ok((
+            axum::http::StatusCode::CONFLICT,
+            Json(ImportRefusal {
+                error: ErrorDetail {
+                    status: 409,
+                    message: format!(
+                        "{file}: {} rows would change submitted or approved figures; nothing stored",
+                        rows.len()
+                    ),
+                },
+                problems: to_json(&rows)?,
                 unlisted_problems: 0,
             }),
         )

@@ -1,7 +1,16 @@
-//! Who may write. Until user accounts arrive (issue 6) there is one secret, the admin token
-//! (config or `PLANWATCH_ADMIN_TOKEN`). Scripts send it as `Authorization: Bearer …`; people
-//! type it once on the login page and get a session cookie (HttpOnly, SameSite=Strict) and a
-//! CSRF token that every form carries. Reading needs no login.
+//! Who is asking. This module only establishes identity — a user's session cookie, a user's
+//! API token, or the bootstrap admin token — and turns it into an [`Actor`]; what the actor
+//! may do is decided by the store (`planwatch_store::access`), for every front end alike.
+//!
+//! - People log in with their account (Argon2id password) and get a session cookie
+//!   (HttpOnly, SameSite=Strict, Secure when served over TLS, 8 h) and a CSRF token that every
+//!   form carries. Sessions live in the store, so every server process accepts them.
+//! - Scripts send `Authorization: Bearer pwt_…`, a token of their user.
+//! - The admin token (config or `PLANWATCH_ADMIN_TOKEN`) is a bootstrap path only: it works
+//!   while the store has no enabled admin account, so the first admin can be created
+//!   (`planwatch user add`, or the users page), and stops working from then on.
+//!
+//! Reading needs no login, except the audit log.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,27 +19,24 @@ use std::time::{Duration, Instant};
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_store::users::{LoginRefusal, SESSION_SECONDS};
+use planwatch_store::{Actor, Channel};
 use rand::Rng;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use crate::pages::{render, LoginPage};
-use crate::{AppError, Shared};
+use crate::{db, AppError, Shared};
 
 const COOKIE: &str = "pw_session";
-const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+/// Header the request-id middleware sets on every request and response.
+pub const REQUEST_ID: &str = "x-request-id";
 
-struct Session {
-    csrf: String,
-    expires: Instant,
-}
-
-/// Live sessions, in memory: a restart logs everyone out, which is acceptable for a single
-/// admin token.
+/// Sessions opened with the bootstrap admin token, in memory: they exist only until the
+/// first admin account does, and a restart ending them is harmless.
 #[derive(Default)]
 pub struct Sessions {
-    map: Mutex<HashMap<String, Session>>,
-    failures: Mutex<(u32, Option<Instant>)>,
+    bootstrap: Mutex<HashMap<String, (String, Instant)>>,
 }
 
 fn random_token() -> String {
@@ -54,45 +60,100 @@ fn token_matches(given: &str, expected: &str) -> bool {
     !expected.is_empty() && given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
-/// The logged-in state of a request: `Some(csrf)` when it carries a live session.
-pub fn session(state: &Shared, headers: &HeaderMap) -> Option<String> {
-    let id = cookie_value(headers, COOKIE)?;
-    let mut map = state.sessions.map.lock().ok()?;
-    match map.get(&id) {
-        Some(s) if s.expires > Instant::now() => Some(s.csrf.clone()),
-        Some(_) => {
-            map.remove(&id);
-            None
-        }
-        None => None,
-    }
+/// The request id the middleware gave this request.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }
 
-/// Checks a form write: a live session and the CSRF token of that session.
-pub fn require_form(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
-    let Some(expected) = session(state, headers) else {
-        return Err(AppError::Unauthorized("修改数据需要先登录:请在“登录”页输入管理令牌。".into()));
+/// The bootstrap admin: the admin token's identity while no admin account exists.
+fn bootstrap_actor(channel: Channel, request_id: &str) -> Actor {
+    Actor { user_id: None, ..Actor::operator("admin-token") }.via(channel, request_id)
+}
+
+/// A logged-in caller of a page: who, and the CSRF token its forms must carry.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub csrf: String,
+    pub display_name: String,
+}
+
+/// The logged-in caller of a request, if its cookie names a live session.
+pub async fn caller(state: &Shared, headers: &HeaderMap) -> Option<Caller> {
+    let id = cookie_value(headers, COOKIE)?;
+    let rid = request_id(headers);
+    let bootstrap = {
+        let mut map = state.sessions.bootstrap.lock().ok()?;
+        match map.get(&id) {
+            Some((csrf, expires)) if *expires > Instant::now() => Some(csrf.clone()),
+            Some(_) => {
+                map.remove(&id);
+                None
+            }
+            None => None,
+        }
     };
-    if !token_matches(csrf, &expected) {
+    if let Some(csrf) = bootstrap {
+        // The token's sessions end the moment an admin account exists.
+        if db(state, |s| s.has_admin()).await.ok()? {
+            return None;
+        }
+        return Some(Caller { actor: bootstrap_actor(Channel::Form, &rid), csrf, display_name: "管理令牌".into() });
+    }
+    let info = db(state, move |s| s.session(&id)).await.ok()??;
+    let display_name =
+        if info.user.display_name.is_empty() { info.user.login.clone() } else { info.user.display_name.clone() };
+    Some(Caller { actor: info.user.actor(Channel::Form, &rid), csrf: info.csrf, display_name })
+}
+
+/// The CSRF token of the caller's session, for pages that show forms ("" when logged out).
+pub async fn csrf_of(state: &Shared, headers: &HeaderMap) -> String {
+    caller(state, headers).await.map(|c| c.csrf).unwrap_or_default()
+}
+
+/// Checks a form write: a live session and the CSRF token of that session. Returns who is
+/// writing; the store decides whether they may.
+pub async fn require_form(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Actor, AppError> {
+    let Some(c) = caller(state, headers).await else {
+        return Err(AppError::Unauthorized("修改数据需要先登录:请在“登录”页输入账户和密码。".into()));
+    };
+    if !token_matches(csrf, &c.csrf) {
         return Err(AppError::Forbidden("表单已过期或来源不明(CSRF 校验失败):请刷新页面后重试。".into()));
     }
-    Ok(())
+    Ok(c.actor)
 }
 
-/// Checks an API write: `Authorization: Bearer <admin token>`.
-pub fn require_bearer(state: &Shared, headers: &HeaderMap) -> Result<(), AppError> {
+/// Checks an API write: `Authorization: Bearer <user API token>` (or, before any admin
+/// account exists, the admin token).
+pub async fn require_bearer(state: &Shared, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let rid = request_id(headers);
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    match given {
-        Some(t) if token_matches(t, &state.config.admin_token) => Ok(()),
-        Some(_) => Err(AppError::Forbidden("the admin token is wrong: check PLANWATCH_ADMIN_TOKEN".into())),
-        None => Err(AppError::Unauthorized(
-            "writes need the admin token: send the header `Authorization: Bearer <token>`".into(),
-        )),
+        .map(str::trim)
+        .map(str::to_string);
+    let Some(token) = given else {
+        return Err(AppError::Unauthorized(
+            "writes need an API token: send the header `Authorization: Bearer <token>` (make one with `planwatch user token`)".into(),
+        ));
+    };
+    if token.starts_with("pwt_") {
+        let user = db(state, move |s| s.token_user(&token)).await?;
+        return match user {
+            Some(u) => Ok(u.actor(Channel::Api, &rid)),
+            None => Err(AppError::Forbidden("the API token is unknown, revoked, or its user is disabled".into())),
+        };
     }
+    if token_matches(&token, &state.config.admin_token) {
+        if db(state, |s| s.has_admin()).await? {
+            return Err(AppError::Forbidden(
+                "the admin token only sets up the first admin account, which exists now: use a user's API token".into(),
+            ));
+        }
+        return Ok(bootstrap_actor(Channel::Api, &rid));
+    }
+    Err(AppError::Forbidden("the API token is wrong: use a token made by `planwatch user token`".into()))
 }
 
 #[derive(Deserialize)]
@@ -110,56 +171,93 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-pub async fn login_form(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
-    let page = LoginPage {
+async fn login_page(state: &Shared, headers: &HeaderMap, next: &str, error: String) -> LoginPage {
+    let caller = caller(state, headers).await;
+    let bootstrap = !db(state, |s| s.has_admin()).await.unwrap_or(true);
+    LoginPage {
         nav: "",
-        next: safe_next(&q.next),
-        error: String::new(),
-        logged_in: session(&state, &headers).is_some(),
-    };
-    render(&page).into_response()
+        next: safe_next(next),
+        error,
+        logged_in: caller.as_ref().map(|c| format!("{}({})", c.display_name, c.actor.scope())).unwrap_or_default(),
+        bootstrap,
+    }
+}
+
+pub async fn login_form(State(state): State<Shared>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+    render(&login_page(&state, &headers, &q.next, String::new()).await).into_response()
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    /// The bootstrap admin token (only while no admin account exists).
+    #[serde(default)]
     token: String,
     #[serde(default)]
     next: String,
 }
 
-pub async fn login(State(state): State<Shared>, Form(f): Form<LoginForm>) -> Response {
-    // Back off after repeated failures: each failure in a row adds half a second.
-    let delay = {
-        let f = state.sessions.failures.lock().map(|g| g.0).unwrap_or(0);
-        Duration::from_millis(500 * f.min(10) as u64)
-    };
-    tokio::time::sleep(delay).await;
-    if !token_matches(f.token.trim(), &state.config.admin_token) {
-        if let Ok(mut g) = state.sessions.failures.lock() {
-            g.0 += 1;
-            g.1 = Some(Instant::now());
-        }
-        let page =
-            LoginPage {
-                nav: "", next: safe_next(&f.next), error: "令牌不正确,请重试。".into(), logged_in: false
-            };
-        return (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response();
-    }
-    if let Ok(mut g) = state.sessions.failures.lock() {
-        *g = (0, None);
-    }
-    let id = random_token();
-    if let Ok(mut map) = state.sessions.map.lock() {
-        let now = Instant::now();
-        map.retain(|_, s| s.expires > now);
-        map.insert(id.clone(), Session { csrf: random_token(), expires: now + SESSION_TTL });
-    }
-    let cookie = format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", SESSION_TTL.as_secs());
-    let mut res = Redirect::to(&safe_next(&f.next)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
+/// `Secure` when the server is reached over TLS (a TLS-terminating proxy says so with
+/// `X-Forwarded-Proto: https`, or the configured public URL is https).
+fn session_cookie(state: &Shared, headers: &HeaderMap, value: &str, max_age: i64) -> Option<HeaderValue> {
+    let tls = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let secure = if tls { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
+        .ok()
+}
+
+fn logged_in_redirect(state: &Shared, headers: &HeaderMap, next: &str, secret: &str, max_age: i64) -> Response {
+    let mut res = Redirect::to(&safe_next(next)).into_response();
+    if let Some(v) = session_cookie(state, headers, secret, max_age) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let refuse = |msg: String| async {
+        // Every failure costs the caller a moment: online guessing gets slow.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let page = login_page(&state, &headers, &f.next, msg).await;
+        (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response()
+    };
+    if !f.token.trim().is_empty() {
+        if !token_matches(f.token.trim(), &state.config.admin_token) {
+            return refuse("令牌不正确,请重试。".into()).await;
+        }
+        if db(&state, |s| s.has_admin()).await.unwrap_or(true) {
+            return refuse("已有管理员账户,管理令牌已停用:请用账户和密码登录。".into()).await;
+        }
+        let id = random_token();
+        if let Ok(mut map) = state.sessions.bootstrap.lock() {
+            let now = Instant::now();
+            map.retain(|_, s| s.1 > now);
+            map.insert(id.clone(), (random_token(), now + Duration::from_secs(SESSION_SECONDS as u64)));
+        }
+        return logged_in_redirect(&state, &headers, &f.next, &id, SESSION_SECONDS);
+    }
+    let (login, password, rid) = (f.login.clone(), f.password.clone(), request_id(&headers));
+    let outcome = match db(&state, move |s| s.login(&login, &password, &rid)).await {
+        Ok(o) => o,
+        Err(e) => return e.into_response(),
+    };
+    match outcome {
+        Ok(session) => logged_in_redirect(&state, &headers, &f.next, &session.secret, SESSION_SECONDS),
+        Err(LoginRefusal::BadCredentials) => refuse("账户或密码不正确,请重试。".into()).await,
+        Err(LoginRefusal::Disabled) => refuse("此账户已停用,请联系管理员。".into()).await,
+        Err(LoginRefusal::Locked(until)) => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let minutes = ((until - now).max(0) + 59) / 60;
+            refuse(format!("登录失败次数过多,账户已临时锁定,请 {minutes} 分钟后再试(或请管理员重置密码)。")).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -169,15 +267,17 @@ pub struct LogoutForm {
 }
 
 pub async fn logout(State(state): State<Shared>, headers: HeaderMap, Form(f): Form<LogoutForm>) -> Response {
-    if require_form(&state, &headers, &f.csrf).is_ok() {
-        if let (Some(id), Ok(mut map)) = (cookie_value(&headers, COOKIE), state.sessions.map.lock()) {
-            map.remove(&id);
+    if require_form(&state, &headers, &f.csrf).await.is_ok() {
+        if let Some(id) = cookie_value(&headers, COOKIE) {
+            let was_bootstrap = state.sessions.bootstrap.lock().map(|mut m| m.remove(&id).is_some()).unwrap_or(false);
+            if !was_bootstrap {
+                let _ = db(&state, move |s| s.end_session(&id)).await;
+            }
         }
     }
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("pw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    if let Some(v) = session_cookie(&state, &headers, "", 0) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
     res
 }

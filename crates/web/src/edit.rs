@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::pages::{enc, parse_id, render};
 use crate::rows::{num, plan_title};
 use crate::{auth, db, AppError, Shared};
+use planwatch_store::Actor;
 
 struct Field {
     name: &'static str,
@@ -118,7 +119,7 @@ pub async fn form(
         key: String::new(),
         key_q: String::new(),
         here: enc(&format!("/plans/{id}/edit/{}?key={}", kind.as_str(), enc(&q.key))),
-        csrf: auth::session(&state, &headers).unwrap_or_default(),
+        csrf: auth::csrf_of(&state, &headers).await,
         source: String::new(),
         machine: String::new(),
         fields: Vec::new(),
@@ -231,16 +232,16 @@ fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, St
 
 /// The common start of every item write: plan id and kind from the path, the session and
 /// its CSRF token checked, the item key from the form (empty for an add).
-fn item_write(
+async fn item_write(
     state: &Shared,
     headers: &HeaderMap,
     id: &str,
     kind: &str,
     form: &HashMap<String, String>,
-) -> Result<(i64, ItemKind, String), AppError> {
+) -> Result<(i64, ItemKind, String, Actor), AppError> {
     let (id, kind) = (parse_id(id)?, parse_kind(kind)?);
-    auth::require_form(state, headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
-    Ok((id, kind, form.get("key").cloned().unwrap_or_default()))
+    let actor = auth::require_form(state, headers, form.get("csrf").map(String::as_str).unwrap_or("")).await?;
+    Ok((id, kind, form.get("key").cloned().unwrap_or_default(), actor))
 }
 
 pub async fn save(
@@ -249,7 +250,7 @@ pub async fn save(
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
+    let (id, kind, key, actor) = item_write(&state, &headers, &id, &kind, &form).await?;
     let note = form.get("note").cloned().unwrap_or_default();
     let view = db(&state, move |s| s.plan_view(id)).await?;
     let req = if key.is_empty() {
@@ -259,7 +260,7 @@ pub async fn save(
             .ok_or_else(|| AppError::NotFound(format!("该{}已不存在,请返回规划页刷新。", kind.label())))?;
         CorrectionRequest::Edit { key, item: item_from_form(kind, Some(current), &form)? }
     };
-    db(&state, move |s| s.correct(id, kind, req, "admin", &note)).await?;
+    db(&state, move |s| s.correct(&actor, id, kind, req, &note)).await?;
     Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
 }
 
@@ -279,11 +280,11 @@ pub async fn delete(
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
+    let (id, kind, key, actor) = item_write(&state, &headers, &id, &kind, &form).await?;
     if key.is_empty() {
         return Err(AppError::BadRequest("缺少要删除的条目。".into()));
     }
-    db(&state, move |s| s.correct(id, kind, CorrectionRequest::Delete { key }, "admin", "")).await?;
+    db(&state, move |s| s.correct(&actor, id, kind, CorrectionRequest::Delete { key }, "")).await?;
     Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
 }
 
@@ -294,13 +295,13 @@ pub async fn revert(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let actor = auth::require_form(&state, &headers, form.get("csrf").map(String::as_str).unwrap_or("")).await?;
     let cid: i64 = form
         .get("correction")
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| AppError::BadRequest("缺少要撤销的更正编号。".into()))?;
     // The kind does not matter for a revert; the correction row knows its own.
-    db(&state, move |s| s.correct(id, ItemKind::Target, CorrectionRequest::Revert { correction_id: cid }, "admin", ""))
+    db(&state, move |s| s.correct(&actor, id, ItemKind::Target, CorrectionRequest::Revert { correction_id: cid }, ""))
         .await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
@@ -312,7 +313,7 @@ pub async fn pick(
     Path((id, kind)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (id, kind, key) = item_write(&state, &headers, &id, &kind, &form)?;
+    let (id, kind, key, actor) = item_write(&state, &headers, &id, &kind, &form).await?;
     let num = |k: &str| form.get(k).and_then(|v| v.parse::<usize>().ok());
     let (Some(start), Some(end)) = (num("start"), num("end")) else {
         return Err(AppError::BadRequest("请先在原文中选中一段文字。".into()));
@@ -334,7 +335,6 @@ pub async fn pick(
             o.insert("text".into(), Value::String(text[start..end].to_string()));
         }
     }
-    db(&state, move |s| s.correct(id, kind, CorrectionRequest::Edit { key, item }, "admin", "在原文中指定来源"))
-        .await?;
+    db(&state, move |s| s.correct(&actor, id, kind, CorrectionRequest::Edit { key, item }, "在原文中指定来源")).await?;
     Ok(Redirect::to(&format!("/plans/{id}#{}", anchor(kind))).into_response())
 }

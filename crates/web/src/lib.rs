@@ -39,8 +39,10 @@ use planwatch_store::{Store, StoreError};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
-    /// The token that unlocks writes (uploads, corrections) until user accounts arrive.
+    /// The bootstrap token: unlocks writes only while the store has no admin account.
     pub admin_token: String,
+    /// Mark session cookies `Secure` (the server is reached over https, e.g. behind a TLS proxy).
+    pub secure_cookies: bool,
     /// Largest accepted upload, in bytes.
     pub max_upload: usize,
 }
@@ -112,6 +114,9 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The data is locked (submitted or approved figures).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
@@ -128,6 +133,8 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(what) => AppError::NotFound(format!("未找到:{what}")),
             StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
             StoreError::Invalid(m) => AppError::BadRequest(m),
+            StoreError::Forbidden(m) => AppError::Forbidden(m),
+            StoreError::Locked(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -140,6 +147,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -153,6 +161,7 @@ impl AppError {
             AppError::BadRequest(_) => "请求有误",
             AppError::Unauthorized(_) => "需要登录",
             AppError::Forbidden(_) => "无权操作",
+            AppError::Conflict(_) => "数据已锁定",
             AppError::TooLarge(_) => "文件过大",
             AppError::Unsupported(_) => "无法处理的文件",
             AppError::Busy(_) => "系统繁忙",
@@ -215,7 +224,22 @@ pub fn router(state: Shared) -> Router {
         .fallback(|| async { AppError::NotFound("页面不存在,请从导航栏重新进入。".into()) })
         .layer(DefaultBodyLimit::max(max_upload + 64 * 1024))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
+}
+
+/// Gives every request a fresh id (a client's own `X-Request-Id` is not trusted): handlers
+/// pass it into the audit log, and the response carries it, so a user reporting a problem
+/// can name the request and an admin can find its audit entries.
+async fn request_id(mut req: Request, next: Next) -> Response {
+    use rand::Rng;
+    let bytes: [u8; 8] = rand::rng().random();
+    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let value = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("0"));
+    req.headers_mut().insert(auth::REQUEST_ID, value.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(auth::REQUEST_ID, value);
+    res
 }
 
 /// Headers every response carries: a CSP without inline script or style (all script and

@@ -148,7 +148,7 @@ struct MonitorPage {
 }
 
 pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
-    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    let csrf = auth::csrf_of(&state, &headers).await;
     let page = db(&state, move |s| {
         let indicators = s.indicators(None, None)?;
         let mut plans: Vec<PlanLine> = Vec::new();
@@ -426,7 +426,7 @@ pub async fn progress(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let as_of = opt_period(&q.as_of, "as_of")?;
-    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    let csrf = auth::csrf_of(&state, &headers).await;
     // Logged-in pages carry a CSRF token: only anonymous pages are shared through the cache.
     let key = if csrf.is_empty() { format!("progress/{id}/{}", q.as_of.trim()) } else { String::new() };
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
@@ -463,7 +463,7 @@ pub async fn report_task(
     headers: HeaderMap,
     axum::Form(f): axum::Form<TaskReportForm>,
 ) -> Result<Response, AppError> {
-    auth::require_form(&state, &headers, &f.csrf)?;
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
     let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
     let status: TaskStatus = f.status.parse().map_err(|e: String| AppError::BadRequest(e))?;
     if f.note.chars().count() > 2000 {
@@ -477,15 +477,17 @@ pub async fn report_task(
             .and_then(|n| view.effective.refs.tasks.get(n))
             .map(|r| r.key.clone())
             .ok_or_else(|| planwatch_store::StoreError::Invalid(format!("任务序号 {} 不存在", f.task)))?;
-        s.report_task(&planwatch_store::monitor::TaskReport {
-            document_id: id,
-            task_key: key,
-            period,
-            status,
-            note: f.note.trim().to_string(),
-            who: "管理员".into(),
-            source: "网页表单".into(),
-        })
+        s.report_task(
+            &actor,
+            &planwatch_store::monitor::TaskReport {
+                document_id: id,
+                task_key: key,
+                period,
+                status,
+                note: f.note.trim().to_string(),
+                source: "网页表单".into(),
+            },
+        )
     })
     .await?;
     Ok(Redirect::to(&format!("/plans/{id}/progress#tasks")).into_response())
@@ -611,7 +613,7 @@ pub async fn ranking(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let period = opt_period(&q.period, "period")?;
-    let csrf = auth::session(&state, &headers).unwrap_or_default();
+    let csrf = auth::csrf_of(&state, &headers).await;
     let key = if csrf.is_empty() { format!("ranking/{name}/{}", q.period.trim()) } else { String::new() };
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
         let v = monitoring::ranking(s, &name, period)?;
@@ -636,7 +638,7 @@ pub async fn publish(
     headers: HeaderMap,
     axum::Form(f): axum::Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    auth::require_form(&state, &headers, &f.csrf)?;
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
     let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
     let target = format!("/rankings/{}?period={period}", enc(&name));
     db(&state, move |s| {
@@ -644,7 +646,7 @@ pub async fn publish(
         if v.rows.is_empty() {
             return Err(planwatch_store::StoreError::Invalid("没有可发布的排名(本期无完整数据)".into()));
         }
-        monitoring::publish(s, &v, "管理员", f.note.trim())
+        monitoring::publish(s, &actor, &v, f.note.trim())
     })
     .await?;
     Ok(Redirect::to(&target).into_response())
@@ -854,16 +856,12 @@ pub async fn import(
 ) -> Result<Response, AppError> {
     let UploadForm { csrf, file, fields } = read_upload_form(&mut form, state.config.max_upload).await?;
     let dry_run = fields.iter().any(|(k, v)| k == "dry_run" && !v.is_empty());
-    auth::require_form(&state, &headers, &csrf)?;
+    let actor = auth::require_form(&state, &headers, &csrf).await?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再导入。".into()))?;
     let file_name = name.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        store.import_observations(
-            &name,
-            &bytes,
-            &ImportOptions { dry_run, synthetic: false, who: "管理员(网页)".into() },
-        )
+        store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false }, &actor)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -910,9 +908,57 @@ pub async fn import(
                 report: None,
             },
         ),
+        Err(ImportError::Forbidden { scope, rows, .. }) => (
+            StatusCode::FORBIDDEN,
+            ImportResultPage {
+                nav: "monitor",
+                file: file_name,
+                ok: false,
+                dry_run,
+                message: format!(
+                    "文件中有 {} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。",
+                    rows.len()
+                ),
+                problems: refusal_problems(rows, "请删除这些行,或由该单位的填报员导入。"),
+                unlisted: 0,
+                report: None,
+            },
+        ),
+        Err(ImportError::Locked { rows, .. }) => (
+            StatusCode::CONFLICT,
+            ImportResultPage {
+                nav: "monitor",
+                file: file_name,
+                ok: false,
+                dry_run,
+                message: format!(
+                    "文件中有 {} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。",
+                    rows.len()
+                ),
+                problems: refusal_problems(rows, "请分析员在“数据审核”中退回或撤销审核后再导入。"),
+                unlisted: 0,
+                report: None,
+            },
+        ),
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Rows refused for scope or lock, in the shape of validation problems (one table for all).
+fn refusal_problems(
+    rows: Vec<planwatch_store::monitor::RowRefusal>,
+    fix: &str,
+) -> Vec<planwatch_monitor::observations::Problem> {
+    rows.into_iter()
+        .map(|r| planwatch_monitor::observations::Problem {
+            row: r.row,
+            column: "地区",
+            value: format!("{} {} {}", r.indicator, r.place, r.period),
+            reason: r.reason,
+            fix: fix.to_string(),
+        })
+        .collect()
 }
 
 // ---- one indicator ------------------------------------------------------------------------

@@ -358,7 +358,7 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
 }
 
 /// Publishes the live ranking of `view` as a new revision of its period's 榜单.
-pub fn publish(store: &Store, view: &RankingView, who: &str, note: &str) -> Result<i64> {
+pub fn publish(store: &Store, actor: &planwatch_store::Actor, view: &RankingView, note: &str) -> Result<i64> {
     let frozen = RankingResult {
         weights: view.weights.clone(),
         rows: view.rows.clone(),
@@ -367,7 +367,7 @@ pub fn publish(store: &Store, view: &RankingView, who: &str, note: &str) -> Resu
         files: view.files.clone(),
     };
     let json = serde_json::to_string(&frozen).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    store.publish_ranking(view.index.id, view.period, &json, &view.data_hash, who, note)
+    store.publish_ranking(actor, view.index.id, view.period, &json, &view.data_hash, note)
 }
 
 /// Values of one indicator (or of an index's scores) by unit, for a map.

@@ -59,7 +59,10 @@ pub struct LoginPage {
     pub nav: &'static str,
     pub next: String,
     pub error: String,
-    pub logged_in: bool,
+    /// Who is logged in ("" when nobody).
+    pub logged_in: String,
+    /// No admin account exists yet: the admin token may log in.
+    pub bootstrap: bool,
 }
 
 struct Column {
@@ -526,7 +529,7 @@ pub async fn source(
         version_id: vid,
         lines,
         has_hl,
-        csrf: if pick_kind.is_empty() { String::new() } else { auth::session(&state, &headers).unwrap_or_default() },
+        csrf: if pick_kind.is_empty() { String::new() } else { auth::csrf_of(&state, &headers).await },
         pick_kind,
         pick_key: q.key,
     };
@@ -1021,7 +1024,7 @@ struct UploadPage {
 pub async fn upload_form(State(state): State<Shared>, headers: HeaderMap) -> Response {
     let page = UploadPage {
         nav: "upload",
-        csrf: auth::session(&state, &headers).unwrap_or_default(),
+        csrf: auth::csrf_of(&state, &headers).await,
         max_mb: state.config.max_upload / (1024 * 1024),
     };
     render(&page).into_response()
@@ -1103,10 +1106,10 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let UploadForm { csrf, file, .. } = read_upload_form(&mut form, state.config.max_upload).await?;
-    auth::require_form(&state, &headers, &csrf)?;
+    let actor = auth::require_form(&state, &headers, &csrf).await?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再上传。".into()))?;
     check_upload(&name, &bytes, state.config.max_upload)?;
-    let outcome = db(&state, move |s| s.ingest_bytes(&name, bytes)).await?;
+    let outcome = db(&state, move |s| s.ingest_bytes(&actor, &name, bytes)).await?;
     let _ = crate::sync::sync_index(&state).await;
     Ok(Redirect::to(&format!("/plans/{}", outcome.document_id())).into_response())
 }

@@ -28,12 +28,16 @@ fn app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&dir.path().join("pw.db"), StoreOptions::default()).unwrap());
     for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
-        store.ingest_bytes(f, example(f)).unwrap();
+        store.ingest_bytes(&op(), f, example(f)).unwrap();
     }
     let index = Arc::new(SearchIndex::open(&dir.path().join("pw.db.index")).unwrap());
     planwatch_web::sync::sync_blocking(&store, &index).unwrap();
-    let config =
-        Config { addr: "127.0.0.1:0".parse().unwrap(), admin_token: TOKEN.into(), max_upload: 2 * 1024 * 1024 };
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        admin_token: TOKEN.into(),
+        max_upload: 2 * 1024 * 1024,
+        secure_cookies: false,
+    };
     let state = AppState::new(store.clone(), index, config);
     App { router: planwatch_web::router(state), store, _dir: dir }
 }
@@ -560,14 +564,21 @@ async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
     for m in &before.index.members {
         csv.push_str(&format!("{},{last},{published},999999\n", m.indicator.code));
     }
-    let r = app
-        .store
-        .import_observations(
+    let import = || {
+        app.store.import_observations(
             "correction.csv",
             csv.as_bytes(),
-            &planwatch_store::monitor::ImportOptions { who: "测试".into(), ..Default::default() },
+            &planwatch_store::monitor::ImportOptions::default(),
+            &op(),
         )
+    };
+    // Approved figures are locked: the correction needs an explicit un-approval first.
+    assert!(matches!(import(), Err(planwatch_store::monitor::ImportError::Locked { .. })));
+    let region = before.index.region.clone();
+    app.store
+        .approval_step(&op(), &region, &last, period, planwatch_store::ApprovalStep::Unapprove, "数据有误,退回更正")
         .unwrap();
+    let r = import().unwrap();
     assert!(r.updated > 0);
     let after = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
     let (rev2, official2) = after.official.clone().unwrap();
@@ -577,7 +588,7 @@ async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
     let page = get(&app, &format!("/rankings/{}?period={published}", enc(&index))).await;
     assert!(page.text().contains("revised-notice"));
     // Publishing again makes revision 2; revision 1 is kept.
-    planwatch_web::monitoring::publish(&app.store, &after, "测试", "更正后重新发布").unwrap();
+    planwatch_web::monitoring::publish(&app.store, &op(), &after, "更正后重新发布").unwrap();
     let again = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
     assert_eq!(again.official.as_ref().unwrap().0, rev + 1);
     assert_eq!(again.published.len(), 2);
@@ -645,4 +656,9 @@ async fn monitoring_api_reads_and_imports_with_the_token() {
     let ok = send(&app, post(good, Some(TOKEN))).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
     assert_eq!(ok.json()["import"]["inserted"], 1);
+}
+
+/// The operator at the command line: admin rights.
+fn op() -> planwatch_store::Actor {
+    planwatch_store::Actor::operator("test")
 }

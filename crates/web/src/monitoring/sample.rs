@@ -7,13 +7,14 @@
 //! complete quarter (at least 8 quarters), imports them through the ordinary validated import
 //! as a file marked synthetic (`示例数据_合成_…csv`: every page, export and report that shows
 //! them says so), defines an entropy-TOPSIS index over the indicators, reports task progress
-//! and publishes the ranking of the second-newest quarter. The same seed gives the same data.
+//! approves every unit's figures except the newest quarter's (of which half the units have
+//! submitted theirs), and publishes the ranking of the second-newest quarter. The same seed gives the same data.
 //! Running it again changes nothing.
 
 use super::{boundaries, publish, ranking, today};
 use planwatch_monitor::{Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskReport, TaskStatus};
-use planwatch_store::{Store, StoreError};
+use planwatch_store::{Actor, ApprovalStep, Store, StoreError};
 use std::fmt::Write;
 
 /// Marks every generated value (the 备注 column) and every generated report.
@@ -52,7 +53,8 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     if store.imports(i64::MAX)?.iter().any(|i| i.file_name == file_name) {
         return Ok(format!("sample data for {region} (plan {plan_id}) already loaded; nothing changed"));
     }
-    store.indicators_from_targets(plan_id, Frequency::Quarter)?;
+    let actor = Actor::system(WHO);
+    store.indicators_from_targets(&actor, plan_id, Frequency::Quarter)?;
     let indicators: Vec<_> = store
         .indicators(Some(plan_id), None)?
         .into_iter()
@@ -115,8 +117,8 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             }
         }
     }
-    let opts = ImportOptions { dry_run: false, synthetic: true, who: WHO.into() };
-    let report = store.import_observations(&file_name, csv.as_bytes(), &opts).map_err(|e| match e {
+    let opts = ImportOptions { dry_run: false, synthetic: true };
+    let report = store.import_observations(&file_name, csv.as_bytes(), &opts, &actor).map_err(|e| match e {
         planwatch_store::monitor::ImportError::Store(s) => s,
         other => StoreError::Invalid(format!("the generated sample did not validate: {other}")),
     })?;
@@ -126,6 +128,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     let index_name = format!("{region}未来产业发展指数(示例)");
     if store.index(&index_name)?.is_none() {
         store.define_index(
+            &actor,
             &index_name,
             IndexMethod::EntropyTopsis,
             "exclude",
@@ -146,16 +149,32 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
                 r if r < 0.40 => (TaskStatus::Done, "示例:已按计划完成"),
                 _ => (TaskStatus::InProgress, "示例:按计划推进"),
             };
-            store.report_task(&TaskReport {
-                document_id: plan_id,
-                task_key: key.clone(),
-                period: p,
-                status,
-                note: format!("{note}({LABEL})"),
-                who: WHO.into(),
-                source: "示例数据".into(),
-            })?;
+            store.report_task(
+                &actor,
+                &TaskReport {
+                    document_id: plan_id,
+                    task_key: key.clone(),
+                    period: p,
+                    status,
+                    note: format!("{note}({LABEL})"),
+                    source: "示例数据".into(),
+                },
+            )?;
             reports += 1;
+        }
+    }
+    // The approval workflow as it looks mid-quarter: older figures approved, the newest
+    // quarter's submitted by half the units and not yet reviewed.
+    for (i, &p) in periods.iter().enumerate() {
+        let newest = i + 1 == periods.len();
+        for (u, (name, _)) in units.iter().enumerate() {
+            if newest && u % 2 == 1 {
+                continue;
+            }
+            store.approval_step(&actor, &region, name, p, ApprovalStep::Submit, "")?;
+            if !newest {
+                store.approval_step(&actor, &region, name, p, ApprovalStep::Approve, "")?;
+            }
         }
     }
     // Publish the ranking of the second-newest quarter, so the page shows a 榜单 and the
@@ -165,7 +184,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         let p = periods[periods.len() - 2];
         if let Ok(view) = ranking(store, &index_name, Some(p)) {
             if view.published.is_empty() && !view.rows.is_empty() {
-                publish(store, &view, WHO, "示例榜单(合成数据)")?;
+                publish(store, &actor, &view, "示例榜单(合成数据)")?;
                 published = format!(", published the {} ranking", p);
             }
         }

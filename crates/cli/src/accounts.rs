@@ -152,7 +152,7 @@ pub fn user(db: &Path, common: &Common, cmd: UserCommand) -> anyhow::Result<Exit
             );
         }
         UserCommand::List { json } => {
-            let users = store.users()?;
+            let users = store.users(&actor)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&users)?);
             } else {

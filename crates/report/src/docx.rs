@@ -195,6 +195,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
         ("规划期", &r.plan.period),
         ("报告期", &r.period_label),
         ("数据截至", &r.as_of),
+        ("数据审核", &r.data_basis),
         ("生成时间", &r.generated_at),
     ];
     meta.retain(|(_, v)| !v.is_empty());

@@ -19,6 +19,10 @@ pub struct Report {
     pub generated_at: String,
     /// A warning shown prominently at the top of every format (e.g. synthetic demo data).
     pub data_notice: Option<String>,
+    /// Whether the figures rest on approved data only, e.g. "全部为已审核数据" or
+    /// "含未审核数据:3/9 个单位的 2026Q3 数据尚未审核".
+    #[serde(default)]
+    pub data_basis: String,
     pub status_counts: Vec<StatusCount>,
     pub targets: Vec<TargetRow>,
     pub ranking: Option<RankingSection>,

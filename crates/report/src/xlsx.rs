@@ -133,7 +133,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
     let r = report;
     let s = Styles::new();
     let mut wb = Workbook::new();
-    let info = format!(
+    let mut info = format!(
         "{} · {} · 报告期 {} · 数据截至 {} · 生成于 {}",
         r.kind.label(),
         r.plan.title,
@@ -141,6 +141,9 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
         r.as_of,
         r.generated_at
     );
+    if !r.data_basis.is_empty() {
+        info.push_str(&format!(" · {}", r.data_basis));
+    }
 
     // 目标完成情况
     {

@@ -18,6 +18,7 @@ fn docx_has_texts_tables_and_chart_images() {
         REPORT_TITLE,
         PLAN_TITLE,
         report.data_notice.as_deref().unwrap(),
+        &report.data_basis,
         "目标完成情况",
         "区县排名",
         "滞后任务",

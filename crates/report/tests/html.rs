@@ -16,6 +16,7 @@ fn html_has_every_target_source_and_citation() {
     let notice = page.find(r#"class="notice""#).expect("notice");
     assert!(notice < page.find("<h2").unwrap());
     assert!(page.contains(report.data_notice.as_deref().unwrap()));
+    assert!(page.contains(&format!("<dt>数据审核</dt><dd>{}</dd>", report.data_basis)));
 
     for t in &report.targets {
         assert!(page.contains(&t.indicator), "{}", t.indicator);

@@ -248,7 +248,9 @@ impl Store {
         Ok(user)
     }
 
-    pub fn users(&self) -> Result<Vec<User>> {
+    /// Every account (admins only: the list tells who may write what).
+    pub fn users(&self, actor: &Actor) -> Result<Vec<User>> {
+        authorize(actor, Action::ManageUsers)?;
         let r = self.reader()?;
         let mut stmt = r.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login"))?;
         let rows = stmt.query_map([], user_row)?;

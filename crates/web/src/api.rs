@@ -21,9 +21,10 @@ use crate::{auth, db, AppError, Shared};
     info(
         title = "planwatch API",
         version = "1",
-        description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <admin token>`."
+        description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks."
     ),
-    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations),
+    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
+        report_task, approval_step, list_approvals),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -38,7 +39,10 @@ use crate::{auth, db, AppError, Shared};
         ProgressResponse,
         RankingResponse,
         ImportResponse,
-        ImportRefusal
+        ImportRefusal,
+        TaskReportRequest,
+        ApprovalRequest,
+        ApprovalDto
     )),
     modifiers(&BearerScheme)
 )]
@@ -69,6 +73,8 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/progress", get(plan_progress))
         .route("/rankings/{index}", get(ranking))
         .route("/observations", post(import_observations))
+        .route("/plans/{id}/tasks/{n}/progress", post(report_task))
+        .route("/approvals", get(list_approvals).post(approval_step))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint; see /api/v1/openapi.json".into())) })
 }
@@ -641,4 +647,159 @@ async fn import_observations(
             .into_response()),
         Err(planwatch_store::monitor::ImportError::Store(e)) => Err(e.into()),
     }
+}
+
+type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+/// A JSON body that does not parse is a JSON 400 naming the problem, like every error.
+fn body<T>(b: JsonResult<T>) -> Result<T, ApiError> {
+    b.map(|Json(t)| t).map_err(|e| ApiError(AppError::BadRequest(format!("bad JSON body: {}", e.body_text()))))
+}
+
+/// A progress report on one task for one period.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskReportRequest {
+    /// e.g. 2026Q3.
+    period: String,
+    /// not_started, in_progress, done or lagging (or 未启动/推进中/已完成/滞后).
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Reports on task `n` (1-based, as numbered on the plan page) of plan `id`. A department
+/// editor may report only on tasks its department leads or shares (403 otherwise).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/tasks/{n}/progress", request_body = TaskReportRequest,
+    params(("id" = i64, Path), ("n" = usize, Path)),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn report_task(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, n)): Path<(String, String)>,
+    b: JsonResult<TaskReportRequest>,
+) -> Result<Response, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let id = parse_id(&id)?;
+    let n: usize =
+        n.parse().map_err(|_| ApiError(AppError::BadRequest(format!("task number must be 1, 2, …, got {n:?}"))))?;
+    let r = body(b)?;
+    let period = planwatch_monitor::Period::parse(&r.period)
+        .map_err(|e| ApiError(AppError::BadRequest(format!("period: {e}"))))?;
+    let status: planwatch_store::monitor::TaskStatus =
+        r.status.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("status: {e}"))))?;
+    if r.note.chars().count() > 2000 {
+        return Err(ApiError(AppError::BadRequest("note: at most 2000 characters".into())));
+    }
+    db(&state, move |s| {
+        let view = s.plan_view(id)?;
+        let key = n
+            .checked_sub(1)
+            .and_then(|i| view.effective.refs.tasks.get(i))
+            .map(|t| t.key.clone())
+            .ok_or_else(|| planwatch_store::StoreError::NotFound(format!("task {n} of plan {id}")))?;
+        s.report_task(
+            &actor,
+            &planwatch_store::monitor::TaskReport {
+                document_id: id,
+                task_key: key,
+                period,
+                status,
+                note: r.note.trim().to_string(),
+                source: "API".into(),
+            },
+        )
+    })
+    .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// A step of the approval of one unit's figures for one period.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRequest {
+    /// The city or province, e.g. 合肥市.
+    region: String,
+    /// The unit, e.g. 蜀山区.
+    place: String,
+    period: String,
+    /// submit (the unit's district editor), approve, return or unapprove (analyst).
+    step: String,
+    /// Required for return and unapprove.
+    #[serde(default)]
+    comment: String,
+}
+
+/// One unit's figures for one period and where they stand.
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalDto {
+    region: String,
+    place: String,
+    period: String,
+    /// draft, submitted, approved or returned.
+    state: String,
+    state_label: String,
+    submitted_by: String,
+    submitted_at: String,
+    reviewed_by: String,
+    reviewed_at: String,
+    comment: String,
+    values: i64,
+}
+
+impl From<planwatch_store::Approval> for ApprovalDto {
+    fn from(a: planwatch_store::Approval) -> Self {
+        ApprovalDto {
+            state: a.state.as_str().into(),
+            state_label: a.state.label().into(),
+            region: a.region,
+            place: a.place,
+            period: a.period,
+            submitted_by: a.submitted_by,
+            submitted_at: a.submitted_at,
+            reviewed_by: a.reviewed_by,
+            reviewed_at: a.reviewed_at,
+            comment: a.comment,
+            values: a.values,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/approvals", request_body = ApprovalRequest,
+    responses((status = 200, body = ApprovalDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn approval_step(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    b: JsonResult<ApprovalRequest>,
+) -> Result<Json<ApprovalDto>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let r = body(b)?;
+    let period = planwatch_monitor::Period::parse(&r.period)
+        .map_err(|e| ApiError(AppError::BadRequest(format!("period: {e}"))))?;
+    let step: planwatch_store::ApprovalStep =
+        r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("step: {e}"))))?;
+    let a = db(&state, move |s| s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)).await?;
+    Ok(Json(a.into()))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ApprovalQuery {
+    /// The city or province, e.g. 合肥市.
+    region: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// Units and periods of a region with their approval state, newest period first.
+#[utoipa::path(get, path = "/api/v1/approvals", params(ApprovalQuery),
+    responses((status = 200, body = [ApprovalDto]), (status = 400, body = ErrorBody)))]
+async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuery>) -> ApiResult<Vec<ApprovalDto>> {
+    let q = query(q)?;
+    let period = api_period(&q.period, "period")?;
+    let list = db(&state, move |s| s.approvals(&q.region, None, period)).await?;
+    Ok(Json(list.into_iter().map(ApprovalDto::from).collect()))
 }

@@ -11,6 +11,7 @@
 //!   by (query, index reader generation) for the same reason;
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
+mod account_pages;
 pub mod api;
 pub mod auth;
 mod cache;
@@ -218,6 +219,14 @@ pub fn router(state: Shared) -> Router {
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))
         .route("/login", get(auth::login_form).post(auth::login))
+        .route("/account", get(account_pages::account))
+        .route("/account/password", post(account_pages::change_password))
+        .route("/account/tokens", post(account_pages::create_token))
+        .route("/account/tokens/{id}/revoke", post(account_pages::revoke_token))
+        .route("/admin/users", get(account_pages::users).post(account_pages::add_user))
+        .route("/admin/users/{login}/{action}", post(account_pages::user_action))
+        .route("/audit", get(account_pages::audit))
+        .route("/approvals", get(account_pages::approvals).post(account_pages::approval_step))
         .route("/logout", post(auth::logout))
         .route("/assets/{name}", get(assets))
         .nest("/api/v1", api::router())

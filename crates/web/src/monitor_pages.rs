@@ -258,6 +258,9 @@ struct ProgressPage {
     as_of: String,
     as_of_label: String,
     synthetic: bool,
+    /// “全部为已审核数据…” or “含未审核数据…”.
+    approval: String,
+    approval_ok: bool,
     counts: Vec<(String, usize, &'static str)>,
     bars_svg: String,
     targets: Vec<TargetLine>,
@@ -400,6 +403,8 @@ fn progress_page(
         as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
         as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
         synthetic: p.synthetic,
+        approval: p.approval.label(),
+        approval_ok: p.approval.all_approved(),
         counts: p.counts.iter().zip(&p.status_keys).map(|((l, n), k)| (l.clone(), *n, *k)).collect(),
         bars_svg: bars,
         targets,
@@ -515,6 +520,9 @@ struct RankingPage {
     period_label: String,
     previous_label: String,
     synthetic: bool,
+    /// “全部为已审核数据…” or “含未审核数据…”.
+    approval: String,
+    approval_ok: bool,
     weights: Vec<(String, String, String)>,
     rows: Vec<RankLine>,
     unranked: Vec<(String, String)>,
@@ -575,6 +583,8 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
         period_label: v.period.label(),
         previous_label: v.previous.label(),
         synthetic: v.synthetic,
+        approval: v.approval.label(),
+        approval_ok: v.approval.all_approved(),
         weights: v
             .weights
             .iter()

@@ -68,6 +68,57 @@ pub struct PlanProgress {
     pub lagging_tasks: Vec<TaskProgress>,
     /// True when any value shown is generated demonstration data.
     pub synthetic: bool,
+    /// Whether the values of the as-of period are approved.
+    pub approval: DataApproval,
+}
+
+/// Whether figures rest on approved data only: of the units whose values of a period are
+/// used, how many have had that period's figures approved.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DataApproval {
+    pub period: String,
+    pub approved: usize,
+    pub total: usize,
+    /// Units whose figures are not approved (yet).
+    pub pending: Vec<String>,
+}
+
+impl DataApproval {
+    /// Counts the approved cells among the units `places` for `period` of `region`.
+    pub fn of(store: &Store, region: &str, places: &[String], period: Option<Period>) -> Result<DataApproval> {
+        let Some(period) = period else { return Ok(DataApproval::default()) };
+        let p = period.to_string();
+        let cells: Vec<(String, String)> = places.iter().map(|pl| (pl.clone(), p.clone())).collect();
+        let approved = store.approved_among(region, &cells)?;
+        let pending: Vec<String> =
+            places.iter().filter(|pl| !approved.contains(&((*pl).clone(), p.clone()))).cloned().collect();
+        Ok(DataApproval { period: p, approved: places.len() - pending.len(), total: places.len(), pending })
+    }
+
+    pub fn all_approved(&self) -> bool {
+        self.total > 0 && self.pending.is_empty()
+    }
+
+    /// "全部为已审核数据(2026Q2,9 个单位)" or "含未审核数据:3/9 个单位的 2026Q3 数据尚未审核(…)".
+    pub fn label(&self) -> String {
+        if self.total == 0 {
+            return String::new();
+        }
+        if self.all_approved() {
+            return format!("全部为已审核数据({},{} 个单位)", self.period, self.total);
+        }
+        let mut names: Vec<&str> = self.pending.iter().map(String::as_str).take(6).collect();
+        if self.pending.len() > 6 {
+            names.push("等");
+        }
+        format!(
+            "含未审核数据:{}/{} 个单位的 {} 数据尚未审核({})",
+            self.pending.len(),
+            self.total,
+            self.period,
+            names.join("、")
+        )
+    }
 }
 
 const STATUS_ORDER: [progress::Status; 5] = [
@@ -169,10 +220,16 @@ pub fn plan_progress_of(
         .collect();
     let tasks = store.task_progress(plan_id, as_of)?;
     let lagging_tasks = tasks.iter().filter(|t| t.status == TaskStatus::Lagging).cloned().collect();
+    let region = view.effective.plan.meta.region.clone().unwrap_or_default();
+    let mut places: Vec<String> =
+        observations.iter().filter(|o| Some(o.period) == as_of).map(|o| o.place.clone()).collect();
+    places.sort_unstable();
+    places.dedup();
+    let approval = DataApproval::of(store, &region, &places, as_of)?;
     Ok(PlanProgress {
         plan_id,
         plan_title: view.summary.title.clone(),
-        region: view.effective.plan.meta.region.clone().unwrap_or_default(),
+        region,
         as_of,
         thresholds: *thresholds,
         targets,
@@ -181,6 +238,7 @@ pub fn plan_progress_of(
         tasks,
         lagging_tasks,
         synthetic,
+        approval,
     })
 }
 
@@ -246,6 +304,8 @@ pub struct RankingView {
     /// True when today's data give another list than the newest published revision.
     pub revised: bool,
     pub synthetic: bool,
+    /// Whether the ranked units' figures for the period are approved.
+    pub approval: DataApproval,
 }
 
 fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
@@ -340,6 +400,8 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
     let data_hash = matrix.data_hash();
     let revised = published.first().is_some_and(|p| p.data_hash != data_hash);
     let synthetic = live.files.iter().any(|f| f.2);
+    let places: Vec<String> = matrix.places.iter().map(|p| p.0.clone()).collect();
+    let approval = DataApproval::of(store, &index.region, &places, Some(period))?;
     Ok(RankingView {
         index,
         period,
@@ -354,6 +416,7 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
         official,
         revised,
         synthetic,
+        approval,
     })
 }
 
@@ -674,7 +737,7 @@ pub fn build_report(
                 index_name: rv.index.name.clone(),
                 period_label: rv.period.label(),
                 method_label: rv.index.method.label().into(),
-                approved_note: None,
+                approved_note: Some(rv.approval.label()).filter(|l| !l.is_empty()),
                 published,
                 weights: rv
                     .weights
@@ -729,6 +792,7 @@ pub fn build_report(
         period_label: as_of_label,
         as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
         generated_at: now_label(),
+        data_basis: p.approval.label(),
         data_notice: synthetic.then(|| {
             "注意:本报告使用的指标数据为程序生成的合成示例数据(planwatch sample-data),仅用于演示,不代表任何地区的真实情况。"
                 .to_string()

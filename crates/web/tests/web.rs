@@ -1,99 +1,10 @@
 //! The web workspace end to end, in process: pages, API, auth, corrections, security headers.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use planwatch_search::SearchIndex;
-use planwatch_store::{Store, StoreOptions};
-use planwatch_web::{AppState, Config};
-use tower::ServiceExt;
-
-const TOKEN: &str = "test-admin-token-123";
-
-fn example(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)).expect("example")
-}
-
-struct App {
-    router: Router,
-    store: Arc<Store>,
-    _dir: tempfile::TempDir,
-}
-
-fn app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("pw.db"), StoreOptions::default()).unwrap());
-    for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
-        store.ingest_bytes(&op(), f, example(f)).unwrap();
-    }
-    let index = Arc::new(SearchIndex::open(&dir.path().join("pw.db.index")).unwrap());
-    planwatch_web::sync::sync_blocking(&store, &index).unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        admin_token: TOKEN.into(),
-        max_upload: 2 * 1024 * 1024,
-        secure_cookies: false,
-    };
-    let state = AppState::new(store.clone(), index, config);
-    App { router: planwatch_web::router(state), store, _dir: dir }
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-}
-
-async fn send(app: &App, req: Request<Body>) -> Resp {
-    let res = app.router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Resp { status, headers, body }
-}
-
-async fn get(app: &App, uri: &str) -> Resp {
-    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
-}
-
-fn form(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    let body: String = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", k, percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
-
-/// Logs in with the admin token; returns the cookie and the CSRF token of the session.
-async fn login(app: &App) -> (String, String) {
-    let res = send(app, form("/login", "", &[("token", TOKEN), ("next", "/upload")])).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
-    let cookie = set.split(';').next().unwrap().to_string();
-    let page = send(app, Request::get("/upload").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
-    let text = page.text();
-    let csrf = text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    (cookie, csrf)
-}
+use common::*;
 
 #[tokio::test]
 async fn pages_render_with_security_headers() {
@@ -389,25 +300,6 @@ async fn hostile_requests_are_refused_or_harmless() {
     assert_eq!(after.iter().map(|p| p.n_corrected).sum::<i64>(), 1);
 }
 
-fn multipart(cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Request<Body> {
-    let boundary = "planwatchtestboundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/upload")
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
-
 #[tokio::test]
 async fn upload_form_stores_a_document_and_explains_refusals() {
     let app = app();
@@ -439,47 +331,6 @@ async fn upload_form_stores_a_document_and_explains_refusals() {
     // The search index sees it at once.
     let hits = get(&app, "/api/v1/search?q=%E7%AE%97%E5%8A%9B%E5%B9%B3%E5%8F%B0").await.json();
     assert!(hits["total"].as_u64().unwrap() > 0, "{hits}");
-}
-
-fn import_request(cookie: &str, csrf: &str, name: &str, bytes: &[u8], dry_run: bool) -> Request<Body> {
-    let boundary = "planwatchtestboundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
-    );
-    if dry_run {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n").as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/observations/import")
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
-
-fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// Loads the sample; returns (plan id, index name, newest period, published period).
-fn sample(app: &App) -> (i64, String, String, String) {
-    let summary = planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap();
-    assert!(summary.contains("合成示例数据"), "{summary}");
-    // Idempotent.
-    assert!(planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap().contains("already loaded"));
-    let index = app.store.indices().unwrap().remove(0);
-    let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
-    let newest = app.store.latest_period(&ids).unwrap().unwrap();
-    let plan = index.members[0].indicator.document_id.unwrap();
-    (plan, index.name, newest.to_string(), newest.prev().to_string())
 }
 
 #[tokio::test]
@@ -656,9 +507,4 @@ async fn monitoring_api_reads_and_imports_with_the_token() {
     let ok = send(&app, post(good, Some(TOKEN))).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
     assert_eq!(ok.json()["import"]["inserted"], 1);
-}
-
-/// The operator at the command line: admin rights.
-fn op() -> planwatch_store::Actor {
-    planwatch_store::Actor::operator("test")
 }

@@ -293,6 +293,7 @@ pub fn sample_report() -> Report {
         as_of: "2026Q3".into(),
         generated_at: "2026-10-15 09:30".into(),
         data_notice: Some("本报告使用合成演示数据,数值不代表绵阳市的真实情况,仅用于演示监测功能。".into()),
+        data_basis: "含未审核数据:2/6 个单位的 2026Q3 数据尚未审核(涪城区、游仙区)".into(),
         status_counts: [
             ("done", "已完成"),
             ("ahead", "超前"),

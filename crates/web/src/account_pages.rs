@@ -1,0 +1,429 @@
+//! Pages of people and accountability: 我的账户 (password, API tokens), 账户管理 (admins),
+//! 审计日志 (browse and filter, read-only) and 数据审核 (submit, approve, return, un-approve).
+//! These pages only collect input; the store decides who may do what.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use planwatch_monitor::Period;
+use planwatch_store::users::{ApiToken, NewUser, User};
+use planwatch_store::{Approval, ApprovalStep, AuditFilter, AuditRecord, Role};
+use serde::Deserialize;
+
+use crate::auth::{self, Caller};
+use crate::pages::{enc, render};
+use crate::{db, AppError, Shared};
+
+/// The caller, or a redirect to the login page that comes back here.
+async fn logged_in(state: &Shared, headers: &HeaderMap, here: &str) -> Result<Caller, Response> {
+    auth::caller(state, headers)
+        .await
+        .ok_or_else(|| Redirect::to(&format!("/login?next={}", enc(here))).into_response())
+}
+
+// ---- my account ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    nav: &'static str,
+    csrf: String,
+    login: String,
+    display_name: String,
+    scope: String,
+    is_user: bool,
+    is_admin: bool,
+    reads_audit: bool,
+    tokens: Vec<ApiToken>,
+    /// A token just made: shown once.
+    new_token: String,
+    message: String,
+}
+
+async fn account_page(state: &Shared, c: Caller, new_token: String, message: String) -> Result<Response, AppError> {
+    let login = c.actor.login.clone();
+    let is_user = c.actor.user_id.is_some();
+    let tokens = if is_user { db(state, move |s| s.tokens(&login)).await? } else { Vec::new() };
+    let page = AccountPage {
+        nav: "account",
+        csrf: c.csrf.clone(),
+        login: c.actor.login.clone(),
+        display_name: c.display_name.clone(),
+        scope: c.actor.scope(),
+        is_user,
+        is_admin: c.actor.role == Role::Admin,
+        reads_audit: matches!(c.actor.role, Role::Admin | Role::Analyst),
+        tokens,
+        new_token,
+        message,
+    };
+    Ok(render(&page).into_response())
+}
+
+pub async fn account(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+    match logged_in(&state, &headers, "/account").await {
+        Ok(c) => account_page(&state, c, String::new(), String::new()).await,
+        Err(redirect) => Ok(redirect),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    password: String,
+    password2: String,
+}
+
+pub async fn change_password(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    if f.password != f.password2 {
+        return Err(AppError::BadRequest("两次输入的新密码不一致。".into()));
+    }
+    let login = actor.login.clone();
+    db(&state, move |s| s.set_password(&actor, &login, Some(&f.current), &f.password)).await?;
+    // Every session of the account ended with the old password: log in again.
+    Ok(Redirect::to("/login?next=/account").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    #[serde(default)]
+    label: String,
+}
+
+pub async fn create_token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    if f.label.chars().count() > 100 {
+        return Err(AppError::BadRequest("用途说明不超过 100 字。".into()));
+    }
+    let login = actor.login.clone();
+    let token = db(&state, move |s| s.create_token(&actor, &login, &f.label)).await?;
+    let c = auth::caller(&state, &headers).await.ok_or_else(|| AppError::Unauthorized("请重新登录。".into()))?;
+    account_page(&state, c, token, String::new()).await
+}
+
+pub async fn revoke_token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let login = actor.login.clone();
+    db(&state, move |s| s.revoke_token(&actor, &login, id)).await?;
+    Ok(Redirect::to("/account#tokens").into_response())
+}
+
+// ---- accounts (admins) --------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    nav: &'static str,
+    csrf: String,
+    users: Vec<UserLine>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+struct UserLine {
+    user: User,
+    login_q: String,
+    scope: String,
+    locked: bool,
+}
+
+pub async fn users(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+    let c = match logged_in(&state, &headers, "/admin/users").await {
+        Ok(c) => c,
+        Err(redirect) => return Ok(redirect),
+    };
+    let actor = c.actor.clone();
+    let list = db(&state, move |s| s.users(&actor)).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let page = UsersPage {
+        nav: "account",
+        csrf: c.csrf,
+        users: list
+            .into_iter()
+            .map(|u| UserLine {
+                login_q: enc(&u.login),
+                scope: u.actor(planwatch_store::Channel::Form, "").scope(),
+                locked: u.locked_until > now,
+                user: u,
+            })
+            .collect(),
+        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    csrf: String,
+    login: String,
+    #[serde(default)]
+    name: String,
+    role: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    department: String,
+    password: String,
+}
+
+pub async fn add_user(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<NewUserForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let role: Role = f.role.parse().map_err(AppError::BadRequest)?;
+    let new = NewUser {
+        login: f.login,
+        display_name: f.name,
+        role,
+        region: f.region,
+        place: f.place,
+        department: f.department,
+        password: f.password,
+    };
+    db(&state, move |s| s.add_user(&actor, &new)).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UserActionForm {
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn user_action(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((login, action)): Path<(String, String)>,
+    Form(f): Form<UserActionForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    match action.as_str() {
+        "disable" | "enable" => {
+            let disabled = action == "disable";
+            db(&state, move |s| s.set_user_disabled(&actor, &login, disabled)).await?;
+        }
+        "password" => db(&state, move |s| s.set_password(&actor, &login, None, &f.password)).await?,
+        _ => return Err(AppError::NotFound("没有这个操作。".into())),
+    }
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+// ---- audit log ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: &'static str,
+    f: AuditQuery,
+    entries: Vec<AuditRecord>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    /// The filter as a query string, for paging links.
+    query: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AuditQuery {
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    request_id: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+const AUDIT_PAGE: i64 = 100;
+
+pub async fn audit(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, AppError> {
+    let c = match logged_in(&state, &headers, "/audit").await {
+        Ok(c) => c,
+        Err(redirect) => return Ok(redirect),
+    };
+    for (name, date) in [("起始日期", &q.from), ("截止日期", &q.to)] {
+        let ok = date.is_empty()
+            || (date.len() == 10
+                && date
+                    .chars()
+                    .enumerate()
+                    .all(|(i, ch)| if i == 4 || i == 7 { ch == '-' } else { ch.is_ascii_digit() }));
+        if !ok {
+            return Err(AppError::BadRequest(format!("{name}请写成 YYYY-MM-DD,如 2026-11-01。")));
+        }
+    }
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let filter = AuditFilter {
+        who: q.who.clone(),
+        action: q.action.clone(),
+        object: q.object.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+        request_id: q.request_id.clone(),
+    };
+    let actor = c.actor;
+    let (entries, total) =
+        db(&state, move |s| s.audit_log(&actor, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE)).await?;
+    let query = [("who", &q.who), ("action", &q.action), ("object", &q.object), ("from", &q.from), ("to", &q.to)]
+        .iter()
+        .chain([("request_id", &q.request_id)].iter())
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let page = AuditPage {
+        nav: "account",
+        f: q,
+        entries,
+        total,
+        page,
+        pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
+        query,
+    };
+    Ok(render(&page).into_response())
+}
+
+// ---- approval -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ApprovalsPage {
+    nav: &'static str,
+    csrf: String,
+    region: String,
+    period: String,
+    regions: Vec<String>,
+    rows: Vec<Approval>,
+    /// The caller may submit these units' figures.
+    can_submit_place: String,
+    can_review: bool,
+    counts: Vec<(&'static str, usize)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ApprovalsQuery {
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    period: String,
+}
+
+pub async fn approvals(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ApprovalsQuery>,
+) -> Result<Response, AppError> {
+    let caller = auth::caller(&state, &headers).await;
+    let period = match q.period.trim() {
+        "" => None,
+        p => Some(Period::parse(p).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?),
+    };
+    let regions: Vec<String> = db(&state, |s| s.monitored_regions()).await?.into_iter().map(|r| r.0).collect();
+    let region = match q.region.trim() {
+        "" => caller
+            .as_ref()
+            .map(|c| c.actor.region.clone())
+            .filter(|r| !r.is_empty())
+            .or_else(|| regions.first().cloned())
+            .unwrap_or_default(),
+        r => r.to_string(),
+    };
+    let rows = if region.is_empty() {
+        Vec::new()
+    } else {
+        let r = region.clone();
+        db(&state, move |s| s.approvals(&r, None, period)).await?
+    };
+    let counts = [
+        planwatch_store::ApprovalState::Draft,
+        planwatch_store::ApprovalState::Submitted,
+        planwatch_store::ApprovalState::Approved,
+        planwatch_store::ApprovalState::Returned,
+    ]
+    .into_iter()
+    .map(|st| (st.label(), rows.iter().filter(|a| a.state == st).count()))
+    .collect();
+    let (csrf, can_submit_place, can_review) = match &caller {
+        Some(c) => (
+            c.csrf.clone(),
+            match c.actor.role {
+                Role::DistrictEditor if c.actor.region == region => c.actor.place.clone(),
+                _ => String::new(),
+            },
+            matches!(c.actor.role, Role::Admin | Role::Analyst),
+        ),
+        None => (String::new(), String::new(), false),
+    };
+    let page = ApprovalsPage {
+        nav: "approvals",
+        csrf,
+        region,
+        period: q.period.trim().to_string(),
+        regions,
+        rows,
+        can_submit_place,
+        can_review,
+        counts,
+    };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ApprovalForm {
+    csrf: String,
+    region: String,
+    place: String,
+    period: String,
+    step: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn approval_step(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<ApprovalForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
+    let step: ApprovalStep = f.step.parse().map_err(AppError::BadRequest)?;
+    if f.comment.chars().count() > 1000 {
+        return Err(AppError::BadRequest("意见不超过 1000 字。".into()));
+    }
+    let target = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
+    db(&state, move |s| s.approval_step(&actor, &f.region, &f.place, period, step, &f.comment)).await?;
+    Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target)]).into_response())
+}

@@ -276,6 +276,8 @@ fn browser_workflow() {
     add.stdin.take().expect("stdin").write_all(format!("{PASSWORD}\n").as_bytes()).expect("write password");
     let added = add.wait_with_output().expect("planwatch user add");
     assert!(added.status.success(), "user add: {}", String::from_utf8_lossy(&added.stderr));
+    let sample = planwatch().arg("--db").arg(&db).arg("sample-data").output().expect("run planwatch sample-data");
+    assert!(sample.status.success(), "sample-data: {}", String::from_utf8_lossy(&sample.stderr));
 
     // The server.
     let port = free_port();
@@ -538,6 +540,21 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     ensure!(bytes.starts_with(b"PK"), "{} is not a zip (XLSX)", xlsx.display());
     ensure!(bytes.len() > 2048, "{} is only {} bytes", xlsx.display(), bytes.len());
     b.shot("07-download").await?;
+
+    // 8. Accountability pages: the analyst's account, the audit log with the correction
+    // made above, and the approval of the sample figures.
+    b.goto("/account").await?;
+    let who = b.wait_for("#whoami").await?.text().await?;
+    ensure!(who.contains("analyst") && who.contains("分析员"), "account page: {who}");
+    b.shot("08-account").await?;
+    b.goto("/audit?action=plan").await?;
+    let audit = b.wait_for("table#audit").await?.text().await?;
+    ensure!(audit.contains("plan.edit") && audit.contains("analyst"), "audit log: {audit}");
+    b.shot("09-audit").await?;
+    b.goto("/approvals").await?;
+    let approvals = b.wait_for("table#approvals").await?.text().await?;
+    ensure!(approvals.contains("已审核") && approvals.contains("已报送待审核"), "approvals: {approvals}");
+    b.shot("10-approvals").await?;
     Ok(())
 }
 

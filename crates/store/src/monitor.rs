@@ -526,8 +526,17 @@ impl Store {
     fn catalogue(&self, conn: &Connection, rows: &[observations::RawRow]) -> Result<StoreCatalogue<'_>> {
         let mut by_code = HashMap::new();
         let mut by_name: HashMap<String, String> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, code, name, unit, frequency, region FROM indicators")?;
-        let mut q = stmt.query([])?;
+        // Only the indicators the file names (by code, or by a name that may be shared: all
+        // indicators of that name come back, so an ambiguous name is still detected).
+        let mut named: Vec<&str> = rows.iter().map(|r| r.indicator.as_str()).collect();
+        named.sort_unstable();
+        named.dedup();
+        let named = serde_json::to_string(&named).unwrap_or_else(|_| "[]".into());
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, code, name, unit, frequency, region FROM indicators
+             WHERE code IN (SELECT value FROM json_each(?1)) OR name IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut q = stmt.query(params![named])?;
         while let Some(r) = q.next()? {
             let frequency: String = r.get(4)?;
             let info = IndicatorInfo {
@@ -553,14 +562,43 @@ impl Store {
             .collect();
         ids.sort_unstable();
         ids.dedup();
+        // The history the outlier check needs: of each (indicator, place) the file names. A
+        // small file (a district's quarterly sheet) reads only its own cells; a large one
+        // reads whole indicators, which is fewer queries.
+        let mut pairs: Vec<(i64, String)> = rows
+            .iter()
+            .filter_map(|r| {
+                let info =
+                    by_code.get(&r.indicator).or_else(|| by_name.get(&r.indicator).and_then(|c| by_code.get(c)))?;
+                let place = self.dicts().place_in(r.place.trim(), &info.region)?;
+                Some((info.id, place.name.clone()))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
         let mut history: HashMap<(i64, String), Vec<(Period, f64)>> = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT place, period, value FROM observations WHERE indicator_id = ?1")?;
-        for id in ids {
-            let mut q = stmt.query(params![id])?;
-            while let Some(r) = q.next()? {
-                let period: String = r.get(1)?;
-                let Ok(period) = Period::parse(&period) else { continue };
-                history.entry((id, r.get(0)?)).or_default().push((period, r.get(2)?));
+        let mut push = |id: i64, place: String, period: String, value: f64| {
+            if let Ok(period) = Period::parse(&period) {
+                history.entry((id, place)).or_default().push((period, value));
+            }
+        };
+        if pairs.len() <= 256 {
+            let mut stmt =
+                conn.prepare_cached("SELECT period, value FROM observations WHERE indicator_id = ?1 AND place = ?2")?;
+            for (id, place) in pairs {
+                let mut q = stmt.query(params![id, place])?;
+                while let Some(r) = q.next()? {
+                    push(id, place.clone(), r.get(0)?, r.get(1)?);
+                }
+            }
+        } else {
+            let mut stmt =
+                conn.prepare_cached("SELECT place, period, value FROM observations WHERE indicator_id = ?1")?;
+            for id in ids {
+                let mut q = stmt.query(params![id])?;
+                while let Some(r) = q.next()? {
+                    push(id, r.get(0)?, r.get(1)?, r.get(2)?);
+                }
             }
         }
         Ok(StoreCatalogue { by_code, by_name, dicts: self.dicts(), history, places: Default::default() })

@@ -237,7 +237,7 @@ pub async fn user_action(
 struct AuditPage {
     nav: &'static str,
     f: AuditQuery,
-    entries: Vec<AuditRecord>,
+    entries: Vec<AuditLine>,
     total: i64,
     page: i64,
     pages: i64,
@@ -264,6 +264,46 @@ pub struct AuditQuery {
 }
 
 const AUDIT_PAGE: i64 = 100;
+
+/// An audit entry as shown: role and channel in words, and of two JSON objects only the
+/// fields that differ (the stored entry keeps both whole).
+struct AuditLine {
+    e: AuditRecord,
+    role: String,
+    channel: &'static str,
+    old: String,
+    new: String,
+}
+
+impl AuditLine {
+    fn of(e: AuditRecord) -> AuditLine {
+        let parse = |v: &Option<String>| v.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+        let (old, new) = match (parse(&e.old_value), parse(&e.new_value)) {
+            (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) => {
+                let keys: Vec<&String> = a
+                    .keys()
+                    .chain(b.keys().filter(|k| !a.contains_key(*k)))
+                    .filter(|k| a.get(*k) != b.get(*k))
+                    .collect();
+                let pick = |m: &serde_json::Map<String, serde_json::Value>| {
+                    let o: serde_json::Map<String, serde_json::Value> =
+                        keys.iter().filter_map(|k| m.get(*k).map(|v| ((*k).clone(), v.clone()))).collect();
+                    serde_json::Value::Object(o).to_string()
+                };
+                (pick(&a), pick(&b))
+            }
+            _ => (e.old_value.clone().unwrap_or_default(), e.new_value.clone().unwrap_or_default()),
+        };
+        let role = e.role.parse::<Role>().map(|r| r.label().to_string()).unwrap_or_else(|_| e.role.clone());
+        let channel = match e.channel.as_str() {
+            "cli" => "命令行",
+            "form" => "网页",
+            "api" => "接口",
+            _ => "系统",
+        };
+        AuditLine { e, role, channel, old, new }
+    }
+}
 
 pub async fn audit(
     State(state): State<Shared>,
@@ -307,7 +347,7 @@ pub async fn audit(
     let page = AuditPage {
         nav: "account",
         f: q,
-        entries,
+        entries: entries.into_iter().map(AuditLine::of).collect(),
         total,
         page,
         pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),

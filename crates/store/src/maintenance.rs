@@ -101,6 +101,19 @@ fn check_conn(conn: &Connection) -> Result<CheckReport> {
     if bad_current > 0 {
         report.problems.push(format!("{bad_current} documents point at a current version they do not have"));
     }
+    if report.schema_version >= 3 {
+        // The audit log is append-only by trigger: a store (or a backup about to be restored)
+        // without them has been tampered with.
+        let guards: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
+               AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
+            [],
+            |r| r.get(0),
+        )?;
+        if guards != 2 {
+            report.problems.push("the audit log's append-only triggers are missing".into());
+        }
+    }
     for key in ["generation", "monitor_rev"] {
         let v: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0)).ok();

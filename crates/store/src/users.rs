@@ -102,6 +102,11 @@ impl User {
 const USER_COLUMNS: &str =
     "id, login, display_name, role, region, place, department, disabled, locked_until, created_at";
 
+/// [`USER_COLUMNS`] qualified by a table alias, for joins.
+fn user_columns_of(alias: &str) -> String {
+    USER_COLUMNS.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
 fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
     Ok(User {
@@ -441,7 +446,7 @@ impl Store {
             return Ok(None);
         }
         let r = self.reader()?;
-        let cols = USER_COLUMNS.split(',').map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let cols = user_columns_of("u");
         let found = r
             .prepare_cached(&format!(
                 "SELECT {cols}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
@@ -548,7 +553,7 @@ impl Store {
             return Ok(None);
         }
         let r = self.reader()?;
-        let cols = USER_COLUMNS.split(',').map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let cols = user_columns_of("u");
         let found = r
             .prepare_cached(&format!(
                 "SELECT {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id

@@ -108,6 +108,25 @@ fn damaged_or_foreign_files_are_refused_and_leave_the_store_alone() {
     assert!(after.is_ok());
     assert_eq!((after.documents, after.observations), (n.documents, n.observations));
     assert!(check_file(&dir.path().join("missing.db")).is_err());
+    // A backup whose audit log was made editable (its triggers dropped) is refused; a sound
+    // restore is itself audited.
+    let tampered = dir.path().join("tampered.db");
+    store.backup(&tampered).unwrap();
+    rusqlite::Connection::open(&tampered).unwrap().execute_batch("DROP TRIGGER audit_log_no_delete").unwrap();
+    let err = store.restore(&op(), &tampered).unwrap_err().to_string();
+    assert!(err.contains("append-only"), "{err}");
+    store.restore(&op(), &good_copy(&store, dir.path())).unwrap();
+    assert!(store.audit_count().unwrap() > 0, "the restored log, plus the restore itself");
+    let (entries, _) = store
+        .audit_log(&op(), &planwatch_store::AuditFilter { action: "store.restore".into(), ..Default::default() }, 1, 0)
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
+fn good_copy(store: &planwatch_store::Store, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("good-copy.db");
+    store.backup(&path).unwrap();
+    path
 }
 
 /// The operator at the command line: admin rights.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
-use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskReport, TaskStatus};
+use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
 use planwatch_web::monitoring;
 
 use crate::workspace::{actor, open_store};
@@ -300,21 +300,7 @@ pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<Ex
     let store = open_store(db, common)?;
     match cmd {
         TasksCommand::Report { plan, task, period, status, note } => {
-            let view = store.plan_view(plan)?;
-            let Some(item) = task.checked_sub(1).and_then(|n| view.effective.refs.tasks.get(n)) else {
-                bail!("plan {plan} has {} tasks; --task counts from 1", view.effective.refs.tasks.len());
-            };
-            store.report_task(
-                &actor(&store, common)?,
-                &TaskReport {
-                    document_id: plan,
-                    task_key: item.key.clone(),
-                    period,
-                    status,
-                    note,
-                    source: "命令行".into(),
-                },
-            )?;
+            store.report_task_number(&actor(&store, common)?, plan, task, period, status, &note, "命令行")?;
             eprintln!("planwatch: task {task} of plan {plan}: {} for {period}", status.label());
         }
     }

@@ -1098,6 +1098,35 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::report_task`] for the `n`th task (1-based, as numbered on the plan page and
+    /// in the 任务分工表) of a plan's current effective version.
+    #[allow(clippy::too_many_arguments)]
+    pub fn report_task_number(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        n: usize,
+        period: Period,
+        status: TaskStatus,
+        note: &str,
+        source: &str,
+    ) -> Result<()> {
+        let view = self.plan_view(document_id)?;
+        let tasks = &view.effective.refs.tasks;
+        let key = n.checked_sub(1).and_then(|i| tasks.get(i)).map(|t| t.key.clone()).ok_or_else(|| {
+            StoreError::NotFound(format!("task {n} of plan {document_id} (it has {} tasks)", tasks.len()))
+        })?;
+        let report = TaskReport {
+            document_id,
+            task_key: key,
+            period,
+            status,
+            note: note.trim().to_string(),
+            source: source.into(),
+        };
+        self.report_task(actor, &report)
+    }
+
     /// The latest report of each task of a plan up to `as_of` (all periods when `None`).
     pub fn task_progress(&self, document_id: i64, as_of: Option<Period>) -> Result<Vec<TaskProgress>> {
         let r = self.reader()?;

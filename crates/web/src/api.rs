@@ -693,26 +693,7 @@ async fn report_task(
     if r.note.chars().count() > 2000 {
         return Err(ApiError(AppError::BadRequest("note: at most 2000 characters".into())));
     }
-    db(&state, move |s| {
-        let view = s.plan_view(id)?;
-        let key = n
-            .checked_sub(1)
-            .and_then(|i| view.effective.refs.tasks.get(i))
-            .map(|t| t.key.clone())
-            .ok_or_else(|| planwatch_store::StoreError::NotFound(format!("task {n} of plan {id}")))?;
-        s.report_task(
-            &actor,
-            &planwatch_store::monitor::TaskReport {
-                document_id: id,
-                task_key: key,
-                period,
-                status,
-                note: r.note.trim().to_string(),
-                source: "API".into(),
-            },
-        )
-    })
-    .await?;
+    db(&state, move |s| s.report_task_number(&actor, id, n, period, status, &r.note, "API")).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
 

@@ -474,27 +474,7 @@ pub async fn report_task(
     if f.note.chars().count() > 2000 {
         return Err(AppError::BadRequest("说明不超过 2000 字".into()));
     }
-    db(&state, move |s| {
-        let view = s.plan_view(id)?;
-        let key = f
-            .task
-            .checked_sub(1)
-            .and_then(|n| view.effective.refs.tasks.get(n))
-            .map(|r| r.key.clone())
-            .ok_or_else(|| planwatch_store::StoreError::Invalid(format!("任务序号 {} 不存在", f.task)))?;
-        s.report_task(
-            &actor,
-            &planwatch_store::monitor::TaskReport {
-                document_id: id,
-                task_key: key,
-                period,
-                status,
-                note: f.note.trim().to_string(),
-                source: "网页表单".into(),
-            },
-        )
-    })
-    .await?;
+    db(&state, move |s| s.report_task_number(&actor, id, f.task, period, status, &f.note, "网页表单")).await?;
     Ok(Redirect::to(&format!("/plans/{id}/progress#tasks")).into_response())
 }
 

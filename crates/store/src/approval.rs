@@ -135,6 +135,24 @@ pub(crate) fn locked_cells(conn: &Connection, region: &str) -> Result<HashMap<(S
 }
 
 impl Store {
+    /// The canonical (region, unit) of a reporting unit as written: the region by its full
+    /// name, the unit by name, alias or GB/T 2260 code inside it (or the region itself).
+    pub(crate) fn reporting_unit(&self, region: &str, place: &str) -> Result<(String, String)> {
+        let region = self
+            .dicts()
+            .unit(region.trim())
+            .ok_or_else(|| StoreError::Invalid(format!("“{}”不是已知的省或市,请写全称,如 合肥市。", region.trim())))?
+            .name
+            .clone();
+        if place.trim() == region {
+            return Ok((region.clone(), region));
+        }
+        let place = self.dicts().place_in(place.trim(), &region).map(|p| p.name.clone()).ok_or_else(|| {
+            StoreError::Invalid(format!("“{}”不是{region}下辖的区县或开发区:请核对名称或代码。", place.trim()))
+        })?;
+        Ok((region, place))
+    }
+
     /// Moves one unit's figures for one period a step along. The comment is required for
     /// returning and un-approving (the editor must learn why).
     pub fn approval_step(
@@ -146,19 +164,7 @@ impl Store {
         step: ApprovalStep,
         comment: &str,
     ) -> Result<Approval> {
-        let region_unit = self
-            .dicts()
-            .unit(region.trim())
-            .ok_or_else(|| StoreError::Invalid(format!("“{}”不是已知的省或市。", region.trim())))?;
-        let region = region_unit.name.clone();
-        let place = if place.trim() == region {
-            region.clone()
-        } else {
-            self.dicts()
-                .place_in(place.trim(), &region)
-                .map(|p| p.name.clone())
-                .ok_or_else(|| StoreError::Invalid(format!("“{}”不是{region}下辖的单位。", place.trim())))?
-        };
+        let (region, place) = self.reporting_unit(region, place)?;
         match step {
             ApprovalStep::Submit => authorize(actor, Action::SubmitFigures { region: &region, place: &place })?,
             _ => authorize(actor, Action::ReviewFigures)?,
@@ -285,13 +291,11 @@ impl Store {
         let mut out: Vec<(Approval, f64)> = rows.collect::<rusqlite::Result<_>>()?;
         let order: HashMap<&str, usize> =
             self.dicts().units_within(region).iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
-        out.sort_by(|(a, ae), (b, be)| {
-            let key = |x: &Approval, e: f64| {
-                let end = if e > 0.0 { e } else { Period::parse(&x.period).map(|p| p.end_time()).unwrap_or(0.0) };
-                (-end, order.get(x.place.as_str()).copied().unwrap_or(usize::MAX))
-            };
-            let (ka, kb) = (key(a, *ae), key(b, *be));
-            ka.partial_cmp(&kb).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.place.cmp(&b.place))
+        // Newest period first (period ends in months, so the key is an integer), then the
+        // units in the order of the hierarchy.
+        out.sort_by_cached_key(|(a, end)| {
+            let end = if *end > 0.0 { *end } else { Period::parse(&a.period).map(|p| p.end_time()).unwrap_or(0.0) };
+            (-(end * 12.0).round() as i64, order.get(a.place.as_str()).copied().unwrap_or(usize::MAX), a.place.clone())
         });
         Ok(out.into_iter().map(|(a, _)| a).collect())
     }

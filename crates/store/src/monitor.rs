@@ -565,13 +565,20 @@ impl Store {
         // The history the outlier check needs: of each (indicator, place) the file names. A
         // small file (a district's quarterly sheet) reads only its own cells; a large one
         // reads whole indicators, which is fewer queries.
+        // Places are resolved through the catalogue's own cache, which validation then reuses.
+        let mut catalogue = StoreCatalogue {
+            by_code,
+            by_name,
+            dicts: self.dicts(),
+            history: HashMap::new(),
+            places: Default::default(),
+        };
         let mut pairs: Vec<(i64, String)> = rows
             .iter()
             .filter_map(|r| {
-                let info =
-                    by_code.get(&r.indicator).or_else(|| by_name.get(&r.indicator).and_then(|c| by_code.get(c)))?;
-                let place = self.dicts().place_in(r.place.trim(), &info.region)?;
-                Some((info.id, place.name.clone()))
+                let info = catalogue.indicator(&r.indicator)?;
+                let place = catalogue.place(&r.place, &info.region)?;
+                Some((info.id, place.name))
             })
             .collect();
         pairs.sort_unstable();
@@ -601,7 +608,8 @@ impl Store {
                 }
             }
         }
-        Ok(StoreCatalogue { by_code, by_name, dicts: self.dicts(), history, places: Default::default() })
+        catalogue.history = history;
+        Ok(catalogue)
     }
 
     /// Validates an observation file and, unless it is a dry run, stores it in one

@@ -192,26 +192,7 @@ impl Store {
         check_password_rules(&new.password)?;
         let (mut region, mut place, mut department) = (String::new(), String::new(), String::new());
         match new.role {
-            Role::DistrictEditor => {
-                let r = self.dicts().unit(new.region.trim()).ok_or_else(|| {
-                    StoreError::Invalid(format!(
-                        "区县填报员需要所属地区:“{}”不是已知的省或市,请写全称,如 合肥市。",
-                        new.region.trim()
-                    ))
-                })?;
-                region = r.name.clone();
-                let p = if new.place.trim() == region {
-                    r.name.clone()
-                } else {
-                    self.dicts().place_in(new.place.trim(), &region).map(|p| p.name.clone()).ok_or_else(|| {
-                        StoreError::Invalid(format!(
-                            "“{}”不是{region}下辖的区县或开发区:请核对名称或代码。",
-                            new.place.trim()
-                        ))
-                    })?
-                };
-                place = p;
-            }
+            Role::DistrictEditor => (region, place) = self.reporting_unit(&new.region, &new.place)?,
             Role::DepartmentEditor => {
                 let d = new.department.trim();
                 if d.is_empty() {

@@ -104,13 +104,12 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, AppError> {
-    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let c = auth::require_form_caller(&state, &headers, &f.csrf).await?;
     if f.label.chars().count() > 100 {
         return Err(AppError::BadRequest("用途说明不超过 100 字。".into()));
     }
-    let login = actor.login.clone();
+    let (actor, login) = (c.actor.clone(), c.actor.login.clone());
     let token = db(&state, move |s| s.create_token(&actor, &login, &f.label)).await?;
-    let c = auth::caller(&state, &headers).await.ok_or_else(|| AppError::Unauthorized("请重新登录。".into()))?;
     account_page(&state, c, token, String::new()).await
 }
 

@@ -114,13 +114,18 @@ pub async fn csrf_of(state: &Shared, headers: &HeaderMap) -> String {
 /// Checks a form write: a live session and the CSRF token of that session. Returns who is
 /// writing; the store decides whether they may.
 pub async fn require_form(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Actor, AppError> {
+    Ok(require_form_caller(state, headers, csrf).await?.actor)
+}
+
+/// [`require_form`] for handlers that also show the caller a page afterwards.
+pub async fn require_form_caller(state: &Shared, headers: &HeaderMap, csrf: &str) -> Result<Caller, AppError> {
     let Some(c) = caller(state, headers).await else {
         return Err(AppError::Unauthorized("修改数据需要先登录:请在“登录”页输入账户和密码。".into()));
     };
     if !token_matches(csrf, &c.csrf) {
         return Err(AppError::Forbidden("表单已过期或来源不明(CSRF 校验失败):请刷新页面后重试。".into()));
     }
-    Ok(c.actor)
+    Ok(c)
 }
 
 /// Checks an API write: `Authorization: Bearer <user API token>` (or, before any admin

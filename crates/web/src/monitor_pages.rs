@@ -284,15 +284,7 @@ fn file_label(f: &FileRef) -> String {
 /// The full trend chart of one target: values, forecast to the deadline, target, baseline.
 fn trend_chart(t: &monitoring::TargetProgress) -> String {
     let ind = &t.indicator;
-    let points = t
-        .series
-        .iter()
-        .map(|v| planwatch_report::SeriesPoint {
-            time: v.period.end_time(),
-            label: v.period.to_string(),
-            value: v.value,
-        })
-        .collect();
+    let points = monitoring::series_points(t);
     charts::trend(&charts::TrendChart {
         title: ind.name.clone(),
         unit: ind.unit.clone(),
@@ -328,15 +320,7 @@ fn progress_page(
         .iter()
         .map(|t| {
             let ind = &t.indicator;
-            let points: Vec<planwatch_report::SeriesPoint> = t
-                .series
-                .iter()
-                .map(|v| planwatch_report::SeriesPoint {
-                    time: v.period.end_time(),
-                    label: v.period.to_string(),
-                    value: v.value,
-                })
-                .collect();
+            let points = monitoring::series_points(t);
             let forecast = monitoring::forecast_points(t);
             let spark = charts::sparkline(
                 &points,

@@ -630,11 +630,7 @@ pub fn build_report(
             url: source_link(&t.indicator),
         });
         let data_sources = t.files.iter().map(|f| sources.file(f)).collect();
-        let series: Vec<report::SeriesPoint> = t
-            .series
-            .iter()
-            .map(|v| report::SeriesPoint { time: v.period.end_time(), label: v.period.to_string(), value: v.value })
-            .collect();
+        let series = series_points(t);
         let forecast_points = forecast_points(t);
         let prog = t.progress.as_ref();
         targets.push(report::TargetRow {
@@ -804,6 +800,14 @@ pub fn build_report(
         lagging_tasks,
         sources: sources.list,
     })
+}
+
+/// The region's values of a target, one point a period, for charts.
+pub fn series_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
+    t.series
+        .iter()
+        .map(|v| report::SeriesPoint { time: v.period.end_time(), label: v.period.to_string(), value: v.value })
+        .collect()
 }
 
 /// The fitted trend from the last value to the deadline, one point a period, for charts.

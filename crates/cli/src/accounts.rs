@@ -3,7 +3,6 @@
 //! acting user (`--as`, or the operator) may do, as it does for the web.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -12,7 +11,7 @@ use planwatch_monitor::Period;
 use planwatch_store::users::NewUser;
 use planwatch_store::{ApprovalStep, AuditFilter, Role};
 
-use crate::workspace::{actor, open_store};
+use crate::workspace::{Workspace, actor, open_store};
 use crate::Common;
 
 #[derive(Subcommand)]
@@ -137,7 +136,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     Ok(first)
 }
 
-pub fn user(db: &Path, common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+pub fn user(db: &Workspace, common: &Common, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let actor = actor(&store, common)?;
     match cmd {
@@ -201,7 +200,7 @@ pub fn user(db: &Path, common: &Common, cmd: UserCommand) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn audit(db: &Path, common: &Common, a: AuditArgs) -> anyhow::Result<ExitCode> {
+pub fn audit(db: &Workspace, common: &Common, a: AuditArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let actor = actor(&store, common)?;
     let filter = AuditFilter {
@@ -235,7 +234,7 @@ pub fn audit(db: &Path, common: &Common, a: AuditArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn approval(db: &Path, common: &Common, cmd: ApprovalCommand) -> anyhow::Result<ExitCode> {
+pub fn approval(db: &Workspace, common: &Common, cmd: ApprovalCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let (step, args) = match cmd {
         ApprovalCommand::List { region, period, json } => {

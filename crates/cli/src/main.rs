@@ -21,10 +21,15 @@ use std::sync::Arc;
     about = "规划实施监测评估系统 — read development plans into structured, traceable plans"
 )]
 struct Cli {
-    /// The workspace store (SQLite file; env PLANWATCH_DB). Its search index lives beside it
-    /// in `<db>.index/`.
-    #[arg(long, global = true, value_name = "PATH", env = "PLANWATCH_DB", default_value = "planwatch.db")]
-    db: PathBuf,
+    /// The workspace store: an SQLite file, or a shared PostgreSQL database given as
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE (env PLANWATCH_DB).
+    #[arg(long, global = true, value_name = "PATH|URL", env = "PLANWATCH_DB", default_value = "planwatch.db")]
+    db: String,
+    /// The search index directory (derived from the store, rebuilt when missing; env
+    /// PLANWATCH_INDEX). Default: `<db>.index/` beside an SQLite file, `planwatch.index/` in the
+    /// working directory for PostgreSQL — one per server process.
+    #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_INDEX")]
+    index: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -309,40 +314,41 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    let ws = workspace::Workspace::new(&cli.db, cli.index.clone());
     let result = match cli.command {
         Command::Extract { out, common, files } => extract(out.as_deref(), &common, &files),
         Command::Show { common, span, file } => show::run(&common.options(), span.as_deref(), &file),
-        Command::Ingest { common, paths } => workspace::ingest(&cli.db, &common, &paths),
-        Command::List { common } => workspace::list(&cli.db, &common),
-        Command::Versions { common, plan } => workspace::versions(&cli.db, &common, plan),
+        Command::Ingest { common, paths } => workspace::ingest(&ws, &common, &paths),
+        Command::List { common } => workspace::list(&ws, &common),
+        Command::Versions { common, plan } => workspace::versions(&ws, &common, plan),
         Command::Search { common, region, issuer, year, limit, query } => workspace::search(
-            &cli.db,
+            &ws,
             &common,
             workspace::SearchArgs { query: query.join(" "), region, issuer, year, limit },
         ),
-        Command::Reextract { common } => workspace::reextract(&cli.db, &common),
-        Command::Indicators { common, command } => monitor::indicators(&cli.db, &common, command),
-        Command::Observations { common, command } => monitor::observations(&cli.db, &common, command),
-        Command::Template { common, place, period, out } => monitor::template(&cli.db, &common, &place, period, out),
-        Command::Tasks { common, command } => monitor::tasks(&cli.db, &common, command),
-        Command::Progress { common, plan, as_of, json } => monitor::progress(&cli.db, &common, plan, as_of, json),
-        Command::Index { common, command } => monitor::index(&cli.db, &common, command),
+        Command::Reextract { common } => workspace::reextract(&ws, &common),
+        Command::Indicators { common, command } => monitor::indicators(&ws, &common, command),
+        Command::Observations { common, command } => monitor::observations(&ws, &common, command),
+        Command::Template { common, place, period, out } => monitor::template(&ws, &common, &place, period, out),
+        Command::Tasks { common, command } => monitor::tasks(&ws, &common, command),
+        Command::Progress { common, plan, as_of, json } => monitor::progress(&ws, &common, plan, as_of, json),
+        Command::Index { common, command } => monitor::index(&ws, &common, command),
         Command::Rank { common, index, period, json, publish } => {
-            monitor::rank(&cli.db, &common, &index, period, json, publish)
+            monitor::rank(&ws, &common, &index, period, json, publish)
         }
         Command::Report { common, plan, kind, period, format, out } => {
-            monitor::report(&cli.db, &common, plan, &kind, period, &format, &out)
+            monitor::report(&ws, &common, plan, &kind, period, &format, &out)
         }
-        Command::SampleData { common, plan, seed } => monitor::sample_data(&cli.db, &common, plan, seed),
-        Command::Backup { common, out } => workspace::backup(&cli.db, &common, &out),
-        Command::Restore { common, file } => workspace::restore(&cli.db, &common, &file),
-        Command::Check { common, file, json } => workspace::check(&cli.db, &common, file.as_deref(), json),
+        Command::SampleData { common, plan, seed } => monitor::sample_data(&ws, &common, plan, seed),
+        Command::Backup { common, out } => workspace::backup(&ws, &common, &out),
+        Command::Restore { common, file } => workspace::restore(&ws, &common, &file),
+        Command::Check { common, file, json } => workspace::check(&ws, &common, file.as_deref(), json),
         Command::Serve { common, addr, admin_token, max_upload, public_url } => {
-            workspace::serve(&cli.db, &common, workspace::ServeArgs { addr, admin_token, max_upload, public_url })
+            workspace::serve(&ws, &common, workspace::ServeArgs { addr, admin_token, max_upload, public_url })
         }
-        Command::User { common, command } => accounts::user(&cli.db, &common, command),
-        Command::Audit { common, filter } => accounts::audit(&cli.db, &common, filter),
-        Command::Approval { common, command } => accounts::approval(&cli.db, &common, command),
+        Command::User { common, command } => accounts::user(&ws, &common, command),
+        Command::Audit { common, filter } => accounts::audit(&ws, &common, filter),
+        Command::Approval { common, command } => accounts::approval(&ws, &common, command),
     };
     match result {
         Ok(code) => code,

@@ -10,7 +10,7 @@ use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
 use planwatch_web::monitoring;
 
-use crate::workspace::{actor, open_store};
+use crate::workspace::{Workspace, actor, open_store};
 use crate::{write_atomically, Common};
 
 #[derive(Subcommand)]
@@ -123,7 +123,7 @@ pub enum IndexCommand {
     List,
 }
 
-pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow::Result<ExitCode> {
+pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
         IndicatorsCommand::FromTargets { plan, frequency } => {
@@ -195,7 +195,7 @@ pub fn indicators(db: &Path, common: &Common, cmd: IndicatorsCommand) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn observations(db: &Path, common: &Common, cmd: ObservationsCommand) -> anyhow::Result<ExitCode> {
+pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
         ObservationsCommand::Import { dry_run, files } => {
@@ -275,7 +275,7 @@ fn print_import(r: &planwatch_store::monitor::ImportReport) {
 }
 
 pub fn template(
-    db: &Path,
+    db: &Workspace,
     common: &Common,
     place: &str,
     period: Period,
@@ -296,7 +296,7 @@ pub fn template(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<ExitCode> {
+pub fn tasks(db: &Workspace, common: &Common, cmd: TasksCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
         TasksCommand::Report { plan, task, period, status, note } => {
@@ -307,7 +307,7 @@ pub fn tasks(db: &Path, common: &Common, cmd: TasksCommand) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn index(db: &Path, common: &Common, cmd: IndexCommand) -> anyhow::Result<ExitCode> {
+pub fn index(db: &Workspace, common: &Common, cmd: IndexCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
         IndexCommand::Define { name, method, missing, description, indicators } => {
@@ -341,7 +341,7 @@ pub fn index(db: &Path, common: &Common, cmd: IndexCommand) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn progress(db: &Path, common: &Common, plan: i64, as_of: Option<Period>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn progress(db: &Workspace, common: &Common, plan: i64, as_of: Option<Period>, json: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let p = monitoring::plan_progress(&store, plan, as_of, &Default::default())?;
     if json {
@@ -373,7 +373,7 @@ pub fn progress(db: &Path, common: &Common, plan: i64, as_of: Option<Period>, js
 }
 
 pub fn rank(
-    db: &Path,
+    db: &Workspace,
     common: &Common,
     index: &str,
     period: Option<Period>,
@@ -410,7 +410,7 @@ pub fn rank(
 }
 
 pub fn report(
-    db: &Path,
+    db: &Workspace,
     common: &Common,
     plan: i64,
     kind: &str,
@@ -437,7 +437,7 @@ pub fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn sample_data(db: &Path, common: &Common, plan: Option<i64>, seed: u64) -> anyhow::Result<ExitCode> {
+pub fn sample_data(db: &Workspace, common: &Common, plan: Option<i64>, seed: u64) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let summary = monitoring::sample::load(&store, plan, seed)?;
     eprintln!("planwatch: {summary}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use planwatch_search::{SearchIndex, SearchQuery};
-use planwatch_store::{Actor, Channel, IngestOutcome, PlanOrder, Store, StoreOptions};
+use planwatch_store::{Actor, Channel, IngestOutcome, Location, PlanOrder, Store, StoreOptions};
 use rayon::prelude::*;
 
 use crate::Common;
@@ -15,18 +15,43 @@ use crate::Common;
 /// File extensions `ingest DIR` picks up (content still decides the format).
 const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm", "xhtml", "shtml", "docx", "pdf"];
 
+/// Where the command's store and search index are.
+pub struct Workspace {
+    pub location: Location,
+    /// The search index: derived from the store, one per process that serves or searches.
+    pub index: PathBuf,
+}
+
+impl Workspace {
+    pub fn new(db: &str, index: Option<PathBuf>) -> Workspace {
+        let location = Location::parse(db);
+        let index = index.unwrap_or_else(|| match &location {
+            Location::Sqlite(path) => index_dir(path),
+            Location::Postgres(_) => PathBuf::from("planwatch.index"),
+        });
+        Workspace { location, index }
+    }
+
+    /// For messages: the file, or the server URL without its password.
+    pub fn display(&self) -> String {
+        self.location.display()
+    }
+}
+
 pub fn index_dir(db: &Path) -> PathBuf {
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "planwatch.db".into());
     name.push(".index");
     db.with_file_name(name)
 }
 
-pub fn open_store(db: &Path, common: &Common) -> anyhow::Result<Store> {
+pub fn open_store(db: &Workspace, common: &Common) -> anyhow::Result<Store> {
     let opts = common.options()?;
-    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    if let Location::Sqlite(path) = &db.location {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
     }
-    Ok(Store::open(db, StoreOptions { dicts: opts.dicts, read: opts.read })?)
+    Ok(Store::open_at(&db.location, StoreOptions { dicts: opts.dicts, read: opts.read })?)
 }
 
 /// Who the command writes as: the account named by `--as` (its role's rights apply), or the
@@ -47,8 +72,8 @@ pub fn actor(store: &Store, common: &Common) -> anyhow::Result<Actor> {
     }
 }
 
-fn open_index(db: &Path) -> anyhow::Result<SearchIndex> {
-    let dir = index_dir(db);
+fn open_index(db: &Workspace) -> anyhow::Result<SearchIndex> {
+    let dir = &db.index;
     SearchIndex::open(&dir).with_context(|| format!("opening the search index {}", dir.display()))
 }
 
@@ -86,7 +111,7 @@ fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-pub fn ingest(db: &Path, common: &Common, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn ingest(db: &Workspace, common: &Common, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let opts = common.options()?;
     if let Some(n) = common.jobs {
@@ -167,7 +192,7 @@ pub fn ingest(db: &Path, common: &Common, paths: &[PathBuf]) -> anyhow::Result<E
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-pub fn list(db: &Path, common: &Common) -> anyhow::Result<ExitCode> {
+pub fn list(db: &Workspace, common: &Common) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     for p in store.list_plans(PlanOrder::Title)? {
         println!(
@@ -178,7 +203,7 @@ pub fn list(db: &Path, common: &Common) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn versions(db: &Path, common: &Common, plan: i64) -> anyhow::Result<ExitCode> {
+pub fn versions(db: &Workspace, common: &Common, plan: i64) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let vs = store.versions(plan)?;
     if vs.is_empty() {
@@ -207,7 +232,7 @@ pub struct SearchArgs {
     pub limit: usize,
 }
 
-pub fn search(db: &Path, common: &Common, a: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn search(db: &Workspace, common: &Common, a: SearchArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let ix = open_index(db)?;
     if let Err(e) = planwatch_web::sync::sync_blocking(&store, &ix) {
@@ -233,7 +258,7 @@ pub fn search(db: &Path, common: &Common, a: SearchArgs) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn reextract(db: &Path, common: &Common) -> anyhow::Result<ExitCode> {
+pub fn reextract(db: &Workspace, common: &Common) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let n = store.reextract_stale(|i, total| eprint!("\rplanwatch: re-extracted {i}/{total}"))?;
     eprintln!("\nplanwatch: {n} versions re-extracted with extractor {}", planwatch_core::EXTRACTOR_VERSION);
@@ -247,7 +272,7 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
 }
 
-pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = Arc::new(open_store(db, common)?);
     // Plans extracted by an older planwatch are re-extracted before serving (corrections are
     // re-applied or listed for review).
@@ -285,19 +310,19 @@ pub fn serve(db: &Path, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn backup(db: &Path, common: &Common, out: &Path) -> anyhow::Result<ExitCode> {
+pub fn backup(db: &Workspace, common: &Common, out: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let size = store.backup(out)?;
     eprintln!("planwatch: backup of {} written to {} ({size} bytes, checked)", db.display(), out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn restore(db: &Path, common: &Common, file: &Path) -> anyhow::Result<ExitCode> {
+pub fn restore(db: &Workspace, common: &Common, file: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let report = store.restore(&actor(&store, common)?, file)?;
     // The search index is derived data: rebuilt from the restored store at the next search
     // or server start.
-    let index = index_dir(db);
+    let index = &db.index;
     if index.exists() {
         std::fs::remove_dir_all(&index).with_context(|| format!("cannot remove the old index {}", index.display()))?;
     }
@@ -312,12 +337,14 @@ pub fn restore(db: &Path, common: &Common, file: &Path) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn check(db: &Path, common: &Common, file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn check(db: &Workspace, common: &Common, file: Option<&Path>, json: bool) -> anyhow::Result<ExitCode> {
     let report = match file {
         Some(f) => planwatch_store::maintenance::check_file(f)?,
         None => {
-            if !db.exists() {
-                anyhow::bail!("{} does not exist (--db or PLANWATCH_DB)", db.display());
+            if let Location::Sqlite(path) = &db.location {
+                if !path.exists() {
+                    anyhow::bail!("{} does not exist (--db or PLANWATCH_DB)", path.display());
+                }
             }
             open_store(db, common)?.check()?
         }

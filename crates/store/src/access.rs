@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use rusqlite::{params, Connection};
+use crate::db::{params, Db};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -239,7 +239,7 @@ pub struct AuditEntry<'a> {
 
 /// Appends an audit entry inside the caller's transaction, so the entry and the change
 /// commit or roll back together.
-pub(crate) fn audit(conn: &Connection, actor: &Actor, e: AuditEntry) -> Result<()> {
+pub(crate) fn audit(conn: &Db, actor: &Actor, e: AuditEntry) -> Result<()> {
     let json = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     conn.prepare_cached(
         "INSERT INTO audit_log (at, user_id, who, role, channel, action, object, old_value, new_value, source, request_id)
@@ -312,7 +312,7 @@ impl crate::Store {
               AND (?7 = '' OR at <= ?7)
               AND (?8 = '' OR request_id = ?8)";
         let object_like = like(filter.object.trim());
-        let args: [&dyn rusqlite::ToSql; 10] = [
+        let args: [&dyn crate::db::ToParam; 10] = [
             &filter.who.trim(),
             &filter.action.trim(),
             &action_prefix,
@@ -345,12 +345,12 @@ impl crate::Store {
                 request_id: r.get(11)?,
             })
         })?;
-        Ok((rows.collect::<rusqlite::Result<_>>()?, total))
+        Ok((rows.collect::<crate::Result<_>>()?, total))
     }
 
     /// Number of audit entries (tests and `planwatch check`).
     pub fn audit_count(&self) -> Result<i64> {
-        Ok(self.reader()?.query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
+        Ok(self.reader()?.query_row("SELECT COUNT(*) FROM audit_log", params![], |r| r.get(0))?)
     }
 }
 

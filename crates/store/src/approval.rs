@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use planwatch_monitor::Period;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::{params, Db, OptionalExt};
 use serde::Serialize;
 use serde_json::json;
 
@@ -118,7 +118,7 @@ impl std::str::FromStr for ApprovalStep {
 }
 
 /// The state of every (place, period) of `region` that has one, read inside a transaction.
-pub(crate) fn locked_cells(conn: &Connection, region: &str) -> Result<HashMap<(String, String), ApprovalState>> {
+pub(crate) fn locked_cells(conn: &Db, region: &str) -> Result<HashMap<(String, String), ApprovalState>> {
     let mut stmt = conn.prepare_cached("SELECT place, period, state FROM approvals WHERE region = ?1")?;
     let rows = stmt.query_map(params![region], |r| {
         let s: String = r.get(2)?;
@@ -174,7 +174,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("{}需要填写原因,以便填报单位修改。", step.label())));
         }
         let period_s = period.to_string();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let current: Option<String> = tx
             .query_row(
@@ -288,7 +288,7 @@ impl Store {
                 r.get::<_, f64>(9)?,
             ))
         })?;
-        let mut out: Vec<(Approval, f64)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut out: Vec<(Approval, f64)> = rows.collect::<crate::Result<_>>()?;
         let order: HashMap<&str, usize> =
             self.dicts().units_within(region).iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
         // Newest period first (period ends in months, so the key is an integer), then the
@@ -310,7 +310,7 @@ impl Store {
         let mut stmt =
             r.prepare_cached("SELECT place, period FROM approvals WHERE region = ?1 AND state = 'approved'")?;
         let rows = stmt.query_map(params![region], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let approved: HashSet<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        let approved: HashSet<(String, String)> = rows.collect::<crate::Result<_>>()?;
         Ok(cells.iter().filter(|c| approved.contains(*c)).cloned().collect())
     }
 }

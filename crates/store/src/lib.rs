@@ -15,10 +15,12 @@
 pub mod access;
 pub mod approval;
 pub mod corrections;
+pub mod db;
 pub mod maintenance;
 pub mod migrate;
 pub mod monitor;
 mod queries;
+pub mod testing;
 pub mod users;
 
 use std::ops::{Deref, DerefMut};
@@ -27,7 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use planwatch_core::{Dictionaries, Plan, ReadOptions};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -35,13 +37,21 @@ use sha2::{Digest, Sha256};
 pub use access::{Action, Actor, AuditFilter, AuditRecord, Channel, Role};
 pub use approval::{Approval, ApprovalState, ApprovalStep};
 pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
+pub use db::{Backend, Db, Tx};
 pub use queries::*;
+
+use db::{params, OptionalExt};
 
 /// Errors of the store, each with what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(String),
+    /// The database server cannot be reached or went away; the request can be retried.
+    #[error("the database is unavailable: {0}. planwatch reconnects by itself: check that the database server is running, then try again")]
+    Unavailable(String),
     #[error("cannot open the store at {path}: {source}. Check the path (--db or PLANWATCH_DB) and its permissions")]
     Open { path: String, source: rusqlite::Error },
     #[error("the store has schema version {found} but this planwatch knows only up to {known}: use a newer planwatch")]
@@ -60,6 +70,11 @@ pub enum StoreError {
     Locked(String),
     #[error("stored data is damaged ({0}); run `planwatch reextract` or restore a backup")]
     Corrupt(String),
+    /// A query expected a row and found none (see [`db::OptionalExt`]).
+    #[error("stored data is incomplete: an expected row is missing")]
+    NoRow,
+    #[error("stored data is damaged: column {column}: {reason}")]
+    Column { column: usize, reason: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -77,30 +92,67 @@ impl Default for StoreOptions {
     }
 }
 
-/// The store: one writer connection and a pool of reader connections over one SQLite file in
-/// WAL mode (readers never block the writer, nor the writer readers).
+/// Where a store lives: an SQLite file (one office) or a PostgreSQL database (shared by
+/// several planwatch processes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://…` or `postgresql://…` is a server; anything else a file path.
+    pub fn parse(text: &str) -> Location {
+        let t = text.trim();
+        if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+            Location::Postgres(t.to_string())
+        } else {
+            Location::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// For messages: the path, or the URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::Sqlite(p) => p.display().to_string(),
+            Location::Postgres(url) => db::redact(url),
+        }
+    }
+}
+
+/// How new connections are made.
+enum Connector {
+    Sqlite(PathBuf),
+    Postgres(db::PgTarget),
+}
+
+/// The store: one writer connection and a pool of reader connections. On SQLite, one file
+/// in WAL mode (readers never block the writer, nor the writer readers); on PostgreSQL, a
+/// server that several planwatch processes share, writers of all of them taking turns by
+/// one advisory lock.
 pub struct Store {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    location: Location,
+    connector: Connector,
+    writer: Mutex<Db>,
+    readers: Mutex<Vec<Db>>,
     opts: StoreOptions,
 }
 
 /// A pooled reader connection, returned to the pool on drop.
 pub struct Reader<'a> {
-    conn: Option<Connection>,
-    pool: &'a Mutex<Vec<Connection>>,
+    conn: Option<Db>,
+    pool: &'a Mutex<Vec<Db>>,
 }
 
 impl Deref for Reader<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = Db;
+    fn deref(&self) -> &Db {
         self.conn.as_ref().expect("reader present until drop")
     }
 }
 
 impl DerefMut for Reader<'_> {
-    fn deref_mut(&mut self) -> &mut Connection {
+    fn deref_mut(&mut self) -> &mut Db {
         self.conn.as_mut().expect("reader present until drop")
     }
 }
@@ -108,39 +160,63 @@ impl DerefMut for Reader<'_> {
 impl Drop for Reader<'_> {
     fn drop(&mut self) {
         if let (Some(c), Ok(mut pool)) = (self.conn.take(), self.pool.lock()) {
-            if pool.len() < 16 {
+            if pool.len() < 16 && c.is_usable() {
                 pool.push(c);
             }
         }
     }
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection) -> std::result::Result<(), rusqlite::Error> {
     conn.busy_timeout(Duration::from_secs(15))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;")?;
     Ok(())
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the SQLite store at `path` and brings its schema up to date.
     pub fn open(path: &Path, opts: StoreOptions) -> Result<Store> {
-        let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
-        let mut writer = Connection::open(path).map_err(open_err)?;
-        // WAL: readers see a consistent snapshot while one writer commits.
-        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
-        if !mode.eq_ignore_ascii_case("wal") && path != Path::new(":memory:") {
-            return Err(StoreError::Invalid(format!(
-                "{}: the store needs WAL mode but SQLite gave {mode} (is the file on a network share?)",
-                path.display()
-            )));
-        }
-        configure(&writer).map_err(open_err)?;
-        migrate::migrate(&mut writer)?;
-        Ok(Store { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), opts })
+        Store::open_at(&Location::Sqlite(path.to_path_buf()), opts)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Opens the store at `location` (a file, or a PostgreSQL URL) and brings its schema up
+    /// to date.
+    pub fn open_at(location: &Location, opts: StoreOptions) -> Result<Store> {
+        let (connector, mut writer) = match location {
+            Location::Sqlite(path) => (Connector::Sqlite(path.clone()), Db::sqlite(open_sqlite_writer(path)?)),
+            Location::Postgres(url) => {
+                let target = db::PgTarget::parse(url)?;
+                let conn = Db::connect_pg(&target)?;
+                (Connector::Postgres(target), conn)
+            }
+        };
+        migrate::migrate(&mut writer)?;
+        Ok(Store {
+            location: location.clone(),
+            connector,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            opts,
+        })
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.location {
+            Location::Sqlite(_) => Backend::Sqlite,
+            Location::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite file of the store; None on PostgreSQL.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.location {
+            Location::Sqlite(p) => Some(p),
+            Location::Postgres(_) => None,
+        }
     }
 
     pub fn dicts(&self) -> &Arc<Dictionaries> {
@@ -155,25 +231,35 @@ impl Store {
     pub fn reader(&self) -> Result<Reader<'_>> {
         let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
         let conn = match pooled {
-            Some(c) => c,
-            None => {
-                let c = Connection::open_with_flags(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map_err(|source| StoreError::Open { path: self.path.display().to_string(), source })?;
-                configure(&c)?;
-                c.execute_batch("PRAGMA query_only = 1")?;
-                c
-            }
+            Some(c) if c.is_usable() => c,
+            _ => match &self.connector {
+                Connector::Sqlite(path) => {
+                    let c = Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+                    configure(&c)?;
+                    c.execute_batch("PRAGMA query_only = 1")?;
+                    Db::sqlite(c)
+                }
+                Connector::Postgres(target) => Db::connect_pg(target)?,
+            },
         };
         Ok(Reader { conn: Some(conn), pool: &self.readers })
     }
 
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the writer leaves no open transaction (rusqlite rolls back on
+    /// The writer connection; on PostgreSQL reconnected first if the server dropped it.
+    fn writer(&self) -> Result<MutexGuard<'_, Db>> {
+        // A panic while holding the writer leaves no open transaction (Tx rolls back on
         // drop), so a poisoned lock is safe to reuse.
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if !w.is_usable() {
+            if let Connector::Postgres(target) = &self.connector {
+                *w = Db::connect_pg(target)?;
+            }
+        }
+        Ok(w)
     }
 
     /// The store generation: increased by every change search must see.
@@ -183,12 +269,27 @@ impl Store {
     }
 }
 
-fn generation(conn: &Connection) -> Result<u64> {
-    let v: String = conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| r.get(0))?;
+fn open_sqlite_writer(path: &Path) -> Result<Connection> {
+    let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+    let writer = Connection::open(path).map_err(open_err)?;
+    // WAL: readers see a consistent snapshot while one writer commits.
+    let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
+    if !mode.eq_ignore_ascii_case("wal") && path != Path::new(":memory:") {
+        return Err(StoreError::Invalid(format!(
+            "{}: the store needs WAL mode but SQLite gave {mode} (is the file on a network share?)",
+            path.display()
+        )));
+    }
+    configure(&writer).map_err(open_err)?;
+    Ok(writer)
+}
+
+fn generation(conn: &Db) -> Result<u64> {
+    let v: String = conn.query_row("SELECT value FROM meta WHERE key = 'generation'", params![], |r| r.get(0))?;
     v.parse().map_err(|_| StoreError::Corrupt(format!("meta.generation = {v:?}")))
 }
 
-fn bump_generation(tx: &Transaction) -> Result<u64> {
+fn bump_generation(tx: &Db) -> Result<u64> {
     let g = generation(tx)? + 1;
     tx.execute("UPDATE meta SET value = ?1 WHERE key = 'generation'", params![g.to_string()])?;
     Ok(g)
@@ -275,7 +376,7 @@ impl Store {
         let plan_json =
             serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{}: plan JSON: {e}", p.name)))?;
         let key = document_key(&p.plan);
-        let mut w = self.writer();
+        let mut w = self.writer()?;
         let tx = w.transaction()?;
         if let Some((document_id, version_id)) = tx
             .query_row("SELECT document_id, id FROM versions WHERE sha256 = ?1", params![p.sha256], |r| {
@@ -290,16 +391,17 @@ impl Store {
         let document_id = match existing {
             Some(id) => id,
             None => {
-                tx.execute(
+                tx.query_row(
                     "INSERT INTO documents (doc_key, file_name, created_at, updated_at)
-                     VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                     VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                     RETURNING id",
                     params![key, p.name],
-                )?;
-                tx.last_insert_rowid()
+                    |r| r.get(0),
+                )?
             }
         };
         tx.execute(
-            "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+            "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             params![p.sha256, p.bytes.len() as i64, p.bytes],
         )?;
         let seq: i64 = tx.query_row(
@@ -307,10 +409,11 @@ impl Store {
             params![document_id],
             |r| r.get(0),
         )?;
-        tx.execute(
+        let version_id: i64 = tx.query_row(
             "INSERT INTO versions (document_id, seq, sha256, file_name, size, format, encoding, source_text,
                                    plan_json, extractor, ingested_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             RETURNING id",
             params![
                 document_id,
                 seq,
@@ -323,8 +426,9 @@ impl Store {
                 plan_json,
                 planwatch_core::EXTRACTOR_VERSION
             ],
+            |r| r.get(0),
         )?;
-        let version_id = tx.last_insert_rowid();
+        
         tx.execute(
             "UPDATE documents SET current_version = ?1, file_name = ?2 WHERE id = ?3",
             params![version_id, p.name, document_id],
@@ -362,7 +466,7 @@ impl Store {
                 r.prepare("SELECT id, document_id, file_name FROM versions WHERE extractor <> ?1 ORDER BY id")?;
             let rows =
                 st.query_map(params![planwatch_core::EXTRACTOR_VERSION], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::Result<_>>()?
         };
         let total = stale.len();
         for (n, (version_id, document_id, name)) in stale.into_iter().enumerate() {
@@ -370,7 +474,7 @@ impl Store {
             let p = prepare(&name, bytes, &self.opts)?;
             let plan_json =
                 serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{name}: plan JSON: {e}")))?;
-            let mut w = self.writer();
+            let mut w = self.writer()?;
             let tx = w.transaction()?;
             tx.execute(
                 "UPDATE versions SET plan_json = ?1, source_text = ?2, extractor = ?3 WHERE id = ?4",
@@ -398,7 +502,7 @@ impl Store {
     }
 
     /// Rewrites the summary and derived tables of a document from its effective current plan.
-    fn refresh_document(&self, tx: &Transaction, document_id: i64) -> Result<EffectivePlan> {
+    fn refresh_document(&self, tx: &Db, document_id: i64) -> Result<EffectivePlan> {
         let plan_json: String = tx.query_row(
             "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
             params![document_id],
@@ -438,7 +542,7 @@ impl Store {
         note: &str,
     ) -> Result<Option<i64>> {
         access::authorize(actor, Action::CorrectPlan)?;
-        let mut w = self.writer();
+        let mut w = self.writer()?;
         let tx = w.transaction()?;
         let plan_json: String = tx
             .query_row(

@@ -11,11 +11,18 @@
 //! - A check runs SQLite's `integrity_check` and `foreign_key_check` and planwatch's own
 //!   invariants (every version's original is stored, every document's current version
 //!   exists, summary rows agree with versions).
+//! - On PostgreSQL, a backup is the same kind of file: a planwatch SQLite store, filled from
+//!   one REPEATABLE READ snapshot of the server, table by table. A restore empties the
+//!   server's tables and fills them from such a file in one transaction (so an office's SQLite
+//!   store moves to a shared server by `backup` there and `restore` here). The checks are
+//!   planwatch's own invariants; PostgreSQL enforces references itself.
 
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::db::{params, Backend, Db, Kind, Param, Value};
 use serde::Serialize;
 
 use crate::{migrate, Result, Store, StoreError};
@@ -40,33 +47,35 @@ impl CheckReport {
     }
 }
 
-fn count(conn: &Connection, table: &str) -> Result<i64> {
+fn table_exists(conn: &Db, table: &str) -> Result<bool> {
+    let sql = match conn.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        Backend::Postgres => "SELECT COUNT(*) FROM (SELECT to_regclass(?1) AS t) x WHERE t IS NOT NULL",
+    };
+    Ok(conn.query_row(sql, params![table], |r| r.get::<_, i64>(0))? > 0)
+}
+
+fn count(conn: &Db, table: &str) -> Result<i64> {
     // `table` is one of a fixed list below, never user input.
-    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), params![], |r| r.get(0))?)
 }
 
 /// Checks the database behind `conn`.
-fn check_conn(conn: &Connection) -> Result<CheckReport> {
-    let has_schema: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-        [],
-        |r| r.get(0),
-    )?;
-    let schema_version = if has_schema > 0 { migrate::version(conn)? } else { 0 };
+fn check_conn(conn: &Db) -> Result<CheckReport> {
+    let has_schema = table_exists(conn, "schema_migrations")?;
+    let schema_version = if has_schema { migrate::version(conn)? } else { 0 };
     let mut report = CheckReport { schema_version, ..Default::default() };
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let lines: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    if lines != ["ok"] {
-        report.problems.extend(lines.into_iter().take(20).map(|l| format!("SQLite integrity: {l}")));
-    }
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let fk: Vec<String> = stmt
-        .query_map([], |r| {
+    if conn.backend() == Backend::Sqlite {
+        let lines: Vec<String> = conn.query_map("PRAGMA integrity_check", params![], |r| r.get(0))?;
+        if lines != ["ok"] {
+            report.problems.extend(lines.into_iter().take(20).map(|l| format!("SQLite integrity: {l}")));
+        }
+        let fk: Vec<String> = conn.query_map("PRAGMA foreign_key_check", params![], |r| {
             Ok(format!("{} row {} → {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    report.problems.extend(fk.into_iter().take(20).map(|l| format!("dangling reference: {l}")));
-    let known = migrate::SQLITE.last().map(|m| m.0).unwrap_or(0);
+        })?;
+        report.problems.extend(fk.into_iter().take(20).map(|l| format!("dangling reference: {l}")));
+    }
+    let known = migrate::migrations(conn.backend()).last().map(|m| m.0).unwrap_or(0);
     if report.schema_version > known {
         report
             .problems
@@ -104,12 +113,18 @@ fn check_conn(conn: &Connection) -> Result<CheckReport> {
     if report.schema_version >= 3 {
         // The audit log is append-only by trigger: a store (or a backup about to be restored)
         // without them has been tampered with.
-        let guards: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
-               AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
-            [],
-            |r| r.get(0),
-        )?;
+        let sql = match conn.backend() {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
+                   AND name IN ('audit_log_no_update', 'audit_log_no_delete')"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM pg_trigger t
+                 WHERE t.tgrelid = to_regclass('audit_log') AND t.tgenabled <> 'D'
+                   AND t.tgname IN ('audit_log_no_update', 'audit_log_no_delete')"
+            }
+        };
+        let guards: i64 = conn.query_row(sql, params![], |r| r.get(0))?;
         if guards != 2 {
             report.problems.push("the audit log's append-only triggers are missing".into());
         }
@@ -135,7 +150,7 @@ pub fn check_file(path: &Path) -> Result<CheckReport> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(15))?;
-    match check_conn(&conn) {
+    match check_conn(&Db::sqlite(conn)) {
         // A file that is not SQLite fails on its first read, not at open.
         Err(StoreError::Sqlite(e)) => Err(StoreError::Invalid(format!(
             "{} is not a readable planwatch store ({e}); give a file written by `planwatch backup`",
@@ -153,7 +168,8 @@ impl Store {
     }
 
     /// Writes a consistent copy of the store to `out` (which must not exist), while others
-    /// may go on writing. Returns its size in bytes.
+    /// may go on writing. Returns its size in bytes. The copy is a planwatch SQLite store
+    /// whichever backend this is.
     pub fn backup(&self, out: &Path) -> Result<u64> {
         if out.exists() {
             return Err(StoreError::Invalid(format!("{} exists already: choose a new file name", out.display())));
@@ -165,13 +181,22 @@ impl Store {
         let tmp_text = tmp
             .to_str()
             .ok_or_else(|| StoreError::Invalid(format!("{}: use a path that is valid UTF-8", tmp.display())))?;
-        {
-            // A read-only reader's query_only would refuse VACUUM INTO; a plain connection
-            // reads one snapshot and writes only the new file.
-            let conn = Connection::open(self.path())
-                .map_err(|source| StoreError::Open { path: self.path().display().to_string(), source })?;
-            conn.busy_timeout(Duration::from_secs(15))?;
-            conn.execute("VACUUM INTO ?1", params![tmp_text])?;
+        match self.path() {
+            Some(path) => {
+                // A read-only reader's query_only would refuse VACUUM INTO; a plain connection
+                // reads one snapshot and writes only the new file.
+                let conn = Connection::open(path)
+                    .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+                conn.busy_timeout(Duration::from_secs(15))?;
+                conn.execute("VACUUM INTO ?1", rusqlite::params![tmp_text])?;
+            }
+            None => {
+                let copied = self.backup_server_to(&tmp);
+                if let Err(e) = copied {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e);
+                }
+            }
         }
         let report = check_file(&tmp)?;
         if !report.is_ok() {
@@ -181,6 +206,25 @@ impl Store {
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io_error(&tmp, e))?;
         std::fs::rename(&tmp, out).map_err(|e| io_error(out, e))?;
         Ok(std::fs::metadata(out).map(|m| m.len()).unwrap_or(0))
+    }
+
+    /// Copies one snapshot of the server into a new SQLite store at `file`.
+    fn backup_server_to(&self, file: &Path) -> Result<()> {
+        let target = Store::open(file, self.opts.clone())?;
+        let mut dst = target.writer()?;
+        let mut src = self.reader()?;
+        let snapshot = src.read_transaction()?;
+        let (src_version, dst_version) = (migrate::version(&snapshot)?, migrate::version(&dst)?);
+        if src_version != dst_version {
+            return Err(StoreError::NewerSchema { found: src_version, known: dst_version });
+        }
+        dst.as_sqlite()
+            .ok_or_else(|| StoreError::Invalid("backup target is not SQLite".into()))?
+            .execute_batch("PRAGMA foreign_keys = OFF")?;
+        let tx = dst.transaction()?;
+        copy_tables(&snapshot, &tx)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Replaces the content of this store by the backup at `from`, after checking it.
@@ -195,34 +239,42 @@ impl Store {
                 report.problems.join("; ")
             )));
         }
-        let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|source| StoreError::Open { path: from.display().to_string(), source })?;
-        let mut dst = self.writer();
+        let mut dst = self.writer()?;
         let before = revision_pair(&dst)?;
-        {
-            use rusqlite::backup::StepResult;
-            let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-            // All pages in one step: the destination never holds a mix of old and new pages
-            // that another connection could read. Busy or locked: wait, up to 30 s.
-            let mut waited = Duration::ZERO;
-            loop {
-                match backup.step(-1)? {
-                    StepResult::Done => break,
-                    StepResult::More => {}
-                    StepResult::Busy | StepResult::Locked if waited < Duration::from_secs(30) => {
-                        std::thread::sleep(Duration::from_millis(50));
-                        waited += Duration::from_millis(50);
-                    }
-                    other => {
-                        return Err(StoreError::Invalid(format!(
-                            "the store stayed busy ({other:?}) for 30 s: stop other writers and try again"
-                        )))
+        match dst.as_sqlite_mut() {
+            Some(conn) => {
+                let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .map_err(|source| StoreError::Open { path: from.display().to_string(), source })?;
+                sqlite_copy_pages(&src, conn)?;
+                // The backup may be of an older schema: bring it up to date.
+                migrate::migrate(&mut dst)?;
+            }
+            None => {
+                // Bring a copy of the backup to this planwatch's schema, then copy its rows.
+                let scratch = tempfile_beside(from)?;
+                std::fs::copy(from, &scratch.0).map_err(|e| io_error(&scratch.0, e))?;
+                let source = Store::open(&scratch.0, self.opts.clone())?;
+                let src = source.reader()?;
+                let tx = dst.transaction()?;
+                let tables = table_columns(&src)?;
+                // Emptying the audit log is the one delete its triggers must let through: the
+                // restored log replaces it, and the restore itself is logged below.
+                tx.execute_batch("ALTER TABLE audit_log DISABLE TRIGGER USER")?;
+                let names: Vec<&str> = tables.iter().map(|(t, _)| t.as_str()).collect();
+                tx.execute_batch(&format!("TRUNCATE {} RESTART IDENTITY CASCADE", names.join(", ")))?;
+                tx.execute_batch("ALTER TABLE audit_log ENABLE TRIGGER USER")?;
+                copy_tables(&src, &tx)?;
+                for (table, columns) in &tables {
+                    if columns.iter().any(|c| c == "id") {
+                        tx.execute_batch(&format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) \
+                             FROM {table}"
+                        ))?;
                     }
                 }
+                tx.commit()?;
             }
         }
-        // The backup may be of an older schema: bring it up to date.
-        migrate::migrate(&mut dst)?;
         let after = revision_pair(&dst)?;
         let tx = dst.transaction()?;
         tx.execute(
@@ -234,7 +286,7 @@ impl Store {
             params![(before.1.max(after.1) + 1).to_string()],
         )?;
         // Sessions of the backup's time must not come back to life: everyone logs in again.
-        tx.execute("DELETE FROM sessions", [])?;
+        tx.execute("DELETE FROM sessions", params![])?;
         crate::access::audit(
             &tx,
             actor,
@@ -248,11 +300,236 @@ impl Store {
             },
         )?;
         tx.commit()?;
+        drop(dst);
+        // Pooled readers may hold statements prepared against the old tables.
+        if let Ok(mut pool) = self.readers.lock() {
+            pool.clear();
+        }
         Ok(report)
     }
 }
 
-fn revision_pair(conn: &Connection) -> Result<(u64, u64)> {
+impl Store {
+    /// SHA-256 over every row of every table of the store, in a fixed order: equal exactly
+    /// when the two stores hold the same data (used to prove that a refused write changed
+    /// nothing, on either backend).
+    pub fn logical_fingerprint(&self) -> Result<String> {
+        use sha2::Digest;
+        let r = self.reader()?;
+        let tables: Vec<String> = match r.backend() {
+            Backend::Sqlite => r.query_map(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                params![],
+                |r| r.get(0),
+            )?,
+            Backend::Postgres => r.query_map(
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+                params![],
+                |r| r.get(0),
+            )?,
+        };
+        let mut hash = sha2::Sha256::new();
+        for table in tables {
+            let columns: Vec<String> = match r.backend() {
+                Backend::Sqlite => r.query_map(
+                    &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+                    params![],
+                    |r| r.get(0),
+                )?,
+                Backend::Postgres => r.query_map(
+                    "SELECT column_name::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = ?1 AND column_name <> 'rowid'
+                     ORDER BY ordinal_position",
+                    params![table],
+                    |r| r.get(0),
+                )?,
+            };
+            let order: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
+            hash.update(format!("{table}({})", columns.join(",")).as_bytes());
+            r.for_each(
+                &format!("SELECT {} FROM {table} ORDER BY {}", columns.join(", "), order.join(", ")),
+                params![],
+                |row| {
+                    for i in 0..columns.len() {
+                        hash.update(format!("{:?}|", row.get::<_, Value>(i)?).as_bytes());
+                    }
+                    hash.update(b"\n");
+                    Ok(())
+                },
+            )?;
+        }
+        Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+/// Copies all pages of `src` into `dst` with SQLite's backup API.
+fn sqlite_copy_pages(src: &Connection, dst: &mut Connection) -> Result<()> {
+    use rusqlite::backup::StepResult;
+    let backup = rusqlite::backup::Backup::new(src, dst)?;
+    // All pages in one step: the destination never holds a mix of old and new pages that
+    // another connection could read. Busy or locked: wait, up to 30 s.
+    let mut waited = Duration::ZERO;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if waited < Duration::from_secs(30) => {
+                std::thread::sleep(Duration::from_millis(50));
+                waited += Duration::from_millis(50);
+            }
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "the store stayed busy ({other:?}) for 30 s: stop other writers and try again"
+                )))
+            }
+        }
+    }
+}
+
+/// A path for a scratch copy next to the system's temporary files, removed on drop.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn tempfile_beside(from: &Path) -> Result<Scratch> {
+    let name = from.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    Ok(Scratch(std::env::temp_dir().join(format!("planwatch-restore-{}-{nanos}-{name}", std::process::id()))))
+}
+
+/// The tables of a planwatch store and their columns, in creation order (parents before
+/// the tables that refer to them), read from an SQLite store.
+fn table_columns(sqlite: &Db) -> Result<Vec<(String, Vec<String>)>> {
+    let names: Vec<String> = sqlite.query_map(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+           AND name <> 'schema_migrations' ORDER BY rowid",
+        params![],
+        |r| r.get(0),
+    )?;
+    let mut out = Vec::new();
+    for name in names {
+        // `name` comes from the schema, not from input.
+        let columns: Vec<String> =
+            sqlite.query_map(&format!("SELECT name FROM pragma_table_info('{name}') ORDER BY cid"), params![], |r| {
+                r.get(0)
+            })?;
+        out.push((name, columns));
+    }
+    Ok(out)
+}
+
+/// The column of a table to page by (a unique, ordered key), if it has one.
+fn page_key(table: &str, columns: &[String]) -> Option<&'static str> {
+    if columns.iter().any(|c| c == "id") {
+        return Some("id");
+    }
+    match table {
+        "owner_tasks" | "place_items" | "plan_industries" => Some("rowid"),
+        "blobs" => Some("sha256"),
+        "meta" => Some("key"),
+        "sessions" => Some("id_hash"),
+        _ => None,
+    }
+}
+
+/// Copies every row of every planwatch table from `src` to `dst` (both in transactions;
+/// `dst` empty but for the rows its migrations seed, which are replaced). Rows are read in
+/// pages of 500 by their key, so memory stays bounded by a page.
+fn copy_tables(src: &Db, dst: &Db) -> Result<()> {
+    let schema = match (src.backend(), dst.backend()) {
+        (Backend::Sqlite, _) => table_columns(src)?,
+        (_, Backend::Sqlite) => table_columns(dst)?,
+        _ => return Err(StoreError::Invalid("copying between two servers is not supported".into())),
+    };
+    dst.execute("DELETE FROM meta", params![])?;
+    for (table, columns) in &schema {
+        let kinds = column_kinds(dst, table, columns)?;
+        let list = columns.join(", ");
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", placeholders.join(", "));
+        let mut after: Option<Value> = None;
+        loop {
+            let rows: Vec<Vec<Value>> = match page_key(table, columns) {
+                Some(key) => {
+                    let select = match after {
+                        None => format!("SELECT {list}, {key} FROM {table} ORDER BY {key} LIMIT 500"),
+                        Some(_) => format!("SELECT {list}, {key} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT 500"),
+                    };
+                    let read = |r: &crate::db::Row| (0..=columns.len()).map(|i| r.get::<_, Value>(i)).collect();
+                    match &after {
+                        None => src.query_map(&select, params![], read)?,
+                        Some(last) => src.query_map(&select, params![last], read)?,
+                    }
+                }
+                None => src.query_map(&format!("SELECT {list} FROM {table}"), params![], |r| {
+                    (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect()
+                })?,
+            };
+            let paged = page_key(table, columns).is_some();
+            for row in &rows {
+                let params: Vec<Param> =
+                    row.iter().take(columns.len()).zip(&kinds).map(|(v, k)| coerce(v, *k)).collect();
+                let refs: Vec<&dyn crate::db::ToParam> = params.iter().map(|p| p as &dyn crate::db::ToParam).collect();
+                dst.execute(&insert, &refs[..])?;
+            }
+            match rows.last() {
+                Some(last) if paged && rows.len() == 500 => after = last.last().cloned(),
+                _ => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The parameter kind of each column of `table` in `db`.
+fn column_kinds(db: &Db, table: &str, columns: &[String]) -> Result<Vec<Kind>> {
+    let types: Vec<(String, String)> = match db.backend() {
+        Backend::Sqlite => db.query_map(&format!("SELECT name, type FROM pragma_table_info('{table}')"), params![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?,
+        Backend::Postgres => db.query_map(
+            "SELECT column_name::text, data_type::text FROM information_schema.columns
+             WHERE table_name = ?1 AND table_schema = current_schema()",
+            params![table],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
+    };
+    Ok(columns
+        .iter()
+        .map(|c| {
+            let ty = types.iter().find(|(n, _)| n == c).map(|(_, t)| t.to_ascii_lowercase()).unwrap_or_default();
+            if ty.contains("int") {
+                Kind::Int
+            } else if ty.contains("real") || ty.contains("double") || ty.contains("float") {
+                Kind::Real
+            } else if ty.contains("blob") || ty.contains("bytea") {
+                Kind::Blob
+            } else {
+                Kind::Text
+            }
+        })
+        .collect())
+}
+
+/// `v` as a parameter for a column of `kind`.
+fn coerce(v: &Value, kind: Kind) -> Param<'_> {
+    match (v, kind) {
+        (Value::Null, k) => Param::Null(k),
+        (Value::Int(i), Kind::Real) => Param::Real(*i as f64),
+        (other, _) => crate::db::ToParam::to_param(other),
+    }
+}
+
+fn revision_pair(conn: &Db) -> Result<(u64, u64)> {
     let get = |key: &str| -> Result<u64> {
         let v: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get(0)).ok();

@@ -16,7 +16,7 @@ use crate::corrections::{target_key, task_key};
 use crate::{sha256_hex, Result, Store, StoreError};
 use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use crate::db::{params, Db, OptionalExt, Row};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -79,8 +79,8 @@ const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rol
     target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
     span_end, note, created_at";
 
-fn indicator_row(r: &rusqlite::Row) -> rusqlite::Result<Indicator> {
-    let word = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+fn indicator_row(r: &Row) -> crate::Result<Indicator> {
+    let word = |i: usize| -> crate::Result<String> { r.get(i) };
     let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
     let span_start: Option<i64> = r.get(17)?;
     let span_end: Option<i64> = r.get(18)?;
@@ -125,8 +125,8 @@ fn target_code(document_id: i64, n: usize) -> String {
     format!("P{document_id}-T{:02}", n + 1)
 }
 
-pub(crate) fn bump_monitor_rev(tx: &Transaction) -> Result<()> {
-    tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'monitor_rev'", [])?;
+pub(crate) fn bump_monitor_rev(tx: &Db) -> Result<()> {
+    tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'monitor_rev'", params![])?;
     Ok(())
 }
 
@@ -138,7 +138,7 @@ impl Store {
     /// Counts monitoring writes; changes whenever a progress, ranking or map page could.
     pub fn monitor_rev(&self) -> Result<i64> {
         let r = self.reader()?;
-        let v: String = r.query_row("SELECT value FROM meta WHERE key = 'monitor_rev'", [], |r| r.get(0))?;
+        let v: String = r.query_row("SELECT value FROM meta WHERE key = 'monitor_rev'", params![], |r| r.get(0))?;
         v.parse().map_err(|_| StoreError::Corrupt(format!("meta.monitor_rev = {v:?}")))
     }
 
@@ -146,9 +146,8 @@ impl Store {
     pub fn monitor_version(&self) -> Result<(u64, u64)> {
         let r = self.reader()?;
         let mut stmt = r.prepare_cached("SELECT key, value FROM meta WHERE key IN ('generation', 'monitor_rev')")?;
-        let mut q = stmt.query([])?;
         let (mut g, mut m) = (0, 0);
-        while let Some(row) = q.next()? {
+        stmt.for_each(params![], |row| {
             let key: String = row.get(0)?;
             let value: String = row.get(1)?;
             let v = value.parse().map_err(|_| StoreError::Corrupt(format!("meta.{key} = {value:?}")))?;
@@ -157,7 +156,8 @@ impl Store {
             } else {
                 m = v;
             }
-        }
+            Ok(())
+        })?;
         Ok((g, m))
     }
 
@@ -179,7 +179,7 @@ impl Store {
                 "plan {document_id} has no region: correct its metadata first (indicators need the region whose units report them)"
             )));
         }
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let mut out = Vec::new();
         for (n, (t, item)) in plan.targets.iter().zip(&view.effective.refs.targets).enumerate() {
@@ -275,7 +275,7 @@ impl Store {
                 new.region
             )));
         }
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let taken = tx.query_row("SELECT 1 FROM indicators WHERE code = ?1", params![code], |_| Ok(())).optional()?;
         if taken.is_some() {
@@ -337,7 +337,7 @@ impl Store {
         );
         let mut stmt = r.prepare(&sql)?;
         let rows = stmt.query_map(params![document_id, region], indicator_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Regions that have indicators, with how many.
@@ -345,7 +345,7 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare("SELECT region, COUNT(*) FROM indicators GROUP BY region ORDER BY COUNT(*) DESC")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 }
 
@@ -523,7 +523,7 @@ impl Catalogue for StoreCatalogue<'_> {
 }
 
 impl Store {
-    fn catalogue(&self, conn: &Connection, rows: &[observations::RawRow]) -> Result<StoreCatalogue<'_>> {
+    fn catalogue(&self, conn: &Db, rows: &[observations::RawRow]) -> Result<StoreCatalogue<'_>> {
         let mut by_code = HashMap::new();
         let mut by_name: HashMap<String, String> = HashMap::new();
         // Only the indicators the file names (by code, or by a name that may be shared: all
@@ -536,8 +536,7 @@ impl Store {
             "SELECT id, code, name, unit, frequency, region FROM indicators
              WHERE code IN (SELECT value FROM json_each(?1)) OR name IN (SELECT value FROM json_each(?1))",
         )?;
-        let mut q = stmt.query(params![named])?;
-        while let Some(r) = q.next()? {
+        stmt.for_each(params![named], |r| {
             let frequency: String = r.get(4)?;
             let info = IndicatorInfo {
                 id: r.get(0)?,
@@ -550,7 +549,8 @@ impl Store {
             // A name shared by two indicators is ambiguous: only codes reach them.
             by_name.entry(info.name.clone()).and_modify(|c| c.clear()).or_insert_with(|| info.code.clone());
             by_code.insert(info.code.clone(), info);
-        }
+                    Ok(())
+        })?;
         by_name.retain(|_, c| !c.is_empty());
         // History of the indicators the file names.
         let mut ids: Vec<i64> = rows
@@ -593,19 +593,19 @@ impl Store {
             let mut stmt =
                 conn.prepare_cached("SELECT period, value FROM observations WHERE indicator_id = ?1 AND place = ?2")?;
             for (id, place) in pairs {
-                let mut q = stmt.query(params![id, place])?;
-                while let Some(r) = q.next()? {
+                stmt.for_each(params![id, place], |r| {
                     push(id, place.clone(), r.get(0)?, r.get(1)?);
-                }
+                                    Ok(())
+                })?;
             }
         } else {
             let mut stmt =
                 conn.prepare_cached("SELECT place, period, value FROM observations WHERE indicator_id = ?1")?;
             for id in ids {
-                let mut q = stmt.query(params![id])?;
-                while let Some(r) = q.next()? {
+                stmt.for_each(params![id], |r| {
                     push(id, r.get(0)?, r.get(1)?, r.get(2)?);
-                }
+                                    Ok(())
+                })?;
             }
         }
         catalogue.history = history;
@@ -625,7 +625,7 @@ impl Store {
         let rows = observations::read(bytes).map_err(|error| ImportError::File { file: file.clone(), error })?;
         // Validate and write under the writer lock, so the history the outlier check saw is
         // the history the rows are added to.
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let catalogue = self.catalogue(&conn, &rows)?;
         let validation = observations::validate(&rows, &catalogue);
         if !validation.is_ok() {
@@ -686,14 +686,15 @@ impl Store {
         let tx = conn.transaction()?;
         let who = actor.login.as_str();
         let sha = sha256_hex(bytes);
-        tx.execute(
+        let import_id: i64 = tx.query_row(
             &format!(
                 "INSERT INTO imports (file_name, sha256, rows, inserted, updated, unchanged, outliers, who,
-                    imported_at, synthetic, request_id) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6, ?7)"
+                    imported_at, synthetic, request_id) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6, ?7)
+                 RETURNING id"
             ),
             params![file, sha, report.rows as i64, report.outliers.len() as i64, who, opts.synthetic, actor.request_id],
+            |r| r.get(0),
         )?;
-        let import_id = tx.last_insert_rowid();
         let source = format!("{file}(导入 #{import_id})");
         {
             let mut find = tx.prepare(
@@ -780,7 +781,7 @@ impl Store {
         )?;
         // The file itself is kept, so every value leads back to the bytes it was read from.
         tx.execute(
-            "INSERT OR IGNORE INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+            "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             params![sha, bytes.len() as i64, bytes],
         )?;
         let mut places: Vec<&str> = validation.rows.iter().map(|r| r.place.as_str()).collect();
@@ -819,8 +820,7 @@ impl Store {
         )?;
         let mut out = Vec::new();
         for id in indicator_ids {
-            let mut q = stmt.query(params![id])?;
-            while let Some(row) = q.next()? {
+            stmt.for_each(params![id], |row| {
                 let period: String = row.get(4)?;
                 out.push(Observation {
                     id: row.get(0)?,
@@ -838,7 +838,8 @@ impl Store {
                     synthetic: row.get(11)?,
                     updated_at: row.get(12)?,
                 });
-            }
+                            Ok(())
+            })?;
         }
         Ok(out)
     }
@@ -851,13 +852,12 @@ impl Store {
         let ids = serde_json::to_string(indicator_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut stmt = r.prepare_cached(
             "SELECT indicator_id, place, period, value, import_id FROM observations
-             WHERE indicator_id IN (SELECT value FROM json_each(?1)) ORDER BY indicator_id, period_end, place",
+             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) ORDER BY indicator_id, period_end, place",
         )?;
-        let mut q = stmt.query(params![ids])?;
         let mut out = Vec::new();
         let mut last: Option<(String, Period)> = None;
-        while let Some(row) = q.next()? {
-            let text = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+        stmt.for_each(params![ids], |row| {
+            let text: &str = row.get(2)?;
             // Consecutive rows mostly share a period: parse each distinct text once.
             let period = match &last {
                 Some((t, p)) if t == text => *p,
@@ -875,7 +875,8 @@ impl Store {
                 value: row.get(3)?,
                 import_id: row.get(4)?,
             });
-        }
+                    Ok(())
+        })?;
         Ok(out)
     }
 
@@ -884,7 +885,7 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare_cached("SELECT id, file_name, synthetic FROM imports")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// The latest accepted imports.
@@ -909,7 +910,7 @@ impl Store {
                 synthetic: r.get(10)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Every change of a stored value, newest first (optionally of one indicator).
@@ -936,7 +937,7 @@ impl Store {
                 changed_at: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// The newest period with any value for these indicators.
@@ -1044,7 +1045,7 @@ impl Store {
         let owners: Vec<String> = task.owners.iter().map(|o| o.canonical.clone()).collect();
         authorize(actor, Action::ReportTask { owners: &owners })?;
         let lead = task.owners.iter().find(|o| o.role == "lead").map(|o| o.canonical.clone()).unwrap_or_default();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let old: Option<(i64, String, String)> = tx
             .query_row(
@@ -1303,7 +1304,7 @@ impl Store {
                 other.code, other.region, resolved[0].0.code
             )));
         }
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let existing: Option<i64> =
             tx.query_row("SELECT id FROM indices WHERE name = ?1", params![name], |r| r.get(0)).optional()?;
@@ -1324,14 +1325,14 @@ impl Store {
                 id
             }
             None => {
-                tx.execute(
+                tx.query_row(
                     &format!(
                         "INSERT INTO indices (name, region, method, missing, description, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
+                         VALUES (?1, ?2, ?3, ?4, ?5, {NOW}) RETURNING id"
                     ),
                     params![name, region, method.as_str(), missing, description],
-                )?;
-                tx.last_insert_rowid()
+                    |r| r.get(0),
+                )?
             }
         };
         for (pos, (ind, weight)) in resolved.iter().enumerate() {
@@ -1363,7 +1364,7 @@ impl Store {
             let r = self.reader()?;
             let mut stmt = r.prepare("SELECT name FROM indices ORDER BY id")?;
             let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::Result<_>>()?
         };
         let mut out = Vec::new();
         for n in names {
@@ -1390,7 +1391,7 @@ impl Store {
         let mut stmt = r.prepare(&sql)?;
         let members = stmt
             .query_map(params![id], |row| Ok(IndexMember { indicator: indicator_row(row)?, weight: row.get(21)? }))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::Result<Vec<_>>>()?;
         Ok(Some(IndexDef {
             id,
             name,
@@ -1420,11 +1421,10 @@ impl Store {
         let order: HashMap<&str, usize> =
             self.dicts().units_within(&index.region).iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
         for (j, m) in index.members.iter().enumerate() {
-            let mut q = stmt.query(params![m.indicator.id, period.to_string()])?;
-            while let Some(row) = q.next()? {
+            stmt.for_each(params![m.indicator.id, period.to_string()], |row| {
                 let place: String = row.get(0)?;
                 if place == index.region {
-                    continue;
+                    return Ok(());
                 }
                 let i = *row_of.entry(place.clone()).or_insert_with(|| {
                     places.push((place.clone(), String::new()));
@@ -1437,7 +1437,8 @@ impl Store {
                 if !files.iter().any(|f| f.0 == import_id) {
                     files.push((import_id, row.get(4)?, row.get(5)?));
                 }
-            }
+                            Ok(())
+            })?;
         }
         let mut idx: Vec<usize> = (0..places.len()).collect();
         idx.sort_by_key(|&i| (order.get(places[i].0.as_str()).copied().unwrap_or(usize::MAX), places[i].0.clone()));
@@ -1460,7 +1461,7 @@ impl Store {
     ) -> Result<i64> {
         authorize(actor, Action::PublishRanking)?;
         let who = actor.login.as_str();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let revision: i64 = tx.query_row(
             "SELECT COALESCE(MAX(revision), 0) + 1 FROM rankings WHERE index_id = ?1 AND period = ?2",
@@ -1508,7 +1509,7 @@ impl Store {
                 published_at: r.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reads of the store and the helpers that write derived rows and corrections.
 
 use planwatch_core::Plan;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use crate::db::{params, Db, OptionalExt, Row};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -39,7 +39,7 @@ const SUMMARY_COLUMNS: &str = "d.id, d.title, d.doc_number, d.issuer, d.region, 
     d.n_unmatched, (SELECT COUNT(*) FROM versions v WHERE v.document_id = d.id), d.file_name,
     d.current_version, d.updated_at, d.rev";
 
-fn summary(r: &Row) -> rusqlite::Result<PlanSummary> {
+fn summary(r: &Row) -> crate::Result<PlanSummary> {
     Ok(PlanSummary {
         id: r.get(0)?,
         title: r.get(1)?,
@@ -152,7 +152,7 @@ pub struct SearchSource {
     pub text: String,
 }
 
-fn version(r: &Row) -> rusqlite::Result<VersionInfo> {
+fn version(r: &Row) -> crate::Result<VersionInfo> {
     Ok(VersionInfo {
         id: r.get(0)?,
         document_id: r.get(1)?,
@@ -228,13 +228,13 @@ impl Store {
         );
         let mut st = r.prepare_cached(&sql)?;
         let rows = st.query_map([], summary)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Number of plans stored.
     pub fn count_plans(&self) -> Result<i64> {
         let r = self.reader()?;
-        Ok(r.query_row("SELECT COUNT(*) FROM documents WHERE current_version IS NOT NULL", [], |r| r.get(0))?)
+        Ok(r.query_row("SELECT COUNT(*) FROM documents WHERE current_version IS NOT NULL", params![], |r| r.get(0))?)
     }
 
     pub fn plan_summary(&self, id: i64) -> Result<PlanSummary> {
@@ -290,7 +290,7 @@ impl Store {
         );
         let mut st = r.prepare_cached(&sql)?;
         let rows = st.query_map(params![document_id], version)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// The source text of a version (what spans index into).
@@ -324,13 +324,13 @@ impl Store {
     pub fn owners(&self) -> Result<Vec<OwnerCount>> {
         let r = self.reader()?;
         let mut st = r.prepare_cached(
-            "SELECT owner, SUM(role = 'lead'), SUM(role <> 'lead'), COUNT(DISTINCT document_id)
+            "SELECT owner, COUNT(CASE WHEN role = 'lead' THEN 1 END), COUNT(CASE WHEN role <> 'lead' THEN 1 END), COUNT(DISTINCT document_id)
              FROM owner_tasks GROUP BY owner ORDER BY COUNT(*) DESC, owner",
         )?;
         let rows = st.query_map([], |r| {
             Ok(OwnerCount { owner: r.get(0)?, n_lead: r.get(1)?, n_responsible: r.get(2)?, n_plans: r.get(3)? })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Every task an owner (canonical name) leads or shares, across all plans.
@@ -358,7 +358,7 @@ impl Store {
                 version_id: r.get(12)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Places with the number of items assigned to them.
@@ -369,7 +369,7 @@ impl Store {
              ORDER BY COUNT(*) DESC, place",
         )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Everything assigned to a place across all plans.
@@ -394,7 +394,7 @@ impl Store {
                 version_id: r.get(9)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Plans × industries, the `limit` most frequent industries.
@@ -406,20 +406,20 @@ impl Store {
              ORDER BY n DESC, industry LIMIT ?1",
         )?;
         let industries: Vec<(String, i64)> =
-            st.query_map(params![limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            st.query_map(params![limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<crate::Result<_>>()?;
         let plan_index: std::collections::HashMap<i64, usize> =
             plans.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let ind_index: std::collections::HashMap<&str, usize> =
             industries.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i)).collect();
         let mut st = r.prepare_cached("SELECT document_id, industry, segments FROM plan_industries")?;
         let mut cells = Vec::new();
-        let mut rows = st.query([])?;
-        while let Some(row) = rows.next()? {
+        st.for_each(params![], |row| {
             let (doc, ind, seg): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
             if let (Some(&p), Some(&i)) = (plan_index.get(&doc), ind_index.get(ind.as_str())) {
                 cells.push((p, i, seg));
             }
-        }
+                    Ok(())
+        })?;
         Ok(IndustryMatrix { plans, industries, cells })
     }
 
@@ -444,11 +444,11 @@ impl Store {
                 text: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 }
 
-fn version_plan(conn: &Connection, version_id: i64) -> Result<(VersionInfo, Plan)> {
+fn version_plan(conn: &Db, version_id: i64) -> Result<(VersionInfo, Plan)> {
     let sql = format!(
         "SELECT {VERSION_COLUMNS}, v.plan_json FROM versions v JOIN documents d ON d.id = v.document_id WHERE v.id = ?1"
     );
@@ -462,7 +462,7 @@ fn version_plan(conn: &Connection, version_id: i64) -> Result<(VersionInfo, Plan
     Ok((info, plan))
 }
 
-pub(crate) fn load_corrections(conn: &Connection, document_id: i64) -> Result<Vec<Correction>> {
+pub(crate) fn load_corrections(conn: &Db, document_id: i64) -> Result<Vec<Correction>> {
     let mut st = conn.prepare_cached(
         "SELECT id, kind, op, item_key, patch_json, original_json, author, note, created_at
          FROM corrections WHERE document_id = ?1 ORDER BY id",
@@ -535,7 +535,7 @@ pub fn section_of(plan: &Plan, path: &str) -> String {
     section_label(plan, path)
 }
 
-pub(crate) fn write_derived(tx: &Transaction, document_id: i64, eff: &EffectivePlan) -> Result<()> {
+pub(crate) fn write_derived(tx: &Db, document_id: i64, eff: &EffectivePlan) -> Result<()> {
     let plan = &eff.plan;
     let m = &plan.meta;
     tx.execute(
@@ -665,7 +665,7 @@ fn is_place(name: &str) -> bool {
 }
 
 pub(crate) fn write_correction(
-    tx: &Transaction,
+    tx: &Db,
     document_id: i64,
     kind: ItemKind,
     machine: &Plan,
@@ -680,11 +680,11 @@ pub(crate) fn write_correction(
     let added_id = |key: &str| key.strip_prefix("added:").and_then(|s| s.parse::<i64>().ok());
     let insert =
         |op: CorrectionOp, key: Option<&str>, patch: Option<&Value>, original: Option<&Value>| -> Result<i64> {
-            tx.execute(
+            tx.query_row(
                 "INSERT INTO corrections (document_id, kind, op, item_key, patch_json, original_json, author, note,
                                       created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                     strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                     strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
                 params![
                     document_id,
                     kind.as_str(),
@@ -695,8 +695,8 @@ pub(crate) fn write_correction(
                     author,
                     note
                 ],
-            )?;
-            Ok(tx.last_insert_rowid())
+                |r| r.get(0),
+            )
         };
     let validate = |item: &Value| -> Result<()> {
         if corrections::is_item(kind, item) {

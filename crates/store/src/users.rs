@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use rusqlite::{params, OptionalExtension};
+use crate::db::{params, OptionalExt, Row};
 use serde::Serialize;
 use serde_json::json;
 
@@ -107,7 +107,7 @@ fn user_columns_of(alias: &str) -> String {
     USER_COLUMNS.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
 }
 
-fn user_row(r: &rusqlite::Row) -> rusqlite::Result<User> {
+fn user_row(r: &Row) -> crate::Result<User> {
     let role: String = r.get(3)?;
     Ok(User {
         id: r.get(0)?,
@@ -203,20 +203,20 @@ impl Store {
             Role::Admin | Role::Analyst => {}
         }
         let hash = hash_password(&new.password)?;
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let taken = tx.query_row("SELECT 1 FROM users WHERE login = ?1", params![login], |_| Ok(())).optional()?;
         if taken.is_some() {
             return Err(StoreError::Invalid(format!("账户名“{login}”已被使用。")));
         }
-        tx.execute(
+        let id: i64 = tx.query_row(
             &format!(
                 "INSERT INTO users (login, display_name, role, region, place, department, password_hash, created_at,
-                    password_set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW})"
+                    password_set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW}) RETURNING id"
             ),
             params![login, new.display_name.trim(), new.role.as_str(), region, place, department, hash],
+            |r| r.get(0),
         )?;
-        let id = tx.last_insert_rowid();
         let user = tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_row)?;
         audit(
             &tx,
@@ -240,7 +240,7 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login"))?;
         let rows = stmt.query_map([], user_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     pub fn user(&self, login: &str) -> Result<Option<User>> {
@@ -252,7 +252,7 @@ impl Store {
     /// True once an enabled admin account exists: the bootstrap admin token then stops working.
     pub fn has_admin(&self) -> Result<bool> {
         let r = self.reader()?;
-        Ok(r.query_row("SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0 LIMIT 1", [], |_| Ok(()))
+        Ok(r.query_row("SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0 LIMIT 1", params![], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -260,7 +260,7 @@ impl Store {
     /// Disables (or re-enables) an account; disabling ends its sessions and tokens at once.
     pub fn set_user_disabled(&self, actor: &Actor, login: &str, disabled: bool) -> Result<()> {
         authorize(actor, Action::ManageUsers)?;
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let (id, was): (i64, bool) = tx
             .query_row("SELECT id, disabled FROM users WHERE login = ?1", params![login.trim()], |r| {
@@ -313,7 +313,7 @@ impl Store {
         }
         check_password_rules(password)?;
         let hash = hash_password(password)?;
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         tx.execute(
             &format!("UPDATE users SET password_hash = ?2, password_set_at = {NOW}, failed_logins = 0, locked_until = 0 WHERE id = ?1"),
@@ -362,7 +362,7 @@ impl Store {
             return Ok(Err(LoginRefusal::Locked(user.locked_until)));
         }
         let good = verify_password(password, &phc);
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let actor = user.actor(Channel::Form, request_id);
         if !good {
@@ -442,7 +442,7 @@ impl Store {
 
     /// Ends a session (logout).
     pub fn end_session(&self, secret: &str) -> Result<()> {
-        let conn = self.writer();
+        let conn = self.writer()?;
         conn.execute("DELETE FROM sessions WHERE id_hash = ?1", params![sha256_hex(secret.as_bytes())])?;
         Ok(())
     }
@@ -456,7 +456,7 @@ impl Store {
         }
         let token = format!("pwt_{}", random_secret());
         let prefix: String = token.chars().take(12).collect();
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         tx.execute(
             &format!(
@@ -495,7 +495,7 @@ impl Store {
                 revoked: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::Result<_>>()?)
     }
 
     /// Revokes a token of `login` (its owner or an admin may).
@@ -504,7 +504,7 @@ impl Store {
         if actor.user_id != Some(user.id) {
             authorize(actor, Action::ManageUsers)?;
         }
-        let mut conn = self.writer();
+        let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let n = tx.execute(
             &format!("UPDATE api_tokens SET revoked_at = {NOW} WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL"),

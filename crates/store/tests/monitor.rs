@@ -1,11 +1,12 @@
 //! Observation imports end to end: every validation class refuses a file whole and leaves the
-//! store byte-for-byte unchanged; good files store in one transaction with value history.
+//! store unchanged (byte for byte on SQLite, row for row on PostgreSQL); good files store in one transaction with value history.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use planwatch_monitor::{Frequency, Period};
 use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskReport, TaskStatus};
 use planwatch_store::Actor;
+use planwatch_store::testing::TempStore;
 use planwatch_store::{Store, StoreOptions};
 
 fn example(name: &str) -> Vec<u8> {
@@ -14,8 +15,8 @@ fn example(name: &str) -> Vec<u8> {
 }
 
 /// A store with the Hefei example plan, its indicators, and two quarters of 蜀山区/包河区 data.
-fn setup(dir: &Path) -> (Store, i64, String) {
-    let store = Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap();
+fn setup(t: &TempStore) -> (Store, i64, String) {
+    let store = t.open(StoreOptions::default()).unwrap();
     let doc = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
     let made = store.indicators_from_targets(&op(), doc, Frequency::Quarter).unwrap();
     assert!(made.len() >= 5 && made.iter().all(|m| m.created), "{made:?}");
@@ -36,14 +37,9 @@ fn opts() -> ImportOptions {
     ImportOptions { dry_run: false, synthetic: false }
 }
 
-/// SHA-256 of the database file after folding the WAL into it.
+/// The store's fingerprint (byte for byte on SQLite, every row on PostgreSQL).
 fn fingerprint(store: &Store) -> String {
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    drop(conn);
-    let bytes = std::fs::read(store.path()).unwrap();
-    let wal = std::fs::read(store.path().with_extension("db-wal")).unwrap_or_default();
-    format!("{}/{}", planwatch_store::sha256_hex(&bytes), wal.len())
+    planwatch_store::testing::fingerprint(store).unwrap()
 }
 
 fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, String)> {
@@ -61,8 +57,8 @@ fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, St
 
 #[test]
 fn every_validation_class_refuses_the_whole_file_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _, firms) = setup(dir.path());
+    let t = TempStore::new().unwrap();
+    let (store, _, firms) = setup(&t);
     let head = "指标代码,地区,期别,数值,单位\n";
     let good = format!("{firms},蜀山区,2026Q2,110,家\n");
     let cases: Vec<(&str, String, (usize, &str, &str))> = vec![
@@ -98,8 +94,8 @@ fn every_validation_class_refuses_the_whole_file_and_changes_nothing() {
 
 #[test]
 fn outliers_are_stored_and_flagged_and_dry_runs_store_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _, firms) = setup(dir.path());
+    let t = TempStore::new().unwrap();
+    let (store, _, firms) = setup(&t);
     let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2026Q2,5000\n{firms},包河区,2026Q2,210\n");
     let before = fingerprint(&store);
     let dry =
@@ -120,8 +116,8 @@ fn outliers_are_stored_and_flagged_and_dry_runs_store_nothing() {
 
 #[test]
 fn changed_values_keep_their_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _, firms) = setup(dir.path());
+    let t = TempStore::new().unwrap();
+    let (store, _, firms) = setup(&t);
     let csv = format!("指标代码,地区,期别,数值\n{firms},蜀山区,2025Q3,99\n{firms},包河区,2025Q3,196\n");
     let r = store.import_observations("fix.csv", csv.as_bytes(), &opts(), &op()).unwrap();
     assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 1));
@@ -147,8 +143,8 @@ fn changed_values_keep_their_history() {
 
 #[test]
 fn xlsx_sheets_and_templates_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _, firms) = setup(dir.path());
+    let t = TempStore::new().unwrap();
+    let (store, _, firms) = setup(&t);
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     for (c, h) in ["指标代码", "地区", "期别", "数值", "单位"].iter().enumerate() {
@@ -182,8 +178,8 @@ fn xlsx_sheets_and_templates_import() {
 
 #[test]
 fn hand_made_indicators_indices_rankings_and_task_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, doc, firms) = setup(dir.path());
+    let t = TempStore::new().unwrap();
+    let (store, doc, firms) = setup(&t);
     let err = store
         .add_indicator(
             &op(),

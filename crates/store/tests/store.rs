@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use planwatch_store::testing::TempStore;
 use planwatch_store::{CorrectionRequest, IngestOutcome, ItemKind, ItemState, PlanOrder, Store, StoreOptions};
 
 fn example(name: &str) -> Vec<u8> {
@@ -10,13 +11,13 @@ fn example(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("pw.db"), StoreOptions::default()).expect("open store")
+fn open(t: &TempStore) -> Store {
+    t.open(StoreOptions::default()).expect("open store")
 }
 
 #[test]
 fn ingest_is_idempotent_and_versions_changed_bytes() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = open(&dir);
     let bytes = example("hefei-sci-tech-plan.html");
     let first = store.ingest_bytes(&op(), "hefei.html", bytes.clone()).unwrap();
@@ -49,7 +50,7 @@ fn ingest_is_idempotent_and_versions_changed_bytes() {
 
 #[test]
 fn a_failed_ingest_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = open(&dir);
     let err = store.ingest_bytes(&op(), "scan.pdf", b"%PDF-1.7\n...".to_vec()).unwrap_err();
     assert!(err.to_string().contains("scan.pdf"), "{err}");
@@ -59,7 +60,7 @@ fn a_failed_ingest_stores_nothing() {
 
 #[test]
 fn corrections_apply_and_survive_reingest_and_new_versions() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = open(&dir);
     let bytes = example("mianyang-future-industries.txt");
     let id = store.ingest_bytes(&op(), "mianyang.txt", bytes.clone()).unwrap().document_id();
@@ -111,7 +112,7 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
 
 #[test]
 fn corrections_of_vanished_items_are_listed_for_review() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = open(&dir);
     let html = String::from_utf8(example("hefei-sci-tech-plan.html")).unwrap();
     let id = store.ingest_bytes(&op(), "hefei.html", html.clone().into_bytes()).unwrap().document_id();
@@ -133,7 +134,7 @@ fn corrections_of_vanished_items_are_listed_for_review() {
 
 #[test]
 fn lists_departments_places_and_industries() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = open(&dir);
     for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
         store.ingest_bytes(&op(), f, example(f)).unwrap();
@@ -153,7 +154,7 @@ fn lists_departments_places_and_industries() {
 
 #[test]
 fn concurrent_ingests_and_reads_neither_corrupt_nor_block() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = TempStore::new().unwrap();
     let store = Arc::new(open(&dir));
     let base = String::from_utf8(example("hefei-sci-tech-plan.html")).unwrap();
     let writers: Vec<_> = (0..3)
@@ -194,9 +195,9 @@ fn concurrent_ingests_and_reads_neither_corrupt_nor_block() {
         r.join().unwrap();
     }
     assert_eq!(store.count_plans().unwrap(), 24);
-    let r = store.reader().unwrap();
-    let ok: String = r.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(ok, "ok");
+    let check = store.check().unwrap();
+    assert!(check.is_ok(), "{:?}", check.problems);
+    assert_eq!(check.documents, 24);
 }
 
 /// The operator at the command line: admin rights.

@@ -436,7 +436,7 @@ async fn hostile_input_in_account_audit_and_approval_forms_is_refused_or_escaped
     let r = send(app, import_request(&dcookie, &dcsrf, "../../etc/passwd", csv.as_bytes(), false)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The audit log cannot be edited, even with SQL on the store file.
-    let conn = rusqlite::Connection::open(app.store.path()).unwrap();
+    let conn = rusqlite::Connection::open(app.store.path().expect("an SQLite store")).unwrap();
     assert!(conn.execute("UPDATE audit_log SET who = 'nobody'", []).is_err());
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
     assert_eq!(app.store.audit_count().unwrap(), total + 1, "only d1's login was added");

@@ -1,0 +1,99 @@
+//! Test support: a fresh, empty store on the backend the test run asks for.
+//!
+//! `PLANWATCH_TEST_PG=postgres://…` runs every test that uses [`TempStore`] against that
+//! PostgreSQL server, each test in a schema of its own that is dropped afterwards; without
+//! it, tests use an SQLite file in a temporary directory. The same tests thus cover both
+//! backends (`.ci/run` runs the suite twice).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::db::{Db, PgTarget};
+use crate::{Location, Result, Store, StoreError, StoreOptions};
+
+/// A place for one test's store, removed on drop.
+pub struct TempStore {
+    pub dir: PathBuf,
+    pub location: Location,
+    schema: Option<(PgTarget, String)>,
+}
+
+/// The PostgreSQL server tests should use, if any.
+pub fn test_pg_url() -> Option<String> {
+    std::env::var("PLANWATCH_TEST_PG").ok().filter(|u| !u.trim().is_empty())
+}
+
+impl TempStore {
+    /// A new empty location: a schema on the test server, or a file under a new temporary
+    /// directory. `dir` is a fresh directory either way (for search indexes, exports…).
+    pub fn new() -> Result<TempStore> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let tag = format!("{}_{}_{}", std::process::id(), n, nanos);
+        let dir = std::env::temp_dir().join(format!("planwatch-test-{tag}"));
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Invalid(format!("{}: {e}", dir.display())))?;
+        match test_pg_url() {
+            None => Ok(TempStore { location: Location::Sqlite(dir.join("pw.db")), dir, schema: None }),
+            Some(url) => {
+                let schema = format!("pwtest_{tag}");
+                let target = PgTarget::parse(&url)?;
+                Db::connect_pg(&target)?.execute_batch(&format!("CREATE SCHEMA {schema}"))?;
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let location = Location::Postgres(format!("{url}{sep}options=-csearch_path%3D{schema}"));
+                Ok(TempStore { dir, location, schema: Some((target, schema)) })
+            }
+        }
+    }
+
+    /// Opens the store (creating its schema).
+    pub fn open(&self, opts: StoreOptions) -> Result<Store> {
+        Store::open_at(&self.location, opts)
+    }
+
+    /// The `--db` argument for the command line.
+    pub fn db_arg(&self) -> String {
+        match &self.location {
+            Location::Sqlite(p) => p.display().to_string(),
+            Location::Postgres(url) => url.clone(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.schema.is_some()
+    }
+}
+
+impl Drop for TempStore {
+    fn drop(&mut self) {
+        if let Some((target, schema)) = &self.schema {
+            if let Ok(db) = Db::connect_pg(target) {
+                let _ = db.execute_batch(&format!("DROP SCHEMA {schema} CASCADE"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A fingerprint of everything the store holds: on SQLite the SHA-256 of the database file
+/// after folding the WAL into it (byte for byte); on PostgreSQL a SHA-256 over every row of
+/// every table of the store's schema, in a fixed order.
+pub fn fingerprint(store: &Store) -> Result<String> {
+    match store.path() {
+        Some(path) => {
+            let conn = rusqlite::Connection::open(path)?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            drop(conn);
+            let bytes = std::fs::read(path).map_err(|e| StoreError::Invalid(format!("{}: {e}", path.display())))?;
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            let wal = std::fs::read(wal).unwrap_or_default();
+            Ok(format!("{}/{}", crate::sha256_hex(&bytes), wal.len()))
+        }
+        None => store.logical_fingerprint(),
+    }
+}

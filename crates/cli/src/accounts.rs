@@ -11,7 +11,7 @@ use planwatch_monitor::Period;
 use planwatch_store::users::NewUser;
 use planwatch_store::{ApprovalStep, AuditFilter, Role};
 
-use crate::workspace::{Workspace, actor, open_store};
+use crate::workspace::{actor, open_store, Workspace};
 use crate::Common;
 
 #[derive(Subcommand)]

@@ -26,10 +26,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "PATH|URL", env = "PLANWATCH_DB", default_value = "planwatch.db")]
     db: String,
     /// The search index directory (derived from the store, rebuilt when missing; env
-    /// PLANWATCH_INDEX). Default: `<db>.index/` beside an SQLite file, `planwatch.index/` in the
+    /// PLANWATCH_INDEX_DIR). Default: `<db>.index/` beside an SQLite file, `planwatch.index/` in the
     /// working directory for PostgreSQL — one per server process.
-    #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_INDEX")]
-    index: Option<PathBuf>,
+    #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_INDEX_DIR")]
+    index_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -314,7 +314,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let ws = workspace::Workspace::new(&cli.db, cli.index.clone());
+    let ws = workspace::Workspace::new(&cli.db, cli.index_dir.clone());
     let result = match cli.command {
         Command::Extract { out, common, files } => extract(out.as_deref(), &common, &files),
         Command::Show { common, span, file } => show::run(&common.options(), span.as_deref(), &file),

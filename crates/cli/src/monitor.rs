@@ -10,7 +10,7 @@ use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
 use planwatch_web::monitoring;
 
-use crate::workspace::{Workspace, actor, open_store};
+use crate::workspace::{actor, open_store, Workspace};
 use crate::{write_atomically, Common};
 
 #[derive(Subcommand)]
@@ -341,7 +341,13 @@ pub fn index(db: &Workspace, common: &Common, cmd: IndexCommand) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn progress(db: &Workspace, common: &Common, plan: i64, as_of: Option<Period>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn progress(
+    db: &Workspace,
+    common: &Common,
+    plan: i64,
+    as_of: Option<Period>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let p = monitoring::plan_progress(&store, plan, as_of, &Default::default())?;
     if json {

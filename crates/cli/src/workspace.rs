@@ -74,7 +74,7 @@ pub fn actor(store: &Store, common: &Common) -> anyhow::Result<Actor> {
 
 fn open_index(db: &Workspace) -> anyhow::Result<SearchIndex> {
     let dir = &db.index;
-    SearchIndex::open(&dir).with_context(|| format!("opening the search index {}", dir.display()))
+    SearchIndex::open(dir).with_context(|| format!("opening the search index {}", dir.display()))
 }
 
 /// Files named on the command line, directories walked recursively (hidden entries skipped).
@@ -324,7 +324,7 @@ pub fn restore(db: &Workspace, common: &Common, file: &Path) -> anyhow::Result<E
     // or server start.
     let index = &db.index;
     if index.exists() {
-        std::fs::remove_dir_all(&index).with_context(|| format!("cannot remove the old index {}", index.display()))?;
+        std::fs::remove_dir_all(index).with_context(|| format!("cannot remove the old index {}", index.display()))?;
     }
     eprintln!(
         "planwatch: {} restored from {} ({} plans, {} versions, {} observations); restart a running `planwatch serve`",

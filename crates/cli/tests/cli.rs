@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use planwatch_store::testing::TempStore;
+
 fn planwatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_planwatch"))
         .args(args)
@@ -167,15 +169,16 @@ fn show_prints_the_tree_and_spans_print_back_the_source() {
 #[test]
 fn ingest_is_idempotent_versions_and_search_print_json_lines() {
     let dir = tempdir("ingest");
-    let db = dir.join("ws.db");
-    let db = db.to_str().unwrap();
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
     let ex = examples();
     let files: Vec<String> =
         ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
             .iter()
             .map(|f| ex.join(f).to_str().unwrap().to_string())
             .collect();
-    let mut args = vec!["--db", db, "ingest"];
+    let mut args = vec!["--db", db, "--index-dir", ix, "ingest"];
     args.extend(files.iter().map(String::as_str));
     let out = planwatch(&args);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -189,19 +192,19 @@ fn ingest_is_idempotent_versions_and_search_print_json_lines() {
     let changed = dir.join("hefei-sci-tech-plan.html");
     let html = std::fs::read_to_string(&files[1]).unwrap().replacen("</body>", "<p>附件:修订说明。</p></body>", 1);
     std::fs::write(&changed, html).unwrap();
-    let out = planwatch(&["--db", db, "ingest", changed.to_str().unwrap()]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "ingest", changed.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("0 new, 1 new versions"), "{err}");
-    let list = planwatch(&["--db", db, "list"]);
+    let list = planwatch(&["--db", db, "--index-dir", ix, "list"]);
     let list = String::from_utf8_lossy(&list.stdout).to_string();
     assert_eq!(list.lines().count(), 3, "{list}");
     let hefei = list.lines().find(|l| l.contains("合肥")).unwrap();
     let id = hefei.split('\t').next().unwrap();
-    let versions = planwatch(&["--db", db, "versions", id]);
+    let versions = planwatch(&["--db", db, "--index-dir", ix, "versions", id]);
     assert_eq!(String::from_utf8_lossy(&versions.stdout).lines().count(), 2);
     // Search: one JSON object per line, simplified and traditional queries.
     for q in ["人工智能", "產業"] {
-        let out = planwatch(&["--db", db, "search", q]);
+        let out = planwatch(&["--db", db, "--index-dir", ix, "search", q]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.lines().count() > 0, "{q}: no hits");
@@ -213,7 +216,7 @@ fn ingest_is_idempotent_versions_and_search_print_json_lines() {
     // Failures are summarised with the file and the reason; nothing else changes.
     let pdf = dir.join("scan.pdf");
     std::fs::write(&pdf, b"%PDF-1.5 not really").unwrap();
-    let out = planwatch(&["--db", db, "ingest", pdf.to_str().unwrap()]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "ingest", pdf.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("failed: ") && err.contains("scan.pdf"), "{err}");
@@ -243,7 +246,8 @@ impl Drop for Killed {
 #[test]
 fn ingests_in_other_processes_while_the_server_reads() {
     let dir = tempdir("concurrent");
-    let db = dir.join("ws.db");
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
     let base = std::fs::read_to_string(examples().join("hefei-sci-tech-plan.html")).unwrap();
     // Two batches of distinct plans (distinct titles), one per ingest process.
     let names = ["甲", "乙", "丙", "丁", "戊", "己"];
@@ -258,7 +262,7 @@ fn ingests_in_other_processes_while_the_server_reads() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let server = Killed(
         Command::new(env!("CARGO_BIN_EXE_planwatch"))
-            .args(["--db", db.to_str().unwrap(), "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--db", db.as_str(), "--index-dir", ix.as_str(), "serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("PLANWATCH_ADMIN_TOKEN", "concurrency-test-token")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -289,7 +293,7 @@ fn ingests_in_other_processes_while_the_server_reads() {
         .iter()
         .map(|b| {
             Command::new(env!("CARGO_BIN_EXE_planwatch"))
-                .args(["--db", db.to_str().unwrap(), "ingest", dir.join(b).to_str().unwrap()])
+                .args(["--db", db.as_str(), "--index-dir", ix.as_str(), "ingest", dir.join(b).to_str().unwrap()])
                 .output()
         })
         .collect();
@@ -297,13 +301,13 @@ fn ingests_in_other_processes_while_the_server_reads() {
     let handles: Vec<_> = ["a", "b"]
         .iter()
         .map(|b| {
-            let db = db.clone();
+            let (db, ix) = (db.clone(), ix.clone());
             let d = dir.join(b).join("again");
             std::fs::create_dir_all(&d).unwrap();
             std::fs::copy(dir.join(b).join(format!("{b}0.html")), d.join(format!("{b}0.html"))).unwrap();
             std::thread::spawn(move || {
                 Command::new(env!("CARGO_BIN_EXE_planwatch"))
-                    .args(["--db", db.to_str().unwrap(), "ingest", d.to_str().unwrap()])
+                    .args(["--db", db.as_str(), "--index-dir", ix.as_str(), "ingest", d.to_str().unwrap()])
                     .output()
                     .unwrap()
             })
@@ -336,7 +340,7 @@ fn ingests_in_other_processes_while_the_server_reads() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     drop(server);
-    let check = planwatch(&["--db", db.to_str().unwrap(), "list"]);
+    let check = planwatch(&["--db", db.as_str(), "--index-dir", ix.as_str(), "list"]);
     assert_eq!(String::from_utf8_lossy(&check.stdout).lines().count(), 12);
 }
 
@@ -345,31 +349,32 @@ fn ingests_in_other_processes_while_the_server_reads() {
 #[test]
 fn monitoring_commands_from_sample_data_to_reports() {
     let dir = tempdir("monitor");
-    let db = dir.join("pw.db");
-    let db = db.to_str().unwrap();
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
     let ex = examples();
     let files: Vec<String> =
         ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"]
             .iter()
             .map(|f| ex.join(f).display().to_string())
             .collect();
-    let mut args = vec!["--db", db, "ingest"];
+    let mut args = vec!["--db", db, "--index-dir", ix, "ingest"];
     args.extend(files.iter().map(String::as_str));
     assert!(planwatch(&args).status.success());
-    let out = planwatch(&["--db", db, "sample-data"]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "sample-data"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.contains("合成示例数据") && err.contains("quarters"), "{err}");
-    let out = planwatch(&["--db", db, "sample-data"]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "sample-data"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already loaded"));
 
-    let list = planwatch(&["--db", db, "indicators", "list", "--json"]);
+    let list = planwatch(&["--db", db, "--index-dir", ix, "indicators", "list", "--json"]);
     let inds: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     let first = &inds.as_array().unwrap()[0];
     let plan = first["document_id"].as_i64().unwrap().to_string();
     let code = first["code"].as_str().unwrap().to_string();
     let region = first["region"].as_str().unwrap().to_string();
 
-    let out = planwatch(&["--db", db, "progress", "--plan", &plan, "--json"]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "progress", "--plan", &plan, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(p["as_of"].as_str().unwrap().contains('Q'));
@@ -377,12 +382,12 @@ fn monitoring_commands_from_sample_data_to_reports() {
     assert!(targets.iter().all(|t| t["series"].as_array().unwrap().len() >= 8), "8+ quarters for every indicator");
     assert!(targets.iter().any(|t| t["completion"].is_f64()));
 
-    let index = String::from_utf8_lossy(&planwatch(&["--db", db, "index", "list"]).stdout)
+    let index = String::from_utf8_lossy(&planwatch(&["--db", db, "--index-dir", ix, "index", "list"]).stdout)
         .split('\t')
         .next()
         .unwrap()
         .to_string();
-    let out = planwatch(&["--db", db, "rank", "--index", &index, "--json"]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "rank", "--index", &index, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = r["rows"].as_array().unwrap();
@@ -397,6 +402,8 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let out = planwatch(&[
         "--db",
         db,
+        "--index-dir",
+        ix,
         "template",
         "--place",
         &unit,
@@ -410,7 +417,7 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, format!("指标代码,地区,期别,数值\n{code},{unit},{period},十\n{code},不存在区,{period},1\n"))
         .unwrap();
-    let out = planwatch(&["--db", db, "observations", "import", bad.to_str().unwrap()]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "observations", "import", bad.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -421,11 +428,24 @@ fn monitoring_commands_from_sample_data_to_reports() {
     std::fs::write(&good, format!("指标代码,地区,期别,数值\n{code},{unit},{period},1\n")).unwrap();
     // The newest period's figures of this unit are submitted (sample data) or approved:
     // locked until an analyst returns them.
-    let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
+    let out =
+        planwatch(&["--db", db, "--index-dir", ix, "observations", "import", "--dry-run", good.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("锁定") && err.contains(&unit), "{err}");
-    let list = planwatch(&["--db", db, "approval", "list", "--region", &region, "--period", &period, "--json"]);
+    let list = planwatch(&[
+        "--db",
+        db,
+        "--index-dir",
+        ix,
+        "approval",
+        "list",
+        "--region",
+        &region,
+        "--period",
+        &period,
+        "--json",
+    ]);
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     let state = list.as_array().unwrap().iter().find(|a| a["place"] == unit.as_str()).unwrap()["state"].clone();
     let (step, fine) = if state == "approved" { ("unapprove", true) } else { ("return", state == "submitted") };
@@ -433,6 +453,8 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let out = planwatch(&[
         "--db",
         db,
+        "--index-dir",
+        ix,
         "approval",
         step,
         "--region",
@@ -445,15 +467,18 @@ fn monitoring_commands_from_sample_data_to_reports() {
         "复核后更正",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let audit = planwatch(&["--db", db, "audit", "--action", "approval", "--json"]);
+    let audit = planwatch(&["--db", db, "--index-dir", ix, "audit", "--action", "approval", "--json"]);
     let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
     assert_eq!(audit[0]["action"], format!("approval.{step}"), "{audit}");
     assert!(audit[0]["new_value"].as_str().unwrap().contains("复核后更正"));
-    let out = planwatch(&["--db", db, "observations", "import", "--dry-run", good.to_str().unwrap()]);
+    let out =
+        planwatch(&["--db", db, "--index-dir", ix, "observations", "import", "--dry-run", good.to_str().unwrap()]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("dry run"));
-    let out = planwatch(&["--db", db, "observations", "import", good.to_str().unwrap()]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "observations", "import", good.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let changes = String::from_utf8_lossy(&planwatch(&["--db", db, "observations", "changes"]).stdout).to_string();
+    let changes =
+        String::from_utf8_lossy(&planwatch(&["--db", db, "--index-dir", ix, "observations", "changes"]).stdout)
+            .to_string();
     assert!(changes.contains(&unit) && changes.contains("good.csv"), "{changes}");
     assert!(!region.is_empty());
 
@@ -462,6 +487,8 @@ fn monitoring_commands_from_sample_data_to_reports() {
         let out = planwatch(&[
             "--db",
             db,
+            "--index-dir",
+            ix,
             "report",
             "--plan",
             &plan,
@@ -482,31 +509,33 @@ fn monitoring_commands_from_sample_data_to_reports() {
 #[test]
 fn backup_check_and_restore_from_the_command_line() {
     let dir = tempdir("backup");
-    let db = dir.join("pw.db");
-    let db = db.to_str().unwrap();
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
     let plan = examples().join("hefei-sci-tech-plan.html");
-    assert!(planwatch(&["--db", db, "ingest", plan.to_str().unwrap()]).status.success());
-    let out = planwatch(&["--db", db, "check"]);
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", plan.to_str().unwrap()]).status.success());
+    let out = planwatch(&["--db", db, "--index-dir", ix, "check"]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"));
     let backup = dir.join("b.db");
-    let out = planwatch(&["--db", db, "backup", "--out", backup.to_str().unwrap()]);
+    let out = planwatch(&["--db", db, "--index-dir", ix, "backup", "--out", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(planwatch(&["--db", db, "check", backup.to_str().unwrap()]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "check", backup.to_str().unwrap()]).status.success());
     // Change the store, then restore: back to one plan.
     let other = examples().join("mianyang-future-industries.txt");
-    assert!(planwatch(&["--db", db, "ingest", other.to_str().unwrap()]).status.success());
-    let out = planwatch(&["--db", db, "restore", backup.to_str().unwrap()]);
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", other.to_str().unwrap()]).status.success());
+    let out = planwatch(&["--db", db, "--index-dir", ix, "restore", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "list"]).stdout).to_string();
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "--index-dir", ix, "list"]).stdout).to_string();
     assert_eq!(list.lines().count(), 1, "{list}");
     // Search is rebuilt from the restored store: the removed plan is not found any more.
-    let hits = String::from_utf8_lossy(&planwatch(&["--db", db, "search", "绵阳"]).stdout).to_string();
+    let hits =
+        String::from_utf8_lossy(&planwatch(&["--db", db, "--index-dir", ix, "search", "绵阳"]).stdout).to_string();
     assert!(!hits.contains("绵阳市未来产业"), "{hits}");
     // A damaged file is refused by check and restore alike.
     let junk = dir.join("junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
-    assert_eq!(planwatch(&["--db", db, "check", junk.to_str().unwrap()]).status.code(), Some(2));
-    assert!(!planwatch(&["--db", db, "restore", junk.to_str().unwrap()]).status.success());
+    assert_eq!(planwatch(&["--db", db, "--index-dir", ix, "check", junk.to_str().unwrap()]).status.code(), Some(2));
+    assert!(!planwatch(&["--db", db, "--index-dir", ix, "restore", junk.to_str().unwrap()]).status.success());
 }
 
 /// SIGKILL in the middle of a large import and of an ingest: the store is intact afterwards,
@@ -515,13 +544,15 @@ fn backup_check_and_restore_from_the_command_line() {
 #[test]
 fn a_killed_import_or_ingest_leaves_the_store_intact() {
     let dir = tempdir("sigkill");
-    let db = dir.join("pw.db");
-    let db = db.to_str().unwrap();
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
     let plan = examples().join("hefei-sci-tech-plan.html");
-    assert!(planwatch(&["--db", db, "ingest", plan.to_str().unwrap()]).status.success());
-    assert!(planwatch(&["--db", db, "indicators", "from-targets", "--plan", "1"]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", plan.to_str().unwrap()]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "indicators", "from-targets", "--plan", "1"]).status.success());
     let inds: serde_json::Value =
-        serde_json::from_slice(&planwatch(&["--db", db, "indicators", "list", "--json"]).stdout).unwrap();
+        serde_json::from_slice(&planwatch(&["--db", db, "--index-dir", ix, "indicators", "list", "--json"]).stdout)
+            .unwrap();
     let codes: Vec<String> = inds.as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect();
     // About 180,000 rows: long enough to be killed in the middle.
     let units = ["瑶海区", "庐阳区", "蜀山区", "包河区", "长丰县", "肥东县", "肥西县", "庐江县", "巢湖市"];
@@ -538,14 +569,14 @@ fn a_killed_import_or_ingest_leaves_the_store_intact() {
     let big = dir.join("big.csv");
     std::fs::write(&big, csv).unwrap();
     let count = || -> i64 {
-        let out = planwatch(&["--db", db, "check", "--json"]);
+        let out = planwatch(&["--db", db, "--index-dir", ix, "check", "--json"]);
         assert!(out.status.success(), "store damaged: {}", String::from_utf8_lossy(&out.stdout));
         let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         r["observations"].as_i64().unwrap()
     };
     for delay_ms in [150u64, 400, 700] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
-            .args(["--db", db, "observations", "import", big.to_str().unwrap()])
+            .args(["--db", db, "--index-dir", ix, "observations", "import", big.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -571,7 +602,7 @@ fn a_killed_import_or_ingest_leaves_the_store_intact() {
         .unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .args(["--db", db, "ingest", docs.to_str().unwrap()])
+        .args(["--db", db, "--index-dir", ix, "ingest", docs.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -581,6 +612,6 @@ fn a_killed_import_or_ingest_leaves_the_store_intact() {
     let _ = child.wait();
     count();
     // And the store still takes writes.
-    assert!(planwatch(&["--db", db, "ingest", docs.to_str().unwrap()]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", docs.to_str().unwrap()]).status.success());
     count();
 }

@@ -350,7 +350,7 @@ impl crate::Store {
 
     /// Number of audit entries (tests and `planwatch check`).
     pub fn audit_count(&self) -> Result<i64> {
-        Ok(self.reader()?.query_row("SELECT COUNT(*) FROM audit_log", params![], |r| r.get(0))?)
+        self.reader()?.query_row("SELECT COUNT(*) FROM audit_log", params![], |r| r.get(0))
     }
 }
 

@@ -9,8 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use planwatch_monitor::Period;
 use crate::db::{params, Db, OptionalExt};
+use planwatch_monitor::Period;
 use serde::Serialize;
 use serde_json::json;
 

@@ -16,7 +16,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::{Result, StoreError};
@@ -635,7 +635,12 @@ impl Db {
     }
 
     /// Every row of a query, mapped by `f`.
-    pub fn query_map<P: Params, T>(&self, sql: &str, params: P, mut f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+    pub fn query_map<P: Params, T>(
+        &self,
+        sql: &str,
+        params: P,
+        mut f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let params = params.collect();
         match &self.inner {
             Inner::Sqlite(c) => {
@@ -822,10 +827,7 @@ pub fn to_postgres(sql: &str) -> String {
     while let Some(at) = sql.find("json_each(?") {
         let digits: String = sql[at + 11..].chars().take_while(char::is_ascii_digit).collect();
         let end = at + 11 + digits.len() + 1;
-        sql.replace_range(
-            at..end,
-            &format!("jsonb_array_elements_text(CAST(?{digits} AS jsonb)) AS json_each(value)"),
-        );
+        sql.replace_range(at..end, &format!("jsonb_array_elements_text(CAST(?{digits} AS jsonb)) AS json_each(value)"));
     }
     let mut out = String::with_capacity(sql.len() + 8);
     let mut in_string = false;
@@ -887,9 +889,6 @@ impl From<tokio_postgres::Error> for StoreError {
     }
 }
 
-/// Shared handle type of the PostgreSQL target (cheap to clone into the pool).
-pub type SharedTarget = Arc<PgTarget>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -918,10 +917,17 @@ mod tests {
         let none: Option<&str> = None;
         db.execute("INSERT INTO t VALUES (?1, ?2, ?3, ?4)", params![7i64, 1.5, "文本", vec![0u8, 1]]).unwrap();
         db.execute("INSERT INTO t VALUES (?1, ?2, ?3, NULL)", params![8i64, 2i64, none]).unwrap();
-        let rows: Vec<(i64, f64, Option<String>)> =
-            db.query_map("SELECT i, r, s FROM t ORDER BY i", params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+        let rows: Vec<(i64, f64, Option<String>)> = db
+            .query_map("SELECT i, r, s FROM t ORDER BY i", params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
         assert_eq!(rows, vec![(7, 1.5, Some("文本".into())), (8, 2.0, None)]);
-        assert!(matches!(db.query_row("SELECT i FROM t WHERE i = 99", params![], |r| r.get::<_, i64>(0)), Err(StoreError::NoRow)));
-        assert!(matches!(db.query_row("SELECT s FROM t WHERE i = 7", params![], |r| r.get::<_, i64>(0)), Err(StoreError::Column { .. })));
+        assert!(matches!(
+            db.query_row("SELECT i FROM t WHERE i = 99", params![], |r| r.get::<_, i64>(0)),
+            Err(StoreError::NoRow)
+        ));
+        assert!(matches!(
+            db.query_row("SELECT s FROM t WHERE i = 7", params![], |r| r.get::<_, i64>(0)),
+            Err(StoreError::Column { .. })
+        ));
     }
 }

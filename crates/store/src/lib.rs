@@ -123,7 +123,7 @@ impl Location {
 /// How new connections are made.
 enum Connector {
     Sqlite(PathBuf),
-    Postgres(db::PgTarget),
+    Postgres(Box<db::PgTarget>),
 }
 
 /// The store: one writer connection and a pool of reader connections. On SQLite, one file
@@ -187,7 +187,7 @@ impl Store {
             Location::Postgres(url) => {
                 let target = db::PgTarget::parse(url)?;
                 let conn = Db::connect_pg(&target)?;
-                (Connector::Postgres(target), conn)
+                (Connector::Postgres(Box::new(target)), conn)
             }
         };
         migrate::migrate(&mut writer)?;
@@ -266,6 +266,15 @@ impl Store {
     pub fn generation(&self) -> Result<u64> {
         let r = self.reader()?;
         generation(&r)
+    }
+
+    /// A search index synced to a generation below this one must be rebuilt from scratch
+    /// (set by a restore, which removes documents rather than changing them).
+    pub fn search_floor(&self) -> Result<u64> {
+        let r = self.reader()?;
+        let v: Option<String> =
+            r.query_row("SELECT value FROM meta WHERE key = 'search_floor'", params![], |r| r.get(0)).optional()?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 }
 
@@ -353,10 +362,10 @@ impl Store {
     /// The document and version that hold exactly these bytes, if any.
     pub fn find_by_hash(&self, sha256: &str) -> Result<Option<(i64, i64)>> {
         let r = self.reader()?;
-        Ok(r.query_row("SELECT document_id, id FROM versions WHERE sha256 = ?1", params![sha256], |r| {
+        r.query_row("SELECT document_id, id FROM versions WHERE sha256 = ?1", params![sha256], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .optional()?)
+        .optional()
     }
 
     /// Reads, extracts and stores one file's bytes.
@@ -390,15 +399,13 @@ impl Store {
             tx.query_row("SELECT id FROM documents WHERE doc_key = ?1", params![key], |r| r.get(0)).optional()?;
         let document_id = match existing {
             Some(id) => id,
-            None => {
-                tx.query_row(
-                    "INSERT INTO documents (doc_key, file_name, created_at, updated_at)
+            None => tx.query_row(
+                "INSERT INTO documents (doc_key, file_name, created_at, updated_at)
                      VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
                      RETURNING id",
-                    params![key, p.name],
-                    |r| r.get(0),
-                )?
-            }
+                params![key, p.name],
+                |r| r.get(0),
+            )?,
         };
         tx.execute(
             "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
@@ -428,7 +435,7 @@ impl Store {
             ],
             |r| r.get(0),
         )?;
-        
+
         tx.execute(
             "UPDATE documents SET current_version = ?1, file_name = ?2 WHERE id = ?3",
             params![version_id, p.name, document_id],

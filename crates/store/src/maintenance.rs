@@ -57,7 +57,7 @@ fn table_exists(conn: &Db, table: &str) -> Result<bool> {
 
 fn count(conn: &Db, table: &str) -> Result<i64> {
     // `table` is one of a fixed list below, never user input.
-    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), params![], |r| r.get(0))?)
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), params![], |r| r.get(0))
 }
 
 /// Checks the database behind `conn`.
@@ -277,9 +277,14 @@ impl Store {
         }
         let after = revision_pair(&dst)?;
         let tx = dst.transaction()?;
+        let generation = (before.0.max(after.0) + 1).to_string();
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'generation'", params![generation])?;
+        // Search indexes of other processes (a shared server) built before this generation
+        // hold documents the restore removed: they must rebuild, not catch up.
         tx.execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'generation'",
-            params![(before.0.max(after.0) + 1).to_string()],
+            "INSERT INTO meta (key, value) VALUES ('search_floor', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![generation],
         )?;
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'monitor_rev'",
@@ -418,10 +423,11 @@ fn table_columns(sqlite: &Db) -> Result<Vec<(String, Vec<String>)>> {
     let mut out = Vec::new();
     for name in names {
         // `name` comes from the schema, not from input.
-        let columns: Vec<String> =
-            sqlite.query_map(&format!("SELECT name FROM pragma_table_info('{name}') ORDER BY cid"), params![], |r| {
-                r.get(0)
-            })?;
+        let columns: Vec<String> = sqlite.query_map(
+            &format!("SELECT name FROM pragma_table_info('{name}') ORDER BY cid"),
+            params![],
+            |r| r.get(0),
+        )?;
         out.push((name, columns));
     }
     Ok(out)
@@ -462,7 +468,9 @@ fn copy_tables(src: &Db, dst: &Db) -> Result<()> {
                 Some(key) => {
                     let select = match after {
                         None => format!("SELECT {list}, {key} FROM {table} ORDER BY {key} LIMIT 500"),
-                        Some(_) => format!("SELECT {list}, {key} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT 500"),
+                        Some(_) => {
+                            format!("SELECT {list}, {key} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT 500")
+                        }
                     };
                     let read = |r: &crate::db::Row| (0..=columns.len()).map(|i| r.get::<_, Value>(i)).collect();
                     match &after {
@@ -493,9 +501,11 @@ fn copy_tables(src: &Db, dst: &Db) -> Result<()> {
 /// The parameter kind of each column of `table` in `db`.
 fn column_kinds(db: &Db, table: &str, columns: &[String]) -> Result<Vec<Kind>> {
     let types: Vec<(String, String)> = match db.backend() {
-        Backend::Sqlite => db.query_map(&format!("SELECT name, type FROM pragma_table_info('{table}')"), params![], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?,
+        Backend::Sqlite => {
+            db.query_map(&format!("SELECT name, type FROM pragma_table_info('{table}')"), params![], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+        }
         Backend::Postgres => db.query_map(
             "SELECT column_name::text, data_type::text FROM information_schema.columns
              WHERE table_name = ?1 AND table_schema = current_schema()",

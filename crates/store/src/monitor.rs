@@ -13,10 +13,10 @@
 
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::corrections::{target_key, task_key};
+use crate::db::{params, Db, OptionalExt, Row};
 use crate::{sha256_hex, Result, Store, StoreError};
 use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
-use crate::db::{params, Db, OptionalExt, Row};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -325,7 +325,7 @@ impl Store {
     pub fn indicator(&self, code: &str) -> Result<Option<Indicator>> {
         let r = self.reader()?;
         let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
-        Ok(r.query_row(&sql, params![code], indicator_row).optional()?)
+        r.query_row(&sql, params![code], indicator_row).optional()
     }
 
     /// Indicators, optionally only those of one plan or one region, by code.
@@ -337,7 +337,7 @@ impl Store {
         );
         let mut stmt = r.prepare(&sql)?;
         let rows = stmt.query_map(params![document_id, region], indicator_row)?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Regions that have indicators, with how many.
@@ -345,7 +345,7 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare("SELECT region, COUNT(*) FROM indicators GROUP BY region ORDER BY COUNT(*) DESC")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 }
 
@@ -549,7 +549,7 @@ impl Store {
             // A name shared by two indicators is ambiguous: only codes reach them.
             by_name.entry(info.name.clone()).and_modify(|c| c.clear()).or_insert_with(|| info.code.clone());
             by_code.insert(info.code.clone(), info);
-                    Ok(())
+            Ok(())
         })?;
         by_name.retain(|_, c| !c.is_empty());
         // History of the indicators the file names.
@@ -595,7 +595,7 @@ impl Store {
             for (id, place) in pairs {
                 stmt.for_each(params![id, place], |r| {
                     push(id, place.clone(), r.get(0)?, r.get(1)?);
-                                    Ok(())
+                    Ok(())
                 })?;
             }
         } else {
@@ -604,7 +604,7 @@ impl Store {
             for id in ids {
                 stmt.for_each(params![id], |r| {
                     push(id, r.get(0)?, r.get(1)?, r.get(2)?);
-                                    Ok(())
+                    Ok(())
                 })?;
             }
         }
@@ -838,7 +838,7 @@ impl Store {
                     synthetic: row.get(11)?,
                     updated_at: row.get(12)?,
                 });
-                            Ok(())
+                Ok(())
             })?;
         }
         Ok(out)
@@ -875,7 +875,7 @@ impl Store {
                 value: row.get(3)?,
                 import_id: row.get(4)?,
             });
-                    Ok(())
+            Ok(())
         })?;
         Ok(out)
     }
@@ -885,7 +885,7 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare_cached("SELECT id, file_name, synthetic FROM imports")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// The latest accepted imports.
@@ -910,7 +910,7 @@ impl Store {
                 synthetic: r.get(10)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Every change of a stored value, newest first (optionally of one indicator).
@@ -937,7 +937,7 @@ impl Store {
                 changed_at: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// The newest period with any value for these indicators.
@@ -1324,16 +1324,14 @@ impl Store {
                 tx.execute("DELETE FROM index_members WHERE index_id = ?1", params![id])?;
                 id
             }
-            None => {
-                tx.query_row(
-                    &format!(
-                        "INSERT INTO indices (name, region, method, missing, description, created_at)
+            None => tx.query_row(
+                &format!(
+                    "INSERT INTO indices (name, region, method, missing, description, created_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, {NOW}) RETURNING id"
-                    ),
-                    params![name, region, method.as_str(), missing, description],
-                    |r| r.get(0),
-                )?
-            }
+                ),
+                params![name, region, method.as_str(), missing, description],
+                |r| r.get(0),
+            )?,
         };
         for (pos, (ind, weight)) in resolved.iter().enumerate() {
             tx.execute(
@@ -1437,7 +1435,7 @@ impl Store {
                 if !files.iter().any(|f| f.0 == import_id) {
                     files.push((import_id, row.get(4)?, row.get(5)?));
                 }
-                            Ok(())
+                Ok(())
             })?;
         }
         let mut idx: Vec<usize> = (0..places.len()).collect();
@@ -1509,7 +1507,7 @@ impl Store {
                 published_at: r.get(6)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 }
 

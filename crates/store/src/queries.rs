@@ -1,7 +1,7 @@
 //! Reads of the store and the helpers that write derived rows and corrections.
 
-use planwatch_core::Plan;
 use crate::db::{params, Db, OptionalExt, Row};
+use planwatch_core::Plan;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -228,13 +228,13 @@ impl Store {
         );
         let mut st = r.prepare_cached(&sql)?;
         let rows = st.query_map([], summary)?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Number of plans stored.
     pub fn count_plans(&self) -> Result<i64> {
         let r = self.reader()?;
-        Ok(r.query_row("SELECT COUNT(*) FROM documents WHERE current_version IS NOT NULL", params![], |r| r.get(0))?)
+        r.query_row("SELECT COUNT(*) FROM documents WHERE current_version IS NOT NULL", params![], |r| r.get(0))
     }
 
     pub fn plan_summary(&self, id: i64) -> Result<PlanSummary> {
@@ -290,7 +290,7 @@ impl Store {
         );
         let mut st = r.prepare_cached(&sql)?;
         let rows = st.query_map(params![document_id], version)?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// The source text of a version (what spans index into).
@@ -330,7 +330,7 @@ impl Store {
         let rows = st.query_map([], |r| {
             Ok(OwnerCount { owner: r.get(0)?, n_lead: r.get(1)?, n_responsible: r.get(2)?, n_plans: r.get(3)? })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Every task an owner (canonical name) leads or shares, across all plans.
@@ -358,7 +358,7 @@ impl Store {
                 version_id: r.get(12)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Places with the number of items assigned to them.
@@ -369,7 +369,7 @@ impl Store {
              ORDER BY COUNT(*) DESC, place",
         )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Everything assigned to a place across all plans.
@@ -394,7 +394,7 @@ impl Store {
                 version_id: r.get(9)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Plans × industries, the `limit` most frequent industries.
@@ -418,7 +418,7 @@ impl Store {
             if let (Some(&p), Some(&i)) = (plan_index.get(&doc), ind_index.get(ind.as_str())) {
                 cells.push((p, i, seg));
             }
-                    Ok(())
+            Ok(())
         })?;
         Ok(IndustryMatrix { plans, industries, cells })
     }
@@ -444,7 +444,7 @@ impl Store {
                 text: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 }
 

@@ -29,7 +29,8 @@ impl TempStore {
     pub fn new() -> Result<TempStore> {
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let tag = format!("{}_{}_{}", std::process::id(), n, nanos);
         let dir = std::env::temp_dir().join(format!("planwatch-test-{tag}"));
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::Invalid(format!("{}: {e}", dir.display())))?;
@@ -96,4 +97,14 @@ pub fn fingerprint(store: &Store) -> Result<String> {
         }
         None => store.logical_fingerprint(),
     }
+}
+
+/// Runs `sql` on the store's database through a connection of its own, outside planwatch's
+/// API (to prove what the database itself refuses).
+pub fn execute_raw(location: &Location, sql: &str) -> Result<usize> {
+    let db = match location {
+        Location::Sqlite(path) => Db::sqlite(rusqlite::Connection::open(path)?),
+        Location::Postgres(url) => Db::connect_pg(&PgTarget::parse(url)?)?,
+    };
+    db.execute(sql, crate::db::params![])
 }

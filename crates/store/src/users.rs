@@ -11,9 +11,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::db::{params, OptionalExt, Row};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use crate::db::{params, OptionalExt, Row};
 use serde::Serialize;
 use serde_json::json;
 
@@ -240,13 +240,13 @@ impl Store {
         let r = self.reader()?;
         let mut stmt = r.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login"))?;
         let rows = stmt.query_map([], user_row)?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     pub fn user(&self, login: &str) -> Result<Option<User>> {
         let r = self.reader()?;
-        Ok(r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1"), params![login.trim()], user_row)
-            .optional()?)
+        r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1"), params![login.trim()], user_row)
+            .optional()
     }
 
     /// True once an enabled admin account exists: the bootstrap admin token then stops working.
@@ -495,7 +495,7 @@ impl Store {
                 revoked: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<crate::Result<_>>()?)
+        rows.collect::<crate::Result<_>>()
     }
 
     /// Revokes a token of `login` (its owner or an admin may).

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use planwatch_monitor::{Frequency, Period};
 use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskReport, TaskStatus};
-use planwatch_store::Actor;
 use planwatch_store::testing::TempStore;
+use planwatch_store::Actor;
 use planwatch_store::{Store, StoreOptions};
 
 fn example(name: &str) -> Vec<u8> {

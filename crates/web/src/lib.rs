@@ -136,6 +136,11 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(m) => AppError::BadRequest(m),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             StoreError::Locked(m) => AppError::Conflict(m),
+            // The database server went away (restart, network): say so, and that the request
+            // can be repeated; the store reconnects by itself.
+            StoreError::Unavailable(m) => {
+                AppError::Busy(format!("数据库暂时无法连接,请稍后重试(系统会自动重新连接)。详情:{m}"))
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -177,8 +182,19 @@ impl IntoResponse for AppError {
             eprintln!("planwatch serve: internal error: {m}");
         }
         let page = pages::ErrorPage { title: self.title(), message: self.to_string(), nav: "" };
-        (self.status(), pages::render(&page)).into_response()
+        let mut response = (self.status(), pages::render(&page)).into_response();
+        if let AppError::Busy(_) = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        response
     }
+}
+
+/// Readiness for a load balancer: 200 when the store answers, 503 (with the reason) when
+/// it does not (a PostgreSQL restart, say); `/healthz` only says the process runs.
+async fn ready(axum::extract::State(state): axum::extract::State<Shared>) -> Result<&'static str, AppError> {
+    db(&state, |store| store.generation()).await?;
+    Ok("ready")
 }
 
 /// The router with every page and API route.
@@ -187,6 +203,7 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/plans/{id}", get(pages::plan))
         .route("/plans/{id}/source", get(pages::source))

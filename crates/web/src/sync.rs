@@ -1,7 +1,9 @@
 //! Keeps the search index in step with the store. The store counts changes in a
 //! *generation*; the index records the generation it last synced to. When they differ, the
 //! documents changed since are re-indexed; when the index has none (new, wiped, or of an
-//! older schema) everything is.
+//! older schema), or was synced before a restore (the store's search floor), everything is.
+//! So every process serving one shared store keeps an index of its own, and all of them
+//! answer alike once synced.
 
 use planwatch_search::{IndexDoc, SearchError, SearchIndex};
 use planwatch_store::Store;
@@ -15,8 +17,9 @@ pub fn sync_blocking(store: &Store, index: &SearchIndex) -> Result<usize, String
     if index_gen == Some(store_gen) {
         return Ok(0);
     }
+    let floor = store.search_floor().map_err(|e| e.to_string())?;
     let since = match index_gen {
-        Some(g) if g < store_gen => g,
+        Some(g) if g < store_gen && g >= floor => g,
         _ => {
             index.clear().map_err(|e| e.to_string())?;
             0

@@ -435,9 +435,9 @@ async fn hostile_input_in_account_audit_and_approval_forms_is_refused_or_escaped
     let csv = format!("指标代码,地区,期别,数值\n{},{},{},1\n", w.code, w.other, w.open_period);
     let r = send(app, import_request(&dcookie, &dcsrf, "../../etc/passwd", csv.as_bytes(), false)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // The audit log cannot be edited, even with SQL on the store file.
-    let conn = rusqlite::Connection::open(app.store.path().expect("an SQLite store")).unwrap();
-    assert!(conn.execute("UPDATE audit_log SET who = 'nobody'", []).is_err());
-    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    // The audit log cannot be edited, even with SQL on the store's database.
+    let at = app.store.location();
+    assert!(planwatch_store::testing::execute_raw(at, "UPDATE audit_log SET who = 'nobody'").is_err());
+    assert!(planwatch_store::testing::execute_raw(at, "DELETE FROM audit_log").is_err());
     assert_eq!(app.store.audit_count().unwrap(), total + 1, "only d1's login was added");
 }

@@ -9,6 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use planwatch_search::SearchIndex;
+use planwatch_store::testing::TempStore;
 use planwatch_store::{Store, StoreOptions};
 use planwatch_web::{AppState, Config};
 use tower::ServiceExt;
@@ -22,16 +23,17 @@ pub fn example(name: &str) -> Vec<u8> {
 pub struct App {
     pub router: Router,
     pub store: Arc<Store>,
-    pub _dir: tempfile::TempDir,
+    pub _dir: TempStore,
 }
 
+/// The app over a new store: SQLite, or PostgreSQL when PLANWATCH_TEST_PG is set.
 pub fn app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("pw.db"), StoreOptions::default()).unwrap());
+    let dir = TempStore::new().unwrap();
+    let store = Arc::new(dir.open(StoreOptions::default()).unwrap());
     for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
         store.ingest_bytes(&op(), f, example(f)).unwrap();
     }
-    let index = Arc::new(SearchIndex::open(&dir.path().join("pw.db.index")).unwrap());
+    let index = Arc::new(SearchIndex::open(&dir.path().join("pw.index")).unwrap());
     planwatch_web::sync::sync_blocking(&store, &index).unwrap();
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),

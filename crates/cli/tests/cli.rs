@@ -615,3 +615,108 @@ fn a_killed_import_or_ingest_leaves_the_store_intact() {
     assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", docs.to_str().unwrap()]).status.success());
     count();
 }
+
+/// One HTTP/1.1 request; returns (status, head, body).
+fn http(port: u16, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if !cookie.is_empty() {
+        req.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    if method == "POST" {
+        req.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", form.len()));
+    }
+    req.push_str("\r\n");
+    req.push_str(form);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_string(), body.to_string())
+}
+
+/// Two `planwatch serve` processes over one store (one PostgreSQL database when
+/// PLANWATCH_TEST_PG is set, else one SQLite file), each with its own search index, agree:
+/// a session started on one is valid on the other and ended on both by a logout on one; a plan
+/// ingested while both run is listed and found by search on both.
+#[test]
+fn two_servers_over_one_store_agree() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let ex = examples();
+    let ingest = |file: &str| {
+        let out = planwatch(&["--db", &db, "ingest", ex.join(file).to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    ingest("hefei-sci-tech-plan.html");
+    let mut add = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(["--db", &db, "user", "add", "shared1", "--role", "analyst", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"shared-password-1\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let start = |name: &str| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let index = store.path().join(name);
+        let child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args([
+                "--db",
+                &db,
+                "--index-dir",
+                index.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let t = std::time::Instant::now();
+        while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+            assert!(t.elapsed().as_secs() < 30, "server {name} did not start");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        (Killed(child), port)
+    };
+    let (_a, a) = start("index-a");
+    let (_b, b) = start("index-b");
+    // Log in on A, use the session on B.
+    let (status, head, _) = http(a, "POST", "/login", "", "login=shared1&password=shared-password-1");
+    assert_eq!(status, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let (status, _, page) = http(b, "GET", "/account", &cookie, "");
+    assert_eq!(status, 200);
+    assert!(page.contains("shared1"));
+    // A plan ingested now is listed and found on both.
+    ingest("mianyang-future-industries.txt");
+    for port in [a, b] {
+        let (_, _, plans) = http(port, "GET", "/api/v1/plans", "", "");
+        assert!(plans.contains("绵阳"), "plan list of :{port}");
+        let (status, _, hits) = http(port, "GET", "/api/v1/search?q=%E7%BB%B5%E9%98%B3", "", "");
+        assert_eq!(status, 200);
+        assert!(hits.contains("绵阳"), "search on :{port}: {hits}");
+    }
+    // Logging out on B ends the session on A too.
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a CSRF field")
+        .to_string();
+    let (status, _, _) = http(b, "POST", "/logout", &cookie, &format!("csrf={csrf}"));
+    assert_eq!(status, 303);
+    let (status, _, page) = http(a, "GET", "/account", &cookie, "");
+    assert!(status != 200 || !page.contains("shared1"), "the session outlived its logout on the other server");
+}

@@ -474,7 +474,9 @@ impl PgTarget {
             config.connect_timeout(Duration::from_secs(5));
         }
         config.keepalives(true).keepalives_idle(Duration::from_secs(30));
-        config.application_name("planwatch");
+        if config.get_application_name().is_none() {
+            config.application_name("planwatch");
+        }
         Ok(PgTarget { config, display: redact(url) })
     }
 }

@@ -41,7 +41,8 @@ impl TempStore {
                 let target = PgTarget::parse(&url)?;
                 Db::connect_pg(&target)?.execute_batch(&format!("CREATE SCHEMA {schema}"))?;
                 let sep = if url.contains('?') { '&' } else { '?' };
-                let location = Location::Postgres(format!("{url}{sep}options=-csearch_path%3D{schema}"));
+                let location =
+                    Location::Postgres(format!("{url}{sep}options=-csearch_path%3D{schema}&application_name={schema}"));
                 Ok(TempStore { dir, location, schema: Some((target, schema)) })
             }
         }
@@ -66,6 +67,19 @@ impl TempStore {
 
     pub fn is_postgres(&self) -> bool {
         self.schema.is_some()
+    }
+
+    /// On PostgreSQL, ends every server connection of this test's stores, as a server restart
+    /// would (their application name is the test's schema). Returns how many it ended; None
+    /// on SQLite.
+    pub fn drop_connections(&self) -> Result<Option<usize>> {
+        let Some((target, schema)) = &self.schema else { return Ok(None) };
+        let ended: Vec<bool> = Db::connect_pg(target)?.query_map(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?1",
+            crate::db::params![schema],
+            |r| r.get(0),
+        )?;
+        Ok(Some(ended.into_iter().filter(|e| *e).count()))
     }
 }
 

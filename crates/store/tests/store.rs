@@ -204,3 +204,39 @@ fn concurrent_ingests_and_reads_neither_corrupt_nor_block() {
 fn op() -> planwatch_store::Actor {
     planwatch_store::Actor::operator("test")
 }
+
+/// PostgreSQL only: when the server drops the store's connections (a restart), calls fail
+/// with a clear "unavailable" error at most once and then work again, with nothing lost.
+#[test]
+fn a_dropped_server_connection_is_reported_then_recovered() {
+    let dir = TempStore::new().unwrap();
+    let store = open(&dir);
+    store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap();
+    assert_eq!(store.count_plans().unwrap(), 1);
+    match dir.drop_connections().unwrap() {
+        None => return, // SQLite has no server connection to lose.
+        Some(ended) => assert!(ended >= 2, "the writer and a reader were connected, {ended} ended"),
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let retry = |what: &str, mut f: Box<dyn FnMut() -> planwatch_store::Result<()> + '_>| {
+        for attempt in 0..2 {
+            match f() {
+                Ok(()) => return,
+                Err(planwatch_store::StoreError::Unavailable(m)) if attempt == 0 => {
+                    assert!(m.contains("closed") || m.contains("connection"), "{what}: {m}");
+                }
+                Err(e) => panic!("{what}: {e}"),
+            }
+        }
+        panic!("{what} did not recover");
+    };
+    retry("read", Box::new(|| store.count_plans().map(|n| assert_eq!(n, 1))));
+    retry(
+        "write",
+        Box::new(|| {
+            store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).map(|_| ())
+        }),
+    );
+    assert_eq!(store.count_plans().unwrap(), 2);
+    assert!(store.check().unwrap().is_ok());
+}

@@ -27,7 +27,11 @@ as_pg() {
 case "$cmd" in
 start)
     mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres: "$dir"
+        # The server's user must reach DIR through its parent (often a private mktemp dir).
+        chmod a+x "$(dirname "$dir")"
+    fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         pw=$(mktemp)
         echo postgres >"$pw"

@@ -679,9 +679,9 @@ impl Db {
             // IMMEDIATE: take the write lock now, so two processes never both read and then
             // fail to upgrade.
             Inner::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
+            // One round trip: the transaction and its lock.
             Inner::Pg(_) => {
-                self.execute_batch("BEGIN")?;
-                let locked = self.execute_batch(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"));
+                let locked = self.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"));
                 if let Err(e) = locked {
                     let _ = self.execute_batch("ROLLBACK");
                     return Err(e);
@@ -883,7 +883,10 @@ pub fn pg_message(e: &tokio_postgres::Error) -> String {
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
-        if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
+        // Class 08 (connection exception) and 57P (the server shutting down or starting up)
+        // mean "try again shortly", not a fault of the statement.
+        let transient = e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
+        if transient || e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
             StoreError::Unavailable(pg_message(&e))
         } else {
             StoreError::Postgres(pg_message(&e))

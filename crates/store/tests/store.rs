@@ -233,9 +233,7 @@ fn a_dropped_server_connection_is_reported_then_recovered() {
     retry("read", Box::new(|| store.count_plans().map(|n| assert_eq!(n, 1))));
     retry(
         "write",
-        Box::new(|| {
-            store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).map(|_| ())
-        }),
+        Box::new(|| store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).map(|_| ())),
     );
     assert_eq!(store.count_plans().unwrap(), 2);
     assert!(store.check().unwrap().is_ok());

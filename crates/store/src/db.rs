@@ -885,7 +885,9 @@ impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         // Class 08 (connection exception) and 57P (the server shutting down or starting up)
         // mean "try again shortly", not a fault of the statement.
-        let transient = e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
+        // 53300: the server's connection slots are all taken.
+        let transient =
+            e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P") || c.code() == "53300");
         if transient || e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
             StoreError::Unavailable(pg_message(&e))
         } else {

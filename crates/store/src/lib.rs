@@ -135,13 +135,18 @@ pub struct Store {
     connector: Connector,
     writer: Mutex<Db>,
     readers: Mutex<Vec<Db>>,
+    /// Reader connections open at once (idle in the pool or in use), at most `max_readers`:
+    /// a PostgreSQL server has a fixed number of connection slots shared by every process.
+    open_readers: Mutex<usize>,
+    reader_freed: std::sync::Condvar,
+    max_readers: usize,
     opts: StoreOptions,
 }
 
 /// A pooled reader connection, returned to the pool on drop.
 pub struct Reader<'a> {
     conn: Option<Db>,
-    pool: &'a Mutex<Vec<Db>>,
+    store: &'a Store,
 }
 
 impl Deref for Reader<'_> {
@@ -159,11 +164,19 @@ impl DerefMut for Reader<'_> {
 
 impl Drop for Reader<'_> {
     fn drop(&mut self) {
-        if let (Some(c), Ok(mut pool)) = (self.conn.take(), self.pool.lock()) {
-            if pool.len() < 16 && c.is_usable() {
+        let Some(c) = self.conn.take() else { return };
+        let kept = match self.store.readers.lock() {
+            Ok(mut pool) if pool.len() < 16 && c.is_usable() => {
                 pool.push(c);
+                true
             }
+            _ => false,
+        };
+        if !kept {
+            let mut open = self.store.open_readers.lock().unwrap_or_else(|e| e.into_inner());
+            *open = open.saturating_sub(1);
         }
+        self.store.reader_freed.notify_one();
     }
 }
 
@@ -196,6 +209,16 @@ impl Store {
             connector,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            open_readers: Mutex::new(0),
+            reader_freed: std::sync::Condvar::new(),
+            max_readers: match location {
+                Location::Sqlite(_) => usize::MAX,
+                Location::Postgres(_) => std::env::var("PLANWATCH_DB_CONNECTIONS")
+                    .ok()
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .filter(|n| *n >= 1)
+                    .unwrap_or(24),
+            },
             opts,
         })
     }
@@ -227,26 +250,63 @@ impl Store {
         &self.opts.read
     }
 
-    /// A reader connection from the pool.
+    /// A reader connection from the pool; on PostgreSQL waits (up to 30 s) while
+    /// `PLANWATCH_DB_CONNECTIONS` (default 24) readers of this process are busy.
     pub fn reader(&self) -> Result<Reader<'_>> {
-        let pooled = self.readers.lock().ok().and_then(|mut p| p.pop());
-        let conn = match pooled {
-            Some(c) if c.is_usable() => c,
-            _ => match &self.connector {
-                Connector::Sqlite(path) => {
-                    let c = Connection::open_with_flags(
-                        path,
-                        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    )
-                    .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-                    configure(&c)?;
-                    c.execute_batch("PRAGMA query_only = 1")?;
-                    Db::sqlite(c)
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let pooled = loop {
+            if let Some(c) = self.readers.lock().ok().and_then(|mut p| p.pop()) {
+                if c.is_usable() {
+                    break Some(c);
                 }
-                Connector::Postgres(target) => Db::connect_pg(target)?,
-            },
+                let mut open = self.open_readers.lock().unwrap_or_else(|e| e.into_inner());
+                *open = open.saturating_sub(1);
+                continue;
+            }
+            let mut open = self.open_readers.lock().unwrap_or_else(|e| e.into_inner());
+            if *open < self.max_readers {
+                *open += 1;
+                break None;
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return Err(StoreError::Unavailable(format!(
+                    "all {} database connections of this process stayed busy for 30 s",
+                    self.max_readers
+                )));
+            }
+            drop(self.reader_freed.wait_timeout(open, deadline - now).unwrap_or_else(|e| e.into_inner()));
         };
-        Ok(Reader { conn: Some(conn), pool: &self.readers })
+        let opened = match pooled {
+            Some(c) => Ok(c),
+            None => self.open_reader(),
+        };
+        let conn = match opened {
+            Ok(c) => c,
+            Err(e) => {
+                let mut open = self.open_readers.lock().unwrap_or_else(|e| e.into_inner());
+                *open = open.saturating_sub(1);
+                self.reader_freed.notify_one();
+                return Err(e);
+            }
+        };
+        Ok(Reader { conn: Some(conn), store: self })
+    }
+
+    fn open_reader(&self) -> Result<Db> {
+        Ok(match &self.connector {
+            Connector::Sqlite(path) => {
+                let c = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+                configure(&c)?;
+                c.execute_batch("PRAGMA query_only = 1")?;
+                Db::sqlite(c)
+            }
+            Connector::Postgres(target) => Db::connect_pg(target)?,
+        })
     }
 
     /// The writer connection; on PostgreSQL reconnected first if the server dropped it.

@@ -307,9 +307,9 @@ impl Store {
         tx.commit()?;
         drop(dst);
         // Pooled readers may hold statements prepared against the old tables.
-        if let Ok(mut pool) = self.readers.lock() {
-            pool.clear();
-        }
+        let cleared = self.readers.lock().map(|mut pool| pool.drain(..).count()).unwrap_or(0);
+        let mut open = self.open_readers.lock().unwrap_or_else(|e| e.into_inner());
+        *open = open.saturating_sub(cleared);
         Ok(report)
     }
 }

@@ -462,35 +462,31 @@ fn copy_tables(src: &Db, dst: &Db) -> Result<()> {
         let list = columns.join(", ");
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", placeholders.join(", "));
-        let mut after: Option<Value> = None;
+        // Tables with a unique key are read in pages of PAGE rows after the last key seen
+        // (the key is selected once more at the end of each row); the rest in one read.
+        const PAGE: usize = 500;
+        let key = page_key(table, columns);
+        let (first, next) = match key {
+            Some(k) => (
+                format!("SELECT {list}, {k} FROM {table} ORDER BY {k} LIMIT {PAGE}"),
+                format!("SELECT {list}, {k} FROM {table} WHERE {k} > ?1 ORDER BY {k} LIMIT {PAGE}"),
+            ),
+            None => (format!("SELECT {list} FROM {table}"), String::new()),
+        };
+        let width = columns.len() + usize::from(key.is_some());
+        let read = |r: &crate::db::Row| (0..width).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<Value>>>();
+        let mut rows = src.query_map(&first, params![], read)?;
         loop {
-            let rows: Vec<Vec<Value>> = match page_key(table, columns) {
-                Some(key) => {
-                    let select = match after {
-                        None => format!("SELECT {list}, {key} FROM {table} ORDER BY {key} LIMIT 500"),
-                        Some(_) => {
-                            format!("SELECT {list}, {key} FROM {table} WHERE {key} > ?1 ORDER BY {key} LIMIT 500")
-                        }
-                    };
-                    let read = |r: &crate::db::Row| (0..=columns.len()).map(|i| r.get::<_, Value>(i)).collect();
-                    match &after {
-                        None => src.query_map(&select, params![], read)?,
-                        Some(last) => src.query_map(&select, params![last], read)?,
-                    }
-                }
-                None => src.query_map(&format!("SELECT {list} FROM {table}"), params![], |r| {
-                    (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect()
-                })?,
-            };
-            let paged = page_key(table, columns).is_some();
             for row in &rows {
                 let params: Vec<Param> =
                     row.iter().take(columns.len()).zip(&kinds).map(|(v, k)| coerce(v, *k)).collect();
                 let refs: Vec<&dyn crate::db::ToParam> = params.iter().map(|p| p as &dyn crate::db::ToParam).collect();
                 dst.execute(&insert, &refs[..])?;
             }
-            match rows.last() {
-                Some(last) if paged && rows.len() == 500 => after = last.last().cloned(),
+            match rows.last().and_then(|last| last.last()) {
+                Some(last) if key.is_some() && rows.len() == PAGE => {
+                    rows = src.query_map(&next, params![last], read)?
+                }
                 _ => break,
             }
         }

@@ -133,3 +133,38 @@ fn good_copy(store: &planwatch_store::Store, dir: &std::path::Path) -> std::path
 fn op() -> planwatch_store::Actor {
     planwatch_store::Actor::operator("test")
 }
+
+/// A backup restores whole into another store, on either backend (PLANWATCH_TEST_PG): more
+/// rows than one page of the PostgreSQL copy (500), every value equal afterwards.
+#[test]
+fn a_backup_restores_whole_into_another_store() {
+    use planwatch_store::testing::TempStore;
+    let (from, to) = (TempStore::new().unwrap(), TempStore::new().unwrap());
+    let store = from.open(StoreOptions::default()).unwrap();
+    let doc = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    store.indicators_from_targets(&op(), doc, Frequency::Quarter).unwrap();
+    let ids: Vec<i64> = store.indicators(Some(doc), None).unwrap().iter().map(|i| i.id).collect();
+    let code = store.indicators(Some(doc), None).unwrap().into_iter().find(|i| i.unit == "家").unwrap().code;
+    let mut csv = String::from("指标代码,地区,期别,数值\n");
+    for unit in ["瑶海区", "庐阳区", "蜀山区", "包河区"] {
+        for q in 0..300 {
+            csv.push_str(&format!("{code},{unit},{}Q{},{}\n", 1950 + q / 4, q % 4 + 1, q));
+        }
+    }
+    store.import_observations("many.csv", csv.as_bytes(), &ImportOptions::default(), &op()).unwrap();
+    let file = from.path().join("backup.db");
+    store.backup(&file).unwrap();
+    assert!(check_file(&file).unwrap().is_ok());
+    let target = to.open(StoreOptions::default()).unwrap();
+    let report = target.restore(&op(), &file).unwrap();
+    assert_eq!(report.observations, 1200);
+    let values = |s: &Store| {
+        s.observation_values(&ids).unwrap().into_iter().map(|v| (v.place, v.period, v.value)).collect::<Vec<_>>()
+    };
+    assert_eq!(values(&target), values(&store));
+    assert_eq!(target.count_plans().unwrap(), store.count_plans().unwrap());
+    assert!(target.check().unwrap().is_ok());
+    // The restored store goes on: new ids do not collide with restored ones.
+    target.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap();
+    assert_eq!(target.count_plans().unwrap(), 2);
+}

@@ -375,18 +375,6 @@ impl<'a> Row<'a> {
             Row::Pg(r) => pg_cell(r, i),
         }
     }
-
-    /// The number of columns.
-    pub fn len(&self) -> usize {
-        match self {
-            Row::Sqlite(r) => r.as_ref().column_count(),
-            Row::Pg(r) => r.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 fn pg_cell(r: &tokio_postgres::Row, i: usize) -> Result<Cell<'_>> {
@@ -716,6 +704,9 @@ impl<T> OptionalExt<T> for Result<T> {
     }
 }
 
+/// The rows of [`Stmt::query_map`], each already converted.
+pub type MappedRows<T> = std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T>>;
+
 /// A statement to run several times (prepared once per connection either way).
 pub struct Stmt<'a> {
     db: &'a Db,
@@ -732,12 +723,8 @@ impl Stmt<'_> {
     }
 
     /// Rows mapped by `f`, as an iterator of results (the shape `rusqlite` gives).
-    pub fn query_map<P: Params, T>(
-        &mut self,
-        params: P,
-        f: impl FnMut(&Row) -> Result<T>,
-    ) -> Result<std::vec::IntoIter<Result<T>>> {
-        Ok(self.db.query_map(&self.sql, params, f)?.into_iter().map(Ok).collect::<Vec<_>>().into_iter())
+    pub fn query_map<P: Params, T>(&mut self, params: P, f: impl FnMut(&Row) -> Result<T>) -> Result<MappedRows<T>> {
+        Ok(self.db.query_map(&self.sql, params, f)?.into_iter().map(Ok as fn(T) -> Result<T>))
     }
 
     pub fn for_each<P: Params>(&mut self, params: P, f: impl FnMut(&Row) -> Result<()>) -> Result<()> {

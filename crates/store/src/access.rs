@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use crate::db::{params, Db};
+use crate::db::{params, Db, ToParam};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -240,24 +240,56 @@ pub struct AuditEntry<'a> {
 /// Appends an audit entry inside the caller's transaction, so the entry and the change
 /// commit or roll back together.
 pub(crate) fn audit(conn: &Db, actor: &Actor, e: AuditEntry) -> Result<()> {
-    let json = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, user_id, who, role, channel, action, object, old_value, new_value, source, request_id)
-         VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        actor.user_id,
-        actor.login,
-        actor.role.as_str(),
-        actor.channel.as_str(),
-        e.action,
-        e.object,
-        json(&e.old),
-        json(&e.new),
-        e.source,
-        actor.request_id,
-    ])?;
+    let row = AuditRow::new(actor, e);
+    conn.execute(AuditRow::SQL, row.params())?;
     Ok(())
+}
+
+/// An audit entry bound to its actor, as the row appended: for [`Db::execute_all`], where the
+/// entry goes with the other statements that end a write.
+pub(crate) struct AuditRow<'a> {
+    actor: &'a Actor,
+    role: &'static str,
+    channel: &'static str,
+    action: &'a str,
+    object: String,
+    old: Option<String>,
+    new: Option<String>,
+    source: String,
+}
+
+impl<'a> AuditRow<'a> {
+    pub(crate) const SQL: &'static str = "INSERT INTO audit_log (at, user_id, who, role, channel, action, object,
+            old_value, new_value, source, request_id)
+         VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+    pub(crate) fn new(actor: &'a Actor, e: AuditEntry<'a>) -> Self {
+        AuditRow {
+            actor,
+            role: actor.role.as_str(),
+            channel: actor.channel.as_str(),
+            action: e.action,
+            object: e.object,
+            old: e.old.map(|v| v.to_string()),
+            new: e.new.map(|v| v.to_string()),
+            source: e.source,
+        }
+    }
+
+    pub(crate) fn params(&self) -> [&dyn ToParam; 10] {
+        [
+            &self.actor.user_id,
+            &self.actor.login,
+            &self.role,
+            &self.channel,
+            &self.action,
+            &self.object,
+            &self.old,
+            &self.new,
+            &self.source,
+            &self.actor.request_id,
+        ]
+    }
 }
 
 /// An audit entry as stored.

@@ -241,7 +241,7 @@ impl Store {
                 source: String::new(),
             },
         )?;
-        crate::monitor::bump_monitor_rev(&tx)?;
+        crate::monitor::bump_monitor_rev(&tx, &[&region])?;
         tx.commit()?;
         drop(conn);
         self.approvals(&region, Some(&place), Some(period))?

@@ -602,6 +602,38 @@ impl Db {
         }
     }
 
+    /// Runs several statements in order, for their effect only. On PostgreSQL they are
+    /// pipelined: sent together and answered together, one round trip instead of one each
+    /// (the tail of a write: its counters, its audit entry, the page revisions). The first
+    /// error is returned; inside a transaction the statements after it fail too, and the
+    /// transaction is rolled back as any failed one is.
+    pub fn execute_all(&self, statements: &[(&str, &[&dyn ToParam])]) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(_) => {
+                for (sql, params) in statements {
+                    self.execute(sql, *params)?;
+                }
+                Ok(())
+            }
+            Inner::Pg(c) => {
+                let collected: Vec<Vec<Param<'_>>> = statements.iter().map(|(_, p)| p.collect()).collect();
+                let prepared = statements
+                    .iter()
+                    .zip(&collected)
+                    .map(|((sql, _), params)| pg_prepare(c, sql, params))
+                    .collect::<Result<Vec<_>>>()?;
+                let c = c.borrow();
+                let refs: Vec<Vec<&(dyn tokio_postgres::types::ToSql + Sync)>> = collected
+                    .iter()
+                    .map(|ps| ps.iter().map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync)).collect())
+                    .collect();
+                let pending = prepared.iter().zip(&refs).map(|(stmt, refs)| c.client.execute(stmt, refs));
+                futures_executor::block_on(futures_util::future::try_join_all(pending))?;
+                Ok(())
+            }
+        }
+    }
+
     /// The first row of a query, mapped by `f`; [`StoreError::NoRow`] when there is none.
     pub fn query_row<P: Params, T>(&self, sql: &str, params: P, f: impl FnOnce(&Row) -> Result<T>) -> Result<T> {
         let params = params.collect();
@@ -886,6 +918,40 @@ impl From<tokio_postgres::Error> for StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pipelined statements run in order, and a failure among them leaves the transaction
+    /// to roll back whole: on SQLite and, with PLANWATCH_TEST_PG, on PostgreSQL.
+    #[test]
+    fn a_pipelined_batch_is_applied_in_order_and_whole_or_not_at_all() {
+        let t = crate::testing::TempStore::new().unwrap();
+        let store = t.open(Default::default()).unwrap();
+        let mut w = store.writer().unwrap();
+        let insert = "INSERT INTO meta (key, value) VALUES (?1, ?2)";
+        let tx = w.transaction().unwrap();
+        tx.execute_all(&[
+            (insert, params!["pipe:a", "1"]),
+            ("UPDATE meta SET value = ?2 WHERE key = ?1", params!["pipe:a", "2"]),
+        ])
+        .unwrap();
+        tx.commit().unwrap();
+        let tx = w.transaction().unwrap();
+        let err = tx
+            .execute_all(&[
+                (insert, params!["pipe:b", "1"]),
+                (insert, params!["pipe:a", "3"]),
+                (insert, params!["pipe:c", "1"]),
+            ])
+            .unwrap_err();
+        assert!(!err.to_string().is_empty());
+        drop(tx);
+        let value = |key: &str| {
+            w.query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| r.get::<_, String>(0))
+                .optional()
+                .unwrap()
+        };
+        assert_eq!(value("pipe:a").as_deref(), Some("2"));
+        assert_eq!((value("pipe:b"), value("pipe:c")), (None, None));
+    }
 
     #[test]
     fn placeholders_and_clock_translate_outside_strings() {

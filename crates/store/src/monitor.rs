@@ -9,7 +9,10 @@
 //!   `observation_history` (old value, new value, the import each came from, who, when).
 //! - A published ranking is stored as it was shown and never rewritten; publishing again
 //!   adds a revision.
-//! - `meta.monitor_rev` increases with every monitoring write (page caches key on it).
+//! - `meta.monitor_rev` increases with every monitoring write, and `meta.monitor_rev:<region>`
+//!   with every monitoring write touching that region (indicators, observations, task
+//!   reports of its plans, indices, rankings, approvals). Page caches key on them: a page of
+//!   one region stays valid while another region's districts write (see [`MonitorScope`]).
 
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::corrections::{target_key, task_key};
@@ -125,9 +128,54 @@ fn target_code(document_id: i64, n: usize) -> String {
     format!("P{document_id}-T{:02}", n + 1)
 }
 
-pub(crate) fn bump_monitor_rev(tx: &Db) -> Result<()> {
-    tx.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'monitor_rev'", params![])?;
+/// The meta key counting the monitoring writes of one region.
+fn region_rev_key(region: &str) -> String {
+    format!("monitor_rev:{region}")
+}
+
+/// Counts a monitoring write: the global revision and that of every region it touched, in
+/// one statement (a region's counter is made on its first write). Its one parameter is
+/// [`monitor_rev_keys`].
+const BUMP_MONITOR_REV: &str = "INSERT INTO meta (key, value) SELECT value, '1' FROM json_each(?1) WHERE true
+     ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
+
+/// The counters a write of these regions bumps, as the JSON array [`BUMP_MONITOR_REV`] takes.
+fn monitor_rev_keys<S: AsRef<str>>(regions: &[S]) -> String {
+    let mut keys: Vec<String> = regions.iter().map(|r| region_rev_key(r.as_ref())).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.insert(0, "monitor_rev".to_string());
+    serde_json::Value::from(keys).to_string()
+}
+
+pub(crate) fn bump_monitor_rev<S: AsRef<str>>(tx: &Db, regions: &[S]) -> Result<()> {
+    tx.execute(BUMP_MONITOR_REV, params![monitor_rev_keys(regions)])?;
     Ok(())
+}
+
+/// What a cached monitoring page shows, so that its version covers exactly the regions its
+/// figures come from.
+#[derive(Debug, Clone, Copy)]
+pub enum MonitorScope<'a> {
+    /// Pages across regions (the overview): every monitoring write changes them.
+    All,
+    /// A plan's pages (progress, indicator, report): the plan's region and its indicators'.
+    Plan(i64),
+    /// An index's pages (ranking, map): the index's region.
+    Index(&'a str),
+    /// An indicator's pages (map): the indicator's region.
+    Indicator(&'a str),
+}
+
+/// The version of a monitoring page: any change that could alter the page changes it.
+/// `revision` is the sum of the scope's counters (each only grows, so the sum grows with any
+/// of them); `counters` names them, so a scope whose regions changed never matches an old sum.
+/// A restore makes a new generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitorVersion {
+    pub generation: u64,
+    pub revision: u64,
+    pub counters: String,
 }
 
 fn parse_word<T: std::str::FromStr<Err = String>>(field: &str, s: &str) -> Result<T> {
@@ -144,21 +192,47 @@ impl Store {
 
     /// (generation, monitor revision): changes whenever any page could.
     pub fn monitor_version(&self) -> Result<(u64, u64)> {
+        let v = self.monitor_version_of(MonitorScope::All)?;
+        Ok((v.generation, v.revision))
+    }
+
+    /// The version of the pages of `scope`, in one query.
+    pub fn monitor_version_of(&self, scope: MonitorScope<'_>) -> Result<MonitorVersion> {
+        const HEAD: &str = "SELECT key, value FROM meta WHERE key = 'generation' OR key ";
         let r = self.reader()?;
-        let mut stmt = r.prepare_cached("SELECT key, value FROM meta WHERE key IN ('generation', 'monitor_rev')")?;
-        let (mut g, mut m) = (0, 0);
-        stmt.for_each(params![], |row| {
+        let mut version = MonitorVersion { generation: 0, revision: 0, counters: String::new() };
+        let mut counters = Vec::new();
+        let add = |row: &Row| -> Result<()> {
             let key: String = row.get(0)?;
             let value: String = row.get(1)?;
-            let v = value.parse().map_err(|_| StoreError::Corrupt(format!("meta.{key} = {value:?}")))?;
+            let v: u64 = value.parse().map_err(|_| StoreError::Corrupt(format!("meta.{key} = {value:?}")))?;
             if key == "generation" {
-                g = v;
+                version.generation = v;
             } else {
-                m = v;
+                version.revision += v;
+                counters.push(key);
             }
             Ok(())
-        })?;
-        Ok((g, m))
+        };
+        let of_name = |from: &str, column: &str| {
+            format!("{HEAD} IN (SELECT 'monitor_rev:' || region FROM {from} WHERE {column} = ?1)")
+        };
+        match scope {
+            MonitorScope::All => r.for_each(&format!("{HEAD} = 'monitor_rev'"), params![], add)?,
+            MonitorScope::Plan(id) => r.for_each(
+                &format!(
+                    "{HEAD} IN (SELECT 'monitor_rev:' || region FROM documents WHERE id = ?1
+                     UNION SELECT 'monitor_rev:' || region FROM indicators WHERE document_id = ?1)"
+                ),
+                params![id],
+                add,
+            )?,
+            MonitorScope::Index(name) => r.for_each(&of_name("indices", "name"), params![name], add)?,
+            MonitorScope::Indicator(code) => r.for_each(&of_name("indicators", "code"), params![code], add)?,
+        }
+        counters.sort_unstable();
+        version.counters = counters.join("\u{1}");
+        Ok(version)
     }
 
     /// Makes one indicator per quantitative target of a plan's current effective version:
@@ -252,7 +326,7 @@ impl Store {
             )?;
             out.push(FromTarget { code, name, created: true });
         }
-        bump_monitor_rev(&tx)?;
+        bump_monitor_rev(&tx, &[&region])?;
         tx.commit()?;
         Ok(out)
     }
@@ -316,7 +390,7 @@ impl Store {
                 source: String::new(),
             },
         )?;
-        bump_monitor_rev(&tx)?;
+        bump_monitor_rev(&tx, &[&new.region])?;
         tx.commit()?;
         drop(conn);
         self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
@@ -623,10 +697,12 @@ impl Store {
     ) -> std::result::Result<ImportReport, ImportError> {
         let file = file_name.to_string();
         let rows = observations::read(bytes).map_err(|error| ImportError::File { file: file.clone(), error })?;
-        // Validate and write under the writer lock, so the history the outlier check saw is
-        // the history the rows are added to.
+        // Validate and write in one write transaction, so the history the outlier check saw
+        // and the approval locks it obeyed are those of the rows it adds to, whichever
+        // process wrote last.
         let mut conn = self.writer()?;
-        let catalogue = self.catalogue(&conn, &rows)?;
+        let tx = conn.transaction()?;
+        let catalogue = self.catalogue(&tx, &rows)?;
         let validation = observations::validate(&rows, &catalogue);
         if !validation.is_ok() {
             return Err(ImportError::Refused { file, validation: Box::new(validation) });
@@ -657,7 +733,7 @@ impl Store {
         let mut locks: HashMap<&str, HashMap<(String, String), crate::approval::ApprovalState>> = HashMap::new();
         for region in regions.values() {
             if !locks.contains_key(region) {
-                locks.insert(region, crate::approval::locked_cells(&conn, region)?);
+                locks.insert(region, crate::approval::locked_cells(&tx, region)?);
             }
         }
         let mut locked: Vec<RowRefusal> = Vec::new();
@@ -683,7 +759,6 @@ impl Store {
             outliers,
             import_id: None,
         };
-        let tx = conn.transaction()?;
         let who = actor.login.as_str();
         let sha = sha256_hex(bytes);
         let import_id: i64 = tx.query_row(
@@ -775,23 +850,13 @@ impl Store {
             // Nothing to keep: the transaction is dropped, which rolls it back.
             return Ok(report);
         }
-        tx.execute(
-            "UPDATE imports SET inserted = ?2, updated = ?3, unchanged = ?4 WHERE id = ?1",
-            params![import_id, report.inserted as i64, report.updated as i64, report.unchanged as i64],
-        )?;
-        // The file itself is kept, so every value leads back to the bytes it was read from.
-        tx.execute(
-            "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            params![sha, bytes.len() as i64, bytes],
-        )?;
         let mut places: Vec<&str> = validation.rows.iter().map(|r| r.place.as_str()).collect();
         places.sort_unstable();
         places.dedup();
         let mut periods: Vec<String> = validation.rows.iter().map(|r| r.period.to_string()).collect();
         periods.sort_unstable();
         periods.dedup();
-        audit(
-            &tx,
+        let entry = crate::access::AuditRow::new(
             actor,
             AuditEntry {
                 action: "observations.import",
@@ -802,8 +867,28 @@ impl Store {
                     "periods": periods, "synthetic": opts.synthetic})),
                 source: source.clone(),
             },
-        )?;
-        bump_monitor_rev(&tx)?;
+        );
+        let written: Vec<&str> =
+            validation.rows.iter().map(|r| regions.get(&r.indicator_id).copied().unwrap_or_default()).collect();
+        let (counts, size, revs) = (
+            [report.inserted as i64, report.updated as i64, report.unchanged as i64],
+            bytes.len() as i64,
+            monitor_rev_keys(&written),
+        );
+        // The end of the write in one round trip: the import's counts, the file itself (so every
+        // value leads back to the bytes it was read from), the audit entry, the page revisions.
+        tx.execute_all(&[
+            (
+                "UPDATE imports SET inserted = ?2, updated = ?3, unchanged = ?4 WHERE id = ?1",
+                params![import_id, counts[0], counts[1], counts[2]],
+            ),
+            (
+                "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![sha, size, bytes],
+            ),
+            (crate::access::AuditRow::SQL, &entry.params()),
+            (BUMP_MONITOR_REV, params![revs]),
+        ])?;
         tx.commit()?;
         report.import_id = Some(import_id);
         Ok(report)
@@ -1102,7 +1187,7 @@ impl Store {
                 source: source.to_string(),
             },
         )?;
-        bump_monitor_rev(&tx)?;
+        bump_monitor_rev(&tx, &[plan.meta.region.as_deref().unwrap_or_default()])?;
         tx.commit()?;
         Ok(())
     }
@@ -1306,9 +1391,12 @@ impl Store {
         }
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let existing: Option<i64> =
-            tx.query_row("SELECT id FROM indices WHERE name = ?1", params![name], |r| r.get(0)).optional()?;
-        let id = match existing {
+        let existing: Option<(i64, String)> = tx
+            .query_row("SELECT id, region FROM indices WHERE name = ?1", params![name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // Redefined, the index leaves its old region's pages too.
+        let old_region = existing.as_ref().map(|(_, r)| r.clone());
+        let id = match existing.as_ref().map(|(id, _)| *id) {
             Some(id) => {
                 let published: i64 =
                     tx.query_row("SELECT COUNT(*) FROM rankings WHERE index_id = ?1", params![id], |r| r.get(0))?;
@@ -1351,7 +1439,10 @@ impl Store {
                 source: String::new(),
             },
         )?;
-        bump_monitor_rev(&tx)?;
+        bump_monitor_rev(
+            &tx,
+            &[Some(region.as_str()), old_region.as_deref()].into_iter().flatten().collect::<Vec<_>>(),
+        )?;
         tx.commit()?;
         drop(conn);
         self.index(name)?.ok_or_else(|| StoreError::NotFound(format!("index {name}")))
@@ -1461,6 +1552,10 @@ impl Store {
         let who = actor.login.as_str();
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
+        let region: String = tx
+            .query_row("SELECT region FROM indices WHERE id = ?1", params![index_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("index {index_id}")))?;
         let revision: i64 = tx.query_row(
             "SELECT COALESCE(MAX(revision), 0) + 1 FROM rankings WHERE index_id = ?1 AND period = ?2",
             params![index_id, period.to_string()],
@@ -1484,7 +1579,7 @@ impl Store {
                 source: String::new(),
             },
         )?;
-        bump_monitor_rev(&tx)?;
+        bump_monitor_rev(&tx, &[region])?;
         tx.commit()?;
         Ok(revision)
     }

@@ -257,3 +257,87 @@ fn hand_made_indicators_indices_rankings_and_task_reports() {
 fn op() -> planwatch_store::Actor {
     planwatch_store::Actor::operator("test")
 }
+
+/// Page versions follow the regions written: a write of 重庆市 changes the versions of 重庆's
+/// index and indicator pages and of the overview, and leaves those of the 合肥 plan and index.
+#[test]
+fn page_versions_follow_the_regions_written() {
+    use planwatch_store::monitor::{IndexMethod, MonitorScope};
+    let t = TempStore::new().unwrap();
+    let (store, doc, firms) = setup(&t);
+    let cq = NewIndicator {
+        code: "CQ-1".into(),
+        name: "规上工业增加值".into(),
+        unit: "亿元".into(),
+        frequency: Some(Frequency::Quarter),
+        region: "重庆市".into(),
+        ..Default::default()
+    };
+    store.add_indicator(&op(), &cq).unwrap();
+    let hf_index =
+        store.define_index(&op(), "合肥指数", IndexMethod::EntropyTopsis, "exclude", "", &[(firms.clone(), None)]);
+    let cq_index =
+        store.define_index(&op(), "重庆指数", IndexMethod::EntropyTopsis, "exclude", "", &[("CQ-1".into(), None)]);
+    let (_, cq_index) = (hf_index.unwrap(), cq_index.unwrap());
+    let scopes = [
+        MonitorScope::Plan(doc),
+        MonitorScope::Index("合肥指数"),
+        MonitorScope::Index("重庆指数"),
+        MonitorScope::Indicator("CQ-1"),
+        MonitorScope::All,
+    ];
+    let versions = || scopes.iter().map(|s| store.monitor_version_of(*s).unwrap()).collect::<Vec<_>>();
+    // Which of the five versions changed (and, when one did, that its revision grew).
+    let changed = |before: &[planwatch_store::monitor::MonitorVersion]| {
+        let now = versions();
+        now.iter()
+            .zip(before)
+            .map(|(n, b)| {
+                assert!(n.revision >= b.revision || n.counters != b.counters, "{n:?} after {b:?}");
+                n != b
+            })
+            .collect::<Vec<_>>()
+    };
+    let v = versions();
+    assert!(v.iter().all(|v| v.generation > 0 && v.revision > 0), "{v:?}");
+    let put = |name: &str, csv: &str| store.import_observations(name, csv.as_bytes(), &opts(), &op()).unwrap();
+
+    put("cq.csv", "指标代码,地区,期别,数值\nCQ-1,渝中区,2025Q4,12.5\n");
+    assert_eq!(changed(&v), [false, false, true, true, true], "a 重庆 import");
+
+    let v = versions();
+    put("hf.csv", &format!("指标代码,地区,期别,数值\n{firms},蜀山区,2026Q2,110\n"));
+    assert_eq!(changed(&v), [true, true, false, false, true], "a 合肥 import");
+
+    let v = versions();
+    let key = store.plan_view(doc).unwrap().effective.refs.tasks[0].key.clone();
+    let report = TaskReport {
+        document_id: doc,
+        task_key: key,
+        period: Period::Quarter(2026, 1),
+        status: TaskStatus::InProgress,
+        note: String::new(),
+        source: String::new(),
+    };
+    store.report_task(&op(), &report).unwrap();
+    assert_eq!(changed(&v), [true, true, false, false, true], "a task report of the 合肥 plan");
+
+    let v = versions();
+    let step = planwatch_store::approval::ApprovalStep::Submit;
+    store.approval_step(&op(), "重庆市", "渝中区", Period::Quarter(2025, 4), step, "").unwrap();
+    assert_eq!(changed(&v), [false, false, true, true, true], "a 重庆 submission");
+
+    let v = versions();
+    store.publish_ranking(&op(), cq_index.id, Period::Quarter(2025, 4), "{}", "h", "").unwrap();
+    assert_eq!(changed(&v), [false, false, true, true, true], "a 重庆 ranking");
+
+    // Redefined into another region, an index's pages see that region's writes.
+    let v = versions();
+    let hf_now =
+        store.define_index(&op(), "合肥指数", IndexMethod::EntropyTopsis, "exclude", "", &[("CQ-1".into(), None)]);
+    assert_eq!(hf_now.unwrap().region, "重庆市");
+    assert_eq!(changed(&v), [true, true, true, true, true], "an index moved from 合肥 to 重庆");
+    let v = versions();
+    put("cq2.csv", "指标代码,地区,期别,数值\nCQ-1,渝中区,2026Q1,13\n");
+    assert_eq!(changed(&v), [false, true, true, true, true], "a 重庆 import after the move");
+}

@@ -35,8 +35,8 @@ impl Cache {
 
 /// Monitoring pages by URL. Each entry remembers the store version it was made at; a lookup
 /// at another version misses (and the entry is replaced), so nothing stale is served.
-/// (generation, monitor revision) of the store.
-type StoreVersion = (u64, u64);
+/// The store's version for a page (generation and the revisions of the page's regions).
+type StoreVersion = planwatch_store::monitor::MonitorVersion;
 
 /// `PLANWATCH_PAGE_CACHE=0` turns it off (to measure pages made afresh).
 pub struct KeyedCache {
@@ -80,15 +80,15 @@ impl Default for KeyedCache {
 }
 
 impl KeyedCache {
-    pub fn get(&self, key: &str, version: (u64, u64)) -> Option<Page> {
+    pub fn get(&self, key: &str, version: &StoreVersion) -> Option<Page> {
         if !self.enabled {
             return None;
         }
         let m = self.map.lock().ok()?;
-        m.get(key).filter(|(v, _)| *v == version).map(|(_, p)| p.clone())
+        m.get(key).filter(|(v, _)| v == version).map(|(_, p)| p.clone())
     }
 
-    pub fn put(&self, key: String, version: (u64, u64), page: Page) {
+    pub fn put(&self, key: String, version: StoreVersion, page: Page) {
         if !self.enabled {
             return;
         }

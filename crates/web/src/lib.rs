@@ -64,6 +64,13 @@ pub struct AppState {
     /// Searches computed at once: one per core. More only thrash the CPU caches and make
     /// every search slower; waiting requests queue here instead (cache hits do not).
     search_permits: tokio::sync::Semaphore,
+    /// Reads (GET and HEAD) handled at once: one per core by default
+    /// (`PLANWATCH_READ_CONCURRENCY`). A read is CPU work (a cached page, a query of the local
+    /// store), so one per core keeps the cores busy; a crowd of them at once only shares the
+    /// CPU ever thinner, until a district's submission, which needs the single writer's turn
+    /// and a dozen statements, waits behind them. Queued here instead, reads lose nothing
+    /// and writes (which skip this queue) run at once.
+    read_permits: tokio::sync::Semaphore,
     last_sync_check: std::sync::atomic::AtomicU64,
     syncing: tokio::sync::Mutex<()>,
 }
@@ -86,10 +93,22 @@ impl AppState {
             search_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
             ),
+            read_permits: tokio::sync::Semaphore::new(read_concurrency()),
             last_sync_check: std::sync::atomic::AtomicU64::new(0),
             syncing: tokio::sync::Mutex::new(()),
         })
     }
+}
+
+/// `PLANWATCH_READ_CONCURRENCY`, or the number of cores. (A store on another machine leaves
+/// reads waiting on the network, not the CPU: there, more pays.)
+fn read_concurrency() -> usize {
+    let default = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    std::env::var("PLANWATCH_READ_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
 }
 
 /// Runs a store call on the blocking pool.
@@ -249,6 +268,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound("页面不存在,请从导航栏重新进入。".into()) })
         .layer(DefaultBodyLimit::max(max_upload + 64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), read_lane))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
@@ -266,6 +286,24 @@ async fn request_id(mut req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     res.headers_mut().insert(auth::REQUEST_ID, value);
     res
+}
+
+/// Queues reads behind [`AppState::read_permits`]; writes, health checks and static assets
+/// pass straight through.
+async fn read_lane(axum::extract::State(state): axum::extract::State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let exempt = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
+        || path == "/healthz"
+        || path == "/readyz"
+        || path.starts_with("/assets/");
+    if exempt {
+        return next.run(req).await;
+    }
+    match state.read_permits.acquire().await {
+        Ok(_permit) => next.run(req).await,
+        // Closed only when the server shuts down.
+        Err(_) => AppError::Busy("服务器正在关闭".into()).into_response(),
+    }
 }
 
 /// Headers every response carries: a CSP without inline script or style (all script and

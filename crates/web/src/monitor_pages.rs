@@ -1,8 +1,10 @@
 //! Monitoring pages: the overview (监测), a plan's progress, rankings, maps, reports, the
 //! observation import form and templates. Figures come from [`crate::monitoring`]; charts are
 //! SVG made on the server (`planwatch-report`), so every page reads without JavaScript.
-//! Pages are cached by their URL and the store's (generation, monitor revision): any write
-//! by this or another process changes the pair, so no entry is ever stale.
+//! Pages are cached by their URL and the store's version for the page's scope (generation and
+//! the monitoring revisions of the regions the page shows): any write by this or another
+//! process that could change the page changes that version, so no entry is ever stale, and
+//! one region's districts writing leave another region's pages cached.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -11,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_monitor::progress::format_number;
 use planwatch_monitor::Period;
 use planwatch_report::charts;
-use planwatch_store::monitor::{ImportError, ImportOptions, TaskStatus};
+use planwatch_store::monitor::{ImportError, ImportOptions, MonitorScope, TaskStatus};
 use serde::Deserialize;
 
 use crate::cache::Page;
@@ -35,12 +37,14 @@ fn num(v: Option<f64>) -> String {
     v.map(format_number).unwrap_or_else(|| "—".into())
 }
 
-/// Serves a cached page for this URL (`key`; empty: not shared) if the store has not changed since it was made, gzip-
-/// compressed when the client accepts it (browsers do; the compressed form is made once).
+/// Serves a cached page for this URL (`key`; empty: not shared) if nothing in its `scope` has
+/// changed since it was made, gzip-compressed when the client accepts it (browsers do; the
+/// compressed form is made once).
 async fn cached(
     state: &Shared,
     headers: &HeaderMap,
     key: String,
+    scope: Scope,
     content_type: &'static str,
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
@@ -53,11 +57,11 @@ async fn cached(
             .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
         return Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response());
     }
-    let version = db(state, |s| s.monitor_version()).await?;
-    let mut hit = state.pages.get(&key, version);
+    let version = db(state, move |s| s.monitor_version_of(scope.as_store())).await?;
+    let mut hit = state.pages.get(&key, &version);
     let _permit = if hit.is_none() {
         let permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
-        hit = state.pages.get(&key, version);
+        hit = state.pages.get(&key, &version);
         Some(permit)
     } else {
         None
@@ -88,6 +92,25 @@ async fn cached(
         res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     Ok(res)
+}
+
+/// The store scope of a cached page (owned, to cross into the blocking task).
+enum Scope {
+    All,
+    Plan(i64),
+    Index(String),
+    Indicator(String),
+}
+
+impl Scope {
+    fn as_store(&self) -> MonitorScope<'_> {
+        match self {
+            Scope::All => MonitorScope::All,
+            Scope::Plan(id) => MonitorScope::Plan(*id),
+            Scope::Index(name) => MonitorScope::Index(name),
+            Scope::Indicator(code) => MonitorScope::Indicator(code),
+        }
+    }
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -425,7 +448,7 @@ pub async fn progress(
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
     };
-    cached(&state, &headers, key, HTML, make).await
+    cached(&state, &headers, key, Scope::Plan(id), HTML, make).await
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -589,13 +612,14 @@ pub async fn ranking(
     let period = opt_period(&q.period, "period")?;
     let csrf = auth::csrf_of(&state, &headers).await;
     let key = if csrf.is_empty() { format!("ranking/{name}/{}", q.period.trim()) } else { String::new() };
+    let scope = Scope::Index(name.clone());
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
         let v = monitoring::ranking(s, &name, period)?;
         let map = monitoring::index_map(&v, s);
         let map_svg = map_svg(&map);
         Ok(render(&ranking_page(&v, map_svg, csrf)).0.into_bytes())
     };
-    cached(&state, &headers, key, HTML, make).await
+    cached(&state, &headers, key, scope, HTML, make).await
 }
 
 #[derive(Deserialize)]
@@ -672,7 +696,14 @@ pub async fn map(
 ) -> Result<Response, AppError> {
     let period = opt_period(&q.period, "period")?;
     let key = format!("map/{}/{}/{}", q.indicator, q.index, q.period.trim());
-    cached(&state, &headers, key, HTML, move |s| {
+    let scope = if !q.index.is_empty() {
+        Scope::Index(q.index.clone())
+    } else if !q.indicator.is_empty() {
+        Scope::Indicator(q.indicator.clone())
+    } else {
+        Scope::All
+    };
+    cached(&state, &headers, key, scope, HTML, move |s| {
         let m = if !q.index.is_empty() {
             let v = monitoring::ranking(s, &q.index, period)?;
             monitoring::index_map(&v, s)
@@ -743,7 +774,7 @@ pub async fn report(
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
     let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
-    let mut resp = cached(&state, &headers, key, content_type, move |s| {
+    let mut resp = cached(&state, &headers, key, Scope::Plan(id), content_type, move |s| {
         let r = monitoring::build_report(s, id, kind, period, None)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),
@@ -977,7 +1008,7 @@ pub async fn indicator(
 ) -> Result<Response, AppError> {
     let as_of = opt_period(&q.as_of, "as_of")?;
     let key = format!("indicator/{id}/{code}/{}", q.as_of.trim());
-    cached(&state, &headers, key, HTML, move |s| {
+    cached(&state, &headers, key, Scope::Plan(id), HTML, move |s| {
         let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
         let t = p
             .targets

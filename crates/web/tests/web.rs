@@ -508,3 +508,53 @@ async fn monitoring_api_reads_and_imports_with_the_token() {
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
     assert_eq!(ok.json()["import"]["inserted"], 1);
 }
+
+/// Cached monitoring pages never go stale: a value of the plan's region changes its progress,
+/// ranking and map pages at once; a value of another region leaves them as they were.
+#[tokio::test]
+async fn cached_pages_follow_writes_of_their_region_only() {
+    let app = app();
+    let (plan, index, newest, _) = sample(&app);
+    let def = app.store.index(&index).unwrap().unwrap();
+    let code = def.members[0].indicator.code.clone();
+    let pages = [
+        format!("/plans/{plan}/progress"),
+        format!("/rankings/{}?period={newest}", enc(&index)),
+        format!("/maps?indicator={}&period={newest}", enc(&code)),
+    ];
+    let fetch = || async {
+        let mut out = Vec::new();
+        for p in &pages {
+            let r = get(&app, p).await;
+            assert_eq!(r.status, StatusCode::OK, "{p}");
+            out.push(r.text());
+        }
+        out
+    };
+    let before = fetch().await;
+    assert_eq!(fetch().await, before, "a page changed without a write");
+    // Another region writes: the pages stay as they were.
+    let other = planwatch_store::monitor::NewIndicator {
+        code: "OTHER-1".into(),
+        name: "别处的指标".into(),
+        region: "重庆市".into(),
+        ..Default::default()
+    };
+    app.store.add_indicator(&op(), &other).unwrap();
+    let csv = format!("指标代码,地区,期别,数值\nOTHER-1,渝中区,{newest},5\n");
+    app.store.import_observations("other.csv", csv.as_bytes(), &Default::default(), &op()).unwrap();
+    assert_eq!(fetch().await, before);
+    // The index's own region writes: every page shows the new value.
+    // (The sample submits some units' figures for approval, which locks them: take the
+    // first unit still open.)
+    let written = app.store.dicts().units_within(&def.region).iter().any(|unit| {
+        let csv = format!("指标代码,地区,期别,数值\n{code},{},{newest},987654321\n", unit.name);
+        app.store.import_observations("mine.csv", csv.as_bytes(), &Default::default(), &op()).is_ok()
+    });
+    assert!(written, "every unit of {} is locked", def.region);
+    let after = fetch().await;
+    for ((p, b), a) in pages.iter().zip(&before).zip(&after) {
+        assert_ne!(a, b, "{p} did not change after a write of its region");
+    }
+    assert!(after[2].contains("987,654,321") || after[2].contains("987654321"), "{}", after[2]);
+}

@@ -68,3 +68,61 @@ pub fn migrate(conn: &mut Db) -> Result<(), StoreError> {
 pub fn version(conn: &Db) -> Result<i64, StoreError> {
     conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", params![], |r| r.get(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// (table, column, type class, NOT NULL) of every table of a store.
+    fn columns(db: &Db) -> BTreeSet<(String, String, &'static str, bool)> {
+        let class = |t: &str| match t.to_ascii_lowercase().as_str() {
+            "integer" | "bigint" => "integer",
+            "real" | "double precision" => "real",
+            "text" => "text",
+            "blob" | "bytea" => "blob",
+            _ => "other",
+        };
+        let sql = match db.backend() {
+            // An INTEGER PRIMARY KEY is never NULL, whatever the pragma says.
+            Backend::Sqlite => {
+                "SELECT m.name, p.name, p.type, p.\"notnull\" OR p.pk FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+            }
+            // The derived tables' explicit `rowid` stands for SQLite's implicit one.
+            Backend::Postgres => {
+                "SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND column_name <> 'rowid'"
+            }
+        };
+        db.query_map(sql, params![], |r| {
+            let t: String = r.get(2)?;
+            Ok((r.get(0)?, r.get(1)?, class(&t), r.get(3)?))
+        })
+        .unwrap()
+        .into_iter()
+        .collect()
+    }
+
+    /// The PostgreSQL migrations make the tables and columns of the SQLite ones, with the
+    /// same kinds of values and the same NOT NULL constraints (run with PLANWATCH_TEST_PG).
+    #[test]
+    fn both_backends_have_the_same_tables_and_columns() {
+        if crate::testing::test_pg_url().is_none() {
+            eprintln!("skipped: set PLANWATCH_TEST_PG to compare with PostgreSQL");
+            return;
+        }
+        let pg = crate::testing::TempStore::new().unwrap();
+        let pg_store = pg.open(Default::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = crate::Store::open(&dir.path().join("pw.db"), Default::default()).unwrap();
+        let (a, b) = (columns(&sqlite.reader().unwrap()), columns(&pg_store.reader().unwrap()));
+        assert!(a.len() > 50, "{a:?}");
+        let only_sqlite: Vec<_> = a.difference(&b).collect();
+        let only_pg: Vec<_> = b.difference(&a).collect();
+        assert!(
+            only_sqlite.is_empty() && only_pg.is_empty(),
+            "only SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}"
+        );
+    }
+}

@@ -369,3 +369,46 @@ pub async fn serve(state: Shared) -> std::io::Result<()> {
         })
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use std::time::Duration;
+    use tower::ServiceExt;
+
+    /// With every read permit taken, a page view waits its turn, while a write, a health
+    /// check and an asset are answered at once; a freed permit lets the page through.
+    #[tokio::test]
+    async fn reads_queue_for_a_permit_and_writes_do_not() {
+        let t = planwatch_store::testing::TempStore::new().unwrap();
+        let store = Arc::new(t.open(Default::default()).unwrap());
+        let index = Arc::new(SearchIndex::open(&t.path().join("pw.index")).unwrap());
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            admin_token: "test-admin-token-123".into(),
+            max_upload: 1024 * 1024,
+            secure_cookies: false,
+        };
+        let state = AppState::new(store, index, config);
+        let app = router(state.clone());
+        let send = |method: &str, uri: &str| {
+            let req = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+            tokio::time::timeout(Duration::from_secs(2), app.clone().oneshot(req))
+        };
+        let all = state.read_permits.available_permits() as u32;
+        assert!(all >= 1);
+        let held = state.read_permits.acquire_many(all).await.unwrap();
+        assert!(send("GET", "/").await.is_err(), "a page view did not wait for a permit");
+        assert_eq!(send("GET", "/healthz").await.unwrap().unwrap().status(), StatusCode::OK);
+        assert_eq!(send("GET", "/assets/style.css").await.unwrap().unwrap().status(), StatusCode::OK);
+        // A write without a token: refused at once, not queued behind the reads.
+        assert_eq!(
+            send("POST", "/api/v1/observations?name=a.csv").await.unwrap().unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+        drop(held);
+        assert_eq!(send("GET", "/").await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+}

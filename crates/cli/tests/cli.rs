@@ -648,8 +648,10 @@ fn two_servers_over_one_store_agree() {
     let store = TempStore::new().unwrap();
     let db = store.db_arg();
     let ex = examples();
+    let ingest_index = store.path().join("ingest.index");
     let ingest = |file: &str| {
-        let out = planwatch(&["--db", &db, "ingest", ex.join(file).to_str().unwrap()]);
+        let ix = ingest_index.to_str().unwrap();
+        let out = planwatch(&["--db", &db, "--index-dir", ix, "ingest", ex.join(file).to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     };
     ingest("hefei-sci-tech-plan.html");

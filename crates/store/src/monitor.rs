@@ -140,31 +140,30 @@ const BUMP_MONITOR_REV: &str = "INSERT INTO meta (key, value) SELECT value, '1' 
      ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
 
 /// The counters a write of these regions bumps, as the JSON array [`BUMP_MONITOR_REV`] takes.
-fn monitor_rev_keys<S: AsRef<str>>(regions: &[S]) -> String {
-    let mut keys: Vec<String> = regions.iter().map(|r| region_rev_key(r.as_ref())).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.insert(0, "monitor_rev".to_string());
+fn monitor_rev_keys<'a>(regions: impl IntoIterator<Item = &'a str>) -> String {
+    let regions: std::collections::BTreeSet<&str> = regions.into_iter().collect();
+    let keys: Vec<String> =
+        std::iter::once("monitor_rev".to_string()).chain(regions.into_iter().map(region_rev_key)).collect();
     serde_json::Value::from(keys).to_string()
 }
 
 pub(crate) fn bump_monitor_rev<S: AsRef<str>>(tx: &Db, regions: &[S]) -> Result<()> {
-    tx.execute(BUMP_MONITOR_REV, params![monitor_rev_keys(regions)])?;
+    tx.execute(BUMP_MONITOR_REV, params![monitor_rev_keys(regions.iter().map(AsRef::as_ref))])?;
     Ok(())
 }
 
 /// What a cached monitoring page shows, so that its version covers exactly the regions its
 /// figures come from.
-#[derive(Debug, Clone, Copy)]
-pub enum MonitorScope<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonitorScope {
     /// Pages across regions (the overview): every monitoring write changes them.
     All,
     /// A plan's pages (progress, indicator, report): the plan's region and its indicators'.
     Plan(i64),
-    /// An index's pages (ranking, map): the index's region.
-    Index(&'a str),
-    /// An indicator's pages (map): the indicator's region.
-    Indicator(&'a str),
+    /// An index's pages (ranking, map), by the index's name: the index's region.
+    Index(String),
+    /// An indicator's pages (map), by its code: the indicator's region.
+    Indicator(String),
 }
 
 /// The version of a monitoring page: any change that could alter the page changes it.
@@ -183,21 +182,8 @@ fn parse_word<T: std::str::FromStr<Err = String>>(field: &str, s: &str) -> Resul
 }
 
 impl Store {
-    /// Counts monitoring writes; changes whenever a progress, ranking or map page could.
-    pub fn monitor_rev(&self) -> Result<i64> {
-        let r = self.reader()?;
-        let v: String = r.query_row("SELECT value FROM meta WHERE key = 'monitor_rev'", params![], |r| r.get(0))?;
-        v.parse().map_err(|_| StoreError::Corrupt(format!("meta.monitor_rev = {v:?}")))
-    }
-
-    /// (generation, monitor revision): changes whenever any page could.
-    pub fn monitor_version(&self) -> Result<(u64, u64)> {
-        let v = self.monitor_version_of(MonitorScope::All)?;
-        Ok((v.generation, v.revision))
-    }
-
     /// The version of the pages of `scope`, in one query.
-    pub fn monitor_version_of(&self, scope: MonitorScope<'_>) -> Result<MonitorVersion> {
+    pub fn monitor_version_of(&self, scope: &MonitorScope) -> Result<MonitorVersion> {
         const HEAD: &str = "SELECT key, value FROM meta WHERE key = 'generation' OR key ";
         let r = self.reader()?;
         let mut version = MonitorVersion { generation: 0, revision: 0, counters: String::new() };
@@ -224,7 +210,7 @@ impl Store {
                     "{HEAD} IN (SELECT 'monitor_rev:' || region FROM documents WHERE id = ?1
                      UNION SELECT 'monitor_rev:' || region FROM indicators WHERE document_id = ?1)"
                 ),
-                params![id],
+                params![*id],
                 add,
             )?,
             MonitorScope::Index(name) => r.for_each(&of_name("indices", "name"), params![name], add)?,
@@ -868,12 +854,11 @@ impl Store {
                 source: source.clone(),
             },
         );
-        let written: Vec<&str> =
-            validation.rows.iter().map(|r| regions.get(&r.indicator_id).copied().unwrap_or_default()).collect();
+        let written = validation.rows.iter().map(|r| regions.get(&r.indicator_id).copied().unwrap_or_default());
         let (counts, size, revs) = (
             [report.inserted as i64, report.updated as i64, report.unchanged as i64],
             bytes.len() as i64,
-            monitor_rev_keys(&written),
+            monitor_rev_keys(written),
         );
         // The end of the write in one round trip: the import's counts, the file itself (so every
         // value leads back to the bytes it was read from), the audit entry, the page revisions.

@@ -281,12 +281,12 @@ fn page_versions_follow_the_regions_written() {
     let (_, cq_index) = (hf_index.unwrap(), cq_index.unwrap());
     let scopes = [
         MonitorScope::Plan(doc),
-        MonitorScope::Index("合肥指数"),
-        MonitorScope::Index("重庆指数"),
-        MonitorScope::Indicator("CQ-1"),
+        MonitorScope::Index("合肥指数".into()),
+        MonitorScope::Index("重庆指数".into()),
+        MonitorScope::Indicator("CQ-1".into()),
         MonitorScope::All,
     ];
-    let versions = || scopes.iter().map(|s| store.monitor_version_of(*s).unwrap()).collect::<Vec<_>>();
+    let versions = || scopes.iter().map(|s| store.monitor_version_of(s).unwrap()).collect::<Vec<_>>();
     // Which of the five versions changed (and, when one did, that its revision grew).
     let changed = |before: &[planwatch_store::monitor::MonitorVersion]| {
         let now = versions();

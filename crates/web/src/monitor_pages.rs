@@ -44,7 +44,7 @@ async fn cached(
     state: &Shared,
     headers: &HeaderMap,
     key: String,
-    scope: Scope,
+    scope: MonitorScope,
     content_type: &'static str,
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
@@ -57,7 +57,7 @@ async fn cached(
             .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
         return Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response());
     }
-    let version = db(state, move |s| s.monitor_version_of(scope.as_store())).await?;
+    let version = db(state, move |s| s.monitor_version_of(&scope)).await?;
     let mut hit = state.pages.get(&key, &version);
     let _permit = if hit.is_none() {
         let permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
@@ -92,25 +92,6 @@ async fn cached(
         res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     Ok(res)
-}
-
-/// The store scope of a cached page (owned, to cross into the blocking task).
-enum Scope {
-    All,
-    Plan(i64),
-    Index(String),
-    Indicator(String),
-}
-
-impl Scope {
-    fn as_store(&self) -> MonitorScope<'_> {
-        match self {
-            Scope::All => MonitorScope::All,
-            Scope::Plan(id) => MonitorScope::Plan(*id),
-            Scope::Index(name) => MonitorScope::Index(name),
-            Scope::Indicator(code) => MonitorScope::Indicator(code),
-        }
-    }
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -448,7 +429,7 @@ pub async fn progress(
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
     };
-    cached(&state, &headers, key, Scope::Plan(id), HTML, make).await
+    cached(&state, &headers, key, MonitorScope::Plan(id), HTML, make).await
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -612,7 +593,7 @@ pub async fn ranking(
     let period = opt_period(&q.period, "period")?;
     let csrf = auth::csrf_of(&state, &headers).await;
     let key = if csrf.is_empty() { format!("ranking/{name}/{}", q.period.trim()) } else { String::new() };
-    let scope = Scope::Index(name.clone());
+    let scope = MonitorScope::Index(name.clone());
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
         let v = monitoring::ranking(s, &name, period)?;
         let map = monitoring::index_map(&v, s);
@@ -697,11 +678,11 @@ pub async fn map(
     let period = opt_period(&q.period, "period")?;
     let key = format!("map/{}/{}/{}", q.indicator, q.index, q.period.trim());
     let scope = if !q.index.is_empty() {
-        Scope::Index(q.index.clone())
+        MonitorScope::Index(q.index.clone())
     } else if !q.indicator.is_empty() {
-        Scope::Indicator(q.indicator.clone())
+        MonitorScope::Indicator(q.indicator.clone())
     } else {
-        Scope::All
+        MonitorScope::All
     };
     cached(&state, &headers, key, scope, HTML, move |s| {
         let m = if !q.index.is_empty() {
@@ -774,7 +755,7 @@ pub async fn report(
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
     let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
-    let mut resp = cached(&state, &headers, key, Scope::Plan(id), content_type, move |s| {
+    let mut resp = cached(&state, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
         let r = monitoring::build_report(s, id, kind, period, None)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),
@@ -1008,7 +989,7 @@ pub async fn indicator(
 ) -> Result<Response, AppError> {
     let as_of = opt_period(&q.as_of, "as_of")?;
     let key = format!("indicator/{id}/{code}/{}", q.as_of.trim());
-    cached(&state, &headers, key, Scope::Plan(id), HTML, move |s| {
+    cached(&state, &headers, key, MonitorScope::Plan(id), HTML, move |s| {
         let p = monitoring::plan_progress(s, id, as_of, &Default::default())?;
         let t = p
             .targets

@@ -851,82 +851,47 @@ pub async fn import(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (status, page) = match outcome {
-        Ok(r) => (
-            StatusCode::OK,
-            ImportResultPage {
-                nav: "monitor",
-                file: file_name,
-                ok: true,
-                dry_run,
-                message: String::new(),
-                problems: Vec::new(),
-                unlisted: 0,
-                report: Some(r),
-            },
-        ),
+    // (status, message, problems, problems not listed, report): one page shape for every outcome.
+    let (status, message, problems, unlisted, report) = match outcome {
+        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Some(r)),
         Err(ImportError::Refused { validation, .. }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            ImportResultPage {
-                nav: "monitor",
-                file: file_name,
-                ok: false,
-                dry_run,
-                message: format!(
-                    "文件有 {} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。",
-                    validation.problems.len() + validation.unlisted_problems
-                ),
-                unlisted: validation.unlisted_problems,
-                problems: validation.problems,
-                report: None,
-            },
+            format!(
+                "文件有 {} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。",
+                validation.problems.len() + validation.unlisted_problems
+            ),
+            validation.problems,
+            validation.unlisted_problems,
+            None,
         ),
-        Err(ImportError::File { error, .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportResultPage {
-                nav: "monitor",
-                file: file_name,
-                ok: false,
-                dry_run,
-                message: error.to_string(),
-                problems: Vec::new(),
-                unlisted: 0,
-                report: None,
-            },
-        ),
+        Err(ImportError::File { error, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, None)
+        }
         Err(ImportError::Forbidden { scope, rows, .. }) => (
             StatusCode::FORBIDDEN,
-            ImportResultPage {
-                nav: "monitor",
-                file: file_name,
-                ok: false,
-                dry_run,
-                message: format!(
-                    "文件中有 {} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。",
-                    rows.len()
-                ),
-                problems: refusal_problems(rows, "请删除这些行,或由该单位的填报员导入。"),
-                unlisted: 0,
-                report: None,
-            },
+            format!("文件中有 {} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。", rows.len()),
+            refusal_problems(rows, "请删除这些行,或由该单位的填报员导入。"),
+            0,
+            None,
         ),
         Err(ImportError::Locked { rows, .. }) => (
             StatusCode::CONFLICT,
-            ImportResultPage {
-                nav: "monitor",
-                file: file_name,
-                ok: false,
-                dry_run,
-                message: format!(
-                    "文件中有 {} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。",
-                    rows.len()
-                ),
-                problems: refusal_problems(rows, "请分析员在“数据审核”中退回或撤销审核后再导入。"),
-                unlisted: 0,
-                report: None,
-            },
+            format!("文件中有 {} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。", rows.len()),
+            refusal_problems(rows, "请分析员在“数据审核”中退回或撤销审核后再导入。"),
+            0,
+            None,
         ),
         Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    let page = ImportResultPage {
+        nav: "monitor",
+        file: file_name,
+        ok: report.is_some(),
+        dry_run,
+        message,
+        problems,
+        unlisted,
+        report,
     };
     Ok((status, render(&page)).into_response())
 }

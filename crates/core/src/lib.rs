@@ -12,10 +12,12 @@
 pub mod dict;
 pub mod doc;
 pub mod extract;
+pub mod markdown;
 pub mod model;
 pub mod normalize;
 pub mod numbers;
 pub mod read;
+pub mod reflow;
 
 use std::sync::Arc;
 
@@ -48,7 +50,7 @@ pub fn extract(bytes: &[u8], name: &str, opts: &Options) -> Result<Plan, ReadErr
 
 /// Extracts a plan from an already read source text.
 pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> Plan {
-    let norm = normalize::normalize(&source.text);
+    let norm = normalize::normalize_as(&source.text, source.format == read::Format::Markdown);
     let doc = doc::analyse(&norm.text);
     let meta = extract::meta::extract(&doc, dicts);
     let ctx = extract::Ctx {

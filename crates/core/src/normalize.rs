@@ -18,6 +18,11 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    #[cfg(test)]
+    pub(crate) fn from_stages(stages: Vec<Vec<(u32, u32)>>) -> Self {
+        OffsetMap { stages }
+    }
+
     /// Maps the start of a range: where text was deleted just before `offset`, the source
     /// offset after the deletion.
     pub fn to_source(&self, offset: usize) -> usize {
@@ -63,20 +68,20 @@ fn map_end(stage: &[(u32, u32)], off: u64) -> u64 {
 }
 
 /// Builds one rewriting pass: output text plus checkpoints.
-struct Rewriter {
-    out: String,
-    checkpoints: Vec<(u32, u32)>,
+pub(crate) struct Rewriter {
+    pub(crate) out: String,
+    pub(crate) checkpoints: Vec<(u32, u32)>,
     delta: i64,
 }
 
 impl Rewriter {
-    fn with_capacity(n: usize) -> Self {
+    pub(crate) fn with_capacity(n: usize) -> Self {
         Rewriter { out: String::with_capacity(n), checkpoints: Vec::new(), delta: 0 }
     }
 
     /// Records that the next output byte comes from source byte `src`.
     #[inline]
-    fn at(&mut self, src: usize) {
+    pub(crate) fn at(&mut self, src: usize) {
         let delta = src as i64 - self.out.len() as i64;
         if delta != self.delta {
             self.checkpoints.push((self.out.len() as u32, src as u32));
@@ -85,19 +90,19 @@ impl Rewriter {
     }
 
     /// Records that source bytes from `src` on are dropped here (a gap in the map).
-    fn deleted(&mut self, src: usize) {
+    pub(crate) fn deleted(&mut self, src: usize) {
         self.checkpoints.push((self.out.len() as u32, src as u32));
         self.delta = src as i64 - self.out.len() as i64;
     }
 
     #[inline]
-    fn push(&mut self, src: usize, c: char) {
+    pub(crate) fn push(&mut self, src: usize, c: char) {
         self.at(src);
         self.out.push(c);
     }
 
     #[inline]
-    fn push_str(&mut self, src: usize, s: &str) {
+    pub(crate) fn push_str(&mut self, src: usize, s: &str) {
         self.at(src);
         self.out.push_str(s);
     }
@@ -120,8 +125,23 @@ impl NormText {
 }
 
 pub fn normalize(source: &str) -> NormText {
-    let (text, stage1, pinyin_removed) = clean(source);
+    normalize_as(source, false)
+}
+
+/// Normalises a text; `markdown` removes Markdown markup first (see [`crate::markdown`]).
+/// Hard-wrapped paragraphs are re-joined (see [`crate::reflow`]).
+pub fn normalize_as(source: &str, markdown: bool) -> NormText {
+    let (mut text, stage1, pinyin_removed) = clean(source);
     let mut map = OffsetMap { stages: vec![stage1] };
+    if markdown {
+        let (t, stage) = crate::markdown::strip(&text);
+        text = t;
+        map.stages.push(stage);
+    }
+    if let Some((t, stage)) = crate::reflow::reflow(&text) {
+        text = t;
+        map.stages.push(stage);
+    }
     let mut converted_traditional = false;
     let text = if looks_traditional(&text) {
         converted_traditional = true;

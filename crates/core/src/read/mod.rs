@@ -15,6 +15,9 @@ pub use decode::decode_text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
+    /// Text with Markdown markup (crawled pages, `.md` files): the markup is removed in
+    /// normalisation, spans keep pointing at the Markdown source.
+    Markdown,
     Html,
     Docx,
     /// Recognised, but reading its text layer is not implemented yet.
@@ -25,6 +28,7 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
+            Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Docx => "docx",
             Format::Pdf => "pdf",
@@ -163,9 +167,10 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
             let (text, encoding) = decode_text(bytes)?;
             Ok(SourceText { text: html::to_text(&text), format: Format::Html, encoding })
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             let (text, encoding) = decode_text(bytes)?;
-            Ok(SourceText { text, format: Format::Text, encoding })
+            let format = if crate::markdown::looks_markdown(&text) { Format::Markdown } else { Format::Text };
+            Ok(SourceText { text, format, encoding })
         }
     }
 }

@@ -1,0 +1,196 @@
+//! Paragraphs re-joined in hard-wrapped text, keeping a map back to the source.
+//!
+//! Text copied out of a PDF (or saved by a tool that wraps lines) breaks every paragraph at a
+//! fixed width and leaves page numbers on lines of their own:
+//!
+//! ```text
+//! ——行业应用显著深化。推动100个以上智能检测装备
+//! 示范应用,培育一批优秀场景和示范工厂,深化智能检测装
+//! 2
+//! 备在机械、汽车……
+//! ```
+//!
+//! The extractors read a paragraph as one line, so a goal broken over two lines would be lost.
+//! A document is taken as hard-wrapped when many of its lines that do not end a sentence share
+//! one display width; then a line of about that width that does not end a sentence is joined
+//! with the next content line, and the page-number lines in between are dropped. Every deleted
+//! byte is recorded, so spans still point at the source (line breaks included).
+
+use crate::normalize::Rewriter;
+
+/// Display width of a line: CJK and full-width forms count two columns, the rest one.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFD | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2014 | 0x2026)
+}
+
+/// Characters that end a paragraph line: a line ending in one of them is never joined.
+fn ends_paragraph(t: &str) -> bool {
+    t.ends_with(['。', '!', '?', '！', '？', ':', '：', ';', '；'])
+}
+
+/// A page number on a line of its own: `3`, `- 3 -`, `— 3 —`, `第 3 页`, `3/40`.
+pub fn is_page_number(t: &str) -> bool {
+    let t = t.trim();
+    if t.is_empty() || t.len() > 24 {
+        return false;
+    }
+    let inner = t
+        .trim_matches(|c: char| c == '-' || c == '—' || c == '–' || c == ' ')
+        .trim_start_matches('第')
+        .trim_end_matches('页')
+        .trim();
+    // `3/40`: page 3 of 40.
+    let inner = match inner.split_once('/') {
+        Some((page, total)) if total.trim().bytes().all(|c| c.is_ascii_digit()) => page.trim(),
+        _ => inner,
+    };
+    !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The wrap width of a hard-wrapped text, if it is one: the most common display width of the
+/// lines that do not end a sentence, when at least 20 lines and a quarter of all content lines
+/// have it (a few columns more or less: the last character may not fit).
+pub fn wrap_width(text: &str) -> Option<usize> {
+    let mut counts = std::collections::HashMap::<usize, usize>::new();
+    let mut content = 0usize;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || is_page_number(t) {
+            continue;
+        }
+        content += 1;
+        if !ends_paragraph(t) {
+            *counts.entry(width(t)).or_default() += 1;
+        }
+    }
+    let (&w, _) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
+    if w < 30 {
+        return None;
+    }
+    let near: usize = counts.iter().filter(|(x, _)| x.abs_diff(w) <= 2).map(|(_, n)| n).sum();
+    (near >= 20 && near * 4 >= content).then_some(w)
+}
+
+/// Whether a line of this width is a full line of a text wrapped at `wrap`.
+fn is_full(t: &str, wrap: usize) -> bool {
+    let w = width(t);
+    w + 6 >= wrap && w <= wrap + 2
+}
+
+/// Re-joins the paragraphs of a hard-wrapped text; `None` when the text is not hard-wrapped.
+pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
+    let wrap = wrap_width(text)?;
+    // (offset, line with its break) of every line.
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut pos = 0;
+    for l in text.split_inclusive('\n') {
+        lines.push((pos, l));
+        pos += l.len();
+    }
+    let mut w = Rewriter::with_capacity(text.len());
+    let mut i = 0;
+    // Where the current line's text starts: after the indentation of a joined line.
+    let mut from: Option<usize> = None;
+    while i < lines.len() {
+        let (pos, line) = lines[i];
+        let start = from.take().unwrap_or(pos);
+        let body = &text[start..pos + line.strip_suffix('\n').unwrap_or(line).len()];
+        let line_end = start + body.len();
+        let has_break = line_end < pos + line.len();
+        let t = body.trim();
+        if is_page_number(t) && start == pos {
+            // A page number between paragraphs: the line goes, its break stays.
+            w.deleted(pos);
+            if has_break {
+                w.push(line_end, '\n');
+            }
+            i += 1;
+            continue;
+        }
+        w.push_str(start, body);
+        if !has_break {
+            break;
+        }
+        // The next content line, past page numbers.
+        let mut next = i + 1;
+        while next < lines.len() && is_page_number(lines[next].1.trim()) {
+            next += 1;
+        }
+        // The width that counts is the whole physical line's, not the part after a join.
+        let physical = lines[i].1.trim();
+        let joinable = !t.is_empty()
+            && is_full(physical, wrap)
+            && !ends_paragraph(t)
+            && next < lines.len()
+            && !lines[next].1.trim().is_empty();
+        if !joinable {
+            w.push(line_end, '\n');
+            i += 1;
+            continue;
+        }
+        let (npos, nline) = lines[next];
+        let lead = nline.len() - nline.trim_start().len();
+        let last = t.chars().next_back().unwrap_or(' ');
+        let first = nline.trim_start().chars().next().unwrap_or(' ');
+        if last.is_ascii_alphanumeric() && first.is_ascii_alphanumeric() {
+            // Words of Latin script keep a space between them; Chinese joins directly.
+            w.push(line_end, ' ');
+        }
+        w.deleted(npos + lead);
+        from = Some(npos + lead);
+        i = next;
+    }
+    w.at(text.len());
+    Some((w.out, w.checkpoints))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::OffsetMap;
+
+    fn wrapped_sample() -> String {
+        let mut s = String::from("一、行动目标\n");
+        for _ in 0..12 {
+            s.push_str("到2025年，智能检测技术基本满足用户领域制造工艺需\n求，核心零部件、专用软件和整机装备供给能力显著\n提升。\n");
+        }
+        s.push_str("——行业应用显著深化。推动100个以上智能检测装备\n3\n示范应用，培育一批优秀场景和示范工厂，深化智能\n检测。\n");
+        s
+    }
+
+    #[test]
+    fn page_numbers_are_recognised() {
+        for p in ["3", "- 3 -", "— 12 —", "第 3 页", "3/40"] {
+            assert!(is_page_number(p), "{p}");
+        }
+        for p in ["2025", "一、总体要求", "3个", ""] {
+            assert!(!is_page_number(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn wrapped_paragraphs_are_joined_across_page_numbers() {
+        let src = wrapped_sample();
+        assert!(wrap_width(&src).is_some());
+        let (t, cp) = reflow(&src).expect("hard-wrapped");
+        assert!(t.contains("推动100个以上智能检测装备示范应用，培育一批优秀场景和示范工厂，深化智能检测。\n"), "{t}");
+        assert!(t.starts_with("一、行动目标\n到2025年"));
+        assert!(t.contains("供给能力显著提升。\n"));
+        let map = OffsetMap::from_stages(vec![cp]);
+        let p = t.find("装备示范").unwrap();
+        let (a, b) = (map.to_source(p), map.to_source_end(p + "装备示范".len()));
+        assert_eq!(&src[a..b], "装备\n3\n示范");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        assert!(reflow("一、总体要求\n以习近平新时代中国特色社会主义思想为指导。\n(一)发展目标\n").is_none());
+    }
+}

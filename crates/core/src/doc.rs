@@ -61,6 +61,8 @@ pub enum Scheme {
     Decimal3,
     /// 专栏1
     Box,
+    /// 一是 / 二是 opening a paragraph with a run-in title
+    Shi,
 }
 
 impl Scheme {
@@ -140,6 +142,24 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
     let after = &s[used..];
     let next = after.chars().next()?;
     let arabic = s.as_bytes()[0].is_ascii_digit();
+    // `一是培育创新主体。…`: a paragraph opening an enumeration of run-in items.
+    if !arabic && next == '是' {
+        let title = &after[next.len_utf8()..];
+        let stop = title.find('。')?;
+        if !(2..=40).contains(&title[..stop].chars().count()) || title[..stop].contains(';') {
+            return None;
+        }
+        return Some(Marker { scheme: Scheme::Shi, ordinal: n, len: used + next.len_utf8() });
+    }
+    // A private-use character where the separator belongs is font debris for a dot
+    // (`1\u{E010}突破…`).
+    if arabic && ('\u{E000}'..='\u{F8FF}').contains(&next) {
+        return Some(Marker { scheme: Scheme::NumDot, ordinal: n, len: used + next.len_utf8() });
+    }
+    // `4.0402年启动…`: a (garbled) year opens the title, not a decimal.
+    if arabic && next == '.' && starts_with_year(&after[1..]) {
+        return Some(Marker { scheme: Scheme::NumDot, ordinal: n, len: used + 1 });
+    }
     // Decimal numbering `1.2 发展目标`, `2.1.3 …`: only with a space after, so figures such as
     // `1.5万家` are never taken for markers.
     if arabic && next == '.' && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -173,6 +193,11 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return None;
     }
     Some(Marker { scheme, ordinal: n, len: used + next.len_utf8() })
+}
+
+/// `2025年`: four digits and 年.
+fn starts_with_year(s: &str) -> bool {
+    s.len() >= 7 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s[4..].starts_with('年')
 }
 
 /// A small ordinal in Arabic or Chinese numerals at the start of `s`: (value, bytes used).
@@ -347,9 +372,14 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
         let content = doc.line_text(i);
         let Some(marker) = parse_marker(content) else { continue };
         let cstart = doc.lines[i].cstart;
-        let rest = &content[marker.len..];
+        let mut rest = &content[marker.len..];
+        if marker.scheme == Scheme::Box {
+            // `专栏1:重点突破的技术领域`
+            let skipped = rest.trim_start().trim_start_matches([':', '.', '、']);
+            rest = &rest[rest.len() - skipped.len()..];
+        }
         let lead = rest.len() - rest.trim_start().len();
-        let title_start = cstart + marker.len + lead;
+        let title_start = cstart + (content.len() - rest.len()) + lead;
         let rest = rest.trim();
         // Run-in heading: the title is the phrase up to the first full stop.
         let (title_len, run_in) = match rest.find('。') {
@@ -393,7 +423,7 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
 
 fn plausible_title(title: &str, marker: &Marker) -> bool {
     let chars = title.chars().count();
-    if chars > 120 {
+    if chars > 400 {
         return false;
     }
     // A title starts with a word, not with a number or closing punctuation.
@@ -402,7 +432,7 @@ fn plausible_title(title: &str, marker: &Marker) -> bool {
         return false;
     }
     // `1.5万家` and `2024—2027年)` are numbers, not headings.
-    if marker.scheme == Scheme::NumDot && first.is_ascii_digit() {
+    if marker.scheme == Scheme::NumDot && first.is_ascii_digit() && !starts_with_year(title) {
         return false;
     }
     true
@@ -667,6 +697,11 @@ mod tests {
         assert_eq!(m("2020年,全市"), None);
         assert_eq!(m("第三代半导体"), None);
         assert_eq!(m("(此件公开发布)"), None);
+        assert_eq!(m("一是培育创新主体。加快"), Some((Scheme::Shi, 1, 6)));
+        assert_eq!(m("一是创新驱动发展;二是融合发展"), None);
+        assert_eq!(m("1\u{E010}突破大模型关键核心技术。"), Some((Scheme::NumDot, 1, 4)));
+        assert_eq!(m("4.0402年启动试点"), Some((Scheme::NumDot, 4, 2)));
+        assert_eq!(m("4.0402万家"), None);
     }
 
     fn outline(text: &str) -> Vec<(u8, String, String)> {

@@ -127,6 +127,8 @@ fn marker_as_written(source: &str, span: [usize; 2]) -> String {
             '（' => '(',
             '）' => ')',
             '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            // Font debris in the separator's place (see `doc::parse_marker`).
+            '\u{E000}'..='\u{F8FF}' => '.',
             c => c,
         })
         .collect()

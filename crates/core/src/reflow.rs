@@ -84,9 +84,14 @@ fn is_full(t: &str, wrap: usize) -> bool {
     w + 6 >= wrap && w <= wrap + 2
 }
 
-/// Re-joins the paragraphs of a hard-wrapped text; `None` when the text is not hard-wrapped.
+/// Re-joins the paragraphs of a hard-wrapped text and puts headings glued to the end of the
+/// previous paragraph (`…新格局。(二)供给能力提升工程`) on lines of their own; `None` when
+/// nothing changes.
 pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
-    let wrap = wrap_width(text)?;
+    let wrap = wrap_width(text);
+    if wrap.is_none() && !has_glued_heading(text) {
+        return None;
+    }
     // (offset, line with its break) of every line.
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut pos = 0;
@@ -94,7 +99,7 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
         lines.push((pos, l));
         pos += l.len();
     }
-    let mut w = Rewriter::with_capacity(text.len());
+    let mut w = Rewriter::with_capacity(text.len() + 64);
     let mut i = 0;
     // Where the current line's text starts: after the indentation of a joined line.
     let mut from: Option<usize> = None;
@@ -105,7 +110,7 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
         let line_end = start + body.len();
         let has_break = line_end < pos + line.len();
         let t = body.trim();
-        if is_page_number(t) && start == pos {
+        if wrap.is_some() && is_page_number(t) && start == pos {
             // A page number between paragraphs: the line goes, its break stays.
             w.deleted(pos);
             if has_break {
@@ -114,10 +119,15 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
             i += 1;
             continue;
         }
-        w.push_str(start, body);
+        push_splitting_glued_headings(&mut w, start, body);
         if !has_break {
             break;
         }
+        let Some(wrap) = wrap else {
+            w.push(line_end, '\n');
+            i += 1;
+            continue;
+        };
         // The next content line, past page numbers.
         let mut next = i + 1;
         while next < lines.len() && is_page_number(lines[next].1.trim()) {
@@ -149,6 +159,57 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
     }
     w.at(text.len());
     Some((w.out, w.checkpoints))
+}
+
+/// Byte offsets in `line` where a heading glued to the end of a sentence starts: after `。`
+/// (and spaces), a marker of the outline's schemes (`(二)`, `三、`, `2.`, `(3)`) whose title is
+/// short and ends the line or a sentence — a heading, not an inline enumeration.
+fn glued_headings(line: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = line[from..].find('。').map(|p| from + p + '。'.len_utf8()) {
+        from = p;
+        let rest = &line[p..];
+        let k = p + (rest.len() - rest.trim_start().len());
+        let rest = &line[k..];
+        let Some(m) = crate::doc::parse_marker(rest) else { continue };
+        if !matches!(
+            m.scheme,
+            crate::doc::Scheme::ParenCn
+                | crate::doc::Scheme::CnComma
+                | crate::doc::Scheme::NumDot
+                | crate::doc::Scheme::NumComma
+                | crate::doc::Scheme::ParenNum
+                | crate::doc::Scheme::Chapter
+                | crate::doc::Scheme::Section
+        ) {
+            continue;
+        }
+        let title = &rest[m.len..];
+        let title = &title[..title.find('。').unwrap_or(title.len())];
+        let n = title.chars().count();
+        let first = title.chars().next().unwrap_or(' ');
+        if (2..=30).contains(&n) && !first.is_ascii_digit() && !matches!(first, ',' | '、' | ')' | '%' | '.') {
+            out.push(k);
+        }
+    }
+    out
+}
+
+fn has_glued_heading(text: &str) -> bool {
+    text.lines().any(|l| l.contains('。') && !glued_headings(l).is_empty())
+}
+
+/// Pushes a line, breaking it before each glued heading (the inserted break maps to the
+/// heading's first byte).
+fn push_splitting_glued_headings(w: &mut Rewriter, start: usize, body: &str) {
+    let mut last = 0;
+    for k in glued_headings(body) {
+        w.push_str(start + last, &body[last..k]);
+        w.push(start + k, '\n');
+        last = k;
+    }
+    w.push_str(start + last, &body[last..]);
 }
 
 #[cfg(test)]
@@ -187,6 +248,18 @@ mod tests {
         let p = t.find("装备示范").unwrap();
         let (a, b) = (map.to_source(p), map.to_source_end(p + "装备示范".len()));
         assert_eq!(&src[a..b], "装备\n3\n示范");
+    }
+
+    #[test]
+    fn glued_headings_get_a_line_of_their_own() {
+        let src = "实施数字化转型，构建新格局。(二)供给能力提升工程\n链全面融通。2.加强标准研制。面向重点行业需求，研制2.5万项。\n";
+        let (t, cp) = reflow(src).expect("glued headings");
+        assert_eq!(t, "实施数字化转型，构建新格局。\n(二)供给能力提升工程\n链全面融通。\n2.加强标准研制。面向重点行业需求，研制2.5万项。\n");
+        let map = OffsetMap::from_stages(vec![cp]);
+        let p = t.find("(二)").unwrap();
+        assert_eq!(&src[map.to_source(p)..map.to_source_end(p + "(二)".len())], "(二)");
+        // Inline enumerations and figures stay where they are.
+        assert!(reflow("包括两类:(一)传感器;(二)仪表。总量达2.5万家。\n").is_none());
     }
 
     #[test]

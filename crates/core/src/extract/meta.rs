@@ -68,8 +68,9 @@ pub fn extract(doc: &Doc, dicts: &Dictionaries) -> MetaResult {
     meta.published_date = boxed
         .get("发布日期")
         .or_else(|| boxed.get("公开日期"))
-        .and_then(|v| iso_date(v))
-        .or_else(|| (0..header).find_map(|i| published_in_line(doc.line_text(i))));
+        .and_then(|v| iso_date(v).or_else(|| cn_date(v)))
+        .or_else(|| (0..header).find_map(|i| published_in_line(doc.line_text(i))))
+        .or_else(|| printed_on(doc));
 
     // Issuer: the notice's or title's author, else the signature above the date.
     let mut issuer = notice_issuer.or_else(|| signature(doc));
@@ -77,13 +78,14 @@ pub fn extract(doc: &Doc, dicts: &Dictionaries) -> MetaResult {
         issuer = boxed.get("发布机构").or_else(|| boxed.get("发文机关")).map(|s| strip_spaces(s));
     }
 
-    // Region: from the issuer or title, else the region the text talks about most.
-    let mut region = issuer.as_deref().and_then(|s| region_prefix(s, dicts));
+    // Region: from the issuer or title, else from how the text speaks of itself (我国 / 全省 /
+    // 全市) and the places it names most.
+    let mut region = issuer.as_deref().and_then(|s| issuer_region(s, dicts));
     if region.is_none() {
-        region = meta.title.as_deref().and_then(|s| region_prefix(s, dicts));
+        region = meta.title.as_deref().and_then(|s| region_prefix(s, dicts).or_else(|| region_named_in(s, dicts)));
     }
     if region.is_none() {
-        region = dominant_region(doc.text, dicts);
+        region = region_of_text(doc.text, dicts);
     }
     if let (Some(iss), Some(reg)) = (&issuer, &region) {
         issuer = Some(expand_issuer(iss, reg));
@@ -223,9 +225,11 @@ fn bracketed_title(t: &str) -> Option<String> {
     Some(t[a + '《'.len_utf8()..b].to_string())
 }
 
-/// `重庆市人民政府办公厅关于印发《…》的通知` → `重庆市人民政府办公厅`.
+/// `重庆市人民政府办公厅关于印发《…》的通知` → `重庆市人民政府办公厅`; a heading broken after the
+/// author (`国务院关于印发` / `…的通知`) counts from its own line.
 fn notice_author(joined: &str) -> Option<String> {
-    let flat: String = joined.chars().filter(|c| *c != '\n').collect();
+    let line = joined.lines().find(|l| l.contains("关于印发"))?;
+    let flat: String = line.to_string();
     let p = flat.find("关于印发")?;
     let author = &flat[..p];
     // The author is the tail of the text before 关于 that ends with an organisation word.
@@ -259,19 +263,101 @@ fn published_in_line(t: &str) -> Option<String> {
     None
 }
 
-/// The issuer's signature: an organisation line right above the date line.
+/// Words that end the name of a body that can sign a document.
+const ORG_ENDINGS: &[&str] = &[
+    "人民政府",
+    "办公厅",
+    "办公室",
+    "委员会",
+    "政府",
+    "国务院",
+    "局",
+    "部",
+    "委",
+    "办",
+    "厅",
+    "院",
+    "署",
+    "会",
+    "中心",
+];
+
+fn is_org_line(t: &str) -> bool {
+    let n = t.chars().count();
+    (2..=30).contains(&n)
+        && ORG_ENDINGS.iter().any(|o| t.ends_with(o))
+        && !t.contains([',', '。', ';', ':', '、', '(', ')'])
+}
+
+/// The issuer's signature: the organisation lines right above the date line (co-signers one
+/// per line, in signature order), joined with `、`.
 fn signature(doc: &Doc) -> Option<String> {
     for i in 0..doc.lines.len() {
         if cn_date_line(doc.line_text(i)).is_some() {
-            let j = (0..i).rev().find(|&j| doc.lines[j].kind != crate::doc::LineKind::Blank)?;
-            let t = strip_spaces(doc.line_text(j));
-            let org = ["人民政府", "办公厅", "办公室", "委员会", "政府"];
-            if org.iter().any(|o| t.ends_with(o)) && t.chars().count() <= 30 {
-                return Some(t);
+            let mut names = Vec::new();
+            let mut j = i;
+            while let Some(k) = (0..j).rev().find(|&k| doc.lines[k].kind != crate::doc::LineKind::Blank) {
+                let t = strip_spaces(doc.line_text(k));
+                if !is_org_line(&t) || names.len() >= 12 {
+                    break;
+                }
+                names.push(t);
+                j = k;
+            }
+            if !names.is_empty() {
+                names.reverse();
+                return Some(names.join("、"));
             }
         }
     }
     None
+}
+
+/// `山东省人民政府办公厅2019年3月15日印发` at the end of a document: the printing date.
+fn printed_on(doc: &Doc) -> Option<String> {
+    let from = doc.lines.len().saturating_sub(12);
+    (from..doc.lines.len()).rev().find_map(|i| {
+        let t = strip_spaces(doc.line_text(i));
+        let body = t.strip_suffix("印发")?;
+        let p = body.char_indices().find(|(k, _)| body[*k..].len() >= 8 && cn_date(&body[*k..]).is_some())?.0;
+        let date = &body[p..];
+        cn_date(date).filter(|d| d.len() == 10 && date.ends_with('日'))
+    })
+}
+
+/// A date in Chinese form anywhere at the start of `s`: `2022年1月5日` → `2022-01-05`, `2022年1月`
+/// → `2022-01`.
+fn cn_date(s: &str) -> Option<String> {
+    let s = strip_spaces(s);
+    let (y, rest) = s.split_once('年')?;
+    if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: u32 = y.parse().ok()?;
+    let (m, rest) = rest.split_once('月')?;
+    let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+    if !(1949..=2100).contains(&y) {
+        return None;
+    }
+    match rest.split_once('日') {
+        Some((d, _)) if d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)) => {
+            Some(format!("{y:04}-{m:02}-{:02}", d.parse::<u32>().ok()?))
+        }
+        _ => Some(format!("{y:04}-{m:02}")),
+    }
+}
+
+/// Bodies of the central government: their documents are national (`全国`).
+fn is_national_body(name: &str) -> bool {
+    let first = name.split('、').next().unwrap_or(name);
+    ["国务院", "国家", "中央", "中共中央", "全国", "最高人民"].iter().any(|p| first.starts_with(p))
+        || ["工业和信息化部", "商务部", "科学技术部", "科技部", "财政部", "教育部", "农业农村部", "交通运输部"]
+            .contains(&first)
+}
+
+/// The region of an issuer: its place prefix, or `全国` for a central body.
+fn issuer_region(issuer: &str, dicts: &Dictionaries) -> Option<String> {
+    region_prefix(issuer, dicts).or_else(|| is_national_body(issuer).then(|| "全国".to_string()))
 }
 
 fn region_prefix(s: &str, dicts: &Dictionaries) -> Option<String> {
@@ -283,15 +369,56 @@ fn region_prefix(s: &str, dicts: &Dictionaries) -> Option<String> {
         .map(|(name, _)| name.clone())
 }
 
-/// The region the text names most often (`重庆`, `扬州` …), by short name.
-fn dominant_region(text: &str, dicts: &Dictionaries) -> Option<String> {
+/// A province or city named inside a title (`数字山东2021行动方案` → 山东省), by full or short name.
+fn region_named_in(title: &str, dicts: &Dictionaries) -> Option<String> {
+    dicts.count_regions(title).into_iter().max_by_key(|(_, n)| *n).map(|(name, _)| name)
+}
+
+/// The region a text is about, from how it speaks of itself: `我国` makes it national, `全省` /
+/// `我省` a province's, `全市` / `我市` a city's; the province or city is then the one of that
+/// level the text names most (a province also counts the mentions of its cities).
+fn region_of_text(text: &str, dicts: &Dictionaries) -> Option<String> {
     // The region a plan is about is named early and often: its first 24 KiB are enough.
     let mut end = text.len().min(24 * 1024);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let counts = dicts.count_regions(&text[..end]);
-    counts.into_iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n).map(|(name, _)| name)
+    let head = &text[..end];
+    let count = |words: &[&str]| words.iter().map(|w| head.matches(w).count()).sum::<usize>();
+    let national = count(&["我国"]);
+    let province = count(&["我省", "全省", "本省"]);
+    let city = count(&["我市", "全市", "本市"]);
+    let counts = dicts.count_regions(head);
+    let level_of = |name: &str| dicts.unit(name).map(|p| p.level.clone()).unwrap_or_default();
+    if province + city == 0 {
+        let named = counts.iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n);
+        return match named {
+            Some((name, _)) if national == 0 => Some(name.clone()),
+            _ => Some("全国".to_string()),
+        };
+    }
+    if province > city {
+        // Provinces, with their cities' mentions added.
+        let mut by_province: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (name, n) in &counts {
+            let unit = dicts.unit(name);
+            let prov = match unit {
+                Some(p) if p.level == "province" => Some(p.name.clone()),
+                Some(p) if p.level == "city" => Some(p.within.clone()),
+                _ => None,
+            };
+            if let Some(prov) = prov {
+                *by_province.entry(prov).or_default() += n;
+            }
+        }
+        return by_province.into_iter().max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone()))).map(|(p, _)| p);
+    }
+    // A city: prefecture-level cities and the municipalities (provinces named 市).
+    counts
+        .into_iter()
+        .filter(|(name, _)| level_of(name) == "city" || (level_of(name) == "province" && name.ends_with('市')))
+        .max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone())))
+        .map(|(name, _)| name)
 }
 
 /// `市政府` in a document of 扬州市 → `扬州市人民政府`.
@@ -320,8 +447,22 @@ fn period(doc: &Doc, title: Option<&str>, header: usize) -> (Option<i32>, Option
     }
     for i in 0..header.max(1).min(doc.lines.len()) {
         let t = doc.line_text(i);
-        if let Some(p) = t.find("规划期为").map(|p| &t[p..]).and_then(year_range) {
+        let stated = ["规划期为", "实施期为", "实施期限为", "规划期限为", "期限为"].iter().find_map(|w| t.find(w));
+        if let Some(p) = stated.map(|p| &t[p..]).and_then(year_range) {
             return (Some(p.0), Some(p.1));
+        }
+    }
+    if let Some(y) = title.and_then(single_year) {
+        return (Some(y), Some(y));
+    }
+    // `有效期至2025年12月31日`: the end only.
+    for i in (0..doc.lines.len()).rev().take(40) {
+        let t = doc.line_text(i);
+        if let Some(p) = t.find("有效期至") {
+            let r = &t[p + "有效期至".len()..];
+            if r.len() >= 7 && r.as_bytes()[..4].iter().all(u8::is_ascii_digit) && r[4..].starts_with('年') {
+                return (None, r[..4].parse().ok());
+            }
         }
     }
     // Without a title: the preamble of a 规划 that names its five-year plan.
@@ -356,6 +497,21 @@ fn year_range(s: &str) -> Option<(i32, i32)> {
     None
 }
 
+/// The one year a title is for: `数字山东2021行动方案` → 2021 (not a range, not a 十四五 name).
+fn single_year(title: &str) -> Option<i32> {
+    let b = title.as_bytes();
+    let years: Vec<i32> = (0..b.len().saturating_sub(3))
+        .filter(|&i| {
+            b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && (i == 0 || !b[i - 1].is_ascii_digit())
+                && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
+        })
+        .filter_map(|i| title[i..i + 4].parse().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect();
+    (years.len() == 1).then(|| years[0])
+}
+
 fn five_year_plan(s: &str) -> Option<(i32, i32)> {
     for (name, start) in [("十三五", 2016), ("十四五", 2021), ("十五五", 2026), ("十六五", 2031)] {
         if s.contains(name) {
@@ -381,6 +537,30 @@ mod tests {
     fn periods() {
         assert_eq!(year_range("重庆市未来产业培育行动计划(2024—2027年)"), Some((2024, 2027)));
         assert_eq!(five_year_plan("“十四五”时期"), Some((2021, 2025)));
+    }
+
+    #[test]
+    fn chinese_dates_to_the_day_or_the_month() {
+        assert_eq!(cn_date("2022年1月"), Some("2022-01".into()));
+        assert_eq!(cn_date("2019年3月15日印发"), Some("2019-03-15".into()));
+        assert_eq!(cn_date("0402年3月"), None);
+        assert_eq!(single_year("数字山东2021行动方案"), Some(2021));
+        assert_eq!(single_year("行动计划(2021-2023年)"), None);
+    }
+
+    #[test]
+    fn co_signers_and_national_documents() {
+        let d = Dictionaries::builtin();
+        let text = "关于印发某方案的通知\n各有关单位:\n现将方案印发。\n上海市科学技术委员会\n上海市发展和改革委员会\n中 央 网 信 办\n2025年7月10日\n";
+        let doc = crate::doc::analyse(text);
+        assert_eq!(signature(&doc).as_deref(), Some("上海市科学技术委员会、上海市发展和改革委员会、中央网信办"));
+        assert_eq!(issuer_region("国家发展改革委、中央网信办", &d).as_deref(), Some("全国"));
+        assert_eq!(issuer_region("上海市科学技术委员会", &d).as_deref(), Some("上海市"));
+        assert_eq!(region_of_text("我国传感器产业。我国仪器仪表。", &d).as_deref(), Some("全国"));
+        let shandong = "全省信息技术产业。支持青岛、济南、青岛、烟台发展。全省推进。山东省。";
+        assert_eq!(region_of_text(shandong, &d).as_deref(), Some("山东省"));
+        let qingdao = "我市人工智能。青岛市、青岛、青岛。全市。山东。";
+        assert_eq!(region_of_text(qingdao, &d).as_deref(), Some("青岛市"));
     }
 
     #[test]

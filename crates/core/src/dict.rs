@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 const DEPARTMENTS: &str = include_str!("../../../data/departments.toml");
 const PLACES: &str = include_str!("../../../data/places.toml");
 const ZONES: &str = include_str!("../../../data/zones.toml");
+const CUES: &str = include_str!("../../../data/cues.toml");
 
 #[derive(Debug, Deserialize, Default)]
 struct DepartmentsFile {
@@ -81,6 +82,8 @@ pub struct Dictionaries {
     /// Every place once, in file order: the org-unit hierarchy (`within` names the parent).
     units: Vec<Place>,
     region_matcher: OnceLock<aho_corasick::AhoCorasick>,
+    /// Cue words of the extraction rules (`data/cues.toml`).
+    pub cues: crate::cues::Cues,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +115,7 @@ impl Dictionaries {
                 d.add_departments(DEPARTMENTS, "data/departments.toml").expect("built-in departments.toml");
                 d.add_places(PLACES, "data/places.toml").expect("built-in places.toml");
                 d.add_zones(ZONES, "data/zones.toml").expect("built-in zones.toml");
+                d.add_cues(CUES, "data/cues.toml").expect("built-in cues.toml");
                 Arc::new(d)
             })
             .clone()
@@ -124,6 +128,7 @@ impl Dictionaries {
         d.add_departments(DEPARTMENTS, "data/departments.toml")?;
         d.add_places(PLACES, "data/places.toml")?;
         d.add_zones(ZONES, "data/zones.toml")?;
+        d.add_cues(CUES, "data/cues.toml")?;
         for (file, add) in [
             (
                 "departments.toml",
@@ -131,6 +136,7 @@ impl Dictionaries {
             ),
             ("places.toml", Dictionaries::add_places),
             ("zones.toml", Dictionaries::add_zones),
+            ("cues.toml", Dictionaries::add_cues),
         ] {
             let path = dir.join(file);
             if path.exists() {
@@ -188,6 +194,13 @@ impl Dictionaries {
     }
 
     /// Canonical name of a department, if known.
+    fn add_cues(&mut self, text: &str, path: &str) -> Result<(), DictError> {
+        let file: crate::cues::Cues =
+            toml::from_str(text).map_err(|e| DictError::Toml { path: path.into(), message: e.to_string() })?;
+        self.cues.merge(file);
+        Ok(())
+    }
+
     pub fn department(&self, name: &str) -> Option<&str> {
         self.departments.get(&squeeze(name)).map(String::as_str)
     }

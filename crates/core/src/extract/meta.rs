@@ -233,7 +233,9 @@ fn notice_author(joined: &str) -> Option<String> {
     let p = flat.find("关于印发")?;
     let author = &flat[..p];
     // The author is the tail of the text before 关于 that ends with an organisation word.
-    let start = author.rfind(['》', ' ', '\n']).map_or(0, |i| i + author[i..].chars().next().map_or(1, char::len_utf8));
+    let start = author
+        .rfind(['》', ' ', '\n', '\t', ':', '：'])
+        .map_or(0, |i| i + author[i..].chars().next().map_or(1, char::len_utf8));
     let author = &author[start..];
     (!author.is_empty() && author.chars().count() <= 30).then(|| author.to_string())
 }

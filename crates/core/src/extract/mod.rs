@@ -3,6 +3,7 @@
 
 pub mod industries;
 pub mod meta;
+pub mod owners;
 pub mod targets;
 pub mod tasks;
 pub mod text;

@@ -11,63 +11,12 @@
 //! - statements that set owners for all tasks below (`以下任务均需区县落实,不再列出`): kept in
 //!   each later task's `standing` list, not mixed into its own owners.
 
-use super::text::{is_cjk, split_names, strip_spaces};
+use super::owners;
+use super::text::split_names;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
 use crate::Dictionaries;
-
-/// Phrases saying that the first unit listed leads.
-const FIRST_LEAD_PHRASES: &[&str] = &[
-    "排在第一位的为牵头单位",
-    "排名第一的为牵头单位",
-    "排在首位的为牵头单位",
-    "第一个为牵头单位",
-    "排名第一位的为牵头单位",
-    "列第一位的为牵头单位",
-];
-
-const LEAD_LABELS: &[&str] = &["牵头单位", "牵头部门", "主责单位", "主责部门", "牵头"];
-const RESP_LABELS: &[&str] = &[
-    "责任单位",
-    "责任部门",
-    "配合单位",
-    "配合部门",
-    "参与单位",
-    "参与部门",
-    "协同单位",
-    "协同部门",
-    "责任主体",
-    "实施单位",
-];
-
-/// Endings of organisation names.
-const ORG_SUFFIXES: &[&str] = &[
-    "委员会",
-    "委",
-    "局",
-    "厅",
-    "办公室",
-    "办",
-    "部",
-    "署",
-    "领导小组",
-    "小组",
-    "专班",
-    "主管部门",
-    "管委会",
-    "政府",
-    "集团",
-    "公司",
-    "分行",
-    "银行",
-    "监管局",
-    "中心",
-    "院",
-    "协会",
-    "科协",
-    "组织部",
-];
 
 struct Passage {
     line: usize,
@@ -93,8 +42,9 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         let line = &doc.lines[i];
         let text = &doc.text[line.cstart..line.cend];
         // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
-        if LEAD_LABELS.iter().chain(RESP_LABELS).any(|l| text.starts_with(&format!("{l}:"))) {
-            if let Some(mut p) = parse_passage(text, &mut comma_rule) {
+        let cues = &ctx.dicts.cues.owners;
+        if cues.lead_labels.iter().chain(&cues.responsible_labels).any(|l| text.starts_with(&format!("{l}:"))) {
+            if let Some(mut p) = parse_passage(ctx, text, &mut comma_rule, false) {
                 p.line = i;
                 p.start = line.cstart;
                 p.end = line.cend;
@@ -115,7 +65,9 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         }
         for (a, b) in bracket_spans(text) {
             let inner = &text[a + first_len(&text[a..])..b - last_len(&text[..b])];
-            if let Some(mut p) = parse_passage(inner, &mut comma_rule) {
+            // A bracket that closes its paragraph may be a bare list of units: `…。(市科委)`.
+            let closes = text[b..].trim_matches(['。', ' ', ';']).is_empty() && text[..a].ends_with(['。', ';', ' ']);
+            if let Some(mut p) = parse_passage(ctx, inner, &mut comma_rule, closes) {
                 if !p.standing.is_empty() {
                     standing = p.standing.clone();
                     p.standing.clear();
@@ -200,224 +152,26 @@ fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn has_owner_keyword(s: &str) -> bool {
-    LEAD_LABELS.iter().chain(RESP_LABELS).any(|k| s.contains(k))
-        || s.contains("分工负责")
-        || s.contains("职责分工")
-        || s.contains("负责落实")
-}
-
-/// Parses the inside of an owner passage.
-fn parse_passage(inner: &str, comma_rule: &mut bool) -> Option<Passage> {
-    let inner = inner.trim();
-    if !has_owner_keyword(inner) || inner.contains("重点布局") || inner.chars().count() > 400 {
-        return None;
-    }
-    // Remarks after the first full stop (outside nested brackets) and remark brackets.
-    let (body, remark) = split_remark(inner);
-    let mut standing = Vec::new();
-    // A rule stated inside the passage itself: `…,排在第一位的为牵头单位`.
-    let mut first_leads = false;
-    for phrase in FIRST_LEAD_PHRASES {
-        if inner.contains(phrase) {
-            first_leads = true;
-        }
-    }
-    for r in &remark {
-        if r.contains("逗号前为牵头单位")
-            || r.contains("逗号前的为牵头单位")
-            || r.contains("排名第一的为牵头单位")
-            || r.contains("排在第一位的为牵头单位")
-            || r.contains("第一个为牵头单位")
-        {
-            *comma_rule = true;
-        }
-        if let Some(p) = r.find("以下任务均需") {
-            let rest = &r[p + "以下任务均需".len()..];
-            let names = rest.split("落实").next().unwrap_or("");
-            standing = split_names(names, true);
-        }
-    }
-    let body = strip_spaces(&body);
-    let mut lead = Vec::new();
-    let mut responsible = Vec::new();
-    let labelled = LEAD_LABELS
-        .iter()
-        .chain(RESP_LABELS)
-        .any(|k| body.contains(&format!("{k}:")) || body.contains(&format!("{k}：")));
-    if labelled {
-        for (label, names) in labelled_parts(&body) {
-            let names = names.trim_end_matches([';', ',', '；', '，']);
-            if *comma_rule && label.contains("责任单位") && names.contains([',', '，']) {
-                let (first, rest) = names.split_once([',', '，']).unwrap_or((names, ""));
-                lead.extend(split_names(&clean_list(first), true));
-                responsible.extend(split_names(&clean_list(rest), true));
-                continue;
-            }
-            let names = clean_list(names);
-            if LEAD_LABELS.iter().any(|l| label.ends_with(l)) {
-                lead.extend(split_names(&names, true));
-            } else {
-                responsible.extend(split_names(&names, true));
-            }
-        }
-    } else if let Some((a, b)) = split_lead_support(&body) {
-        lead = split_names(&clean_list(a), true);
-        responsible = split_names(&clean_list(b), true);
-    } else {
-        responsible = split_names(&clean_list(&body), true);
-    }
-    let keep = |v: Vec<String>| -> Vec<String> {
-        v.into_iter().filter(|n| looks_like_owner(n) && !FIRST_LEAD_PHRASES.iter().any(|p| n.contains(p))).collect()
-    };
-    let mut lead = keep(lead);
-    let mut responsible = keep(responsible);
-    // `市发展改革委(牵头)、市科技局`: the unit marked as leading.
-    let marked: Vec<String> = responsible.iter().filter(|n| n.ends_with("(牵头)")).cloned().collect();
-    if !marked.is_empty() {
-        responsible.retain(|n| !n.ends_with("(牵头)"));
-        lead.extend(marked.iter().map(|n| n.trim_end_matches("(牵头)").to_string()));
-    } else if first_leads && lead.is_empty() && !responsible.is_empty() {
-        lead.push(responsible.remove(0));
-    }
-    if lead.is_empty() && responsible.is_empty() {
-        return None;
-    }
-    Some(Passage { line: 0, start: 0, end: 0, lead, responsible, standing, standalone: false })
-}
-
-/// Splits `牵头单位:A;责任单位:B` (or with commas between the parts) at each label:
-/// (label, names) in order. Text before the first label has an empty label.
-fn labelled_parts(body: &str) -> Vec<(&str, &str)> {
-    let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
-    for label in LEAD_LABELS.iter().chain(RESP_LABELS) {
-        for colon in [":", "："] {
-            let key = format!("{label}{colon}");
-            let mut from = 0;
-            while let Some(p) = body[from..].find(&key).map(|p| p + from) {
-                from = p + key.len();
-                // `牵头` inside `牵头单位:` is not a label of its own.
-                if !marks.iter().any(|&(a, b)| a <= p && p < b) {
-                    marks.push((p, p + key.len()));
-                }
-            }
-        }
-    }
-    marks.sort_unstable();
-    marks.dedup_by(|b, a| b.0 >= a.0 && b.0 < a.1);
-    let mut out = Vec::new();
-    if let Some(&(first, _)) = marks.first() {
-        if !body[..first].trim_matches([';', ',', ' ']).is_empty() {
-            out.push(("", &body[..first]));
-        }
-    }
-    for (k, &(a, b)) in marks.iter().enumerate() {
-        let end = marks.get(k + 1).map_or(body.len(), |m| m.0);
-        let label = body[a..b].trim_end_matches([':', '：']);
-        out.push((label, &body[b..end]));
-    }
-    out
-}
-
-/// `A牵头,B配合` / `A牵头、B参与` / `A牵头,B按职责分工负责` → (A, B).
-fn split_lead_support(s: &str) -> Option<(&str, &str)> {
-    let p = s.find("牵头")?;
-    let a = &s[..p];
-    let rest = s[p + "牵头".len()..].trim_start_matches([',', '、', '，', ';']);
-    // `A牵头,会同B、C`: the partners follow 会同.
-    if let Some(r) = rest.strip_prefix("会同") {
-        let end = r.find([',', ';', '。']).unwrap_or(r.len());
-        return Some((a, &r[..end]));
-    }
-    let b_end =
-        ["配合", "参与", "协同", "共同", "按职责", "分工负责", "负责"].iter().filter_map(|w| rest.find(w)).min()?;
-    Some((a, &rest[..b_end]))
-}
-
-/// Body and remarks: text after the first `。` and bracketed notes that hold a `。`, `以下` or
-/// `统称` are remarks.
-fn split_remark(s: &str) -> (String, Vec<String>) {
-    let mut remarks = Vec::new();
-    let mut body = String::new();
-    let mut depth = 0;
-    let mut cur_bracket = String::new();
-    let mut rest_is_remark = false;
-    let mut tail = String::new();
-    for c in s.chars() {
-        if rest_is_remark {
-            tail.push(c);
-            continue;
-        }
-        match c {
-            '(' | '（' => {
-                depth += 1;
-                cur_bracket.push(c);
-            }
-            ')' | '）' if depth > 0 => {
-                depth -= 1;
-                cur_bracket.push(c);
-                if depth == 0 {
-                    if cur_bracket.contains('。')
-                        || cur_bracket.contains("以下")
-                        || cur_bracket.contains("统称")
-                        || cur_bracket.contains("下同")
-                    {
-                        remarks.push(cur_bracket.clone());
-                    } else {
-                        body.push_str(&cur_bracket);
-                    }
-                    cur_bracket.clear();
-                }
-            }
-            '。' if depth == 0 => rest_is_remark = true,
-            _ if depth > 0 => cur_bracket.push(c),
-            _ => body.push(c),
-        }
-    }
-    body.push_str(&cur_bracket);
-    if !tail.is_empty() {
-        remarks.push(tail);
-    }
-    (body, remarks)
-}
-
-/// Removes the filler around unit lists: `等`, `等部门`, `按职责分工负责`.
-fn clean_list(s: &str) -> String {
-    let mut t = s.to_string();
-    for w in [
-        "等按职责分工负责",
-        "按照职责分工负责",
-        "按职责分工负责",
-        "依据职责分工负责",
-        "分工负责",
-        "负责落实",
-        "等部门",
-        "等单位",
-        "等有关部门",
-        "等相关部门",
-    ] {
-        t = t.replace(w, ",");
-    }
-    let parts: Vec<String> = split_names(&t, false)
-        .into_iter()
-        .map(|p| p.trim_end_matches('等').trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
-    parts.join("、")
-}
-
-fn looks_like_owner(name: &str) -> bool {
-    let n = name.chars().count();
-    (2..=40).contains(&n) && name.chars().any(is_cjk) && !name.contains("职责") && !name.contains("负责")
-}
-
 fn is_org(name: &str, ctx: &Ctx) -> bool {
-    let core = name.split('(').next().unwrap_or(name);
-    ctx.dicts.department(name).is_some() || ORG_SUFFIXES.iter().any(|s| core.ends_with(s))
+    owners::is_org(name, ctx.dicts)
 }
 
-fn is_generic(name: &str) -> bool {
-    ["各", "其他", "有关", "相关", "市级其他", "市级有关", "本", "这些", "其"].iter().any(|p| name.starts_with(p))
+fn is_generic(name: &str, ctx: &Ctx) -> bool {
+    owners::is_generic(name, &ctx.dicts.cues.owners)
+}
+
+/// An owner passage as a [`Passage`] (positions filled in by the caller).
+fn parse_passage(ctx: &Ctx, inner: &str, comma_rule: &mut bool, bare_list: bool) -> Option<Passage> {
+    let o = owners::parse_passage(inner, comma_rule, ctx.dicts, bare_list)?;
+    Some(Passage {
+        line: 0,
+        start: 0,
+        end: 0,
+        lead: o.lead,
+        responsible: o.responsible,
+        standing: o.standing,
+        standalone: false,
+    })
 }
 
 fn owners(ctx: &Ctx, lead: &[String], responsible: &[String]) -> Vec<Owner> {
@@ -539,60 +293,69 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
     out
 }
 
-/// `市发展改革委负责X` → lead; `A、B等部门按照职责分工负责X` → responsible.
+/// Verbs after a clause-initial subject that make it own the clause's task.
+const SUBJECT_VERBS: &[&str] = &["牵头负责", "牵头", "负责", "要", "会同", "按照", "承担"];
+
+/// `市发展改革委负责X`, `A、B牵头建立…`, `A会同B、C做好…` → lead (and partners);
+/// `A、B等部门按照职责分工负责X`, `市科技、教育等部门加强…` → responsible. A subject made only
+/// of generic owners (`各地区、各部门要…`) is no task.
 fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, String)> {
+    let cues = &ctx.dicts.cues.owners;
+    let clause = clause.trim_start_matches('由');
     // The subject is at the start of the clause: only its first words need a look.
     let head_end = clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i);
-    if !["负责", "要", "按照", "会同", "承担"].iter().any(|v| clause[..head_end].contains(v)) {
+    let head = &clause[..head_end];
+    let verb_at = SUBJECT_VERBS
+        .iter()
+        .filter_map(|v| head.find(v).map(|p| (p, *v)))
+        .min_by_key(|(p, v)| (*p, std::cmp::Reverse(v.len())));
+    // `A、B等部门按照职责分工负责X` / `A、B等部门加强…`: the listed units share the task.
+    if let Some(p) = head.find("等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
+        let names = owners::unit_names(&clause[..p + "等部门".len()], cues);
+        if names.len() >= 2 && names.iter().all(|n| is_org(n, ctx) && !is_generic(n, ctx)) {
+            let rest = clause[p + "等部门".len()..]
+                .trim_start_matches("按照职责分工负责")
+                .trim_start_matches("按职责分工负责");
+            return Some((Vec::new(), names, rest.to_string()));
+        }
+    }
+    let (p, verb) = verb_at?;
+    let subject = &clause[..p];
+    if subject.chars().count() > 40
+        || subject.chars().count() < 2
+        || cues.object_verbs.iter().any(|v| subject.starts_with(v.as_str()))
+    {
         return None;
     }
-    for verb in ["等部门按照职责分工负责", "等部门按职责分工负责", "按照职责分工负责", "按职责分工负责"]
-    {
-        if let Some(p) = clause.find(verb) {
-            let names = split_names(&clause[..p], true);
-            if !names.is_empty() && names.iter().all(|n| is_org(n, ctx) && !is_generic(n)) {
-                return Some((Vec::new(), names, clause[p + verb.len()..].to_string()));
-            }
-        }
+    let names = owners::unit_names(subject, cues);
+    if names.is_empty() || !names.iter().all(|n| is_org(n, ctx)) || names.iter().all(|n| is_generic(n, ctx)) {
+        return None;
     }
-    for verb in ["牵头负责", "负责", "要", "按照", "会同", "承担"] {
-        if let Some(p) = clause.find(verb) {
-            let subject = &clause[..p];
-            if subject.contains(['、', ',']) || subject.chars().count() > 16 || subject.chars().count() < 3 {
-                continue;
-            }
-            if is_org(subject, ctx) && !is_generic(subject) {
-                // `A会同B、C做X`: B and C share the task.
-                let mut resp = Vec::new();
-                if verb == "会同" {
-                    let rest = &clause[p + verb.len()..];
-                    // The co-owners end at the last organisation ending within the next words.
-                    let window: usize = rest.char_indices().take(14).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
-                    let end = rest[..window]
-                        .char_indices()
-                        .map(|(i, c)| i + c.len_utf8())
-                        .rfind(|&i| ORG_SUFFIXES.iter().any(|x| rest[..i].ends_with(x)) && !rest[..i].contains(','))
-                        .unwrap_or(0);
-                    resp = split_names(&rest[..end], true).into_iter().filter(|n| is_org(n, ctx)).collect();
-                }
-                let title = if verb == "按照" {
-                    // `市统计局按照《…》加快建设…`: the action after the reference.
-                    let rest = &clause[p..];
-                    rest.find('》').map_or(rest, |q| &rest[q + '》'.len_utf8()..]).to_string()
-                } else {
-                    clause[p + verb.len()..].to_string()
-                };
-                let title = if resp.is_empty() {
-                    title
-                } else {
-                    title.trim_start_matches(|c: char| c != '、' && !c.is_whitespace()).to_string()
-                };
-                return Some((vec![subject.to_string()], resp, title));
-            }
-            return None;
-        }
+    let rest = &clause[p + verb.len()..];
+    // `A会同B、C做好X`: B and C share the task; the partners end at the last unit name.
+    let mut resp = Vec::new();
+    let mut title = rest;
+    if verb == "会同" {
+        let window: usize = rest.char_indices().take(30).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+        let end = rest[..window]
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .filter(|&i| !rest[..i].contains([',', '。']))
+            .filter(|&i| {
+                let part = &rest[..i];
+                (cues.org_suffixes.iter().any(|x| part.ends_with(x.as_str())) || part.ends_with("等部门"))
+                    && owners::unit_names(part, cues).iter().all(|n| is_org(n, ctx))
+            })
+            .next_back()
+            .unwrap_or(0);
+        resp = owners::unit_names(&rest[..end], cues);
+        title = &rest[end..];
+    } else if verb == "按照" {
+        // `市统计局按照《…》加快建设…`: the action after the reference.
+        title = rest.find('》').map_or(rest, |q| &rest[q + '》'.len_utf8()..]);
     }
-    None
+    let title = title.trim_start_matches("负责").to_string();
+    Some((names, resp, title))
 }
 
 /// The organisation name that ends at byte `end` of `s` (`建立市科技领导小组牵头` → 市科技领导小组).
@@ -610,88 +373,12 @@ fn org_before(s: &str, end: usize, ctx: &Ctx) -> Option<String> {
             || cand.starts_with("国家")
             || ctx.dicts.department(cand).is_some())
             && is_org(cand, ctx)
-            && !is_generic(cand)
+            && !is_generic(cand, ctx)
         {
             return Some(cand.to_string());
         }
     }
     let a = head.rfind([',', '、', ';']).map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
     let cand = &head[a..];
-    (is_org(cand, ctx) && !is_generic(cand) && cand.chars().count() <= 16).then(|| cand.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(s: &str) -> (Vec<String>, Vec<String>) {
-        let mut rule = false;
-        let p = parse_passage(s, &mut rule).unwrap();
-        (p.lead, p.responsible)
-    }
-
-    #[test]
-    fn labelled_passages() {
-        let (l, r) = parse("牵头单位:市发展改革委;责任单位:市经济信息委、市委军民融合办、重庆通信管理局等,各区县(自治县)和两江新区、万盛经开区(以下统称区县。以下任务均需区县落实,不再列出)");
-        assert_eq!(l, vec!["市发展改革委"]);
-        assert_eq!(
-            r,
-            vec!["市经济信息委", "市委军民融合办", "重庆通信管理局", "各区县(自治县)", "两江新区", "万盛经开区"]
-        );
-    }
-
-    #[test]
-    fn lead_then_shared_duty() {
-        let (l, r) = parse("市科技局牵头,市财政局、市经济和信息化局按职责分工负责");
-        assert_eq!(l, vec!["市科技局"]);
-        assert_eq!(r, vec!["市财政局", "市经济和信息化局"]);
-    }
-
-    #[test]
-    fn shared_duty_passages_have_no_lead() {
-        let (l, r) = parse("市发改委、市科技局、市工信局等按职责分工负责,各县(市、区)人民政府、功能区管委会。以下任务均需各县(市、区)人民政府、功能区管委会落实,不再一一列出");
-        assert!(l.is_empty());
-        assert_eq!(r, vec!["市发改委", "市科技局", "市工信局", "各县(市、区)人民政府", "功能区管委会"]);
-    }
-
-    #[test]
-    fn comma_rule_is_declared_once_and_then_applies() {
-        let mut rule = false;
-        let p = parse_passage("责任单位:各区(市)县政府(管委会)", &mut rule).unwrap();
-        assert!(p.lead.is_empty());
-        let p = parse_passage("责任单位:市科技局、市发改委,各区(市)县政府(管委会)。逗号前为牵头单位,下同", &mut rule)
-            .unwrap();
-        assert_eq!(p.lead, vec!["市科技局", "市发改委"]);
-        let p = parse_passage("责任单位:市国资委,市发改委、成都产业集团", &mut rule).unwrap();
-        assert_eq!(
-            (p.lead, p.responsible),
-            (vec!["市国资委".to_string()], vec!["市发改委".to_string(), "成都产业集团".to_string()])
-        );
-    }
-
-    #[test]
-    fn marked_and_first_unit_leads() {
-        let (l, r) = parse("责任单位:市科技局(牵头)、市财政局");
-        assert_eq!((l, r), (vec!["市科技局".to_string()], vec!["市财政局".to_string()]));
-        let (l, r) = parse("责任单位:市发展改革委、市科技局、市财政局,排在第一位的为牵头单位");
-        assert_eq!(l, vec!["市发展改革委"]);
-        assert_eq!(r, vec!["市科技局", "市财政局"]);
-    }
-
-    #[test]
-    fn labels_separated_by_commas() {
-        let (l, r) = parse("牵头单位:市发展改革委,配合单位:市科技局、市财政局");
-        assert_eq!(l, vec!["市发展改革委"]);
-        assert_eq!(r, vec!["市科技局", "市财政局"]);
-        let (l, r) = parse("市经济信息委牵头,会同市科技局、市财政局");
-        assert_eq!(l, vec!["市经济信息委"]);
-        assert_eq!(r, vec!["市科技局", "市财政局"]);
-    }
-
-    #[test]
-    fn lead_and_support() {
-        let (l, r) = parse("市工业和信息化局牵头,市科技局、市财政局配合");
-        assert_eq!(l, vec!["市工业和信息化局"]);
-        assert_eq!(r, vec!["市科技局", "市财政局"]);
-    }
+    (is_org(cand, ctx) && !is_generic(cand, ctx) && cand.chars().count() <= 16).then(|| cand.to_string())
 }

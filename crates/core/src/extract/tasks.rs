@@ -340,13 +340,12 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
         let end = rest[..window]
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
-            .filter(|&i| !rest[..i].contains([',', '。']))
-            .filter(|&i| {
+            .rfind(|&i| {
                 let part = &rest[..i];
-                (cues.org_suffixes.iter().any(|x| part.ends_with(x.as_str())) || part.ends_with("等部门"))
+                !part.contains([',', '。'])
+                    && (cues.org_suffixes.iter().any(|x| part.ends_with(x.as_str())) || part.ends_with("等部门"))
                     && owners::unit_names(part, cues).iter().all(|n| is_org(n, ctx))
             })
-            .next_back()
             .unwrap_or(0);
         resp = owners::unit_names(&rest[..end], cues);
         title = &rest[end..];

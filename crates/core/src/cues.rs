@@ -9,6 +9,31 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct Cues {
     pub owners: OwnerCues,
+    pub targets: TargetCues,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TargetCues {
+    pub ratio_units: Vec<String>,
+    pub amount_units: Vec<String>,
+    pub count_units: Vec<String>,
+    pub multiple_units: Vec<String>,
+    pub commitment_words: Vec<String>,
+    pub goal_verbs: Vec<String>,
+    pub policy_money_words: Vec<String>,
+    pub history_words: Vec<String>,
+    pub category_heads: Vec<String>,
+    /// Every unit with its kind, longest first (made by [`Cues::merge`]).
+    #[serde(skip)]
+    pub units: Vec<(String, &'static str)>,
+}
+
+impl TargetCues {
+    /// The unit `s` starts with, longest first, and its kind.
+    pub fn unit_at(&self, s: &str) -> Option<(&str, &'static str)> {
+        self.units.iter().find(|(u, _)| s.starts_with(u.as_str())).map(|(u, k)| (u.as_str(), *k))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -38,6 +63,28 @@ fn extend(list: &mut Vec<String>, more: Vec<String>) {
 
 impl Cues {
     pub fn merge(&mut self, other: Cues) {
+        let t = other.targets;
+        let s = &mut self.targets;
+        extend(&mut s.ratio_units, t.ratio_units);
+        extend(&mut s.amount_units, t.amount_units);
+        extend(&mut s.count_units, t.count_units);
+        extend(&mut s.multiple_units, t.multiple_units);
+        extend(&mut s.commitment_words, t.commitment_words);
+        extend(&mut s.goal_verbs, t.goal_verbs);
+        extend(&mut s.policy_money_words, t.policy_money_words);
+        extend(&mut s.history_words, t.history_words);
+        extend(&mut s.category_heads, t.category_heads);
+        let mut units: Vec<(String, &'static str)> = Vec::new();
+        for (list, kind) in [
+            (&s.ratio_units, "ratio"),
+            (&s.amount_units, "amount"),
+            (&s.count_units, "count"),
+            (&s.multiple_units, "multiple"),
+        ] {
+            units.extend(list.iter().map(|u| (u.clone(), kind)));
+        }
+        units.sort_by_key(|(u, _)| std::cmp::Reverse(u.len()));
+        s.units = units;
         let o = other.owners;
         let s = &mut self.owners;
         extend(&mut s.lead_labels, o.lead_labels);

@@ -1,0 +1,521 @@
+//! Quantitative targets: `到2027年,…突破30项前沿关键核心技术`, `比重13%左右`, ranges `8—10个`,
+//! Chinese numerals `百家`, multipliers `4.5万家`, `万亿`, `翻番`, Latin units `12EFLOPS`, and
+//! indicator tables of 专栏 (`指标名称 2020年 2025年`).
+//!
+//! A figure is a target when it is set as a goal:
+//! - it stands after a future year (`到2025年`, `2027年,`), in its own sentence, anywhere in a
+//!   goals paragraph, or carried from a lead (`到2025年,…:` or a paragraph followed by `——`
+//!   bullets) or a heading that dates its section (`总体目标(2013-2025年)`);
+//! - or its clause commits to it (`力争`, `不低于`, `每年`, `翻番` …) or sets it to be done
+//!   (`引进培育300家技改服务商`, `带宽可用性5000M以上`): goal verbs of `data/cues.toml`.
+//!
+//! Not targets: figures of background sections and past years, history (`已建成`, `截至`),
+//! figures in quotes or names, ordinals, per-year capacities of projects (`年产`), counts of the
+//! plan's own categories (`6个高成长未来产业`), attributive figures (`10万平方米以上的孵化园`),
+//! specifications of a product (`8MW以上等级风力发电机组`), and money that is a policy instrument
+//! (`给予最高500万元奖励`).
+//!
+//! Years come from the goal's own sentence, else from the lead or heading above it; a goal
+//! with neither keeps `year: null` (never guessed).
+
+mod name;
+mod quantity;
+mod table;
+
+use super::Ctx;
+use crate::doc::LineKind;
+use crate::model::Target;
+use quantity::{is_cn_numeral, quantity_at, Quantity};
+
+/// Byte ranges of quoted or book-titled text (`“33618”`, `《…》`), where figures are names.
+fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in s.char_indices() {
+        match (open, c) {
+            (None, '“') => open = Some((i, '”')),
+            (None, '《') => open = Some((i, '》')),
+            (None, '"') => open = Some((i, '"')),
+            (Some((a, close)), c) if c == close => {
+                out.push((a, i));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
+fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
+    let b = s.as_bytes();
+    if i + 5 > b.len() || !b[i..i + 4].iter().all(u8::is_ascii_digit) || (i > 0 && b[i - 1].is_ascii_digit()) {
+        return None;
+    }
+    if !s[i + 4..].starts_with('年') {
+        return None;
+    }
+    let year: i32 = s[i..i + 4].parse().ok()?;
+    let after = &s[i + 4 + '年'.len_utf8()..];
+    let before = &s[..i];
+    let framed =
+        before.ends_with('到') || before.ends_with('至') || before.ends_with("力争到") || before.ends_with("到了");
+    let clause_start = before.is_empty() || before.ends_with([',', '。', ';', ':', ' ', '\t']);
+    let after_ok = after.starts_with([',', '，'])
+        || after.starts_with("前")
+        || after.starts_with("底")
+        || after.starts_with("末")
+        || after.starts_with("时");
+    // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame.
+    let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok);
+    Some((year, i + 4 + '年'.len_utf8(), is_frame))
+}
+
+/// `到“十四五”末` / `“十五五”期末`: the last year of that five-year plan.
+fn five_year_plan_end(s: &str, i: usize) -> Option<(i32, usize)> {
+    let rest = &s[i..];
+    if !rest.starts_with("十") {
+        return None;
+    }
+    for (name, end) in [("十四五", 2025), ("十五五", 2030), ("十六五", 2035)] {
+        if let Some(r) = rest.strip_prefix(name) {
+            let r2 = r.trim_start_matches('”');
+            for tail in ["末", "期末", "时期末"] {
+                if r2.starts_with(tail) {
+                    return Some((end, s.len() - r2.len() + tail.len()));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Targets read from line `line` belong to the section that holds it.
+fn set_path(ctx: &Ctx, targets: &mut [Target], line: usize) {
+    if targets.is_empty() {
+        return;
+    }
+    let path = ctx.doc.section_of(line).map(|h| ctx.doc.path(h)).unwrap_or_default();
+    for t in targets {
+        t.path = path.clone();
+    }
+}
+
+/// Clause boundaries that end a target phrase.
+fn is_clause_end(c: char) -> bool {
+    matches!(c, ',' | '。' | ';' | ':' | '!' | '?' | '，' | '；' | '：')
+}
+
+/// The phrase of target `k`: from the end of the previous target's phrase (or clause start) to
+/// the next `、` before another target (or the clause end).
+fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usize) {
+    let q = &found[k].0;
+    let clause_start =
+        s[..q.start].rfind(is_clause_end).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let mut a = clause_start;
+    if k > 0 {
+        let prev = &found[k - 1].0;
+        if prev.end > clause_start && prev.end <= q.start {
+            // After the previous target: from the first 、 after it.
+            a = s[prev.end..q.start].find('、').map_or(prev.end, |p| prev.end + p + '、'.len_utf8());
+        }
+    }
+    let clause_end = s[q.end..].find(is_clause_end).map_or(s.len(), |p| q.end + p);
+    let mut b = clause_end;
+    if let Some((next, _)) = found.get(k + 1) {
+        if next.start < clause_end && next.start >= q.end {
+            b = s[q.end..next.start].rfind('、').map_or(next.start, |p| q.end + p);
+            // `翻番、达到300家`: the doubling belongs to the next figure.
+            if s[q.end..next.start].contains("翻番") {
+                b = next.start;
+            }
+        }
+    }
+    (a, b.max(q.end))
+}
+
+/// What sets the year of the lines after a lead: the year and the level of the section the
+/// lead is in (a heading at that level or above ends it); `bullets` leads end at the first
+/// line that is not a bullet.
+#[derive(Clone, Copy)]
+struct Lead {
+    year: i32,
+    level: u8,
+    bullets: bool,
+}
+
+/// Lines that continue a lead as its items: `——…`, `--…`, `●…`, `(1)…`, `①…`.
+fn is_bullet(t: &str) -> bool {
+    t.starts_with(['—', '-', '●', '•', '·', '▪', '◆', '■', '○', '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨'])
+        || crate::doc::parse_marker(t).is_some_and(|m| {
+            matches!(
+                m.scheme,
+                crate::doc::Scheme::ParenNum
+                    | crate::doc::Scheme::NumDot
+                    | crate::doc::Scheme::NumComma
+                    | crate::doc::Scheme::NumParen
+                    | crate::doc::Scheme::Shi
+            )
+        })
+}
+
+/// Whether a section title says it sets goals (`发展目标`, `总体目标(2013-2025年)`).
+fn is_goals_title(t: &str) -> bool {
+    t.contains("目标") && t.chars().count() <= 24
+}
+
+/// The year a heading dates its section with: the last year of `(2013-2025年)` or `到2025年`.
+fn heading_year(title: &str, base_year: Option<i32>) -> Option<i32> {
+    let b = title.as_bytes();
+    let years: Vec<i32> = (0..b.len().saturating_sub(3))
+        .filter(|&i| b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()))
+        .filter(|&i| !b.get(i + 4).is_some_and(u8::is_ascii_digit))
+        .filter_map(|i| title[i..i + 4].parse().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect();
+    let last = *years.last()?;
+    let dated = years.len() >= 2 || title.contains(&format!("到{last}")) || title.contains(&format!("至{last}"));
+    (dated && base_year.is_none_or(|b| last >= b)).then_some(last)
+}
+
+pub fn extract(ctx: &Ctx) -> Vec<Target> {
+    let doc = ctx.doc;
+    let mut out = Vec::new();
+    let headers: Vec<Option<(usize, i32, i32)>> = (0..doc.boxes.len()).map(|b| table::table_header(ctx, b)).collect();
+    // Per heading: does its section set goals, and which year does its title date it with.
+    let mut goals_section = vec![false; doc.headings.len()];
+    let mut dated_section: Vec<Option<i32>> = vec![None; doc.headings.len()];
+    for h in 0..doc.headings.len() {
+        let parent = doc.headings[h].parent;
+        goals_section[h] = is_goals_title(doc.title(h)) || parent.is_some_and(|p| goals_section[p]);
+        dated_section[h] = heading_year(doc.title(h), ctx.base_year).or_else(|| parent.and_then(|p| dated_section[p]));
+    }
+    let mut lead: Option<Lead> = None;
+    for i in 0..doc.lines.len() {
+        let line = &doc.lines[i];
+        let section = doc.section_of(i);
+        let section_level = section.map_or(0, |h| doc.headings[h].level);
+        let in_goals = section.is_some_and(|h| goals_section[h]);
+        let section_year = section.and_then(|h| dated_section[h]);
+        match line.kind {
+            LineKind::Heading => {
+                let h = doc.headings.partition_point(|h| h.line < i);
+                let heading = doc.headings.get(h).filter(|hd| hd.line == i);
+                let level = heading.map_or(0, |hd| hd.level);
+                if lead.is_some_and(|l| level <= l.level || l.bullets && !is_bullet(doc.line_text(i))) {
+                    lead = None;
+                }
+                // Run-in text after a heading's title can hold targets.
+                if let Some(start) = heading.and_then(|hd| hd.run_in) {
+                    if start < line.cend && !ctx.background[i] {
+                        let carried = lead.map(|l| l.year).or(section_year);
+                        let from = out.len();
+                        paragraph_targets(ctx, start, line.cend, carried, in_goals || lead.is_some(), &mut out);
+                        set_path(ctx, &mut out[from..], i);
+                    }
+                }
+                continue;
+            }
+            LineKind::Text => {}
+            _ => continue,
+        }
+        if ctx.background[i] {
+            continue;
+        }
+        let text = &doc.text[line.cstart..line.cend];
+        if lead.is_some_and(|l| l.bullets && !is_bullet(text)) {
+            lead = None;
+        }
+        if line.in_box.is_some() && table::is_table_row_region(&headers, ctx, i) {
+            continue; // indicator tables are read whole below
+        }
+        let carried = lead.map(|l| l.year).or(section_year);
+        let starts_dated = text.starts_with('到') || text.starts_with("力争到") || text.starts_with("展望");
+        let goals = in_goals || lead.is_some() || starts_dated;
+        let from = out.len();
+        let frame = paragraph_targets(ctx, line.cstart, line.cend, carried, goals, &mut out);
+        set_path(ctx, &mut out[from..], i);
+        // A lead: a dated line ending in `:`, or one whose next line is a bullet.
+        if let Some(year) = frame {
+            let next = (i + 1..doc.lines.len()).find(|&j| doc.lines[j].kind != LineKind::Blank);
+            let colon = text.ends_with(':') || text.ends_with('：');
+            let bullets_follow = next.is_some_and(|j| is_bullet(doc.line_text(j)));
+            if colon || bullets_follow {
+                lead = Some(Lead { year, level: section_level, bullets: !colon });
+            }
+        }
+    }
+    let text_values: Vec<(f64, String, Option<i32>)> =
+        out.iter().map(|t: &Target| (t.value, t.unit.clone(), t.year)).collect();
+    for (b, header) in headers.iter().enumerate() {
+        if let Some(header) = *header {
+            let from = out.len();
+            table::indicator_table(ctx, b, header, &text_values, &mut out);
+            set_path(ctx, &mut out[from..], header.0);
+        }
+    }
+    table::link_baselines(&mut out);
+    out
+}
+
+/// Reads the targets of one paragraph `[start, end)`; returns the last future year frame it
+/// states. `carried` is the year of the lead or heading above; `goals` says the paragraph sets
+/// goals, so a year stated in one sentence dates the later ones too (in a task paragraph a
+/// dated sentence dates only its own goals).
+fn paragraph_targets(
+    ctx: &Ctx,
+    start: usize,
+    end: usize,
+    carried: Option<i32>,
+    goals: bool,
+    out: &mut Vec<Target>,
+) -> Option<i32> {
+    let cues = &ctx.dicts.cues.targets;
+    let s = &ctx.doc.text[start..end];
+    // A paragraph that opens with its year (`2027年,全市…`, `到2025年,`) sets goals.
+    let first_clause =
+        &s[..s.find(is_clause_end).map_or(s.len(), |p| p + s[p..].chars().next().map_or(0, char::len_utf8))];
+    let goals = goals || (0..first_clause.len()).any(|k| year_marker_at(first_clause, k).is_some_and(|y| y.2));
+    let quoted = quoted_ranges(s);
+    let in_quote = |p: usize| quoted.iter().any(|(a, b)| *a < p && p < *b);
+    let mut frame: Option<i32> = carried;
+    let mut historical = false;
+    let mut last_frame = None;
+    let mut found: Vec<(Quantity, Option<i32>)> = Vec::new();
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i < s.len() {
+        // Fast path: figures and years start with a digit or a Chinese numeral.
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if c == '。' && !goals {
+                // A task paragraph: the next sentence starts without this one's year.
+                frame = carried;
+                historical = false;
+            }
+            if !is_cn_numeral(c) {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        if let Some((year, after)) = five_year_plan_end(s, i) {
+            frame = Some(year);
+            last_frame = Some(year);
+            historical = false;
+            i = after;
+            continue;
+        }
+        if let Some((year, after, is_frame)) = year_marker_at(s, i) {
+            if is_frame {
+                let past = ctx.base_year.is_some_and(|b| year < b) || !(1990..=2100).contains(&year);
+                historical = past;
+                frame = if past { None } else { Some(year) };
+                if !past {
+                    last_frame = Some(year);
+                }
+            }
+            i = after;
+            continue;
+        }
+        let prev = s[..i].chars().next_back();
+        let starts_number =
+            prev.is_none_or(|p| !p.is_ascii_digit() && p != '.' && !p.is_ascii_alphabetic() && !is_cn_numeral(p));
+        if starts_number && !in_quote(i) {
+            if let Some(q) = quantity_at(s, i, cues) {
+                let next = q.end;
+                if !historical && accept(ctx, s, &q) {
+                    found.push((q, frame));
+                }
+                i = next;
+                continue;
+            }
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    // `实现…数量倍增` / `翻番`: a doubling without a figure.
+    for word in ["倍增", "翻一番", "翻番"] {
+        let mut from = 0;
+        while let Some(p) = s[from..].find(word).map(|p| p + from) {
+            from = p + word.len();
+            let after = &s[from..];
+            if after.starts_with(['计', '工', '行', '专', '的', '效']) || in_quote(p) || historical {
+                continue;
+            }
+            // `数量翻番、达到300家`: the doubling qualifies the figure that follows.
+            let clause_end = after.find(is_clause_end).unwrap_or(after.len());
+            if found.iter().any(|(q, _)| q.start >= from && q.start <= from + clause_end) {
+                continue;
+            }
+            if found.iter().any(|(q, _)| q.start < p && p < q.end + 12) {
+                continue;
+            }
+            let year = year_of_position(s, p, carried, goals, &found, frame);
+            found.push((
+                Quantity {
+                    start: p,
+                    end: from,
+                    value: 2.0,
+                    value_max: None,
+                    unit: "倍".into(),
+                    kind: "multiple",
+                    magnitude: false,
+                    latin: false,
+                },
+                year,
+            ));
+        }
+    }
+    found.sort_by_key(|(q, _)| q.start);
+    let mut scope: Option<String> = None;
+    let mut clause_of_scope = usize::MAX;
+    for k in 0..found.len() {
+        let (q, year) = &found[k];
+        let committed = year.is_some() || q.kind == "multiple" || has_cue(s, q.start, cues) || sets_goal(s, q, cues);
+        if !committed {
+            continue;
+        }
+        let seg = segment(s, &found, k);
+        let target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
+        out.push(target);
+    }
+    last_frame.or(if carried.is_some() { frame } else { None })
+}
+
+/// The year in force at byte `p` for a doubling found after the figures: the year of the
+/// nearest figure before it in the same sentence, else the lead's.
+fn year_of_position(
+    s: &str,
+    p: usize,
+    carried: Option<i32>,
+    goals: bool,
+    found: &[(Quantity, Option<i32>)],
+    frame_at_end: Option<i32>,
+) -> Option<i32> {
+    let sentence_start = s[..p].rfind('。').map_or(0, |x| x + '。'.len_utf8());
+    if let Some((_, y)) = found.iter().rev().find(|(q, _)| q.start < p && (goals || q.start >= sentence_start)) {
+        return *y;
+    }
+    // A year stated before the doubling in its sentence.
+    let head = &s[if goals { 0 } else { sentence_start }..p];
+    let mut year = None;
+    for (k, _) in head.char_indices() {
+        if let Some((y, _, true)) = year_marker_at(head, k) {
+            year = Some(y);
+        }
+    }
+    year.or(carried).or(if goals { frame_at_end } else { None })
+}
+
+/// The clause around byte `pos` (between clause ends).
+fn clause_at(s: &str, pos: usize) -> (usize, usize) {
+    let a = s[..pos].rfind(['。', ';', ',', ':']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let b = s[pos..].find(['。', ';', ',']).map_or(s.len(), |p| p + pos);
+    (a, b)
+}
+
+fn has_cue(s: &str, pos: usize, cues: &crate::cues::TargetCues) -> bool {
+    let (a, b) = clause_at(s, pos);
+    cues.commitment_words.iter().any(|c| s[a..b].contains(c.as_str()))
+}
+
+/// A figure set to be done or reached: a goal verb of its clause stands before it
+/// (`引进培育300家技改服务商`, `带宽可用性5000M以上`, `材料减少60%以上`).
+fn sets_goal(s: &str, q: &Quantity, cues: &crate::cues::TargetCues) -> bool {
+    let (a, _) = clause_at(s, q.start);
+    let head = &s[a..q.start];
+    cues.goal_verbs.iter().any(|v| head.contains(v.as_str()))
+        || ["低于", "大于", "高于", "小于", "以下", "以内"].iter().any(|w| head.trim_end().ends_with(w))
+}
+
+/// Whether a parsed quantity can be a target at all.
+fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
+    let cues = &ctx.dicts.cues.targets;
+    let before = &s[..q.start];
+    let after = &s[q.end..];
+    // Ordinals, enumerations, ranks, capacities of projects, first batches.
+    if before.ends_with('第')
+        || before.ends_with('等')
+        || before.ends_with("前")
+        || before.ends_with("年产")
+        || before.ends_with("首批")
+        || before.ends_with("产能")
+        || before.ends_with("排名")
+    {
+        return false;
+    }
+    if before.ends_with(['/', '×', '*']) || after.starts_with(['/', '×']) {
+        return false;
+    }
+    let (ca, cb) = clause_at(s, q.start);
+    let clause = &s[ca..cb];
+    // History and the present: `已建成…`, `截至2023年底,全市有…`.
+    if cues.history_words.iter().any(|w| s[ca..q.start].contains(w.as_str())) {
+        return false;
+    }
+    // Money as a policy instrument: `给予最高500万元奖励`, `不超过300万元/年` — but a required
+    // minimum is a goal (`不得低于30%`, `总规模不少于100亿元`).
+    let money = q.unit.ends_with('元');
+    if money
+        && cues.policy_money_words.iter().any(|w| clause.contains(w.as_str()))
+        && !["不少于", "不低于", "不得低于"].iter().any(|w| s[ca..q.start].contains(w))
+    {
+        return false;
+    }
+    let after_q = after.trim_start_matches("以上").trim_start_matches("左右").trim_start_matches("以下");
+    // `三位一体`, `三元融合`: words, not figures.
+    let chinese = !s[q.start..].starts_with(|c: char| c.is_ascii_digit());
+    if chinese && (after.starts_with(is_cn_numeral) || (money && q.value < 10.0)) {
+        return false;
+    }
+    // A measure right before a noun describes it: `直径大于103米叶片`.
+    if q.kind == "amount" && !money && !q.latin && after_q.starts_with(crate::extract::text::is_cjk) {
+        let qualifier = ["级", "的", "以", "左右"].iter().any(|w| after_q.starts_with(w));
+        if !qualifier {
+            return false;
+        }
+    }
+    // A specification of a product: `8MW以上等级风力发电机组`, `信噪比达到70dB…的声学传感器`.
+    if q.latin || q.unit == "纳米" {
+        if after_q.starts_with("等级") || after_q.starts_with("级") || after_q.starts_with("工艺") {
+            return false;
+        }
+        // `达到70dB、…的传感器实现量产`: the figure qualifies a product named later.
+        if clause[q.end - ca..].contains('的') {
+            return false;
+        }
+    }
+    // Attributive figures: `10万平方米以上的孵化园`, `超10亿的企业` (but `千亿级的产业集群` is a
+    // goal, and so is money describing what is to be grown: `培育产值超10亿元的龙头企业`).
+    if after_q.starts_with('的') && !q.magnitude {
+        let grown = money && ["培育", "形成", "打造", "引进"].iter().any(|v| s[ca..q.start].contains(v));
+        if !grown {
+            return false;
+        }
+    }
+    if after.starts_with("范围") || after.starts_with("为评价") || after.starts_with("为周期") {
+        return false;
+    }
+    // Counts of the plan's own categories: `6个高成长未来产业`, `3-5个…细分方向`.
+    if q.kind == "count" && !q.magnitude {
+        let clause_end = after.find(is_clause_end).unwrap_or(after.len());
+        let phrase = &after[..clause_end];
+        let phrase = phrase.trim_end_matches(|c: char| !crate::extract::text::is_cjk(c));
+        if cues.category_heads.iter().any(|h| phrase.ends_with(h.as_str())) {
+            return false;
+        }
+        // A named campaign: `实施千名科技特派员助力乡村振兴行动`.
+        let clause_start =
+            before.rfind(is_clause_end).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        if before[clause_start..].ends_with("实施") && ["行动", "计划", "工程"].iter().any(|w| phrase.ends_with(w))
+        {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,198 @@
+//! Indicator names and qualifiers of a target read from its phrase.
+
+use super::quantity::Quantity;
+use super::Ctx;
+use crate::extract::text::is_cjk;
+use crate::model::Target;
+
+const LEAD_WORDS: &[&str] = &[
+    "力争",
+    "确保",
+    "实现",
+    "重点",
+    "累计",
+    "全市",
+    "全省",
+    "建成",
+    "建设",
+    "打造",
+    "形成",
+    "培育",
+    "引育",
+    "引进",
+    "孵化培育",
+    "推出",
+    "新增",
+    "规划建设",
+    "储备",
+    "开展",
+    "举办",
+    "达到",
+    "突破",
+    "超过",
+    "每年",
+    "再",
+];
+
+const TRAIL_WORDS: &[&str] = &[
+    "达到",
+    "突破",
+    "超过",
+    "提升至",
+    "提高到",
+    "提升到",
+    "增加到",
+    "增长到",
+    "不低于",
+    "不少于",
+    "不得低于",
+    "达",
+    "为",
+    "新增",
+    "超",
+    "迈上",
+    "约",
+    "近",
+    "增长",
+    "数量",
+];
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn build(
+    ctx: &Ctx,
+    s: &str,
+    base: usize,
+    q: &Quantity,
+    year: Option<i32>,
+    seg: (usize, usize),
+    scope: &mut Option<String>,
+    clause_of_scope: &mut usize,
+) -> Target {
+    let (a, b) = seg;
+    let pre = s[a..q.start].trim();
+    let post_full = &s[q.end..b];
+    let mut post = post_full.trim();
+    let mut qualifier = String::new();
+    for w in ["以上", "左右", "以内", "以下"] {
+        if let Some(rest) = post.strip_prefix(w) {
+            qualifier = w.to_string();
+            post = rest.trim();
+        }
+    }
+    let pre_year = strip_year_phrase(pre);
+    let pre_trim = pre_year.trim_end_matches(|c: char| c == '>' || c == '≥' || c.is_whitespace());
+    if qualifier.is_empty() {
+        qualifier = if s[a..q.end].contains("翻番") || s[a..b].contains("翻番、") {
+            "翻番".into()
+        } else if pre_trim.ends_with("超过") || pre_trim.ends_with('超') || pre_year.ends_with('>') {
+            "超过".into()
+        } else if pre_trim.ends_with("突破") {
+            "突破".into()
+        } else if pre_trim.ends_with("达到") || pre_trim.ends_with("迈上") {
+            "达到".into()
+        } else if ["不低于", "不少于", "不得低于"].iter().any(|w| pre_trim.ends_with(w)) {
+            "以上".into()
+        } else {
+            String::new()
+        };
+    } else if s[a..b].contains("翻番") {
+        qualifier = "翻番".into();
+    }
+    if q.magnitude {
+        qualifier = "级".into();
+    }
+    if q.kind == "multiple"
+        && q.unit == "倍"
+        && q.start + 3 < s.len()
+        && !s[q.start..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        qualifier = "翻番".into();
+    }
+    // Indicator: the noun phrase after the figure (`突破30项前沿关键核心技术`), else before it
+    // (`科技型企业超过4.5万家`).
+    let post_noun = post.trim_start_matches("的").rsplit('的').next().unwrap_or("").trim();
+    let post_noun = post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && !c.is_ascii_alphanumeric());
+    let mut pre_noun = strip_words(pre_year, LEAD_WORDS, TRAIL_WORDS);
+    let indicator = if post_noun.chars().filter(|c| is_cjk(*c)).count() >= 2 && !post_noun.starts_with("用于") {
+        let obj = pre_noun.trim_end_matches("百家").to_string();
+        if obj.ends_with("领域") || obj.ends_with("方面") {
+            format!("{obj}{post_noun}")
+        } else {
+            post_noun.to_string()
+        }
+    } else {
+        if pre_noun.is_empty() {
+            pre_noun = post.to_string();
+        }
+        pre_noun
+    };
+    // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
+    let clause_start =
+        s[..q.start].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    if clause_start != *clause_of_scope {
+        *scope = None;
+        *clause_of_scope = clause_start;
+    }
+    if let Some(place) = leading_place(&indicator) {
+        *scope = Some(place);
+    }
+    let text = s[a..b].trim().to_string();
+    let text_start = base + a + (s[a..b].len() - s[a..b].trim_start().len());
+    Target {
+        year,
+        indicator,
+        value: q.value,
+        value_max: q.value_max,
+        unit: q.unit.clone(),
+        qualifier,
+        kind: q.kind.to_string(),
+        baseline_year: None,
+        baseline_value: None,
+        scope: scope.clone().or_else(|| ctx.region.clone()).unwrap_or_default(),
+        span: ctx.span(text_start, text_start + text.len()),
+        text,
+        path: String::new(),
+    }
+}
+
+fn strip_year_phrase(s: &str) -> &str {
+    let mut s = s;
+    // Drop everything up to a year frame `到2025年,` inside the phrase.
+    if let Some(p) = s.rfind('年') {
+        let before = &s[..p];
+        if before.len() >= 4 && before.as_bytes()[before.len() - 4..].iter().all(u8::is_ascii_digit) {
+            s = s[p + '年'.len_utf8()..].trim_start_matches([',', ' ']);
+        }
+    }
+    s
+}
+
+fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
+    let mut t = s.trim().trim_matches(|c: char| c == ',' || c == '、' || c.is_whitespace());
+    loop {
+        let before = t;
+        for w in lead {
+            t = t.strip_prefix(w).unwrap_or(t);
+        }
+        for w in trail {
+            t = t.strip_suffix(w).unwrap_or(t);
+        }
+        t = t.trim_end_matches(['>', '≥', ' ']);
+        if t == before {
+            break;
+        }
+    }
+    t.to_string()
+}
+
+fn leading_place(indicator: &str) -> Option<String> {
+    for suffix in ["科学城", "高新区", "新区", "开发区", "经开区", "自贸区", "园区"] {
+        if let Some(p) = indicator.find(suffix) {
+            let name = &indicator[..p + suffix.len()];
+            if name.chars().count() <= 12 && name.chars().count() > suffix.chars().count() {
+                return Some(name.to_string());
+            }
+        }
+    }
+    None
+}

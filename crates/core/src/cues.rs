@@ -10,6 +10,15 @@ use serde::Deserialize;
 pub struct Cues {
     pub owners: OwnerCues,
     pub targets: TargetCues,
+    pub sections: SectionCues,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SectionCues {
+    pub background_endings: Vec<String>,
+    pub background_openings: Vec<String>,
+    pub action_openings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -63,6 +72,10 @@ fn extend(list: &mut Vec<String>, more: Vec<String>) {
 
 impl Cues {
     pub fn merge(&mut self, other: Cues) {
+        let c = other.sections;
+        extend(&mut self.sections.background_endings, c.background_endings);
+        extend(&mut self.sections.background_openings, c.background_openings);
+        extend(&mut self.sections.action_openings, c.action_openings);
         let t = other.targets;
         let s = &mut self.targets;
         extend(&mut s.ratio_units, t.ratio_units);

@@ -60,7 +60,7 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
         dicts,
         region: meta.meta.region.clone(),
         base_year: meta.base_year,
-        background: extract::background_lines(&doc),
+        background: extract::background_lines(&doc, &dicts.cues.sections),
     };
     let outline = doc
         .headings

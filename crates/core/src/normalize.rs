@@ -190,6 +190,18 @@ fn pinyin_annotation_len(rest: &str) -> Option<usize> {
     None
 }
 
+/// Whether the space at byte `i` only sets a figure off from Chinese text: one space between a
+/// Chinese character and a digit, or between a figure (digit, `%`) and a Chinese character.
+fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
+    let bytes = src.as_bytes();
+    if bytes.get(i + 1) == Some(&b' ') || i == 0 || bytes[i - 1] == b' ' {
+        return false;
+    }
+    let next = src[i + 1..].chars().next().unwrap_or(' ');
+    let prev_figure = bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'%';
+    (prev_cjk && next.is_ascii_digit()) || (prev_figure && is_cjk(next))
+}
+
 /// Pass 1: line breaks, widths, bookmarks and pinyin debris.
 fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let mut w = Rewriter::with_capacity(src.len());
@@ -203,7 +215,7 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
         // U+FExx/U+FFxx forms).
         let run_end = bytes[i..]
             .iter()
-            .position(|&b| matches!(b, b'\r' | b'[' | b'(' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+            .position(|&b| matches!(b, b'\r' | b'[' | b'(' | b' ' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
             .map_or(bytes.len(), |p| i + p);
         if run_end > i {
             w.push_str(i, &src[i..run_end]);
@@ -229,6 +241,13 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
                         continue;
                     }
                     w.push(i, '[');
+                }
+                // A single space between Chinese and a figure is typesetting (`建成 500 个`, `到 2025
+                // 年`, common in PDF copies): it goes, so figures read as the text means them.
+                b' ' if spaced_figure(src, i, prev_cjk) => {
+                    w.deleted(i);
+                    i += 1;
+                    continue;
                 }
                 b'(' if prev_cjk => {
                     if let Some(n) = pinyin_annotation_len(&src[i..]) {
@@ -403,6 +422,14 @@ mod tests {
         assert_eq!(n.text, "(一)发展基础。\n1.全市,2025年\n");
         assert_eq!(roundtrip(src, &n, "全市,2025"), "全市，２０２５");
         assert_eq!(roundtrip(src, &n, "(一)"), "（一）");
+    }
+
+    #[test]
+    fn spaces_around_figures_go() {
+        let src = "到 2025 年,建成 500 个以上示范工厂,Industry 4.0 and 5 G\n";
+        let n = normalize(src);
+        assert_eq!(n.text, "到2025年,建成500个以上示范工厂,Industry 4.0 and 5 G\n");
+        assert_eq!(roundtrip(src, &n, "500个"), "500 个");
     }
 
     #[test]

@@ -30,22 +30,22 @@ impl Ctx<'_> {
     }
 }
 
-/// Titles of sections that describe the past and the situation, not the plan.
-pub fn is_background_title(title: &str) -> bool {
+/// Titles of sections that describe the past and the situation, not the plan (`发展基础`,
+/// `面临形势`), by the cue words of `data/cues.toml`; a title that opens with an action
+/// (`聚力完善产业发展环境`) is a task.
+pub fn is_background_title(title: &str, cues: &crate::cues::SectionCues) -> bool {
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-    if t.chars().count() > 14 {
+    if t.chars().count() > 14 || cues.action_openings.iter().any(|w| t.starts_with(w.as_str())) {
         return false;
     }
-    ["基础", "现状", "形势", "形势要求", "成效", "回顾", "成就", "发展环境", "面临形势", "机遇与挑战", "机遇和挑战"]
-        .iter()
-        .any(|w| t.ends_with(w))
-        || ["发展基础", "发展现状", "现实基础", "基本情况", "规划背景", "发展背景"].iter().any(|w| t.starts_with(w))
+    cues.background_endings.iter().any(|w| t.ends_with(w.as_str()))
+        || cues.background_openings.iter().any(|w| t.starts_with(w.as_str()))
 }
 
-pub fn background_lines(doc: &Doc) -> Vec<bool> {
+pub fn background_lines(doc: &Doc, cues: &crate::cues::SectionCues) -> Vec<bool> {
     let mut out = vec![false; doc.lines.len()];
     for (h, heading) in doc.headings.iter().enumerate() {
-        if heading.scheme != crate::doc::Scheme::Box && is_background_title(doc.title(h)) {
+        if heading.scheme != crate::doc::Scheme::Box && is_background_title(doc.title(h), cues) {
             for v in &mut out[heading.line..heading.end_line] {
                 *v = true;
             }

@@ -58,16 +58,14 @@ fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
     let year: i32 = s[i..i + 4].parse().ok()?;
     let after = &s[i + 4 + '年'.len_utf8()..];
     let before = &s[..i];
-    let framed =
-        before.ends_with('到') || before.ends_with('至') || before.ends_with("力争到") || before.ends_with("到了");
+    let framed = before.ends_with('到') || before.ends_with('至') || before.ends_with("到了");
     let clause_start = before.is_empty() || before.ends_with([',', '。', ';', ':', ' ', '\t']);
-    let after_ok = after.starts_with([',', '，'])
-        || after.starts_with("前")
-        || after.starts_with("底")
-        || after.starts_with("末")
-        || after.starts_with("时");
-    // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame.
-    let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok);
+    let after_ok =
+        after.starts_with([',', '，']) || ["前", "底", "末", "时", "年底", "年末"].iter().any(|w| after.starts_with(w));
+    // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame; `2025年的主要目标是:` is one.
+    let goal_of_year =
+        after.starts_with('的') && after[..after.find(is_clause_end).unwrap_or(after.len())].contains("目标");
+    let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok) || goal_of_year;
     Some((year, i + 4 + '年'.len_utf8(), is_frame))
 }
 
@@ -205,8 +203,14 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
                 if lead.is_some_and(|l| level <= l.level || l.bullets && !is_bullet(doc.line_text(i))) {
                     lead = None;
                 }
-                // Run-in text after a heading's title can hold targets.
-                if let Some(start) = heading.and_then(|hd| hd.run_in) {
+                // Run-in text after a heading's title can hold targets, and so can a title that is
+                // a whole sentence (`1.鼓励和支持…形成若干个规模超百亿的…产业集群`).
+                let long_title = heading.filter(|hd| {
+                    let (a, b) = hd.title_range;
+                    doc.text[a..b].chars().count() > 24
+                });
+                let scan_from = long_title.map(|hd| hd.title_range.0).or_else(|| heading.and_then(|hd| hd.run_in));
+                if let Some(start) = scan_from {
                     if start < line.cend && !ctx.background[i] {
                         let carried = lead.map(|l| l.year).or(section_year);
                         let from = out.len();
@@ -329,6 +333,16 @@ fn paragraph_targets(
         if starts_number && !in_quote(i) {
             if let Some(q) = quantity_at(s, i, cues) {
                 let next = q.end;
+                if std::env::var_os("PWDBG").is_some() {
+                    eprintln!(
+                        "Q {} hist={} acc={} frame={:?} :: {}",
+                        &s[q.start..q.end],
+                        historical,
+                        accept(ctx, s, &q),
+                        frame,
+                        &s[clause_at(s, q.start).0..clause_at(s, q.start).1]
+                    );
+                }
                 if !historical && accept(ctx, s, &q) {
                     found.push((q, frame));
                 }
@@ -492,9 +506,14 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     }
     // Attributive figures: `10万平方米以上的孵化园`, `超10亿的企业` (but `千亿级的产业集群` is a
     // goal, and so is money describing what is to be grown: `培育产值超10亿元的龙头企业`).
-    if after_q.starts_with('的') && !q.magnitude {
-        let grown = money && ["培育", "形成", "打造", "引进"].iter().any(|v| s[ca..q.start].contains(v));
-        if !grown {
+    // A share is named by what follows it: `70%的规模以上制造业企业基本实现数字化网络化`.
+    if after_q.starts_with('的') && !q.magnitude && q.kind != "ratio" {
+        let head = &s[ca..q.start];
+        let minimum = ["不少于", "不低于", "不得低于"].iter().any(|w| head.contains(w));
+        let grown = ["培育", "形成", "打造", "引进"].iter().any(|v| head.contains(v));
+        // Unless a count follows: `培育收入首次突破100亿元的企业15家` counts the 15.
+        let counted = s[q.end..cb].bytes().any(|b| b.is_ascii_digit());
+        if !(money && (minimum || grown) && !counted) {
             return false;
         }
     }

@@ -115,6 +115,8 @@ pub struct NormText {
     pub map: OffsetMap,
     pub converted_traditional: bool,
     pub pinyin_removed: usize,
+    /// The text was hard-wrapped and its paragraphs re-joined (see [`crate::reflow`]).
+    pub reflowed: bool,
 }
 
 impl NormText {
@@ -138,6 +140,7 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
         text = t;
         map.stages.push(stage);
     }
+    let reflowed = crate::reflow::wrap_width(&text).is_some();
     if let Some((t, stage)) = crate::reflow::reflow(&text) {
         text = t;
         map.stages.push(stage);
@@ -151,7 +154,7 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
     } else {
         text
     };
-    NormText { text, map, converted_traditional, pinyin_removed }
+    NormText { text, map, converted_traditional, pinyin_removed, reflowed }
 }
 
 const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";

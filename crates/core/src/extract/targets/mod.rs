@@ -227,7 +227,9 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
             continue;
         }
         let text = &doc.text[line.cstart..line.cend];
-        if lead.is_some_and(|l| l.bullets && !is_bullet(text)) {
+        // A bullets lead ends at a paragraph that is no bullet, unless the text is hard-wrapped
+        // (a bullet's sentences then run over lines of their own).
+        if lead.is_some_and(|l| l.bullets && !is_bullet(text) && !ctx.norm.reflowed) {
             lead = None;
         }
         if line.in_box.is_some() && table::is_table_row_region(&headers, ctx, i) {
@@ -386,6 +388,7 @@ fn paragraph_targets(
         }
     }
     found.sort_by_key(|(q, _)| q.start);
+    let shared = distribute(s, &mut found);
     let mut scope: Option<String> = None;
     let mut clause_of_scope = usize::MAX;
     for k in 0..found.len() {
@@ -395,10 +398,155 @@ fn paragraph_targets(
             continue;
         }
         let seg = segment(s, &found, k);
-        let target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
-        out.push(target);
+        let mut target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
+        match &shared[k] {
+            Shared::None => out.push(target),
+            Shared::Run { clause, names } => {
+                // One figure of `A和B分别超过70%和50%`: its own indicator, the clause as text.
+                target.indicator = names.clone();
+                set_text(ctx, s, start, &mut target, *clause);
+                out.push(target);
+            }
+            Shared::Each { clause, names } => {
+                // `A和B均达到7000亿级`: one target per indicator, sharing the figure.
+                set_text(ctx, s, start, &mut target, *clause);
+                for n in names {
+                    let mut t = target.clone();
+                    t.indicator = n.clone();
+                    out.push(t);
+                }
+            }
+        }
     }
     last_frame.or(if carried.is_some() { frame } else { None })
+}
+
+/// How a figure shares its clause with others: `分别` pairs figures with years or indicators,
+/// `均`/`分别` with one figure gives it to each indicator of the subject.
+enum Shared {
+    None,
+    Run { clause: (usize, usize), names: String },
+    Each { clause: (usize, usize), names: Vec<String> },
+}
+
+fn set_text(ctx: &Ctx, s: &str, base: usize, t: &mut Target, (a, b): (usize, usize)) {
+    let text = s[a..b].trim();
+    let from = base + a + (s[a..b].len() - s[a..b].trim_start().len());
+    t.text = text.to_string();
+    t.span = ctx.span(from, from + text.len());
+}
+
+/// Items of a subject joined by `和`/`、`/`及`/`与` (not inside brackets), with the common head
+/// written out: `智能制造装备和工业软件市场满足率` → 智能制造装备市场满足率, 工业软件市场满足率.
+fn subject_items(subject: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in subject.chars() {
+        match c {
+            '(' | '“' | '《' => depth += 1,
+            ')' | '”' | '》' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && matches!(c, '和' | '、' | '及' | '与') {
+            items.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    items.push(cur);
+    items.retain(|i| !i.trim().is_empty());
+    if items.len() < 2 {
+        return items;
+    }
+    // The last item carries the head the others share: its words after the first item's length.
+    let last = items.last().cloned().unwrap_or_default();
+    let shortest = items[..items.len() - 1].iter().map(|i| i.chars().count()).max().unwrap_or(0);
+    let head: String = last.chars().skip(shortest.min(last.chars().count().saturating_sub(2))).collect();
+    let n = items.len();
+    for item in &mut items[..n - 1] {
+        if !item.ends_with(head.as_str()) {
+            item.push_str(&head);
+        }
+    }
+    items
+}
+
+/// Finds the figures that share a clause through `分别` or `均` and fixes their years (a list of
+/// years before `分别`: `2024年、2025年分别突破2.2万亿元、2.4万亿元`) and indicators.
+fn distribute(s: &str, found: &mut [(Quantity, Option<i32>)]) -> Vec<Shared> {
+    let mut shared: Vec<Shared> = found.iter().map(|_| Shared::None).collect();
+    let mut k = 0;
+    while k < found.len() {
+        let (ca, cb) = clause_at(s, found[k].0.start);
+        // The run: figures of this clause joined only by `、`/`和`/`及`/`与` and qualifiers.
+        let mut run = vec![k];
+        while let Some(next) = found.get(run[run.len() - 1] + 1) {
+            let prev = &found[run[run.len() - 1]].0;
+            if next.0.start > cb || next.0.start < prev.end {
+                break;
+            }
+            let gap = s[prev.end..next.0.start].trim_start_matches(['以', '上', '左', '右', ' ']);
+            if !matches!(gap, "、" | "和" | "及" | "与" | ",") {
+                break;
+            }
+            run.push(run[run.len() - 1] + 1);
+        }
+        let head = &s[ca..found[k].0.start];
+        let marker = ["分别", "均"].iter().filter_map(|w| head.rfind(w).map(|p| (p, *w))).max();
+        let Some((p, word)) = marker else {
+            k = run[run.len() - 1] + 1;
+            continue;
+        };
+        let subject = name::strip_year_phrase(&head[..p]);
+        let years = listed_years(&head[..p]);
+        if run.len() >= 2 && years.len() == run.len() {
+            for (j, &r) in run.iter().enumerate() {
+                found[r].1 = Some(years[j]);
+            }
+        }
+        let mut items = subject_items(subject.trim_start_matches(['、', ',']));
+        if items.len() < 2 && word == "分别" {
+            // `面向自然人和法人组织,分别形成…`: the items are in the clause before.
+            let before = s[..ca].trim_end_matches(is_clause_end);
+            let from =
+                before.rfind(is_clause_end).map_or(0, |x| x + before[x..].chars().next().map_or(1, char::len_utf8));
+            let prev_clause = &before[from..];
+            for lead in ["面向", "对", "在", "为", "针对"] {
+                if let Some(rest) = prev_clause.trim_start().strip_prefix(lead) {
+                    let more = subject_items(rest);
+                    if more.len() >= 2 {
+                        items = more;
+                    }
+                }
+            }
+        }
+        let clause = (ca, cb);
+        if run.len() >= 2 && items.len() == run.len() {
+            for (j, &r) in run.iter().enumerate() {
+                shared[r] = Shared::Run { clause, names: items[j].clone() };
+            }
+        } else if run.len() >= 2 && years.len() == run.len() && !subject.trim().is_empty() {
+            let names = name::strip_words(subject, &[], &[]);
+            for &r in &run {
+                shared[r] = Shared::Run { clause, names: names.clone() };
+            }
+        } else if run.len() == 1 && items.len() >= 2 {
+            shared[k] = Shared::Each { clause, names: items };
+        }
+        k = run[run.len() - 1] + 1;
+    }
+    shared
+}
+
+/// Years listed in a text: `2024年、2025年` → [2024, 2025].
+fn listed_years(s: &str) -> Vec<i32> {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(3))
+        .filter(|&i| b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit()))
+        .filter(|&i| s[i + 4..].starts_with('年'))
+        .filter_map(|i| s[i..i + 4].parse().ok())
+        .collect()
 }
 
 /// The year in force at byte `p` for a doubling found after the figures: the year of the
@@ -441,10 +589,15 @@ fn has_cue(s: &str, pos: usize, cues: &crate::cues::TargetCues) -> bool {
 /// A figure set to be done or reached: a goal verb of its clause stands before it
 /// (`引进培育300家技改服务商`, `带宽可用性5000M以上`, `材料减少60%以上`).
 fn sets_goal(s: &str, q: &Quantity, cues: &crate::cues::TargetCues) -> bool {
-    let (a, _) = clause_at(s, q.start);
+    let (a, b) = clause_at(s, q.start);
     let head = &s[a..q.start];
+    let tail = &s[q.end..b];
     cues.goal_verbs.iter().any(|v| head.contains(v.as_str()))
         || ["低于", "大于", "高于", "小于", "以下", "以内"].iter().any(|w| head.trim_end().ends_with(w))
+        // `带宽可用性5000M以上`: an indicator and the level it is to reach.
+        || ["以上", "左右", "以内"].iter().any(|w| tail.starts_with(w)) && !head.trim().is_empty()
+        // `90%的市…达到省级三星级以上`: the share of what is to reach a level.
+        || q.kind == "ratio" && tail.starts_with('的') && cues.goal_verbs.iter().any(|v| tail.contains(v.as_str()))
 }
 
 /// Whether a parsed quantity can be a target at all.
@@ -507,7 +660,8 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     // Attributive figures: `10万平方米以上的孵化园`, `超10亿的企业` (but `千亿级的产业集群` is a
     // goal, and so is money describing what is to be grown: `培育产值超10亿元的龙头企业`).
     // A share is named by what follows it: `70%的规模以上制造业企业基本实现数字化网络化`.
-    if after_q.starts_with('的') && !q.magnitude && q.kind != "ratio" {
+    // A count names what it counts, `的` or not: `形成1000个以上的“数字标签”`.
+    if after_q.starts_with('的') && !q.magnitude && q.kind != "ratio" && q.kind != "count" {
         let head = &s[ca..q.start];
         let minimum = ["不少于", "不低于", "不得低于"].iter().any(|w| head.contains(w));
         let grown = ["培育", "形成", "打造", "引进"].iter().any(|v| head.contains(v));

@@ -155,7 +155,7 @@ pub(super) fn build(
     }
 }
 
-fn strip_year_phrase(s: &str) -> &str {
+pub(super) fn strip_year_phrase(s: &str) -> &str {
     let mut s = s;
     // Drop everything up to a year frame `到2025年,` inside the phrase.
     if let Some(p) = s.rfind('年') {
@@ -167,7 +167,7 @@ fn strip_year_phrase(s: &str) -> &str {
     s
 }
 
-fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
+pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
     let mut t = s.trim().trim_matches(|c: char| c == ',' || c == '、' || c.is_whitespace());
     loop {
         let before = t;

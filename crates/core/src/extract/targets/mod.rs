@@ -159,7 +159,7 @@ fn is_bullet(t: &str) -> bool {
 
 /// Whether a section title says it sets goals (`发展目标`, `总体目标(2013-2025年)`).
 fn is_goals_title(t: &str) -> bool {
-    t.contains("目标") && t.chars().count() <= 24
+    (t.contains("目标") || t.contains("总体要求") || t.contains("总体思路")) && t.chars().count() <= 24
 }
 
 /// The year a heading dates its section with: the last year of `(2013-2025年)` or `到2025年`.
@@ -318,8 +318,11 @@ fn paragraph_targets(
             continue;
         }
         if let Some((year, after, is_frame)) = year_marker_at(s, i) {
-            if is_frame {
-                let past = ctx.base_year.is_some_and(|b| year < b) || !(1990..=2100).contains(&year);
+            if is_frame && !(1990..=2100).contains(&year) {
+                // A corrupted year (`0402年`) is neither corrected nor used.
+                frame = carried;
+            } else if is_frame {
+                let past = ctx.base_year.is_some_and(|b| year < b);
                 historical = past;
                 frame = if past { None } else { Some(year) };
                 if !past {
@@ -333,7 +336,7 @@ fn paragraph_targets(
         let starts_number =
             prev.is_none_or(|p| !p.is_ascii_digit() && p != '.' && !p.is_ascii_alphabetic() && !is_cn_numeral(p));
         if starts_number && !in_quote(i) {
-            if let Some(q) = quantity_at(s, i, cues) {
+            if let Some(q) = quantity_at(s, i, cues).or_else(|| quantity::bare_figure_at(s, i)) {
                 let next = q.end;
                 if std::env::var_os("PWDBG").is_some() {
                     eprintln!(
@@ -360,7 +363,12 @@ fn paragraph_targets(
         while let Some(p) = s[from..].find(word).map(|p| p + from) {
             from = p + word.len();
             let after = &s[from..];
-            if after.starts_with(['计', '工', '行', '专', '的', '效']) || in_quote(p) || historical {
+            // A doubling is a goal where it ends its phrase (`数量倍增`, `翻一番以上`), not as
+            // part of a name (`倍增计划`, `资源倍增一张图`).
+            let ends_phrase = after.is_empty()
+                || after.starts_with(|c: char| is_clause_end(c) || c == '、' || c == ')')
+                || after.starts_with("以上");
+            if !ends_phrase || in_quote(p) || historical {
                 continue;
             }
             // `数量翻番、达到300家`: the doubling qualifies the figure that follows.
@@ -621,8 +629,29 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     }
     let (ca, cb) = clause_at(s, q.start);
     let clause = &s[ca..cb];
-    // History and the present: `已建成…`, `截至2023年底,全市有…`.
+    // History and the present: `已建成…`, `截至2023年底,全市有…`, `2011年…实现工业总产值…`.
     if cues.history_words.iter().any(|w| s[ca..q.start].contains(w.as_str())) {
+        return false;
+    }
+    if let Some(base) = ctx.base_year {
+        if listed_years(&s[ca..q.start]).iter().any(|y| (1990..base).contains(y)) {
+            return false;
+        }
+    }
+    // The count of a list of names: `“丝路云品电商节”6个全国性网络促销活动`.
+    if q.kind == "count" && before.ends_with('”') && before[..before.len() - '”'.len_utf8()].contains("”“") {
+        return false;
+    }
+    // A sentence that grants money sets conditions, not goals: `对…首次达到2000万元的企业,给予…奖励`,
+    // `每认定1家给予孵化器10万元扶持`.
+    let sentence_start =
+        before.rfind(['。', ';']).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let sentence_end = after.find(['。', ';']).map_or(s.len(), |p| q.end + p);
+    let sentence = &s[sentence_start..sentence_end];
+    if sentence.contains("给予")
+        && sentence.contains('元')
+        && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].contains(w))
+    {
         return false;
     }
     // Money as a policy instrument: `给予最高500万元奖励`, `不超过300万元/年` — but a required
@@ -679,7 +708,8 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         let clause_end = after.find(is_clause_end).unwrap_or(after.len());
         let phrase = &after[..clause_end];
         let phrase = phrase.trim_end_matches(|c: char| !crate::extract::text::is_cjk(c));
-        if cues.category_heads.iter().any(|h| phrase.ends_with(h.as_str())) {
+        // The counted noun ends the clause (`等6个高成长未来产业`); a longer phrase goes on to a verb.
+        if phrase.chars().count() <= 14 && cues.category_heads.iter().any(|h| phrase.ends_with(h.as_str())) {
             return false;
         }
         // A named campaign: `实施千名科技特派员助力乡村振兴行动`.

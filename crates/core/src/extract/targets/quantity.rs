@@ -57,8 +57,8 @@ fn latin_unit(s: &str) -> Option<usize> {
         return None;
     }
     let after = s[len..].trim_start_matches(' ');
-    // `5万m³/年`, `5G、北斗`, `4K/8K`: a capacity or a list of technologies, not a measure.
-    if after.starts_with(['/', '³', '²', '·', '×', '、', '+', '-'])
+    // `5万m³/年`, `5G、北斗`, `4K/8K`, `(6G)`: a capacity, a list or a name of technologies.
+    if after.starts_with(['/', '³', '²', '·', '×', '、', '+', '-', ')', '）'])
         || ["等", "和", "与", "及"].iter().any(|w| after.starts_with(w))
     {
         return None;
@@ -116,6 +116,10 @@ pub fn quantity_at(s: &str, i: usize, cues: &TargetCues) -> Option<Quantity> {
             unit = Some((u.to_string(), k));
             j += u.len();
         } else {
+            // `百亿亿次`: operations per second, not money.
+            if after['亿'.len_utf8()..].starts_with(['亿', '次']) {
+                return None;
+            }
             unit = Some(("亿元".to_string(), "amount"));
             j += '亿'.len_utf8();
             if s[j..].starts_with('级') {
@@ -170,6 +174,10 @@ pub fn quantity_at(s: &str, i: usize, cues: &TargetCues) -> Option<Quantity> {
         }
     }
     let (unit, kind) = unit?;
+    // `百度`: a Chinese numeral before a unit of measure is a word, not a figure.
+    if !arabic && kind == "amount" && !unit.ends_with('元') {
+        return None;
+    }
     // `6个月`, `3个工作日`: durations, not counts.
     if unit == "个" && s[j..].starts_with(['月', '小', '工']) {
         return None;
@@ -180,6 +188,56 @@ pub fn quantity_at(s: &str, i: usize, cues: &TargetCues) -> Option<Quantity> {
         return None;
     }
     Some(Quantity { start: i, end: j, value, value_max, unit, kind, magnitude, latin })
+}
+
+/// Words that set the level of an indicator right before a figure (`指数达到125左右`).
+const LEVEL_WORDS: &[&str] = &[
+    "达到",
+    "降到",
+    "降至",
+    "降低到",
+    "降低至",
+    "提高到",
+    "提高至",
+    "提升到",
+    "提升至",
+    "保持在",
+    "稳定在",
+    "控制在",
+    "超过",
+    "突破",
+    "不低于",
+    "不少于",
+    "低于",
+    "小于",
+    "大于",
+    "高于",
+];
+
+/// A figure without a unit that sets an indicator's level (`两化融合发展指数达到125左右`,
+/// `电能利用效率降到1.3以下`): unit `""`, kind `amount`.
+pub fn bare_figure_at(s: &str, i: usize) -> Option<Quantity> {
+    if !s[i..].starts_with(|c: char| c.is_ascii_digit()) || !LEVEL_WORDS.iter().any(|w| s[..i].ends_with(w)) {
+        return None;
+    }
+    let (value, used) = parse_number(&s[i..])?;
+    if s[i..i + used].ends_with('万') {
+        return None;
+    }
+    let after = &s[i + used..];
+    let ends = after.is_empty()
+        || after.starts_with(|c: char| matches!(c, ',' | '。' | ';' | '，' | '；' | '、'))
+        || ["左右", "以上", "以下", "以内"].iter().any(|w| after.starts_with(w));
+    ends.then_some(Quantity {
+        start: i,
+        end: i + used,
+        value,
+        value_max: None,
+        unit: String::new(),
+        kind: "amount",
+        magnitude: false,
+        latin: false,
+    })
 }
 
 #[cfg(test)]
@@ -209,5 +267,13 @@ mod tests {
         assert_eq!(q("千家企业"), Some((1000.0, None, "家".into())));
         assert_eq!(q("6个月内"), None);
         assert_eq!(q("2.2万亿元"), Some((22000.0, None, "亿元".into())));
+        assert_eq!(q("百亿亿次级"), None);
+        assert_eq!(q("百度“一基地”"), None);
+        assert_eq!(q("6G)网络"), None);
+        let b = |s: &str, i: usize| bare_figure_at(s, i).map(|q| (q.value, q.unit));
+        assert_eq!(b("指数达到125左右", "指数达到".len()), Some((125.0, String::new())));
+        assert_eq!(b("效率降到1.3以下", "效率降到".len()), Some((1.3, String::new())));
+        assert_eq!(b("达到2025年", "达到".len()), None);
+        assert_eq!(b("共有125左右", "共有".len()), None);
     }
 }

@@ -89,7 +89,7 @@ fn is_full(t: &str, wrap: usize) -> bool {
 /// nothing changes.
 pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
     let wrap = wrap_width(text);
-    if wrap.is_none() && !has_glued_heading(text) {
+    if wrap.is_none() && !has_glued_heading(text) && !has_broken_paragraph(text) {
         return None;
     }
     // (offset, line with its break) of every line.
@@ -124,8 +124,18 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
             break;
         }
         let Some(wrap) = wrap else {
-            w.push(line_end, '\n');
-            i += 1;
+            // Not hard-wrapped: only a paragraph broken in the middle of a word is joined.
+            let next = lines.get(i + 1).map_or("", |(_, l)| l.trim());
+            if breaks_mid_sentence(t, next) {
+                let (npos, nline) = lines[i + 1];
+                let lead = nline.len() - nline.trim_start().len();
+                w.deleted(npos + lead);
+                from = Some(npos + lead);
+                i += 1;
+            } else {
+                w.push(line_end, '\n');
+                i += 1;
+            }
             continue;
         };
         // The next content line, past page numbers.
@@ -196,6 +206,31 @@ fn glued_headings(line: &str) -> Vec<usize> {
     out
 }
 
+/// A paragraph broken in the middle of a sentence by a crawler (`…到2020年,智能服务机器` /
+/// `人环境感知…`): a line of prose (at least 40 characters with a comma or full stop) that
+/// ends on a Chinese character, followed by a line that is no heading, bullet or box.
+fn breaks_mid_sentence(t: &str, next: &str) -> bool {
+    let last = t.chars().next_back().unwrap_or(' ');
+    super::extract::text::is_cjk(last)
+        && t.chars().count() >= 40
+        && t.contains([',', '。', '，'])
+        && next.starts_with(super::extract::text::is_cjk)
+        && crate::doc::parse_marker(next).is_none()
+        && !next.starts_with("专栏")
+}
+
+fn has_broken_paragraph(text: &str) -> bool {
+    let mut prev = "";
+    for line in text.lines() {
+        let t = line.trim();
+        if breaks_mid_sentence(prev, t) {
+            return true;
+        }
+        prev = t;
+    }
+    false
+}
+
 fn has_glued_heading(text: &str) -> bool {
     text.lines().any(|l| l.contains('。') && !glued_headings(l).is_empty())
 }
@@ -260,6 +295,14 @@ mod tests {
         assert_eq!(&src[map.to_source(p)..map.to_source_end(p + "(二)".len())], "(二)");
         // Inline enumerations and figures stay where they are.
         assert!(reflow("包括两类:(一)传感器;(二)仪表。总量达2.5万家。\n").is_none());
+    }
+
+    #[test]
+    fn a_paragraph_broken_inside_a_word_is_joined() {
+        let src = "(二)智能服务机器人。支持手术机器人研发,推动手术机器人在临床医疗中的应用。到2020年,智能服务机器\n人环境感知等关键技术取得突破,实现20家以上应用示范。\n(三)智能无人机\n";
+        let (t, _) = reflow(src).expect("broken paragraph");
+        assert!(t.contains("智能服务机器人环境感知"), "{t}");
+        assert!(t.ends_with("应用示范。\n(三)智能无人机\n"));
     }
 
     #[test]

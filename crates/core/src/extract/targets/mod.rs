@@ -547,6 +547,17 @@ fn distribute(s: &str, found: &mut [(Quantity, Option<i32>)]) -> Vec<Shared> {
     shared
 }
 
+/// Whether a text holds a count (an Arabic figure with a count unit): `15家`, `5个`.
+fn has_count(s: &str, cues: &crate::cues::TargetCues) -> bool {
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i].is_ascii_digit()
+            && !b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && s.is_char_boundary(i + 1)
+            && cues.unit_at(&s[i + 1..]).is_some_and(|(_, k)| k == "count")
+    })
+}
+
 /// Years listed in a text: `2024年、2025年` → [2024, 2025].
 fn listed_years(s: &str) -> Vec<i32> {
     let b = s.as_bytes();
@@ -604,8 +615,10 @@ fn sets_goal(s: &str, q: &Quantity, cues: &crate::cues::TargetCues) -> bool {
         || ["低于", "大于", "高于", "小于", "以下", "以内"].iter().any(|w| head.trim_end().ends_with(w))
         // `带宽可用性5000M以上`: an indicator and the level it is to reach.
         || ["以上", "左右", "以内"].iter().any(|w| tail.starts_with(w)) && !head.trim().is_empty()
-        // `90%的市…达到省级三星级以上`: the share of what is to reach a level.
+        // `90%的市…达到省级三星级以上`: the share of what is to reach a level; `100个高频事项实现
+        // “最多跑一次”`: the count of what is to reach it.
         || q.kind == "ratio" && tail.starts_with('的') && cues.goal_verbs.iter().any(|v| tail.contains(v.as_str()))
+        || q.kind == "count" && ["实现", "达到", "完成"].iter().any(|v| tail.contains(v))
 }
 
 /// Whether a parsed quantity can be a target at all.
@@ -694,14 +707,24 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         let head = &s[ca..q.start];
         let minimum = ["不少于", "不低于", "不得低于"].iter().any(|w| head.contains(w));
         let grown = ["培育", "形成", "打造", "引进"].iter().any(|v| head.contains(v));
-        // Unless a count follows: `培育收入首次突破100亿元的企业15家` counts the 15.
-        let counted = s[q.end..cb].bytes().any(|b| b.is_ascii_digit());
+        // Unless a count of the same things stands in the clause: `培育收入首次突破100亿元的企业15家`,
+        // `培育5个以上收入过200亿元的软件产业集群` count the firms and clusters.
+        let counted = has_count(&s[ca..cb], cues);
         if !(money && (minimum || grown) && !counted) {
             return false;
         }
     }
     if after.starts_with("范围") || after.starts_with("为评价") || after.starts_with("为周期") {
         return false;
+    }
+    // Parts of the plan counted in words: `通过实施四项重点任务`, `三大工程`.
+    if chinese && q.kind == "count" {
+        let noun = &after[..after.find(is_clause_end).unwrap_or(after.len())];
+        if ["任务", "工程", "行动", "举措", "措施", "体系"].iter().any(|w| noun.ends_with(w))
+            && noun.chars().count() <= 8
+        {
+            return false;
+        }
     }
     // Counts of the plan's own categories: `6个高成长未来产业`, `3-5个…细分方向`.
     if q.kind == "count" && !q.magnitude {

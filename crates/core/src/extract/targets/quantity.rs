@@ -94,6 +94,14 @@ pub fn quantity_at(s: &str, i: usize, cues: &TargetCues) -> Option<Quantity> {
     {
         return None;
     }
+    // `04个`: a count with a leading zero is garbled; it is not used.
+    if arabic && rest.starts_with('0') && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // `数十亿`, `上百家`, `几千`: vague amounts, not figures.
+    if !arabic && s[..i].ends_with(['数', '几', '上', '逾']) {
+        return None;
+    }
     let (mut value, mut used) = parse_number(rest)?;
     // `500万元`: 万元 is a unit of its own, not a multiplier.
     if rest[..used].ends_with('万')
@@ -226,7 +234,7 @@ pub fn bare_figure_at(s: &str, i: usize) -> Option<Quantity> {
     }
     let after = &s[i + used..];
     let ends = after.is_empty()
-        || after.starts_with(|c: char| matches!(c, ',' | '。' | ';' | '，' | '；' | '、'))
+        || after.starts_with([',', '。', ';', '，', '；', '、'])
         || ["左右", "以上", "以下", "以内"].iter().any(|w| after.starts_with(w));
     ends.then_some(Quantity {
         start: i,
@@ -270,6 +278,7 @@ mod tests {
         assert_eq!(q("百亿亿次级"), None);
         assert_eq!(q("百度“一基地”"), None);
         assert_eq!(q("6G)网络"), None);
+        assert_eq!(q("04个平台"), None);
         let b = |s: &str, i: usize| bare_figure_at(s, i).map(|q| (q.value, q.unit));
         assert_eq!(b("指数达到125左右", "指数达到".len()), Some((125.0, String::new())));
         assert_eq!(b("效率降到1.3以下", "效率降到".len()), Some((1.3, String::new())));

@@ -1,9 +1,11 @@
 //! Extractors: one module per part of the plan. Each reads the analysed document
 //! ([`crate::doc::Doc`]) and returns model items whose spans index the source text.
 
+pub mod districts;
 pub mod industries;
 pub mod meta;
 pub mod owners;
+pub mod platforms;
 pub mod targets;
 pub mod tasks;
 pub mod text;

@@ -1,0 +1,166 @@
+//! Enumerations of plans: `A、B和C等重点产业`, with the verb that introduces them.
+
+use super::Ctx;
+use crate::doc::LineKind;
+use crate::extract::text::split_names;
+
+/// Enumerations `A、B和C等<classifier>` in `s`: (items, text after 等, byte position).
+pub(crate) fn lists(s: &str) -> Vec<(Vec<String>, String, usize)> {
+    lists_with_lead(s).into_iter().map(|(items, c, pos, _)| (items, c, pos)).collect()
+}
+
+/// Where a list ending at the end of `before` starts: after the last clause break or
+/// unclosed bracket, skipping closed brackets (`虚拟现实(VR)/增强现实(AR)`).
+pub(crate) fn list_start(before: &str) -> usize {
+    let mut depth = 0i32;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' | '）' | '”' | '》' => depth += 1,
+            '(' | '（' | '“' | '《' => {
+                if depth == 0 {
+                    return i + c.len_utf8();
+                }
+                depth -= 1;
+            }
+            ',' | '。' | ';' | ':' if depth == 0 => return i + c.len_utf8(),
+            _ => {}
+        }
+    }
+    0
+}
+
+/// Like [`lists`], with the verb that introduces each list (`重点培育`, `聚焦` …) or `""`.
+pub(crate) fn lists_with_lead(s: &str) -> Vec<(Vec<String>, String, usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = s[from..].find('等').map(|p| p + from) {
+        from = p + '等'.len_utf8();
+        let before = &s[..p];
+        // The list starts after the last clause break or a leading verb.
+        let start = list_start(before);
+        let raw = &before[start..];
+        if !raw.contains('、') {
+            continue;
+        }
+        let (lead, raw) = strip_list_lead(raw);
+        let mut items = split_names(raw, false);
+        if items.len() < 2 {
+            continue;
+        }
+        split_last_and(&mut items);
+        let after = &s[from..];
+        let end = after.find([',', '。', ';', ':', ')']).unwrap_or(after.len());
+        out.push((items, after[..end].to_string(), start, lead));
+    }
+    out
+}
+
+const LIST_LEADS: &[&str] = &[
+    "重点培育",
+    "近期重点培育",
+    "中远期重点培育",
+    "重点发展",
+    "积极发展",
+    "大力发展",
+    "加快发展",
+    "前瞻布局",
+    "布局发展",
+    "聚焦",
+    "瞄准",
+    "围绕",
+    "促进",
+    "推动",
+    "培育",
+    "发展",
+    "延伸",
+    "加快",
+    "敏锐捕捉",
+    "进一步延伸",
+    "以",
+    "在",
+    "涉及",
+    "包括",
+    "其中",
+    "对其中涉及",
+    "重点突破",
+    "重点聚焦",
+    "探索发展",
+    "积极开发",
+    "重点培育和前瞻布局",
+    "开展",
+    "引领",
+    "塑造",
+    "打造",
+];
+
+fn list_leads() -> &'static aho_corasick::AhoCorasick {
+    static LEADS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    LEADS.get_or_init(|| aho_corasick::AhoCorasick::new(LIST_LEADS).expect("list leads build an automaton"))
+}
+
+pub(crate) fn strip_list_lead(raw: &str) -> (&'static str, &str) {
+    // Take the part after the last verb-like lead word (the longest one ending there).
+    let mut best = raw;
+    let mut lead: &'static str = "";
+    for m in list_leads().find_overlapping_iter(raw) {
+        let l = LIST_LEADS[m.pattern().as_usize()];
+        let cand = &raw[m.end()..];
+        if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && cand.contains('、') {
+            best = cand;
+            lead = l;
+        }
+    }
+    // `扬州“613”产业体系的氢能、…`: drop an attribute ending in 的 before the first item.
+    let first_sep = best.find('、').unwrap_or(best.len());
+    if let Some(q) = best[..first_sep].rfind('的') {
+        best = &best[q + '的'.len_utf8()..];
+    }
+    (lead, best.trim_start_matches(['的', ' ']))
+}
+
+/// `A、B、C和D` lists join the last item with 和: split it, unless `C和D` shares a head noun
+/// the other items also end with (`新能源和新型储能材料` = 新能源材料和新型储能材料).
+pub(crate) fn split_last_and(items: &mut Vec<String>) {
+    let Some(last) = items.last().cloned() else { return };
+    let Some(p) = last.rfind('和') else { return };
+    let (a, b) = (&last[..p], &last[p + '和'.len_utf8()..]);
+    if a.chars().count() < 2 || b.chars().count() < 3 {
+        return;
+    }
+    let head: String = b.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+    let shared = items[..items.len() - 1].iter().any(|i| i.ends_with(&head)) && !a.ends_with(&head);
+    if shared {
+        return;
+    }
+    items.pop();
+    items.push(a.to_string());
+    items.push(b.to_string());
+}
+
+/// Industries listed in the text of lines `[from, to)` with one of the classifiers.
+pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&str]) -> Vec<(String, usize, usize)> {
+    let doc = ctx.doc;
+    let mut out = Vec::new();
+    for i in from..to.min(doc.lines.len()) {
+        if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) || doc.lines[i].in_box.is_some() {
+            continue;
+        }
+        let l = &doc.lines[i];
+        let s = &doc.text[l.cstart..l.cend];
+        for (items, classifier, pos) in lists(s) {
+            let c = classifier.trim();
+            if classifiers.iter().any(|k| c.starts_with(k) || (c.ends_with(k) && c.chars().count() <= 12)) {
+                for it in items {
+                    if !out.iter().any(|(n, _, _)| *n == it) {
+                        out.push((it, l.cstart + pos, l.cstart + pos));
+                    }
+                }
+                break; // the section's main enumeration comes first
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,373 @@
+//! Segments of an industry: sub-headings, direction lists, lead sentences, products, 专栏 items.
+
+use super::lists::lists_with_lead;
+use super::{Ctx, Section};
+use crate::doc::{parse_marker, LineKind, Scheme};
+use crate::extract::text::is_cjk;
+
+/// Verbs that introduce the directions of an industry (`重点培育X、Y等细分领域`).
+const DIRECTION_LEADS: &[&str] = &[
+    "重点培育",
+    "近期重点培育",
+    "中远期重点培育",
+    "重点发展",
+    "聚焦",
+    "以",
+    "延伸",
+    "进一步延伸",
+    "加快",
+    "敏锐捕捉",
+    "重点突破",
+    "重点聚焦",
+    "重点培育和前瞻布局",
+    "积极开发",
+];
+
+const DIRECTION_CLASSIFIERS: &[&str] = &[
+    "细分领域",
+    "重点方向",
+    "方向",
+    "领域",
+    "赛道",
+    "为重点",
+    "产业链",
+    "前沿领域",
+    "前沿新材料",
+    "关键零部件",
+    "前沿科技",
+];
+
+pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
+    let doc = ctx.doc;
+    if let Some(h) = s.heading {
+        let kids = doc.children(Some(h));
+        if !kids.is_empty() {
+            return kids.iter().map(|&k| doc.title(k).to_string()).collect();
+        }
+    } else if s.lost {
+        // Read like a section with a heading.
+    } else if s.lines.1 - s.lines.0 > 50 {
+        // An enumerated industry: items of the chapter's 专栏 titled with its name.
+        return box_items_for(ctx, s);
+    } else {
+        // An industry named in its group's text: the sentence `X领域重点突破A、B等…`.
+        return named_sentence_segments(ctx, s);
+    }
+    let mut segs: Vec<String> = Vec::new();
+    let push = |x: String, segs: &mut Vec<String>| {
+        let x = x.trim().to_string();
+        if x.chars().count() >= 2 && x != s.name && !segs.contains(&x) {
+            segs.push(x);
+        }
+    };
+    let lines: Vec<usize> =
+        (s.lines.0..s.lines.1.min(doc.lines.len())).filter(|&i| doc.lines[i].in_box.is_none()).collect();
+    // Directions are stated in the section's opening paragraph.
+    let intro: Option<usize> = lines.iter().copied().find(|&i| {
+        doc.lines[i].kind == LineKind::Text
+            || (doc.lines[i].kind == LineKind::Heading
+                && s.heading.is_some_and(|h| doc.headings[h].line == i && doc.headings[h].run_in.is_some()))
+    });
+    if let Some(i) = intro {
+        let l = &doc.lines[i];
+        let text = &doc.text[l.cstart..l.cend];
+        // 1. `卫星通信方面,…`: the section walks through its parts.
+        for x in aspect_phrases(text) {
+            push(x, &mut segs);
+        }
+        if segs.is_empty() {
+            // 2. Enumerations of directions, and single ones (`中远期重点培育先进核能细分领域`).
+            for (items, classifier, _, lead) in lists_with_lead(text) {
+                let c = classifier.trim();
+                if DIRECTION_LEADS.contains(&lead) && DIRECTION_CLASSIFIERS.iter().any(|k| c.starts_with(k)) {
+                    for it in items {
+                        push(it, &mut segs);
+                    }
+                }
+            }
+            for x in single_directions(text) {
+                push(x, &mut segs);
+            }
+            for (a, b) in and_directions(text) {
+                push(a, &mut segs);
+                push(b, &mut segs);
+            }
+        }
+    }
+    if !segs.is_empty() {
+        return segs;
+    }
+    // 3. Lead sentences of the section's paragraphs (`巩固提升化学原料药优势。`).
+    for &i in lines.iter().skip(1) {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let text = doc.line_text(i);
+        let Some(p) = text.find('。') else { continue };
+        let lead = &text[..p];
+        if lead.chars().count() > 26 || lead.contains([',', '“', '"']) {
+            continue;
+        }
+        let np = lead_noun_phrase(lead);
+        if np.ends_with("产品") || np.contains("发展") || np.contains("产业链") || np.contains("集群") {
+            continue;
+        }
+        // `工业软件和汽车软件`: two segments sharing a head.
+        match np.split_once('和') {
+            Some((a, b)) if a.chars().last() == b.chars().last() && a.chars().count() >= 2 => {
+                push(a.to_string(), &mut segs);
+                push(b.to_string(), &mut segs);
+            }
+            _ => push(np, &mut segs),
+        }
+    }
+    if !segs.is_empty() {
+        return segs;
+    }
+    // 4. Products the section develops: `积极发展A、B、C等高附加值产品`, `积极发展X产品`.
+    for &i in &lines {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let text = doc.line_text(i);
+        for (items, classifier, _, lead) in lists_with_lead(text) {
+            if lead == "积极发展" && classifier.ends_with("产品") {
+                for it in items {
+                    push(it, &mut segs);
+                }
+            }
+        }
+        for part in text.split(['。', ',']) {
+            if let Some(rest) = part.strip_prefix("积极发展").and_then(|r| r.strip_suffix("产品")) {
+                if !rest.contains('、') && (2..=10).contains(&rest.chars().count()) {
+                    push(rest.to_string(), &mut segs);
+                }
+            }
+        }
+    }
+    if !segs.is_empty() {
+        return segs;
+    }
+    // 5. A name that joins two industries: `氢能与储能`.
+    for sep in ['与', '和'] {
+        if let Some(p) = s.name.find(sep) {
+            let (a, b) = (&s.name[..p], &s.name[p + sep.len_utf8()..]);
+            let last = |x: &str| x.chars().last();
+            if last(a) == last(b) && a.chars().count() >= 2 {
+                return vec![a.to_string(), b.to_string()];
+            }
+        }
+    }
+    segs
+}
+
+/// `中远期重点培育先进核能细分领域` → 先进核能.
+fn single_directions(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in s.split([',', ';', '。']) {
+        for lead in ["重点培育", "重点发展"] {
+            if let Some(p) = part.find(lead) {
+                let rest = &part[p + lead.len()..];
+                if let Some(x) = rest.strip_suffix("细分领域") {
+                    if !x.contains('、') && !x.ends_with('等') && (2..=10).contains(&x.chars().count()) {
+                        out.push(x.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Segments of an industry named in its group's text: in the sentence that names it
+/// (`氢能领域重点突破A、B、C等…`), the first enumeration and `探索发展X`.
+fn named_sentence_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
+    let doc = ctx.doc;
+    let mut out = Vec::new();
+    for i in s.lines.0..s.lines.1.min(doc.lines.len()) {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let text = doc.line_text(i);
+        for sent in text.split('。') {
+            let key = format!("{}领域", s.name);
+            let Some(p) = sent.find(&key) else { continue };
+            let sent = &sent[p + key.len()..];
+            if let Some(q) = sent.find("探索发展") {
+                let rest = &sent[q + "探索发展".len()..];
+                let end = rest.find([',', '、']).unwrap_or(rest.len());
+                if (2..=10).contains(&rest[..end].chars().count()) {
+                    out.push(rest[..end].to_string());
+                }
+            }
+            if let Some((items, _, _, _)) = lists_with_lead(sent).into_iter().next() {
+                out.extend(items);
+            }
+        }
+    }
+    out
+}
+
+/// `以智能网联汽车和新能源汽车为主攻方向` → both.
+fn and_directions(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = s[from..].find("为主攻方向").map(|p| p + from) {
+        from = p + "为主攻方向".len();
+        let before = &s[..p];
+        let Some(q) = before.rfind('以') else { continue };
+        let inner = &before[q + '以'.len_utf8()..];
+        if let Some((a, b)) = inner.split_once('和') {
+            if !inner.contains('、') && a.chars().count() >= 2 && b.chars().count() >= 2 {
+                out.push((b.to_string(), a.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// `卫星通信方面,` → 卫星通信.
+fn aspect_phrases(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in s.split('。') {
+        if let Some(p) = part.find("方面,") {
+            let head = &part[..p];
+            if head.chars().count() <= 8 && head.chars().all(is_cjk) {
+                out.push(head.to_string());
+            }
+        }
+        if let Some(p) = part.find("探索发展") {
+            let rest = &part[p + "探索发展".len()..];
+            if let Some(q) = rest.find("产业") {
+                let x = &rest[..q];
+                if (2..=8).contains(&x.chars().count()) && !x.contains('、') {
+                    out.push(x.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+const LEAD_VERBS: &[&str] = &[
+    "大力推进",
+    "积极发展",
+    "大力发展",
+    "着力发展",
+    "加快打造",
+    "加快发展",
+    "着力推动",
+    "着力营造",
+    "努力构建",
+    "深入推动",
+    "全面提升",
+    "巩固提升",
+    "聚力打好",
+    "扩大",
+    "构建",
+    "实现",
+    "打造",
+    "提速",
+    "壮大",
+    "抢占",
+    "提升",
+    "推动",
+    "促进",
+    "完善",
+    "抢滩",
+    "加速",
+    "做靓",
+    "探索",
+    "强化",
+    "加快",
+    "积极",
+    "着力",
+    "努力",
+    "进一步",
+];
+
+const LEAD_TAILS: &[&str] = &[
+    "等信息技术赋能产业发展",
+    "智能化发展和新技术应用",
+    "产业融合发展路径",
+    "应用和管理水平",
+    "创新制造基地",
+    "产业提档升级",
+    "产业发展能级",
+    "迈向中高端水平",
+    "产业发展高地",
+    "产业发展先机",
+    "产业化进程",
+    "规范化发展",
+    "保障能力",
+    "产业规模",
+    "提质增效",
+    "基地品牌",
+    "产业基地",
+    "转型发展",
+    "产业蓝海",
+    "支撑作用",
+    "体系",
+    "优势",
+    "产能",
+    "牌",
+];
+
+/// `巩固提升化学原料药优势` → 化学原料药.
+fn lead_noun_phrase(lead: &str) -> String {
+    let mut t = lead.trim();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for v in LEAD_VERBS {
+            if let Some(r) = t.strip_prefix(v) {
+                t = r;
+                changed = true;
+            }
+        }
+    }
+    if let Some(p) = t.rfind('的') {
+        t = &t[p + '的'.len_utf8()..];
+    }
+    for tail in LEAD_TAILS {
+        if let Some(r) = t.strip_suffix(tail) {
+            t = r;
+            break;
+        }
+    }
+    t.trim_start_matches("国家").to_string()
+}
+
+/// Items of the 专栏 inside the section whose title starts with the industry's name.
+fn box_items_for(ctx: &Ctx, s: &Section) -> Vec<String> {
+    let doc = ctx.doc;
+    let generic = ["关键技术", "共性技术", "基础研究", "关键共性技术"];
+    for bx in &doc.boxes {
+        let line = doc.headings[bx.heading].line;
+        if line < s.lines.0 || line >= s.lines.1 {
+            continue;
+        }
+        let title = doc.title(bx.heading);
+        let Some(rest) = title.strip_prefix(s.name.as_str()) else { continue };
+        // `新能源核心技术攻关任务` is about 新能源; `新能源及智能网联汽车…` is not.
+        if !["核心", "技术", "产业", "攻关", "重点", "发展", "关键"].iter().any(|w| rest.starts_with(w)) {
+            continue;
+        }
+        let mut items = Vec::new();
+        for i in bx.first_line..bx.end_line {
+            let t = doc.line_text(i);
+            if let Some(m) = parse_marker(t) {
+                if m.scheme != Scheme::NumDot && m.scheme != Scheme::NumComma {
+                    continue;
+                }
+                let rest = &t[m.len..];
+                let title = rest.split('。').next().unwrap_or("").trim();
+                if !title.is_empty() && !generic.contains(&title) {
+                    items.push(title.to_string());
+                }
+            }
+        }
+        return items;
+    }
+    Vec::new()
+}

@@ -1,0 +1,86 @@
+//! Named innovation platforms: rows of 专栏 labelled 平台, facilities of facility 专栏, and the
+//! national platforms a task relies on (`依托国家智慧医保实验室`).
+
+use super::industries::lists;
+use super::text::is_cjk;
+
+const FACILITY_SUFFIXES: &[&str] = &[
+    "装置",
+    "设施",
+    "实验室",
+    "中心",
+    "研究院",
+    "基地",
+    "平台",
+    "模拟器",
+    "工程",
+    "系统",
+    "孵化园",
+    "科技园",
+    "产业园",
+    "园",
+    "谷",
+];
+
+/// Named facilities in a sentence of a facilities 专栏: `推动X建设`, `A、B、C等后备项目`,
+/// `A、B等10万平方米以上的科技企业孵化园`.
+pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (items, classifier, pos) in lists(s) {
+        let c = classifier.trim();
+        let platform_like =
+            ["项目", "设施", "平台", "载体", "孵化园", "园", "基地", "中心", "装置"].iter().any(|k| c.ends_with(k));
+        if !platform_like || c.ends_with("区域") {
+            continue;
+        }
+        let mut cursor = pos;
+        for it in items {
+            let name = it.trim_start_matches(|c: char| !is_cjk(c)).to_string();
+            let a = s[cursor..].find(&name).map_or(pos, |p| cursor + p);
+            cursor = a;
+            if name.chars().count() >= 3 {
+                out.push((name, a));
+            }
+        }
+    }
+    // `推动X建设` for a single facility.
+    for part in s.split([',', '。']) {
+        for verb in ["推动", "加快"] {
+            if let Some(p) = part.find(verb) {
+                let rest = &part[p + verb.len()..];
+                if let Some(q) = rest.strip_suffix("建设") {
+                    let name = q.trim_start_matches("集中力量");
+                    if FACILITY_SUFFIXES.iter().any(|x| name.ends_with(x))
+                        && !name.contains('、')
+                        && name.chars().count() <= 20
+                    {
+                        let a = s.find(name).unwrap_or(0);
+                        if !out.iter().any(|(n, _)| n == name) {
+                            out.insert(0, (name.to_string(), a));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `依托国家智慧医保实验室,推进…` → the named platform a task relies on.
+pub(crate) fn supported_by(s: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = s[from..].find("依托").map(|p| p + from) {
+        from = p + "依托".len();
+        let rest = &s[from..];
+        let end = rest.find([',', '。', '、']).unwrap_or(rest.len());
+        let name = &rest[..end];
+        if ["实验室", "中心", "研究院", "平台"].iter().any(|x| name.ends_with(x))
+            && name.chars().count() <= 20
+            && name.starts_with("国家")
+        {
+            out.push((name.to_string(), from));
+        }
+    }
+    out
+}

@@ -11,6 +11,15 @@ pub struct Cues {
     pub owners: OwnerCues,
     pub targets: TargetCues,
     pub sections: SectionCues,
+    pub industries: IndustryCues,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IndustryCues {
+    pub development_verbs: Vec<String>,
+    pub name_tails: Vec<String>,
+    pub list_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -72,6 +81,10 @@ fn extend(list: &mut Vec<String>, more: Vec<String>) {
 
 impl Cues {
     pub fn merge(&mut self, other: Cues) {
+        let i = other.industries;
+        extend(&mut self.industries.development_verbs, i.development_verbs);
+        extend(&mut self.industries.name_tails, i.name_tails);
+        extend(&mut self.industries.list_heads, i.list_heads);
         let c = other.sections;
         extend(&mut self.sections.background_endings, c.background_endings);
         extend(&mut self.sections.background_openings, c.background_openings);

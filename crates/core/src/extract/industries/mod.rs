@@ -9,6 +9,7 @@
 //! industry than its section (a section heading lost in export) opens that industry's section.
 
 mod lists;
+mod names;
 mod segments;
 
 use super::Ctx;
@@ -62,13 +63,48 @@ pub fn extract(ctx: &Ctx) -> Industries {
     let mut sections: Vec<Section> = Vec::new();
     let mut industries: Vec<Industry> = Vec::new();
     let mut used: Vec<usize> = Vec::new();
+    let icues = &ctx.dicts.cues.industries;
     for p in 0..doc.headings.len() {
         let hp = &doc.headings[p];
-        if hp.scheme == Scheme::Box || !is_industry_list_title(doc.title(p)) {
+        if hp.scheme == Scheme::Box {
             continue;
         }
+        let title = doc.title(p);
         let children = doc.children(Some(p));
-        if children.is_empty() || !children.iter().all(|&c| is_noun_title(doc.title(c))) {
+        // Children named by what they do to an industry (`实施集成电路“强芯”工程`, `突破发展智能
+        // 芯片`, `医养健康产业数字化转型`): the industry without the action.
+        let child_names: Vec<Option<String>> = children
+            .iter()
+            .map(|&c| {
+                let t = doc.title(c);
+                if is_noun_title(t) {
+                    Some(t.to_string())
+                } else {
+                    names::industry_name(t, icues)
+                }
+            })
+            .collect();
+        let industry_children = children.len() >= 2
+            && children.iter().all(|&c| doc.title(c).contains("产业"))
+            && child_names.iter().all(|n| n.as_ref().is_some_and(|n| n.ends_with("产业")));
+        let list_title = is_industry_list_title(title)
+            || (title.contains("产业") && (title.ends_with("行动") || title.ends_with("工程")))
+            || industry_children;
+        if !list_title {
+            continue;
+        }
+        if children.is_empty() {
+            // `大力发展人工智能新兴产业。` followed by `智能软硬件。…` paragraphs.
+            if !used.iter().any(|&u| u == p || is_ancestor(doc, u, p)) {
+                let items = label_items(ctx, p);
+                if items.len() >= 2 {
+                    used.push(p);
+                    sections.extend(items);
+                }
+            }
+            continue;
+        }
+        if child_names.iter().any(Option::is_none) {
             continue;
         }
         // Skip lists nested in a list already taken.
@@ -100,13 +136,25 @@ pub fn extract(ctx: &Ctx) -> Industries {
                         lost: false,
                     });
                 }
+            } else if let Some(items) =
+                is_group_title(ct).then(|| slogan_items(ctx, c)).flatten().filter(|i| !i.is_empty())
+            {
+                // `巩固延伸特色产业。深入开展集成电路“强芯”工程,…`: a group of industries.
+                sections.extend(items);
             } else {
-                sections.push(section_of_heading(ctx, c, doc.title(p)));
+                let k = children.iter().position(|&x| x == c).unwrap_or(0);
+                let name = child_names[k].clone().unwrap_or_else(|| ct.to_string());
+                let mut sec = section_of_heading(ctx, c, doc.title(p));
+                sec.name = name;
+                sections.push(sec);
             }
         }
     }
     if sections.is_empty() {
         sections = enumerated_industries(ctx);
+    }
+    if sections.is_empty() {
+        sections = single_field(ctx).into_iter().collect();
     }
     // 专栏 that open a lost section.
     let mut boxes_under: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
@@ -178,6 +226,146 @@ pub fn extract(ctx: &Ctx) -> Industries {
     }
     let (districts, platforms) = super::districts::districts_and_platforms(ctx, &sections);
     Industries { industries, districts, platforms }
+}
+
+/// Industries of a section without sub-headings, each opening a paragraph as a run-in label
+/// (`智能软硬件。开发…`) or as a numbered item naming an industry (`(1)打造世界级信息技术装备产业
+/// 高地。`).
+fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
+    let doc = ctx.doc;
+    let hd = &doc.headings[h];
+    let icues = &ctx.dicts.cues.industries;
+    let mut out = Vec::new();
+    for i in hd.line + 1..hd.end_line.min(doc.lines.len()) {
+        if doc.lines[i].kind != LineKind::Text || doc.lines[i].in_box.is_some() {
+            continue;
+        }
+        let l = &doc.lines[i];
+        let t = &doc.text[l.cstart..l.cend];
+        let Some(stop) = t.find('。') else { continue };
+        let (label, offset, numbered) = match crate::doc::parse_marker(t) {
+            Some(m) => (&t[m.len..stop], m.len, true),
+            None => (&t[..stop], 0, false),
+        };
+        if label.contains([',', '、', ';', ':']) || label.chars().count() > 16 {
+            continue;
+        }
+        let name = if numbered {
+            names::industry_name(label, icues).filter(|n| n.ends_with("产业"))
+        } else {
+            Some(label.to_string()).filter(|n| names::is_industry_label(n, icues))
+        };
+        let Some(name) = name else { continue };
+        // The section of a label runs to the next label.
+        let end = (i + 1..hd.end_line.min(doc.lines.len()))
+            .find(|&j| doc.lines[j].kind != LineKind::Blank && doc.line_text(j).find('。').is_some_and(|q| q <= 48))
+            .unwrap_or(hd.end_line);
+        out.push(Section {
+            name,
+            group: doc.title(h).to_string(),
+            heading: None,
+            lines: (i, end.max(i + 1)),
+            span: (l.cstart + offset, l.cstart + stop),
+            lost: false,
+        });
+    }
+    out
+}
+
+/// A heading that names a kind of industries, not one: `巩固延伸特色产业`, `布局谋划前沿产业`.
+fn is_group_title(t: &str) -> bool {
+    ["特色产业", "新兴产业", "前沿产业", "未来产业", "优势产业", "支柱产业", "传统产业", "主导产业"]
+        .iter()
+        .any(|g| t.ends_with(g))
+}
+
+/// Industries a group heading's text launches by slogan: `深入开展集成电路“强芯”工程`.
+fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
+    let doc = ctx.doc;
+    let hd = &doc.headings[h];
+    let start = hd.run_in?;
+    let l = &doc.lines[hd.line];
+    let text = &doc.text[start..l.cend];
+    let icues = &ctx.dicts.cues.industries;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text[from..].find('“').map(|p| p + from) {
+        from = p + '“'.len_utf8();
+        let Some(q) = text[from..].find('”').map(|q| q + from) else { break };
+        let after = &text[q + '”'.len_utf8()..];
+        if !(after.starts_with("工程") || after.starts_with("行动")) {
+            continue;
+        }
+        let head = &text[..p];
+        let begin =
+            head.rfind(['。', ',', '、', ';']).map_or(0, |x| x + head[x..].chars().next().map_or(1, char::len_utf8));
+        let raw = head[begin..].trim_start_matches("深入开展").trim_start_matches("开展").trim_start_matches("实施");
+        if let Some(name) = names::industry_name(raw, icues) {
+            if !out.iter().any(|s: &Section| s.name == name) {
+                out.push(Section {
+                    name,
+                    group: doc.title(h).to_string(),
+                    heading: None,
+                    lines: (hd.line, hd.line + 1),
+                    span: (start + begin, start + p),
+                    lost: false,
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A plan devoted to one industry (`山东省推动智能传感器产业发展行动计划`, `…促进人工智能产业发展,
+/// 制订本行动计划。`): that field, named as the text names it less a generic `产业`.
+fn single_field(ctx: &Ctx) -> Option<Section> {
+    let doc = ctx.doc;
+    let header_end = doc.headings.first().map_or(doc.lines.len().min(30), |h| h.line);
+    let generic =
+        ["新兴", "未来", "战略性新兴", "数字", "相关", "各类", "重点", "优势", "特色", "主导", "支柱", "传统"];
+    let mut cands: Vec<(String, usize)> = Vec::new();
+    for i in 0..header_end {
+        let t = doc.line_text(i);
+        let purpose = t.contains("制定本") || t.contains("制订本") || t.contains("特制定") || t.contains("特制订");
+        let title_like = t.chars().count() <= 60
+            && !t.contains('。')
+            && (t.ends_with("计划") || t.contains("行动计划") || t.contains("规划"));
+        if !purpose && !title_like {
+            continue;
+        }
+        for sent in t.split(['。', ',']) {
+            let mut from = 0;
+            while let Some(p) = sent[from..].find("产业").map(|p| p + from) {
+                from = p + "产业".len();
+                let head = &sent[..p];
+                let begin = ["推动", "促进", "加快", "增强", "发展", "培育", "推进", "壮大"]
+                    .iter()
+                    .filter_map(|v| head.rfind(v).map(|x| x + v.len()))
+                    .max();
+                let Some(begin) = begin else { continue };
+                let name = &head[begin..];
+                let name = name.trim_start_matches("新一代");
+                let n = name.chars().count();
+                if (2..=14).contains(&n)
+                    && name.chars().all(crate::extract::text::is_cjk)
+                    && !generic.contains(&name)
+                    && !cands.iter().any(|(c, _)| c == name)
+                {
+                    cands.push((name.to_string(), doc.lines[i].cstart + begin));
+                }
+            }
+        }
+    }
+    // The field the whole text speaks of most.
+    let (name, at) = cands.into_iter().max_by_key(|(c, _)| doc.text.matches(c.as_str()).count())?;
+    (doc.text.matches(name.as_str()).count() >= 3).then(|| Section {
+        name,
+        group: String::new(),
+        heading: None,
+        lines: (0, doc.lines.len()),
+        span: (at, at),
+        lost: false,
+    })
 }
 
 fn is_ancestor(doc: &crate::doc::Doc, a: usize, mut x: usize) -> bool {

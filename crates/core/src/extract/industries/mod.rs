@@ -73,24 +73,25 @@ pub fn extract(ctx: &Ctx) -> Industries {
         let children = doc.children(Some(p));
         // Children named by what they do to an industry (`实施集成电路“强芯”工程`, `突破发展智能
         // 芯片`, `医养健康产业数字化转型`): the industry without the action.
+        let normalized: Vec<Option<String>> =
+            children.iter().map(|&c| names::industry_name(doc.title(c), icues)).collect();
         let child_names: Vec<Option<String>> = children
             .iter()
-            .map(|&c| {
-                let t = doc.title(c);
-                if is_noun_title(t) {
-                    Some(t.to_string())
-                } else {
-                    names::industry_name(t, icues)
-                }
-            })
+            .zip(&normalized)
+            .map(|(&c, n)| n.clone().or_else(|| is_noun_title(doc.title(c)).then(|| doc.title(c).to_string())))
             .collect();
         let industry_children = children.len() >= 2
             && children.iter().all(|&c| doc.title(c).contains("产业"))
             && child_names.iter().all(|n| n.as_ref().is_some_and(|n| n.ends_with("产业")));
-        let list_title = is_industry_list_title(title)
-            || (title.contains("产业") && (title.ends_with("行动") || title.ends_with("工程")))
-            || industry_children;
-        if !list_title {
+        // A title whose children had to be read through their actions must itself name
+        // industries as its object: `二、重点领域`, `核心产业“固链”行动`.
+        let needs_strict = normalized.iter().any(Option::is_some);
+        let list_title = if needs_strict {
+            names::names_industries(title) || industry_children
+        } else {
+            is_industry_list_title(title)
+        };
+        if !list_title && !(children.is_empty() && names::names_industries(title)) {
             continue;
         }
         if children.is_empty() {
@@ -137,13 +138,16 @@ pub fn extract(ctx: &Ctx) -> Industries {
                     });
                 }
             } else if let Some(items) =
-                is_group_title(ct).then(|| slogan_items(ctx, c)).flatten().filter(|i| !i.is_empty())
+                names::is_generic_name(ct).then(|| slogan_items(ctx, c)).flatten().filter(|i| !i.is_empty())
             {
                 // `巩固延伸特色产业。深入开展集成电路“强芯”工程,…`: a group of industries.
                 sections.extend(items);
             } else {
                 let k = children.iter().position(|&x| x == c).unwrap_or(0);
                 let name = child_names[k].clone().unwrap_or_else(|| ct.to_string());
+                if needs_strict && names::is_generic_name(&name) {
+                    continue;
+                }
                 let mut sec = section_of_heading(ctx, c, doc.title(p));
                 sec.name = name;
                 sections.push(sec);
@@ -251,7 +255,7 @@ fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
             continue;
         }
         let name = if numbered {
-            names::industry_name(label, icues).filter(|n| n.ends_with("产业"))
+            names::industry_name(label, icues).filter(|n| n.ends_with("产业") && !names::is_generic_name(n))
         } else {
             Some(label.to_string()).filter(|n| names::is_industry_label(n, icues))
         };
@@ -270,13 +274,6 @@ fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
         });
     }
     out
-}
-
-/// A heading that names a kind of industries, not one: `巩固延伸特色产业`, `布局谋划前沿产业`.
-fn is_group_title(t: &str) -> bool {
-    ["特色产业", "新兴产业", "前沿产业", "未来产业", "优势产业", "支柱产业", "传统产业", "主导产业"]
-        .iter()
-        .any(|g| t.ends_with(g))
 }
 
 /// Industries a group heading's text launches by slogan: `深入开展集成电路“强芯”工程`.
@@ -300,7 +297,9 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
         let begin =
             head.rfind(['。', ',', '、', ';']).map_or(0, |x| x + head[x..].chars().next().map_or(1, char::len_utf8));
         let raw = head[begin..].trim_start_matches("深入开展").trim_start_matches("开展").trim_start_matches("实施");
-        if let Some(name) = names::industry_name(raw, icues) {
+        let name =
+            names::industry_name(raw, icues).or_else(|| names::is_industry_label(raw, icues).then(|| raw.to_string()));
+        if let Some(name) = name {
             if !out.iter().any(|s: &Section| s.name == name) {
                 out.push(Section {
                     name,

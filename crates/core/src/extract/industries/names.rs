@@ -64,8 +64,42 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
 }
 
 /// Endings of phrases that name a task, not a field.
-const TASK_ENDINGS: &[&str] =
-    &["技术", "供给", "能力", "水平", "环境", "机制", "平台", "应用", "服务", "体系", "载体", "项目", "资源"];
+const TASK_ENDINGS: &[&str] = &[
+    "技术", "供给", "能力", "水平", "环境", "机制", "平台", "应用", "服务", "体系", "载体", "项目", "资源", "企业",
+    "园区", "示范", "工程", "融通", "赋能",
+];
+
+/// A kind of industries, not one: `未来产业`, `巩固延伸特色产业`, `数字产业`.
+pub fn is_generic_name(t: &str) -> bool {
+    let t = t.trim_end_matches("新增长点").trim_end_matches("增长点");
+    [
+        "特色产业",
+        "新兴产业",
+        "前沿产业",
+        "未来产业",
+        "优势产业",
+        "支柱产业",
+        "传统产业",
+        "主导产业",
+        "核心产业",
+        "数字产业",
+        "重点产业",
+    ]
+    .iter()
+    .any(|g| t.ends_with(g))
+        || t == "产业"
+}
+
+/// A section title whose object is a list of industries: `二、重点领域`, `(一)高成长未来产业`,
+/// `核心产业“固链”行动`.
+pub fn names_industries(title: &str) -> bool {
+    let t = title.trim();
+    if ["产业", "领域", "方向", "重点", "赛道"].iter().any(|w| t.ends_with(w)) {
+        return true;
+    }
+    // `核心产业“固链”行动`: the slogan follows the industries' word.
+    t.find('“').is_some_and(|q| t[..q].ends_with("产业")) && (t.ends_with("行动") || t.ends_with("工程"))
+}
 
 /// A run-in label that names an industry as it stands (`智能软硬件。`, `虚拟现实与增强现实。`): a
 /// short noun phrase, no verb before it, no task after it.

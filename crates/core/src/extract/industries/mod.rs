@@ -414,25 +414,42 @@ fn box_subject(scope: &str, title: &str) -> String {
 fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
     let doc = ctx.doc;
     let mut best: Vec<Section> = Vec::new();
+    let heads = &ctx.dicts.cues.industries.list_heads;
     for i in 0..doc.lines.len() {
-        if doc.lines[i].kind != LineKind::Text || doc.lines[i].in_box.is_some() || ctx.background[i] {
+        if doc.lines[i].in_box.is_some() || ctx.background[i] {
             continue;
         }
         let l = &doc.lines[i];
-        let s = &doc.text[l.cstart..l.cend];
-        if !s.contains("等") || !s.contains("产业") {
+        // Paragraphs, and the run-in text of headings (`(三)布局方向。…等未来产业领域`).
+        let start = match doc.lines[i].kind {
+            LineKind::Text => l.cstart,
+            LineKind::Heading => {
+                let h = doc.headings.partition_point(|h| h.line < i);
+                match doc.headings.get(h).filter(|hd| hd.line == i).and_then(|hd| hd.run_in) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let s = &doc.text[start..l.cend];
+        if !s.contains("等") || !(s.contains("产业") || s.contains("领域")) {
             continue;
         }
         let mut found = Vec::new();
         for (items, classifier, pos) in lists(s) {
-            let Some(group) = industry_classifier(&classifier) else { continue };
+            let head = heads.iter().find(|h| classifier.trim().starts_with(h.as_str()));
+            let Some(group) = industry_classifier(&classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
+            else {
+                continue;
+            };
             for item in items {
                 found.push(Section {
                     name: item,
                     group: group.clone(),
                     heading: None,
                     lines: (i, i + 1),
-                    span: (l.cstart + pos, l.cstart + pos),
+                    span: (start + pos, start + pos),
                     lost: false,
                 });
             }

@@ -46,6 +46,8 @@ pub(crate) struct Section {
     pub(crate) span: (usize, usize),
     /// A section whose heading was lost and is known from its 专栏 only.
     pub(crate) lost: bool,
+    /// The one field of a single-industry plan: its segments are read from the whole plan.
+    pub(crate) field: bool,
 }
 
 fn is_industry_list_title(t: &str) -> bool {
@@ -135,6 +137,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                         lines: (h.line, h.end_line),
                         span: (a, a),
                         lost: false,
+                        field: false,
                     });
                 }
             } else if let Some(items) =
@@ -193,6 +196,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                     group: s.group.clone(),
                     heading: None,
                     lost: true,
+                    field: false,
                     lines: (prev.end_line, this.end_line),
                     span: (
                         doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart,
@@ -271,6 +275,7 @@ fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
             lines: (i, end.max(i + 1)),
             span: (l.cstart + offset, l.cstart + stop),
             lost: false,
+            field: false,
         });
     }
     out
@@ -308,6 +313,7 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
                     lines: (hd.line, hd.line + 1),
                     span: (start + begin, start + p),
                     lost: false,
+                    field: false,
                 });
             }
         }
@@ -364,6 +370,7 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
         lines: (0, doc.lines.len()),
         span: (at, at),
         lost: false,
+        field: true,
     })
 }
 
@@ -387,6 +394,7 @@ fn section_of_heading(ctx: &Ctx, h: usize, group: &str) -> Section {
         lines: (hd.line, hd.end_line),
         span: hd.title_range,
         lost: false,
+        field: false,
     }
 }
 
@@ -451,6 +459,7 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
                     lines: (i, i + 1),
                     span: (start + pos, start + pos),
                     lost: false,
+                    field: false,
                 });
             }
         }

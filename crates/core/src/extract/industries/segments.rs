@@ -39,10 +39,18 @@ const DIRECTION_CLASSIFIERS: &[&str] = &[
 
 pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
+    if s.field {
+        return field_segments(ctx, &s.name);
+    }
     if let Some(h) = s.heading {
         let kids = doc.children(Some(h));
         if !kids.is_empty() {
-            return kids.iter().map(|&k| doc.title(k).to_string()).collect();
+            // Sub-headings that are sentences (`1.支持高水平建设…,加快…`) are tasks, not segments.
+            return kids
+                .iter()
+                .map(|&k| doc.title(k).to_string())
+                .filter(|t| t.chars().count() <= 20 && !t.contains(','))
+                .collect();
         }
     } else if s.lost {
         // Read like a section with a heading.
@@ -370,4 +378,52 @@ fn box_items_for(ctx: &Ctx, s: &Section) -> Vec<String> {
         return items;
     }
     Vec::new()
+}
+
+/// Segments of a single-industry plan: the product lines or sub-fields it lists as headed items
+/// — sub-headings, numbered items and run-in labels anywhere in the plan (专栏 included) —
+/// that share the field's head noun (`智能传感器` → 声学传感器, 压力传感器; `智能检测装备` →
+/// 攻克一批前沿智能检测装备 → 前沿智能检测装备).
+fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
+    let doc = ctx.doc;
+    let icues = &ctx.dicts.cues.industries;
+    // The head noun: the longest ending of the field of at least two characters (`传感器`).
+    let chars: Vec<char> = field.chars().collect();
+    let heads: Vec<String> = (2..chars.len()).rev().map(|k| chars[chars.len() - k..].iter().collect()).collect();
+    let mut labels: Vec<String> = Vec::new();
+    for i in 0..doc.lines.len() {
+        if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
+            continue;
+        }
+        let t = doc.line_text(i);
+        let t = match parse_marker(t) {
+            Some(m) if m.scheme != Scheme::Box => &t[m.len..],
+            _ => t,
+        };
+        let label = t.split('。').next().unwrap_or("").trim();
+        if label.chars().count() > 24 || label.contains([',', '、', ';', ':']) {
+            continue;
+        }
+        // `攻克一批前沿智能检测装备` → 前沿智能检测装备.
+        let label = match label.find("一批") {
+            Some(p) => &label[p + "一批".len()..],
+            None => label,
+        };
+        let name = super::names::industry_name(label, icues)
+            .or_else(|| super::names::is_industry_label(label, icues).then(|| label.to_string()));
+        let Some(name) = name else { continue };
+        if name != field && !labels.contains(&name) {
+            labels.push(name);
+        }
+    }
+    // The head the most labels share.
+    let best = heads
+        .iter()
+        .map(|h| (h, labels.iter().filter(|l| l.ends_with(h.as_str())).count()))
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(h, n)| (*n, h.chars().count()));
+    match best {
+        Some((h, _)) => labels.into_iter().filter(|l| l.ends_with(h.as_str())).collect(),
+        None => Vec::new(),
+    }
 }

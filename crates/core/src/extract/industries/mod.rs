@@ -149,6 +149,8 @@ pub fn extract(ctx: &Ctx) -> Industries {
                 let k = children.iter().position(|&x| x == c).unwrap_or(0);
                 let name = child_names[k].clone().unwrap_or_else(|| ct.to_string());
                 if needs_strict && names::is_generic_name(&name) {
+                    // `培育壮大数字产业新增长点。…推进集成电路产业跨越式发展`: the industries it names.
+                    sections.extend(named_industries(ctx, c, ct));
                     continue;
                 }
                 let mut sec = section_of_heading(ctx, c, doc.title(p));
@@ -319,6 +321,49 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
         }
     }
     Some(out)
+}
+
+/// Industries a generic heading's text sets out to develop: `推进集成电路产业跨越式发展`,
+/// `推动卫星互联网、遥感等空天信息产业发展`.
+fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
+    let doc = ctx.doc;
+    let hd = &doc.headings[h];
+    let Some(start) = hd.run_in else { return Vec::new() };
+    let l = &doc.lines[hd.line];
+    let text = &doc.text[start..l.cend];
+    let mut out: Vec<Section> = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text[from..].find("产业").map(|p| p + from) {
+        from = p + "产业".len();
+        let after = &text[from..];
+        if !(after.starts_with("发展") || after.starts_with("跨越式发展") || after.starts_with("高质量发展"))
+        {
+            continue;
+        }
+        let head = &text[..p];
+        let begin = head
+            .rfind(['。', ',', '、', ';', '等'])
+            .map_or(0, |x| x + head[x..].chars().next().map_or(1, char::len_utf8));
+        let raw = ["推进", "推动", "发展", "培育", "壮大"].iter().fold(&head[begin..], |t, v| t.trim_start_matches(v));
+        let name = format!("{raw}产业");
+        let n = raw.chars().count();
+        if (2..=10).contains(&n)
+            && raw.chars().all(crate::extract::text::is_cjk)
+            && !names::is_generic_name(&name)
+            && !out.iter().any(|s| s.name == name)
+        {
+            out.push(Section {
+                name,
+                group: group.to_string(),
+                heading: None,
+                lines: (hd.line, hd.line + 1),
+                span: (start + begin, start + p),
+                lost: false,
+                field: false,
+            });
+        }
+    }
+    out
 }
 
 /// A plan devoted to one industry (`山东省推动智能传感器产业发展行动计划`, `…促进人工智能产业发展,

@@ -97,6 +97,10 @@ pub fn names_industries(title: &str) -> bool {
     if ["产业", "领域", "方向", "重点", "赛道"].iter().any(|w| t.ends_with(w)) {
         return true;
     }
+    // `打造数字经济核心产业新高地`: industries and where they are to stand.
+    if ["产业新高地", "产业高地", "产业集群", "产业体系"].iter().any(|w| t.ends_with(w)) {
+        return true;
+    }
     // `核心产业“固链”行动`: the slogan follows the industries' word.
     t.find('“').is_some_and(|q| t[..q].ends_with("产业")) && (t.ends_with("行动") || t.ends_with("工程"))
 }

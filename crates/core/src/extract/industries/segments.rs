@@ -59,7 +59,8 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         return box_items_for(ctx, s);
     } else {
         // An industry named in its group's text: the sentence `X领域重点突破A、B等…`.
-        return named_sentence_segments(ctx, s);
+        let named = named_sentence_segments(ctx, s);
+        return if named.is_empty() { label_section_segments(ctx, s) } else { named };
     }
     let mut segs: Vec<String> = Vec::new();
     let push = |x: String, segs: &mut Vec<String>| {
@@ -101,6 +102,9 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
                 push(b, &mut segs);
             }
         }
+    }
+    if segs.is_empty() {
+        segs = label_section_segments(ctx, s);
     }
     if !segs.is_empty() {
         return segs;
@@ -422,8 +426,64 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
         .map(|h| (h, labels.iter().filter(|l| l.ends_with(h.as_str())).count()))
         .filter(|(_, n)| *n >= 2)
         .max_by_key(|(h, n)| (*n, h.chars().count()));
-    match best {
-        Some((h, _)) => labels.into_iter().filter(|l| l.ends_with(h.as_str())).collect(),
-        None => Vec::new(),
+    if let Some((h, _)) = best {
+        return labels.into_iter().filter(|l| l.ends_with(h.as_str())).collect();
     }
+    // Else the sections that list the field's products as sub-headings: `二、培育智能产品` →
+    // `(一)智能网联汽车` … — groups of at least three sub-headings, most of them plain names.
+    let mut out = Vec::new();
+    for p in 0..doc.headings.len() {
+        if doc.headings[p].scheme == Scheme::Box {
+            continue;
+        }
+        let kids: Vec<usize> =
+            doc.children(Some(p)).into_iter().filter(|&k| doc.headings[k].scheme != Scheme::Box).collect();
+        let names: Vec<String> = kids
+            .iter()
+            .map(|&k| doc.title(k))
+            .filter(|t| super::names::is_industry_label(t, icues) && !is_structure_title(t))
+            .map(str::to_string)
+            .collect();
+        if kids.len() >= 3 && names.len() * 3 >= kids.len() * 2 {
+            out.extend(names.into_iter().filter(|n| n != field));
+        }
+    }
+    out
+}
+
+/// Titles of a plan's own structure, not of what it develops: `指导思想`, `基本原则`, `发展目标`.
+fn is_structure_title(t: &str) -> bool {
+    [
+        "思想", "原则", "目标", "要求", "思路", "意义", "形势", "基础", "现状", "保障", "措施", "领导", "机制", "宣传",
+        "引导", "评估",
+    ]
+    .iter()
+    .any(|w| t.ends_with(w))
+}
+
+/// Segments of an industry introduced by a run-in label (`(2)打造国内一流的软件产业集群。…打造
+/// 大数据、信息安全、区块链等特色产业集群`): the enumerations of its paragraph whose head is a
+/// cluster, field or direction of the industry.
+fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
+    let doc = ctx.doc;
+    let stem = s.name.trim_end_matches("产业");
+    let mut out: Vec<String> = Vec::new();
+    for i in s.lines.0..s.lines.1.min(doc.lines.len()) {
+        if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
+            continue;
+        }
+        for (items, classifier, _, _) in lists_with_lead(doc.line_text(i)) {
+            let c = classifier.trim();
+            let fits = s.name.ends_with("产业")
+                && (c.contains(stem) || ["特色产业集群", "产业集群", "细分领域"].iter().any(|k| c.starts_with(k)));
+            if fits {
+                for it in items {
+                    if it.chars().count() <= 16 && !out.contains(&it) {
+                        out.push(it);
+                    }
+                }
+            }
+        }
+    }
+    out
 }

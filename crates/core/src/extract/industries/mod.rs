@@ -93,7 +93,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
         } else {
             is_industry_list_title(title)
         };
-        if !list_title && !(children.is_empty() && names::names_industries(title)) {
+        if !(list_title || children.is_empty() && names::names_industries(title)) {
             continue;
         }
         if children.is_empty() {

@@ -14,7 +14,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
         let after_close = t[q..].find('”').map(|c| q + c + '”'.len_utf8());
         if let Some(end) = after_close {
             let rest = &t[end..];
-            if rest.is_empty() || ["工程", "行动", "计划", "专项"].iter().any(|w| rest == *w) {
+            if rest.is_empty() || ["工程", "行动", "计划", "专项"].contains(&rest) {
                 t = &t[..q];
             }
         }

@@ -146,7 +146,259 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
             }
         }
     }
+    // 3. Running-text assignments in sections the plan titles as its layout.
+    districts.extend(layout_mappings(ctx));
     (districts, platforms)
+}
+
+/// Whether heading `h` titles a spatial or industrial layout (`三、产业布局`, `(二)聚力优化产业
+/// 发展布局`), or opens with one (`16.打造产业集聚区。构建“3+1”食品科技产业空间布局。`).
+fn is_layout(ctx: &Ctx, h: usize) -> bool {
+    let doc = ctx.doc;
+    let t = doc.title(h);
+    if t.ends_with("布局") || t.contains("空间布局") || t.contains("产业布局") || t.contains("区域布局") {
+        return true;
+    }
+    let hd = &doc.headings[h];
+    hd.run_in.is_some_and(|r| {
+        let l = &doc.lines[hd.line];
+        let first = doc.text[r..l.cend].split('。').next().unwrap_or("");
+        first.contains("空间布局") || first.contains("产业布局")
+    })
+}
+
+/// The place a text starts with (`济南市软件产业…` → 济南市), by the place dictionary: its length
+/// in bytes and the place as written.
+fn place_at<'t>(ctx: &Ctx, t: &'t str) -> Option<&'t str> {
+    let mut best = None;
+    for (k, c) in t.char_indices().take(8) {
+        let end = k + c.len_utf8();
+        let cand = &t[..end];
+        if cand.chars().count() >= 2 && ctx.dicts.place(cand, ctx.region.as_deref()).is_some() {
+            best = Some(cand);
+        }
+    }
+    best
+}
+
+/// Places of a list written in running text (`松江区、奉贤区`); `None` unless every item is a
+/// known place.
+fn place_list(ctx: &Ctx, s: &str) -> Option<Vec<String>> {
+    let names = split_names(s, true);
+    (!names.is_empty() && names.iter().all(|n| ctx.dicts.place(n, ctx.region.as_deref()).is_some())).then_some(names)
+}
+
+/// Evaluative modifiers dropped from a carrier's name: `国内领先的声学智能传感谷` → 声学智能传感谷.
+fn without_evaluation(s: &str) -> &str {
+    let Some(p) = s.find('的') else { return s };
+    let head = &s[..p];
+    let evaluative = ["领先", "一流", "知名", "高水平", "影响力", "竞争力", "先进"].iter().any(|w| head.ends_with(w));
+    if evaluative {
+        &s[p + '的'.len_utf8()..]
+    } else {
+        s
+    }
+}
+
+/// Verbs before a subject the layout assigns; the subject is what follows them.
+const ASSIGN_VERBS: &[&str] = &[
+    "集中力量",
+    "打造形成",
+    "深化建设",
+    "加快建设",
+    "积极布局",
+    "创新培育",
+    "巩固扩大",
+    "做大做强",
+    "做强",
+    "打造",
+    "建设",
+    "培育",
+    "布局",
+    "发展",
+    "推动",
+    "建成",
+    "形成",
+    "壮大",
+    "提升",
+];
+/// Predicates after a subject: `软件产业提档升级` → 软件产业.
+const SUBJECT_TAILS: &[&str] = &["提档升级", "转型升级", "集聚发展", "发展", "建设", "升级"];
+
+/// The subjects a clause names: the items of an enumeration (`培育特色半导体、先进计算等重点产业链`)
+/// or the object of its verb (`做强集成电路产业`, `打造国内领先的声学智能传感谷`).
+fn clause_subjects(clause: &str) -> Vec<String> {
+    let mut t = clause.trim();
+    loop {
+        let before = t;
+        for v in ASSIGN_VERBS {
+            t = t.strip_prefix(v).unwrap_or(t);
+        }
+        if t == before {
+            break;
+        }
+    }
+    if let Some(p) = t.find('等') {
+        let items = split_names(&t[..p], false);
+        if items.len() >= 2 && items.iter().all(|i| (2..=12).contains(&i.chars().count())) {
+            return items;
+        }
+    }
+    let mut t = without_evaluation(t);
+    for tail in SUBJECT_TAILS {
+        if let Some(r) = t.strip_suffix(tail) {
+            t = r;
+            break;
+        }
+    }
+    let n = t.chars().count();
+    if (2..=24).contains(&n) && !t.contains(['、', '“']) && t.chars().next().is_some_and(super::text::is_cjk) {
+        vec![t.to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Endings of the names of carriers a plan builds in a place.
+const CARRIER_ENDINGS: &[&str] =
+    &["区", "谷", "基地", "园", "中心", "集群", "生产线", "带", "城", "港", "高地", "走廊", "示范区", "先行区"];
+
+/// The first carrier a place's paragraph builds: `打造国内领先的声学智能传感谷` → 声学智能传感谷,
+/// `建设集A、B等为一体的综合性研发产业基地` → 综合性研发产业基地.
+fn first_carrier(body: &str) -> Option<String> {
+    for clause in body.split(['。', ',', ';']) {
+        for verb in ["打造", "建设"] {
+            let Some(p) = clause.find(verb) else { continue };
+            let mut object = &clause[p + verb.len()..];
+            if let Some(q) = object.rfind("为一体的") {
+                object = &object[q + "为一体的".len()..];
+            }
+            let object = without_evaluation(object);
+            if CARRIER_ENDINGS.iter().any(|e| object.ends_with(e)) && (2..=24).contains(&object.chars().count()) {
+                return Some(object.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// `以崂山区、城阳区为核心区域,以西海岸新区、即墨区为支撑,…推动智能传感器产业集聚…发展`: the
+/// places that anchor an industry and the industry.
+fn anchored_places(ctx: &Ctx, sentence: &str) -> Option<(Vec<String>, String)> {
+    let mut places = Vec::new();
+    for clause in sentence.split(',') {
+        let Some(rest) = clause.trim().strip_prefix('以') else { continue };
+        let Some(p) = rest.find('为') else { continue };
+        let role = &rest[p + '为'.len_utf8()..];
+        if ["核心", "支撑", "重点", "主体", "依托"].iter().any(|w| role.starts_with(w)) {
+            places.extend(place_list(ctx, &rest[..p])?);
+        }
+    }
+    if places.is_empty() {
+        return None;
+    }
+    let p = sentence.rfind("推动")?;
+    let object = &sentence[p + "推动".len()..];
+    let q = object.find("产业")?;
+    let subject = &object[..q + "产业".len()];
+    (2..=16).contains(&subject.chars().count()).then(|| (places, subject.to_string()))
+}
+
+/// District mappings stated in running text inside layout sections:
+/// - `支持济南市软件产业提档升级,培育A、B等重点产业链。支持青岛市…`: the subjects of the clauses
+///   after `支持<place>` belong to that place, up to the next place;
+/// - `青岛。打造国内领先的声学智能传感谷。…`: a paragraph headed by a place, its first carrier;
+/// - `在浦东新区建设合成生物食品开发先行区`, `在松江区、奉贤区建设…`: the carrier built there.
+fn layout_mappings(ctx: &Ctx) -> Vec<DistrictMapping> {
+    let doc = ctx.doc;
+    let mut out = Vec::new();
+    for h in 0..doc.headings.len() {
+        if doc.headings[h].scheme == crate::doc::Scheme::Box || !is_layout(ctx, h) {
+            continue;
+        }
+        let hd = &doc.headings[h];
+        // Only the lines of this heading that no deeper layout heading covers.
+        for i in hd.line..hd.end_line.min(doc.lines.len()) {
+            if doc.section_of(i).is_some_and(|x| x != h && is_layout(ctx, x)) {
+                continue;
+            }
+            let l = &doc.lines[i];
+            let start = match l.kind {
+                LineKind::Text => l.cstart,
+                LineKind::Heading => {
+                    let k = doc.headings.partition_point(|x| x.line < i);
+                    match doc.headings.get(k).filter(|x| x.line == i).and_then(|x| x.run_in) {
+                        Some(r) => r,
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let text = &doc.text[start..l.cend];
+            // `青岛。打造…`: a paragraph headed by a place, and the first carrier it builds.
+            if let Some(label) = text.split('。').next().filter(|x| x.chars().count() <= 8) {
+                if ctx.dicts.place(label, ctx.region.as_deref()).is_some() {
+                    let body = &text[label.len() + '。'.len_utf8()..];
+                    if let Some(carrier) = first_carrier(body) {
+                        out.push(mapping(ctx, &carrier, vec![label.to_string()], start, l.cend));
+                    }
+                    continue;
+                }
+            }
+            // `以崂山区、城阳区为核心区域,以西海岸新区…为支撑,…推动智能传感器产业集聚…发展`.
+            for sentence in text.split('。') {
+                if let Some((places, subject)) = anchored_places(ctx, sentence) {
+                    out.push(mapping(ctx, &subject, places, start, l.cend));
+                }
+            }
+            let mut current: Option<String> = None;
+            for sentence in text.split('。') {
+                for clause in sentence.split([',', ';']) {
+                    let c = clause.trim();
+                    // `在松江区、奉贤区建设X`.
+                    if let Some(rest) = c.strip_prefix('在') {
+                        if let Some((places, verb_at)) = ["建设", "打造", "布局", "发展"]
+                            .iter()
+                            .filter_map(|v| rest.find(v).map(|p| (p, *v)))
+                            .min()
+                            .and_then(|(p, _)| place_list(ctx, &rest[..p]).map(|pl| (pl, p)))
+                        {
+                            for subject in clause_subjects(&rest[verb_at..]) {
+                                out.push(mapping(ctx, &subject, places.clone(), start, l.cend));
+                            }
+                            continue;
+                        }
+                    }
+                    // `深化建设徐汇区“营养健康谷”精准营养创新策源区`: the place inside the object.
+                    let body = ASSIGN_VERBS.iter().fold(c, |t, v| t.strip_prefix(v).unwrap_or(t));
+                    if body != c {
+                        if let Some(place) = place_at(ctx, body) {
+                            let subject = &body[place.len()..];
+                            if subject.starts_with('“') && subject.chars().count() <= 24 {
+                                out.push(mapping(ctx, subject, vec![place.to_string()], start, l.cend));
+                                continue;
+                            }
+                        }
+                    }
+                    // `支持济南市软件产业提档升级`: a new place, then its subjects.
+                    let mut rest = c;
+                    if let Some(r) = c.strip_prefix("支持") {
+                        // A place within the plan's region, not the region itself.
+                        let own = |p: &str| ctx.region.as_deref().is_some_and(|r| r.starts_with(p) || p.starts_with(r));
+                        if let Some(place) = place_at(ctx, r).filter(|p| !own(p)) {
+                            current = Some(place.to_string());
+                            rest = &r[place.len()..];
+                        }
+                    }
+                    let Some(place) = &current else { continue };
+                    for subject in clause_subjects(rest) {
+                        out.push(mapping(ctx, &subject, vec![place.clone()], start, l.cend));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn mapping(ctx: &Ctx, subject: &str, names: Vec<String>, a: usize, b: usize) -> DistrictMapping {

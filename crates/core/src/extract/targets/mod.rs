@@ -397,6 +397,8 @@ fn paragraph_targets(
     }
     found.sort_by_key(|(q, _)| q.start);
     let shared = distribute(s, &mut found);
+    let first_out = out.len();
+    let mut sentence_of: Vec<usize> = Vec::new();
     let mut scope: Option<String> = None;
     let mut clause_of_scope = usize::MAX;
     for k in 0..found.len() {
@@ -407,6 +409,8 @@ fn paragraph_targets(
         }
         let seg = segment(s, &found, k);
         let mut target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
+        let sentence = s[..q.start].matches('。').count();
+        let before = out.len();
         match &shared[k] {
             Shared::None => out.push(target),
             Shared::Run { clause, names } => {
@@ -425,7 +429,9 @@ fn paragraph_targets(
                 }
             }
         }
+        sentence_of.extend(std::iter::repeat_n(sentence, out.len() - before));
     }
+    name::carry_subjects(&mut out[first_out..], &sentence_of);
     last_frame.or(if carried.is_some() { frame } else { None })
 }
 

@@ -35,6 +35,19 @@ const LEAD_WORDS: &[&str] = &[
 ];
 
 const TRAIL_WORDS: &[&str] = &[
+    "低于",
+    "大于",
+    "小于",
+    "高于",
+    "保持在",
+    "稳定在",
+    "控制在",
+    "降到",
+    "降至",
+    "降低",
+    "减少",
+    "提高",
+    "提升",
     "达到",
     "突破",
     "超过",
@@ -108,24 +121,7 @@ pub(super) fn build(
     {
         qualifier = "翻番".into();
     }
-    // Indicator: the noun phrase after the figure (`突破30项前沿关键核心技术`), else before it
-    // (`科技型企业超过4.5万家`).
-    let post_noun = post.trim_start_matches("的").rsplit('的').next().unwrap_or("").trim();
-    let post_noun = post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && !c.is_ascii_alphanumeric());
-    let mut pre_noun = strip_words(pre_year, LEAD_WORDS, TRAIL_WORDS);
-    let indicator = if post_noun.chars().filter(|c| is_cjk(*c)).count() >= 2 && !post_noun.starts_with("用于") {
-        let obj = pre_noun.trim_end_matches("百家").to_string();
-        if obj.ends_with("领域") || obj.ends_with("方面") {
-            format!("{obj}{post_noun}")
-        } else {
-            post_noun.to_string()
-        }
-    } else {
-        if pre_noun.is_empty() {
-            pre_noun = post.to_string();
-        }
-        pre_noun
-    };
+    let indicator = indicator_name(pre_year, post);
     // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
     let clause_start =
         s[..q.start].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
@@ -152,6 +148,100 @@ pub(super) fn build(
         span: ctx.span(text_start, text_start + text.len()),
         text,
         path: String::new(),
+    }
+}
+
+/// Words after a figure that are no noun of what is measured: `迈上万亿台阶`.
+const NOT_NOUNS: &[&str] = &["台阶", "量级", "水平", "以上", "左右"];
+/// Adverbs of frequency or accumulation that belong to the indicator with their verb:
+/// `每年精准引育100位企业类人才` → 每年精准引育企业类人才.
+const COUNTING_ADVERBS: &[&str] = &["每年", "累计", "年均", "持续", "逐年"];
+
+/// The indicator a figure measures: the noun phrase after it (`突破30项前沿关键核心技术`,
+/// `培育20家具有行业影响力的…企业`), else the one before it (`科技型企业超过4.5万家`), with the
+/// verbs of the goal left out except counting adverbs (`每年新增`, `累计建设`).
+fn indicator_name(pre_year: &str, post: &str) -> String {
+    let post_noun = post.trim_start_matches("的").trim();
+    let post_noun =
+        post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && c != '”' && !c.is_ascii_alphanumeric());
+    let pre_year = strip_representative(pre_year.trim());
+    let pre_noun = strip_words(pre_year, LEAD_WORDS, TRAIL_WORDS);
+    let noun_after = post_noun.chars().filter(|c| is_cjk(*c)).count() >= 2
+        && !post_noun.starts_with("用于")
+        && !NOT_NOUNS.iter().any(|w| post_noun.starts_with(w));
+    if noun_after {
+        let obj = pre_noun.trim_end_matches("百家").to_string();
+        if obj.ends_with("领域") || obj.ends_with("方面") {
+            return format!("{obj}{post_noun}");
+        }
+        // `每年精准引育` stays with what it counts.
+        let pre_clause = pre_year.trim_start_matches(['、', ',', ' ']);
+        if let Some(adv) = COUNTING_ADVERBS.iter().find(|a| pre_clause.starts_with(**a)) {
+            let verbs = strip_words(pre_clause, &[], TRAIL_WORDS);
+            if verbs.chars().count() <= 12 && verbs.starts_with(adv) {
+                return format!("{verbs}{post_noun}");
+            }
+        }
+        return post_noun.to_string();
+    }
+    if pre_noun.is_empty() {
+        return post.to_string();
+    }
+    pre_noun
+}
+
+/// `以大数据与新一代信息技术为代表的数字经济核心产业规模` → 数字经济核心产业规模.
+fn strip_representative(s: &str) -> &str {
+    if s.starts_with('以') {
+        for w in ["为代表的", "为核心的", "为重点的", "为主的"] {
+            if let Some(p) = s.find(w) {
+                return &s[p + w.len()..];
+            }
+        }
+    }
+    s
+}
+
+/// Words that say how a measure moves, not what it is.
+const RATE_WORDS: &[&str] = &["年均增长", "年均增速", "年均", "增长", "增速", "新增", "每年新增", "每年"];
+
+/// Carries subjects between the targets of one sentence, which plans state once:
+/// `…营收突破2.2万亿元,年均增长10%以上` → 营收年均增长; `市属国有工业企业研发投入强度不低于3.5%,
+/// 重点工业企业达到5%以上` → 重点工业企业研发投入强度; `规模以上工业企业研发经费投入达到500亿元、建有
+/// 研发机构的比例达到50%` → 规模以上工业企业建有研发机构的比例.
+pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize]) {
+    for k in 1..targets.len() {
+        if sentence_of[k] != sentence_of[k - 1] {
+            continue;
+        }
+        let prev = targets[k - 1].indicator.clone();
+        let name = targets[k].indicator.clone();
+        let bare = name.trim_start_matches(['、', ',']);
+        // Only a rate (`年均`, `年均增长`) or nothing: the previous subject with the rate.
+        if bare.is_empty() || RATE_WORDS.contains(&bare) {
+            let subject = RATE_WORDS.iter().fold(prev.as_str(), |t, w| t.strip_suffix(w).unwrap_or(t));
+            let rate = if bare.is_empty() { "" } else { bare };
+            targets[k].indicator = format!("{subject}{rate}");
+            continue;
+        }
+        // A unit or level only (`重点工业企业`, `市、县级`): the previous indicator's measure.
+        for unit_end in ["企业", "级"] {
+            if bare.ends_with(unit_end) && bare.chars().count() <= 8 {
+                if let Some(p) = prev.find(unit_end) {
+                    let measure = &prev[p + unit_end.len()..];
+                    if measure.chars().count() >= 2 {
+                        targets[k].indicator = format!("{bare}{measure}");
+                    }
+                }
+                break;
+            }
+        }
+        // A measure of the same entity (`建有研发机构的比例` after `规模以上工业企业…`).
+        if bare.starts_with(['建', '有', '拥']) {
+            if let Some(p) = prev.find("企业") {
+                targets[k].indicator = format!("{}{bare}", &prev[..p + "企业".len()]);
+            }
+        }
     }
 }
 

@@ -722,3 +722,49 @@ fn two_servers_over_one_store_agree() {
     let (status, _, page) = http(a, "GET", "/account", &cookie, "");
     assert!(status != 200 || !page.contains("shared1"), "the session outlived its logout on the other server");
 }
+
+/// The README's first command, run in a checkout, leaves nothing untracked that git would
+/// offer to commit: the store, its WAL and shared-memory files and its search index beside it
+/// are ignored (issue 14).
+#[test]
+fn the_files_a_first_run_leaves_in_a_checkout_are_ignored() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&repo).args(args).output();
+    if !git(&["rev-parse", "--git-dir"]).is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: not a git checkout, or git is not installed");
+        return;
+    }
+    // What a run with the default store leaves in its working directory…
+    let dir = tempdir("first-run");
+    let out = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .current_dir(&dir)
+        .env_remove("PLANWATCH_DB")
+        .env_remove("PLANWATCH_INDEX_DIR")
+        .args(["ingest", examples().join("hefei-sci-tech-plan.html").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                format!("{name}/meta.json")
+            } else {
+                name
+            }
+        })
+        .collect();
+    assert!(left.iter().any(|n| n == "planwatch.db"), "{left:?}");
+    // …and what a server stopped by Ctrl-C (or killed) leaves beside the store.
+    left.extend(["planwatch.db-wal", "planwatch.db-shm", "planwatch.db.index/meta.json"].map(String::from));
+    for name in &left {
+        let ignored = git(&["check-ignore", "--no-index", "-q", name]).unwrap();
+        assert_eq!(
+            ignored.status.code(),
+            Some(0),
+            "{name} would show as untracked in a checkout: add it to .gitignore"
+        );
+    }
+}

@@ -768,3 +768,62 @@ fn the_files_a_first_run_leaves_in_a_checkout_are_ignored() {
         );
     }
 }
+
+/// `planwatch` with `input` on its standard input.
+fn planwatch_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(args)
+        .env_remove("PLANWATCH_MAX_SIZE")
+        .env_remove("PLANWATCH_DATA")
+        .env_remove("PLANWATCH_AS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run planwatch");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The global options (`--db`, `--index-dir`, `--as`, `--data`, `--max-size`, `-j`) work
+/// before the subcommand, as the README writes `planwatch --as shushan observations import …`,
+/// and after it (issue 14).
+#[test]
+fn global_options_work_before_or_after_the_subcommand() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let ix = store.path().join("index").display().to_string();
+    let out = planwatch_with_stdin(&["--db", &db, "user", "add", "ana", "--role", "analyst"], "analyst-password-1\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // As the analyst, listing accounts is refused; as the operator it works: so `--as` took
+    // effect wherever it stood.
+    for args in [
+        vec!["--as", "ana", "--db", &db, "user", "list"],
+        vec!["--db", &db, "--as", "ana", "user", "list"],
+        vec!["--db", &db, "user", "--as", "ana", "list"],
+        vec!["user", "list", "--db", &db, "--as", "ana"],
+    ] {
+        let out = planwatch(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("无权管理账户"), "{args:?}: {err}");
+    }
+    let out = planwatch(&["user", "list", "--db", &db]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ana"));
+    // Input limits and dictionaries before the subcommand.
+    let file = examples().join("hefei-sci-tech-plan.html");
+    let file = file.to_str().unwrap();
+    let out = planwatch(&["--max-size", "100", "--db", &db, "--index-dir", &ix, "ingest", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("100"), "{}", String::from_utf8_lossy(&out.stderr));
+    let data = tempdir("global-data");
+    std::fs::write(data.join("departments.toml"), "not = [valid toml").unwrap();
+    let out = planwatch(&["--data", data.to_str().unwrap(), "-j", "1", "extract", file]);
+    assert_eq!(out.status.code(), Some(2), "a broken --data dictionary is reported");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("departments.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = planwatch(&["-j", "1", "extract", file, "--max-size", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -11,7 +11,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::db::{params, OptionalExt, Row};
+use crate::db::{params, Db, OptionalExt, Row};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use serde::Serialize;
@@ -80,6 +80,8 @@ pub struct User {
     pub disabled: bool,
     /// Unix seconds until which logins are refused (0: not locked).
     pub locked_until: i64,
+    /// Failed logins since the last successful one.
+    pub failed_logins: i64,
     pub created_at: String,
 }
 
@@ -100,7 +102,7 @@ impl User {
 }
 
 const USER_COLUMNS: &str =
-    "id, login, display_name, role, region, place, department, disabled, locked_until, created_at";
+    "id, login, display_name, role, region, place, department, disabled, locked_until, created_at, failed_logins";
 
 /// [`USER_COLUMNS`] qualified by a table alias, for joins.
 fn user_columns_of(alias: &str) -> String {
@@ -122,6 +124,7 @@ fn user_row(r: &Row) -> crate::Result<User> {
         disabled: r.get(7)?,
         locked_until: r.get(8)?,
         created_at: r.get(9)?,
+        failed_logins: r.get(10)?,
     })
 }
 
@@ -176,6 +179,18 @@ pub struct ApiToken {
 }
 
 impl Store {
+    /// Verifies a password against a PHC hash (Argon2id: the slow step of a login), counted.
+    fn check_password(&self, password: &str, phc: &str) -> bool {
+        self.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        verify_password(password, phc)
+    }
+
+    /// Passwords this process has verified (including the dummy check of unknown logins):
+    /// tests use it to prove that a lock stops the checking, not only the logging in.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Creates an account. The scope is checked against the dictionaries: a district
     /// editor's unit must lie inside its region; a department name is made canonical.
     pub fn add_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
@@ -337,45 +352,40 @@ impl Store {
 
     /// Checks a login and password and opens a session. Failures count towards a lock
     /// whose length doubles with each further failure (1 min after 5, then 2, 4 … up to 1 h).
+    ///
+    /// A try is claimed before the slow password check: one statement increments the
+    /// account's failure count unless it is locked, and the decision (go on, or lock) is made
+    /// on the count that statement returns. Parallel guesses therefore each count, the lock
+    /// falls after exactly [`LOCK_AFTER`] checks, and a locked account's passwords are not
+    /// checked at all. A good password then resets the count.
     pub fn login(
         &self,
         login: &str,
         password: &str,
         request_id: &str,
     ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
-        let found: Option<(User, String, i64)> = {
-            let r = self.reader()?;
-            r.query_row(
-                &format!("SELECT {USER_COLUMNS}, password_hash, failed_logins FROM users WHERE login = ?1"),
-                params![login.trim()],
-                |row| Ok((user_row(row)?, row.get(10)?, row.get(11)?)),
-            )
-            .optional()?
-        };
         let now = unix_now();
-        let Some((user, phc, failures)) = found else {
-            // Spend the time a real check takes, so response times do not reveal logins.
-            let _ = verify_password(password, DUMMY_HASH);
-            return Ok(Err(LoginRefusal::BadCredentials));
+        let claimed = {
+            let mut conn = self.writer()?;
+            let tx = conn.transaction()?;
+            let claim = claim_account_try(&tx, login, now)?;
+            tx.commit()?;
+            claim
         };
-        if user.locked_until > now {
-            return Ok(Err(LoginRefusal::Locked(user.locked_until)));
-        }
-        let good = verify_password(password, &phc);
+        let (user, phc, failures, locked_until) = match claimed {
+            AccountTry::Unknown => {
+                // Spend the time a real check takes, so response times do not reveal logins.
+                let _ = self.check_password(password, DUMMY_HASH);
+                return Ok(Err(LoginRefusal::BadCredentials));
+            }
+            AccountTry::Locked(until) => return Ok(Err(LoginRefusal::Locked(until))),
+            AccountTry::Claimed { user, phc, failures, locked_until } => (*user, phc, failures, locked_until),
+        };
+        let good = self.check_password(password, &phc);
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let actor = user.actor(Channel::Form, request_id);
         if !good {
-            let failures = failures + 1;
-            let locked_until = if failures >= LOCK_AFTER {
-                now + (60i64 << (failures - LOCK_AFTER).min(6)).min(MAX_LOCK_SECONDS)
-            } else {
-                0
-            };
-            tx.execute(
-                "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                params![user.id, failures, locked_until],
-            )?;
             audit(
                 &tx,
                 &actor,
@@ -394,13 +404,14 @@ impl Store {
                 LoginRefusal::BadCredentials
             }));
         }
+        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![user.id])?;
         if user.disabled {
+            tx.commit()?;
             return Ok(Err(LoginRefusal::Disabled));
         }
         let secret = random_secret();
         let csrf = random_secret();
         let expires_at = now + SESSION_SECONDS;
-        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![user.id])?;
         tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
         tx.execute(
             "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -418,6 +429,7 @@ impl Store {
             },
         )?;
         tx.commit()?;
+        let user = User { failed_logins: 0, locked_until: 0, ..user };
         Ok(Ok(NewSession { secret, csrf, user, expires_at }))
     }
 
@@ -434,7 +446,7 @@ impl Store {
                  WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0"
             ))?
             .query_row(params![sha256_hex(secret.as_bytes()), unix_now()], |row| {
-                Ok(SessionInfo { user: user_row(row)?, csrf: row.get(10)?, expires_at: row.get(11)? })
+                Ok(SessionInfo { user: user_row(row)?, csrf: row.get(11)?, expires_at: row.get(12)? })
             })
             .optional()?;
         Ok(found)
@@ -544,6 +556,63 @@ impl Store {
             .optional()?;
         Ok(found)
     }
+}
+
+/// The outcome of claiming a login try (see [`Store::login`]).
+enum AccountTry {
+    Unknown,
+    Locked(i64),
+    /// The try is counted: the account, its hash, the failure count including this try,
+    /// and the lock this try set (0 if none).
+    Claimed {
+        user: Box<User>,
+        phc: String,
+        failures: i64,
+        locked_until: i64,
+    },
+}
+
+/// The lock after `failures` failures in a row: none below [`LOCK_AFTER`], then 1 min,
+/// doubling with each further failure, at most [`MAX_LOCK_SECONDS`].
+fn lock_seconds(failures: i64) -> i64 {
+    if failures < LOCK_AFTER {
+        return 0;
+    }
+    (60i64 << (failures - LOCK_AFTER).min(6)).min(MAX_LOCK_SECONDS)
+}
+
+/// Counts one try of `login` inside the caller's write transaction, unless the account is
+/// locked: the increment and the lock condition are one statement, and what follows is
+/// decided on the count it returns, never on a value read earlier.
+fn claim_account_try(tx: &Db, login: &str, now: i64) -> Result<AccountTry> {
+    let Some(id) = user_id_of(tx, login)? else { return Ok(AccountTry::Unknown) };
+    let counted: Option<i64> = tx
+        .query_row(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 AND locked_until <= ?2
+             RETURNING failed_logins",
+            params![id, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(failures) = counted else {
+        let until: i64 = tx.query_row("SELECT locked_until FROM users WHERE id = ?1", params![id], |r| r.get(0))?;
+        return Ok(AccountTry::Locked(until));
+    };
+    let lock = lock_seconds(failures);
+    let locked_until = if lock > 0 { now + lock } else { 0 };
+    if lock > 0 {
+        tx.execute("UPDATE users SET locked_until = ?2 WHERE id = ?1", params![id, locked_until])?;
+    }
+    let (user, phc) =
+        tx.query_row(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE id = ?1"), params![id], |row| {
+            Ok((user_row(row)?, row.get(11)?))
+        })?;
+    Ok(AccountTry::Claimed { user: Box::new(user), phc, failures, locked_until })
+}
+
+/// The id of the account `login` names.
+fn user_id_of(conn: &Db, login: &str) -> Result<Option<i64>> {
+    conn.query_row("SELECT id FROM users WHERE login = ?1", params![login.trim()], |r| r.get(0)).optional()
 }
 
 /// A valid Argon2id hash of a random password, checked against when the login is unknown.

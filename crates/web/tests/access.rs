@@ -441,3 +441,48 @@ async fn hostile_input_in_account_audit_and_approval_forms_is_refused_or_escaped
     assert!(planwatch_store::testing::execute_raw(at, "DELETE FROM audit_log").is_err());
     assert_eq!(app.store.audit_count().unwrap(), total + 1, "only d1's login was added");
 }
+
+// ---- issue 14: hardening of accounts and logins ------------------------------------------
+
+/// The app with one account of each role but no monitoring data (quicker than [`world`]).
+fn accounts_app() -> App {
+    let app = app();
+    add(&app, "root", Role::Admin, "", "", "");
+    add(&app, "ana", Role::Analyst, "", "", "");
+    app
+}
+
+/// A login form POST from the client address `peer` (as the server's socket gives it).
+fn login_from(peer: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut req = form("/login", "", fields);
+    let addr: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+/// Hole 1 over HTTP: 30 wrong passwords posted at once (from 30 addresses) check exactly five
+/// passwords, count five failures and leave the account locked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_logins_over_http_check_five_passwords_then_lock() {
+    let app = accounts_app();
+    let checks = app.store.password_checks();
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let router = app.router.clone();
+            let req =
+                login_from(&format!("192.0.2.{}:40000", i + 1), &[("login", "ana"), ("password", "wrong-password-9")]);
+            tokio::spawn(async move { tower::ServiceExt::oneshot(router, req).await.unwrap().status() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let ana = app.store.user("ana").unwrap().unwrap();
+    assert_eq!(app.store.password_checks() - checks, planwatch_store::users::LOCK_AFTER as u64);
+    assert_eq!(ana.failed_logins, planwatch_store::users::LOCK_AFTER);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    assert!(ana.locked_until > now);
+    let r = send(&app, login_from("192.0.2.200:1", &[("login", "ana"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("锁定"), "{}", r.text());
+}

@@ -1,0 +1,100 @@
+//! Accounts under attack (issue 14): parallel password guessing, the bootstrap admin token,
+//! tokens of disabled accounts, look-alike logins, and throttling by client address. Every
+//! test runs on SQLite, or on PostgreSQL with PLANWATCH_TEST_PG.
+
+use std::sync::Arc;
+
+use planwatch_store::testing::TempStore;
+use planwatch_store::users::{LoginRefusal, NewUser, LOCK_AFTER};
+use planwatch_store::{Actor, AuditFilter, Role, Store};
+
+const PASSWORD: &str = "correct-horse-42";
+
+fn op() -> Actor {
+    Actor::operator("test")
+}
+
+fn open(t: &TempStore) -> Store {
+    t.open(Default::default()).unwrap()
+}
+
+fn add(store: &Store, login: &str, role: Role) -> planwatch_store::users::User {
+    store
+        .add_user(
+            &op(),
+            &NewUser {
+                login: login.into(),
+                display_name: String::new(),
+                role,
+                region: String::new(),
+                place: String::new(),
+                department: String::new(),
+                password: PASSWORD.into(),
+            },
+        )
+        .unwrap()
+}
+
+fn audited(store: &Store, action: &str) -> Vec<planwatch_store::AuditRecord> {
+    let filter = AuditFilter { action: action.into(), ..Default::default() };
+    store.audit_log(&op(), &filter, 1000, 0).unwrap().0.into_iter().filter(|e| e.action == action).collect()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Hole 1: wrong passwords sent in parallel were all checked and overwrote each other's
+/// count (40 guesses left `failed_logins` at 2). Now every guess is counted, the lock falls
+/// after exactly five checks, and no password is checked while the account is locked.
+#[test]
+fn parallel_wrong_passwords_are_all_counted_and_stop_at_the_lock() {
+    let t = TempStore::new().unwrap();
+    let store = Arc::new(open(&t));
+    add(&store, "yubei", Role::Analyst);
+    let n = 24;
+    let barrier = Arc::new(std::sync::Barrier::new(n));
+    let outcomes: Vec<LoginRefusal> = (0..n)
+        .map(|i| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                store.login("yubei", &format!("wrong-password-{i}"), "").unwrap().unwrap_err()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    let user = store.user("yubei").unwrap().unwrap();
+    assert_eq!(store.password_checks(), LOCK_AFTER as u64, "passwords checked: {outcomes:?}");
+    assert_eq!(user.failed_logins, LOCK_AFTER, "every checked guess is counted");
+    assert!(user.locked_until > now(), "the account is locked");
+    assert_eq!(audited(&store, "login.fail").len(), LOCK_AFTER as usize, "each checked guess is audited");
+    let locked = outcomes.iter().filter(|o| matches!(o, LoginRefusal::Locked(_))).count();
+    assert!(locked >= n - LOCK_AFTER as usize, "{outcomes:?}");
+    // Locked: even the right password is refused, and not checked.
+    assert!(matches!(store.login("yubei", PASSWORD, "").unwrap(), Err(LoginRefusal::Locked(_))));
+    assert_eq!(store.password_checks(), LOCK_AFTER as u64);
+}
+
+/// Sequential guesses count one by one, and a good password resets the count.
+#[test]
+fn failures_count_one_by_one_and_a_good_login_resets_them() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    add(&store, "yubei", Role::Analyst);
+    for i in 1..LOCK_AFTER {
+        assert_eq!(store.login("yubei", "wrong-password-x", "").unwrap().unwrap_err(), LoginRefusal::BadCredentials);
+        assert_eq!(store.user("yubei").unwrap().unwrap().failed_logins, i);
+    }
+    assert!(store.login("yubei", PASSWORD, "").unwrap().is_ok());
+    let user = store.user("yubei").unwrap().unwrap();
+    assert_eq!((user.failed_logins, user.locked_until), (0, 0));
+    assert_eq!(store.password_checks(), LOCK_AFTER as u64);
+    // The fifth failure in a row locks.
+    for _ in 0..LOCK_AFTER {
+        store.login("yubei", "wrong-password-x", "").unwrap().unwrap_err();
+    }
+    assert!(matches!(store.login("yubei", PASSWORD, "").unwrap(), Err(LoginRefusal::Locked(_))));
+}

@@ -167,13 +167,46 @@ pub struct LoginQuery {
     next: String,
 }
 
-/// Only local paths are followed after login (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/".to_string()
+/// What [`safe_next`] leaves as it is: letters, digits and the URL punctuation of paths,
+/// queries and fragments (`%` too, so existing escapes stay). Everything else — spaces,
+/// quotes, non-ASCII — is percent-encoded.
+const NEXT_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'%');
+
+/// Only a local path is followed after login (no open redirect): one that starts with a
+/// single `/` and holds no control character (browsers drop tabs and line breaks, so
+/// `/<TAB>/evil.example` is `//evil.example` to them) and no backslash (`/\evil` is
+/// `//evil` to them); it is re-encoded, so the Location header is always valid. Anything
+/// else is `/`.
+pub fn safe_next(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2048
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if !local {
+        return "/".to_string();
     }
+    percent_encoding::utf8_percent_encode(next, NEXT_KEEP).to_string()
 }
 
 async fn login_page(state: &Shared, headers: &HeaderMap, next: &str, error: String) -> LoginPage {

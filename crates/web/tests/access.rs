@@ -486,3 +486,58 @@ async fn parallel_wrong_logins_over_http_check_five_passwords_then_lock() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.text().contains("锁定"), "{}", r.text());
 }
+
+/// Hole 2: after a login only a local path is followed. Tabs, line breaks, other control
+/// characters, backslashes, schemes and protocol-relative forms all lead to `/`, and no
+/// `next` makes the login fail (a CR LF used to answer 500 after setting the cookie).
+#[tokio::test]
+async fn hostile_next_after_login_goes_home_and_never_fails() {
+    let app = accounts_app();
+    let hostile = [
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "/\r\nSet-Cookie: pw_session=x",
+        "/\n/evil.example",
+        "/\u{b}/evil.example",
+        "/\u{7f}/evil.example",
+        "/\u{85}/evil.example",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        " /evil.example",
+        "evil.example",
+        "",
+    ];
+    let location = |r: &Resp| r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+    for (i, next) in hostile.iter().enumerate() {
+        let peer = format!("198.51.100.{}:5000", i + 1);
+        let r = send(&app, login_from(&peer, &[("login", "ana"), ("password", PASSWORD), ("next", next)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.text());
+        assert_eq!(location(&r).as_deref(), Some("/"), "{next:?}");
+        // The bootstrap token's form is refused (an admin exists), and its page survives it.
+        let r = send(&app, login_from(&peer, &[("token", "wrong-token-123"), ("next", next)])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{next:?}");
+        assert!(r.text().contains("name=\"next\" value=\"/\""), "{next:?}");
+        // The login page keeps only a safe `next` for its form.
+        let r = get(&app, &format!("/login?next={}", enc(next))).await;
+        assert_eq!(r.status, StatusCode::OK, "{next:?}");
+        assert!(r.text().contains("name=\"next\" value=\"/\""), "{next:?}");
+    }
+    // A legitimate local path is followed, re-encoded.
+    for (next, expected) in [
+        ("/plans/1?tab=targets", "/plans/1?tab=targets"),
+        ("/places/蜀山区", "/places/%E8%9C%80%E5%B1%B1%E5%8C%BA"),
+        ("/search?q=人工 智能", "/search?q=%E4%BA%BA%E5%B7%A5%20%E6%99%BA%E8%83%BD"),
+        ("/audit?who=ana&action=login", "/audit?who=ana&action=login"),
+    ] {
+        let r =
+            send(&app, login_from("198.51.100.99:5000", &[("login", "ana"), ("password", PASSWORD), ("next", next)]))
+                .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(location(&r).as_deref(), Some(expected), "{next}");
+    }
+}

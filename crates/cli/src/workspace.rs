@@ -281,6 +281,7 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
         eprintln!("planwatch: {n} stored versions re-extracted with extractor {}", planwatch_core::EXTRACTOR_VERSION);
     }
     let index = Arc::new(open_index(db)?);
+    let bootstrap_open = store.bootstrap_open()?;
     let token = match a.admin_token.filter(|t| !t.trim().is_empty()) {
         Some(t) => {
             if t.len() < 12 {
@@ -290,7 +291,7 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
         }
         None => {
             let t = planwatch_web::auth::generate_token();
-            if !store.has_admin()? {
+            if bootstrap_open {
                 eprintln!(
                     "planwatch: no admin account yet; to set one up, log in at /login with the admin token {t} \
                      (or run `planwatch user add NAME --role admin`)"
@@ -299,6 +300,13 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
             t
         }
     };
+    if !bootstrap_open && !store.has_admin()? {
+        // The token closed for good with the first admin: recovery is a job for the operator.
+        eprintln!(
+            "planwatch: no enabled admin account, and the admin token works only until the first admin exists: \
+             run `planwatch user enable NAME` or `planwatch user add NAME --role admin`"
+        );
+    }
     if !a.addr.ip().is_loopback() {
         eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
     }

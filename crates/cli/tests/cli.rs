@@ -827,3 +827,62 @@ fn global_options_work_before_or_after_the_subcommand() {
     let out = planwatch(&["-j", "1", "extract", file, "--max-size", "100"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Hole 4 from the command line: with the only admin disabled the server says how to
+/// recover, the admin token stays refused, and `planwatch user enable` or `user add --role
+/// admin` bring an admin back.
+#[test]
+fn a_store_without_an_enabled_admin_is_recovered_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let run = |args: &[&str], input: &str| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend(args);
+        let out = planwatch_with_stdin(&all, input);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["user", "add", "root", "--role", "admin"], "root-password-1\n");
+    run(&["user", "disable", "root"], "");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let log = store.path().join("serve.log");
+    let index = store.path().join("serve.index");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args([
+                "--db",
+                &db,
+                "--index-dir",
+                index.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("PLANWATCH_ADMIN_TOKEN", "recovery-test-token-1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let t = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(t.elapsed().as_secs() < 30, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("planwatch user enable") && said.contains("--role admin"), "{said}");
+    let (status, _, page) = http(port, "POST", "/login", "", "token=recovery-test-token-1");
+    assert_eq!(status, 401);
+    assert!(page.contains("planwatch user enable"), "{page}");
+    let (status, _, page) = http(port, "GET", "/login", "", "");
+    assert!(status == 200 && page.contains("没有可用的管理员账户"), "{page}");
+    // Enabling the admin again, or adding another, from the command line.
+    run(&["user", "enable", "root"], "");
+    let (status, head, _) = http(port, "POST", "/login", "", "login=root&password=root-password-1");
+    assert_eq!(status, 303, "{head}");
+    run(&["user", "disable", "root"], "");
+    run(&["user", "add", "root2", "--role", "admin"], "root2-password-1\n");
+    let (status, head, _) = http(port, "POST", "/login", "", "login=root2&password=root2-password-1");
+    assert_eq!(status, 303, "{head}");
+    let (status, _, _) = http(port, "POST", "/login", "", "token=recovery-test-token-1");
+    assert_eq!(status, 401);
+}

@@ -233,6 +233,20 @@ impl Store {
             |r| r.get(0),
         )?;
         let user = tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_row)?;
+        let mut new_value = json!({"role": user.role, "region": user.region, "place": user.place,
+            "department": user.department, "display_name": user.display_name});
+        if user.role == Role::Admin {
+            // The first admin closes the bootstrap token for good, in this same transaction.
+            let first = tx.execute(
+                &format!(
+                    "INSERT INTO meta (key, value) VALUES ('bootstrap_closed', {NOW}) ON CONFLICT (key) DO NOTHING"
+                ),
+                params![],
+            )?;
+            if first > 0 {
+                new_value["bootstrap_closed"] = json!(true);
+            }
+        }
         audit(
             &tx,
             actor,
@@ -240,8 +254,7 @@ impl Store {
                 action: "user.add",
                 object: format!("user {login}"),
                 old: None,
-                new: Some(json!({"role": user.role, "region": user.region, "place": user.place,
-                    "department": user.department, "display_name": user.display_name})),
+                new: Some(new_value),
                 source: String::new(),
             },
         )?;
@@ -264,12 +277,26 @@ impl Store {
             .optional()
     }
 
-    /// True once an enabled admin account exists: the bootstrap admin token then stops working.
+    /// True when an enabled admin account exists (if none does and the bootstrap token is
+    /// closed, only the command line can make one: the server's hint says so).
     pub fn has_admin(&self) -> Result<bool> {
         let r = self.reader()?;
         Ok(r.query_row("SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0 LIMIT 1", params![], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+
+    /// True until an admin account has ever existed: only then does the bootstrap admin
+    /// token work. Disabling every admin does not reopen it (`meta.bootstrap_closed`, set with
+    /// the first admin); a store without an enabled admin is recovered from the command line.
+    pub fn bootstrap_open(&self) -> Result<bool> {
+        let closed: i64 = self.reader()?.query_row(
+            "SELECT (SELECT COUNT(*) FROM meta WHERE key = 'bootstrap_closed')
+                  + (SELECT COUNT(*) FROM users WHERE role = 'admin')",
+            params![],
+            |r| r.get(0),
+        )?;
+        Ok(closed == 0)
     }
 
     /// Disables (or re-enables) an account; disabling ends its sessions and tokens at once.

@@ -98,3 +98,68 @@ fn failures_count_one_by_one_and_a_good_login_resets_them() {
     }
     assert!(matches!(store.login("yubei", PASSWORD, "").unwrap(), Err(LoginRefusal::Locked(_))));
 }
+
+/// Hole 4: the bootstrap admin token worked again once the only admin was disabled. Now the
+/// store records that an admin has existed, in the transaction that made it, and the token
+/// stays closed for good; recovery is `planwatch user enable` / `user add --role admin`.
+#[test]
+fn the_bootstrap_token_stays_closed_once_an_admin_has_existed() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    assert!(store.bootstrap_open().unwrap(), "a new store is set up with the token");
+    add(&store, "ana", Role::Analyst);
+    assert!(store.bootstrap_open().unwrap(), "an analyst does not close the setup");
+    add(&store, "root", Role::Admin);
+    assert!(!store.bootstrap_open().unwrap());
+    let added = audited(&store, "user.add");
+    let root = added.iter().find(|e| e.object == "user root").unwrap();
+    assert!(root.new_value.as_deref().unwrap().contains("\"bootstrap_closed\":true"), "{:?}", root.new_value);
+    // The only admin disabled: no enabled admin, and still no token.
+    store.set_user_disabled(&op(), "root", true).unwrap();
+    assert!(!store.has_admin().unwrap());
+    assert!(!store.bootstrap_open().unwrap(), "the token came back when the only admin was disabled");
+    // The command line (the operator) recovers: enable, or add another admin.
+    store.set_user_disabled(&op(), "root", false).unwrap();
+    assert!(store.has_admin().unwrap());
+    store.set_user_disabled(&op(), "root", true).unwrap();
+    add(&store, "root2", Role::Admin);
+    assert!(store.has_admin().unwrap() && !store.bootstrap_open().unwrap());
+    // Only the first admin records the fact.
+    let added = audited(&store, "user.add");
+    let root2 = added.iter().find(|e| e.object == "user root2").unwrap();
+    assert!(!root2.new_value.as_deref().unwrap().contains("bootstrap_closed"), "{:?}", root2.new_value);
+}
+
+/// A store whose admins were made before the upgrade (schema 3) keeps the token closed,
+/// even when all its admins are disabled.
+#[test]
+fn a_store_upgraded_with_admins_keeps_the_token_closed() {
+    let t = TempStore::new().unwrap();
+    let old = t.open_at_version(3).unwrap();
+    old.execute_batch(
+        "INSERT INTO users (login, role, password_hash, disabled, created_at, password_set_at)
+         VALUES ('root', 'admin', 'x', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    )
+    .unwrap();
+    drop(old);
+    let store = open(&t);
+    assert!(!store.has_admin().unwrap());
+    assert!(!store.bootstrap_open().unwrap());
+    // A store upgraded without any admin is still set up with the token.
+    let t = TempStore::new().unwrap();
+    drop(t.open_at_version(3).unwrap());
+    assert!(open(&t).bootstrap_open().unwrap());
+}
+
+/// Restoring a backup taken before the first admin does not reopen the bootstrap token.
+#[test]
+fn a_restore_of_a_backup_from_before_the_first_admin_keeps_the_token_closed() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    let backup = t.path().join("before-admin.db");
+    store.backup(&backup).unwrap();
+    add(&store, "root", Role::Admin);
+    store.restore(&op(), &backup).unwrap();
+    assert!(store.user("root").unwrap().is_none(), "the restore replaced the accounts");
+    assert!(!store.bootstrap_open().unwrap());
+}

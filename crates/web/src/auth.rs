@@ -7,8 +7,8 @@
 //!   form carries. Sessions live in the store, so every server process accepts them.
 //! - Scripts send `Authorization: Bearer pwt_…`, a token of their user.
 //! - The admin token (config or `PLANWATCH_ADMIN_TOKEN`) is a bootstrap path only: it works
-//!   while the store has no enabled admin account, so the first admin can be created
-//!   (`planwatch user add`, or the users page), and stops working from then on.
+//!   until the store's first admin account is created (`planwatch user add`, or the users
+//!   page) and never again, even if every admin is later disabled; its sessions end then.
 //!
 //! Reading needs no login, except the audit log.
 
@@ -94,8 +94,11 @@ pub async fn caller(state: &Shared, headers: &HeaderMap) -> Option<Caller> {
         }
     };
     if let Some(csrf) = bootstrap {
-        // The token's sessions end the moment an admin account exists.
-        if db(state, |s| s.has_admin()).await.ok()? {
+        // The token's sessions end the moment an admin account exists, for good.
+        if !db(state, |s| s.bootstrap_open()).await.ok()? {
+            if let Ok(mut map) = state.sessions.bootstrap.lock() {
+                map.remove(&id);
+            }
             return None;
         }
         return Some(Caller { actor: bootstrap_actor(Channel::Form, &rid), csrf, display_name: "管理令牌".into() });
@@ -151,15 +154,22 @@ pub async fn require_bearer(state: &Shared, headers: &HeaderMap) -> Result<Actor
         };
     }
     if token_matches(&token, &state.config.admin_token) {
-        if db(state, |s| s.has_admin()).await? {
+        if !db(state, |s| s.bootstrap_open()).await? {
             return Err(AppError::Forbidden(
-                "the admin token only sets up the first admin account, which exists now: use a user's API token".into(),
+                "the admin token only sets up the first admin account; an admin account has existed, so the token \
+                 is closed for good: use a user's API token (with no enabled admin left, run `planwatch user enable \
+                 NAME` or `planwatch user add NAME --role admin` on the server)"
+                    .into(),
             ));
         }
         return Ok(bootstrap_actor(Channel::Api, &rid));
     }
     Err(AppError::Forbidden("the API token is wrong: use a token made by `planwatch user token`".into()))
 }
+
+/// How to get an admin back when none is enabled (the token cannot help any more).
+pub const RECOVERY: &str = "如已没有可用的管理员账户,请在服务器上运行 planwatch user enable 账户名 重新启用,\
+                            或 planwatch user add 账户名 --role admin 新建管理员。";
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -211,13 +221,16 @@ pub fn safe_next(next: &str) -> String {
 
 async fn login_page(state: &Shared, headers: &HeaderMap, next: &str, error: String) -> LoginPage {
     let caller = caller(state, headers).await;
-    let bootstrap = !db(state, |s| s.has_admin()).await.unwrap_or(true);
+    let bootstrap = db(state, |s| s.bootstrap_open()).await.unwrap_or(false);
+    // No enabled admin and the token closed: only the command line can help.
+    let recovery = !bootstrap && !db(state, |s| s.has_admin()).await.unwrap_or(true);
     LoginPage {
         nav: "",
         next: safe_next(next),
         error,
         logged_in: caller.as_ref().map(|c| format!("{}({})", c.display_name, c.actor.scope())).unwrap_or_default(),
         bootstrap,
+        recovery,
     }
 }
 
@@ -270,8 +283,9 @@ pub async fn login(State(state): State<Shared>, headers: HeaderMap, Form(f): For
         if !token_matches(f.token.trim(), &state.config.admin_token) {
             return refuse("令牌不正确,请重试。".into()).await;
         }
-        if db(&state, |s| s.has_admin()).await.unwrap_or(true) {
-            return refuse("已有管理员账户,管理令牌已停用:请用账户和密码登录。".into()).await;
+        if !db(&state, |s| s.bootstrap_open()).await.unwrap_or(false) {
+            return refuse(format!("本系统已有过管理员账户,管理令牌已停用且不会再启用:请用账户和密码登录。{RECOVERY}"))
+                .await;
         }
         let id = random_token();
         if let Ok(mut map) = state.sessions.bootstrap.lock() {

@@ -541,3 +541,33 @@ async fn hostile_next_after_login_goes_home_and_never_fails() {
         assert_eq!(location(&r).as_deref(), Some(expected), "{next}");
     }
 }
+
+/// Hole 4 over HTTP: the admin token and the session it opened die when the first admin
+/// account is made and stay dead when that admin is disabled; the login page, the token
+/// form and the API then say how to recover from the command line.
+#[tokio::test]
+async fn the_bootstrap_token_and_its_sessions_never_come_back() {
+    let app = app();
+    let (cookie, _csrf) = login(&app).await;
+    let users_page =
+        || send(&app, Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).unwrap());
+    assert_eq!(users_page().await.status, StatusCode::OK, "the token's session sets up accounts");
+    add(&app, "root", Role::Admin, "", "", "");
+    assert_eq!(users_page().await.status, StatusCode::SEE_OTHER, "the token's session ends with the first admin");
+    app.store.set_user_disabled(&op(), "root", true).unwrap();
+    let r = users_page().await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the token's session came back: {}", r.text());
+    let r = send(&app, form("/login", "", &[("token", TOKEN)])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("planwatch user enable") && r.text().contains("--role admin"), "{}", r.text());
+    let r = send(&app, api("POST", "/api/v1/documents?name=a.txt", TOKEN, "text/plain", b"x".to_vec())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the token wrote again: {}", r.text());
+    assert!(r.text().contains("planwatch user enable"), "{}", r.text());
+    let page = get(&app, "/login").await.text();
+    assert!(!page.contains("name=\"token\""), "the login page offers the token again");
+    assert!(page.contains("planwatch user enable"), "the login page says how to recover: {page}");
+    // Recovered from the command line: the admin logs in with its password.
+    app.store.set_user_disabled(&op(), "root", false).unwrap();
+    login_as(&app, "root").await;
+    assert!(!get(&app, "/login").await.text().contains("planwatch user enable"));
+}

@@ -299,7 +299,8 @@ impl Store {
         Ok(closed == 0)
     }
 
-    /// Disables (or re-enables) an account; disabling ends its sessions and tokens at once.
+    /// Disables (or re-enables) an account; disabling ends its sessions and revokes its API
+    /// tokens at once (re-enabling does not revive them: the owner makes new ones).
     pub fn set_user_disabled(&self, actor: &Actor, login: &str, disabled: bool) -> Result<()> {
         authorize(actor, Action::ManageUsers)?;
         let mut conn = self.writer()?;
@@ -320,8 +321,16 @@ impl Store {
             "UPDATE users SET disabled = ?2, failed_logins = 0, locked_until = 0 WHERE id = ?1",
             params![id, disabled],
         )?;
+        let mut new_value = json!({"disabled": disabled});
         if disabled {
             tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![id])?;
+            // Revoked, not only refused while disabled: enabling the account again must not
+            // bring back a token that may have leaked meanwhile.
+            let revoked = tx.execute(
+                &format!("UPDATE api_tokens SET revoked_at = {NOW} WHERE user_id = ?1 AND revoked_at IS NULL"),
+                params![id],
+            )?;
+            new_value["revoked_tokens"] = json!(revoked);
         }
         audit(
             &tx,
@@ -330,7 +339,7 @@ impl Store {
                 action: if disabled { "user.disable" } else { "user.enable" },
                 object: format!("user {}", login.trim()),
                 old: Some(json!({"disabled": was})),
-                new: Some(json!({"disabled": disabled})),
+                new: Some(new_value),
                 source: String::new(),
             },
         )?;

@@ -163,3 +163,44 @@ fn a_restore_of_a_backup_from_before_the_first_admin_keeps_the_token_closed() {
     assert!(store.user("root").unwrap().is_none(), "the restore replaced the accounts");
     assert!(!store.bootstrap_open().unwrap());
 }
+
+/// Disabling an account revokes its API tokens, so re-enabling it does not revive them;
+/// the revocation is audited with the disabling.
+#[test]
+fn disabling_an_account_revokes_its_api_tokens_for_good() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    add(&store, "ana", Role::Analyst);
+    let (a, b) =
+        (store.create_token(&op(), "ana", "脚本一").unwrap(), store.create_token(&op(), "ana", "脚本二").unwrap());
+    assert!(store.token_user(&a).unwrap().is_some());
+    store.set_user_disabled(&op(), "ana", true).unwrap();
+    store.set_user_disabled(&op(), "ana", false).unwrap();
+    for token in [&a, &b] {
+        assert!(store.token_user(token).unwrap().is_none(), "a token revived with its account");
+    }
+    assert!(store.tokens("ana").unwrap().iter().all(|t| t.revoked));
+    let disable = &audited(&store, "user.disable")[0];
+    assert!(disable.new_value.as_deref().unwrap().contains("\"revoked_tokens\":2"), "{:?}", disable.new_value);
+    // A token made after re-enabling works.
+    let c = store.create_token(&op(), "ana", "").unwrap();
+    assert_eq!(store.token_user(&c).unwrap().unwrap().login, "ana");
+}
+
+/// Accounts disabled before the upgrade lose their live tokens in the migration.
+#[test]
+fn tokens_of_accounts_disabled_before_the_upgrade_are_revoked() {
+    let t = TempStore::new().unwrap();
+    let old = t.open_at_version(3).unwrap();
+    old.execute_batch(
+        "INSERT INTO users (id, login, role, password_hash, disabled, created_at, password_set_at)
+         VALUES (7, 'ana', 'analyst', 'x', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+         INSERT INTO api_tokens (user_id, label, token_hash, prefix, created_at)
+         VALUES (7, '', 'aaaa', 'pwt_aaaa', '2026-01-01T00:00:00Z')",
+    )
+    .unwrap();
+    drop(old);
+    let store = open(&t);
+    assert!(store.tokens("ana").unwrap().iter().all(|t| t.revoked));
+    assert_eq!(audited(&store, "token.revoke").len(), 1, "the migration's revocation is audited");
+}

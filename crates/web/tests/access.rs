@@ -571,3 +571,21 @@ async fn the_bootstrap_token_and_its_sessions_never_come_back() {
     login_as(&app, "root").await;
     assert!(!get(&app, "/login").await.text().contains("planwatch user enable"));
 }
+
+/// Disabling an account on the users page revokes its API tokens: enabling it again does not
+/// bring them back.
+#[tokio::test]
+async fn re_enabling_an_account_does_not_revive_its_api_tokens() {
+    let app = accounts_app();
+    let token = app.store.create_token(&op(), "ana", "报送脚本").unwrap();
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let write = || api("POST", "/api/v1/documents?name=a.txt", &token, "text/plain", b"x".to_vec());
+    assert_ne!(send(&app, write()).await.status, StatusCode::FORBIDDEN, "the token works at first");
+    for action in ["disable", "enable"] {
+        let r = send(&app, form(&format!("/admin/users/ana/{action}"), &cookie, &[("csrf", &csrf)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.text());
+    }
+    let r = send(&app, write()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the token came back with its account: {}", r.text());
+    assert!(app.store.tokens("ana").unwrap().iter().all(|t| t.revoked));
+}

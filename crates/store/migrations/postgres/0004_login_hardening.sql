@@ -8,3 +8,14 @@
 INSERT INTO meta (key, value)
 SELECT 'bootstrap_closed', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 WHERE EXISTS (SELECT 1 FROM users WHERE role = 'admin');
+
+-- Disabling an account now revokes its API tokens (re-enabling must not revive them): do the
+-- same for accounts disabled before, audited like the application's own revocations.
+INSERT INTO audit_log (at, user_id, who, role, channel, action, object, old_value, new_value, source, request_id)
+SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), NULL, 'migration', 'admin', 'system',
+       'token.revoke', 'user ' || u.login, NULL,
+       json_build_object('token', t.id, 'reason', 'account disabled')::text, '', ''
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE u.disabled <> 0 AND t.revoked_at IS NULL;
+UPDATE api_tokens SET revoked_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE disabled <> 0);

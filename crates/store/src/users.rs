@@ -195,15 +195,7 @@ impl Store {
     /// editor's unit must lie inside its region; a department name is made canonical.
     pub fn add_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
         authorize(actor, Action::ManageUsers)?;
-        let login = new.login.trim();
-        if login.is_empty()
-            || login.chars().count() > 64
-            || !login.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-        {
-            return Err(StoreError::Invalid(format!(
-                "账户名“{login}”无效:请用 1–64 个字母、数字或 . _ - @,不含空格。"
-            )));
-        }
+        let login = &valid_login(&new.login)?;
         check_password_rules(&new.password)?;
         let (mut region, mut place, mut department) = (String::new(), String::new(), String::new());
         match new.role {
@@ -220,9 +212,14 @@ impl Store {
         let hash = hash_password(&new.password)?;
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let taken = tx.query_row("SELECT 1 FROM users WHERE login = ?1", params![login], |_| Ok(())).optional()?;
-        if taken.is_some() {
-            return Err(StoreError::Invalid(format!("账户名“{login}”已被使用。")));
+        // Folded, a new login must differ from every existing one folded (older logins may
+        // not be folded themselves: see migration 4).
+        let existing: Vec<String> = tx.query_map("SELECT login FROM users", params![], |r| r.get(0))?;
+        if let Some(same) = existing.iter().find(|e| fold_login(e) == *login) {
+            return Err(StoreError::Invalid(format!(
+                "账户名“{}”与已有账户“{same}”相同(账户名不区分大小写和全角半角):请换一个账户名。",
+                new.login.trim()
+            )));
         }
         let id: i64 = tx.query_row(
             &format!(
@@ -271,10 +268,12 @@ impl Store {
         rows.collect::<crate::Result<_>>()
     }
 
+    /// The account `login` names: the login as typed if an account has exactly it, else the
+    /// one it folds to (logins are case-insensitive).
     pub fn user(&self, login: &str) -> Result<Option<User>> {
         let r = self.reader()?;
-        r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1"), params![login.trim()], user_row)
-            .optional()
+        let Some(id) = user_id_of(&r, login)? else { return Ok(None) };
+        r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_row).optional()
     }
 
     /// True when an enabled admin account exists (if none does and the bootstrap token is
@@ -305,12 +304,11 @@ impl Store {
         authorize(actor, Action::ManageUsers)?;
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let (id, was): (i64, bool) = tx
-            .query_row("SELECT id, disabled FROM users WHERE login = ?1", params![login.trim()], |r| {
+        let id = user_id_of(&tx, login)?.ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+        let (stored, was): (String, bool) =
+            tx.query_row("SELECT login, disabled FROM users WHERE id = ?1", params![id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+            })?;
         if actor.user_id == Some(id) && disabled {
             return Err(StoreError::Invalid("不能停用自己的账户。".into()));
         }
@@ -337,7 +335,7 @@ impl Store {
             actor,
             AuditEntry {
                 action: if disabled { "user.disable" } else { "user.enable" },
-                object: format!("user {}", login.trim()),
+                object: format!("user {stored}"),
                 old: Some(json!({"disabled": was})),
                 new: Some(new_value),
                 source: String::new(),
@@ -529,11 +527,12 @@ impl Store {
 
     pub fn tokens(&self, login: &str) -> Result<Vec<ApiToken>> {
         let r = self.reader()?;
+        let Some(id) = user_id_of(&r, login)? else { return Ok(Vec::new()) };
         let mut stmt = r.prepare(
             "SELECT t.id, t.label, t.prefix, t.created_at, t.last_used_at, t.revoked_at IS NOT NULL
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.login = ?1 ORDER BY t.id",
+             FROM api_tokens t WHERE t.user_id = ?1 ORDER BY t.id",
         )?;
-        let rows = stmt.query_map(params![login.trim()], |r| {
+        let rows = stmt.query_map(params![id], |r| {
             Ok(ApiToken {
                 id: r.get(0)?,
                 label: r.get(1)?,
@@ -646,9 +645,56 @@ fn claim_account_try(tx: &Db, login: &str, now: i64) -> Result<AccountTry> {
     Ok(AccountTry::Claimed { user: Box::new(user), phc, failures, locked_until })
 }
 
-/// The id of the account `login` names.
+/// The id of the account `login` names: exactly as typed if there is one (older logins,
+/// made before logins were folded, stay reachable as they were typed), else by its folded form.
 fn user_id_of(conn: &Db, login: &str) -> Result<Option<i64>> {
-    conn.query_row("SELECT id FROM users WHERE login = ?1", params![login.trim()], |r| r.get(0)).optional()
+    conn.query_row(
+        "SELECT id FROM users WHERE login = ?1 OR login = ?2 ORDER BY CASE WHEN login = ?1 THEN 0 ELSE 1 END LIMIT 1",
+        params![login.trim(), fold_login(login)],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// A login as compared and stored: Unicode NFKC (full-width letters become ASCII), then lower
+/// case, without surrounding spaces. `YUBEI`, `yubei` and `ｙｕｂｅｉ` are one login.
+pub fn fold_login(login: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    login.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+/// Chinese characters (CJK Unified Ideographs and their extensions A–F, G): allowed in logins.
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
+}
+
+/// Checks a new login and returns its folded form. Allowed: ASCII letters and digits,
+/// `. _ - @` and Chinese characters, 1–64 of them. Letters of other scripts are refused:
+/// Cyrillic `і` or Greek `ο` look like Latin ones, so `yubeі` could pass for `yubei`.
+pub fn valid_login(login: &str) -> Result<String> {
+    let folded = fold_login(login);
+    let shown = login.trim();
+    let allowed = "账户名只能用英文字母、数字、汉字和 . _ - @";
+    if folded.is_empty() || folded.chars().count() > 64 {
+        return Err(StoreError::Invalid(format!("账户名需要 1–64 个字符:{allowed}。")));
+    }
+    if let Some(c) =
+        folded.chars().find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@') || is_han(c)))
+    {
+        let code = format!("U+{:04X}", c as u32);
+        let what = if c.is_whitespace() || c.is_control() || matches!(c as u32, 0x200B..=0x200F | 0x2060 | 0xFEFF) {
+            format!("含有空白或不可见字符({code})")
+        } else if c.is_alphabetic() {
+            format!(
+                "“{c}”({code})不是英文字母或汉字。其他文字的字母(如西里尔字母 і、希腊字母 ο)与英文字母外形相近,\
+                 可被用来冒充他人的账户名,因此不予接受"
+            )
+        } else {
+            format!("不能含有“{c}”({code})")
+        };
+        return Err(StoreError::Invalid(format!("账户名“{shown}”无效:{what}。{allowed},不区分大小写。")));
+    }
+    Ok(folded)
 }
 
 /// A valid Argon2id hash of a random password, checked against when the login is unknown.

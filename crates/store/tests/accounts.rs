@@ -204,3 +204,81 @@ fn tokens_of_accounts_disabled_before_the_upgrade_are_revoked() {
     assert!(store.tokens("ana").unwrap().iter().all(|t| t.revoked));
     assert_eq!(audited(&store, "token.revoke").len(), 1, "the migration's revocation is audited");
 }
+
+fn refused(store: &Store, login: &str) -> String {
+    let new = NewUser {
+        login: login.into(),
+        display_name: String::new(),
+        role: Role::Analyst,
+        region: String::new(),
+        place: String::new(),
+        department: String::new(),
+        password: PASSWORD.into(),
+    };
+    match store.add_user(&op(), &new) {
+        Err(planwatch_store::StoreError::Invalid(m)) => m,
+        other => panic!("{login:?} was not refused: {other:?}"),
+    }
+}
+
+/// Look-alike logins: a login is stored case-folded (NFKC, lower case) from a clear set of
+/// characters (ASCII letters and digits, `. _ - @`, Chinese characters); one that folds to an
+/// existing login, or holds letters of another script, is refused with a message saying why.
+/// Logging in is case-insensitive.
+#[test]
+fn logins_are_case_folded_and_look_alikes_are_refused() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    assert_eq!(add(&store, "YuBei", Role::Analyst).login, "yubei");
+    for same in ["yubei", "YUBEI", " yubei ", "ＹＵＢＥＩ"] {
+        let m = refused(&store, same);
+        assert!(m.contains("yubei") && m.contains("已有账户"), "{same:?}: {m}");
+    }
+    // Cyrillic і (U+0456) and у (U+0443), Greek ο (U+03BF): letters of other scripts.
+    for (mixed, code) in [("yubeі", "U+0456"), ("уubei", "U+0443"), ("yubeiο", "U+03BF"), ("straße", "U+00DF")] {
+        let m = refused(&store, mixed);
+        assert!(m.contains(code) && m.contains("英文字母、数字、汉字"), "{mixed:?}: {m}");
+    }
+    for bad in ["a b", "a\u{200b}b", "a\tb", "", "x/y", "<b>", &"x".repeat(65)] {
+        refused(&store, bad);
+    }
+    for good in ["张伟", "wang.li-2@hq", "li_3"] {
+        assert_eq!(add(&store, good, Role::Analyst).login, good);
+    }
+    assert_eq!(add(&store, "Wang_Li", Role::Analyst).login, "wang_li");
+    // Case-insensitive everywhere a login is named: logging in, --as, the account commands.
+    assert_eq!(store.login("YUBEI", PASSWORD, "").unwrap().unwrap().user.login, "yubei");
+    assert_eq!(store.login("ＹｕＢｅｉ", PASSWORD, "").unwrap().unwrap().user.login, "yubei");
+    assert_eq!(store.user("YuBei").unwrap().unwrap().login, "yubei");
+    store.set_user_disabled(&op(), "YUBEI", true).unwrap();
+    assert!(store.user("yubei").unwrap().unwrap().disabled);
+    assert!(store.login("yubeі", PASSWORD, "").unwrap().is_err(), "a look-alike does not log in");
+}
+
+/// The upgrade folds existing logins to lower case where that is unambiguous (audited as
+/// user.rename); logins that would collide stay as they are and still log in as typed.
+#[test]
+fn the_upgrade_folds_existing_logins_where_unambiguous() {
+    let t = TempStore::new().unwrap();
+    let old = t.open_at_version(3).unwrap();
+    let hash = planwatch_store::users::hash_password(PASSWORD).unwrap();
+    let mut sql = String::new();
+    for (id, login) in [(1, "Wang"), (2, "Li"), (3, "li"), (4, "张伟"), (5, "zhao")] {
+        sql.push_str(&format!(
+            "INSERT INTO users (id, login, role, password_hash, created_at, password_set_at)
+             VALUES ({id}, '{login}', 'analyst', '{hash}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+        ));
+    }
+    old.execute_batch(&sql).unwrap();
+    drop(old);
+    let store = open(&t);
+    let logins: Vec<String> = store.users(&op()).unwrap().into_iter().map(|u| u.login).collect();
+    assert_eq!(logins, ["Li", "li", "wang", "zhao", "张伟"]);
+    let renames = audited(&store, "user.rename");
+    assert_eq!(renames.len(), 1, "{renames:?}");
+    assert_eq!(renames[0].object, "user wang");
+    assert!(renames[0].old_value.as_deref().unwrap().contains("Wang"));
+    for (typed, id) in [("Wang", 1), ("WANG", 1), ("Li", 2), ("li", 3), ("张伟", 4)] {
+        assert_eq!(store.login(typed, PASSWORD, "").unwrap().unwrap().user.id, id, "{typed}");
+    }
+}

@@ -589,3 +589,36 @@ async fn re_enabling_an_account_does_not_revive_its_api_tokens() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "the token came back with its account: {}", r.text());
     assert!(app.store.tokens("ana").unwrap().iter().all(|t| t.revoked));
 }
+
+/// Look-alike logins on the users page: one that differs from an existing login only in case
+/// or width, or holds a letter of another script, is refused with a zh-CN message saying
+/// why; logins are case-insensitive at the login form.
+#[tokio::test]
+async fn look_alike_logins_are_refused_on_the_users_page() {
+    let app = accounts_app();
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let before = fingerprint_users(&app);
+    let add_form = |login: &str| {
+        form(
+            "/admin/users",
+            &cookie,
+            &[("csrf", csrf.as_str()), ("login", login), ("role", "analyst"), ("password", PASSWORD)],
+        )
+    };
+    for (login, says) in
+        [("ANA", "与已有账户“ana”相同"), ("ａｎａ", "与已有账户“ana”相同"), ("аna", "U+0430"), ("anа", "西里尔字母")]
+    {
+        let r = send(&app, add_form(login)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{login}: {}", r.text());
+        assert!(r.text().contains(says), "{login}: {}", r.text());
+    }
+    assert_eq!(fingerprint_users(&app), before, "a refused look-alike changed the accounts");
+    assert_eq!(send(&app, add_form("Yu.Bei")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.user("yu.bei").unwrap().unwrap().login, "yu.bei");
+    let r = send(&app, login_from("203.0.113.5:1", &[("login", "YU.BEI"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+}
+
+fn fingerprint_users(app: &App) -> String {
+    format!("{}|{}", serde_json::to_string(&app.store.users(&op()).unwrap()).unwrap(), app.store.audit_count().unwrap())
+}

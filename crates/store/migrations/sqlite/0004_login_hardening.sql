@@ -17,3 +17,17 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE u.disabled <> 0 AND t.revoked_at IS NULL;
 UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE disabled <> 0);
+
+-- Logins are compared case-folded now (users.rs fold_login). Existing logins with capitals
+-- are lowered where no other login differs from them only in case, audited as user.rename;
+-- the others stay as they are and still log in exactly as typed (lookups try the login as
+-- typed first). lower() folds ASCII only, as the allowed characters are ASCII and Chinese.
+INSERT INTO audit_log (at, user_id, who, role, channel, action, object, old_value, new_value, source, request_id)
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), NULL, 'migration', 'admin', 'system', 'user.rename',
+       'user ' || lower(u.login), json_object('login', u.login), json_object('login', lower(u.login)), '', ''
+FROM users u
+WHERE u.login <> lower(u.login)
+  AND NOT EXISTS (SELECT 1 FROM users o WHERE o.id <> u.id AND lower(o.login) = lower(u.login));
+UPDATE users SET login = lower(login)
+WHERE login <> lower(login)
+  AND NOT EXISTS (SELECT 1 FROM users o WHERE o.id <> users.id AND lower(o.login) = lower(users.login));

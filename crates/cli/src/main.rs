@@ -206,6 +206,12 @@ enum Command {
         /// (env PLANWATCH_PUBLIC_URL). https marks session cookies Secure.
         #[arg(long, env = "PLANWATCH_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The server is reached only through a proxy that appends the client's address to
+        /// X-Forwarded-For (env PLANWATCH_BEHIND_PROXY): the login throttle then counts failures
+        /// by that address, not by the proxy's. Leave it off when clients connect directly,
+        /// since they could forge the header.
+        #[arg(long, env = "PLANWATCH_BEHIND_PROXY")]
+        behind_proxy: bool,
     },
     /// User accounts: add, list, disable, enable, passwd, token, tokens, revoke.
     User {
@@ -297,9 +303,11 @@ fn main() -> ExitCode {
         Command::Backup { out } => workspace::backup(&ws, common, &out),
         Command::Restore { file } => workspace::restore(&ws, common, &file),
         Command::Check { file, json } => workspace::check(&ws, common, file.as_deref(), json),
-        Command::Serve { addr, admin_token, max_upload, public_url } => {
-            workspace::serve(&ws, common, workspace::ServeArgs { addr, admin_token, max_upload, public_url })
-        }
+        Command::Serve { addr, admin_token, max_upload, public_url, behind_proxy } => workspace::serve(
+            &ws,
+            common,
+            workspace::ServeArgs { addr, admin_token, max_upload, public_url, behind_proxy },
+        ),
         Command::User { command } => accounts::user(&ws, common, command),
         Command::Audit { filter } => accounts::audit(&ws, common, filter),
         Command::Approval { command } => accounts::approval(&ws, common, command),

@@ -270,6 +270,7 @@ pub struct ServeArgs {
     pub admin_token: Option<String>,
     pub max_upload: usize,
     pub public_url: Option<String>,
+    pub behind_proxy: bool,
 }
 
 pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -311,7 +312,13 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
         eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
     }
     let secure_cookies = a.public_url.as_deref().is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
-    let config = planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload, secure_cookies };
+    let config = planwatch_web::Config {
+        addr: a.addr,
+        admin_token: token,
+        max_upload: a.max_upload,
+        secure_cookies,
+        behind_proxy: a.behind_proxy,
+    };
     let state = planwatch_web::AppState::new(store, index, config);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;

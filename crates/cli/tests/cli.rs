@@ -886,3 +886,70 @@ fn a_store_without_an_enabled_admin_is_recovered_from_the_command_line() {
     let (status, _, _) = http(port, "POST", "/login", "", "token=recovery-test-token-1");
     assert_eq!(status, 401);
 }
+
+/// Hole 1 and the address throttle against a running server (issue 14): 30 wrong passwords sent at once
+/// over real connections check five, lock the account, and the socket's address (loopback
+/// here) is throttled after 20 failures — a forged X-Forwarded-For does not escape it.
+#[test]
+fn a_running_server_counts_parallel_guesses_and_throttles_the_socket_address() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let out = planwatch_with_stdin(&["--db", &db, "user", "add", "ana", "--role", "analyst"], "analyst-password-1\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let index = store.path().join("serve.index");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args([
+                "--db",
+                &db,
+                "--index-dir",
+                index.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(t.elapsed().as_secs() < 30, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(30));
+    let statuses: Vec<u16> = (0..30)
+        .map(|i| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                http(port, "POST", "/login", "", &format!("login=ana&password=wrong-password-{i}")).0
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10, "{statuses:?}");
+    let list = planwatch(&["--db", &db, "user", "list", "--json"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(users[0]["failed_logins"], 5, "{users}");
+    assert!(users[0]["locked_until"].as_i64().unwrap() > 0);
+    // The header is not trusted without --behind-proxy.
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = "login=ana&password=analyst-password-1";
+    write!(
+        s,
+        "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Forwarded-For: 203.0.113.9\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+}

@@ -24,8 +24,13 @@ use crate::{sha256_hex, Result, Store, StoreError};
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 /// Failed logins in a row before the account is locked.
 pub const LOCK_AFTER: i64 = 5;
-/// The longest lock.
+/// The longest lock (of an account or an address).
 const MAX_LOCK_SECONDS: i64 = 3600;
+/// Failed logins one client address may have within [`ADDRESS_WINDOW`] before it is
+/// refused: generous, as an office's users may share one address.
+pub const ADDRESS_LIMIT: i64 = 20;
+/// The window, in seconds, over which an address's failures count.
+pub const ADDRESS_WINDOW: i64 = 15 * 60;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -157,6 +162,26 @@ pub enum LoginRefusal {
     /// Locked until this Unix time.
     Locked(i64),
     Disabled,
+    /// The client address failed too often; refused until this Unix time.
+    Throttled(i64),
+}
+
+/// A client address with failed logins in the current window, as the users page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressThrottle {
+    pub address: String,
+    pub failures: i64,
+    /// Unix seconds.
+    pub window_start: i64,
+    /// Unix seconds until which its logins are refused (in the past: not blocked).
+    pub blocked_until: i64,
+}
+
+/// Current login locks: accounts locked by failed passwords, and addresses with failures.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoginLocks {
+    pub accounts: Vec<User>,
+    pub addresses: Vec<AddressThrottle>,
 }
 
 /// A live session: who, and the CSRF token its forms carry.
@@ -392,19 +417,31 @@ impl Store {
     /// on the count that statement returns. Parallel guesses therefore each count, the lock
     /// falls after exactly [`LOCK_AFTER`] checks, and a locked account's passwords are not
     /// checked at all. A good password then resets the count.
+    ///
+    /// `client` is the caller's address as the web layer keys it ("" when unknown, as for
+    /// tests): its tries are claimed the same way, before the account's, and an address over
+    /// [`ADDRESS_LIMIT`] failures is refused before any account is looked at.
     pub fn login(
         &self,
         login: &str,
         password: &str,
+        client: &str,
         request_id: &str,
     ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
         let now = unix_now();
-        let claimed = {
+        let (address, claimed) = {
             let mut conn = self.writer()?;
             let tx = conn.transaction()?;
+            let address = match claim_address_try(&tx, client, now)? {
+                Ok(address) => address,
+                Err(until) => {
+                    tx.commit()?;
+                    return Ok(Err(LoginRefusal::Throttled(until)));
+                }
+            };
             let claim = claim_account_try(&tx, login, now)?;
             tx.commit()?;
-            claim
+            (address, claim)
         };
         let (user, phc, failures, locked_until) = match claimed {
             AccountTry::Unknown => {
@@ -427,7 +464,7 @@ impl Store {
                     action: "login.fail",
                     object: format!("user {}", user.login),
                     old: None,
-                    new: Some(json!({"failures": failures, "locked_until": locked_until})),
+                    new: Some(json!({"failures": failures, "locked_until": locked_until, "address": client})),
                     source: String::new(),
                 },
             )?;
@@ -439,6 +476,7 @@ impl Store {
             }));
         }
         tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![user.id])?;
+        release_address_try(&tx, client, address)?;
         if user.disabled {
             tx.commit()?;
             return Ok(Err(LoginRefusal::Disabled));
@@ -458,13 +496,121 @@ impl Store {
                 action: "login",
                 object: format!("user {}", user.login),
                 old: None,
-                new: None,
+                new: (!client.is_empty()).then(|| json!({"address": client})),
                 source: String::new(),
             },
         )?;
         tx.commit()?;
         let user = User { failed_logins: 0, locked_until: 0, ..user };
         Ok(Ok(NewSession { secret, csrf, user, expires_at }))
+    }
+
+    /// Claims one try of the bootstrap admin token from `client` (the address throttle
+    /// applies to it as to passwords). `Err(until)` when the address is blocked; after a good
+    /// token, [`Store::token_try_succeeded`] takes the try back.
+    pub fn claim_token_try(&self, client: &str) -> Result<std::result::Result<i64, i64>> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let claim = claim_address_try(&tx, client, unix_now())?;
+        tx.commit()?;
+        Ok(claim)
+    }
+
+    /// A good bootstrap token: its try does not count against the address.
+    pub fn token_try_succeeded(&self, client: &str, claim: i64) -> Result<()> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        release_address_try(&tx, client, claim)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Accounts locked by failed passwords and addresses with failed logins in the current
+    /// window (admins only), for the users page.
+    pub fn login_locks(&self, actor: &Actor) -> Result<LoginLocks> {
+        authorize(actor, Action::ManageUsers)?;
+        let now = unix_now();
+        let r = self.reader()?;
+        let accounts = r.query_map(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE locked_until > ?1 ORDER BY login"),
+            params![now],
+            user_row,
+        )?;
+        let addresses = r.query_map(
+            "SELECT address, failures, window_start, blocked_until FROM login_throttle
+             WHERE blocked_until > ?1 OR (failures > 0 AND window_start > ?2)
+             ORDER BY blocked_until DESC, failures DESC, address LIMIT 200",
+            params![now, now - ADDRESS_WINDOW],
+            |r| {
+                Ok(AddressThrottle {
+                    address: r.get(0)?,
+                    failures: r.get(1)?,
+                    window_start: r.get(2)?,
+                    blocked_until: r.get(3)?,
+                })
+            },
+        )?;
+        Ok(LoginLocks { accounts, addresses })
+    }
+
+    /// Clears an account's failed logins and lock (admins only). False, and nothing written,
+    /// when there was nothing to clear.
+    pub fn unlock_user(&self, actor: &Actor, login: &str) -> Result<bool> {
+        authorize(actor, Action::ManageUsers)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let id = user_id_of(&tx, login)?.ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+        let (stored, failures, locked_until): (String, i64, i64) =
+            tx.query_row("SELECT login, failed_logins, locked_until FROM users WHERE id = ?1", params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if failures == 0 && locked_until == 0 {
+            return Ok(false);
+        }
+        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![id])?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "user.unlock",
+                object: format!("user {stored}"),
+                old: Some(json!({"failures": failures, "locked_until": locked_until})),
+                new: Some(json!({"failures": 0, "locked_until": 0})),
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Forgets an address's failed logins and lifts its block (admins only). False, and
+    /// nothing written, when the address had none.
+    pub fn unblock_address(&self, actor: &Actor, address: &str) -> Result<bool> {
+        authorize(actor, Action::ManageUsers)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let removed: Option<(i64, i64)> = tx
+            .query_row(
+                "DELETE FROM login_throttle WHERE address = ?1 AND (failures > 0 OR blocked_until > 0)
+                 RETURNING failures, blocked_until",
+                params![address.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((failures, blocked_until)) = removed else { return Ok(false) };
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "login.unblock",
+                object: format!("address {}", address.trim()),
+                old: Some(json!({"failures": failures, "blocked_until": blocked_until})),
+                new: None,
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// The live session of a cookie value, if any (expired sessions and disabled users have none).
@@ -643,6 +789,66 @@ fn claim_account_try(tx: &Db, login: &str, now: i64) -> Result<AccountTry> {
             Ok((user_row(row)?, row.get(11)?))
         })?;
     Ok(AccountTry::Claimed { user: Box::new(user), phc, failures, locked_until })
+}
+
+/// Counts one try from `client` inside the caller's write transaction, as
+/// [`claim_account_try`] does for accounts: one upsert increments the address's failures
+/// (a new window once the old one has passed) unless it is blocked, and the block is decided
+/// on the count it returns. `Ok(blocked)` is the block this try set (0 if none), to be taken
+/// back if the login succeeds; `Err(until)` when the address is blocked. An empty `client`
+/// (unknown address) is not throttled.
+fn claim_address_try(tx: &Db, client: &str, now: i64) -> Result<std::result::Result<i64, i64>> {
+    if client.is_empty() {
+        return Ok(Ok(0));
+    }
+    // Old entries go: the table holds only addresses of the current window or blocked.
+    tx.execute(
+        "DELETE FROM login_throttle WHERE blocked_until <= ?1 AND window_start <= ?2",
+        params![now, now - ADDRESS_WINDOW],
+    )?;
+    let counted: Option<i64> = tx
+        .query_row(
+            "INSERT INTO login_throttle (address, failures, window_start, blocked_until) VALUES (?1, 1, ?2, 0)
+             ON CONFLICT (address) DO UPDATE SET
+                 failures = CASE WHEN login_throttle.window_start <= ?3 THEN 1 ELSE login_throttle.failures + 1 END,
+                 window_start = CASE WHEN login_throttle.window_start <= ?3 THEN ?2 ELSE login_throttle.window_start END
+             WHERE login_throttle.blocked_until <= ?2
+             RETURNING failures",
+            params![client, now, now - ADDRESS_WINDOW],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(failures) = counted else {
+        let until: i64 =
+            tx.query_row("SELECT blocked_until FROM login_throttle WHERE address = ?1", params![client], |r| r.get(0))?;
+        return Ok(Err(until));
+    };
+    if failures < ADDRESS_LIMIT {
+        return Ok(Ok(0));
+    }
+    let blocked_until = now + (60i64 << (failures - ADDRESS_LIMIT).min(6)).min(MAX_LOCK_SECONDS);
+    tx.execute("UPDATE login_throttle SET blocked_until = ?2 WHERE address = ?1", params![client, blocked_until])?;
+    Ok(Ok(blocked_until))
+}
+
+/// Takes back a try [`claim_address_try`] counted, once it proved good: only failures count
+/// against an address (many people of one office may log in from it). A block this very try
+/// set is lifted with it.
+fn release_address_try(tx: &Db, client: &str, blocked_by_this_try: i64) -> Result<()> {
+    if client.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+             blocked_until = CASE WHEN ?2 > 0 AND blocked_until = ?2 THEN 0 ELSE blocked_until END
+         WHERE address = ?1",
+        params![client, blocked_by_this_try],
+    )?;
+    tx.execute(
+        "DELETE FROM login_throttle WHERE address = ?1 AND failures = 0 AND blocked_until = 0",
+        params![client],
+    )?;
+    Ok(())
 }
 
 /// The id of the account `login` names: exactly as typed if there is one (older logins,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use planwatch_store::testing::TempStore;
-use planwatch_store::users::{LoginRefusal, NewUser, LOCK_AFTER};
+use planwatch_store::users::{LoginRefusal, NewUser, ADDRESS_LIMIT, LOCK_AFTER};
 use planwatch_store::{Actor, AuditFilter, Role, Store};
 
 const PASSWORD: &str = "correct-horse-42";
@@ -59,7 +59,7 @@ fn parallel_wrong_passwords_are_all_counted_and_stop_at_the_lock() {
             let (store, barrier) = (store.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                store.login("yubei", &format!("wrong-password-{i}"), "").unwrap().unwrap_err()
+                store.login("yubei", &format!("wrong-password-{i}"), "", "").unwrap().unwrap_err()
             })
         })
         .collect::<Vec<_>>()
@@ -74,7 +74,7 @@ fn parallel_wrong_passwords_are_all_counted_and_stop_at_the_lock() {
     let locked = outcomes.iter().filter(|o| matches!(o, LoginRefusal::Locked(_))).count();
     assert!(locked >= n - LOCK_AFTER as usize, "{outcomes:?}");
     // Locked: even the right password is refused, and not checked.
-    assert!(matches!(store.login("yubei", PASSWORD, "").unwrap(), Err(LoginRefusal::Locked(_))));
+    assert!(matches!(store.login("yubei", PASSWORD, "", "").unwrap(), Err(LoginRefusal::Locked(_))));
     assert_eq!(store.password_checks(), LOCK_AFTER as u64);
 }
 
@@ -85,18 +85,21 @@ fn failures_count_one_by_one_and_a_good_login_resets_them() {
     let store = open(&t);
     add(&store, "yubei", Role::Analyst);
     for i in 1..LOCK_AFTER {
-        assert_eq!(store.login("yubei", "wrong-password-x", "").unwrap().unwrap_err(), LoginRefusal::BadCredentials);
+        assert_eq!(
+            store.login("yubei", "wrong-password-x", "", "").unwrap().unwrap_err(),
+            LoginRefusal::BadCredentials
+        );
         assert_eq!(store.user("yubei").unwrap().unwrap().failed_logins, i);
     }
-    assert!(store.login("yubei", PASSWORD, "").unwrap().is_ok());
+    assert!(store.login("yubei", PASSWORD, "", "").unwrap().is_ok());
     let user = store.user("yubei").unwrap().unwrap();
     assert_eq!((user.failed_logins, user.locked_until), (0, 0));
     assert_eq!(store.password_checks(), LOCK_AFTER as u64);
     // The fifth failure in a row locks.
     for _ in 0..LOCK_AFTER {
-        store.login("yubei", "wrong-password-x", "").unwrap().unwrap_err();
+        store.login("yubei", "wrong-password-x", "", "").unwrap().unwrap_err();
     }
-    assert!(matches!(store.login("yubei", PASSWORD, "").unwrap(), Err(LoginRefusal::Locked(_))));
+    assert!(matches!(store.login("yubei", PASSWORD, "", "").unwrap(), Err(LoginRefusal::Locked(_))));
 }
 
 /// Hole 4: the bootstrap admin token worked again once the only admin was disabled. Now the
@@ -247,12 +250,12 @@ fn logins_are_case_folded_and_look_alikes_are_refused() {
     }
     assert_eq!(add(&store, "Wang_Li", Role::Analyst).login, "wang_li");
     // Case-insensitive everywhere a login is named: logging in, --as, the account commands.
-    assert_eq!(store.login("YUBEI", PASSWORD, "").unwrap().unwrap().user.login, "yubei");
-    assert_eq!(store.login("ＹｕＢｅｉ", PASSWORD, "").unwrap().unwrap().user.login, "yubei");
+    assert_eq!(store.login("YUBEI", PASSWORD, "", "").unwrap().unwrap().user.login, "yubei");
+    assert_eq!(store.login("ＹｕＢｅｉ", PASSWORD, "", "").unwrap().unwrap().user.login, "yubei");
     assert_eq!(store.user("YuBei").unwrap().unwrap().login, "yubei");
     store.set_user_disabled(&op(), "YUBEI", true).unwrap();
     assert!(store.user("yubei").unwrap().unwrap().disabled);
-    assert!(store.login("yubeі", PASSWORD, "").unwrap().is_err(), "a look-alike does not log in");
+    assert!(store.login("yubeі", PASSWORD, "", "").unwrap().is_err(), "a look-alike does not log in");
 }
 
 /// The upgrade folds existing logins to lower case where that is unambiguous (audited as
@@ -279,6 +282,101 @@ fn the_upgrade_folds_existing_logins_where_unambiguous() {
     assert_eq!(renames[0].object, "user wang");
     assert!(renames[0].old_value.as_deref().unwrap().contains("Wang"));
     for (typed, id) in [("Wang", 1), ("WANG", 1), ("Li", 2), ("li", 3), ("张伟", 4)] {
-        assert_eq!(store.login(typed, PASSWORD, "").unwrap().unwrap().user.id, id, "{typed}");
+        assert_eq!(store.login(typed, PASSWORD, "", "").unwrap().unwrap().user.id, id, "{typed}");
     }
+}
+
+fn analyst_actor(store: &Store) -> Actor {
+    store.user("ana").unwrap().unwrap().actor(planwatch_store::Channel::Form, "")
+}
+
+/// One client address may fail [`ADDRESS_LIMIT`] logins in a window (any logins, known or
+/// not); then it is refused before any account is looked at or any password checked, while
+/// other addresses log in. An admin sees the block and lifts it (audited).
+#[test]
+fn an_address_is_throttled_after_repeated_failures_and_an_admin_lifts_it() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    add(&store, "yubei", Role::Analyst);
+    add(&store, "ana", Role::Analyst);
+    let (attacker, office) = ("203.0.113.7", "203.0.113.8");
+    for i in 0..ADDRESS_LIMIT {
+        let refusal = store.login(&format!("guess{i}"), "wrong-password-x", attacker, "").unwrap().unwrap_err();
+        assert_eq!(refusal, LoginRefusal::BadCredentials);
+    }
+    let checks = store.password_checks();
+    let until = match store.login("yubei", PASSWORD, attacker, "").unwrap() {
+        Err(LoginRefusal::Throttled(until)) => until,
+        other => panic!("not throttled: {other:?}"),
+    };
+    assert!(until > now());
+    assert_eq!(store.password_checks(), checks, "a throttled address's password was checked");
+    assert_eq!(store.user("yubei").unwrap().unwrap().failed_logins, 0, "a throttled try counted against the account");
+    assert!(store.login("yubei", PASSWORD, office, "").unwrap().is_ok(), "another address is not throttled");
+    // The admin's view: the blocked address (analysts may not see it).
+    let locks = store.login_locks(&op()).unwrap();
+    let blocked = locks.addresses.iter().find(|a| a.address == attacker).expect("the address is listed");
+    assert_eq!((blocked.failures, blocked.blocked_until), (ADDRESS_LIMIT, until));
+    assert!(matches!(store.login_locks(&analyst_actor(&store)), Err(planwatch_store::StoreError::Forbidden(_))));
+    assert!(matches!(
+        store.unblock_address(&analyst_actor(&store), attacker),
+        Err(planwatch_store::StoreError::Forbidden(_))
+    ));
+    assert!(store.unblock_address(&op(), attacker).unwrap());
+    let unblocks = audited(&store, "login.unblock");
+    assert_eq!(unblocks.len(), 1);
+    assert!(unblocks[0].object.contains(attacker));
+    assert!(store.login("yubei", PASSWORD, attacker, "").unwrap().is_ok());
+    // Nothing to lift: nothing written.
+    assert!(!store.unblock_address(&op(), attacker).unwrap());
+    assert_eq!(audited(&store, "login.unblock").len(), 1);
+}
+
+/// Parallel failures from one address are counted atomically too: no more than
+/// [`ADDRESS_LIMIT`] passwords are checked.
+#[test]
+fn parallel_failures_from_one_address_stop_at_its_limit() {
+    let t = TempStore::new().unwrap();
+    let store = Arc::new(open(&t));
+    let n = ADDRESS_LIMIT as usize + 12;
+    let barrier = Arc::new(std::sync::Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                store.login(&format!("guess{i}"), "wrong-password-x", "2001:db8::/64", "").unwrap().unwrap_err()
+            })
+        })
+        .collect();
+    let throttled =
+        handles.into_iter().map(|h| h.join().unwrap()).filter(|r| matches!(r, LoginRefusal::Throttled(_))).count();
+    assert_eq!(store.password_checks(), ADDRESS_LIMIT as u64);
+    assert_eq!(throttled, n - ADDRESS_LIMIT as usize);
+}
+
+/// An admin sees a locked account and unlocks it (audited); an analyst may not.
+#[test]
+fn an_admin_sees_and_clears_an_account_lock() {
+    let t = TempStore::new().unwrap();
+    let store = open(&t);
+    add(&store, "yubei", Role::Analyst);
+    add(&store, "ana", Role::Analyst);
+    for _ in 0..LOCK_AFTER {
+        store.login("yubei", "wrong-password-x", "", "").unwrap().unwrap_err();
+    }
+    let locks = store.login_locks(&op()).unwrap();
+    assert_eq!(locks.accounts.iter().map(|u| u.login.as_str()).collect::<Vec<_>>(), ["yubei"]);
+    assert!(matches!(
+        store.unlock_user(&analyst_actor(&store), "yubei"),
+        Err(planwatch_store::StoreError::Forbidden(_))
+    ));
+    assert!(store.unlock_user(&op(), "YUBEI").unwrap());
+    let unlocks = audited(&store, "user.unlock");
+    assert_eq!(unlocks.len(), 1);
+    assert!(unlocks[0].old_value.as_deref().unwrap().contains(&format!("\"failures\":{LOCK_AFTER}")));
+    assert!(store.login("yubei", PASSWORD, "", "").unwrap().is_ok());
+    assert!(store.login_locks(&op()).unwrap().accounts.is_empty());
+    assert!(!store.unlock_user(&op(), "yubei").unwrap(), "nothing to unlock");
+    assert_eq!(audited(&store, "user.unlock").len(), 1);
 }

@@ -622,3 +622,92 @@ async fn look_alike_logins_are_refused_on_the_users_page() {
 fn fingerprint_users(app: &App) -> String {
     format!("{}|{}", serde_json::to_string(&app.store.users(&op()).unwrap()).unwrap(), app.store.audit_count().unwrap())
 }
+
+/// Five wrong passwords lock an account, so anyone could lock a real user out: the lock stays,
+/// but one client address is also throttled after ADDRESS_LIMIT failures (429, Retry-After),
+/// X-Forwarded-For is ignored unless the server is configured behind a proxy, and an admin
+/// sees the locked accounts and addresses on the users page and lifts them (audited).
+#[tokio::test]
+async fn one_address_is_throttled_and_an_admin_sees_and_clears_locks() {
+    let app = accounts_app();
+    add(&app, "yubei", Role::Analyst, "", "", "");
+    let attacker = "198.51.100.7:41000";
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let who = if i < planwatch_store::users::LOCK_AFTER { "yubei".to_string() } else { format!("guess{i}") };
+        let r = send(&app, login_from(attacker, &[("login", &who), ("password", "wrong-password-1")])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{i}");
+    }
+    let r = send(&app, login_from(attacker, &[("login", "ana"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert!(r.text().contains("网络地址"), "{}", r.text());
+    // A forged X-Forwarded-For does not move the attacker to another address.
+    let mut forged = login_from(attacker, &[("login", "ana"), ("password", PASSWORD)]);
+    forged.headers_mut().insert("x-forwarded-for", "203.0.113.50".parse().unwrap());
+    assert_eq!(send(&app, forged).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // The bootstrap token form is throttled alike.
+    let r = send(&app, login_from(attacker, &[("token", TOKEN)])).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address logs in; the admin sees the locked account and the blocked address.
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let page = |cookie: &str| {
+        send(&app, Request::get("/admin/users").header(header::COOKIE, cookie).body(Body::empty()).unwrap())
+    };
+    let text = page(&cookie).await.text();
+    assert!(text.contains("198.51.100.7") && text.contains("/admin/login-blocks/unblock"), "{text}");
+    assert!(text.contains("/admin/users/yubei/unlock"), "{text}");
+    // An analyst may not lift them.
+    let (acookie, acsrf) = login_as(&app, "ana").await;
+    let r = send(&app, form("/admin/login-blocks/unblock", &acookie, &[("csrf", &acsrf), ("address", "198.51.100.7")]))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&app, form("/admin/users/yubei/unlock", &acookie, &[("csrf", &acsrf)])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The admin lifts both; both are audited.
+    let r =
+        send(&app, form("/admin/login-blocks/unblock", &cookie, &[("csrf", &csrf), ("address", "198.51.100.7")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, form("/admin/users/yubei/unlock", &cookie, &[("csrf", &csrf)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    for action in ["login.unblock", "user.unlock"] {
+        let filter = AuditFilter { action: action.into(), ..Default::default() };
+        let (entries, _) = app.store.audit_log(&op(), &filter, 5, 0).unwrap();
+        assert_eq!(entries.len(), 1, "{action}");
+        assert_eq!(entries[0].who, "root");
+    }
+    let r = send(&app, login_from(attacker, &[("login", "yubei"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let text = page(&cookie).await.text();
+    assert!(!text.contains("198.51.100.7"), "{text}");
+}
+
+/// Behind a proxy (configured), the address is the last X-Forwarded-For entry — the one the
+/// proxy added — not the proxy's own, nor what the client put before it.
+#[tokio::test]
+async fn behind_a_proxy_the_forwarded_address_is_throttled() {
+    let app = app_with(|c| c.behind_proxy = true);
+    add(&app, "ana", Role::Analyst, "", "", "");
+    let via_proxy = |client: &str, fields: &[(&str, &str)]| {
+        let mut req = login_from("127.0.0.1:50000", fields);
+        req.headers_mut().insert("x-forwarded-for", format!("10.9.9.9, {client}").parse().unwrap());
+        req
+    };
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let guess = format!("guess{i}");
+        let r = send(&app, via_proxy("198.51.100.7", &[("login", &guess), ("password", "wrong-password-1")])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = [("login", "ana"), ("password", PASSWORD)];
+    assert_eq!(send(&app, via_proxy("198.51.100.7", &right)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, via_proxy("198.51.100.8", &right)).await.status, StatusCode::SEE_OTHER);
+    // IPv6 clients are keyed by their /64: another address of the same network is throttled.
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let guess = format!("guess{i}");
+        let r =
+            send(&app, via_proxy(&format!("2001:db8:1:2::{i:x}"), &[("login", &guess), ("password", "x-wrong-pass")]))
+                .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(send(&app, via_proxy("2001:db8:1:2::ffff", &right)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, via_proxy("2001:db8:1:3::1", &right)).await.status, StatusCode::SEE_OTHER);
+}

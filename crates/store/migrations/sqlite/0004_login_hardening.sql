@@ -31,3 +31,13 @@ WHERE u.login <> lower(u.login)
 UPDATE users SET login = lower(login)
 WHERE login <> lower(login)
   AND NOT EXISTS (SELECT 1 FROM users o WHERE o.id <> users.id AND lower(o.login) = lower(users.login));
+
+-- Failed logins per client address (the web layer's key: an IPv4 address or an IPv6 /64):
+-- an address failing ADDRESS_LIMIT logins within ADDRESS_WINDOW is refused for a while,
+-- doubling, so one attacker cannot try many accounts; admins see and lift blocks. Unix seconds.
+CREATE TABLE login_throttle (
+    address       TEXT PRIMARY KEY,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    window_start  INTEGER NOT NULL DEFAULT 0,
+    blocked_until INTEGER NOT NULL DEFAULT 0
+);

@@ -225,8 +225,24 @@ pub async fn add_user(
         department: f.department,
         password: f.password,
     };
-    db(&state, move |s| s.add_user(&actor, &new)).await?;
+    let setup = auth::is_bootstrap(&actor);
+    let user = db(&state, move |s| s.add_user(&actor, &new)).await?;
+    if setup && user.role == Role::Admin {
+        // The first admin closed the setup token, and with it this session: say so, and
+        // where to go on, instead of a redirect to a page that now asks for a login.
+        let mut res = render(&SetupDone { nav: "account", login: user.login }).into_response();
+        auth::end_bootstrap_session(&state, &headers, &mut res);
+        return Ok(res);
+    }
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// The answer to creating the first admin in 初始设置.
+#[derive(Template)]
+#[template(path = "setup_done.html")]
+struct SetupDone {
+    nav: &'static str,
+    login: String,
 }
 
 #[derive(Deserialize)]

@@ -71,6 +71,22 @@ fn bootstrap_actor(channel: Channel, request_id: &str) -> Actor {
     Actor { user_id: None, ..Actor::operator("admin-token") }.via(channel, request_id)
 }
 
+/// Whether `actor` is the bootstrap admin token's identity (not an account).
+pub fn is_bootstrap(actor: &Actor) -> bool {
+    actor.user_id.is_none() && actor.login == "admin-token" && actor.channel != Channel::Cli
+}
+
+/// Forgets the bootstrap session of this request and clears its cookie on `res` (the setup
+/// is done: the first admin account exists).
+pub fn end_bootstrap_session(state: &Shared, headers: &HeaderMap, res: &mut Response) {
+    if let (Some(id), Ok(mut map)) = (cookie_value(headers, COOKIE), state.sessions.bootstrap.lock()) {
+        map.remove(&id);
+    }
+    if let Some(v) = session_cookie(state, headers, "", 0) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+}
+
 /// A logged-in caller of a page: who, and the CSRF token its forms must carry.
 #[derive(Debug, Clone)]
 pub struct Caller {

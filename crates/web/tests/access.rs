@@ -711,3 +711,33 @@ async fn behind_a_proxy_the_forwarded_address_is_throttled() {
     assert_eq!(send(&app, via_proxy("2001:db8:1:2::ffff", &right)).await.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(send(&app, via_proxy("2001:db8:1:3::1", &right)).await.status, StatusCode::SEE_OTHER);
 }
+
+/// Creating the first admin in 初始设置 (the users page reached with the admin token) answers
+/// with a clear confirmation: the account exists, the setup token is closed, log in as it.
+#[tokio::test]
+async fn creating_the_first_admin_in_setup_says_so() {
+    let app = app();
+    let (cookie, csrf) = login(&app).await;
+    let add_form = |login: &str, role: &str| {
+        form(
+            "/admin/users",
+            &cookie,
+            &[("csrf", csrf.as_str()), ("login", login), ("role", role), ("password", PASSWORD)],
+        )
+    };
+    // A non-admin first: the setup goes on.
+    let r = send(&app, add_form("ana", "analyst")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, add_form("Wang", "admin")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let text = r.text();
+    for says in ["管理员账户 wang 已创建", "初始设置令牌已停用", "请以 wang 登录", "href=\"/login?next=/admin/users\""]
+    {
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    let cleared = r.headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(cleared.contains("Max-Age=0"), "the setup cookie is cleared: {cleared}");
+    let r = send(&app, Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the setup session ended");
+    login_as(&app, "wang").await;
+}

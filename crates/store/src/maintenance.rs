@@ -454,6 +454,7 @@ fn page_key(table: &str, columns: &[String]) -> Option<&'static str> {
         "blobs" => Some("sha256"),
         "meta" => Some("key"),
         "sessions" => Some("id_hash"),
+        "login_throttle" => Some("address"),
         _ => None,
     }
 }

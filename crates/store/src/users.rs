@@ -6,7 +6,12 @@
 //! - sessions live in the database, so every server process of a store (SQLite file or
 //!   PostgreSQL) accepts the same cookies, and logging out or disabling a user ends them all;
 //! - repeated failed logins lock the account for a time that doubles with each further
-//!   failure; a locked account refuses even the right password until the time has passed;
+//!   failure; a locked account refuses even the right password until the time has passed,
+//!   without checking it. Tries are claimed (counted) atomically before the password check,
+//!   so parallel guesses cannot pass the lock; failures also count per client address;
+//! - logins are stored case-folded from a clear set of characters, so no login can pass for
+//!   another (`valid_login`);
+//! - the bootstrap admin token works only until the first admin account exists, for good;
 //! - every change of an account is audited like any other write.
 
 use std::time::{SystemTime, UNIX_EPOCH};

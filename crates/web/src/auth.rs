@@ -9,6 +9,9 @@
 //! - The admin token (config or `PLANWATCH_ADMIN_TOKEN`) is a bootstrap path only: it works
 //!   until the store's first admin account is created (`planwatch user add`, or the users
 //!   page) and never again, even if every admin is later disabled; its sessions end then.
+//! - Failed logins are throttled per client address ([`ClientAddr`]: the socket's peer, or
+//!   behind a configured proxy the last `X-Forwarded-For` entry) as well as per account; the
+//!   store counts both.
 //!
 //! Reading needs no login, except the audit log.
 

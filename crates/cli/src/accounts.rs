@@ -43,7 +43,8 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Disable an account: its sessions and API tokens stop working at once.
+    /// Disable an account: its sessions end and its API tokens are revoked at once (enabling
+    /// it again does not revive them).
     Disable { login: String },
     /// Enable a disabled account again (also clears a login lock).
     Enable { login: String },
@@ -164,7 +165,7 @@ pub fn user(db: &Workspace, common: &Common, cmd: UserCommand) -> anyhow::Result
         }
         UserCommand::Disable { login } => {
             store.set_user_disabled(&actor, &login, true)?;
-            eprintln!("planwatch: {login} disabled; its sessions and tokens no longer work");
+            eprintln!("planwatch: {login} disabled; its sessions ended and its API tokens are revoked");
         }
         UserCommand::Enable { login } => {
             store.set_user_disabled(&actor, &login, false)?;

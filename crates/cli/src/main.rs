@@ -30,6 +30,8 @@ struct Cli {
     /// working directory for PostgreSQL — one per server process.
     #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_INDEX_DIR")]
     index_dir: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,16 +43,12 @@ enum Command {
         /// Write DIR/<file stem>.json for each input instead of printing JSON to stdout.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        #[command(flatten)]
-        common: Common,
         /// Documents to read.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Print a readable summary of a document: outline tree, targets and tasks.
     Show {
-        #[command(flatten)]
-        common: Common,
         /// Print the source text of a span `START:END` (byte offsets) instead of the summary.
         #[arg(long, value_name = "START:END")]
         span: Option<String>,
@@ -61,28 +59,19 @@ enum Command {
     /// Store documents in the workspace (idempotent: the same bytes twice change nothing;
     /// changed bytes of a known plan become a new version).
     Ingest {
-        #[command(flatten)]
-        common: Common,
         /// Documents, or directories to walk for .txt/.html/.docx files.
         #[arg(required = true, value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
     },
     /// List the plans of the workspace.
-    List {
-        #[command(flatten)]
-        common: Common,
-    },
+    List,
     /// List the stored versions of a plan.
     Versions {
-        #[command(flatten)]
-        common: Common,
         /// Plan id (see `planwatch list`).
         plan: i64,
     },
     /// Full-text search over all documents; prints one JSON object per hit.
     Search {
-        #[command(flatten)]
-        common: Common,
         /// Only plans of this region (e.g. 重庆市).
         #[arg(long)]
         region: Option<String>,
@@ -100,28 +89,19 @@ enum Command {
         query: Vec<String>,
     },
     /// Re-extract stored documents made by an older planwatch (corrections are re-applied).
-    Reextract {
-        #[command(flatten)]
-        common: Common,
-    },
+    Reextract,
     /// Monitoring indicators: make them from a plan's targets, define, list.
     Indicators {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: monitor::IndicatorsCommand,
     },
     /// Observations (indicator × place × period values): import sheets, list changes.
     Observations {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: monitor::ObservationsCommand,
     },
     /// Write the XLSX a district fills in for a period (with data validation).
     Template {
-        #[command(flatten)]
-        common: Common,
         /// The district, county or zone (official name or GB/T 2260 code), e.g. 渝北区.
         #[arg(long)]
         place: String,
@@ -134,15 +114,11 @@ enum Command {
     },
     /// Task progress reports by owners.
     Tasks {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: monitor::TasksCommand,
     },
     /// Progress of a plan's targets: completion, time elapsed, status, forecasts; lagging tasks.
     Progress {
-        #[command(flatten)]
-        common: Common,
         #[arg(long)]
         plan: i64,
         /// The period to measure at (default: the newest with data).
@@ -153,15 +129,11 @@ enum Command {
     },
     /// Composite indices: define, list.
     Index {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: monitor::IndexCommand,
     },
     /// Rank a region's units by a composite index for a period.
     Rank {
-        #[command(flatten)]
-        common: Common,
         #[arg(long)]
         index: String,
         /// Default: the newest period with data.
@@ -175,8 +147,6 @@ enum Command {
     },
     /// Write a monitoring report of a plan.
     Report {
-        #[command(flatten)]
-        common: Common,
         #[arg(long)]
         plan: i64,
         /// quarterly, midterm or final.
@@ -195,8 +165,6 @@ enum Command {
     /// targets, 8+ quarters of values for every district of its region, an index, task
     /// reports and a published ranking. Running it again changes nothing.
     SampleData {
-        #[command(flatten)]
-        common: Common,
         /// The plan (default: the plan with the most targets whose region has map boundaries).
         #[arg(long)]
         plan: Option<i64>,
@@ -205,8 +173,6 @@ enum Command {
     },
     /// Write a consistent copy of the store to FILE while others may go on writing.
     Backup {
-        #[command(flatten)]
-        common: Common,
         /// The backup file to write (must not exist).
         #[arg(long)]
         out: PathBuf,
@@ -214,15 +180,11 @@ enum Command {
     /// Replace the store's content by a backup (checked first). Restart a running server
     /// afterwards: its search index is rebuilt from the restored store.
     Restore {
-        #[command(flatten)]
-        common: Common,
         /// A file written by `planwatch backup`.
         file: PathBuf,
     },
     /// Check the store's integrity (SQLite and planwatch's own invariants); exit 1 on problems.
     Check {
-        #[command(flatten)]
-        common: Common,
         /// Check this file (a backup) instead of the store.
         file: Option<PathBuf>,
         #[arg(long)]
@@ -230,8 +192,6 @@ enum Command {
     },
     /// Serve the workspace: zh-CN pages and the JSON API under /api/v1.
     Serve {
-        #[command(flatten)]
-        common: Common,
         /// Address to listen on (loopback unless told otherwise).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
@@ -246,46 +206,47 @@ enum Command {
         /// (env PLANWATCH_PUBLIC_URL). https marks session cookies Secure.
         #[arg(long, env = "PLANWATCH_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The server is reached only through a proxy that appends the client's address to
+        /// X-Forwarded-For (env PLANWATCH_BEHIND_PROXY): the login throttle then counts failures
+        /// by that address, not by the proxy's. Leave it off when clients connect directly,
+        /// since they could forge the header.
+        #[arg(long, env = "PLANWATCH_BEHIND_PROXY")]
+        behind_proxy: bool,
     },
     /// User accounts: add, list, disable, enable, passwd, token, tokens, revoke.
     User {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: accounts::UserCommand,
     },
     /// The audit log: every write with who, when, old and new value, source and request id.
     Audit {
         #[command(flatten)]
-        common: Common,
-        #[command(flatten)]
         filter: accounts::AuditArgs,
     },
     /// Approval of district figures: list, submit, approve, return, unapprove.
     Approval {
-        #[command(flatten)]
-        common: Common,
         #[command(subcommand)]
         command: accounts::ApprovalCommand,
     },
 }
 
+/// Options of every command, accepted before or after the subcommand (`global`).
 #[derive(clap::Args, Clone)]
 struct Common {
     /// Largest input file accepted, in bytes (default 64 MiB; env PLANWATCH_MAX_SIZE).
-    #[arg(long, value_name = "BYTES", env = "PLANWATCH_MAX_SIZE")]
+    #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_SIZE")]
     max_size: Option<u64>,
     /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
     /// zones.toml; env PLANWATCH_DATA).
-    #[arg(long, value_name = "DIR", env = "PLANWATCH_DATA")]
+    #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_DATA")]
     data: Option<PathBuf>,
     /// Number of threads (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
+    #[arg(long, short = 'j', global = true, value_name = "N")]
     jobs: Option<usize>,
     /// Write as this user account, with its role's rights (env PLANWATCH_AS). Without it the
     /// command line acts as the operator (admin rights: whoever can open the store file can
     /// change anything in it), recorded under the login name.
-    #[arg(long = "as", value_name = "LOGIN", env = "PLANWATCH_AS")]
+    #[arg(long = "as", global = true, value_name = "LOGIN", env = "PLANWATCH_AS")]
     as_user: Option<String>,
 }
 
@@ -315,40 +276,41 @@ fn main() -> ExitCode {
         }
     };
     let ws = workspace::Workspace::new(&cli.db, cli.index_dir.clone());
+    let common = &cli.common;
     let result = match cli.command {
-        Command::Extract { out, common, files } => extract(out.as_deref(), &common, &files),
-        Command::Show { common, span, file } => show::run(&common.options(), span.as_deref(), &file),
-        Command::Ingest { common, paths } => workspace::ingest(&ws, &common, &paths),
-        Command::List { common } => workspace::list(&ws, &common),
-        Command::Versions { common, plan } => workspace::versions(&ws, &common, plan),
-        Command::Search { common, region, issuer, year, limit, query } => workspace::search(
+        Command::Extract { out, files } => extract(out.as_deref(), common, &files),
+        Command::Show { span, file } => show::run(&common.options(), span.as_deref(), &file),
+        Command::Ingest { paths } => workspace::ingest(&ws, common, &paths),
+        Command::List => workspace::list(&ws, common),
+        Command::Versions { plan } => workspace::versions(&ws, common, plan),
+        Command::Search { region, issuer, year, limit, query } => workspace::search(
             &ws,
-            &common,
+            common,
             workspace::SearchArgs { query: query.join(" "), region, issuer, year, limit },
         ),
-        Command::Reextract { common } => workspace::reextract(&ws, &common),
-        Command::Indicators { common, command } => monitor::indicators(&ws, &common, command),
-        Command::Observations { common, command } => monitor::observations(&ws, &common, command),
-        Command::Template { common, place, period, out } => monitor::template(&ws, &common, &place, period, out),
-        Command::Tasks { common, command } => monitor::tasks(&ws, &common, command),
-        Command::Progress { common, plan, as_of, json } => monitor::progress(&ws, &common, plan, as_of, json),
-        Command::Index { common, command } => monitor::index(&ws, &common, command),
-        Command::Rank { common, index, period, json, publish } => {
-            monitor::rank(&ws, &common, &index, period, json, publish)
+        Command::Reextract => workspace::reextract(&ws, common),
+        Command::Indicators { command } => monitor::indicators(&ws, common, command),
+        Command::Observations { command } => monitor::observations(&ws, common, command),
+        Command::Template { place, period, out } => monitor::template(&ws, common, &place, period, out),
+        Command::Tasks { command } => monitor::tasks(&ws, common, command),
+        Command::Progress { plan, as_of, json } => monitor::progress(&ws, common, plan, as_of, json),
+        Command::Index { command } => monitor::index(&ws, common, command),
+        Command::Rank { index, period, json, publish } => monitor::rank(&ws, common, &index, period, json, publish),
+        Command::Report { plan, kind, period, format, out } => {
+            monitor::report(&ws, common, plan, &kind, period, &format, &out)
         }
-        Command::Report { common, plan, kind, period, format, out } => {
-            monitor::report(&ws, &common, plan, &kind, period, &format, &out)
-        }
-        Command::SampleData { common, plan, seed } => monitor::sample_data(&ws, &common, plan, seed),
-        Command::Backup { common, out } => workspace::backup(&ws, &common, &out),
-        Command::Restore { common, file } => workspace::restore(&ws, &common, &file),
-        Command::Check { common, file, json } => workspace::check(&ws, &common, file.as_deref(), json),
-        Command::Serve { common, addr, admin_token, max_upload, public_url } => {
-            workspace::serve(&ws, &common, workspace::ServeArgs { addr, admin_token, max_upload, public_url })
-        }
-        Command::User { common, command } => accounts::user(&ws, &common, command),
-        Command::Audit { common, filter } => accounts::audit(&ws, &common, filter),
-        Command::Approval { common, command } => accounts::approval(&ws, &common, command),
+        Command::SampleData { plan, seed } => monitor::sample_data(&ws, common, plan, seed),
+        Command::Backup { out } => workspace::backup(&ws, common, &out),
+        Command::Restore { file } => workspace::restore(&ws, common, &file),
+        Command::Check { file, json } => workspace::check(&ws, common, file.as_deref(), json),
+        Command::Serve { addr, admin_token, max_upload, public_url, behind_proxy } => workspace::serve(
+            &ws,
+            common,
+            workspace::ServeArgs { addr, admin_token, max_upload, public_url, behind_proxy },
+        ),
+        Command::User { command } => accounts::user(&ws, common, command),
+        Command::Audit { filter } => accounts::audit(&ws, common, filter),
+        Command::Approval { command } => accounts::approval(&ws, common, command),
     };
     match result {
         Ok(code) => code,

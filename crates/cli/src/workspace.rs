@@ -270,6 +270,7 @@ pub struct ServeArgs {
     pub admin_token: Option<String>,
     pub max_upload: usize,
     pub public_url: Option<String>,
+    pub behind_proxy: bool,
 }
 
 pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -281,6 +282,7 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
         eprintln!("planwatch: {n} stored versions re-extracted with extractor {}", planwatch_core::EXTRACTOR_VERSION);
     }
     let index = Arc::new(open_index(db)?);
+    let bootstrap_open = store.bootstrap_open()?;
     let token = match a.admin_token.filter(|t| !t.trim().is_empty()) {
         Some(t) => {
             if t.len() < 12 {
@@ -290,7 +292,7 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
         }
         None => {
             let t = planwatch_web::auth::generate_token();
-            if !store.has_admin()? {
+            if bootstrap_open {
                 eprintln!(
                     "planwatch: no admin account yet; to set one up, log in at /login with the admin token {t} \
                      (or run `planwatch user add NAME --role admin`)"
@@ -299,11 +301,24 @@ pub fn serve(db: &Workspace, common: &Common, a: ServeArgs) -> anyhow::Result<Ex
             t
         }
     };
+    if !bootstrap_open && !store.has_admin()? {
+        // The token closed for good with the first admin: recovery is a job for the operator.
+        eprintln!(
+            "planwatch: no enabled admin account, and the admin token works only until the first admin exists: \
+             run `planwatch user enable NAME` or `planwatch user add NAME --role admin`"
+        );
+    }
     if !a.addr.ip().is_loopback() {
         eprintln!("planwatch: listening on {} — reachable from other machines; put TLS in front of it", a.addr);
     }
     let secure_cookies = a.public_url.as_deref().is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
-    let config = planwatch_web::Config { addr: a.addr, admin_token: token, max_upload: a.max_upload, secure_cookies };
+    let config = planwatch_web::Config {
+        addr: a.addr,
+        admin_token: token,
+        max_upload: a.max_upload,
+        secure_cookies,
+        behind_proxy: a.behind_proxy,
+    };
     let state = planwatch_web::AppState::new(store, index, config);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(planwatch_web::serve(state)).with_context(|| format!("cannot serve on {}", a.addr))?;

@@ -722,3 +722,234 @@ fn two_servers_over_one_store_agree() {
     let (status, _, page) = http(a, "GET", "/account", &cookie, "");
     assert!(status != 200 || !page.contains("shared1"), "the session outlived its logout on the other server");
 }
+
+/// The README's first command, run in a checkout, leaves nothing untracked that git would
+/// offer to commit: the store, its WAL and shared-memory files and its search index beside it
+/// are ignored (issue 14).
+#[test]
+fn the_files_a_first_run_leaves_in_a_checkout_are_ignored() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&repo).args(args).output();
+    if !git(&["rev-parse", "--git-dir"]).is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: not a git checkout, or git is not installed");
+        return;
+    }
+    // What a run with the default store leaves in its working directory…
+    let dir = tempdir("first-run");
+    let out = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .current_dir(&dir)
+        .env_remove("PLANWATCH_DB")
+        .env_remove("PLANWATCH_INDEX_DIR")
+        .args(["ingest", examples().join("hefei-sci-tech-plan.html").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                format!("{name}/meta.json")
+            } else {
+                name
+            }
+        })
+        .collect();
+    assert!(left.iter().any(|n| n == "planwatch.db"), "{left:?}");
+    // …and what a server stopped by Ctrl-C (or killed) leaves beside the store.
+    left.extend(["planwatch.db-wal", "planwatch.db-shm", "planwatch.db.index/meta.json"].map(String::from));
+    for name in &left {
+        let ignored = git(&["check-ignore", "--no-index", "-q", name]).unwrap();
+        assert_eq!(
+            ignored.status.code(),
+            Some(0),
+            "{name} would show as untracked in a checkout: add it to .gitignore"
+        );
+    }
+}
+
+/// `planwatch` with `input` on its standard input.
+fn planwatch_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(args)
+        .env_remove("PLANWATCH_MAX_SIZE")
+        .env_remove("PLANWATCH_DATA")
+        .env_remove("PLANWATCH_AS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run planwatch");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The global options (`--db`, `--index-dir`, `--as`, `--data`, `--max-size`, `-j`) work
+/// before the subcommand, as the README writes `planwatch --as shushan observations import …`,
+/// and after it (issue 14).
+#[test]
+fn global_options_work_before_or_after_the_subcommand() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let ix = store.path().join("index").display().to_string();
+    let out = planwatch_with_stdin(&["--db", &db, "user", "add", "ana", "--role", "analyst"], "analyst-password-1\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // As the analyst, listing accounts is refused; as the operator it works: so `--as` took
+    // effect wherever it stood.
+    for args in [
+        vec!["--as", "ana", "--db", &db, "user", "list"],
+        vec!["--db", &db, "--as", "ana", "user", "list"],
+        vec!["--db", &db, "user", "--as", "ana", "list"],
+        vec!["user", "list", "--db", &db, "--as", "ana"],
+    ] {
+        let out = planwatch(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("无权管理账户"), "{args:?}: {err}");
+    }
+    let out = planwatch(&["user", "list", "--db", &db]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ana"));
+    // Input limits and dictionaries before the subcommand.
+    let file = examples().join("hefei-sci-tech-plan.html");
+    let file = file.to_str().unwrap();
+    let out = planwatch(&["--max-size", "100", "--db", &db, "--index-dir", &ix, "ingest", file]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("100"), "{}", String::from_utf8_lossy(&out.stderr));
+    let data = tempdir("global-data");
+    std::fs::write(data.join("departments.toml"), "not = [valid toml").unwrap();
+    let out = planwatch(&["--data", data.to_str().unwrap(), "-j", "1", "extract", file]);
+    assert_eq!(out.status.code(), Some(2), "a broken --data dictionary is reported");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("departments.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = planwatch(&["-j", "1", "extract", file, "--max-size", "100"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// Hole 4 from the command line: with the only admin disabled the server says how to
+/// recover, the admin token stays refused, and `planwatch user enable` or `user add --role
+/// admin` bring an admin back.
+#[test]
+fn a_store_without_an_enabled_admin_is_recovered_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let run = |args: &[&str], input: &str| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend(args);
+        let out = planwatch_with_stdin(&all, input);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["user", "add", "root", "--role", "admin"], "root-password-1\n");
+    run(&["user", "disable", "root"], "");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let log = store.path().join("serve.log");
+    let index = store.path().join("serve.index");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args([
+                "--db",
+                &db,
+                "--index-dir",
+                index.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("PLANWATCH_ADMIN_TOKEN", "recovery-test-token-1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let t = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(t.elapsed().as_secs() < 30, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("planwatch user enable") && said.contains("--role admin"), "{said}");
+    let (status, _, page) = http(port, "POST", "/login", "", "token=recovery-test-token-1");
+    assert_eq!(status, 401);
+    assert!(page.contains("planwatch user enable"), "{page}");
+    let (status, _, page) = http(port, "GET", "/login", "", "");
+    assert!(status == 200 && page.contains("没有可用的管理员账户"), "{page}");
+    // Enabling the admin again, or adding another, from the command line.
+    run(&["user", "enable", "root"], "");
+    let (status, head, _) = http(port, "POST", "/login", "", "login=root&password=root-password-1");
+    assert_eq!(status, 303, "{head}");
+    run(&["user", "disable", "root"], "");
+    run(&["user", "add", "root2", "--role", "admin"], "root2-password-1\n");
+    let (status, head, _) = http(port, "POST", "/login", "", "login=root2&password=root2-password-1");
+    assert_eq!(status, 303, "{head}");
+    let (status, _, _) = http(port, "POST", "/login", "", "token=recovery-test-token-1");
+    assert_eq!(status, 401);
+}
+
+/// Hole 1 and the address throttle against a running server (issue 14): 30 wrong passwords sent at once
+/// over real connections check five, lock the account, and the socket's address (loopback
+/// here) is throttled after 20 failures — a forged X-Forwarded-For does not escape it.
+#[test]
+fn a_running_server_counts_parallel_guesses_and_throttles_the_socket_address() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let out = planwatch_with_stdin(&["--db", &db, "user", "add", "ana", "--role", "analyst"], "analyst-password-1\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let index = store.path().join("serve.index");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args([
+                "--db",
+                &db,
+                "--index-dir",
+                index.to_str().unwrap(),
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(t.elapsed().as_secs() < 30, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(30));
+    let statuses: Vec<u16> = (0..30)
+        .map(|i| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                http(port, "POST", "/login", "", &format!("login=ana&password=wrong-password-{i}")).0
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10, "{statuses:?}");
+    let list = planwatch(&["--db", &db, "user", "list", "--json"]);
+    let users: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(users[0]["failed_logins"], 5, "{users}");
+    assert!(users[0]["locked_until"].as_i64().unwrap() > 0);
+    // The header is not trusted without --behind-proxy.
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = "login=ana&password=analyst-password-1";
+    write!(
+        s,
+        "POST /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Forwarded-For: 203.0.113.9\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+}

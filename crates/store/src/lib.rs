@@ -141,6 +141,8 @@ pub struct Store {
     reader_freed: std::sync::Condvar,
     max_readers: usize,
     opts: StoreOptions,
+    /// Argon2 password verifications made by this process (tests prove a lock stops them).
+    password_checks: std::sync::atomic::AtomicU64,
 }
 
 /// A pooled reader connection, returned to the pool on drop.
@@ -220,6 +222,7 @@ impl Store {
                     .unwrap_or(24),
             },
             opts,
+            password_checks: Default::default(),
         })
     }
 

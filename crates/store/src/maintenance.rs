@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::db::{params, Backend, Db, Kind, Param, Value};
+use crate::db::{params, Backend, Db, Kind, OptionalExt, Param, Value};
 use serde::Serialize;
 
 use crate::{migrate, Result, Store, StoreError};
@@ -241,6 +241,11 @@ impl Store {
         }
         let mut dst = self.writer()?;
         let before = revision_pair(&dst)?;
+        // The bootstrap admin token stays closed once this store has had an admin, whatever
+        // the backup says (issue 14).
+        let bootstrap_closed: Option<String> = dst
+            .query_row("SELECT value FROM meta WHERE key = 'bootstrap_closed'", params![], |r| r.get(0))
+            .optional()?;
         match dst.as_sqlite_mut() {
             Some(conn) => {
                 let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -292,6 +297,12 @@ impl Store {
         )?;
         // Sessions of the backup's time must not come back to life: everyone logs in again.
         tx.execute("DELETE FROM sessions", params![])?;
+        if let Some(at) = bootstrap_closed {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('bootstrap_closed', ?1) ON CONFLICT (key) DO NOTHING",
+                params![at],
+            )?;
+        }
         crate::access::audit(
             &tx,
             actor,
@@ -443,6 +454,7 @@ fn page_key(table: &str, columns: &[String]) -> Option<&'static str> {
         "blobs" => Some("sha256"),
         "meta" => Some("key"),
         "sessions" => Some("id_hash"),
+        "login_throttle" => Some("address"),
         _ => None,
     }
 }

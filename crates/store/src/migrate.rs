@@ -12,6 +12,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
     (2, "monitor", include_str!("../migrations/sqlite/0002_monitor.sql")),
     (3, "access", include_str!("../migrations/sqlite/0003_access.sql")),
+    (4, "login_hardening", include_str!("../migrations/sqlite/0004_login_hardening.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -19,6 +20,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "monitor", include_str!("../migrations/postgres/0002_monitor.sql")),
     (3, "access", include_str!("../migrations/postgres/0003_access.sql")),
+    (4, "login_hardening", include_str!("../migrations/postgres/0004_login_hardening.sql")),
 ];
 
 /// The migrations of `backend`.
@@ -31,6 +33,12 @@ pub fn migrations(backend: Backend) -> &'static [(i64, &'static str, &'static st
 
 /// Brings the schema of `conn` up to date.
 pub fn migrate(conn: &mut Db) -> Result<(), StoreError> {
+    migrate_to(conn, i64::MAX)
+}
+
+/// Applies the migrations up to and including `target` (tests make stores of an older
+/// schema with it, to check what a later migration does to their rows).
+pub fn migrate_to(conn: &mut Db, target: i64) -> Result<(), StoreError> {
     let all = migrations(conn.backend());
     {
         // One migrating process at a time (the transaction takes the store's write lock).
@@ -51,7 +59,7 @@ pub fn migrate(conn: &mut Db) -> Result<(), StoreError> {
         if current > known {
             return Err(StoreError::NewerSchema { found: current, known });
         }
-        let Some((version, name, sql)) = all.iter().find(|m| m.0 > current) else {
+        let Some((version, name, sql)) = all.iter().find(|m| m.0 > current && m.0 <= target) else {
             return Ok(());
         };
         tx.execute_batch(sql)?;

@@ -53,6 +53,18 @@ impl TempStore {
         Store::open_at(&self.location, opts)
     }
 
+    /// A raw connection to the location with the schema of `version` only (see
+    /// [`crate::migrate::migrate_to`]): a store as an older planwatch left it, for tests of
+    /// what a later migration does to existing rows. [`TempStore::open`] migrates the rest.
+    pub fn open_at_version(&self, version: i64) -> Result<Db> {
+        let mut db = match &self.location {
+            Location::Sqlite(path) => Db::sqlite(rusqlite::Connection::open(path)?),
+            Location::Postgres(url) => Db::connect_pg(&PgTarget::parse(url)?)?,
+        };
+        crate::migrate::migrate_to(&mut db, version)?;
+        Ok(db)
+    }
+
     /// The `--db` argument for the command line.
     pub fn db_arg(&self) -> String {
         match &self.location {

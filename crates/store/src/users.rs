@@ -6,12 +6,17 @@
 //! - sessions live in the database, so every server process of a store (SQLite file or
 //!   PostgreSQL) accepts the same cookies, and logging out or disabling a user ends them all;
 //! - repeated failed logins lock the account for a time that doubles with each further
-//!   failure; a locked account refuses even the right password until the time has passed;
+//!   failure; a locked account refuses even the right password until the time has passed,
+//!   without checking it. Tries are claimed (counted) atomically before the password check,
+//!   so parallel guesses cannot pass the lock; failures also count per client address;
+//! - logins are stored case-folded from a clear set of characters, so no login can pass for
+//!   another (`valid_login`);
+//! - the bootstrap admin token works only until the first admin account exists, for good;
 //! - every change of an account is audited like any other write.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::db::{params, OptionalExt, Row};
+use crate::db::{params, Db, OptionalExt, Row};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use serde::Serialize;
@@ -24,8 +29,13 @@ use crate::{sha256_hex, Result, Store, StoreError};
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 /// Failed logins in a row before the account is locked.
 pub const LOCK_AFTER: i64 = 5;
-/// The longest lock.
+/// The longest lock (of an account or an address).
 const MAX_LOCK_SECONDS: i64 = 3600;
+/// Failed logins one client address may have within [`ADDRESS_WINDOW`] before it is
+/// refused: generous, as an office's users may share one address.
+pub const ADDRESS_LIMIT: i64 = 20;
+/// The window, in seconds, over which an address's failures count.
+pub const ADDRESS_WINDOW: i64 = 15 * 60;
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -80,6 +90,8 @@ pub struct User {
     pub disabled: bool,
     /// Unix seconds until which logins are refused (0: not locked).
     pub locked_until: i64,
+    /// Failed logins since the last successful one.
+    pub failed_logins: i64,
     pub created_at: String,
 }
 
@@ -100,7 +112,7 @@ impl User {
 }
 
 const USER_COLUMNS: &str =
-    "id, login, display_name, role, region, place, department, disabled, locked_until, created_at";
+    "id, login, display_name, role, region, place, department, disabled, locked_until, created_at, failed_logins";
 
 /// [`USER_COLUMNS`] qualified by a table alias, for joins.
 fn user_columns_of(alias: &str) -> String {
@@ -122,6 +134,7 @@ fn user_row(r: &Row) -> crate::Result<User> {
         disabled: r.get(7)?,
         locked_until: r.get(8)?,
         created_at: r.get(9)?,
+        failed_logins: r.get(10)?,
     })
 }
 
@@ -154,6 +167,26 @@ pub enum LoginRefusal {
     /// Locked until this Unix time.
     Locked(i64),
     Disabled,
+    /// The client address failed too often; refused until this Unix time.
+    Throttled(i64),
+}
+
+/// A client address with failed logins in the current window, as the users page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressThrottle {
+    pub address: String,
+    pub failures: i64,
+    /// Unix seconds.
+    pub window_start: i64,
+    /// Unix seconds until which its logins are refused (in the past: not blocked).
+    pub blocked_until: i64,
+}
+
+/// Current login locks: accounts locked by failed passwords, and addresses with failures.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoginLocks {
+    pub accounts: Vec<User>,
+    pub addresses: Vec<AddressThrottle>,
 }
 
 /// A live session: who, and the CSRF token its forms carry.
@@ -176,19 +209,23 @@ pub struct ApiToken {
 }
 
 impl Store {
+    /// Verifies a password against a PHC hash (Argon2id: the slow step of a login), counted.
+    fn check_password(&self, password: &str, phc: &str) -> bool {
+        self.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        verify_password(password, phc)
+    }
+
+    /// Passwords this process has verified (including the dummy check of unknown logins):
+    /// tests use it to prove that a lock stops the checking, not only the logging in.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Creates an account. The scope is checked against the dictionaries: a district
     /// editor's unit must lie inside its region; a department name is made canonical.
     pub fn add_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
         authorize(actor, Action::ManageUsers)?;
-        let login = new.login.trim();
-        if login.is_empty()
-            || login.chars().count() > 64
-            || !login.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-        {
-            return Err(StoreError::Invalid(format!(
-                "账户名“{login}”无效:请用 1–64 个字母、数字或 . _ - @,不含空格。"
-            )));
-        }
+        let login = &valid_login(&new.login)?;
         check_password_rules(&new.password)?;
         let (mut region, mut place, mut department) = (String::new(), String::new(), String::new());
         match new.role {
@@ -205,9 +242,14 @@ impl Store {
         let hash = hash_password(&new.password)?;
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let taken = tx.query_row("SELECT 1 FROM users WHERE login = ?1", params![login], |_| Ok(())).optional()?;
-        if taken.is_some() {
-            return Err(StoreError::Invalid(format!("账户名“{login}”已被使用。")));
+        // Folded, a new login must differ from every existing one folded (older logins may
+        // not be folded themselves: see migration 4).
+        let existing: Vec<String> = tx.query_map("SELECT login FROM users", params![], |r| r.get(0))?;
+        if let Some(same) = existing.iter().find(|e| fold_login(e) == *login) {
+            return Err(StoreError::Invalid(format!(
+                "账户名“{}”与已有账户“{same}”相同(账户名不区分大小写和全角半角):请换一个账户名。",
+                new.login.trim()
+            )));
         }
         let id: i64 = tx.query_row(
             &format!(
@@ -218,6 +260,20 @@ impl Store {
             |r| r.get(0),
         )?;
         let user = tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_row)?;
+        let mut new_value = json!({"role": user.role, "region": user.region, "place": user.place,
+            "department": user.department, "display_name": user.display_name});
+        if user.role == Role::Admin {
+            // The first admin closes the bootstrap token for good, in this same transaction.
+            let first = tx.execute(
+                &format!(
+                    "INSERT INTO meta (key, value) VALUES ('bootstrap_closed', {NOW}) ON CONFLICT (key) DO NOTHING"
+                ),
+                params![],
+            )?;
+            if first > 0 {
+                new_value["bootstrap_closed"] = json!(true);
+            }
+        }
         audit(
             &tx,
             actor,
@@ -225,8 +281,7 @@ impl Store {
                 action: "user.add",
                 object: format!("user {login}"),
                 old: None,
-                new: Some(json!({"role": user.role, "region": user.region, "place": user.place,
-                    "department": user.department, "display_name": user.display_name})),
+                new: Some(new_value),
                 source: String::new(),
             },
         )?;
@@ -243,13 +298,16 @@ impl Store {
         rows.collect::<crate::Result<_>>()
     }
 
+    /// The account `login` names: the login as typed if an account has exactly it, else the
+    /// one it folds to (logins are case-insensitive).
     pub fn user(&self, login: &str) -> Result<Option<User>> {
         let r = self.reader()?;
-        r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?1"), params![login.trim()], user_row)
-            .optional()
+        let Some(id) = user_id_of(&r, login)? else { return Ok(None) };
+        r.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![id], user_row).optional()
     }
 
-    /// True once an enabled admin account exists: the bootstrap admin token then stops working.
+    /// True when an enabled admin account exists (if none does and the bootstrap token is
+    /// closed, only the command line can make one: the server's hint says so).
     pub fn has_admin(&self) -> Result<bool> {
         let r = self.reader()?;
         Ok(r.query_row("SELECT 1 FROM users WHERE role = 'admin' AND disabled = 0 LIMIT 1", params![], |_| Ok(()))
@@ -257,17 +315,30 @@ impl Store {
             .is_some())
     }
 
-    /// Disables (or re-enables) an account; disabling ends its sessions and tokens at once.
+    /// True until an admin account has ever existed: only then does the bootstrap admin
+    /// token work. Disabling every admin does not reopen it (`meta.bootstrap_closed`, set with
+    /// the first admin); a store without an enabled admin is recovered from the command line.
+    pub fn bootstrap_open(&self) -> Result<bool> {
+        let closed: i64 = self.reader()?.query_row(
+            "SELECT (SELECT COUNT(*) FROM meta WHERE key = 'bootstrap_closed')
+                  + (SELECT COUNT(*) FROM users WHERE role = 'admin')",
+            params![],
+            |r| r.get(0),
+        )?;
+        Ok(closed == 0)
+    }
+
+    /// Disables (or re-enables) an account; disabling ends its sessions and revokes its API
+    /// tokens at once (re-enabling does not revive them: the owner makes new ones).
     pub fn set_user_disabled(&self, actor: &Actor, login: &str, disabled: bool) -> Result<()> {
         authorize(actor, Action::ManageUsers)?;
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let (id, was): (i64, bool) = tx
-            .query_row("SELECT id, disabled FROM users WHERE login = ?1", params![login.trim()], |r| {
+        let id = user_id_of(&tx, login)?.ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+        let (stored, was): (String, bool) =
+            tx.query_row("SELECT login, disabled FROM users WHERE id = ?1", params![id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+            })?;
         if actor.user_id == Some(id) && disabled {
             return Err(StoreError::Invalid("不能停用自己的账户。".into()));
         }
@@ -278,17 +349,25 @@ impl Store {
             "UPDATE users SET disabled = ?2, failed_logins = 0, locked_until = 0 WHERE id = ?1",
             params![id, disabled],
         )?;
+        let mut new_value = json!({"disabled": disabled});
         if disabled {
             tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![id])?;
+            // Revoked, not only refused while disabled: enabling the account again must not
+            // bring back a token that may have leaked meanwhile.
+            let revoked = tx.execute(
+                &format!("UPDATE api_tokens SET revoked_at = {NOW} WHERE user_id = ?1 AND revoked_at IS NULL"),
+                params![id],
+            )?;
+            new_value["revoked_tokens"] = json!(revoked);
         }
         audit(
             &tx,
             actor,
             AuditEntry {
                 action: if disabled { "user.disable" } else { "user.enable" },
-                object: format!("user {}", login.trim()),
+                object: format!("user {stored}"),
                 old: Some(json!({"disabled": was})),
-                new: Some(json!({"disabled": disabled})),
+                new: Some(new_value),
                 source: String::new(),
             },
         )?;
@@ -337,45 +416,52 @@ impl Store {
 
     /// Checks a login and password and opens a session. Failures count towards a lock
     /// whose length doubles with each further failure (1 min after 5, then 2, 4 … up to 1 h).
+    ///
+    /// A try is claimed before the slow password check: one statement increments the
+    /// account's failure count unless it is locked, and the decision (go on, or lock) is made
+    /// on the count that statement returns. Parallel guesses therefore each count, the lock
+    /// falls after exactly [`LOCK_AFTER`] checks, and a locked account's passwords are not
+    /// checked at all. A good password then resets the count.
+    ///
+    /// `client` is the caller's address as the web layer keys it ("" when unknown, as for
+    /// tests): its tries are claimed the same way, before the account's, and an address over
+    /// [`ADDRESS_LIMIT`] failures is refused before any account is looked at.
     pub fn login(
         &self,
         login: &str,
         password: &str,
+        client: &str,
         request_id: &str,
     ) -> Result<std::result::Result<NewSession, LoginRefusal>> {
-        let found: Option<(User, String, i64)> = {
-            let r = self.reader()?;
-            r.query_row(
-                &format!("SELECT {USER_COLUMNS}, password_hash, failed_logins FROM users WHERE login = ?1"),
-                params![login.trim()],
-                |row| Ok((user_row(row)?, row.get(10)?, row.get(11)?)),
-            )
-            .optional()?
-        };
         let now = unix_now();
-        let Some((user, phc, failures)) = found else {
-            // Spend the time a real check takes, so response times do not reveal logins.
-            let _ = verify_password(password, DUMMY_HASH);
-            return Ok(Err(LoginRefusal::BadCredentials));
+        let (address, claimed) = {
+            let mut conn = self.writer()?;
+            let tx = conn.transaction()?;
+            let address = match claim_address_try(&tx, client, now)? {
+                Ok(address) => address,
+                Err(until) => {
+                    tx.commit()?;
+                    return Ok(Err(LoginRefusal::Throttled(until)));
+                }
+            };
+            let claim = claim_account_try(&tx, login, now)?;
+            tx.commit()?;
+            (address, claim)
         };
-        if user.locked_until > now {
-            return Ok(Err(LoginRefusal::Locked(user.locked_until)));
-        }
-        let good = verify_password(password, &phc);
+        let (user, phc, failures, locked_until) = match claimed {
+            AccountTry::Unknown => {
+                // Spend the time a real check takes, so response times do not reveal logins.
+                let _ = self.check_password(password, DUMMY_HASH);
+                return Ok(Err(LoginRefusal::BadCredentials));
+            }
+            AccountTry::Locked(until) => return Ok(Err(LoginRefusal::Locked(until))),
+            AccountTry::Claimed { user, phc, failures, locked_until } => (*user, phc, failures, locked_until),
+        };
+        let good = self.check_password(password, &phc);
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let actor = user.actor(Channel::Form, request_id);
         if !good {
-            let failures = failures + 1;
-            let locked_until = if failures >= LOCK_AFTER {
-                now + (60i64 << (failures - LOCK_AFTER).min(6)).min(MAX_LOCK_SECONDS)
-            } else {
-                0
-            };
-            tx.execute(
-                "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-                params![user.id, failures, locked_until],
-            )?;
             audit(
                 &tx,
                 &actor,
@@ -383,7 +469,7 @@ impl Store {
                     action: "login.fail",
                     object: format!("user {}", user.login),
                     old: None,
-                    new: Some(json!({"failures": failures, "locked_until": locked_until})),
+                    new: Some(json!({"failures": failures, "locked_until": locked_until, "address": client})),
                     source: String::new(),
                 },
             )?;
@@ -394,13 +480,15 @@ impl Store {
                 LoginRefusal::BadCredentials
             }));
         }
+        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![user.id])?;
+        release_address_try(&tx, client, address)?;
         if user.disabled {
+            tx.commit()?;
             return Ok(Err(LoginRefusal::Disabled));
         }
         let secret = random_secret();
         let csrf = random_secret();
         let expires_at = now + SESSION_SECONDS;
-        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![user.id])?;
         tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
         tx.execute(
             "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -413,12 +501,121 @@ impl Store {
                 action: "login",
                 object: format!("user {}", user.login),
                 old: None,
+                new: (!client.is_empty()).then(|| json!({"address": client})),
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        let user = User { failed_logins: 0, locked_until: 0, ..user };
+        Ok(Ok(NewSession { secret, csrf, user, expires_at }))
+    }
+
+    /// Claims one try of the bootstrap admin token from `client` (the address throttle
+    /// applies to it as to passwords). `Err(until)` when the address is blocked; after a good
+    /// token, [`Store::token_try_succeeded`] takes the try back.
+    pub fn claim_token_try(&self, client: &str) -> Result<std::result::Result<i64, i64>> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let claim = claim_address_try(&tx, client, unix_now())?;
+        tx.commit()?;
+        Ok(claim)
+    }
+
+    /// A good bootstrap token: its try does not count against the address.
+    pub fn token_try_succeeded(&self, client: &str, claim: i64) -> Result<()> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        release_address_try(&tx, client, claim)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Accounts locked by failed passwords and addresses with failed logins in the current
+    /// window (admins only), for the users page.
+    pub fn login_locks(&self, actor: &Actor) -> Result<LoginLocks> {
+        authorize(actor, Action::ManageUsers)?;
+        let now = unix_now();
+        let r = self.reader()?;
+        let accounts = r.query_map(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE locked_until > ?1 ORDER BY login"),
+            params![now],
+            user_row,
+        )?;
+        let addresses = r.query_map(
+            "SELECT address, failures, window_start, blocked_until FROM login_throttle
+             WHERE blocked_until > ?1 OR (failures > 0 AND window_start > ?2)
+             ORDER BY blocked_until DESC, failures DESC, address LIMIT 200",
+            params![now, now - ADDRESS_WINDOW],
+            |r| {
+                Ok(AddressThrottle {
+                    address: r.get(0)?,
+                    failures: r.get(1)?,
+                    window_start: r.get(2)?,
+                    blocked_until: r.get(3)?,
+                })
+            },
+        )?;
+        Ok(LoginLocks { accounts, addresses })
+    }
+
+    /// Clears an account's failed logins and lock (admins only). False, and nothing written,
+    /// when there was nothing to clear.
+    pub fn unlock_user(&self, actor: &Actor, login: &str) -> Result<bool> {
+        authorize(actor, Action::ManageUsers)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let id = user_id_of(&tx, login)?.ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+        let (stored, failures, locked_until): (String, i64, i64) =
+            tx.query_row("SELECT login, failed_logins, locked_until FROM users WHERE id = ?1", params![id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if failures == 0 && locked_until == 0 {
+            return Ok(false);
+        }
+        tx.execute("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?1", params![id])?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "user.unlock",
+                object: format!("user {stored}"),
+                old: Some(json!({"failures": failures, "locked_until": locked_until})),
+                new: Some(json!({"failures": 0, "locked_until": 0})),
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Forgets an address's failed logins and lifts its block (admins only). False, and
+    /// nothing written, when the address had none.
+    pub fn unblock_address(&self, actor: &Actor, address: &str) -> Result<bool> {
+        authorize(actor, Action::ManageUsers)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let removed: Option<(i64, i64)> = tx
+            .query_row(
+                "DELETE FROM login_throttle WHERE address = ?1 AND (failures > 0 OR blocked_until > 0)
+                 RETURNING failures, blocked_until",
+                params![address.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((failures, blocked_until)) = removed else { return Ok(false) };
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "login.unblock",
+                object: format!("address {}", address.trim()),
+                old: Some(json!({"failures": failures, "blocked_until": blocked_until})),
                 new: None,
                 source: String::new(),
             },
         )?;
         tx.commit()?;
-        Ok(Ok(NewSession { secret, csrf, user, expires_at }))
+        Ok(true)
     }
 
     /// The live session of a cookie value, if any (expired sessions and disabled users have none).
@@ -434,7 +631,7 @@ impl Store {
                  WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0"
             ))?
             .query_row(params![sha256_hex(secret.as_bytes()), unix_now()], |row| {
-                Ok(SessionInfo { user: user_row(row)?, csrf: row.get(10)?, expires_at: row.get(11)? })
+                Ok(SessionInfo { user: user_row(row)?, csrf: row.get(11)?, expires_at: row.get(12)? })
             })
             .optional()?;
         Ok(found)
@@ -481,11 +678,12 @@ impl Store {
 
     pub fn tokens(&self, login: &str) -> Result<Vec<ApiToken>> {
         let r = self.reader()?;
+        let Some(id) = user_id_of(&r, login)? else { return Ok(Vec::new()) };
         let mut stmt = r.prepare(
             "SELECT t.id, t.label, t.prefix, t.created_at, t.last_used_at, t.revoked_at IS NOT NULL
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.login = ?1 ORDER BY t.id",
+             FROM api_tokens t WHERE t.user_id = ?1 ORDER BY t.id",
         )?;
-        let rows = stmt.query_map(params![login.trim()], |r| {
+        let rows = stmt.query_map(params![id], |r| {
             Ok(ApiToken {
                 id: r.get(0)?,
                 label: r.get(1)?,
@@ -544,6 +742,170 @@ impl Store {
             .optional()?;
         Ok(found)
     }
+}
+
+/// The outcome of claiming a login try (see [`Store::login`]).
+enum AccountTry {
+    Unknown,
+    Locked(i64),
+    /// The try is counted: the account, its hash, the failure count including this try,
+    /// and the lock this try set (0 if none).
+    Claimed {
+        user: Box<User>,
+        phc: String,
+        failures: i64,
+        locked_until: i64,
+    },
+}
+
+/// The lock after `failures` failures in a row: none below [`LOCK_AFTER`], then 1 min,
+/// doubling with each further failure, at most [`MAX_LOCK_SECONDS`].
+fn lock_seconds(failures: i64) -> i64 {
+    if failures < LOCK_AFTER {
+        return 0;
+    }
+    (60i64 << (failures - LOCK_AFTER).min(6)).min(MAX_LOCK_SECONDS)
+}
+
+/// Counts one try of `login` inside the caller's write transaction, unless the account is
+/// locked: the increment and the lock condition are one statement, and what follows is
+/// decided on the count it returns, never on a value read earlier.
+fn claim_account_try(tx: &Db, login: &str, now: i64) -> Result<AccountTry> {
+    let Some(id) = user_id_of(tx, login)? else { return Ok(AccountTry::Unknown) };
+    let counted: Option<i64> = tx
+        .query_row(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1 AND locked_until <= ?2
+             RETURNING failed_logins",
+            params![id, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(failures) = counted else {
+        let until: i64 = tx.query_row("SELECT locked_until FROM users WHERE id = ?1", params![id], |r| r.get(0))?;
+        return Ok(AccountTry::Locked(until));
+    };
+    let lock = lock_seconds(failures);
+    let locked_until = if lock > 0 { now + lock } else { 0 };
+    if lock > 0 {
+        tx.execute("UPDATE users SET locked_until = ?2 WHERE id = ?1", params![id, locked_until])?;
+    }
+    let (user, phc) =
+        tx.query_row(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE id = ?1"), params![id], |row| {
+            Ok((user_row(row)?, row.get(11)?))
+        })?;
+    Ok(AccountTry::Claimed { user: Box::new(user), phc, failures, locked_until })
+}
+
+/// Counts one try from `client` inside the caller's write transaction, as
+/// [`claim_account_try`] does for accounts: one upsert increments the address's failures
+/// (a new window once the old one has passed) unless it is blocked, and the block is decided
+/// on the count it returns. `Ok(blocked)` is the block this try set (0 if none), to be taken
+/// back if the login succeeds; `Err(until)` when the address is blocked. An empty `client`
+/// (unknown address) is not throttled.
+fn claim_address_try(tx: &Db, client: &str, now: i64) -> Result<std::result::Result<i64, i64>> {
+    if client.is_empty() {
+        return Ok(Ok(0));
+    }
+    // Old entries go: the table holds only addresses of the current window or blocked.
+    tx.execute(
+        "DELETE FROM login_throttle WHERE blocked_until <= ?1 AND window_start <= ?2",
+        params![now, now - ADDRESS_WINDOW],
+    )?;
+    let counted: Option<i64> = tx
+        .query_row(
+            "INSERT INTO login_throttle (address, failures, window_start, blocked_until) VALUES (?1, 1, ?2, 0)
+             ON CONFLICT (address) DO UPDATE SET
+                 failures = CASE WHEN login_throttle.window_start <= ?3 THEN 1 ELSE login_throttle.failures + 1 END,
+                 window_start = CASE WHEN login_throttle.window_start <= ?3 THEN ?2 ELSE login_throttle.window_start END
+             WHERE login_throttle.blocked_until <= ?2
+             RETURNING failures",
+            params![client, now, now - ADDRESS_WINDOW],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(failures) = counted else {
+        let until: i64 =
+            tx.query_row("SELECT blocked_until FROM login_throttle WHERE address = ?1", params![client], |r| r.get(0))?;
+        return Ok(Err(until));
+    };
+    if failures < ADDRESS_LIMIT {
+        return Ok(Ok(0));
+    }
+    let blocked_until = now + (60i64 << (failures - ADDRESS_LIMIT).min(6)).min(MAX_LOCK_SECONDS);
+    tx.execute("UPDATE login_throttle SET blocked_until = ?2 WHERE address = ?1", params![client, blocked_until])?;
+    Ok(Ok(blocked_until))
+}
+
+/// Takes back a try [`claim_address_try`] counted, once it proved good: only failures count
+/// against an address (many people of one office may log in from it). A block this very try
+/// set is lifted with it.
+fn release_address_try(tx: &Db, client: &str, blocked_by_this_try: i64) -> Result<()> {
+    if client.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+             blocked_until = CASE WHEN ?2 > 0 AND blocked_until = ?2 THEN 0 ELSE blocked_until END
+         WHERE address = ?1",
+        params![client, blocked_by_this_try],
+    )?;
+    tx.execute(
+        "DELETE FROM login_throttle WHERE address = ?1 AND failures = 0 AND blocked_until = 0",
+        params![client],
+    )?;
+    Ok(())
+}
+
+/// The id of the account `login` names: exactly as typed if there is one (older logins,
+/// made before logins were folded, stay reachable as they were typed), else by its folded form.
+fn user_id_of(conn: &Db, login: &str) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM users WHERE login = ?1 OR login = ?2 ORDER BY CASE WHEN login = ?1 THEN 0 ELSE 1 END LIMIT 1",
+        params![login.trim(), fold_login(login)],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// A login as compared and stored: Unicode NFKC (full-width letters become ASCII), then lower
+/// case, without surrounding spaces. `YUBEI`, `yubei` and `ｙｕｂｅｉ` are one login.
+pub fn fold_login(login: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    login.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+/// Chinese characters (CJK Unified Ideographs and their extensions A–F, G): allowed in logins.
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
+}
+
+/// Checks a new login and returns its folded form. Allowed: ASCII letters and digits,
+/// `. _ - @` and Chinese characters, 1–64 of them. Letters of other scripts are refused:
+/// Cyrillic `і` or Greek `ο` look like Latin ones, so `yubeі` could pass for `yubei`.
+pub fn valid_login(login: &str) -> Result<String> {
+    let folded = fold_login(login);
+    let shown = login.trim();
+    let allowed = "账户名只能用英文字母、数字、汉字和 . _ - @";
+    if folded.is_empty() || folded.chars().count() > 64 {
+        return Err(StoreError::Invalid(format!("账户名需要 1–64 个字符:{allowed}。")));
+    }
+    if let Some(c) =
+        folded.chars().find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@') || is_han(c)))
+    {
+        let code = format!("U+{:04X}", c as u32);
+        let what = if c.is_whitespace() || c.is_control() || matches!(c as u32, 0x200B..=0x200F | 0x2060 | 0xFEFF) {
+            format!("含有空白或不可见字符({code})")
+        } else if c.is_alphabetic() {
+            format!(
+                "“{c}”({code})不是英文字母或汉字。其他文字的字母(如西里尔字母 і、希腊字母 ο)与英文字母外形相近,\
+                 可被用来冒充他人的账户名,因此不予接受"
+            )
+        } else {
+            format!("不能含有“{c}”({code})")
+        };
+        return Err(StoreError::Invalid(format!("账户名“{shown}”无效:{what}。{allowed},不区分大小写。")));
+    }
+    Ok(folded)
 }
 
 /// A valid Argon2id hash of a random password, checked against when the login is unknown.

@@ -7,7 +7,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_monitor::Period;
-use planwatch_store::users::{ApiToken, NewUser, User};
+use planwatch_store::users::{AddressThrottle, ApiToken, NewUser, User};
 use planwatch_store::{Approval, ApprovalStep, AuditFilter, AuditRecord, Role};
 use serde::Deserialize;
 
@@ -134,6 +134,8 @@ struct UsersPage {
     csrf: String,
     users: Vec<UserLine>,
     roles: Vec<(&'static str, &'static str)>,
+    /// Client addresses with failed logins in the current window (the login throttle).
+    addresses: Vec<AddressLine>,
 }
 
 struct UserLine {
@@ -141,6 +143,19 @@ struct UserLine {
     login_q: String,
     scope: String,
     locked: bool,
+    /// Minutes the lock has left (rounded up).
+    locked_minutes: i64,
+}
+
+struct AddressLine {
+    a: AddressThrottle,
+    blocked: bool,
+    blocked_minutes: i64,
+}
+
+/// Whole minutes, rounded up, from `now` to `until`.
+fn minutes_left(until: i64, now: i64) -> i64 {
+    ((until - now).max(0) + 59) / 60
 }
 
 pub async fn users(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
@@ -149,7 +164,7 @@ pub async fn users(State(state): State<Shared>, headers: HeaderMap) -> Result<Re
         Err(redirect) => return Ok(redirect),
     };
     let actor = c.actor.clone();
-    let list = db(&state, move |s| s.users(&actor)).await?;
+    let (list, locks) = db(&state, move |s| Ok((s.users(&actor)?, s.login_locks(&actor)?))).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let page = UsersPage {
         nav: "account",
@@ -160,10 +175,20 @@ pub async fn users(State(state): State<Shared>, headers: HeaderMap) -> Result<Re
                 login_q: enc(&u.login),
                 scope: u.actor(planwatch_store::Channel::Form, "").scope(),
                 locked: u.locked_until > now,
+                locked_minutes: minutes_left(u.locked_until, now),
                 user: u,
             })
             .collect(),
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+        addresses: locks
+            .addresses
+            .into_iter()
+            .map(|a| AddressLine {
+                blocked: a.blocked_until > now,
+                blocked_minutes: minutes_left(a.blocked_until, now),
+                a,
+            })
+            .collect(),
     };
     Ok(render(&page).into_response())
 }
@@ -200,8 +225,24 @@ pub async fn add_user(
         department: f.department,
         password: f.password,
     };
-    db(&state, move |s| s.add_user(&actor, &new)).await?;
+    let setup = auth::is_bootstrap(&actor);
+    let user = db(&state, move |s| s.add_user(&actor, &new)).await?;
+    if setup && user.role == Role::Admin {
+        // The first admin closed the setup token, and with it this session: say so, and
+        // where to go on, instead of a redirect to a page that now asks for a login.
+        let mut res = render(&SetupDone { nav: "account", login: user.login }).into_response();
+        auth::end_bootstrap_session(&state, &headers, &mut res);
+        return Ok(res);
+    }
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// The answer to creating the first admin in 初始设置.
+#[derive(Template)]
+#[template(path = "setup_done.html")]
+struct SetupDone {
+    nav: &'static str,
+    login: String,
 }
 
 #[derive(Deserialize)]
@@ -224,9 +265,29 @@ pub async fn user_action(
             db(&state, move |s| s.set_user_disabled(&actor, &login, disabled)).await?;
         }
         "password" => db(&state, move |s| s.set_password(&actor, &login, None, &f.password)).await?,
+        "unlock" => {
+            db(&state, move |s| s.unlock_user(&actor, &login)).await?;
+        }
         _ => return Err(AppError::NotFound("没有这个操作。".into())),
     }
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UnblockForm {
+    csrf: String,
+    address: String,
+}
+
+/// Lifts the login throttle of one client address (admins; the store decides and audits).
+pub async fn unblock_address(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<UnblockForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    db(&state, move |s| s.unblock_address(&actor, &f.address)).await?;
+    Ok(Redirect::to("/admin/users#login-locks").into_response())
 }
 
 // ---- audit log ----------------------------------------------------------------------------

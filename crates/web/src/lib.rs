@@ -46,6 +46,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Largest accepted upload, in bytes.
     pub max_upload: usize,
+    /// The server is reached through a proxy that appends the client's address to
+    /// `X-Forwarded-For`: the login throttle then keys clients by that header's last entry
+    /// rather than by the socket's peer (the proxy). Off by default, as anyone can send it.
+    pub behind_proxy: bool,
 }
 
 /// Shared state of all handlers.
@@ -261,6 +265,7 @@ pub fn router(state: Shared) -> Router {
         .route("/account/tokens/{id}/revoke", post(account_pages::revoke_token))
         .route("/admin/users", get(account_pages::users).post(account_pages::add_user))
         .route("/admin/users/{login}/{action}", post(account_pages::user_action))
+        .route("/admin/login-blocks/unblock", post(account_pages::unblock_address))
         .route("/audit", get(account_pages::audit))
         .route("/approvals", get(account_pages::approvals).post(account_pages::approval_step))
         .route("/logout", post(auth::logout))
@@ -363,7 +368,8 @@ pub async fn serve(state: Shared) -> std::io::Result<()> {
     });
     let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
     eprintln!("planwatch: serving on http://{}", state.config.addr);
-    axum::serve(listener, router(state))
+    // The socket's peer address (auth::ClientAddr) keys the login throttle.
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -390,6 +396,7 @@ mod tests {
             admin_token: "test-admin-token-123".into(),
             max_upload: 1024 * 1024,
             secure_cookies: false,
+            behind_proxy: false,
         };
         let state = AppState::new(store, index, config);
         let app = router(state.clone());

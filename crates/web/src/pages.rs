@@ -61,8 +61,10 @@ pub struct LoginPage {
     pub error: String,
     /// Who is logged in ("" when nobody).
     pub logged_in: String,
-    /// No admin account exists yet: the admin token may log in.
+    /// No admin account has existed yet: the admin token may log in.
     pub bootstrap: bool,
+    /// No enabled admin, and the token closed for good: say how to recover.
+    pub recovery: bool,
 }
 
 struct Column {

@@ -441,3 +441,303 @@ async fn hostile_input_in_account_audit_and_approval_forms_is_refused_or_escaped
     assert!(planwatch_store::testing::execute_raw(at, "DELETE FROM audit_log").is_err());
     assert_eq!(app.store.audit_count().unwrap(), total + 1, "only d1's login was added");
 }
+
+// ---- issue 14: hardening of accounts and logins ------------------------------------------
+
+/// The app with one account of each role but no monitoring data (quicker than [`world`]).
+fn accounts_app() -> App {
+    let app = app();
+    add(&app, "root", Role::Admin, "", "", "");
+    add(&app, "ana", Role::Analyst, "", "", "");
+    app
+}
+
+/// A login form POST from the client address `peer` (as the server's socket gives it).
+fn login_from(peer: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut req = form("/login", "", fields);
+    let addr: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+/// Hole 1 over HTTP: 30 wrong passwords posted at once (from 30 addresses) check exactly five
+/// passwords, count five failures and leave the account locked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_logins_over_http_check_five_passwords_then_lock() {
+    let app = accounts_app();
+    let checks = app.store.password_checks();
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let router = app.router.clone();
+            let req =
+                login_from(&format!("192.0.2.{}:40000", i + 1), &[("login", "ana"), ("password", "wrong-password-9")]);
+            tokio::spawn(async move { tower::ServiceExt::oneshot(router, req).await.unwrap().status() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    let ana = app.store.user("ana").unwrap().unwrap();
+    assert_eq!(app.store.password_checks() - checks, planwatch_store::users::LOCK_AFTER as u64);
+    assert_eq!(ana.failed_logins, planwatch_store::users::LOCK_AFTER);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    assert!(ana.locked_until > now);
+    let r = send(&app, login_from("192.0.2.200:1", &[("login", "ana"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("锁定"), "{}", r.text());
+}
+
+/// Hole 2: after a login only a local path is followed. Tabs, line breaks, other control
+/// characters, backslashes, schemes and protocol-relative forms all lead to `/`, and no
+/// `next` makes the login fail (a CR LF used to answer 500 after setting the cookie).
+#[tokio::test]
+async fn hostile_next_after_login_goes_home_and_never_fails() {
+    let app = accounts_app();
+    let hostile = [
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "/\r\nSet-Cookie: pw_session=x",
+        "/\n/evil.example",
+        "/\u{b}/evil.example",
+        "/\u{7f}/evil.example",
+        "/\u{85}/evil.example",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        " /evil.example",
+        "evil.example",
+        "",
+    ];
+    let location = |r: &Resp| r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+    for (i, next) in hostile.iter().enumerate() {
+        let peer = format!("198.51.100.{}:5000", i + 1);
+        let r = send(&app, login_from(&peer, &[("login", "ana"), ("password", PASSWORD), ("next", next)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.text());
+        assert_eq!(location(&r).as_deref(), Some("/"), "{next:?}");
+        // The bootstrap token's form is refused (an admin exists), and its page survives it.
+        let r = send(&app, login_from(&peer, &[("token", "wrong-token-123"), ("next", next)])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{next:?}");
+        assert!(r.text().contains("name=\"next\" value=\"/\""), "{next:?}");
+        // The login page keeps only a safe `next` for its form.
+        let r = get(&app, &format!("/login?next={}", enc(next))).await;
+        assert_eq!(r.status, StatusCode::OK, "{next:?}");
+        assert!(r.text().contains("name=\"next\" value=\"/\""), "{next:?}");
+    }
+    // A legitimate local path is followed, re-encoded.
+    for (next, expected) in [
+        ("/plans/1?tab=targets", "/plans/1?tab=targets"),
+        ("/places/蜀山区", "/places/%E8%9C%80%E5%B1%B1%E5%8C%BA"),
+        ("/search?q=人工 智能", "/search?q=%E4%BA%BA%E5%B7%A5%20%E6%99%BA%E8%83%BD"),
+        ("/audit?who=ana&action=login", "/audit?who=ana&action=login"),
+    ] {
+        let r =
+            send(&app, login_from("198.51.100.99:5000", &[("login", "ana"), ("password", PASSWORD), ("next", next)]))
+                .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(location(&r).as_deref(), Some(expected), "{next}");
+    }
+}
+
+/// Hole 4 over HTTP: the admin token and the session it opened die when the first admin
+/// account is made and stay dead when that admin is disabled; the login page, the token
+/// form and the API then say how to recover from the command line.
+#[tokio::test]
+async fn the_bootstrap_token_and_its_sessions_never_come_back() {
+    let app = app();
+    let (cookie, _csrf) = login(&app).await;
+    let users_page =
+        || send(&app, Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).unwrap());
+    assert_eq!(users_page().await.status, StatusCode::OK, "the token's session sets up accounts");
+    add(&app, "root", Role::Admin, "", "", "");
+    assert_eq!(users_page().await.status, StatusCode::SEE_OTHER, "the token's session ends with the first admin");
+    app.store.set_user_disabled(&op(), "root", true).unwrap();
+    let r = users_page().await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the token's session came back: {}", r.text());
+    let r = send(&app, form("/login", "", &[("token", TOKEN)])).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("planwatch user enable") && r.text().contains("--role admin"), "{}", r.text());
+    let r = send(&app, api("POST", "/api/v1/documents?name=a.txt", TOKEN, "text/plain", b"x".to_vec())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the token wrote again: {}", r.text());
+    assert!(r.text().contains("planwatch user enable"), "{}", r.text());
+    let page = get(&app, "/login").await.text();
+    assert!(!page.contains("name=\"token\""), "the login page offers the token again");
+    assert!(page.contains("planwatch user enable"), "the login page says how to recover: {page}");
+    // Recovered from the command line: the admin logs in with its password.
+    app.store.set_user_disabled(&op(), "root", false).unwrap();
+    login_as(&app, "root").await;
+    assert!(!get(&app, "/login").await.text().contains("planwatch user enable"));
+}
+
+/// Disabling an account on the users page revokes its API tokens: enabling it again does not
+/// bring them back.
+#[tokio::test]
+async fn re_enabling_an_account_does_not_revive_its_api_tokens() {
+    let app = accounts_app();
+    let token = app.store.create_token(&op(), "ana", "报送脚本").unwrap();
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let write = || api("POST", "/api/v1/documents?name=a.txt", &token, "text/plain", b"x".to_vec());
+    assert_ne!(send(&app, write()).await.status, StatusCode::FORBIDDEN, "the token works at first");
+    for action in ["disable", "enable"] {
+        let r = send(&app, form(&format!("/admin/users/ana/{action}"), &cookie, &[("csrf", &csrf)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.text());
+    }
+    let r = send(&app, write()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the token came back with its account: {}", r.text());
+    assert!(app.store.tokens("ana").unwrap().iter().all(|t| t.revoked));
+}
+
+/// Look-alike logins on the users page: one that differs from an existing login only in case
+/// or width, or holds a letter of another script, is refused with a zh-CN message saying
+/// why; logins are case-insensitive at the login form.
+#[tokio::test]
+async fn look_alike_logins_are_refused_on_the_users_page() {
+    let app = accounts_app();
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let before = fingerprint_users(&app);
+    let add_form = |login: &str| {
+        form(
+            "/admin/users",
+            &cookie,
+            &[("csrf", csrf.as_str()), ("login", login), ("role", "analyst"), ("password", PASSWORD)],
+        )
+    };
+    for (login, says) in
+        [("ANA", "与已有账户“ana”相同"), ("ａｎａ", "与已有账户“ana”相同"), ("аna", "U+0430"), ("anа", "西里尔字母")]
+    {
+        let r = send(&app, add_form(login)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{login}: {}", r.text());
+        assert!(r.text().contains(says), "{login}: {}", r.text());
+    }
+    assert_eq!(fingerprint_users(&app), before, "a refused look-alike changed the accounts");
+    assert_eq!(send(&app, add_form("Yu.Bei")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.user("yu.bei").unwrap().unwrap().login, "yu.bei");
+    let r = send(&app, login_from("203.0.113.5:1", &[("login", "YU.BEI"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+}
+
+fn fingerprint_users(app: &App) -> String {
+    format!("{}|{}", serde_json::to_string(&app.store.users(&op()).unwrap()).unwrap(), app.store.audit_count().unwrap())
+}
+
+/// Five wrong passwords lock an account, so anyone could lock a real user out: the lock stays,
+/// but one client address is also throttled after ADDRESS_LIMIT failures (429, Retry-After),
+/// X-Forwarded-For is ignored unless the server is configured behind a proxy, and an admin
+/// sees the locked accounts and addresses on the users page and lifts them (audited).
+#[tokio::test]
+async fn one_address_is_throttled_and_an_admin_sees_and_clears_locks() {
+    let app = accounts_app();
+    add(&app, "yubei", Role::Analyst, "", "", "");
+    let attacker = "198.51.100.7:41000";
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let who = if i < planwatch_store::users::LOCK_AFTER { "yubei".to_string() } else { format!("guess{i}") };
+        let r = send(&app, login_from(attacker, &[("login", &who), ("password", "wrong-password-1")])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{i}");
+    }
+    let r = send(&app, login_from(attacker, &[("login", "ana"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    assert!(r.text().contains("网络地址"), "{}", r.text());
+    // A forged X-Forwarded-For does not move the attacker to another address.
+    let mut forged = login_from(attacker, &[("login", "ana"), ("password", PASSWORD)]);
+    forged.headers_mut().insert("x-forwarded-for", "203.0.113.50".parse().unwrap());
+    assert_eq!(send(&app, forged).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // The bootstrap token form is throttled alike.
+    let r = send(&app, login_from(attacker, &[("token", TOKEN)])).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address logs in; the admin sees the locked account and the blocked address.
+    let (cookie, csrf) = login_as(&app, "root").await;
+    let page = |cookie: &str| {
+        send(&app, Request::get("/admin/users").header(header::COOKIE, cookie).body(Body::empty()).unwrap())
+    };
+    let text = page(&cookie).await.text();
+    assert!(text.contains("198.51.100.7") && text.contains("/admin/login-blocks/unblock"), "{text}");
+    assert!(text.contains("/admin/users/yubei/unlock"), "{text}");
+    // An analyst may not lift them.
+    let (acookie, acsrf) = login_as(&app, "ana").await;
+    let r = send(&app, form("/admin/login-blocks/unblock", &acookie, &[("csrf", &acsrf), ("address", "198.51.100.7")]))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&app, form("/admin/users/yubei/unlock", &acookie, &[("csrf", &acsrf)])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The admin lifts both; both are audited.
+    let r =
+        send(&app, form("/admin/login-blocks/unblock", &cookie, &[("csrf", &csrf), ("address", "198.51.100.7")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, form("/admin/users/yubei/unlock", &cookie, &[("csrf", &csrf)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    for action in ["login.unblock", "user.unlock"] {
+        let filter = AuditFilter { action: action.into(), ..Default::default() };
+        let (entries, _) = app.store.audit_log(&op(), &filter, 5, 0).unwrap();
+        assert_eq!(entries.len(), 1, "{action}");
+        assert_eq!(entries[0].who, "root");
+    }
+    let r = send(&app, login_from(attacker, &[("login", "yubei"), ("password", PASSWORD)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let text = page(&cookie).await.text();
+    assert!(!text.contains("198.51.100.7"), "{text}");
+}
+
+/// Behind a proxy (configured), the address is the last X-Forwarded-For entry — the one the
+/// proxy added — not the proxy's own, nor what the client put before it.
+#[tokio::test]
+async fn behind_a_proxy_the_forwarded_address_is_throttled() {
+    let app = app_with(|c| c.behind_proxy = true);
+    add(&app, "ana", Role::Analyst, "", "", "");
+    let via_proxy = |client: &str, fields: &[(&str, &str)]| {
+        let mut req = login_from("127.0.0.1:50000", fields);
+        req.headers_mut().insert("x-forwarded-for", format!("10.9.9.9, {client}").parse().unwrap());
+        req
+    };
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let guess = format!("guess{i}");
+        let r = send(&app, via_proxy("198.51.100.7", &[("login", &guess), ("password", "wrong-password-1")])).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = [("login", "ana"), ("password", PASSWORD)];
+    assert_eq!(send(&app, via_proxy("198.51.100.7", &right)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, via_proxy("198.51.100.8", &right)).await.status, StatusCode::SEE_OTHER);
+    // IPv6 clients are keyed by their /64: another address of the same network is throttled.
+    for i in 0..planwatch_store::users::ADDRESS_LIMIT {
+        let guess = format!("guess{i}");
+        let r =
+            send(&app, via_proxy(&format!("2001:db8:1:2::{i:x}"), &[("login", &guess), ("password", "x-wrong-pass")]))
+                .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(send(&app, via_proxy("2001:db8:1:2::ffff", &right)).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, via_proxy("2001:db8:1:3::1", &right)).await.status, StatusCode::SEE_OTHER);
+}
+
+/// Creating the first admin in 初始设置 (the users page reached with the admin token) answers
+/// with a clear confirmation: the account exists, the setup token is closed, log in as it.
+#[tokio::test]
+async fn creating_the_first_admin_in_setup_says_so() {
+    let app = app();
+    let (cookie, csrf) = login(&app).await;
+    let add_form = |login: &str, role: &str| {
+        form(
+            "/admin/users",
+            &cookie,
+            &[("csrf", csrf.as_str()), ("login", login), ("role", role), ("password", PASSWORD)],
+        )
+    };
+    // A non-admin first: the setup goes on.
+    let r = send(&app, add_form("ana", "analyst")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = send(&app, add_form("Wang", "admin")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let text = r.text();
+    for says in ["管理员账户 wang 已创建", "初始设置令牌已停用", "请以 wang 登录", "href=\"/login?next=/admin/users\""]
+    {
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    let cleared = r.headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(cleared.contains("Max-Age=0"), "the setup cookie is cleared: {cleared}");
+    let r = send(&app, Request::get("/admin/users").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the setup session ended");
+    login_as(&app, "wang").await;
+}

@@ -28,6 +28,11 @@ pub struct App {
 
 /// The app over a new store: SQLite, or PostgreSQL when PLANWATCH_TEST_PG is set.
 pub fn app() -> App {
+    app_with(|_| {})
+}
+
+/// [`app`] with its configuration adjusted.
+pub fn app_with(adjust: impl FnOnce(&mut Config)) -> App {
     let dir = TempStore::new().unwrap();
     let store = Arc::new(dir.open(StoreOptions::default()).unwrap());
     for f in ["mianyang-future-industries.txt", "hefei-sci-tech-plan.html", "suzhou-emerging-industries.docx"] {
@@ -35,12 +40,14 @@ pub fn app() -> App {
     }
     let index = Arc::new(SearchIndex::open(&dir.path().join("pw.index")).unwrap());
     planwatch_web::sync::sync_blocking(&store, &index).unwrap();
-    let config = Config {
+    let mut config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         admin_token: TOKEN.into(),
         max_upload: 2 * 1024 * 1024,
         secure_cookies: false,
+        behind_proxy: false,
     };
+    adjust(&mut config);
     let state = AppState::new(store.clone(), index, config);
     App { router: planwatch_web::router(state), store, _dir: dir }
 }

@@ -519,31 +519,66 @@ fn distribute(s: &str, found: &mut [(Quantity, Option<i32>)]) -> Vec<Shared> {
                 found[r].1 = Some(years[j]);
             }
         }
-        let mut items = subject_items(subject.trim_start_matches(['、', ',']));
+        let subject = subject.trim_start_matches(['、', ',']);
+        let mut items = subject_items(subject);
         if items.len() < 2 && word == "分别" {
-            // `面向自然人和法人组织,分别形成…`: the items are in the clause before.
             let before = s[..ca].trim_end_matches(is_clause_end);
             let from =
                 before.rfind(is_clause_end).map_or(0, |x| x + before[x..].chars().next().map_or(1, char::len_utf8));
-            let prev_clause = &before[from..];
+            let prev_clause = before[from..].trim_start();
+            // `面向自然人和法人组织,分别形成1000个…“数字标签”`: the items are in the clause before,
+            // each with what is formed.
+            let post = s[found[k].0.end..cb].trim_start_matches(['以', '上', '左', '右', '的']);
             for lead in ["面向", "对", "在", "为", "针对"] {
-                if let Some(rest) = prev_clause.trim_start().strip_prefix(lead) {
-                    let more = subject_items(rest);
+                if let Some(rest) = prev_clause.strip_prefix(lead) {
+                    let more: Vec<String> =
+                        rest.split(['和', '、', '及', '与']).map(|i| format!("{i}{post}")).collect();
                     if more.len() >= 2 {
                         items = more;
                     }
                 }
             }
+            // `智能制造装备和工业软件技术水平…提升,市场满足率分别超过70%和50%`: the items lead the
+            // clause before and share this clause's measure.
+            if items.len() < 2 && !subject.trim().is_empty() {
+                if let Some((a, b)) = prev_clause.split_once('和') {
+                    let b_end = b
+                        .char_indices()
+                        .find(|(i, _)| {
+                            ["技术", "水平", "能力", "规模", "质量", "产品", "市场"]
+                                .iter()
+                                .any(|w| b[*i..].starts_with(w))
+                        })
+                        .map_or(b.len(), |(i, _)| i);
+                    let (a, b) = (a.trim(), &b[..b_end]);
+                    if (2..=10).contains(&a.chars().count()) && (2..=10).contains(&b.chars().count()) {
+                        items = vec![format!("{a}{subject}"), format!("{b}{subject}")];
+                    }
+                }
+            }
         }
+        // `2024年、2025年分别突破…`: without a subject, the one of the clause before.
+        let subject_name = if subject.trim().is_empty() || listed_years(subject).len() >= 2 {
+            let before = s[..ca].trim_end_matches(is_clause_end);
+            let from =
+                before.rfind(is_clause_end).map_or(0, |x| x + before[x..].chars().next().map_or(1, char::len_utf8));
+            let prev = name::strip_year_phrase(before[from..].trim());
+            let prev = prev.split(|c: char| c.is_ascii_digit()).next().unwrap_or("");
+            ["年均增长", "年均", "突破", "达到", "超过"]
+                .iter()
+                .fold(prev, |t, w| t.strip_suffix(w).unwrap_or(t))
+                .to_string()
+        } else {
+            name::strip_words(subject, &[], &[])
+        };
         let clause = (ca, cb);
         if run.len() >= 2 && items.len() == run.len() {
             for (j, &r) in run.iter().enumerate() {
                 shared[r] = Shared::Run { clause, names: items[j].clone() };
             }
-        } else if run.len() >= 2 && years.len() == run.len() && !subject.trim().is_empty() {
-            let names = name::strip_words(subject, &[], &[]);
+        } else if run.len() >= 2 && years.len() == run.len() && !subject_name.is_empty() {
             for &r in &run {
-                shared[r] = Shared::Run { clause, names: names.clone() };
+                shared[r] = Shared::Run { clause, names: subject_name.clone() };
             }
         } else if run.len() == 1 && items.len() >= 2 {
             shared[k] = Shared::Each { clause, names: items };

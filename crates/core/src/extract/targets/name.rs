@@ -121,7 +121,15 @@ pub(super) fn build(
     {
         qualifier = "翻番".into();
     }
-    let indicator = indicator_name(pre_year, post);
+    let mut indicator = indicator_name(pre_year, post);
+    // Nothing but a rate (`年均增长10%`, `达到60%`): the subject is the clause before, in the same
+    // sentence (`建立市级财政基础研究项目资金稳定增长机制,确保年均增长10%以上`).
+    let bare = indicator.trim_start_matches(['、', ',']);
+    if bare.is_empty() || RATE_WORDS.contains(&bare) {
+        if let Some(subject) = previous_clause_subject(&s[..a]) {
+            indicator = format!("{subject}{bare}");
+        }
+    }
     // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
     let clause_start =
         s[..q.start].rfind(['。', ';']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
@@ -170,6 +178,12 @@ fn indicator_name(pre_year: &str, post: &str) -> String {
         && !post_noun.starts_with("用于")
         && !NOT_NOUNS.iter().any(|w| post_noun.starts_with(w));
     if noun_after {
+        // A list of qualities before the head noun is dropped: `建设水平突出、发展成效明显的数字产业
+        // 园区` → 数字产业园区 (a single qualifier stays: `具有行业影响力的企业`).
+        let post_noun = match post_noun.rfind('的') {
+            Some(p) if post_noun[..p].contains(['、', ',']) => &post_noun[p + '的'.len_utf8()..],
+            _ => post_noun,
+        };
         let obj = pre_noun.trim_end_matches("百家").to_string();
         if obj.ends_with("领域") || obj.ends_with("方面") {
             return format!("{obj}{post_noun}");
@@ -188,6 +202,39 @@ fn indicator_name(pre_year: &str, post: &str) -> String {
         return post.to_string();
     }
     pre_noun
+}
+
+/// The subject of the clause before a goal without one, in the same sentence: `实施博士后倍增计划`
+/// → 博士后, `服务业对经济增长的贡献显著增强` → 服务业对经济增长的贡献.
+fn previous_clause_subject(before: &str) -> Option<String> {
+    let sentence = before.rsplit('。').next().unwrap_or(before);
+    let sentence = sentence.trim_end_matches([',', ';', ' ']);
+    if sentence.is_empty() {
+        return None;
+    }
+    let clause = sentence.rsplit([',', ';']).next().unwrap_or(sentence);
+    let mut t = strip_words(clause, &["实施", "建立", "健全", "完善", "推动", "加快", "力争", "确保"], &[]);
+    for tail in [
+        "稳定增长机制",
+        "倍增计划",
+        "增长机制",
+        "机制",
+        "计划",
+        "制度",
+        "显著增强",
+        "明显增强",
+        "显著提升",
+        "明显提升",
+        "大幅提升",
+        "持续提升",
+    ] {
+        if let Some(r) = t.strip_suffix(tail) {
+            t = r.to_string();
+            break;
+        }
+    }
+    let n = t.chars().count();
+    ((2..=20).contains(&n) && !t.contains([',', '、'])).then_some(t)
 }
 
 /// `以大数据与新一代信息技术为代表的数字经济核心产业规模` → 数字经济核心产业规模.
@@ -264,8 +311,9 @@ pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
         for w in lead {
             t = t.strip_prefix(w).unwrap_or(t);
         }
-        for w in trail {
-            t = t.strip_suffix(w).unwrap_or(t);
+        // The longest trailing word first: `不低于` before `低于`.
+        if let Some(w) = trail.iter().filter(|w| t.ends_with(**w)).max_by_key(|w| w.len()) {
+            t = &t[..t.len() - w.len()];
         }
         t = t.trim_end_matches(['>', '≥', ' ']);
         if t == before {

@@ -399,6 +399,9 @@ fn paragraph_targets(
     let shared = distribute(s, &mut found);
     let first_out = out.len();
     let mut sentence_of: Vec<usize> = Vec::new();
+    // Whether a target shares its clause with the one before (only `、` between them).
+    let mut same_clause: Vec<bool> = Vec::new();
+    let mut prev_end: Option<usize> = None;
     let mut scope: Option<String> = None;
     let mut clause_of_scope = usize::MAX;
     for k in 0..found.len() {
@@ -429,9 +432,12 @@ fn paragraph_targets(
                 }
             }
         }
+        let joined = prev_end.is_some_and(|e| e <= q.start && !s[e..q.start].contains(is_clause_end));
+        prev_end = Some(q.end);
         sentence_of.extend(std::iter::repeat_n(sentence, out.len() - before));
+        same_clause.extend(std::iter::repeat_n(joined, out.len() - before));
     }
-    name::carry_subjects(&mut out[first_out..], &sentence_of);
+    name::carry_subjects(&mut out[first_out..], &sentence_of, &same_clause);
     last_frame.or(if carried.is_some() { frame } else { None })
 }
 

@@ -121,13 +121,18 @@ pub(super) fn build(
     {
         qualifier = "翻番".into();
     }
-    let mut indicator = indicator_name(pre_year, post);
+    let mut indicator = indicator_name(pre_year, post, q.kind == "ratio");
     // Nothing but a rate (`年均增长10%`, `达到60%`): the subject is the clause before, in the same
     // sentence (`建立市级财政基础研究项目资金稳定增长机制,确保年均增长10%以上`).
     let bare = indicator.trim_start_matches(['、', ',']);
     if bare.is_empty() || RATE_WORDS.contains(&bare) {
         if let Some(subject) = previous_clause_subject(&s[..a]) {
             indicator = format!("{subject}{bare}");
+        }
+    }
+    if q.kind == "count" {
+        if let Some(counted) = yearly_count(ctx, s, q, &indicator) {
+            indicator = counted;
         }
     }
     // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
@@ -168,7 +173,7 @@ const COUNTING_ADVERBS: &[&str] = &["每年", "累计", "年均", "持续", "逐
 /// The indicator a figure measures: the noun phrase after it (`突破30项前沿关键核心技术`,
 /// `培育20家具有行业影响力的…企业`), else the one before it (`科技型企业超过4.5万家`), with the
 /// verbs of the goal left out except counting adverbs (`每年新增`, `累计建设`).
-fn indicator_name(pre_year: &str, post: &str) -> String {
+fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     let post_noun = post.trim_start_matches("的").trim();
     let post_noun =
         post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && c != '”' && !c.is_ascii_alphanumeric());
@@ -196,12 +201,65 @@ fn indicator_name(pre_year: &str, post: &str) -> String {
                 return format!("{verbs}{post_noun}");
             }
         }
+        // A share of what the clause names: `新建住宅建筑实现100%BIM交付` → 新建住宅建筑BIM交付.
+        if ratio && (2..=12).contains(&pre_noun.chars().count()) && !pre_noun.contains(['、', ',']) {
+            let entity = pre_noun.trim_end_matches("实现");
+            return format!("{entity}{post_noun}");
+        }
         return post_noun.to_string();
     }
     if pre_noun.is_empty() {
+        let pre_clause = pre_year.trim().trim_start_matches(['、', ',']).trim_start_matches("力争");
+        if COUNTING_ADVERBS.iter().any(|a| pre_clause.starts_with(a)) && pre_clause.chars().count() <= 8 {
+            return pre_clause.to_string();
+        }
         return post.to_string();
     }
+    // `建设生产自动化、流程智能化、管理信息化的智能工厂50个` → 智能工厂.
+    if let Some(p) = pre_noun.rfind('的').filter(|p| pre_noun[..*p].contains(['、', ','])) {
+        let head = &pre_noun[p + '的'.len_utf8()..];
+        let measure = ["比例", "比重", "占比", "率", "规模", "数量"].iter().any(|w| head.ends_with(w));
+        if head.chars().count() >= 3 && !measure {
+            return head.to_string();
+        }
+    }
+    // `累计建设5G基站4万个`, `力争每年新增1000名` keep the counting adverb and verb.
+    let pre_clause = pre_year.trim().trim_start_matches(['、', ',']);
+    let pre_clause = pre_clause.trim_start_matches("力争").trim_start_matches("确保");
+    if COUNTING_ADVERBS.iter().any(|a| pre_clause.starts_with(a)) {
+        let kept = strip_words(pre_clause, &[], TRAIL_WORDS);
+        if kept.chars().count() <= 16 && kept.ends_with(pre_noun.as_str()) {
+            return kept;
+        }
+    }
     pre_noun
+}
+
+/// A count in a sentence that opens with `每年` carries it with its verb: `每年实施一期…项目,精准
+/// 引育100位企业类人才、50位平台类人才` → 每年精准引育企业类人才, 每年精准引育平台类人才.
+fn yearly_count(ctx: &Ctx, s: &str, q: &Quantity, indicator: &str) -> Option<String> {
+    let sentence_start = s[..q.start].rfind('。').map_or(0, |p| p + '。'.len_utf8());
+    if !s[sentence_start..q.start].contains("每年") || indicator.contains("每年") {
+        return None;
+    }
+    let clause_start =
+        s[..q.start].rfind([',', ';', '。']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    // The clause's verbs: its opening words up to the last goal verb among them (`精准引育`,
+    // `新培育`), shared by the figures of the clause.
+    let head =
+        s[clause_start..q.start].trim_start_matches("力争").trim_start_matches("确保").trim_start_matches("每年");
+    let window: usize = head.char_indices().nth(6).map_or(head.len(), |(i, _)| i);
+    let verb_end = ctx
+        .dicts
+        .cues
+        .targets
+        .goal_verbs
+        .iter()
+        .filter_map(|v| head[..window].find(v.as_str()).map(|p| p + v.len()))
+        .max()?;
+    let verbs = &head[..verb_end];
+    let noun = indicator.strip_prefix(verbs).unwrap_or(indicator);
+    Some(format!("每年{verbs}{noun}"))
 }
 
 /// The subject of the clause before a goal without one, in the same sentence: `实施博士后倍增计划`
@@ -256,7 +314,7 @@ const RATE_WORDS: &[&str] = &["年均增长", "年均增速", "年均", "增长"
 /// `…营收突破2.2万亿元,年均增长10%以上` → 营收年均增长; `市属国有工业企业研发投入强度不低于3.5%,
 /// 重点工业企业达到5%以上` → 重点工业企业研发投入强度; `规模以上工业企业研发经费投入达到500亿元、建有
 /// 研发机构的比例达到50%` → 规模以上工业企业建有研发机构的比例.
-pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize]) {
+pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same_clause: &[bool]) {
     for k in 1..targets.len() {
         if sentence_of[k] != sentence_of[k - 1] {
             continue;
@@ -281,6 +339,27 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize]) {
                     }
                 }
                 break;
+            }
+        }
+        // A bare measure of the same product (`假阴性率` after `…诊断系统对典型疾病的检出率`,
+        // `连续工作时间` after `增材制造装备成形效率`).
+        if bare.chars().count() <= 6 && ["率", "时间", "精度", "效率", "速度", "能力"].iter().any(|w| bare.ends_with(w))
+        {
+            let entity_end = ["系统", "装备", "设备", "平台", "产品", "机器人", "企业"]
+                .iter()
+                .filter_map(|w| prev.find(w).map(|p| p + w.len()))
+                .min();
+            if let Some(e) = entity_end.filter(|e| *e < prev.len()) {
+                targets[k].indicator = format!("{}{bare}", &prev[..e]);
+                continue;
+            }
+        }
+        // `孵化培育未来产业领域百家高新技术企业、百家专精特新企业`: the field of the first item.
+        if let Some(p) = prev.find("领域").filter(|_| same_clause[k]) {
+            let field = &prev[..p + "领域".len()];
+            if !bare.contains("领域") && field.chars().count() <= 10 {
+                targets[k].indicator = format!("{field}{bare}");
+                continue;
             }
         }
         // A measure of the same entity (`建有研发机构的比例` after `规模以上工业企业…`).

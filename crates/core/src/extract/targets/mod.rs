@@ -338,16 +338,6 @@ fn paragraph_targets(
         if starts_number && !in_quote(i) {
             if let Some(q) = quantity_at(s, i, cues).or_else(|| quantity::bare_figure_at(s, i)) {
                 let next = q.end;
-                if std::env::var_os("PWDBG").is_some() {
-                    eprintln!(
-                        "Q {} hist={} acc={} frame={:?} :: {}",
-                        &s[q.start..q.end],
-                        historical,
-                        accept(ctx, s, &q),
-                        frame,
-                        &s[clause_at(s, q.start).0..clause_at(s, q.start).1]
-                    );
-                }
                 if !historical && accept(ctx, s, &q) {
                     found.push((q, frame));
                 }

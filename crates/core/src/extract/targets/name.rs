@@ -271,7 +271,11 @@ fn previous_clause_subject(before: &str) -> Option<String> {
         return None;
     }
     let clause = sentence.rsplit([',', ';']).next().unwrap_or(sentence);
-    let mut t = strip_words(clause, &["实施", "建立", "健全", "完善", "推动", "加快", "力争", "确保"], &[]);
+    // `全市未来产业产值突破500亿元` → 未来产业产值: the subject before the clause's own figure.
+    let clause = strip_year_phrase(clause);
+    let clause = clause.split(|c: char| c.is_ascii_digit()).next().unwrap_or(clause);
+    let clause = strip_words(clause, LEAD_WORDS, TRAIL_WORDS);
+    let mut t = strip_words(&clause, &["实施", "建立", "健全", "完善", "推动", "加快", "力争", "确保"], &[]);
     for tail in [
         "稳定增长机制",
         "倍增计划",

@@ -58,6 +58,10 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("{name}: {reason}")]
     Read { name: String, reason: String },
+    /// The document is over a read limit (its size, what it unpacks to, the text it
+    /// becomes); refused before anything was stored.
+    #[error("{name}: {error}")]
+    DocumentTooLarge { name: String, error: planwatch_core::ReadError },
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -381,8 +385,13 @@ pub struct Prepared {
 
 /// Reads and extracts `bytes` (named `name`) for [`Store::commit`].
 pub fn prepare(name: &str, bytes: Vec<u8>, opts: &StoreOptions) -> Result<Prepared> {
-    let source = planwatch_core::read::read(&bytes, &opts.read)
-        .map_err(|e| StoreError::Read { name: name.to_string(), reason: e.to_string() })?;
+    use planwatch_core::ReadError;
+    let source = planwatch_core::read::read(&bytes, &opts.read).map_err(|e| match e {
+        ReadError::TooLarge { .. } | ReadError::ZipBomb { .. } | ReadError::TextTooLarge { .. } => {
+            StoreError::DocumentTooLarge { name: name.to_string(), error: e }
+        }
+        other => StoreError::Read { name: name.to_string(), reason: other.to_string() },
+    })?;
     let plan = planwatch_core::extract_source(&source, name, &opts.dicts);
     Ok(Prepared { name: name.to_string(), sha256: sha256_hex(&bytes), bytes, source_text: source.text, plan })
 }

@@ -152,6 +152,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(format!("未找到:{what}")),
             StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
+            StoreError::DocumentTooLarge { name, error } => AppError::TooLarge(too_large_document(&name, &error)),
             StoreError::Invalid(m) => AppError::BadRequest(m),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             StoreError::Locked(m) => AppError::Conflict(m),
@@ -162,6 +163,31 @@ impl From<StoreError> for AppError {
             }
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+/// Why a document over a read limit was refused, and which option raises that limit.
+fn too_large_document(name: &str, error: &planwatch_core::ReadError) -> String {
+    use planwatch_core::ReadError;
+    let mb = |n: u64| format!("{:.1} MB", n as f64 / 1048576.0);
+    match error {
+        ReadError::TextTooLarge { limit } => format!(
+            "文件“{name}”解析出的正文超过上限 {limit} 字节({}),已拒绝,未保存任何内容。规划文件的正文远小于此,\
+             这可能是压缩炸弹或并非规划文件;如确为一份规划,请管理员用 --max-text(或环境变量 PLANWATCH_MAX_TEXT)\
+             调高上限后重启服务。",
+            mb(*limit)
+        ),
+        ReadError::ZipBomb { limit } => format!(
+            "文件“{name}”解压后超过 {limit} 字节({}),疑似压缩炸弹,已拒绝,未保存任何内容。如确为规划文件,\
+             请管理员用 --max-size(或 PLANWATCH_MAX_SIZE)调高上限(解压上限为它的 4 倍)后重启服务。",
+            mb(*limit)
+        ),
+        ReadError::TooLarge { size, limit } => format!(
+            "文件“{name}”有 {size} 字节,超过上限 {limit} 字节({}),已拒绝,未保存任何内容。如确为规划文件,\
+             请管理员用 --max-size(或 PLANWATCH_MAX_SIZE)调高上限后重启服务。",
+            mb(*limit)
+        ),
+        other => format!("无法读取文件 {name}:{other}"),
     }
 }
 

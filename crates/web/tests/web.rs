@@ -300,6 +300,37 @@ async fn hostile_requests_are_refused_or_harmless() {
     assert_eq!(after.iter().map(|p| p.n_corrected).sum::<i64>(), 1);
 }
 
+/// Issue 14, hole 3: a DOCX of a few hundred kilobytes whose XML inflates to more text than
+/// the text limit is refused by the API and the upload form (413, naming the file, the limit
+/// and --max-text) while it streams, and the store is left exactly as it was.
+#[tokio::test]
+async fn a_docx_bomb_is_refused_before_the_store_is_touched() {
+    let app = app();
+    let limit = planwatch_core::read::DEFAULT_MAX_TEXT_BYTES;
+    let bomb = docx_bomb(limit as usize + limit as usize / 4);
+    assert!(bomb.len() < 2 * 1024 * 1024, "the bomb is small: {} bytes", bomb.len());
+    let (cookie, csrf) = login(&app).await;
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let audit = app.store.audit_count().unwrap();
+    let r = send(
+        &app,
+        Request::post("/api/v1/documents?name=bomb.docx")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(bomb.clone()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("bomb.docx") && msg.contains(&limit.to_string()) && msg.contains("--max-text"), "{msg}");
+    let r = send(&app, multipart(&cookie, &csrf, "bomb.docx", &bomb)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.text().contains("--max-text") && r.text().contains("文件过大"), "{}", r.text());
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "a refused bomb changed the store");
+    assert_eq!(app.store.audit_count().unwrap(), audit);
+    assert_eq!(app.store.count_plans().unwrap(), 3);
+}
+
 #[tokio::test]
 async fn upload_form_stores_a_document_and_explains_refusals() {
     let app = app();

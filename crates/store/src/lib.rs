@@ -631,6 +631,17 @@ impl Store {
         let machine: Plan =
             serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
         let before = corrections::apply(&machine, &queries::load_corrections(&tx, document_id)?, &self.opts.dicts);
+        // Only an item of the plan as it stands can be edited or deleted: a key of nothing (an
+        // added item that never was, a machine item already deleted) is not found, and
+        // nothing is written or audited.
+        if let CorrectionRequest::Edit { key, .. } | CorrectionRequest::Delete { key } = &req {
+            if before.find(kind, key).is_none() {
+                return Err(StoreError::NotFound(format!(
+                    "规划 {document_id} 的{}“{key}”(它不存在或已被删除,请返回规划页刷新)",
+                    kind.label()
+                )));
+            }
+        }
         let (op, mut key) = match &req {
             CorrectionRequest::Edit { key, .. } => ("edit", key.clone()),
             CorrectionRequest::Add { .. } => ("add", String::new()),

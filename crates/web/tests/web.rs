@@ -227,6 +227,30 @@ async fn corrections_through_forms_with_csrf() {
     assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::BAD_REQUEST, "{}", r.status);
 }
 
+/// Issue 14: deleting a correction key that does not exist (`added:99999`, a key of nothing,
+/// an item already deleted) or editing one answers 404 and writes nothing, not even an audit
+/// entry.
+#[tokio::test]
+async fn deleting_or_editing_a_key_that_does_not_exist_is_404_and_audits_nothing() {
+    let app = app();
+    let (cookie, csrf) = login(&app).await;
+    let targets = get(&app, "/api/v1/plans/1/targets").await.json();
+    let real = targets[0]["key"].as_str().unwrap().to_string();
+    let r = send(&app, form("/plans/1/delete/target", &cookie, &[("csrf", &csrf), ("key", &real)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let audit = app.store.audit_count().unwrap();
+    for key in ["added:99999", "没有这个指标|2027#1", real.as_str()] {
+        let r = send(&app, form("/plans/1/delete/target", &cookie, &[("csrf", &csrf), ("key", key)])).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "delete {key}: {}", r.text());
+        let r =
+            send(&app, form("/plans/1/edit/target", &cookie, &[("csrf", &csrf), ("key", key), ("value", "1")])).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "edit {key}: {}", r.text());
+    }
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before);
+    assert_eq!(app.store.audit_count().unwrap(), audit, "a refused correction was audited");
+}
+
 #[tokio::test]
 async fn hostile_requests_are_refused_or_harmless() {
     let app = app();

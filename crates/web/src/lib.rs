@@ -139,6 +139,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Well-formed but not acceptable: a field over its limit, JSON of the wrong shape.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -200,6 +203,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -214,6 +218,7 @@ impl AppError {
             AppError::Forbidden(_) => "无权操作",
             AppError::Conflict(_) => "数据已锁定",
             AppError::TooLarge(_) => "文件过大",
+            AppError::Unprocessable(_) => "内容不符合要求",
             AppError::Unsupported(_) => "无法处理的文件",
             AppError::Busy(_) => "系统繁忙",
             AppError::Internal(_) => "服务器内部错误",
@@ -295,6 +300,7 @@ pub fn router(state: Shared) -> Router {
         .fallback(|| async { AppError::NotFound("页面不存在,请从导航栏重新进入。".into()) })
         .layer(DefaultBodyLimit::max(max_upload + 64 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), read_lane))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), api::json_errors))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(request_id))
         .with_state(state)

@@ -80,7 +80,7 @@ async fn api_lists_plans_and_serves_openapi() {
     }
     let bad = get(&app, "/api/v1/plans/xyz").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("number"));
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("数字"));
     // A query string that does not parse is a JSON error too, naming the parameter.
     let bad = get(&app, "/api/v1/search?q=a&limit=99999999999999999999999").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
@@ -94,6 +94,99 @@ async fn api_lists_plans_and_serves_openapi() {
     let bad = get(&app, "/api/v1/search?q=").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.json()["error"]["message"].is_string());
+}
+
+/// Issue 14: every error under /api/v1 is the documented JSON `{"error": {"status", "message"}}`
+/// with a zh-CN message that says what to do — also those no handler made: a body over the
+/// limit (413, naming the limit and --max-upload), a method or route that does not exist
+/// (405, 404), and requests the extractors refuse (415, 400).
+#[tokio::test]
+async fn every_api_error_is_json_with_a_zh_message() {
+    let app = app();
+    let bearer = format!("Bearer {TOKEN}");
+    let json_post = |uri: &str, content_type: &str, body: &str| {
+        Request::post(uri)
+            .header(header::AUTHORIZATION, &bearer)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let approval = r#"{"region": "合肥市", "place": "蜀山区", "period": "2026Q3", "step": "submit"}"#;
+    let cases: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
+        (
+            "body over the limit",
+            Request::post("/api/v1/documents?name=big.txt")
+                .header(header::AUTHORIZATION, &bearer)
+                .body(Body::from(vec![b'a'; 3 * 1024 * 1024]))
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "--max-upload",
+        ),
+        (
+            "unknown method",
+            Request::delete("/api/v1/plans").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "DELETE",
+        ),
+        (
+            "unknown route",
+            Request::get("/api/v1/nothing/here").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            "openapi.json",
+        ),
+        ("the API root", Request::get("/api/v1").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "openapi.json"),
+        (
+            "not JSON",
+            json_post("/api/v1/approvals", "text/plain", approval),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "application/json",
+        ),
+        (
+            "broken JSON",
+            json_post("/api/v1/approvals", "application/json", "{\"region\": "),
+            StatusCode::BAD_REQUEST,
+            "JSON",
+        ),
+        (
+            "JSON of the wrong shape",
+            json_post("/api/v1/approvals", "application/json", r#"{"region": 1}"#),
+            StatusCode::BAD_REQUEST,
+            "openapi.json",
+        ),
+        (
+            "bad query",
+            Request::get("/api/v1/search?q=a&limit=abc").body(Body::empty()).unwrap(),
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        ("bad id", Request::get("/api/v1/plans/xyz").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "数字"),
+    ];
+    for (what, req, status, hint) in cases {
+        let r = send(&app, req).await;
+        assert_eq!(r.status, status, "{what}: {}", r.text());
+        let ct = r.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(ct.starts_with("application/json"), "{what}: content type {ct:?}: {}", r.text());
+        let v = r.json();
+        assert_eq!(v["error"]["status"], status.as_u16(), "{what}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap_or_else(|| panic!("{what}: no message: {v}"));
+        assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: not zh-CN: {msg}");
+        assert!(msg.contains(hint), "{what}: {msg:?} does not say {hint:?}");
+    }
+    // The limit is named in bytes.
+    let r = send(
+        &app,
+        Request::post("/api/v1/observations?name=a.csv")
+            .header(header::AUTHORIZATION, &bearer)
+            .body(Body::from(vec![b'a'; 3 * 1024 * 1024]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains(&(2 * 1024 * 1024).to_string()), "{}", r.text());
+    // Pages outside the API keep their HTML error pages.
+    let r = get(&app, "/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("<html") || r.text().contains("<!DOCTYPE"), "{}", r.text());
 }
 
 #[tokio::test]

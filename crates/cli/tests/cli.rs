@@ -832,3 +832,37 @@ fn docx_bombs_leave_the_server_small_and_the_store_unchanged() {
     let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
     assert_eq!(after, before, "a refused bomb changed the store");
 }
+
+/// Issue 14: the command line has the same text limits as the forms and the API (the store
+/// enforces them): an over-long comment, note, name or description is refused with the field
+/// and its limit named, exit status 2, and the store is unchanged.
+#[test]
+fn hostile_lengths_are_refused_on_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let plan = examples().join("hefei-sci-tech-plan.html");
+    assert!(planwatch(&["--db", &db, "--index-dir", &ix, "ingest", plan.to_str().unwrap()]).status.success());
+    let before = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    let x = |n: usize| "x".repeat(n);
+    let step = ["approval", "return", "--region", "合肥市", "--place", "蜀山区", "--period", "2026Q1", "--comment"];
+    let task = ["tasks", "report", "--plan", "1", "--task", "1", "--period", "2026Q1", "--status", "滞后", "--note"];
+    let (comment, note, name, description) = (x(1001), x(2001), x(201), x(1001));
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        ([&step[..], &[comment.as_str()]].concat(), "审核意见", "1000"),
+        ([&task[..], &[note.as_str()]].concat(), "进展说明", "2000"),
+        (vec!["indicators", "add", "--code", "LONG", "--name", &name, "--region", "合肥市"], "指标名称", "200"),
+        (
+            vec!["index", "define", "长说明指数", "--indicators", "LONG", "--description", &description],
+            "指数说明",
+            "1000",
+        ),
+    ];
+    for (args, label, limit) in cases {
+        let out = planwatch(&[&["--db", db.as_str(), "--index-dir", ix.as_str()], &args[..]].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{label}: {err}");
+        assert!(err.contains(label) && err.contains(limit) && err.contains("过长"), "{label}: {err}");
+    }
+    let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    assert_eq!(after, before, "a refused command changed the store");
+}

@@ -510,9 +510,9 @@ pub struct IngestResult {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// File name, e.g. plan.docx (directories are stripped, longer names cut to 200 characters).
+    /// File name, e.g. plan.docx (directories are stripped; at most 255 characters).
     #[serde(default)]
-    #[param(required = true, min_length = 1, pattern = r"\S")]
+    #[param(required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     name: String,
 }
 
@@ -606,9 +606,9 @@ pub struct PeriodParams {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
-    /// The file's name, kept with every value it brings.
+    /// The file's name, kept with every value it brings (at most 255 characters).
     #[serde(default)]
-    #[param(required = true, min_length = 1, pattern = r"\S")]
+    #[param(required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     name: String,
     /// `true`: check only, store nothing.
     #[serde(default)]
@@ -767,7 +767,9 @@ pub struct TaskReportRequest {
     period: String,
     /// not_started, in_progress, done or lagging (or 未启动/推进中/已完成/滞后).
     status: String,
+    /// At most 2000 characters.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     note: String,
 }
 
@@ -794,9 +796,6 @@ async fn report_task(
         .map_err(|e| ApiError(AppError::BadRequest(format!("期别 period:{e}"))))?;
     let status: planwatch_store::monitor::TaskStatus =
         r.status.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("状态 status:{e}"))))?;
-    if r.note.chars().count() > 2000 {
-        return Err(ApiError(AppError::BadRequest("note: at most 2000 characters".into())));
-    }
     db(&state, move |s| s.report_task_number(&actor, id, n, period, status, &r.note, "API")).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
@@ -812,8 +811,9 @@ pub struct ApprovalRequest {
     period: String,
     /// submit (the unit's district editor), approve, return or unapprove (analyst).
     step: String,
-    /// Required for return and unapprove.
+    /// Required for return and unapprove; at most 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: String,
 }
 

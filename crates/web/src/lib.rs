@@ -157,6 +157,7 @@ impl From<StoreError> for AppError {
             StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
             StoreError::DocumentTooLarge { name, error } => AppError::TooLarge(too_large_document(&name, &error)),
             StoreError::Invalid(m) => AppError::BadRequest(m),
+            e @ StoreError::TooLong { .. } => AppError::Unprocessable(e.to_string()),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             StoreError::Locked(m) => AppError::Conflict(m),
             // The database server went away (restart, network): say so, and that the request

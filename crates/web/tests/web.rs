@@ -78,6 +78,16 @@ async fn api_lists_plans_and_serves_openapi() {
     ] {
         assert!(spec["paths"][p].is_object(), "openapi has {p}");
     }
+    // The text limits are documented as the store enforces them.
+    use planwatch_store::limits;
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["ApprovalRequest"]["properties"]["comment"]["maxLength"], limits::APPROVAL_COMMENT.max_chars);
+    assert_eq!(schemas["TaskReportRequest"]["properties"]["note"]["maxLength"], limits::TASK_NOTE.max_chars);
+    for p in ["/api/v1/documents", "/api/v1/observations"] {
+        let name =
+            spec["paths"][p]["post"]["parameters"].as_array().unwrap().iter().find(|q| q["name"] == "name").unwrap();
+        assert_eq!(name["schema"]["maxLength"], limits::FILE_NAME.max_chars, "{p}");
+    }
     let bad = get(&app, "/api/v1/plans/xyz").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.json()["error"]["message"].as_str().unwrap().contains("数字"));

@@ -2,7 +2,7 @@
 //! (UTF-8, GB18030, Big5, UTF-16), normalisation and every extractor.
 //!
 //! Invariants checked besides "never panics":
-//! * an `Ok` plan serialises to JSON;
+//! * an `Ok` plan serialises to JSON, and its text is within the text limit;
 //! * every span of the outline, targets, tasks, districts and platforms satisfies
 //!   `span[0] <= span[1] <= plan.source.text_len`.
 #![no_main]
@@ -12,10 +12,13 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use planwatch_core::{Options, ReadOptions};
 
+/// Small enough that the fuzzer reaches the text limit with compressed inputs.
+const MAX_TEXT: u64 = 2 << 20;
+
 fn opts() -> &'static Options {
     static OPTS: OnceLock<Options> = OnceLock::new();
     OPTS.get_or_init(|| Options {
-        read: ReadOptions { max_bytes: 1 << 20, max_unpacked_bytes: 4 << 20 },
+        read: ReadOptions { max_bytes: 1 << 20, max_unpacked_bytes: 4 << 20, max_text_bytes: MAX_TEXT },
         ..Options::default()
     })
 }
@@ -35,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(!json.is_empty());
 
     let len = plan.source.text_len;
+    assert!(len as u64 <= MAX_TEXT, "the text ({len} bytes) is over the text limit");
     for (i, e) in plan.outline.iter().enumerate() {
         check_span("outline", i, e.span, len);
     }

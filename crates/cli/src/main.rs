@@ -236,6 +236,10 @@ struct Common {
     /// Largest input file accepted, in bytes (default 64 MiB; env PLANWATCH_MAX_SIZE).
     #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_SIZE")]
     max_size: Option<u64>,
+    /// Largest text a document may become, in bytes (default 64 MiB; env PLANWATCH_MAX_TEXT):
+    /// a small DOCX can unpack to far more, and what a document costs grows with its text.
+    #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_TEXT")]
+    max_text: Option<u64>,
     /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
     /// zones.toml; env PLANWATCH_DATA).
     #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_DATA")]
@@ -256,6 +260,9 @@ impl Common {
         if let Some(max) = self.max_size {
             read.max_bytes = max;
             read.max_unpacked_bytes = max.saturating_mul(4);
+        }
+        if let Some(max) = self.max_text {
+            read.max_text_bytes = max;
         }
         let dicts = match &self.data {
             Some(dir) => Arc::new(

@@ -10,6 +10,7 @@ fn planwatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_planwatch"))
         .args(args)
         .env_remove("PLANWATCH_MAX_SIZE")
+        .env_remove("PLANWATCH_MAX_TEXT")
         .env_remove("PLANWATCH_DATA")
         .output()
         .expect("run planwatch")
@@ -952,4 +953,147 @@ fn a_running_server_counts_parallel_guesses_and_throttles_the_socket_address() {
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+}
+
+/// A POST of raw bytes on loopback: (status, body).
+fn http_post_bytes(port: u16, path: &str, token: &str, body: &[u8]) -> (u16, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default())
+}
+
+/// The most memory a process has held (`VmHWM`), in bytes; Linux only.
+fn peak_memory(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Issue 14, hole 3, against the real server: three DOCX files of well under a megabyte each,
+/// whose `word/document.xml` inflates to 261 MB (the size the probe used), uploaded at once.
+/// Each is refused with 413 naming the text limit and how to raise it, the server's peak
+/// memory grows by a few times the text limit at most (it grew by 6 GB before), and the
+/// store is exactly as before.
+#[test]
+fn docx_bombs_leave_the_server_small_and_the_store_unchanged() {
+    if peak_memory(std::process::id()).is_none() {
+        eprintln!("skipped: /proc/PID/status is Linux only");
+        return;
+    }
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let plan = examples().join("hefei-sci-tech-plan.html");
+    assert!(planwatch(&["--db", &db, "--index-dir", &ix, "ingest", plan.to_str().unwrap()]).status.success());
+    let bomb = {
+        let para = "<w:p><w:r><w:t>到2027年,全市未来产业规模达到1000亿元。</w:t></w:r></w:p>";
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default().compression_level(Some(9));
+        zip.start_file("[Content_Types].xml", opts).unwrap();
+        zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(b"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>")
+            .unwrap();
+        let chunk = para.repeat(4096);
+        for _ in 0..261_000_000 / chunk.len() {
+            zip.write_all(chunk.as_bytes()).unwrap();
+        }
+        zip.write_all(b"</w:body></w:document>").unwrap();
+        zip.finish().unwrap();
+        buf.into_inner()
+    };
+    assert!(bomb.len() < 1 << 20, "the bomb is small: {} bytes", bomb.len());
+    let before = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+
+    let max_text: u64 = 16 << 20;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let token = "bomb-test-admin-token";
+    let server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_planwatch"))
+            .args(["--db", &db, "--index-dir", &ix, "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["--max-text", &max_text.to_string()])
+            .env("PLANWATCH_ADMIN_TOKEN", token)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let start = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(start.elapsed().as_secs() < 30, "server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Warm up the paths an upload takes (the first request loads lazily built tables).
+    let (status, _) = http_post_bytes(port, "/api/v1/documents?name=plan.html", token, &std::fs::read(&plan).unwrap());
+    assert_eq!(status, 200, "the same plan again is unchanged");
+    let pid = server.0.id();
+    let baseline = peak_memory(pid).unwrap();
+    let uploads: Vec<_> = (0..3)
+        .map(|i| {
+            let bomb = bomb.clone();
+            std::thread::spawn(move || {
+                http_post_bytes(port, &format!("/api/v1/documents?name=bomb{i}.docx"), token, &bomb)
+            })
+        })
+        .collect();
+    for (i, u) in uploads.into_iter().enumerate() {
+        let (status, body) = u.join().unwrap();
+        assert_eq!(status, 413, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(&format!("bomb{i}.docx")), "{msg}");
+        assert!(msg.contains(&max_text.to_string()) && msg.contains("--max-text"), "{msg}");
+    }
+    let grown = peak_memory(pid).unwrap().saturating_sub(baseline);
+    assert!(grown < 10 * max_text, "three bombs grew the server by {} MB", grown >> 20);
+    drop(server);
+    let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    assert_eq!(after, before, "a refused bomb changed the store");
+}
+
+/// Issue 14: the command line has the same text limits as the forms and the API (the store
+/// enforces them): an over-long comment, note, name or description is refused with the field
+/// and its limit named, exit status 2, and the store is unchanged.
+#[test]
+fn hostile_lengths_are_refused_on_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let plan = examples().join("hefei-sci-tech-plan.html");
+    assert!(planwatch(&["--db", &db, "--index-dir", &ix, "ingest", plan.to_str().unwrap()]).status.success());
+    let before = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    let x = |n: usize| "x".repeat(n);
+    let step = ["approval", "return", "--region", "合肥市", "--place", "蜀山区", "--period", "2026Q1", "--comment"];
+    let task = ["tasks", "report", "--plan", "1", "--task", "1", "--period", "2026Q1", "--status", "滞后", "--note"];
+    let (comment, note, name, description) = (x(1001), x(2001), x(201), x(1001));
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        ([&step[..], &[comment.as_str()]].concat(), "审核意见", "1000"),
+        ([&task[..], &[note.as_str()]].concat(), "进展说明", "2000"),
+        (vec!["indicators", "add", "--code", "LONG", "--name", &name, "--region", "合肥市"], "指标名称", "200"),
+        (
+            vec!["index", "define", "长说明指数", "--indicators", "LONG", "--description", &description],
+            "指数说明",
+            "1000",
+        ),
+    ];
+    for (args, label, limit) in cases {
+        let out = planwatch(&[&["--db", db.as_str(), "--index-dir", ix.as_str()], &args[..]].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{label}: {err}");
+        assert!(err.contains(label) && err.contains(limit) && err.contains("过长"), "{label}: {err}");
+    }
+    let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    assert_eq!(after, before, "a refused command changed the store");
 }

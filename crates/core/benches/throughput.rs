@@ -386,7 +386,11 @@ fn main() {
 
     if run("concat") {
         let big = Options {
-            read: ReadOptions { max_bytes: 256 * 1024 * 1024, max_unpacked_bytes: 1024 * 1024 * 1024 },
+            read: ReadOptions {
+                max_bytes: 256 * 1024 * 1024,
+                max_unpacked_bytes: 1024 * 1024 * 1024,
+                max_text_bytes: 1024 * 1024 * 1024,
+            },
             dicts: opts.dicts.clone(),
         };
         let mut scales = vec![1usize];

@@ -170,6 +170,7 @@ impl Store {
             _ => authorize(actor, Action::ReviewFigures)?,
         }
         let comment = comment.trim();
+        crate::limits::APPROVAL_COMMENT.check(comment)?;
         if matches!(step, ApprovalStep::Return | ApprovalStep::Unapprove) && comment.is_empty() {
             return Err(StoreError::Invalid(format!("{}需要填写原因,以便填报单位修改。", step.label())));
         }

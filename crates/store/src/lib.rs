@@ -16,6 +16,7 @@ pub mod access;
 pub mod approval;
 pub mod corrections;
 pub mod db;
+pub mod limits;
 pub mod maintenance;
 pub mod migrate;
 pub mod monitor;
@@ -58,10 +59,17 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("{name}: {reason}")]
     Read { name: String, reason: String },
+    /// The document is over a read limit (its size, what it unpacks to, the text it
+    /// becomes); refused before anything was stored.
+    #[error("{name}: {error}")]
+    DocumentTooLarge { name: String, error: planwatch_core::ReadError },
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A free-text field over its limit ([`limits`]); nothing was changed.
+    #[error("“{label}”({field})过长:{given} {unit},上限 {limit} {unit}。请精简后重试;未保存任何内容。")]
+    TooLong { field: String, label: String, limit: usize, given: usize, unit: &'static str },
     /// The actor's role does not allow the write; nothing was changed.
     #[error("{0}")]
     Forbidden(String),
@@ -384,8 +392,14 @@ pub struct Prepared {
 
 /// Reads and extracts `bytes` (named `name`) for [`Store::commit`].
 pub fn prepare(name: &str, bytes: Vec<u8>, opts: &StoreOptions) -> Result<Prepared> {
-    let source = planwatch_core::read::read(&bytes, &opts.read)
-        .map_err(|e| StoreError::Read { name: name.to_string(), reason: e.to_string() })?;
+    use planwatch_core::ReadError;
+    limits::FILE_NAME.check(name)?;
+    let source = planwatch_core::read::read(&bytes, &opts.read).map_err(|e| match e {
+        ReadError::TooLarge { .. } | ReadError::ZipBomb { .. } | ReadError::TextTooLarge { .. } => {
+            StoreError::DocumentTooLarge { name: name.to_string(), error: e }
+        }
+        other => StoreError::Read { name: name.to_string(), reason: other.to_string() },
+    })?;
     let plan = planwatch_core::extract_source(&source, name, &opts.dicts);
     Ok(Prepared { name: name.to_string(), sha256: sha256_hex(&bytes), bytes, source_text: source.text, plan })
 }
@@ -434,6 +448,7 @@ impl Store {
     /// Reads, extracts and stores one file's bytes.
     pub fn ingest_bytes(&self, actor: &Actor, name: &str, bytes: Vec<u8>) -> Result<IngestOutcome> {
         access::authorize(actor, Action::IngestDocument)?;
+        limits::FILE_NAME.check(name)?;
         let sha = sha256_hex(&bytes);
         if let Some((document_id, version_id)) = self.find_by_hash(&sha)? {
             return Ok(IngestOutcome::Unchanged { document_id, version_id });
@@ -445,6 +460,7 @@ impl Store {
     /// Stores a prepared document in one transaction.
     pub fn commit(&self, actor: &Actor, p: Prepared) -> Result<IngestOutcome> {
         access::authorize(actor, Action::IngestDocument)?;
+        limits::FILE_NAME.check(&p.name)?;
         let plan_json =
             serde_json::to_string(&p.plan).map_err(|e| StoreError::Invalid(format!("{}: plan JSON: {e}", p.name)))?;
         let key = document_key(&p.plan);
@@ -612,6 +628,10 @@ impl Store {
         note: &str,
     ) -> Result<Option<i64>> {
         access::authorize(actor, Action::CorrectPlan)?;
+        limits::CORRECTION_NOTE.check(note)?;
+        if let CorrectionRequest::Add { item } = &req {
+            limits::check_item(item)?;
+        }
         let mut w = self.writer()?;
         let tx = w.transaction()?;
         let plan_json: String = tx
@@ -625,6 +645,23 @@ impl Store {
         let machine: Plan =
             serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
         let before = corrections::apply(&machine, &queries::load_corrections(&tx, document_id)?, &self.opts.dicts);
+        // Only an item of the plan as it stands can be edited or deleted: a key of nothing (an
+        // added item that never was, a machine item already deleted) is not found, and
+        // nothing is written or audited.
+        if let CorrectionRequest::Edit { key, .. } | CorrectionRequest::Delete { key } = &req {
+            let Some((i, _)) = before.find(kind, key) else {
+                return Err(StoreError::NotFound(format!(
+                    "规划 {document_id} 的{}“{key}”(它不存在或已被删除,请返回规划页刷新)",
+                    kind.label()
+                )));
+            };
+            // The fields this edit changes are what the analyst wrote: those are limited
+            // (a machine-extracted field left as it was may be longer).
+            if let CorrectionRequest::Edit { item, .. } = &req {
+                let current = corrections::item_value(&before.plan, kind, i).unwrap_or_default();
+                limits::check_item(&corrections::diff_values(&current, item))?;
+            }
+        }
         let (op, mut key) = match &req {
             CorrectionRequest::Edit { key, .. } => ("edit", key.clone()),
             CorrectionRequest::Add { .. } => ("add", String::new()),

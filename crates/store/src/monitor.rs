@@ -17,7 +17,7 @@
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::corrections::{target_key, task_key};
 use crate::db::{params, Db, OptionalExt, Row};
-use crate::{sha256_hex, Result, Store, StoreError};
+use crate::{limits, sha256_hex, Result, Store, StoreError};
 use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use serde::Serialize;
@@ -320,6 +320,10 @@ impl Store {
     /// Defines an indicator by hand.
     pub fn add_indicator(&self, actor: &Actor, new: &NewIndicator) -> Result<Indicator> {
         authorize(actor, Action::DefineIndicator)?;
+        limits::INDICATOR_CODE.check(new.code.trim())?;
+        limits::INDICATOR_NAME.check(new.name.trim())?;
+        limits::INDICATOR_UNIT.check(new.unit.trim())?;
+        limits::INDICATOR_NOTE.check(&new.note)?;
         let code = new.code.trim();
         if code.is_empty() || code.chars().any(|c| c.is_whitespace() || c == ',') {
             return Err(StoreError::Invalid(format!(
@@ -543,6 +547,30 @@ impl From<rusqlite::Error> for ImportError {
     }
 }
 
+/// Adds a problem for each row whose 备注 is over its limit ([`limits::OBSERVATION_NOTE`]),
+/// so such a file is refused whole like any other bad row; the cell is quoted only in part.
+fn note_limits(rows: &[observations::RawRow], validation: &mut Validation) {
+    let max = limits::OBSERVATION_NOTE.max_chars;
+    for row in rows {
+        if limits::OBSERVATION_NOTE.check(&row.note).is_ok() {
+            continue;
+        }
+        if validation.problems.len() >= observations::MAX_LISTED_PROBLEMS {
+            validation.unlisted_problems += 1;
+            continue;
+        }
+        let chars = row.note.chars().count();
+        validation.problems.push(observations::Problem {
+            row: row.row,
+            column: "备注",
+            value: row.note.chars().take(40).chain("…".chars()).collect(),
+            reason: format!("备注过长:{chars} 字,上限 {max} 字"),
+            fix: format!("请把备注精简到 {max} 字以内,详细说明可另附文件"),
+        });
+    }
+    validation.problems.sort_by_key(|p| p.row);
+}
+
 /// The catalogue an import is validated against: indicators, the place hierarchy, and the
 /// history of each indicator × place named in the file.
 struct StoreCatalogue<'a> {
@@ -682,6 +710,7 @@ impl Store {
         actor: &Actor,
     ) -> std::result::Result<ImportReport, ImportError> {
         let file = file_name.to_string();
+        limits::FILE_NAME.check(file_name)?;
         let rows = observations::read(bytes).map_err(|error| ImportError::File { file: file.clone(), error })?;
         // Validate and write in one write transaction, so the history the outlier check saw
         // and the approval locks it obeyed are those of the rows it adds to, whichever
@@ -689,7 +718,8 @@ impl Store {
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let catalogue = self.catalogue(&tx, &rows)?;
-        let validation = observations::validate(&rows, &catalogue);
+        let mut validation = observations::validate(&rows, &catalogue);
+        note_limits(&rows, &mut validation);
         if !validation.is_ok() {
             return Err(ImportError::Refused { file, validation: Box::new(validation) });
         }
@@ -1106,6 +1136,7 @@ impl Store {
         let TaskReport { document_id, task_key, period, status, note, source } = report;
         let (document_id, period, status) = (*document_id, *period, *status);
         let (task_key, note, who, source) = (task_key.as_str(), note.as_str(), actor.login.as_str(), source.as_str());
+        limits::TASK_NOTE.check(note)?;
         let view = self.plan_view(document_id)?;
         let plan = &view.effective.plan;
         let Some(n) = view.effective.refs.tasks.iter().position(|r| r.key == task_key) else {
@@ -1346,6 +1377,8 @@ impl Store {
     ) -> Result<IndexDef> {
         authorize(actor, Action::DefineIndex)?;
         let name = name.trim();
+        limits::INDEX_NAME.check(name)?;
+        limits::INDEX_DESCRIPTION.check(description)?;
         if name.is_empty() {
             return Err(StoreError::Invalid("index name is empty".into()));
         }
@@ -1534,6 +1567,7 @@ impl Store {
         note: &str,
     ) -> Result<i64> {
         authorize(actor, Action::PublishRanking)?;
+        limits::RANKING_NOTE.check(note)?;
         let who = actor.login.as_str();
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;

@@ -748,10 +748,13 @@ pub(crate) fn write_correction(
         }
         CorrectionRequest::Delete { key } => {
             if let Some(cid) = added_id(&key) {
-                tx.execute(
+                let n = tx.execute(
                     "DELETE FROM corrections WHERE id = ?1 AND document_id = ?2 AND op = 'add'",
                     params![cid, document_id],
                 )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("added item {key}")));
+                }
                 return Ok(None);
             }
             let original = machine_item(&key).ok_or_else(|| StoreError::NotFound(format!("{} {key}", kind.label())))?;

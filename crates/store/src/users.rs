@@ -227,6 +227,8 @@ impl Store {
         authorize(actor, Action::ManageUsers)?;
         let login = &valid_login(&new.login)?;
         check_password_rules(&new.password)?;
+        crate::limits::DISPLAY_NAME.check(new.display_name.trim())?;
+        crate::limits::DEPARTMENT.check(new.department.trim())?;
         let (mut region, mut place, mut department) = (String::new(), String::new(), String::new());
         match new.role {
             Role::DistrictEditor => (region, place) = self.reporting_unit(&new.region, &new.place)?,
@@ -647,6 +649,7 @@ impl Store {
     /// Makes an API token for `login` (its owner or an admin may). The token is returned
     /// once and stored only as a digest.
     pub fn create_token(&self, actor: &Actor, login: &str, label: &str) -> Result<String> {
+        crate::limits::TOKEN_LABEL.check(label.trim())?;
         let user = self.user(login)?.ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
         if actor.user_id != Some(user.id) {
             authorize(actor, Action::ManageUsers)?;

@@ -341,3 +341,181 @@ fn page_versions_follow_the_regions_written() {
     put("cq2.csv", "指标代码,地区,期别,数值\nCQ-1,渝中区,2026Q1,13\n");
     assert_eq!(changed(&v), [false, true, true, true, true], "a 重庆 import after the move");
 }
+
+/// Issue 14: every free-text field has a documented limit (README, 文字长度上限), enforced by
+/// the store's write methods for every front end. A hostile length is refused with the field
+/// and its limit named, and neither the store nor the audit log changes; text at the limit
+/// is accepted.
+#[test]
+fn every_free_text_field_is_limited_and_a_refusal_writes_nothing() {
+    use planwatch_store::monitor::IndexMethod;
+    use planwatch_store::{ApprovalStep, CorrectionRequest, ItemKind, Role};
+    let t = TempStore::new().unwrap();
+    let (store, doc, firms) = setup(&t);
+    let def = store
+        .define_index(&op(), "测试指数", IndexMethod::EntropyTopsis, "exclude", "", &[(firms.clone(), None)])
+        .unwrap();
+    let view = store.plan_view(doc).unwrap();
+    let task_key = view.effective.refs.tasks[0].key.clone();
+    let target_key = view.effective.refs.targets[0].key.clone();
+    let target = serde_json::to_value(&view.effective.plan.targets[0]).unwrap();
+    let long = |n: usize| "长".repeat(n);
+    let q1 = Period::Quarter(2026, 1);
+    let user = |name: &str, department: &str| planwatch_store::users::NewUser {
+        login: "limit1".into(),
+        display_name: name.into(),
+        role: if department.is_empty() { Role::Analyst } else { Role::DepartmentEditor },
+        region: String::new(),
+        place: String::new(),
+        department: department.into(),
+        password: "long-enough-password-1".into(),
+    };
+    let indicator = |code: &str, name: &str, unit: &str, note: &str| NewIndicator {
+        code: code.into(),
+        name: name.into(),
+        unit: unit.into(),
+        region: "合肥市".into(),
+        note: note.into(),
+        ..Default::default()
+    };
+    let edited = |field: &str, value: serde_json::Value| {
+        let mut item = target.clone();
+        item[field] = value;
+        CorrectionRequest::Edit { key: target_key.clone(), item }
+    };
+    let csv_note = format!("指标代码,地区,期别,数值,单位,备注\n{firms},蜀山区,2026Q2,110,家,{}\n", long(501));
+    store
+        .add_user(&op(), &planwatch_store::users::NewUser { login: "limitless".into(), ..user("令牌的主人", "") })
+        .unwrap();
+    let before = fingerprint(&store);
+    let audit = store.audit_count().unwrap();
+    type Write<'a> = Box<dyn Fn() -> Result<(), String> + 'a>;
+    let s = &store;
+    fn e<T>(r: Result<T, planwatch_store::StoreError>) -> Result<(), String> {
+        r.map(|_| ()).map_err(|e| e.to_string())
+    }
+    let cases: Vec<(&str, &str, Write)> = vec![
+        (
+            "审核意见",
+            "1000",
+            Box::new(|| e(s.approval_step(&op(), "合肥市", "蜀山区", q1, ApprovalStep::Return, &long(2_000_000)))),
+        ),
+        (
+            "进展说明",
+            "2000",
+            Box::new(|| e(s.report_task_number(&op(), doc, 1, q1, TaskStatus::Lagging, &long(2001), "测试"))),
+        ),
+        (
+            "进展说明",
+            "2000",
+            Box::new(|| {
+                let r = TaskReport {
+                    document_id: doc,
+                    task_key: task_key.clone(),
+                    period: q1,
+                    status: TaskStatus::Done,
+                    note: long(1_000_000),
+                    source: "测试".into(),
+                };
+                e(s.report_task(&op(), &r))
+            }),
+        ),
+        ("指标代码", "64", Box::new(|| e(s.add_indicator(&op(), &indicator(&"C".repeat(65), "名称", "", ""))))),
+        ("指标名称", "200", Box::new(|| e(s.add_indicator(&op(), &indicator("L1", &long(201), "", ""))))),
+        ("单位", "32", Box::new(|| e(s.add_indicator(&op(), &indicator("L2", "名称", &long(33), ""))))),
+        ("备注", "1000", Box::new(|| e(s.add_indicator(&op(), &indicator("L3", "名称", "", &long(1001)))))),
+        (
+            "指数名称",
+            "100",
+            Box::new(|| {
+                e(s.define_index(
+                    &op(),
+                    &long(101),
+                    IndexMethod::EntropyTopsis,
+                    "exclude",
+                    "",
+                    &[(firms.clone(), None)],
+                ))
+            }),
+        ),
+        (
+            "指数说明",
+            "1000",
+            Box::new(|| {
+                e(s.define_index(
+                    &op(),
+                    "新指数",
+                    IndexMethod::EntropyTopsis,
+                    "exclude",
+                    &long(1001),
+                    &[(firms.clone(), None)],
+                ))
+            }),
+        ),
+        ("发布说明", "1000", Box::new(|| e(s.publish_ranking(&op(), def.id, q1, "{}", "h", &long(1001))))),
+        ("显示名称", "100", Box::new(|| e(s.add_user(&op(), &user(&long(101), ""))))),
+        ("所属部门", "100", Box::new(|| e(s.add_user(&op(), &user("部门", &long(101)))))),
+        ("令牌用途", "100", Box::new(|| e(s.create_token(&op(), "limitless", &long(101))))),
+        (
+            "更正说明",
+            "1000",
+            Box::new(|| e(s.correct(&op(), doc, ItemKind::Target, edited("unit", "个".into()), &long(1_000_000)))),
+        ),
+        (
+            "指标",
+            "4000",
+            Box::new(|| e(s.correct(&op(), doc, ItemKind::Target, edited("indicator", long(4001).into()), ""))),
+        ),
+        (
+            "来源原文",
+            "4000",
+            Box::new(|| {
+                let mut item = planwatch_store::corrections::blank_item(ItemKind::Task);
+                item["title"] = "新增任务".into();
+                item["text"] = long(4001).into();
+                e(s.correct(&op(), doc, ItemKind::Task, CorrectionRequest::Add { item }, ""))
+            }),
+        ),
+        (
+            "牵头单位",
+            "100",
+            Box::new(|| {
+                let mut item = planwatch_store::corrections::blank_item(ItemKind::Task);
+                item["title"] = "新增任务".into();
+                item["lead"] = serde_json::json!(vec!["市科技局"; 101]);
+                e(s.correct(&op(), doc, ItemKind::Task, CorrectionRequest::Add { item }, ""))
+            }),
+        ),
+        ("文件名", "255", Box::new(|| e(s.ingest_bytes(&op(), &format!("{}.txt", long(300)), b"one plan".to_vec())))),
+        (
+            "文件名",
+            "255",
+            Box::new(|| {
+                let csv = format!("指标代码,地区,期别,数值,单位\n{firms},蜀山区,2026Q2,110,家\n");
+                s.import_observations(&format!("{}.csv", long(300)), csv.as_bytes(), &opts(), &op())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }),
+        ),
+        (
+            "备注",
+            "500",
+            Box::new(|| match s.import_observations("notes.csv", csv_note.as_bytes(), &opts(), &op()) {
+                Err(ImportError::Refused { validation, .. }) => {
+                    Err(validation.problems.iter().map(|p| format!("{} {} {}", p.column, p.reason, p.fix)).collect())
+                }
+                other => other.map(|_| ()).map_err(|e| e.to_string()),
+            }),
+        ),
+    ];
+    for (label, limit, write) in &cases {
+        let err = write().expect_err(&format!("{label}: a hostile length was accepted"));
+        assert!(err.contains(label) && err.contains(limit), "{label} (limit {limit}): {err}");
+        assert_eq!(fingerprint(&store), before, "{label}: a refused write changed the store");
+    }
+    assert_eq!(store.audit_count().unwrap(), audit, "a refused write was audited");
+    // At the limit: accepted.
+    store.report_task_number(&op(), doc, 1, q1, TaskStatus::Lagging, &long(2000), "测试").unwrap();
+    store.correct(&op(), doc, ItemKind::Target, edited("unit", "个".into()), &long(1000)).unwrap();
+    store.add_indicator(&op(), &indicator(&"C".repeat(64), &long(200), &long(32), &long(1000))).unwrap();
+}

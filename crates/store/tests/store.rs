@@ -110,6 +110,41 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     assert_eq!(store.plan_view(id).unwrap().summary.n_corrected, 3);
 }
 
+/// Issue 14: deleting or editing an item key that does not exist (an added item that never
+/// was, a machine item already deleted, a key of nothing) is NotFound, and neither the store
+/// nor the audit log changes.
+#[test]
+fn corrections_of_keys_that_do_not_exist_are_not_found_and_write_nothing() {
+    let dir = TempStore::new().unwrap();
+    let store = open(&dir);
+    let id = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    let v = store.plan_view(id).unwrap();
+    let task_key = v.effective.refs.tasks[0].key.clone();
+    let task = serde_json::to_value(&v.effective.plan.tasks[0]).unwrap();
+    store.correct(&op(), id, ItemKind::Task, CorrectionRequest::Delete { key: task_key.clone() }, "").unwrap();
+    let before = planwatch_store::testing::fingerprint(&store).unwrap();
+    let audit = store.audit_count().unwrap();
+    let requests = [
+        CorrectionRequest::Delete { key: "added:99999".into() },
+        CorrectionRequest::Delete { key: "没有这个任务#1".into() },
+        CorrectionRequest::Delete { key: task_key.clone() },
+        CorrectionRequest::Edit { key: "added:99999".into(), item: task.clone() },
+        CorrectionRequest::Edit { key: "没有这个任务#1".into(), item: task.clone() },
+        CorrectionRequest::Edit { key: task_key.clone(), item: task.clone() },
+    ];
+    for req in requests {
+        let what = format!("{req:?}");
+        let err = store.correct(&op(), id, ItemKind::Task, req, "").unwrap_err();
+        assert!(matches!(err, planwatch_store::StoreError::NotFound(_)), "{what}: {err}");
+    }
+    assert_eq!(
+        planwatch_store::testing::fingerprint(&store).unwrap(),
+        before,
+        "a refused correction changed the store"
+    );
+    assert_eq!(store.audit_count().unwrap(), audit, "a refused correction was audited");
+}
+
 #[test]
 fn corrections_of_vanished_items_are_listed_for_review() {
     let dir = TempStore::new().unwrap();

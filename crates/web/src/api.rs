@@ -2,9 +2,10 @@
 //! from these handlers and types (utoipa), so it cannot drift from the code. Errors are JSON
 //! objects `{"error": {"status": …, "message": …}}` with a message a person can act on.
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -76,7 +77,88 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/tasks/{n}/progress", post(report_task))
         .route("/approvals", get(list_approvals).post(approval_step))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .fallback(|| async { ApiError(AppError::NotFound("no such API endpoint; see /api/v1/openapi.json".into())) })
+        .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
+            Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))
+        })
+}
+
+fn no_route(method: &Method, path: &str) -> String {
+    format!("没有这个接口:{method} {path}。可用的接口及其参数见 /api/v1/openapi.json。")
+}
+
+impl From<ApiError> for Response {
+    fn from(e: ApiError) -> Response {
+        e.into_response()
+    }
+}
+
+/// The zh-CN message for a request refused before its handler ran (by axum's body limit,
+/// routing or an extractor), saying what to do. `detail` is axum's own English reason.
+fn refusal(status: StatusCode, method: &Method, path: &str, allow: &str, detail: &str, max_upload: usize) -> String {
+    let detail = detail.trim();
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "请求体超过上限 {max_upload} 字节({:.0} MB),未处理。请拆分文件后分别上传;如确需更大的上传,请管理员用 \
+             --max-upload 调高上限后重启服务。",
+            max_upload as f64 / 1048576.0
+        ),
+        StatusCode::NOT_FOUND => no_route(method, path),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = if allow.is_empty() { String::new() } else { format!("(可用:{allow})") };
+            format!("接口 {path} 不支持 {method} 方法{allowed}。请按 /api/v1/openapi.json 使用正确的方法。")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => format!(
+            "请求体的类型不受支持({detail})。JSON 接口请发送 Content-Type: application/json,上传文件的接口请发送文件的原始字节。"
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            format!("请求体的字段不符合接口要求({detail})。请对照 /api/v1/openapi.json 检查字段名、类型和必填项。")
+        }
+        StatusCode::SERVICE_UNAVAILABLE => "系统繁忙,请稍后重试。".into(),
+        s if s.is_server_error() => format!("服务器内部错误(HTTP {}),请稍后重试或联系管理员。", s.as_u16()),
+        _ => format!("请求有误({detail})。请对照 /api/v1/openapi.json 检查参数。"),
+    }
+}
+
+/// Keeps every error under `/api/v1` in the documented JSON shape: responses no API handler
+/// made (axum's body limit, an unknown method, the read queue closing) are rewritten into
+/// `{"error": {"status", "message"}}` with a zh-CN message, keeping their status and headers
+/// (`Allow`, `Retry-After`).
+pub(crate) async fn json_errors(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path != "/api/v1" && !path.starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let plain = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    // axum's rejections say in plain text what failed; an HTML page says nothing useful here.
+    let detail = match plain {
+        true => {
+            axum::body::to_bytes(body, 4096).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        }
+        false => String::new(),
+    };
+    let allow = parts.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let message = refusal(status, &method, &path, &allow, &detail, state.config.max_upload);
+    let json =
+        serde_json::to_vec(&ErrorBody { error: ErrorDetail { status: status.as_u16(), message } }).unwrap_or_default();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(json))
 }
 
 /// An error of the API, as JSON.
@@ -113,7 +195,9 @@ impl IntoResponse for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().map_err(|_| ApiError(AppError::BadRequest(format!("plan id must be a number, got {raw:?}"))))
+    raw.parse::<i64>().map_err(|_| {
+        ApiError(AppError::BadRequest(format!("规划编号应为数字,收到“{raw}”:请用 GET /api/v1/plans 列出的 id。")))
+    })
 }
 
 /// A plan of the library.
@@ -173,7 +257,12 @@ type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>
 
 /// A query string that does not parse is a JSON 400 naming the parameter, like every error.
 fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
-    q.map(|Query(t)| t).map_err(|e| ApiError(AppError::BadRequest(format!("bad query string: {}", e.body_text()))))
+    q.map(|Query(t)| t).map_err(|e| {
+        ApiError(AppError::BadRequest(format!(
+            "查询参数有误({}):请对照 /api/v1/openapi.json 检查参数名和取值。",
+            e.body_text()
+        )))
+    })
 }
 
 /// All plans.
@@ -184,7 +273,7 @@ async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> A
         "" => PlanOrder::default(),
         s => PlanOrder::parse(s).ok_or_else(|| {
             ApiError(AppError::BadRequest(format!(
-                "unknown sort {s:?}: use updated, title, issuer, region, signed, published, targets or tasks"
+                "未知的排序方式“{s}”:可用 updated、title、issuer、region、signed、published、targets 或 tasks。"
             )))
         })?,
     };
@@ -374,9 +463,7 @@ pub struct SearchResponse {
 async fn search(State(state): State<Shared>, p: QueryResult<SearchParams>) -> ApiResult<SearchResponse> {
     let p = query(p)?;
     if p.q.trim().is_empty() {
-        return Err(ApiError(AppError::BadRequest(
-            "the query q is empty: give at least one word, e.g. q=人工智能".into(),
-        )));
+        return Err(ApiError(AppError::BadRequest("查询词 q 为空:请至少给出一个词,例如 q=人工智能。".into())));
     }
     // The API returns hits and the total; facets would be computed for nothing.
     let q = planwatch_search::SearchQuery { facets: false, ..p.query()? };
@@ -423,9 +510,9 @@ pub struct IngestResult {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// File name, e.g. plan.docx (directories are stripped, longer names cut to 200 characters).
+    /// File name, e.g. plan.docx (directories are stripped; at most 255 characters).
     #[serde(default)]
-    #[param(required = true, min_length = 1, pattern = r"\S")]
+    #[param(required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     name: String,
 }
 
@@ -445,7 +532,7 @@ async fn upload_document(
     let actor = auth::require_bearer(&state, &headers).await?;
     let q = query(q)?;
     if q.name.trim().is_empty() {
-        return Err(ApiError(AppError::BadRequest("give the file name: POST /api/v1/documents?name=plan.docx".into())));
+        return Err(ApiError(AppError::BadRequest("请给出文件名:POST /api/v1/documents?name=plan.docx".into())));
     }
     let name = clean_name(&q.name);
     check_upload(&name, &body, state.config.max_upload)?;
@@ -519,9 +606,9 @@ pub struct PeriodParams {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
-    /// The file's name, kept with every value it brings.
+    /// The file's name, kept with every value it brings (at most 255 characters).
     #[serde(default)]
-    #[param(required = true, min_length = 1, pattern = r"\S")]
+    #[param(required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     name: String,
     /// `true`: check only, store nothing.
     #[serde(default)]
@@ -533,7 +620,9 @@ fn api_period(raw: &str, field: &str) -> Result<Option<planwatch_monitor::Period
     if raw.is_empty() {
         return Ok(None);
     }
-    planwatch_monitor::Period::parse(raw).map(Some).map_err(|e| ApiError(AppError::BadRequest(format!("{field}: {e}"))))
+    planwatch_monitor::Period::parse(raw)
+        .map(Some)
+        .map_err(|e| ApiError(AppError::BadRequest(format!("期别 {field}:{e}"))))
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
@@ -580,9 +669,7 @@ async fn import_observations(
     let actor = auth::require_bearer(&state, &headers).await?;
     let q = query(q)?;
     if q.name.trim().is_empty() {
-        return Err(ApiError(AppError::BadRequest(
-            "give the file name: POST /api/v1/observations?name=sheet.xlsx".into(),
-        )));
+        return Err(ApiError(AppError::BadRequest("请给出文件名:POST /api/v1/observations?name=sheet.xlsx".into())));
     }
     let name = clean_name(&q.name);
     let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false };
@@ -651,9 +738,25 @@ async fn import_observations(
 
 type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
-/// A JSON body that does not parse is a JSON 400 naming the problem, like every error.
-fn body<T>(b: JsonResult<T>) -> Result<T, ApiError> {
-    b.map(|Json(t)| t).map_err(|e| ApiError(AppError::BadRequest(format!("bad JSON body: {}", e.body_text()))))
+/// A JSON body that is refused (not JSON: 415; too large: 413; broken or of the wrong shape:
+/// 400) is a JSON error with a zh-CN message, like every error.
+fn body<T>(b: JsonResult<T>, path: &str, max_upload: usize) -> Result<T, ApiError> {
+    b.map(|Json(t)| t).map_err(|e| {
+        let status = e.status();
+        if status == StatusCode::BAD_REQUEST {
+            return ApiError(AppError::BadRequest(format!(
+                "请求体不是有效的 JSON({}):请检查引号、逗号和括号。",
+                e.body_text()
+            )));
+        }
+        let message = refusal(status, &Method::POST, path, "POST", &e.body_text(), max_upload);
+        // JSON of the wrong shape stays a 400 (as documented), not axum's 422.
+        ApiError(match status {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(message),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::Unsupported(message),
+            _ => AppError::BadRequest(message),
+        })
+    })
 }
 
 /// A progress report on one task for one period.
@@ -664,7 +767,9 @@ pub struct TaskReportRequest {
     period: String,
     /// not_started, in_progress, done or lagging (or 未启动/推进中/已完成/滞后).
     status: String,
+    /// At most 2000 characters.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     note: String,
 }
 
@@ -673,7 +778,7 @@ pub struct TaskReportRequest {
 #[utoipa::path(post, path = "/api/v1/plans/{id}/tasks/{n}/progress", request_body = TaskReportRequest,
     params(("id" = i64, Path), ("n" = usize, Path)),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn report_task(
     State(state): State<Shared>,
@@ -683,16 +788,14 @@ async fn report_task(
 ) -> Result<Response, ApiError> {
     let actor = auth::require_bearer(&state, &headers).await?;
     let id = parse_id(&id)?;
-    let n: usize =
-        n.parse().map_err(|_| ApiError(AppError::BadRequest(format!("task number must be 1, 2, …, got {n:?}"))))?;
-    let r = body(b)?;
+    let n: usize = n.parse().map_err(|_| {
+        ApiError(AppError::BadRequest(format!("任务序号应为 1、2、……(与规划页的编号相同),收到“{n}”。")))
+    })?;
+    let r = body(b, &format!("/api/v1/plans/{id}/tasks/{n}/progress"), state.config.max_upload)?;
     let period = planwatch_monitor::Period::parse(&r.period)
-        .map_err(|e| ApiError(AppError::BadRequest(format!("period: {e}"))))?;
+        .map_err(|e| ApiError(AppError::BadRequest(format!("期别 period:{e}"))))?;
     let status: planwatch_store::monitor::TaskStatus =
-        r.status.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("status: {e}"))))?;
-    if r.note.chars().count() > 2000 {
-        return Err(ApiError(AppError::BadRequest("note: at most 2000 characters".into())));
-    }
+        r.status.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("状态 status:{e}"))))?;
     db(&state, move |s| s.report_task_number(&actor, id, n, period, status, &r.note, "API")).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
@@ -708,8 +811,9 @@ pub struct ApprovalRequest {
     period: String,
     /// submit (the unit's district editor), approve, return or unapprove (analyst).
     step: String,
-    /// Required for return and unapprove.
+    /// Required for return and unapprove; at most 1000 characters.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     comment: String,
 }
 
@@ -750,7 +854,7 @@ impl From<planwatch_store::Approval> for ApprovalDto {
 
 #[utoipa::path(post, path = "/api/v1/approvals", request_body = ApprovalRequest,
     responses((status = 200, body = ApprovalDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn approval_step(
     State(state): State<Shared>,
@@ -758,11 +862,11 @@ async fn approval_step(
     b: JsonResult<ApprovalRequest>,
 ) -> Result<Json<ApprovalDto>, ApiError> {
     let actor = auth::require_bearer(&state, &headers).await?;
-    let r = body(b)?;
+    let r = body(b, "/api/v1/approvals", state.config.max_upload)?;
     let period = planwatch_monitor::Period::parse(&r.period)
-        .map_err(|e| ApiError(AppError::BadRequest(format!("period: {e}"))))?;
+        .map_err(|e| ApiError(AppError::BadRequest(format!("期别 period:{e}"))))?;
     let step: planwatch_store::ApprovalStep =
-        r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("step: {e}"))))?;
+        r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("步骤 step:{e}"))))?;
     let a = db(&state, move |s| s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)).await?;
     Ok(Json(a.into()))
 }

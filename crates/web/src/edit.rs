@@ -183,9 +183,6 @@ fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, St
     for (name, label, numeric, list) in field_specs(kind) {
         let Some(raw) = form.get(*name) else { continue };
         let raw = raw.trim();
-        if raw.chars().count() > 4000 {
-            return Err(AppError::BadRequest(format!("“{label}”太长(超过 4000 字),请精简。")));
-        }
         let value = if *numeric {
             if raw.is_empty() {
                 if *name == "value" {

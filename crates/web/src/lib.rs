@@ -143,6 +143,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Well-formed but not acceptable: a field over its limit, JSON of the wrong shape.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -156,7 +159,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(format!("未找到:{what}")),
             StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
+            StoreError::DocumentTooLarge { name, error } => AppError::TooLarge(too_large_document(&name, &error)),
             StoreError::Invalid(m) => AppError::BadRequest(m),
+            e @ StoreError::TooLong { .. } => AppError::Unprocessable(e.to_string()),
             StoreError::Forbidden(m) => AppError::Forbidden(m),
             StoreError::Locked(m) => AppError::Conflict(m),
             // The database server went away (restart, network): say so, and that the request
@@ -169,6 +174,31 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Why a document over a read limit was refused, and which option raises that limit.
+fn too_large_document(name: &str, error: &planwatch_core::ReadError) -> String {
+    use planwatch_core::ReadError;
+    let mb = |n: u64| format!("{:.1} MB", n as f64 / 1048576.0);
+    match error {
+        ReadError::TextTooLarge { limit } => format!(
+            "文件“{name}”解析出的正文超过上限 {limit} 字节({}),已拒绝,未保存任何内容。规划文件的正文远小于此,\
+             这可能是压缩炸弹或并非规划文件;如确为一份规划,请管理员用 --max-text(或环境变量 PLANWATCH_MAX_TEXT)\
+             调高上限后重启服务。",
+            mb(*limit)
+        ),
+        ReadError::ZipBomb { limit } => format!(
+            "文件“{name}”解压后超过 {limit} 字节({}),疑似压缩炸弹,已拒绝,未保存任何内容。如确为规划文件,\
+             请管理员用 --max-size(或 PLANWATCH_MAX_SIZE)调高上限(解压上限为它的 4 倍)后重启服务。",
+            mb(*limit)
+        ),
+        ReadError::TooLarge { size, limit } => format!(
+            "文件“{name}”有 {size} 字节,超过上限 {limit} 字节({}),已拒绝,未保存任何内容。如确为规划文件,\
+             请管理员用 --max-size(或 PLANWATCH_MAX_SIZE)调高上限后重启服务。",
+            mb(*limit)
+        ),
+        other => format!("无法读取文件 {name}:{other}"),
+    }
+}
+
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
@@ -178,6 +208,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -192,6 +223,7 @@ impl AppError {
             AppError::Forbidden(_) => "无权操作",
             AppError::Conflict(_) => "数据已锁定",
             AppError::TooLarge(_) => "文件过大",
+            AppError::Unprocessable(_) => "内容不符合要求",
             AppError::Unsupported(_) => "无法处理的文件",
             AppError::Busy(_) => "系统繁忙",
             AppError::Internal(_) => "服务器内部错误",
@@ -274,6 +306,7 @@ pub fn router(state: Shared) -> Router {
         .fallback(|| async { AppError::NotFound("页面不存在,请从导航栏重新进入。".into()) })
         .layer(DefaultBodyLimit::max(max_upload + 64 * 1024))
         .layer(axum::middleware::from_fn_with_state(state.clone(), read_lane))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), api::json_errors))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(request_id))
         .with_state(state)

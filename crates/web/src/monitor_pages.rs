@@ -459,9 +459,6 @@ pub async fn report_task(
     let actor = auth::require_form(&state, &headers, &f.csrf).await?;
     let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
     let status: TaskStatus = f.status.parse().map_err(|e: String| AppError::BadRequest(e))?;
-    if f.note.chars().count() > 2000 {
-        return Err(AppError::BadRequest("说明不超过 2000 字".into()));
-    }
     db(&state, move |s| s.report_task_number(&actor, id, f.task, period, status, &f.note, "网页表单")).await?;
     Ok(Redirect::to(&format!("/plans/{id}/progress#tasks")).into_response())
 }

@@ -1054,10 +1054,11 @@ pub fn check_upload(name: &str, bytes: &[u8], max: usize) -> Result<(), AppError
     }
 }
 
-/// A plain file name: no directories, no control characters.
+/// A plain file name: no directories, no control characters. (Its length is the store's to
+/// limit, the same for every front end.)
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
     if cleaned.trim().is_empty() || cleaned == "." || cleaned == ".." {
         "upload".to_string()
     } else {

@@ -741,3 +741,156 @@ async fn creating_the_first_admin_in_setup_says_so() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the setup session ended");
     login_as(&app, "wang").await;
 }
+
+/// Issue 14: free text of hostile length (a 2,000,000-character approval comment, a
+/// 1,000,000-character correction note and task note, long labels and file names) is refused
+/// on the API (422 JSON naming the field and its limit) and on the forms (422 page), and
+/// neither the store nor the audit log changes.
+#[tokio::test]
+async fn hostile_lengths_are_refused_on_forms_and_api_and_change_nothing() {
+    let w = world();
+    let app = &w.app;
+    let x = |n: usize| "x".repeat(n);
+    // Failure messages quote a response only in part: it may echo a megabyte.
+    let short = |t: String| t.chars().take(300).collect::<String>();
+    let ana_token = app.store.create_token(&op(), "ana", "测试").unwrap();
+    let dep_token = app.store.create_token(&op(), "dep", "测试").unwrap();
+    let d1_token = app.store.create_token(&op(), "d1", "测试").unwrap();
+    let (acookie, acsrf) = login_as(app, "ana").await;
+    let (rcookie, rcsrf) = login_as(app, "root").await;
+    let (dcookie, dcsrf) = login_as(app, "dep").await;
+    let target_key =
+        get(app, &format!("/api/v1/plans/{}/targets", w.plan)).await.json()[0]["key"].as_str().unwrap().to_string();
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let audit = app.store.audit_count().unwrap();
+    let unchanged = |what: &str| {
+        assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "{what} changed the store");
+        assert_eq!(app.store.audit_count().unwrap(), audit, "{what} was audited");
+    };
+
+    // The API: 422, JSON, the field and its limit named.
+    let comment = serde_json::json!({"region": w.region, "place": w.own, "period": w.newest, "step": "return", "comment": x(2_000_000)});
+    let note = serde_json::json!({"period": w.newest, "status": "滞后", "note": x(1_000_000)});
+    let api_cases = [
+        (
+            "approval comment",
+            api("POST", "/api/v1/approvals", &ana_token, "application/json", comment.to_string().into_bytes()),
+            "1000",
+        ),
+        (
+            "task note",
+            api(
+                "POST",
+                &format!("/api/v1/plans/{}/tasks/{}/progress", w.plan, w.own_task),
+                &dep_token,
+                "application/json",
+                note.to_string().into_bytes(),
+            ),
+            "2000",
+        ),
+        (
+            "document name",
+            api("POST", &format!("/api/v1/documents?name={}.txt", x(300)), &ana_token, "text/plain", b"plan".to_vec()),
+            "255",
+        ),
+        (
+            "sheet name",
+            api("POST", &format!("/api/v1/observations?name={}.csv", x(300)), &d1_token, "text/csv", b"a,b\n".to_vec()),
+            "255",
+        ),
+    ];
+    for (what, req, limit) in api_cases {
+        let r = send(app, req).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", short(r.text()));
+        let v = r.json();
+        assert_eq!(v["error"]["status"], 422);
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(limit) && msg.contains("过长"), "{what}: {}", short(msg.to_string()));
+        unchanged(what);
+    }
+    // A sheet whose 备注 is too long: refused whole with the row listed.
+    let csv = format!("指标代码,地区,期别,数值,备注\n{},{},{},12,{}\n", w.code, w.own, w.open_period, x(501));
+    let r =
+        send(app, api("POST", "/api/v1/observations?name=notes.csv", &d1_token, "text/csv", csv.into_bytes())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", short(r.text()));
+    assert_eq!(r.json()["problems"][0]["column"], "备注", "{}", short(r.text()));
+    assert!(r.text().len() < 10_000, "the refusal quotes the cell only in part");
+    unchanged("a sheet with a long note");
+
+    // The forms: the same limits, a 422 page naming the field.
+    let plan = w.plan.to_string();
+    let form_cases: Vec<(&str, Request<Body>, &str)> = vec![
+        (
+            "correction note",
+            form(
+                &format!("/plans/{plan}/edit/target"),
+                &acookie,
+                &[("csrf", &acsrf), ("key", &target_key), ("unit", "个"), ("note", &x(1_000_000))],
+            ),
+            "更正说明",
+        ),
+        (
+            "corrected field",
+            form(
+                &format!("/plans/{plan}/edit/target"),
+                &acookie,
+                &[("csrf", &acsrf), ("key", &target_key), ("indicator", &x(4001))],
+            ),
+            "指标",
+        ),
+        (
+            "approval comment",
+            form(
+                "/approvals",
+                &acookie,
+                &[
+                    ("csrf", &acsrf),
+                    ("region", &w.region),
+                    ("place", &w.own),
+                    ("period", &w.newest),
+                    ("step", "return"),
+                    ("comment", &x(1001)),
+                ],
+            ),
+            "审核意见",
+        ),
+        ("token label", form("/account/tokens", &acookie, &[("csrf", &acsrf), ("label", &x(101))]), "令牌用途"),
+        (
+            "display name",
+            form(
+                "/admin/users",
+                &rcookie,
+                &[
+                    ("csrf", &rcsrf),
+                    ("login", "longname"),
+                    ("name", &x(101)),
+                    ("role", "analyst"),
+                    ("password", "correct-horse-42"),
+                ],
+            ),
+            "显示名称",
+        ),
+        (
+            "task note",
+            form(
+                &format!("/plans/{plan}/tasks/report"),
+                &dcookie,
+                &[
+                    ("csrf", &dcsrf),
+                    ("task", &w.own_task.to_string()),
+                    ("period", &w.newest),
+                    ("status", "滞后"),
+                    ("note", &x(2001)),
+                ],
+            ),
+            "进展说明",
+        ),
+        ("upload name", multipart(&acookie, &acsrf, &format!("{}.txt", x(300)), b"plan"), "文件名"),
+    ];
+    for (what, req, label) in form_cases {
+        let r = send(app, req).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", short(r.text()));
+        assert!(r.text().contains(label) && r.text().contains("过长"), "{what}: {}", short(r.text()));
+        unchanged(what);
+    }
+}

@@ -78,9 +78,19 @@ async fn api_lists_plans_and_serves_openapi() {
     ] {
         assert!(spec["paths"][p].is_object(), "openapi has {p}");
     }
+    // The text limits are documented as the store enforces them.
+    use planwatch_store::limits;
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(schemas["ApprovalRequest"]["properties"]["comment"]["maxLength"], limits::APPROVAL_COMMENT.max_chars);
+    assert_eq!(schemas["TaskReportRequest"]["properties"]["note"]["maxLength"], limits::TASK_NOTE.max_chars);
+    for p in ["/api/v1/documents", "/api/v1/observations"] {
+        let name =
+            spec["paths"][p]["post"]["parameters"].as_array().unwrap().iter().find(|q| q["name"] == "name").unwrap();
+        assert_eq!(name["schema"]["maxLength"], limits::FILE_NAME.max_chars, "{p}");
+    }
     let bad = get(&app, "/api/v1/plans/xyz").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("number"));
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("数字"));
     // A query string that does not parse is a JSON error too, naming the parameter.
     let bad = get(&app, "/api/v1/search?q=a&limit=99999999999999999999999").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
@@ -94,6 +104,99 @@ async fn api_lists_plans_and_serves_openapi() {
     let bad = get(&app, "/api/v1/search?q=").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.json()["error"]["message"].is_string());
+}
+
+/// Issue 14: every error under /api/v1 is the documented JSON `{"error": {"status", "message"}}`
+/// with a zh-CN message that says what to do — also those no handler made: a body over the
+/// limit (413, naming the limit and --max-upload), a method or route that does not exist
+/// (405, 404), and requests the extractors refuse (415, 400).
+#[tokio::test]
+async fn every_api_error_is_json_with_a_zh_message() {
+    let app = app();
+    let bearer = format!("Bearer {TOKEN}");
+    let json_post = |uri: &str, content_type: &str, body: &str| {
+        Request::post(uri)
+            .header(header::AUTHORIZATION, &bearer)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let approval = r#"{"region": "合肥市", "place": "蜀山区", "period": "2026Q3", "step": "submit"}"#;
+    let cases: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
+        (
+            "body over the limit",
+            Request::post("/api/v1/documents?name=big.txt")
+                .header(header::AUTHORIZATION, &bearer)
+                .body(Body::from(vec![b'a'; 3 * 1024 * 1024]))
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "--max-upload",
+        ),
+        (
+            "unknown method",
+            Request::delete("/api/v1/plans").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "DELETE",
+        ),
+        (
+            "unknown route",
+            Request::get("/api/v1/nothing/here").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            "openapi.json",
+        ),
+        ("the API root", Request::get("/api/v1").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "openapi.json"),
+        (
+            "not JSON",
+            json_post("/api/v1/approvals", "text/plain", approval),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "application/json",
+        ),
+        (
+            "broken JSON",
+            json_post("/api/v1/approvals", "application/json", "{\"region\": "),
+            StatusCode::BAD_REQUEST,
+            "JSON",
+        ),
+        (
+            "JSON of the wrong shape",
+            json_post("/api/v1/approvals", "application/json", r#"{"region": 1}"#),
+            StatusCode::BAD_REQUEST,
+            "openapi.json",
+        ),
+        (
+            "bad query",
+            Request::get("/api/v1/search?q=a&limit=abc").body(Body::empty()).unwrap(),
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        ("bad id", Request::get("/api/v1/plans/xyz").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "数字"),
+    ];
+    for (what, req, status, hint) in cases {
+        let r = send(&app, req).await;
+        assert_eq!(r.status, status, "{what}: {}", r.text());
+        let ct = r.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(ct.starts_with("application/json"), "{what}: content type {ct:?}: {}", r.text());
+        let v = r.json();
+        assert_eq!(v["error"]["status"], status.as_u16(), "{what}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap_or_else(|| panic!("{what}: no message: {v}"));
+        assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: not zh-CN: {msg}");
+        assert!(msg.contains(hint), "{what}: {msg:?} does not say {hint:?}");
+    }
+    // The limit is named in bytes.
+    let r = send(
+        &app,
+        Request::post("/api/v1/observations?name=a.csv")
+            .header(header::AUTHORIZATION, &bearer)
+            .body(Body::from(vec![b'a'; 3 * 1024 * 1024]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains(&(2 * 1024 * 1024).to_string()), "{}", r.text());
+    // Pages outside the API keep their HTML error pages.
+    let r = get(&app, "/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("<html") || r.text().contains("<!DOCTYPE"), "{}", r.text());
 }
 
 #[tokio::test]
@@ -227,6 +330,30 @@ async fn corrections_through_forms_with_csrf() {
     assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::BAD_REQUEST, "{}", r.status);
 }
 
+/// Issue 14: deleting a correction key that does not exist (`added:99999`, a key of nothing,
+/// an item already deleted) or editing one answers 404 and writes nothing, not even an audit
+/// entry.
+#[tokio::test]
+async fn deleting_or_editing_a_key_that_does_not_exist_is_404_and_audits_nothing() {
+    let app = app();
+    let (cookie, csrf) = login(&app).await;
+    let targets = get(&app, "/api/v1/plans/1/targets").await.json();
+    let real = targets[0]["key"].as_str().unwrap().to_string();
+    let r = send(&app, form("/plans/1/delete/target", &cookie, &[("csrf", &csrf), ("key", &real)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let audit = app.store.audit_count().unwrap();
+    for key in ["added:99999", "没有这个指标|2027#1", real.as_str()] {
+        let r = send(&app, form("/plans/1/delete/target", &cookie, &[("csrf", &csrf), ("key", key)])).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "delete {key}: {}", r.text());
+        let r =
+            send(&app, form("/plans/1/edit/target", &cookie, &[("csrf", &csrf), ("key", key), ("value", "1")])).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "edit {key}: {}", r.text());
+    }
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before);
+    assert_eq!(app.store.audit_count().unwrap(), audit, "a refused correction was audited");
+}
+
 #[tokio::test]
 async fn hostile_requests_are_refused_or_harmless() {
     let app = app();
@@ -298,6 +425,37 @@ async fn hostile_requests_are_refused_or_harmless() {
     let after = app.store.list_plans(planwatch_store::PlanOrder::Title).unwrap();
     assert_eq!(before.len(), after.len());
     assert_eq!(after.iter().map(|p| p.n_corrected).sum::<i64>(), 1);
+}
+
+/// Issue 14, hole 3: a DOCX of a few hundred kilobytes whose XML inflates to more text than
+/// the text limit is refused by the API and the upload form (413, naming the file, the limit
+/// and --max-text) while it streams, and the store is left exactly as it was.
+#[tokio::test]
+async fn a_docx_bomb_is_refused_before_the_store_is_touched() {
+    let app = app();
+    let limit = planwatch_core::read::DEFAULT_MAX_TEXT_BYTES;
+    let bomb = docx_bomb(limit as usize + limit as usize / 4);
+    assert!(bomb.len() < 2 * 1024 * 1024, "the bomb is small: {} bytes", bomb.len());
+    let (cookie, csrf) = login(&app).await;
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let audit = app.store.audit_count().unwrap();
+    let r = send(
+        &app,
+        Request::post("/api/v1/documents?name=bomb.docx")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(bomb.clone()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text());
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("bomb.docx") && msg.contains(&limit.to_string()) && msg.contains("--max-text"), "{msg}");
+    let r = send(&app, multipart(&cookie, &csrf, "bomb.docx", &bomb)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.text().contains("--max-text") && r.text().contains("文件过大"), "{}", r.text());
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "a refused bomb changed the store");
+    assert_eq!(app.store.audit_count().unwrap(), audit);
+    assert_eq!(app.store.count_plans().unwrap(), 3);
 }
 
 #[tokio::test]

@@ -1,12 +1,16 @@
 //! DOCX → text: body paragraphs and tables of `word/document.xml` in document order, one
 //! paragraph per line, table cells separated by tabs, one table row per line.
 //!
-//! The archive is untrusted: declared and actual unpacked sizes are both capped, so a ZIP
-//! bomb is refused instead of filling memory.
+//! The archive is untrusted. The XML is streamed from the ZIP entry, never held whole, and
+//! three things are bounded while it streams: the bytes it unpacks to (declared and actual:
+//! a ZIP bomb is refused instead of filling memory), the text it becomes (the text limit),
+//! and any single piece of markup the XML parser must buffer (a quarter of the text limit,
+//! at least 1 MiB). So reading allocates at most about the input plus twice the text limit,
+//! whatever the file claims or contains.
 
-use super::{Format, ReadError, ReadOptions, SourceText};
+use super::{push_bounded, Format, ReadError, ReadOptions, SourceText};
 use quick_xml::events::Event;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Docx(plain_zip_error(&e)))?;
@@ -20,17 +24,76 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
     if entry.size() > limit {
         return Err(ReadError::ZipBomb { limit });
     }
-    // Never trust the declared size: read at most limit + 1 bytes.
-    let mut xml = Vec::with_capacity(entry.size().min(limit) as usize);
-    entry
-        .take(limit + 1)
-        .read_to_end(&mut xml)
-        .map_err(|e| ReadError::Docx(format!("its text cannot be unpacked: {e}")))?;
-    if xml.len() as u64 > limit {
-        return Err(ReadError::ZipBomb { limit });
-    }
-    let text = document_xml_to_text(&xml)?;
+    // Never trust the declared size: the metered reader counts what is really unpacked.
+    let xml = Metered {
+        inner: BufReader::with_capacity(64 * 1024, entry),
+        unpacked: 0,
+        max_unpacked: limit,
+        piece: 0,
+        max_piece: (opts.max_text_bytes / 4).max(1024 * 1024),
+        over: None,
+    };
+    let text = document_xml_to_text(xml, opts.max_text_bytes)?;
     Ok(SourceText { text, format: Format::Docx, encoding: "UTF-8 (DOCX)" })
+}
+
+/// Which bound a [`Metered`] reader ran into.
+#[derive(Debug, Clone, Copy)]
+enum Over {
+    Unpacked,
+    Piece,
+}
+
+/// A `BufRead` that counts what the XML parser consumes: in all (the unpack limit) and since
+/// the last event (the largest piece of markup the parser may buffer). Past either bound it
+/// fails its next read, so the parser stops with an I/O error and [`Metered::over`] says why.
+struct Metered<R> {
+    inner: R,
+    unpacked: u64,
+    max_unpacked: u64,
+    piece: u64,
+    max_piece: u64,
+    over: Option<Over>,
+}
+
+impl<R> Metered<R> {
+    /// An event ended: the next one starts a new piece.
+    fn event_done(&mut self) {
+        self.piece = 0;
+    }
+}
+
+impl<R: BufRead> Read for Metered<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Metered<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.over.is_some() {
+            return Err(std::io::Error::other("read limit reached"));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+        self.unpacked += n as u64;
+        self.piece += n as u64;
+        if self.unpacked > self.max_unpacked {
+            self.over = Some(Over::Unpacked);
+        } else if self.piece > self.max_piece {
+            self.over = Some(Over::Piece);
+        }
+    }
 }
 
 fn plain_zip_error(e: &zip::result::ZipError) -> String {
@@ -38,29 +101,40 @@ fn plain_zip_error(e: &zip::result::ZipError) -> String {
 }
 
 /// Walks WordprocessingML: `w:p` paragraphs, `w:t` text runs, `w:tab`, `w:br`, and `w:tbl`
-/// tables (`w:tc` cells end with a tab, `w:tr` rows with a line break).
-fn document_xml_to_text(xml: &[u8]) -> Result<String, ReadError> {
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(xml));
+/// tables (`w:tc` cells end with a tab, `w:tr` rows with a line break). The text never grows
+/// past `max_text` bytes: one byte more refuses the document.
+fn document_xml_to_text<R: BufRead>(xml: Metered<R>, max_text: u64) -> Result<String, ReadError> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
-    let mut out = String::with_capacity(xml.len() / 4);
+    let mut out = String::new();
+    let too_large = ReadError::TextTooLarge { limit: max_text };
+    let push = |out: &mut String, s: &str| push_bounded(out, s, max_text);
     let mut in_text = false;
     // Paragraphs inside a table cell are joined with a space, not a line break.
     let mut cell_depth = 0usize;
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| ReadError::Docx(format!("its XML is broken at byte {}: {e}", reader.buffer_position())))?;
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(event) => event,
+            Err(e) => {
+                return Err(match reader.get_ref().over {
+                    Some(Over::Unpacked) => ReadError::ZipBomb { limit: reader.get_ref().max_unpacked },
+                    Some(Over::Piece) => too_large,
+                    None => ReadError::Docx(format!("its XML is broken at byte {}: {e}", reader.buffer_position())),
+                })
+            }
+        };
+        let line_break = if cell_depth > 0 { " " } else { "\n" };
         match event {
             Event::Start(e) => match e.local_name().as_ref() as &str {
                 "t" => in_text = true,
                 "tc" => cell_depth += 1,
-                "tab" => out.push('\t'),
-                "br" | "cr" => out.push(if cell_depth > 0 { ' ' } else { '\n' }),
+                "tab" => push(&mut out, "\t")?,
+                "br" | "cr" => push(&mut out, line_break)?,
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() as &str {
-                "tab" => out.push('\t'),
-                "br" | "cr" => out.push(if cell_depth > 0 { ' ' } else { '\n' }),
+                "tab" => push(&mut out, "\t")?,
+                "br" | "cr" => push(&mut out, line_break)?,
                 _ => {}
             },
             Event::End(e) => match e.local_name().as_ref() as &str {
@@ -68,10 +142,10 @@ fn document_xml_to_text(xml: &[u8]) -> Result<String, ReadError> {
                 "p" => {
                     if cell_depth > 0 {
                         if !out.ends_with([' ', '\t', '\n']) {
-                            out.push(' ');
+                            push(&mut out, " ")?;
                         }
                     } else {
-                        out.push('\n');
+                        push(&mut out, "\n")?;
                     }
                 }
                 "tc" => {
@@ -79,29 +153,30 @@ fn document_xml_to_text(xml: &[u8]) -> Result<String, ReadError> {
                     while out.ends_with(' ') {
                         out.pop();
                     }
-                    out.push('\t');
+                    push(&mut out, "\t")?;
                 }
                 "tr" => {
                     while out.ends_with('\t') {
                         out.pop();
                     }
-                    out.push('\n');
+                    push(&mut out, "\n")?;
                 }
                 _ => {}
             },
-            Event::Text(t) if in_text => out.push_str(&t.xml10_content()),
-            Event::CData(t) if in_text => out.push_str(&t),
+            Event::Text(t) if in_text => push(&mut out, &t.xml10_content())?,
+            Event::CData(t) if in_text => push(&mut out, &t)?,
             Event::GeneralRef(r) if in_text => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
-                    out.push(c);
+                    push(&mut out, c.encode_utf8(&mut [0; 4]))?;
                 } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r) {
-                    out.push_str(s);
+                    push(&mut out, s)?;
                 }
             }
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
+        reader.get_mut().event_done();
     }
     if out.trim().is_empty() {
         return Err(ReadError::Docx("it contains no text".into()));

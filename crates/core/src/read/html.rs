@@ -9,20 +9,47 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use std::cell::RefCell;
 
-pub fn to_text(html: &str) -> String {
-    let sink = TextSink { state: RefCell::new(State::default()) };
+/// The text of a page; `None` when it would be more than `max_text` bytes.
+///
+/// The page is fed to the tokenizer in pieces, so it is never copied whole, and the text
+/// stops growing at the limit. Memory stays within the page and the text limit: entities
+/// expand by a few bytes at most (no DTD, no user-defined entities), and nesting is counted,
+/// not stacked.
+pub fn to_text(html: &str, max_text: u64) -> Option<String> {
+    const PIECE: usize = 64 * 1024;
+    let max = usize::try_from(max_text).unwrap_or(usize::MAX);
+    let sink = TextSink { state: RefCell::new(State { max, ..State::default() }) };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let _ = tokenizer.feed(&input);
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(PIECE);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        input.push_back(StrTendril::from_slice(piece));
+        let _ = tokenizer.feed(&input);
+        if tokenizer.sink.state.borrow().over {
+            return None;
+        }
+        rest = tail;
+    }
     tokenizer.end();
     let state = tokenizer.sink.state.into_inner();
-    state.finish()
+    if state.over {
+        return None;
+    }
+    let text = state.finish();
+    (text.len() <= max).then_some(text)
 }
 
 #[derive(Default)]
 struct State {
     out: String,
+    /// Largest text, in bytes; `over` is set (and the text stops growing) past it.
+    max: usize,
+    over: bool,
     /// Name and nesting depth of an element whose whole content is dropped.
     skipping: Option<(String, usize)>,
     pre_depth: usize,
@@ -84,7 +111,16 @@ const BLOCKS: &[&str] = &[
 const NAV_MARKS: &[&str] = &["nav", "navbar", "menu", "breadcrumb", "crumbs", "crumb"];
 
 impl State {
+    /// Marks the text as over its limit once it is; it then stops growing.
+    fn full(&mut self) -> bool {
+        self.over |= self.out.len() > self.max;
+        self.over
+    }
+
     fn newline(&mut self) {
+        if self.full() {
+            return;
+        }
         self.pending_space = false;
         while self.out.ends_with(' ') {
             self.out.pop();
@@ -95,6 +131,9 @@ impl State {
     }
 
     fn cell_end(&mut self) {
+        if self.full() {
+            return;
+        }
         self.pending_space = false;
         while self.out.ends_with(' ') {
             self.out.pop();
@@ -103,8 +142,15 @@ impl State {
     }
 
     fn text(&mut self, s: &str) {
+        if self.full() {
+            return;
+        }
         if self.pre_depth > 0 {
-            self.out.push_str(s);
+            if self.out.len() + s.len() > self.max {
+                self.over = true;
+            } else {
+                self.out.push_str(s);
+            }
             return;
         }
         for c in s.chars() {
@@ -112,7 +158,12 @@ impl State {
             if c.is_whitespace() {
                 self.pending_space = true;
             } else {
-                if self.pending_space && !self.out.is_empty() && !self.out.ends_with(['\n', '\t']) {
+                let space = self.pending_space && !self.out.is_empty() && !self.out.ends_with(['\n', '\t']);
+                if self.out.len() + usize::from(space) + c.len_utf8() > self.max {
+                    self.over = true;
+                    return;
+                }
+                if space {
                     self.out.push(' ');
                 }
                 self.pending_space = false;
@@ -228,7 +279,7 @@ mod tests {
         <p>一、总体要求</p><p>到2027年,&nbsp;打造30个场景。</p>
         <table><tr><td>指标</td><td>2025年</td></tr><tr><td>企业(家)</td><td>100</td></tr></table>
         </body></html>"#;
-        let text = to_text(html);
+        let text = to_text(html, u64::MAX).unwrap();
         assert_eq!(
             text,
             "重庆市未来产业培育行动计划\n一、总体要求\n到2027年, 打造30个场景。\n指标\t2025年\n企业(家)\t100\n"
@@ -237,7 +288,7 @@ mod tests {
 
     #[test]
     fn unclosed_and_broken_markup_still_gives_text() {
-        let text = to_text("<p>一、总体<b>要求<p>二、发展重点</div></span><script>");
+        let text = to_text("<p>一、总体<b>要求<p>二、发展重点</div></span><script>", u64::MAX).unwrap();
         assert_eq!(text, "一、总体要求\n二、发展重点\n");
     }
 }

@@ -46,19 +46,34 @@ pub struct SourceText {
 }
 
 /// Limits that protect against huge or hostile files.
+///
+/// Memory budget: reading a file allocates at most about three times its size (decoding
+/// and HTML tokenising copy it) plus twice `max_text_bytes` (the text, and for DOCX the
+/// largest piece of XML the parser buffers), whatever the file unpacks or expands to. The
+/// later stages are linear in the text, so the text limit bounds what a document may cost.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Largest input file accepted, in bytes.
     pub max_bytes: u64,
-    /// Largest text a compressed container (DOCX) may unpack to, in bytes.
+    /// Largest XML a compressed container (DOCX) may unpack to, in bytes.
     pub max_unpacked_bytes: u64,
+    /// Largest text a document may become, in bytes of UTF-8, whatever its format.
+    pub max_text_bytes: u64,
 }
 
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// 64 MiB of UTF-8 text: some 22 million Chinese characters. The largest plans are a few
+/// hundred thousand; the limit only stops files built to exhaust memory.
+pub const DEFAULT_MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_bytes: DEFAULT_MAX_BYTES, max_unpacked_bytes: 4 * DEFAULT_MAX_BYTES }
+        ReadOptions {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_unpacked_bytes: 4 * DEFAULT_MAX_BYTES,
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+        }
     }
 }
 
@@ -82,8 +97,17 @@ pub enum ReadError {
     Encoding,
     #[error("the DOCX file is damaged or incomplete ({0}); open and re-save it in Word or LibreOffice")]
     Docx(String),
-    #[error("the DOCX file would unpack to more than {limit} bytes of text (a ZIP bomb?); refused")]
+    #[error(
+        "the DOCX file would unpack to more than {limit} bytes of XML (a ZIP bomb?); refused. The unpack limit \
+         is 4 times the input limit: raise it with --max-size (or PLANWATCH_MAX_SIZE) if the file is really a plan"
+    )]
     ZipBomb { limit: u64 },
+    #[error(
+        "the document would become more than {limit} bytes of text, the text limit (real plans are far smaller: \
+         a ZIP bomb, or not a plan?); refused. Raise the limit with --max-text (or PLANWATCH_MAX_TEXT) if the \
+         file is really one plan"
+    )]
+    TextTooLarge { limit: u64 },
     #[error(
         "PDF files are recognised but their text layer cannot be read yet; convert the PDF to \
          DOCX or text first (e.g. `pdftotext -layout FILE.pdf`)"
@@ -160,19 +184,40 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
     if let Some(kind) = binary_kind(bytes) {
         return Err(ReadError::Binary(kind));
     }
+    let max_text = opts.max_text_bytes;
     match sniff(bytes) {
         Format::Docx => docx::read(bytes, opts),
         Format::Pdf => Err(ReadError::PdfNotSupported),
         Format::Html => {
             let (text, encoding) = decode_text(bytes)?;
-            Ok(SourceText { text: html::to_text(&text), format: Format::Html, encoding })
+            let text = html::to_text(&text, max_text).ok_or(ReadError::TextTooLarge { limit: max_text })?;
+            Ok(SourceText { text, format: Format::Html, encoding })
         }
         Format::Text | Format::Markdown => {
+            // Decoding costs at most the input again and a half (GB18030 → UTF-8).
             let (text, encoding) = decode_text(bytes)?;
+            if text.len() as u64 > max_text {
+                return Err(ReadError::TextTooLarge { limit: max_text });
+            }
             let format = if crate::markdown::looks_markdown(&text) { Format::Markdown } else { Format::Text };
             Ok(SourceText { text, format, encoding })
         }
     }
+}
+
+/// Appends `s` unless the text would grow past `max` bytes. Capacity grows by doubling but
+/// never past `max`, so a text at its limit has not allocated twice that.
+pub(crate) fn push_bounded(out: &mut String, s: &str, max: u64) -> Result<(), ReadError> {
+    let need = out.len() + s.len();
+    if need as u64 > max {
+        return Err(ReadError::TextTooLarge { limit: max });
+    }
+    if need > out.capacity() {
+        let grown = (out.capacity() * 2).max(need).max(256).min(usize::try_from(max).unwrap_or(usize::MAX));
+        out.reserve_exact(grown - out.len());
+    }
+    out.push_str(s);
+    Ok(())
 }
 
 #[cfg(test)]

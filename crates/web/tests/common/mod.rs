@@ -169,3 +169,25 @@ pub fn sample(app: &App) -> (i64, String, String, String) {
 pub fn op() -> planwatch_store::Actor {
     planwatch_store::Actor::operator("test")
 }
+
+/// A small DOCX whose `word/document.xml` holds `text_bytes` of text and more of markup
+/// (issue 14: 889 KB that inflated to 261 MB), written in pieces so the test never holds it.
+pub fn docx_bomb(text_bytes: usize) -> Vec<u8> {
+    use std::io::Write;
+    let para = "<w:p><w:r><w:t>到2027年,全市未来产业规模达到1000亿元,培育30个典型应用场景。</w:t></w:r></w:p>";
+    let text_per_para = "到2027年,全市未来产业规模达到1000亿元,培育30个典型应用场景。".len() + 1;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>").unwrap();
+    let chunk = para.repeat(1024);
+    for _ in 0..text_bytes / text_per_para / 1024 + 1 {
+        zip.write_all(chunk.as_bytes()).unwrap();
+    }
+    zip.write_all(b"</w:body></w:document>").unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}

@@ -45,9 +45,49 @@ pub struct TargetCues {
     /// Every unit with its kind, longest first (made by [`Cues::merge`]).
     #[serde(skip)]
     pub units: Vec<(String, &'static str)>,
+    /// Matchers of the word lists, made by [`Cues::merge`]: one linear scan per text instead of
+    /// one search per word.
+    #[serde(skip)]
+    matchers: Option<TargetMatchers>,
+}
+
+#[derive(Debug, Clone)]
+struct TargetMatchers {
+    goal_verbs: aho_corasick::AhoCorasick,
+    commitment_words: aho_corasick::AhoCorasick,
+    history_words: aho_corasick::AhoCorasick,
+    policy_money_words: aho_corasick::AhoCorasick,
+}
+
+fn matcher(words: &[String]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::new(words).expect("cue words build an automaton")
+}
+
+/// Whether `s` holds one of `words`, by the matcher when there is one.
+fn holds(m: Option<&aho_corasick::AhoCorasick>, words: &[String], s: &str) -> bool {
+    match m {
+        Some(ac) => ac.is_match(s),
+        None => words.iter().any(|w| s.contains(w.as_str())),
+    }
 }
 
 impl TargetCues {
+    pub fn has_goal_verb(&self, s: &str) -> bool {
+        holds(self.matchers.as_ref().map(|m| &m.goal_verbs), &self.goal_verbs, s)
+    }
+
+    pub fn has_commitment(&self, s: &str) -> bool {
+        holds(self.matchers.as_ref().map(|m| &m.commitment_words), &self.commitment_words, s)
+    }
+
+    pub fn has_history_word(&self, s: &str) -> bool {
+        holds(self.matchers.as_ref().map(|m| &m.history_words), &self.history_words, s)
+    }
+
+    pub fn has_policy_money_word(&self, s: &str) -> bool {
+        holds(self.matchers.as_ref().map(|m| &m.policy_money_words), &self.policy_money_words, s)
+    }
+
     /// The unit `s` starts with, longest first, and its kind.
     pub fn unit_at(&self, s: &str) -> Option<(&str, &'static str)> {
         self.units.iter().find(|(u, _)| s.starts_with(u.as_str())).map(|(u, k)| (u.as_str(), *k))
@@ -111,6 +151,12 @@ impl Cues {
         }
         units.sort_by_key(|(u, _)| std::cmp::Reverse(u.len()));
         s.units = units;
+        s.matchers = Some(TargetMatchers {
+            goal_verbs: matcher(&s.goal_verbs),
+            commitment_words: matcher(&s.commitment_words),
+            history_words: matcher(&s.history_words),
+            policy_money_words: matcher(&s.policy_money_words),
+        });
         let o = other.owners;
         let s = &mut self.owners;
         extend(&mut s.lead_labels, o.lead_labels);

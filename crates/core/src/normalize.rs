@@ -140,8 +140,9 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
         text = t;
         map.stages.push(stage);
     }
-    let reflowed = crate::reflow::wrap_width(&text).is_some();
-    if let Some((t, stage)) = crate::reflow::reflow(&text) {
+    let wrap = crate::reflow::wrap_width(&text);
+    let reflowed = wrap.is_some();
+    if let Some((t, stage)) = crate::reflow::reflow_with(&text, wrap) {
         text = t;
         map.stages.push(stage);
     }

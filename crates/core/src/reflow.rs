@@ -88,8 +88,12 @@ fn is_full(t: &str, wrap: usize) -> bool {
 /// previous paragraph (`…新格局。(二)供给能力提升工程`) on lines of their own; `None` when
 /// nothing changes.
 pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
-    let wrap = wrap_width(text);
-    if wrap.is_none() && !has_glued_heading(text) && !has_broken_paragraph(text) {
+    reflow_with(text, wrap_width(text))
+}
+
+/// [`reflow`] with the wrap width already known (see [`wrap_width`]).
+pub fn reflow_with(text: &str, wrap: Option<usize>) -> Option<(String, Vec<(u32, u32)>)> {
+    if wrap.is_none() && !needs_layout_fix(text) {
         return None;
     }
     // (offset, line with its break) of every line.
@@ -219,20 +223,18 @@ fn breaks_mid_sentence(t: &str, next: &str) -> bool {
         && !next.starts_with("专栏")
 }
 
-fn has_broken_paragraph(text: &str) -> bool {
+/// Whether a text that is not hard-wrapped still has a paragraph broken inside a word or a
+/// heading glued to a paragraph: one pass over its lines.
+fn needs_layout_fix(text: &str) -> bool {
     let mut prev = "";
     for line in text.lines() {
         let t = line.trim();
-        if breaks_mid_sentence(prev, t) {
+        if breaks_mid_sentence(prev, t) || (t.contains('。') && !glued_headings(t).is_empty()) {
             return true;
         }
         prev = t;
     }
     false
-}
-
-fn has_glued_heading(text: &str) -> bool {
-    text.lines().any(|l| l.contains('。') && !glued_headings(l).is_empty())
 }
 
 /// Pushes a line, breaking it before each glued heading (the inserted break maps to the

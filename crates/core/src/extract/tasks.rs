@@ -43,7 +43,12 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         let text = &doc.text[line.cstart..line.cend];
         // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
         let cues = &ctx.dicts.cues.owners;
-        if cues.lead_labels.iter().chain(&cues.responsible_labels).any(|l| text.starts_with(&format!("{l}:"))) {
+        let labelled_line = cues
+            .lead_labels
+            .iter()
+            .chain(&cues.responsible_labels)
+            .any(|l| text.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with([':', '：'])));
+        if labelled_line {
             if let Some(mut p) = parse_passage(ctx, text, &mut comma_rule, false) {
                 p.line = i;
                 p.start = line.cstart;
@@ -321,7 +326,13 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     }
     let (p, verb) = verb_at?;
     let subject = &clause[..p];
-    if subject.chars().count() > 40
+    // Cheap tests first: most clauses have no unit before their verb.
+    let ends_like_unit = subject.ends_with("等部门")
+        || cues.org_suffixes.iter().any(|x| subject.ends_with(x.as_str()))
+        || ctx.dicts.department(subject).is_some();
+    if !ends_like_unit
+        || subject.len() > 40 * 3
+        || subject.chars().count() > 40
         || subject.chars().count() < 2
         || cues.object_verbs.iter().any(|v| subject.starts_with(v.as_str()))
     {

@@ -639,7 +639,7 @@ fn clause_at(s: &str, pos: usize) -> (usize, usize) {
 
 fn has_cue(s: &str, pos: usize, cues: &crate::cues::TargetCues) -> bool {
     let (a, b) = clause_at(s, pos);
-    cues.commitment_words.iter().any(|c| s[a..b].contains(c.as_str()))
+    cues.has_commitment(&s[a..b])
 }
 
 /// A figure set to be done or reached: a goal verb of its clause stands before it
@@ -648,13 +648,13 @@ fn sets_goal(s: &str, q: &Quantity, cues: &crate::cues::TargetCues) -> bool {
     let (a, b) = clause_at(s, q.start);
     let head = &s[a..q.start];
     let tail = &s[q.end..b];
-    cues.goal_verbs.iter().any(|v| head.contains(v.as_str()))
+    cues.has_goal_verb(head)
         || ["低于", "大于", "高于", "小于", "以下", "以内"].iter().any(|w| head.trim_end().ends_with(w))
         // `带宽可用性5000M以上`: an indicator and the level it is to reach.
         || ["以上", "左右", "以内"].iter().any(|w| tail.starts_with(w)) && !head.trim().is_empty()
         // `90%的市…达到省级三星级以上`: the share of what is to reach a level; `100个高频事项实现
         // “最多跑一次”`: the count of what is to reach it.
-        || q.kind == "ratio" && tail.starts_with('的') && cues.goal_verbs.iter().any(|v| tail.contains(v.as_str()))
+        || q.kind == "ratio" && tail.starts_with('的') && cues.has_goal_verb(tail)
         || q.kind == "count" && ["实现", "达到", "完成"].iter().any(|v| tail.contains(v))
 }
 
@@ -680,7 +680,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     let (ca, cb) = clause_at(s, q.start);
     let clause = &s[ca..cb];
     // History and the present: `已建成…`, `截至2023年底,全市有…`, `2011年…实现工业总产值…`.
-    if cues.history_words.iter().any(|w| s[ca..q.start].contains(w.as_str())) {
+    if cues.has_history_word(&s[ca..q.start]) {
         return false;
     }
     if let Some(base) = ctx.base_year {
@@ -708,7 +708,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     // minimum is a goal (`不得低于30%`, `总规模不少于100亿元`).
     let money = q.unit.ends_with('元');
     if money
-        && cues.policy_money_words.iter().any(|w| clause.contains(w.as_str()))
+        && cues.has_policy_money_word(clause)
         && !["不少于", "不低于", "不得低于"].iter().any(|w| s[ca..q.start].contains(w))
     {
         return false;

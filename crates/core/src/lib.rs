@@ -28,7 +28,7 @@ pub use read::{ReadError, ReadOptions, SourceText};
 
 /// Version of the extraction rules. A store re-extracts its documents when the version that
 /// produced a stored plan differs from this one; bump the revision when rules change output.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r2");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r3");
 
 /// Options of an extraction.
 #[derive(Debug, Clone)]
@@ -95,7 +95,7 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
     if !unknown.is_empty() {
         warnings.push(format!("owners not in the department dictionary (kept as written): {}", unknown.join("、")));
     }
-    Plan {
+    let mut plan = Plan {
         doc: name.to_string(),
         format: "plan-json-v1".into(),
         source: model::SourceInfo {
@@ -113,7 +113,10 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
         districts: inds.districts,
         platforms: inds.platforms,
         warnings,
-    }
+        review: Vec::new(),
+    };
+    plan.review = extract::review::build(&ctx, &plan);
+    plan
 }
 
 /// The marker as the source writes it, with full-width brackets made half-width: `（一）` →

@@ -31,6 +31,26 @@ pub struct Plan {
     /// Things a reader should know about this extraction (not a plan, unknown names …).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The review queue (待核对): items the rules were unsure of and sentences that look like
+    /// commitments but gave no item.
+    #[serde(default)]
+    pub review: Vec<ReviewItem>,
+}
+
+/// One entry of a plan's review queue (待核对).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ReviewItem {
+    /// `target`, `task`, `industry` (an item the rules were unsure of), `sentence` (a sentence
+    /// that gave no item) or `more` (how many were left out).
+    pub kind: String,
+    /// Why it is listed, for the analyst (zh-CN).
+    pub reason: String,
+    /// Index of the item in its list (`targets`, `tasks`, `industries`), for `kind` of an item.
+    #[serde(default)]
+    pub item: Option<usize>,
+    /// The item's text or the sentence.
+    pub text: String,
+    pub span: Span,
 }
 
 impl Plan {

@@ -24,11 +24,12 @@ use crate::{auth, db, AppError, Shared};
         version = "1",
         description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks."
     ),
-    paths(list_plans, get_plan, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
+    paths(list_plans, get_plan, plan_review, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals),
     components(schemas(
         PlanDto,
         PlanDetail,
+        ReviewDto,
         VersionDto,
         TargetDto,
         TaskDto,
@@ -67,6 +68,7 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/plans", get(list_plans))
         .route("/plans/{id}", get(get_plan))
+        .route("/plans/{id}/review", get(plan_review))
         .route("/plans/{id}/targets", get(plan_targets))
         .route("/plans/{id}/tasks", get(plan_tasks))
         .route("/search", get(search))
@@ -335,6 +337,37 @@ async fn get_plan(State(state): State<Shared>, Path(id): Path<String>) -> ApiRes
             })
             .collect(),
     }))
+}
+
+/// One entry of a plan's review queue (待核对).
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    /// `target`, `task`, `industry` (an item the rules were unsure of), `sentence` (a sentence
+    /// that looks like a commitment but gave no item) or `more` (how many were left out).
+    kind: String,
+    /// Why it is listed (zh-CN).
+    reason: String,
+    /// Index of the item in the machine plan's list of its kind.
+    item: Option<usize>,
+    text: String,
+    /// Byte range of the sentence in the source text (see `/plans/{id}/source`).
+    span: [usize; 2],
+}
+
+/// The review queue (待核对) of a plan: items the extraction rules were unsure of and sentences
+/// that gave no item, each with its span in the source text.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/review", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = [ReviewDto]), (status = 404, body = ErrorBody)))]
+async fn plan_review(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<ReviewDto>> {
+    let id = parse_id(&id)?;
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    Ok(Json(
+        view.effective
+            .plan
+            .review
+            .into_iter()
+            .map(|r| ReviewDto { kind: r.kind, reason: r.reason, item: r.item, text: r.text, span: r.span })
+            .collect(),
+    ))
 }
 
 /// A target of the 目标台账.

@@ -229,6 +229,63 @@ struct PlanPage {
     /// (kind label, item, reason, kind, correction id)
     unmatched: Vec<(String, String, String, String, i64)>,
     deleted: Vec<(String, String)>,
+    /// The review queue (待核对) of the machine extraction.
+    review: Vec<ReviewView>,
+}
+
+/// One entry of the plan page's 待核对 list.
+struct ReviewView {
+    /// 目标 / 任务 / 产业 / 原文句子.
+    kind: &'static str,
+    reason: String,
+    text: String,
+    /// Link to the highlighted source sentence.
+    href: String,
+    /// Link to the correction form of the item, or to the form that adds one.
+    edit: String,
+    edit_label: &'static str,
+}
+
+/// The 待核对 list: each entry one click from its highlighted sentence and from the correction
+/// form of its item (found by span in the effective plan, so it survives corrections), or the
+/// form to add the item a sentence did not give.
+fn review_views(eff: &EffectivePlan, id: i64, vid: i64) -> Vec<ReviewView> {
+    let p = &eff.plan;
+    let key_of = |kind: &str, span: planwatch_core::model::Span| -> Option<String> {
+        let (spans, refs): (Vec<_>, &Vec<planwatch_store::ItemRef>) = match kind {
+            "target" => (p.targets.iter().map(|t| t.span).collect(), &eff.refs.targets),
+            "task" => (p.tasks.iter().map(|t| t.span).collect(), &eff.refs.tasks),
+            "industry" => (p.industries.iter().map(|t| t.span).collect(), &eff.refs.industries),
+            _ => return None,
+        };
+        spans.iter().position(|s| *s == span).and_then(|k| refs.get(k)).map(|r| enc(&r.key))
+    };
+    p.review
+        .iter()
+        .map(|r| {
+            let (kind, form) = match r.kind.as_str() {
+                "target" => ("目标", "target"),
+                "task" => ("任务", "task"),
+                "industry" => ("产业", "industry"),
+                "more" => ("", ""),
+                _ => ("原文句子", "target"),
+            };
+            let key = key_of(&r.kind, r.span);
+            let (edit, edit_label) = match (&key, form) {
+                (_, "") => (String::new(), ""),
+                (Some(k), f) => (format!("/plans/{id}/edit/{f}?key={k}"), "更正"),
+                (None, f) => (format!("/plans/{id}/edit/{f}"), "新增"),
+            };
+            ReviewView {
+                kind,
+                reason: r.reason.clone(),
+                text: r.text.clone(),
+                href: if r.kind == "more" { String::new() } else { source_href(id, vid, r.span) },
+                edit,
+                edit_label,
+            }
+        })
+        .collect()
 }
 
 fn mark(state: planwatch_store::ItemState) -> String {
@@ -393,6 +450,7 @@ fn plan_page(
             })
             .collect(),
         deleted: eff.deleted.iter().map(|c| (c.kind.label().to_string(), describe(&c.original))).collect(),
+        review: review_views(eff, id, vid),
         s,
         version,
     }

@@ -57,6 +57,37 @@ async fn plan_page_links_every_row_to_its_highlighted_source() {
     assert!(marked.replace(' ', "").contains(&first), "{marked} vs {sentence}");
 }
 
+/// Issue 15: the review queue (待核对) shows on the plan page, each entry linked to its
+/// highlighted sentence and to a correction form, and it is served by the API.
+#[tokio::test]
+async fn the_review_queue_is_on_the_plan_page_and_in_the_api() {
+    let app = app();
+    let mut listed = 0;
+    for p in get(&app, "/api/v1/plans").await.json().as_array().unwrap() {
+        let id = p["id"].as_i64().unwrap();
+        let review = get(&app, &format!("/api/v1/plans/{id}/review")).await;
+        assert_eq!(review.status, StatusCode::OK);
+        let items = review.json();
+        let page = get(&app, &format!("/plans/{id}")).await.text();
+        let plan = get(&app, &format!("/api/v1/plans/{id}")).await.json();
+        assert_eq!(plan["plan"]["review"], items, "the plan JSON carries the same queue");
+        let Some(first) = items.as_array().unwrap().first() else {
+            assert!(!page.contains("id=\"review\""));
+            continue;
+        };
+        assert!(page.contains("待核对") && page.contains("id=\"review-table\""));
+        let reason = first["reason"].as_str().unwrap();
+        assert!(page.contains(reason), "the page lists {reason}");
+        let [a, b] = [first["span"][0].as_u64().unwrap(), first["span"][1].as_u64().unwrap()];
+        assert!(page.contains(&format!("/plans/{id}/source?")), "linked to the source");
+        assert!(a <= b);
+        assert!(page.contains(&format!("/plans/{id}/edit/")), "one click from a correction form");
+        listed += 1;
+    }
+    assert!(listed > 0, "the bundled examples give at least one plan something to review");
+    assert_eq!(get(&app, "/api/v1/plans/99999/review").await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn api_lists_plans_and_serves_openapi() {
     let app = app();

@@ -6,6 +6,7 @@ pub mod industries;
 pub mod meta;
 pub mod owners;
 pub mod platforms;
+pub mod review;
 pub mod targets;
 pub mod tasks;
 pub mod text;

@@ -1,0 +1,218 @@
+//! The review queue (待核对) of a plan: what the rules were unsure of, and sentences that look
+//! like commitments but gave no item — so an analyst checks a new plan in minutes.
+//!
+//! Items the rules were unsure of:
+//! - a target without a year of its own or of a lead (`year: null`), or with a year carried from
+//!   a lead or heading rather than its own sentence;
+//! - a target whose unit is not one of the units of `data/cues.toml` (a Latin unit, none);
+//! - a task whose owners name no lead, or owners not in the department dictionary;
+//! - a single-industry plan's field, read from its title and purpose sentence.
+//!
+//! Sentences that gave no item: a sentence with a future year or a commitment word and a figure
+//! with a unit, no target of which lies in it; a bracket with owner role words or a list of
+//! units that no task was read from.
+//!
+//! The queue is derived data: it never changes the plan's items, and it is capped so that a
+//! pathological document cannot make it huge.
+
+use super::Ctx;
+use crate::doc::LineKind;
+use crate::model::{Plan, ReviewItem, Span};
+
+/// At most this many items per plan; the rest are counted in a last item.
+pub const MAX_ITEMS: usize = 300;
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a[0] < b[1] && b[0] < a[1]
+}
+
+/// Builds the review queue of an extracted plan.
+pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
+    let mut out: Vec<ReviewItem> = Vec::new();
+    let cues = &ctx.dicts.cues.targets;
+    for (i, t) in plan.targets.iter().enumerate() {
+        if t.year.is_none() {
+            let reason = match plan.meta.period_end {
+                Some(end) => format!("未写明目标年份(规划期末为{end}年,未推定)"),
+                None => "未写明目标年份".to_string(),
+            };
+            out.push(item("target", reason, Some(i), &t.text, t.span));
+        } else if !t.text.contains(&format!("{}", t.year.unwrap_or_default())) && !t.text.contains("十四五") {
+            out.push(item("target", "年份取自上文或标题".into(), Some(i), &t.text, t.span));
+        }
+        if t.unit.is_empty() {
+            out.push(item("target", "目标值没有单位".into(), Some(i), &t.text, t.span));
+        } else if cues.unit_at(&t.unit).is_none_or(|(u, _)| u != t.unit) {
+            out.push(item("target", format!("单位“{}”不在单位表中", t.unit), Some(i), &t.text, t.span));
+        }
+    }
+    // A task without a lead is worth a look where most tasks have one; where none has, the
+    // plan's convention is a bare list of 责任单位, said once.
+    let leadless: Vec<usize> = (0..plan.tasks.len())
+        .filter(|&i| plan.tasks[i].lead.is_empty() && !plan.tasks[i].responsible.is_empty())
+        .collect();
+    if leadless.len() * 2 > plan.tasks.len() && leadless.len() > 3 {
+        let first = &plan.tasks[leadless[0]];
+        let reason = format!("{}项任务均未写明牵头单位(全部列为责任单位),请确认本规划的分工写法", leadless.len());
+        out.push(item("task", reason, Some(leadless[0]), &first.text, first.span));
+    } else {
+        for &i in &leadless {
+            let t = &plan.tasks[i];
+            out.push(item("task", "未写明牵头单位(全部列为责任单位)".into(), Some(i), &t.text, t.span));
+        }
+    }
+    // Owners the department dictionary does not know: once for the plan, each name once.
+    let mut unknown: Vec<&str> = Vec::new();
+    let mut first_unknown: Option<usize> = None;
+    for (i, t) in plan.tasks.iter().enumerate() {
+        for o in t.owners.iter().filter(|o| o.unknown) {
+            if !unknown.contains(&o.name.as_str()) {
+                unknown.push(&o.name);
+                first_unknown.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(i) = first_unknown {
+        let shown: Vec<&str> = unknown.iter().take(30).copied().collect();
+        let more = if unknown.len() > shown.len() { format!("等{}个", unknown.len()) } else { String::new() };
+        let reason =
+            format!("单位不在部门名录中(按原文保留;可在 data/departments.toml 中补充):{}{more}", shown.join("、"));
+        out.push(item("task", reason, Some(i), &plan.tasks[i].text, plan.tasks[i].span));
+    }
+    for (i, ind) in plan.industries.iter().enumerate() {
+        if ind.group.is_empty() {
+            out.push(item("industry", "按规划标题和主旨推定的单一产业".into(), Some(i), &ind.name, ind.span));
+        }
+    }
+    missed_sentences(ctx, plan, &mut out);
+    if out.len() > MAX_ITEMS {
+        let more = out.len() - MAX_ITEMS;
+        out.truncate(MAX_ITEMS);
+        out.push(ReviewItem {
+            kind: "more".into(),
+            reason: format!("另有{more}条未列出"),
+            item: None,
+            text: String::new(),
+            span: [0, 0],
+        });
+    }
+    out
+}
+
+fn item(kind: &str, reason: String, index: Option<usize>, text: &str, span: Span) -> ReviewItem {
+    let text: String = text.chars().take(200).collect();
+    ReviewItem { kind: kind.into(), reason, item: index, text, span }
+}
+
+/// Sentences that look like commitments but gave no target, and owner brackets that gave no task.
+fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
+    let doc = ctx.doc;
+    let cues = &ctx.dicts.cues.targets;
+    let owners = &ctx.dicts.cues.owners;
+    let target_spans: Vec<Span> = plan.targets.iter().map(|t| t.span).collect();
+    let task_spans: Vec<Span> = plan.tasks.iter().map(|t| t.span).collect();
+    for i in 0..doc.lines.len() {
+        if ctx.background[i] || !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
+            continue;
+        }
+        let l = &doc.lines[i];
+        let text = &doc.text[l.cstart..l.cend];
+        let mut from = 0;
+        for sentence in text.split_inclusive(['。', ';']) {
+            let start = l.cstart + from;
+            from += sentence.len();
+            let s = sentence.trim_end_matches(['。', ';']);
+            if s.chars().count() < 6 {
+                continue;
+            }
+            let span = ctx.span(start, start + s.len());
+            // A figure with a unit and a goal frame, no target inside.
+            let dated = has_future_year(s, ctx.base_year);
+            let committed = dated || cues.has_commitment(s) || cues.has_goal_verb(s);
+            if committed && has_figure(s, cues) && !target_spans.iter().any(|t| overlaps(*t, span)) {
+                out.push(item("sentence", "含年份或目标词和数值,但未识别出目标".into(), None, s, span));
+            }
+            // An owner bracket no task was read from.
+            if let Some((a, b)) = owner_bracket(s) {
+                let inner = &s[a..b];
+                let span_b = ctx.span(start + a, start + b);
+                if crate::extract::owners::has_role_word(inner, owners)
+                    && !task_spans.iter().any(|t| overlaps(*t, span_b))
+                {
+                    out.push(item("sentence", "括号中写有单位分工,但未识别出任务".into(), None, s, span));
+                }
+            }
+        }
+    }
+}
+
+/// `到2025年`, `2027年,`: a year not before the year the document speaks from.
+fn has_future_year(s: &str, base: Option<i32>) -> bool {
+    let b = s.as_bytes();
+    (0..b.len().saturating_sub(3)).any(|i| {
+        b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && s.is_char_boundary(i + 4)
+            && s[i + 4..].starts_with('年')
+            && s[i..i + 4].parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y) && base.is_none_or(|b| y >= b))
+    })
+}
+
+/// An Arabic figure followed by a known unit (not a year).
+fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            let mut j = i;
+            while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'.') {
+                j += 1;
+            }
+            let rest = s.get(j..).unwrap_or("").trim_start_matches('万');
+            if !rest.starts_with('年') && cues.unit_at(rest).is_some() {
+                return true;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// The last bracketed passage of a sentence (`(牵头单位:…)`, `(市科委)`), as a byte range of its
+/// inside.
+fn owner_bracket(s: &str) -> Option<(usize, usize)> {
+    let close = s.rfind([')', '）', '〕', ']'])?;
+    let open = s[..close].rfind(['(', '（', '〔', '['])?;
+    let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
+    (a < close).then_some((a, close))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_and_years() {
+        let d = crate::Dictionaries::builtin();
+        assert!(has_figure("建成30个示范工厂", &d.cues.targets));
+        assert!(!has_figure("2025年完成", &d.cues.targets));
+        assert!(has_future_year("到2025年,建成", Some(2024)));
+        assert!(!has_future_year("2020年,建成", Some(2024)));
+    }
+
+    #[test]
+    fn a_plan_lists_what_the_rules_were_unsure_of() {
+        let text = "一、发展目标\n到2027年,建成示范工厂30个。引进培育技改服务商300家。\n二、重点任务\n(一)推进数字化转型。支持企业改造,建设智能工厂50座。(牵头单位:市经济信息委;责任单位:市科技局)\n(二)加强协同。推动企业合作。(市科技局、市某某中心)\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let reasons: Vec<&str> = plan.review.iter().map(|r| r.reason.as_str()).collect();
+        assert!(reasons.iter().any(|r| r.starts_with("未写明目标年份")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.starts_with("未写明牵头单位")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.starts_with("单位不在部门名录中") && r.contains("市某某中心")), "{reasons:?}");
+        // Every listed item points at its place in the source.
+        for r in &plan.review {
+            assert!(r.span[0] <= r.span[1] && r.span[1] <= text.len());
+        }
+    }
+}

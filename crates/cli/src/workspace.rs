@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::Common;
 
 /// File extensions `ingest DIR` picks up (content still decides the format).
-const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "html", "htm", "xhtml", "shtml", "docx", "pdf"];
+const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml", "docx", "pdf"];
 
 /// Where the command's store and search index are.
 pub struct Workspace {

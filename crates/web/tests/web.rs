@@ -281,6 +281,37 @@ async fn uploads_need_the_token_and_are_idempotent() {
     assert_eq!(app.store.count_plans().unwrap(), 4);
 }
 
+/// Issue 15: a Markdown plan (as crawled pages arrive) is read through the API like any text,
+/// its markup gone from what is extracted and its spans still pointing into the Markdown.
+#[tokio::test]
+async fn a_markdown_plan_is_read_with_its_markup_removed() {
+    let app = app();
+    let md = "# 测试市人工智能产业发展行动计划\n\n**发布日期**: 2025年3月\n**来源**: [原文](https://example.invalid/a.htm)\n\n---\n\n## 一、发展目标\n\n到2027年,**人工智能产业规模**达到500亿元。\n\n## 二、重点任务\n\n(一)建设算力平台。建设智算中心3个。(牵头单位:市科技局;责任单位:市财政局)\n";
+    let r = send(
+        &app,
+        Request::post("/api/v1/documents?name=plan.md")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(md))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["plan_id"].as_i64().unwrap();
+    let plan = get(&app, &format!("/api/v1/plans/{id}")).await.json();
+    let p = &plan["plan"];
+    assert_eq!(p["source"]["format"], "markdown");
+    assert_eq!(p["meta"]["title"], "测试市人工智能产业发展行动计划");
+    assert_eq!(p["meta"]["published_date"], "2025-03");
+    assert_eq!(p["outline"][0]["title"], "发展目标");
+    let t = &p["targets"][0];
+    assert_eq!((t["year"].as_i64(), t["value"].as_f64()), (Some(2027), Some(500.0)));
+    assert!(!t["indicator"].as_str().unwrap().contains('*'), "{t}");
+    // The span still points into the Markdown source.
+    let [a, b] = [t["span"][0].as_u64().unwrap() as usize, t["span"][1].as_u64().unwrap() as usize];
+    assert!(md[a..b].contains("人工智能产业规模**达到500亿元"), "{}", &md[a..b]);
+    assert_eq!(p["tasks"][0]["lead"][0], "市科技局");
+}
+
 #[tokio::test]
 async fn corrections_through_forms_with_csrf() {
     let app = app();

@@ -26,6 +26,34 @@ fn overlaps(a: Span, b: Span) -> bool {
     a[0] < b[1] && b[0] < a[1]
 }
 
+/// Spans sorted by start, for overlap tests in logarithmic time.
+struct Spans {
+    sorted: Vec<Span>,
+    /// The largest end among the spans up to each index.
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(spans: impl Iterator<Item = Span>) -> Self {
+        let mut sorted: Vec<Span> = spans.collect();
+        sorted.sort_unstable();
+        let mut max_end = Vec::with_capacity(sorted.len());
+        let mut m = 0;
+        for s in &sorted {
+            m = m.max(s[1]);
+            max_end.push(m);
+        }
+        Spans { sorted, max_end }
+    }
+
+    /// Whether any span overlaps `x`: among the spans starting before `x` ends, the one that
+    /// ends last must end after `x` starts.
+    fn overlaps(&self, x: Span) -> bool {
+        let k = self.sorted.partition_point(|s| s[0] < x[1]);
+        k > 0 && self.max_end[k - 1] > x[0] && self.sorted[..k].iter().rev().any(|s| overlaps(*s, x))
+    }
+}
+
 /// Builds the review queue of an extracted plan.
 pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
     let mut out: Vec<ReviewItem> = Vec::new();
@@ -37,7 +65,7 @@ pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
                 None => "未写明目标年份".to_string(),
             };
             out.push(item("target", reason, Some(i), &t.text, t.span));
-        } else if !t.text.contains(&format!("{}", t.year.unwrap_or_default())) && !t.text.contains("十四五") {
+        } else if t.year.is_some_and(|y| !t.text.contains(y.to_string().as_str())) && !t.text.contains("十四五") {
             out.push(item("target", "年份取自上文或标题".into(), Some(i), &t.text, t.span));
         }
         if t.unit.is_empty() {
@@ -109,8 +137,8 @@ fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
     let doc = ctx.doc;
     let cues = &ctx.dicts.cues.targets;
     let owners = &ctx.dicts.cues.owners;
-    let target_spans: Vec<Span> = plan.targets.iter().map(|t| t.span).collect();
-    let task_spans: Vec<Span> = plan.tasks.iter().map(|t| t.span).collect();
+    let target_spans = Spans::new(plan.targets.iter().map(|t| t.span));
+    let task_spans = Spans::new(plan.tasks.iter().map(|t| t.span));
     for i in 0..doc.lines.len() {
         if ctx.background[i] || !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
             continue;
@@ -125,20 +153,25 @@ fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
             if s.chars().count() < 6 {
                 continue;
             }
+            // Cheap tests first: a figure, or a closing bracket.
+            let figure = has_figure(s, cues);
+            let bracket = owner_bracket(s);
+            if !figure && bracket.is_none() {
+                continue;
+            }
             let span = ctx.span(start, start + s.len());
             // A figure with a unit and a goal frame, no target inside.
-            let dated = has_future_year(s, ctx.base_year);
-            let committed = dated || cues.has_commitment(s) || cues.has_goal_verb(s);
-            if committed && has_figure(s, cues) && !target_spans.iter().any(|t| overlaps(*t, span)) {
+            if figure
+                && (has_future_year(s, ctx.base_year) || cues.has_commitment(s) || cues.has_goal_verb(s))
+                && !target_spans.overlaps(span)
+            {
                 out.push(item("sentence", "含年份或目标词和数值,但未识别出目标".into(), None, s, span));
             }
             // An owner bracket no task was read from.
-            if let Some((a, b)) = owner_bracket(s) {
+            if let Some((a, b)) = bracket {
                 let inner = &s[a..b];
                 let span_b = ctx.span(start + a, start + b);
-                if crate::extract::owners::has_role_word(inner, owners)
-                    && !task_spans.iter().any(|t| overlaps(*t, span_b))
-                {
+                if crate::extract::owners::has_role_word(inner, owners) && !task_spans.overlaps(span_b) {
                     out.push(item("sentence", "括号中写有单位分工,但未识别出任务".into(), None, s, span));
                 }
             }

@@ -301,6 +301,16 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
 /// Verbs after a clause-initial subject that make it own the clause's task.
 const SUBJECT_VERBS: &[&str] = &["牵头负责", "牵头", "负责", "要", "会同", "按照", "承担"];
 
+fn subject_verbs() -> &'static aho_corasick::AhoCorasick {
+    static VERBS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    VERBS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(SUBJECT_VERBS)
+            .expect("subject verbs build an automaton")
+    })
+}
+
 /// `市发展改革委负责X`, `A、B牵头建立…`, `A会同B、C做好…` → lead (and partners);
 /// `A、B等部门按照职责分工负责X`, `市科技、教育等部门加强…` → responsible. A subject made only
 /// of generic owners (`各地区、各部门要…`) is no task.
@@ -310,10 +320,8 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     // The subject is at the start of the clause: only its first words need a look.
     let head_end = clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i);
     let head = &clause[..head_end];
-    let verb_at = SUBJECT_VERBS
-        .iter()
-        .filter_map(|v| head.find(v).map(|p| (p, *v)))
-        .min_by_key(|(p, v)| (*p, std::cmp::Reverse(v.len())));
+    // The first verb, longest at its place (`牵头负责` before `牵头`): one scan of the head.
+    let verb_at = subject_verbs().find(head).map(|m| (m.start(), SUBJECT_VERBS[m.pattern().as_usize()]));
     // `A、B等部门按照职责分工负责X` / `A、B等部门加强…`: the listed units share the task.
     if let Some(p) = head.find("等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
         let names = owners::unit_names(&clause[..p + "等部门".len()], cues);

@@ -12,6 +12,7 @@
 //! counted: a district leaves a template row blank when it has no figure.
 
 use crate::indicator::{same_unit, Frequency};
+use crate::listing::Listing;
 use crate::period::Period;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -19,8 +20,6 @@ use std::io::Cursor;
 
 /// Files larger than this are refused before reading (about 2 million rows of CSV).
 pub const MAX_FILE_BYTES: usize = 128 * 1024 * 1024;
-/// A refusal lists at most this many problems, and says how many more there were.
-pub const MAX_LISTED_PROBLEMS: usize = 1000;
 
 /// One data row as written in the file (cells trimmed), with its 1-based row number in the
 /// sheet (the header is row 1), so messages point at what the user sees in Excel.
@@ -465,6 +464,13 @@ pub struct Problem {
     pub fix: String,
 }
 
+impl crate::listing::CsvRow for Problem {
+    const HEADER: &'static [&'static str] = &["行", "列", "单元格内容", "原因", "处理办法"];
+    fn fields(&self) -> Vec<String> {
+        vec![self.row.to_string(), self.column.to_string(), self.value.clone(), self.reason.clone(), self.fix.clone()]
+    }
+}
+
 /// A row that passed validation, ready to store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CleanRow {
@@ -483,9 +489,8 @@ pub struct CleanRow {
 #[derive(Debug, Default, Serialize)]
 pub struct Validation {
     pub rows: Vec<CleanRow>,
-    pub problems: Vec<Problem>,
-    /// Problems beyond [`MAX_LISTED_PROBLEMS`] that were counted but not listed.
-    pub unlisted_problems: usize,
+    /// Every problem: the first [`crate::listing::LISTED`] as values, all as CSV.
+    pub problems: Listing<Problem>,
     /// Rows skipped because the value cell was empty.
     pub blank_values: usize,
 }
@@ -498,17 +503,13 @@ impl Validation {
         self.rows.iter().filter(|r| r.outlier.is_some())
     }
     fn problem(&mut self, row: &RawRow, column: Column, value: &str, reason: String, fix: impl Into<String>) {
-        if self.problems.len() < MAX_LISTED_PROBLEMS {
-            self.problems.push(Problem {
-                row: row.row,
-                column: column.header(),
-                value: value.to_string(),
-                reason,
-                fix: fix.into(),
-            });
-        } else {
-            self.unlisted_problems += 1;
-        }
+        self.problems.push(Problem {
+            row: row.row,
+            column: column.header(),
+            value: value.to_string(),
+            reason,
+            fix: fix.into(),
+        });
     }
 }
 
@@ -551,7 +552,7 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
             out.blank_values += 1;
             continue;
         }
-        let before = out.problems.len() + out.unlisted_problems;
+        let before = out.problems.total();
         let indicator = if raw.indicator.is_empty() {
             out.problem(raw, Column::Indicator, "", "指标代码为空".into(), "填写指标代码(见模板“指标说明”页)");
             None
@@ -636,7 +637,7 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
                 "只填写数字(可带小数点),单位写在“单位”列;没有数据请留空",
             );
         }
-        if out.problems.len() + out.unlisted_problems > before {
+        if out.problems.total() > before {
             continue;
         }
         let (Some(ind), Some(place), Some(period), Some(value)) = (indicator, place, period, value) else { continue };
@@ -849,13 +850,13 @@ mod tests {
              GDP,江北区,2025Q3,,亿元\n",
         );
         let v = validate(&rows, &cat());
-        let got: Vec<(usize, &str)> = v.problems.iter().map(|p| (p.row, p.column)).collect();
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
         assert_eq!(
             got,
             vec![(2, "指标代码"), (3, "地区"), (4, "期别"), (5, "数值"), (6, "单位"), (7, "期别"), (9, "指标代码")]
         );
-        assert!(v.problems[6].reason.contains("第 8 行"), "{}", v.problems[6].reason);
-        assert!(v.problems.iter().all(|p| !p.fix.is_empty()));
+        assert!(v.problems.shown()[6].reason.contains("第 8 行"), "{}", v.problems.shown()[6].reason);
+        assert!(v.problems.shown().iter().all(|p| !p.fix.is_empty()));
         assert_eq!(v.blank_values, 1);
     }
 
@@ -896,7 +897,7 @@ mod tests {
         });
         let v = validate(&read(&bytes).unwrap(), &cat());
         assert!(v.rows.is_empty(), "stored as {:?}", v.rows.first().map(|r| r.value));
-        let p = v.problems.first().expect("a problem");
+        let p = v.problems.shown().first().expect("a problem");
         assert_eq!((p.row, p.column), (2, "数值"));
         assert!(p.reason.contains("日期") && p.reason.contains("2027-01-01"), "{}", p.reason);
         assert!(p.fix.contains("常规") || p.fix.contains("数值"), "{}", p.fix);
@@ -915,9 +916,9 @@ mod tests {
         });
         let v = validate(&read(&bytes).unwrap(), &cat());
         assert_eq!(v.blank_values, 0);
-        let got: Vec<(usize, &str)> = v.problems.iter().map(|p| (p.row, p.column)).collect();
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
         assert!(got.contains(&(2, "数值")) && got.iter().any(|(r, _)| *r == 3), "{got:?}");
-        let p = &v.problems[0];
+        let p = &v.problems.shown()[0];
         assert!(p.reason.contains("公式"), "{}", p.reason);
         assert!(p.fix.contains("Excel") && p.fix.contains("WPS") && p.fix.contains("粘贴"), "{}", p.fix);
     }
@@ -941,9 +942,9 @@ mod tests {
         );
         let v = validate(&rows, &cat());
         // A negative count cannot be right: refused, naming the row and the fix.
-        let got: Vec<(usize, &str)> = v.problems.iter().map(|p| (p.row, p.column)).collect();
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
         assert_eq!(got, vec![(2, "数值")]);
-        assert!(v.problems[0].reason.contains("负"), "{}", v.problems[0].reason);
+        assert!(v.problems.shown()[0].reason.contains("负"), "{}", v.problems.shown()[0].reason);
         // Values that can be right but rarely are: stored and flagged 待核实.
         let rows = csv_rows(
             "指标代码,地区,期别,数值\n\

@@ -48,8 +48,8 @@ fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, St
     assert_eq!(fingerprint(store), before, "{name}: a refused file changed the store");
     match err {
         ImportError::Refused { validation, .. } => {
-            assert!(validation.problems.iter().all(|p| !p.fix.is_empty() && !p.reason.is_empty()));
-            validation.problems.iter().map(|p| (p.row, p.column, p.reason.clone())).collect()
+            assert!(validation.problems.shown().iter().all(|p| !p.fix.is_empty() && !p.reason.is_empty()));
+            validation.problems.shown().iter().map(|p| (p.row, p.column, p.reason.clone())).collect()
         }
         other => panic!("{name}: expected a refusal, got {other}"),
     }
@@ -159,7 +159,7 @@ fn xlsx_sheets_and_templates_import() {
     let before = fingerprint(&store);
     let err = store.import_observations("bad.xlsx", &bytes, &opts(), &op()).unwrap_err();
     assert!(
-        matches!(&err, ImportError::Refused { validation, .. } if validation.problems[0].column == "地区"),
+        matches!(&err, ImportError::Refused { validation, .. } if validation.problems.shown()[0].column == "地区"),
         "{err}"
     );
     assert_eq!(fingerprint(&store), before);
@@ -194,7 +194,7 @@ fn xlsx_sheets_and_templates_import() {
     let before = fingerprint(&store);
     let err = store.import_observations("dates.xlsx", &book.save_to_buffer().unwrap(), &opts(), &op()).unwrap_err();
     let ImportError::Refused { validation, .. } = err else { panic!("expected a refusal, got {err}") };
-    let got: Vec<(usize, &str)> = validation.problems.iter().map(|p| (p.row, p.column)).collect();
+    let got: Vec<(usize, &str)> = validation.problems.shown().iter().map(|p| (p.row, p.column)).collect();
     assert_eq!(got, vec![(2, "数值"), (3, "数值")]);
     assert_eq!(fingerprint(&store), before);
 }

@@ -490,14 +490,40 @@ pub struct ImportResponse {
     import: serde_json::Value,
 }
 
-/// A refused observation file: nothing was stored; every problem is listed.
+/// A refused observation file: nothing was stored. The first problems are listed, all are
+/// counted; `problems=csv` on the same request answers all of them as CSV instead.
 #[derive(Serialize, ToSchema)]
 pub struct ImportRefusal {
     error: ErrorDetail,
-    /// Row (1-based, header = 1), column, cell, reason, fix.
+    /// At most 200: row (1-based, header = 1), column, cell, reason, fix (403 and 409: row,
+    /// indicator, place, period, reason).
     #[schema(value_type = Vec<Object>)]
     problems: serde_json::Value,
+    /// How many problems there are in all.
+    problem_count: usize,
+    /// Problems counted but not in `problems`.
     unlisted_problems: usize,
+    /// How to get every problem as CSV.
+    problems_csv: String,
+}
+
+impl ImportRefusal {
+    fn new<T: Serialize>(status: u16, message: String, shown: &[T], total: usize) -> Result<Self, ApiError> {
+        Ok(ImportRefusal {
+            error: ErrorDetail { status, message },
+            problems: to_json(&shown)?,
+            problem_count: total,
+            unlisted_problems: total - shown.len(),
+            problems_csv: if total == 0 {
+                String::new()
+            } else {
+                format!(
+                    "send the same request again with problems=csv (and dry_run=true) to receive all {total} problems \
+                     as CSV"
+                )
+            },
+        })
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -526,6 +552,11 @@ pub struct ImportParams {
     /// `true`: check only, store nothing.
     #[serde(default)]
     dry_run: bool,
+    /// `csv`: when the file is refused, answer every problem as CSV (same status) instead
+    /// of the JSON that lists the first 200.
+    #[serde(default)]
+    #[param(pattern = "^(csv)?$")]
+    problems: String,
 }
 
 fn api_period(raw: &str, field: &str) -> Result<Option<planwatch_monitor::Period>, ApiError> {
@@ -569,7 +600,7 @@ async fn ranking(
     request_body(content = Vec<u8>, description = "An observation sheet: XLSX or CSV (指标代码, 地区, 期别, 数值[, 单位, 备注])", content_type = "application/octet-stream"),
     responses((status = 200, body = ImportResponse), (status = 422, body = ImportRefusal),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 413, body = ErrorBody)),
+              (status = 409, body = ImportRefusal), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn import_observations(
     State(state): State<Shared>,
@@ -584,69 +615,55 @@ async fn import_observations(
             "give the file name: POST /api/v1/observations?name=sheet.xlsx".into(),
         )));
     }
+    let want_csv = match q.problems.trim() {
+        "" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError(AppError::BadRequest(format!(
+                "problems={other:?}: the only choice is problems=csv (every problem of a refusal as CSV)"
+            ))))
+        }
+    };
     let name = clean_name(&q.name);
+    let file_name = name.clone();
     let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false };
     let store = state.store.clone();
     let bytes = body.to_vec();
     let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts, &actor))
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
-    let unprocessable = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    match outcome {
-        Ok(r) => Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
-        Err(planwatch_store::monitor::ImportError::Refused { file, validation }) => Ok((
-            unprocessable,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 422,
-                    message: format!("{file}: refused, nothing stored: every problem is listed in `problems`"),
-                },
-                problems: to_json(&validation.problems)?,
-                unlisted_problems: validation.unlisted_problems,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::File { file, error }) => Ok((
-            unprocessable,
-            Json(ImportRefusal {
-                error: ErrorDetail { status: 422, message: format!("{file}: {error}") },
-                problems: serde_json::Value::Array(Vec::new()),
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Forbidden { file, scope, rows }) => Ok((
-            axum::http::StatusCode::FORBIDDEN,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 403,
-                    message: format!(
-                        "{file}: {} rows are outside this account's scope ({scope}); nothing stored",
-                        rows.len()
-                    ),
-                },
-                problems: to_json(&rows)?,
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Locked { file, rows }) => Ok((
-            axum::http::StatusCode::CONFLICT,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 409,
-                    message: format!(
-                        "{file}: {} rows would change submitted or approved figures; nothing stored",
-                        rows.len()
-                    ),
-                },
-                problems: to_json(&rows)?,
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Store(e)) => Err(e.into()),
+    use axum::http::StatusCode;
+    use planwatch_store::monitor::ImportError;
+    // (status, message, the JSON refusal, every problem as gzip CSV)
+    let (status, refusal, gz) = match outcome {
+        Ok(r) => return Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
+        Err(ImportError::Refused { file, validation }) => {
+            let (shown, total, gz) = validation.problems.into_parts();
+            let message = format!("{file}: refused, nothing stored: {total} problems (the first are in `problems`)");
+            (StatusCode::UNPROCESSABLE_ENTITY, ImportRefusal::new(422, message, &shown, total)?, gz)
+        }
+        Err(ImportError::File { file, error }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportRefusal::new::<()>(422, format!("{file}: {error}"), &[], 0)?,
+            Vec::new(),
+        ),
+        Err(ImportError::Forbidden { file, scope, rows }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("{file}: {total} rows are outside this account's scope ({scope}); nothing stored");
+            (StatusCode::FORBIDDEN, ImportRefusal::new(403, message, &shown, total)?, gz)
+        }
+        Err(ImportError::Locked { file, rows }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("{file}: {total} rows would change submitted or approved figures; nothing stored");
+            (StatusCode::CONFLICT, ImportRefusal::new(409, message, &shown, total)?, gz)
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    if want_csv && !gz.is_empty() {
+        let name = crate::problems::csv_name(&file_name);
+        return Ok(crate::problems::csv_response(status, &name, gz.into(), &headers));
     }
+    Ok((status, Json(refusal)).into_response())
 }
 
 type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;

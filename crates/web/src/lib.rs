@@ -20,6 +20,7 @@ mod monitor_pages;
 pub mod monitoring;
 mod pager;
 mod pages;
+pub mod problems;
 pub mod rows;
 pub mod sync;
 
@@ -61,6 +62,8 @@ pub struct AppState {
     /// the cache again, so 64 requests for a missing page make it about once, not 64 times.
     page_builds: tokio::sync::Semaphore,
     search_cache: Arc<cache::SearchCache>,
+    /// Problem lists of refused form imports, for their download link.
+    pub(crate) problem_files: problems::ProblemFiles,
     /// Searches computed at once: one per core. More only thrash the CPU caches and make
     /// every search slower; waiting requests queue here instead (cache hits do not).
     search_permits: tokio::sync::Semaphore,
@@ -90,6 +93,7 @@ impl AppState {
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             ),
             search_cache: Arc::default(),
+            problem_files: Default::default(),
             search_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
             ),
@@ -254,6 +258,7 @@ pub fn router(state: Shared) -> Router {
         .route("/maps", get(monitor_pages::map))
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))
+        .route("/observations/problems/{id}", get(monitor_pages::import_problems))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/account", get(account_pages::account))
         .route("/account/password", post(account_pages::change_password))

@@ -94,7 +94,7 @@ async fn cached(
     Ok(res)
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
         v.split(',').any(|part| {
             let mut it = part.split(';');
@@ -830,8 +830,11 @@ struct ImportResultPage {
     ok: bool,
     dry_run: bool,
     message: String,
+    /// The first problems (at most `LISTED`), and how many there are in all.
     problems: Vec<planwatch_monitor::observations::Problem>,
-    unlisted: usize,
+    problem_count: usize,
+    /// The link to every problem as CSV ("" when there is none to give).
+    problems_csv: String,
     report: Option<planwatch_store::monitor::ImportReport>,
 }
 
@@ -845,44 +848,46 @@ pub async fn import(
     let actor = auth::require_form(&state, &headers, &csrf).await?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再导入。".into()))?;
     let file_name = name.clone();
+    let owner = actor.login.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false }, &actor)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    // (status, message, problems, problems not listed, report): one page shape for every outcome.
-    let (status, message, problems, unlisted, report) = match outcome {
-        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Some(r)),
-        Err(ImportError::Refused { validation, .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "文件有 {} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。",
-                validation.problems.len() + validation.unlisted_problems
-            ),
-            validation.problems,
-            validation.unlisted_problems,
-            None,
-        ),
-        Err(ImportError::File { error, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, None)
+    // (status, message, first problems, count, every problem as gzip CSV, report): one page
+    // shape for every outcome.
+    let (status, message, problems, problem_count, gz, report) = match outcome {
+        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Vec::new(), Some(r)),
+        Err(ImportError::Refused { validation, .. }) => {
+            let (shown, total, gz) = validation.problems.into_parts();
+            let message =
+                format!("文件有 {total} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。");
+            (StatusCode::UNPROCESSABLE_ENTITY, message, shown, total, gz, None)
         }
-        Err(ImportError::Forbidden { scope, rows, .. }) => (
-            StatusCode::FORBIDDEN,
-            format!("文件中有 {} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。", rows.len()),
-            refusal_problems(rows, "请删除这些行,或由该单位的填报员导入。"),
-            0,
-            None,
-        ),
-        Err(ImportError::Locked { rows, .. }) => (
-            StatusCode::CONFLICT,
-            format!("文件中有 {} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。", rows.len()),
-            refusal_problems(rows, "请分析员在“数据审核”中退回或撤销审核后再导入。"),
-            0,
-            None,
-        ),
+        Err(ImportError::File { error, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, Vec::new(), None)
+        }
+        Err(ImportError::Forbidden { scope, rows, .. }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message =
+                format!("文件中有 {total} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。");
+            let shown = refusal_problems(shown, "请删除这些行,或由该单位的填报员导入。");
+            (StatusCode::FORBIDDEN, message, shown, total, gz, None)
+        }
+        Err(ImportError::Locked { rows, .. }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("文件中有 {total} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。");
+            let shown = refusal_problems(shown, "请分析员在“数据审核”中退回或撤销审核后再导入。");
+            (StatusCode::CONFLICT, message, shown, total, gz, None)
+        }
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
+    let problems_csv = state
+        .problem_files
+        .put(&owner, &crate::problems::csv_name(&file_name), gz)
+        .map(|id| format!("/observations/problems/{id}"))
+        .unwrap_or_default();
     let page = ImportResultPage {
         nav: "monitor",
         file: file_name,
@@ -890,10 +895,29 @@ pub async fn import(
         dry_run,
         message,
         problems,
-        unlisted,
+        problem_count,
+        problems_csv,
         report,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Every problem of a refused form import as CSV, for the user who imported, while kept.
+pub async fn import_problems(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let caller = auth::caller(&state, &headers)
+        .await
+        .ok_or_else(|| AppError::Unauthorized("下载问题清单需要先登录:请用导入文件的账户登录。".into()))?;
+    let (name, gz) = state.problem_files.get(&id, &caller.actor.login).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "问题清单已过期或不存在(导入后保存 {} 分钟,仅导入者本人可下载,且只在处理该次导入的服务器上):请重新导入文件以获取。",
+            crate::problems::KEEP.as_secs() / 60
+        ))
+    })?;
+    Ok(crate::problems::csv_response(StatusCode::OK, &name, gz, &headers))
 }
 
 /// Rows refused for scope or lock, in the shape of validation problems (one table for all).

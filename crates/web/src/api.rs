@@ -167,6 +167,53 @@ pub struct ListQuery {
     #[serde(default)]
     #[param(pattern = "^(updated|title|issuer|region|signed|published|targets|tasks)?$")]
     sort: String,
+    /// Items to return, 1 to 1000 (default 1000).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Items to skip (default 0).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0)]
+    offset: Option<String>,
+}
+
+/// The part of a list to answer: at most [`MAX_LIST`] items from `offset`; the response's
+/// `X-Total-Count` header says how many there are in all.
+struct Window {
+    limit: usize,
+    offset: usize,
+}
+
+/// The most items one response of a list holds.
+pub const MAX_LIST: usize = 1000;
+
+impl Window {
+    fn parse(limit: &Option<String>, offset: &Option<String>) -> Result<Window, ApiError> {
+        let number = |raw: &Option<String>, name: &str, default: usize| -> Result<usize, ApiError> {
+            match raw.as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some(t) => t
+                    .parse()
+                    .map_err(|_| ApiError(AppError::BadRequest(format!("{name} must be a whole number, got {t:?}")))),
+            }
+        };
+        let limit = number(limit, "limit", MAX_LIST)?;
+        if !(1..=MAX_LIST).contains(&limit) {
+            return Err(ApiError(AppError::BadRequest(format!(
+                "limit must be 1 to {MAX_LIST}, got {limit}: page through longer lists with offset"
+            ))));
+        }
+        Ok(Window { limit, offset: number(offset, "offset", 0)? })
+    }
+
+    /// The window of `items` as a JSON array, with the total in `X-Total-Count`.
+    fn answer<T, D: Serialize>(&self, items: Vec<T>, map: impl Fn(T) -> D) -> Result<Response, ApiError> {
+        let total = items.len();
+        let page: Vec<D> = items.into_iter().skip(self.offset).take(self.limit).map(map).collect();
+        let mut res = Json(page).into_response();
+        res.headers_mut().insert("x-total-count", axum::http::HeaderValue::from(total));
+        Ok(res)
+    }
 }
 
 type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
@@ -176,10 +223,13 @@ fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
     q.map(|Query(t)| t).map_err(|e| ApiError(AppError::BadRequest(format!("bad query string: {}", e.body_text()))))
 }
 
-/// All plans.
-#[utoipa::path(get, path = "/api/v1/plans", params(ListQuery), responses((status = 200, body = [PlanDto]), (status = 400, body = ErrorBody)))]
-async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> ApiResult<Vec<PlanDto>> {
+/// The plans, at most 1000 a response (`limit`, `offset`; the total in `X-Total-Count`).
+#[utoipa::path(get, path = "/api/v1/plans", params(ListQuery),
+    responses((status = 200, body = [PlanDto], headers(("x-total-count" = u64, description = "plans in all"))),
+              (status = 400, body = ErrorBody)))]
+async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> Result<Response, ApiError> {
     let q = query(q)?;
+    let window = Window::parse(&q.limit, &q.offset)?;
     let order = match q.sort.as_str() {
         "" => PlanOrder::default(),
         s => PlanOrder::parse(s).ok_or_else(|| {
@@ -189,7 +239,7 @@ async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> A
         })?,
     };
     let plans = db(&state, move |s| s.list_plans(order)).await?;
-    Ok(Json(plans.into_iter().map(PlanDto::from).collect()))
+    window.answer(plans, PlanDto::from)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -790,14 +840,26 @@ pub struct ApprovalQuery {
     region: String,
     #[serde(default)]
     period: String,
+    /// Items to return, 1 to 1000 (default 1000).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Items to skip (default 0).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0)]
+    offset: Option<String>,
 }
 
-/// Units and periods of a region with their approval state, newest period first.
+/// Units and periods of a region with their approval state, newest period first; at most
+/// 1000 a response (`limit`, `offset`; the total in `X-Total-Count`).
 #[utoipa::path(get, path = "/api/v1/approvals", params(ApprovalQuery),
-    responses((status = 200, body = [ApprovalDto]), (status = 400, body = ErrorBody)))]
-async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuery>) -> ApiResult<Vec<ApprovalDto>> {
+    responses((status = 200, body = [ApprovalDto], headers(("x-total-count" = u64, description = "cells in all"))),
+              (status = 400, body = ErrorBody)))]
+async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuery>) -> Result<Response, ApiError> {
     let q = query(q)?;
+    let window = Window::parse(&q.limit, &q.offset)?;
     let period = api_period(&q.period, "period")?;
-    let list = db(&state, move |s| s.approvals(&q.region, None, period)).await?;
-    Ok(Json(list.into_iter().map(ApprovalDto::from).collect()))
+    let region = q.region.clone();
+    let list = db(&state, move |s| s.approvals(&region, None, period)).await?;
+    window.answer(list, ApprovalDto::from)
 }

@@ -146,26 +146,61 @@ struct MonitorPage {
     plans: Vec<PlanLine>,
     indices: Vec<IndexLine>,
     indicators: Vec<IndicatorLine>,
+    /// The plans and the indicators are long lists: a page of each at a time.
+    plans_pager: crate::pager::Pager,
+    indicators_pager: crate::pager::Pager,
     imports: Vec<planwatch_store::monitor::ImportRecord>,
     changes: Vec<planwatch_store::monitor::ValueChange>,
     default_period: String,
 }
 
-pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+/// Which page of the overview's plans and indicators (lenient: anything but a number is 1).
+#[derive(Deserialize, Default)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    plans_page: String,
+}
+
+pub async fn overview(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, AppError> {
+    use crate::pager::Pager;
     let csrf = auth::csrf_of(&state, &headers).await;
+    let (page_no, plans_page_no) = (q.page.trim().parse().ok(), q.plans_page.trim().parse().ok());
     let page = db(&state, move |s| {
         let indicators = s.indicators(None, None)?;
+        // Plans by their indicators (in the order first met), titles only for the page shown.
         let mut plans: Vec<PlanLine> = Vec::new();
+        let mut at: std::collections::HashMap<i64, usize> = Default::default();
         for i in &indicators {
             let Some(id) = i.document_id else { continue };
-            match plans.iter_mut().find(|p| p.id == id) {
-                Some(p) => p.indicators += 1,
+            match at.get(&id) {
+                Some(&k) => plans[k].indicators += 1,
                 None => {
-                    let title = s.plan_view(id).map(|v| v.summary.title).unwrap_or_default();
-                    plans.push(PlanLine { id, title, region: i.region.clone(), indicators: 1 });
+                    at.insert(id, plans.len());
+                    plans.push(PlanLine { id, title: String::new(), region: i.region.clone(), indicators: 1 });
                 }
             }
         }
+        let indicators_page = q.page.clone();
+        let (mut plans, plans_pager) = Pager::cut(plans, plans_page_no, |n| {
+            format!("/monitor?plans_page={n}&page={}#plans", enc(indicators_page.trim()))
+        });
+        for p in &mut plans {
+            p.title = s.plan_view(p.id).map(|v| v.summary.title).unwrap_or_default();
+        }
+        let plans_page = q.plans_page.clone();
+        let (indicators, indicators_pager) = Pager::cut(indicators, page_no, |n| {
+            if plans_page.trim().is_empty() {
+                format!("/monitor?page={n}#indicators")
+            } else {
+                format!("/monitor?page={n}&plans_page={}#indicators", enc(plans_page.trim()))
+            }
+        });
         let indices = s
             .indices()?
             .into_iter()
@@ -184,6 +219,8 @@ pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result
             csrf,
             synthetic: imports.iter().any(|i| i.synthetic),
             plans,
+            plans_pager,
+            indicators_pager,
             indices,
             indicators: indicators
                 .into_iter()

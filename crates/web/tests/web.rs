@@ -558,3 +558,64 @@ async fn cached_pages_follow_writes_of_their_region_only() {
     }
     assert!(after[2].contains("987,654,321") || after[2].contains("987654321"), "{}", after[2]);
 }
+
+/// Every list a page or the API returns has a cap: pages show 200 rows a page with links to
+/// the others, the API's lists take `limit` (at most 1000) and `offset` and give the total
+/// in `X-Total-Count`.
+#[tokio::test]
+async fn every_listing_is_capped() {
+    let app = app();
+    let r = get(&app, "/api/v1/plans?limit=2").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json().as_array().unwrap().len(), 2);
+    assert_eq!(r.headers["x-total-count"], "3");
+    assert_eq!(get(&app, "/api/v1/plans?limit=2&offset=2").await.json().as_array().unwrap().len(), 1);
+    assert_eq!(get(&app, "/api/v1/plans").await.json().as_array().unwrap().len(), 3);
+    let r = get(&app, "/api/v1/plans?limit=5000").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("limit"), "{}", r.text());
+
+    let (plan, index, _, _) = sample(&app);
+    let region = app.store.index(&index).unwrap().unwrap().region;
+    let all = get(&app, &format!("/api/v1/approvals?region={}", enc(&region))).await;
+    let total: usize = all.headers["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert!(total > 3 && all.json().as_array().unwrap().len() == total.min(1000));
+    let r = get(&app, &format!("/api/v1/approvals?region={}&limit=3&offset=1", enc(&region))).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 3);
+    assert_eq!(r.json()[0], all.json()[1]);
+
+    // 250 more indicators: the overview lists 200 and links the rest.
+    for i in 0..250 {
+        let new = planwatch_store::monitor::NewIndicator {
+            code: format!("EXTRA{i:03}"),
+            name: format!("附加指标{i}"),
+            unit: "家".into(),
+            frequency: Some(planwatch_monitor::Frequency::Quarter),
+            region: region.clone(),
+            ..Default::default()
+        };
+        app.store.add_indicator(&op(), &new).unwrap();
+    }
+    let rows = |page: &str| page.matches("<tr><td class=\"mono\">").count();
+    let first = get(&app, "/monitor").await.text();
+    assert_eq!(rows(&first), 200, "the first page of indicators");
+    assert!(first.contains("href=\"/monitor?page=2#indicators\""), "a link to the next page");
+    let second = get(&app, "/monitor?page=2").await.text();
+    let n = app.store.indicators(None, None).unwrap().len();
+    assert_eq!(rows(&second), n - 200);
+    assert!(second.contains(&format!("<a href=\"/plans/{plan}\">")), "the plans stay listed");
+
+    // One unit over 250 quarters: the approvals page lists 200 cells a page.
+    let code = app.store.indicators(None, Some(&region)).unwrap()[0].code.clone();
+    let unit = app.store.dicts().units_within(&region)[0].name.clone();
+    let mut csv = String::from("指标代码,地区,期别,数值\n");
+    for y in 1950..2013 {
+        for q in 1..=4 {
+            csv.push_str(&format!("{code},{unit},{y}Q{q},1\n"));
+        }
+    }
+    app.store.import_observations("old.csv", csv.as_bytes(), &Default::default(), &op()).unwrap();
+    let page = get(&app, &format!("/approvals?region={}", enc(&region))).await.text();
+    assert_eq!(page.matches("<tr class=\"state-").count(), 200);
+    assert!(page.contains("rel=\"next\""), "{page}");
+}

@@ -105,8 +105,14 @@ impl IntoResponse for ApiError {
         if let AppError::Internal(m) = &self.0 {
             eprintln!("planwatch serve: internal error: {m}");
         }
-        (status, Json(ErrorBody { error: ErrorDetail { status: status.as_u16(), message: self.0.to_string() } }))
-            .into_response()
+        let mut res =
+            (status, Json(ErrorBody { error: ErrorDetail { status: status.as_u16(), message: self.0.to_string() } }))
+                .into_response();
+        // As on pages: a busy or unreachable store is worth another try shortly.
+        if let AppError::Busy(_) = self.0 {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        res
     }
 }
 

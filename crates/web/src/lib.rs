@@ -164,6 +164,10 @@ impl From<StoreError> for AppError {
             StoreError::Unavailable(m) => {
                 AppError::Busy(format!("数据库暂时无法连接,请稍后重试(系统会自动重新连接)。详情:{m}"))
             }
+            // Another process (an import, a restore, a backup) held the write lock too long.
+            StoreError::Busy(m) => AppError::Busy(format!(
+                "数据库正忙:另一项写入(导入、恢复或备份)占用时间过长,本次未作任何改动,请稍后重试。详情:{m}"
+            )),
             other => AppError::Internal(other.to_string()),
         }
     }

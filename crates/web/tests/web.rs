@@ -619,3 +619,45 @@ async fn every_listing_is_capped() {
     assert_eq!(page.matches("<tr class=\"state-").count(), 200);
     assert!(page.contains("rel=\"next\""), "{page}");
 }
+
+/// An import that waits for another process's write lock too long answers 503 with
+/// Retry-After (try again shortly), not 500, and stores nothing.
+#[tokio::test]
+async fn an_import_behind_another_process_write_lock_answers_503_and_stores_nothing() {
+    let app = app();
+    let new = planwatch_store::monitor::NewIndicator {
+        code: "FIRMS".into(),
+        name: "企业数".into(),
+        unit: "家".into(),
+        frequency: Some(planwatch_monitor::Frequency::Quarter),
+        region: "合肥市".into(),
+        ..Default::default()
+    };
+    app.store.add_indicator(&op(), &new).unwrap();
+    let csv = "指标代码,地区,期别,数值\nFIRMS,蜀山区,2025Q1,12\n";
+    let (cookie, csrf) = login(&app).await;
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    // Waits of 15 s are the default; the test waits less.
+    app.store.set_write_wait(std::time::Duration::from_millis(300)).unwrap();
+    let holder = planwatch_store::testing::WriteLockHolder::take(app.store.location()).unwrap();
+    let import = || {
+        Request::post("/api/v1/observations?name=q1.csv")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(csv))
+            .unwrap()
+    };
+    let r = send(&app, import()).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.headers[header::RETRY_AFTER], "2");
+    assert_eq!(r.json()["error"]["status"], 503);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("数据库正忙"), "{}", r.text());
+    // The form says the same, as a page.
+    let r = send(&app, import_request(&cookie, &csrf, "q1.csv", csv.as_bytes(), false)).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.headers[header::RETRY_AFTER], "2");
+    assert!(r.text().contains("请稍后重试"));
+    drop(holder);
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "nothing stored");
+    // Once the other writer is done, the same request goes through.
+    assert_eq!(send(&app, import()).await.status, StatusCode::OK);
+}

@@ -1038,6 +1038,42 @@ impl Store {
         }
         Ok(best.and_then(|(_, p)| Period::parse(&p).ok()))
     }
+
+    /// Whether any indicator of plan `plan_id` has a value for a period ending within
+    /// `within` (a month or quarter of a quarter, the quarters of a year): one indexed
+    /// look-up, so a request for a report of a period without data is answered before any
+    /// report is made.
+    pub fn plan_has_data_within(&self, plan_id: i64, within: Period) -> Result<bool> {
+        let r = self.reader()?;
+        // Period ends are the same sums of twelfths on both sides; the margin only absorbs
+        // rounding of the REAL column.
+        let (start, end) = (within.start_time() + 1e-9, within.end_time() + 1e-9);
+        let n: i64 = r
+            .prepare_cached(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE i.document_id = ?1 AND o.period_end > ?2 AND o.period_end <= ?3 LIMIT 1) x",
+            )?
+            .query_row(params![plan_id, start, end], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    /// The oldest and the newest period with a value of plan `plan_id`'s indicators.
+    pub fn plan_data_span(&self, plan_id: i64) -> Result<Option<(Period, Period)>> {
+        let r = self.reader()?;
+        let edge = |order: &str| -> Result<Option<String>> {
+            r.prepare_cached(&format!(
+                "SELECT o.period FROM observations o JOIN indicators i ON i.id = o.indicator_id
+                 WHERE i.document_id = ?1 ORDER BY o.period_end {order}, o.period LIMIT 1"
+            ))?
+            .query_row(params![plan_id], |r| r.get(0))
+            .optional()
+        };
+        let (first, last) = (edge("ASC")?, edge("DESC")?);
+        Ok(match (first.and_then(|p| Period::parse(&p).ok()), last.and_then(|p| Period::parse(&p).ok())) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        })
+    }
 }
 
 // ---- task progress ------------------------------------------------------------------------

@@ -48,6 +48,19 @@ async fn cached(
     content_type: &'static str,
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
+    cached_in(state, &state.page_builds, headers, key, scope, content_type, make).await
+}
+
+/// [`cached`], made under a permit of `builds`.
+async fn cached_in(
+    state: &Shared,
+    builds: &tokio::sync::Semaphore,
+    headers: &HeaderMap,
+    key: String,
+    scope: MonitorScope,
+    content_type: &'static str,
+    make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
+) -> Result<Response, AppError> {
     let gzip = accepts_gzip(headers);
     if key.is_empty() {
         // A page for one session only (it carries a CSRF token): made and sent, never shared.
@@ -60,7 +73,7 @@ async fn cached(
     let version = db(state, move |s| s.monitor_version_of(&scope)).await?;
     let mut hit = state.pages.get(&key, &version);
     let _permit = if hit.is_none() {
-        let permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let permit = builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
         hit = state.pages.get(&key, &version);
         Some(permit)
     } else {
@@ -74,6 +87,7 @@ async fn cached(
             let page = match other {
                 Some(p) => p,
                 None => {
+                    state.pages_made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let bytes = tokio::task::spawn_blocking(move || make(&store))
                         .await
                         .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
@@ -764,6 +778,58 @@ pub async fn map(
 
 // ---- reports ------------------------------------------------------------------------------
 
+/// Whether `path` is a report download (`/plans/{id}/report.docx|html|xlsx`).
+pub(crate) fn is_report_path(path: &str) -> bool {
+    path.strip_prefix("/plans/").and_then(|rest| rest.split_once('/')).is_some_and(|(id, file)| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && matches!(file, "report.docx" | "report.html" | "report.xlsx")
+    })
+}
+
+/// The period a report is asked for, checked before anything is made: a report exists for
+/// the plan's periods with data only (or, without a period, for the newest). Any other
+/// period — malformed, before the plan's first figures, in the future, a gap — is a 404
+/// that names the periods there are, answered by one indexed look-up: anonymous clients
+/// asking for reports of random periods cost no rendering and fill no cache.
+async fn report_period(state: &Shared, id: i64, raw: &str) -> Result<Option<Period>, AppError> {
+    let raw = raw.trim().to_string();
+    let period = match raw.as_str() {
+        "" => None,
+        text => Some(Period::parse(text).map_err(|e| {
+            AppError::NotFound(format!(
+                "没有期别为“{text}”的报告:{e}。期别写作 2025Q3(季度)、2025-09(月度)或 2025(年度)。"
+            ))
+        })?),
+    };
+    let (exists, has_data, span) = db(state, move |s| {
+        if s.plan_rev(id)?.is_none() {
+            return Ok((false, false, None));
+        }
+        let has = match period {
+            Some(p) => s.plan_has_data_within(id, p)?,
+            None => true,
+        };
+        Ok((true, has, if has { None } else { s.plan_data_span(id)? }))
+    })
+    .await?;
+    if !exists {
+        return Err(AppError::NotFound(format!("没有编号为 {id} 的规划。")));
+    }
+    if !has_data {
+        let shown = period.map(|p| p.label()).unwrap_or_default();
+        return Err(AppError::NotFound(match span {
+            Some((first, last)) => format!(
+                "没有 {shown} 的报告:该规划的监测指标在这一期没有数据。有数据的期别从 {} 到 {};不带 period 参数即下载最新一期的报告。",
+                first.label(),
+                last.label()
+            ),
+            None => format!("没有 {shown} 的报告:该规划的监测指标还没有任何数据,请先导入数据。"),
+        }));
+    }
+    Ok(period)
+}
+
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     #[serde(default)]
@@ -778,7 +844,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let period = opt_period(&q.period, "period")?;
+    let period = report_period(&state, id, &q.period).await?;
     let kind = match q.kind.as_str() {
         "" | "quarterly" => planwatch_report::ReportKind::Quarterly,
         "midterm" => planwatch_report::ReportKind::Midterm,
@@ -791,8 +857,10 @@ pub async fn report(
         "report.xlsx" => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
-    let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
-    let mut resp = cached(&state, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
+    // One key per report, however the URL spells it (`2025q3`, ` 2025Q3`, no kind).
+    let key = format!("report/{id}/{ext}/{kind:?}/{}", period.map(|p| p.to_string()).unwrap_or_default());
+    let builds = &state.report_builds;
+    let mut resp = cached_in(&state, builds, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
         let r = monitoring::build_report(s, id, kind, period, None)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),

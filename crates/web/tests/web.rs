@@ -661,3 +661,41 @@ async fn an_import_behind_another_process_write_lock_answers_503_and_stores_noth
     // Once the other writer is done, the same request goes through.
     assert_eq!(send(&app, import()).await.status, StatusCode::OK);
 }
+
+/// A report exists for the plan's periods with data only: any other period (before the plan,
+/// far in the future, a malformed one) is a 404 that says which periods there are, answered
+/// at once, with nothing made and nothing cached.
+#[tokio::test]
+async fn reports_of_periods_without_data_are_404_and_never_made() {
+    let app = app();
+    let (plan, _, newest, _) = sample(&app);
+    let r = get(&app, &format!("/plans/{plan}/report.html?kind=quarterly&period={newest}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The same report, spelled otherwise, is the same cache entry.
+    let made = app.state.pages_made();
+    let r = get(&app, &format!("/plans/{plan}/report.html?period=%20{}", newest.to_lowercase())).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.state.pages_made(), made, "made twice");
+    let bytes = app.state.page_cache_bytes();
+    for (period, says) in [
+        ("1990Q1", "有数据的期别从"),
+        ("2099Q4", "有数据的期别从"),
+        ("2099", "有数据的期别从"),
+        ("2025Q5", "期别写作"),
+        ("%3Cscript%3E", "期别写作"),
+        ("2025-13", "期别写作"),
+    ] {
+        for format in ["docx", "html", "xlsx"] {
+            let t = std::time::Instant::now();
+            let r = get(&app, &format!("/plans/{plan}/report.{format}?kind=final&period={period}")).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{period}: {}", r.text());
+            assert!(r.text().contains(says), "{period}: {}", r.text());
+            assert!(!r.text().contains("<script>"), "escaped");
+            assert!(t.elapsed() < std::time::Duration::from_millis(500), "{period}: {:?}", t.elapsed());
+        }
+    }
+    assert_eq!(app.state.pages_made(), made, "a report of a period without data was made");
+    assert_eq!(app.state.page_cache_bytes(), bytes, "a refusal was cached");
+    // A plan that does not exist: 404 as well.
+    assert_eq!(get(&app, &format!("/plans/9999/report.docx?period={newest}")).await.status, StatusCode::NOT_FOUND);
+}

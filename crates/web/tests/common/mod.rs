@@ -23,6 +23,7 @@ pub fn example(name: &str) -> Vec<u8> {
 pub struct App {
     pub router: Router,
     pub store: Arc<Store>,
+    pub state: planwatch_web::Shared,
     pub _dir: TempStore,
 }
 
@@ -42,7 +43,7 @@ pub fn app() -> App {
         secure_cookies: false,
     };
     let state = AppState::new(store.clone(), index, config);
-    App { router: planwatch_web::router(state), store, _dir: dir }
+    App { router: planwatch_web::router(state.clone()), store, state, _dir: dir }
 }
 
 pub struct Resp {

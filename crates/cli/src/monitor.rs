@@ -73,6 +73,10 @@ pub enum ObservationsCommand {
         /// Check and report only; store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// When the file is refused, write every problem to this CSV (the terminal lists the
+        /// first 200). One input file only.
+        #[arg(long, value_name = "CSV")]
+        problems: Option<PathBuf>,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -198,8 +202,31 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
 pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     match cmd {
-        ObservationsCommand::Import { dry_run, files } => {
+        ObservationsCommand::Import { dry_run, problems, files } => {
+            if problems.is_some() && files.len() > 1 {
+                bail!("--problems names one CSV: import one file at a time with it");
+            }
             let opts = ImportOptions { dry_run, synthetic: false };
+            // Writes every problem of a refusal where --problems says; or says how to get them.
+            let write_all = |total: usize, shown: usize, gz: Vec<u8>| -> anyhow::Result<()> {
+                match &problems {
+                    Some(out) => {
+                        let mut f = std::io::BufWriter::new(
+                            std::fs::File::create(out)
+                                .with_context(|| format!("{}: cannot create it", out.display()))?,
+                        );
+                        planwatch_monitor::listing::write_csv(&gz, &mut f)
+                            .and_then(|_| std::io::Write::flush(&mut f))
+                            .with_context(|| format!("{}: cannot write it", out.display()))?;
+                        eprintln!("planwatch: all {total} problems written to {}", out.display());
+                    }
+                    None if total > shown => {
+                        eprintln!("  …and {} more: --problems FILE.csv writes all {total}", total - shown)
+                    }
+                    None => {}
+                }
+                Ok(())
+            };
             let actor = actor(&store, common)?;
             let mut failed = false;
             for path in files {
@@ -209,24 +236,22 @@ pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -
                     Ok(r) => print_import(&r),
                     Err(ImportError::Refused { file, validation }) => {
                         failed = true;
-                        eprintln!(
-                            "planwatch: {file}: refused, nothing stored — {} problems:",
-                            validation.problems.len() + validation.unlisted_problems
-                        );
-                        for p in &validation.problems {
+                        let (shown, total, gz) = validation.problems.into_parts();
+                        eprintln!("planwatch: {file}: refused, nothing stored — {total} problems:");
+                        for p in &shown {
                             eprintln!("  第 {} 行 [{}] “{}”: {}。{}", p.row, p.column, p.value, p.reason, p.fix);
                         }
-                        if validation.unlisted_problems > 0 {
-                            eprintln!("  …and {} more", validation.unlisted_problems);
-                        }
+                        write_all(total, shown.len(), gz)?;
                     }
                     Err(e @ (ImportError::Forbidden { .. } | ImportError::Locked { .. })) => {
                         failed = true;
                         eprintln!("planwatch: {e}");
-                        if let ImportError::Forbidden { rows, .. } | ImportError::Locked { rows, .. } = &e {
-                            for r in rows {
+                        if let ImportError::Forbidden { rows, .. } | ImportError::Locked { rows, .. } = e {
+                            let (shown, total, gz) = rows.into_parts();
+                            for r in &shown {
                                 eprintln!("  第 {} 行 {} {} {}: {}", r.row, r.indicator, r.place, r.period, r.reason);
                             }
+                            write_all(total, shown.len(), gz)?;
                         }
                     }
                     Err(e) => {
@@ -261,16 +286,16 @@ fn print_import(r: &planwatch_store::monitor::ImportReport) {
     let verb = if r.dry_run { "checked (dry run, nothing stored)" } else { "imported" };
     eprintln!(
         "planwatch: {}: {verb}: {} rows — {} new, {} changed, {} unchanged, {} blank skipped, {} outliers to review",
-        r.file_name,
-        r.rows,
-        r.inserted,
-        r.updated,
-        r.unchanged,
-        r.blank_values,
-        r.outliers.len()
+        r.file_name, r.rows, r.inserted, r.updated, r.unchanged, r.blank_values, r.outlier_count
     );
     for o in &r.outliers {
         eprintln!("  待核实 第 {} 行 {} {} {} = {}: {}", o.row, o.indicator, o.place, o.period, o.value, o.reason);
+    }
+    if r.outlier_count > r.outliers.len() {
+        eprintln!(
+            "  …and {} more flagged 待核实 (see the values of the indicators)",
+            r.outlier_count - r.outliers.len()
+        );
     }
 }
 

@@ -335,14 +335,11 @@ pub fn backup(db: &Workspace, common: &Common, out: &Path) -> anyhow::Result<Exi
 pub fn restore(db: &Workspace, common: &Common, file: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let report = store.restore(&actor(&store, common)?, file)?;
-    // The search index is derived data: rebuilt from the restored store at the next search
-    // or server start.
-    let index = &db.index;
-    if index.exists() {
-        std::fs::remove_dir_all(index).with_context(|| format!("cannot remove the old index {}", index.display()))?;
-    }
+    // The search index is left alone: the restore set the store's search floor, so every
+    // index (this one at the next search, a running server's within seconds) rebuilds itself
+    // from the restored store. Removing the directory under a running server broke its index.
     eprintln!(
-        "planwatch: {} restored from {} ({} plans, {} versions, {} observations); restart a running `planwatch serve`",
+        "planwatch: {} restored from {} ({} plans, {} versions, {} observations); running servers rebuild their search index by themselves",
         db.display(),
         file.display(),
         report.documents,

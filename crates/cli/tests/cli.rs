@@ -1097,3 +1097,95 @@ fn hostile_lengths_are_refused_on_the_command_line() {
     let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
     assert_eq!(after, before, "a refused command changed the store");
 }
+
+/// POSTs `body` as a file to the server's API with a bearer token; returns (status, body).
+fn http_upload(port: u16, path: &str, token: &str, body: &[u8]) -> (u16, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default())
+}
+
+/// `planwatch restore` while a server runs: the server notices the restore, rebuilds its
+/// search index (a plan uploaded afterwards is found, the plans the backup lacks are not),
+/// and the new plan gets an id no document ever had, on either backend.
+#[test]
+fn a_restore_while_serving_rebuilds_search_and_never_reuses_an_id() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let ex = examples();
+    let index = store.path().join("serve.index");
+    let ix = index.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", &db, "--index-dir", ix];
+        all.extend_from_slice(args);
+        let out = planwatch(&all);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    run(&["ingest", ex.join("hefei-sci-tech-plan.html").to_str().unwrap()]);
+    let backup = store.path().join("before.db");
+    run(&["backup", "--out", backup.to_str().unwrap()]);
+    run(&["ingest", ex.join("mianyang-future-industries.txt").to_str().unwrap()]);
+    let token = "restore-test-token-123";
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let log = store.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_planwatch"))
+        .args(["--db", &db, "--index-dir", ix, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("PLANWATCH_ADMIN_TOKEN", token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let _server = Killed(child);
+    let t = std::time::Instant::now();
+    while http_get(port, "/readyz").map(|r| r.0).ok() != Some(200) {
+        assert!(t.elapsed().as_secs() < 30, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let plans = |port| -> Vec<(i64, String)> {
+        let (_, body) = http_get(port, "/api/v1/plans").unwrap();
+        let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+        list.as_array().unwrap().iter().map(|p| (p["id"].as_i64().unwrap(), p["title"].to_string())).collect()
+    };
+    let given: Vec<i64> = plans(port).iter().map(|p| p.0).collect();
+    assert_eq!(given.len(), 2);
+    let search = |q: &str| http_get(port, &format!("/api/v1/search?q={q}")).unwrap().1;
+    assert!(search("%E7%BB%B5%E9%98%B3").contains("绵阳"), "searchable before the restore");
+    // Restore the backup (one plan) while the server runs, then upload a new plan through it.
+    run(&["restore", backup.to_str().unwrap()]);
+    let docx = std::fs::read(ex.join("suzhou-emerging-industries.docx")).unwrap();
+    let (status, body) = http_upload(port, "/api/v1/documents?name=suzhou.docx", token, &docx);
+    assert_eq!(status, 201, "{body}");
+    let after = plans(port);
+    assert_eq!(after.len(), 2, "{after:?}");
+    let new_id = after.iter().find(|p| p.1.contains("苏州")).expect("the new plan is listed").0;
+    assert!(!given.contains(&new_id), "plan id {new_id} was given to another document before the restore");
+    // Search follows the restored store: the new plan is found, the removed one is not.
+    let t = std::time::Instant::now();
+    loop {
+        let (found, gone) = (search("%E8%8B%8F%E5%B7%9E"), search("%E7%BB%B5%E9%98%B3"));
+        if found.contains("苏州") && !found.contains("\"total\":0") && !gone.contains("绵阳市未来产业") {
+            break;
+        }
+        assert!(
+            t.elapsed().as_secs() < 20,
+            "search did not follow the restore: {found} / {gone}\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!log.contains("search index"), "the server's index failed: {log}");
+}

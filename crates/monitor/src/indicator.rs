@@ -100,6 +100,45 @@ pub fn same_unit(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
 }
 
+/// What a unit counts, for the range check of values (see `observations::range_check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// Things counted (家, 个, 项, 万人): never negative.
+    Count,
+    /// A percentage (%): a share lies between 0 and 100.
+    Percent,
+    /// Amounts and everything else (亿元, 平方公里, 件/万人).
+    Other,
+}
+
+/// The kind of `unit`: a measure word, after a magnitude (万, 亿, 千, 百), is a count; a unit
+/// per something (`件/万人`) is a ratio, so not a count.
+pub fn unit_kind(unit: &str) -> UnitKind {
+    // Measure words, space-separated.
+    const COUNTS: &str =
+        "个 家 家企业 项 人 人次 名 位 件 户 座 所 套 台 辆 次 条 处 支 部 艘 架 株 只 份 篇 本 册 场 栋 间 \
+                          张 床 例 起 批 款 种 门 棵 头";
+    let u: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
+    if matches!(u.as_str(), "%" | "％" | "百分比") {
+        return UnitKind::Percent;
+    }
+    let bare = u.trim_start_matches(['万', '亿', '千', '百', '十']);
+    if !bare.is_empty() && COUNTS.split_whitespace().any(|w| w == bare) {
+        UnitKind::Count
+    } else {
+        UnitKind::Other
+    }
+}
+
+/// Whether an indicator's name says it measures a change or a balance (增速, 下降率, 净增,
+/// 利润), which may be negative, and as a percentage may exceed 100. `增加值` (value added)
+/// is an amount, not a change.
+pub fn measures_change(name: &str) -> bool {
+    const WORDS: &str =
+        "增长 增速 增幅 增量 增减 净 下降 降低 减少 变化 变动 同比 环比 提高 提升 利润 差额 盈亏 结余 贡献率";
+    WORDS.split(' ').any(|w| name.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +151,20 @@ mod tests {
         assert_eq!("mean".parse::<Rollup>().unwrap(), Rollup::Mean);
         let err = "weekly".parse::<Frequency>().unwrap_err();
         assert!(err.contains("month/月度"), "{err}");
+    }
+
+    #[test]
+    fn unit_kinds_and_change_names() {
+        assert_eq!(unit_kind("家"), UnitKind::Count);
+        assert_eq!(unit_kind("万人"), UnitKind::Count);
+        assert_eq!(unit_kind("％"), UnitKind::Percent);
+        assert_eq!(unit_kind("亿元"), UnitKind::Other);
+        assert_eq!(unit_kind("件/万人"), UnitKind::Other);
+        assert_eq!(unit_kind("万"), UnitKind::Other);
+        assert!(measures_change("规模以上工业增加值增速"));
+        assert!(measures_change("单位GDP能耗下降率"));
+        assert!(!measures_change("规模以上工业增加值"));
+        assert!(!measures_change("研发投入强度"));
     }
 
     #[test]

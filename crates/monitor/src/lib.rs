@@ -9,6 +9,7 @@
 //! - [`rank`]: composite indices — fixed weights and entropy-weight TOPSIS — and rank changes.
 
 pub mod indicator;
+pub mod listing;
 pub mod observations;
 pub mod period;
 pub mod progress;

@@ -4,12 +4,15 @@
 //! The rules (each is a [`Problem`] with the row, the column, the reason and what to do):
 //! unknown indicator, unknown place, bad period, a period of another frequency than the
 //! indicator's, a value that is not a number, a unit that differs from the indicator's, the
-//! same indicator × place × period twice in one file. Any of these refuses the whole file.
-//! A value far outside the place's own history is *not* refused: it is stored and flagged
-//! as an outlier for review ([`outlier`]). Rows whose value cell is empty are skipped and
+//! same indicator × place × period twice in one file, a date or an uncomputed formula
+//! where a figure belongs (XLSX), a negative count. Any of these refuses the whole file.
+//! A value far outside the place's own history, or outside what its indicator usually takes
+//! (a negative amount, a share above 100 %: [`range_check`]) is *not* refused: it is stored
+//! and flagged for review ([`outlier`]). Rows whose value cell is empty are skipped and
 //! counted: a district leaves a template row blank when it has no figure.
 
 use crate::indicator::{same_unit, Frequency};
+use crate::listing::Listing;
 use crate::period::Period;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -17,8 +20,6 @@ use std::io::Cursor;
 
 /// Files larger than this are refused before reading (about 2 million rows of CSV).
 pub const MAX_FILE_BYTES: usize = 128 * 1024 * 1024;
-/// A refusal lists at most this many problems, and says how many more there were.
-pub const MAX_LISTED_PROBLEMS: usize = 1000;
 
 /// One data row as written in the file (cells trimmed), with its 1-based row number in the
 /// sheet (the header is row 1), so messages point at what the user sees in Excel.
@@ -31,6 +32,20 @@ pub struct RawRow {
     pub value: String,
     pub unit: String,
     pub note: String,
+    /// Cells of the required columns that cannot be taken as written (XLSX only): each
+    /// refuses the row with its column and what to do.
+    pub issues: Vec<(Column, CellIssue)>,
+}
+
+/// A cell whose content is not what the sheet shows a person.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellIssue {
+    /// A date or time, shown as written (`2027-01-01`): Excel keeps the serial day number
+    /// behind it (46388), which is no figure.
+    Date(String),
+    /// A formula the file carries no computed value for (written by a program and never
+    /// opened in Excel or WPS): its value is unknown, not blank.
+    UncachedFormula(String),
 }
 
 /// The columns a sheet may have, and the header words that name them.
@@ -164,49 +179,145 @@ fn decode_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, FileError> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| FileError::Xlsx(e.to_string()))?;
+    use calamine::{Reader, Xlsx, XlsxError};
+    let xlsx_error = |e: XlsxError| FileError::Xlsx(e.to_string());
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     // The first sheet with the required header; templates put an instructions sheet after it.
     let names = book.sheet_names().to_vec();
     let mut last_err = FileError::MissingColumns { missing: Column::REQUIRED.map(Column::header).join("、") };
     for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| FileError::Xlsx(e.to_string()))?;
-        let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let mut iter = range.rows();
-        let Some(header) = iter.next() else { continue };
-        let header: Vec<String> = header.iter().map(cell_text).collect();
-        let map = match column_map(header.iter().map(String::as_str)) {
-            Ok(m) => m,
-            Err(e) => {
-                last_err = e;
+        // One pass over the sheet's XML, value and formula of each cell together: a formula
+        // without a computed value must not pass for a blank cell.
+        let mut cells = match book.worksheet_cells_reader(&name) {
+            Ok(c) => c,
+            Err(XlsxError::NotAWorksheet(_)) => continue,
+            Err(e) => return Err(xlsx_error(e)),
+        };
+        let mut sheet = SheetRows::default();
+        while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(xlsx_error)? {
+            let (text, issue) = xlsx_cell(&cell.value, cell.formula.as_ref());
+            if text.is_empty() && issue.is_none() {
                 continue;
             }
-        };
-        let mut rows = Vec::new();
-        for (i, cells) in iter.enumerate() {
-            let row = start_row + i + 2;
-            let texts: Vec<String> = cells.iter().map(cell_text).collect();
-            if let Some(r) = map.row(row, |i| texts.get(i).map(String::as_str).unwrap_or("")) {
-                rows.push(r);
+            if let Err(e) = sheet.cell(cell.pos.0 as usize + 1, cell.pos.1 as usize, text, issue) {
+                last_err = e;
+                break;
             }
         }
-        return Ok(rows);
-    }
-    fn cell_text(c: &Data) -> String {
-        match c {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            // Integers typed as numbers: 2025 (a year) must read as "2025", not "2025.0".
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => format!("{f}"),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => d.to_string(),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
+        if let Some(rows) = sheet.finish(&mut last_err) {
+            return Ok(rows);
         }
     }
     Err(last_err)
+}
+
+/// The text of an XLSX cell as a person sees it, and why it cannot be taken as written.
+fn xlsx_cell(
+    value: &calamine::DataRef<'_>,
+    formula: Option<&calamine::XlsxFormulaMetadata>,
+) -> (String, Option<CellIssue>) {
+    use calamine::DataRef;
+    let text = match value {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        // Integers typed as numbers: 2025 (a year) must read as "2025", not "2025.0".
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => format!("{f}"),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => {
+            let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
+            let shown = if d.is_duration() {
+                format!("{}", d.as_f64())
+            } else if (h, min, sec) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}")
+            };
+            return (shown.clone(), Some(CellIssue::Date(shown)));
+        }
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            return (s.clone(), Some(CellIssue::Date(s.clone())));
+        }
+        DataRef::Error(e) => e.to_string(),
+    };
+    match formula {
+        Some(f) if text.is_empty() => {
+            let written = match f {
+                calamine::XlsxFormulaMetadata::Normal { formula }
+                | calamine::XlsxFormulaMetadata::Shared { formula, .. } => format!("={formula}"),
+                _ => "(公式)".to_string(),
+            };
+            (written.clone(), Some(CellIssue::UncachedFormula(written)))
+        }
+        _ => (text, None),
+    }
+}
+
+/// Rows of one sheet assembled from its cells, which arrive row by row: the first row with
+/// content is the header.
+#[derive(Default)]
+struct SheetRows {
+    map: Option<ColumnMap>,
+    /// The row being assembled: its number and its cells by column index.
+    row: usize,
+    cells: Vec<(usize, String, Option<CellIssue>)>,
+    rows: Vec<RawRow>,
+}
+
+impl SheetRows {
+    fn cell(&mut self, row: usize, col: usize, text: String, issue: Option<CellIssue>) -> Result<(), FileError> {
+        if row != self.row {
+            self.end_row()?;
+            self.row = row;
+        }
+        self.cells.push((col, text, issue));
+        Ok(())
+    }
+
+    fn end_row(&mut self) -> Result<(), FileError> {
+        if self.cells.is_empty() {
+            return Ok(());
+        }
+        let cells = std::mem::take(&mut self.cells);
+        match &self.map {
+            None => {
+                let width = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
+                let mut header = vec![String::new(); width];
+                for (c, text, _) in cells {
+                    header[c] = text;
+                }
+                self.map = Some(column_map(header.iter().map(String::as_str))?);
+            }
+            Some(map) => {
+                let at = |i: usize| cells.iter().find(|(c, _, _)| *c == i);
+                let issues: Vec<(Column, CellIssue)> = Column::REQUIRED
+                    .iter()
+                    .filter_map(|col| {
+                        let i = map.index[*col as usize]?;
+                        let issue = at(i)?.2.clone()?;
+                        Some((*col, issue))
+                    })
+                    .collect();
+                // A cell with an issue shows as written (`=A2`), so its row is never blank.
+                if let Some(mut r) = map.row(self.row, |i| at(i).map(|(_, t, _)| t.as_str()).unwrap_or("")) {
+                    r.issues = issues;
+                    self.rows.push(r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sheet's rows, or None (with the reason in `err`) when it has no usable header.
+    fn finish(mut self, err: &mut FileError) -> Option<Vec<RawRow>> {
+        if let Err(e) = self.end_row() {
+            *err = e;
+            return None;
+        }
+        self.map.is_some().then_some(self.rows)
+    }
 }
 
 /// Which cell holds which column.
@@ -245,6 +356,7 @@ impl ColumnMap {
             value: get(Column::Value),
             unit: get(Column::Unit),
             note: get(Column::Note),
+            issues: Vec::new(),
         };
         let blank = r.indicator.is_empty() && r.place.is_empty() && r.period.is_empty() && r.value.is_empty();
         (!blank).then_some(r)
@@ -352,6 +464,13 @@ pub struct Problem {
     pub fix: String,
 }
 
+impl crate::listing::CsvRow for Problem {
+    const HEADER: &'static [&'static str] = &["行", "列", "单元格内容", "原因", "处理办法"];
+    fn fields(&self) -> Vec<String> {
+        vec![self.row.to_string(), self.column.to_string(), self.value.clone(), self.reason.clone(), self.fix.clone()]
+    }
+}
+
 /// A row that passed validation, ready to store.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CleanRow {
@@ -370,9 +489,8 @@ pub struct CleanRow {
 #[derive(Debug, Default, Serialize)]
 pub struct Validation {
     pub rows: Vec<CleanRow>,
-    pub problems: Vec<Problem>,
-    /// Problems beyond [`MAX_LISTED_PROBLEMS`] that were counted but not listed.
-    pub unlisted_problems: usize,
+    /// Every problem: the first [`crate::listing::LISTED`] as values, all as CSV.
+    pub problems: Listing<Problem>,
     /// Rows skipped because the value cell was empty.
     pub blank_values: usize,
 }
@@ -385,17 +503,13 @@ impl Validation {
         self.rows.iter().filter(|r| r.outlier.is_some())
     }
     fn problem(&mut self, row: &RawRow, column: Column, value: &str, reason: String, fix: impl Into<String>) {
-        if self.problems.len() < MAX_LISTED_PROBLEMS {
-            self.problems.push(Problem {
-                row: row.row,
-                column: column.header(),
-                value: value.to_string(),
-                reason,
-                fix: fix.into(),
-            });
-        } else {
-            self.unlisted_problems += 1;
-        }
+        self.problems.push(Problem {
+            row: row.row,
+            column: column.header(),
+            value: value.to_string(),
+            reason,
+            fix: fix.into(),
+        });
     }
 }
 
@@ -424,11 +538,21 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
     let mut out = Validation { rows: Vec::with_capacity(rows.len()), ..Default::default() };
     let mut seen: HashMap<(i64, String, Period), usize> = HashMap::with_capacity(rows.len());
     for raw in rows {
+        if !raw.issues.is_empty() {
+            for (column, issue) in &raw.issues {
+                let (reason, fix) = cell_issue_message(*column, issue);
+                let written = match issue {
+                    CellIssue::Date(s) | CellIssue::UncachedFormula(s) => s.as_str(),
+                };
+                out.problem(raw, *column, written, reason, fix);
+            }
+            continue;
+        }
         if raw.value.is_empty() {
             out.blank_values += 1;
             continue;
         }
-        let before = out.problems.len() + out.unlisted_problems;
+        let before = out.problems.total();
         let indicator = if raw.indicator.is_empty() {
             out.problem(raw, Column::Indicator, "", "指标代码为空".into(), "填写指标代码(见模板“指标说明”页)");
             None
@@ -513,7 +637,7 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
                 "只填写数字(可带小数点),单位写在“单位”列;没有数据请留空",
             );
         }
-        if out.problems.len() + out.unlisted_problems > before {
+        if out.problems.total() > before {
             continue;
         }
         let (Some(ind), Some(place), Some(period), Some(value)) = (indicator, place, period, value) else { continue };
@@ -533,7 +657,18 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
                 v.insert(raw.row);
             }
         }
-        let outlier = outlier(value, catalogue.history(ind.id, &place.name, period).as_ref());
+        let range_flag = match range_check(ind, value) {
+            Ok(flag) => flag,
+            Err((reason, fix)) => {
+                out.problem(raw, Column::Value, &raw.value, reason, fix);
+                continue;
+            }
+        };
+        let history_flag = outlier(value, catalogue.history(ind.id, &place.name, period).as_ref());
+        let outlier = match (range_flag, history_flag) {
+            (Some(a), Some(b)) => Some(format!("{a};{b}")),
+            (a, b) => a.or(b),
+        };
         out.rows.push(CleanRow {
             row: raw.row,
             indicator_id: ind.id,
@@ -546,6 +681,53 @@ pub fn validate(rows: &[RawRow], catalogue: &impl Catalogue) -> Validation {
         });
     }
     out
+}
+
+/// Why a cell cannot be taken as written, and what to do about it.
+fn cell_issue_message(column: Column, issue: &CellIssue) -> (String, String) {
+    match issue {
+        CellIssue::Date(shown) => (
+            format!("“{}”单元格是日期/时间格式({shown}),Excel 在其后保存的是日期序号,不是数据", column.header()),
+            match column {
+                Column::Value => "把该单元格格式改为“常规”或“数值”后重新填写数字;没有数据请留空".to_string(),
+                Column::Period => "把该列格式改为“文本”后填写期别(2025-03、2025Q1 或 2025)".to_string(),
+                _ => format!("把该单元格格式改为“文本”后重新填写{}", column.header()),
+            },
+        ),
+        CellIssue::UncachedFormula(formula) => (
+            format!("“{}”单元格是公式({formula}),文件中没有它的计算结果", column.header()),
+            "请用 Excel 或 WPS 打开并保存该文件,使公式算出结果;或将这些单元格复制后“选择性粘贴 → 数值”".to_string(),
+        ),
+    }
+}
+
+/// The valid range of a value of `ind`. `Err((reason, fix))`: impossible, refused (a
+/// negative count); `Ok(Some(reason))`: possible but rarely right, stored and flagged 待核实
+/// (a negative amount or share, a share above 100 %); names that say the indicator measures
+/// a change (增速, 下降率, 净增) are not checked, since changes may be negative or large.
+pub fn range_check(ind: &IndicatorInfo, value: f64) -> Result<Option<String>, (String, String)> {
+    use crate::indicator::{measures_change, unit_kind, UnitKind};
+    if measures_change(&ind.name) {
+        return Ok(None);
+    }
+    let kind = unit_kind(&ind.unit);
+    let shown = crate::progress::format_number(value);
+    if value < 0.0 {
+        if kind == UnitKind::Count {
+            return Err((
+                format!("数值 {shown} 为负数,而“{}”以“{}”计数,不可能为负", ind.name, ind.unit),
+                "填写实际数量(0 或正数);若要表示减少,请核对指标含义".to_string(),
+            ));
+        }
+        return Ok(Some(format!("数值 {shown} 为负数,“{}”通常不为负,请核实", ind.name)));
+    }
+    if kind == UnitKind::Percent && value > 100.0 {
+        return Ok(Some(format!(
+            "数值 {shown}% 超过 100%,“{}”是比例,通常不超过 100%,请核实(是否多乘了 100?)",
+            ind.name
+        )));
+    }
+    Ok(None)
 }
 
 fn example_period(f: Frequency) -> &'static str {
@@ -601,6 +783,22 @@ mod tests {
                 region: "重庆市".into(),
             },
         ];
+        let more = [
+            (3, "FIRMS", "高新技术企业数", "家", Frequency::Quarter),
+            (4, "GROWTH", "工业增加值增速", "%", Frequency::Quarter),
+            (5, "SHARE", "数字经济核心产业增加值占比", "%", Frequency::Quarter),
+        ];
+        let indicators = indicators
+            .into_iter()
+            .chain(more.into_iter().map(|(id, code, name, unit, frequency)| IndicatorInfo {
+                id,
+                code: code.into(),
+                name: name.into(),
+                unit: unit.into(),
+                frequency,
+                region: "重庆市".into(),
+            }))
+            .collect();
         let mut history = HashMap::new();
         history.insert((1, "渝北区".to_string()), vec![100.0, 104.0, 98.0, 101.0, 103.0]);
         Cat { indicators, history }
@@ -652,13 +850,13 @@ mod tests {
              GDP,江北区,2025Q3,,亿元\n",
         );
         let v = validate(&rows, &cat());
-        let got: Vec<(usize, &str)> = v.problems.iter().map(|p| (p.row, p.column)).collect();
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
         assert_eq!(
             got,
             vec![(2, "指标代码"), (3, "地区"), (4, "期别"), (5, "数值"), (6, "单位"), (7, "期别"), (9, "指标代码")]
         );
-        assert!(v.problems[6].reason.contains("第 8 行"), "{}", v.problems[6].reason);
-        assert!(v.problems.iter().all(|p| !p.fix.is_empty()));
+        assert!(v.problems.shown()[6].reason.contains("第 8 行"), "{}", v.problems.shown()[6].reason);
+        assert!(v.problems.shown().iter().all(|p| !p.fix.is_empty()));
         assert_eq!(v.blank_values, 1);
     }
 
@@ -674,6 +872,94 @@ mod tests {
         // Constant history: more than half the median away is flagged.
         assert!(outlier(20.0, Some(&History { count: 5, median: 10.0, mad: 0.0 })).is_some());
         assert!(outlier(12.0, Some(&History { count: 5, median: 10.0, mad: 0.0 })).is_none());
+    }
+
+    /// An XLSX of the template's four columns; `value` writes the 数值 cell of row 2.
+    fn xlsx_with(value: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["指标代码", "地区", "期别", "数值"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["GDP", "渝北区", "2025Q1"].iter().enumerate() {
+            sheet.write_string(1, c as u16, *v).unwrap();
+        }
+        value(sheet);
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_date_in_the_value_column_is_refused_not_stored_as_its_serial_number() {
+        let bytes = xlsx_with(|sheet| {
+            let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 1, 1).unwrap();
+            let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            sheet.write_datetime_with_format(1, 3, &date, &format).unwrap();
+        });
+        let v = validate(&read(&bytes).unwrap(), &cat());
+        assert!(v.rows.is_empty(), "stored as {:?}", v.rows.first().map(|r| r.value));
+        let p = v.problems.shown().first().expect("a problem");
+        assert_eq!((p.row, p.column), (2, "数值"));
+        assert!(p.reason.contains("日期") && p.reason.contains("2027-01-01"), "{}", p.reason);
+        assert!(p.fix.contains("常规") || p.fix.contains("数值"), "{}", p.fix);
+    }
+
+    #[test]
+    fn a_formula_without_a_computed_value_is_refused_not_skipped() {
+        let bytes = xlsx_with(|sheet| {
+            // What a program writes when it never computed the formula: no cached result.
+            sheet.set_formula_result_default("");
+            sheet.write_formula(1, 3, "=1+1").unwrap();
+            // A row whose every cell is such a formula is no blank row either.
+            for c in 0..4 {
+                sheet.write_formula(2, c, "=A2").unwrap();
+            }
+        });
+        let v = validate(&read(&bytes).unwrap(), &cat());
+        assert_eq!(v.blank_values, 0);
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
+        assert!(got.contains(&(2, "数值")) && got.iter().any(|(r, _)| *r == 3), "{got:?}");
+        let p = &v.problems.shown()[0];
+        assert!(p.reason.contains("公式"), "{}", p.reason);
+        assert!(p.fix.contains("Excel") && p.fix.contains("WPS") && p.fix.contains("粘贴"), "{}", p.fix);
+    }
+
+    #[test]
+    fn formulas_with_computed_values_and_plain_numbers_pass() {
+        let bytes = xlsx_with(|sheet| {
+            sheet.write_formula(1, 3, rust_xlsxwriter::Formula::new("=100+23.5").set_result("123.5")).unwrap();
+        });
+        let v = validate(&read(&bytes).unwrap(), &cat());
+        assert!(v.is_ok(), "{:?}", v.problems);
+        assert_eq!(v.rows[0].value, 123.5);
+    }
+
+    #[test]
+    fn values_outside_an_indicators_range_are_refused_or_flagged() {
+        let rows = csv_rows(
+            "指标代码,地区,期别,数值,单位\n\
+             FIRMS,渝北区,2025Q1,-3,家\n\
+             FIRMS,江北区,2025Q1,12,家\n",
+        );
+        let v = validate(&rows, &cat());
+        // A negative count cannot be right: refused, naming the row and the fix.
+        let got: Vec<(usize, &str)> = v.problems.shown().iter().map(|p| (p.row, p.column)).collect();
+        assert_eq!(got, vec![(2, "数值")]);
+        assert!(v.problems.shown()[0].reason.contains("负"), "{}", v.problems.shown()[0].reason);
+        // Values that can be right but rarely are: stored and flagged 待核实.
+        let rows = csv_rows(
+            "指标代码,地区,期别,数值\n\
+             GDP,渝北区,2025Q2,-5\n\
+             SHARE,渝北区,2025Q1,130\n\
+             SHARE,江北区,2025Q1,-2\n\
+             GROWTH,渝北区,2025Q1,-3.5\n\
+             GROWTH,江北区,2025Q1,140\n\
+             SHARE,渝北区,2025Q2,100\n",
+        );
+        let v = validate(&rows, &cat());
+        assert!(v.is_ok(), "{:?}", v.problems);
+        let flagged: Vec<usize> = v.outliers().map(|r| r.row).collect();
+        assert_eq!(flagged, vec![2, 3, 4], "{:?}", v.rows);
+        assert!(v.rows[1].outlier.as_deref().unwrap_or("").contains("100"), "{:?}", v.rows[1].outlier);
     }
 
     #[test]

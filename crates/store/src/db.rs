@@ -502,9 +502,15 @@ struct PgConn {
     statements: HashMap<(String, Vec<Kind>), tokio_postgres::Statement>,
 }
 
+/// How long a write transaction waits for the store's write lock held by another
+/// connection (another process) before it fails with [`StoreError::Busy`].
+pub const WRITE_WAIT: Duration = Duration::from_secs(15);
+
 /// One connection.
 pub struct Db {
     inner: Inner,
+    /// See [`WRITE_WAIT`].
+    write_wait: Duration,
 }
 
 enum Inner {
@@ -515,7 +521,7 @@ enum Inner {
 impl Db {
     pub fn sqlite(conn: rusqlite::Connection) -> Db {
         conn.set_prepared_statement_cache_capacity(128);
-        Db { inner: Inner::Sqlite(conn) }
+        Db { inner: Inner::Sqlite(conn), write_wait: WRITE_WAIT }
     }
 
     /// Opens a connection to PostgreSQL.
@@ -542,7 +548,7 @@ impl Db {
             }
             Err(e) => return Err(StoreError::Unavailable(format!("the database I/O thread failed: {e}"))),
         };
-        Ok(Db { inner: Inner::Pg(RefCell::new(PgConn { client, statements: HashMap::new() })) })
+        Ok(Db { inner: Inner::Pg(RefCell::new(PgConn { client, statements: HashMap::new() })), write_wait: WRITE_WAIT })
     }
 
     pub fn backend(&self) -> Backend {
@@ -692,16 +698,32 @@ impl Db {
         Ok(futures_executor::block_on(c.client.query(&stmt, &refs))?)
     }
 
+    /// How long this connection's write transactions wait for the write lock (SQLite: also
+    /// any statement for a lock). Default [`WRITE_WAIT`].
+    pub fn set_write_wait(&mut self, wait: Duration) -> Result<()> {
+        if let Inner::Sqlite(c) = &self.inner {
+            c.busy_timeout(wait)?;
+        }
+        self.write_wait = wait;
+        Ok(())
+    }
+
     /// Begins a write transaction. On PostgreSQL it takes the store's write lock, so writers
-    /// of all processes follow one another as they do on SQLite.
+    /// of all processes follow one another as they do on SQLite. Either way a lock held by
+    /// another connection is waited for at most the write wait, then [`StoreError::Busy`].
     pub fn transaction(&mut self) -> Result<Tx<'_>> {
         match &self.inner {
             // IMMEDIATE: take the write lock now, so two processes never both read and then
-            // fail to upgrade.
+            // fail to upgrade. The connection's busy timeout bounds the wait.
             Inner::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
-            // One round trip: the transaction and its lock.
+            // One round trip: the transaction and its lock, waited for at most the write
+            // wait (the rest of the transaction keeps the session's lock_timeout).
             Inner::Pg(_) => {
-                let locked = self.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"));
+                let locked = self.execute_batch(&format!(
+                    "BEGIN; SET LOCAL lock_timeout = {}; SELECT pg_advisory_xact_lock({WRITE_LOCK}); \
+                     SET LOCAL lock_timeout TO DEFAULT",
+                    self.write_wait.as_millis().max(1)
+                ));
                 if let Err(e) = locked {
                     let _ = self.execute_batch("ROLLBACK");
                     return Err(e);
@@ -777,7 +799,7 @@ impl Db {
 }
 
 /// The advisory lock every writing transaction holds on PostgreSQL ("planwatch" in ASCII).
-const WRITE_LOCK: i64 = 0x706c_616e_7761;
+pub(crate) const WRITE_LOCK: i64 = 0x706c_616e_7761;
 
 fn pg_prepare(c: &RefCell<PgConn>, sql: &str, params: &[Param<'_>]) -> Result<tokio_postgres::Statement> {
     let kinds: Vec<Kind> = params.iter().map(Param::kind).collect();
@@ -907,6 +929,10 @@ impl From<tokio_postgres::Error> for StoreError {
         // 53300: the server's connection slots are all taken.
         let transient =
             e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P") || c.code() == "53300");
+        // 55P03: the write lock stayed with another connection longer than the write wait.
+        if e.code().is_some_and(|c| c.code() == "55P03") {
+            return StoreError::Busy(pg_message(&e));
+        }
         if transient || e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
             StoreError::Unavailable(pg_message(&e))
         } else {

@@ -47,12 +47,17 @@ use db::{params, OptionalExt};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("database error: {0}")]
     Postgres(String),
     /// The database server cannot be reached or went away; the request can be retried.
     #[error("the database is unavailable: {0}. planwatch reconnects by itself: check that the database server is running, then try again")]
     Unavailable(String),
+    /// Another connection (another planwatch process: an import, a backup, a restore) held
+    /// the store's write lock longer than the write wait; nothing was changed, and the
+    /// request can be repeated.
+    #[error("the store is busy: another process held its write lock too long ({0}); nothing was changed, try again in a moment")]
+    Busy(String),
     #[error("cannot open the store at {path}: {source}. Check the path (--db or PLANWATCH_DB) and its permissions")]
     Open { path: String, source: rusqlite::Error },
     #[error("the store has schema version {found} but this planwatch knows only up to {known}: use a newer planwatch")]
@@ -83,6 +88,18 @@ pub enum StoreError {
     NoRow,
     #[error("stored data is damaged: column {column}: {reason}")]
     Column { column: usize, reason: String },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQLITE_BUSY after the busy timeout: another process holds the write lock.
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(e.to_string())
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -151,6 +168,8 @@ pub struct Store {
     opts: StoreOptions,
     /// Argon2 password verifications made by this process (tests prove a lock stops them).
     password_checks: std::sync::atomic::AtomicU64,
+    /// See [`Store::set_write_wait`].
+    write_wait_ms: std::sync::atomic::AtomicU64,
 }
 
 /// A pooled reader connection, returned to the pool on drop.
@@ -191,7 +210,7 @@ impl Drop for Reader<'_> {
 }
 
 fn configure(conn: &Connection) -> std::result::Result<(), rusqlite::Error> {
-    conn.busy_timeout(Duration::from_secs(15))?;
+    conn.busy_timeout(db::WRITE_WAIT)?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000;")?;
     Ok(())
 }
@@ -231,6 +250,7 @@ impl Store {
             },
             opts,
             password_checks: Default::default(),
+            write_wait_ms: std::sync::atomic::AtomicU64::new(db::WRITE_WAIT.as_millis() as u64),
         })
     }
 
@@ -327,10 +347,23 @@ impl Store {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         if !w.is_usable() {
             if let Connector::Postgres(target) = &self.connector {
-                *w = Db::connect_pg(target)?;
+                let mut fresh = Db::connect_pg(target)?;
+                fresh.set_write_wait(self.write_wait())?;
+                *w = fresh;
             }
         }
         Ok(w)
+    }
+
+    fn write_wait(&self) -> Duration {
+        Duration::from_millis(self.write_wait_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// How long a write waits for the write lock another process holds before it fails with
+    /// [`StoreError::Busy`] (default [`db::WRITE_WAIT`], 15 s).
+    pub fn set_write_wait(&self, wait: Duration) -> Result<()> {
+        self.write_wait_ms.store(wait.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).set_write_wait(wait)
     }
 
     /// The store generation: increased by every change search must see.

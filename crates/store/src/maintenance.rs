@@ -3,18 +3,20 @@
 //! - A backup is `VACUUM INTO` a temporary file beside the target, then a rename: one read
 //!   transaction, so the copy is the consistent state of one moment even while a server and
 //!   other processes write; a crash leaves either no file or a whole one.
-//! - A restore checks the backup first (integrity, schema version), then copies it into the
-//!   live store with SQLite's backup API (the sanctioned way to replace a database other
-//!   connections may have open) and moves the generation and monitoring revision past both
-//!   the old and the restored values, so no cache or search index keyed on them can serve
-//!   pre-restore content.
+//! - A restore checks the backup first (integrity, schema version), brings a copy of it to
+//!   the current schema, then replaces every row of the live store by its rows in one write
+//!   transaction (other processes see the old store or the restored one, and none writes in
+//!   between), and moves the generation, the monitoring revision and every plan's revision
+//!   past both the old and the restored values, so no cache or search index keyed on them can
+//!   serve pre-restore content; ids go on past every id either store gave (SQLite:
+//!   AUTOINCREMENT, PostgreSQL: the identity sequences), so none is given twice.
 //! - A check runs SQLite's `integrity_check` and `foreign_key_check` and planwatch's own
 //!   invariants (every version's original is stored, every document's current version
 //!   exists, summary rows agree with versions).
 //! - On PostgreSQL, a backup is the same kind of file: a planwatch SQLite store, filled from
 //!   one REPEATABLE READ snapshot of the server, table by table. A restore empties the
-//!   server's tables and fills them from such a file in one transaction (so an office's SQLite
-//!   store moves to a shared server by `backup` there and `restore` here). The checks are
+//!   server's tables and fills them from such a file in one transaction, as on SQLite (so an
+//!   office's SQLite store moves to a shared server by `backup` there and `restore` here). The checks are
 //!   planwatch's own invariants; PostgreSQL enforces references itself.
 
 use std::path::Path;
@@ -239,49 +241,70 @@ impl Store {
                 report.problems.join("; ")
             )));
         }
+        // Bring a copy of the backup to this planwatch's schema, then replace every row of
+        // the store by its rows in one write transaction: other processes see the old store
+        // or the restored one, never a mix, and none writes in between.
+        let scratch = tempfile_beside(from)?;
+        std::fs::copy(from, &scratch.0).map_err(|e| io_error(&scratch.0, e))?;
+        let source = Store::open(&scratch.0, self.opts.clone())?;
+        let src = source.reader()?;
         let mut dst = self.writer()?;
-        let before = revision_pair(&dst)?;
+        let tx = dst.transaction()?;
+        let before = revision_pair(&tx)?;
         // The bootstrap admin token stays closed once this store has had an admin, whatever
         // the backup says (issue 14).
-        let bootstrap_closed: Option<String> = dst
+        let bootstrap_closed: Option<String> = tx
             .query_row("SELECT value FROM meta WHERE key = 'bootstrap_closed'", params![], |r| r.get(0))
             .optional()?;
-        match dst.as_sqlite_mut() {
-            Some(conn) => {
-                let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                    .map_err(|source| StoreError::Open { path: from.display().to_string(), source })?;
-                sqlite_copy_pages(&src, conn)?;
-                // The backup may be of an older schema: bring it up to date.
-                migrate::migrate(&mut dst)?;
+        let old_rev: i64 = tx.query_row("SELECT COALESCE(MAX(rev), 0) FROM documents", params![], |r| r.get(0))?;
+        let tables = table_columns(&src)?;
+        let names: Vec<&str> = tables.iter().map(|(t, _)| t.as_str()).collect();
+        // Emptying the audit log is the one delete its triggers must let through: the
+        // restored log replaces it, and the restore itself is logged below.
+        match tx.backend() {
+            Backend::Sqlite => {
+                let guards: Vec<String> = tx.query_map(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'",
+                    params![],
+                    |r| r.get(0),
+                )?;
+                // References are checked at the commit, when every row is back.
+                tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+                tx.execute_batch(
+                    "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete",
+                )?;
+                for t in names.iter().rev() {
+                    tx.execute_batch(&format!("DELETE FROM {t}"))?;
+                }
+                copy_tables(&src, &tx)?;
+                for sql in guards {
+                    tx.execute_batch(&sql)?;
+                }
+                // AUTOINCREMENT (migration 5): sqlite_sequence, which no delete lowers, still
+                // holds the largest id the store ever gave; the restored rows raised it where
+                // theirs are larger. So no id is given twice.
             }
-            None => {
-                // Bring a copy of the backup to this planwatch's schema, then copy its rows.
-                let scratch = tempfile_beside(from)?;
-                std::fs::copy(from, &scratch.0).map_err(|e| io_error(&scratch.0, e))?;
-                let source = Store::open(&scratch.0, self.opts.clone())?;
-                let src = source.reader()?;
-                let tx = dst.transaction()?;
-                let tables = table_columns(&src)?;
-                // Emptying the audit log is the one delete its triggers must let through: the
-                // restored log replaces it, and the restore itself is logged below.
+            Backend::Postgres => {
                 tx.execute_batch("ALTER TABLE audit_log DISABLE TRIGGER USER")?;
-                let names: Vec<&str> = tables.iter().map(|(t, _)| t.as_str()).collect();
-                tx.execute_batch(&format!("TRUNCATE {} RESTART IDENTITY CASCADE", names.join(", ")))?;
+                // CONTINUE IDENTITY: the sequences keep the largest ids given so far.
+                tx.execute_batch(&format!("TRUNCATE {} CONTINUE IDENTITY CASCADE", names.join(", ")))?;
                 tx.execute_batch("ALTER TABLE audit_log ENABLE TRIGGER USER")?;
                 copy_tables(&src, &tx)?;
                 for (table, columns) in &tables {
                     if columns.iter().any(|c| c == "id") {
+                        // Past both the ids given before and the restored ones.
                         tx.execute_batch(&format!(
-                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) \
-                             FROM {table}"
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(
+                                 COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')::regclass), 0),
+                                 COALESCE(MAX(id), 0), 1)) FROM {table}"
                         ))?;
                     }
                 }
-                tx.commit()?;
             }
         }
-        let after = revision_pair(&dst)?;
-        let tx = dst.transaction()?;
+        drop(src);
+        drop(source);
+        let after = revision_pair(&tx)?;
         let generation = (before.0.max(after.0) + 1).to_string();
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'generation'", params![generation])?;
         // Search indexes of other processes (a shared server) built before this generation
@@ -295,6 +318,9 @@ impl Store {
             "UPDATE meta SET value = ?1 WHERE key = 'monitor_rev'",
             params![(before.1.max(after.1) + 1).to_string()],
         )?;
+        // Plan pages are cached by (plan, revision): every restored revision goes past every
+        // revision the store had, so no page of before the restore is taken for a restored one.
+        tx.execute("UPDATE documents SET rev = rev + ?1", params![old_rev])?;
         // Sessions of the backup's time must not come back to life: everyone logs in again.
         tx.execute("DELETE FROM sessions", params![])?;
         if let Some(at) = bootstrap_closed {
@@ -379,30 +405,6 @@ impl Store {
     }
 }
 
-/// Copies all pages of `src` into `dst` with SQLite's backup API.
-fn sqlite_copy_pages(src: &Connection, dst: &mut Connection) -> Result<()> {
-    use rusqlite::backup::StepResult;
-    let backup = rusqlite::backup::Backup::new(src, dst)?;
-    // All pages in one step: the destination never holds a mix of old and new pages that
-    // another connection could read. Busy or locked: wait, up to 30 s.
-    let mut waited = Duration::ZERO;
-    loop {
-        match backup.step(-1)? {
-            StepResult::Done => return Ok(()),
-            StepResult::More => {}
-            StepResult::Busy | StepResult::Locked if waited < Duration::from_secs(30) => {
-                std::thread::sleep(Duration::from_millis(50));
-                waited += Duration::from_millis(50);
-            }
-            other => {
-                return Err(StoreError::Invalid(format!(
-                    "the store stayed busy ({other:?}) for 30 s: stop other writers and try again"
-                )))
-            }
-        }
-    }
-}
-
 /// A path for a scratch copy next to the system's temporary files, removed on drop.
 struct Scratch(std::path::PathBuf);
 
@@ -422,15 +424,34 @@ fn tempfile_beside(from: &Path) -> Result<Scratch> {
     Ok(Scratch(std::env::temp_dir().join(format!("planwatch-restore-{}-{nanos}-{name}", std::process::id()))))
 }
 
-/// The tables of a planwatch store and their columns, in creation order (parents before
-/// the tables that refer to them), read from an SQLite store.
+/// The tables of a planwatch store and their columns, parents before the tables that refer
+/// to them (PostgreSQL checks every reference as a row is copied), read from an SQLite store.
 fn table_columns(sqlite: &Db) -> Result<Vec<(String, Vec<String>)>> {
-    let names: Vec<String> = sqlite.query_map(
+    let mut names: Vec<String> = sqlite.query_map(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
            AND name <> 'schema_migrations' ORDER BY rowid",
         params![],
         |r| r.get(0),
     )?;
+    // Creation order is not enough: migration 4 made tables anew, after their children.
+    let mut parents: Vec<(String, Vec<String>)> = Vec::new();
+    for name in &names {
+        let refs: Vec<String> = sqlite.query_map(
+            &format!("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list('{name}')"),
+            params![],
+            |r| r.get(0),
+        )?;
+        parents.push((name.clone(), refs.into_iter().filter(|p| p != name).collect()));
+    }
+    let mut ordered: Vec<String> = Vec::with_capacity(names.len());
+    while !names.is_empty() {
+        let ready = names.iter().position(|n| {
+            parents.iter().find(|(t, _)| t == n).is_none_or(|(_, ps)| ps.iter().all(|p| ordered.contains(p)))
+        });
+        // A cycle of references (none in planwatch's schema) falls back to creation order.
+        ordered.push(names.remove(ready.unwrap_or(0)));
+    }
+    let names = ordered;
     let mut out = Vec::new();
     for name in names {
         // `name` comes from the schema, not from input.

@@ -18,6 +18,7 @@ use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::corrections::{target_key, task_key};
 use crate::db::{params, Db, OptionalExt, Row};
 use crate::{limits, sha256_hex, Result, Store, StoreError};
+use planwatch_monitor::listing::Listing;
 use planwatch_monitor::observations::{self, Catalogue, FileError, History, IndicatorInfo, PlaceRef, Validation};
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use serde::Serialize;
@@ -497,6 +498,13 @@ pub struct RowRefusal {
     pub reason: String,
 }
 
+impl planwatch_monitor::listing::CsvRow for RowRefusal {
+    const HEADER: &'static [&'static str] = &["行", "指标代码", "地区", "期别", "原因"];
+    fn fields(&self) -> Vec<String> {
+        vec![self.row.to_string(), self.indicator.clone(), self.place.clone(), self.period.clone(), self.reason.clone()]
+    }
+}
+
 /// An outlier kept for review.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlierRow {
@@ -519,7 +527,10 @@ pub struct ImportReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// The first flagged values (at most `planwatch_monitor::listing::LISTED`).
     pub outliers: Vec<OutlierRow>,
+    /// How many values were flagged in all.
+    pub outlier_count: usize,
     /// `None` for a dry run, or when nothing changed.
     pub import_id: Option<i64>,
 }
@@ -529,14 +540,14 @@ pub struct ImportReport {
 pub enum ImportError {
     #[error("{file}: {error}")]
     File { file: String, error: FileError },
-    #[error("{file}: {} 行有错误,整个文件未导入", .validation.problems.len() + .validation.unlisted_problems)]
+    #[error("{file}: {} 处错误,整个文件未导入", .validation.problems.total())]
     Refused { file: String, validation: Box<Validation> },
     /// Rows of units the user may not write: the whole file is refused.
-    #[error("{file}: {} 行超出本账户的填报范围({scope}),整个文件未导入", .rows.len())]
-    Forbidden { file: String, scope: String, rows: Vec<RowRefusal> },
+    #[error("{file}: {} 行超出本账户的填报范围({scope}),整个文件未导入", .rows.total())]
+    Forbidden { file: String, scope: String, rows: Listing<RowRefusal> },
     /// Rows that would change submitted or approved figures: the whole file is refused.
-    #[error("{file}: {} 行的数据已报送或已审核锁定,整个文件未导入", .rows.len())]
-    Locked { file: String, rows: Vec<RowRefusal> },
+    #[error("{file}: {} 行的数据已报送或已审核锁定,整个文件未导入", .rows.total())]
+    Locked { file: String, rows: Listing<RowRefusal> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -555,10 +566,6 @@ fn note_limits(rows: &[observations::RawRow], validation: &mut Validation) {
         if limits::OBSERVATION_NOTE.check(&row.note).is_ok() {
             continue;
         }
-        if validation.problems.len() >= observations::MAX_LISTED_PROBLEMS {
-            validation.unlisted_problems += 1;
-            continue;
-        }
         let chars = row.note.chars().count();
         validation.problems.push(observations::Problem {
             row: row.row,
@@ -568,7 +575,7 @@ fn note_limits(rows: &[observations::RawRow], validation: &mut Validation) {
             fix: format!("请把备注精简到 {max} 字以内,详细说明可另附文件"),
         });
     }
-    validation.problems.sort_by_key(|p| p.row);
+    validation.problems.sort_shown_by_key(|p| p.row);
 }
 
 /// The catalogue an import is validated against: indicators, the place hierarchy, and the
@@ -733,16 +740,13 @@ impl Store {
             period: r.period.to_string(),
             reason,
         };
-        let forbidden: Vec<RowRefusal> = validation
-            .rows
-            .iter()
-            .filter_map(|r| {
-                let region = regions.get(&r.indicator_id).copied().unwrap_or_default();
-                authorize(actor, Action::WriteObservations { region, place: &r.place })
-                    .err()
-                    .map(|e| refusal(r, e.to_string()))
-            })
-            .collect();
+        let mut forbidden = Listing::new();
+        for r in &validation.rows {
+            let region = regions.get(&r.indicator_id).copied().unwrap_or_default();
+            if let Err(e) = authorize(actor, Action::WriteObservations { region, place: &r.place }) {
+                forbidden.push(refusal(r, e.to_string()));
+            }
+        }
         if !forbidden.is_empty() {
             return Err(ImportError::Forbidden { file, scope: actor.scope(), rows: forbidden });
         }
@@ -752,9 +756,12 @@ impl Store {
                 locks.insert(region, crate::approval::locked_cells(&tx, region)?);
             }
         }
-        let mut locked: Vec<RowRefusal> = Vec::new();
+        let mut locked = Listing::new();
+        // Listed up to the listing cap like refusals; all are counted, and flagged in the store.
+        let outlier_count = validation.outliers().count();
         let outliers: Vec<OutlierRow> = validation
             .outliers()
+            .take(planwatch_monitor::listing::LISTED)
             .map(|r| OutlierRow {
                 row: r.row,
                 indicator: codes.get(&r.indicator_id).copied().unwrap_or_default().to_string(),
@@ -773,6 +780,7 @@ impl Store {
             updated: 0,
             unchanged: 0,
             outliers,
+            outlier_count,
             import_id: None,
         };
         let who = actor.login.as_str();
@@ -783,7 +791,7 @@ impl Store {
                     imported_at, synthetic, request_id) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, {NOW}, ?6, ?7)
                  RETURNING id"
             ),
-            params![file, sha, report.rows as i64, report.outliers.len() as i64, who, opts.synthetic, actor.request_id],
+            params![file, sha, report.rows as i64, report.outlier_count as i64, who, opts.synthetic, actor.request_id],
             |r| r.get(0),
         )?;
         let source = format!("{file}(导入 #{import_id})");
@@ -1055,6 +1063,42 @@ impl Store {
             }
         }
         Ok(best.and_then(|(_, p)| Period::parse(&p).ok()))
+    }
+
+    /// Whether any indicator of plan `plan_id` has a value for a period ending within
+    /// `within` (a month or quarter of a quarter, the quarters of a year): one indexed
+    /// look-up, so a request for a report of a period without data is answered before any
+    /// report is made.
+    pub fn plan_has_data_within(&self, plan_id: i64, within: Period) -> Result<bool> {
+        let r = self.reader()?;
+        // Period ends are the same sums of twelfths on both sides; the margin only absorbs
+        // rounding of the REAL column.
+        let (start, end) = (within.start_time() + 1e-9, within.end_time() + 1e-9);
+        let n: i64 = r
+            .prepare_cached(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE i.document_id = ?1 AND o.period_end > ?2 AND o.period_end <= ?3 LIMIT 1) x",
+            )?
+            .query_row(params![plan_id, start, end], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    /// The oldest and the newest period with a value of plan `plan_id`'s indicators.
+    pub fn plan_data_span(&self, plan_id: i64) -> Result<Option<(Period, Period)>> {
+        let r = self.reader()?;
+        let edge = |order: &str| -> Result<Option<String>> {
+            r.prepare_cached(&format!(
+                "SELECT o.period FROM observations o JOIN indicators i ON i.id = o.indicator_id
+                 WHERE i.document_id = ?1 ORDER BY o.period_end {order}, o.period LIMIT 1"
+            ))?
+            .query_row(params![plan_id], |r| r.get(0))
+            .optional()
+        };
+        let (first, last) = (edge("ASC")?, edge("DESC")?);
+        Ok(match (first.and_then(|p| Period::parse(&p).ok()), last.and_then(|p| Period::parse(&p).ok())) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        })
     }
 }
 

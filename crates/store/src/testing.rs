@@ -134,3 +134,29 @@ pub fn execute_raw(location: &Location, sql: &str) -> Result<usize> {
     };
     db.execute(sql, crate::db::params![])
 }
+
+/// Another connection holding the store's write lock (as another process's long import
+/// would) until dropped: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's advisory write lock.
+pub struct WriteLockHolder(Db);
+
+impl WriteLockHolder {
+    pub fn take(location: &Location) -> Result<WriteLockHolder> {
+        let db = match location {
+            Location::Sqlite(path) => Db::sqlite(rusqlite::Connection::open(path)?),
+            Location::Postgres(url) => Db::connect_pg(&PgTarget::parse(url)?)?,
+        };
+        match location {
+            Location::Sqlite(_) => db.execute_batch("BEGIN IMMEDIATE")?,
+            Location::Postgres(_) => {
+                db.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({})", crate::db::WRITE_LOCK))?
+            }
+        }
+        Ok(WriteLockHolder(db))
+    }
+}
+
+impl Drop for WriteLockHolder {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}

@@ -168,3 +168,39 @@ fn a_backup_restores_whole_into_another_store() {
     target.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap();
     assert_eq!(target.count_plans().unwrap(), 2);
 }
+
+/// After a restore of an older backup, new plans, imports and the rest get ids no row ever
+/// had (on either backend), and every plan's revision moves past the old ones (page caches
+/// key on it).
+#[test]
+fn no_id_is_given_twice_across_a_restore() {
+    use planwatch_store::testing::TempStore;
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let hefei = store.ingest_bytes(&op(), "hefei.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    store.indicators_from_targets(&op(), hefei, Frequency::Quarter).unwrap();
+    let code = store.indicators(Some(hefei), None).unwrap().into_iter().find(|i| i.unit == "家").unwrap().code;
+    let file = t.path().join("older.db");
+    store.backup(&file).unwrap();
+    // After the backup: a second plan, an import, a correction of the first plan's revision.
+    let mianyang =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    import(&store, &code, 1);
+    let given_import = store.imports(10).unwrap()[0].id;
+    let rev_before = store.plan_rev(hefei).unwrap().unwrap();
+    store.restore(&op(), &file).unwrap();
+    assert_eq!(store.count_plans().unwrap(), 1);
+    let suzhou =
+        store.ingest_bytes(&op(), "suzhou.docx", example("suzhou-emerging-industries.docx")).unwrap().document_id();
+    assert!(suzhou > mianyang, "plan id {suzhou} was given before (to {mianyang})");
+    import(&store, &code, 2);
+    let import_id = store.imports(10).unwrap()[0].id;
+    assert!(import_id > given_import, "import id {import_id} was given before");
+    assert!(store.plan_rev(hefei).unwrap().unwrap() > rev_before, "a restored revision repeats an old one");
+    assert!(store.check().unwrap().is_ok());
+    // A second restore, now of a store that went further: still no id goes back.
+    store.restore(&op(), &file).unwrap();
+    let again =
+        store.ingest_bytes(&op(), "suzhou.docx", example("suzhou-emerging-industries.docx")).unwrap().document_id();
+    assert!(again > suzhou, "{again} after {suzhou}");
+}

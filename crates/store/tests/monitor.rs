@@ -48,8 +48,8 @@ fn refused(store: &Store, name: &str, csv: &str) -> Vec<(usize, &'static str, St
     assert_eq!(fingerprint(store), before, "{name}: a refused file changed the store");
     match err {
         ImportError::Refused { validation, .. } => {
-            assert!(validation.problems.iter().all(|p| !p.fix.is_empty() && !p.reason.is_empty()));
-            validation.problems.iter().map(|p| (p.row, p.column, p.reason.clone())).collect()
+            assert!(validation.problems.shown().iter().all(|p| !p.fix.is_empty() && !p.reason.is_empty()));
+            validation.problems.shown().iter().map(|p| (p.row, p.column, p.reason.clone())).collect()
         }
         other => panic!("{name}: expected a refusal, got {other}"),
     }
@@ -69,6 +69,7 @@ fn every_validation_class_refuses_the_whole_file_and_changes_nothing() {
         ("unit-mismatch.csv", format!("{head}{good}{firms},包河区,2026Q2,1,万家\n"), (3, "单位", "不符")),
         ("duplicate.csv", format!("{head}{good}{good}"), (3, "指标代码", "与第 2 行重复")),
         ("wrong-frequency.csv", format!("{head}{good}{firms},包河区,2026-05,1,家\n"), (3, "期别", "按季度填报")),
+        ("negative-count.csv", format!("{head}{good}{firms},包河区,2026Q2,-3,家\n"), (3, "数值", "为负数")),
     ];
     for (name, csv, (row, column, reason)) in cases {
         let problems = refused(&store, name, &csv);
@@ -158,7 +159,7 @@ fn xlsx_sheets_and_templates_import() {
     let before = fingerprint(&store);
     let err = store.import_observations("bad.xlsx", &bytes, &opts(), &op()).unwrap_err();
     assert!(
-        matches!(&err, ImportError::Refused { validation, .. } if validation.problems[0].column == "地区"),
+        matches!(&err, ImportError::Refused { validation, .. } if validation.problems.shown()[0].column == "地区"),
         "{err}"
     );
     assert_eq!(fingerprint(&store), before);
@@ -174,6 +175,28 @@ fn xlsx_sheets_and_templates_import() {
     sheet.write_number(1, 3, 105.5).unwrap();
     let r = store.import_observations("good.xlsx", &book.save_to_buffer().unwrap(), &opts(), &op()).unwrap();
     assert_eq!(r.inserted, 1);
+    // A date where the figure belongs (Excel keeps 46388 behind 2027-01-01) and a formula no
+    // program computed: refused with their rows, nothing stored.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_formula_result_default("");
+    for (c, h) in ["指标代码", "地区", "期别", "数值"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (row, place) in [(1, "蜀山区"), (2, "包河区")] {
+        sheet.write_string(row, 0, &firms).unwrap();
+        sheet.write_string(row, 1, place).unwrap();
+        sheet.write_string(row, 2, "2026Q3").unwrap();
+    }
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 1, 1).unwrap();
+    sheet.write_datetime_with_format(1, 3, &date, &rust_xlsxwriter::Format::new().set_num_format("yyyy/m/d")).unwrap();
+    sheet.write_formula(2, 3, "=100*1.1").unwrap();
+    let before = fingerprint(&store);
+    let err = store.import_observations("dates.xlsx", &book.save_to_buffer().unwrap(), &opts(), &op()).unwrap_err();
+    let ImportError::Refused { validation, .. } = err else { panic!("expected a refusal, got {err}") };
+    let got: Vec<(usize, &str)> = validation.problems.shown().iter().map(|p| (p.row, p.column)).collect();
+    assert_eq!(got, vec![(2, "数值"), (3, "数值")]);
+    assert_eq!(fingerprint(&store), before);
 }
 
 #[test]
@@ -501,9 +524,12 @@ fn every_free_text_field_is_limited_and_a_refusal_writes_nothing() {
             "备注",
             "500",
             Box::new(|| match s.import_observations("notes.csv", csv_note.as_bytes(), &opts(), &op()) {
-                Err(ImportError::Refused { validation, .. }) => {
-                    Err(validation.problems.iter().map(|p| format!("{} {} {}", p.column, p.reason, p.fix)).collect())
-                }
+                Err(ImportError::Refused { validation, .. }) => Err(validation
+                    .problems
+                    .shown()
+                    .iter()
+                    .map(|p| format!("{} {} {}", p.column, p.reason, p.fix))
+                    .collect()),
                 other => other.map(|_| ()).map_err(|e| e.to_string()),
             }),
         ),

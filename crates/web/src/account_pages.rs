@@ -424,6 +424,7 @@ struct ApprovalsPage {
     period: String,
     regions: Vec<String>,
     rows: Vec<Approval>,
+    pager: crate::pager::Pager,
     /// The caller may submit these units' figures.
     can_submit_place: String,
     can_review: bool,
@@ -436,6 +437,8 @@ pub struct ApprovalsQuery {
     region: String,
     #[serde(default)]
     period: String,
+    #[serde(default)]
+    page: String,
 }
 
 pub async fn approvals(
@@ -484,6 +487,9 @@ pub async fn approvals(
         ),
         None => (String::new(), String::new(), false),
     };
+    // The counts are of all cells; the table shows a page of them.
+    let link = format!("/approvals?region={}&period={}", enc(&region), enc(q.period.trim()));
+    let (rows, pager) = crate::pager::Pager::cut(rows, q.page.trim().parse().ok(), |n| format!("{link}&page={n}"));
     let page = ApprovalsPage {
         nav: "approvals",
         csrf,
@@ -491,6 +497,7 @@ pub async fn approvals(
         period: q.period.trim().to_string(),
         regions,
         rows,
+        pager,
         can_submit_place,
         can_review,
         counts,

@@ -133,11 +133,13 @@ pub(crate) async fn json_errors(State(state): State<Shared>, req: Request, next:
     let method = req.method().clone();
     let res = next.run(req).await;
     let status = res.status();
+    // JSON, and the CSV of every problem a refused import asked for (`problems=csv`), are
+    // answers of their own.
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/csv"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return res;
     }
@@ -189,8 +191,14 @@ impl IntoResponse for ApiError {
         if let AppError::Internal(m) = &self.0 {
             eprintln!("planwatch serve: internal error: {m}");
         }
-        (status, Json(ErrorBody { error: ErrorDetail { status: status.as_u16(), message: self.0.to_string() } }))
-            .into_response()
+        let mut res =
+            (status, Json(ErrorBody { error: ErrorDetail { status: status.as_u16(), message: self.0.to_string() } }))
+                .into_response();
+        // As on pages: a busy or unreachable store is worth another try shortly.
+        if let AppError::Busy(_) = self.0 {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        res
     }
 }
 
@@ -253,6 +261,53 @@ pub struct ListQuery {
     #[serde(default)]
     #[param(pattern = "^(updated|title|issuer|region|signed|published|targets|tasks)?$")]
     sort: String,
+    /// Items to return, 1 to 1000 (default 1000).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Items to skip (default 0).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0)]
+    offset: Option<String>,
+}
+
+/// The part of a list to answer: at most [`MAX_LIST`] items from `offset`; the response's
+/// `X-Total-Count` header says how many there are in all.
+struct Window {
+    limit: usize,
+    offset: usize,
+}
+
+/// The most items one response of a list holds.
+pub const MAX_LIST: usize = 1000;
+
+impl Window {
+    fn parse(limit: &Option<String>, offset: &Option<String>) -> Result<Window, ApiError> {
+        let number = |raw: &Option<String>, name: &str, default: usize| -> Result<usize, ApiError> {
+            match raw.as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some(t) => t
+                    .parse()
+                    .map_err(|_| ApiError(AppError::BadRequest(format!("{name} must be a whole number, got {t:?}")))),
+            }
+        };
+        let limit = number(limit, "limit", MAX_LIST)?;
+        if !(1..=MAX_LIST).contains(&limit) {
+            return Err(ApiError(AppError::BadRequest(format!(
+                "limit must be 1 to {MAX_LIST}, got {limit}: page through longer lists with offset"
+            ))));
+        }
+        Ok(Window { limit, offset: number(offset, "offset", 0)? })
+    }
+
+    /// The window of `items` as a JSON array, with the total in `X-Total-Count`.
+    fn answer<T, D: Serialize>(&self, items: Vec<T>, map: impl Fn(T) -> D) -> Result<Response, ApiError> {
+        let total = items.len();
+        let page: Vec<D> = items.into_iter().skip(self.offset).take(self.limit).map(map).collect();
+        let mut res = Json(page).into_response();
+        res.headers_mut().insert("x-total-count", axum::http::HeaderValue::from(total));
+        Ok(res)
+    }
 }
 
 type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
@@ -267,10 +322,13 @@ fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
     })
 }
 
-/// All plans.
-#[utoipa::path(get, path = "/api/v1/plans", params(ListQuery), responses((status = 200, body = [PlanDto]), (status = 400, body = ErrorBody)))]
-async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> ApiResult<Vec<PlanDto>> {
+/// The plans, at most 1000 a response (`limit`, `offset`; the total in `X-Total-Count`).
+#[utoipa::path(get, path = "/api/v1/plans", params(ListQuery),
+    responses((status = 200, body = [PlanDto], headers(("x-total-count" = u64, description = "plans in all"))),
+              (status = 400, body = ErrorBody)))]
+async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> Result<Response, ApiError> {
     let q = query(q)?;
+    let window = Window::parse(&q.limit, &q.offset)?;
     let order = match q.sort.as_str() {
         "" => PlanOrder::default(),
         s => PlanOrder::parse(s).ok_or_else(|| {
@@ -280,7 +338,7 @@ async fn list_plans(State(state): State<Shared>, q: QueryResult<ListQuery>) -> A
         })?,
     };
     let plans = db(&state, move |s| s.list_plans(order)).await?;
-    Ok(Json(plans.into_iter().map(PlanDto::from).collect()))
+    window.answer(plans, PlanDto::from)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -610,14 +668,40 @@ pub struct ImportResponse {
     import: serde_json::Value,
 }
 
-/// A refused observation file: nothing was stored; every problem is listed.
+/// A refused observation file: nothing was stored. The first problems are listed, all are
+/// counted; `problems=csv` on the same request answers all of them as CSV instead.
 #[derive(Serialize, ToSchema)]
 pub struct ImportRefusal {
     error: ErrorDetail,
-    /// Row (1-based, header = 1), column, cell, reason, fix.
+    /// At most 200: row (1-based, header = 1), column, cell, reason, fix (403 and 409: row,
+    /// indicator, place, period, reason).
     #[schema(value_type = Vec<Object>)]
     problems: serde_json::Value,
+    /// How many problems there are in all.
+    problem_count: usize,
+    /// Problems counted but not in `problems`.
     unlisted_problems: usize,
+    /// How to get every problem as CSV.
+    problems_csv: String,
+}
+
+impl ImportRefusal {
+    fn new<T: Serialize>(status: u16, message: String, shown: &[T], total: usize) -> Result<Self, ApiError> {
+        Ok(ImportRefusal {
+            error: ErrorDetail { status, message },
+            problems: to_json(&shown)?,
+            problem_count: total,
+            unlisted_problems: total - shown.len(),
+            problems_csv: if total == 0 {
+                String::new()
+            } else {
+                format!(
+                    "send the same request again with problems=csv (and dry_run=true) to receive all {total} problems \
+                     as CSV"
+                )
+            },
+        })
+    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -646,6 +730,11 @@ pub struct ImportParams {
     /// `true`: check only, store nothing.
     #[serde(default)]
     dry_run: bool,
+    /// `csv`: when the file is refused, answer every problem as CSV (same status) instead
+    /// of the JSON that lists the first 200.
+    #[serde(default)]
+    #[param(pattern = "^(csv)?$")]
+    problems: String,
 }
 
 fn api_period(raw: &str, field: &str) -> Result<Option<planwatch_monitor::Period>, ApiError> {
@@ -691,7 +780,7 @@ async fn ranking(
     request_body(content = Vec<u8>, description = "An observation sheet: XLSX or CSV (指标代码, 地区, 期别, 数值[, 单位, 备注])", content_type = "application/octet-stream"),
     responses((status = 200, body = ImportResponse), (status = 422, body = ImportRefusal),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 413, body = ErrorBody)),
+              (status = 409, body = ImportRefusal), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn import_observations(
     State(state): State<Shared>,
@@ -704,69 +793,55 @@ async fn import_observations(
     if q.name.trim().is_empty() {
         return Err(ApiError(AppError::BadRequest("请给出文件名:POST /api/v1/observations?name=sheet.xlsx".into())));
     }
+    let want_csv = match q.problems.trim() {
+        "" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError(AppError::BadRequest(format!(
+                "problems={other:?}: the only choice is problems=csv (every problem of a refusal as CSV)"
+            ))))
+        }
+    };
     let name = clean_name(&q.name);
+    let file_name = name.clone();
     let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false };
     let store = state.store.clone();
     let bytes = body.to_vec();
     let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts, &actor))
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
-    let unprocessable = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    match outcome {
-        Ok(r) => Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
-        Err(planwatch_store::monitor::ImportError::Refused { file, validation }) => Ok((
-            unprocessable,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 422,
-                    message: format!("{file}: refused, nothing stored: every problem is listed in `problems`"),
-                },
-                problems: to_json(&validation.problems)?,
-                unlisted_problems: validation.unlisted_problems,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::File { file, error }) => Ok((
-            unprocessable,
-            Json(ImportRefusal {
-                error: ErrorDetail { status: 422, message: format!("{file}: {error}") },
-                problems: serde_json::Value::Array(Vec::new()),
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Forbidden { file, scope, rows }) => Ok((
-            axum::http::StatusCode::FORBIDDEN,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 403,
-                    message: format!(
-                        "{file}: {} rows are outside this account's scope ({scope}); nothing stored",
-                        rows.len()
-                    ),
-                },
-                problems: to_json(&rows)?,
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Locked { file, rows }) => Ok((
-            axum::http::StatusCode::CONFLICT,
-            Json(ImportRefusal {
-                error: ErrorDetail {
-                    status: 409,
-                    message: format!(
-                        "{file}: {} rows would change submitted or approved figures; nothing stored",
-                        rows.len()
-                    ),
-                },
-                problems: to_json(&rows)?,
-                unlisted_problems: 0,
-            }),
-        )
-            .into_response()),
-        Err(planwatch_store::monitor::ImportError::Store(e)) => Err(e.into()),
+    use axum::http::StatusCode;
+    use planwatch_store::monitor::ImportError;
+    // (status, message, the JSON refusal, every problem as gzip CSV)
+    let (status, refusal, gz) = match outcome {
+        Ok(r) => return Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
+        Err(ImportError::Refused { file, validation }) => {
+            let (shown, total, gz) = validation.problems.into_parts();
+            let message = format!("{file}: refused, nothing stored: {total} problems (the first are in `problems`)");
+            (StatusCode::UNPROCESSABLE_ENTITY, ImportRefusal::new(422, message, &shown, total)?, gz)
+        }
+        Err(ImportError::File { file, error }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportRefusal::new::<()>(422, format!("{file}: {error}"), &[], 0)?,
+            Vec::new(),
+        ),
+        Err(ImportError::Forbidden { file, scope, rows }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("{file}: {total} rows are outside this account's scope ({scope}); nothing stored");
+            (StatusCode::FORBIDDEN, ImportRefusal::new(403, message, &shown, total)?, gz)
+        }
+        Err(ImportError::Locked { file, rows }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("{file}: {total} rows would change submitted or approved figures; nothing stored");
+            (StatusCode::CONFLICT, ImportRefusal::new(409, message, &shown, total)?, gz)
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    if want_csv && !gz.is_empty() {
+        let name = crate::problems::csv_name(&file_name);
+        return Ok(crate::problems::csv_response(status, &name, gz.into(), &headers));
     }
+    Ok((status, Json(refusal)).into_response())
 }
 
 type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
@@ -910,14 +985,26 @@ pub struct ApprovalQuery {
     region: String,
     #[serde(default)]
     period: String,
+    /// Items to return, 1 to 1000 (default 1000).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    limit: Option<String>,
+    /// Items to skip (default 0).
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0)]
+    offset: Option<String>,
 }
 
-/// Units and periods of a region with their approval state, newest period first.
+/// Units and periods of a region with their approval state, newest period first; at most
+/// 1000 a response (`limit`, `offset`; the total in `X-Total-Count`).
 #[utoipa::path(get, path = "/api/v1/approvals", params(ApprovalQuery),
-    responses((status = 200, body = [ApprovalDto]), (status = 400, body = ErrorBody)))]
-async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuery>) -> ApiResult<Vec<ApprovalDto>> {
+    responses((status = 200, body = [ApprovalDto], headers(("x-total-count" = u64, description = "cells in all"))),
+              (status = 400, body = ErrorBody)))]
+async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuery>) -> Result<Response, ApiError> {
     let q = query(q)?;
+    let window = Window::parse(&q.limit, &q.offset)?;
     let period = api_period(&q.period, "period")?;
-    let list = db(&state, move |s| s.approvals(&q.region, None, period)).await?;
-    Ok(Json(list.into_iter().map(ApprovalDto::from).collect()))
+    let region = q.region.clone();
+    let list = db(&state, move |s| s.approvals(&region, None, period)).await?;
+    window.answer(list, ApprovalDto::from)
 }

@@ -20,6 +20,7 @@ mod monitor_pages;
 pub mod monitoring;
 mod pager;
 mod pages;
+pub mod problems;
 pub mod rows;
 pub mod sync;
 
@@ -64,7 +65,15 @@ pub struct AppState {
     /// At most one monitoring page is made per core at a time; a request that waited looks in
     /// the cache again, so 64 requests for a missing page make it about once, not 64 times.
     page_builds: tokio::sync::Semaphore,
+    /// Reports (DOCX, HTML, XLSX) are made one at a time, outside the read queue (see
+    /// `read_lane`): a crowd of report downloads then takes one core, and the pages keep the
+    /// others.
+    report_builds: tokio::sync::Semaphore,
     search_cache: Arc<cache::SearchCache>,
+    /// Monitoring pages and reports made (not served from the cache), for tests and load checks.
+    pages_made: std::sync::atomic::AtomicU64,
+    /// Problem lists of refused form imports, for their download link.
+    pub(crate) problem_files: problems::ProblemFiles,
     /// Searches computed at once: one per core. More only thrash the CPU caches and make
     /// every search slower; waiting requests queue here instead (cache hits do not).
     search_permits: tokio::sync::Semaphore,
@@ -82,6 +91,18 @@ pub struct AppState {
 pub type Shared = Arc<AppState>;
 
 impl AppState {
+    /// How many monitoring pages and reports were made rather than served from the cache.
+    pub fn pages_made(&self) -> u64 {
+        self.pages_made.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bytes the page caches hold now (each is bounded by `PLANWATCH_PAGE_CACHE_MB`).
+    pub fn page_cache_bytes(&self) -> usize {
+        self.cache.bytes() + self.pages.bytes()
+    }
+}
+
+impl AppState {
     pub fn new(store: Arc<Store>, search: Arc<SearchIndex>, config: Config) -> Shared {
         Arc::new(AppState {
             store,
@@ -90,10 +111,13 @@ impl AppState {
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
             pages: cache::KeyedCache::default(),
+            report_builds: tokio::sync::Semaphore::new(1),
             page_builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             ),
             search_cache: Arc::default(),
+            pages_made: Default::default(),
+            problem_files: Default::default(),
             search_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| 2 * n.get()).unwrap_or(4),
             ),
@@ -169,6 +193,10 @@ impl From<StoreError> for AppError {
             StoreError::Unavailable(m) => {
                 AppError::Busy(format!("数据库暂时无法连接,请稍后重试(系统会自动重新连接)。详情:{m}"))
             }
+            // Another process (an import, a restore, a backup) held the write lock too long.
+            StoreError::Busy(m) => AppError::Busy(format!(
+                "数据库正忙:另一项写入(导入、恢复或备份)占用时间过长,本次未作任何改动,请稍后重试。详情:{m}"
+            )),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -290,6 +318,7 @@ pub fn router(state: Shared) -> Router {
         .route("/maps", get(monitor_pages::map))
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))
+        .route("/observations/problems/{id}", get(monitor_pages::import_problems))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/account", get(account_pages::account))
         .route("/account/password", post(account_pages::change_password))
@@ -333,7 +362,10 @@ async fn read_lane(axum::extract::State(state): axum::extract::State<Shared>, re
     let exempt = !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD)
         || path == "/healthz"
         || path == "/readyz"
-        || path.starts_with("/assets/");
+        || path.starts_with("/assets/")
+        // Report downloads have a lane of their own (one made at a time, `report_builds`):
+        // waiting for it, they hold no read permit, so plan pages do not queue behind them.
+        || monitor_pages::is_report_path(path);
     if exempt {
         return next.run(req).await;
     }
@@ -450,5 +482,48 @@ mod tests {
         );
         drop(held);
         assert_eq!(send("GET", "/").await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+
+    /// Report downloads queue in a lane of their own, one made at a time: with every read
+    /// permit taken a report is still answered, and while a report is being made, pages are
+    /// answered and the next report waits for its turn.
+    #[tokio::test]
+    async fn reports_have_a_lane_of_their_own() {
+        let t = planwatch_store::testing::TempStore::new().unwrap();
+        let store = Arc::new(t.open(Default::default()).unwrap());
+        let op = planwatch_store::Actor::operator("test");
+        let html = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/hefei-sci-tech-plan.html"));
+        store.ingest_bytes(&op, "hefei.html", html.unwrap()).unwrap();
+        crate::monitoring::sample::load(&store, None, 7).unwrap();
+        let plan = store.indicators(None, None).unwrap().iter().find_map(|i| i.document_id).unwrap();
+        let index = Arc::new(SearchIndex::open(&t.path().join("pw.index")).unwrap());
+        let config = Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            admin_token: "test-admin-token-123".into(),
+            max_upload: 1024 * 1024,
+            secure_cookies: false,
+            behind_proxy: false,
+        };
+        let state = AppState::new(store, index, config);
+        let app = router(state.clone());
+        let send = |uri: String| {
+            let req = Request::get(uri).body(Body::empty()).unwrap();
+            tokio::time::timeout(Duration::from_secs(2), app.clone().oneshot(req))
+        };
+        let all = state.read_permits.available_permits() as u32;
+        let held = state.read_permits.acquire_many(all).await.unwrap();
+        let r = send(format!("/plans/{plan}/report.docx?period=1990Q1")).await;
+        assert_eq!(r.expect("a report waited in the read queue").unwrap().status(), StatusCode::NOT_FOUND);
+        drop(held);
+        let lane = state.report_builds.acquire().await.unwrap();
+        assert!(send(format!("/plans/{plan}/report.html")).await.is_err(), "a second report was made at once");
+        assert_eq!(send(format!("/plans/{plan}")).await.unwrap().unwrap().status(), StatusCode::OK);
+        drop(lane);
+        assert_eq!(send(format!("/plans/{plan}/report.html")).await.unwrap().unwrap().status(), StatusCode::OK);
+        assert!(monitor_pages::is_report_path("/plans/12/report.xlsx"));
+        assert!(
+            !monitor_pages::is_report_path("/plans/12/progress")
+                && !monitor_pages::is_report_path("/plans/x/report.docx")
+        );
     }
 }

@@ -48,6 +48,19 @@ async fn cached(
     content_type: &'static str,
     make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
 ) -> Result<Response, AppError> {
+    cached_in(state, &state.page_builds, headers, key, scope, content_type, make).await
+}
+
+/// [`cached`], made under a permit of `builds`.
+async fn cached_in(
+    state: &Shared,
+    builds: &tokio::sync::Semaphore,
+    headers: &HeaderMap,
+    key: String,
+    scope: MonitorScope,
+    content_type: &'static str,
+    make: impl FnOnce(&planwatch_store::Store) -> Result<Vec<u8>, AppError> + Send + 'static,
+) -> Result<Response, AppError> {
     let gzip = accepts_gzip(headers);
     if key.is_empty() {
         // A page for one session only (it carries a CSRF token): made and sent, never shared.
@@ -60,7 +73,7 @@ async fn cached(
     let version = db(state, move |s| s.monitor_version_of(&scope)).await?;
     let mut hit = state.pages.get(&key, &version);
     let _permit = if hit.is_none() {
-        let permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let permit = builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
         hit = state.pages.get(&key, &version);
         Some(permit)
     } else {
@@ -74,6 +87,7 @@ async fn cached(
             let page = match other {
                 Some(p) => p,
                 None => {
+                    state.pages_made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let bytes = tokio::task::spawn_blocking(move || make(&store))
                         .await
                         .map_err(|e| AppError::Internal(format!("worker failed: {e}")))??;
@@ -94,7 +108,7 @@ async fn cached(
     Ok(res)
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
         v.split(',').any(|part| {
             let mut it = part.split(';');
@@ -146,26 +160,61 @@ struct MonitorPage {
     plans: Vec<PlanLine>,
     indices: Vec<IndexLine>,
     indicators: Vec<IndicatorLine>,
+    /// The plans and the indicators are long lists: a page of each at a time.
+    plans_pager: crate::pager::Pager,
+    indicators_pager: crate::pager::Pager,
     imports: Vec<planwatch_store::monitor::ImportRecord>,
     changes: Vec<planwatch_store::monitor::ValueChange>,
     default_period: String,
 }
 
-pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result<Response, AppError> {
+/// Which page of the overview's plans and indicators (lenient: anything but a number is 1).
+#[derive(Deserialize, Default)]
+pub struct OverviewQuery {
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    plans_page: String,
+}
+
+pub async fn overview(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, AppError> {
+    use crate::pager::Pager;
     let csrf = auth::csrf_of(&state, &headers).await;
+    let (page_no, plans_page_no) = (q.page.trim().parse().ok(), q.plans_page.trim().parse().ok());
     let page = db(&state, move |s| {
         let indicators = s.indicators(None, None)?;
+        // Plans by their indicators (in the order first met), titles only for the page shown.
         let mut plans: Vec<PlanLine> = Vec::new();
+        let mut at: std::collections::HashMap<i64, usize> = Default::default();
         for i in &indicators {
             let Some(id) = i.document_id else { continue };
-            match plans.iter_mut().find(|p| p.id == id) {
-                Some(p) => p.indicators += 1,
+            match at.get(&id) {
+                Some(&k) => plans[k].indicators += 1,
                 None => {
-                    let title = s.plan_view(id).map(|v| v.summary.title).unwrap_or_default();
-                    plans.push(PlanLine { id, title, region: i.region.clone(), indicators: 1 });
+                    at.insert(id, plans.len());
+                    plans.push(PlanLine { id, title: String::new(), region: i.region.clone(), indicators: 1 });
                 }
             }
         }
+        let indicators_page = q.page.clone();
+        let (mut plans, plans_pager) = Pager::cut(plans, plans_page_no, |n| {
+            format!("/monitor?plans_page={n}&page={}#plans", enc(indicators_page.trim()))
+        });
+        for p in &mut plans {
+            p.title = s.plan_view(p.id).map(|v| v.summary.title).unwrap_or_default();
+        }
+        let plans_page = q.plans_page.clone();
+        let (indicators, indicators_pager) = Pager::cut(indicators, page_no, |n| {
+            if plans_page.trim().is_empty() {
+                format!("/monitor?page={n}#indicators")
+            } else {
+                format!("/monitor?page={n}&plans_page={}#indicators", enc(plans_page.trim()))
+            }
+        });
         let indices = s
             .indices()?
             .into_iter()
@@ -184,6 +233,8 @@ pub async fn overview(State(state): State<Shared>, headers: HeaderMap) -> Result
             csrf,
             synthetic: imports.iter().any(|i| i.synthetic),
             plans,
+            plans_pager,
+            indicators_pager,
             indices,
             indicators: indicators
                 .into_iter()
@@ -724,6 +775,58 @@ pub async fn map(
 
 // ---- reports ------------------------------------------------------------------------------
 
+/// Whether `path` is a report download (`/plans/{id}/report.docx|html|xlsx`).
+pub(crate) fn is_report_path(path: &str) -> bool {
+    path.strip_prefix("/plans/").and_then(|rest| rest.split_once('/')).is_some_and(|(id, file)| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && matches!(file, "report.docx" | "report.html" | "report.xlsx")
+    })
+}
+
+/// The period a report is asked for, checked before anything is made: a report exists for
+/// the plan's periods with data only (or, without a period, for the newest). Any other
+/// period — malformed, before the plan's first figures, in the future, a gap — is a 404
+/// that names the periods there are, answered by one indexed look-up: anonymous clients
+/// asking for reports of random periods cost no rendering and fill no cache.
+async fn report_period(state: &Shared, id: i64, raw: &str) -> Result<Option<Period>, AppError> {
+    let raw = raw.trim().to_string();
+    let period = match raw.as_str() {
+        "" => None,
+        text => Some(Period::parse(text).map_err(|e| {
+            AppError::NotFound(format!(
+                "没有期别为“{text}”的报告:{e}。期别写作 2025Q3(季度)、2025-09(月度)或 2025(年度)。"
+            ))
+        })?),
+    };
+    let (exists, has_data, span) = db(state, move |s| {
+        if s.plan_rev(id)?.is_none() {
+            return Ok((false, false, None));
+        }
+        let has = match period {
+            Some(p) => s.plan_has_data_within(id, p)?,
+            None => true,
+        };
+        Ok((true, has, if has { None } else { s.plan_data_span(id)? }))
+    })
+    .await?;
+    if !exists {
+        return Err(AppError::NotFound(format!("没有编号为 {id} 的规划。")));
+    }
+    if !has_data {
+        let shown = period.map(|p| p.label()).unwrap_or_default();
+        return Err(AppError::NotFound(match span {
+            Some((first, last)) => format!(
+                "没有 {shown} 的报告:该规划的监测指标在这一期没有数据。有数据的期别从 {} 到 {};不带 period 参数即下载最新一期的报告。",
+                first.label(),
+                last.label()
+            ),
+            None => format!("没有 {shown} 的报告:该规划的监测指标还没有任何数据,请先导入数据。"),
+        }));
+    }
+    Ok(period)
+}
+
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     #[serde(default)]
@@ -738,7 +841,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let period = opt_period(&q.period, "period")?;
+    let period = report_period(&state, id, &q.period).await?;
     let kind = match q.kind.as_str() {
         "" | "quarterly" => planwatch_report::ReportKind::Quarterly,
         "midterm" => planwatch_report::ReportKind::Midterm,
@@ -751,8 +854,10 @@ pub async fn report(
         "report.xlsx" => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
-    let key = format!("report/{id}/{ext}/{}/{}", q.kind, q.period.trim());
-    let mut resp = cached(&state, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
+    // One key per report, however the URL spells it (`2025q3`, ` 2025Q3`, no kind).
+    let key = format!("report/{id}/{ext}/{kind:?}/{}", period.map(|p| p.to_string()).unwrap_or_default());
+    let builds = &state.report_builds;
+    let mut resp = cached_in(&state, builds, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
         let r = monitoring::build_report(s, id, kind, period, None)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),
@@ -827,8 +932,11 @@ struct ImportResultPage {
     ok: bool,
     dry_run: bool,
     message: String,
+    /// The first problems (at most `LISTED`), and how many there are in all.
     problems: Vec<planwatch_monitor::observations::Problem>,
-    unlisted: usize,
+    problem_count: usize,
+    /// The link to every problem as CSV ("" when there is none to give).
+    problems_csv: String,
     report: Option<planwatch_store::monitor::ImportReport>,
 }
 
@@ -842,44 +950,46 @@ pub async fn import(
     let actor = auth::require_form(&state, &headers, &csrf).await?;
     let (name, bytes) = file.ok_or_else(|| AppError::BadRequest("没有收到文件,请选择文件后再导入。".into()))?;
     let file_name = name.clone();
+    let owner = actor.login.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false }, &actor)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    // (status, message, problems, problems not listed, report): one page shape for every outcome.
-    let (status, message, problems, unlisted, report) = match outcome {
-        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Some(r)),
-        Err(ImportError::Refused { validation, .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "文件有 {} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。",
-                validation.problems.len() + validation.unlisted_problems
-            ),
-            validation.problems,
-            validation.unlisted_problems,
-            None,
-        ),
-        Err(ImportError::File { error, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, None)
+    // (status, message, first problems, count, every problem as gzip CSV, report): one page
+    // shape for every outcome.
+    let (status, message, problems, problem_count, gz, report) = match outcome {
+        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Vec::new(), Some(r)),
+        Err(ImportError::Refused { validation, .. }) => {
+            let (shown, total, gz) = validation.problems.into_parts();
+            let message =
+                format!("文件有 {total} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。");
+            (StatusCode::UNPROCESSABLE_ENTITY, message, shown, total, gz, None)
         }
-        Err(ImportError::Forbidden { scope, rows, .. }) => (
-            StatusCode::FORBIDDEN,
-            format!("文件中有 {} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。", rows.len()),
-            refusal_problems(rows, "请删除这些行,或由该单位的填报员导入。"),
-            0,
-            None,
-        ),
-        Err(ImportError::Locked { rows, .. }) => (
-            StatusCode::CONFLICT,
-            format!("文件中有 {} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。", rows.len()),
-            refusal_problems(rows, "请分析员在“数据审核”中退回或撤销审核后再导入。"),
-            0,
-            None,
-        ),
+        Err(ImportError::File { error, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, Vec::new(), None)
+        }
+        Err(ImportError::Forbidden { scope, rows, .. }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message =
+                format!("文件中有 {total} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。");
+            let shown = refusal_problems(shown, "请删除这些行,或由该单位的填报员导入。");
+            (StatusCode::FORBIDDEN, message, shown, total, gz, None)
+        }
+        Err(ImportError::Locked { rows, .. }) => {
+            let (shown, total, gz) = rows.into_parts();
+            let message = format!("文件中有 {total} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。");
+            let shown = refusal_problems(shown, "请分析员在“数据审核”中退回或撤销审核后再导入。");
+            (StatusCode::CONFLICT, message, shown, total, gz, None)
+        }
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
+    let problems_csv = state
+        .problem_files
+        .put(&owner, &crate::problems::csv_name(&file_name), gz)
+        .map(|id| format!("/observations/problems/{id}"))
+        .unwrap_or_default();
     let page = ImportResultPage {
         nav: "monitor",
         file: file_name,
@@ -887,10 +997,29 @@ pub async fn import(
         dry_run,
         message,
         problems,
-        unlisted,
+        problem_count,
+        problems_csv,
         report,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Every problem of a refused form import as CSV, for the user who imported, while kept.
+pub async fn import_problems(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let caller = auth::caller(&state, &headers)
+        .await
+        .ok_or_else(|| AppError::Unauthorized("下载问题清单需要先登录:请用导入文件的账户登录。".into()))?;
+    let (name, gz) = state.problem_files.get(&id, &caller.actor.login).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "问题清单已过期或不存在(导入后保存 {} 分钟,仅导入者本人可下载,且只在处理该次导入的服务器上):请重新导入文件以获取。",
+            crate::problems::KEEP.as_secs() / 60
+        ))
+    })?;
+    Ok(crate::problems::csv_response(StatusCode::OK, &name, gz, &headers))
 }
 
 /// Rows refused for scope or lock, in the shape of validation problems (one table for all).

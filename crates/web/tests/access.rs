@@ -894,3 +894,93 @@ async fn hostile_lengths_are_refused_on_forms_and_api_and_change_nothing() {
         unchanged(what);
     }
 }
+
+/// Refusals of big sheets are bounded: the page and the JSON list the first 200 problems and
+/// count them all; every problem comes as CSV (a link on the page, `problems=csv` on the
+/// API), for 422 (bad rows), 403 (rows of other units) and 409 (locked rows) alike.
+#[tokio::test]
+async fn refusal_listings_are_capped_with_a_count_and_every_problem_as_csv() {
+    let w = world();
+    let app = &w.app;
+    let (cookie, csrf) = login_as(app, "d1").await;
+    let token = app.store.create_token(&op(), "d1", "测试脚本").unwrap();
+    let d1 = app.store.user("d1").unwrap().unwrap().actor(planwatch_store::Channel::Cli, "");
+    let others: Vec<String> =
+        app.store.dicts().units_within(&w.region).iter().map(|u| u.name.clone()).filter(|n| *n != w.own).collect();
+    let quarters = || (2001..2100).flat_map(|y| (1..=4).map(move |q| format!("{y}Q{q}")));
+    let head = "指标代码,地区,期别,数值\n";
+    // 1,000 rows of other units (403) and 1,000 rows of unknown places (422).
+    let outside: String = quarters()
+        .flat_map(|p| others.iter().map(move |o| (o.clone(), p.clone())))
+        .take(1000)
+        .map(|(o, p)| format!("{},{o},{p},1\n", w.code))
+        .collect();
+    let unknown: String = (0..1000).map(|i| format!("{},火星{i}区,2025Q1,1\n", w.code)).collect();
+    // 250+ rows in cells its own submission locked (409).
+    let members: Vec<String> =
+        app.store.indices().unwrap()[0].members.iter().map(|m| m.indicator.code.clone()).collect();
+    let locked_periods: Vec<String> = quarters().take(250usize.div_ceil(members.len())).collect();
+    let own = w.own.as_str();
+    let locked: String =
+        locked_periods.iter().flat_map(|p| members.iter().map(move |c| format!("{c},{own},{p},1\n"))).collect();
+    let first = format!("{head}{}", locked.replace(",1\n", ",2\n"));
+    app.store.import_observations("first.csv", first.as_bytes(), &Default::default(), &d1).unwrap();
+    for p in &locked_periods {
+        let period = planwatch_monitor::Period::parse(p).unwrap();
+        app.store.approval_step(&d1, &w.region, &w.own, period, planwatch_store::ApprovalStep::Submit, "").unwrap();
+    }
+    let total_locked = locked_periods.len() * members.len();
+    let (other_cookie, _) = login_as(app, "ana").await;
+    let before = fingerprint(app);
+    for (name, rows, status, total) in [
+        ("outside.csv", &outside, StatusCode::FORBIDDEN, 1000),
+        ("unknown.csv", &unknown, StatusCode::UNPROCESSABLE_ENTITY, 1000),
+        ("locked.csv", &locked, StatusCode::CONFLICT, total_locked),
+    ] {
+        let body = format!("{head}{rows}").into_bytes();
+        // The API: the first 200, the count, and how to get the rest.
+        let uri = format!("/api/v1/observations?name={name}");
+        let r = send(app, api("POST", &uri, &token, "text/csv", body.clone())).await;
+        assert_eq!(r.status, status, "{name}: {}", r.text());
+        let j = r.json();
+        assert_eq!(j["problems"].as_array().unwrap().len(), 200, "{name}");
+        assert_eq!(
+            (j["problem_count"].as_u64(), j["unlisted_problems"].as_u64()),
+            (Some(total as u64), Some(total as u64 - 200))
+        );
+        assert!(j["problems_csv"].as_str().unwrap().contains("problems=csv"), "{name}: {j}");
+        assert!(r.body.len() < 100_000, "{name}: {} bytes", r.body.len());
+        // Every problem as CSV, inflated for a client that takes no gzip …
+        let r =
+            send(app, api("POST", &format!("{uri}&dry_run=true&problems=csv"), &token, "text/csv", body.clone())).await;
+        assert_eq!(r.status, status, "{name}");
+        assert_eq!(r.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert!(r.headers.get(header::CONTENT_ENCODING).is_none());
+        let csv = r.text();
+        assert!(csv.starts_with('\u{feff}'), "{name}: Excel needs the BOM");
+        assert_eq!(csv.lines().count(), total + 1, "{name}: header and every problem");
+        // … and compressed for one that does.
+        let mut req = api("POST", &format!("{uri}&problems=csv"), &token, "text/csv", body.clone());
+        req.headers_mut().insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
+        let r = send(app, req).await;
+        assert_eq!(r.headers[header::CONTENT_ENCODING], "gzip");
+        let mut inflated = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut inflated).unwrap();
+        assert_eq!(inflated, csv);
+        // The form: 200 rows on the page, the count, and a link to all of them for this user.
+        let r = send(app, import_request(&cookie, &csrf, name, &body, false)).await;
+        assert_eq!(r.status, status, "{name}");
+        let page = r.text();
+        assert_eq!(page.matches("<tr><td class=\"num\">").count(), 200, "{name}");
+        assert!(page.contains(&format!("共 {total} 处")), "{name}");
+        let link = page.split("href=\"/observations/problems/").nth(1).unwrap().split('"').next().unwrap();
+        let link = format!("/observations/problems/{link}");
+        let get_as = |cookie: &str| Request::get(&link).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+        let r = send(app, get_as(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.text(), csv, "{name}: the page's CSV is the API's");
+        assert_eq!(send(app, Request::get(&link).body(Body::empty()).unwrap()).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(send(app, get_as(&other_cookie)).await.status, StatusCode::NOT_FOUND, "another user's list");
+    }
+    assert_eq!(fingerprint(app), before, "a refusal changed the store");
+}

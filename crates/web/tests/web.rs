@@ -778,3 +778,146 @@ async fn cached_pages_follow_writes_of_their_region_only() {
     }
     assert!(after[2].contains("987,654,321") || after[2].contains("987654321"), "{}", after[2]);
 }
+
+/// Every list a page or the API returns has a cap: pages show 200 rows a page with links to
+/// the others, the API's lists take `limit` (at most 1000) and `offset` and give the total
+/// in `X-Total-Count`.
+#[tokio::test]
+async fn every_listing_is_capped() {
+    let app = app();
+    let r = get(&app, "/api/v1/plans?limit=2").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json().as_array().unwrap().len(), 2);
+    assert_eq!(r.headers["x-total-count"], "3");
+    assert_eq!(get(&app, "/api/v1/plans?limit=2&offset=2").await.json().as_array().unwrap().len(), 1);
+    assert_eq!(get(&app, "/api/v1/plans").await.json().as_array().unwrap().len(), 3);
+    let r = get(&app, "/api/v1/plans?limit=5000").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("limit"), "{}", r.text());
+
+    let (plan, index, _, _) = sample(&app);
+    let region = app.store.index(&index).unwrap().unwrap().region;
+    let all = get(&app, &format!("/api/v1/approvals?region={}", enc(&region))).await;
+    let total: usize = all.headers["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert!(total > 3 && all.json().as_array().unwrap().len() == total.min(1000));
+    let r = get(&app, &format!("/api/v1/approvals?region={}&limit=3&offset=1", enc(&region))).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 3);
+    assert_eq!(r.json()[0], all.json()[1]);
+
+    // 250 more indicators: the overview lists 200 and links the rest.
+    for i in 0..250 {
+        let new = planwatch_store::monitor::NewIndicator {
+            code: format!("EXTRA{i:03}"),
+            name: format!("附加指标{i}"),
+            unit: "家".into(),
+            frequency: Some(planwatch_monitor::Frequency::Quarter),
+            region: region.clone(),
+            ..Default::default()
+        };
+        app.store.add_indicator(&op(), &new).unwrap();
+    }
+    let rows = |page: &str| page.matches("<tr><td class=\"mono\">").count();
+    let first = get(&app, "/monitor").await.text();
+    assert_eq!(rows(&first), 200, "the first page of indicators");
+    assert!(first.contains("href=\"/monitor?page=2#indicators\""), "a link to the next page");
+    let second = get(&app, "/monitor?page=2").await.text();
+    let n = app.store.indicators(None, None).unwrap().len();
+    assert_eq!(rows(&second), n - 200);
+    assert!(second.contains(&format!("<a href=\"/plans/{plan}\">")), "the plans stay listed");
+
+    // One unit over 250 quarters: the approvals page lists 200 cells a page.
+    let code = app.store.indicators(None, Some(&region)).unwrap()[0].code.clone();
+    let unit = app.store.dicts().units_within(&region)[0].name.clone();
+    let mut csv = String::from("指标代码,地区,期别,数值\n");
+    for y in 1950..2013 {
+        for q in 1..=4 {
+            csv.push_str(&format!("{code},{unit},{y}Q{q},1\n"));
+        }
+    }
+    app.store.import_observations("old.csv", csv.as_bytes(), &Default::default(), &op()).unwrap();
+    let page = get(&app, &format!("/approvals?region={}", enc(&region))).await.text();
+    assert_eq!(page.matches("<tr class=\"state-").count(), 200);
+    assert!(page.contains("rel=\"next\""), "{page}");
+}
+
+/// An import that waits for another process's write lock too long answers 503 with
+/// Retry-After (try again shortly), not 500, and stores nothing.
+#[tokio::test]
+async fn an_import_behind_another_process_write_lock_answers_503_and_stores_nothing() {
+    let app = app();
+    let new = planwatch_store::monitor::NewIndicator {
+        code: "FIRMS".into(),
+        name: "企业数".into(),
+        unit: "家".into(),
+        frequency: Some(planwatch_monitor::Frequency::Quarter),
+        region: "合肥市".into(),
+        ..Default::default()
+    };
+    app.store.add_indicator(&op(), &new).unwrap();
+    let csv = "指标代码,地区,期别,数值\nFIRMS,蜀山区,2025Q1,12\n";
+    let (cookie, csrf) = login(&app).await;
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    // Waits of 15 s are the default; the test waits less.
+    app.store.set_write_wait(std::time::Duration::from_millis(300)).unwrap();
+    let holder = planwatch_store::testing::WriteLockHolder::take(app.store.location()).unwrap();
+    let import = || {
+        Request::post("/api/v1/observations?name=q1.csv")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(csv))
+            .unwrap()
+    };
+    let r = send(&app, import()).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.headers[header::RETRY_AFTER], "2");
+    assert_eq!(r.json()["error"]["status"], 503);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("数据库正忙"), "{}", r.text());
+    // The form says the same, as a page.
+    let r = send(&app, import_request(&cookie, &csrf, "q1.csv", csv.as_bytes(), false)).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text());
+    assert_eq!(r.headers[header::RETRY_AFTER], "2");
+    assert!(r.text().contains("请稍后重试"));
+    drop(holder);
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "nothing stored");
+    // Once the other writer is done, the same request goes through (with the usual wait:
+    // on PostgreSQL the tests running beside this one take the same write lock).
+    app.store.set_write_wait(planwatch_store::db::WRITE_WAIT).unwrap();
+    assert_eq!(send(&app, import()).await.status, StatusCode::OK);
+}
+
+/// A report exists for the plan's periods with data only: any other period (before the plan,
+/// far in the future, a malformed one) is a 404 that says which periods there are, answered
+/// at once, with nothing made and nothing cached.
+#[tokio::test]
+async fn reports_of_periods_without_data_are_404_and_never_made() {
+    let app = app();
+    let (plan, _, newest, _) = sample(&app);
+    let r = get(&app, &format!("/plans/{plan}/report.html?kind=quarterly&period={newest}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The same report, spelled otherwise, is the same cache entry.
+    let made = app.state.pages_made();
+    let r = get(&app, &format!("/plans/{plan}/report.html?period=%20{}", newest.to_lowercase())).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.state.pages_made(), made, "made twice");
+    let bytes = app.state.page_cache_bytes();
+    for (period, says) in [
+        ("1990Q1", "有数据的期别从"),
+        ("2099Q4", "有数据的期别从"),
+        ("2099", "有数据的期别从"),
+        ("2025Q5", "期别写作"),
+        ("%3Cscript%3E", "期别写作"),
+        ("2025-13", "期别写作"),
+    ] {
+        for format in ["docx", "html", "xlsx"] {
+            let t = std::time::Instant::now();
+            let r = get(&app, &format!("/plans/{plan}/report.{format}?kind=final&period={period}")).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{period}: {}", r.text());
+            assert!(r.text().contains(says), "{period}: {}", r.text());
+            assert!(!r.text().contains("<script>"), "escaped");
+            assert!(t.elapsed() < std::time::Duration::from_millis(500), "{period}: {:?}", t.elapsed());
+        }
+    }
+    assert_eq!(app.state.pages_made(), made, "a report of a period without data was made");
+    assert_eq!(app.state.page_cache_bytes(), bytes, "a refusal was cached");
+    // A plan that does not exist: 404 as well.
+    assert_eq!(get(&app, &format!("/plans/9999/report.docx?period={newest}")).await.status, StatusCode::NOT_FOUND);
+}

@@ -23,6 +23,7 @@ pub fn example(name: &str) -> Vec<u8> {
 pub struct App {
     pub router: Router,
     pub store: Arc<Store>,
+    pub state: planwatch_web::Shared,
     pub _dir: TempStore,
 }
 
@@ -49,7 +50,7 @@ pub fn app_with(adjust: impl FnOnce(&mut Config)) -> App {
     };
     adjust(&mut config);
     let state = AppState::new(store.clone(), index, config);
-    App { router: planwatch_web::router(state), store, _dir: dir }
+    App { router: planwatch_web::router(state.clone()), store, state, _dir: dir }
 }
 
 pub struct Resp {

@@ -297,6 +297,9 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
         prev_cjk = is_cjk(c);
         i += n;
     }
+    // The end of the text maps to the end of the source, whatever the last edit was (a text
+    // ending in a full-width `：` is one byte shorter than its source).
+    w.at(src.len());
     (w.out, w.checkpoints, pinyin)
 }
 
@@ -426,6 +429,15 @@ mod tests {
         assert_eq!(n.text, "(一)发展基础。\n1.全市,2025年\n");
         assert_eq!(roundtrip(src, &n, "全市,2025"), "全市，２０２５");
         assert_eq!(roundtrip(src, &n, "(一)"), "（一）");
+    }
+
+    #[test]
+    fn the_end_of_the_text_maps_to_the_end_of_the_source() {
+        let src = "规模突破500：";
+        let n = normalize(src);
+        assert_eq!(n.text, "规模突破500:");
+        assert_eq!(n.map.to_source(n.text.len()), src.len());
+        assert_eq!(n.map.to_source_end(n.text.len()), src.len());
     }
 
     #[test]

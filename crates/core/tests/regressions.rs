@@ -12,6 +12,18 @@ fn fuzz_regressions_extract_cleanly() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
         seen += 1;
+        // The map back to the source lands on character boundaries, the end of the text
+        // included (markdown-end-offset-after-fullwidth-colon.bin).
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            for markdown in [false, true] {
+                let norm = planwatch_core::normalize::normalize_as(text, markdown);
+                for (k, _) in norm.text.char_indices().chain([(norm.text.len(), ' ')]) {
+                    for a in [norm.map.to_source(k), norm.map.to_source_end(k)] {
+                        assert!(text.is_char_boundary(a), "{}: offset {k} maps to {a}", path.display());
+                    }
+                }
+            }
+        }
         let Ok(plan) = planwatch_core::extract(&bytes, "regression", &opts) else { continue };
         let len = plan.source.text_len;
         for [a, b] in plan.spans() {

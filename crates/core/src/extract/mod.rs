@@ -7,6 +7,7 @@ pub mod meta;
 pub mod owners;
 pub mod platforms;
 pub mod targets;
+pub mod task_content;
 pub mod tasks;
 pub mod text;
 

@@ -184,6 +184,11 @@ struct TaskView {
     key_q: String,
     section: String,
     task: String,
+    /// 任务内容 in full, and its first characters when it is too long for a table cell (the
+    /// page then folds the full text into a `<details>`).
+    content: String,
+    content_short: String,
+    deadline: String,
     lead: Vec<(String, String)>,
     responsible: Vec<(String, String)>,
     href: String,
@@ -229,6 +234,21 @@ struct PlanPage {
     /// (kind label, item, reason, kind, correction id)
     unmatched: Vec<(String, String, String, String, i64)>,
     deleted: Vec<(String, String)>,
+}
+
+/// Characters of a task's content a table cell shows before the rest folds away.
+const CONTENT_PREVIEW_CHARS: usize = 60;
+
+/// The first line of `content`, cut to [`CONTENT_PREVIEW_CHARS`] and ending in `…`, when
+/// `content` is longer than that or has several lines; empty when it fits a cell as it is.
+fn preview(content: &str) -> String {
+    let first = content.lines().next().unwrap_or_default();
+    let cut: String = first.chars().take(CONTENT_PREVIEW_CHARS).collect();
+    if cut.len() == content.len() {
+        String::new()
+    } else {
+        format!("{cut}…")
+    }
 }
 
 fn mark(state: planwatch_store::ItemState) -> String {
@@ -301,6 +321,9 @@ fn plan_page(
             key_q: enc(&r.key),
             section: row.section,
             task: row.task,
+            content_short: preview(&row.content),
+            content: row.content,
+            deadline: row.deadline.unwrap_or_default(),
             lead: owners(t, "lead"),
             responsible: owners(t, "responsible"),
             href: href(t.span),

@@ -239,16 +239,14 @@ struct PlanPage {
 /// Characters of a task's content a table cell shows before the rest folds away.
 const CONTENT_PREVIEW_CHARS: usize = 60;
 
-/// The first line of `content`, cut to [`CONTENT_PREVIEW_CHARS`] and ending in `…`, when
-/// `content` is longer than that or has several lines; empty when it fits a cell as it is.
+/// The start of `content` on one line, cut to [`CONTENT_PREVIEW_CHARS`] and ending in `…`,
+/// when `content` is longer than that or has several lines; empty when it fits a cell as it is.
 fn preview(content: &str) -> String {
-    let first = content.lines().next().unwrap_or_default();
-    let cut: String = first.chars().take(CONTENT_PREVIEW_CHARS).collect();
-    if cut.len() == content.len() {
-        String::new()
-    } else {
-        format!("{cut}…")
+    if !content.contains('\n') && content.chars().nth(CONTENT_PREVIEW_CHARS).is_none() {
+        return String::new();
     }
+    let cut: String = content.chars().map(|c| if c == '\n' { ' ' } else { c }).take(CONTENT_PREVIEW_CHARS).collect();
+    format!("{}…", cut.trim_end())
 }
 
 fn mark(state: planwatch_store::ItemState) -> String {
@@ -1138,4 +1136,19 @@ pub async fn upload(
     let outcome = db(&state, move |s| s.ingest_bytes(&actor, &name, bytes)).await?;
     let _ = crate::sync::sync_index(&state).await;
     Ok(Redirect::to(&format!("/plans/{}", outcome.document_id())).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_content_previews_fold_long_or_multi_line_content() {
+        assert_eq!(preview("落实用地指标。"), "");
+        let exact = "甲".repeat(CONTENT_PREVIEW_CHARS);
+        assert_eq!(preview(&exact), "");
+        assert_eq!(preview(&format!("{exact}乙")), format!("{exact}…"));
+        // A section's title and items: one line, so the preview shows more than the title.
+        assert_eq!(preview("生物制造\n6)合成生物。研发底层技术。"), "生物制造 6)合成生物。研发底层技术。…");
+    }
 }

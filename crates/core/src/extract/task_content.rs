@@ -338,6 +338,7 @@ mod tests {
         assert_eq!(d("到2027年,建成示范区,持续推进").as_deref(), Some("持续推进"));
         assert_eq!(d("到2027年,建成示范区").as_deref(), Some("到2027年"));
         assert_eq!(d("力争到2025年,产值突破千亿").as_deref(), Some("力争到2025年"));
+        assert_eq!(d("争取到2025年建成10家平台").as_deref(), Some("争取到2025年"));
         assert_eq!(d("到2025年,建成10个。到2027年,建成20个").as_deref(), Some("到2027年"));
         assert_eq!(d("2026年,体系初步建立").as_deref(), Some("2026年"));
         // Periods, years inside a sentence and past years are no deadlines.

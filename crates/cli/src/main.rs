@@ -241,7 +241,7 @@ struct Common {
     #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_TEXT")]
     max_text: Option<u64>,
     /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
-    /// zones.toml; env PLANWATCH_DATA).
+    /// zones.toml, cues.toml; env PLANWATCH_DATA).
     #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_DATA")]
     data: Option<PathBuf>,
     /// Number of threads (default: all cores).

@@ -365,6 +365,13 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     let n_tasks = b.all("#tasks-table tbody tr").await?.len();
     ensure!(n_targets > 0 && n_tasks > 0, "plan page shows {n_targets} targets and {n_tasks} tasks");
     b.shot("02-plan").await?;
+    // The 任务分工表's long 任务内容 folds behind a one-line preview; a click unfolds it.
+    let full = b.c.find(Locator::Css("#tasks-table details.content .full")).await?;
+    ensure!(!full.is_displayed().await?, "folded task content is shown before a click");
+    b.c.find(Locator::Css("#tasks-table details.content summary")).await?.click().await?;
+    ensure!(full.is_displayed().await?, "task content does not unfold on a click");
+    ensure!(!full.text().await?.trim().is_empty(), "unfolded task content is empty");
+    b.shot("02b-plan-task-content").await?;
 
     // 3. The first target's source, highlighted and scrolled into view.
     let first = b.c.find(Locator::Css("#targets-table tbody tr:first-child a.src")).await?;

@@ -12,6 +12,19 @@ pub struct Cues {
     pub targets: TargetCues,
     pub sections: SectionCues,
     pub industries: IndustryCues,
+    pub tasks: TaskCues,
+}
+
+/// Words of a task's deadline (完成时限), see `extract::task_content`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskCues {
+    /// Endings that make `20XX年[M月[D日]]` a deadline: `2025年底前`, `2024年6月底`, `2026年末`.
+    pub date_endings: Vec<String>,
+    /// Standing or recurring deadlines, as 任务分工表 write them: `持续推进`, `长期坚持`, `每年`.
+    pub standing_deadlines: Vec<String>,
+    /// Words before `20XX年` that make the year the one a task is to be done by: `到2027年`.
+    pub year_frames: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -125,6 +138,10 @@ impl Cues {
         extend(&mut self.industries.development_verbs, i.development_verbs);
         extend(&mut self.industries.name_tails, i.name_tails);
         extend(&mut self.industries.list_heads, i.list_heads);
+        let k = other.tasks;
+        extend(&mut self.tasks.date_endings, k.date_endings);
+        extend(&mut self.tasks.standing_deadlines, k.standing_deadlines);
+        extend(&mut self.tasks.year_frames, k.year_frames);
         let c = other.sections;
         extend(&mut self.sections.background_endings, c.background_endings);
         extend(&mut self.sections.background_openings, c.background_openings);

@@ -131,11 +131,25 @@ pub struct Target {
     pub path: String,
 }
 
+/// The most characters of a task's `content`: enough for a section of several items, short
+/// enough for a cell of a 任务分工表.
+pub const TASK_CONTENT_MAX_CHARS: usize = 2000;
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Task {
     /// Markers of the sections the task belongs to, `二/(一)/1`.
     pub path: String,
     pub title: String,
+    /// What is to be done, as a 任务分工表 states it: the sentences of the passage the owners
+    /// close (with the heading's title where the passage is a heading's run-in text or the
+    /// whole section), in the document's (normalised) words, without the owner passage; at
+    /// most [`TASK_CONTENT_MAX_CHARS`] characters, cut at a sentence end and marked `…`.
+    #[serde(default)]
+    pub content: String,
+    /// The deadline the text gives for the task, as written: `2025年底前`, `2024年6月底前`,
+    /// `到2027年`, `持续推进`, `每年` …; `None` when it gives none (never guessed).
+    #[serde(default)]
+    pub deadline: Option<String>,
     pub lead: Vec<String>,
     pub responsible: Vec<String>,
     /// Owners set once for "all the tasks below" by an earlier statement (`以下任务均需区县落实`).

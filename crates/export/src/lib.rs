@@ -27,8 +27,10 @@
 //!     plan: "某市制造业发展规划".into(),
 //!     section: "三、重点任务".into(),
 //!     task: "实施智能制造提升工程".into(),
+//!     content: "实施智能制造提升工程。2025年底前实现规上工业企业数字化改造全覆盖。".into(),
 //!     lead: vec!["市工业和信息化局".into()],
 //!     responsible: vec!["市发展和改革委员会".into(), "市科学技术局".into()],
+//!     deadline: Some("2025年底前".into()),
 //!     source: "实施智能制造提升工程。（市工信局牵头）".into(),
 //!     span: [120, 180],
 //!     correction: Some("已更正".into()),
@@ -37,6 +39,7 @@
 //! assert!(xlsx.starts_with(b"PK")); // a ZIP container
 //! let csv = String::from_utf8(tasks_csv(&rows)?).unwrap();
 //! assert!(csv.contains("市发展和改革委员会、市科学技术局"));
+//! assert!(csv.contains(",2025年底前,"));
 //! # Ok::<(), planwatch_export::ExportError>(())
 //! ```
 
@@ -59,10 +62,18 @@ pub struct TaskRow {
     pub section: String,
     /// Task title or first sentence.
     pub task: String,
+    /// 任务内容: what is to be done, the sentences of the task's passage as the document
+    /// writes them (lines joined by `\n`).
+    #[serde(default)]
+    pub content: String,
     /// 牵头单位 (canonical names).
     pub lead: Vec<String>,
     /// 责任单位 / 配合单位.
     pub responsible: Vec<String>,
+    /// 完成时限 as the document writes it (`2025年底前`, `持续推进`, `到2027年`); `None` when
+    /// the document gives none.
+    #[serde(default)]
+    pub deadline: Option<String>,
     /// The source sentence(s) the task was read from.
     pub source: String,
     /// Byte range of `source` in the document's source text.
@@ -245,8 +256,20 @@ pub(crate) static TASKS: Table = Table {
         Column::text("规划", 12.0, 18.0, PLAN_NOTE),
         Column::text("章节", 14.0, 24.0, SECTION_NOTE),
         Column::text("任务", 24.0, 40.0, "任务标题或首句。"),
+        Column::text(
+            "任务内容",
+            30.0,
+            60.0,
+            "要做什么：任务所在段落的原文句子（标题与正文连写时含标题；一节各条目共用一组责任单位时为该节标题及各条目），不含责任单位括注；最长 2000 字，超出部分在句末截断并以“…”标出。",
+        ),
         Column::text("牵头单位", 12.0, 20.0, "牵头单位（规范名称），多个以“、”分隔。"),
         Column::text("责任单位", 12.0, 20.0, "责任单位或配合单位，多个以“、”分隔。"),
+        Column::text(
+            "完成时限",
+            10.0,
+            14.0,
+            "原文给出的完成时限，照录原文，如“2025年底前”“持续推进”“到2027年”；原文未给出的留空，不作推断。",
+        ),
         Column::text("来源原文", 30.0, 50.0, SOURCE_NOTE),
         Column::text("位置", 10.0, 14.0, SPAN_NOTE),
         Column::text("人工更正", 10.0, 12.0, CORRECTION_NOTE),
@@ -282,8 +305,10 @@ impl Record for TaskRow {
             Cell::text(&self.plan),
             Cell::text(&self.section),
             Cell::text(&self.task),
+            Cell::text(&self.content),
             owners_cell(&self.lead),
             owners_cell(&self.responsible),
+            self.deadline.as_deref().map_or(Cell::Empty, Cell::text),
             Cell::text(&self.source),
             span_cell(self.span),
             correction_cell(&self.correction),
@@ -330,8 +355,10 @@ mod tests {
             plan: String::new(),
             section: String::new(),
             task: String::new(),
+            content: String::new(),
             lead: vec![],
             responsible: vec![],
+            deadline: None,
             source: String::new(),
             span: [0, 0],
             correction: None,

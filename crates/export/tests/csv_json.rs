@@ -37,10 +37,19 @@ fn tasks_csv_round_trip() {
     }
     // The injection prefix in plain words.
     assert_eq!(records[3][3], format!("'{}", rows[2].task));
-    assert_eq!(records[3][4], "'@市财政局");
-    assert_eq!(records[3][6], format!("'{}", rows[2].source));
+    assert_eq!(records[3][4], format!("'{}", rows[2].content));
+    assert_eq!(records[3][5], "'@市财政局");
+    assert_eq!(records[3][7], "'+持续推进");
+    assert_eq!(records[3][8], format!("'{}", rows[2].source));
     // Text that merely contains quotes, commas and line breaks survives quoting unchanged.
-    assert_eq!(records[4][6], rows[3].source);
+    assert_eq!(records[4][8], rows[3].source);
+    // The 任务内容 and 完成时限 of a task, multi-line content kept whole; no deadline is empty.
+    assert_eq!(
+        records[1][4],
+        "实施智能制造提升工程。\n1)推动规上工业企业数字化改造全覆盖。\n2)2025年底前建成智能工厂50家。"
+    );
+    assert_eq!(records[1][7], "2025年底前");
+    assert_eq!(records[4][7], "");
 }
 
 #[test]
@@ -68,7 +77,7 @@ fn targets_csv_round_trip_keeps_numbers_plain() {
 fn csv_is_rfc4180_with_crlf() {
     let bytes = tasks_csv(&sample_tasks()).unwrap();
     let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
-    assert!(text.starts_with("序号,规划,章节,任务,牵头单位,责任单位,来源原文,位置,人工更正\r\n"));
+    assert!(text.starts_with("序号,规划,章节,任务,任务内容,牵头单位,责任单位,完成时限,来源原文,位置,人工更正\r\n"));
     assert!(text.ends_with("\r\n"));
     // Quotes inside a field are doubled inside a quoted field.
     assert!(text.contains(r#"""引号"""#));
@@ -107,8 +116,8 @@ fn long_csv_fields_are_cut_like_xlsx() {
     let mut rows = sample_tasks();
     rows[0].source = "长".repeat(40_000);
     let records = read_csv(&tasks_csv(&rows).unwrap());
-    assert_eq!(records[1][6].encode_utf16().count(), 32_767);
-    assert!(records[1][6].ends_with('…'));
+    assert_eq!(records[1][8].encode_utf16().count(), 32_767);
+    assert!(records[1][8].ends_with('…'));
 }
 
 #[test]

@@ -51,7 +51,7 @@ fn header_is_frozen_and_filtered() {
     let bytes = tasks_xlsx("任务分工表", &many_tasks(5)).unwrap();
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#), "{sheet}");
-    assert!(sheet.contains(r#"<autoFilter ref="A1:I6"/>"#), "autofilter over header and rows");
+    assert!(sheet.contains(r#"<autoFilter ref="A1:K6"/>"#), "autofilter over header and rows");
     // Widths were set, up to the last column.
     assert!(sheet.contains(r#"<col min="9" max="9" width="#), "{sheet}");
     let workbook = unzip(&bytes, "xl/workbook.xml");
@@ -85,15 +85,15 @@ fn corrected_rows_are_marked_and_highlighted() {
     let rows = sample_tasks();
     let bytes = tasks_xlsx("t", &rows).unwrap();
     let (_, grid) = read_sheet(&bytes, 0);
-    assert_eq!(grid[1][8], Data::Empty);
-    assert_eq!(grid[2][8], Data::String("已更正".into()));
-    assert_eq!(grid[3][8], Data::String("人工新增".into()));
+    assert_eq!(grid[1][10], Data::Empty);
+    assert_eq!(grid[2][10], Data::String("已更正".into()));
+    assert_eq!(grid[3][10], Data::String("人工新增".into()));
 
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
     let styles = unzip(&bytes, "xl/styles.xml");
     const YELLOW: &str = "FFFFF2CC";
     // Every cell of a corrected row is yellow, including empty ones; other rows are not.
-    for col in ["A", "B", "D", "F", "I"] {
+    for col in ["A", "B", "D", "E", "F", "H", "K"] {
         assert!(cell_fill(&sheet, &styles, &format!("{col}3")).contains(YELLOW), "{col}3");
         assert!(cell_fill(&sheet, &styles, &format!("{col}4")).contains(YELLOW), "{col}4");
         assert!(!cell_fill(&sheet, &styles, &format!("{col}2")).contains(YELLOW), "{col}2");
@@ -116,8 +116,10 @@ fn formula_like_text_stays_text() {
     assert!(!sheet.contains("<f>"), "no formula cells");
     let (_, grid) = read_sheet(&bytes, 0);
     assert_eq!(grid[3][3], Data::String(rows[2].task.clone()));
-    assert_eq!(grid[3][4], Data::String("@市财政局".into()));
-    assert_eq!(grid[3][5], Data::String("-市审计局".into()));
+    assert_eq!(grid[3][4], Data::String(rows[2].content.clone()));
+    assert_eq!(grid[3][5], Data::String("@市财政局".into()));
+    assert_eq!(grid[3][6], Data::String("-市审计局".into()));
+    assert_eq!(grid[3][7], Data::String("+持续推进".into()));
     // Such cells also carry the quote prefix, so editing them in Excel keeps them text.
     let styles = unzip(&bytes, "xl/styles.xml");
     assert!(styles.contains(r#"quotePrefix="1""#));
@@ -130,7 +132,7 @@ fn empty_rows_give_a_header_only_sheet() {
     assert_eq!(names, vec!["任务分工表".to_string(), "说明".to_string()]);
     assert_eq!(grid.len(), 1);
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
-    assert!(sheet.contains(r#"<autoFilter ref="A1:I1"/>"#));
+    assert!(sheet.contains(r#"<autoFilter ref="A1:K1"/>"#));
     assert!(sheet.contains(r#"state="frozen""#));
 
     let bytes = targets_xlsx("", &[]).unwrap();
@@ -167,6 +169,34 @@ fn notes_sheet_lists_every_column() {
         assert_eq!(grid[i + 1][0], Data::String(h.to_string()));
         assert!(matches!(&grid[i + 1][1], Data::String(s) if !s.is_empty()));
     }
+    let bytes = tasks_xlsx("t", &[]).unwrap();
+    let (_, grid) = read_sheet(&bytes, 1);
+    for (i, h) in TASK_HEADERS.iter().enumerate() {
+        assert_eq!(grid[i + 1][0], Data::String(h.to_string()));
+        assert!(matches!(&grid[i + 1][1], Data::String(s) if !s.is_empty()));
+    }
+    assert!(matches!(&grid[8][1], Data::String(s) if s.contains("不作推断")), "{:?}", grid[8]);
+}
+
+#[test]
+fn task_content_and_deadline_are_columns_of_their_own() {
+    let rows = sample_tasks();
+    let bytes = tasks_xlsx("t", &rows).unwrap();
+    let (_, grid) = read_sheet(&bytes, 0);
+    assert_eq!(grid[0][4], Data::String("任务内容".into()));
+    assert_eq!(grid[0][7], Data::String("完成时限".into()));
+    // Multi-line content reads back whole, in one cell.
+    assert_eq!(
+        grid[1][4],
+        Data::String(
+            "实施智能制造提升工程。\n1)推动规上工业企业数字化改造全覆盖。\n2)2025年底前建成智能工厂50家。".into()
+        )
+    );
+    assert_eq!(grid[1][7], Data::String("2025年底前".into()));
+    assert_eq!(grid[2][7], Data::String("到2025年".into()));
+    // No deadline in the text: an empty cell, never a guess.
+    assert_eq!(grid[4][7], Data::Empty);
+    assert_eq!(grid[4][4], Data::Empty);
 }
 
 #[test]
@@ -185,12 +215,12 @@ fn over_long_text_is_cut_not_refused() {
     rows[1].task = "😀".repeat(20_000); // two UTF-16 units each
     let bytes = tasks_xlsx("t", &rows).unwrap();
     let (_, grid) = read_sheet(&bytes, 0);
-    for cell in [&grid[1][6], &grid[2][3]] {
+    for cell in [&grid[1][8], &grid[2][3]] {
         let Data::String(s) = cell else { panic!("text cell") };
         assert!(s.ends_with('…'));
         assert_eq!(s.encode_utf16().count(), 32_767);
     }
-    assert!(matches!(&grid[1][6], Data::String(s) if s.starts_with("长长长")));
+    assert!(matches!(&grid[1][8], Data::String(s) if s.starts_with("长长长")));
 }
 
 #[test]
@@ -226,8 +256,10 @@ fn too_many_rows_is_an_error_not_a_panic() {
         plan: String::new(),
         section: String::new(),
         task: String::new(),
+        content: String::new(),
         lead: vec![],
         responsible: vec![],
+        deadline: None,
         source: String::new(),
         span: [0, 0],
         correction: None,

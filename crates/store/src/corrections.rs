@@ -515,6 +515,31 @@ mod tests {
     }
 
     #[test]
+    fn task_content_and_deadline_are_corrected_like_any_field() {
+        let dicts = Dictionaries::builtin();
+        let mut machine = plan();
+        machine.tasks[0].content = "培育链主企业。每年遴选一批。".into();
+        machine.tasks[0].deadline = Some("每年".into());
+        // Clearing the deadline is a change the patch records (null), not a field left out.
+        let mut edited = machine.tasks[0].clone();
+        edited.content = "培育链主企业。".into();
+        edited.deadline = None;
+        let patch = diff(&machine.tasks[0], &edited);
+        assert_eq!(patch, json!({"content": "培育链主企业。", "deadline": null}));
+        let e = apply(
+            &machine,
+            &[corr(1, ItemKind::Task, CorrectionOp::Edit, Some("培育链主企业#1"), Some(patch))],
+            &dicts,
+        );
+        assert_eq!(e.plan.tasks[0].content, "培育链主企业。");
+        assert_eq!(e.plan.tasks[0].deadline, None);
+        assert_eq!(e.refs.tasks[0].state, ItemState::Edited(1));
+        // Tasks stored before the fields existed (or added without them) still read.
+        let old = json!({"path": "", "title": "旧任务", "lead": [], "responsible": [], "text": "", "span": [0, 0]});
+        assert!(is_item(ItemKind::Task, &old));
+    }
+
+    #[test]
     fn diff_lists_changed_fields_only() {
         let a = Target { indicator: "产值".into(), value: 1.0, ..Default::default() };
         let b = Target { indicator: "产值".into(), value: 2.0, ..Default::default() };

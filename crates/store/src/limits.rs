@@ -74,6 +74,8 @@ fn item_label(field: &str) -> &'static str {
         "scope" => "范围",
         "text" => "来源原文",
         "title" => "任务",
+        "content" => "任务内容",
+        "deadline" => "完成时限",
         "lead" => "牵头单位",
         "responsible" => "责任单位",
         "name" => "名称",

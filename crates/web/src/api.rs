@@ -491,8 +491,14 @@ pub struct TaskDto {
     key: String,
     section: String,
     task: String,
+    /// 任务内容: what is to be done, the sentences of the task's passage as the document writes
+    /// them (lines joined by `\n`, at most 2,000 characters).
+    content: String,
     lead: Vec<String>,
     responsible: Vec<String>,
+    /// 完成时限 as the document writes it (`2025年底前`, `持续推进`, `到2027年`); null when the
+    /// document gives none.
+    deadline: Option<String>,
     source: String,
     span: [usize; 2],
     source_url: String,
@@ -513,8 +519,10 @@ async fn plan_tasks(State(state): State<Shared>, Path(id): Path<String>) -> ApiR
             source_url: source_href(id, vid, r.span),
             section: r.section,
             task: r.task,
+            content: r.content,
             lead: r.lead,
             responsible: r.responsible,
+            deadline: r.deadline,
             source: r.source,
             span: r.span,
             correction: r.correction,

@@ -21,7 +21,15 @@ struct Field {
     label: &'static str,
     value: String,
     numeric: bool,
+    /// Several lines of text (a task's content): a textarea.
+    long: bool,
 }
+
+/// Fields written on several lines.
+const LONG_FIELDS: &[&str] = &["content"];
+
+/// Text fields that may be absent: an empty entry is `null`, not an empty text.
+const OPTIONAL_TEXT_FIELDS: &[&str] = &["deadline"];
 
 #[derive(Template)]
 #[template(path = "edit.html")]
@@ -59,8 +67,10 @@ fn field_specs(kind: ItemKind) -> &'static [(&'static str, &'static str, bool, b
         ],
         ItemKind::Task => &[
             ("title", "任务", false, false),
+            ("content", "任务内容", false, false),
             ("lead", "牵头单位(用“、”分隔)", false, true),
             ("responsible", "责任单位(用“、”分隔)", false, true),
+            ("deadline", "完成时限(照录原文,如 2025年底前、持续推进;原文未给出的留空)", false, false),
             ("text", "来源原文", false, false),
         ],
         ItemKind::Industry => &[
@@ -170,6 +180,7 @@ pub async fn form(
             name,
             label,
             numeric: *numeric,
+            long: LONG_FIELDS.contains(name),
             value: current.as_ref().and_then(|v| v.get(*name)).map(show).unwrap_or_default(),
         })
         .collect();
@@ -213,8 +224,11 @@ fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, St
                 .map(|s| Value::String(s.to_string()))
                 .collect();
             Value::Array(parts)
+        } else if raw.is_empty() && OPTIONAL_TEXT_FIELDS.contains(name) {
+            Value::Null
         } else {
-            Value::String(raw.to_string())
+            // A textarea sends CRLF line ends; the plan's text has LF.
+            Value::String(raw.replace("\r\n", "\n"))
         };
         obj.insert(name.to_string(), value);
     }

@@ -184,6 +184,11 @@ struct TaskView {
     key_q: String,
     section: String,
     task: String,
+    /// 任务内容 in full, and its first characters when it is too long for a table cell (the
+    /// page then folds the full text into a `<details>`).
+    content: String,
+    content_short: String,
+    deadline: String,
     lead: Vec<(String, String)>,
     responsible: Vec<(String, String)>,
     href: String,
@@ -288,6 +293,19 @@ fn review_views(eff: &EffectivePlan, id: i64, vid: i64) -> Vec<ReviewView> {
         .collect()
 }
 
+/// Characters of a task's content a table cell shows before the rest folds away.
+const CONTENT_PREVIEW_CHARS: usize = 60;
+
+/// The start of `content` on one line, cut to [`CONTENT_PREVIEW_CHARS`] and ending in `…`,
+/// when `content` is longer than that or has several lines; empty when it fits a cell as it is.
+fn preview(content: &str) -> String {
+    if !content.contains('\n') && content.chars().nth(CONTENT_PREVIEW_CHARS).is_none() {
+        return String::new();
+    }
+    let cut: String = content.chars().map(|c| if c == '\n' { ' ' } else { c }).take(CONTENT_PREVIEW_CHARS).collect();
+    format!("{}…", cut.trim_end())
+}
+
 fn mark(state: planwatch_store::ItemState) -> String {
     state.mark().unwrap_or_default().to_string()
 }
@@ -358,6 +376,9 @@ fn plan_page(
             key_q: enc(&r.key),
             section: row.section,
             task: row.task,
+            content_short: preview(&row.content),
+            content: row.content,
+            deadline: row.deadline.unwrap_or_default(),
             lead: owners(t, "lead"),
             responsible: owners(t, "responsible"),
             href: href(t.span),
@@ -1173,4 +1194,19 @@ pub async fn upload(
     let outcome = db(&state, move |s| s.ingest_bytes(&actor, &name, bytes)).await?;
     let _ = crate::sync::sync_index(&state).await;
     Ok(Redirect::to(&format!("/plans/{}", outcome.document_id())).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_content_previews_fold_long_or_multi_line_content() {
+        assert_eq!(preview("落实用地指标。"), "");
+        let exact = "甲".repeat(CONTENT_PREVIEW_CHARS);
+        assert_eq!(preview(&exact), "");
+        assert_eq!(preview(&format!("{exact}乙")), format!("{exact}…"));
+        // A section's title and items: one line, so the preview shows more than the title.
+        assert_eq!(preview("生物制造\n6)合成生物。研发底层技术。"), "生物制造 6)合成生物。研发底层技术。…");
+    }
 }

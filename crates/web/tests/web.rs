@@ -921,3 +921,92 @@ async fn reports_of_periods_without_data_are_404_and_never_made() {
     // A plan that does not exist: 404 as well.
     assert_eq!(get(&app, &format!("/plans/9999/report.docx?period={newest}")).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 15, item 11: a task is a 任务分工表 row — its content (任务内容) and deadline (完成时限)
+/// show on the plan page, in the CSV and XLSX, and in the API, and an analyst corrects them
+/// like the other fields.
+#[tokio::test]
+async fn task_content_and_deadline_on_the_page_exports_api_and_corrections() {
+    let app = app();
+    let plans = get(&app, "/api/v1/plans").await.json();
+    let id = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"].as_str().unwrap_or_default().contains("绵阳"))
+        .expect("the 绵阳 example")["id"]
+        .as_i64()
+        .unwrap();
+    let tasks = get(&app, &format!("/api/v1/plans/{id}/tasks")).await.json();
+    let task =
+        tasks.as_array().unwrap().iter().find(|t| t["task"] == "实施前沿技术攻关行动").expect("task 三/(一)").clone();
+    let content = task["content"].as_str().unwrap().to_string();
+    assert!(content.starts_with("实施前沿技术攻关行动。每年滚动发布未来产业技术需求清单"), "{content}");
+    assert!(!content.contains("按职责分工负责"), "no owner passage in the content: {content}");
+    assert_eq!(task["deadline"], "每年");
+    let spec = get(&app, "/api/v1/openapi.json").await.json();
+    let props = &spec["components"]["schemas"]["TaskDto"]["properties"];
+    assert!(props["content"].is_object() && props["deadline"].is_object(), "{props}");
+
+    // The plan page: both columns; long content folds into <details> (no inline script or style).
+    let page = get(&app, &format!("/plans/{id}")).await.text();
+    let table = page.split("id=\"tasks-table\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(table.contains("<th>任务内容</th>") && table.contains("<th>完成时限</th>"), "{table}");
+    assert!(table.contains("<details class=\"content\">"), "{table}");
+    assert!(table.contains("每年滚动发布未来产业技术需求清单"), "{table}");
+    assert!(table.contains("<td class=\"deadline\">每年</td>"), "{table}");
+    assert!(!table.contains("style=") && !table.contains("<script"), "{table}");
+
+    // CSV and XLSX carry the two columns.
+    let csv = get(&app, &format!("/plans/{id}/tasks.csv")).await.text();
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("任务内容") && header.contains("完成时限"), "{header}");
+    assert!(csv.contains("每年滚动发布未来产业技术需求清单") && csv.contains(",每年,"), "{csv}");
+    let xlsx = get(&app, &format!("/plans/{id}/tasks.xlsx")).await;
+    assert!(xlsx.body.starts_with(b"PK"));
+    let json = get(&app, &format!("/plans/{id}/tasks.json")).await.json();
+    assert!(json.as_array().unwrap().iter().any(|r| r["deadline"] == "每年" && r["content"] == content.as_str()));
+
+    // Corrections: content and deadline are fields of the task form; an empty deadline is none,
+    // and what an analyst types is escaped on the page.
+    let (cookie, csrf) = login(&app).await;
+    let key = task["key"].as_str().unwrap();
+    let enc_key = percent_encoding::utf8_percent_encode(key, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let edit = send(
+        &app,
+        Request::get(format!("/plans/{id}/edit/task?key={enc_key}"))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .text();
+    assert!(edit.contains("<textarea name=\"content\"") && edit.contains("name=\"deadline\" value=\"每年\""), "{edit}");
+    let typed = "发布技术需求清单<script>alert(1)</script>";
+    let r = send(
+        &app,
+        form(
+            &format!("/plans/{id}/edit/task"),
+            &cookie,
+            &[("csrf", &csrf), ("key", key), ("content", typed), ("deadline", "  ")],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let after = get(&app, &format!("/api/v1/plans/{id}/tasks")).await.json();
+    let edited = after.as_array().unwrap().iter().find(|t| t["task"] == "实施前沿技术攻关行动").unwrap();
+    assert_eq!(edited["content"], typed);
+    assert!(edited["deadline"].is_null(), "{edited}");
+    assert_eq!(edited["correction"], "已更正");
+    let page = get(&app, &format!("/plans/{id}")).await.text();
+    assert!(page.contains("发布技术需求清单&lt;script&gt;") || page.contains("发布技术需求清单&#60;script&#62;"));
+    assert!(!page.contains("<script>alert(1)"));
+    let r = send(
+        &app,
+        form(&format!("/plans/{id}/edit/task"), &cookie, &[("csrf", &csrf), ("key", key), ("deadline", "2025年底前")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let csv = get(&app, &format!("/plans/{id}/tasks.csv")).await.text();
+    assert!(csv.contains(",2025年底前,") && csv.contains("已更正"), "{csv}");
+}

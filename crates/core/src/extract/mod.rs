@@ -8,6 +8,7 @@ pub mod owners;
 pub mod platforms;
 pub mod review;
 pub mod targets;
+pub mod task_content;
 pub mod tasks;
 pub mod text;
 

@@ -12,6 +12,7 @@
 //!   each later task's `standing` list, not mixed into its own owners.
 
 use super::owners;
+use super::task_content;
 use super::text::split_names;
 use super::Ctx;
 use crate::doc::LineKind;
@@ -87,7 +88,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
             }
         }
     }
-    let mut tasks: Vec<Task> = passages.iter().map(|p| passage_task(ctx, p, &passages)).collect();
+    let mut tasks: Vec<Task> = (0..passages.len()).map(|k| passage_task(ctx, k, &passages)).collect();
     // Free-text owners, only in sections that have no owner passage.
     let covered: Vec<bool> = {
         let mut v = vec![false; doc.headings.len()];
@@ -210,9 +211,11 @@ pub fn resolve_owners(
 
 /// The task a passage belongs to: the section it closes. A passage on a line of its own after
 /// the last run-in item of a section closes the whole section (`〔牵头单位:…〕` after items 1)–5)).
-fn passage_task(ctx: &Ctx, p: &Passage, all: &[Passage]) -> Task {
+fn passage_task(ctx: &Ctx, k: usize, all: &[Passage]) -> Task {
     let doc = ctx.doc;
+    let p = &all[k];
     let mut h = doc.section_of(p.line);
+    let mut whole_section = false;
     if let (true, Some(x)) = (p.standalone, h) {
         let heading = &doc.headings[x];
         if let Some(parent) = heading.parent {
@@ -222,18 +225,34 @@ fn passage_task(ctx: &Ctx, p: &Passage, all: &[Passage]) -> Task {
             let alone = !all.iter().any(|q| q.line >= first_line && q.line < p.line);
             if heading.run_in.is_some() && is_last && alone && siblings.len() >= 2 {
                 h = Some(parent);
+                whole_section = true;
             }
         }
     }
     let (path, title) = h.map_or((String::new(), String::new()), |x| (doc.path(x), doc.title(x).to_string()));
+    let text = &doc.text[p.start..p.end];
+    let place = task_content::PassagePlace {
+        section: h,
+        whole_section,
+        line: p.line,
+        start: p.start,
+        end: p.end,
+        standalone: p.standalone,
+        prev_end: k.checked_sub(1).map(|j| all[j].end),
+        next_start: all.get(k + 1).map(|q| q.start),
+    };
+    let content = task_content::passage_content(doc, &place);
+    let deadline = task_content::deadline(&format!("{content}\n{text}"), &ctx.dicts.cues.tasks, ctx.base_year);
     Task {
         path,
         title,
+        content,
+        deadline,
         lead: p.lead.clone(),
         responsible: p.responsible.clone(),
         standing: p.standing.clone(),
         owners: owners(ctx, &p.lead, &p.responsible),
-        text: doc.text[p.start..p.end].to_string(),
+        text: text.to_string(),
         span: ctx.span(p.start, p.end),
     }
 }
@@ -244,10 +263,18 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
     let s = &doc.text[start..end];
     let mut out = Vec::new();
     let path = doc.section_of(line).map(|h| doc.path(h)).unwrap_or_default();
+    // A free-text task's content is its whole sentence, terminator included.
     let mut push = |a: usize, b: usize, lead: Vec<String>, resp: Vec<String>, title: String| {
+        let sentence_start =
+            s[..a].rfind(['。', ';']).map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
+        let sentence_end = s[b..].chars().next().filter(|c| matches!(c, '。' | ';')).map_or(b, |c| b + c.len_utf8());
+        let content = task_content::cap(s[sentence_start..sentence_end].trim());
+        let deadline = task_content::deadline(&content, &ctx.dicts.cues.tasks, ctx.base_year);
         out.push(Task {
             path: path.clone(),
             title,
+            content,
+            deadline,
             owners: owners(ctx, &lead, &resp),
             lead,
             responsible: resp,

@@ -18,8 +18,10 @@ pub fn sample_tasks() -> Vec<TaskRow> {
             plan: PLAN.into(),
             section: "三、重点任务 / (一) 培育未来制造".into(),
             task: "实施智能制造提升工程，推动规上工业企业数字化改造全覆盖".into(),
+            content: "实施智能制造提升工程。\n1)推动规上工业企业数字化改造全覆盖。\n2)2025年底前建成智能工厂50家。".into(),
             lead: owners(&["市工业和信息化局"]),
             responsible: owners(&["市发展和改革委员会", "市科学技术局", "各县(市、区)人民政府"]),
+            deadline: Some("2025年底前".into()),
             source: "实施智能制造提升工程，推动规上工业企业数字化改造全覆盖。（市工信局牵头，市发改委、市科技局、各县（市、区）人民政府按职责分工负责）".into(),
             span: [10_234, 10_467],
             correction: None,
@@ -28,8 +30,10 @@ pub fn sample_tasks() -> Vec<TaskRow> {
             plan: PLAN.into(),
             section: "三、重点任务 / (二) 壮大产业集群".into(),
             task: "培育高端装备、新能源汽车等 6 个千亿级产业集群".into(),
+            content: "到2025年，培育高端装备、新能源汽车等6个千亿级产业集群。".into(),
             lead: owners(&["市发展和改革委员会", "市工业和信息化局"]),
             responsible: vec![],
+            deadline: Some("到2025年".into()),
             source: "到2025年，培育高端装备、新能源汽车等6个千亿级产业集群。".into(),
             span: [12, 30],
             correction: Some("已更正".into()),
@@ -38,8 +42,10 @@ pub fn sample_tasks() -> Vec<TaskRow> {
             plan: PLAN.into(),
             section: "四、保障措施".into(),
             task: "=HYPERLINK(\"http://example.invalid\",\"点击\")".into(),
+            content: "=1+1，\"引号\"，逗号,分号;\n第二行".into(),
             lead: owners(&["@市财政局"]),
             responsible: owners(&["-市审计局"]),
+            deadline: Some("+持续推进".into()),
             source: "+86 热线，\"引号\"，逗号,分号;\n第二行\r\n第三行".into(),
             span: [0, 0],
             correction: Some("人工新增".into()),
@@ -48,8 +54,10 @@ pub fn sample_tasks() -> Vec<TaskRow> {
             plan: PLAN.into(),
             section: String::new(),
             task: "  保留首尾空格  ".into(),
+            content: String::new(),
             lead: vec![],
             responsible: vec![],
+            deadline: None,
             source: "字面 _x0041_ 不是转义；控制符\u{1}与表情😀；制表\t符".into(),
             span: [usize::MAX - 1, usize::MAX],
             correction: None,
@@ -79,8 +87,18 @@ pub fn many_tasks(n: usize) -> Vec<TaskRow> {
             plan: PLAN.into(),
             section: sections[i % sections.len()].into(),
             task: format!("推进第{}项重点工程建设，加快形成新质生产力", i + 1),
+            content: format!(
+                "推进第{}项重点工程建设，加快形成新质生产力，到2025年完成投资{}亿元以上。强化用地、用能、资金等要素保障，建立项目调度和督办机制。",
+                i + 1,
+                10 + i * 3
+            ),
             lead: owners(&[units[i % units.len()]]),
             responsible: owners(&[units[(i + 1) % units.len()], units[(i + 3) % units.len()], "各县(市、区)人民政府"]),
+            deadline: match i % 3 {
+                0 => Some("2025年底前".into()),
+                1 => Some("持续推进".into()),
+                _ => None,
+            },
             source: format!(
                 "推进第{}项重点工程建设，加快形成新质生产力，到2025年完成投资{}亿元以上。（{}牵头，{}、{}按职责分工负责）",
                 i + 1,
@@ -186,8 +204,10 @@ pub fn task_cells(row: &TaskRow, seq: usize) -> Vec<Want> {
         text(&row.plan),
         text(&row.section),
         text(&row.task),
+        text(&row.content),
         text(&row.lead.join("、")),
         text(&row.responsible.join("、")),
+        row.deadline.as_deref().map_or(Want::Empty, text),
         text(&row.source),
         Want::Text(format!("{}–{}", row.span[0], row.span[1])),
         row.correction.as_deref().map_or(Want::Empty, text),
@@ -215,8 +235,8 @@ pub fn target_cells(row: &TargetRow, seq: usize) -> Vec<Want> {
     ]
 }
 
-pub const TASK_HEADERS: [&str; 9] =
-    ["序号", "规划", "章节", "任务", "牵头单位", "责任单位", "来源原文", "位置", "人工更正"];
+pub const TASK_HEADERS: [&str; 11] =
+    ["序号", "规划", "章节", "任务", "任务内容", "牵头单位", "责任单位", "完成时限", "来源原文", "位置", "人工更正"];
 pub const TARGET_HEADERS: [&str; 16] = [
     "序号",
     "规划",

@@ -114,7 +114,11 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
         }
         (name, split_run_together(&digits, &unit, text_values))
     };
+    // `研发投入强度(%)`: the unit in the closing brackets (a cell that is not one is no row).
     let open = name_part.rfind('(')?;
+    if !name_part.ends_with(')') || open + 1 > name_part.len() - 1 {
+        return None;
+    }
     let unit = name_part[open + 1..name_part.len() - 1].to_string();
     let name = name_part[..open].to_string();
     if numbers.is_empty() {

@@ -1,0 +1,113 @@
+//! PDF → text: the text layer of every page, read in-process by `pdf_oxide`, laid out into
+//! paragraphs by [`layout`] (running headers, footers and page numbers dropped, lines joined
+//! across line and page breaks, table cells separated by tabs).
+//!
+//! Refusals say what to do: a PDF without any text (a scan) asks for OCR or the DOCX; a PDF
+//! that needs a password asks for an unprotected copy (an owner-only protection, with an empty
+//! user password, is read); a damaged PDF asks for a re-saved one. The file is untrusted:
+//! deflated streams are checked before parsing ([`bomb`]), the text is bounded, and the
+//! library runs behind `catch_unwind` as a last resort (see `ARCHITECTURE.md`).
+
+mod bomb;
+pub mod layout;
+#[doc(hidden)]
+pub mod synth;
+
+use super::{Format, ReadError, ReadOptions, SourceText};
+use layout::{Page, Piece};
+
+/// Reads the text layer of a PDF.
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
+    let limit = opts.max_unpacked_bytes;
+    // One stream may inflate to a quarter of the budget: a real page's content is tiny, while a
+    // bomb needs one huge stream to hurt.
+    bomb::check(bytes, (limit / 4).max(1 << 20), limit).map_err(|_| ReadError::PdfTooLarge { limit })?;
+    let pages = match std::panic::catch_unwind(|| pages(bytes, limit)) {
+        Ok(r) => r?,
+        Err(_) => return Err(ReadError::Pdf("its structure could not be parsed".into())),
+    };
+    let n_pages = pages.len();
+    let text = layout::to_text(&pages);
+    if text.len() as u64 > limit {
+        return Err(ReadError::PdfTooLarge { limit });
+    }
+    if text.trim().is_empty() {
+        return Err(ReadError::PdfScanned { pages: n_pages });
+    }
+    Ok(SourceText { text, format: Format::Pdf, encoding: "UTF-8 (PDF text layer)" })
+}
+
+/// The positioned text of every page.
+fn pages(bytes: &[u8], limit: u64) -> Result<Vec<Page>, ReadError> {
+    let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| damaged(&e))?;
+    if doc.is_encrypted() {
+        // Owner-only protection opens with the empty user password.
+        match doc.authenticate(b"") {
+            Ok(true) => {}
+            _ => return Err(ReadError::PdfEncrypted),
+        }
+    }
+    let n = doc.page_count().map_err(|e| match e {
+        pdf_oxide::Error::EncryptedPdf => ReadError::PdfEncrypted,
+        e => damaged(&e),
+    })?;
+    if n == 0 {
+        return Err(ReadError::Pdf("it has no pages".into()));
+    }
+    let mut out = Vec::with_capacity(n.min(10_000));
+    let mut text_bytes = 0u64;
+    let mut failures = 0usize;
+    let mut first_error = None;
+    for i in 0..n {
+        let (width, height) = match doc.get_page_media_box(i) {
+            Ok((x0, y0, x1, y1)) => ((x1 - x0).abs(), (y1 - y0).abs()),
+            Err(_) => (595.0, 842.0),
+        };
+        let spans = match doc.extract_spans(i) {
+            Ok(s) => s,
+            Err(pdf_oxide::Error::EncryptedPdf) => return Err(ReadError::PdfEncrypted),
+            Err(e) => {
+                // One broken page does not lose the rest of the plan.
+                failures += 1;
+                first_error.get_or_insert_with(|| e.to_string());
+                out.push(Page { width, height, pieces: Vec::new() });
+                continue;
+            }
+        };
+        let mut pieces = Vec::with_capacity(spans.len());
+        for s in spans {
+            text_bytes += s.text.len() as u64;
+            if text_bytes > limit {
+                return Err(ReadError::PdfTooLarge { limit });
+            }
+            let b = s.bbox;
+            pieces.push(Piece { x0: b.x, x1: b.x + b.width, y: b.y, size: s.font_size, text: s.text });
+        }
+        out.push(Page { width, height, pieces });
+    }
+    if failures == n {
+        return Err(ReadError::Pdf(first_error.unwrap_or_else(|| "no page could be read".into())));
+    }
+    Ok(out)
+}
+
+fn damaged(e: &pdf_oxide::Error) -> ReadError {
+    match e {
+        pdf_oxide::Error::EncryptedPdf => ReadError::PdfEncrypted,
+        e => {
+            let mut why = e.to_string();
+            if why.len() > 200 {
+                let cut = (0..=200).rev().find(|&i| why.is_char_boundary(i)).unwrap_or(0);
+                why.truncate(cut);
+                why.push('…');
+            }
+            ReadError::Pdf(why)
+        }
+    }
+}
+
+/// The number of pages of a PDF (for benchmarks and reports).
+pub fn page_count(bytes: &[u8]) -> Result<usize, ReadError> {
+    let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| damaged(&e))?;
+    doc.page_count().map_err(|e| damaged(&e))
+}

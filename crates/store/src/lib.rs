@@ -56,8 +56,9 @@ pub enum StoreError {
     Open { path: String, source: rusqlite::Error },
     #[error("the store has schema version {found} but this planwatch knows only up to {known}: use a newer planwatch")]
     NewerSchema { found: i64, known: i64 },
+    /// The file cannot be read; `reason` in English (CLI), `reason_zh` in Chinese (web).
     #[error("{name}: {reason}")]
-    Read { name: String, reason: String },
+    Read { name: String, reason: String, reason_zh: String },
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -381,8 +382,11 @@ pub struct Prepared {
 
 /// Reads and extracts `bytes` (named `name`) for [`Store::commit`].
 pub fn prepare(name: &str, bytes: Vec<u8>, opts: &StoreOptions) -> Result<Prepared> {
-    let source = planwatch_core::read::read(&bytes, &opts.read)
-        .map_err(|e| StoreError::Read { name: name.to_string(), reason: e.to_string() })?;
+    let source = planwatch_core::read::read(&bytes, &opts.read).map_err(|e| StoreError::Read {
+        name: name.to_string(),
+        reason: e.to_string(),
+        reason_zh: e.message_zh(),
+    })?;
     let plan = planwatch_core::extract_source(&source, name, &opts.dicts);
     Ok(Prepared { name: name.to_string(), sha256: sha256_hex(&bytes), bytes, source_text: source.text, plan })
 }

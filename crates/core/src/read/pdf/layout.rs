@@ -61,6 +61,9 @@ fn page_lines(page: &Page) -> Vec<Line> {
         .iter()
         .filter(|p| p.size.is_finite() && p.y.is_finite() && p.x0.is_finite() && p.x1.is_finite())
         .filter(|p| !p.text.trim().is_empty())
+        // Text placed outside the page is not shown: hidden keywords, crop-marked slugs.
+        .filter(|p| page.width <= 0.0 || (p.x1 > 0.0 && p.x0 < page.width))
+        .filter(|p| page.height <= 0.0 || (p.y > -p.size && p.y < page.height + p.size))
         .collect();
     // Top to bottom, then left to right.
     pieces.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
@@ -99,8 +102,9 @@ fn make_line(mut pieces: Vec<&Piece>) -> Line {
             }
         }
         for c in piece.chars() {
-            // Tabs and line breaks inside a piece are layout, not text.
-            text.push(if c == '\t' || c == '\n' || c == '\r' { ' ' } else { lookalike(c) });
+            // Tabs, line breaks and typographic spaces (en, em, ideographic) inside a piece are
+            // layout, not text: one plain space each.
+            text.push(if c.is_whitespace() { ' ' } else { lookalike(c) });
         }
         prev_x1 = Some(p.x1.max(prev_x1.unwrap_or(f32::MIN)));
     }
@@ -488,6 +492,29 @@ mod tests {
 
     fn page(pieces: Vec<Piece>) -> Page {
         Page { width: 595.0, height: 842.0, pieces }
+    }
+
+    #[test]
+    fn text_off_the_page_is_dropped_and_typographic_spaces_are_spaces() {
+        let p = page(vec![
+            piece(-400.0, 700.0, 12.0, "隐藏关键词"),
+            piece(72.0, 900.0, 12.0, "页外"),
+            piece(72.0, 700.0, 12.0, "目\u{2002}\u{2002}录"),
+        ]);
+        assert_eq!(to_text(&[p]), "目  录\n");
+    }
+
+    #[test]
+    fn blank_lines_stay_and_deep_indents_are_cells() {
+        // A paragraph, a blank line, a label and its indented cell, at a 15 pt pitch.
+        let p = page(vec![
+            piece(72.0, 700.0, 10.0, "一、发展目标"),
+            piece(72.0, 685.0, 10.0, "正文第一行。"),
+            piece(72.0, 670.0, 10.0, "正文第二行。"),
+            piece(72.0, 640.0, 10.0, "重点区县"),
+            piece(110.0, 625.0, 10.0, "两江新区、渝北区"),
+        ]);
+        assert_eq!(to_text(&[p]), "一、发展目标\n正文第一行。\n正文第二行。\n\n重点区县\n\t两江新区、渝北区\n");
     }
 
     #[test]

@@ -44,6 +44,8 @@ struct Line {
     size: f32,
     /// Cells separated by a wide gap: a table row, never joined with its neighbours.
     table: bool,
+    /// Width of its page (0 when unknown).
+    page_width: f32,
 }
 
 /// The plain text of the pages: paragraphs, headings and table rows one per line.
@@ -75,7 +77,7 @@ fn page_lines(page: &Page) -> Vec<Line> {
             _ => groups.push(vec![p]),
         }
     }
-    groups.into_iter().map(make_line).collect()
+    groups.into_iter().map(|g| Line { page_width: page.width, ..make_line(g) }).collect()
 }
 
 fn make_line(mut pieces: Vec<&Piece>) -> Line {
@@ -115,6 +117,7 @@ fn make_line(mut pieces: Vec<&Piece>) -> Line {
         y: pieces.first().map_or(0.0, |p| p.y),
         size,
         table,
+        page_width: 0.0,
     }
 }
 
@@ -159,19 +162,23 @@ const EDGE_LINES: usize = 2;
 
 fn remove_running_lines(pages: &[Page], lines: &mut [Vec<Line>]) {
     let n_pages = lines.iter().filter(|l| !l.is_empty()).count();
-    // Lines that read the same (digits masked) at the top or bottom of many pages.
-    let mut counts: std::collections::HashMap<(bool, String), usize> = std::collections::HashMap::new();
+    // Lines that read the same (digits masked) in the same size at the top or bottom of many
+    // pages. The size keeps a title set large on the first page when the running header
+    // repeats it small.
+    type Key = (bool, String, i32);
+    let key = |top: bool, line: &Line| -> Key { (top, masked(&line.text), (line.size * 2.0).round() as i32) };
+    let mut counts: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     for page in lines.iter() {
         let mut seen = std::collections::HashSet::new();
         for (top, line) in edge_lines(page) {
-            let key = (top, masked(&line.text));
-            if seen.insert(key.clone()) {
-                *counts.entry(key).or_default() += 1;
+            let k = key(top, line);
+            if seen.insert(k.clone()) {
+                *counts.entry(k).or_default() += 1;
             }
         }
     }
-    let repeated = |top: bool, text: &str| {
-        n_pages >= 2 && counts.get(&(top, masked(text))).is_some_and(|&c| c >= 2 && 2 * c >= n_pages)
+    let repeated = |top: bool, line: &Line| {
+        n_pages >= 2 && counts.get(&key(top, line)).is_some_and(|&c| c >= 2 && 2 * c >= n_pages)
     };
     // Bare page numbers count with the pages: the most common (number − page index) wins.
     let mut offsets: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
@@ -193,7 +200,7 @@ fn remove_running_lines(pages: &[Page], lines: &mut [Vec<Line>]) {
                 .is_some_and(|n| offset.is_some_and(|(o, c)| n - i as i64 == o && (c >= 2 || n_pages == 1)));
             // A lone number in the page margin is a page number even where the count breaks.
             let in_margin = height > 0.0 && (line.y > 0.9 * height || line.y < 0.1 * height);
-            if repeated(top, &line.text)
+            if repeated(top, line)
                 || page_number(&line.text)
                 || counted
                 || (in_margin && bare_number(&line.text).is_some())
@@ -343,11 +350,13 @@ fn starts_line(out: &str) -> bool {
     out.is_empty() || out.ends_with('\n')
 }
 
-/// A line indented by more than a paragraph indent (2 characters) and not centred.
+/// A line indented by more than a paragraph indent (2 characters) and centred neither between
+/// the margins nor on the page (a title).
 fn is_cell_indent(line: &Line, m: Margins) -> bool {
     let left = line.x0 - m.left;
     let right = m.right - line.x1;
-    !line.table && left > 3.0 * line.size && (left - right).abs() > 2.0 * line.size
+    let on_page = line.page_width > 0.0 && (line.x0 - (line.page_width - line.x1)).abs() <= 2.0 * line.size;
+    !line.table && left > 3.0 * line.size && (left - right).abs() > 2.0 * line.size && !on_page
 }
 
 /// The usual distance between consecutive baselines of a page (the median of the steps that
@@ -515,6 +524,29 @@ mod tests {
             piece(110.0, 625.0, 10.0, "两江新区、渝北区"),
         ]);
         assert_eq!(to_text(&[p]), "一、发展目标\n正文第一行。\n正文第二行。\n\n重点区县\n\t两江新区、渝北区\n");
+    }
+
+    #[test]
+    fn a_running_header_goes_but_the_title_it_repeats_in_large_type_stays() {
+        let pages: Vec<Page> = (1..=3)
+            .map(|n| {
+                let body = ["一、发展基础", "二、总体要求", "三、重点任务"][n - 1];
+                let mut pieces = vec![
+                    piece(72.0, 800.0, 9.0, "某市数字经济发展规划"),
+                    piece(72.0, 700.0, 12.0, body),
+                    piece(280.0, 40.0, 9.0, &format!("- {n} -")),
+                ];
+                if n == 1 {
+                    pieces.push(piece(187.5, 760.0, 22.0, "某市数字经济发展规划"));
+                }
+                page(pieces)
+            })
+            .collect();
+        let text = to_text(&pages);
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            ["某市数字经济发展规划", "一、发展基础", "二、总体要求", "三、重点任务"]
+        );
     }
 
     #[test]

@@ -19,9 +19,12 @@ use layout::{Page, Piece};
 /// Reads the text layer of a PDF.
 pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
     let limit = opts.max_unpacked_bytes;
-    // One stream may inflate to a quarter of the budget: a real page's content is tiny, while a
-    // bomb needs one huge stream to hurt.
-    bomb::check(bytes, (limit / 4).max(1 << 20), limit).map_err(|_| ReadError::PdfTooLarge { limit })?;
+    // One stream may inflate to 8 × the file or 16 MB, whichever is more (a page's content is
+    // kilobytes, a whole embedded CJK font some megabytes, and the file then is large too), and
+    // never beyond a quarter of the budget: the library holds a decoded stream whole, so this
+    // keeps its peak memory near the bound of 5 × input + 50 MB.
+    let per_stream = (8 * bytes.len() as u64).max(16 << 20).min(limit / 4).max(1);
+    bomb::check(bytes, per_stream, limit).map_err(|_| ReadError::PdfTooLarge { limit })?;
     let pages = match std::panic::catch_unwind(|| pages(bytes, limit)) {
         Ok(r) => r?,
         Err(_) => return Err(ReadError::Pdf("its structure could not be parsed".into())),

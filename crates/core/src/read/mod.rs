@@ -20,7 +20,7 @@ pub enum Format {
     Text,
     Html,
     Docx,
-    /// A PDF with a text layer (`pdf.rs`).
+    /// A PDF with a text layer (`pdf/`).
     Pdf,
 }
 
@@ -120,7 +120,9 @@ impl ReadError {
             ReadError::TooLarge { size, limit } => {
                 format!("文件有 {size} 字节,超过上限 {limit} 字节。请拆分文件,或由管理员调高上限。")
             }
-            ReadError::Binary(kind) => format!("这是{kind},不是文本文档。请上传 .txt、.html、.docx 或 .pdf 格式的规划文件。"),
+            ReadError::Binary(kind) => {
+                format!("这是{},不是文本文档。请上传 .txt、.html、.docx 或 .pdf 格式的规划文件。", binary_kind_zh(kind))
+            }
             ReadError::Encoding => "文件编码无法识别(不是 UTF-8、GB18030/GBK、Big5 或 UTF-16 文本)。请另存为 UTF-8 后重试。".into(),
             ReadError::Docx(why) => format!("DOCX 文件已损坏或不完整({why})。请用 Word、WPS 或 LibreOffice 打开后重新保存。"),
             ReadError::ZipBomb { limit } => format!("DOCX 文件解压后将超过 {limit} 字节(疑似压缩炸弹),已拒绝。"),
@@ -144,6 +146,21 @@ impl ReadError {
                 format!("PDF 的页面内容或文字解压后将超过 {limit} 字节(疑似压缩炸弹),已拒绝。")
             }
         }
+    }
+}
+
+/// The Chinese name of a kind [`binary_kind`] gives.
+fn binary_kind_zh(kind: &str) -> &str {
+    match kind {
+        "a PNG image" => "PNG 图片",
+        "a JPEG image" => "JPEG 图片",
+        "a GIF image" => "GIF 图片",
+        "a BMP image" => "BMP 图片",
+        "a gzip archive" => "gzip 压缩包",
+        "a RAR archive" => "RAR 压缩包",
+        "a 7-Zip archive" => "7-Zip 压缩包",
+        "an executable program" => "可执行程序",
+        other => other,
     }
 }
 
@@ -239,7 +256,9 @@ mod tests {
     #[test]
     fn png_renamed_to_txt_is_refused_by_name() {
         let bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        assert_eq!(read(bytes, &ReadOptions::default()).unwrap_err(), ReadError::Binary("a PNG image"));
+        let err = read(bytes, &ReadOptions::default()).unwrap_err();
+        assert_eq!(err, ReadError::Binary("a PNG image"));
+        assert!(err.message_zh().starts_with("这是PNG 图片,"), "{}", err.message_zh());
     }
 
     #[test]

@@ -352,3 +352,15 @@ fn write_fuzz_corpus() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
 }
+
+/// Found by the `read_pdf` fuzz target: pdf_oxide 0.3.78 panics (slicing a string inside a
+/// character) on this file. The reader's `catch_unwind` around the library turns that into a
+/// "damaged PDF" error instead of a dead request.
+#[test]
+fn a_panic_inside_the_pdf_library_is_a_damaged_pdf_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/pdf-oxide-panics-slicing-a-non-char-boundary-in-obj-keyword.pdf");
+    let err = read::read(&std::fs::read(path).unwrap(), &ReadOptions::default()).unwrap_err();
+    assert!(matches!(err, ReadError::Pdf(_)), "{err:?}");
+    assert!(err.to_string().contains("damaged"), "{err}");
+}

@@ -13,6 +13,8 @@
 //!
 //! and prints the median and minimum, pages/s of both, and the process's peak RSS (VmHWM)
 //! against the bound 5 × the largest input + 50 MB (the bench holds one document at a time).
+//! Besides wall time it reads the thread's own CPU time (`/proc/thread-self/schedstat`, Linux):
+//! on a shared machine wall time includes waiting for a core, CPU time does not.
 //!
 //! Environment: `PLANWATCH_SEEDS` (seed directory, default `<repo>/../shared/seeds`),
 //! `PLANWATCH_PDFS` (use these PDFs instead), `BENCH_REPS` (default 9).
@@ -98,6 +100,12 @@ fn median(v: &[Duration]) -> Duration {
     s[s.len() / 2]
 }
 
+/// Time this thread has run on a CPU (Linux), if known.
+fn cpu_time() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(s.split_whitespace().next()?.parse().ok()?))
+}
+
 fn vm_hwm_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -131,8 +139,9 @@ fn main() {
         black_box(planwatch_core::extract(&p.bytes, &p.name, &opts).unwrap_or_else(|e| panic!("{}: {e}", p.name)));
     }
     let mut per_doc: Vec<Vec<Duration>> = vec![Vec::new(); pdfs.len()];
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    let (mut ta, mut tb, mut ca) = (Vec::new(), Vec::new(), Vec::new());
     for r in 0..reps {
+        let c0 = cpu_time();
         let t0 = Instant::now();
         for (i, p) in pdfs.iter().enumerate() {
             let t = Instant::now();
@@ -140,6 +149,9 @@ fn main() {
             per_doc[i].push(t.elapsed());
         }
         let a = t0.elapsed();
+        if let (Some(c0), Some(c1)) = (c0, cpu_time()) {
+            ca.push(c1.saturating_sub(c0));
+        }
         let t1 = Instant::now();
         for p in &pdfs {
             let plan = planwatch_core::extract(black_box(&p.bytes), &p.name, &opts).unwrap();
@@ -179,10 +191,18 @@ fn main() {
         pages as f64 / b.as_secs_f64(),
         b.as_secs_f64() / a.as_secs_f64()
     );
+    if !ca.is_empty() {
+        let c = median(&ca);
+        println!(
+            "(a) read, CPU time:    median {:>8.1} ms → {:>7.0} pages/s on one core (wall time includes waiting on a shared machine)",
+            ms(c),
+            pages as f64 / c.as_secs_f64()
+        );
+    }
     let goal = 200.0;
-    let rate = pages as f64 / a.as_secs_f64();
+    let rate = pages as f64 / if ca.is_empty() { a } else { median(&ca) }.as_secs_f64();
     println!(
-        "goal ≥ {goal} pages/s (read, one core): {rate:.0} pages/s  {}",
+        "goal ≥ {goal} pages/s (read, one core, CPU time where known): {rate:.0} pages/s  {}",
         if rate >= goal { "PASS" } else { "FAIL" }
     );
     if let Some(kb) = vm_hwm_kb() {

@@ -8,6 +8,11 @@
 #   1. cargo build --release -p planwatch-cli           (the binary memory.py measures)
 #   2. cargo bench -p planwatch-core --bench throughput (crates/core/benches/throughput.rs)
 #   3. python3 bench/memory.py                          (peak RSS of `planwatch extract`)
+#   4. PDF: the seeds converted by LibreOffice, and the ten-fold concatenation of all seeds as
+#      one PDF; cargo bench -p planwatch-core --bench pdf (pages/s on one core, read and
+#      read+extract, median of BENCH_REPS) and bench/memory.py on those PDFs (peak RSS).
+#      Goal: ≥ 200 pages/s, peak memory below 5 × input + 50 MB. Needs soffice and a CJK font
+#      (libreoffice-writer-nogui, fonts-wqy-zenhei); skipped with a note without them.
 #
 # Seed corpus: $PLANWATCH_SEEDS, default ../shared/seeds beside the repository. Without it
 # both steps print a message and exit 0.
@@ -59,3 +64,23 @@ cargo bench -p planwatch-core --bench throughput
 echo
 echo "== python3 bench/memory.py"
 python3 bench/memory.py --runs "${MEMORY_RUNS:-3}"
+
+echo
+echo "== PDF reader: seeds → PDF with LibreOffice, then cargo bench --bench pdf and memory.py"
+seeds="${PLANWATCH_SEEDS:-../shared/seeds}"
+if command -v soffice >/dev/null && [ -d "$seeds" ]; then
+    pdfdir=$(mktemp -d "${TMPDIR:-/tmp}/planwatch-bench-pdf.XXXXXX")
+    trap 'rm -rf "$pdfdir"' EXIT
+    mkdir -p "$pdfdir/src" "$pdfdir/pdf" "$pdfdir/big"
+    cp "$seeds"/* "$pdfdir/src/"
+    for i in 1 2 3 4 5 6 7 8 9 10; do cat "$seeds"/*; printf '\n\n'; done > "$pdfdir/big/seeds_x10.txt"
+    soffice "-env:UserInstallation=file://$pdfdir/profile" --headless --norestore --convert-to pdf \
+        --outdir "$pdfdir/pdf" "$pdfdir"/src/* >/dev/null 2>&1
+    soffice "-env:UserInstallation=file://$pdfdir/profile" --headless --norestore --convert-to pdf \
+        --outdir "$pdfdir/big" "$pdfdir/big/seeds_x10.txt" >/dev/null 2>&1
+    PLANWATCH_PDFS="$pdfdir/pdf" cargo bench -p planwatch-core --bench pdf
+    PLANWATCH_PDFS="$pdfdir/big" BENCH_REPS="${BENCH_REPS_LARGE:-5}" cargo bench -p planwatch-core --bench pdf
+    python3 bench/memory.py --runs "${MEMORY_RUNS:-3}" --variants 1 "$pdfdir"/pdf/*.pdf "$pdfdir/big/seeds_x10.pdf"
+else
+    echo "no soffice or no seeds at $seeds: PDF benchmark skipped (apt-get install libreoffice-writer-nogui fonts-wqy-zenhei)"
+fi

@@ -12,8 +12,11 @@ use rayon::prelude::*;
 
 use crate::Common;
 
-/// File extensions `ingest DIR` picks up (content still decides the format).
-const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml", "docx", "pdf"];
+/// File extensions `ingest DIR` picks up (content still decides the format). Legacy `.doc`,
+/// `.wps` and `.ofd` are picked up too, so that each is reported with the way to convert it
+/// instead of being skipped in silence.
+const DOCUMENT_EXTENSIONS: &[&str] =
+    &["txt", "text", "md", "markdown", "html", "htm", "xhtml", "shtml", "docx", "pdf", "doc", "wps", "ofd"];
 
 /// Where the command's store and search index are.
 pub struct Workspace {

@@ -1189,3 +1189,48 @@ fn a_restore_while_serving_rebuilds_search_and_never_reuses_an_id() {
     let log = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!log.contains("search index"), "the server's index failed: {log}");
 }
+
+/// The same plan as a PDF: `extract` prints the same targets and tasks as from the text, and
+/// `ingest DIR` stores it, while a legacy `.doc` and a scanned PDF in the same directory are
+/// reported with the way to convert them.
+#[test]
+fn pdf_extracts_and_ingests_and_legacy_files_are_explained() {
+    use planwatch_core::read::pdf::synth;
+    let dir = tempdir("pdf");
+    let paragraphs: Vec<&str> = PLAN.lines().filter(|l| !l.is_empty()).collect();
+    let pdf = dir.join("plan.pdf");
+    std::fs::write(
+        &pdf,
+        synth::pdf(&synth::typeset(&paragraphs, 12.0, false, Some("重庆市示范行动计划"), Some("第 {n} 页")), false),
+    )
+    .unwrap();
+    let out = planwatch(&["extract", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["source"]["format"], "pdf");
+    assert_eq!(plan["outline"].as_array().unwrap().len(), 3);
+    assert_eq!(plan["targets"][0]["value"], 30.0);
+    assert_eq!(plan["targets"][1]["value"], 100.0);
+    assert_eq!(plan["tasks"][0]["responsible"][0], "市科技局");
+
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::copy(&pdf, docs.join("plan.pdf")).unwrap();
+    std::fs::write(docs.join("scan.pdf"), synth::pdf(&[Vec::new()], true)).unwrap();
+    let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    doc.resize(1024, 0);
+    doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(docs.join("old.doc"), doc).unwrap();
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let ix = dir.join("ix");
+    let out = planwatch(&["--db", &db, "--index-dir", ix.to_str().unwrap(), "ingest", docs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "two of three files cannot be read");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("old.doc") && err.contains("--convert-to docx"), "{err}");
+    assert!(err.contains("scan.pdf") && err.contains("OCR"), "{err}");
+    let list = planwatch(&["--db", &db, "--index-dir", ix.to_str().unwrap(), "list"]);
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(list.lines().count(), 1, "the PDF is stored: {list}");
+    assert!(list.contains("重庆市示范行动计划"), "{list}");
+}

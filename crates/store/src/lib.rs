@@ -62,8 +62,9 @@ pub enum StoreError {
     Open { path: String, source: rusqlite::Error },
     #[error("the store has schema version {found} but this planwatch knows only up to {known}: use a newer planwatch")]
     NewerSchema { found: i64, known: i64 },
+    /// The file cannot be read; `reason` in English (CLI), `reason_zh` in Chinese (web).
     #[error("{name}: {reason}")]
-    Read { name: String, reason: String },
+    Read { name: String, reason: String, reason_zh: String },
     /// The document is over a read limit (its size, what it unpacks to, the text it
     /// becomes); refused before anything was stored.
     #[error("{name}: {error}")]
@@ -428,10 +429,11 @@ pub fn prepare(name: &str, bytes: Vec<u8>, opts: &StoreOptions) -> Result<Prepar
     use planwatch_core::ReadError;
     limits::FILE_NAME.check(name)?;
     let source = planwatch_core::read::read(&bytes, &opts.read).map_err(|e| match e {
-        ReadError::TooLarge { .. } | ReadError::ZipBomb { .. } | ReadError::TextTooLarge { .. } => {
-            StoreError::DocumentTooLarge { name: name.to_string(), error: e }
-        }
-        other => StoreError::Read { name: name.to_string(), reason: other.to_string() },
+        ReadError::TooLarge { .. }
+        | ReadError::ZipBomb { .. }
+        | ReadError::TextTooLarge { .. }
+        | ReadError::PdfTooLarge { .. } => StoreError::DocumentTooLarge { name: name.to_string(), error: e },
+        other => StoreError::Read { name: name.to_string(), reason: other.to_string(), reason_zh: other.message_zh() },
     })?;
     let plan = planwatch_core::extract_source(&source, name, &opts.dicts);
     Ok(Prepared { name: name.to_string(), sha256: sha256_hex(&bytes), bytes, source_text: source.text, plan })

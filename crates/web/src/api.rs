@@ -609,18 +609,21 @@ pub struct IngestResult {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// File name, e.g. plan.docx (directories are stripped; at most 255 characters).
+    /// File name, e.g. plan.docx or plan.pdf (directories are stripped; at most 255 characters).
+    /// The format is recognised by content, not by this name.
     #[serde(default)]
     #[param(required = true, min_length = 1, max_length = 255, pattern = r"\S")]
     name: String,
 }
 
-/// Uploads one document (the raw file as the body). Needs the admin token.
+/// Uploads one document (the raw file as the body): plain text, HTML, DOCX or a PDF with a text
+/// layer. A scanned PDF (no text layer), a password-protected PDF and legacy .doc/.wps/OFD
+/// files are refused with 415 and a message saying how to convert them. Needs the admin token.
 #[utoipa::path(post, path = "/api/v1/documents", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = IngestResult), (status = 200, body = IngestResult, description = "the same bytes were stored before"),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody, description = "not a readable document: a scanned or password-protected PDF, a legacy .doc/.wps/OFD file, an image…; the message says what to do")),
     security(("bearer" = [])))]
 async fn upload_document(
     State(state): State<Shared>,

@@ -182,7 +182,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(format!("未找到:{what}")),
-            StoreError::Read { name, reason } => AppError::Unsupported(format!("无法读取文件 {name}:{reason}")),
+            StoreError::Read { name, reason_zh, .. } => {
+                AppError::Unsupported(format!("无法读取文件“{name}”:{reason_zh}"))
+            }
             StoreError::DocumentTooLarge { name, error } => AppError::TooLarge(too_large_document(&name, &error)),
             StoreError::Invalid(m) => AppError::BadRequest(m),
             e @ StoreError::TooLong { .. } => AppError::Unprocessable(e.to_string()),

@@ -1123,14 +1123,10 @@ pub fn check_upload(name: &str, bytes: &[u8], max: usize) -> Result<(), AppError
             max / 1048576
         )));
     }
-    // Content decides, not the extension; unreadable content is refused by the reader
-    // (with its reason) before anything is stored.
-    match planwatch_core::read::sniff(bytes) {
-        planwatch_core::read::Format::Pdf => Err(AppError::Unsupported(format!(
-            "“{name}”是 PDF 文件,暂不支持。请先用 Word 或 WPS 另存为 .docx,或复制正文为文本文件后上传。"
-        ))),
-        _ => Ok(()),
-    }
+    // Content decides, not the extension; unreadable content (a scanned PDF, a legacy .doc,
+    // .wps or OFD) is refused by the reader, with its reason in Chinese, before anything is
+    // stored.
+    Ok(())
 }
 
 /// A plain file name: no directories, no control characters. (Its length is the store's to

@@ -1010,3 +1010,58 @@ async fn task_content_and_deadline_on_the_page_exports_api_and_corrections() {
     let csv = get(&app, &format!("/plans/{id}/tasks.csv")).await.text();
     assert!(csv.contains(",2025年底前,") && csv.contains("已更正"), "{csv}");
 }
+
+/// A PDF with a text layer is read like any other document (API and form); a scanned PDF, a
+/// password-protected one and the legacy formats are refused in Chinese with the way out, and
+/// nothing is stored.
+#[tokio::test]
+async fn pdf_uploads_are_read_and_unreadable_formats_explained() {
+    use planwatch_core::read::pdf::synth;
+    let app = app();
+    let post = |name: &str, body: Vec<u8>| {
+        Request::post(format!("/api/v1/documents?name={name}"))
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let paragraphs = [
+        "成都市人工智能产业发展行动方案(2025—2027年)",
+        "一、发展目标",
+        "到2027年,人工智能核心产业规模达到1000亿元,培育一批具有国际竞争力的龙头企业和创新平台,形成较为完善的产业生态体系。",
+        "二、重点任务",
+        "(一)建设算力平台。(市经信局牵头,市科技局配合)",
+    ];
+    let pdf = synth::pdf(&synth::typeset(&paragraphs, 12.0, false, None, Some("- {n} -")), false);
+    let r = send(&app, post("plan.pdf", pdf)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["plan_id"].as_i64().unwrap();
+    let plan = get(&app, &format!("/api/v1/plans/{id}")).await.json();
+    assert_eq!(plan["plan"]["source"]["format"], "pdf", "{plan}");
+    assert_eq!(plan["versions"][0]["format"], "pdf", "{plan}");
+    let targets = get(&app, &format!("/api/v1/plans/{id}/targets")).await.json();
+    assert!(targets.to_string().contains("1000"), "{targets}");
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+
+    let scanned = synth::pdf(&[Vec::new(), Vec::new()], true);
+    let r = send(&app, post("scan.pdf", scanned.clone())).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("scan.pdf") && msg.contains("扫描版") && msg.contains("OCR"), "{msg}");
+    let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    doc.resize(1024, 0);
+    doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+    let r = send(&app, post("old.doc", doc)).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains(".doc") && msg.contains("另存为") && msg.contains("--convert-to docx"), "{msg}");
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+
+    // The upload form says the same on its page.
+    let (cookie, csrf) = login(&app).await;
+    let r = send(&app, multipart(&cookie, &csrf, "scan.pdf", &scanned)).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.text().contains("扫描版") && r.text().contains("docx"), "{}", r.text());
+    let form = get(&app, "/upload").await.text();
+    assert!(form.contains("带文字层的 PDF") && form.contains("扫描版"), "{form}");
+    assert_eq!(app.store.count_plans().unwrap(), 4);
+}

@@ -3,13 +3,16 @@
 //! Each format has one module that turns bytes into plain UTF-8 text with one block
 //! (paragraph, heading, table row) per line and table cells separated by tabs. Nothing
 //! downstream knows which format a document came in: every span in a plan indexes into
-//! [`SourceText::text`]. A PDF text layer plugs in as one more [`Format`] variant.
+//! [`SourceText::text`].
 
 mod decode;
 mod docx;
 mod html;
+pub mod legacy;
+pub mod pdf;
 
 pub use decode::decode_text;
+pub use legacy::Legacy;
 
 /// Formats planwatch recognises by content (never by file extension alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Format {
     Markdown,
     Html,
     Docx,
-    /// Recognised, but reading its text layer is not implemented yet.
+    /// A PDF with a text layer (`pdf/`).
     Pdf,
 }
 
@@ -109,10 +112,88 @@ pub enum ReadError {
     )]
     TextTooLarge { limit: u64 },
     #[error(
-        "PDF files are recognised but their text layer cannot be read yet; convert the PDF to \
-         DOCX or text first (e.g. `pdftotext -layout FILE.pdf`)"
+        "this is {kind}, which planwatch does not read; convert it to {to} first (WPS or Word: \
+         另存为 .{to}; or `libreoffice --headless --convert-to {to} FILE`) and give planwatch that file",
+        kind = .0.describe(), to = .0.convert_to()
     )]
-    PdfNotSupported,
+    Legacy(Legacy),
+    #[error(
+        "this PDF has no text layer (a scanned PDF: its {pages} page(s) are images), so there is \
+         no text to read; run OCR on it first (e.g. `ocrmypdf --language chi_sim FILE.pdf out.pdf`), \
+         or give planwatch the plan as DOCX or text"
+    )]
+    PdfScanned { pages: usize },
+    #[error(
+        "this PDF is protected by a password; open it with the password and save or print an \
+         unprotected copy (or export it as DOCX), then try again"
+    )]
+    PdfEncrypted,
+    #[error(
+        "the PDF file is damaged or incomplete ({0}); open and re-save it (or print it to a new PDF), \
+         or give planwatch the plan as DOCX or text"
+    )]
+    Pdf(String),
+    #[error(
+        "the PDF would unpack to more than {limit} bytes of page content or text (a decompression \
+         bomb?); refused; raise --max-size (or PLANWATCH_MAX_SIZE) if the file is really a plan"
+    )]
+    PdfTooLarge { limit: u64 },
+}
+
+impl ReadError {
+    /// The message in Chinese, for the web workspace (the CLI shows the English one).
+    pub fn message_zh(&self) -> String {
+        match self {
+            ReadError::Empty => "文件是空的,请选择有内容的文件。".into(),
+            ReadError::TooLarge { size, limit } => {
+                format!("文件有 {size} 字节,超过上限 {limit} 字节。请拆分文件,或由管理员调高上限。")
+            }
+            ReadError::Binary(kind) => {
+                format!("这是{},不是文本文档。请上传 .txt、.html、.docx 或 .pdf 格式的规划文件。", binary_kind_zh(kind))
+            }
+            ReadError::Encoding => "文件编码无法识别(不是 UTF-8、GB18030/GBK、Big5 或 UTF-16 文本)。请另存为 UTF-8 后重试。".into(),
+            ReadError::Docx(why) => format!("DOCX 文件已损坏或不完整({why})。请用 Word、WPS 或 LibreOffice 打开后重新保存。"),
+            ReadError::ZipBomb { limit } => format!("DOCX 文件解压后将超过 {limit} 字节(疑似压缩炸弹),已拒绝。"),
+            ReadError::TextTooLarge { limit } => format!(
+                "文件抽取出的文字将超过上限 {limit} 字节(真实的规划远小于此:疑似压缩炸弹,或不是一份规划),已拒绝。\
+                 若确为一份规划,请由管理员用 --max-text(或 PLANWATCH_MAX_TEXT)调高上限。"
+            ),
+            ReadError::Legacy(kind) => format!(
+                "这是{},系统不能直接读取。请先转换为 .{}:在 WPS 或 Word 中“另存为”.{1},或运行 \
+                 `libreoffice --headless --convert-to {1} 文件名`,再上传转换后的文件。",
+                kind.describe_zh(),
+                kind.convert_to()
+            ),
+            ReadError::PdfScanned { pages } => format!(
+                "这是扫描版 PDF(共 {pages} 页,页面都是图片,没有文字层),无法读取文字。请先对其做文字识别(OCR,\
+                 如 `ocrmypdf --language chi_sim 文件.pdf 输出.pdf`),或改为上传该规划的 Word(.docx)或文本文件。"
+            ),
+            ReadError::PdfEncrypted => {
+                "这个 PDF 设有打开密码,无法读取。请用密码打开后另存(或打印)为不加密的 PDF,或导出为 Word(.docx)后再上传。".into()
+            }
+            ReadError::Pdf(why) => format!(
+                "PDF 文件已损坏或不完整({why})。请重新保存(或打印为新的 PDF),或改为上传 Word(.docx)或文本文件。"
+            ),
+            ReadError::PdfTooLarge { limit } => {
+                format!("PDF 的页面内容或文字解压后将超过 {limit} 字节(疑似压缩炸弹),已拒绝。")
+            }
+        }
+    }
+}
+
+/// The Chinese name of a kind [`binary_kind`] gives.
+fn binary_kind_zh(kind: &str) -> &str {
+    match kind {
+        "a PNG image" => "PNG 图片",
+        "a JPEG image" => "JPEG 图片",
+        "a GIF image" => "GIF 图片",
+        "a BMP image" => "BMP 图片",
+        "a gzip archive" => "gzip 压缩包",
+        "a RAR archive" => "RAR 压缩包",
+        "a 7-Zip archive" => "7-Zip 压缩包",
+        "an executable program" => "可执行程序",
+        other => other,
+    }
 }
 
 /// Recognises the format of a file from its first bytes.
@@ -155,7 +236,6 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"\x7FELF", "an executable program"),
         (b"Rar!", "a RAR archive"),
         (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an old binary Office file (.doc/.xls)"),
         (b"BM", "a BMP image"),
     ];
     for (magic, name) in MAGIC {
@@ -181,13 +261,16 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<SourceText, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
+    if let Some(kind) = legacy::sniff(bytes) {
+        return Err(ReadError::Legacy(kind));
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Err(ReadError::Binary(kind));
     }
     let max_text = opts.max_text_bytes;
     match sniff(bytes) {
         Format::Docx => docx::read(bytes, opts),
-        Format::Pdf => Err(ReadError::PdfNotSupported),
+        Format::Pdf => pdf::read(bytes, opts),
         Format::Html => {
             let (text, encoding) = decode_text(bytes)?;
             let text = html::to_text(&text, max_text).ok_or(ReadError::TextTooLarge { limit: max_text })?;
@@ -227,7 +310,9 @@ mod tests {
     #[test]
     fn png_renamed_to_txt_is_refused_by_name() {
         let bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        assert_eq!(read(bytes, &ReadOptions::default()).unwrap_err(), ReadError::Binary("a PNG image"));
+        let err = read(bytes, &ReadOptions::default()).unwrap_err();
+        assert_eq!(err, ReadError::Binary("a PNG image"));
+        assert!(err.message_zh().starts_with("这是PNG 图片,"), "{}", err.message_zh());
     }
 
     #[test]
@@ -244,8 +329,16 @@ mod tests {
     }
 
     #[test]
-    fn pdf_is_recognised_but_not_read() {
-        assert_eq!(read(b"%PDF-1.7\n...", &ReadOptions::default()).unwrap_err(), ReadError::PdfNotSupported);
+    fn legacy_formats_are_refused_with_the_way_to_convert() {
+        let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        doc.resize(600, 0);
+        doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        let err = read(&doc, &ReadOptions::default()).unwrap_err();
+        assert_eq!(err, ReadError::Legacy(Legacy::WordOrWps));
+        let msg = err.to_string();
+        assert!(msg.contains(".doc/.wps") && msg.contains("--convert-to docx"), "{msg}");
+        let zh = err.message_zh();
+        assert!(zh.contains("另存为") && zh.contains(".docx"), "{zh}");
     }
 
     #[test]

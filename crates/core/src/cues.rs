@@ -12,6 +12,20 @@ pub struct Cues {
     pub targets: TargetCues,
     pub sections: SectionCues,
     pub industries: IndustryCues,
+    pub ledger: LedgerCues,
+}
+
+/// Words that make a target an increment (what is added or changed over the period) rather
+/// than a level to reach; see [`crate::ledger`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LedgerCues {
+    /// Rates, for any target (`年均增长8%`).
+    pub growth_words: Vec<String>,
+    /// Additions, for counts and amounts (`新增50家`).
+    pub addition_words: Vec<String>,
+    /// Changes, for shares and rates (`下降13.5%`).
+    pub change_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,6 +135,10 @@ fn extend(list: &mut Vec<String>, more: Vec<String>) {
 
 impl Cues {
     pub fn merge(&mut self, other: Cues) {
+        let l = other.ledger;
+        extend(&mut self.ledger.growth_words, l.growth_words);
+        extend(&mut self.ledger.addition_words, l.addition_words);
+        extend(&mut self.ledger.change_words, l.change_words);
         let i = other.industries;
         extend(&mut self.industries.development_verbs, i.development_verbs);
         extend(&mut self.industries.name_tails, i.name_tails);

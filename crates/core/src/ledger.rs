@@ -247,12 +247,15 @@ fn row(plan: &Plan, members: &[usize], figures: &[Option<String>]) -> LedgerRow 
                 }
             })
             .collect(),
-        conflict: conflict(targets, members, figures),
+        conflict: conflict(targets, members, primary, figures),
     }
 }
 
-/// Where the mentions of one indicator disagree, in zh-CN; `None` when they agree.
-fn conflict(targets: &[Target], members: &[usize], figures: &[Option<String>]) -> Option<String> {
+/// Where the mentions of one indicator disagree, in zh-CN; `None` when they agree. Figures
+/// are listed the primary mention's first (the one the row shows), then in plan order.
+fn conflict(targets: &[Target], members: &[usize], primary: usize, figures: &[Option<String>]) -> Option<String> {
+    let members: Vec<usize> =
+        std::iter::once(primary).chain(members.iter().copied().filter(|&i| i != primary)).collect();
     // The distinct figures of some mentions, as written (`45000家`, `8—10个`).
     let written = |of: &mut dyn Iterator<Item = usize>| -> Vec<String> {
         let mut seen: Vec<&Option<String>> = Vec::new();

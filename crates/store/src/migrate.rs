@@ -13,6 +13,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (2, "monitor", include_str!("../migrations/sqlite/0002_monitor.sql")),
     (3, "access", include_str!("../migrations/sqlite/0003_access.sql")),
     (4, "login_hardening", include_str!("../migrations/sqlite/0004_login_hardening.sql")),
+    (5, "ledger_indicators", include_str!("../migrations/sqlite/0005_ledger_indicators.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -21,6 +22,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (2, "monitor", include_str!("../migrations/postgres/0002_monitor.sql")),
     (3, "access", include_str!("../migrations/postgres/0003_access.sql")),
     (4, "login_hardening", include_str!("../migrations/postgres/0004_login_hardening.sql")),
+    (5, "ledger_indicators", include_str!("../migrations/postgres/0005_ledger_indicators.sql")),
 ];
 
 /// The migrations of `backend`.

@@ -136,3 +136,33 @@ async fn attribute_and_increment_are_corrected_on_a_mention_and_checked() {
     let after = get(&app, &format!("/api/v1/plans/{id}/targets")).await.json();
     assert_eq!((after[0]["attribute"].as_str(), after[0]["increment"].as_bool()), (Some("约束性"), Some(true)));
 }
+
+#[tokio::test]
+async fn indicators_from_the_ledger_show_every_source_and_inferred_deadlines() {
+    let app = app();
+    let hefei_id = hefei(&app).await;
+    let text = "重庆市科技创新发展规划(2021—2025年)\n\n一、发展目标\n\n到2025年,全市高新技术企业达到6000家。\n\n\
+                二、重点任务\n\n(一)培育创新主体\n\n每年新增科技型企业孵化器10家。\n";
+    let cq = app.store.ingest_bytes(&op(), "cq.txt", text.as_bytes().to_vec()).unwrap().document_id();
+    for id in [hefei_id, cq] {
+        app.store.indicators_from_targets(&op(), id, planwatch_monitor::Frequency::Year).unwrap();
+    }
+    let code_of = |doc: i64, name: &str| {
+        app.store.indicators(Some(doc), None).unwrap().into_iter().find(|i| i.name.contains(name)).unwrap().code
+    };
+    // The Hefei indicator cites the 专栏 row and, besides, the sentence that restates it.
+    let page = get(&app, &format!("/plans/{hefei_id}/progress/{}", enc(&code_of(hefei_id, "技术合同成交额")))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("另见:"), "{}", page.text());
+    // The undated target's deadline is the plan's end year, said to be inferred.
+    let incubators = code_of(cq, "孵化器");
+    let page = get(&app, &format!("/plans/{cq}/progress/{}", enc(&incubators))).await.text();
+    assert!(page.contains("2025年,推定:原文未写完成年份,取规划期末"), "{page}");
+    let progress = get(&app, &format!("/plans/{cq}/progress")).await.text();
+    assert!(progress.contains("2025年(推定)"), "{progress}");
+    let monitor = get(&app, "/monitor").await.text();
+    assert!(monitor.contains("2025年(推定)"), "the overview's list of indicators");
+    // The plan's own target keeps no year.
+    let targets = get(&app, &format!("/api/v1/plans/{cq}/targets")).await.json();
+    assert!(targets.as_array().unwrap().iter().any(|t| t["year"].is_null() && t["increment"] == true));
+}

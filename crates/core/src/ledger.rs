@@ -429,8 +429,10 @@ fn unit_family(unit: &str) -> (&'static str, f64) {
 /// Words before a name that say only where it applies: the plan's own region.
 const SCOPE_WORDS: &[&str] =
     &["全市", "全省", "全区", "全县", "全州", "全国", "本市", "本省", "本区", "本县", "我市", "我省", "我区", "我县"];
-/// Words after a name that only say it is counted.
-const COUNT_TAILS: &[&str] = &["的数量", "数量", "总数", "总量", "个数"];
+/// Words after a name that only say it is counted, or qualify the figure rather than name
+/// what is measured (`新型研发机构数量翻番`).
+const COUNT_TAILS: &[&str] =
+    &["的数量", "数量", "总数", "总量", "个数", "翻一番", "翻番", "以上", "左右", "达到", "突破", "超过"];
 /// Words that make a name an increment; dropped from the names of increments, whose key
 /// already says so (`新增科技型企业` and `科技型企业` of an increment are one indicator).
 const INCREMENT_WORDS: &[&str] =
@@ -579,13 +581,14 @@ mod tests {
     fn names_differing_by_region_or_count_words_are_one_indicator() {
         let p = plan(vec![
             t("全市高新技术企业数量", Some(2025), 6000.0, "家", "全市高新技术企业数量达到6000家"),
+            t("高新技术企业数量翻番、", Some(2025), 6000.0, "家", "高新技术企业数量翻番、达到6000家"),
             t("高新技术企业", Some(2025), 6000.0, "家", "高新技术企业达到6000家"),
             t("重庆高新技术企业", None, 6000.0, "家", "重庆高新技术企业6000家"),
             t("数字经济规模", Some(2025), 1.2, "万亿元", "数字经济规模达到1.2万亿元"),
             t("数字经济规模", Some(2025), 12000.0, "亿元", "数字经济规模12000亿元"),
         ]);
         let rows = ledger(&p);
-        assert_eq!(groups(&rows), vec![vec![0, 1, 2], vec![3, 4]]);
+        assert_eq!(groups(&rows), vec![vec![0, 1, 2, 3], vec![4, 5]]);
         assert!(rows.iter().all(|r| r.conflict.is_none()), "{rows:?}");
     }
 

@@ -324,7 +324,12 @@ pub(crate) static TARGETS: Table = Table {
         Column::text("类型", 7.0, 12.0, "目标类型，如 total（总量）、growth（增速）、share（占比）。"),
         Column::text("范围", 8.0, 20.0, "目标适用的地域或对象范围。"),
         Column::number("提法数", 7.0, 8.0, "该指标在规划中出现的处数。"),
-        Column::text("来源原文", 30.0, 50.0, "抽取所依据的原文；多处提法各占一行，以〔章节〕开头。"),
+        Column::text(
+            "来源原文",
+            30.0,
+            50.0,
+            "抽取所依据的原文；多处提法各占一行，以〔章节〕开头，专栏指标表中的一行注明“专栏指标表”。",
+        ),
         Column::text("位置", 10.0, 16.0, "各处来源原文在文档源文本中的字节范围（起–止，UTF-8 字节偏移），以“；”分隔。"),
         Column::text("待核对", 12.0, 30.0, "同一指标的多处提法数值或年份不一致时写明原因，请对照原文核对。"),
         Column::text("人工更正", 10.0, 12.0, CORRECTION_NOTE),
@@ -351,12 +356,13 @@ impl Record for TaskRow {
 }
 
 impl TargetRow {
-    /// The mentions to list: `sources`, or the primary mention alone when it is empty.
-    fn mentions(&self) -> Vec<(&str, &str, [usize; 2])> {
+    /// The mentions to list, (section, table row, text, span): `sources`, or the primary
+    /// mention alone when it is empty.
+    fn mentions(&self) -> Vec<(&str, bool, &str, [usize; 2])> {
         if self.sources.is_empty() {
-            vec![(self.section.as_str(), self.source.as_str(), self.span)]
+            vec![(self.section.as_str(), false, self.source.as_str(), self.span)]
         } else {
-            self.sources.iter().map(|s| (s.section.as_str(), s.source.as_str(), s.span)).collect()
+            self.sources.iter().map(|s| (s.section.as_str(), s.table, s.source.as_str(), s.span)).collect()
         }
     }
 }
@@ -380,15 +386,23 @@ fn figure(value: f64, value_max: Option<f64>, unit: &str) -> String {
 impl Record for TargetRow {
     fn cells(&self, seq: usize) -> Vec<Cell<'_>> {
         let mentions = self.mentions();
-        // One mention: its sentence as it is; several: one line each, led by its section.
+        // One mention: its sentence as it is; several: one line each, led by its section (and
+        // 专栏指标表 for a table row).
         let source = if mentions.len() == 1 {
-            Cell::text(mentions[0].1)
+            Cell::text(mentions[0].2)
         } else {
             Cell::Text(Cow::Owned(
-                mentions.iter().map(|(section, text, _)| format!("〔{section}〕{text}")).collect::<Vec<_>>().join("\n"),
+                mentions
+                    .iter()
+                    .map(|(section, table, text, _)| {
+                        let table = if *table { "·专栏指标表" } else { "" };
+                        format!("〔{section}{table}〕{text}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ))
         };
-        let spans = mentions.iter().map(|m| format!("{}–{}", m.2[0], m.2[1])).collect::<Vec<_>>().join("；");
+        let spans = mentions.iter().map(|m| format!("{}–{}", m.3[0], m.3[1])).collect::<Vec<_>>().join("；");
         let milestones = self
             .milestones
             .iter()

@@ -72,7 +72,7 @@ fn a_merged_indicator_lists_every_mention_and_why_it_needs_a_look() {
     assert_eq!(merged[col("提法数")], "2");
     assert_eq!(
         merged[col("来源原文")],
-        "〔二、发展目标〕到2025年，先进制造业集群规模突破1万亿元。\n〔专栏1 主要指标〕1\t先进制造业集群规模(亿元)\t6512.3\t12000\t预期性"
+        "〔二、发展目标〕到2025年，先进制造业集群规模突破1万亿元。\n〔专栏1 主要指标·专栏指标表〕1\t先进制造业集群规模(亿元)\t6512.3\t12000\t预期性"
     );
     assert_eq!(merged[col("位置")], "2048–2110；3000–3040");
     assert_eq!(merged[col("待核对")], "2025年的目标值有2种提法:10000亿元、12000亿元");

@@ -192,6 +192,10 @@ struct TargetView {
 /// One mention of an indicator: a link to its sentence and to its correction form.
 struct SourceView {
     label: String,
+    /// The innermost section (`第四节主要目标`), cut short; the whole path is in `section`.
+    place: String,
+    /// What this mention states when it differs from the row (`2027年 4万个`); else empty.
+    figure: String,
     section: String,
     text: String,
     href: String,
@@ -295,6 +299,8 @@ fn plan_page(
                 None => num(v),
             };
             let n = row.sources.len();
+            // The row's figure, to tell the mentions that state another.
+            let shown = (row.value, row.value_max, row.unit.clone(), row.year);
             TargetView {
                 key_q: enc(row.sources.iter().find(|s| s.primary).map_or("", |s| s.key.as_str())),
                 indicator: row.indicator,
@@ -330,6 +336,28 @@ fn plan_page(
                             (true, _) => "专栏指标表".to_string(),
                             (false, 1) => "原文".to_string(),
                             (false, _) => format!("原文{}", k + 1),
+                        },
+                        place: {
+                            let inner = s.section.rsplit(" / ").next().unwrap_or_default();
+                            let mut cut: String = inner.chars().take(24).collect();
+                            if cut.len() < inner.len() {
+                                cut.push('…');
+                            }
+                            cut
+                        },
+                        figure: {
+                            let same_figure = s.value == shown.0 && s.value_max == shown.1 && s.unit == shown.2;
+                            match (s.year == shown.3, same_figure) {
+                                (true, true) => String::new(),
+                                (same_year, _) => {
+                                    let year = match s.year {
+                                        Some(y) if !same_year => format!("{y}年 "),
+                                        None if !same_year => "未写年份 ".to_string(),
+                                        _ => String::new(),
+                                    };
+                                    format!("{year}{}{}", figure(s.value, s.value_max), s.unit)
+                                }
+                            }
                         },
                         section: s.section,
                         text: s.source,

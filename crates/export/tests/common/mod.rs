@@ -246,7 +246,11 @@ pub fn target_cells(row: &TargetRow, seq: usize) -> Vec<Want> {
     let (source, spans, n) = if row.sources.is_empty() {
         (row.source.clone(), format!("{}–{}", row.span[0], row.span[1]), 1)
     } else {
-        let lines: Vec<String> = row.sources.iter().map(|s| format!("〔{}〕{}", s.section, s.source)).collect();
+        let lines: Vec<String> = row
+            .sources
+            .iter()
+            .map(|s| format!("〔{}{}〕{}", s.section, if s.table { "·专栏指标表" } else { "" }, s.source))
+            .collect();
         let spans: Vec<String> = row.sources.iter().map(|s| format!("{}–{}", s.span[0], s.span[1])).collect();
         let source = if row.sources.len() == 1 { row.sources[0].source.clone() } else { lines.join("\n") };
         (source, spans.join("；"), row.sources.len())

@@ -15,8 +15,11 @@ use crate::{write_atomically, Common};
 
 #[derive(Subcommand)]
 pub enum IndicatorsCommand {
-    /// One indicator per quantitative target of a plan (value, unit, deadline, baseline and
-    /// the target sentence carried over). Running it again changes nothing.
+    /// One indicator per indicator of a plan's 目标台账: the mentions of one indicator in the
+    /// text, the 专栏 table and the tasks make one indicator (value, unit and deadline of the
+    /// row, the table's baseline, every sentence cited). A target the plan gives no year gets
+    /// the plan's end year as its deadline, marked 推定 (inferred). Running it again changes
+    /// nothing.
     FromTargets {
         /// Plan id (see `planwatch list`).
         #[arg(long)]
@@ -134,9 +137,22 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
             let made = store.indicators_from_targets(&actor(&store, common)?, plan, frequency)?;
             let new = made.iter().filter(|m| m.created).count();
             for m in &made {
-                println!("{}\t{}\t{}", m.code, if m.created { "new" } else { "exists" }, m.name);
+                let mut notes = Vec::new();
+                if m.mentions > 1 {
+                    notes.push(format!("{} mentions", m.mentions));
+                }
+                if m.year_inferred {
+                    notes.push("deadline inferred from the plan period (推定)".to_string());
+                }
+                println!("{}\t{}\t{}\t{}", m.code, if m.created { "new" } else { "exists" }, m.name, notes.join("; "));
             }
-            eprintln!("planwatch: {} targets: {new} new indicators, {} already existed", made.len(), made.len() - new);
+            let mentions: usize = made.iter().map(|m| m.mentions).sum();
+            let inferred = made.iter().filter(|m| m.year_inferred).count();
+            eprintln!(
+                "planwatch: {} indicators from {mentions} target mentions: {new} new, {} already existed; {inferred} deadlines inferred from the plan period",
+                made.len(),
+                made.len() - new
+            );
         }
         IndicatorsCommand::Add {
             code,
@@ -179,7 +195,8 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                 for i in list {
                     let target = match (i.target_value, i.target_year) {
                         (Some(v), Some(y)) => {
-                            format!("{} {} ({y})", planwatch_monitor::progress::format_number(v), i.unit)
+                            let inferred = if i.target_year_inferred { ", 推定" } else { "" };
+                            format!("{} {} ({y}{inferred})", planwatch_monitor::progress::format_number(v), i.unit)
                         }
                         _ => String::new(),
                     };

@@ -13,6 +13,7 @@ pub struct Cues {
     pub sections: SectionCues,
     pub industries: IndustryCues,
     pub tasks: TaskCues,
+    pub ledger: LedgerCues,
 }
 
 /// Words of a task's deadline (完成时限), see `extract::task_content`.
@@ -25,6 +26,19 @@ pub struct TaskCues {
     pub standing_deadlines: Vec<String>,
     /// Words before `20XX年` that make the year the one a task is to be done by: `到2027年`.
     pub year_frames: Vec<String>,
+}
+
+/// Words that make a target an increment (what is added or changed over the period) rather
+/// than a level to reach; see [`crate::ledger`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LedgerCues {
+    /// Rates, for any target (`年均增长8%`).
+    pub growth_words: Vec<String>,
+    /// Additions, for counts and amounts (`新增50家`).
+    pub addition_words: Vec<String>,
+    /// Changes, for shares and rates (`下降13.5%`).
+    pub change_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -134,6 +148,10 @@ fn extend(list: &mut Vec<String>, more: Vec<String>) {
 
 impl Cues {
     pub fn merge(&mut self, other: Cues) {
+        let l = other.ledger;
+        extend(&mut self.ledger.growth_words, l.growth_words);
+        extend(&mut self.ledger.addition_words, l.addition_words);
+        extend(&mut self.ledger.change_words, l.change_words);
         let i = other.industries;
         extend(&mut self.industries.development_verbs, i.development_verbs);
         extend(&mut self.industries.name_tails, i.name_tails);

@@ -13,6 +13,7 @@ pub mod cues;
 pub mod dict;
 pub mod doc;
 pub mod extract;
+pub mod ledger;
 pub mod markdown;
 pub mod model;
 pub mod normalize;
@@ -28,7 +29,7 @@ pub use read::{ReadError, ReadOptions, SourceText};
 
 /// Version of the extraction rules. A store re-extracts its documents when the version that
 /// produced a stored plan differs from this one; bump the revision when rules change output.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r4");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r5");
 
 /// Options of an extraction.
 #[derive(Debug, Clone)]
@@ -77,7 +78,8 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
             }
         })
         .collect();
-    let targets = extract::targets::extract(&ctx);
+    let mut targets = extract::targets::extract(&ctx);
+    ledger::mark_increments(&mut targets, &dicts.cues.ledger);
     let tasks = extract::tasks::extract(&ctx);
     let inds = extract::industries::extract(&ctx);
     let mut warnings = Vec::new();

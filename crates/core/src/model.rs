@@ -129,6 +129,16 @@ pub struct Target {
     /// Path of the section the target is in (`二/(一)`).
     #[serde(default)]
     pub path: String,
+    /// `预期性` or `约束性`, as an indicator table (专栏) states it for its row.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// The target counts what is added or changed over the period (`新增`, `累计`, `每年`,
+    /// `年均增长`, `提高5个百分点`) rather than a level to reach.
+    #[serde(default)]
+    pub increment: bool,
+    /// The mention is a row of an indicator table (专栏), not a sentence of the text.
+    #[serde(default)]
+    pub table: bool,
 }
 
 /// The most characters of a task's `content`: enough for a section of several items, short

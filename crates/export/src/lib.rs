@@ -83,7 +83,9 @@ pub struct TaskRow {
     pub correction: Option<String>,
 }
 
-/// One target of the 目标台账.
+/// One indicator of the 目标台账: every mention of it in the plan merged into one row (see
+/// `planwatch_core::ledger`). The figure, `section`, `source` and `span` are those of the
+/// primary mention; `sources` lists them all.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TargetRow {
     pub plan: String,
@@ -93,7 +95,7 @@ pub struct TargetRow {
     /// Upper end of a range such as "100–120".
     pub value_max: Option<f64>,
     pub unit: String,
-    /// Deadline year.
+    /// Deadline year; `None` when the plan states none.
     pub year: Option<i32>,
     pub baseline_value: Option<f64>,
     pub baseline_year: Option<i32>,
@@ -102,6 +104,50 @@ pub struct TargetRow {
     /// e.g. total / growth / share (free text).
     pub kind: String,
     pub scope: String,
+    pub source: String,
+    pub span: [usize; 2],
+    pub correction: Option<String>,
+    /// `预期性` or `约束性`, from the plan's indicator table.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    /// What is added over the period (新增, 累计, 年均增长) rather than a level to reach.
+    #[serde(default)]
+    pub increment: bool,
+    /// Figures the plan sets for other years than `year`.
+    #[serde(default)]
+    pub milestones: Vec<TargetMilestone>,
+    /// Every mention of the indicator (text, 专栏 table, tasks), in document order.
+    #[serde(default)]
+    pub sources: Vec<TargetSource>,
+    /// Why the mentions need a look (待核对): they disagree on value or year.
+    #[serde(default)]
+    pub review: Option<String>,
+}
+
+/// A figure of an indicator for another year (`2024年突破2.2万亿元`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetMilestone {
+    pub year: Option<i32>,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+}
+
+/// One mention of an indicator: where the plan states it and what it says there.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TargetSource {
+    /// Item key of the mention, which corrections name.
+    pub key: String,
+    pub section: String,
+    pub year: Option<i32>,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    /// A row of the plan's indicator table (专栏) rather than a sentence.
+    pub table: bool,
+    /// The mention whose figure the row shows.
+    #[serde(default)]
+    pub primary: bool,
     pub source: String,
     pub span: [usize; 2],
     pub correction: Option<String>,
@@ -281,19 +327,34 @@ pub(crate) static TARGETS: Table = Table {
     columns: &[
         Column::number("序号", 6.0, 8.0, SEQ_NOTE),
         Column::text("规划", 12.0, 18.0, PLAN_NOTE),
-        Column::text("章节", 14.0, 24.0, SECTION_NOTE),
-        Column::text("指标", 16.0, 30.0, "指标名称。"),
+        Column::text("章节", 14.0, 24.0, "主要提法所在章节的大纲路径，如“三、重点任务 / (一) 培育未来制造”。"),
+        Column::text("指标", 16.0, 30.0, "指标名称。同一指标在正文、专栏指标表和任务中的多处提法合并为一行。"),
         Column::number("目标值", 9.0, 14.0, "目标值（数值）；区间目标为下限。"),
         Column::number("上限", 7.0, 14.0, "区间目标（如 100–120）的上限；非区间为空。"),
         Column::text("单位", 7.0, 12.0, "目标值的单位。"),
-        Column::number("目标年份", 10.0, 10.0, "完成年份。"),
-        Column::number("基期值", 9.0, 14.0, "基期（现状）值。"),
+        Column::number("目标年份", 10.0, 10.0, "完成年份；原文未写年份时为空（不推测）。"),
+        Column::number("基期值", 9.0, 14.0, "基期（现状）值，优先取自专栏指标表。"),
         Column::number("基期年份", 10.0, 10.0, "基期值的年份。"),
+        Column::text("属性", 8.0, 10.0, "预期性或约束性，取自专栏指标表；表中未写时为空。"),
+        Column::text(
+            "增量/水平",
+            9.0,
+            10.0,
+            "增量：按新增、累计、每年、年均增长、提高或下降若干计的目标；水平：要达到的水平。",
+        ),
+        Column::text("阶段目标", 12.0, 24.0, "同一指标在其他年份的目标值。"),
         Column::text("限定语", 8.0, 12.0, "目标的限定语，如“以上”“左右”“力争”。"),
         Column::text("类型", 7.0, 12.0, "目标类型，如 total（总量）、growth（增速）、share（占比）。"),
         Column::text("范围", 8.0, 20.0, "目标适用的地域或对象范围。"),
-        Column::text("来源原文", 30.0, 50.0, SOURCE_NOTE),
-        Column::text("位置", 10.0, 14.0, SPAN_NOTE),
+        Column::number("提法数", 7.0, 8.0, "该指标在规划中出现的处数。"),
+        Column::text(
+            "来源原文",
+            30.0,
+            50.0,
+            "抽取所依据的原文；多处提法各占一行，以〔章节〕开头，专栏指标表中的一行注明“专栏指标表”。",
+        ),
+        Column::text("位置", 10.0, 16.0, "各处来源原文在文档源文本中的字节范围（起–止，UTF-8 字节偏移），以“；”分隔。"),
+        Column::text("待核对", 12.0, 30.0, "同一指标的多处提法数值或年份不一致时写明原因，请对照原文核对。"),
         Column::text("人工更正", 10.0, 12.0, CORRECTION_NOTE),
     ],
 };
@@ -319,8 +380,63 @@ impl Record for TaskRow {
     }
 }
 
+impl TargetRow {
+    /// The mentions to list, (section, table row, text, span): `sources`, or the primary
+    /// mention alone when it is empty.
+    fn mentions(&self) -> Vec<(&str, bool, &str, [usize; 2])> {
+        if self.sources.is_empty() {
+            vec![(self.section.as_str(), false, self.source.as_str(), self.span)]
+        } else {
+            self.sources.iter().map(|s| (s.section.as_str(), s.table, s.source.as_str(), s.span)).collect()
+        }
+    }
+}
+
+/// A figure as people write it: no trailing `.0`.
+fn figure(value: f64, value_max: Option<f64>, unit: &str) -> String {
+    let n = |v: f64| {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            format!("{}", v as i64)
+        } else {
+            let s = format!("{v:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    };
+    match value_max {
+        Some(m) => format!("{}—{}{unit}", n(value), n(m)),
+        None => format!("{}{unit}", n(value)),
+    }
+}
+
 impl Record for TargetRow {
     fn cells(&self, seq: usize) -> Vec<Cell<'_>> {
+        let mentions = self.mentions();
+        // One mention: its sentence as it is; several: one line each, led by its section (and
+        // 专栏指标表 for a table row).
+        let source = if mentions.len() == 1 {
+            Cell::text(mentions[0].2)
+        } else {
+            Cell::Text(Cow::Owned(
+                mentions
+                    .iter()
+                    .map(|(section, table, text, _)| {
+                        let table = if *table { "·专栏指标表" } else { "" };
+                        format!("〔{section}{table}〕{text}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ))
+        };
+        let spans = mentions.iter().map(|m| format!("{}–{}", m.3[0], m.3[1])).collect::<Vec<_>>().join("；");
+        let milestones = self
+            .milestones
+            .iter()
+            .map(|m| match m.year {
+                Some(y) => format!("{y}年 {}", figure(m.value, m.value_max, &m.unit)),
+                None => figure(m.value, m.value_max, &m.unit),
+            })
+            .collect::<Vec<_>>()
+            .join("；");
         vec![
             Cell::Number(seq as f64),
             Cell::text(&self.plan),
@@ -332,11 +448,16 @@ impl Record for TargetRow {
             Cell::opt_year(self.year),
             Cell::opt_f64(self.baseline_value),
             Cell::opt_year(self.baseline_year),
+            self.attribute.as_deref().map_or(Cell::Empty, Cell::text),
+            Cell::text(if self.increment { "增量" } else { "水平" }),
+            Cell::Text(Cow::Owned(milestones)),
             Cell::text(&self.qualifier),
             Cell::text(&self.kind),
             Cell::text(&self.scope),
-            Cell::text(&self.source),
-            span_cell(self.span),
+            Cell::Number(mentions.len() as f64),
+            source,
+            Cell::Text(Cow::Owned(spans)),
+            self.review.as_deref().map_or(Cell::Empty, Cell::text),
             correction_cell(&self.correction),
         ]
     }
@@ -380,6 +501,11 @@ mod tests {
             source: String::new(),
             span: [0, 0],
             correction: None,
+            attribute: None,
+            increment: false,
+            milestones: vec![],
+            sources: vec![],
+            review: None,
         };
         assert_eq!(target.cells(1).len(), TARGETS.columns.len());
     }

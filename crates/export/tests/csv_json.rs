@@ -70,7 +70,28 @@ fn targets_csv_round_trip_keeps_numbers_plain() {
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(records[i + 1][4].parse::<f64>().unwrap(), row.value);
     }
-    assert_eq!(records[3][12], "'-规上工业");
+    assert_eq!(records[3][15], "'-规上工业");
+}
+
+#[test]
+fn a_merged_indicator_lists_every_mention_and_why_it_needs_a_look() {
+    let records = read_csv(&targets_csv(&sample_targets()).unwrap());
+    let col = |name: &str| TARGET_HEADERS.iter().position(|h| *h == name).unwrap();
+    let merged = &records[1];
+    assert_eq!(merged[col("提法数")], "2");
+    assert_eq!(
+        merged[col("来源原文")],
+        "〔二、发展目标〕到2025年，先进制造业集群规模突破1万亿元。\n〔专栏1 主要指标·专栏指标表〕1\t先进制造业集群规模(亿元)\t6512.3\t12000\t预期性"
+    );
+    assert_eq!(merged[col("位置")], "2048–2110；3000–3040");
+    assert_eq!(merged[col("待核对")], "2025年的目标值有2种提法:10000亿元、12000亿元");
+    assert_eq!((merged[col("属性")].as_str(), merged[col("增量/水平")].as_str()), ("预期性", "水平"));
+    assert_eq!(merged[col("阶段目标")], "2023年 8000亿元");
+    // A row of one mention shows its sentence alone and needs no look.
+    let single = &records[3];
+    assert_eq!(single[col("来源原文")], "'=单位GDP能耗下降13.5%左右");
+    assert_eq!((single[col("提法数")].as_str(), single[col("待核对")].as_str()), ("1", ""));
+    assert_eq!((single[col("属性")].as_str(), single[col("增量/水平")].as_str()), ("约束性", "增量"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (3, "access", include_str!("../migrations/sqlite/0003_access.sql")),
     (4, "login_hardening", include_str!("../migrations/sqlite/0004_login_hardening.sql")),
     (5, "ids", include_str!("../migrations/sqlite/0005_ids.sql")),
+    (6, "ledger_indicators", include_str!("../migrations/sqlite/0006_ledger_indicators.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -23,6 +24,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (3, "access", include_str!("../migrations/postgres/0003_access.sql")),
     (4, "login_hardening", include_str!("../migrations/postgres/0004_login_hardening.sql")),
     (5, "ids", include_str!("../migrations/postgres/0005_ids.sql")),
+    (6, "ledger_indicators", include_str!("../migrations/postgres/0006_ledger_indicators.sql")),
 ];
 
 /// The migrations of `backend`.
@@ -253,7 +255,7 @@ mod tests {
         let store = crate::Store::open(&path, Default::default()).unwrap();
         let report = store.check().unwrap();
         assert!(report.is_ok(), "{:?}", report.problems);
-        assert_eq!((report.schema_version, report.documents, report.versions), (5, 2, 1));
+        assert_eq!((report.schema_version, report.documents, report.versions), (SQLITE[SQLITE.len() - 1].0, 2, 1));
         let w = store.writer().unwrap();
         // References, indexes and the audit log's triggers survived.
         assert!(w.execute("DELETE FROM documents WHERE id = 2", params![]).is_err(), "a version refers to it");

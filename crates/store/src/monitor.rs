@@ -15,7 +15,7 @@
 //!   one region stays valid while another region's districts write (see [`MonitorScope`]).
 
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
-use crate::corrections::{target_key, task_key};
+use crate::corrections::task_key;
 use crate::db::{params, Db, OptionalExt, Row};
 use crate::{limits, sha256_hex, Result, Store, StoreError};
 use planwatch_monitor::listing::Listing;
@@ -40,16 +40,29 @@ pub struct Indicator {
     pub region: String,
     pub document_id: Option<i64>,
     pub version_id: Option<i64>,
+    /// Item key of the target mention the indicator was made from (its primary mention).
     pub target_key: Option<String>,
     pub target_value: Option<f64>,
     pub target_year: Option<i32>,
+    /// The plan states no year for the target: `target_year` is the plan's end year (推定).
+    pub target_year_inferred: bool,
     pub baseline_value: Option<f64>,
     pub baseline_year: Option<i32>,
     pub start_year: Option<i32>,
     pub source_text: String,
     pub span: Option<(usize, usize)>,
+    /// The other mentions of the same indicator in the plan (text, 专栏 table, tasks).
+    pub other_mentions: Vec<IndicatorMention>,
     pub note: String,
     pub created_at: String,
+}
+
+/// A mention of an indicator's target in its plan: the item key, the sentence and its span.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct IndicatorMention {
+    pub key: String,
+    pub text: String,
+    pub span: (usize, usize),
 }
 
 /// An indicator to define by hand (`planwatch indicators add`).
@@ -70,18 +83,22 @@ pub struct NewIndicator {
     pub note: String,
 }
 
-/// What `indicators from-targets` did with each target of a plan.
+/// What `indicators from-targets` did with each indicator of a plan's 目标台账.
 #[derive(Debug, Clone, Serialize)]
 pub struct FromTarget {
     pub code: String,
     pub name: String,
-    /// False when the target already had its indicator (the command is idempotent).
+    /// False when the indicator already existed (the command is idempotent).
     pub created: bool,
+    /// How many target mentions of the plan the indicator stands for.
+    pub mentions: usize,
+    /// The deadline is the plan's end year, as the plan states none for the target.
+    pub year_inferred: bool,
 }
 
 const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rollup, region, document_id, version_id,
     target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
-    span_end, note, created_at";
+    span_end, note, created_at, other_mentions, target_year_inferred";
 
 fn indicator_row(r: &Row) -> crate::Result<Indicator> {
     let word = |i: usize| -> crate::Result<String> { r.get(i) };
@@ -109,6 +126,11 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
         span: span_start.zip(span_end).map(|(a, b)| (a as usize, b as usize)),
         note: r.get(19)?,
         created_at: r.get(20)?,
+        other_mentions: serde_json::from_str(&word(21)?).map_err(|e| bad(21, e.to_string()))?,
+        target_year_inferred: {
+            let inferred: i64 = r.get(22)?;
+            inferred != 0
+        },
     })
 }
 
@@ -222,9 +244,13 @@ impl Store {
         Ok(version)
     }
 
-    /// Makes one indicator per quantitative target of a plan's current effective version:
-    /// target value, unit, deadline and baseline carried over, linked to the target's item
-    /// key and sentence. Targets that already have their indicator are left as they are.
+    /// Makes one indicator per indicator of the 目标台账 of a plan's current effective version
+    /// (`planwatch_core::ledger`: the mentions of one indicator in the text, the 专栏 table
+    /// and the tasks merged): target value, unit and deadline of the row, the baseline of its
+    /// table mention, linked to its primary mention's item key and sentence and listing the
+    /// other mentions. A target the plan gives no year gets the plan's end year as its
+    /// deadline, marked inferred; the plan itself is not changed. Indicators that exist for
+    /// any mention of a row are left as they are, so running it again changes nothing.
     pub fn indicators_from_targets(
         &self,
         actor: &Actor,
@@ -240,22 +266,43 @@ impl Store {
                 "plan {document_id} has no region: correct its metadata first (indicators need the region whose units report them)"
             )));
         }
+        let refs = &view.effective.refs.targets;
+        let key_of = |i: usize| refs.get(i).map(|r| r.key.clone()).unwrap_or_default();
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
+        // Mentions that already have their indicator, as its primary or another mention.
+        let mut made: HashMap<String, (String, String)> = HashMap::new();
+        tx.for_each(
+            "SELECT code, name, target_key, other_mentions FROM indicators WHERE document_id = ?1",
+            params![document_id],
+            |r| {
+                let (code, name): (String, String) = (r.get(0)?, r.get(1)?);
+                let primary: Option<String> = r.get(2)?;
+                let others: String = r.get(3)?;
+                let others: Vec<IndicatorMention> = serde_json::from_str(&others)
+                    .map_err(|e| StoreError::Corrupt(format!("indicators.other_mentions of {code}: {e}")))?;
+                for key in primary.into_iter().chain(others.into_iter().map(|m| m.key)) {
+                    made.insert(key, (code.clone(), name.clone()));
+                }
+                Ok(())
+            },
+        )?;
         let mut out = Vec::new();
-        for (n, (t, item)) in plan.targets.iter().zip(&view.effective.refs.targets).enumerate() {
-            let key = &item.key;
-            let existing: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT code, name FROM indicators WHERE document_id = ?1 AND target_key = ?2",
-                    params![document_id, key],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((code, name)) = existing {
-                out.push(FromTarget { code, name, created: false });
+        for row in planwatch_core::ledger::ledger(plan) {
+            let mentions = row.mentions.len();
+            if let Some((code, name)) = row.mentions.iter().find_map(|m| made.get(&key_of(m.index))) {
+                out.push(FromTarget {
+                    code: code.clone(),
+                    name: name.clone(),
+                    created: false,
+                    mentions,
+                    year_inferred: false,
+                });
                 continue;
             }
+            let n = row.primary;
+            let t = &plan.targets[n];
+            let key = key_of(n);
             let mut code = target_code(document_id, n);
             let mut suffix = 1;
             while tx
@@ -266,37 +313,62 @@ impl Store {
                 suffix += 1;
                 code = format!("{}-{suffix}", target_code(document_id, n));
             }
-            let name = t.indicator.trim().to_string();
+            let name = row.indicator.trim().to_string();
             let direction =
                 if LOWER_IS_BETTER.iter().any(|w| name.contains(w)) { Direction::Lower } else { Direction::Higher };
-            let start_year = plan.meta.period_start.or(t.baseline_year.map(|y| y + 1));
-            debug_assert_eq!(key, &target_key_of(plan, n));
+            let start_year = plan.meta.period_start.or(row.baseline_year.map(|y| y + 1));
+            // A year the plan does not state: the plan's end year, marked inferred.
+            let year_inferred = row.year.is_none() && plan.meta.period_end.is_some();
+            let target_year = row.year.or(plan.meta.period_end);
+            let others: Vec<IndicatorMention> = row
+                .mentions
+                .iter()
+                .filter(|m| m.index != n)
+                .map(|m| IndicatorMention { key: key_of(m.index), text: m.text.clone(), span: (m.span[0], m.span[1]) })
+                .collect();
+            let others_json = serde_json::to_string(&others).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let note = [
+                row.attribute.clone().unwrap_or_default(),
+                if row.increment {
+                    "增量目标(新增、累计或年均增长等)".to_string()
+                } else {
+                    String::new()
+                },
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(";");
             tx.execute(
                 &format!(
                     "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, document_id,
                         version_id, target_key, target_value, target_year, baseline_value, baseline_year, start_year,
-                        source_text, span_start, span_end, note, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, '', {NOW})"
+                        source_text, span_start, span_end, note, created_at, other_mentions, target_year_inferred)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, {NOW},
+                        ?20, ?21)"
                 ),
                 params![
                     code,
                     name,
-                    t.unit,
+                    row.unit,
                     direction.as_str(),
                     frequency.as_str(),
-                    rollup_for_unit(&t.unit).as_str(),
+                    rollup_for_unit(&row.unit).as_str(),
                     region,
                     document_id,
                     view.version.id,
                     key,
-                    t.value,
-                    t.year,
-                    t.baseline_value,
-                    t.baseline_year,
+                    row.value,
+                    target_year,
+                    row.baseline_value,
+                    row.baseline_year,
                     start_year,
                     t.text,
                     t.span[0] as i64,
                     t.span[1] as i64,
+                    note,
+                    others_json,
+                    i64::from(year_inferred),
                 ],
             )?;
             audit(
@@ -306,12 +378,16 @@ impl Store {
                     action: "indicator.add",
                     object: format!("indicator {code}"),
                     old: None,
-                    new: Some(json!({"name": name, "unit": t.unit, "target": t.value, "year": t.year,
-                        "plan": document_id, "target_key": key})),
+                    new: Some(json!({"name": name, "unit": row.unit, "target": row.value, "year": target_year,
+                        "year_inferred": year_inferred, "plan": document_id, "target_key": key,
+                        "other_keys": others.iter().map(|m| m.key.as_str()).collect::<Vec<_>>()})),
                     source: format!("plan {document_id}"),
                 },
             )?;
-            out.push(FromTarget { code, name, created: true });
+            for m in &row.mentions {
+                made.insert(key_of(m.index), (code.clone(), name.clone()));
+            }
+            out.push(FromTarget { code, name, created: true, mentions, year_inferred });
         }
         bump_monitor_rev(&tx, &[&region])?;
         tx.commit()?;
@@ -412,10 +488,6 @@ impl Store {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<crate::Result<_>>()
     }
-}
-
-fn target_key_of(plan: &planwatch_core::Plan, n: usize) -> String {
-    crate::corrections::keys_of(&plan.targets, target_key).swap_remove(n)
 }
 
 // ---- observations -------------------------------------------------------------------------
@@ -1541,7 +1613,13 @@ impl Store {
         );
         let mut stmt = r.prepare(&sql)?;
         let members = stmt
-            .query_map(params![id], |row| Ok(IndexMember { indicator: indicator_row(row)?, weight: row.get(21)? }))?
+            .query_map(params![id], |row| {
+                // The weight follows the indicator's columns.
+                Ok(IndexMember {
+                    indicator: indicator_row(row)?,
+                    weight: row.get(INDICATOR_COLUMNS.split(',').count())?,
+                })
+            })?
             .collect::<crate::Result<Vec<_>>>()?;
         Ok(Some(IndexDef {
             id,

@@ -24,7 +24,7 @@ use crate::{auth, db, AppError, Shared};
         version = "1",
         description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks."
     ),
-    paths(list_plans, get_plan, plan_review, plan_targets, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
+    paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals),
     components(schemas(
         PlanDto,
@@ -32,6 +32,9 @@ use crate::{auth, db, AppError, Shared};
         ReviewDto,
         VersionDto,
         TargetDto,
+        LedgerDto,
+        MentionDto,
+        MilestoneDto,
         TaskDto,
         SearchResponse,
         HitDto,
@@ -70,6 +73,7 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}", get(get_plan))
         .route("/plans/{id}/review", get(plan_review))
         .route("/plans/{id}/targets", get(plan_targets))
+        .route("/plans/{id}/ledger", get(plan_ledger))
         .route("/plans/{id}/tasks", get(plan_tasks))
         .route("/search", get(search))
         .route("/documents", post(upload_document))
@@ -428,7 +432,9 @@ async fn plan_review(State(state): State<Shared>, Path(id): Path<String>) -> Api
     ))
 }
 
-/// A target of the 目标台账.
+/// One mention of a target in the plan: every sentence and 专栏 table row that states a figure
+/// is its own item (correctable by its key); the 目标台账 (`/ledger`) merges the mentions of
+/// one indicator.
 #[derive(Serialize, ToSchema)]
 pub struct TargetDto {
     /// Stable key of the item (for corrections).
@@ -444,6 +450,12 @@ pub struct TargetDto {
     qualifier: String,
     kind: String,
     scope: String,
+    /// `预期性` or `约束性` (table rows that state it).
+    attribute: Option<String>,
+    /// What is added over the period (新增, 累计, 年均增长) rather than a level.
+    increment: bool,
+    /// A row of the plan's indicator table (专栏) rather than a sentence.
+    table: bool,
     /// The source sentence.
     source: String,
     /// Byte range of the source sentence in the document's source text.
@@ -454,31 +466,146 @@ pub struct TargetDto {
     correction: Option<String>,
 }
 
-/// The 目标台账 of a plan.
+/// Every target mention of a plan, in plan order (what corrections name by `key`).
 #[utoipa::path(get, path = "/api/v1/plans/{id}/targets", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = [TargetDto]), (status = 404, body = ErrorBody)))]
 async fn plan_targets(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<TargetDto>> {
     let id = parse_id(&id)?;
     let view = db(&state, move |s| s.plan_view(id)).await?;
     let vid = view.version.id;
+    let eff = &view.effective;
+    let out = eff
+        .plan
+        .targets
+        .iter()
+        .zip(&eff.refs.targets)
+        .map(|(t, k)| TargetDto {
+            key: k.key.clone(),
+            source_url: source_href(id, vid, t.span),
+            section: planwatch_store::section_of(&eff.plan, &t.path),
+            indicator: t.indicator.clone(),
+            value: t.value,
+            value_max: t.value_max,
+            unit: t.unit.clone(),
+            year: t.year,
+            baseline_value: t.baseline_value,
+            baseline_year: t.baseline_year,
+            qualifier: t.qualifier.clone(),
+            kind: t.kind.clone(),
+            scope: t.scope.clone(),
+            attribute: t.attribute.clone(),
+            increment: t.increment,
+            table: t.table,
+            source: t.text.clone(),
+            span: t.span,
+            correction: k.state.mark().map(str::to_string),
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+/// A figure of an indicator for another year than its row's.
+#[derive(Serialize, ToSchema)]
+pub struct MilestoneDto {
+    year: Option<i32>,
+    value: f64,
+    value_max: Option<f64>,
+    unit: String,
+}
+
+/// One mention of an indicator of the 目标台账.
+#[derive(Serialize, ToSchema)]
+pub struct MentionDto {
+    /// Item key of the mention: corrections name it (`/plans/{id}/edit/target?key=…`).
+    key: String,
+    section: String,
+    year: Option<i32>,
+    value: f64,
+    value_max: Option<f64>,
+    unit: String,
+    /// A row of the plan's indicator table (专栏).
+    table: bool,
+    source: String,
+    span: [usize; 2],
+    source_url: String,
+    correction: Option<String>,
+}
+
+/// One indicator of the 目标台账: its mentions in the text, the 专栏 table and the tasks merged.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerDto {
+    indicator: String,
+    value: f64,
+    value_max: Option<f64>,
+    unit: String,
+    /// Deadline year; `null` when the plan states none (never guessed).
+    year: Option<i32>,
+    milestones: Vec<MilestoneDto>,
+    /// Base-year value, from the 专栏 table when the indicator is in one.
+    baseline_value: Option<f64>,
+    baseline_year: Option<i32>,
+    /// `预期性` or `约束性`, from the 专栏 table.
+    attribute: Option<String>,
+    /// What is added over the period (新增, 累计, 年均增长) rather than a level.
+    increment: bool,
+    qualifier: String,
+    kind: String,
+    scope: String,
+    /// Section of the primary mention (the one whose figure the row shows).
+    section: String,
+    /// Every mention, in document order; the primary one first among equals.
+    mentions: Vec<MentionDto>,
+    /// Why the mentions need a look (待核对): other values for one year, or one value for
+    /// other years. `null` when they agree.
+    review: Option<String>,
+    /// `已更正` or `人工新增` when an analyst changed one of its mentions.
+    correction: Option<String>,
+}
+
+/// The 目标台账 of a plan: one row per indicator with every mention of it.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/ledger", params(("id" = i64, Path)), responses((status = 400, body = ErrorBody), (status = 200, body = [LedgerDto]), (status = 404, body = ErrorBody)))]
+async fn plan_ledger(State(state): State<Shared>, Path(id): Path<String>) -> ApiResult<Vec<LedgerDto>> {
+    let id = parse_id(&id)?;
+    let view = db(&state, move |s| s.plan_view(id)).await?;
+    let vid = view.version.id;
     let out = target_rows(&view.effective)
         .into_iter()
-        .zip(&view.effective.refs.targets)
-        .map(|(r, k)| TargetDto {
-            key: k.key.clone(),
-            source_url: source_href(id, vid, r.span),
-            section: r.section,
+        .map(|r| LedgerDto {
             indicator: r.indicator,
             value: r.value,
             value_max: r.value_max,
             unit: r.unit,
             year: r.year,
+            milestones: r
+                .milestones
+                .into_iter()
+                .map(|m| MilestoneDto { year: m.year, value: m.value, value_max: m.value_max, unit: m.unit })
+                .collect(),
             baseline_value: r.baseline_value,
             baseline_year: r.baseline_year,
+            attribute: r.attribute,
+            increment: r.increment,
             qualifier: r.qualifier,
             kind: r.kind,
             scope: r.scope,
-            source: r.source,
-            span: r.span,
+            section: r.section,
+            mentions: r
+                .sources
+                .into_iter()
+                .map(|m| MentionDto {
+                    source_url: source_href(id, vid, m.span),
+                    key: m.key,
+                    section: m.section,
+                    year: m.year,
+                    value: m.value,
+                    value_max: m.value_max,
+                    unit: m.unit,
+                    table: m.table,
+                    source: m.source,
+                    span: m.span,
+                    correction: m.correction,
+                })
+                .collect(),
+            review: r.review,
             correction: r.correction,
         })
         .collect();

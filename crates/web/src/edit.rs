@@ -62,6 +62,8 @@ fn field_specs(kind: ItemKind) -> &'static [(&'static str, &'static str, bool, b
             ("baseline_value", "基期值", true, false),
             ("baseline_year", "基期年份", true, false),
             ("qualifier", "限定语(以上、左右……)", false, false),
+            ("attribute", "属性(预期性、约束性,或留空)", false, false),
+            ("increment", "增量/水平(填“增量”或“水平”)", false, false),
             ("scope", "范围", false, false),
             ("text", "来源原文", false, false),
         ],
@@ -91,6 +93,15 @@ fn parse_kind(raw: &str) -> Result<ItemKind, AppError> {
 fn item_json(eff: &planwatch_store::EffectivePlan, kind: ItemKind, key: &str) -> Option<(Value, ItemState)> {
     let (i, state) = eff.find(kind, key)?;
     Some((planwatch_store::corrections::item_value(&eff.plan, kind, i)?, state))
+}
+
+/// A field's value as the form shows it: `increment` as 增量/水平.
+fn show_field(name: &str, v: &Value) -> String {
+    match (name, v) {
+        ("increment", Value::Bool(true)) => "增量".into(),
+        ("increment", Value::Bool(false)) => "水平".into(),
+        _ => show(v),
+    }
 }
 
 fn show(v: &Value) -> String {
@@ -165,7 +176,12 @@ pub async fn form(
                     .flatten()
                     .filter_map(|(field, _)| {
                         let label = labels.iter().find(|f| f.0 == field)?.1;
-                        let was = corr.original.as_ref().and_then(|o| o.get(field)).map(show).unwrap_or_default();
+                        let was = corr
+                            .original
+                            .as_ref()
+                            .and_then(|o| o.get(field))
+                            .map(|v| show_field(field, v))
+                            .unwrap_or_default();
                         Some(format!("{label}“{was}”"))
                     })
                     .collect();
@@ -181,7 +197,7 @@ pub async fn form(
             label,
             numeric: *numeric,
             long: LONG_FIELDS.contains(name),
-            value: current.as_ref().and_then(|v| v.get(*name)).map(show).unwrap_or_default(),
+            value: current.as_ref().and_then(|v| v.get(*name)).map(|v| show_field(name, v)).unwrap_or_default(),
         })
         .collect();
     Ok(render(&page).into_response())
@@ -214,6 +230,25 @@ fn item_from_form(kind: ItemKind, base: Option<Value>, form: &HashMap<String, St
                     json!(n as i64)
                 } else {
                     json!(n)
+                }
+            }
+        } else if *name == "attribute" {
+            // 预期性 or 约束性 as an indicator table states it; empty for none.
+            match raw {
+                "" => Value::Null,
+                "预期性" | "约束性" => Value::String(raw.to_string()),
+                _ => {
+                    return Err(AppError::BadRequest(format!("“{label}”只能填“预期性”或“约束性”,或留空;收到“{raw}”。")))
+                }
+            }
+        } else if *name == "increment" {
+            match raw {
+                "增量" => Value::Bool(true),
+                "水平" | "" => Value::Bool(false),
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "“{label}”只能填“增量”(按新增、累计、年均增长等计)或“水平”(要达到的水平);收到“{raw}”。"
+                    )))
                 }
             }
         } else if *list {

@@ -241,7 +241,9 @@ pub async fn overview(
                 .map(|i| IndicatorLine {
                     code_q: enc(&i.code),
                     target: match (i.target_value, i.target_year) {
-                        (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), i.unit),
+                        (Some(v), Some(_)) => {
+                            format!("{} {}({})", format_number(v), i.unit, monitoring::deadline_label(&i))
+                        }
                         _ => String::new(),
                     },
                     code: i.code,
@@ -396,7 +398,7 @@ fn progress_page(
                     _ => "—".into(),
                 },
                 target: num(ind.target_value),
-                deadline: ind.target_year.map(|y| format!("{y}年")).unwrap_or_default(),
+                deadline: monitoring::deadline_label(ind),
                 current: num(t.progress.as_ref().and_then(|p| p.current)),
                 current_period: t.series.last().map(|v| v.period.label()).unwrap_or_default(),
                 completion: pct(t.completion),
@@ -1062,6 +1064,8 @@ struct IndicatorPage {
     verdict: String,
     source_href: String,
     source_text: String,
+    /// The other mentions of the target in the plan: (href, sentence).
+    other_sources: Vec<(String, String)>,
     trend_svg: String,
     periods: Vec<String>,
     rows: Vec<(String, Vec<String>)>,
@@ -1124,6 +1128,9 @@ pub async fn indicator(
             code_q: enc(&ind.code),
             name: ind.name.clone(),
             target: match (ind.target_value, ind.target_year) {
+                (Some(v), Some(y)) if ind.target_year_inferred => {
+                    format!("{} {}({y}年,推定:原文未写完成年份,取规划期末)", format_number(v), ind.unit)
+                }
                 (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), ind.unit),
                 _ => "—".into(),
             },
@@ -1143,6 +1150,7 @@ pub async fn indicator(
             verdict: t.verdict.clone(),
             source_href: monitoring::source_link(ind).unwrap_or_default(),
             source_text: ind.source_text.clone(),
+            other_sources: monitoring::other_source_links(ind),
             trend_svg: if t.series.is_empty() { String::new() } else { trend_chart(t) },
             periods: periods.iter().map(|p| p.to_string()).collect(),
             rows,

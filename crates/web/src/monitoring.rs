@@ -574,6 +574,25 @@ pub fn template_rows(
 // ---- reports ------------------------------------------------------------------------------
 
 /// Where an indicator's target sentence is shown, highlighted, in its plan's document view.
+/// An indicator's deadline as shown: `2025年`, or `2025年(推定)` when the plan states no year
+/// and the plan's end year stands in for it.
+pub fn deadline_label(ind: &Indicator) -> String {
+    match ind.target_year {
+        Some(y) if ind.target_year_inferred => format!("{y}年(推定)"),
+        Some(y) => format!("{y}年"),
+        None => String::new(),
+    }
+}
+
+/// Links to the other mentions of an indicator's target in its plan: (href, sentence).
+pub fn other_source_links(ind: &Indicator) -> Vec<(String, String)> {
+    let (Some(doc), Some(version)) = (ind.document_id, ind.version_id) else { return Vec::new() };
+    ind.other_mentions
+        .iter()
+        .map(|m| (crate::pages::source_href(doc, version, [m.span.0, m.span.1]), m.text.clone()))
+        .collect()
+}
+
 pub fn source_link(ind: &Indicator) -> Option<String> {
     let (s, e) = ind.span.unwrap_or((0, 0));
     Some(crate::pages::source_href(ind.document_id?, ind.version_id?, [s, e]))
@@ -624,6 +643,12 @@ pub fn build_report(
             label: "规划原文".into(),
             text: if t.indicator.source_text.is_empty() {
                 format!("指标 {} 由分析人员定义", t.indicator.code)
+            } else if t.indicator.target_year_inferred {
+                format!(
+                    "{}(原文未写完成年份,{}为按规划期末推定的期限)",
+                    t.indicator.source_text,
+                    deadline_label(&t.indicator).trim_end_matches("(推定)")
+                )
             } else {
                 t.indicator.source_text.clone()
             },

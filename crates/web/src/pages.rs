@@ -166,17 +166,40 @@ struct OutlineRow {
     href: String,
 }
 
+/// One indicator of the 目标台账 on the plan page.
 struct TargetView {
+    /// Item key of the primary mention (its 更正 link).
     key_q: String,
     indicator: String,
     value: String,
     unit: String,
     year: String,
+    /// Figures for other years: `2024年 22000亿元`.
+    milestones: Vec<String>,
     baseline: String,
+    attribute: String,
+    /// `增量` or `水平`.
+    measure: &'static str,
     qualifier: String,
+    text: String,
+    href: String,
+    mark: String,
+    /// Why the mentions need a look (待核对); empty when they agree.
+    review: String,
+    sources: Vec<SourceView>,
+}
+
+/// One mention of an indicator: a link to its sentence and to its correction form.
+struct SourceView {
+    label: String,
+    /// The innermost section (`第四节主要目标`), cut short; the whole path is in `section`.
+    place: String,
+    /// What this mention states when it differs from the row (`2027年 4万个`); else empty.
+    figure: String,
     section: String,
     text: String,
     href: String,
+    key_q: String,
     mark: String,
 }
 
@@ -226,6 +249,8 @@ struct PlanPage {
     version: planwatch_store::VersionInfo,
     outline: Vec<OutlineRow>,
     targets: Vec<TargetView>,
+    /// Target mentions of the plan JSON (the ledger merges them into `targets`).
+    n_mentions: usize,
     tasks: Vec<TaskView>,
     industries: Vec<ItemView>,
     districts: Vec<ItemView>,
@@ -341,30 +366,82 @@ fn plan_page(
         }
         out
     };
-    let targets = p
-        .targets
-        .iter()
-        .zip(&eff.refs.targets)
-        .zip(target_rows(eff))
-        .map(|((t, r), row)| TargetView {
-            key_q: enc(&r.key),
-            indicator: t.indicator.clone(),
-            value: match t.value_max {
-                Some(m) => format!("{}—{}", num(t.value), num(m)),
-                None => num(t.value),
-            },
-            unit: t.unit.clone(),
-            year: t.year.map(|y| y.to_string()).unwrap_or_default(),
-            baseline: match (t.baseline_value, t.baseline_year) {
-                (Some(v), Some(y)) => format!("{}({y}年)", num(v)),
-                (Some(v), None) => num(v),
-                _ => String::new(),
-            },
-            qualifier: t.qualifier.clone(),
-            section: row.section,
-            text: t.text.clone(),
-            href: href(t.span),
-            mark: mark(r.state),
+    let targets = target_rows(eff)
+        .into_iter()
+        .map(|row| {
+            let figure = |v: f64, max: Option<f64>| match max {
+                Some(m) => format!("{}—{}", num(v), num(m)),
+                None => num(v),
+            };
+            let n = row.sources.len();
+            // The row's figure, to tell the mentions that state another.
+            let shown = (row.value, row.value_max, row.unit.clone(), row.year);
+            TargetView {
+                key_q: enc(row.sources.iter().find(|s| s.primary).map_or("", |s| s.key.as_str())),
+                indicator: row.indicator,
+                value: figure(row.value, row.value_max),
+                unit: row.unit,
+                year: row.year.map(|y| y.to_string()).unwrap_or_else(|| "未写明".into()),
+                milestones: row
+                    .milestones
+                    .iter()
+                    .map(|m| {
+                        let y = m.year.map(|y| format!("{y}年 ")).unwrap_or_default();
+                        format!("{y}{}{}", figure(m.value, m.value_max), m.unit)
+                    })
+                    .collect(),
+                baseline: match (row.baseline_value, row.baseline_year) {
+                    (Some(v), Some(y)) => format!("{}({y}年)", num(v)),
+                    (Some(v), None) => num(v),
+                    _ => String::new(),
+                },
+                attribute: row.attribute.unwrap_or_default(),
+                measure: if row.increment { "增量" } else { "水平" },
+                qualifier: row.qualifier,
+                text: row.source,
+                href: href(row.span),
+                mark: row.correction.unwrap_or_default(),
+                review: row.review.unwrap_or_default(),
+                sources: row
+                    .sources
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, s)| SourceView {
+                        label: match (s.table, n) {
+                            (true, _) => "专栏指标表".to_string(),
+                            (false, 1) => "原文".to_string(),
+                            (false, _) => format!("原文{}", k + 1),
+                        },
+                        place: {
+                            let inner = s.section.rsplit(" / ").next().unwrap_or_default();
+                            let mut cut: String = inner.chars().take(24).collect();
+                            if cut.len() < inner.len() {
+                                cut.push('…');
+                            }
+                            cut
+                        },
+                        figure: {
+                            let same_figure = s.value == shown.0 && s.value_max == shown.1 && s.unit == shown.2;
+                            match (s.year == shown.3, same_figure) {
+                                (true, true) => String::new(),
+                                (same_year, _) => {
+                                    let year = match s.year {
+                                        Some(y) if !same_year => format!("{y}年 "),
+                                        None if !same_year => "未写年份 ".to_string(),
+                                        _ => String::new(),
+                                    };
+                                    format!("{year}{}{}", figure(s.value, s.value_max), s.unit)
+                                }
+                            }
+                        },
+                        section: s.section,
+                        text: s.source,
+                        href: href(s.span),
+                        key_q: enc(&s.key),
+                        mark: s.correction.unwrap_or_default(),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let tasks = p
@@ -445,6 +522,7 @@ fn plan_page(
             })
             .collect(),
         targets,
+        n_mentions: p.targets.len(),
         tasks,
         industries,
         districts,

@@ -1,7 +1,8 @@
 //! The rows of the 任务分工表 and 目标台账 of an effective plan, shared by pages, the API and
 //! the exports so that every view of a plan says the same.
 
-use planwatch_export::{TargetRow, TaskRow};
+use planwatch_core::ledger::ledger;
+use planwatch_export::{TargetMilestone, TargetRow, TargetSource, TaskRow};
 use planwatch_store::{section_of, EffectivePlan};
 
 /// Plan title as shown: the extracted title, else the file name.
@@ -45,28 +46,61 @@ fn canonical(t: &planwatch_core::model::Task, role: &str) -> Vec<String> {
     out
 }
 
+/// The 目标台账: one row per indicator, its mentions merged (`planwatch_core::ledger`), with
+/// the item key of every mention so that each stays correctable.
 pub fn target_rows(eff: &EffectivePlan) -> Vec<TargetRow> {
     let title = plan_title(eff);
-    eff.plan
-        .targets
-        .iter()
-        .zip(&eff.refs.targets)
-        .map(|(t, r)| TargetRow {
-            plan: title.clone(),
-            section: section_of(&eff.plan, &t.path),
-            indicator: t.indicator.clone(),
-            value: t.value,
-            value_max: t.value_max,
-            unit: t.unit.clone(),
-            year: t.year,
-            baseline_value: t.baseline_value,
-            baseline_year: t.baseline_year,
-            qualifier: t.qualifier.clone(),
-            kind: t.kind.clone(),
-            scope: t.scope.clone(),
-            source: t.text.clone(),
-            span: t.span,
-            correction: r.state.mark().map(str::to_string),
+    let plan = &eff.plan;
+    let mark = |i: usize| eff.refs.targets.get(i).and_then(|r| r.state.mark()).map(str::to_string);
+    ledger(plan)
+        .into_iter()
+        .map(|r| {
+            let p = &plan.targets[r.primary];
+            let sources: Vec<TargetSource> = r
+                .mentions
+                .iter()
+                .map(|m| TargetSource {
+                    key: eff.refs.targets.get(m.index).map(|k| k.key.clone()).unwrap_or_default(),
+                    section: section_of(plan, &m.path),
+                    year: m.year,
+                    value: m.value,
+                    value_max: m.value_max,
+                    unit: m.unit.clone(),
+                    table: m.table,
+                    primary: m.index == r.primary,
+                    source: m.text.clone(),
+                    span: m.span,
+                    correction: mark(m.index),
+                })
+                .collect();
+            // The row is marked when any of its mentions was corrected, the primary's mark first.
+            let correction = mark(r.primary).or_else(|| sources.iter().find_map(|s| s.correction.clone()));
+            TargetRow {
+                plan: title.clone(),
+                section: section_of(plan, &p.path),
+                indicator: r.indicator,
+                value: r.value,
+                value_max: r.value_max,
+                unit: r.unit,
+                year: r.year,
+                baseline_value: r.baseline_value,
+                baseline_year: r.baseline_year,
+                qualifier: r.qualifier,
+                kind: r.kind,
+                scope: r.scope,
+                source: p.text.clone(),
+                span: p.span,
+                correction,
+                attribute: r.attribute,
+                increment: r.increment,
+                milestones: r
+                    .milestones
+                    .into_iter()
+                    .map(|m| TargetMilestone { year: m.year, value: m.value, value_max: m.value_max, unit: m.unit })
+                    .collect(),
+                sources,
+                review: r.conflict,
+            }
         })
         .collect()
 }

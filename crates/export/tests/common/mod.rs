@@ -1,7 +1,7 @@
 //! Sample rows and readers shared by the tests, the bench and the `sample` example.
 #![allow(dead_code)]
 
-use planwatch_export::{TargetRow, TaskRow};
+use planwatch_export::{TargetMilestone, TargetRow, TargetSource, TaskRow};
 use std::io::{Cursor, Read};
 
 pub const PLAN: &str = "扬州市“十四五”先进制造业集群发展规划";
@@ -135,6 +135,43 @@ pub fn sample_targets() -> Vec<TargetRow> {
             source: "到2025年，先进制造业集群规模突破1万亿元。".into(),
             span: [2_048, 2_110],
             correction: None,
+            attribute: Some("预期性".into()),
+            increment: false,
+            milestones: vec![TargetMilestone {
+                year: Some(2023),
+                value: 8_000.0,
+                value_max: None,
+                unit: "亿元".into(),
+            }],
+            sources: vec![
+                TargetSource {
+                    key: "先进制造业集群规模|2025#1".into(),
+                    section: "二、发展目标".into(),
+                    year: Some(2025),
+                    value: 10_000.0,
+                    value_max: None,
+                    unit: "亿元".into(),
+                    table: false,
+                    primary: true,
+                    source: "到2025年，先进制造业集群规模突破1万亿元。".into(),
+                    span: [2_048, 2_110],
+                    correction: None,
+                },
+                TargetSource {
+                    key: "先进制造业集群规模|2025#2".into(),
+                    section: "专栏1 主要指标".into(),
+                    year: Some(2025),
+                    value: 12_000.0,
+                    value_max: None,
+                    unit: "亿元".into(),
+                    table: true,
+                    primary: false,
+                    source: "1\t先进制造业集群规模(亿元)\t6512.3\t12000\t预期性".into(),
+                    span: [3_000, 3_040],
+                    correction: None,
+                },
+            ],
+            review: Some("2025年的目标值有2种提法:10000亿元、12000亿元".into()),
         },
         TargetRow {
             plan: PLAN.into(),
@@ -152,6 +189,11 @@ pub fn sample_targets() -> Vec<TargetRow> {
             source: "研发投入强度力争达到2.8%—3.1%。".into(),
             span: [2_200, 2_260],
             correction: Some("已更正".into()),
+            attribute: None,
+            increment: false,
+            milestones: vec![],
+            sources: vec![],
+            review: None,
         },
         TargetRow {
             plan: PLAN.into(),
@@ -169,6 +211,11 @@ pub fn sample_targets() -> Vec<TargetRow> {
             source: "=单位GDP能耗下降13.5%左右".into(),
             span: [3, 4],
             correction: None,
+            attribute: Some("约束性".into()),
+            increment: true,
+            milestones: vec![],
+            sources: vec![],
+            review: None,
         },
     ]
 }
@@ -215,6 +262,21 @@ pub fn task_cells(row: &TaskRow, seq: usize) -> Vec<Want> {
 }
 
 pub fn target_cells(row: &TargetRow, seq: usize) -> Vec<Want> {
+    // Several mentions: one line each, led by its section in 〔〕; one: its sentence.
+    let (source, spans, n) = if row.sources.is_empty() {
+        (row.source.clone(), format!("{}–{}", row.span[0], row.span[1]), 1)
+    } else {
+        let lines: Vec<String> = row
+            .sources
+            .iter()
+            .map(|s| format!("〔{}{}〕{}", s.section, if s.table { "·专栏指标表" } else { "" }, s.source))
+            .collect();
+        let spans: Vec<String> = row.sources.iter().map(|s| format!("{}–{}", s.span[0], s.span[1])).collect();
+        let source = if row.sources.len() == 1 { row.sources[0].source.clone() } else { lines.join("\n") };
+        (source, spans.join("；"), row.sources.len())
+    };
+    let milestones: Vec<String> =
+        row.milestones.iter().map(|m| format!("{}年 {}{}", m.year.unwrap_or_default(), m.value, m.unit)).collect();
     vec![
         Want::Num(seq as f64),
         text(&row.plan),
@@ -226,18 +288,23 @@ pub fn target_cells(row: &TargetRow, seq: usize) -> Vec<Want> {
         opt_year(row.year),
         opt_num(row.baseline_value),
         opt_year(row.baseline_year),
+        text(row.attribute.as_deref().unwrap_or("")),
+        text(if row.increment { "增量" } else { "水平" }),
+        text(&milestones.join("；")),
         text(&row.qualifier),
         text(&row.kind),
         text(&row.scope),
-        text(&row.source),
-        Want::Text(format!("{}–{}", row.span[0], row.span[1])),
+        Want::Num(n as f64),
+        text(&source),
+        Want::Text(spans),
+        text(row.review.as_deref().unwrap_or("")),
         row.correction.as_deref().map_or(Want::Empty, text),
     ]
 }
 
 pub const TASK_HEADERS: [&str; 11] =
     ["序号", "规划", "章节", "任务", "任务内容", "牵头单位", "责任单位", "完成时限", "来源原文", "位置", "人工更正"];
-pub const TARGET_HEADERS: [&str; 16] = [
+pub const TARGET_HEADERS: [&str; 21] = [
     "序号",
     "规划",
     "章节",
@@ -248,11 +315,16 @@ pub const TARGET_HEADERS: [&str; 16] = [
     "目标年份",
     "基期值",
     "基期年份",
+    "属性",
+    "增量/水平",
+    "阶段目标",
     "限定语",
     "类型",
     "范围",
+    "提法数",
     "来源原文",
     "位置",
+    "待核对",
     "人工更正",
 ];
 

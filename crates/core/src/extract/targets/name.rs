@@ -161,6 +161,7 @@ pub(super) fn build(
         span: ctx.span(text_start, text_start + text.len()),
         text,
         path: String::new(),
+        ..Default::default()
     }
 }
 

@@ -74,6 +74,9 @@ pub(super) fn indicator_table(
             span: ctx.span(line.cstart, line.cend),
             text,
             path: String::new(),
+            attribute: parsed.attribute,
+            increment: false,
+            table: true,
         });
     }
 }
@@ -84,6 +87,8 @@ struct Row {
     baseline: Option<f64>,
     target: f64,
     qualifier: String,
+    /// `预期性` or `约束性` when the row states it.
+    attribute: Option<String>,
 }
 
 fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) -> Option<Row> {
@@ -131,7 +136,17 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
     };
     let qualifier = if target_cell.starts_with(['>', '≥']) { "超过" } else { "" }.to_string();
     let target: f64 = target_cell.trim_start_matches(['>', '≥', '<', '≤']).parse().ok()?;
-    Some(Row { name, unit, baseline, target, qualifier })
+    let attribute = attribute_of(&row[row.find(&name_part).map_or(0, |p| p + name_part.len())..]);
+    Some(Row { name, unit, baseline, target, qualifier, attribute })
+}
+
+/// The attribute a row states after its name: `约束性` (binding) or `预期性` (expected), also
+/// written `约束型`/`预期型`.
+fn attribute_of(rest: &str) -> Option<String> {
+    [("约束性", "约束性"), ("约束型", "约束性"), ("预期性", "预期性"), ("预期型", "预期性")]
+        .iter()
+        .find(|(w, _)| rest.contains(w))
+        .map(|(_, a)| a.to_string())
 }
 
 /// Splits two figures printed without a separator (`2.112.6` → 2.11 and 2.6): prefers a
@@ -197,6 +212,20 @@ pub(super) fn link_baselines(out: &mut [Target]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_carry_their_attribute() {
+        let none: Vec<(f64, String, Option<i32>)> = Vec::new();
+        let tabbed = parse_row("1\t单位地区生产总值能耗下降(%)\t—\t13.5\t约束性", 1, &none).unwrap();
+        assert_eq!(tabbed.attribute.as_deref(), Some("约束性"));
+        let run = parse_row("5科技型企业(家)2637145000预期性", 5, &none).unwrap();
+        assert_eq!((run.target, run.attribute.as_deref()), (45000.0, Some("预期性")));
+        let bare = parse_row("2\t高新技术企业数量(家)\t8500\t15000", 2, &none).unwrap();
+        assert_eq!(bare.attribute, None);
+        // The name itself is never read as the attribute.
+        let named = parse_row("3\t约束性指标达标率(%)\t80\t95", 3, &none).unwrap();
+        assert_eq!(named.attribute, None);
+    }
 
     #[test]
     fn run_together_figures_are_split_by_plausibility() {

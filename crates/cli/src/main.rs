@@ -38,7 +38,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract plans (plan JSON v1) from .txt, .html or .docx documents.
+    /// Extract plans (plan JSON v1) from .txt, .md, .html, .docx or .pdf documents.
     Extract {
         /// Write DIR/<file stem>.json for each input instead of printing JSON to stdout.
         #[arg(long, value_name = "DIR")]
@@ -59,7 +59,8 @@ enum Command {
     /// Store documents in the workspace (idempotent: the same bytes twice change nothing;
     /// changed bytes of a known plan become a new version).
     Ingest {
-        /// Documents, or directories to walk for .txt/.html/.docx files.
+        /// Documents, or directories to walk for .txt/.md/.html/.docx/.pdf files (.doc/.wps/.ofd
+        /// are recognised and refused with advice).
         #[arg(required = true, value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
     },

@@ -647,7 +647,8 @@ fn has_cue(s: &str, pos: usize, cues: &crate::cues::TargetCues) -> bool {
 fn sets_goal(s: &str, q: &Quantity, cues: &crate::cues::TargetCues) -> bool {
     let (a, b) = clause_at(s, q.start);
     let head = &s[a..q.start];
-    let tail = &s[q.end..b];
+    // A figure may run past its clause end (`9,949` holds a clause mark): nothing follows then.
+    let tail = s.get(q.end..b).unwrap_or("");
     cues.has_goal_verb(head)
         || ["低于", "大于", "高于", "小于", "以下", "以内"].iter().any(|w| head.trim_end().ends_with(w))
         // `带宽可用性5000M以上`: an indicator and the level it is to reach.
@@ -732,7 +733,8 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
             return false;
         }
         // `达到70dB、…的传感器实现量产`: the figure qualifies a product named later.
-        if clause[q.end - ca..].contains('的') {
+        // (A figure may run past its clause's end: `9,949` holds a clause mark.)
+        if s.get(q.end..cb).is_some_and(|rest| rest.contains('的')) {
             return false;
         }
     }

@@ -83,7 +83,7 @@ pub(super) fn build(
 ) -> Target {
     let (a, b) = seg;
     let pre = s[a..q.start].trim();
-    let post_full = &s[q.end..b];
+    let post_full = s.get(q.end..b).unwrap_or("");
     let mut post = post_full.trim();
     let mut qualifier = String::new();
     for w in ["以上", "左右", "以内", "以下"] {
@@ -99,7 +99,9 @@ pub(super) fn build(
             "翻番".into()
         } else if pre_trim.ends_with("超过") || pre_trim.ends_with('超') || pre_year.ends_with('>') {
             "超过".into()
-        } else if pre_trim.ends_with("突破") {
+        } else if pre_trim.ends_with("突破") && names_nothing_after(post) {
+            // `产业规模突破1100亿元` qualifies the figure; in `突破30项关键核心技术` 突破 is
+            // the verb and the figure counts its object.
             "突破".into()
         } else if pre_trim.ends_with("达到") || pre_trim.ends_with("迈上") {
             "达到".into()
@@ -133,6 +135,15 @@ pub(super) fn build(
     if q.kind == "count" {
         if let Some(counted) = yearly_count(ctx, s, q, &indicator) {
             indicator = counted;
+        }
+    }
+    if qualifier == "翻番" {
+        // `新型研发机构数量翻番、达到300家`: the doubling is the qualifier, not part of the name.
+        let trimmed = indicator.trim_end_matches(['、', ',']);
+        if let Some(name) = trimmed.strip_suffix("翻一番").or_else(|| trimmed.strip_suffix("翻番")) {
+            if !name.is_empty() {
+                indicator = name.to_string();
+            }
         }
     }
     // Scope: a place named at the start of the clause (`西部(重庆)科学城研发投入强度…`).
@@ -417,4 +428,32 @@ fn leading_place(indicator: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether nothing is named after a figure in its segment: the figure closes its clause.
+fn names_nothing_after(post: &str) -> bool {
+    post.chars().next().is_none_or(|c| matches!(c, ',' | '。' | ';' | '、' | ')'))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `突破` qualifies a figure that closes its clause, and is the verb before a counted object.
+    #[test]
+    fn tupo_is_a_qualifier_only_of_a_figure_that_closes_its_clause() {
+        let text = "一、发展目标\n到2027年,全市未来产业规模突破1100亿元,突破30项前沿关键核心技术。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let by_value = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap();
+        assert_eq!(by_value(1100.0).qualifier, "突破");
+        assert_eq!(by_value(30.0).qualifier, "");
+        assert_eq!(by_value(30.0).indicator, "前沿关键核心技术");
+    }
+
+    /// `数量翻番、达到300家`: the doubling qualifies the figure and stays out of the name.
+    #[test]
+    fn a_doubling_before_the_figure_is_its_qualifier_not_its_name() {
+        let text = "一、发展目标\n到2025年,新型研发机构数量翻番、达到300家。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let t = plan.targets.iter().find(|t| t.value == 300.0).unwrap();
+        assert_eq!((t.indicator.as_str(), t.qualifier.as_str()), ("新型研发机构数量", "翻番"));
+    }
 }

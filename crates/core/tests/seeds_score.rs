@@ -1,7 +1,8 @@
 //! Accuracy bars of the extraction, scored by `../shared/tools/score-plans` against hand-made
 //! annotations beside the repository: the five seed documents (`../shared/seeds`, gold in
 //! `../shared/gold`) and the development corpus of twenty-five plans of other regions and levels
-//! (`../shared/dev/raw`, gold in `../shared/dev/gold`). Fails below the bounds of the issues.
+//! (`../shared/dev/raw`, gold in `../shared/dev/gold`). Fails below the bounds of the issues (dev
+//! platforms: five annotated items only, held at 0.6 so the rule for numbered platform 专栏 stays).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,7 +10,7 @@ use std::process::Command;
 const SEED_BOUNDS: &str = "outline=0.97,targets=0.97,tasks=0.97,industries=0.92,segments=0.92,districts=0.92,\
                            platforms=0.92,meta=0.95,names=0.92";
 const DEV_BOUNDS: &str =
-    "outline=0.97,targets=0.90,tasks=0.93,industries=0.75,segments=0.6,districts=0.6,meta=0.95,names=0.92";
+    "outline=0.97,targets=0.90,tasks=0.93,industries=0.75,segments=0.6,districts=0.6,platforms=0.6,meta=0.95,names=0.92";
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")

@@ -3,7 +3,7 @@
 //! 专栏 rows, the platforms they list.
 
 use super::industries::Section;
-use super::platforms::{facility_names, supported_by};
+use super::platforms::{facility_names, run_in_facility, supported_by};
 use super::text::split_names;
 use super::Ctx;
 use crate::doc::{parse_marker, LineKind};
@@ -93,7 +93,17 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
             } else if label.is_empty() {
                 // A 专栏 of facilities or incubators: its enumerations are platforms.
                 let facility_box = ["设施", "平台", "载体", "实验室", "基地"].iter().any(|w| title.contains(w));
-                if facility_box {
+                // `专栏3 基础支撑平台` / `1.人工智能开源软硬件基础平台。建立…`: a numbered item
+                // whose run-in title names a facility is a platform; its body describes it.
+                let run_in = title.contains("平台").then(|| run_in_facility(t)).flatten();
+                if let Some((name, a)) = run_in {
+                    let a = l.cstart + a;
+                    platforms.push(Platform {
+                        name: name.to_string(),
+                        subject: title.to_string(),
+                        span: ctx.span(a, a + name.len()),
+                    });
+                } else if facility_box {
                     for (name, a) in facility_names(t) {
                         platforms.push(Platform {
                             name: name.clone(),

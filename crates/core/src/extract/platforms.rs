@@ -66,6 +66,18 @@ pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// The run-in title of a numbered 专栏 item when it names a facility, with its offset in `t`:
+/// `1.人工智能开源软硬件基础平台。建立…` → `人工智能开源软硬件基础平台`.
+pub(crate) fn run_in_facility(t: &str) -> Option<(&str, usize)> {
+    let m = crate::doc::parse_marker(t)?;
+    let rest = &t[m.len..];
+    let title = rest[..rest.find('。')?].trim();
+    let ok = FACILITY_SUFFIXES.iter().any(|x| title.ends_with(x))
+        && (3..=30).contains(&title.chars().count())
+        && !title.contains(['、', ',', ':']);
+    ok.then(|| (title, m.len + (rest.len() - rest.trim_start().len())))
+}
+
 /// `依托国家智慧医保实验室,推进…` → the named platform a task relies on.
 pub(crate) fn supported_by(s: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
@@ -83,4 +95,26 @@ pub(crate) fn supported_by(s: &str) -> Vec<(String, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numbered_item_titled_as_a_facility_is_a_platform() {
+        let t = "1.人工智能开源软硬件基础平台。建立大数据人工智能开源软件基础平台等。";
+        let (name, a) = run_in_facility(t).unwrap();
+        assert_eq!((name, &t[a..a + name.len()]), ("人工智能开源软硬件基础平台", name));
+        assert!(run_in_facility("1.加快建设。推进平台建设。").is_none());
+        assert!(run_in_facility("建立群智众创计算支撑平台。").is_none(), "no marker, no item");
+    }
+
+    #[test]
+    fn a_platform_box_of_numbered_items_lists_their_titles() {
+        let text = "一、重点任务\n(一)建设平台。\n专栏1 基础支撑平台\n1.群体智能服务平台。建立群智众创计算支撑平台、科技众创服务系统等。\n2.自主无人系统支撑平台。建立自主无人系统共性核心技术支撑平台。\n二、保障措施\n(一)加强组织。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let names: Vec<&str> = plan.platforms.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["群体智能服务平台", "自主无人系统支撑平台"]);
+    }
 }

@@ -5,6 +5,9 @@ use super::Ctx;
 use crate::extract::text::is_cjk;
 use crate::model::Target;
 
+/// Lead words that are adverbs: left out only before a verb of [`LEAD_WORDS`].
+const ADVERB_LEADS: &[&str] = &["重点"];
+
 const LEAD_WORDS: &[&str] = &[
     "力争",
     "确保",
@@ -345,9 +348,11 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
             targets[k].indicator = format!("{subject}{rate}");
             continue;
         }
-        // A unit or level only (`重点工业企业`, `市、县级`): the previous indicator's measure.
+        // A unit or level only (`重点工业企业`, `市、县级`): the previous indicator's measure —
+        // when the figures measure alike; `独角兽企业达20家` after a rate counts the firms.
+        let alike = targets[k].unit == targets[k - 1].unit;
         for unit_end in ["企业", "级"] {
-            if bare.ends_with(unit_end) && bare.chars().count() <= 8 {
+            if alike && bare.ends_with(unit_end) && bare.chars().count() <= 8 {
                 if let Some(p) = prev.find(unit_end) {
                     let measure = &prev[p + unit_end.len()..];
                     if measure.chars().count() >= 2 {
@@ -404,7 +409,13 @@ pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
     loop {
         let before = t;
         for w in lead {
-            t = t.strip_prefix(w).unwrap_or(t);
+            let Some(rest) = t.strip_prefix(w) else { continue };
+            // `重点` is an adverb before a verb (`重点引育…人才`) but names the subject before a
+            // noun (`重点工业企业`).
+            if ADVERB_LEADS.contains(w) && !lead.iter().any(|v| !v.is_empty() && rest.starts_with(v)) {
+                continue;
+            }
+            t = rest;
         }
         // The longest trailing word first: `不低于` before `低于`.
         if let Some(w) = trail.iter().filter(|w| t.ends_with(**w)).max_by_key(|w| w.len()) {
@@ -455,5 +466,16 @@ mod tests {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         let t = plan.targets.iter().find(|t| t.value == 300.0).unwrap();
         assert_eq!((t.indicator.as_str(), t.qualifier.as_str()), ("新型研发机构数量", "翻番"));
+    }
+
+    /// A measure is carried to a bare unit (`重点工业企业达到5%以上`) only when the figures
+    /// measure alike; a count of firms after a rate names what it counts.
+    #[test]
+    fn a_count_of_firms_after_a_rate_keeps_its_own_name() {
+        let text = "一、主要目标\n至2030年,企业孵化活化率达40%,独角兽企业达20家。市属国有工业企业研发投入强度不低于3.5%,重点工业企业达到5%以上。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(20.0), "独角兽企业");
+        assert_eq!(name(5.0), "重点工业企业研发投入强度");
     }
 }

@@ -35,7 +35,9 @@ pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
         }
         let mut cursor = pos;
         for it in items {
-            let name = it.trim_start_matches(|c: char| !is_cjk(c)).to_string();
+            // The list's verb is no part of the first name: `依托A、B等公共基础设施`.
+            let name = it.trim_start_matches(|c: char| !is_cjk(c));
+            let name = name.strip_prefix("依托").unwrap_or(name).to_string();
             let a = s[cursor..].find(&name).map_or(pos, |p| cursor + p);
             cursor = a;
             if name.chars().count() >= 3 {
@@ -108,6 +110,15 @@ mod tests {
         assert_eq!((name, &t[a..a + name.len()]), ("人工智能开源软硬件基础平台", name));
         assert!(run_in_facility("1.加快建设。推进平台建设。").is_none());
         assert!(run_in_facility("建立群智众创计算支撑平台。").is_none(), "no marker, no item");
+    }
+
+    #[test]
+    fn the_verb_of_a_list_is_no_part_of_its_first_name() {
+        let names: Vec<String> = facility_names("依托国家数据共享交换平台、数据开放平台等公共基础设施,建设数据库。")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["国家数据共享交换平台", "数据开放平台"]);
     }
 
     #[test]

@@ -110,6 +110,42 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     assert_eq!(store.plan_view(id).unwrap().summary.n_corrected, 3);
 }
 
+/// Issue 15: a re-extraction of stored plans by a newer extractor (`planwatch reextract`, and
+/// the server at start) keeps every analyst correction: edits, deletions and additions.
+#[test]
+fn a_reextraction_keeps_every_correction() {
+    let dir = TempStore::new().unwrap();
+    let store = open(&dir);
+    let id =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    let v = store.plan_view(id).unwrap();
+    let target_key = v.effective.refs.targets[0].key.clone();
+    let mut item = serde_json::to_value(&v.effective.plan.targets[0]).unwrap();
+    item["value"] = serde_json::json!(777.0);
+    store.correct(&op(), id, ItemKind::Target, CorrectionRequest::Edit { key: target_key.clone(), item }, "").unwrap();
+    let task_key = v.effective.refs.tasks[0].key.clone();
+    store.correct(&op(), id, ItemKind::Task, CorrectionRequest::Delete { key: task_key }, "").unwrap();
+    let added = serde_json::json!({"path": "", "title": "新增任务", "lead": ["市科技局"], "responsible": [], "text": "新增任务", "span": [0, 0]});
+    store.correct(&op(), id, ItemKind::Task, CorrectionRequest::Add { item: added }, "").unwrap();
+    let before = store.plan_view(id).unwrap();
+    assert_eq!(before.summary.n_corrected, 3);
+    // Nothing is stale yet; then the stored plan is marked as made by an older extractor.
+    assert_eq!(store.reextract_stale(|_, _| {}).unwrap(), 0);
+    planwatch_store::testing::execute_raw(store.location(), "UPDATE versions SET extractor = '0.0.0+old'").unwrap();
+    assert_eq!(store.reextract_stale(|_, _| {}).unwrap(), 1);
+    let after = store.plan_view(id).unwrap();
+    assert_eq!(after.summary.n_corrected, 3);
+    let (i, state) = after.effective.find(ItemKind::Target, &target_key).expect("the edited target is still there");
+    assert!(matches!(state, ItemState::Edited(_)));
+    assert_eq!(after.effective.plan.targets[i].value, 777.0);
+    assert_eq!(after.effective.deleted.len(), 1);
+    assert_eq!(after.effective.plan.tasks.len(), before.effective.plan.tasks.len());
+    assert!(after.effective.plan.tasks.iter().any(|t| t.title == "新增任务"));
+    assert!(store.owner_tasks("市科技局").unwrap().iter().any(|t| t.task == "新增任务" && t.corrected));
+    // And it is done once: the versions now carry this extractor's version.
+    assert_eq!(store.reextract_stale(|_, _| {}).unwrap(), 0);
+}
+
 /// Issue 14: deleting or editing an item key that does not exist (an added item that never
 /// was, a machine item already deleted, a key of nothing) is NotFound, and neither the store
 /// nor the audit log changes.

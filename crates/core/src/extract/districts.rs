@@ -352,6 +352,12 @@ fn layout_mappings(ctx: &Ctx) -> Vec<DistrictMapping> {
                     if let Some(carrier) = first_carrier(body) {
                         out.push(mapping(ctx, &carrier, vec![label.to_string()], start, l.cend));
                     }
+                    // Its districts may be placed further down (`以崂山区、城阳区为核心区域…`).
+                    for sentence in body.split('。') {
+                        if let Some((places, subject)) = anchored_places(ctx, sentence) {
+                            out.push(mapping(ctx, &subject, places, start, l.cend));
+                        }
+                    }
                     continue;
                 }
             }
@@ -417,4 +423,24 @@ pub(crate) fn mapping(ctx: &Ctx, subject: &str, names: Vec<String>, a: usize, b:
         .map(|n| ctx.dicts.place(n, ctx.region.as_deref()).map_or_else(|| n.clone(), |p| p.name.clone()))
         .collect();
     DistrictMapping { subject: subject.to_string(), districts: names, canonical, span: ctx.span(a, b) }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A place-headed paragraph gives its carrier, and the districts it places further down
+    /// (`以A、B为核心区域,以C、D为支撑,…推动X产业…`) with a national-level new area among them.
+    #[test]
+    fn a_place_headed_paragraph_also_places_its_districts() {
+        let text = "山东省智能传感器产业发展行动计划\n一、发展目标\n到2025年,产业规模达到300亿元。\n二、产业布局\n青岛。打造国内领先的声学智能传感谷。以崂山区、城阳区为核心区域,以西海岸新区、即墨区为支撑,高标准推动智能传感器产业集聚发展。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = plan
+            .districts
+            .iter()
+            .map(|d| (d.subject.as_str(), d.districts.iter().map(String::as_str).collect()))
+            .collect();
+        assert!(got.contains(&("声学智能传感谷", vec!["青岛"])), "{got:?}");
+        assert!(got.contains(&("智能传感器产业", vec!["崂山区", "城阳区", "西海岸新区", "即墨区"])), "{got:?}");
+        let d = plan.districts.iter().find(|d| d.subject == "智能传感器产业").unwrap();
+        assert!(d.canonical.contains(&"青岛西海岸新区".to_string()), "{:?}", d.canonical);
+    }
 }

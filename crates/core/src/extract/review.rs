@@ -54,6 +54,14 @@ impl Spans {
     }
 }
 
+/// The normalised text of the line (paragraph) that holds source offset `pos`.
+fn paragraph_at<'a>(ctx: &'a Ctx, pos: usize) -> Option<&'a str> {
+    let lines = &ctx.doc.lines;
+    let k = lines.partition_point(|l| ctx.span(l.cstart, l.cstart)[0] <= pos);
+    let l = lines.get(k.checked_sub(1)?)?;
+    ctx.doc.text.get(l.cstart..l.cend)
+}
+
 /// Builds the review queue of an extracted plan.
 pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
     let mut out: Vec<ReviewItem> = Vec::new();
@@ -65,7 +73,13 @@ pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
                 None => "未写明目标年份".to_string(),
             };
             out.push(item("target", reason, Some(i), &t.text, t.span));
-        } else if t.year.is_some_and(|y| !t.text.contains(y.to_string().as_str())) && !t.text.contains("十四五") {
+        } else if t.year.is_some_and(|y| !t.text.contains(y.to_string().as_str()))
+            && !t.text.contains("十四五")
+            // A year the table's header or the target's own paragraph states (`到2025年,…:`
+            // leading its items) is read, not inferred; one carried from further up is queued.
+            && !t.table
+            && !t.year.is_some_and(|y| paragraph_at(ctx, t.span[0]).is_some_and(|p| p.contains(&format!("{y}年"))))
+        {
             out.push(item("target", "年份取自上文或标题".into(), Some(i), &t.text, t.span));
         }
         if t.unit.is_empty() {
@@ -233,6 +247,19 @@ mod tests {
         assert!(!has_figure("2025年完成", &d.cues.targets));
         assert!(has_future_year("到2025年,建成", Some(2024)));
         assert!(!has_future_year("2020年,建成", Some(2024)));
+    }
+
+    /// A year read from the target's own paragraph (`到2027年,…`) is no guess and is not
+    /// queued; a year carried from a heading further up is.
+    #[test]
+    fn only_years_carried_from_further_up_are_queued() {
+        let text = "一、发展目标\n到2027年,建成示范工厂30个,引进培育技改服务商300家。\n二、近期目标\n到2026年,全市实现以下目标:\n——建成创新中心12个。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let carried: Vec<&str> =
+            plan.review.iter().filter(|r| r.reason == "年份取自上文或标题").map(|r| r.text.as_str()).collect();
+        assert_eq!(plan.targets.iter().filter(|t| t.year.is_some()).count(), 3, "{:?}", plan.targets);
+        assert_eq!(carried.len(), 1, "{carried:?}");
+        assert!(carried[0].contains("创新中心"), "{carried:?}");
     }
 
     #[test]

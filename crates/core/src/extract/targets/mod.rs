@@ -209,7 +209,12 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
                     let (a, b) = hd.title_range;
                     doc.text[a..b].chars().count() > 24
                 });
-                let scan_from = long_title.map(|hd| hd.title_range.0).or_else(|| heading.and_then(|hd| hd.run_in));
+                // A short numbered sentence under a dated lead or in a goals section is a goal
+                // item the outline took for a heading (`到2026年,主要目标如下:` / `1.建成…12个。`).
+                let item_title = heading
+                    .filter(|_| (lead.is_some() || in_goals) && doc.line_text(i).trim_end().ends_with(['。', ';']));
+                let scan_from =
+                    long_title.or(item_title).map(|hd| hd.title_range.0).or_else(|| heading.and_then(|hd| hd.run_in));
                 if let Some(start) = scan_from {
                     if start < line.cend && !ctx.background[i] {
                         let carried = lead.map(|l| l.year).or(section_year);
@@ -783,4 +788,17 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    /// Short numbered goals under a dated lead are items the outline reads as headings; their
+    /// figures are targets with the lead's year.
+    #[test]
+    fn numbered_goal_items_under_a_dated_lead_are_targets() {
+        let text = "一、发展目标\n到2027年,建成示范工厂30个。\n二、近期目标\n到2026年,主要目标如下:\n1.建成创新中心12个。\n2.培育企业50家。\n三、重点任务\n(一)推进创新。支持企业发展。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let got: Vec<(f64, Option<i32>)> = plan.targets.iter().map(|t| (t.value, t.year)).collect();
+        assert_eq!(got, [(30.0, Some(2027)), (12.0, Some(2026)), (50.0, Some(2026))]);
+    }
 }

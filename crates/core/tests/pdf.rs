@@ -10,13 +10,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Command;
 
 use planwatch_core::read::{self, Format, ReadError, ReadOptions};
-
-/// A cold LibreOffice start with a fresh profile takes a few seconds; a hang must not hold CI.
-const CONVERT_TIMEOUT: Duration = Duration::from_secs(300);
+use planwatch_testkit::{scratch, soffice_convert};
 
 /// How far a PDF's F1 may fall below the text file's, per field. The text layer loses what a
 /// page cannot show (a text file's own line breaks inside a paragraph, runs of spaces), so a
@@ -32,56 +29,12 @@ const MARGINS: &[(&str, f64)] = &[
     ("meta", 0.10),
 ];
 
-fn soffice() -> Option<PathBuf> {
-    let found = ["soffice", "libreoffice"].iter().find_map(|name| {
-        std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join(name)).find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("PLANWATCH_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!(
-                "PLANWATCH_REQUIRE_TOOLS=1 but neither `soffice` nor `libreoffice` is on PATH; install it with \
-                 `apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-wqy-zenhei`"
-            );
-        }
-        eprintln!("note: soffice not on PATH; skipping the PDF check (set PLANWATCH_REQUIRE_TOOLS=1 to require it)");
-    }
-    found
-}
-
-fn scratch(tag: &str) -> PathBuf {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("planwatch-pdf-{tag}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+const INSTALL: &str = "apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-wqy-zenhei";
 
 /// Converts `inputs` to PDF into `out` with LibreOffice (one process for all of them).
 fn to_pdf(soffice: &Path, inputs: &[PathBuf], out: &Path) {
-    // Own profile: parallel runs (and a user's open LibreOffice) would otherwise share one and
-    // the second conversion silently does nothing.
-    let profile = format!("-env:UserInstallation=file://{}", out.join("profile").display());
-    let mut child = Command::new(soffice)
-        .arg(&profile)
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
-        .arg(out)
-        .args(inputs)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start soffice");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > CONVERT_TIMEOUT {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("soffice did not finish within {CONVERT_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let result = soffice_convert(soffice, "pdf", inputs, out);
+    assert!(result.status.success(), "soffice failed: {}", String::from_utf8_lossy(&result.stderr));
     for input in inputs {
         let pdf = out.join(Path::new(input.file_stem().unwrap()).with_extension("pdf"));
         assert!(pdf.is_file(), "LibreOffice made no {}", pdf.display());
@@ -130,8 +83,8 @@ fn seed_pdfs_score_close_to_their_text_files() {
         );
         return;
     }
-    let Some(soffice) = soffice() else { return };
-    let dir = scratch("seeds");
+    let Some(soffice) = planwatch_testkit::soffice(INSTALL) else { return };
+    let dir = scratch(concat!("pdf-", "seeds"));
     let mut inputs: Vec<PathBuf> =
         std::fs::read_dir(&seeds).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
     inputs.sort();
@@ -162,9 +115,9 @@ fn seed_pdfs_score_close_to_their_text_files() {
 
 #[test]
 fn the_example_docx_reads_the_same_as_pdf() {
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = planwatch_testkit::soffice(INSTALL) else { return };
     let docx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/suzhou-emerging-industries.docx");
-    let dir = scratch("docx");
+    let dir = scratch(concat!("pdf-", "docx"));
     to_pdf(&soffice, std::slice::from_ref(&docx), &dir);
     let opts = planwatch_core::Options::default();
     let from_docx = planwatch_core::extract(&std::fs::read(&docx).unwrap(), "x.docx", &opts).unwrap();
@@ -241,8 +194,8 @@ fn fodt(paragraphs: &[String]) -> String {
 
 #[test]
 fn headers_footers_and_page_breaks_in_a_libreoffice_pdf() {
-    let Some(soffice) = soffice() else { return };
-    let dir = scratch("pages");
+    let Some(soffice) = planwatch_testkit::soffice(INSTALL) else { return };
+    let dir = scratch(concat!("pdf-", "pages"));
     let paragraphs = long_paragraphs();
     let input = dir.join("paged.fodt");
     std::fs::write(&input, fodt(&paragraphs)).unwrap();

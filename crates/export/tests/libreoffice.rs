@@ -8,80 +8,25 @@ mod common;
 
 use common::*;
 use planwatch_export::{targets_xlsx, tasks_xlsx};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use planwatch_testkit::{scratch, soffice_convert};
+use std::path::Path;
 
-/// A cold LibreOffice start with a fresh profile takes a few seconds; a hang must not hold CI.
-const CONVERT_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// The LibreOffice binary, or `None` (after the note or failure the policy asks for).
-fn soffice() -> Option<PathBuf> {
-    let found = ["soffice", "libreoffice"].iter().find_map(|name| {
-        std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join(name)).find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("PLANWATCH_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!(
-                "PLANWATCH_REQUIRE_TOOLS=1 but neither `soffice` nor `libreoffice` is on PATH; install it with \
-                 `apt-get install -y --no-install-recommends libreoffice-calc-nogui`"
-            );
-        }
-        eprintln!(
-            "note: soffice not on PATH; skipping the LibreOffice check (set PLANWATCH_REQUIRE_TOOLS=1 to require it)"
-        );
-    }
-    found
-}
-
-/// A fresh directory under the temp dir, unique per test and process.
-fn scratch(tag: &str) -> PathBuf {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("planwatch-export-lo-{tag}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+const INSTALL: &str = "apt-get install -y --no-install-recommends libreoffice-calc-nogui";
 
 /// Converts `xlsx` (its first sheet) to CSV with LibreOffice and returns the records.
 fn libreoffice_csv(soffice: &Path, tag: &str, xlsx: &[u8]) -> Vec<Vec<String>> {
-    let dir = scratch(tag);
+    let dir = scratch(&format!("export-lo-{tag}"));
     let input = dir.join(format!("{tag}.xlsx"));
     std::fs::write(&input, xlsx).unwrap();
-    // Own profile: parallel runs (and a user's open LibreOffice) would otherwise share one
-    // and the second conversion silently does nothing.
-    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
-    let mut child = Command::new(soffice)
-        .arg(&profile)
-        .args(["--headless", "--norestore", "--convert-to"])
-        // Comma, double quote, UTF-8 (76), from line 1.
-        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1")
-        .arg("--outdir")
-        .arg(&dir)
-        .arg(&input)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start soffice");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > CONVERT_TIMEOUT {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("soffice did not finish within {CONVERT_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = child.wait_with_output().unwrap();
+    // Comma, double quote, UTF-8 (76), from line 1.
+    let out = soffice_convert(soffice, "csv:Text - txt - csv (StarCalc):44,34,76,1", &[input], &dir);
     let csv_path = dir.join(format!("{tag}.csv"));
     assert!(
-        status.success() && csv_path.is_file(),
-        "soffice failed ({status}): {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        out.status.success() && csv_path.is_file(),
+        "soffice failed ({}): {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
     let bytes = std::fs::read(&csv_path).unwrap();
     std::fs::remove_dir_all(&dir).ok();
@@ -118,7 +63,7 @@ fn check(records: &[Vec<String>], headers: &[&str], rows: &[Vec<Want>]) {
 
 #[test]
 fn libreoffice_reads_the_same_cells() {
-    let Some(soffice) = soffice() else { return };
+    let Some(soffice) = planwatch_testkit::soffice(INSTALL) else { return };
 
     // Tasks: the hand-made edge cases, then ordinary rows.
     let mut tasks = sample_tasks();

@@ -8,31 +8,12 @@
 mod common;
 
 use common::*;
+use planwatch_testkit::{run_with_timeout, scratch, soffice_convert, tool, CONVERT_TIMEOUT};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// A cold LibreOffice start with a fresh profile takes a few seconds; a hang must not hold CI.
-const CONVERT_TIMEOUT: Duration = Duration::from_secs(180);
 const INSTALL: &str =
     "apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-wqy-zenhei";
-
-fn run_with_timeout(cmd: &mut Command, what: &str) -> std::process::Output {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect(what);
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > CONVERT_TIMEOUT {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("{what} did not finish within {CONVERT_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn libreoffice_renders_the_docx_to_pdf() {
@@ -40,20 +21,10 @@ fn libreoffice_renders_the_docx_to_pdf() {
     let Some(pdftotext) = tool(&["pdftotext"], INSTALL) else { return };
 
     let report = sample_report();
-    let dir = scratch("lo");
+    let dir = scratch("report-lo");
     let input = dir.join("report.docx");
     std::fs::write(&input, planwatch_report::docx(&report).unwrap()).unwrap();
-    // Own profile: parallel runs (and a user's open LibreOffice) would otherwise share one
-    // and the second conversion silently does nothing.
-    let profile = format!("-env:UserInstallation=file://{}", dir.join("profile").display());
-    let out = run_with_timeout(
-        Command::new(&soffice)
-            .arg(&profile)
-            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
-            .arg(&dir)
-            .arg(&input),
-        "soffice",
-    );
+    let out = soffice_convert(&soffice, "pdf", std::slice::from_ref(&input), &dir);
     let pdf = dir.join("report.pdf");
     assert!(
         out.status.success() && pdf.is_file(),
@@ -64,7 +35,11 @@ fn libreoffice_renders_the_docx_to_pdf() {
     );
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 
-    let out = run_with_timeout(Command::new(&pdftotext).args(["-enc", "UTF-8"]).arg(&pdf).arg("-"), "pdftotext");
+    let out = run_with_timeout(
+        Command::new(&pdftotext).args(["-enc", "UTF-8"]).arg(&pdf).arg("-"),
+        "pdftotext",
+        CONVERT_TIMEOUT,
+    );
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     // Layout may break lines and space CJK from Latin text: compare without whitespace.
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();

@@ -4,7 +4,6 @@
 
 use planwatch_report::*;
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 
 pub const PLAN_TITLE: &str = "绵阳市未来产业培育行动方案(2025—2028年)";
 pub const REPORT_TITLE: &str = "绵阳市未来产业培育行动方案2026年第3季度监测报告";
@@ -329,21 +328,6 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// A program on PATH, or `None` after a note — or a failure when `PLANWATCH_REQUIRE_TOOLS=1`
-/// (set by CI).
-pub fn tool(names: &[&str], install: &str) -> Option<PathBuf> {
-    let found = names.iter().find_map(|name| {
-        std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join(name)).find(|p| p.is_file())
-    });
-    if found.is_none() {
-        if std::env::var("PLANWATCH_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("PLANWATCH_REQUIRE_TOOLS=1 but `{}` is not on PATH; install it with `{install}`", names[0]);
-        }
-        eprintln!("note: `{}` not on PATH; skipping (set PLANWATCH_REQUIRE_TOOLS=1 to require it)", names[0]);
-    }
-    found
-}
-
 /// Sheet names and the cells of one sheet (from A1), read back with calamine.
 pub fn read_sheet(bytes: &[u8], name: &str) -> (Vec<String>, Vec<Vec<calamine::Data>>) {
     use calamine::{Reader, Xlsx};
@@ -357,12 +341,4 @@ pub fn read_sheet(bytes: &[u8], name: &str) -> (Vec<String>, Vec<Vec<calamine::D
         grid[r + start.0 as usize][c + start.1 as usize] = v.clone();
     }
     (names, grid)
-}
-
-/// A fresh directory under the temp dir, unique per test and process.
-pub fn scratch(tag: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("planwatch-report-{tag}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

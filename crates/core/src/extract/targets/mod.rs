@@ -25,7 +25,7 @@ mod table;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
-use quantity::{is_cn_numeral, quantity_at, Quantity};
+use quantity::{is_cn_numeral, maybe_cn_numeral, quantity_at, Quantity};
 
 /// Byte ranges of quoted or book-titled text (`“33618”`, `《…》`), where figures are names.
 fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
@@ -44,6 +44,20 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The character starting at byte `i` of `s` (a character boundary) and its length. The scan
+/// of `paragraph_targets` looks at every character of the text; decoding the common
+/// three-byte case by hand skips the boundary checks and the general decoder.
+#[inline]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes();
+    let lead = b[i];
+    if (0xE0..0xF0).contains(&lead) && i + 2 < b.len() {
+        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        return (char::from_u32(cp).unwrap_or(' '), 3);
+    }
+    s[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
 /// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
@@ -299,14 +313,14 @@ fn paragraph_targets(
                 continue;
             }
         } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
+            let (c, n) = char_at(s, i);
             if c == '。' && !goals {
                 // A task paragraph: the next sentence starts without this one's year.
                 frame = carried;
                 historical = false;
             }
-            if !is_cn_numeral(c) {
-                i += c.len_utf8();
+            if !maybe_cn_numeral(c) || !is_cn_numeral(c) {
+                i += n;
                 continue;
             }
         }
@@ -781,4 +795,17 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_at_decodes_like_chars() {
+        let s = "到2025年,ÿ建成〇𠀀一百个。é";
+        for (i, c) in s.char_indices() {
+            assert_eq!(char_at(s, i), (c, c.len_utf8()), "at byte {i}");
+        }
+    }
 }

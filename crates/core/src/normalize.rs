@@ -414,11 +414,14 @@ pub fn looks_traditional(text: &str) -> bool {
 /// Pass 2: traditional → simplified, line by line so that a changed character count (rare in
 /// t2s) only blurs the map within one line.
 fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
-    let Some(cc) = opencc() else { return (text.to_string(), Vec::new()) };
+    if opencc().is_none() {
+        return (text.to_string(), Vec::new());
+    }
+    // `crate::t2s` converts as OpenCC t2s does, without its cost per character.
     let mut w = Rewriter::with_capacity(text.len());
     // One call for the whole text is much cheaper than one per line; t2s keeps the number
     // of characters, so the map is exact character by character.
-    let whole = cc.convert(text);
+    let whole = crate::t2s::convert(text);
     if whole.chars().count() == text.chars().count() {
         for ((src_off, _), c) in text.char_indices().zip(whole.chars()) {
             w.push(src_off, c);
@@ -435,7 +438,7 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
             start += line.len();
             continue;
         }
-        let converted = cc.convert(line);
+        let converted = crate::t2s::convert(line);
         if converted.chars().count() == line.chars().count() {
             for ((src_off, _), c) in line.char_indices().zip(converted.chars()) {
                 w.push(start + src_off, c);

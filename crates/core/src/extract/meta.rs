@@ -112,16 +112,18 @@ fn metadata_box(doc: &Doc, header: usize) -> std::collections::HashMap<String, S
         let cells: Vec<String> = doc.line_text(i).split('\t').map(strip_spaces).filter(|c| !c.is_empty()).collect();
         for (k, cell) in cells.iter().enumerate() {
             for key in keys {
-                let bracketed = format!("[{key}]");
-                let labelled = format!("{key}:");
-                if *cell == bracketed || *cell == labelled || cell == key {
+                // `[key]…` and `key:…` read without building the two strings per cell and key.
+                let bracketed =
+                    cell.strip_prefix('[').and_then(|r| r.strip_prefix(key)).and_then(|r| r.strip_prefix(']'));
+                let labelled = cell.strip_prefix(key).and_then(|r| r.strip_prefix(':'));
+                if bracketed == Some("") || labelled == Some("") || cell == key {
                     let value = cells.get(k + 1).cloned().or_else(|| {
                         (i + 1..header.min(i + 3)).map(|j| doc.line_text(j).trim().to_string()).find(|v| !v.is_empty())
                     });
                     if let Some(v) = value {
                         out.entry(key.to_string()).or_insert(v);
                     }
-                } else if let Some(rest) = cell.strip_prefix(&bracketed).or_else(|| cell.strip_prefix(&labelled)) {
+                } else if let Some(rest) = bracketed.or(labelled) {
                     if !rest.is_empty() {
                         out.entry(key.to_string()).or_insert_with(|| rest.to_string());
                     }

@@ -142,7 +142,14 @@ fn last_len(s: &str) -> usize {
 fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut stack: Vec<(usize, char)> = Vec::new();
-    for (i, c) in s.char_indices() {
+    // Only `( ) [ ]` and characters led by E3 80 (`〔 〕 【 】`) matter: other bytes are
+    // skipped without decoding (this runs over every passage).
+    let b = s.as_bytes();
+    let candidates = b
+        .iter()
+        .enumerate()
+        .filter(|&(i, &x)| matches!(x, b'(' | b')' | b'[' | b']') || (x == 0xE3 && b.get(i + 1) == Some(&0x80)));
+    for (i, c) in candidates.filter_map(|(i, _)| Some((i, s[i..].chars().next()?))) {
         match c {
             '(' | '[' | '〔' | '【' => stack.push((i, c)),
             ')' | ']' | '〕' | '】' => {
@@ -426,4 +433,18 @@ fn org_before(s: &str, end: usize, ctx: &Ctx) -> Option<String> {
     let a = head.rfind([',', '、', ';']).map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
     let cand = &head[a..];
     (is_org(cand, ctx) && !is_generic(cand, ctx) && cand.chars().count() <= 16).then(|| cand.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracket_spans_nest_and_mix_kinds() {
+        let s = "推进建设(牵头单位:市科委[含(下属)单位])。〔2023〕12号【重点】,(未闭合;)多余)、。";
+        let spans: Vec<&str> = bracket_spans(s).iter().map(|&(a, b)| &s[a..b]).collect();
+        assert_eq!(spans, ["(牵头单位:市科委[含(下属)单位])", "〔2023〕", "【重点】", "(未闭合;)"]);
+        assert!(bracket_spans("没有括号的句子。、“”").is_empty());
+        assert!(bracket_spans("").is_empty());
+    }
 }

@@ -13,7 +13,7 @@
 
 use super::owners;
 use super::task_content;
-use super::text::split_names;
+use super::text::{self, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
@@ -291,10 +291,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
         });
     };
     let mut sent_start = 0;
-    for (k, c) in s.char_indices().chain([(s.len(), '。')]) {
-        if c != '。' && c != ';' {
-            continue;
-        }
+    for (k, c) in text::sentence_stops(s).chain([(s.len(), '。')]) {
         let sent = &s[sent_start..k];
         let base = sent_start;
         sent_start = k + c.len_utf8().min(s.len() - k);

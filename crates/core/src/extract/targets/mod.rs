@@ -408,6 +408,7 @@ fn paragraph_targets(
     let mut prev_end: Option<usize> = None;
     let mut scope: Option<String> = None;
     let mut clause_of_scope = usize::MAX;
+    let (mut stops_before, mut stops_counted_to) = (0usize, 0usize);
     for k in 0..found.len() {
         let (q, year) = &found[k];
         let committed = year.is_some() || q.kind == "multiple" || has_cue(s, q.start, cues) || sets_goal(s, q, cues);
@@ -416,7 +417,10 @@ fn paragraph_targets(
         }
         let seg = segment(s, &found, k);
         let mut target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
-        let sentence = s[..q.start].matches('。').count();
+        // Figures come in order of position: count the full stops since the last one only.
+        stops_before += s[stops_counted_to..q.start].matches('。').count();
+        stops_counted_to = q.start;
+        let sentence = stops_before;
         let before = out.len();
         match &shared[k] {
             Shared::None => out.push(target),

@@ -216,62 +216,15 @@ fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
 /// The last bracketed passage of a sentence (`(牵头单位:…)`, `(市科委)`), as a byte range of its
 /// inside.
 fn owner_bracket(s: &str) -> Option<(usize, usize)> {
-    let close = rfind_bracket(s, [b')', b']'], [0x89, 0x95])?;
-    let open = rfind_bracket(&s[..close], [b'(', b'['], [0x88, 0x94])?;
+    let close = s.rfind([')', '）', '〕', ']'])?;
+    let open = s[..close].rfind(['(', '（', '〔', '['])?;
     let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
     (a < close).then_some((a, close))
-}
-
-/// The last of `( [ （ 〔` (or of `) ] ） 〕`) in `s`, found byte by byte from the end: this runs
-/// on every sentence, and a reverse search by characters decodes each one. `ascii` are the two
-/// ASCII brackets, `last` the final bytes of the full-width `（`/`）` (EF BC xx) and `〔`/`〕`
-/// (E3 80 xx); lead bytes never occur inside a character, so a match is a whole character.
-fn rfind_bracket(s: &str, ascii: [u8; 2], last: [u8; 2]) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut i = b.len();
-    while i > 0 {
-        i -= 1;
-        let c = b[i];
-        if ascii.contains(&c) {
-            return Some(i);
-        }
-        if i >= 2 && ((c == last[0] && b[i - 2..i] == [0xEF, 0xBC]) || (c == last[1] && b[i - 2..i] == [0xE3, 0x80])) {
-            return Some(i - 2);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_byte_bracket_search_finds_what_a_character_search_finds() {
-        let reference = |s: &str| {
-            let close = s.rfind([')', '）', '〕', ']'])?;
-            let open = s[..close].rfind(['(', '（', '〔', '['])?;
-            let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
-            (a < close).then_some((a, close))
-        };
-        for s in [
-            "支持企业改造(牵头单位:市经济信息委;责任单位:市科技局)",
-            "加强协同（市科技局、市发展改革委）",
-            "〔2023〕12号文件",
-            "见[1]和(2)以及（三）",
-            "无括号的句子,含有 ）之外的字:匚",
-            "()",
-            "(",
-            ")",
-            "",
-            "结尾是全角（",
-            "加）在前（在后",
-            "𠀀(扩展区)𠀀",
-            "ÿ(x)ſ",
-        ] {
-            assert_eq!(owner_bracket(s), reference(s), "{s}");
-        }
-    }
 
     #[test]
     fn figures_and_years() {

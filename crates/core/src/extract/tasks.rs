@@ -142,14 +142,7 @@ fn last_len(s: &str) -> usize {
 fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut stack: Vec<(usize, char)> = Vec::new();
-    // Only `( ) [ ]` and characters led by E3 80 (`〔 〕 【 】`) matter: other bytes are
-    // skipped without decoding (this runs over every passage).
-    let b = s.as_bytes();
-    let candidates = b
-        .iter()
-        .enumerate()
-        .filter(|&(i, &x)| matches!(x, b'(' | b')' | b'[' | b']') || (x == 0xE3 && b.get(i + 1) == Some(&0x80)));
-    for (i, c) in candidates.filter_map(|(i, _)| Some((i, s[i..].chars().next()?))) {
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '[' | '〔' | '【' => stack.push((i, c)),
             ')' | ']' | '〕' | '】' => {

@@ -41,22 +41,26 @@ pub fn is_cn_numeral(c: char) -> bool {
     )
 }
 
-/// A quick filter before [`is_cn_numeral`] for scans over every character: whether the low
-/// six bits of `c` are those of some Chinese numeral. Most characters fail it at the cost of
+/// A quick filter before [`is_cn_numeral`] for scans over every character: whether bits 0–5
+/// and bits 6–11 of `c` are those of some Chinese numeral. Most characters fail it at the cost of
 /// a shift and a mask; it must hold for every numeral (a test checks all characters).
 #[inline]
 pub fn maybe_cn_numeral(c: char) -> bool {
-    const MASK: u64 = {
-        let chars = ['零', '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '两', '万'];
-        let mut m = 0u64;
+    const CHARS: [char; 16] =
+        ['零', '〇', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '两', '万'];
+    // Bits 0–5 and bits 6–11 of the code points, each as a 64-bit set.
+    const MASKS: (u64, u64) = {
+        let (mut low, mut high) = (0u64, 0u64);
         let mut k = 0;
-        while k < chars.len() {
-            m |= 1 << (chars[k] as u32 & 63);
+        while k < CHARS.len() {
+            low |= 1 << (CHARS[k] as u32 & 63);
+            high |= 1 << (CHARS[k] as u32 >> 6 & 63);
             k += 1;
         }
-        m
+        (low, high)
     };
-    MASK >> (c as u32 & 63) & 1 == 1
+    let cp = c as u32;
+    MASKS.0 >> (cp & 63) & 1 == 1 && MASKS.1 >> (cp >> 6 & 63) & 1 == 1
 }
 
 /// Separators of a range: `8—10个`, `1-2家`, `3到5个`.

@@ -342,7 +342,9 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     let cues = &ctx.dicts.cues.owners;
     let clause = clause.trim_start_matches('由');
     // The subject is at the start of the clause: only its first words need a look.
-    let head_end = clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i);
+    // (A clause of at most 64 bytes has at most 64 characters: no need to count them.)
+    let head_end =
+        if clause.len() <= 64 { clause.len() } else { clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i) };
     let head = &clause[..head_end];
     // The first verb, longest at its place (`牵头负责` before `牵头`): one scan of the head.
     let verb_at = subject_verbs().find(head).map(|m| (m.start(), SUBJECT_VERBS[m.pattern().as_usize()]));

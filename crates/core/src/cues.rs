@@ -84,6 +84,18 @@ struct TargetMatchers {
     commitment_words: aho_corasick::AhoCorasick,
     history_words: aho_corasick::AhoCorasick,
     policy_money_words: aho_corasick::AhoCorasick,
+    /// Indices into `units` by the unit's first character, in `units` order (so the first
+    /// hit is still the longest): `unit_at` is called at every figure and the unit list is
+    /// long. `None` when a unit is empty (it would match anywhere), to keep the linear scan.
+    units_by_first: Option<std::collections::HashMap<char, Vec<usize>>>,
+}
+
+fn units_by_first(units: &[(String, &'static str)]) -> Option<std::collections::HashMap<char, Vec<usize>>> {
+    let mut map: std::collections::HashMap<char, Vec<usize>> = std::collections::HashMap::new();
+    for (k, (u, _)) in units.iter().enumerate() {
+        map.entry(u.chars().next()?).or_default().push(k);
+    }
+    Some(map)
 }
 
 fn matcher(words: &[String]) -> aho_corasick::AhoCorasick {
@@ -117,6 +129,15 @@ impl TargetCues {
 
     /// The unit `s` starts with, longest first, and its kind.
     pub fn unit_at(&self, s: &str) -> Option<(&str, &'static str)> {
+        if let Some(index) = self.matchers.as_ref().and_then(|m| m.units_by_first.as_ref()) {
+            let first = s.chars().next()?;
+            return index
+                .get(&first)?
+                .iter()
+                .map(|&k| &self.units[k])
+                .find(|(u, _)| s.starts_with(u.as_str()))
+                .map(|(u, k)| (u.as_str(), *k));
+        }
         self.units.iter().find(|(u, _)| s.starts_with(u.as_str())).map(|(u, k)| (u.as_str(), *k))
     }
 }
@@ -185,13 +206,14 @@ impl Cues {
             units.extend(list.iter().map(|u| (u.clone(), kind)));
         }
         units.sort_by_key(|(u, _)| std::cmp::Reverse(u.len()));
-        s.units = units;
         s.matchers = Some(TargetMatchers {
             goal_verbs: matcher(&s.goal_verbs),
             commitment_words: matcher(&s.commitment_words),
             history_words: matcher(&s.history_words),
             policy_money_words: matcher(&s.policy_money_words),
+            units_by_first: units_by_first(&units),
         });
+        s.units = units;
         let o = other.owners;
         let s = &mut self.owners;
         extend(&mut s.lead_labels, o.lead_labels);
@@ -203,5 +225,25 @@ impl Cues {
         extend(&mut s.org_suffixes, o.org_suffixes);
         extend(&mut s.generic_prefixes, o.generic_prefixes);
         extend(&mut s.object_verbs, o.object_verbs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn units_found_by_first_character_are_those_of_the_linear_scan() {
+        let d = crate::Dictionaries::builtin();
+        let t = &d.cues.targets;
+        assert!(t.matchers.as_ref().is_some_and(|m| m.units_by_first.is_some()));
+        let linear = |s: &str| t.units.iter().find(|(u, _)| s.starts_with(u.as_str())).map(|(u, k)| (u.as_str(), *k));
+        let text =
+            "建成30个示范工厂,产值1100亿元,增长8%,培育万家企业,新增5000万平方米,万元以上,12EFLOPS,亿元、倍、人年、";
+        for (i, _) in text.char_indices() {
+            assert_eq!(t.unit_at(&text[i..]), linear(&text[i..]), "at {}", &text[i..]);
+        }
+        for (u, _) in &t.units {
+            assert_eq!(t.unit_at(u), linear(u), "{u}");
+        }
+        assert_eq!(t.unit_at(""), None);
     }
 }

@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod numbers;
 pub mod read;
 pub mod reflow;
+pub mod t2s;
 
 use std::sync::Arc;
 

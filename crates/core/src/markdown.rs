@@ -16,6 +16,10 @@ pub fn looks_markdown(text: &str) -> bool {
     let (mut heading, mut bold, mut link, mut rule, mut table) = (0, 0, 0, 0, 0);
     for line in text.lines().take(400) {
         let t = line.trim();
+        // Every signal needs one of these bytes; most lines of a plan have none.
+        if !t.bytes().any(|b| matches!(b, b'#' | b'*' | b'[' | b'-' | b'_' | b'|')) {
+            continue;
+        }
         if atx_heading_len(t) > 0 {
             heading += 1;
         }

@@ -206,6 +206,46 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
     (prev_cjk && next.is_ascii_digit()) || (prev_figure && is_cjk(next))
 }
 
+/// Lead bytes that may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
+/// spaces, and the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
+const MAY_EDIT: [bool; 256] = {
+    let mut t = [false; 256];
+    let stops = [b'\r', b'[', b'(', b' ', 0xC2, 0xE2, 0xE3, 0xEF];
+    let mut k = 0;
+    while k < stops.len() {
+        t[stops[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// The end of the run of bytes from `i` that [`clean`] copies unchanged: the first character
+/// that may need an edit. Of the U+00xx, U+20xx and U+30xx characters only a few do (`\u{A0}`,
+/// the spaces and zero-width marks of U+2002–U+200D, U+2028/2029/202F, `\u{3000}`); the
+/// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
+/// byte is followed by its whole character.
+fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
+    while j < bytes.len() {
+        let b = bytes[j];
+        if !MAY_EDIT[b as usize] {
+            j += 1;
+            continue;
+        }
+        let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
+        let skip = match b {
+            0xC2 => (b1 != 0xA0).then_some(2),
+            0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
+            0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
+            _ => None,
+        };
+        match skip {
+            Some(n) if j + n <= bytes.len() => j += n,
+            _ => return j,
+        }
+    }
+    bytes.len()
+}
+
 /// Pass 1: line breaks, widths, bookmarks and pinyin debris.
 fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let mut w = Rewriter::with_capacity(src.len());
@@ -217,10 +257,7 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
         // Copy runs that need no change in one go: only these lead bytes can start an edit
         // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
         // U+FExx/U+FFxx forms).
-        let run_end = bytes[i..]
-            .iter()
-            .position(|&b| matches!(b, b'\r' | b'[' | b'(' | b' ' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
-            .map_or(bytes.len(), |p| i + p);
+        let run_end = unchanged_run_end(bytes, i);
         if run_end > i {
             w.push_str(i, &src[i..run_end]);
             prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
@@ -377,11 +414,14 @@ pub fn looks_traditional(text: &str) -> bool {
 /// Pass 2: traditional → simplified, line by line so that a changed character count (rare in
 /// t2s) only blurs the map within one line.
 fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
-    let Some(cc) = opencc() else { return (text.to_string(), Vec::new()) };
+    if opencc().is_none() {
+        return (text.to_string(), Vec::new());
+    }
+    // `crate::t2s` converts as OpenCC t2s does, without its cost per character.
     let mut w = Rewriter::with_capacity(text.len());
     // One call for the whole text is much cheaper than one per line; t2s keeps the number
     // of characters, so the map is exact character by character.
-    let whole = cc.convert(text);
+    let whole = crate::t2s::convert(text);
     if whole.chars().count() == text.chars().count() {
         for ((src_off, _), c) in text.char_indices().zip(whole.chars()) {
             w.push(src_off, c);
@@ -398,7 +438,7 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
             start += line.len();
             continue;
         }
-        let converted = cc.convert(line);
+        let converted = crate::t2s::convert(line);
         if converted.chars().count() == line.chars().count() {
             for ((src_off, _), c) in line.char_indices().zip(converted.chars()) {
                 w.push(start + src_off, c);
@@ -420,6 +460,34 @@ mod tests {
         let s = norm.text.find(needle).unwrap_or_else(|| panic!("{needle} not in {}", norm.text));
         let [a, b] = norm.span(s, s + needle.len());
         src[a..b].to_string()
+    }
+
+    #[test]
+    fn unchanged_runs_stop_at_every_character_clean_may_edit() {
+        // Every character that `clean` rewrites or drops, and the bytes that start bookmarks,
+        // pinyin and spaced figures, ends a run; the common punctuation around them does not.
+        let edited = "\r[( \u{A0}\u{2002}\u{2005}\u{200A}\u{200B}\u{200C}\u{200D}\u{2028}\u{2029}\u{202F}\u{3000}\u{FEFF}\u{FE52}，（ａ～";
+        for c in edited.chars() {
+            let text = format!("发展、“目标”—《规划》。·{c}后");
+            let at = text.find(c).unwrap_or(0);
+            assert_eq!(unchanged_run_end(text.as_bytes(), 0), at, "{c:?}");
+        }
+        assert_eq!(unchanged_run_end("、。—“”《》·…".as_bytes(), 0), "、。—“”《》·…".len());
+        // Every non-ASCII character `clean` maps (its `match`) ends a run; the others of the
+        // U+00xx, U+20xx and U+30xx blocks do not.
+        let mapped = |c: char| {
+            matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200D}' | '\u{202F}')
+                || matches!(c, '\u{FEFF}' | '\u{FE52}' | '\u{2028}' | '\u{2029}')
+        };
+        for c in (0x80..=0xFFFFu32).filter_map(char::from_u32) {
+            let text = format!("甲{c}乙");
+            let end = unchanged_run_end(text.as_bytes(), 0);
+            if mapped(c) {
+                assert_eq!(end, "甲".len(), "U+{:04X}", c as u32);
+            } else if matches!(c as u32, 0x80..=0xFF | 0x2000..=0x2FFF | 0x3000..=0x3FFF) {
+                assert_eq!(end, text.len(), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]

@@ -112,16 +112,18 @@ fn metadata_box(doc: &Doc, header: usize) -> std::collections::HashMap<String, S
         let cells: Vec<String> = doc.line_text(i).split('\t').map(strip_spaces).filter(|c| !c.is_empty()).collect();
         for (k, cell) in cells.iter().enumerate() {
             for key in keys {
-                let bracketed = format!("[{key}]");
-                let labelled = format!("{key}:");
-                if *cell == bracketed || *cell == labelled || cell == key {
+                // `[key]…` and `key:…` read without building the two strings per cell and key.
+                let bracketed =
+                    cell.strip_prefix('[').and_then(|r| r.strip_prefix(key)).and_then(|r| r.strip_prefix(']'));
+                let labelled = cell.strip_prefix(key).and_then(|r| r.strip_prefix(':'));
+                if bracketed == Some("") || labelled == Some("") || cell == key {
                     let value = cells.get(k + 1).cloned().or_else(|| {
                         (i + 1..header.min(i + 3)).map(|j| doc.line_text(j).trim().to_string()).find(|v| !v.is_empty())
                     });
                     if let Some(v) = value {
                         out.entry(key.to_string()).or_insert(v);
                     }
-                } else if let Some(rest) = cell.strip_prefix(&bracketed).or_else(|| cell.strip_prefix(&labelled)) {
+                } else if let Some(rest) = bracketed.or(labelled) {
                     if !rest.is_empty() {
                         out.entry(key.to_string()).or_insert_with(|| rest.to_string());
                     }
@@ -379,6 +381,25 @@ fn region_named_in(title: &str, dicts: &Dictionaries) -> Option<String> {
 /// The region a text is about, from how it speaks of itself: `我国` makes it national, `全省` /
 /// `我省` a province's, `全市` / `我市` a city's; the province or city is then the one of that
 /// level the text names most (a province also counts the mentions of its cities).
+/// Words that say the plan is about the country, a province or a city.
+const LEVEL_WORDS: [(&str, usize); 7] =
+    [("我国", 0), ("我省", 1), ("全省", 1), ("本省", 1), ("我市", 2), ("全市", 2), ("本市", 2)];
+
+/// How often `head` uses the words of each level (country, province, city), in one pass. The
+/// words cannot overlap one another or themselves, so every occurrence counts once, as with
+/// one `matches(word).count()` per word.
+fn level_word_counts(head: &str) -> [usize; 3] {
+    static MATCHER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = MATCHER.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(LEVEL_WORDS.map(|(w, _)| w)).expect("level words build an automaton")
+    });
+    let mut counts = [0usize; 3];
+    for m in ac.find_overlapping_iter(head) {
+        counts[LEVEL_WORDS[m.pattern().as_usize()].1] += 1;
+    }
+    counts
+}
+
 fn region_of_text(text: &str, dicts: &Dictionaries) -> Option<String> {
     // The region a plan is about is named early and often: its first 24 KiB are enough.
     let mut end = text.len().min(24 * 1024);
@@ -386,10 +407,7 @@ fn region_of_text(text: &str, dicts: &Dictionaries) -> Option<String> {
         end -= 1;
     }
     let head = &text[..end];
-    let count = |words: &[&str]| words.iter().map(|w| head.matches(w).count()).sum::<usize>();
-    let national = count(&["我国"]);
-    let province = count(&["我省", "全省", "本省"]);
-    let city = count(&["我市", "全市", "本市"]);
+    let [national, province, city] = level_word_counts(head);
     let counts = dicts.count_regions(head);
     let level_of = |name: &str| dicts.unit(name).map(|p| p.level.clone()).unwrap_or_default();
     if province + city == 0 {
@@ -525,6 +543,17 @@ fn five_year_plan(s: &str) -> Option<(i32, i32)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn level_words_are_counted_as_one_search_per_word_counts_them() {
+        for head in ["我国我省全省本省我市全市本市", "全省全省市我市市全市", "", "我我国国全全省省", "本省本市本省"]
+        {
+            let count = |words: &[&str]| words.iter().map(|w| head.matches(w).count()).sum::<usize>();
+            let expected = [count(&["我国"]), count(&["我省", "全省", "本省"]), count(&["我市", "全市", "本市"])];
+            assert_eq!(level_word_counts(head), expected, "{head}");
+        }
+    }
+
     use super::*;
 
     #[test]

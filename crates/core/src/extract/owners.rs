@@ -288,13 +288,20 @@ fn labelled_parts<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)
     let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
     for label in cues.lead_labels.iter().chain(&cues.responsible_labels) {
         for colon in [":", "："] {
-            let key = format!("{label}{colon}");
+            // Each `label` + `colon`, found as `label` followed by `colon` (no string built per
+            // label): after a `label` without its colon the search goes on one character later.
+            let key_len = label.len() + colon.len();
             let mut from = 0;
-            while let Some(p) = body[from..].find(&key).map(|p| p + from) {
-                from = p + key.len();
+            while let Some(p) = body[from..].find(label.as_str()).map(|p| p + from) {
+                if !body[p + label.len()..].starts_with(colon) {
+                    let Some(c) = body[p..].chars().next() else { break };
+                    from = p + c.len_utf8();
+                    continue;
+                }
+                from = p + key_len;
                 // `牵头` inside `牵头单位:` is not a label of its own.
                 if !marks.iter().any(|&(a, b)| a <= p && p < b) {
-                    marks.push((p, p + key.len()));
+                    marks.push((p, p + key_len));
                 }
             }
         }
@@ -379,6 +386,58 @@ pub fn is_generic(name: &str, cues: &OwnerCues) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// `labelled_parts` as first written, one `format!` and search per label and colon.
+    fn labelled_parts_reference<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)> {
+        let mut marks: Vec<(usize, usize)> = Vec::new();
+        for label in cues.lead_labels.iter().chain(&cues.responsible_labels) {
+            for colon in [":", "："] {
+                let key = format!("{label}{colon}");
+                let mut from = 0;
+                while let Some(p) = body[from..].find(&key).map(|p| p + from) {
+                    from = p + key.len();
+                    if !marks.iter().any(|&(a, b)| a <= p && p < b) {
+                        marks.push((p, p + key.len()));
+                    }
+                }
+            }
+        }
+        marks.sort_unstable();
+        marks.dedup_by(|b, a| b.0 >= a.0 && b.0 < a.1);
+        let mut out = Vec::new();
+        let first = marks.first().map_or(body.len(), |m| m.0);
+        if !body[..first].trim_matches([';', ',', ' ']).is_empty() {
+            out.push(("", &body[..first]));
+        }
+        for (k, &(a, b)) in marks.iter().enumerate() {
+            let end = marks.get(k + 1).map_or(body.len(), |m| m.0);
+            out.push((body[a..b].trim_end_matches([':', '：']), &body[b..end]));
+        }
+        out
+    }
+
+    #[test]
+    fn labels_are_found_as_by_one_search_per_label_and_colon() {
+        let d = crate::Dictionaries::builtin();
+        let mut cues = d.cues.owners.clone();
+        for body in [
+            "牵头单位:市经济信息委;责任单位:市科技局、市财政局",
+            "牵头单位：市发展改革委，配合单位：各区政府",
+            "牵头:甲;牵头牵头单位:乙;责任单位责任单位:丙",
+            "市科技局、市财政局",
+            "牵头单位",
+            "",
+            "牵头单位:",
+            "aa:aaa:",
+        ] {
+            assert_eq!(labelled_parts(body, &cues), labelled_parts_reference(body, &cues), "{body}");
+        }
+        // Labels that overlap themselves, and an empty one.
+        cues.lead_labels = vec!["aa".into(), "".into()];
+        for body in ["aaa:b", "aa:aaa:c", "a:aa:", ":x", "牵头:甲"] {
+            assert_eq!(labelled_parts(body, &cues), labelled_parts_reference(body, &cues), "{body}");
+        }
+    }
+
     use super::*;
 
     fn parse(s: &str) -> (Vec<String>, Vec<String>) {

@@ -160,11 +160,12 @@ fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
         let l = &doc.lines[i];
         let text = &doc.text[l.cstart..l.cend];
         let mut from = 0;
-        for sentence in text.split_inclusive(['。', ';']) {
+        for sentence in sentences(text) {
             let start = l.cstart + from;
             from += sentence.len();
             let s = sentence.trim_end_matches(['。', ';']);
-            if s.chars().count() < 6 {
+            // Fewer than six characters (24 bytes or more always make six).
+            if s.len() < 24 && s.chars().count() < 6 {
                 continue;
             }
             // Cheap tests first: a figure, or a closing bracket.
@@ -206,6 +207,21 @@ fn has_future_year(s: &str, base: Option<i32>) -> bool {
 }
 
 /// An Arabic figure followed by a known unit (not a year).
+/// The sentences of `text` with their `。`/`;`, as `text.split_inclusive(['。', ';'])` gives
+/// them, cut at stops found by memchr instead of decoding every character.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let ends = crate::extract::text::sentence_stops(text).map(|(k, c)| k + c.len_utf8());
+    let mut last_end = 0;
+    ends.chain((!text.is_empty()).then_some(text.len())).filter_map(move |end| {
+        if end <= last_end {
+            return None;
+        }
+        let sentence = &text[last_end..end];
+        last_end = end;
+        Some(sentence)
+    })
+}
+
 fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
@@ -239,6 +255,17 @@ fn owner_bracket(s: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_ends_split_as_split_inclusive() {
+        for text in ["甲。乙;丙", "甲。乙;丙。", "。;。", "", "无句号", ";甲"] {
+            assert_eq!(
+                sentences(text).collect::<Vec<_>>(),
+                text.split_inclusive(['。', ';']).collect::<Vec<_>>(),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn figures_and_years() {

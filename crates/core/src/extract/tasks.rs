@@ -13,7 +13,7 @@
 
 use super::owners;
 use super::task_content;
-use super::text::split_names;
+use super::text::{self, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
@@ -284,10 +284,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
         });
     };
     let mut sent_start = 0;
-    for (k, c) in s.char_indices().chain([(s.len(), '。')]) {
-        if c != '。' && c != ';' {
-            continue;
-        }
+    for (k, c) in text::sentence_stops(s).chain([(s.len(), '。')]) {
         let sent = &s[sent_start..k];
         let base = sent_start;
         sent_start = k + c.len_utf8().min(s.len() - k);
@@ -345,7 +342,9 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     let cues = &ctx.dicts.cues.owners;
     let clause = clause.trim_start_matches('由');
     // The subject is at the start of the clause: only its first words need a look.
-    let head_end = clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i);
+    // (A clause of at most 64 bytes has at most 64 characters: no need to count them.)
+    let head_end =
+        if clause.len() <= 64 { clause.len() } else { clause.char_indices().nth(64).map_or(clause.len(), |(i, _)| i) };
     let head = &clause[..head_end];
     // The first verb, longest at its place (`牵头负责` before `牵头`): one scan of the head.
     let verb_at = subject_verbs().find(head).map(|m| (m.start(), SUBJECT_VERBS[m.pattern().as_usize()]));
@@ -426,4 +425,18 @@ fn org_before(s: &str, end: usize, ctx: &Ctx) -> Option<String> {
     let a = head.rfind([',', '、', ';']).map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
     let cand = &head[a..];
     (is_org(cand, ctx) && !is_generic(cand, ctx) && cand.chars().count() <= 16).then(|| cand.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bracket_spans_nest_and_mix_kinds() {
+        let s = "推进建设(牵头单位:市科委[含(下属)单位])。〔2023〕12号【重点】,(未闭合;)多余)、。";
+        let spans: Vec<&str> = bracket_spans(s).iter().map(|&(a, b)| &s[a..b]).collect();
+        assert_eq!(spans, ["(牵头单位:市科委[含(下属)单位])", "〔2023〕", "【重点】", "(未闭合;)"]);
+        assert!(bracket_spans("没有括号的句子。、“”").is_empty());
+        assert!(bracket_spans("").is_empty());
+    }
 }

@@ -25,25 +25,50 @@ mod table;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
-use quantity::{is_cn_numeral, quantity_at, Quantity};
+use quantity::{is_cn_numeral, maybe_cn_numeral, quantity_at, Quantity};
 
 /// Byte ranges of quoted or book-titled text (`“33618”`, `《…》`), where figures are names.
 fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
+    // Openers found by memchr on their final bytes (`"`, 9C of `“` = E2 80 9C, 8A of `《` =
+    // E3 80 8A), each closer by a substring search: the same pairs as a scan of every
+    // character, which this was (it runs over every paragraph).
+    let b = s.as_bytes();
     let mut out = Vec::new();
-    let mut open: Option<(usize, char)> = None;
-    for (i, c) in s.char_indices() {
-        match (open, c) {
-            (None, '“') => open = Some((i, '”')),
-            (None, '《') => open = Some((i, '》')),
-            (None, '"') => open = Some((i, '"')),
-            (Some((a, close)), c) if c == close => {
-                out.push((a, i));
-                open = None;
+    let mut from = 0;
+    while let Some(p) = memchr::memchr3(b'"', 0x9C, 0x8A, &b[from..]).map(|p| p + from) {
+        let (open, close) = match b[p] {
+            b'"' => (p, "\""),
+            0x9C if p >= 2 && b[p - 2..p] == [0xE2, 0x80] => (p - 2, "”"),
+            0x8A if p >= 2 && b[p - 2..p] == [0xE3, 0x80] => (p - 2, "》"),
+            _ => {
+                from = p + 1;
+                continue;
             }
-            _ => {}
+        };
+        let after = p + 1;
+        match memchr::memmem::find(&b[after..], close.as_bytes()) {
+            Some(q) => {
+                out.push((open, after + q));
+                from = after + q + close.len();
+            }
+            None => break,
         }
     }
     out
+}
+
+/// The character starting at byte `i` of `s` (a character boundary) and its length. The scan
+/// of `paragraph_targets` looks at every character of the text; decoding the common
+/// three-byte case by hand skips the boundary checks and the general decoder.
+#[inline]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes();
+    let lead = b[i];
+    if (0xE0..0xF0).contains(&lead) && i + 2 < b.len() {
+        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        return (char::from_u32(cp).unwrap_or(' '), 3);
+    }
+    s[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
 /// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
@@ -304,14 +329,14 @@ fn paragraph_targets(
                 continue;
             }
         } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
+            let (c, n) = char_at(s, i);
             if c == '。' && !goals {
                 // A task paragraph: the next sentence starts without this one's year.
                 frame = carried;
                 historical = false;
             }
-            if !is_cn_numeral(c) {
-                i += c.len_utf8();
+            if !maybe_cn_numeral(c) || !is_cn_numeral(c) {
+                i += n;
                 continue;
             }
         }
@@ -353,7 +378,10 @@ fn paragraph_targets(
         i += s[i..].chars().next().map_or(1, char::len_utf8);
     }
     // `实现…数量倍增` / `翻番`: a doubling without a figure.
-    for word in ["倍增", "翻一番", "翻番"] {
+    // Most paragraphs hold neither `倍` nor `翻`: two memchr-fast searches skip the three below.
+    let doubling = memchr::memmem::find(s.as_bytes(), "倍".as_bytes()).is_some()
+        || memchr::memmem::find(s.as_bytes(), "翻".as_bytes()).is_some();
+    for word in ["倍增", "翻一番", "翻番"].into_iter().filter(|_| doubling) {
         let mut from = 0;
         while let Some(p) = s[from..].find(word).map(|p| p + from) {
             from = p + word.len();
@@ -399,6 +427,7 @@ fn paragraph_targets(
     let mut prev_end: Option<usize> = None;
     let mut scope: Option<String> = None;
     let mut clause_of_scope = usize::MAX;
+    let (mut stops_before, mut stops_counted_to) = (0usize, 0usize);
     for k in 0..found.len() {
         let (q, year) = &found[k];
         let committed = year.is_some() || q.kind == "multiple" || has_cue(s, q.start, cues) || sets_goal(s, q, cues);
@@ -407,7 +436,10 @@ fn paragraph_targets(
         }
         let seg = segment(s, &found, k);
         let mut target = name::build(ctx, s, start, q, *year, seg, &mut scope, &mut clause_of_scope);
-        let sentence = s[..q.start].matches('。').count();
+        // Figures come in order of position: count the full stops since the last one only.
+        stops_before += s[stops_counted_to..q.start].matches('。').count();
+        stops_counted_to = q.start;
+        let sentence = stops_before;
         let before = out.len();
         match &shared[k] {
             Shared::None => out.push(target),
@@ -800,5 +832,47 @@ mod tests {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         let got: Vec<(f64, Option<i32>)> = plan.targets.iter().map(|t| (t.value, t.year)).collect();
         assert_eq!(got, [(30.0, Some(2027)), (12.0, Some(2026)), (50.0, Some(2026))]);
+    }
+
+    #[test]
+    fn quoted_ranges_pair_openers_with_their_closers() {
+        let reference = |s: &str| {
+            let mut out = Vec::new();
+            let mut open: Option<(usize, char)> = None;
+            for (i, c) in s.char_indices() {
+                match (open, c) {
+                    (None, '“') => open = Some((i, '”')),
+                    (None, '《') => open = Some((i, '》')),
+                    (None, '"') => open = Some((i, '"')),
+                    (Some((a, close)), c) if c == close => {
+                        out.push((a, i));
+                        open = None;
+                    }
+                    _ => {}
+                }
+            }
+            out
+        };
+        for s in [
+            "实施“33618”工程,落实《规划》和\"十四五\"要求",
+            "“未闭合《书名》",
+            "《甲“乙”丙》“丁”",
+            "”》\"\"",
+            "",
+            "普通文字,没有引号。中蜜",
+            "“”《》",
+        ] {
+            assert_eq!(quoted_ranges(s), reference(s), "{s}");
+        }
+    }
+
+    use super::*;
+
+    #[test]
+    fn char_at_decodes_like_chars() {
+        let s = "到2025年,ÿ建成〇𠀀一百个。é";
+        for (i, c) in s.char_indices() {
+            assert_eq!(char_at(s, i), (c, c.len_utf8()), "at byte {i}");
+        }
     }
 }

@@ -247,6 +247,9 @@ pub struct UserActionForm {
     csrf: String,
     #[serde(default)]
     password: String,
+    /// `region`: a department editor's region.
+    #[serde(default)]
+    region: String,
 }
 
 pub async fn user_action(
@@ -264,6 +267,9 @@ pub async fn user_action(
         "password" => db(&state, move |s| s.set_password(&actor, &login, None, &f.password)).await?,
         "unlock" => {
             db(&state, move |s| s.unlock_user(&actor, &login)).await?;
+        }
+        "region" => {
+            db(&state, move |s| s.set_user_region(&actor, &login, &f.region)).await?;
         }
         _ => return Err(AppError::NotFound("没有这个操作。".into())),
     }

@@ -432,10 +432,13 @@ mod tests {
     #[test]
     fn department_editor_reports_only_tasks_it_owns() {
         let a = editor(Role::DepartmentEditor);
-        let report = |region, owners| authorize(&a, Action::ReportTask { region, owners });
-        assert!(report("合肥市", &["市发展改革委".into(), "市科技局".into()]).is_ok());
-        assert!(report("合肥市", &["市发展改革委".into()]).is_err());
-        assert!(report("合肥市", &[]).is_err());
+        let report = |owners: &[&str]| {
+            let owners: Vec<String> = owners.iter().map(|o| o.to_string()).collect();
+            authorize(&a, Action::ReportTask { region: "合肥市", owners: &owners })
+        };
+        assert!(report(&["市发展改革委", "市科技局"]).is_ok());
+        assert!(report(&["市发展改革委"]).is_err());
+        assert!(report(&[]).is_err());
         assert!(authorize(&a, Action::WriteObservations { region: "合肥市", place: "蜀山区" }).is_err());
     }
 

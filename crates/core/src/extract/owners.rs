@@ -390,7 +390,7 @@ pub fn is_generic_owner(name: &str, cues: &OwnerCues) -> bool {
             c => c,
         })
         .collect();
-    is_generic(&name, cues) || cues.generic_owners.iter().any(|g| *g == name)
+    is_generic(&name, cues) || cues.generic_owners.contains(&name)
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ impl Actor {
     pub fn scope(&self) -> String {
         match self.role {
             Role::DistrictEditor => format!("{}({}{})", self.role.label(), self.region, self.place),
-            Role::DepartmentEditor => format!("{}({}{})", self.role.label(), self.region, self.department),
+            Role::DepartmentEditor => format!("{}({} {})", self.role.label(), self.region, self.department),
             r => r.label().to_string(),
         }
     }

@@ -308,8 +308,10 @@ impl Store {
         let unit = self.dicts().unit(r).or_else(|| self.dicts().place(r, None).filter(|p| p.level != "county"));
         match unit {
             Some(p) if p.level == "province" || p.level == "city" => Ok(p.name.clone()),
+            // The message names what was given, cut short: it may come from any form.
             _ => Err(StoreError::Invalid(format!(
-                "“{r}”不是已知的省或市:部门填报员的所属地区请写省或市的全称,如 合肥市(中央部委填 全国)。"
+                "“{}”不是已知的省或市:部门填报员的所属地区请写省或市的全称,如 合肥市(中央部委填 全国)。",
+                r.chars().take(32).collect::<String>()
             ))),
         }
     }

@@ -139,6 +139,9 @@ fn a_department_account_needs_a_known_region() {
         let err = store.add_user(&op(), &new_user("x1", region, "市科技局")).unwrap_err().to_string();
         assert!(err.contains(says), "{region}: {err}");
     }
+    let long = "长".repeat(100_000);
+    let err = store.add_user(&op(), &new_user("x1", &long, "市科技局")).unwrap_err().to_string();
+    assert!(err.contains("不是已知的省或市") && err.chars().count() < 200, "{}", err.chars().count());
     assert!(store.user("x1").unwrap().is_none());
     // A central ministry's department is national.
     assert_eq!(store.add_user(&op(), &new_user("kjb", "全国", "科技部")).unwrap().region, "全国");

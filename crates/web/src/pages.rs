@@ -67,7 +67,7 @@ impl RegionSelect {
         format!("region={}", enc(if self.region.is_empty() { ALL_REGIONS } else { &self.region }))
     }
 
-    /// `（合肥市）` after a title, or nothing for every region.
+    /// `(合肥市)` after a title, or nothing for every region.
     pub fn suffix(&self) -> String {
         if self.region.is_empty() {
             String::new()

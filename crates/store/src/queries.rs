@@ -368,51 +368,70 @@ impl Store {
     /// together as one [`GENERIC_OWNERS`] entry per region, last.
     pub fn owners(&self, region: RegionFilter) -> Result<Vec<OwnerCount>> {
         let r = self.reader()?;
+        let (all, only) = region.params();
         let mut st = r.prepare_cached(
-            "SELECT d.region, o.owner, o.document_id, COUNT(CASE WHEN o.role = 'lead' THEN 1 END),
-                    COUNT(CASE WHEN o.role <> 'lead' THEN 1 END)
+            "SELECT d.region, o.owner, COUNT(CASE WHEN o.role = 'lead' THEN 1 END),
+                    COUNT(CASE WHEN o.role <> 'lead' THEN 1 END), COUNT(DISTINCT o.document_id)
              FROM owner_tasks o JOIN documents d ON d.id = o.document_id
              WHERE (?1 = 1 OR d.region = ?2)
-             GROUP BY d.region, o.owner, o.document_id",
+             GROUP BY d.region, o.owner",
         )?;
         let cues = &self.dicts().cues.owners;
-        // (region, owner) → (lead, responsible, plans)
-        let mut groups: std::collections::HashMap<(String, String), (i64, i64, std::collections::HashSet<i64>)> =
-            Default::default();
-        let (all, only) = region.params();
+        let mut out: Vec<OwnerCount> = Vec::new();
+        // Generic owners of each region, summed into one entry.
+        let mut generic: std::collections::BTreeMap<String, OwnerCount> = Default::default();
+        let mut generic_names: Vec<String> = Vec::new();
         st.for_each(params![all, only], |row| {
-            let (reg, owner, doc, lead, resp): (String, String, i64, i64, i64) =
-                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
-            let owner = if planwatch_core::extract::owners::is_generic_owner(&owner, cues) {
-                GENERIC_OWNERS.to_string()
-            } else {
-                owner
+            let c = OwnerCount {
+                region: row.get(0)?,
+                owner: row.get(1)?,
+                n_lead: row.get(2)?,
+                n_responsible: row.get(3)?,
+                n_plans: row.get(4)?,
+                generic: false,
             };
-            let g = groups.entry((reg, owner)).or_default();
-            g.0 += lead;
-            g.1 += resp;
-            g.2.insert(doc);
+            if planwatch_core::extract::owners::is_generic_owner(&c.owner, cues) {
+                if !generic_names.contains(&c.owner) {
+                    generic_names.push(c.owner.clone());
+                }
+                let g = generic.entry(c.region.clone()).or_insert_with(|| OwnerCount {
+                    region: c.region.clone(),
+                    owner: GENERIC_OWNERS.to_string(),
+                    n_lead: 0,
+                    n_responsible: 0,
+                    n_plans: 0,
+                    generic: true,
+                });
+                g.n_lead += c.n_lead;
+                g.n_responsible += c.n_responsible;
+            } else {
+                out.push(c);
+            }
             Ok(())
         })?;
-        let mut out: Vec<OwnerCount> = groups
-            .into_iter()
-            .map(|((region, owner), (n_lead, n_responsible, docs))| OwnerCount {
-                generic: owner == GENERIC_OWNERS,
-                region,
-                owner,
-                n_lead,
-                n_responsible,
-                n_plans: docs.len() as i64,
-            })
-            .collect();
+        if !generic.is_empty() {
+            // The group's plans, each counted once however many generic owners it names.
+            let names = serde_json::to_string(&generic_names).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let mut st = r.prepare_cached(
+                "SELECT d.region, COUNT(DISTINCT o.document_id)
+                 FROM owner_tasks o JOIN documents d ON d.id = o.document_id
+                 WHERE (?1 = 1 OR d.region = ?2) AND o.owner IN (SELECT value FROM json_each(?3))
+                 GROUP BY d.region",
+            )?;
+            st.for_each(params![all, only, names], |row| {
+                let reg: String = row.get(0)?;
+                if let Some(g) = generic.get_mut(&reg) {
+                    g.n_plans = row.get(1)?;
+                }
+                Ok(())
+            })?;
+        }
         out.sort_by(|a, b| {
-            (a.generic, -(a.n_lead + a.n_responsible), &a.owner, &a.region).cmp(&(
-                b.generic,
-                -(b.n_lead + b.n_responsible),
-                &b.owner,
-                &b.region,
-            ))
+            (b.n_lead + b.n_responsible)
+                .cmp(&(a.n_lead + a.n_responsible))
+                .then_with(|| (&a.owner, &a.region).cmp(&(&b.owner, &b.region)))
         });
+        out.extend(generic.into_values());
         Ok(out)
     }
 

@@ -187,6 +187,8 @@ fn departments_are_listed_per_region_with_generic_owners_grouped_and_aliases_mer
     assert!(!hf.iter().any(|o| !o.generic && (o.owner.starts_with('各') || o.owner == "多部门")), "{hf:?}");
     let generic = hf.last().unwrap();
     assert!(generic.generic && generic.owner == GENERIC_OWNERS, "{generic:?}");
+    // Two generic owners of one task of one plan: the plan counts once.
+    assert_eq!((generic.n_responsible, generic.n_plans), (2, 1), "{generic:?}");
     assert!(hf.iter().filter(|o| o.generic).count() == 1);
     let g = store.owner_tasks(GENERIC_OWNERS, RegionFilter::Only("合肥市")).unwrap();
     assert_eq!(g.len() as i64, generic.n_lead + generic.n_responsible);

@@ -397,6 +397,34 @@ async fn a_department_of_another_region_is_refused_and_sees_its_own_region() {
     // A region name of any length is not looked for.
     let long = enc(&"长".repeat(1000));
     assert_eq!(get(app, &format!("/departments?region={long}")).await.status, StatusCode::BAD_REQUEST);
+
+    // The account page links the department's own tasks.
+    let account = get_as("/account".into(), &cookie).await.text();
+    let link = format!("/departments/{}?region={}", enc(&w.department), enc(&elsewhere));
+    assert!(account.contains(&format!("<a href=\"{link}\" id=\"my-tasks\">")), "no link to its tasks");
+    assert!(!account.contains("needs-region"));
+
+    // An admin moves the account to the sample's region on the users page (audited); a
+    // non-admin may not, an unknown region or another role's account is refused.
+    let (root, root_csrf) = login_as(app, "root").await;
+    let set = |c: &str, t: &str, login: &str, region: &str| {
+        let uri = format!("/admin/users/{login}/region");
+        send(app, form(&uri, c, &[("csrf", t), ("region", region)]))
+    };
+    let users = get_as("/admin/users".into(), &root).await.text();
+    assert!(users.contains("/admin/users/dep2/region"), "the users page offers the region form");
+    let before = fingerprint(app);
+    assert_eq!(set(&cookie, &csrf, "dep2", &w.region).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(set(&root, &root_csrf, "dep2", "火星市").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(set(&root, &root_csrf, "d1", &w.region).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(fingerprint(app), before);
+    assert_eq!(set(&root, &root_csrf, "dep2", &w.region).await.status, StatusCode::SEE_OTHER);
+    let f = AuditFilter { action: "user.region".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &f, 5, 0).unwrap().0[0].who, "root");
+    // Now it reports the task it was refused.
+    let r = send(app, form(&format!("/plans/{}/tasks/report", w.plan), &cookie, &fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.store.task_progress(w.plan, None).unwrap().iter().any(|t| t.who == "dep2"));
 }
 
 #[tokio::test]

@@ -25,7 +25,8 @@ pub enum UserCommand {
         /// Name shown on pages, e.g. 张伟.
         #[arg(long, default_value = "")]
         name: String,
-        /// District editors: the city or province, e.g. 合肥市.
+        /// District and department editors: the city or province, e.g. 合肥市 (全国 for a
+        /// central ministry's department editor). A department reports on its region's plans only.
         #[arg(long, default_value = "")]
         region: String,
         /// District editors: their unit (name or GB/T 2260 code), e.g. 蜀山区.
@@ -46,6 +47,13 @@ pub enum UserCommand {
     /// Disable an account: its sessions end and its API tokens are revoked at once (enabling
     /// it again does not revive them).
     Disable { login: String },
+    /// Set a department editor's region (accounts made before departments had one report
+    /// nothing until it is set), e.g. `user region kjj --to 合肥市`.
+    Region {
+        login: String,
+        #[arg(long)]
+        to: String,
+    },
     /// Enable a disabled account again (also clears a login lock).
     Enable { login: String },
     /// Set an account's password (ends its sessions).
@@ -166,6 +174,10 @@ pub fn user(db: &Workspace, common: &Common, cmd: UserCommand) -> anyhow::Result
         UserCommand::Disable { login } => {
             store.set_user_disabled(&actor, &login, true)?;
             eprintln!("planwatch: {login} disabled; its sessions ended and its API tokens are revoked");
+        }
+        UserCommand::Region { login, to } => {
+            let u = store.set_user_region(&actor, &login, &to)?;
+            eprintln!("planwatch: {login} is now {}", u.actor(planwatch_store::Channel::Cli, "").scope());
         }
         UserCommand::Enable { login } => {
             store.set_user_disabled(&actor, &login, false)?;

@@ -153,6 +153,9 @@ pub struct OwnerCues {
     pub list_tails: Vec<String>,
     pub org_suffixes: Vec<String>,
     pub generic_prefixes: Vec<String>,
+    /// Whole names of generic owners no prefix catches (`多部门`); see
+    /// [`crate::extract::owners::is_generic_owner`].
+    pub generic_owners: Vec<String>,
     pub object_verbs: Vec<String>,
 }
 
@@ -224,6 +227,7 @@ impl Cues {
         extend(&mut s.list_tails, o.list_tails);
         extend(&mut s.org_suffixes, o.org_suffixes);
         extend(&mut s.generic_prefixes, o.generic_prefixes);
+        extend(&mut s.generic_owners, o.generic_owners);
         extend(&mut s.object_verbs, o.object_verbs);
     }
 }

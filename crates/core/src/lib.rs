@@ -30,7 +30,7 @@ pub use read::{ReadError, ReadOptions, SourceText};
 
 /// Version of the extraction rules. A store re-extracts its documents when the version that
 /// produced a stored plan differs from this one; bump the revision when rules change output.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r5");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r6");
 
 /// Options of an extraction.
 #[derive(Debug, Clone)]

@@ -10,7 +10,8 @@
 //!   publishing rankings and reports, reviewing submitted figures;
 //! - district editor: the observations of its own unit (inside its region) only, and
 //!   submitting them for approval;
-//! - department editor: progress reports on tasks its department leads or shares.
+//! - department editor: progress reports on tasks its department leads or shares, in plans of
+//!   its own region only (a department is a region and a canonical name).
 
 use std::fmt;
 
@@ -146,7 +147,7 @@ impl Actor {
     pub fn scope(&self) -> String {
         match self.role {
             Role::DistrictEditor => format!("{}({}{})", self.role.label(), self.region, self.place),
-            Role::DepartmentEditor => format!("{}({})", self.role.label(), self.department),
+            Role::DepartmentEditor => format!("{}({} {})", self.role.label(), self.region, self.department),
             r => r.label().to_string(),
         }
     }
@@ -172,8 +173,11 @@ pub enum Action<'a> {
         region: &'a str,
         place: &'a str,
     },
-    /// Reporting on a task whose owners (canonical names, lead and sharing) are given.
+    /// Reporting on a task of a plan of `region` whose owners (canonical names, lead and
+    /// sharing) are given. A department is (region, canonical name): 市科技局 of 合肥市 is not
+    /// 市科技局 of 重庆市.
     ReportTask {
+        region: &'a str,
         owners: &'a [String],
     },
     SubmitFigures {
@@ -200,8 +204,11 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         | (DistrictEditor, Action::SubmitFigures { region, place }) => {
             !actor.place.is_empty() && actor.region == region && actor.place == place
         }
-        (DepartmentEditor, Action::ReportTask { owners }) => {
-            !actor.department.is_empty() && owners.iter().any(|o| o == &actor.department)
+        (DepartmentEditor, Action::ReportTask { region, owners }) => {
+            !actor.department.is_empty()
+                && !actor.region.is_empty()
+                && actor.region == region
+                && owners.iter().any(|o| o == &actor.department)
         }
         _ => false,
     };
@@ -216,6 +223,13 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Action::DefineIndex => "定义综合指数".to_string(),
         Action::PublishRanking => "发布排名".to_string(),
         Action::WriteObservations { region, place } => format!("填报{}{}的数据", region, place),
+        Action::ReportTask { .. } if actor.role == DepartmentEditor && actor.region.is_empty() => {
+            "填报任务进展:账户未设所属地区,请管理员在账户中设置(如 合肥市)".to_string()
+        }
+        Action::ReportTask { region, .. } if actor.role == DepartmentEditor && actor.region != region => {
+            let region = if region.is_empty() { "未识别地区" } else { region };
+            format!("填报{region}规划的任务进展(本账户只能填报{}的任务)", actor.region)
+        }
         Action::ReportTask { .. } => "填报此任务的进展(任务的牵头和责任单位中没有本部门)".to_string(),
         Action::SubmitFigures { region, place } => format!("报送{}{}的数据", region, place),
         Action::ReviewFigures => "审核数据".to_string(),
@@ -410,7 +424,7 @@ mod tests {
         assert!(authorize(&a, Action::WriteObservations { region: "合肥市", place: "包河区" }).is_err());
         // Same unit name in another region is another unit.
         assert!(authorize(&a, Action::WriteObservations { region: "重庆市", place: "蜀山区" }).is_err());
-        assert!(authorize(&a, Action::ReportTask { owners: &["市科技局".into()] }).is_err());
+        assert!(authorize(&a, Action::ReportTask { region: "合肥市", owners: &["市科技局".into()] }).is_err());
         assert!(authorize(&a, Action::DefineIndicator).is_err());
         assert!(authorize(&a, Action::ReviewFigures).is_err());
     }
@@ -418,10 +432,31 @@ mod tests {
     #[test]
     fn department_editor_reports_only_tasks_it_owns() {
         let a = editor(Role::DepartmentEditor);
-        assert!(authorize(&a, Action::ReportTask { owners: &["市发展改革委".into(), "市科技局".into()] }).is_ok());
-        assert!(authorize(&a, Action::ReportTask { owners: &["市发展改革委".into()] }).is_err());
-        assert!(authorize(&a, Action::ReportTask { owners: &[] }).is_err());
+        let report = |owners: &[&str]| {
+            let owners: Vec<String> = owners.iter().map(|o| o.to_string()).collect();
+            authorize(&a, Action::ReportTask { region: "合肥市", owners: &owners })
+        };
+        assert!(report(&["市发展改革委", "市科技局"]).is_ok());
+        assert!(report(&["市发展改革委"]).is_err());
+        assert!(report(&[]).is_err());
         assert!(authorize(&a, Action::WriteObservations { region: "合肥市", place: "蜀山区" }).is_err());
+    }
+
+    #[test]
+    fn a_department_is_its_region_and_its_name() {
+        let a = editor(Role::DepartmentEditor);
+        let owners = ["市科技局".to_string()];
+        assert!(authorize(&a, Action::ReportTask { region: "合肥市", owners: &owners }).is_ok());
+        // 市科技局 of 重庆市 is another department.
+        let e = authorize(&a, Action::ReportTask { region: "重庆市", owners: &owners }).unwrap_err().to_string();
+        assert!(e.contains("重庆市") && e.contains("只能填报合肥市"), "{e}");
+        // A plan of no known region is nobody's region.
+        assert!(authorize(&a, Action::ReportTask { region: "", owners: &owners }).is_err());
+        // An account without a region reports nothing, and is told why.
+        let none = Actor { region: String::new(), ..editor(Role::DepartmentEditor) };
+        let e = authorize(&none, Action::ReportTask { region: "合肥市", owners: &owners }).unwrap_err().to_string();
+        assert!(e.contains("未设所属地区"), "{e}");
+        assert!(authorize(&none, Action::ReportTask { region: "", owners: &owners }).is_err());
     }
 
     #[test]

@@ -1260,7 +1260,27 @@ impl Store {
         };
         let task = &plan.tasks[n];
         let owners: Vec<String> = task.owners.iter().map(|o| o.canonical.clone()).collect();
-        authorize(actor, Action::ReportTask { owners: &owners })?;
+        let region = view.summary.region.as_str();
+        if let Err(refused) = authorize(actor, Action::ReportTask { region, owners: &owners }) {
+            // A refused report stores nothing but the refusal itself, so that a department
+            // reaching for another region's (or department's) task is on the record.
+            let mut conn = self.writer()?;
+            let tx = conn.transaction()?;
+            audit(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "task.report.refused",
+                    object: format!("plan {document_id} task {task_key} {period}"),
+                    old: None,
+                    new: Some(json!({"status": status.as_str(), "region": region, "owners": owners,
+                        "reason": refused.to_string()})),
+                    source: source.to_string(),
+                },
+            )?;
+            tx.commit()?;
+            return Err(refused);
+        }
         let lead = task.owners.iter().find(|o| o.role == "lead").map(|o| o.canonical.clone()).unwrap_or_default();
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;

@@ -106,13 +106,56 @@ pub struct OwnerTask {
     pub corrected: bool,
 }
 
-/// An owner with counts, for the department index.
+/// An owner with counts, for the department index. A department is a region (its plans')
+/// and a canonical name: 市科技局 of 合肥市 and of 重庆市 are two rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnerCount {
+    pub region: String,
+    /// The canonical name, or [`GENERIC_OWNERS`] for the group of generic owners.
     pub owner: String,
     pub n_lead: i64,
     pub n_responsible: i64,
     pub n_plans: i64,
+    /// The group of generic owners (多部门, 各区县政府 …), not one department.
+    pub generic: bool,
+}
+
+/// The one entry under which the department pages list generic owners (多部门, 各区县政府,
+/// 各区(市)县政府 …: `extract::owners::is_generic_owner`), per region.
+pub const GENERIC_OWNERS: &str = "各区县/多部门";
+
+/// Which plans a list covers: those of one region, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionFilter<'a> {
+    All,
+    Only(&'a str),
+}
+
+impl<'a> RegionFilter<'a> {
+    /// The region a page selected: `""` means every region.
+    pub fn of_selected(region: &'a str) -> RegionFilter<'a> {
+        if region.is_empty() {
+            RegionFilter::All
+        } else {
+            RegionFilter::Only(region)
+        }
+    }
+
+    pub fn admits(self, region: &str) -> bool {
+        match self {
+            RegionFilter::All => true,
+            RegionFilter::Only(r) => r == region,
+        }
+    }
+
+    /// The SQL parameters `(all, region)`, for `(?A = 1 OR d.region = ?B)`: a plan of no
+    /// known region has region `''`, and `Only("")` lists those.
+    fn params(self) -> (i64, &'a str) {
+        match self {
+            RegionFilter::All => (1, ""),
+            RegionFilter::Only(r) => (0, r),
+        }
+    }
 }
 
 /// Something assigned to a place: an industry layout, a task, a platform.
@@ -320,34 +363,103 @@ impl Store {
         load_corrections(&r, document_id)
     }
 
-    /// Departments and other owners with their task counts, most tasks first.
-    pub fn owners(&self) -> Result<Vec<OwnerCount>> {
+    /// Departments (region, canonical name) and other owners of the plans `region` admits,
+    /// with their task counts, most tasks first; generic owners (多部门, 各区县政府 …) counted
+    /// together as one [`GENERIC_OWNERS`] entry per region, last.
+    pub fn owners(&self, region: RegionFilter) -> Result<Vec<OwnerCount>> {
         let r = self.reader()?;
+        let (all, only) = region.params();
         let mut st = r.prepare_cached(
-            "SELECT owner, COUNT(CASE WHEN role = 'lead' THEN 1 END), COUNT(CASE WHEN role <> 'lead' THEN 1 END), COUNT(DISTINCT document_id)
-             FROM owner_tasks GROUP BY owner ORDER BY COUNT(*) DESC, owner",
+            "SELECT d.region, o.owner, COUNT(CASE WHEN o.role = 'lead' THEN 1 END),
+                    COUNT(CASE WHEN o.role <> 'lead' THEN 1 END), COUNT(DISTINCT o.document_id)
+             FROM owner_tasks o JOIN documents d ON d.id = o.document_id
+             WHERE (?1 = 1 OR d.region = ?2)
+             GROUP BY d.region, o.owner",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok(OwnerCount { owner: r.get(0)?, n_lead: r.get(1)?, n_responsible: r.get(2)?, n_plans: r.get(3)? })
+        let cues = &self.dicts().cues.owners;
+        let mut out: Vec<OwnerCount> = Vec::new();
+        // Generic owners of each region, summed into one entry.
+        let mut generic: std::collections::BTreeMap<String, OwnerCount> = Default::default();
+        let mut generic_names: Vec<String> = Vec::new();
+        st.for_each(params![all, only], |row| {
+            let c = OwnerCount {
+                region: row.get(0)?,
+                owner: row.get(1)?,
+                n_lead: row.get(2)?,
+                n_responsible: row.get(3)?,
+                n_plans: row.get(4)?,
+                generic: false,
+            };
+            if planwatch_core::extract::owners::is_generic_owner(&c.owner, cues) {
+                if !generic_names.contains(&c.owner) {
+                    generic_names.push(c.owner.clone());
+                }
+                let g = generic.entry(c.region.clone()).or_insert_with(|| OwnerCount {
+                    region: c.region.clone(),
+                    owner: GENERIC_OWNERS.to_string(),
+                    n_lead: 0,
+                    n_responsible: 0,
+                    n_plans: 0,
+                    generic: true,
+                });
+                g.n_lead += c.n_lead;
+                g.n_responsible += c.n_responsible;
+            } else {
+                out.push(c);
+            }
+            Ok(())
         })?;
-        rows.collect::<crate::Result<_>>()
+        if !generic.is_empty() {
+            // The group's plans, each counted once however many generic owners it names.
+            let names = serde_json::to_string(&generic_names).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let mut st = r.prepare_cached(
+                "SELECT d.region, COUNT(DISTINCT o.document_id)
+                 FROM owner_tasks o JOIN documents d ON d.id = o.document_id
+                 WHERE (?1 = 1 OR d.region = ?2) AND o.owner IN (SELECT value FROM json_each(?3))
+                 GROUP BY d.region",
+            )?;
+            st.for_each(params![all, only, names], |row| {
+                let reg: String = row.get(0)?;
+                if let Some(g) = generic.get_mut(&reg) {
+                    g.n_plans = row.get(1)?;
+                }
+                Ok(())
+            })?;
+        }
+        out.sort_by(|a, b| {
+            (b.n_lead + b.n_responsible)
+                .cmp(&(a.n_lead + a.n_responsible))
+                .then_with(|| (&a.owner, &a.region).cmp(&(&b.owner, &b.region)))
+        });
+        out.extend(generic.into_values());
+        Ok(out)
     }
 
-    /// Every task an owner (canonical name) leads or shares, across all plans.
-    pub fn owner_tasks(&self, owner: &str) -> Result<Vec<OwnerTask>> {
+    /// Every task an owner (canonical name, or [`GENERIC_OWNERS`] for every generic owner)
+    /// leads or shares, in the plans `region` admits.
+    pub fn owner_tasks(&self, owner: &str, region: RegionFilter) -> Result<Vec<OwnerTask>> {
         let r = self.reader()?;
+        let generic = owner == GENERIC_OWNERS;
         let mut st = r.prepare_cached(
             "SELECT o.document_id, d.title, d.region, o.owner, o.written, o.role, o.item_key, o.section, o.task,
                     o.span_start, o.span_end, o.corrected, d.current_version
              FROM owner_tasks o JOIN documents d ON d.id = o.document_id
-             WHERE o.owner = ?1 ORDER BY d.title, o.rowid",
+             WHERE (?1 = '' OR o.owner = ?1) AND (?2 = 1 OR d.region = ?3)
+             ORDER BY d.region, d.title, o.rowid",
         )?;
-        let rows = st.query_map(params![owner], |r| {
-            Ok(OwnerTask {
+        let cues = &self.dicts().cues.owners;
+        let mut out = Vec::new();
+        let (all, only) = region.params();
+        st.for_each(params![if generic { "" } else { owner }, all, only], |r| {
+            let owner: String = r.get(3)?;
+            if generic != planwatch_core::extract::owners::is_generic_owner(&owner, cues) {
+                return Ok(());
+            }
+            out.push(OwnerTask {
                 plan_id: r.get(0)?,
                 plan_title: r.get(1)?,
                 region: r.get(2)?,
-                owner: r.get(3)?,
+                owner,
                 written: r.get(4)?,
                 role: r.get(5)?,
                 item_key: r.get(6)?,
@@ -356,19 +468,35 @@ impl Store {
                 span: span(r.get(9)?, r.get(10)?),
                 corrected: r.get(11)?,
                 version_id: r.get(12)?,
-            })
+            });
+            Ok(())
         })?;
+        Ok(out)
+    }
+
+    /// The regions of the stored plans with their numbers of plans, most plans first (for
+    /// the region selectors).
+    pub fn plan_regions(&self) -> Result<Vec<(String, i64)>> {
+        let r = self.reader()?;
+        let mut st = r.prepare_cached(
+            "SELECT region, COUNT(*) FROM documents WHERE current_version IS NOT NULL AND region <> ''
+             GROUP BY region ORDER BY COUNT(*) DESC, region",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<crate::Result<_>>()
     }
 
-    /// Places with the number of items assigned to them.
-    pub fn places(&self) -> Result<Vec<(String, i64, i64)>> {
+    /// Places with the number of items assigned to them in the plans `region` admits.
+    pub fn places(&self, region: RegionFilter) -> Result<Vec<(String, i64, i64)>> {
         let r = self.reader()?;
         let mut st = r.prepare_cached(
-            "SELECT place, COUNT(*), COUNT(DISTINCT document_id) FROM place_items GROUP BY place
-             ORDER BY COUNT(*) DESC, place",
+            "SELECT p.place, COUNT(*), COUNT(DISTINCT p.document_id)
+             FROM place_items p JOIN documents d ON d.id = p.document_id
+             WHERE (?1 = 1 OR d.region = ?2) GROUP BY p.place
+             ORDER BY COUNT(*) DESC, p.place",
         )?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (all, only) = region.params();
+        let rows = st.query_map(params![all, only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<crate::Result<_>>()
     }
 
@@ -397,16 +525,21 @@ impl Store {
         rows.collect::<crate::Result<_>>()
     }
 
-    /// Plans × industries, the `limit` most frequent industries.
-    pub fn industry_matrix(&self, limit: usize) -> Result<IndustryMatrix> {
-        let plans = self.list_plans(PlanOrder::Region)?;
+    /// Plans × industries of the plans `region` admits, the `limit` most frequent industries.
+    pub fn industry_matrix(&self, limit: usize, region: RegionFilter) -> Result<IndustryMatrix> {
+        let mut plans = self.list_plans(PlanOrder::Region)?;
+        plans.retain(|p| region.admits(&p.region));
         let r = self.reader()?;
         let mut st = r.prepare_cached(
-            "SELECT industry, COUNT(DISTINCT document_id) AS n FROM plan_industries GROUP BY industry
-             ORDER BY n DESC, industry LIMIT ?1",
+            "SELECT i.industry, COUNT(DISTINCT i.document_id) AS n
+             FROM plan_industries i JOIN documents d ON d.id = i.document_id
+             WHERE (?2 = 1 OR d.region = ?3) GROUP BY i.industry
+             ORDER BY n DESC, i.industry LIMIT ?1",
         )?;
-        let industries: Vec<(String, i64)> =
-            st.query_map(params![limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<crate::Result<_>>()?;
+        let (all, only) = region.params();
+        let industries: Vec<(String, i64)> = st
+            .query_map(params![limit as i64, all, only], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<crate::Result<_>>()?;
         let plan_index: std::collections::HashMap<i64, usize> =
             plans.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let ind_index: std::collections::HashMap<&str, usize> =

@@ -238,6 +238,7 @@ impl Store {
                     return Err(StoreError::Invalid("部门填报员需要所属部门(如 市科技局)。".into()));
                 }
                 department = self.dicts().department(d).unwrap_or(d).to_string();
+                region = self.department_region(&new.region)?;
             }
             Role::Admin | Role::Analyst => {}
         }
@@ -289,6 +290,65 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(user)
+    }
+
+    /// The region of a department editor: a province or city of the dictionaries (full name),
+    /// or `全国` for a central ministry. A department is a region and a name: 市科技局 of 合肥市
+    /// reports on 合肥市's plans only.
+    pub(crate) fn department_region(&self, region: &str) -> Result<String> {
+        let r = region.trim();
+        if r.is_empty() {
+            return Err(StoreError::Invalid(
+                "部门填报员需要所属地区(如 合肥市;中央部委填 全国):同名部门在不同城市是不同部门。".into(),
+            ));
+        }
+        if r == "全国" {
+            return Ok(r.to_string());
+        }
+        let unit = self.dicts().unit(r).or_else(|| self.dicts().place(r, None).filter(|p| p.level != "county"));
+        match unit {
+            Some(p) if p.level == "province" || p.level == "city" => Ok(p.name.clone()),
+            // The message names what was given, cut short: it may come from any form.
+            _ => Err(StoreError::Invalid(format!(
+                "“{}”不是已知的省或市:部门填报员的所属地区请写省或市的全称,如 合肥市(中央部委填 全国)。",
+                r.chars().take(32).collect::<String>()
+            ))),
+        }
+    }
+
+    /// Sets the region of a department editor (accounts made before departments had one
+    /// report nothing until an admin sets it). Audited as `user.region`.
+    pub fn set_user_region(&self, actor: &Actor, login: &str, region: &str) -> Result<User> {
+        authorize(actor, Action::ManageUsers)?;
+        let Some(user) = self.user(login)? else {
+            return Err(StoreError::NotFound(format!("账户 {login}")));
+        };
+        if user.role != Role::DepartmentEditor {
+            return Err(StoreError::Invalid(format!(
+                "账户 {} 是{}:只有部门填报员的地区可以这样设置(区县填报员的地区和区县在新建账户时确定)。",
+                user.login,
+                user.role.label()
+            )));
+        }
+        let region = self.department_region(region)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE users SET region = ?2 WHERE id = ?1", params![user.id, region])?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "user.region",
+                object: format!("user {}", user.login),
+                old: Some(json!({"region": user.region})),
+                new: Some(json!({"region": region})),
+                source: String::new(),
+            },
+        )?;
+        let updated =
+            tx.query_row(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"), params![user.id], user_row)?;
+        tx.commit()?;
+        Ok(updated)
     }
 
     /// Every account (admins only: the list tells who may write what).

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use planwatch_store::testing::TempStore;
-use planwatch_store::{CorrectionRequest, IngestOutcome, ItemKind, ItemState, PlanOrder, Store, StoreOptions};
+use planwatch_store::{
+    CorrectionRequest, IngestOutcome, ItemKind, ItemState, PlanOrder, RegionFilter, Store, StoreOptions,
+};
 
 fn example(name: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
@@ -102,7 +104,7 @@ fn corrections_apply_and_survive_reingest_and_new_versions() {
     assert_eq!(last.owners[0].canonical, "市科技局");
     assert_eq!(v2.summary.n_corrected, 3);
     // The department index sees the added task.
-    let tasks = store.owner_tasks("市科技局").unwrap();
+    let tasks = store.owner_tasks("市科技局", RegionFilter::All).unwrap();
     assert!(tasks.iter().any(|t| t.task == "新增任务" && t.corrected));
     // Invalid items are refused and change nothing.
     let bad = serde_json::json!({"value": "not a number"});
@@ -141,7 +143,11 @@ fn a_reextraction_keeps_every_correction() {
     assert_eq!(after.effective.deleted.len(), 1);
     assert_eq!(after.effective.plan.tasks.len(), before.effective.plan.tasks.len());
     assert!(after.effective.plan.tasks.iter().any(|t| t.title == "新增任务"));
-    assert!(store.owner_tasks("市科技局").unwrap().iter().any(|t| t.task == "新增任务" && t.corrected));
+    assert!(store
+        .owner_tasks("市科技局", RegionFilter::All)
+        .unwrap()
+        .iter()
+        .any(|t| t.task == "新增任务" && t.corrected));
     // And it is done once: the versions now carry this extractor's version.
     assert_eq!(store.reextract_stale(|_, _| {}).unwrap(), 0);
 }
@@ -213,14 +219,17 @@ fn lists_departments_places_and_industries() {
     let plans = store.list_plans(PlanOrder::Title).unwrap();
     assert_eq!(plans.len(), 3);
     assert!(plans.iter().all(|p| p.n_tasks > 0));
-    let owners = store.owners().unwrap();
+    let owners = store.owners(RegionFilter::All).unwrap();
     assert!(!owners.is_empty());
     let top = &owners[0];
-    assert_eq!(store.owner_tasks(&top.owner).unwrap().len() as i64, top.n_lead + top.n_responsible);
-    let m = store.industry_matrix(50).unwrap();
+    assert_eq!(
+        store.owner_tasks(&top.owner, RegionFilter::Only(&top.region)).unwrap().len() as i64,
+        top.n_lead + top.n_responsible
+    );
+    let m = store.industry_matrix(50, RegionFilter::All).unwrap();
     assert_eq!(m.plans.len(), 3);
     assert!(!m.cells.is_empty());
-    assert!(!store.places().unwrap().is_empty());
+    assert!(!store.places(RegionFilter::All).unwrap().is_empty());
 }
 
 #[test]

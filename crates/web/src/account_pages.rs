@@ -36,6 +36,10 @@ struct AccountPage {
     is_admin: bool,
     reads_audit: bool,
     tokens: Vec<ApiToken>,
+    /// A department editor's own tasks (its department's page in its region); else empty.
+    my_tasks: String,
+    /// A department editor without a region: it can report nothing until an admin sets one.
+    needs_region: bool,
     /// A token just made: shown once.
     new_token: String,
     message: String,
@@ -55,6 +59,12 @@ async fn account_page(state: &Shared, c: Caller, new_token: String, message: Str
         is_admin: c.actor.role == Role::Admin,
         reads_audit: matches!(c.actor.role, Role::Admin | Role::Analyst),
         tokens,
+        my_tasks: if c.actor.role == Role::DepartmentEditor && !c.actor.region.is_empty() {
+            crate::pages::department_href(&c.actor.department, &c.actor.region)
+        } else {
+            String::new()
+        },
+        needs_region: c.actor.role == Role::DepartmentEditor && c.actor.region.is_empty(),
         new_token,
         message,
     };
@@ -247,6 +257,9 @@ pub struct UserActionForm {
     csrf: String,
     #[serde(default)]
     password: String,
+    /// `region`: a department editor's region.
+    #[serde(default)]
+    region: String,
 }
 
 pub async fn user_action(
@@ -264,6 +277,9 @@ pub async fn user_action(
         "password" => db(&state, move |s| s.set_password(&actor, &login, None, &f.password)).await?,
         "unlock" => {
             db(&state, move |s| s.unlock_user(&actor, &login)).await?;
+        }
+        "region" => {
+            db(&state, move |s| s.set_user_region(&actor, &login, &f.region)).await?;
         }
         _ => return Err(AppError::NotFound("没有这个操作。".into())),
     }

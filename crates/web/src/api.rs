@@ -22,7 +22,7 @@ use crate::{auth, db, AppError, Shared};
     info(
         title = "planwatch API",
         version = "1",
-        description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks."
+        description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks in plans of its own region (a department is a region and a name)."
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals),

@@ -472,13 +472,34 @@ pub async fn progress(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let as_of = opt_period(&q.as_of, "as_of")?;
-    let csrf = auth::csrf_of(&state, &headers).await;
+    let caller = auth::caller(&state, &headers).await;
+    let csrf = caller.as_ref().map(|c| c.csrf.clone()).unwrap_or_default();
     // Logged-in pages carry a CSRF token: only anonymous pages are shared through the cache.
     let key = if csrf.is_empty() { format!("progress/{id}/{}", q.as_of.trim()) } else { String::new() };
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
         let view = s.plan_view(id)?;
         let p = monitoring::plan_progress_of(s, &view, as_of, &Default::default())?;
-        let tasks = view.effective.plan.tasks.iter().enumerate().map(|(n, t)| (n + 1, short(&t.title, 60))).collect();
+        // A department editor is offered only the tasks it may report: its department's, in
+        // a plan of its region (the store refuses the others anyway).
+        let department =
+            caller.as_ref().map(|c| &c.actor).filter(|a| a.role == planwatch_store::Role::DepartmentEditor);
+        let mine = |t: &planwatch_core::model::Task| match department {
+            None => true,
+            Some(a) => {
+                !a.region.is_empty()
+                    && a.region == view.summary.region
+                    && t.owners.iter().any(|o| o.canonical == a.department)
+            }
+        };
+        let tasks = view
+            .effective
+            .plan
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| mine(t))
+            .map(|(n, t)| (n + 1, short(&t.title, 60)))
+            .collect();
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
     };

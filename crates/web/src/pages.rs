@@ -36,6 +36,73 @@ pub fn source_href(plan_id: i64, version_id: i64, span: [usize; 2]) -> String {
     }
 }
 
+/// `?region=全部`: every region, also for a user who has one.
+pub const ALL_REGIONS: &str = "全部";
+
+/// The page of a department: a region and a canonical name (`/departments/市科技局?region=合肥市`).
+pub fn department_href(owner: &str, region: &str) -> String {
+    format!("/departments/{}?region={}", enc(owner), enc(if region.is_empty() { ALL_REGIONS } else { region }))
+}
+
+/// The region selector of the list pages (规划库, 部门, 区县, 产业): the region asked for in
+/// `?region=`, else the logged-in user's own region, else every region.
+pub struct RegionSelect {
+    /// The region shown; empty when every region is.
+    pub region: String,
+    /// `(value, label, selected)`, every region first.
+    pub options: Vec<(String, String, bool)>,
+}
+
+impl RegionSelect {
+    pub fn filter(&self) -> planwatch_store::RegionFilter<'_> {
+        if self.region.is_empty() {
+            planwatch_store::RegionFilter::All
+        } else {
+            planwatch_store::RegionFilter::Only(&self.region)
+        }
+    }
+
+    /// The parameter links carry so the next page shows the same region: `region=…`.
+    pub fn query(&self) -> String {
+        format!("region={}", enc(if self.region.is_empty() { ALL_REGIONS } else { &self.region }))
+    }
+
+    /// `(合肥市)` after a title, or nothing for every region.
+    pub fn suffix(&self) -> String {
+        if self.region.is_empty() {
+            String::new()
+        } else {
+            format!("({})", self.region)
+        }
+    }
+}
+
+/// Longest region name accepted in `?region=` (the longest province name has 8 characters).
+const REGION_MAX_CHARS: usize = 32;
+
+pub async fn region_select(state: &Shared, headers: &HeaderMap, asked: &str) -> Result<RegionSelect, AppError> {
+    let asked = asked.trim();
+    if asked.chars().count() > REGION_MAX_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "地区:名称过长(至多 {REGION_MAX_CHARS} 个字符),请从“地区”列表中选择。"
+        )));
+    }
+    let region = match asked {
+        "" => auth::caller(state, headers).await.map(|c| c.actor.region).unwrap_or_default(),
+        ALL_REGIONS => String::new(),
+        r => r.to_string(),
+    };
+    let regions = db(state, |s| s.plan_regions()).await?;
+    let mut options = vec![(ALL_REGIONS.to_string(), "全部地区".to_string(), region.is_empty())];
+    for (r, n) in &regions {
+        options.push((r.clone(), format!("{r}({n} 份规划)"), *r == region));
+    }
+    if !region.is_empty() && !regions.iter().any(|(r, _)| *r == region) {
+        options.push((region.clone(), format!("{region}(0 份规划)"), true));
+    }
+    Ok(RegionSelect { region, options })
+}
+
 fn period(start: Option<i32>, end: Option<i32>) -> String {
     match (start, end) {
         (Some(a), Some(b)) => format!("{a}—{b}年"),
@@ -116,6 +183,10 @@ struct HomePage {
     columns: Vec<Column>,
     sort: String,
     pager: Pager,
+    region_sel: RegionSelect,
+    /// Hidden fields the region selector keeps (the sort order).
+    keep: Vec<(&'static str, String)>,
+    region_q: String,
 }
 
 #[derive(Deserialize)]
@@ -124,22 +195,33 @@ pub struct SortQuery {
     sort: String,
     #[serde(default)]
     page: String,
+    #[serde(default)]
+    region: String,
 }
 
-/// The `page` parameter of a list (lenient: anything but a number means the first page).
+/// The `page` parameter of a list (lenient: anything but a number means the first page),
+/// and the region it shows.
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
     #[serde(default)]
     page: String,
+    #[serde(default)]
+    region: String,
 }
 
 fn page_no(raw: &str) -> Option<usize> {
     raw.trim().parse().ok()
 }
 
-pub async fn home(State(state): State<Shared>, Query(q): Query<SortQuery>) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<SortQuery>,
+) -> Result<Response, AppError> {
     let order = PlanOrder::parse(&q.sort).unwrap_or_default();
-    let plans = db(&state, move |s| s.list_plans(order)).await?;
+    let region_sel = region_select(&state, &headers, &q.region).await?;
+    let mut plans = db(&state, move |s| s.list_plans(order)).await?;
+    plans.retain(|p| region_sel.filter().admits(&p.region));
     let columns = vec![
         Column { key: "title", label: "规划名称" },
         Column { key: "issuer", label: "发文机关" },
@@ -153,9 +235,19 @@ pub async fn home(State(state): State<Shared>, Query(q): Query<SortQuery>) -> Re
         Column { key: "", label: "版本" },
     ];
     let sort = q.sort.clone();
-    let (plans, pager) = Pager::cut(plans, page_no(&q.page), |n| format!("/?sort={}&page={n}", enc(&sort)));
-    let page =
-        HomePage { nav: "plans", plans: plans.into_iter().map(PlanRow::from).collect(), columns, sort: q.sort, pager };
+    let region_q = region_sel.query();
+    let (plans, pager) = Pager::cut(plans, page_no(&q.page), |n| format!("/?sort={}&{region_q}&page={n}", enc(&sort)));
+    let keep = if q.sort.is_empty() { Vec::new() } else { vec![("sort", q.sort.clone())] };
+    let page = HomePage {
+        nav: "plans",
+        plans: plans.into_iter().map(PlanRow::from).collect(),
+        columns,
+        sort: q.sort,
+        pager,
+        region_sel,
+        keep,
+        region_q,
+    };
     Ok(render(&page).into_response())
 }
 
@@ -361,7 +453,7 @@ fn plan_page(
         let mut out: Vec<(String, String)> = Vec::new();
         for o in t.owners.iter().filter(|o| o.role == role) {
             if !out.iter().any(|x| x.0 == o.canonical) {
-                out.push((o.canonical.clone(), enc(&o.canonical)));
+                out.push((o.canonical.clone(), department_href(&o.canonical, &s.region)));
             }
         }
         out
@@ -791,29 +883,60 @@ pub async fn targets_json(State(state): State<Shared>, Path(id): Path<String>) -
     export(state, &id, "targets.json").await
 }
 
+/// One row of the department index: a department of one region, or the group of generic owners.
+struct OwnerRow {
+    owner: String,
+    region: String,
+    generic: bool,
+    n_lead: i64,
+    n_responsible: i64,
+    n_plans: i64,
+    href: String,
+}
+
 #[derive(Template)]
 #[template(path = "departments.html")]
 struct DepartmentsPage {
     nav: &'static str,
-    owners: Vec<(planwatch_store::OwnerCount, String)>,
+    owners: Vec<OwnerRow>,
     pager: Pager,
+    region_sel: RegionSelect,
+    keep: Vec<(&'static str, String)>,
 }
 
-pub async fn departments(State(state): State<Shared>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
-    let owners = db(&state, |s| s.owners()).await?;
-    let (owners, pager) = Pager::cut(owners, page_no(&q.page), |n| format!("/departments?page={n}"));
-    let owners = owners.into_iter().map(|o| {
-        let e = enc(&o.owner);
-        (o, e)
-    });
-    Ok(render(&DepartmentsPage { nav: "departments", owners: owners.collect(), pager }).into_response())
+pub async fn departments(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let region_sel = region_select(&state, &headers, &q.region).await?;
+    let region = region_sel.region.clone();
+    let owners = db(&state, move |s| s.owners(planwatch_store::RegionFilter::of_selected(&region))).await?;
+    let region_q = region_sel.query();
+    let (owners, pager) = Pager::cut(owners, page_no(&q.page), |n| format!("/departments?{region_q}&page={n}"));
+    let owners = owners
+        .into_iter()
+        .map(|o| OwnerRow {
+            href: department_href(&o.owner, &o.region),
+            owner: o.owner,
+            region: o.region,
+            generic: o.generic,
+            n_lead: o.n_lead,
+            n_responsible: o.n_responsible,
+            n_plans: o.n_plans,
+        })
+        .collect();
+    Ok(render(&DepartmentsPage { nav: "departments", owners, pager, region_sel, keep: Vec::new() }).into_response())
 }
 
 struct OwnerTaskView {
     plan_id: i64,
     plan_title: String,
+    region: String,
     section: String,
     task: String,
+    /// The name as the task's owner, when the page lists several (the generic group).
+    owner: String,
     role: &'static str,
     href: String,
     corrected: bool,
@@ -824,26 +947,45 @@ struct OwnerTaskView {
 struct DepartmentPage {
     nav: &'static str,
     name: String,
+    generic: bool,
     written: String,
     n_lead: usize,
     n_resp: usize,
     tasks: Vec<OwnerTaskView>,
     pager: Pager,
+    region_sel: RegionSelect,
+    keep: Vec<(&'static str, String)>,
+    region_q: String,
 }
 
+/// A department's tasks: those of its region (`?region=`, by default the user's own), for a
+/// department is a region and a name; [`planwatch_store::GENERIC_OWNERS`] lists the tasks of
+/// every generic owner (多部门, 各区县政府 …).
 pub async fn department(
     State(state): State<Shared>,
+    headers: HeaderMap,
     Path(name): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let n = name.clone();
-    let tasks = db(&state, move |s| s.owner_tasks(&n)).await?;
-    if tasks.is_empty() {
-        return Err(AppError::NotFound(format!("没有部门“{name}”承担的任务。")));
+    if name.chars().count() > planwatch_store::limits::DEPARTMENT.max_chars {
+        return Err(AppError::NotFound(format!(
+            "没有名称这样长的部门(至多 {} 个字符)。",
+            planwatch_store::limits::DEPARTMENT.max_chars
+        )));
     }
+    let region_sel = region_select(&state, &headers, &q.region).await?;
+    let (n, region) = (name.clone(), region_sel.region.clone());
+    let tasks = db(&state, move |s| s.owner_tasks(&n, planwatch_store::RegionFilter::of_selected(&region))).await?;
+    if tasks.is_empty() {
+        let where_ = if region_sel.region.is_empty() { String::new() } else { format!("{}的", region_sel.region) };
+        return Err(AppError::NotFound(format!(
+            "没有{where_}部门“{name}”承担的任务。同名部门在不同地区是不同部门:可在“部门”页选择地区或“全部地区”。"
+        )));
+    }
+    let generic = name == planwatch_store::GENERIC_OWNERS;
     let mut written: Vec<String> = Vec::new();
     for t in &tasks {
-        if t.written != t.owner && !written.contains(&t.written) {
+        if !generic && t.written != t.owner && !written.contains(&t.written) {
             written.push(t.written.clone());
         }
     }
@@ -853,8 +995,10 @@ pub async fn department(
             href: source_href(t.plan_id, t.version_id, t.span),
             plan_id: t.plan_id,
             plan_title: t.plan_title,
+            region: t.region,
             section: t.section,
             task: t.task,
+            owner: if generic { t.written } else { String::new() },
             role: if t.role == "lead" { "牵头" } else { "责任/配合" },
             corrected: t.corrected,
         })
@@ -862,9 +1006,21 @@ pub async fn department(
     let (n_lead, n_resp) =
         (views.iter().filter(|v| v.role == "牵头").count(), views.iter().filter(|v| v.role != "牵头").count());
     let link = enc(&name);
-    let (views, pager) = Pager::cut(views, page_no(&q.page), |n| format!("/departments/{link}?page={n}"));
-    let page =
-        DepartmentPage { nav: "departments", n_lead, n_resp, name, written: written.join("、"), tasks: views, pager };
+    let region_q = region_sel.query();
+    let (views, pager) = Pager::cut(views, page_no(&q.page), |n| format!("/departments/{link}?{region_q}&page={n}"));
+    let page = DepartmentPage {
+        nav: "departments",
+        n_lead,
+        n_resp,
+        name,
+        generic,
+        written: written.join("、"),
+        tasks: views,
+        pager,
+        region_sel,
+        keep: Vec::new(),
+        region_q,
+    };
     Ok(render(&page).into_response())
 }
 
@@ -874,16 +1030,26 @@ struct PlacesPage {
     nav: &'static str,
     places: Vec<(String, i64, i64, String)>,
     pager: Pager,
+    region_sel: RegionSelect,
+    keep: Vec<(&'static str, String)>,
 }
 
-pub async fn places(State(state): State<Shared>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
-    let places = db(&state, |s| s.places()).await?;
-    let (places, pager) = Pager::cut(places, page_no(&q.page), |n| format!("/places?page={n}"));
+pub async fn places(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let region_sel = region_select(&state, &headers, &q.region).await?;
+    let region = region_sel.region.clone();
+    let places = db(&state, move |s| s.places(planwatch_store::RegionFilter::of_selected(&region))).await?;
+    let region_q = region_sel.query();
+    let (places, pager) = Pager::cut(places, page_no(&q.page), |n| format!("/places?{region_q}&page={n}"));
     let places = places.into_iter().map(|(p, a, b)| {
         let e = enc(&p);
         (p, a, b, e)
     });
-    Ok(render(&PlacesPage { nav: "places", places: places.collect(), pager }).into_response())
+    let page = PlacesPage { nav: "places", places: places.collect(), pager, region_sel, keep: Vec::new() };
+    Ok(render(&page).into_response())
 }
 
 struct PlaceItemView {
@@ -952,10 +1118,24 @@ struct IndustriesPage {
     plans: Vec<PlanSummary>,
     industries: Vec<(String, i64)>,
     rows: Vec<MatrixRow>,
+    region_sel: RegionSelect,
+    keep: Vec<(&'static str, String)>,
 }
 
-pub async fn industries(State(state): State<Shared>) -> Result<Response, AppError> {
-    let m = db(&state, |s| s.industry_matrix(40)).await?;
+#[derive(Deserialize, Default)]
+pub struct RegionQuery {
+    #[serde(default)]
+    region: String,
+}
+
+pub async fn industries(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<RegionQuery>,
+) -> Result<Response, AppError> {
+    let region_sel = region_select(&state, &headers, &q.region).await?;
+    let region = region_sel.region.clone();
+    let m = db(&state, move |s| s.industry_matrix(40, planwatch_store::RegionFilter::of_selected(&region))).await?;
     let mut rows: Vec<MatrixRow> = m
         .plans
         .iter()
@@ -969,7 +1149,15 @@ pub async fn industries(State(state): State<Shared>) -> Result<Response, AppErro
     for (p, i, seg) in m.cells {
         rows[p].cells[i] = (true, if seg.is_empty() { "列为重点产业".into() } else { seg });
     }
-    Ok(render(&IndustriesPage { nav: "industries", plans: m.plans, industries: m.industries, rows }).into_response())
+    let page = IndustriesPage {
+        nav: "industries",
+        plans: m.plans,
+        industries: m.industries,
+        rows,
+        region_sel,
+        keep: Vec::new(),
+    };
+    Ok(render(&page).into_response())
 }
 
 /// Search parameters of the page and the API (documented in the OpenAPI document).

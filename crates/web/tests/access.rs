@@ -74,7 +74,7 @@ fn world() -> World {
     add(&app, "root", Role::Admin, "", "", "");
     add(&app, "ana", Role::Analyst, "", "", "");
     add(&app, "d1", Role::DistrictEditor, &region, &own, "");
-    add(&app, "dep", Role::DepartmentEditor, "", "", &department);
+    add(&app, "dep", Role::DepartmentEditor, &region, "", &department);
     World { app, region, own, other, code, newest, open_period, plan, own_task, other_task, department }
 }
 
@@ -84,7 +84,9 @@ fn fingerprint(app: &App) -> String {
     let ids: Vec<i64> = s.indicators(None, None).unwrap().iter().map(|i| i.id).collect();
     let obs = s.observations(&ids).unwrap();
     let imports = s.imports(i64::MAX).unwrap().len();
-    let audit = s.audit_count().unwrap();
+    // Refusals of task reports are audited (issue 16): they are the one trace a refused
+    // write leaves, counted apart by `refused_reports`.
+    let audit = s.audit_count().unwrap() - refused_reports(app).len() as i64;
     let mut tasks = Vec::new();
     for p in s.list_plans(Default::default()).unwrap() {
         tasks.push(serde_json::to_string(&s.task_progress(p.id, None).unwrap()).unwrap());
@@ -99,6 +101,12 @@ fn fingerprint(app: &App) -> String {
         tasks.join(",")
     );
     Sha256::digest(all.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The audit entries of refused task reports, newest first.
+fn refused_reports(app: &App) -> Vec<planwatch_store::AuditRecord> {
+    let f = AuditFilter { action: "task.report.refused".into(), ..Default::default() };
+    app.store.audit_log(&op(), &f, 1000, 0).unwrap().0
 }
 
 async fn login_as(app: &App, login: &str) -> (String, String) {
@@ -271,6 +279,10 @@ async fn a_department_editor_reports_only_its_departments_tasks() {
     let r = send(app, api("POST", &uri(w.other_task), &token, "application/json", body.clone().into_bytes())).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     assert_eq!(fingerprint(app), before, "refused task reports changed the store");
+    let refused = refused_reports(app);
+    assert_eq!(refused.len(), 2, "each refused report is audited");
+    assert_eq!((refused[0].channel.as_str(), refused[1].channel.as_str()), ("api", "form"));
+    assert!(refused.iter().all(|e| e.who == "dep"));
     // Nor may it import figures or publish rankings.
     let csv = format!("指标代码,地区,期别,数值\n{},{},{},1\n", w.code, w.own, w.open_period);
     let r = send(app, import_request(&cookie, &csrf, "x.csv", csv.as_bytes(), false)).await;
@@ -292,6 +304,127 @@ async fn a_department_editor_reports_only_its_departments_tasks() {
     // The audit log is not the department editor's to read.
     let r = send(app, Request::get("/audit").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// Issue 16: 市科技局 of one city is not 市科技局 of another. An account of the same department
+/// in another region is refused the task (403, nothing stored, the refusal audited), is offered
+/// no task to report, and its 部门 page shows its own region's tasks only.
+#[tokio::test]
+async fn a_department_of_another_region_is_refused_and_sees_its_own_region() {
+    let w = world();
+    let app = &w.app;
+    // The example plans are of 合肥市, 绵阳市 and 苏州市; the sample plan is one of them.
+    let elsewhere = app.store.plan_regions().unwrap().into_iter().map(|(r, _)| r).find(|r| *r != w.region).unwrap();
+    add(app, "dep2", Role::DepartmentEditor, &elsewhere, "", &w.department);
+    let (cookie, csrf) = login_as(app, "dep2").await;
+    let token = app.store.create_token(&op(), "dep2", "").unwrap();
+    let before = fingerprint(app);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("task", &w.own_task.to_string()),
+        ("period", "2026Q4"),
+        ("status", "done"),
+        ("note", "越权填报"),
+    ];
+    let r = send(app, form(&format!("/plans/{}/tasks/report", w.plan), &cookie, &fields)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(r.text().contains(&format!("只能填报{elsewhere}")), "{}", r.text());
+    let body = serde_json::json!({"period": "2026Q4", "status": "done"}).to_string();
+    let uri = format!("/api/v1/plans/{}/tasks/{}/progress", w.plan, w.own_task);
+    let r = send(app, api("POST", &uri, &token, "application/json", body.into_bytes())).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert_eq!(fingerprint(app), before, "a cross-region report changed the store");
+    assert!(app.store.task_progress(w.plan, None).unwrap().iter().all(|t| t.who != "dep2"));
+    let refused = refused_reports(app);
+    assert_eq!(refused.len(), 2);
+    assert!(refused.iter().all(|e| e.who == "dep2" && e.new_value.as_deref().unwrap().contains(&w.region)));
+
+    // Its progress page offers it no task of this plan; the plan's own department gets its
+    // tasks only.
+    let page = |c: &str| {
+        let uri = format!("/plans/{}/progress", w.plan);
+        send(app, Request::get(uri).header(header::COOKIE, c).body(Body::empty()).unwrap())
+    };
+    let text = page(&cookie).await.text();
+    assert!(text.contains("no-task-to-report") && !text.contains("task-report-form"), "dep2 is offered tasks");
+    let (own_cookie, _) = login_as(app, "dep").await;
+    let text = page(&own_cookie).await.text();
+    let offered = text.split("<select name=\"task\">").nth(1).unwrap().split("</select>").next().unwrap();
+    assert!(offered.contains(&format!("<option value=\"{}\">", w.own_task)), "{offered}");
+    assert!(!offered.contains(&format!("<option value=\"{}\">", w.other_task)), "{offered}");
+
+    // The 部门 page of a region lists that region's departments and tasks only; by default the
+    // user's own region, everything for a visitor, and every region on request.
+    let get_as =
+        |uri: String, c: &str| send(app, Request::get(uri).header(header::COOKIE, c).body(Body::empty()).unwrap());
+    let dept = enc("市科技局");
+    let mine = get_as(format!("/departments/{dept}"), &cookie).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text());
+    let mine = mine.text();
+    assert!(mine.contains(&format!("市科技局({elsewhere})")), "the page names the department's region");
+    let plans = app.store.list_plans(Default::default()).unwrap();
+    for p in &plans {
+        let title = p.title.replace('"', "&#34;");
+        assert_eq!(mine.contains(&title), p.region == elsewhere, "{}: {title}", p.region);
+    }
+    let index = get_as("/departments".into(), &cookie).await.text();
+    assert!(index.contains(&format!("<td>{elsewhere}</td>")) && !index.contains(&format!("<td>{}</td>", w.region)));
+    let all = get(app, "/departments").await.text();
+    assert!(all.contains(&format!("<td>{elsewhere}</td>")) && all.contains(&format!("<td>{}</td>", w.region)));
+    let every = get_as(format!("/departments/{dept}?region={}", enc("全部")), &cookie).await.text();
+    assert!(
+        plans.iter().filter(|p| p.region != elsewhere).any(|p| every.contains(&p.title)),
+        "全部 lists every region"
+    );
+    // Generic owners are one entry, whose page lists them.
+    assert!(all.contains("各区县/多部门") && !all.contains(">各县(市)区政府<"), "generic owners listed as departments");
+    let generic = get(app, &format!("/departments/{}?region={}", enc("各区县/多部门"), enc("合肥市"))).await;
+    assert_eq!(generic.status, StatusCode::OK, "{}", generic.text());
+    assert!(generic.text().contains("各县(市)区政府"));
+    // The other list pages follow the selector too; a region of no plan is an empty list.
+    for uri in ["/", "/places", "/industries", "/departments"] {
+        let r = get(app, &format!("{uri}?region={}", enc("火星市"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        for p in &plans {
+            assert!(!r.text().contains(&format!("/plans/{}\"", p.id)), "{uri} lists plan {} of {}", p.id, p.region);
+        }
+    }
+    let home = get_as("/".into(), &cookie).await.text();
+    assert!(home.contains("id=\"region-select\""));
+    for p in &plans {
+        assert_eq!(home.contains(&format!("/plans/{}\"", p.id)), p.region == elsewhere, "home of dep2: {}", p.title);
+    }
+    // A region name of any length is not looked for.
+    let long = enc(&"长".repeat(1000));
+    assert_eq!(get(app, &format!("/departments?region={long}")).await.status, StatusCode::BAD_REQUEST);
+
+    // The account page links the department's own tasks.
+    let account = get_as("/account".into(), &cookie).await.text();
+    let link = format!("/departments/{}?region={}", enc(&w.department), enc(&elsewhere));
+    assert!(account.contains(&format!("<a href=\"{link}\" id=\"my-tasks\">")), "no link to its tasks");
+    assert!(!account.contains("needs-region"));
+
+    // An admin moves the account to the sample's region on the users page (audited); a
+    // non-admin may not, an unknown region or another role's account is refused.
+    let (root, root_csrf) = login_as(app, "root").await;
+    let set = |c: &str, t: &str, login: &str, region: &str| {
+        let uri = format!("/admin/users/{login}/region");
+        send(app, form(&uri, c, &[("csrf", t), ("region", region)]))
+    };
+    let users = get_as("/admin/users".into(), &root).await.text();
+    assert!(users.contains("/admin/users/dep2/region"), "the users page offers the region form");
+    let before = fingerprint(app);
+    assert_eq!(set(&cookie, &csrf, "dep2", &w.region).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(set(&root, &root_csrf, "dep2", "火星市").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(set(&root, &root_csrf, "d1", &w.region).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(fingerprint(app), before);
+    assert_eq!(set(&root, &root_csrf, "dep2", &w.region).await.status, StatusCode::SEE_OTHER);
+    let f = AuditFilter { action: "user.region".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &f, 5, 0).unwrap().0[0].who, "root");
+    // Now it reports the task it was refused.
+    let r = send(app, form(&format!("/plans/{}/tasks/report", w.plan), &cookie, &fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.store.task_progress(w.plan, None).unwrap().iter().any(|t| t.who == "dep2"));
 }
 
 #[tokio::test]

@@ -384,6 +384,22 @@ pub fn is_generic(name: &str, cues: &OwnerCues) -> bool {
     cues.generic_prefixes.iter().any(|p| name.starts_with(p.as_str())) || name.contains("有关部门")
 }
 
+/// An owner that names no one department, for the department pages: [`is_generic`] or one of
+/// the whole names of `generic_owners` in `data/cues.toml` (`多部门`), whatever the brackets
+/// (`各区县（自治县）政府` = `各区县(自治县)政府`) and spaces.
+pub fn is_generic_owner(name: &str, cues: &OwnerCues) -> bool {
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect();
+    is_generic(&name, cues) || cues.generic_owners.contains(&name)
+}
+
 #[cfg(test)]
 mod tests {
     /// `labelled_parts` as first written, one `format!` and search per label and colon.
@@ -444,6 +460,26 @@ mod tests {
         let mut rule = false;
         let p = parse_passage(s, &mut rule, &Dictionaries::builtin(), false).unwrap();
         (p.lead, p.responsible)
+    }
+
+    #[test]
+    fn generic_owners_in_every_spelling_and_named_departments_apart() {
+        let cues = &Dictionaries::builtin().cues.owners;
+        for g in [
+            "多部门",
+            "各区县政府",
+            "各区县（自治县）政府",
+            "各区县(自治县)政府",
+            "各区(市)县政府",
+            "各区（市）县政府",
+            "有关部门",
+            " 多部门 ",
+        ] {
+            assert!(is_generic_owner(g, cues), "{g}");
+        }
+        for d in ["市科技局", "市委组织部(市人才办)", "蜀山区", "多元化投资公司"] {
+            assert!(!is_generic_owner(d, cues), "{d}");
+        }
     }
 
     fn v(names: &[&str]) -> Vec<String> {

@@ -135,6 +135,11 @@ pub(super) fn build(
             indicator = format!("{subject}{bare}");
         }
     }
+    if q.kind == "ratio" {
+        if let Some(name) = coordinated_share_name(s, a, b, q) {
+            indicator = name;
+        }
+    }
     if q.kind == "count" {
         if let Some(counted) = yearly_count(ctx, s, q, &indicator) {
             indicator = counted;
@@ -248,6 +253,52 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         }
     }
     pre_noun
+}
+
+/// Words that join two shares of one predicate: `90%的市和70%的县达到…`.
+const COORDINATORS: &[&str] = &["以及", "和", "及", "与", "、"];
+/// Verbs that open the predicate two coordinated shares have in common.
+const SHARE_VERBS: &[&str] =
+    &["达到", "实现", "完成", "建成", "开展", "具备", "拥有", "通过", "接入", "应用", "采用", "使用", "覆盖", "纳入"];
+
+/// Two shares of one predicate, `90%的市和70%的县(市、区)达到省级三星级以上`: each names its
+/// own group with the predicate they share (达到省级三星级以上的市, …的县(市、区)), where the
+/// phrase alone would give `市和` and `的市和县…`.
+fn coordinated_share_name(s: &str, a: usize, b: usize, q: &Quantity) -> Option<String> {
+    let share_of = |phrase: &str| -> Option<String> {
+        let group = phrase.trim().strip_prefix('的')?;
+        let group = group.strip_prefix("以上").unwrap_or(group);
+        let c = COORDINATORS.iter().find(|c| group.ends_with(**c))?;
+        let group = &group[..group.len() - c.len()];
+        (group.chars().filter(|c| is_cjk(*c)).count() >= 1 && !group.contains(['，', ',', '。', ';']))
+            .then(|| group.to_string())
+    };
+    let clause = |t: &str| t[..t.find(['，', ',', '。', ';', '；']).unwrap_or(t.len())].to_string();
+    // The predicate follows the last group: its first verb after at least one character.
+    let split = |phrase: &str| -> Option<(String, String)> {
+        let phrase = phrase.trim().strip_prefix('的')?;
+        let at = SHARE_VERBS.iter().filter_map(|v| phrase.find(v)).filter(|p| *p > 0).min()?;
+        Some((phrase[..at].to_string(), phrase[at..].to_string()))
+    };
+    let post = s.get(q.end..b)?.trim();
+    let post = post.strip_prefix("以上").unwrap_or(post);
+    if let Some(group) = share_of(post) {
+        // The first share: the next one follows at once (`90%的市和` + `70%的县…`).
+        let rest = s.get(b..)?.trim_start();
+        let digits = rest.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+        let rest = rest[digits..].strip_prefix('%').or_else(|| rest[digits..].strip_prefix('％'))?;
+        if digits == 0 {
+            return None;
+        }
+        let rest = rest.strip_prefix("以上").unwrap_or(rest);
+        let (_, predicate) = split(&clause(rest))?;
+        return Some(format!("{predicate}的{group}"));
+    }
+    // The second share: the phrase before it is the first's group and the coordinator.
+    let pre = s.get(a..q.start)?.trim();
+    share_of(pre)?;
+    let (group, predicate) = split(&clause(post))?;
+    Some(format!("{predicate}的{group}"))
 }
 
 /// A count in a sentence that opens with `每年` carries it with its verb: `每年实施一期…项目,精准
@@ -449,6 +500,14 @@ fn names_nothing_after(post: &str) -> bool {
 #[cfg(test)]
 mod tests {
     /// `突破` qualifies a figure that closes its clause, and is the verb before a counted object.
+    #[test]
+    fn two_shares_of_one_predicate_each_name_their_group_with_it() {
+        let text = "一、发展目标\n到2025年,90%的市和70%的县(市、区)达到省级三星级以上。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let names: Vec<&str> = plan.targets.iter().map(|t| t.indicator.as_str()).collect();
+        assert_eq!(names, ["达到省级三星级以上的市", "达到省级三星级以上的县(市、区)"]);
+    }
+
     #[test]
     fn tupo_is_a_qualifier_only_of_a_figure_that_closes_its_clause() {
         let text = "一、发展目标\n到2027年,全市未来产业规模突破1100亿元,突破30项前沿关键核心技术。\n";

@@ -45,11 +45,12 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     if let Some(h) = s.heading {
         let kids = doc.children(Some(h));
         if !kids.is_empty() {
-            // Sub-headings that are sentences (`1.支持高水平建设…,加快…`) are tasks, not segments.
+            // Sub-headings that are sentences (`1.支持高水平建设…,加快…`) or dated steps
+            // (`2024年启动…试点`) are tasks, not segments.
             return kids
                 .iter()
                 .map(|&k| doc.title(k).to_string())
-                .filter(|t| t.chars().count() <= 20 && !t.contains(','))
+                .filter(|t| t.chars().count() <= 20 && !t.contains(',') && !states_a_date(t))
                 .collect();
         }
     } else if s.lost {
@@ -171,6 +172,12 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         }
     }
     segs
+}
+
+/// A title that names a year (`2024年启动…`, `0403年底前建设…`): a step of a task, never a
+/// direction of an industry (a figure alone is no date: `6G` is a direction).
+fn states_a_date(title: &str) -> bool {
+    title.match_indices('年').any(|(p, _)| title[..p].ends_with(|c: char| c.is_ascii_digit()))
 }
 
 /// `中远期重点培育先进核能细分领域` → 先进核能.
@@ -486,4 +493,24 @@ fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::states_a_date;
+
+    #[test]
+    fn dated_sub_headings_are_steps_not_segments() {
+        let text = "一、总体目标\n加快推进服务业数字化转型。\n二、开展生活性服务业数字提升行动\n(一)医养健康产业数字化转型\n1.支持高水平建设健康医疗大数据中心,推进数据共享。\n2.2024年启动智慧健康养老应用试点活动。2025年底前建设完成平台,做好对接。\n(二)电子商务产业数字化转型\n1.鼓励线上平台与实体商业深度合作,引导消费。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let segments: Vec<(&str, Vec<&str>)> = plan
+            .industries
+            .iter()
+            .map(|i| (i.name.as_str(), i.segments.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(segments[0], ("医养健康产业", vec![]));
+        assert!(states_a_date("0403年底前建设完成省级养老服务管理平台"));
+        assert!(!states_a_date("智慧健康养老"));
+        assert!(!states_a_date("6G"));
+    }
 }

@@ -45,9 +45,15 @@ pub enum IndicatorsCommand {
         direction: Direction,
         #[arg(long, default_value = "quarter")]
         frequency: Frequency,
-        /// How district values make the region's: sum, mean, latest or none.
-        #[arg(long, default_value = "sum")]
-        rollup: Rollup,
+        /// How district values make the region's: sum, weighted_mean (with --weight), mean, max,
+        /// min, none (city-reported only) or latest. Default: sum for counts and amounts, none
+        /// for ratios and per-capita figures (weighted_mean when --weight is given).
+        #[arg(long)]
+        rollup: Option<Rollup>,
+        /// The weight indicator of a weighted mean (its code): population, GDP, or the ratio's
+        /// denominator, reported by the same units for the same periods.
+        #[arg(long)]
+        weight: Option<String>,
         /// Target value and its year.
         #[arg(long, requires = "year")]
         target: Option<f64>,
@@ -58,6 +64,18 @@ pub enum IndicatorsCommand {
         baseline: Option<f64>,
         #[arg(long)]
         baseline_year: Option<i32>,
+    },
+    /// Set how district values make the region's value of one indicator (the roll-up rule).
+    /// A ratio or per-capita indicator cannot be summed.
+    SetRollup {
+        /// The indicator's code.
+        code: String,
+        /// sum, weighted_mean, mean, max, min, none (city-reported only) or latest (or 求和,
+        /// 加权平均, 平均, 最大值, 最小值, 仅市级填报, 最新).
+        rule: Rollup,
+        /// The weight indicator's code, for weighted_mean.
+        #[arg(long)]
+        weight: Option<String>,
     },
     /// List indicators.
     List {
@@ -162,11 +180,14 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
             direction,
             frequency,
             rollup,
+            weight,
             target,
             year,
             baseline,
             baseline_year,
         } => {
+            let rollup =
+                rollup.unwrap_or_else(|| planwatch_monitor::indicator::default_rollup(&name, &unit, weight.is_some()));
             let ind = store.add_indicator(
                 &actor(&store, common)?,
                 &NewIndicator {
@@ -176,6 +197,7 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                     direction,
                     frequency: Some(frequency),
                     rollup,
+                    rollup_weight: weight,
                     region,
                     target_value: target,
                     target_year: year,
@@ -186,6 +208,11 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                 },
             )?;
             println!("{}\t{}", ind.code, ind.name);
+        }
+        IndicatorsCommand::SetRollup { code, rule, weight } => {
+            let ind = store.set_indicator_rollup(&actor(&store, common)?, &code, rule, weight.as_deref())?;
+            let weight = ind.rollup_weight.map(|w| format!(" ({w})")).unwrap_or_default();
+            println!("{}\t{}\t{}{weight}", ind.code, ind.name, ind.rollup.label());
         }
         IndicatorsCommand::List { plan, json } => {
             let list = store.indicators(plan, None)?;

@@ -37,6 +37,8 @@ pub struct Indicator {
     pub direction: Direction,
     pub frequency: Frequency,
     pub rollup: Rollup,
+    /// The weight indicator (its code) of a weighted-mean roll-up; None for every other rule.
+    pub rollup_weight: Option<String>,
     pub region: String,
     pub document_id: Option<i64>,
     pub version_id: Option<i64>,
@@ -74,6 +76,8 @@ pub struct NewIndicator {
     pub direction: Direction,
     pub frequency: Option<Frequency>,
     pub rollup: Rollup,
+    /// The weight indicator's code, for (and only for) a weighted mean.
+    pub rollup_weight: Option<String>,
     pub region: String,
     pub target_value: Option<f64>,
     pub target_year: Option<i32>,
@@ -98,7 +102,7 @@ pub struct FromTarget {
 
 const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rollup, region, document_id, version_id,
     target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
-    span_end, note, created_at, other_mentions, target_year_inferred";
+    span_end, note, created_at, other_mentions, target_year_inferred, rollup_weight";
 
 fn indicator_row(r: &Row) -> crate::Result<Indicator> {
     let word = |i: usize| -> crate::Result<String> { r.get(i) };
@@ -113,6 +117,7 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
         direction: word(4)?.parse().map_err(|e| bad(4, e))?,
         frequency: word(5)?.parse().map_err(|e| bad(5, e))?,
         rollup: word(6)?.parse().map_err(|e| bad(6, e))?,
+        rollup_weight: r.get(23)?,
         region: r.get(7)?,
         document_id: r.get(8)?,
         version_id: r.get(9)?,
@@ -137,12 +142,51 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
 /// Words in an indicator's name that mean a smaller value is better.
 const LOWER_IS_BETTER: [&str; 8] = ["能耗", "排放", "下降", "降低", "减少", "失业率", "事故", "污染"];
 
-/// How a target's values combine across districts, judged from its unit: shares and
-/// rates average, counts and amounts add up.
-fn rollup_for_unit(unit: &str) -> Rollup {
-    match unit {
-        "%" | "‰" | "倍" | "级" => Rollup::Mean,
-        _ => Rollup::Sum,
+/// Checks a roll-up rule for the indicator `(code, name, unit, region)` and returns the
+/// weight to store (a weighted mean's weight code; None for every other rule).
+fn check_rollup(
+    tx: &Db,
+    (code, name, unit, region): (&str, &str, &str, &str),
+    rollup: Rollup,
+    weight: Option<&str>,
+) -> Result<Option<String>> {
+    let weight = weight.map(str::trim).filter(|w| !w.is_empty());
+    if rollup == Rollup::Sum
+        && (planwatch_monitor::indicator::is_ratio(name, unit) || planwatch_monitor::indicator::is_per_capita(name))
+    {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code}({name})是比率或人均指标,区县数值不能求和:请选加权平均(给出权重指标,如常住人口、地区生产总值或其分母指标)、平均、最大值、最小值或仅市级填报"
+        )));
+    }
+    if !rollup.needs_weight() {
+        if let Some(w) = weight {
+            return Err(StoreError::Invalid(format!(
+                "汇总方式“{}”不用权重指标,却给了“{w}”:只有加权平均需要权重指标,请去掉权重或改选加权平均",
+                rollup.label()
+            )));
+        }
+        return Ok(None);
+    }
+    let Some(w) = weight else {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code} 选了加权平均,但没有给出权重指标:请给出同一地区的权重指标代码(如常住人口、地区生产总值,或比率的分母指标)"
+        )));
+    };
+    if w == code {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code} 不能以自身为权重:请选另一个指标(如常住人口或地区生产总值)"
+        )));
+    }
+    let found: Option<String> =
+        tx.query_row("SELECT region FROM indicators WHERE code = ?1", params![w], |r| r.get(0)).optional()?;
+    match found {
+        None => Err(StoreError::Invalid(format!(
+            "权重指标“{w}”不存在:请先建立该指标(如常住人口)并导入各区县数值,再把它设为 {code} 的权重"
+        ))),
+        Some(r) if r != region => Err(StoreError::Invalid(format!(
+            "权重指标“{w}”属于{r},而指标 {code} 属于{region}:权重须是同一地区各区县的数值"
+        ))),
+        Some(_) => Ok(Some(w.to_string())),
     }
 }
 
@@ -353,7 +397,9 @@ impl Store {
                     row.unit,
                     direction.as_str(),
                     frequency.as_str(),
-                    rollup_for_unit(&row.unit).as_str(),
+                    // Ratios and per-capita figures are never summed: the city's own figure
+                    // until an analyst names their weight (indicator edit page, API, CLI).
+                    planwatch_monitor::indicator::default_rollup(&name, &row.unit, false).as_str(),
                     region,
                     document_id,
                     view.version.id,
@@ -422,11 +468,17 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Invalid(format!("indicator code “{code}” is already used: choose another")));
         }
+        let weight = check_rollup(
+            &tx,
+            (code, new.name.trim(), new.unit.trim(), &new.region),
+            new.rollup,
+            new.rollup_weight.as_deref(),
+        )?;
         tx.execute(
             &format!(
                 "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, target_value,
-                    target_year, baseline_value, baseline_year, start_year, note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW})"
+                    target_year, baseline_value, baseline_year, start_year, note, created_at, rollup_weight)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW}, ?14)"
             ),
             params![
                 code,
@@ -442,6 +494,7 @@ impl Store {
                 new.baseline_year,
                 new.start_year,
                 new.note,
+                weight,
             ],
         )?;
         audit(
@@ -452,12 +505,63 @@ impl Store {
                 object: format!("indicator {code}"),
                 old: None,
                 new: Some(json!({"name": new.name.trim(), "unit": new.unit.trim(), "region": new.region,
-                    "direction": new.direction.as_str(), "rollup": new.rollup.as_str(),
+                    "direction": new.direction.as_str(), "rollup": new.rollup.as_str(), "rollup_weight": weight,
                     "target": new.target_value, "year": new.target_year})),
                 source: String::new(),
             },
         )?;
         bump_monitor_rev(&tx, &[&new.region])?;
+        tx.commit()?;
+        drop(conn);
+        self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
+    }
+
+    /// Sets the roll-up rule of indicator `code` (and the weight indicator of a weighted
+    /// mean, by code). Refused: a weighted mean without a weight, or with one that is not an
+    /// indicator of the same region (or is the indicator itself); a weight with another rule;
+    /// a sum of a ratio or per-capita indicator. Audited with the old and new rule.
+    pub fn set_indicator_rollup(
+        &self,
+        actor: &Actor,
+        code: &str,
+        rollup: Rollup,
+        weight: Option<&str>,
+    ) -> Result<Indicator> {
+        authorize(actor, Action::DefineIndicator)?;
+        let code = code.trim();
+        limits::INDICATOR_CODE.check(code)?;
+        let weight = weight.map(str::trim).filter(|w| !w.is_empty());
+        if let Some(w) = weight {
+            limits::INDICATOR_CODE.check(w)?;
+        }
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
+        let old = tx.query_row(&sql, params![code], indicator_row).optional()?.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "indicator “{code}”: no such indicator (see the 监测 pages or `planwatch indicators list`)"
+            ))
+        })?;
+        let weight = check_rollup(&tx, (code, &old.name, &old.unit, &old.region), rollup, weight)?;
+        if old.rollup == rollup && old.rollup_weight == weight {
+            return Ok(old);
+        }
+        tx.execute(
+            "UPDATE indicators SET rollup = ?1, rollup_weight = ?2 WHERE id = ?3",
+            params![rollup.as_str(), weight, old.id],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "indicator.rollup",
+                object: format!("indicator {code}"),
+                old: Some(json!({"rollup": old.rollup.as_str(), "rollup_weight": old.rollup_weight})),
+                new: Some(json!({"rollup": rollup.as_str(), "rollup_weight": weight})),
+                source: String::new(),
+            },
+        )?;
+        bump_monitor_rev(&tx, &[&old.region])?;
         tx.commit()?;
         drop(conn);
         self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))

@@ -315,6 +315,7 @@ pub fn router(state: Shared) -> Router {
         .route("/plans/{id}/progress/{code}", get(monitor_pages::indicator))
         .route("/plans/{id}/tasks/report", post(monitor_pages::report_task))
         .route("/plans/{id}/{file}", get(monitor_pages::report))
+        .route("/indicators/{code}/rollup", get(monitor_pages::rollup_form).post(monitor_pages::rollup_save))
         .route("/rankings/{name}", get(monitor_pages::ranking))
         .route("/rankings/{name}/publish", post(monitor_pages::publish))
         .route("/maps", get(monitor_pages::map))

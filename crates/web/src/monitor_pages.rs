@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_monitor::progress::format_number;
-use planwatch_monitor::Period;
+use planwatch_monitor::{Period, Rollup};
 use planwatch_report::charts;
 use planwatch_store::monitor::{ImportError, ImportOptions, MonitorScope, TaskStatus};
 use serde::Deserialize;
@@ -1055,7 +1055,9 @@ struct IndicatorPage {
     baseline: String,
     direction: &'static str,
     frequency: &'static str,
-    rollup: &'static str,
+    rollup: String,
+    /// Periods whose weighted mean left units out for lack of a weight.
+    rollup_notes: Vec<String>,
     as_of_label: String,
     completion: String,
     elapsed: String,
@@ -1141,7 +1143,8 @@ pub async fn indicator(
             },
             direction: ind.direction.label(),
             frequency: ind.frequency.label(),
-            rollup: ind.rollup.label(),
+            rollup: monitoring::rollup_label(t),
+            rollup_notes: monitoring::missing_weight_notes(t),
             as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
             completion: pct(t.completion),
             elapsed: pct(Some(t.elapsed)),
@@ -1160,4 +1163,117 @@ pub async fn indicator(
         Ok(render(&page).0.into_bytes())
     })
     .await
+}
+
+// ---- an indicator's roll-up rule ----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "indicator_rollup.html")]
+struct RollupPage {
+    nav: &'static str,
+    code: String,
+    code_q: String,
+    name: String,
+    unit: String,
+    region: String,
+    /// The indicator's page (or the overview for an indicator of no plan).
+    back: String,
+    current: String,
+    /// (keyword, label, selected).
+    rules: Vec<(&'static str, &'static str, bool)>,
+    /// Indicators of the same region that can weigh it: (code, "name(unit) code", selected).
+    weights: Vec<(String, String, bool)>,
+    ratio: bool,
+    csrf: String,
+    here: String,
+}
+
+fn indicator_page_href(ind: &planwatch_store::monitor::Indicator) -> String {
+    match ind.document_id {
+        Some(id) => format!("/plans/{id}/progress/{}", enc(&ind.code)),
+        None => "/monitor#indicators".into(),
+    }
+}
+
+/// The form that sets an indicator's roll-up rule (a page for one session: never cached).
+pub async fn rollup_form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let csrf = auth::csrf_of(&state, &headers).await;
+    let page = db(&state, move |s| {
+        let ind = s.indicator(&code)?.ok_or_else(|| {
+            planwatch_store::StoreError::NotFound(format!("指标 {}(请从监测评估页的指标列表进入)", code))
+        })?;
+        let weights = s
+            .indicators(None, Some(&ind.region))?
+            .into_iter()
+            .filter(|w| w.code != ind.code)
+            .map(|w| {
+                let unit = if w.unit.is_empty() { String::new() } else { format!("({})", w.unit) };
+                let selected = ind.rollup_weight.as_deref() == Some(w.code.as_str());
+                (w.code.clone(), format!("{}{unit} {}", w.name, w.code), selected)
+            })
+            .collect();
+        let current = match &ind.rollup_weight {
+            Some(w) => format!("{}(权重指标 {w})", ind.rollup.label()),
+            None => ind.rollup.label().to_string(),
+        };
+        Ok(RollupPage {
+            nav: "monitor",
+            code_q: enc(&ind.code),
+            here: enc(&format!("/indicators/{}/rollup", enc(&ind.code))),
+            back: indicator_page_href(&ind),
+            current,
+            rules: Rollup::ALL.iter().map(|r| (r.as_str(), r.label(), *r == ind.rollup)).collect(),
+            weights,
+            ratio: planwatch_monitor::indicator::is_ratio(&ind.name, &ind.unit)
+                || planwatch_monitor::indicator::is_per_capita(&ind.name),
+            code: ind.code,
+            name: ind.name,
+            unit: ind.unit,
+            region: ind.region,
+            csrf,
+        })
+    })
+    .await?;
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RollupForm {
+    csrf: String,
+    rule: String,
+    #[serde(default)]
+    weight: String,
+}
+
+/// Parses a roll-up rule as typed or chosen (a form, the API), bounded in length.
+pub(crate) fn parse_rollup(rule: &str) -> Result<Rollup, AppError> {
+    if rule.chars().count() > 32 {
+        return Err(AppError::BadRequest(format!(
+            "汇总方式 rule 过长(最多 32 个字符):可选 {}",
+            Rollup::choices().trim_end()
+        )));
+    }
+    rule.parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "汇总方式 rule:“{}”不是可选的汇总方式,可选 {}",
+            rule.trim(),
+            Rollup::choices().trim_end()
+        ))
+    })
+}
+
+pub async fn rollup_save(
+    State(state): State<Shared>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<RollupForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let rule = parse_rollup(&f.rule)?;
+    let ind = db(&state, move |s| s.set_indicator_rollup(&actor, &code, rule, Some(f.weight.as_str()))).await?;
+    Ok(Redirect::to(&indicator_page_href(&ind)).into_response())
 }

@@ -6,7 +6,7 @@ pub mod sample;
 
 use planwatch_monitor::progress::{self, Progress, TargetSpec, Thresholds};
 use planwatch_monitor::rank::{self, Column, Method, MissingPolicy, RankInput};
-use planwatch_monitor::rollup::{region_series, RegionValue};
+use planwatch_monitor::rollup::{roll_up, RegionValue};
 use planwatch_monitor::{Direction, Frequency, Period};
 
 use planwatch_report as report;
@@ -39,6 +39,11 @@ pub struct TargetProgress {
     pub indicator: Indicator,
     /// The region's values by period (its own, or rolled up from its units).
     pub series: Vec<RegionValue>,
+    /// A weighted mean's weight indicator: (code, name); None for other rules or a weight
+    /// that no longer exists.
+    pub weight: Option<(String, String)>,
+    /// Periods where units' values were left out of a weighted mean for lack of a weight.
+    pub missing_weights: Vec<(Period, Vec<String>)>,
     pub spec: Option<TargetSpec>,
     pub progress: Option<Progress>,
     pub completion: Option<f64>,
@@ -164,6 +169,18 @@ pub fn plan_progress_of(
         None => store.latest_period(&ids)?,
     };
     let observations = store.observation_values(&ids)?;
+    // Weighted means need their weight indicators' values (indicators of the same region,
+    // in this plan or not).
+    let mut weights: HashMap<String, Indicator> = HashMap::new();
+    for code in indicators.iter().filter_map(|i| i.rollup_weight.as_deref()) {
+        if !weights.contains_key(code) {
+            if let Some(w) = store.indicator(code)? {
+                weights.insert(code.to_string(), w);
+            }
+        }
+    }
+    let weight_ids: Vec<i64> = weights.values().map(|w| w.id).collect();
+    let weight_values = store.observation_values(&weight_ids)?;
     let imports = store.imports_by_id()?;
     let mut by_indicator: HashMap<i64, Vec<&planwatch_store::monitor::ObservationValue>> = HashMap::new();
     for o in &observations {
@@ -179,7 +196,18 @@ pub fn plan_progress_of(
             .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
             .map(|o| (o.place.as_str(), o.period, o.value))
             .collect();
-        let series = region_series(ind.rollup, &ind.region, &triples);
+        let weight = ind.rollup_weight.as_deref().and_then(|c| weights.get(c));
+        let weight_triples: Vec<(&str, Period, f64)> = match weight {
+            Some(w) => weight_values
+                .iter()
+                .filter(|o| o.indicator_id == w.id && o.period.end_time() <= as_of_time)
+                .map(|o| (o.place.as_str(), o.period, o.value))
+                .collect(),
+            None => Vec::new(),
+        };
+        let rolled = roll_up(ind.rollup, &ind.region, &triples, &weight_triples);
+        let weight = weight.map(|w| (w.code.clone(), w.name.clone()));
+        let (series, missing_weights) = (rolled.values, rolled.missing_weights);
         let mut import_ids: Vec<i64> =
             obs.iter().filter(|o| o.period.end_time() <= as_of_time).map(|o| o.import_id).collect();
         import_ids.sort_unstable();
@@ -204,6 +232,8 @@ pub fn plan_progress_of(
         targets.push(TargetProgress {
             indicator: ind,
             series,
+            weight,
+            missing_weights,
             spec,
             progress,
             completion,
@@ -240,6 +270,28 @@ pub fn plan_progress_of(
         synthetic,
         approval,
     })
+}
+
+/// How an indicator's city value is made, for pages and reports: "求和", "加权平均(权重:常住人口)".
+pub fn rollup_label(t: &TargetProgress) -> String {
+    match (&t.weight, t.indicator.rollup_weight.as_deref()) {
+        (Some((code, name)), _) => format!("{}(权重:{name} {code})", t.indicator.rollup.label()),
+        (None, Some(code)) => format!("{}(权重指标 {code} 不存在)", t.indicator.rollup.label()),
+        (None, None) => t.indicator.rollup.label().to_string(),
+    }
+}
+
+/// "加权平均未含 2026Q3 的 A区、B区(缺少权重 常住人口 的数值)" for each period of a
+/// weighted mean that had to leave units out, newest first; empty when none did.
+pub fn missing_weight_notes(t: &TargetProgress) -> Vec<String> {
+    let name = t.weight.as_ref().map(|w| w.1.as_str()).or(t.indicator.rollup_weight.as_deref()).unwrap_or("");
+    t.missing_weights
+        .iter()
+        .rev()
+        .map(|(p, places)| {
+            format!("{p} 的加权平均未含 {}:缺少权重指标“{name}”的数值,请补报其同期数值", places.join("、"))
+        })
+        .collect()
 }
 
 /// "线性:预计达成;复合增长:预计未达成,差 3" — both forecasts, or why there is none.

@@ -13,6 +13,9 @@ use planwatch_store::{AuditFilter, Role};
 
 const PASSWORD: &str = "correct-horse-42";
 
+/// Form fields sent, the status expected and what the answer must say.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], StatusCode, &'a str);
+
 fn add(app: &App, login: &str, role: Role, region: &str, place: &str) {
     let user = NewUser {
         login: login.into(),
@@ -172,7 +175,7 @@ async fn the_rule_is_set_on_the_web_and_the_api_by_analysts_only_with_audit() {
     // Refused by form, nothing changed: a sum of a per-capita figure, an unknown rule, a weighted
     // mean without weight or weighted by itself, a weight of no such indicator, a weight with
     // another rule, an overlong rule, a bad CSRF token, and a district editor.
-    let refusals: [(&[(&str, &str)], StatusCode, &str); 8] = [
+    let refusals: [Refusal; 8] = [
         (&[("rule", "sum")], StatusCode::BAD_REQUEST, "不能求和"),
         (&[("rule", "median")], StatusCode::BAD_REQUEST, "不是可选的汇总方式"),
         (&[("rule", "weighted_mean")], StatusCode::BAD_REQUEST, "没有给出权重指标"),

@@ -624,6 +624,21 @@ pub struct ObservationValue {
     pub import_id: i64,
 }
 
+/// A stored value flagged 待核实 (an outlier against the place's history).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FlaggedValue {
+    /// The observation's id.
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub place: String,
+    pub period: String,
+    pub value: f64,
+    /// Why it was flagged.
+    pub reason: String,
+}
+
 /// A row of the history of stored values.
 #[derive(Debug, Clone, Serialize)]
 pub struct ValueChange {
@@ -1128,15 +1143,103 @@ impl Store {
         Ok(out)
     }
 
+    /// The values flagged 待核实 of some indicators (all places and periods), which count
+    /// nowhere until confirmed or corrected.
+    pub fn flagged_observations(&self, indicator_ids: &[i64]) -> Result<Vec<Observation>> {
+        Ok(self.observations(indicator_ids)?.into_iter().filter(|o| o.outlier.is_some()).collect())
+    }
+
+    /// The values flagged 待核实 of region `region`'s indicators (one query): what the
+    /// approvals page shows beside each unit's cell.
+    pub fn flagged_in_region(&self, region: &str) -> Result<Vec<FlaggedValue>> {
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT o.id, ind.code, ind.name, ind.unit, o.place, o.period, o.value, o.outlier
+             FROM observations o JOIN indicators ind ON ind.id = o.indicator_id
+             WHERE ind.region = ?1 AND o.outlier IS NOT NULL ORDER BY o.period_end DESC, o.place, ind.code",
+            params![region],
+            |row| {
+                Ok(FlaggedValue {
+                    id: row.get(0)?,
+                    code: row.get(1)?,
+                    name: row.get(2)?,
+                    unit: row.get(3)?,
+                    place: row.get(4)?,
+                    period: row.get(5)?,
+                    value: row.get(6)?,
+                    reason: row.get(7)?,
+                })
+            },
+        )
+    }
+
+    /// An analyst confirms a value flagged 待核实 (by observation id): the flag is cleared, so
+    /// the value counts again, and the audit log keeps the flag's reason. A unit correcting
+    /// the value by a new import clears (or renews) the flag by itself.
+    pub fn confirm_observation(&self, actor: &Actor, id: i64) -> Result<FlaggedValue> {
+        authorize(actor, Action::ReviewFigures)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let found = tx
+            .query_row(
+                "SELECT o.id, ind.code, ind.name, ind.unit, o.place, o.period, o.value, o.outlier, ind.region
+                 FROM observations o JOIN indicators ind ON ind.id = o.indicator_id WHERE o.id = ?1",
+                params![id],
+                |row| {
+                    let v = FlaggedValue {
+                        id: row.get(0)?,
+                        code: row.get(1)?,
+                        name: row.get(2)?,
+                        unit: row.get(3)?,
+                        place: row.get(4)?,
+                        period: row.get(5)?,
+                        value: row.get(6)?,
+                        reason: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    };
+                    let region: String = row.get(8)?;
+                    Ok((v, region))
+                },
+            )
+            .optional()?;
+        let Some((v, region)) = found else {
+            return Err(StoreError::NotFound(format!("数值 {id}(可能已被更正):请刷新页面")));
+        };
+        if v.reason.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "{} {} {} 的数值未标记待核实,无需确认",
+                v.place, v.period, v.code
+            )));
+        }
+        tx.execute("UPDATE observations SET outlier = NULL WHERE id = ?1", params![id])?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "observation.confirm",
+                object: format!("{} {} {}", v.code, v.place, v.period),
+                old: Some(json!({"value": v.value, "flag": v.reason})),
+                new: Some(json!({"value": v.value, "flag": null})),
+                source: String::new(),
+            },
+        )?;
+        bump_monitor_rev(&tx, &[&region])?;
+        tx.commit()?;
+        Ok(v)
+    }
+
     /// The bare values of some indicators, for computations over many: (indicator id, place,
     /// period, value, import id), by indicator and period. One query, no join; the files come
-    /// from [`Store::imports_by_id`].
+    /// from [`Store::imports_by_id`]. Values flagged 待核实 are left out: they count nowhere
+    /// (roll-ups, progress, reports) until an analyst confirms them
+    /// ([`Store::confirm_observation`]) or the unit corrects them (see
+    /// [`Store::flagged_observations`]).
     pub fn observation_values(&self, indicator_ids: &[i64]) -> Result<Vec<ObservationValue>> {
         let r = self.reader()?;
         let ids = serde_json::to_string(indicator_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut stmt = r.prepare_cached(
             "SELECT indicator_id, place, period, value, import_id FROM observations
-             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) ORDER BY indicator_id, period_end, place",
+             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND outlier IS NULL
+             ORDER BY indicator_id, period_end, place",
         )?;
         let mut out = Vec::new();
         let mut last: Option<(String, Period)> = None;
@@ -1563,6 +1666,8 @@ pub struct IndexMatrix {
     pub values: Vec<Vec<Option<f64>>>,
     /// The files the values came from (import id, file name, synthetic).
     pub files: Vec<(i64, String, bool)>,
+    /// Values flagged 待核实, left out of the matrix: (place, indicator code).
+    pub flagged: Vec<(String, String)>,
 }
 
 impl IndexMatrix {
@@ -1741,7 +1846,7 @@ impl Store {
     pub fn index_matrix(&self, index: &IndexDef, period: Period) -> Result<IndexMatrix> {
         let r = self.reader()?;
         let mut stmt = r.prepare_cached(
-            "SELECT o.place, o.place_code, o.value, o.import_id, i.file_name, i.synthetic
+            "SELECT o.place, o.place_code, o.value, o.import_id, i.file_name, i.synthetic, o.outlier
              FROM observations o JOIN imports i ON i.id = o.import_id
              WHERE o.indicator_id = ?1 AND o.period = ?2",
         )?;
@@ -1749,6 +1854,7 @@ impl Store {
         let mut places: Vec<(String, String)> = Vec::new();
         let mut values: Vec<Vec<Option<f64>>> = Vec::new();
         let mut files: Vec<(i64, String, bool)> = Vec::new();
+        let mut flagged: Vec<(String, String)> = Vec::new();
         let n = index.members.len();
         // Units in the order of the hierarchy, so equal scores list in a stable order.
         let order: HashMap<&str, usize> =
@@ -1765,6 +1871,11 @@ impl Store {
                     places.len() - 1
                 });
                 places[i].1 = row.get(1)?;
+                // A value flagged 待核实 counts nowhere: the place lacks it.
+                if row.get::<_, Option<String>>(6)?.is_some() {
+                    flagged.push((place, m.indicator.code.clone()));
+                    return Ok(());
+                }
                 values[i][j] = Some(row.get(2)?);
                 let import_id: i64 = row.get(3)?;
                 if !files.iter().any(|f| f.0 == import_id) {
@@ -1778,7 +1889,7 @@ impl Store {
         let places = idx.iter().map(|&i| places[i].clone()).collect();
         let values = idx.iter().map(|&i| values[i].clone()).collect();
         files.sort();
-        Ok(IndexMatrix { period, places, values, files })
+        Ok(IndexMatrix { period, places, values, files, flagged })
     }
 
     /// Freezes a ranking as published; returns its revision (1 for the first publication of

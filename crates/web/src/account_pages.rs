@@ -423,7 +423,8 @@ struct ApprovalsPage {
     region: String,
     period: String,
     regions: Vec<String>,
-    rows: Vec<Approval>,
+    /// Each cell with the values of it flagged 待核实: (observation id, "P2-T10 9876 家:reason").
+    rows: Vec<(Approval, Vec<(i64, String)>)>,
     pager: crate::pager::Pager,
     /// The caller may submit these units' figures.
     can_submit_place: String,
@@ -461,11 +462,11 @@ pub async fn approvals(
             .unwrap_or_default(),
         r => r.to_string(),
     };
-    let rows = if region.is_empty() {
-        Vec::new()
+    let (rows, flagged) = if region.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
         let r = region.clone();
-        db(&state, move |s| s.approvals(&r, None, period)).await?
+        db(&state, move |s| Ok((s.approvals(&r, None, period)?, s.flagged_in_region(&r)?))).await?
     };
     let counts = [
         planwatch_store::ApprovalState::Draft,
@@ -490,6 +491,17 @@ pub async fn approvals(
     // The counts are of all cells; the table shows a page of them.
     let link = format!("/approvals?region={}&period={}", enc(&region), enc(q.period.trim()));
     let (rows, pager) = crate::pager::Pager::cut(rows, q.page.trim().parse().ok(), |n| format!("{link}&page={n}"));
+    let rows = rows
+        .into_iter()
+        .map(|a| {
+            let flags = flagged
+                .iter()
+                .filter(|f| f.place == a.place && f.period == a.period)
+                .map(|f| (f.id, flag_label(f)))
+                .collect();
+            (a, flags)
+        })
+        .collect();
     let page = ApprovalsPage {
         nav: "approvals",
         csrf,
@@ -505,6 +517,38 @@ pub async fn approvals(
     Ok(render(&page).into_response())
 }
 
+/// "P2-T10 高新技术企业数量 9876 家(与历史数据相差过大…)".
+fn flag_label(f: &planwatch_store::monitor::FlaggedValue) -> String {
+    format!("{} {} {} {}({})", f.code, f.name, planwatch_monitor::progress::format_number(f.value), f.unit, f.reason)
+}
+
+/// Refuses to submit or approve a cell holding values flagged 待核实 unless the caller
+/// acknowledged them (`ack` = "1"); those values count nowhere until confirmed or corrected.
+pub(crate) fn check_flagged(
+    store: &planwatch_store::Store,
+    region: &str,
+    place: &str,
+    period: Period,
+    step: ApprovalStep,
+    ack: bool,
+) -> Result<(), planwatch_store::StoreError> {
+    if ack || !matches!(step, ApprovalStep::Submit | ApprovalStep::Approve) {
+        return Ok(());
+    }
+    let p = period.to_string();
+    let flagged: Vec<String> =
+        store.flagged_in_region(region)?.iter().filter(|f| f.place == place && f.period == p).map(flag_label).collect();
+    if flagged.is_empty() {
+        return Ok(());
+    }
+    Err(planwatch_store::StoreError::Locked(format!(
+        "{place} {p} 有 {} 个待核实数值:{}。这些数值在分析员确认或区县更正前不计入任何数字。请先核实;确需{}请勾选“已知悉待核实数值”后再提交。",
+        flagged.len(),
+        flagged.join(";"),
+        if step == ApprovalStep::Submit { "报送" } else { "通过" }
+    )))
+}
+
 #[derive(Deserialize)]
 pub struct ApprovalForm {
     csrf: String,
@@ -514,6 +558,9 @@ pub struct ApprovalForm {
     step: String,
     #[serde(default)]
     comment: String,
+    /// "1": the caller acknowledged the cell's values flagged 待核实.
+    #[serde(default)]
+    ack: String,
 }
 
 pub async fn approval_step(
@@ -525,6 +572,35 @@ pub async fn approval_step(
     let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
     let step: ApprovalStep = f.step.parse().map_err(AppError::BadRequest)?;
     let target = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
-    db(&state, move |s| s.approval_step(&actor, &f.region, &f.place, period, step, &f.comment)).await?;
+    let ack = f.ack.trim() == "1";
+    db(&state, move |s| {
+        check_flagged(s, &f.region, &f.place, period, step, ack)?;
+        s.approval_step(&actor, &f.region, &f.place, period, step, &f.comment)
+    })
+    .await?;
     Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target)]).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    /// The approvals page to go back to.
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// An analyst confirms a value flagged 待核实: it counts again.
+pub async fn confirm_value(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::BadRequest(format!("数值编号应为数字,收到“{id}”")))?;
+    db(&state, move |s| s.confirm_observation(&actor, id)).await?;
+    let next = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
+    Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, next)]).into_response())
 }

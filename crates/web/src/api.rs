@@ -1064,6 +1064,11 @@ pub struct ApprovalRequest {
     #[serde(default)]
     #[schema(max_length = 1000)]
     comment: String,
+    /// Submitting or approving a cell that holds values flagged 待核实 (which count nowhere
+    /// until an analyst confirms them or the unit corrects them) is refused with 409 unless
+    /// this is true.
+    #[serde(default)]
+    acknowledge_flagged: bool,
 }
 
 /// One unit's figures for one period and where they stand.
@@ -1103,7 +1108,7 @@ impl From<planwatch_store::Approval> for ApprovalDto {
 
 #[utoipa::path(post, path = "/api/v1/approvals", request_body = ApprovalRequest,
     responses((status = 200, body = ApprovalDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 415, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn approval_step(
     State(state): State<Shared>,
@@ -1116,7 +1121,11 @@ async fn approval_step(
         .map_err(|e| ApiError(AppError::BadRequest(format!("期别 period:{e}"))))?;
     let step: planwatch_store::ApprovalStep =
         r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("步骤 step:{e}"))))?;
-    let a = db(&state, move |s| s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)).await?;
+    let a = db(&state, move |s| {
+        crate::account_pages::check_flagged(s, &r.region, &r.place, period, step, r.acknowledge_flagged)?;
+        s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)
+    })
+    .await?;
     Ok(Json(a.into()))
 }
 

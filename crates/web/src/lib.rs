@@ -322,6 +322,7 @@ pub fn router(state: Shared) -> Router {
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))
         .route("/observations/problems/{id}", get(monitor_pages::import_problems))
+        .route("/observations/{id}/confirm", post(account_pages::confirm_value))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/account", get(account_pages::account))
         .route("/account/password", post(account_pages::change_password))

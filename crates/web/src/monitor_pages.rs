@@ -282,6 +282,8 @@ struct TargetLine {
     status_key: &'static str,
     status_label: &'static str,
     verdict: String,
+    /// Values flagged 待核实, left out of the figures shown.
+    flagged: Vec<String>,
     source_href: String,
     source_text: String,
     files: Vec<String>,
@@ -406,6 +408,7 @@ fn progress_page(
                 status_key: t.status_key,
                 status_label: t.status_label,
                 verdict: t.verdict.clone(),
+                flagged: t.flagged.clone(),
                 source_href: monitoring::source_link(ind).unwrap_or_default(),
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),
@@ -549,7 +552,10 @@ struct RankingPage {
     bars_svg: String,
     map_svg: String,
     published: Vec<(i64, String, String, String)>,
-    official: Option<(i64, Vec<RankLine>)>,
+    /// The newest published revision: (revision, rows, notes frozen with it).
+    official: Option<(i64, Vec<RankLine>, Vec<String>)>,
+    /// Why publishing needs a confirmation (unapproved or flagged data), if it does.
+    caution: String,
     revised: bool,
     csrf: String,
     periods: Vec<(String, String)>,
@@ -621,7 +627,8 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
             .iter()
             .map(|p| (p.revision, p.published_at.clone(), p.who.clone(), p.note.clone()))
             .collect(),
-        official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows))),
+        official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows), r.notes.clone())),
+        caution: v.caution().unwrap_or_default(),
         revised: v.revised,
         csrf,
         periods,
@@ -659,6 +666,10 @@ pub struct PublishForm {
     period: String,
     #[serde(default)]
     note: String,
+    /// "1" when the publisher confirmed publishing a ranking that rests on unapproved or
+    /// flagged data.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn publish(
@@ -674,6 +685,13 @@ pub async fn publish(
         let v = monitoring::ranking(s, &name, Some(period))?;
         if v.rows.is_empty() {
             return Err(planwatch_store::StoreError::Invalid("没有可发布的排名(本期无完整数据)".into()));
+        }
+        if let Some(caution) = v.caution() {
+            if f.confirm.trim() != "1" {
+                return Err(planwatch_store::StoreError::Locked(format!(
+                    "本期排名所依据的数据{caution}。未发布:请在排名页勾选“确认发布”后再提交,或待数据审核、核实后发布。"
+                )));
+            }
         }
         monitoring::publish(s, &actor, &v, f.note.trim())
     })
@@ -1058,6 +1076,8 @@ struct IndicatorPage {
     rollup: String,
     /// Periods whose weighted mean left units out for lack of a weight.
     rollup_notes: Vec<String>,
+    /// Values flagged 待核实, left out of every figure.
+    flagged: Vec<String>,
     as_of_label: String,
     completion: String,
     elapsed: String,
@@ -1145,6 +1165,7 @@ pub async fn indicator(
             frequency: ind.frequency.label(),
             rollup: monitoring::rollup_label(t),
             rollup_notes: monitoring::missing_weight_notes(t),
+            flagged: t.flagged.clone(),
             as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
             completion: pct(t.completion),
             elapsed: pct(Some(t.elapsed)),

@@ -152,6 +152,32 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         other => StoreError::Invalid(format!("the generated sample did not validate: {other}")),
     })?;
 
+    // One value flagged 待核实, as a district's slip of the pen looks: the second unit's
+    // newest figure of the first summed indicator, tripled, in a second file (the outlier
+    // check compares with the stored history). It counts nowhere until confirmed or corrected.
+    let newest = periods[periods.len() - 1];
+    if let Some(ind) = indicators.iter().find(|i| i.rollup == Rollup::Sum) {
+        let unit = &units[1].0;
+        let current = store
+            .observation_values(&[ind.id])?
+            .into_iter()
+            .find(|o| &o.place == unit && o.period == newest)
+            .map(|o| o.value);
+        if let Some(v) = current {
+            let csv = format!(
+                "指标代码,地区,期别,数值,单位,备注\n{},{unit},{newest},{},{},{LABEL}(误填示例,待核实)\n",
+                ind.code,
+                (v * 3.0 * 100.0).round() / 100.0,
+                ind.unit
+            );
+            let name = format!("示例数据_合成_{region}_{seed}_待核实.csv");
+            store.import_observations(&name, csv.as_bytes(), &opts, &actor).map_err(|e| match e {
+                planwatch_store::monitor::ImportError::Store(s) => s,
+                other => StoreError::Invalid(format!("the generated flagged value did not validate: {other}")),
+            })?;
+        }
+    }
+
     // A composite index over the indicators that add up across units.
     let members: Vec<(String, Option<f64>)> = indicators.iter().map(|i| (i.code.clone(), None)).collect();
     let index_name = format!("{region}未来产业发展指数(示例)");

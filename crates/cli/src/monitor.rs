@@ -454,10 +454,19 @@ pub fn rank(
     period: Option<Period>,
     json: bool,
     publish: bool,
+    confirm: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let view = monitoring::ranking(&store, index, period)?;
     if publish {
+        if let Some(caution) = view.caution() {
+            if !confirm {
+                bail!(
+                    "not published: the ranking of {} rests on data that {caution}; wait for the approval and check of the figures, or publish with --confirm (the 榜单 will say so)",
+                    view.period
+                );
+            }
+        }
         let rev = monitoring::publish(&store, &actor(&store, common)?, &view, "")?;
         eprintln!("planwatch: published “{}” {} as revision {rev}", view.index.name, view.period);
     }

@@ -522,33 +522,6 @@ fn flag_label(f: &planwatch_store::monitor::FlaggedValue) -> String {
     format!("{} {} {} {}({})", f.code, f.name, planwatch_monitor::progress::format_number(f.value), f.unit, f.reason)
 }
 
-/// Refuses to submit or approve a cell holding values flagged 待核实 unless the caller
-/// acknowledged them (`ack` = "1"); those values count nowhere until confirmed or corrected.
-pub(crate) fn check_flagged(
-    store: &planwatch_store::Store,
-    region: &str,
-    place: &str,
-    period: Period,
-    step: ApprovalStep,
-    ack: bool,
-) -> Result<(), planwatch_store::StoreError> {
-    if ack || !matches!(step, ApprovalStep::Submit | ApprovalStep::Approve) {
-        return Ok(());
-    }
-    let p = period.to_string();
-    let flagged: Vec<String> =
-        store.flagged_in_region(region)?.iter().filter(|f| f.place == place && f.period == p).map(flag_label).collect();
-    if flagged.is_empty() {
-        return Ok(());
-    }
-    Err(planwatch_store::StoreError::Locked(format!(
-        "{place} {p} 有 {} 个待核实数值:{}。这些数值在分析员确认或区县更正前不计入任何数字。请先核实;确需{}请勾选“已知悉待核实数值”后再提交。",
-        flagged.len(),
-        flagged.join(";"),
-        if step == ApprovalStep::Submit { "报送" } else { "通过" }
-    )))
-}
-
 #[derive(Deserialize)]
 pub struct ApprovalForm {
     csrf: String,
@@ -573,11 +546,7 @@ pub async fn approval_step(
     let step: ApprovalStep = f.step.parse().map_err(AppError::BadRequest)?;
     let target = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
     let ack = f.ack.trim() == "1";
-    db(&state, move |s| {
-        check_flagged(s, &f.region, &f.place, period, step, ack)?;
-        s.approval_step(&actor, &f.region, &f.place, period, step, &f.comment)
-    })
-    .await?;
+    db(&state, move |s| s.approval_step_with(&actor, &f.region, &f.place, period, step, &f.comment, ack)).await?;
     Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target)]).into_response())
 }
 

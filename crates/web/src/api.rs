@@ -1122,8 +1122,7 @@ async fn approval_step(
     let step: planwatch_store::ApprovalStep =
         r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("步骤 step:{e}"))))?;
     let a = db(&state, move |s| {
-        crate::account_pages::check_flagged(s, &r.region, &r.place, period, step, r.acknowledge_flagged)?;
-        s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)
+        s.approval_step_with(&actor, &r.region, &r.place, period, step, &r.comment, r.acknowledge_flagged)
     })
     .await?;
     Ok(Json(a.into()))

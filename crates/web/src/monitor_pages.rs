@@ -686,6 +686,8 @@ pub async fn publish(
         if v.rows.is_empty() {
             return Err(planwatch_store::StoreError::Invalid("没有可发布的排名(本期无完整数据)".into()));
         }
+        // Who may publish is decided before anything is said about the data.
+        planwatch_store::access::authorize(&actor, planwatch_store::Action::PublishRanking)?;
         if let Some(caution) = v.caution() {
             if f.confirm.trim() != "1" {
                 return Err(planwatch_store::StoreError::Locked(format!(

@@ -9,6 +9,10 @@
 //! them says so), defines an entropy-TOPSIS index over the indicators, reports task progress
 //! approves every unit's figures except the newest quarter's (of which half the units have
 //! submitted theirs), and publishes the ranking of the second-newest quarter. The same seed gives the same data.
+//! Its per-capita indicator is weighted by population and a ratio by GDP (generated weight
+//! indicators), the region reports its own figures of the city-reported ratios, and one
+//! district value is flagged 待核实 (a second file), so the roll-up rules and the holding back
+//! of unverified figures show.
 //! Running it again changes nothing.
 
 use super::{boundaries, publish, ranking, today};
@@ -220,9 +224,13 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     }
     // The approval workflow as it looks mid-quarter: older figures approved, the newest
     // quarter's submitted by half the units and not yet reviewed.
+    // The region reports its own figures of the city-reported indicators: its cell goes the
+    // way of the units' (after them, so the units' states are as they were).
+    let city_reports = indicators.iter().any(|i| i.rollup == Rollup::None);
+    let cells: Vec<&str> = units.iter().map(|u| u.0.as_str()).chain(city_reports.then_some(region.as_str())).collect();
     for (i, &p) in periods.iter().enumerate() {
         let newest = i + 1 == periods.len();
-        for (u, (name, _)) in units.iter().enumerate() {
+        for (u, name) in cells.iter().enumerate() {
             if newest && u % 2 == 1 {
                 continue;
             }

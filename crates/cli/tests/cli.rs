@@ -1235,3 +1235,40 @@ fn pdf_extracts_and_ingests_and_legacy_files_are_explained() {
     assert_eq!(list.lines().count(), 1, "the PDF is stored: {list}");
     assert!(list.contains("重庆市示范行动计划"), "{list}");
 }
+
+/// Issue 16: `indicators add` gives a ratio or per-capita indicator no sum by default and
+/// refuses one; `indicators set-rollup` sets a weighted mean with its weight, refuses a sum of
+/// a per-capita figure, and `indicators list` shows the rule.
+#[test]
+fn rollup_rules_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let db = db.as_str();
+    let add = |code: &str, name: &str, unit: &str, extra: &[&str]| {
+        let mut args = vec!["--db", db, "indicators", "add", "--code", code, "--name", name, "--unit", unit];
+        args.extend_from_slice(&["--region", "合肥市"]);
+        args.extend_from_slice(extra);
+        planwatch(&args)
+    };
+    assert!(add("POP", "常住人口", "万人", &[]).status.success());
+    assert!(add("PC", "每万人口发明专利拥有量", "件", &[]).status.success());
+    let out = add("PC2", "人均地区生产总值", "元", &["--rollup", "sum"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不能求和"), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "indicators", "list"]).stdout).to_string();
+    assert!(list.lines().any(|l| l.starts_with("PC\t") && l.contains("仅市级填报")), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("POP\t") && l.contains("求和")), "{list}");
+
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "加权平均", "--weight", "POP"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("加权平均 (POP)"));
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "sum"]);
+    assert!(!out.status.success());
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "median"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("weighted_mean"));
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "indicators", "list", "--json"]).stdout).to_string();
+    let inds: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let pc = inds.as_array().unwrap().iter().find(|i| i["code"] == "PC").unwrap();
+    assert_eq!((pc["rollup"].as_str(), pc["rollup_weight"].as_str()), (Some("weighted_mean"), Some("POP")));
+}

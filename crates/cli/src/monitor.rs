@@ -106,6 +106,15 @@ pub enum ObservationsCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Values flagged 待核实 of a region (they count nowhere until confirmed or corrected):
+    /// id, indicator, place, period, value, reason.
+    Flagged {
+        /// The city or province, e.g. 合肥市.
+        #[arg(long)]
+        region: String,
+    },
+    /// Confirm a value flagged 待核实 (by the id `observations flagged` lists): it counts again.
+    Confirm { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +314,17 @@ pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -
                 }
             }
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        ObservationsCommand::Flagged { region } => {
+            for f in store.flagged_in_region(&region)? {
+                println!("{}\t{}\t{}\t{}\t{}\t{}", f.id, f.code, f.place, f.period, f.value, f.reason);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ObservationsCommand::Confirm { id } => {
+            let f = store.confirm_observation(&actor(&store, common)?, id)?;
+            eprintln!("planwatch: confirmed {} {} {} = {}: it counts again", f.code, f.place, f.period, f.value);
+            Ok(ExitCode::SUCCESS)
         }
         ObservationsCommand::Changes { limit } => {
             for c in store.value_changes(None, limit)? {

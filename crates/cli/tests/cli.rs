@@ -1272,3 +1272,44 @@ fn rollup_rules_from_the_command_line() {
     let pc = inds.as_array().unwrap().iter().find(|i| i["code"] == "PC").unwrap();
     assert_eq!((pc["rollup"].as_str(), pc["rollup_weight"].as_str()), (Some("weighted_mean"), Some("POP")));
 }
+
+/// Issue 16: the sample's value flagged 待核实 is listed by `observations flagged`, a district
+/// editor may not confirm it, the operator (admin) may, and then it is listed no more.
+#[test]
+fn flagged_values_are_listed_and_confirmed_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
+    let html = examples().join("hefei-sci-tech-plan.html").display().to_string();
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", &html]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "sample-data"]).status.success());
+    let list = |db: &str| {
+        String::from_utf8_lossy(&planwatch(&["--db", db, "observations", "flagged", "--region", "合肥市"]).stdout)
+            .to_string()
+    };
+    let flagged = list(db);
+    let line = flagged.lines().next().unwrap_or_else(|| panic!("no flagged value: {flagged}"));
+    let id = line.split('\t').next().unwrap().to_string();
+    let place = line.split('\t').nth(2).unwrap().to_string();
+    let add = [
+        "--db",
+        db,
+        "user",
+        "add",
+        "d1",
+        "--role",
+        "district",
+        "--region",
+        "合肥市",
+        "--place",
+        &place,
+        "--password-stdin",
+    ];
+    assert!(planwatch_with_stdin(&add, "correct-horse-42\n").status.success());
+    let out = planwatch(&["--db", db, "--as", "d1", "observations", "confirm", &id]);
+    assert!(!out.status.success());
+    assert_eq!(list(db), flagged);
+    let out = planwatch(&["--db", db, "observations", "confirm", &id]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(list(db).trim().is_empty());
+}

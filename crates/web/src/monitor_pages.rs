@@ -284,6 +284,8 @@ struct TargetLine {
     verdict: String,
     /// Values flagged 待核实, left out of the figures shown.
     flagged: Vec<String>,
+    /// Periods whose weighted mean left districts out for lack of a weight.
+    missing_weights: Vec<String>,
     source_href: String,
     source_text: String,
     files: Vec<String>,
@@ -409,6 +411,7 @@ fn progress_page(
                 status_label: t.status_label,
                 verdict: t.verdict.clone(),
                 flagged: t.flagged.clone(),
+                missing_weights: monitoring::missing_weight_notes(t),
                 source_href: monitoring::source_link(ind).unwrap_or_default(),
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),

@@ -129,6 +129,10 @@ pub struct StepArgs {
     /// Required for return and unapprove: why.
     #[arg(long, default_value = "")]
     comment: String,
+    /// Submit or approve even though the cell holds values flagged 待核实 (they count nowhere
+    /// until an analyst confirms them or the unit corrects them).
+    #[arg(long)]
+    acknowledge_flagged: bool,
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
@@ -275,7 +279,15 @@ pub fn approval(db: &Workspace, common: &Common, cmd: ApprovalCommand) -> anyhow
         ApprovalCommand::Unapprove(a) => (ApprovalStep::Unapprove, a),
     };
     let actor = actor(&store, common)?;
-    let a = store.approval_step(&actor, &args.region, &args.place, args.period, step, &args.comment)?;
+    let a = store.approval_step_with(
+        &actor,
+        &args.region,
+        &args.place,
+        args.period,
+        step,
+        &args.comment,
+        args.acknowledge_flagged,
+    )?;
     eprintln!("planwatch: {}{} {}: {}", a.region, a.place, a.period, a.state.label());
     Ok(ExitCode::SUCCESS)
 }

@@ -145,6 +145,10 @@ enum Command {
         /// Freeze this ranking as the period's published list (榜单), as a new revision.
         #[arg(long)]
         publish: bool,
+        /// Publish even though the ranking rests on figures not yet approved or leaves out
+        /// values flagged 待核实 (the 榜单 then says so).
+        #[arg(long, requires = "publish")]
+        confirm: bool,
     },
     /// Write a monitoring report of a plan.
     Report {
@@ -303,7 +307,9 @@ fn main() -> ExitCode {
         Command::Tasks { command } => monitor::tasks(&ws, common, command),
         Command::Progress { plan, as_of, json } => monitor::progress(&ws, common, plan, as_of, json),
         Command::Index { command } => monitor::index(&ws, common, command),
-        Command::Rank { index, period, json, publish } => monitor::rank(&ws, common, &index, period, json, publish),
+        Command::Rank { index, period, json, publish, confirm } => {
+            monitor::rank(&ws, common, &index, period, json, publish, confirm)
+        }
         Command::Report { plan, kind, period, format, out } => {
             monitor::report(&ws, common, plan, &kind, period, &format, &out)
         }

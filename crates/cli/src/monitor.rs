@@ -45,9 +45,15 @@ pub enum IndicatorsCommand {
         direction: Direction,
         #[arg(long, default_value = "quarter")]
         frequency: Frequency,
-        /// How district values make the region's: sum, mean, latest or none.
-        #[arg(long, default_value = "sum")]
-        rollup: Rollup,
+        /// How district values make the region's: sum, weighted_mean (with --weight), mean, max,
+        /// min, none (city-reported only) or latest. Default: sum for counts and amounts, none
+        /// for ratios and per-capita figures (weighted_mean when --weight is given).
+        #[arg(long)]
+        rollup: Option<Rollup>,
+        /// The weight indicator of a weighted mean (its code): population, GDP, or the ratio's
+        /// denominator, reported by the same units for the same periods.
+        #[arg(long)]
+        weight: Option<String>,
         /// Target value and its year.
         #[arg(long, requires = "year")]
         target: Option<f64>,
@@ -58,6 +64,18 @@ pub enum IndicatorsCommand {
         baseline: Option<f64>,
         #[arg(long)]
         baseline_year: Option<i32>,
+    },
+    /// Set how district values make the region's value of one indicator (the roll-up rule).
+    /// A ratio or per-capita indicator cannot be summed.
+    SetRollup {
+        /// The indicator's code.
+        code: String,
+        /// sum, weighted_mean, mean, max, min, none (city-reported only) or latest (or 求和,
+        /// 加权平均, 平均, 最大值, 最小值, 仅市级填报, 最新).
+        rule: Rollup,
+        /// The weight indicator's code, for weighted_mean.
+        #[arg(long)]
+        weight: Option<String>,
     },
     /// List indicators.
     List {
@@ -88,6 +106,15 @@ pub enum ObservationsCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Values flagged 待核实 of a region (they count nowhere until confirmed or corrected):
+    /// id, indicator, place, period, value, reason.
+    Flagged {
+        /// The city or province, e.g. 合肥市.
+        #[arg(long)]
+        region: String,
+    },
+    /// Confirm a value flagged 待核实 (by the id `observations flagged` lists): it counts again.
+    Confirm { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -162,11 +189,14 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
             direction,
             frequency,
             rollup,
+            weight,
             target,
             year,
             baseline,
             baseline_year,
         } => {
+            let rollup =
+                rollup.unwrap_or_else(|| planwatch_monitor::indicator::default_rollup(&name, &unit, weight.is_some()));
             let ind = store.add_indicator(
                 &actor(&store, common)?,
                 &NewIndicator {
@@ -176,6 +206,7 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                     direction,
                     frequency: Some(frequency),
                     rollup,
+                    rollup_weight: weight,
                     region,
                     target_value: target,
                     target_year: year,
@@ -186,6 +217,11 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                 },
             )?;
             println!("{}\t{}", ind.code, ind.name);
+        }
+        IndicatorsCommand::SetRollup { code, rule, weight } => {
+            let ind = store.set_indicator_rollup(&actor(&store, common)?, &code, rule, weight.as_deref())?;
+            let weight = ind.rollup_weight.map(|w| format!(" ({w})")).unwrap_or_default();
+            println!("{}\t{}\t{}{weight}", ind.code, ind.name, ind.rollup.label());
         }
         IndicatorsCommand::List { plan, json } => {
             let list = store.indicators(plan, None)?;
@@ -278,6 +314,17 @@ pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -
                 }
             }
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        ObservationsCommand::Flagged { region } => {
+            for f in store.flagged_in_region(&region)? {
+                println!("{}\t{}\t{}\t{}\t{}\t{}", f.id, f.code, f.place, f.period, f.value, f.reason);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ObservationsCommand::Confirm { id } => {
+            let f = store.confirm_observation(&actor(&store, common)?, id)?;
+            eprintln!("planwatch: confirmed {} {} {} = {}: it counts again", f.code, f.place, f.period, f.value);
+            Ok(ExitCode::SUCCESS)
         }
         ObservationsCommand::Changes { limit } => {
             for c in store.value_changes(None, limit)? {
@@ -427,10 +474,19 @@ pub fn rank(
     period: Option<Period>,
     json: bool,
     publish: bool,
+    confirm: bool,
 ) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let view = monitoring::ranking(&store, index, period)?;
     if publish {
+        if let Some(caution) = view.caution() {
+            if !confirm {
+                bail!(
+                    "not published: the ranking of {} rests on data that {caution}; wait for the approval and check of the figures, or publish with --confirm (the 榜单 will say so)",
+                    view.period
+                );
+            }
+        }
         let rev = monitoring::publish(&store, &actor(&store, common)?, &view, "")?;
         eprintln!("planwatch: published “{}” {} as revision {rev}", view.index.name, view.period);
     }

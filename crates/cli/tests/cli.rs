@@ -370,7 +370,8 @@ fn monitoring_commands_from_sample_data_to_reports() {
 
     let list = planwatch(&["--db", db, "--index-dir", ix, "indicators", "list", "--json"]);
     let inds: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
-    let first = &inds.as_array().unwrap()[0];
+    // The first of a plan (the sample's weight indicators, population and GDP, belong to none).
+    let first = inds.as_array().unwrap().iter().find(|i| i["document_id"].is_i64()).unwrap();
     let plan = first["document_id"].as_i64().unwrap().to_string();
     let code = first["code"].as_str().unwrap().to_string();
     let region = first["region"].as_str().unwrap().to_string();
@@ -1233,4 +1234,82 @@ fn pdf_extracts_and_ingests_and_legacy_files_are_explained() {
     let list = String::from_utf8_lossy(&list.stdout);
     assert_eq!(list.lines().count(), 1, "the PDF is stored: {list}");
     assert!(list.contains("重庆市示范行动计划"), "{list}");
+}
+
+/// Issue 16: `indicators add` gives a ratio or per-capita indicator no sum by default and
+/// refuses one; `indicators set-rollup` sets a weighted mean with its weight, refuses a sum of
+/// a per-capita figure, and `indicators list` shows the rule.
+#[test]
+fn rollup_rules_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let db = db.as_str();
+    let add = |code: &str, name: &str, unit: &str, extra: &[&str]| {
+        let mut args = vec!["--db", db, "indicators", "add", "--code", code, "--name", name, "--unit", unit];
+        args.extend_from_slice(&["--region", "合肥市"]);
+        args.extend_from_slice(extra);
+        planwatch(&args)
+    };
+    assert!(add("POP", "常住人口", "万人", &[]).status.success());
+    assert!(add("PC", "每万人口发明专利拥有量", "件", &[]).status.success());
+    let out = add("PC2", "人均地区生产总值", "元", &["--rollup", "sum"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不能求和"), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "indicators", "list"]).stdout).to_string();
+    assert!(list.lines().any(|l| l.starts_with("PC\t") && l.contains("仅市级填报")), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("POP\t") && l.contains("求和")), "{list}");
+
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "加权平均", "--weight", "POP"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("加权平均 (POP)"));
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "sum"]);
+    assert!(!out.status.success());
+    let out = planwatch(&["--db", db, "indicators", "set-rollup", "PC", "median"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("weighted_mean"));
+    let list = String::from_utf8_lossy(&planwatch(&["--db", db, "indicators", "list", "--json"]).stdout).to_string();
+    let inds: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let pc = inds.as_array().unwrap().iter().find(|i| i["code"] == "PC").unwrap();
+    assert_eq!((pc["rollup"].as_str(), pc["rollup_weight"].as_str()), (Some("weighted_mean"), Some("POP")));
+}
+
+/// Issue 16: the sample's value flagged 待核实 is listed by `observations flagged`, a district
+/// editor may not confirm it, the operator (admin) may, and then it is listed no more.
+#[test]
+fn flagged_values_are_listed_and_confirmed_from_the_command_line() {
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let (db, ix) = (db.as_str(), ix.as_str());
+    let html = examples().join("hefei-sci-tech-plan.html").display().to_string();
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "ingest", &html]).status.success());
+    assert!(planwatch(&["--db", db, "--index-dir", ix, "sample-data"]).status.success());
+    let list = |db: &str| {
+        String::from_utf8_lossy(&planwatch(&["--db", db, "observations", "flagged", "--region", "合肥市"]).stdout)
+            .to_string()
+    };
+    let flagged = list(db);
+    let line = flagged.lines().next().unwrap_or_else(|| panic!("no flagged value: {flagged}"));
+    let id = line.split('\t').next().unwrap().to_string();
+    let place = line.split('\t').nth(2).unwrap().to_string();
+    let add = [
+        "--db",
+        db,
+        "user",
+        "add",
+        "d1",
+        "--role",
+        "district",
+        "--region",
+        "合肥市",
+        "--place",
+        &place,
+        "--password-stdin",
+    ];
+    assert!(planwatch_with_stdin(&add, "correct-horse-42\n").status.success());
+    let out = planwatch(&["--db", db, "--as", "d1", "observations", "confirm", &id]);
+    assert!(!out.status.success());
+    assert_eq!(list(db), flagged);
+    let out = planwatch(&["--db", db, "observations", "confirm", &id]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(list(db).trim().is_empty());
 }

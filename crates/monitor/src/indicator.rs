@@ -22,19 +22,41 @@ pub enum Frequency {
     Year,
 }
 
-/// How district values make the value of the city above them.
+/// How district values make the value of the city above them (the roll-up rule, chosen per
+/// indicator). A ratio or per-capita figure is never a sum: its city value is a weighted mean
+/// (weights: an indicator of the same places and periods, such as population or GDP, or the
+/// ratio's denominator — the mean of district ratios weighted by their denominators is
+/// Σ numerator / Σ denominator), or the city's own figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Rollup {
     /// Totals (output, number of firms): the city value is the sum of its districts.
     #[default]
     Sum,
-    /// Rates and shares: the mean of the districts that reported.
+    /// The unweighted mean of the districts that reported.
     Mean,
+    /// The mean of the districts' values weighted by a weight indicator's values of the same
+    /// place and period (population, GDP, or the ratio's denominator).
+    WeightedMean,
+    /// The largest district value.
+    Max,
+    /// The smallest district value.
+    Min,
     /// Stocks reported by whichever unit has the newest figure.
     Latest,
-    /// Only the city itself reports this indicator.
+    /// City-reported only: district values are never rolled up.
     None,
+}
+
+impl Rollup {
+    /// Every rule, in the order forms list them.
+    pub const ALL: [Rollup; 7] =
+        [Rollup::Sum, Rollup::WeightedMean, Rollup::Mean, Rollup::Max, Rollup::Min, Rollup::None, Rollup::Latest];
+
+    /// Whether the rule needs a weight indicator.
+    pub fn needs_weight(self) -> bool {
+        self == Rollup::WeightedMean
+    }
 }
 
 macro_rules! words {
@@ -80,10 +102,59 @@ words!(Frequency {
 });
 words!(Rollup {
     Sum => "sum", "求和", ["合计"];
-    Mean => "mean", "平均", ["均值", "average"];
+    Mean => "mean", "平均", ["均值", "average", "简单平均"];
+    WeightedMean => "weighted_mean", "加权平均", ["weighted-mean", "wmean", "weighted"];
+    Max => "max", "最大值", ["最大", "maximum"];
+    Min => "min", "最小值", ["最小", "minimum"];
     Latest => "latest", "最新", [];
-    None => "none", "不汇总", ["无"];
+    None => "none", "仅市级填报", ["不汇总", "无", "city", "city-reported", "city_reported"];
 });
+
+/// Whether an indicator is a ratio: a share, rate or intensity (`%`, `‰`, 比例, 比重, 率,
+/// 强度, or a unit per something such as `吨标准煤/万元`). Its districts' values never add up.
+pub fn is_ratio(name: &str, unit: &str) -> bool {
+    let u: String = unit.chars().filter(|c| !c.is_whitespace()).collect();
+    if matches!(u.as_str(), "%" | "％" | "‰" | "百分比" | "百分点" | "倍") || u.contains('/') {
+        return true;
+    }
+    const WORDS: [&str; 6] = ["比例", "比重", "占比", "率", "强度", "系数"];
+    if WORDS.iter().any(|w| u.contains(w)) {
+        return true;
+    }
+    // By name: 覆盖率, 研发投入强度, 占GDP比重 — unless the unit counts things or money
+    // (功率 in 万千瓦, a 率 in a firm's name counted in 家).
+    let money = u.ends_with('元');
+    WORDS.iter().any(|w| name.contains(w)) && unit_kind(&u) != UnitKind::Count && !money
+}
+
+/// Whether an indicator is per head (or per so many people): 每万人, 人均, 每千人, 每百人,
+/// 每十万人, or a 万人…拥有量.
+pub fn is_per_capita(name: &str) -> bool {
+    const WORDS: [&str; 7] = ["每万人", "人均", "每千人", "每百人", "每十万人", "每万名", "每万户"];
+    if WORDS.iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    match name.find("万人") {
+        Some(i) => name[i..].contains("拥有量") || name[i..].contains("拥有"),
+        None => false,
+    }
+}
+
+/// The roll-up rule an indicator gets when it is made from a plan's target: a ratio or
+/// per-capita figure is never summed — a weighted mean when a weight is known, else the
+/// city's own figure (an unweighted mean of district ratios misleads as much as a sum) —;
+/// counts and amounts add up.
+pub fn default_rollup(name: &str, unit: &str, weight_known: bool) -> Rollup {
+    if is_ratio(name, unit) || is_per_capita(name) {
+        if weight_known {
+            Rollup::WeightedMean
+        } else {
+            Rollup::None
+        }
+    } else {
+        Rollup::Sum
+    }
+}
 
 /// Units written differently for the same quantity (`亿` and `亿元`), compared after folding.
 pub fn same_unit(a: &str, b: &str) -> bool {
@@ -149,6 +220,11 @@ mod tests {
         assert_eq!("越高越好".parse::<Direction>().unwrap(), Direction::Higher);
         assert_eq!("季度".parse::<Frequency>().unwrap(), Frequency::Quarter);
         assert_eq!("mean".parse::<Rollup>().unwrap(), Rollup::Mean);
+        assert_eq!("加权平均".parse::<Rollup>().unwrap(), Rollup::WeightedMean);
+        assert_eq!("weighted_mean".parse::<Rollup>().unwrap(), Rollup::WeightedMean);
+        assert_eq!("不汇总".parse::<Rollup>().unwrap(), Rollup::None);
+        assert_eq!("max".parse::<Rollup>().unwrap(), Rollup::Max);
+        assert!("median".parse::<Rollup>().unwrap_err().contains("weighted_mean/加权平均"));
         let err = "weekly".parse::<Frequency>().unwrap_err();
         assert!(err.contains("month/月度"), "{err}");
     }
@@ -165,6 +241,33 @@ mod tests {
         assert!(measures_change("单位GDP能耗下降率"));
         assert!(!measures_change("规模以上工业增加值"));
         assert!(!measures_change("研发投入强度"));
+    }
+
+    #[test]
+    fn ratios_and_per_capita_are_never_summed() {
+        // Per head, whatever the unit says.
+        assert!(is_per_capita("每万人口高价值发明专利拥有量"));
+        assert!(is_per_capita("人均地区生产总值"));
+        assert!(is_per_capita("每千人口拥有执业医师数"));
+        assert!(is_per_capita("万人发明专利拥有量"));
+        assert!(!is_per_capita("常住人口"));
+        assert!(!is_per_capita("新增就业10万人"));
+        // Ratios by unit or by name.
+        assert!(is_ratio("全社会研发经费投入强度", "%"));
+        assert!(is_ratio("单位GDP能耗", "吨标准煤/万元"));
+        assert!(is_ratio("森林覆盖率", ""));
+        assert!(is_ratio("研发投入强度", ""));
+        assert!(is_ratio("城镇化率", "‰"));
+        assert!(!is_ratio("高新技术企业", "家"));
+        assert!(!is_ratio("技术合同成交额", "亿元"));
+        assert!(!is_ratio("高效率企业", "家"));
+        // The defaults: never a sum for those; a weighted mean once a weight is known.
+        assert_eq!(default_rollup("每万人口高价值发明专利拥有量", "件", false), Rollup::None);
+        assert_eq!(default_rollup("每万人口高价值发明专利拥有量", "件", true), Rollup::WeightedMean);
+        assert_eq!(default_rollup("全社会研发经费投入强度", "%", false), Rollup::None);
+        assert_eq!(default_rollup("基础研究经费占研发经费比重", "%", true), Rollup::WeightedMean);
+        assert_eq!(default_rollup("高新技术企业", "家", false), Rollup::Sum);
+        assert_eq!(default_rollup("技术合同成交额", "亿元", true), Rollup::Sum);
     }
 
     #[test]

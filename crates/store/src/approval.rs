@@ -164,10 +164,54 @@ impl Store {
         step: ApprovalStep,
         comment: &str,
     ) -> Result<Approval> {
+        self.approval_step_with(actor, region, place, period, step, comment, true)
+    }
+
+    /// [`Store::approval_step`], refusing (`Locked`, naming them) to submit or approve a cell
+    /// that holds values flagged 待核实 unless `acknowledge_flagged`: those values count
+    /// nowhere until an analyst confirms them or the unit corrects them, and whoever submits or
+    /// approves the cell is told so first (the web form and the API ask for it).
+    #[allow(clippy::too_many_arguments)]
+    pub fn approval_step_with(
+        &self,
+        actor: &Actor,
+        region: &str,
+        place: &str,
+        period: Period,
+        step: ApprovalStep,
+        comment: &str,
+        acknowledge_flagged: bool,
+    ) -> Result<Approval> {
         let (region, place) = self.reporting_unit(region, place)?;
         match step {
             ApprovalStep::Submit => authorize(actor, Action::SubmitFigures { region: &region, place: &place })?,
             _ => authorize(actor, Action::ReviewFigures)?,
+        }
+        if !acknowledge_flagged && matches!(step, ApprovalStep::Submit | ApprovalStep::Approve) {
+            let p = period.to_string();
+            let flagged: Vec<String> = self
+                .flagged_in_region(&region)?
+                .iter()
+                .filter(|f| f.place == place && f.period == p)
+                .map(|f| {
+                    format!(
+                        "{} {} {} {}({})",
+                        f.code,
+                        f.name,
+                        planwatch_monitor::progress::format_number(f.value),
+                        f.unit,
+                        f.reason
+                    )
+                })
+                .collect();
+            if !flagged.is_empty() {
+                return Err(StoreError::Locked(format!(
+                    "{place} {p} 有 {} 个待核实数值:{}。这些数值在分析员确认或区县更正前不计入任何数字。请先核实;确需{}请勾选“已知悉待核实数值”(接口:acknowledge_flagged)后再提交。",
+                    flagged.len(),
+                    flagged.join(";"),
+                    step.label()
+                )));
+            }
         }
         let comment = comment.trim();
         crate::limits::APPROVAL_COMMENT.check(comment)?;

@@ -37,6 +37,8 @@ pub struct Indicator {
     pub direction: Direction,
     pub frequency: Frequency,
     pub rollup: Rollup,
+    /// The weight indicator (its code) of a weighted-mean roll-up; None for every other rule.
+    pub rollup_weight: Option<String>,
     pub region: String,
     pub document_id: Option<i64>,
     pub version_id: Option<i64>,
@@ -74,6 +76,8 @@ pub struct NewIndicator {
     pub direction: Direction,
     pub frequency: Option<Frequency>,
     pub rollup: Rollup,
+    /// The weight indicator's code, for (and only for) a weighted mean.
+    pub rollup_weight: Option<String>,
     pub region: String,
     pub target_value: Option<f64>,
     pub target_year: Option<i32>,
@@ -98,7 +102,7 @@ pub struct FromTarget {
 
 const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rollup, region, document_id, version_id,
     target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
-    span_end, note, created_at, other_mentions, target_year_inferred";
+    span_end, note, created_at, other_mentions, target_year_inferred, rollup_weight";
 
 fn indicator_row(r: &Row) -> crate::Result<Indicator> {
     let word = |i: usize| -> crate::Result<String> { r.get(i) };
@@ -113,6 +117,7 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
         direction: word(4)?.parse().map_err(|e| bad(4, e))?,
         frequency: word(5)?.parse().map_err(|e| bad(5, e))?,
         rollup: word(6)?.parse().map_err(|e| bad(6, e))?,
+        rollup_weight: r.get(23)?,
         region: r.get(7)?,
         document_id: r.get(8)?,
         version_id: r.get(9)?,
@@ -137,12 +142,51 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
 /// Words in an indicator's name that mean a smaller value is better.
 const LOWER_IS_BETTER: [&str; 8] = ["能耗", "排放", "下降", "降低", "减少", "失业率", "事故", "污染"];
 
-/// How a target's values combine across districts, judged from its unit: shares and
-/// rates average, counts and amounts add up.
-fn rollup_for_unit(unit: &str) -> Rollup {
-    match unit {
-        "%" | "‰" | "倍" | "级" => Rollup::Mean,
-        _ => Rollup::Sum,
+/// Checks a roll-up rule for the indicator `(code, name, unit, region)` and returns the
+/// weight to store (a weighted mean's weight code; None for every other rule).
+fn check_rollup(
+    tx: &Db,
+    (code, name, unit, region): (&str, &str, &str, &str),
+    rollup: Rollup,
+    weight: Option<&str>,
+) -> Result<Option<String>> {
+    let weight = weight.map(str::trim).filter(|w| !w.is_empty());
+    if rollup == Rollup::Sum
+        && (planwatch_monitor::indicator::is_ratio(name, unit) || planwatch_monitor::indicator::is_per_capita(name))
+    {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code}({name})是比率或人均指标,区县数值不能求和:请选加权平均(给出权重指标,如常住人口、地区生产总值或其分母指标)、平均、最大值、最小值或仅市级填报"
+        )));
+    }
+    if !rollup.needs_weight() {
+        if let Some(w) = weight {
+            return Err(StoreError::Invalid(format!(
+                "汇总方式“{}”不用权重指标,却给了“{w}”:只有加权平均需要权重指标,请去掉权重或改选加权平均",
+                rollup.label()
+            )));
+        }
+        return Ok(None);
+    }
+    let Some(w) = weight else {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code} 选了加权平均,但没有给出权重指标:请给出同一地区的权重指标代码(如常住人口、地区生产总值,或比率的分母指标)"
+        )));
+    };
+    if w == code {
+        return Err(StoreError::Invalid(format!(
+            "指标 {code} 不能以自身为权重:请选另一个指标(如常住人口或地区生产总值)"
+        )));
+    }
+    let found: Option<String> =
+        tx.query_row("SELECT region FROM indicators WHERE code = ?1", params![w], |r| r.get(0)).optional()?;
+    match found {
+        None => Err(StoreError::Invalid(format!(
+            "权重指标“{w}”不存在:请先建立该指标(如常住人口)并导入各区县数值,再把它设为 {code} 的权重"
+        ))),
+        Some(r) if r != region => Err(StoreError::Invalid(format!(
+            "权重指标“{w}”属于{r},而指标 {code} 属于{region}:权重须是同一地区各区县的数值"
+        ))),
+        Some(_) => Ok(Some(w.to_string())),
     }
 }
 
@@ -353,7 +397,9 @@ impl Store {
                     row.unit,
                     direction.as_str(),
                     frequency.as_str(),
-                    rollup_for_unit(&row.unit).as_str(),
+                    // Ratios and per-capita figures are never summed: the city's own figure
+                    // until an analyst names their weight (indicator edit page, API, CLI).
+                    planwatch_monitor::indicator::default_rollup(&name, &row.unit, false).as_str(),
                     region,
                     document_id,
                     view.version.id,
@@ -422,11 +468,17 @@ impl Store {
         if taken.is_some() {
             return Err(StoreError::Invalid(format!("indicator code “{code}” is already used: choose another")));
         }
+        let weight = check_rollup(
+            &tx,
+            (code, new.name.trim(), new.unit.trim(), &new.region),
+            new.rollup,
+            new.rollup_weight.as_deref(),
+        )?;
         tx.execute(
             &format!(
                 "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, target_value,
-                    target_year, baseline_value, baseline_year, start_year, note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW})"
+                    target_year, baseline_value, baseline_year, start_year, note, created_at, rollup_weight)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW}, ?14)"
             ),
             params![
                 code,
@@ -442,6 +494,7 @@ impl Store {
                 new.baseline_year,
                 new.start_year,
                 new.note,
+                weight,
             ],
         )?;
         audit(
@@ -452,12 +505,63 @@ impl Store {
                 object: format!("indicator {code}"),
                 old: None,
                 new: Some(json!({"name": new.name.trim(), "unit": new.unit.trim(), "region": new.region,
-                    "direction": new.direction.as_str(), "rollup": new.rollup.as_str(),
+                    "direction": new.direction.as_str(), "rollup": new.rollup.as_str(), "rollup_weight": weight,
                     "target": new.target_value, "year": new.target_year})),
                 source: String::new(),
             },
         )?;
         bump_monitor_rev(&tx, &[&new.region])?;
+        tx.commit()?;
+        drop(conn);
+        self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
+    }
+
+    /// Sets the roll-up rule of indicator `code` (and the weight indicator of a weighted
+    /// mean, by code). Refused: a weighted mean without a weight, or with one that is not an
+    /// indicator of the same region (or is the indicator itself); a weight with another rule;
+    /// a sum of a ratio or per-capita indicator. Audited with the old and new rule.
+    pub fn set_indicator_rollup(
+        &self,
+        actor: &Actor,
+        code: &str,
+        rollup: Rollup,
+        weight: Option<&str>,
+    ) -> Result<Indicator> {
+        authorize(actor, Action::DefineIndicator)?;
+        let code = code.trim();
+        limits::INDICATOR_CODE.check(code)?;
+        let weight = weight.map(str::trim).filter(|w| !w.is_empty());
+        if let Some(w) = weight {
+            limits::INDICATOR_CODE.check(w)?;
+        }
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
+        let old = tx.query_row(&sql, params![code], indicator_row).optional()?.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "indicator “{code}”: no such indicator (see the 监测 pages or `planwatch indicators list`)"
+            ))
+        })?;
+        let weight = check_rollup(&tx, (code, &old.name, &old.unit, &old.region), rollup, weight)?;
+        if old.rollup == rollup && old.rollup_weight == weight {
+            return Ok(old);
+        }
+        tx.execute(
+            "UPDATE indicators SET rollup = ?1, rollup_weight = ?2 WHERE id = ?3",
+            params![rollup.as_str(), weight, old.id],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "indicator.rollup",
+                object: format!("indicator {code}"),
+                old: Some(json!({"rollup": old.rollup.as_str(), "rollup_weight": old.rollup_weight})),
+                new: Some(json!({"rollup": rollup.as_str(), "rollup_weight": weight})),
+                source: String::new(),
+            },
+        )?;
+        bump_monitor_rev(&tx, &[&old.region])?;
         tx.commit()?;
         drop(conn);
         self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
@@ -518,6 +622,21 @@ pub struct ObservationValue {
     pub period: Period,
     pub value: f64,
     pub import_id: i64,
+}
+
+/// A stored value flagged 待核实 (an outlier against the place's history).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FlaggedValue {
+    /// The observation's id.
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub place: String,
+    pub period: String,
+    pub value: f64,
+    /// Why it was flagged.
+    pub reason: String,
 }
 
 /// A row of the history of stored values.
@@ -1024,15 +1143,123 @@ impl Store {
         Ok(out)
     }
 
+    /// The values flagged 待核实 of some indicators (all places and periods), which count
+    /// nowhere until confirmed or corrected.
+    /// One query on the indicators' index, building rows for the flagged values only (few),
+    /// so progress pages pay almost nothing for it.
+    pub fn flagged_observations(&self, indicator_ids: &[i64]) -> Result<Vec<ObservationValue>> {
+        let r = self.reader()?;
+        let ids = serde_json::to_string(indicator_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        r.query_map(
+            "SELECT indicator_id, place, period, value, import_id FROM observations
+             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND outlier IS NOT NULL
+             ORDER BY indicator_id, period_end, place",
+            params![ids],
+            |row| {
+                let text: String = row.get(2)?;
+                Ok(ObservationValue {
+                    indicator_id: row.get(0)?,
+                    place: row.get(1)?,
+                    period: Period::parse(&text)
+                        .map_err(|_| StoreError::Corrupt(format!("observations.period = {text:?}")))?,
+                    value: row.get(3)?,
+                    import_id: row.get(4)?,
+                })
+            },
+        )
+    }
+
+    /// The values flagged 待核实 of region `region`'s indicators (one query): what the
+    /// approvals page shows beside each unit's cell.
+    pub fn flagged_in_region(&self, region: &str) -> Result<Vec<FlaggedValue>> {
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT o.id, ind.code, ind.name, ind.unit, o.place, o.period, o.value, o.outlier
+             FROM observations o JOIN indicators ind ON ind.id = o.indicator_id
+             WHERE ind.region = ?1 AND o.outlier IS NOT NULL ORDER BY o.period_end DESC, o.place, ind.code",
+            params![region],
+            |row| {
+                Ok(FlaggedValue {
+                    id: row.get(0)?,
+                    code: row.get(1)?,
+                    name: row.get(2)?,
+                    unit: row.get(3)?,
+                    place: row.get(4)?,
+                    period: row.get(5)?,
+                    value: row.get(6)?,
+                    reason: row.get(7)?,
+                })
+            },
+        )
+    }
+
+    /// An analyst confirms a value flagged 待核实 (by observation id): the flag is cleared, so
+    /// the value counts again, and the audit log keeps the flag's reason. A unit correcting
+    /// the value by a new import clears (or renews) the flag by itself.
+    pub fn confirm_observation(&self, actor: &Actor, id: i64) -> Result<FlaggedValue> {
+        authorize(actor, Action::ReviewFigures)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let found = tx
+            .query_row(
+                "SELECT o.id, ind.code, ind.name, ind.unit, o.place, o.period, o.value, o.outlier, ind.region
+                 FROM observations o JOIN indicators ind ON ind.id = o.indicator_id WHERE o.id = ?1",
+                params![id],
+                |row| {
+                    let v = FlaggedValue {
+                        id: row.get(0)?,
+                        code: row.get(1)?,
+                        name: row.get(2)?,
+                        unit: row.get(3)?,
+                        place: row.get(4)?,
+                        period: row.get(5)?,
+                        value: row.get(6)?,
+                        reason: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    };
+                    let region: String = row.get(8)?;
+                    Ok((v, region))
+                },
+            )
+            .optional()?;
+        let Some((v, region)) = found else {
+            return Err(StoreError::NotFound(format!("数值 {id}(可能已被更正):请刷新页面")));
+        };
+        if v.reason.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "{} {} {} 的数值未标记待核实,无需确认",
+                v.place, v.period, v.code
+            )));
+        }
+        tx.execute("UPDATE observations SET outlier = NULL WHERE id = ?1", params![id])?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "observation.confirm",
+                object: format!("{} {} {}", v.code, v.place, v.period),
+                old: Some(json!({"value": v.value, "flag": v.reason})),
+                new: Some(json!({"value": v.value, "flag": null})),
+                source: String::new(),
+            },
+        )?;
+        bump_monitor_rev(&tx, &[&region])?;
+        tx.commit()?;
+        Ok(v)
+    }
+
     /// The bare values of some indicators, for computations over many: (indicator id, place,
     /// period, value, import id), by indicator and period. One query, no join; the files come
-    /// from [`Store::imports_by_id`].
+    /// from [`Store::imports_by_id`]. Values flagged 待核实 are left out: they count nowhere
+    /// (roll-ups, progress, reports) until an analyst confirms them
+    /// ([`Store::confirm_observation`]) or the unit corrects them (see
+    /// [`Store::flagged_observations`]).
     pub fn observation_values(&self, indicator_ids: &[i64]) -> Result<Vec<ObservationValue>> {
         let r = self.reader()?;
         let ids = serde_json::to_string(indicator_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut stmt = r.prepare_cached(
             "SELECT indicator_id, place, period, value, import_id FROM observations
-             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) ORDER BY indicator_id, period_end, place",
+             WHERE indicator_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?1)) AND outlier IS NULL
+             ORDER BY indicator_id, period_end, place",
         )?;
         let mut out = Vec::new();
         let mut last: Option<(String, Period)> = None;
@@ -1479,6 +1706,8 @@ pub struct IndexMatrix {
     pub values: Vec<Vec<Option<f64>>>,
     /// The files the values came from (import id, file name, synthetic).
     pub files: Vec<(i64, String, bool)>,
+    /// Values flagged 待核实, left out of the matrix: (place, indicator code).
+    pub flagged: Vec<(String, String)>,
 }
 
 impl IndexMatrix {
@@ -1657,7 +1886,7 @@ impl Store {
     pub fn index_matrix(&self, index: &IndexDef, period: Period) -> Result<IndexMatrix> {
         let r = self.reader()?;
         let mut stmt = r.prepare_cached(
-            "SELECT o.place, o.place_code, o.value, o.import_id, i.file_name, i.synthetic
+            "SELECT o.place, o.place_code, o.value, o.import_id, i.file_name, i.synthetic, o.outlier
              FROM observations o JOIN imports i ON i.id = o.import_id
              WHERE o.indicator_id = ?1 AND o.period = ?2",
         )?;
@@ -1665,6 +1894,7 @@ impl Store {
         let mut places: Vec<(String, String)> = Vec::new();
         let mut values: Vec<Vec<Option<f64>>> = Vec::new();
         let mut files: Vec<(i64, String, bool)> = Vec::new();
+        let mut flagged: Vec<(String, String)> = Vec::new();
         let n = index.members.len();
         // Units in the order of the hierarchy, so equal scores list in a stable order.
         let order: HashMap<&str, usize> =
@@ -1681,6 +1911,11 @@ impl Store {
                     places.len() - 1
                 });
                 places[i].1 = row.get(1)?;
+                // A value flagged 待核实 counts nowhere: the place lacks it.
+                if row.get::<_, Option<String>>(6)?.is_some() {
+                    flagged.push((place, m.indicator.code.clone()));
+                    return Ok(());
+                }
                 values[i][j] = Some(row.get(2)?);
                 let import_id: i64 = row.get(3)?;
                 if !files.iter().any(|f| f.0 == import_id) {
@@ -1694,7 +1929,7 @@ impl Store {
         let places = idx.iter().map(|&i| places[i].clone()).collect();
         let values = idx.iter().map(|&i| values[i].clone()).collect();
         files.sort();
-        Ok(IndexMatrix { period, places, values, files })
+        Ok(IndexMatrix { period, places, values, files, flagged })
     }
 
     /// Freezes a ranking as published; returns its revision (1 for the first publication of

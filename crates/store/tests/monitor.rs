@@ -219,6 +219,8 @@ fn hand_made_indicators_indices_rankings_and_task_reports() {
                 unit: "吨标煤/万元".into(),
                 direction: planwatch_monitor::Direction::Lower,
                 frequency: Some(Frequency::Quarter),
+                // A ratio: never a sum (issue 16).
+                rollup: planwatch_monitor::Rollup::None,
                 region: "合肥市".into(),
                 ..Default::default()
             },

@@ -439,7 +439,8 @@ struct ApprovalsPage {
     region: String,
     period: String,
     regions: Vec<String>,
-    rows: Vec<Approval>,
+    /// Each cell with the values of it flagged 待核实: (observation id, "P2-T10 9876 家:reason").
+    rows: Vec<(Approval, Vec<(i64, String)>)>,
     pager: crate::pager::Pager,
     /// The caller may submit these units' figures.
     can_submit_place: String,
@@ -477,11 +478,11 @@ pub async fn approvals(
             .unwrap_or_default(),
         r => r.to_string(),
     };
-    let rows = if region.is_empty() {
-        Vec::new()
+    let (rows, flagged) = if region.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
         let r = region.clone();
-        db(&state, move |s| s.approvals(&r, None, period)).await?
+        db(&state, move |s| Ok((s.approvals(&r, None, period)?, s.flagged_in_region(&r)?))).await?
     };
     let counts = [
         planwatch_store::ApprovalState::Draft,
@@ -506,6 +507,17 @@ pub async fn approvals(
     // The counts are of all cells; the table shows a page of them.
     let link = format!("/approvals?region={}&period={}", enc(&region), enc(q.period.trim()));
     let (rows, pager) = crate::pager::Pager::cut(rows, q.page.trim().parse().ok(), |n| format!("{link}&page={n}"));
+    let rows = rows
+        .into_iter()
+        .map(|a| {
+            let flags = flagged
+                .iter()
+                .filter(|f| f.place == a.place && f.period == a.period)
+                .map(|f| (f.id, flag_label(f)))
+                .collect();
+            (a, flags)
+        })
+        .collect();
     let page = ApprovalsPage {
         nav: "approvals",
         csrf,
@@ -521,6 +533,11 @@ pub async fn approvals(
     Ok(render(&page).into_response())
 }
 
+/// "P2-T10 高新技术企业数量 9876 家(与历史数据相差过大…)".
+fn flag_label(f: &planwatch_store::monitor::FlaggedValue) -> String {
+    format!("{} {} {} {}({})", f.code, f.name, planwatch_monitor::progress::format_number(f.value), f.unit, f.reason)
+}
+
 #[derive(Deserialize)]
 pub struct ApprovalForm {
     csrf: String,
@@ -530,6 +547,9 @@ pub struct ApprovalForm {
     step: String,
     #[serde(default)]
     comment: String,
+    /// "1": the caller acknowledged the cell's values flagged 待核实.
+    #[serde(default)]
+    ack: String,
 }
 
 pub async fn approval_step(
@@ -541,6 +561,31 @@ pub async fn approval_step(
     let period = Period::parse(&f.period).map_err(|e| AppError::BadRequest(format!("期别:{e}")))?;
     let step: ApprovalStep = f.step.parse().map_err(AppError::BadRequest)?;
     let target = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
-    db(&state, move |s| s.approval_step(&actor, &f.region, &f.place, period, step, &f.comment)).await?;
+    let ack = f.ack.trim() == "1";
+    db(&state, move |s| s.approval_step_with(&actor, &f.region, &f.place, period, step, &f.comment, ack)).await?;
     Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target)]).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    /// The approvals page to go back to.
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// An analyst confirms a value flagged 待核实: it counts again.
+pub async fn confirm_value(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::BadRequest(format!("数值编号应为数字,收到“{id}”")))?;
+    db(&state, move |s| s.confirm_observation(&actor, id)).await?;
+    let next = format!("/approvals?region={}&period={}", enc(&f.region), enc(&f.period));
+    Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, next)]).into_response())
 }

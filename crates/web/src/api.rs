@@ -25,7 +25,7 @@ use crate::{auth, db, AppError, Shared};
         description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks in plans of its own region (a department is a region and a name)."
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
-        report_task, approval_step, list_approvals),
+        report_task, approval_step, list_approvals, set_rollup),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -47,7 +47,9 @@ use crate::{auth, db, AppError, Shared};
         ImportRefusal,
         TaskReportRequest,
         ApprovalRequest,
-        ApprovalDto
+        ApprovalDto,
+        RollupRequest,
+        RollupDto
     )),
     modifiers(&BearerScheme)
 )]
@@ -82,6 +84,7 @@ pub fn router() -> Router<Shared> {
         .route("/observations", post(import_observations))
         .route("/plans/{id}/tasks/{n}/progress", post(report_task))
         .route("/approvals", get(list_approvals).post(approval_step))
+        .route("/indicators/{code}/rollup", post(set_rollup))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
             Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))
@@ -1061,6 +1064,11 @@ pub struct ApprovalRequest {
     #[serde(default)]
     #[schema(max_length = 1000)]
     comment: String,
+    /// Submitting or approving a cell that holds values flagged 待核实 (which count nowhere
+    /// until an analyst confirms them or the unit corrects them) is refused with 409 unless
+    /// this is true.
+    #[serde(default)]
+    acknowledge_flagged: bool,
 }
 
 /// One unit's figures for one period and where they stand.
@@ -1100,7 +1108,7 @@ impl From<planwatch_store::Approval> for ApprovalDto {
 
 #[utoipa::path(post, path = "/api/v1/approvals", request_body = ApprovalRequest,
     responses((status = 200, body = ApprovalDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 415, body = ErrorBody)),
+              (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn approval_step(
     State(state): State<Shared>,
@@ -1113,7 +1121,10 @@ async fn approval_step(
         .map_err(|e| ApiError(AppError::BadRequest(format!("期别 period:{e}"))))?;
     let step: planwatch_store::ApprovalStep =
         r.step.parse().map_err(|e: String| ApiError(AppError::BadRequest(format!("步骤 step:{e}"))))?;
-    let a = db(&state, move |s| s.approval_step(&actor, &r.region, &r.place, period, step, &r.comment)).await?;
+    let a = db(&state, move |s| {
+        s.approval_step_with(&actor, &r.region, &r.place, period, step, &r.comment, r.acknowledge_flagged)
+    })
+    .await?;
     Ok(Json(a.into()))
 }
 
@@ -1145,4 +1156,58 @@ async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuer
     let region = q.region.clone();
     let list = db(&state, move |s| s.approvals(&region, None, period)).await?;
     window.answer(list, ApprovalDto::from)
+}
+
+/// An indicator's roll-up rule: how its district values make the region's value.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollupRequest {
+    /// sum, weighted_mean, mean, max, min, none (city-reported only) or latest (or 求和,
+    /// 加权平均, 平均, 最大值, 最小值, 仅市级填报, 最新).
+    #[schema(max_length = 32)]
+    rule: String,
+    /// The weight indicator's code, for weighted_mean only (population, GDP, or the ratio's
+    /// denominator, of the same region).
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    weight: Option<String>,
+}
+
+/// An indicator's roll-up rule as stored.
+#[derive(Serialize, ToSchema)]
+pub struct RollupDto {
+    code: String,
+    name: String,
+    region: String,
+    rule: String,
+    rule_label: String,
+    weight: Option<String>,
+}
+
+/// Sets the roll-up rule of indicator `code` (analysts and admins). A ratio or per-capita
+/// indicator cannot be summed; a weighted mean needs a weight indicator of the same region.
+#[utoipa::path(post, path = "/api/v1/indicators/{code}/rollup", request_body = RollupRequest,
+    params(("code" = String, Path)),
+    responses((status = 200, body = RollupDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_rollup(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    b: JsonResult<RollupRequest>,
+) -> Result<Json<RollupDto>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let r = body(b, "/api/v1/indicators/{code}/rollup", state.config.max_upload)?;
+    let rule = crate::monitor_pages::parse_rollup(&r.rule)?;
+    let ind = db(&state, move |s| s.set_indicator_rollup(&actor, &code, rule, r.weight.as_deref())).await?;
+    Ok(Json(RollupDto {
+        rule: ind.rollup.as_str().into(),
+        rule_label: ind.rollup.label().into(),
+        code: ind.code,
+        name: ind.name,
+        region: ind.region,
+        weight: ind.rollup_weight,
+    }))
 }

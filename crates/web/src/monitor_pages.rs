@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use planwatch_monitor::progress::format_number;
-use planwatch_monitor::Period;
+use planwatch_monitor::{Period, Rollup};
 use planwatch_report::charts;
 use planwatch_store::monitor::{ImportError, ImportOptions, MonitorScope, TaskStatus};
 use serde::Deserialize;
@@ -282,6 +282,10 @@ struct TargetLine {
     status_key: &'static str,
     status_label: &'static str,
     verdict: String,
+    /// Values flagged 待核实, left out of the figures shown.
+    flagged: Vec<String>,
+    /// Periods whose weighted mean left districts out for lack of a weight.
+    missing_weights: Vec<String>,
     source_href: String,
     source_text: String,
     files: Vec<String>,
@@ -406,6 +410,8 @@ fn progress_page(
                 status_key: t.status_key,
                 status_label: t.status_label,
                 verdict: t.verdict.clone(),
+                flagged: t.flagged.clone(),
+                missing_weights: monitoring::missing_weight_notes(t),
                 source_href: monitoring::source_link(ind).unwrap_or_default(),
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),
@@ -570,7 +576,10 @@ struct RankingPage {
     bars_svg: String,
     map_svg: String,
     published: Vec<(i64, String, String, String)>,
-    official: Option<(i64, Vec<RankLine>)>,
+    /// The newest published revision: (revision, rows, notes frozen with it).
+    official: Option<(i64, Vec<RankLine>, Vec<String>)>,
+    /// Why publishing needs a confirmation (unapproved or flagged data), if it does.
+    caution: String,
     revised: bool,
     csrf: String,
     periods: Vec<(String, String)>,
@@ -642,7 +651,8 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
             .iter()
             .map(|p| (p.revision, p.published_at.clone(), p.who.clone(), p.note.clone()))
             .collect(),
-        official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows))),
+        official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows), r.notes.clone())),
+        caution: v.caution().unwrap_or_default(),
         revised: v.revised,
         csrf,
         periods,
@@ -680,6 +690,10 @@ pub struct PublishForm {
     period: String,
     #[serde(default)]
     note: String,
+    /// "1" when the publisher confirmed publishing a ranking that rests on unapproved or
+    /// flagged data.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn publish(
@@ -695,6 +709,15 @@ pub async fn publish(
         let v = monitoring::ranking(s, &name, Some(period))?;
         if v.rows.is_empty() {
             return Err(planwatch_store::StoreError::Invalid("没有可发布的排名(本期无完整数据)".into()));
+        }
+        // Who may publish is decided before anything is said about the data.
+        planwatch_store::access::authorize(&actor, planwatch_store::Action::PublishRanking)?;
+        if let Some(caution) = v.caution() {
+            if f.confirm.trim() != "1" {
+                return Err(planwatch_store::StoreError::Locked(format!(
+                    "本期排名所依据的数据{caution}。未发布:请在排名页勾选“确认发布”后再提交,或待数据审核、核实后发布。"
+                )));
+            }
         }
         monitoring::publish(s, &actor, &v, f.note.trim())
     })
@@ -1076,7 +1099,11 @@ struct IndicatorPage {
     baseline: String,
     direction: &'static str,
     frequency: &'static str,
-    rollup: &'static str,
+    rollup: String,
+    /// Periods whose weighted mean left units out for lack of a weight.
+    rollup_notes: Vec<String>,
+    /// Values flagged 待核实, left out of every figure.
+    flagged: Vec<String>,
     as_of_label: String,
     completion: String,
     elapsed: String,
@@ -1162,7 +1189,9 @@ pub async fn indicator(
             },
             direction: ind.direction.label(),
             frequency: ind.frequency.label(),
-            rollup: ind.rollup.label(),
+            rollup: monitoring::rollup_label(t),
+            rollup_notes: monitoring::missing_weight_notes(t),
+            flagged: t.flagged.clone(),
             as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
             completion: pct(t.completion),
             elapsed: pct(Some(t.elapsed)),
@@ -1181,4 +1210,117 @@ pub async fn indicator(
         Ok(render(&page).0.into_bytes())
     })
     .await
+}
+
+// ---- an indicator's roll-up rule ----------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "indicator_rollup.html")]
+struct RollupPage {
+    nav: &'static str,
+    code: String,
+    code_q: String,
+    name: String,
+    unit: String,
+    region: String,
+    /// The indicator's page (or the overview for an indicator of no plan).
+    back: String,
+    current: String,
+    /// (keyword, label, selected).
+    rules: Vec<(&'static str, &'static str, bool)>,
+    /// Indicators of the same region that can weigh it: (code, "name(unit) code", selected).
+    weights: Vec<(String, String, bool)>,
+    ratio: bool,
+    csrf: String,
+    here: String,
+}
+
+fn indicator_page_href(ind: &planwatch_store::monitor::Indicator) -> String {
+    match ind.document_id {
+        Some(id) => format!("/plans/{id}/progress/{}", enc(&ind.code)),
+        None => "/monitor#indicators".into(),
+    }
+}
+
+/// The form that sets an indicator's roll-up rule (a page for one session: never cached).
+pub async fn rollup_form(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let csrf = auth::csrf_of(&state, &headers).await;
+    let page = db(&state, move |s| {
+        let ind = s.indicator(&code)?.ok_or_else(|| {
+            planwatch_store::StoreError::NotFound(format!("指标 {}(请从监测评估页的指标列表进入)", code))
+        })?;
+        let weights = s
+            .indicators(None, Some(&ind.region))?
+            .into_iter()
+            .filter(|w| w.code != ind.code)
+            .map(|w| {
+                let unit = if w.unit.is_empty() { String::new() } else { format!("({})", w.unit) };
+                let selected = ind.rollup_weight.as_deref() == Some(w.code.as_str());
+                (w.code.clone(), format!("{}{unit} {}", w.name, w.code), selected)
+            })
+            .collect();
+        let current = match &ind.rollup_weight {
+            Some(w) => format!("{}(权重指标 {w})", ind.rollup.label()),
+            None => ind.rollup.label().to_string(),
+        };
+        Ok(RollupPage {
+            nav: "monitor",
+            code_q: enc(&ind.code),
+            here: enc(&format!("/indicators/{}/rollup", enc(&ind.code))),
+            back: indicator_page_href(&ind),
+            current,
+            rules: Rollup::ALL.iter().map(|r| (r.as_str(), r.label(), *r == ind.rollup)).collect(),
+            weights,
+            ratio: planwatch_monitor::indicator::is_ratio(&ind.name, &ind.unit)
+                || planwatch_monitor::indicator::is_per_capita(&ind.name),
+            code: ind.code,
+            name: ind.name,
+            unit: ind.unit,
+            region: ind.region,
+            csrf,
+        })
+    })
+    .await?;
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RollupForm {
+    csrf: String,
+    rule: String,
+    #[serde(default)]
+    weight: String,
+}
+
+/// Parses a roll-up rule as typed or chosen (a form, the API), bounded in length.
+pub(crate) fn parse_rollup(rule: &str) -> Result<Rollup, AppError> {
+    if rule.chars().count() > 32 {
+        return Err(AppError::BadRequest(format!(
+            "汇总方式 rule 过长(最多 32 个字符):可选 {}",
+            Rollup::choices().trim_end()
+        )));
+    }
+    rule.parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "汇总方式 rule:“{}”不是可选的汇总方式,可选 {}",
+            rule.trim(),
+            Rollup::choices().trim_end()
+        ))
+    })
+}
+
+pub async fn rollup_save(
+    State(state): State<Shared>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<RollupForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let rule = parse_rollup(&f.rule)?;
+    let ind = db(&state, move |s| s.set_indicator_rollup(&actor, &code, rule, Some(f.weight.as_str()))).await?;
+    Ok(Redirect::to(&indicator_page_href(&ind)).into_response())
 }

@@ -6,7 +6,7 @@ pub mod sample;
 
 use planwatch_monitor::progress::{self, Progress, TargetSpec, Thresholds};
 use planwatch_monitor::rank::{self, Column, Method, MissingPolicy, RankInput};
-use planwatch_monitor::rollup::{region_series, RegionValue};
+use planwatch_monitor::rollup::{roll_up, RegionValue};
 use planwatch_monitor::{Direction, Frequency, Period};
 
 use planwatch_report as report;
@@ -39,6 +39,14 @@ pub struct TargetProgress {
     pub indicator: Indicator,
     /// The region's values by period (its own, or rolled up from its units).
     pub series: Vec<RegionValue>,
+    /// A weighted mean's weight indicator: (code, name); None for other rules or a weight
+    /// that no longer exists.
+    pub weight: Option<(String, String)>,
+    /// Periods where units' values were left out of a weighted mean for lack of a weight.
+    pub missing_weights: Vec<(Period, Vec<String>)>,
+    /// Values flagged 待核实 up to the as-of period, left out of every figure until an
+    /// analyst confirms them or the unit corrects them: "蜀山区 2026Q3:9876 家".
+    pub flagged: Vec<String>,
     pub spec: Option<TargetSpec>,
     pub progress: Option<Progress>,
     pub completion: Option<f64>,
@@ -164,6 +172,30 @@ pub fn plan_progress_of(
         None => store.latest_period(&ids)?,
     };
     let observations = store.observation_values(&ids)?;
+    // Weighted means need their weight indicators' values (indicators of the same region,
+    // in this plan or not).
+    let mut weights: HashMap<String, Indicator> = HashMap::new();
+    for code in indicators.iter().filter_map(|i| i.rollup_weight.as_deref()) {
+        if !weights.contains_key(code) {
+            if let Some(w) = store.indicator(code)? {
+                weights.insert(code.to_string(), w);
+            }
+        }
+    }
+    let weight_ids: Vec<i64> = weights.values().map(|w| w.id).collect();
+    let weight_values = store.observation_values(&weight_ids)?;
+    let mut flagged_of: HashMap<i64, Vec<String>> = HashMap::new();
+    let as_of_end = as_of.map(|p| p.end_time()).unwrap_or(f64::NEG_INFINITY);
+    for o in store.flagged_observations(&ids)? {
+        if o.period.end_time() <= as_of_end {
+            flagged_of.entry(o.indicator_id).or_default().push(format!(
+                "{} {}:{}",
+                o.place,
+                o.period,
+                progress::format_number(o.value)
+            ));
+        }
+    }
     let imports = store.imports_by_id()?;
     let mut by_indicator: HashMap<i64, Vec<&planwatch_store::monitor::ObservationValue>> = HashMap::new();
     for o in &observations {
@@ -179,7 +211,19 @@ pub fn plan_progress_of(
             .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
             .map(|o| (o.place.as_str(), o.period, o.value))
             .collect();
-        let series = region_series(ind.rollup, &ind.region, &triples);
+        let weight = ind.rollup_weight.as_deref().and_then(|c| weights.get(c));
+        let weight_triples: Vec<(&str, Period, f64)> = match weight {
+            Some(w) => weight_values
+                .iter()
+                .filter(|o| o.indicator_id == w.id && o.period.end_time() <= as_of_time)
+                .map(|o| (o.place.as_str(), o.period, o.value))
+                .collect(),
+            None => Vec::new(),
+        };
+        let rolled = roll_up(ind.rollup, &ind.region, &triples, &weight_triples);
+        let weight = weight.map(|w| (w.code.clone(), w.name.clone()));
+        let flagged = flagged_of.remove(&ind.id).unwrap_or_default();
+        let (series, missing_weights) = (rolled.values, rolled.missing_weights);
         let mut import_ids: Vec<i64> =
             obs.iter().filter(|o| o.period.end_time() <= as_of_time).map(|o| o.import_id).collect();
         import_ids.sort_unstable();
@@ -204,6 +248,9 @@ pub fn plan_progress_of(
         targets.push(TargetProgress {
             indicator: ind,
             series,
+            weight,
+            missing_weights,
+            flagged,
             spec,
             progress,
             completion,
@@ -240,6 +287,28 @@ pub fn plan_progress_of(
         synthetic,
         approval,
     })
+}
+
+/// How an indicator's city value is made, for pages and reports: "求和", "加权平均(权重:常住人口)".
+pub fn rollup_label(t: &TargetProgress) -> String {
+    match (&t.weight, t.indicator.rollup_weight.as_deref()) {
+        (Some((code, name)), _) => format!("{}(权重:{name} {code})", t.indicator.rollup.label()),
+        (None, Some(code)) => format!("{}(权重指标 {code} 不存在)", t.indicator.rollup.label()),
+        (None, None) => t.indicator.rollup.label().to_string(),
+    }
+}
+
+/// "加权平均未含 2026Q3 的 A区、B区(缺少权重 常住人口 的数值)" for each period of a
+/// weighted mean that had to leave units out, newest first; empty when none did.
+pub fn missing_weight_notes(t: &TargetProgress) -> Vec<String> {
+    let name = t.weight.as_ref().map(|w| w.1.as_str()).or(t.indicator.rollup_weight.as_deref()).unwrap_or("");
+    t.missing_weights
+        .iter()
+        .rev()
+        .map(|(p, places)| {
+            format!("{p} 的加权平均未含 {}:缺少权重指标“{name}”的数值,请补报其同期数值", places.join("、"))
+        })
+        .collect()
 }
 
 /// "线性:预计达成;复合增长:预计未达成,差 3" — both forecasts, or why there is none.
@@ -306,6 +375,33 @@ pub struct RankingView {
     pub synthetic: bool,
     /// Whether the ranked units' figures for the period are approved.
     pub approval: DataApproval,
+    /// Values of the period flagged 待核实, left out: (place, indicator code).
+    pub flagged: Vec<(String, String)>,
+}
+
+impl RankingView {
+    /// Why publishing this ranking needs a confirmation: it rests on figures not yet approved
+    /// or leaves out values flagged 待核实. None when it rests on approved data only.
+    pub fn caution(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.approval.all_approved() && self.approval.total > 0 {
+            parts.push(self.approval.label());
+        }
+        if !self.flagged.is_empty() {
+            let list: Vec<String> = self.flagged.iter().take(6).map(|(p, c)| format!("{p} {c}")).collect();
+            parts.push(format!(
+                "{} 个待核实数值未计入({}{})",
+                self.flagged.len(),
+                list.join("、"),
+                if self.flagged.len() > 6 { "等" } else { "" }
+            ));
+        }
+        if parts.is_empty() {
+            None
+        } else {
+            Some(parts.join(";"))
+        }
+    }
 }
 
 fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
@@ -386,6 +482,9 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
     }
     let matrix = store.index_matrix(&index, period)?;
     let mut live = compute(&index, &matrix);
+    for (place, code) in &matrix.flagged {
+        live.notes.push(format!("{place} 的 {code} 数值待核实,未计入排名(分析员确认或区县更正后计入)"));
+    }
     let previous = period.prev();
     let before = compute(&index, &store.index_matrix(&index, previous)?);
     let prev_rank: HashMap<&str, u32> = before.rows.iter().map(|r| (r.place.as_str(), r.rank)).collect();
@@ -417,16 +516,23 @@ pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Resul
         revised,
         synthetic,
         approval,
+        flagged: matrix.flagged,
     })
 }
 
 /// Publishes the live ranking of `view` as a new revision of its period's 榜单.
+/// A ranking that rests on unapproved or flagged data ([`RankingView::caution`]) says so in
+/// the published 榜单's notes; front ends ask for a confirmation before calling this.
 pub fn publish(store: &Store, actor: &planwatch_store::Actor, view: &RankingView, note: &str) -> Result<i64> {
+    let mut notes = view.notes.clone();
+    if let Some(caution) = view.caution() {
+        notes.insert(0, format!("发布时数据尚未全部审核或含待核实数值:{caution};发布人已确认发布"));
+    }
     let frozen = RankingResult {
         weights: view.weights.clone(),
         rows: view.rows.clone(),
         unranked: view.unranked.clone(),
-        notes: view.notes.clone(),
+        notes,
         files: view.files.clone(),
     };
     let json = serde_json::to_string(&frozen).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -456,7 +562,8 @@ pub fn indicator_map(store: &Store, code: &str, period: Option<Period>) -> Resul
     };
     let obs = store.observations(&[ind.id])?;
     let mut by_place: BTreeMap<&str, &planwatch_store::monitor::Observation> = BTreeMap::new();
-    for o in obs.iter().filter(|o| o.period == period) {
+    // Values flagged 待核实 count nowhere, on maps neither.
+    for o in obs.iter().filter(|o| o.period == period && o.outlier.is_none()) {
         by_place.insert(o.place.as_str(), o);
     }
     let mut files: Vec<FileRef> = by_place.values().map(|o| (o.import_id, o.file_name.clone(), o.synthetic)).collect();
@@ -813,7 +920,15 @@ pub fn build_report(
         period_label: as_of_label,
         as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
         generated_at: now_label(),
-        data_basis: p.approval.label(),
+        data_basis: {
+            // Values flagged 待核实 are in no figure of the report: say how many were left out.
+            let flagged: usize = p.targets.iter().map(|t| t.flagged.len()).sum();
+            match (p.approval.label(), flagged) {
+                (l, 0) => l,
+                (l, n) if l.is_empty() => format!("{n} 个待核实数值未计入"),
+                (l, n) => format!("{l};{n} 个待核实数值未计入"),
+            }
+        },
         data_notice: synthetic.then(|| {
             "注意:本报告使用的指标数据为程序生成的合成示例数据(planwatch sample-data),仅用于演示,不代表任何地区的真实情况。"
                 .to_string()

@@ -767,8 +767,16 @@ async fn cached_pages_follow_writes_of_their_region_only() {
     // The index's own region writes: every page shows the new value.
     // (The sample submits some units' figures for approval, which locks them: take the
     // first unit still open.)
+    // A plausible change (a value far from the unit's history is flagged 待核实 and counts
+    // nowhere, maps included: see tests/flagged.rs).
+    let id = app.store.indicator(&code).unwrap().unwrap().id;
+    let current = app.store.observations(&[id]).unwrap();
     let written = app.store.dicts().units_within(&def.region).iter().any(|unit| {
-        let csv = format!("指标代码,地区,期别,数值\n{code},{},{newest},987654321\n", unit.name);
+        let Some(now) = current.iter().find(|o| o.place == unit.name && o.period.to_string() == newest) else {
+            return false;
+        };
+        let csv =
+            format!("指标代码,地区,期别,数值\n{code},{},{newest},{}\n", unit.name, (now.value * 1.02).round() + 1.0);
         app.store.import_observations("mine.csv", csv.as_bytes(), &Default::default(), &op()).is_ok()
     });
     assert!(written, "every unit of {} is locked", def.region);
@@ -776,7 +784,6 @@ async fn cached_pages_follow_writes_of_their_region_only() {
     for ((p, b), a) in pages.iter().zip(&before).zip(&after) {
         assert_ne!(a, b, "{p} did not change after a write of its region");
     }
-    assert!(after[2].contains("987,654,321") || after[2].contains("987654321"), "{}", after[2]);
 }
 
 /// Every list a page or the API returns has a cap: pages show 200 rows a page with links to

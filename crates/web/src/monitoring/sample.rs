@@ -9,11 +9,16 @@
 //! them says so), defines an entropy-TOPSIS index over the indicators, reports task progress
 //! approves every unit's figures except the newest quarter's (of which half the units have
 //! submitted theirs), and publishes the ranking of the second-newest quarter. The same seed gives the same data.
+//! Its per-capita indicator is weighted by population and a ratio by GDP (generated weight
+//! indicators), the region reports its own figures of the city-reported ratios, and one
+//! district value is flagged 待核实 (a second file), so the roll-up rules and the holding back
+//! of unverified figures show.
 //! Running it again changes nothing.
 
 use super::{boundaries, publish, ranking, today};
+use planwatch_monitor::indicator::{is_per_capita, is_ratio};
 use planwatch_monitor::{Frequency, Period, Rollup};
-use planwatch_store::monitor::{ImportOptions, IndexMethod, TaskReport, TaskStatus};
+use planwatch_store::monitor::{ImportOptions, IndexMethod, Indicator, NewIndicator, TaskReport, TaskStatus};
 use planwatch_store::{Actor, ApprovalStep, Store, StoreError};
 use std::fmt::Write;
 
@@ -55,7 +60,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     }
     let actor = Actor::system(WHO);
     store.indicators_from_targets(&actor, plan_id, Frequency::Quarter)?;
-    let indicators: Vec<_> = store
+    let mut indicators: Vec<_> = store
         .indicators(Some(plan_id), None)?
         .into_iter()
         .filter(|i| i.target_value.is_some_and(f64::is_finite) && i.target_year.is_some())
@@ -63,6 +68,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     if indicators.is_empty() {
         return Err(StoreError::Invalid(format!("plan {plan_id} has no quantitative targets with a year to monitor")));
     }
+    let weights = weighted_rollups(store, &actor, plan_id, &region, &mut indicators, &view)?;
     let units: Vec<(String, String)> = store
         .dicts()
         .units_within(&region)
@@ -83,6 +89,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
 
     let mut rng = Rng::new(seed);
     let mut csv = String::from("指标代码,地区,期别,数值,单位,备注\n");
+    let weight_codes: Vec<&str> = weights.iter().map(|w| w.code.as_str()).collect();
     // Each unit's share of the region and its own pace, fixed for the whole sample, so a
     // ranking has a structure that changes slowly from quarter to quarter.
     let shares: Vec<f64> = units.iter().map(|_| rng.uniform(0.3, 1.7)).collect();
@@ -91,6 +98,19 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     // For rates (mean roll-up): each unit's level relative to the region, averaging to 1.
     let levels: Vec<f64> = shares.iter().map(|s| (s / (share_sum / units.len() as f64)).powf(0.2)).collect();
     let level_mean = levels.iter().sum::<f64>() / levels.len() as f64;
+    // Weighted means weigh by population or GDP, both in proportion to the units' shares: so
+    // the units' levels average to 1 weighted by the shares.
+    let level_wmean = levels.iter().zip(&shares).map(|(l, s)| l * s).sum::<f64>() / share_sum;
+    // The weight indicators: population (万人) and GDP (亿元) of every unit, growing slowly.
+    for (w, total) in weights.iter().zip([900.0, 12000.0]) {
+        for (q, &p) in periods.iter().enumerate() {
+            let growth = 1.0 + 0.004 * q as f64;
+            for (u, (name, _)) in units.iter().enumerate() {
+                let v = (total * shares[u] / share_sum * growth * 100.0).round() / 100.0;
+                let _ = writeln!(csv, "{},{},{},{},{},{}", w.code, name, p, v, w.unit, LABEL);
+            }
+        }
+    }
     for (k, ind) in indicators.iter().enumerate() {
         let target = ind.target_value.unwrap_or(1.0);
         let Some(spec) = super::target_spec(ind, Some(first)) else { continue };
@@ -99,16 +119,29 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         let pace = [1.25, 1.0, 0.6, 1.1, 0.8][k % 5] * rng.uniform(0.95, 1.05);
         // From the plan's baseline when it gives one, else from a fraction of the target.
         let begin = spec.baseline.unwrap_or(target * rng.uniform(0.2, 0.4));
-        let mean_rollup = ind.rollup == Rollup::Mean;
+        // Rates and per-capita figures: each unit at its own level around the region's.
+        let level_of = match ind.rollup {
+            Rollup::Sum | Rollup::Latest => None,
+            Rollup::WeightedMean if ind.rollup_weight.as_deref().is_some_and(|w| weight_codes.contains(&w)) => {
+                Some(level_wmean)
+            }
+            _ => Some(level_mean),
+        };
+        let city_reported = ind.rollup == Rollup::None;
         for &p in &periods {
             let share_of_time = ((p.end_time() - start) / (deadline - start)).clamp(-0.3, 1.0);
             let region_value = begin + (target - begin) * (pace * share_of_time).min(1.05);
+            if city_reported {
+                // The region's own figure (its statistics bureau's), which the page shows.
+                let v = (region_value * rng.uniform(0.99, 1.01) * 100.0).round() / 100.0;
+                let _ = writeln!(csv, "{},{},{},{},{},{}", ind.code, region, p, v, ind.unit, LABEL);
+            }
             for (u, (name, _)) in units.iter().enumerate() {
                 let own = (paces[u] * share_of_time.max(0.0)).min(1.1);
                 let unit_pace = 1.0 + (own - share_of_time.max(0.0)) * 0.5;
                 let noise = rng.uniform(0.97, 1.03);
-                let v = if mean_rollup {
-                    region_value * unit_pace * noise * levels[u] / level_mean
+                let v = if let Some(level_avg) = level_of {
+                    region_value * unit_pace * noise * levels[u] / level_avg
                 } else {
                     region_value * shares[u] / share_sum * unit_pace * noise
                 };
@@ -122,6 +155,32 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         planwatch_store::monitor::ImportError::Store(s) => s,
         other => StoreError::Invalid(format!("the generated sample did not validate: {other}")),
     })?;
+
+    // One value flagged 待核实, as a district's slip of the pen looks: the second unit's
+    // newest figure of the first summed indicator, tripled, in a second file (the outlier
+    // check compares with the stored history). It counts nowhere until confirmed or corrected.
+    let newest = periods[periods.len() - 1];
+    if let Some(ind) = indicators.iter().find(|i| i.rollup == Rollup::Sum) {
+        let unit = &units[1].0;
+        let current = store
+            .observation_values(&[ind.id])?
+            .into_iter()
+            .find(|o| &o.place == unit && o.period == newest)
+            .map(|o| o.value);
+        if let Some(v) = current {
+            let csv = format!(
+                "指标代码,地区,期别,数值,单位,备注\n{},{unit},{newest},{},{},{LABEL}(误填示例,待核实)\n",
+                ind.code,
+                (v * 3.0 * 100.0).round() / 100.0,
+                ind.unit
+            );
+            let name = format!("示例数据_合成_{region}_{seed}_待核实.csv");
+            store.import_observations(&name, csv.as_bytes(), &opts, &actor).map_err(|e| match e {
+                planwatch_store::monitor::ImportError::Store(s) => s,
+                other => StoreError::Invalid(format!("the generated flagged value did not validate: {other}")),
+            })?;
+        }
+    }
 
     // A composite index over the indicators that add up across units.
     let members: Vec<(String, Option<f64>)> = indicators.iter().map(|i| (i.code.clone(), None)).collect();
@@ -165,9 +224,13 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     }
     // The approval workflow as it looks mid-quarter: older figures approved, the newest
     // quarter's submitted by half the units and not yet reviewed.
+    // The region reports its own figures of the city-reported indicators: its cell goes the
+    // way of the units' (after them, so the units' states are as they were).
+    let city_reports = indicators.iter().any(|i| i.rollup == Rollup::None);
+    let cells: Vec<&str> = units.iter().map(|u| u.0.as_str()).chain(city_reports.then_some(region.as_str())).collect();
     for (i, &p) in periods.iter().enumerate() {
         let newest = i + 1 == periods.len();
-        for (u, (name, _)) in units.iter().enumerate() {
+        for (u, name) in cells.iter().enumerate() {
             if newest && u % 2 == 1 {
                 continue;
             }
@@ -200,6 +263,63 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         report.inserted,
         if has_map { "" } else { " (no vendored boundaries for this region: no map)" }
     ))
+}
+
+/// The weight indicators of the sample (population and GDP of the region's units) and the
+/// weighted means that use them, so the roll-up rules show: the plan's first per-capita
+/// indicator is weighted by population and its first other ratio by GDP (an indicator of each
+/// kind is added, with a target, when the plan has none). Returns the weight indicators.
+fn weighted_rollups(
+    store: &Store,
+    actor: &Actor,
+    plan_id: i64,
+    region: &str,
+    indicators: &mut Vec<Indicator>,
+    view: &planwatch_store::PlanView,
+) -> Result<Vec<Indicator>, StoreError> {
+    let add = |code: String, name: &str, unit: &str, target: Option<f64>| -> Result<Indicator, StoreError> {
+        if let Some(i) = store.indicator(&code)? {
+            return Ok(i);
+        }
+        let end = view.effective.plan.meta.period_end;
+        store.add_indicator(
+            actor,
+            &NewIndicator {
+                code,
+                name: name.into(),
+                unit: unit.into(),
+                frequency: Some(Frequency::Quarter),
+                rollup: if target.is_some() { Rollup::None } else { Rollup::Sum },
+                region: region.into(),
+                target_value: target.and(end).and(target),
+                target_year: target.and(end),
+                start_year: view.effective.plan.meta.period_start,
+                note: LABEL.into(),
+                ..Default::default()
+            },
+        )
+    };
+    let population = add(format!("P{plan_id}-POP"), "常住人口(示例权重)", "万人", None)?;
+    let gdp = add(format!("P{plan_id}-GDP"), "地区生产总值(示例权重)", "亿元", None)?;
+    let per_capita = match indicators.iter().position(|i| is_per_capita(&i.name)) {
+        Some(k) => k,
+        None => {
+            indicators.push(add(format!("P{plan_id}-PC"), "每万人口发明专利拥有量(示例)", "件", Some(40.0))?);
+            indicators.len() - 1
+        }
+    };
+    let ratio = match indicators.iter().position(|i| is_ratio(&i.name, &i.unit) && !is_per_capita(&i.name)) {
+        Some(k) => k,
+        None => {
+            indicators.push(add(format!("P{plan_id}-RD"), "研发经费投入强度(示例)", "%", Some(3.5))?);
+            indicators.len() - 1
+        }
+    };
+    for (k, w) in [(per_capita, &population), (ratio, &gdp)] {
+        indicators[k] =
+            store.set_indicator_rollup(actor, &indicators[k].code, Rollup::WeightedMean, Some(w.code.as_str()))?;
+    }
+    Ok(vec![population, gdp])
 }
 
 fn nth_quarter(n: i64) -> Period {

@@ -254,7 +254,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     }
     let has_map = store.dicts().unit(&region).and_then(|u| boundaries(&u.code)).is_some();
     Ok(format!(
-        "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}) = {} values, index “{index_name}”, {reports} task reports{published}{}",
+        "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}), with the population/GDP weights and the city's own figures of its ratios: {} values, index “{index_name}”, {reports} task reports{published}{}",
         indicators.len(),
         units.len(),
         periods.len(),

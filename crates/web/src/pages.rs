@@ -55,11 +55,7 @@ pub struct RegionSelect {
 
 impl RegionSelect {
     pub fn filter(&self) -> planwatch_store::RegionFilter<'_> {
-        if self.region.is_empty() {
-            planwatch_store::RegionFilter::All
-        } else {
-            planwatch_store::RegionFilter::Only(&self.region)
-        }
+        planwatch_store::RegionFilter::of_selected(&self.region)
     }
 
     /// The parameter links carry so the next page shows the same region: `region=…`.

@@ -8,35 +8,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
-use planwatch_store::users::NewUser;
 use planwatch_store::{AuditFilter, Role};
 use planwatch_web::monitoring;
-
-const PASSWORD: &str = "correct-horse-42";
-
-fn add(app: &App, login: &str, role: Role, region: &str, place: &str) {
-    let user = NewUser {
-        login: login.into(),
-        display_name: format!("{login} 测试"),
-        role,
-        region: region.into(),
-        place: place.into(),
-        department: String::new(),
-        password: PASSWORD.into(),
-    };
-    app.store.add_user(&op(), &user).unwrap();
-}
-
-async fn login_as(app: &App, login: &str) -> (String, String) {
-    let res = send(app, form("/login", "", &[("login", login), ("password", PASSWORD), ("next", "/account")])).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{login}: {}", res.text());
-    let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    let cookie = set.split(';').next().unwrap().to_string();
-    let page = send(app, Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
-    let text = page.text();
-    let csrf = text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    (cookie, csrf)
-}
 
 /// The city value of indicator `code` at `period` on the progress computation.
 fn city_value(app: &App, plan: i64, code: &str, period: &str) -> f64 {

@@ -8,37 +8,10 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
 use planwatch_monitor::Rollup;
-use planwatch_store::users::NewUser;
 use planwatch_store::{AuditFilter, Role};
-
-const PASSWORD: &str = "correct-horse-42";
 
 /// Form fields sent, the status expected and what the answer must say.
 type Refusal<'a> = (&'a [(&'a str, &'a str)], StatusCode, &'a str);
-
-fn add(app: &App, login: &str, role: Role, region: &str, place: &str) {
-    let user = NewUser {
-        login: login.into(),
-        display_name: format!("{login} 测试"),
-        role,
-        region: region.into(),
-        place: place.into(),
-        department: String::new(),
-        password: PASSWORD.into(),
-    };
-    app.store.add_user(&op(), &user).unwrap();
-}
-
-async fn login_as(app: &App, login: &str) -> (String, String) {
-    let res = send(app, form("/login", "", &[("login", login), ("password", PASSWORD), ("next", "/account")])).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{login}: {}", res.text());
-    let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    let cookie = set.split(';').next().unwrap().to_string();
-    let page = send(app, Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
-    let text = page.text();
-    let csrf = text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    (cookie, csrf)
-}
 
 fn api(uri: &str, token: &str, body: &str) -> Request<Body> {
     Request::post(uri)

@@ -192,3 +192,32 @@ pub fn docx_bomb(text_bytes: usize) -> Vec<u8> {
     zip.finish().unwrap();
     buf.into_inner()
 }
+
+/// The password of the accounts [`add`] makes.
+pub const PASSWORD: &str = "correct-horse-42";
+
+/// Adds an account of `role` (no department) with [`PASSWORD`].
+pub fn add(app: &App, login: &str, role: planwatch_store::Role, region: &str, place: &str) {
+    let user = planwatch_store::users::NewUser {
+        login: login.into(),
+        display_name: format!("{login} 测试"),
+        role,
+        region: region.into(),
+        place: place.into(),
+        department: String::new(),
+        password: PASSWORD.into(),
+    };
+    app.store.add_user(&op(), &user).unwrap();
+}
+
+/// Logs `login` in with [`PASSWORD`]; returns the cookie and the CSRF token of the session.
+pub async fn login_as(app: &App, login: &str) -> (String, String) {
+    let res = send(app, form("/login", "", &[("login", login), ("password", PASSWORD), ("next", "/account")])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{login}: {}", res.text());
+    let set = res.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    let cookie = set.split(';').next().unwrap().to_string();
+    let page = send(app, Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let text = page.text();
+    let csrf = text.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    (cookie, csrf)
+}

@@ -160,3 +160,9 @@ impl Drop for WriteLockHolder {
         let _ = self.0.execute_batch("ROLLBACK");
     }
 }
+
+/// The bytes of `examples/NAME` of the repository, for tests that store a real plan.
+pub fn example(name: &str) -> Vec<u8> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}

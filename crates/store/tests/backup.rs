@@ -1,17 +1,12 @@
 //! Backup while others write, restore into a live store, and integrity checks.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use planwatch_monitor::Frequency;
 use planwatch_store::maintenance::check_file;
 use planwatch_store::monitor::ImportOptions;
+use planwatch_store::testing::example;
 use planwatch_store::{Store, StoreOptions};
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap()
-}
 
 fn filled(dir: &std::path::Path) -> (Arc<Store>, String) {
     let store = Arc::new(Store::open(&dir.join("pw.db"), StoreOptions::default()).unwrap());

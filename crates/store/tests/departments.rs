@@ -3,20 +3,14 @@
 //! nothing and leaves a refusal in the audit log); the department lists are per region, group
 //! generic owners (多部门, 各区县政府 …) as one entry and merge aliases (市委人才办).
 
-use std::path::PathBuf;
-
 use planwatch_monitor::Period;
 use planwatch_store::monitor::{MonitorScope, TaskReport, TaskStatus};
+use planwatch_store::testing::example;
 use planwatch_store::testing::TempStore;
 use planwatch_store::users::NewUser;
 use planwatch_store::{
     Actor, AuditFilter, Channel, RegionFilter, Role, Store, StoreError, StoreOptions, GENERIC_OWNERS,
 };
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn op() -> Actor {
     Actor::operator("test")

@@ -2,16 +2,10 @@
 //! mentions in the text, the 专栏 table and the tasks merged), citing every mention, with a
 //! deadline the plan does not state inferred from its period and marked so.
 
-use std::path::PathBuf;
-
 use planwatch_monitor::Frequency;
+use planwatch_store::testing::example;
 use planwatch_store::testing::TempStore;
 use planwatch_store::{Actor, Role, StoreOptions};
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn op() -> Actor {
     Actor::operator("test")

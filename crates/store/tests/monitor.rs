@@ -1,18 +1,12 @@
 //! Observation imports end to end: every validation class refuses a file whole and leaves the
 //! store unchanged (byte for byte on SQLite, row for row on PostgreSQL); good files store in one transaction with value history.
 
-use std::path::PathBuf;
-
 use planwatch_monitor::{Frequency, Period};
 use planwatch_store::monitor::{ImportError, ImportOptions, NewIndicator, TaskReport, TaskStatus};
+use planwatch_store::testing::example;
 use planwatch_store::testing::TempStore;
 use planwatch_store::Actor;
 use planwatch_store::{Store, StoreOptions};
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// A store with the Hefei example plan, its indicators, and two quarters of 蜀山区/包河区 data.
 fn setup(t: &TempStore) -> (Store, i64, String) {

@@ -2,17 +2,11 @@
 //! ratios, per-capita figures and counts; the rule set by an analyst and refused to others or
 //! when it makes no sense; and a store of the older schema keeping its rules and ids.
 
-use std::path::PathBuf;
-
 use planwatch_monitor::{Frequency, Rollup};
 use planwatch_store::monitor::NewIndicator;
+use planwatch_store::testing::example;
 use planwatch_store::testing::TempStore;
 use planwatch_store::{Actor, Role, StoreError, StoreOptions};
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn op() -> Actor {
     Actor::operator("test")

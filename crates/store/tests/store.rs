@@ -1,17 +1,12 @@
 //! The store end to end: ingest, versions, corrections, concurrency.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use planwatch_store::testing::example;
 use planwatch_store::testing::TempStore;
 use planwatch_store::{
     CorrectionRequest, IngestOutcome, ItemKind, ItemState, PlanOrder, RegionFilter, Store, StoreOptions,
 };
-
-fn example(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn open(t: &TempStore) -> Store {
     t.open(StoreOptions::default()).expect("open store")

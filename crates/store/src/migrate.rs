@@ -15,6 +15,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (4, "login_hardening", include_str!("../migrations/sqlite/0004_login_hardening.sql")),
     (5, "ids", include_str!("../migrations/sqlite/0005_ids.sql")),
     (6, "ledger_indicators", include_str!("../migrations/sqlite/0006_ledger_indicators.sql")),
+    (9, "increment_targets", include_str!("../migrations/sqlite/0009_increment_targets.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -25,6 +26,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "login_hardening", include_str!("../migrations/postgres/0004_login_hardening.sql")),
     (5, "ids", include_str!("../migrations/postgres/0005_ids.sql")),
     (6, "ledger_indicators", include_str!("../migrations/postgres/0006_ledger_indicators.sql")),
+    (9, "increment_targets", include_str!("../migrations/postgres/0009_increment_targets.sql")),
 ];
 
 /// The migrations of `backend`.

@@ -102,7 +102,12 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         let mean_rollup = ind.rollup == Rollup::Mean;
         for &p in &periods {
             let share_of_time = ((p.end_time() - start) / (deadline - start)).clamp(-0.3, 1.0);
-            let region_value = begin + (target - begin) * (pace * share_of_time).min(1.05);
+            // An increment (新增 N) adds N to its start value; a level moves to the target.
+            let goal = if ind.increment { begin + target } else { target };
+            // (An increment's N may be several times its start: before the start it falls less,
+            // so a count never turns negative.)
+            let before = if ind.increment { share_of_time.max(-0.1) } else { share_of_time };
+            let region_value = begin + (goal - begin) * (pace * before).min(1.05);
             for (u, (name, _)) in units.iter().enumerate() {
                 let own = (paces[u] * share_of_time.max(0.0)).min(1.1);
                 let unit_pace = 1.0 + (own - share_of_time.max(0.0)) * 0.5;

@@ -64,6 +64,31 @@ pub enum IndicatorsCommand {
         baseline: Option<f64>,
         #[arg(long)]
         baseline_year: Option<i32>,
+        /// The target is an amount to add over the period (新增 N), counted from the baseline
+        /// or the value at the start, not a level to reach.
+        #[arg(long)]
+        increment: bool,
+    },
+    /// Set an indicator's baseline (the value of the plan's base year, e.g. its 2020 value):
+    /// without one a level target shows 无基期值 and no completion. `--increment` /
+    /// `--level` say whether the target is an amount to add (新增 N) or a level.
+    Baseline {
+        /// Indicator code (see `planwatch indicators list`).
+        #[arg(long)]
+        code: String,
+        /// The baseline value; with --year.
+        #[arg(long, requires = "year", conflicts_with = "clear")]
+        value: Option<f64>,
+        /// The baseline year, e.g. 2020.
+        #[arg(long, requires = "value")]
+        year: Option<i32>,
+        /// Remove the baseline.
+        #[arg(long)]
+        clear: bool,
+        #[arg(long, conflicts_with = "level")]
+        increment: bool,
+        #[arg(long)]
+        level: bool,
     },
     /// Set how district values make the region's value of one indicator (the roll-up rule).
     /// A ratio or per-capita indicator cannot be summed.
@@ -194,6 +219,7 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
             year,
             baseline,
             baseline_year,
+            increment,
         } => {
             let rollup =
                 rollup.unwrap_or_else(|| planwatch_monitor::indicator::default_rollup(&name, &unit, weight.is_some()));
@@ -214,6 +240,7 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
                     baseline_year,
                     start_year: baseline_year.map(|y| y + 1),
                     note: String::new(),
+                    increment,
                 },
             )?;
             println!("{}\t{}", ind.code, ind.name);
@@ -222,6 +249,29 @@ pub fn indicators(db: &Workspace, common: &Common, cmd: IndicatorsCommand) -> an
             let ind = store.set_indicator_rollup(&actor(&store, common)?, &code, rule, weight.as_deref())?;
             let weight = ind.rollup_weight.map(|w| format!(" ({w})")).unwrap_or_default();
             println!("{}\t{}\t{}{weight}", ind.code, ind.name, ind.rollup.label());
+        }
+        IndicatorsCommand::Baseline { code, value, year, clear, increment, level } => {
+            let baseline = value.zip(year);
+            if baseline.is_none() && !clear && !increment && !level {
+                bail!("give --value V --year Y (the baseline), --clear, --increment or --level");
+            }
+            let kind = if increment {
+                Some(true)
+            } else if level {
+                Some(false)
+            } else {
+                None
+            };
+            let actor = actor(&store, common)?;
+            let before = store.indicator(&code)?;
+            let keep = before.as_ref().and_then(|i| i.baseline_value.zip(i.baseline_year));
+            let ind =
+                store.set_indicator_baseline(&actor, &code, if clear { None } else { baseline.or(keep) }, kind)?;
+            let base = match ind.baseline_value.zip(ind.baseline_year) {
+                Some((v, y)) => format!("{} {} ({y})", planwatch_monitor::progress::format_number(v), ind.unit),
+                None => "无基期值".into(),
+            };
+            println!("{}\t{}\t{base}\t{}", ind.code, ind.name, if ind.increment { "新增" } else { "水平" });
         }
         IndicatorsCommand::List { plan, json } => {
             let list = store.indicators(plan, None)?;

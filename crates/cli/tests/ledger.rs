@@ -70,3 +70,35 @@ fn from_targets_makes_one_indicator_per_ledger_row_and_marks_inferred_deadlines(
     assert!(!out.status.success());
     assert!(text(&out).1.contains("999"), "{}", text(&out).1);
 }
+
+#[test]
+fn indicators_baseline_enters_a_missing_baseline_and_refuses_bad_ones() {
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let base = ["--db", db.as_str(), "--index-dir", ix.as_str()];
+    let run = |args: &[&str]| planwatch(&[&base[..], args].concat());
+    let plan = store.path().join("plan.txt");
+    std::fs::write(
+        &plan,
+        "重庆市科技创新发展规划(2021—2025年)\n\n一、发展目标\n\n到2025年,全市高新技术企业达到6000家。\n",
+    )
+    .unwrap();
+    assert!(run(&["ingest", plan.to_str().unwrap()]).status.success());
+    let (plans, _) = text(&run(&["list"]));
+    let id = plans.lines().find(|l| l.contains("重庆")).and_then(|l| l.split('\t').next()).unwrap().to_string();
+    assert!(run(&["indicators", "from-targets", "--plan", &id]).status.success());
+    let (list, _) = text(&run(&["indicators", "list"]));
+    let code =
+        list.lines().find(|l| l.contains("高新技术企业")).and_then(|l| l.split('\t').next()).unwrap().to_string();
+    // Nothing to set, and a year not before the target's: refused.
+    assert!(!run(&["indicators", "baseline", "--code", &code]).status.success());
+    let late = run(&["indicators", "baseline", "--code", &code, "--value", "3000", "--year", "2025"]);
+    assert!(!late.status.success() && text(&late).1.contains("target year"), "{}", text(&late).1);
+    let out = run(&["indicators", "baseline", "--code", &code, "--value", "3000", "--year", "2020"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("3000 家 (2020)") && stdout.contains("水平"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_slice(&run(&["indicators", "list", "--json"]).stdout).unwrap();
+    let ind = json.as_array().unwrap().iter().find(|i| i["code"] == code.as_str()).unwrap();
+    assert_eq!((ind["baseline_value"].as_f64(), ind["baseline_year"].as_i64()), (Some(3000.0), Some(2020)));
+}

@@ -126,6 +126,7 @@ fn progress_data(rng: &mut Rng, targets: usize, periods: usize) -> Vec<(TargetSp
                 direction: if lower { Direction::Lower } else { Direction::Higher },
                 start: Period::Year(2015).end_time(),
                 deadline: Period::Year(2027).end_time(),
+                increment: false,
             };
             (spec, series)
         })

@@ -24,16 +24,27 @@
 //! Let `t` = target, `b` = baseline, `x` = current value. "Reached" means `x ≥ t` for
 //! [`Direction::Higher`] and `x ≤ t` for [`Direction::Lower`].
 //!
+//! A **level** target (`达到 t`, [`TargetSpec::increment`] false):
+//!
 //! * With a baseline, when the target lies on the improving side of it (`t > b` for Higher,
 //!   `t < b` for Lower): `c = (x − b)/(t − b)` ([`Basis::Baseline`]).
 //! * With a baseline equal to the target, or a target on the *other* side of the baseline (a
 //!   floor such as "保持在 t 以上" while the baseline is above it, or a ceiling such as
 //!   "控制在 t 以内" while the baseline is below it): `c = 1` if reached, else `0`
 //!   ([`Basis::Threshold`]).
-//! * Without a baseline, Higher and `t > 0`: `c = x/t` ([`Basis::Ratio`]).
-//! * Without a baseline, Lower, `t > 0` and `x > 0`: `c = t/x` ([`Basis::InverseRatio`]) — 1
-//!   when the value is down to the target, ½ when it is still twice the target.
-//! * Without a baseline otherwise (`t ≤ 0`, or Lower with `x ≤ 0`): threshold rule, 1 or 0.
+//! * Without a baseline there is no completion: `x/t` is not progress (a plan starting at 40
+//!   with a target of 50 would read 80 % on day one). Reached gives `c = 1`
+//!   ([`Basis::Threshold`], status [`Status::Done`]); otherwise no completion and the status is
+//!   [`Status::NoBaseline`] (无基期值), never ahead or behind, with a note asking for the
+//!   baseline.
+//!
+//! An **increment** target (`新增 N`, `累计新增 N`, [`TargetSpec::increment`] true) counts what
+//! was added since the start: with `s` = the baseline, or else the value at the start (the
+//! latest value at a time `≤` [`TargetSpec::start`]), `c = (x − s)/N` for Higher and
+//! `(s − x)/N` for Lower ([`Basis::Increment`]), where `N` is the target. `N ≤ 0` gives the
+//! threshold rule on the change (noted). Without `s` there is no completion
+//! ([`Status::NoBaseline`], noted).
+//!
 //! * A NaN/infinite baseline is treated as no baseline (with a note); a NaN/infinite target
 //!   gives no completion (status [`Status::NoData`], with a note). If a formula overflows to a
 //!   non-finite number the threshold rule is used instead, so `completion` is always finite.
@@ -47,25 +58,35 @@
 //!
 //! # Status
 //!
-//! In this order: [`Status::NoData`] when there is no completion; [`Status::Done`] when
-//! `c ≥ 1`; [`Status::Ahead`] when `c ≥ e + ahead`; [`Status::Behind`] when `c < e − behind`;
-//! otherwise [`Status::OnTrack`]. A NaN threshold makes its comparison false (never ahead /
-//! never behind).
+//! In this order: [`Status::NoData`] when there is no current value or no valid target;
+//! [`Status::NoBaseline`] when there is a current value but no completion for want of a
+//! baseline; [`Status::Done`] when `c ≥ 1`; [`Status::Ahead`] when `c ≥ e + ahead`;
+//! [`Status::Behind`] when `c < e − behind`; otherwise [`Status::OnTrack`]. A NaN threshold
+//! makes its comparison false (never ahead / never behind).
 //!
 //! # Forecasts
 //!
 //! Both fits use the same points as the current value (finite, time ≤ `as_of`) and need at least
-//! two distinct times:
+//! [`MIN_FORECAST_POINTS`] of them at two or more distinct times; with fewer there is no
+//! forecast and [`Progress::forecast_note`] says why:
 //!
 //! * linear: least squares `y = a + s·t`;
 //! * compound growth: least squares `ln y = a + s·t`, i.e. `y = exp(a)·exp(s·t)`, growth
 //!   `exp(s) − 1` per year; only when every used value is `> 0`.
 //!
-//! The forecast is the fitted value at the deadline (also when the deadline is already past).
-//! It is achieved when it reaches the target in the indicator's direction, with a relative
-//! tolerance of [`FORECAST_TOLERANCE`] to absorb rounding (a series that exactly hits the target
-//! must not read "差 0"). `gap = |target − forecast|`. If the fit or the forecast is not finite
-//! (overflow), or the target is not finite, there is no forecast.
+//! The forecast is the fitted value at the deadline (also when the deadline is already past),
+//! compared with the level to reach, `g`: the target for a level target, `s + N` (Higher) or
+//! `s − N` (Lower) for an increment (no forecast without `s`). It is achieved when it reaches
+//! `g` in the indicator's direction, with a relative tolerance of [`FORECAST_TOLERANCE`] to
+//! absorb rounding (a series that exactly hits the target must not read "差 0").
+//! `gap = |g − forecast|`. If the fit or the forecast is not finite (overflow), or the target is
+//! not finite, there is no forecast.
+//!
+//! **Plausibility.** A forecast is 低可信度 ([`Forecast::plausible`] false, no verdict on
+//! achievement) when it lies further from `g` than [`PLAUSIBLE_FACTOR`] times the change the
+//! plan asks for, `span = max(|g − first|, |g − x|, 0.1·|g|)` (`first` = `s`, else the earliest
+//! value used), or when it is negative while every value used is `≥ 0`. A compound projection of
+//! 469 against a target of 30 is thus shown with its caveat, not as a bare number.
 
 use crate::indicator::Direction;
 use crate::period::Period;
@@ -78,6 +99,13 @@ pub const FORECAST_TOLERANCE: f64 = 1e-9;
 
 /// Most points [`Fit::line_between`] returns, whatever it is asked for.
 pub const MAX_LINE_POINTS: usize = 10_000;
+
+/// Fewest values a forecast rests on.
+pub const MIN_FORECAST_POINTS: usize = 3;
+
+/// A forecast further from the level to reach than this many times the change the plan asks
+/// for is 低可信度 (see the module documentation).
+pub const PLAUSIBLE_FACTOR: f64 = 2.0;
 
 /// One quantitative target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -93,6 +121,9 @@ pub struct TargetSpec {
     pub start: f64,
     /// Deadline on the year axis: the end of the target year.
     pub deadline: f64,
+    /// The target is an amount to add over the period (`新增 N`), not a level to reach.
+    #[serde(default)]
+    pub increment: bool,
 }
 
 impl TargetSpec {
@@ -109,7 +140,20 @@ impl TargetSpec {
             Some((p, _)) => p.end_time(),
             None => plan_start.start_time(),
         };
-        TargetSpec { target, baseline: baseline.map(|(_, v)| v), direction, start, deadline: target_period.end_time() }
+        TargetSpec {
+            target,
+            baseline: baseline.map(|(_, v)| v),
+            direction,
+            start,
+            deadline: target_period.end_time(),
+            increment: false,
+        }
+    }
+
+    /// The same target, as an increment (`新增 N`) or a level.
+    pub fn with_increment(mut self, increment: bool) -> TargetSpec {
+        self.increment = increment;
+        self
     }
 }
 
@@ -145,12 +189,15 @@ pub enum Status {
     OnTrack,
     /// 滞后: completion < elapsed − behind.
     Behind,
+    /// 无基期值: a current value, but no completion without a baseline (never ahead or behind).
+    NoBaseline,
     /// 无数据: no current value (or no valid target).
     NoData,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Done, Status::Ahead, Status::OnTrack, Status::Behind, Status::NoData];
+    pub const ALL: [Status; 6] =
+        [Status::Done, Status::Ahead, Status::OnTrack, Status::Behind, Status::NoBaseline, Status::NoData];
 
     /// The word shown to users.
     pub fn label(self) -> &'static str {
@@ -159,6 +206,7 @@ impl Status {
             Status::Ahead => "超前",
             Status::OnTrack => "正常",
             Status::Behind => "滞后",
+            Status::NoBaseline => "无基期值",
             Status::NoData => "无数据",
         }
     }
@@ -170,6 +218,7 @@ impl Status {
             Status::Ahead => "ahead",
             Status::OnTrack => "on_track",
             Status::Behind => "behind",
+            Status::NoBaseline => "no_baseline",
             Status::NoData => "no_data",
         }
     }
@@ -187,10 +236,8 @@ impl fmt::Display for Status {
 pub enum Basis {
     /// `(current − baseline)/(target − baseline)`.
     Baseline,
-    /// `current/target` (no baseline, Higher).
-    Ratio,
-    /// `target/current` (no baseline, Lower).
-    InverseRatio,
+    /// `(current − start value)/N` for an increment of `N` (mirrored for Lower).
+    Increment,
     /// 1 when the target is reached, else 0.
     Threshold,
 }
@@ -202,32 +249,53 @@ mod note {
     pub const TARGET_IS_BASELINE: &str = "目标值与基期值相同,完成度按是否达到目标值计(达到为1,未达到为0)。";
     pub const FLOOR: &str = "目标值低于基期值,视为底线目标(保持在目标值以上),完成度按是否达到计(达到为1,未达到为0)。";
     pub const CEILING: &str = "目标值高于基期值,视为上限目标(控制在目标值以内),完成度按是否达到计(达到为1,未达到为0)。";
-    pub const NON_POSITIVE_TARGET: &str = "目标值不为正且没有基期值,完成度按是否达到目标值计(达到为1,未达到为0)。";
-    pub const NON_POSITIVE_CURRENT: &str = "当前值不为正,已低于目标值,完成度计为1。";
+    pub const NO_BASELINE: &str =
+        "无基期值:当前值与目标值之比不是完成进度,不计算完成度、不判断超前或滞后;请录入基期值(规划基期年的数值)。";
+    pub const NO_BASELINE_REACHED: &str = "无基期值,但当前值已达到目标值,计为已完成。";
+    pub const NO_START_VALUE: &str =
+        "增量目标缺少期初值:既无基期值,也无规划期初及以前的数据,无法计算新增量;请录入基期值(规划基期年的数值)。";
+    pub const START_FROM_DATA: &str = "增量目标:新增量从规划期初的实际值起算(无基期值)。";
+    pub const NON_POSITIVE_INCREMENT: &str = "增量目标值不为正,完成度按新增量是否达到目标计(达到为1,未达到为0)。";
     pub const OVERFLOW: &str = "数值过大,完成度按是否达到目标值计(达到为1,未达到为0)。";
     pub const BAD_SPAN: &str = "截止时间不晚于起始时间(或无效),时间进度按是否已到截止时间计(0或1)。";
 }
 
-/// Completion of `spec` at value `current`, with the formula used.
-/// `None` when `current` or the target is not finite.
-pub fn completion(spec: &TargetSpec, current: f64) -> Option<(f64, Basis)> {
-    completion_noted(spec, current, &mut Vec::new())
+/// What the completion rules give.
+enum Outcome {
+    /// A completion and the formula used.
+    Value(f64, Basis),
+    /// A current value but no completion for want of a baseline (or start value).
+    NoBaseline,
+    /// No current value or no valid target.
+    Invalid,
 }
 
-fn completion_noted(spec: &TargetSpec, x: f64, notes: &mut Vec<&'static str>) -> Option<(f64, Basis)> {
+impl Outcome {
+    fn value(&self) -> Option<(f64, Basis)> {
+        match *self {
+            Outcome::Value(c, b) => Some((c, b)),
+            _ => None,
+        }
+    }
+}
+
+/// Completion of `spec` at value `current`, with the formula used. `None` when `current` or
+/// the target is not finite, or when a level target has no baseline and is not reached (an
+/// increment counts from its baseline here; [`progress`] also counts from the value at the
+/// start).
+pub fn completion(spec: &TargetSpec, current: f64) -> Option<(f64, Basis)> {
+    completion_noted(spec, current, None, &mut Vec::new()).value()
+}
+
+fn completion_noted(spec: &TargetSpec, x: f64, start_value: Option<f64>, notes: &mut Vec<&'static str>) -> Outcome {
     let t = spec.target;
     if !t.is_finite() {
         notes.push(note::BAD_TARGET);
-        return None;
+        return Outcome::Invalid;
     }
     if !x.is_finite() {
-        return None;
+        return Outcome::Invalid;
     }
-    let reached = match spec.direction {
-        Direction::Higher => x >= t,
-        Direction::Lower => x <= t,
-    };
-    let threshold = (if reached { 1.0 } else { 0.0 }, Basis::Threshold);
     let baseline = match spec.baseline {
         Some(b) if b.is_finite() => Some(b),
         Some(_) => {
@@ -236,38 +304,64 @@ fn completion_noted(spec: &TargetSpec, x: f64, notes: &mut Vec<&'static str>) ->
         }
         None => None,
     };
-    let (c, basis) = match (baseline, spec.direction) {
-        (Some(b), dir) => {
-            if t == b {
-                notes.push(note::TARGET_IS_BASELINE);
-                return Some(threshold);
+    let threshold = |reached: bool| Outcome::Value(if reached { 1.0 } else { 0.0 }, Basis::Threshold);
+    if spec.increment {
+        let s = match (baseline, start_value.filter(|v| v.is_finite())) {
+            (Some(b), _) => b,
+            (None, Some(v)) => {
+                notes.push(note::START_FROM_DATA);
+                v
             }
-            let improving = match dir {
-                Direction::Higher => t > b,
-                Direction::Lower => t < b,
-            };
-            if !improving {
-                notes.push(if dir == Direction::Higher { note::FLOOR } else { note::CEILING });
-                return Some(threshold);
+            (None, None) => {
+                notes.push(note::NO_START_VALUE);
+                return Outcome::NoBaseline;
             }
-            ((x - b) / (t - b), Basis::Baseline)
+        };
+        let gain = match spec.direction {
+            Direction::Higher => x - s,
+            Direction::Lower => s - x,
+        };
+        if t <= 0.0 {
+            notes.push(note::NON_POSITIVE_INCREMENT);
+            return threshold(gain >= t);
         }
-        (None, _) if t <= 0.0 => {
-            notes.push(note::NON_POSITIVE_TARGET);
-            return Some(threshold);
+        let c = gain / t;
+        if c.is_finite() {
+            return Outcome::Value(c, Basis::Increment);
         }
-        (None, Direction::Higher) => (x / t, Basis::Ratio),
-        (None, Direction::Lower) if x <= 0.0 => {
-            notes.push(note::NON_POSITIVE_CURRENT);
-            return Some(threshold);
-        }
-        (None, Direction::Lower) => (t / x, Basis::InverseRatio),
+        notes.push(note::OVERFLOW);
+        return threshold(gain >= t);
+    }
+    let reached = match spec.direction {
+        Direction::Higher => x >= t,
+        Direction::Lower => x <= t,
     };
+    let Some(b) = baseline else {
+        if reached {
+            notes.push(note::NO_BASELINE_REACHED);
+            return threshold(true);
+        }
+        notes.push(note::NO_BASELINE);
+        return Outcome::NoBaseline;
+    };
+    if t == b {
+        notes.push(note::TARGET_IS_BASELINE);
+        return threshold(reached);
+    }
+    let improving = match spec.direction {
+        Direction::Higher => t > b,
+        Direction::Lower => t < b,
+    };
+    if !improving {
+        notes.push(if spec.direction == Direction::Higher { note::FLOOR } else { note::CEILING });
+        return threshold(reached);
+    }
+    let c = (x - b) / (t - b);
     if c.is_finite() {
-        Some((c, basis))
+        Outcome::Value(c, Basis::Baseline)
     } else {
         notes.push(note::OVERFLOW);
-        Some(threshold)
+        threshold(reached)
     }
 }
 
@@ -391,13 +485,23 @@ pub struct Forecast {
     pub value: f64,
     /// True when `value` reaches the target in the indicator's direction.
     pub achieved: bool,
-    /// `|target − value|`.
+    /// `|goal − value|`, where the goal is the level to reach (see the module documentation).
     pub gap: f64,
-    /// `预计达成` or `预计未达成,差 12.3`.
+    /// False when the forecast is 低可信度: far beyond the target, or negative for values that
+    /// never are. Such a forecast gives no verdict on achievement and is not drawn.
+    pub plausible: bool,
+    /// `预计达成`, `预计未达成,差 12.3`, or the caveat of an implausible forecast.
     pub verdict: String,
 }
 
 impl Forecast {
+    /// What the forecast rests on: `线性趋势,基于6个季度值` (`value_word` names the values,
+    /// e.g. `季度值`; empty gives `6个值`).
+    pub fn basis_label(&self, value_word: &str) -> String {
+        let word = if value_word.is_empty() { "值" } else { value_word };
+        format!("{},基于{}个{word}", self.fit.method.label(), self.fit.points)
+    }
+
     /// Values of the fitted trend at `times`, for a chart.
     pub fn line(&self, times: &[f64]) -> Vec<(f64, f64)> {
         self.fit.line(times)
@@ -409,6 +513,14 @@ impl Forecast {
 pub struct Forecasts {
     pub linear: Option<Forecast>,
     pub compound: Option<Forecast>,
+}
+
+impl Forecasts {
+    /// The forecast to draw and lead with: the linear one when plausible, else the compound
+    /// one when plausible; `None` when neither is.
+    pub fn primary(&self) -> Option<&Forecast> {
+        [&self.linear, &self.compound].into_iter().flatten().find(|f| f.plausible)
+    }
 }
 
 /// Progress of one target at one date.
@@ -428,6 +540,11 @@ pub struct Progress {
     /// `status.label()`, for convenience.
     pub status_label: &'static str,
     pub forecasts: Forecasts,
+    /// Why there is no forecast (too few values, no start value), in zh-CN; `None` when one
+    /// was attempted.
+    pub forecast_note: Option<String>,
+    /// The value an increment counts from: the baseline, or the value at the start.
+    pub start_value: Option<f64>,
     /// Sentences for users explaining any special rule that applied (zh-CN).
     pub notes: Vec<&'static str>,
 }
@@ -464,29 +581,58 @@ impl Lsq {
     }
 }
 
-fn forecast(fit: Fit, spec: &TargetSpec) -> Option<Forecast> {
+/// What a forecast is judged against: the level to reach, the value the plan's change is
+/// measured from (for plausibility), and whether every value used is `≥ 0`.
+struct Goal {
+    level: f64,
+    first: f64,
+    current: f64,
+    non_negative: bool,
+}
+
+fn forecast(fit: Fit, spec: &TargetSpec, goal: &Goal) -> Option<Forecast> {
     let value = fit.value_at(spec.deadline);
-    let t = spec.target;
-    let gap = (t - value).abs();
+    let g = goal.level;
+    let gap = (g - value).abs();
     if !value.is_finite() || !gap.is_finite() {
         return None;
     }
-    let tol = FORECAST_TOLERANCE * t.abs().max(1.0);
+    let tol = FORECAST_TOLERANCE * g.abs().max(1.0);
     let achieved = match spec.direction {
-        Direction::Higher => value >= t - tol,
-        Direction::Lower => value <= t + tol,
+        Direction::Higher => value >= g - tol,
+        Direction::Lower => value <= g + tol,
     };
-    let verdict =
-        if achieved { "预计达成".to_string() } else { format!("预计未达成,差 {}", format_number(gap)) };
-    Some(Forecast { fit, value, achieved, gap, verdict })
+    let span = (g - goal.first).abs().max((g - goal.current).abs()).max(0.1 * g.abs());
+    let negative = goal.non_negative && value < 0.0;
+    let far = span.is_finite() && gap > PLAUSIBLE_FACTOR * span;
+    let plausible = !negative && !far;
+    let verdict = if negative {
+        format!("低可信度:预测值 {} 为负,而实际值均不为负,不作研判", format_number(value))
+    } else if far {
+        format!(
+            "低可信度:预测值 {} {}目标值 {},不作研判",
+            format_number(value),
+            if value > g { "远超" } else { "远低于" },
+            format_number(g)
+        )
+    } else if achieved {
+        "预计达成".to_string()
+    } else {
+        format!("预计未达成,差 {}", format_number(gap))
+    };
+    Some(Forecast { fit, value, achieved, gap, plausible, verdict })
 }
 
 /// Progress of `spec` at `as_of` from `series` (`(time, value)`, see the module documentation).
 pub fn progress(spec: &TargetSpec, series: &[(f64, f64)], as_of: f64, thresholds: &Thresholds) -> Progress {
     let mut current: Option<(f64, f64)> = None;
+    // The latest value at or before the start, and the earliest value used.
+    let mut at_start: Option<(f64, f64)> = None;
+    let mut earliest: Option<(f64, f64)> = None;
     let mut linear = Lsq::default();
     let mut compound = Lsq::default();
     let mut all_positive = true;
+    let mut non_negative = true;
     for &(t, y) in series {
         // `t <= as_of` is false for NaN on either side.
         if !(t.is_finite() && y.is_finite() && t <= as_of) {
@@ -495,6 +641,13 @@ pub fn progress(spec: &TargetSpec, series: &[(f64, f64)], as_of: f64, thresholds
         if current.is_none_or(|(ct, _)| t >= ct) {
             current = Some((t, y));
         }
+        if t <= spec.start + 1e-9 && at_start.is_none_or(|(st, _)| t >= st) {
+            at_start = Some((t, y));
+        }
+        if earliest.is_none_or(|(et, _)| t < et) {
+            earliest = Some((t, y));
+        }
+        non_negative &= y >= 0.0;
         linear.push(t, y);
         if y > 0.0 {
             if all_positive {
@@ -506,22 +659,68 @@ pub fn progress(spec: &TargetSpec, series: &[(f64, f64)], as_of: f64, thresholds
     }
 
     let mut notes = Vec::new();
-    let done = current.and_then(|(_, x)| completion_noted(spec, x, &mut notes));
-    if current.is_none() && !spec.target.is_finite() {
-        notes.push(note::BAD_TARGET);
-    }
-    let e = elapsed_noted(spec.start, spec.deadline, as_of, &mut notes);
-    let c = done.map(|(c, _)| c);
-    let st = status(c, e, thresholds);
-
-    let forecasts = if spec.target.is_finite() && spec.deadline.is_finite() {
-        Forecasts {
-            linear: linear.fit(Method::Linear).and_then(|f| forecast(f, spec)),
-            compound: if all_positive { compound.fit(Method::Compound).and_then(|f| forecast(f, spec)) } else { None },
+    let baseline = spec.baseline.filter(|b| b.is_finite());
+    let start_value = if spec.increment { baseline.or(at_start.map(|(_, y)| y)) } else { None };
+    let outcome = match current {
+        Some((_, x)) => completion_noted(spec, x, at_start.map(|(_, y)| y), &mut notes),
+        None => {
+            if !spec.target.is_finite() {
+                notes.push(note::BAD_TARGET);
+            }
+            Outcome::Invalid
         }
-    } else {
-        Forecasts::default()
     };
+    let e = elapsed_noted(spec.start, spec.deadline, as_of, &mut notes);
+    let done = outcome.value();
+    let c = done.map(|(c, _)| c);
+    let st = match outcome {
+        Outcome::NoBaseline => Status::NoBaseline,
+        _ => status(c, e, thresholds),
+    };
+
+    // The level to reach: the target, or for an increment its start value plus the increment.
+    let level = if spec.increment {
+        start_value.map(|s| match spec.direction {
+            Direction::Higher => s + spec.target,
+            Direction::Lower => s - spec.target,
+        })
+    } else {
+        Some(spec.target)
+    };
+    let mut forecast_note = None;
+    let forecasts = match (current, level) {
+        _ if !(spec.target.is_finite() && spec.deadline.is_finite()) => Forecasts::default(),
+        (None, _) => Forecasts::default(),
+        (Some(_), _) if linear.n < MIN_FORECAST_POINTS => {
+            forecast_note = Some(format!("数据不足:仅有{}个有效值,至少需要{MIN_FORECAST_POINTS}个才作预测", linear.n));
+            Forecasts::default()
+        }
+        (Some(_), None) => {
+            forecast_note = Some("增量目标缺少期初值,无法判断预测能否达成,暂不预测".to_string());
+            Forecasts::default()
+        }
+        (Some((_, x)), Some(level)) if level.is_finite() => {
+            let goal = Goal {
+                level,
+                first: start_value.or(baseline).or(earliest.map(|(_, y)| y)).unwrap_or(x),
+                current: x,
+                non_negative,
+            };
+            Forecasts {
+                linear: linear.fit(Method::Linear).and_then(|f| forecast(f, spec, &goal)),
+                compound: if all_positive {
+                    compound.fit(Method::Compound).and_then(|f| forecast(f, spec, &goal))
+                } else {
+                    None
+                },
+            }
+        }
+        _ => Forecasts::default(),
+    };
+    let attempted = current.is_some() && spec.target.is_finite() && spec.deadline.is_finite();
+    if attempted && forecast_note.is_none() && forecasts.linear.is_none() && forecasts.compound.is_none() {
+        forecast_note = Some("数据不足:有效值集中在同一期,无法拟合趋势,暂不预测".to_string());
+    }
 
     Progress {
         current: current.map(|(_, y)| y),
@@ -532,6 +731,8 @@ pub fn progress(spec: &TargetSpec, series: &[(f64, f64)], as_of: f64, thresholds
         status: st,
         status_label: st.label(),
         forecasts,
+        forecast_note,
+        start_value,
         notes,
     }
 }
@@ -577,7 +778,7 @@ mod tests {
 
     fn spec(target: f64, baseline: Option<f64>, direction: Direction) -> TargetSpec {
         // Plan 2021–2025: baseline at the end of 2020, deadline at the end of 2025.
-        TargetSpec { target, baseline, direction, start: 2021.0, deadline: 2026.0 }
+        TargetSpec { target, baseline, direction, start: 2021.0, deadline: 2026.0, increment: false }
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -596,13 +797,14 @@ mod tests {
     }
 
     #[test]
-    fn completion_without_baseline() {
-        assert_eq!(completion(&spec(200.0, None, H), 150.0), Some((0.75, Basis::Ratio)));
-        assert_eq!(completion(&spec(200.0, None, H), -50.0), Some((-0.25, Basis::Ratio)));
-        // Lower without baseline: target/current.
-        assert_eq!(completion(&spec(40.0, None, L), 80.0), Some((0.5, Basis::InverseRatio)));
-        assert_eq!(completion(&spec(40.0, None, L), 40.0), Some((1.0, Basis::InverseRatio)));
-        assert_eq!(completion(&spec(40.0, None, L), 0.0), Some((1.0, Basis::Threshold)));
+    fn completion_without_baseline_is_none_unless_reached() {
+        // current ÷ target is not progress: no completion, whatever the direction.
+        assert_eq!(completion(&spec(200.0, None, H), 150.0), None);
+        assert_eq!(completion(&spec(200.0, None, H), -50.0), None);
+        assert_eq!(completion(&spec(40.0, None, L), 80.0), None);
+        // Reached is known without a baseline.
+        assert_eq!(completion(&spec(200.0, None, H), 200.0), Some((1.0, Basis::Threshold)));
+        assert_eq!(completion(&spec(40.0, None, L), 40.0), Some((1.0, Basis::Threshold)));
         assert_eq!(completion(&spec(40.0, None, L), -3.0), Some((1.0, Basis::Threshold)));
     }
 
@@ -612,9 +814,9 @@ mod tests {
         assert_eq!(completion(&spec(100.0, Some(100.0), H), 101.0), Some((1.0, Basis::Threshold)));
         assert_eq!(completion(&spec(100.0, Some(100.0), H), 99.0), Some((0.0, Basis::Threshold)));
         assert_eq!(completion(&spec(100.0, Some(100.0), L), 99.0), Some((1.0, Basis::Threshold)));
-        // Zero and negative targets without baseline.
+        // Zero and negative targets without baseline: reached or no completion.
         assert_eq!(completion(&spec(0.0, None, H), 0.0), Some((1.0, Basis::Threshold)));
-        assert_eq!(completion(&spec(0.0, None, H), -1.0), Some((0.0, Basis::Threshold)));
+        assert_eq!(completion(&spec(0.0, None, H), -1.0), None);
         assert_eq!(completion(&spec(0.0, None, L), 0.0), Some((1.0, Basis::Threshold)));
         assert_eq!(completion(&spec(-5.0, None, H), -4.0), Some((1.0, Basis::Threshold)));
         // Ceiling (Lower, target above baseline) and floor (Higher, target below baseline).
@@ -622,12 +824,105 @@ mod tests {
         assert_eq!(completion(&spec(120.0, Some(100.0), L), 130.0), Some((0.0, Basis::Threshold)));
         assert_eq!(completion(&spec(90.0, Some(100.0), H), 95.0), Some((1.0, Basis::Threshold)));
         // Overflow falls back to the threshold rule.
-        assert_eq!(completion(&spec(1e-300, None, H), 1e300), Some((1.0, Basis::Threshold)));
+        assert_eq!(completion(&spec(f64::MAX, Some(-f64::MAX), H), f64::MAX), Some((1.0, Basis::Threshold)));
         // Invalid inputs.
         assert_eq!(completion(&spec(f64::NAN, None, H), 1.0), None);
         assert_eq!(completion(&spec(f64::INFINITY, None, H), 1.0), None);
         assert_eq!(completion(&spec(100.0, None, H), f64::NAN), None);
-        assert_eq!(completion(&spec(200.0, Some(f64::NAN), H), 100.0), Some((0.5, Basis::Ratio)));
+        // A NaN baseline is no baseline.
+        assert_eq!(completion(&spec(200.0, Some(f64::NAN), H), 100.0), None);
+    }
+
+    #[test]
+    fn level_target_without_baseline_is_no_baseline_and_never_ahead() {
+        let th = Thresholds::default();
+        // Target 50; 40 at a fifth of the period: 40 ÷ 50 = 80 % used to read 超前.
+        let s = spec(50.0, None, H);
+        let series = [(2021.5, 38.0), (2021.75, 39.0), (2022.0, 40.0)];
+        let p = progress(&s, &series, 2022.0, &th);
+        assert_eq!(p.status, Status::NoBaseline);
+        assert_eq!(p.status_label, "无基期值");
+        assert_eq!((p.completion, p.basis, p.current), (None, None, Some(40.0)));
+        assert!(p.notes.contains(&note::NO_BASELINE), "{:?}", p.notes);
+        assert_eq!(serde_json::to_value(&p).unwrap()["status"], "no_baseline");
+        // Lower without baseline likewise (target/current was 0.5 here).
+        let p = progress(&spec(40.0, None, L), &[(2022.0, 80.0)], 2022.0, &th);
+        assert_eq!((p.status, p.completion), (Status::NoBaseline, None));
+        // Reached is 已完成 even without a baseline.
+        let p = progress(&s, &[(2022.0, 55.0)], 2022.0, &th);
+        assert_eq!((p.status, p.completion), (Status::Done, Some(1.0)));
+        assert!(p.notes.contains(&note::NO_BASELINE_REACHED));
+        // With the baseline entered the same figures are judged: (40 − 30)/(50 − 30) = 0.5 at 0.2.
+        let p = progress(&spec(50.0, Some(30.0), H), &series, 2022.0, &th);
+        assert_eq!((p.status, p.completion), (Status::Ahead, Some(0.5)));
+    }
+
+    #[test]
+    fn increment_counts_from_the_start_of_the_period() {
+        let th = Thresholds::default();
+        // 新增500家: 1000 at the end of 2020 (the start), 1250 at the end of 2023.
+        let s = spec(500.0, None, H).with_increment(true);
+        let series = [(2021.0, 1000.0), (2022.0, 1080.0), (2023.0, 1170.0), (2024.0, 1250.0)];
+        let p = progress(&s, &series, 2024.0, &th);
+        assert_eq!(p.start_value, Some(1000.0));
+        assert!(close(p.completion.unwrap(), 0.5), "{:?}", p.completion);
+        assert_eq!(p.basis, Some(Basis::Increment));
+        assert_eq!(p.status, Status::OnTrack, "0.5 done at 0.6 of the time is within 0.1: {p:?}");
+        assert!(p.notes.contains(&note::START_FROM_DATA));
+        // As a level, 1250 ÷ 500 would have read 已完成 (250 %).
+        assert_eq!(completion(&spec(500.0, None, H), 1250.0), Some((1.0, Basis::Threshold)));
+        // The forecast is judged against start + N = 1500.
+        let lin = p.forecasts.linear.as_ref().unwrap();
+        assert!(lin.plausible && !lin.achieved, "{lin:?}");
+        assert!(close(lin.gap, 1500.0 - lin.value));
+        // A stated baseline wins over the data.
+        let p = progress(&spec(500.0, Some(900.0), H).with_increment(true), &series, 2024.0, &th);
+        assert_eq!(p.start_value, Some(900.0));
+        assert!(close(p.completion.unwrap(), 0.7));
+        // No baseline and no value at or before the start: no completion, no forecast.
+        let p = progress(&s, &series[1..], 2024.0, &th);
+        assert_eq!((p.status, p.completion, p.start_value), (Status::NoBaseline, None, None));
+        assert!(p.notes.contains(&note::NO_START_VALUE));
+        assert!(p.forecasts.linear.is_none() && p.forecast_note.as_deref().unwrap().contains("期初值"));
+        // Lower: 减少 20 from 100; at 90 half done.
+        let p = progress(&spec(20.0, Some(100.0), L).with_increment(true), &[(2023.0, 90.0)], 2023.0, &th);
+        assert!(close(p.completion.unwrap(), 0.5));
+    }
+
+    #[test]
+    fn implausible_compound_forecast_is_capped_with_its_caveat() {
+        let th = Thresholds::default();
+        // Doubling every quarter towards a target of 30: compound growth lands in the thousands.
+        let s = spec(30.0, None, H);
+        let series = [(2021.25, 1.0), (2021.5, 2.0), (2021.75, 4.0), (2022.0, 8.0), (2022.25, 10.0), (2022.5, 12.0)];
+        let p = progress(&s, &series, 2022.5, &th);
+        let c = p.forecasts.compound.as_ref().unwrap();
+        assert!(c.value > 1000.0, "{}", c.value);
+        assert!(!c.plausible);
+        assert!(c.verdict.starts_with("低可信度") && c.verdict.contains("远超目标值 30"), "{}", c.verdict);
+        assert_eq!(c.basis_label("季度值"), "复合增长,基于6个季度值");
+        // The linear trend stays plausible and leads.
+        let lin = p.forecasts.linear.as_ref().unwrap();
+        assert!(lin.plausible, "{lin:?}");
+        assert_eq!(p.forecasts.primary(), Some(lin));
+        assert_eq!(lin.basis_label("季度值"), "线性趋势,基于6个季度值");
+        assert_eq!(lin.basis_label(""), "线性趋势,基于6个值");
+        // A count whose trend runs below zero: the forecast is not believed either.
+        let p = progress(&spec(10.0, Some(100.0), L), &[(2021.0, 90.0), (2022.0, 50.0), (2023.0, 10.0)], 2023.0, &th);
+        let lin = p.forecasts.linear.as_ref().unwrap();
+        assert!(lin.value < 0.0 && !lin.plausible && lin.verdict.contains("为负"), "{lin:?}");
+        assert!(p.forecasts.primary().is_none_or(|f| f.plausible));
+    }
+
+    #[test]
+    fn fewer_than_three_values_give_no_forecast_and_say_so() {
+        let th = Thresholds::default();
+        let p = progress(&spec(200.0, Some(100.0), H), &[(2022.0, 110.0), (2023.0, 120.0)], 2023.0, &th);
+        assert!(p.forecasts.linear.is_none() && p.forecasts.compound.is_none());
+        assert_eq!(p.forecast_note.as_deref(), Some("数据不足:仅有2个有效值,至少需要3个才作预测"));
+        let p =
+            progress(&spec(200.0, Some(100.0), H), &[(2022.0, 110.0), (2023.0, 120.0), (2024.0, 130.0)], 2024.0, &th);
+        assert!(p.forecasts.linear.is_some() && p.forecast_note.is_none());
     }
 
     #[test]
@@ -663,7 +958,7 @@ mod tests {
     #[test]
     fn status_words_and_serde() {
         let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
-        assert_eq!(labels, ["已完成", "超前", "正常", "滞后", "无数据"]);
+        assert_eq!(labels, ["已完成", "超前", "正常", "滞后", "无基期值", "无数据"]);
         for s in Status::ALL {
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.key()));
             assert_eq!(serde_json::from_str::<Status>(&format!("\"{}\"", s.key())).unwrap(), s);
@@ -757,12 +1052,13 @@ mod tests {
     fn forecast_direction_and_tolerance() {
         // Lower: falling 10 a year from 100; deadline value 100 − 10·5 = 50 ≤ 60.
         let s = spec(60.0, Some(100.0), L);
-        let series = [(2022.0, 90.0), (2023.0, 80.0)];
+        let series = [(2021.0, 100.0), (2022.0, 90.0), (2023.0, 80.0)];
         let p = progress(&s, &series, 2023.0, &Thresholds::default());
         let lin = p.forecasts.linear.unwrap();
         assert!(close(lin.value, 50.0) && lin.achieved && close(lin.gap, 10.0));
         // Exactly on target up to rounding counts as achieved: 0.1, 0.2, … reaches 0.6 at 2026.
-        let s = TargetSpec { target: 0.6, baseline: None, direction: H, start: 2021.0, deadline: 2026.0 };
+        let s =
+            TargetSpec { target: 0.6, baseline: None, direction: H, start: 2021.0, deadline: 2026.0, increment: false };
         let p = progress(&s, &[(2021.0, 0.1), (2022.0, 0.2), (2023.0, 0.3)], 2030.0, &Thresholds::default());
         let lin = p.forecasts.linear.unwrap();
         assert!(lin.achieved && lin.gap < 1e-12, "{lin:?}");
@@ -823,16 +1119,25 @@ mod tests {
             for &b in &odd {
                 for dir in [H, L] {
                     for &x in &odd {
-                        let s = TargetSpec { target, baseline: Some(b), direction: dir, start: b, deadline: target };
-                        let series = [(2020.0, x), (2021.0, b), (x, target)];
-                        for as_of in [2021.0, x] {
-                            let p = progress(&s, &series, as_of, &th);
-                            assert!(p.completion.is_none_or(f64::is_finite));
-                            assert!((0.0..=1.0).contains(&p.elapsed));
-                            for f in [&p.forecasts.linear, &p.forecasts.compound].into_iter().flatten() {
-                                assert!(f.value.is_finite() && f.gap.is_finite());
+                        for increment in [false, true] {
+                            let s = TargetSpec {
+                                target,
+                                baseline: Some(b),
+                                direction: dir,
+                                start: b,
+                                deadline: target,
+                                increment,
+                            };
+                            let series = [(2020.0, x), (2021.0, b), (x, target), (2022.0, x)];
+                            for as_of in [2021.0, x, 2023.0] {
+                                let p = progress(&s, &series, as_of, &th);
+                                assert!(p.completion.is_none_or(f64::is_finite));
+                                assert!((0.0..=1.0).contains(&p.elapsed));
+                                for f in [&p.forecasts.linear, &p.forecasts.compound].into_iter().flatten() {
+                                    assert!(f.value.is_finite() && f.gap.is_finite());
+                                }
+                                serde_json::to_string(&p).unwrap();
                             }
-                            serde_json::to_string(&p).unwrap();
                         }
                     }
                 }

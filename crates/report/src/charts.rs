@@ -27,7 +27,17 @@ pub fn status_colour(key: &str) -> &'static str {
         "ahead" => "#00897b",
         "on_track" => "#1e6fd9",
         "behind" => "#e4572e",
+        "no_baseline" => "#b8860b",
         _ => "#9e9e9e",
+    }
+}
+
+/// What a bar without a completion says: 无基期值 (a value but no baseline) or 无数据.
+fn missing_label(status_key: &str) -> &'static str {
+    if status_key == "no_baseline" {
+        "无基期值(未计算完成度)"
+    } else {
+        "无数据"
     }
 }
 
@@ -38,11 +48,12 @@ pub fn status_label(key: &str) -> &'static str {
         "ahead" => "超前",
         "on_track" => "正常",
         "behind" => "滞后",
+        "no_baseline" => "无基期值",
         _ => "无数据",
     }
 }
 
-const STATUS_KEYS: [&str; 5] = ["done", "ahead", "on_track", "behind", "no_data"];
+const STATUS_KEYS: [&str; 6] = ["done", "ahead", "on_track", "behind", "no_baseline", "no_data"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -160,7 +171,7 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
     let desc = bars
         .iter()
         .map(|b| {
-            let c = b.completion.map_or_else(|| "无数据".to_string(), pct);
+            let c = b.completion.map_or_else(|| missing_label(&b.status_key).to_string(), pct);
             format!("{}:完成度 {c},时间进度 {},{}", b.label, pct(b.elapsed), status_label(&b.status_key))
         })
         .collect::<Vec<_>>()
@@ -193,7 +204,7 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
         let _ = write!(
             out,
             "<g><title>{}</title>",
-            esc(&format!("{}:{}", b.label, b.completion.map_or("无数据".into(), pct)))
+            esc(&format!("{}:{}", b.label, b.completion.map_or(missing_label(&b.status_key).into(), pct)))
         );
         text(&mut out, x0 - 10.0, y + BAR - 3.0, "end", 13.0, TEXT, &fit(&b.label, label_w - 10.0, 13.0));
         rect(&mut out, x0, y, bar_w, BAR, "#eef0f3", r#" rx="2""#);
@@ -221,7 +232,7 @@ pub fn progress_bars(bars: &[ProgressBar]) -> String {
             }
             None => {
                 rect(&mut out, x0, y, bar_w, BAR, "none", r##" stroke="#bdbdbd" stroke-dasharray="4 3""##);
-                text(&mut out, x0 + 8.0, y + BAR - 3.5, "start", 11.0, MUTED, "无数据");
+                text(&mut out, x0 + 8.0, y + BAR - 3.5, "start", 11.0, MUTED, missing_label(&b.status_key));
                 text(&mut out, x0 + bar_w + 8.0, y + BAR - 3.0, "start", 12.0, MUTED, "—");
             }
         }

@@ -40,6 +40,7 @@ fn status_fill(key: &str) -> &'static str {
         "ahead" => "B2DFDB",
         "on_track" => "BBDEFB",
         "behind" => "FFCCBC",
+        "no_baseline" => "FFE0B2",
         _ => "E0E0E0",
     }
 }
@@ -281,7 +282,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
                     num_cell(pct(t.elapsed)),
                     Cell { text: t.status_label.clone(), fill: Some(status_fill(&t.status_key)), right: false },
                     num_cell(forecast_text(t).replace(" / ", " /\n")),
-                    cell(&t.verdict),
+                    cell(crate::html::verdict_with_note(t)),
                     cell(cites(&target_cites(t))),
                 ]
             })

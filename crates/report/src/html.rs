@@ -37,6 +37,7 @@ struct TargetView {
     status_label: String,
     forecast: String,
     verdict: String,
+    note: String,
     cites: Vec<usize>,
 }
 
@@ -136,11 +137,28 @@ pub(crate) fn target_cites(t: &TargetRow) -> Vec<usize> {
     cite_numbers(std::iter::once(t.target_source).chain(t.data_sources.iter().copied()))
 }
 
-/// "12.5 / 13.1", or "—" when neither forecast exists.
+/// The verdict, then the notes of the rules that applied (无基期值…) on a line of their own.
+pub(crate) fn verdict_with_note(t: &TargetRow) -> String {
+    if t.note.is_empty() {
+        t.verdict.clone()
+    } else {
+        format!("{}\n{}", t.verdict, t.note)
+    }
+}
+
+/// "12.5 / 13.1", or "—" when neither forecast exists; a 低可信度 forecast carries its caveat.
 pub(crate) fn forecast_text(t: &TargetRow) -> String {
+    let one = |v: Option<f64>, low: bool| {
+        let n = opt_num(v);
+        if low && v.is_some() {
+            format!("{n}(低可信度)")
+        } else {
+            n
+        }
+    };
     match (t.forecast_linear, t.forecast_compound) {
         (None, None) => "—".into(),
-        (l, c) => format!("{} / {}", opt_num(l), opt_num(c)),
+        (l, c) => format!("{} / {}", one(l, t.forecast_linear_low), one(c, t.forecast_compound_low)),
     }
 }
 
@@ -248,6 +266,7 @@ pub fn html(report: &Report) -> String {
             status_label: t.status_label.clone(),
             forecast: forecast_text(t),
             verdict: t.verdict.clone(),
+            note: t.note.clone(),
             cites: target_cites(t),
         })
         .collect();

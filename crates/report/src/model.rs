@@ -61,7 +61,7 @@ pub struct PlanInfo {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StatusCount {
-    /// "done", "ahead", "on_track", "behind", "no_data".
+    /// "done", "ahead", "on_track", "behind", "no_baseline", "no_data".
     pub key: String,
     pub label: String,
     pub count: u32,
@@ -82,14 +82,23 @@ pub struct TargetRow {
     pub completion: Option<f64>,
     /// Share of the plan period elapsed, 0..1.
     pub elapsed: f64,
-    /// "done", "ahead", "on_track", "behind" or "no_data".
+    /// "done", "ahead", "on_track", "behind", "no_baseline" or "no_data".
     pub status_key: String,
-    /// 已完成, 超前, 正常, 滞后 or 无数据.
+    /// 已完成, 超前, 正常, 滞后, 无基期值 or 无数据.
     pub status_label: String,
     pub forecast_linear: Option<f64>,
     pub forecast_compound: Option<f64>,
-    /// e.g. "预计达成" or "预计未达成,差 12".
+    /// The forecast is 低可信度 (far beyond the target): shown with its caveat, never bare.
+    #[serde(default)]
+    pub forecast_linear_low: bool,
+    #[serde(default)]
+    pub forecast_compound_low: bool,
+    /// Each forecast with its method and the values it rests on, e.g.
+    /// "线性趋势,基于6个季度值:预计未达成,差 12", or why there is none.
     pub verdict: String,
+    /// The rules that applied, e.g. "无基期值:……请录入基期值" (zh-CN); empty when none.
+    #[serde(default)]
+    pub note: String,
     pub series: Vec<SeriesPoint>,
     pub forecast_points: Vec<SeriesPoint>,
     pub target_source: usize,

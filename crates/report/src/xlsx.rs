@@ -1,7 +1,7 @@
 //! The XLSX report (rust_xlsxwriter): one sheet per table, numbers as numbers, a native bar
 //! chart of completion on the first sheet.
 
-use crate::html::{change_text, group_by_lead, target_cites};
+use crate::html::{change_text, group_by_lead, target_cites, verdict_with_note};
 use crate::model::*;
 use crate::ReportError;
 use rust_xlsxwriter::{
@@ -24,6 +24,7 @@ fn status_rgb(key: &str) -> u32 {
         "ahead" => 0xB2DFDB,
         "on_track" => 0xBBDEFB,
         "behind" => 0xFFCCBC,
+        "no_baseline" => 0xFFE0B2,
         _ => 0xE0E0E0,
     }
 }
@@ -34,6 +35,7 @@ fn status_chart_rgb(key: &str) -> u32 {
         "ahead" => 0x00897B,
         "on_track" => 0x1E6FD9,
         "behind" => 0xE4572E,
+        "no_baseline" => 0xB8860B,
         _ => 0x9E9E9E,
     }
 }
@@ -179,9 +181,19 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
             put_num(ws, row, 8, Some(t.elapsed), &s.percent)?;
             let status = s.text.clone().set_background_color(status_rgb(&t.status_key)).set_bold();
             ws.write_string_with_format(row, 9, &t.status_label, &status)?;
-            put_num(ws, row, 10, t.forecast_linear, &s.number)?;
-            put_num(ws, row, 11, t.forecast_compound, &s.number)?;
-            ws.write_string_with_format(row, 12, &t.verdict, &s.wrap)?;
+            // A 低可信度 forecast is never a bare number: text with its caveat.
+            for (col, v, low) in
+                [(10, t.forecast_linear, t.forecast_linear_low), (11, t.forecast_compound, t.forecast_compound_low)]
+            {
+                match v {
+                    Some(v) if low => {
+                        ws.write_string_with_format(row, col, format!("{}(低可信度)", crate::fmt::num(v)), &s.text)?;
+                    }
+                    _ => put_num(ws, row, col, v, &s.number)?,
+                }
+            }
+            let verdict = verdict_with_note(t);
+            ws.write_string_with_format(row, 12, &verdict, &s.wrap)?;
             ws.write_string_with_format(row, 13, cites(&target_cites(t)), &s.text)?;
             shown.push(vec![
                 t.indicator.clone(),
@@ -196,7 +208,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
                 t.status_label.clone(),
                 String::new(),
                 String::new(),
-                t.verdict.clone(),
+                verdict,
                 cites(&target_cites(t)),
             ]);
         }

@@ -57,6 +57,8 @@ pub struct Indicator {
     pub other_mentions: Vec<IndicatorMention>,
     pub note: String,
     pub created_at: String,
+    /// The target is an amount to add over the period (新增 N), counted from the start.
+    pub increment: bool,
 }
 
 /// A mention of an indicator's target in its plan: the item key, the sentence and its span.
@@ -85,6 +87,8 @@ pub struct NewIndicator {
     pub baseline_year: Option<i32>,
     pub start_year: Option<i32>,
     pub note: String,
+    /// The target is an amount to add (新增 N), not a level.
+    pub increment: bool,
 }
 
 /// What `indicators from-targets` did with each indicator of a plan's 目标台账.
@@ -102,7 +106,7 @@ pub struct FromTarget {
 
 const INDICATOR_COLUMNS: &str = "id, code, name, unit, direction, frequency, rollup, region, document_id, version_id,
     target_key, target_value, target_year, baseline_value, baseline_year, start_year, source_text, span_start,
-    span_end, note, created_at, other_mentions, target_year_inferred, rollup_weight";
+    span_end, note, created_at, other_mentions, target_year_inferred, rollup_weight, increment";
 
 fn indicator_row(r: &Row) -> crate::Result<Indicator> {
     let word = |i: usize| -> crate::Result<String> { r.get(i) };
@@ -135,6 +139,10 @@ fn indicator_row(r: &Row) -> crate::Result<Indicator> {
         target_year_inferred: {
             let inferred: i64 = r.get(22)?;
             inferred != 0
+        },
+        increment: {
+            let increment: i64 = r.get(24)?;
+            increment != 0
         },
     })
 }
@@ -188,6 +196,14 @@ fn check_rollup(
         ))),
         Some(_) => Ok(Some(w.to_string())),
     }
+}
+
+/// Whether a 目标台账 row is monitored as an increment (counted from the start): an addition
+/// to a count or an amount. Shares, rates and multiples (`年均增长6%`, `提高5个百分点`) are
+/// reported as the rate itself, so they stay levels.
+fn counts_as_increment(row: &planwatch_core::ledger::LedgerRow) -> bool {
+    let rate = ["%", "％", "‰", "百分点", "倍"].iter().any(|u| row.unit.contains(u));
+    row.increment && !rate && row.kind != "ratio" && row.kind != "multiple"
 }
 
 /// `M` + document id + the target's position: stable, short, and typed easily in a sheet.
@@ -387,9 +403,10 @@ impl Store {
                 &format!(
                     "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, document_id,
                         version_id, target_key, target_value, target_year, baseline_value, baseline_year, start_year,
-                        source_text, span_start, span_end, note, created_at, other_mentions, target_year_inferred)
+                        source_text, span_start, span_end, note, created_at, other_mentions, target_year_inferred,
+                        increment)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, {NOW},
-                        ?20, ?21)"
+                        ?20, ?21, ?22)"
                 ),
                 params![
                     code,
@@ -415,6 +432,7 @@ impl Store {
                     note,
                     others_json,
                     i64::from(year_inferred),
+                    i64::from(counts_as_increment(&row)),
                 ],
             )?;
             audit(
@@ -425,7 +443,8 @@ impl Store {
                     object: format!("indicator {code}"),
                     old: None,
                     new: Some(json!({"name": name, "unit": row.unit, "target": row.value, "year": target_year,
-                        "year_inferred": year_inferred, "plan": document_id, "target_key": key,
+                        "year_inferred": year_inferred, "increment": counts_as_increment(&row),
+                        "baseline": row.baseline_value, "baseline_year": row.baseline_year, "plan": document_id, "target_key": key,
                         "other_keys": others.iter().map(|m| m.key.as_str()).collect::<Vec<_>>()})),
                     source: format!("plan {document_id}"),
                 },
@@ -477,8 +496,9 @@ impl Store {
         tx.execute(
             &format!(
                 "INSERT INTO indicators (code, name, unit, direction, frequency, rollup, region, target_value,
-                    target_year, baseline_value, baseline_year, start_year, note, created_at, rollup_weight)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW}, ?14)"
+                    target_year, baseline_value, baseline_year, start_year, note, created_at, rollup_weight,
+                    increment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, {NOW}, ?14, ?15)"
             ),
             params![
                 code,
@@ -495,6 +515,7 @@ impl Store {
                 new.start_year,
                 new.note,
                 weight,
+                i64::from(new.increment),
             ],
         )?;
         audit(
@@ -506,7 +527,8 @@ impl Store {
                 old: None,
                 new: Some(json!({"name": new.name.trim(), "unit": new.unit.trim(), "region": new.region,
                     "direction": new.direction.as_str(), "rollup": new.rollup.as_str(), "rollup_weight": weight,
-                    "target": new.target_value, "year": new.target_year})),
+                    "target": new.target_value, "year": new.target_year, "increment": new.increment,
+                    "baseline": new.baseline_value, "baseline_year": new.baseline_year})),
                 source: String::new(),
             },
         )?;
@@ -558,6 +580,71 @@ impl Store {
                 object: format!("indicator {code}"),
                 old: Some(json!({"rollup": old.rollup.as_str(), "rollup_weight": old.rollup_weight})),
                 new: Some(json!({"rollup": rollup.as_str(), "rollup_weight": weight})),
+                source: String::new(),
+            },
+        )?;
+        bump_monitor_rev(&tx, &[&old.region])?;
+        tx.commit()?;
+        drop(conn);
+        self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
+    }
+
+    /// Sets (or, with `None`, clears) an indicator's baseline — the value of its baseline year,
+    /// from which completion is counted — and whether its target is an increment (新增 N).
+    /// The baseline year must lie before the target year; the plan period then starts the
+    /// year after it when the indicator has no start year of its own. Audited with the old
+    /// and new values.
+    pub fn set_indicator_baseline(
+        &self,
+        actor: &Actor,
+        code: &str,
+        baseline: Option<(f64, i32)>,
+        increment: Option<bool>,
+    ) -> Result<Indicator> {
+        authorize(actor, Action::DefineIndicator)?;
+        limits::INDICATOR_CODE.check(code)?;
+        if let Some((value, year)) = baseline {
+            if !value.is_finite() {
+                return Err(StoreError::Invalid(format!("基期值 of {code}: give a finite number")));
+            }
+            if !(1900..=2200).contains(&year) {
+                return Err(StoreError::Invalid(format!(
+                    "基期年份 {year} of {code}: give a year between 1900 and 2200, e.g. 2020"
+                )));
+            }
+        }
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
+        let old = tx
+            .query_row(&sql, params![code], indicator_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("indicator “{code}”: see `planwatch indicators list`")))?;
+        if let (Some((_, year)), Some(target_year)) = (baseline, old.target_year) {
+            if year >= target_year {
+                return Err(StoreError::Invalid(format!(
+                    "基期年份 {year} of {code} is not before its target year {target_year}: give the plan's base year, e.g. {}",
+                    target_year - 5
+                )));
+            }
+        }
+        let increment = increment.unwrap_or(old.increment);
+        let start_year = old.start_year.or(baseline.map(|(_, y)| y + 1));
+        tx.execute(
+            "UPDATE indicators SET baseline_value = ?1, baseline_year = ?2, increment = ?3, start_year = ?4
+             WHERE id = ?5",
+            params![baseline.map(|b| b.0), baseline.map(|b| b.1), i64::from(increment), start_year, old.id],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "indicator.baseline",
+                object: format!("indicator {code}"),
+                old: Some(json!({"baseline": old.baseline_value, "baseline_year": old.baseline_year,
+                    "increment": old.increment})),
+                new: Some(json!({"baseline": baseline.map(|b| b.0), "baseline_year": baseline.map(|b| b.1),
+                    "increment": increment})),
                 source: String::new(),
             },
         )?;

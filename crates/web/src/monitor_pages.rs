@@ -286,6 +286,10 @@ struct TargetLine {
     flagged: Vec<String>,
     /// Periods whose weighted mean left districts out for lack of a weight.
     missing_weights: Vec<String>,
+    /// The rules that applied (无基期值…), joined.
+    note: String,
+    /// For a target without a baseline: how to enter it.
+    baseline_prompt: String,
     source_href: String,
     source_text: String,
     files: Vec<String>,
@@ -359,6 +363,30 @@ fn trend_chart(t: &monitoring::TargetProgress) -> String {
     })
 }
 
+/// The completion as shown: a percentage, or 无基期值 when there is a value but no baseline.
+fn completion_text(t: &monitoring::TargetProgress) -> String {
+    if t.status_key == "no_baseline" {
+        "无基期值".into()
+    } else {
+        pct(t.completion)
+    }
+}
+
+/// How to enter the missing baseline of a 无基期值 target (there is no web form for it yet:
+/// the CLI command, with the indicator's code and the year before the plan period filled in).
+fn baseline_prompt(t: &monitoring::TargetProgress) -> String {
+    if t.status_key != "no_baseline" {
+        return String::new();
+    }
+    let ind = &t.indicator;
+    let year = ind.start_year.map(|y| y - 1).or(t.spec.map(|s| s.start.floor() as i32 - 1));
+    format!(
+        "录入基期值(规划基期年的数值,可查规划文本的指标表或统计公报):planwatch indicators baseline --code {} --value 数值 --year {}",
+        ind.code,
+        year.map(|y| y.to_string()).unwrap_or_else(|| "基期年份".into())
+    )
+}
+
 fn progress_page(
     p: &PlanProgress,
     tasks: Vec<(usize, String)>,
@@ -405,13 +433,15 @@ fn progress_page(
                 deadline: monitoring::deadline_label(ind),
                 current: num(t.progress.as_ref().and_then(|p| p.current)),
                 current_period: t.series.last().map(|v| v.period.label()).unwrap_or_default(),
-                completion: pct(t.completion),
+                completion: completion_text(t),
                 elapsed: pct(Some(t.elapsed)),
                 status_key: t.status_key,
                 status_label: t.status_label,
                 verdict: t.verdict.clone(),
                 flagged: t.flagged.clone(),
                 missing_weights: monitoring::missing_weight_notes(t),
+                note: t.note.clone(),
+                baseline_prompt: baseline_prompt(t),
                 source_href: monitoring::source_link(ind).unwrap_or_default(),
                 source_text: ind.source_text.clone(),
                 files: t.files.iter().map(file_label).collect(),
@@ -1110,6 +1140,8 @@ struct IndicatorPage {
     status_key: &'static str,
     status_label: &'static str,
     verdict: String,
+    note: String,
+    baseline_prompt: String,
     source_href: String,
     source_text: String,
     /// The other mentions of the target in the plan: (href, sentence).
@@ -1193,11 +1225,13 @@ pub async fn indicator(
             rollup_notes: monitoring::missing_weight_notes(t),
             flagged: t.flagged.clone(),
             as_of_label: p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into()),
-            completion: pct(t.completion),
+            completion: completion_text(t),
             elapsed: pct(Some(t.elapsed)),
             status_key: t.status_key,
             status_label: t.status_label,
             verdict: t.verdict.clone(),
+            note: t.note.clone(),
+            baseline_prompt: baseline_prompt(t),
             source_href: monitoring::source_link(ind).unwrap_or_default(),
             source_text: ind.source_text.clone(),
             other_sources: monitoring::other_source_links(ind),

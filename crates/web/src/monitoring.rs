@@ -54,6 +54,8 @@ pub struct TargetProgress {
     pub status_key: &'static str,
     pub status_label: &'static str,
     pub verdict: String,
+    /// The notes of the rules that applied (无基期值…), joined; empty when none.
+    pub note: String,
     /// The files the values shown came from.
     pub files: Vec<FileRef>,
 }
@@ -67,7 +69,7 @@ pub struct PlanProgress {
     pub as_of: Option<Period>,
     pub thresholds: Thresholds,
     pub targets: Vec<TargetProgress>,
-    /// (status label, count) in the order 已完成, 超前, 正常, 滞后, 无数据.
+    /// (status label, count) in the order 已完成, 超前, 正常, 滞后, 无基期值, 无数据.
     pub counts: Vec<(String, usize)>,
     pub status_keys: Vec<&'static str>,
     /// The latest report of each task up to `as_of`.
@@ -129,11 +131,12 @@ impl DataApproval {
     }
 }
 
-const STATUS_ORDER: [progress::Status; 5] = [
+const STATUS_ORDER: [progress::Status; 6] = [
     progress::Status::Done,
     progress::Status::Ahead,
     progress::Status::OnTrack,
     progress::Status::Behind,
+    progress::Status::NoBaseline,
     progress::Status::NoData,
 ];
 
@@ -144,7 +147,10 @@ pub fn target_spec(ind: &Indicator, first: Option<Period>) -> Option<TargetSpec>
     let baseline = ind.baseline_value.zip(ind.baseline_year).map(|(v, y)| (Period::Year(y), v));
     let plan_start =
         ind.start_year.map(Period::Year).or(first.map(|p| Period::Year(p.year()))).unwrap_or(Period::Year(year));
-    Some(TargetSpec::from_periods(target, baseline, ind.direction, plan_start, Period::Year(year)))
+    Some(
+        TargetSpec::from_periods(target, baseline, ind.direction, plan_start, Period::Year(year))
+            .with_increment(ind.increment),
+    )
 }
 
 /// Progress of plan `plan_id` at `as_of` (default: the newest period with data).
@@ -242,9 +248,10 @@ pub fn plan_progress_of(
             progress::progress(&s, &points, as_of_time, thresholds)
         });
         let (status_key, status_label, completion, elapsed, verdict) = match &progress {
-            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p)),
+            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p, ind.frequency)),
             None => ("no_data", "无目标值", None, 0.0, String::new()),
         };
+        let note = progress.as_ref().map(|p| p.notes.join("")).unwrap_or_default();
         targets.push(TargetProgress {
             indicator: ind,
             series,
@@ -258,6 +265,7 @@ pub fn plan_progress_of(
             status_key,
             status_label,
             verdict,
+            note,
             files,
         });
     }
@@ -311,17 +319,22 @@ pub fn missing_weight_notes(t: &TargetProgress) -> Vec<String> {
         .collect()
 }
 
-/// "线性:预计达成;复合增长:预计未达成,差 3" — both forecasts, or why there is none.
-fn verdict(p: &Progress) -> String {
-    let mut parts = Vec::new();
-    if let Some(f) = &p.forecasts.linear {
-        parts.push(format!("线性:{}", f.verdict));
-    }
-    if let Some(f) = &p.forecasts.compound {
-        parts.push(format!("复合增长:{}", f.verdict));
-    }
+/// What one value of an indicator reported this often is called: 季度值, 年度值, 月度值.
+pub fn value_word(frequency: Frequency) -> String {
+    format!("{}值", frequency.label())
+}
+
+/// "线性趋势,基于6个季度值:预计达成;复合增长,基于6个季度值:低可信度:预测值 469 远超目标值 30,不作研判"
+/// — each forecast with its method and the values it rests on, or why there is none.
+pub fn verdict(p: &Progress, frequency: Frequency) -> String {
+    let word = value_word(frequency);
+    let parts: Vec<String> = [&p.forecasts.linear, &p.forecasts.compound]
+        .into_iter()
+        .flatten()
+        .map(|f| format!("{}:{}", f.basis_label(&word), f.verdict))
+        .collect();
     if parts.is_empty() {
-        "数据不足,暂不预测".into()
+        p.forecast_note.clone().unwrap_or_else(|| "数据不足,暂不预测".into())
     } else {
         parts.join(";")
     }
@@ -779,7 +792,10 @@ pub fn build_report(
             status_label: t.status_label.into(),
             forecast_linear: prog.and_then(|p| p.forecasts.linear.as_ref().map(|f| f.value)),
             forecast_compound: prog.and_then(|p| p.forecasts.compound.as_ref().map(|f| f.value)),
+            forecast_linear_low: prog.and_then(|p| p.forecasts.linear.as_ref()).is_some_and(|f| !f.plausible),
+            forecast_compound_low: prog.and_then(|p| p.forecasts.compound.as_ref()).is_some_and(|f| !f.plausible),
             verdict: t.verdict.clone(),
+            note: t.note.clone(),
             series,
             forecast_points,
             target_source,
@@ -950,10 +966,11 @@ pub fn series_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
         .collect()
 }
 
-/// The fitted trend from the last value to the deadline, one point a period, for charts.
+/// The fitted trend from the last value to the deadline, one point a period, for charts: the
+/// plausible forecast leading (linear before compound); a 低可信度 one is never drawn.
 pub fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
     let (Some(p), Some(spec)) = (&t.progress, &t.spec) else { return Vec::new() };
-    let Some(f) = p.forecasts.linear.as_ref().or(p.forecasts.compound.as_ref()) else { return Vec::new() };
+    let Some(f) = p.forecasts.primary() else { return Vec::new() };
     let Some(last) = t.series.last() else { return Vec::new() };
     // From the last value to the deadline, one point a period.
     let mut out = Vec::new();

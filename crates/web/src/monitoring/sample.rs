@@ -130,7 +130,12 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         let city_reported = ind.rollup == Rollup::None;
         for &p in &periods {
             let share_of_time = ((p.end_time() - start) / (deadline - start)).clamp(-0.3, 1.0);
-            let region_value = begin + (target - begin) * (pace * share_of_time).min(1.05);
+            // An increment (新增 N) adds N to its start value; a level moves to the target.
+            let goal = if ind.increment { begin + target } else { target };
+            // (An increment's N may be several times its start: before the start it falls less,
+            // so a count never turns negative.)
+            let before = if ind.increment { share_of_time.max(-0.1) } else { share_of_time };
+            let region_value = begin + (goal - begin) * (pace * before).min(1.05);
             if city_reported {
                 // The region's own figure (its statistics bureau's), which the page shows.
                 let v = (region_value * rng.uniform(0.99, 1.01) * 100.0).round() / 100.0;

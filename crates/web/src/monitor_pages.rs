@@ -226,7 +226,14 @@ pub async fn overview(
                 members: d.members.len(),
             })
             .collect();
-        let imports = s.imports(20)?;
+        let mut imports = s.imports(20)?;
+        for i in &mut imports {
+            i.imported_at = crate::zh::beijing(&i.imported_at);
+        }
+        let mut changes = s.value_changes(None, 20)?;
+        for c in &mut changes {
+            c.changed_at = crate::zh::beijing(&c.changed_at);
+        }
         let (y, m) = monitoring::today();
         Ok(MonitorPage {
             nav: "monitor",
@@ -257,7 +264,7 @@ pub async fn overview(
                 })
                 .collect(),
             imports,
-            changes: s.value_changes(None, 20)?,
+            changes,
             default_period: Period::last_complete_quarter(y, m).to_string(),
         })
     })

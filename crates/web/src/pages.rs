@@ -623,7 +623,7 @@ fn plan_page(
                 sha_short: v.sha256.chars().take(12).collect(),
                 file_name: v.file_name,
                 size: v.size,
-                ingested_at: v.ingested_at,
+                ingested_at: crate::zh::beijing(&v.ingested_at),
                 extractor: v.extractor,
                 current: v.current,
             })

@@ -344,7 +344,7 @@ const AUDIT_PAGE: i64 = 100;
 
 /// An audit entry as shown: role and channel in words, and of two JSON objects only the
 /// fields that differ (the stored entry keeps both whole).
-struct AuditLine {
+pub(crate) struct AuditLine {
     e: AuditRecord,
     /// When, in Beijing time.
     at: String,
@@ -358,7 +358,24 @@ struct AuditLine {
 }
 
 impl AuditLine {
-    fn of(e: AuditRecord) -> AuditLine {
+    /// The cells of the XLSX download, in the page's column order (the code beside its name).
+    pub(crate) fn cells(&self) -> Vec<String> {
+        vec![
+            self.at.clone(),
+            self.e.who.clone(),
+            self.role.clone(),
+            self.channel.to_string(),
+            self.action.clone(),
+            self.e.action.clone(),
+            self.object.clone(),
+            self.old.clone(),
+            self.new.clone(),
+            self.e.source.clone(),
+            self.e.request_id.clone(),
+        ]
+    }
+
+    pub(crate) fn of(e: AuditRecord) -> AuditLine {
         let parse = |v: &Option<String>| v.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
         let (old, new) = match (parse(&e.old_value), parse(&e.new_value)) {
             (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) => {
@@ -396,9 +413,25 @@ impl AuditLine {
     }
 }
 
+/// Refuses a date of the audit filter that is not `YYYY-MM-DD`.
+pub(crate) fn check_audit_dates(q: &AuditQuery) -> Result<(), AppError> {
+    for (name, date) in [("起始日期", &q.from), ("截止日期", &q.to)] {
+        let ok = date.is_empty()
+            || (date.len() == 10
+                && date
+                    .chars()
+                    .enumerate()
+                    .all(|(i, ch)| if i == 4 || i == 7 { ch == '-' } else { ch.is_ascii_digit() }));
+        if !ok {
+            return Err(AppError::BadRequest(format!("{name}请写成 YYYY-MM-DD,如 2026-11-01。")));
+        }
+    }
+    Ok(())
+}
+
 /// The store's filter for the page's query: dates are Beijing calendar days, as the page shows
 /// times in Beijing time.
-fn audit_filter(q: &AuditQuery) -> AuditFilter {
+pub(crate) fn audit_filter(q: &AuditQuery) -> AuditFilter {
     let (from, to) = crate::zh::beijing_days_to_utc(q.from.trim(), q.to.trim());
     AuditFilter {
         who: q.who.clone(),
@@ -419,17 +452,7 @@ pub async fn audit(
         Ok(c) => c,
         Err(redirect) => return Ok(redirect),
     };
-    for (name, date) in [("起始日期", &q.from), ("截止日期", &q.to)] {
-        let ok = date.is_empty()
-            || (date.len() == 10
-                && date
-                    .chars()
-                    .enumerate()
-                    .all(|(i, ch)| if i == 4 || i == 7 { ch == '-' } else { ch.is_ascii_digit() }));
-        if !ok {
-            return Err(AppError::BadRequest(format!("{name}请写成 YYYY-MM-DD,如 2026-11-01。")));
-        }
-    }
+    check_audit_dates(&q)?;
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let filter = audit_filter(&q);
     let actor = c.actor;

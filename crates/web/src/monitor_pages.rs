@@ -686,7 +686,7 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
         published: v
             .published
             .iter()
-            .map(|p| (p.revision, p.published_at.clone(), p.who.clone(), p.note.clone()))
+            .map(|p| (p.revision, crate::zh::beijing(&p.published_at), p.who.clone(), p.note.clone()))
             .collect(),
         official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows), r.notes.clone())),
         caution: v.caution().unwrap_or_default(),
@@ -1179,34 +1179,20 @@ pub async fn indicator(
             .find(|t| t.indicator.code == code)
             .ok_or_else(|| AppError::NotFound(format!("未找到:规划 {id} 的指标 {code}")))?;
         let ind = &t.indicator;
-        let as_of_time = p.as_of.map(|a| a.end_time()).unwrap_or(f64::INFINITY);
-        let obs: Vec<_> = s
-            .observations(&[ind.id])?
+        let table = unit_table(s, ind, p.as_of, UNIT_TABLE_PERIODS)?;
+        let periods = table.periods;
+        let rows: Vec<(String, Vec<String>)> = table
+            .rows
             .into_iter()
-            .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+            .map(|(place, cells)| {
+                let cells = cells
+                    .into_iter()
+                    .map(|c| c.map(|(v, flagged)| format!("{}{}", format_number(v), if flagged { " *" } else { "" })))
+                    .map(Option::unwrap_or_default)
+                    .collect();
+                (place, cells)
+            })
             .collect();
-        let mut periods: Vec<Period> = obs.iter().map(|o| o.period).collect();
-        periods.sort();
-        periods.dedup();
-        let periods: Vec<Period> = periods.into_iter().rev().take(UNIT_TABLE_PERIODS).rev().collect();
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        let units = s.dicts().units_within(&ind.region);
-        let mut places: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
-        places.insert(0, ind.region.as_str());
-        for place in places {
-            let cells: Vec<String> = periods
-                .iter()
-                .map(|per| {
-                    obs.iter()
-                        .find(|o| o.place == place && o.period == *per)
-                        .map(|o| format!("{}{}", format_number(o.value), if o.outlier.is_some() { " *" } else { "" }))
-                        .unwrap_or_default()
-                })
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push((place.to_string(), cells));
-            }
-        }
         let page = IndicatorPage {
             nav: "monitor",
             plan_id: id,
@@ -1251,6 +1237,47 @@ pub async fn indicator(
         Ok(render(&page).0.into_bytes())
     })
     .await
+}
+
+/// An indicator's values by unit (the region first, then its districts) and period: the
+/// newest `max_periods` periods up to `as_of`; a cell is (value, flagged 待核实).
+pub(crate) struct UnitTable {
+    pub periods: Vec<Period>,
+    pub rows: Vec<(String, Vec<Option<(f64, bool)>>)>,
+}
+
+pub(crate) fn unit_table(
+    s: &planwatch_store::Store,
+    ind: &planwatch_store::monitor::Indicator,
+    as_of: Option<Period>,
+    max_periods: usize,
+) -> Result<UnitTable, planwatch_store::StoreError> {
+    let as_of_time = as_of.map(|a| a.end_time()).unwrap_or(f64::INFINITY);
+    let obs: Vec<_> = s
+        .observations(&[ind.id])?
+        .into_iter()
+        .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+        .collect();
+    let mut periods: Vec<Period> = obs.iter().map(|o| o.period).collect();
+    periods.sort();
+    periods.dedup();
+    let periods: Vec<Period> = periods.into_iter().rev().take(max_periods).rev().collect();
+    let units = s.dicts().units_within(&ind.region);
+    let mut places: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    places.insert(0, ind.region.as_str());
+    let mut rows = Vec::new();
+    for place in places {
+        let cells: Vec<Option<(f64, bool)>> = periods
+            .iter()
+            .map(|per| {
+                obs.iter().find(|o| o.place == place && o.period == *per).map(|o| (o.value, o.outlier.is_some()))
+            })
+            .collect();
+        if cells.iter().any(Option::is_some) {
+            rows.push((place.to_string(), cells));
+        }
+    }
+    Ok(UnitTable { periods, rows })
 }
 
 // ---- an indicator's roll-up rule ----------------------------------------------------------

@@ -48,12 +48,6 @@ pub fn beijing(stamp: &str) -> String {
     }
 }
 
-/// The current time in Beijing time, `2026-11-23 16:30 北京时间`.
-pub fn now_beijing() -> String {
-    let t = time::OffsetDateTime::now_utc().to_offset(BEIJING);
-    format!("{}-{:02}-{:02} {:02}:{:02} 北京时间", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
-}
-
 /// The UTC bounds `[from, to]` (store format) of the Beijing calendar days `from` and `to`
 /// (`YYYY-MM-DD`, either may be empty = open). A date that does not parse is passed as is
 /// (the caller validates dates before).

@@ -419,6 +419,7 @@ pub(crate) fn style_hash(css: &str) -> String {
 async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     let (body, mime): (&'static str, &'static str) = match name.as_str() {
         "style.css" => (include_str!("../assets/style.css"), "text/css; charset=utf-8"),
+        "print.css" => (include_str!("../assets/print.css"), "text/css; charset=utf-8"),
         "app.js" => (include_str!("../assets/app.js"), "text/javascript; charset=utf-8"),
         _ => return AppError::NotFound("没有这个静态文件。".into()).into_response(),
     };

@@ -324,6 +324,8 @@ struct TaskLine {
 #[template(path = "progress.html")]
 struct ProgressPage {
     nav: &'static str,
+    /// The periods with data to choose from, newest first: (period, label).
+    periods: Vec<(String, String)>,
     plan_id: i64,
     title: String,
     region: String,
@@ -479,8 +481,10 @@ fn progress_page(
             None => lagging.push((l.lead.clone(), vec![l])),
         }
     }
+    let periods = periods_with_data(p);
     ProgressPage {
         nav: "monitor",
+        periods,
         plan_id: p.plan_id,
         title: p.plan_title.clone(),
         region: p.region.clone(),
@@ -501,6 +505,26 @@ fn progress_page(
         full_trends: p.targets.len() <= FULL_TRENDS_MAX,
     }
 }
+
+/// Periods of the plan's figures of the same frequency as the page's 截至期别, newest first (at
+/// most [`PERIOD_CHOICES`]), for the period selector.
+fn periods_with_data(p: &PlanProgress) -> Vec<(String, String)> {
+    let Some(as_of) = p.as_of else { return Vec::new() };
+    let mut periods: Vec<Period> = p
+        .targets
+        .iter()
+        .flat_map(|t| t.series.iter().map(|v| v.period))
+        .filter(|per| per.frequency() == as_of.frequency())
+        .collect();
+    periods.push(as_of);
+    periods.sort_unstable_by(|a, b| b.cmp(a));
+    periods.dedup();
+    periods.truncate(PERIOD_CHOICES);
+    periods.into_iter().map(|per| (per.to_string(), per.label())).collect()
+}
+
+/// Periods a selector offers.
+const PERIOD_CHOICES: usize = 24;
 
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
@@ -789,6 +813,10 @@ struct MapPage {
     synthetic: bool,
     choices: Vec<(String, String, bool)>,
     period: String,
+    /// The selector: (period, label), newest first; it keeps the map's own parameter
+    /// (`indicator` or `index`) and value.
+    periods: Vec<(String, String)>,
+    param: (&'static str, String),
 }
 
 #[derive(Deserialize, Default)]
@@ -825,6 +853,19 @@ pub async fn map(
             return Err(AppError::BadRequest("请指定 indicator(指标代码)或 index(指数名称)".into()));
         };
         let region = m.region.clone();
+        // Periods of the indicator's values (an index: the periods before the one shown).
+        let mut periods: Vec<Period> = if q.indicator.is_empty() {
+            std::iter::successors(Some(m.period), |p| Some(p.prev())).take(8).collect()
+        } else {
+            let ind = s.indicator(&q.indicator)?;
+            let ids: Vec<i64> = ind.iter().map(|i| i.id).collect();
+            s.observations(&ids)?.into_iter().map(|o| o.period).filter(|p| p.frequency() == m.period.frequency()).collect()
+        };
+        periods.push(m.period);
+        periods.sort_unstable_by(|a, b| b.cmp(a));
+        periods.dedup();
+        periods.truncate(PERIOD_CHOICES);
+        let param = if q.index.is_empty() { ("indicator", q.indicator.clone()) } else { ("index", q.index.clone()) };
         let mut choices: Vec<(String, String, bool)> = s
             .indicators(None, Some(&region))?
             .into_iter()
@@ -850,6 +891,8 @@ pub async fn map(
             synthetic: m.files.iter().any(|f| f.2),
             choices,
             period: m.period.to_string(),
+            periods: periods.into_iter().map(|p| (p.to_string(), p.label())).collect(),
+            param,
         };
         Ok(render(&page).0.into_bytes())
     })

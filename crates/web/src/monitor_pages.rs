@@ -166,6 +166,8 @@ struct MonitorPage {
     imports: Vec<planwatch_store::monitor::ImportRecord>,
     changes: Vec<planwatch_store::monitor::ValueChange>,
     default_period: String,
+    /// A district account's own place, written into the template form.
+    default_place: String,
 }
 
 /// Which page of the overview's plans and indicators (lenient: anything but a number is 1).
@@ -183,7 +185,9 @@ pub async fn overview(
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
     use crate::pager::Pager;
-    let csrf = auth::csrf_of(&state, &headers).await;
+    let caller = auth::caller(&state, &headers).await;
+    let csrf = caller.as_ref().map(|c| c.csrf.clone()).unwrap_or_default();
+    let default_place = caller.map(|c| district_place(&c.actor)).unwrap_or_default();
     let (page_no, plans_page_no) = (q.page.trim().parse().ok(), q.plans_page.trim().parse().ok());
     let page = db(&state, move |s| {
         let indicators = s.indicators(None, None)?;
@@ -266,6 +270,7 @@ pub async fn overview(
             imports,
             changes,
             default_period: Period::last_complete_quarter(y, m).to_string(),
+            default_place,
         })
     })
     .await?;
@@ -1021,9 +1026,31 @@ pub struct TemplateQuery {
     period: String,
 }
 
-pub async fn template(State(state): State<Shared>, Query(q): Query<TemplateQuery>) -> Result<Response, AppError> {
-    let period = opt_period(&q.period, "period")?.ok_or_else(|| AppError::BadRequest("请填写期别,如 2025Q3".into()))?;
-    let place = q.place.trim().to_string();
+/// The place of a district editor's account ("" for other accounts).
+fn district_place(actor: &planwatch_store::Actor) -> String {
+    match actor.role {
+        planwatch_store::Role::DistrictEditor => actor.place.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The XLSX a district fills in. A district account that names no place gets its own, and
+/// without a period the last complete quarter.
+pub async fn template(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Response, AppError> {
+    let own = auth::caller(&state, &headers).await.map(|c| district_place(&c.actor)).unwrap_or_default();
+    let period = match opt_period(&q.period, "period")? {
+        Some(p) => p,
+        None if !own.is_empty() => {
+            let (y, m) = monitoring::today();
+            Period::last_complete_quarter(y, m)
+        }
+        None => return Err(AppError::BadRequest("请填写期别,如 2025Q3".into())),
+    };
+    let place = if q.place.trim().is_empty() { own } else { q.place.trim().to_string() };
     if place.is_empty() {
         return Err(AppError::BadRequest("请填写地区,如 渝北区".into()));
     }

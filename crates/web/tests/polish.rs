@@ -148,3 +148,50 @@ async fn a_ranking_and_an_indicators_district_table_download_as_xlsx() {
     let wrong_plan = get(&app, &format!("/plans/{}/progress/{}/xlsx", plan + 999, enc(&code))).await;
     assert_eq!(wrong_plan.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_district_account_gets_its_own_template_with_a_signature_block_that_imports_cleanly() {
+    let app = app();
+    let (_, _, _, _) = sample(&app);
+    let region = app.store.indices().unwrap()[0].region.clone();
+    add(&app, "shushan", Role::DistrictEditor, &region, "蜀山区");
+    let (cookie, csrf) = login_as(&app, "shushan").await;
+    // The overview's form is filled in with the account's place.
+    let overview = send(&app, get_as("/monitor", &cookie)).await;
+    assert!(overview.text().contains("name=\"place\" placeholder=\"如 渝北区\" value=\"蜀山区\""), "form not prefilled");
+    // No place, no period: its own place and the last complete quarter.
+    let res = send(&app, get_as("/observations/template", &cookie)).await;
+    let rows = sheet(&res);
+    assert_eq!(rows[0][..4], ["指标代码", "指标名称", "地区", "期别"]);
+    let data: Vec<&Vec<String>> = rows[1..].iter().filter(|r| !r[0].is_empty() && !r[0].contains(':')).collect();
+    assert!(!data.is_empty());
+    assert!(data.iter().all(|r| r[2] == "蜀山区"), "{data:?}");
+    let signature = rows.iter().find(|r| r[0].starts_with("填报人")).expect("a 填报人 line");
+    assert!(signature.iter().any(|c| c.starts_with("审核人")) && signature.iter().any(|c| c.starts_with("联系电话")));
+    // The untouched template goes through a dry run without a problem: the signature lines
+    // have no value, like any row left blank.
+    let check = send(&app, import_request(&cookie, &csrf, "template.xlsx", &res.body, true)).await;
+    let text = check.text();
+    assert!(text.contains("id=\"import-ok\"") && !text.contains("import-refused"), "{text}");
+    assert!(text.contains(&format!("空值跳过 {}", data.len() + 2)), "the signature lines count as blank: {text}");
+    // Anonymous callers still have to say which place.
+    let anon = get(&app, "/observations/template").await;
+    assert_eq!(anon.status, StatusCode::BAD_REQUEST);
+    assert!(anon.text().contains("期别") || anon.text().contains("地区"), "{}", anon.text());
+}
+
+#[tokio::test]
+async fn the_industry_matrix_lists_every_industry_with_plans_as_columns() {
+    let app = app();
+    let all = app.store.industry_matrix(usize::MAX >> 1, planwatch_store::RegionFilter::All).unwrap();
+    assert!(!all.industries.is_empty());
+    let page = get(&app, "/industries?region=").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for (name, _) in &all.industries {
+        assert!(html.contains(&format!("<tr><td>{name}</td>")), "{name} is missing from the matrix");
+    }
+    assert!(!html.contains("id=\"matrix-cut\""));
+    assert!(!html.contains("class=\"vert\""), "headers stand on end");
+    assert_eq!(all.total_industries as usize, all.industries.len());
+}

@@ -86,7 +86,7 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
     sheet.set_paper_size(9);
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
-    sheet.set_header(&format!("&C&\"-,Bold\"{}", title.replace('&', "&&")));
+    sheet.set_header(format!("&C&\"-,Bold\"{}", title.replace('&', "&&")));
     sheet.set_footer("&C第 &P 页,共 &N 页");
     // A number in 数值; anything else is refused while typing.
     let number = DataValidation::new()

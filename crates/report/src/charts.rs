@@ -842,7 +842,7 @@ pub fn choropleth(
         if lower_is_better { "数值越低越好,颜色越深越好" } else { "数值越高越好,颜色越深越好" };
     text(&mut out, lx, ly, "start", 11.0, MUTED, note);
     if classes.len() > 1 {
-        text(&mut out, lx, ly + 16.0, "start", 11.0, MUTED, "各区间含下限、不含上限(末段含上限)");
+        text(&mut out, lx, ly + 16.0, "start", 11.0, MUTED, "区间含下限,不含上限");
     }
     out.push_str("</svg>");
     Ok(out)

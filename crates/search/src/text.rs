@@ -189,7 +189,8 @@ mod tests {
         assert_eq!(drop_pinyin("新一代無(wú)人機(j"), "新一代無人機");
         assert_eq!(drop_pinyin("ī)、商業(yè)航天"), "、商業航天");
         assert_eq!(drop_pinyin("n)業重點"), "業重點");
-        for keep in ["人工智能(AI)", "第五代移动通信(5G)", "espresso(café)", "(一)总体要求", "规模(亿元)"] {
+        for keep in ["人工智能(AI)", "第五代移动通信(5G)", "espresso(café)", "(一)总体要求", "规模(亿元)"]
+        {
             assert_eq!(drop_pinyin(keep), keep);
         }
         assert_eq!(normalize("積(jī)體電路"), "集成电路");

@@ -19,8 +19,29 @@ const TW_PHRASES: &str = include_str!("../opencc/TWPhrasesRev.txt");
 /// rewriting them would make 核心技术 match 内核 and 区域性 match 局部. They are the keys found
 /// in three or more of the thirty mainland plans of the development corpus.
 const MAINLAND_WORDS: &[&str] = &[
-    "建立", "核心", "智慧", "整合", "效能", "指标", "执行", "线上", "新增", "装置", "模组", "模拟", "复制",
-    "互动", "通道", "批次", "影像", "区域性", "程序", "档案", "文件", "元件", "即时",
+    "建立",
+    "核心",
+    "智慧",
+    "整合",
+    "效能",
+    "指标",
+    "执行",
+    "线上",
+    "新增",
+    "装置",
+    "模组",
+    "模拟",
+    "复制",
+    "互动",
+    "通道",
+    "批次",
+    "影像",
+    "区域性",
+    "程序",
+    "档案",
+    "文件",
+    "元件",
+    "即时",
 ];
 
 struct Table {

@@ -96,7 +96,8 @@ pub async fn ranking_xlsx(
         grid.notes.push((format!("权重:{c}"), format!("{w:.4}")));
     }
     for f in &v.files {
-        grid.notes.push(("数据来源".into(), format!("导入批次 {}:{}{}", f.0, f.1, if f.2 { "(合成示例数据)" } else { "" })));
+        grid.notes
+            .push(("数据来源".into(), format!("导入批次 {}:{}{}", f.0, f.1, if f.2 { "(合成示例数据)" } else { "" })));
     }
     xlsx(&format!("{}-{}", v.index.name, v.period), &grid)
 }
@@ -126,9 +127,8 @@ pub async fn indicator_xlsx(
     .await?;
     let unit = if ind.unit.is_empty() { String::new() } else { format!("({})", ind.unit) };
     let mut columns = vec![GridColumn::text("地区", "本地区(第一行)及其所辖区县。")];
-    columns.extend(
-        table.periods.iter().map(|p| GridColumn::number(&format!("{}{unit}", p.label()), "该期填报的数值。")),
-    );
+    columns
+        .extend(table.periods.iter().map(|p| GridColumn::number(&format!("{}{unit}", p.label()), "该期填报的数值。")));
     let mut flagged = Vec::new();
     let rows = table
         .rows
@@ -152,7 +152,10 @@ pub async fn indicator_xlsx(
     for (place, period, v) in flagged {
         notes.push((
             "待核实".into(),
-            format!("{place} {period} 的数值 {} 被标为待核实,未计入汇总、进度和排名。", planwatch_monitor::progress::format_number(v)),
+            format!(
+                "{place} {period} 的数值 {} 被标为待核实,未计入汇总、进度和排名。",
+                planwatch_monitor::progress::format_number(v)
+            ),
         ));
     }
     let grid = Grid { title: format!("{} 分地区数值", ind.name), columns, rows, notes };

@@ -864,7 +864,11 @@ pub async fn map(
         } else {
             let ind = s.indicator(&q.indicator)?;
             let ids: Vec<i64> = ind.iter().map(|i| i.id).collect();
-            s.observations(&ids)?.into_iter().map(|o| o.period).filter(|p| p.frequency() == m.period.frequency()).collect()
+            s.observations(&ids)?
+                .into_iter()
+                .map(|o| o.period)
+                .filter(|p| p.frequency() == m.period.frequency())
+                .collect()
         };
         periods.push(m.period);
         periods.sort_unstable_by(|a, b| b.cmp(a));
@@ -1313,8 +1317,11 @@ pub async fn indicator(
 /// newest `max_periods` periods up to `as_of`; a cell is (value, flagged 待核实).
 pub(crate) struct UnitTable {
     pub periods: Vec<Period>,
-    pub rows: Vec<(String, Vec<Option<(f64, bool)>>)>,
+    pub rows: Vec<(String, Vec<UnitCell>)>,
 }
+
+/// A unit's value of one period, and whether it is flagged 待核实; None when not reported.
+pub(crate) type UnitCell = Option<(f64, bool)>;
 
 pub(crate) fn unit_table(
     s: &planwatch_store::Store,
@@ -1337,7 +1344,7 @@ pub(crate) fn unit_table(
     places.insert(0, ind.region.as_str());
     let mut rows = Vec::new();
     for place in places {
-        let cells: Vec<Option<(f64, bool)>> = periods
+        let cells: Vec<UnitCell> = periods
             .iter()
             .map(|per| {
                 obs.iter().find(|o| o.place == place && o.period == *per).map(|o| (o.value, o.outlier.is_some()))

@@ -1113,6 +1113,8 @@ struct MatrixRow {
 struct IndustriesPage {
     nav: &'static str,
     plans: Vec<PlanSummary>,
+    /// Column heads: (plan id, region, title without the region, full title).
+    columns: Vec<(i64, String, String, String)>,
     rows: Vec<MatrixRow>,
     /// Distinct industries; more than `rows.len()` only past [`MATRIX_INDUSTRIES`].
     total_industries: i64,
@@ -1137,10 +1139,9 @@ pub async fn industries(
 ) -> Result<Response, AppError> {
     let region_sel = region_select(&state, &headers, &q.region).await?;
     let region = region_sel.region.clone();
-    let m = db(&state, move |s| {
-        s.industry_matrix(MATRIX_INDUSTRIES, planwatch_store::RegionFilter::of_selected(&region))
-    })
-    .await?;
+    let m =
+        db(&state, move |s| s.industry_matrix(MATRIX_INDUSTRIES, planwatch_store::RegionFilter::of_selected(&region)))
+            .await?;
     // Industries are rows (every one of them) and plans columns: plans are few, industries
     // many, and a row label reads across where a column header would have to stand on end.
     let mut rows: Vec<MatrixRow> = m
@@ -1155,8 +1156,19 @@ pub async fn industries(
     for (p, i, seg) in m.cells {
         rows[i].cells[p] = (true, if seg.is_empty() { "列为重点产业".into() } else { seg });
     }
+    let columns = m
+        .plans
+        .iter()
+        .map(|p| {
+            let own = p.title.strip_prefix(p.region.as_str()).unwrap_or(&p.title);
+            let short: String = own.chars().take(12).collect();
+            let short = if own.chars().count() > 12 { format!("{short}…") } else { short };
+            (p.id, p.region.clone(), short, p.title.clone())
+        })
+        .collect();
     let page = IndustriesPage {
         nav: "industries",
+        columns,
         plans: m.plans,
         total_industries: m.total_industries,
         rows,

@@ -23,7 +23,12 @@ fn parse_utc(stamp: &str) -> Option<time::OffsetDateTime> {
     let mut tp = t.splitn(3, ':').map(|x| x.parse::<i64>().ok());
     let (h, mi) = (tp.next()??, tp.next()??);
     let sec = tp.next().flatten().unwrap_or(0);
-    let date = Date::from_calendar_date(i32::try_from(y).ok()?, Month::try_from(u8::try_from(m).ok()?).ok()?, u8::try_from(day).ok()?).ok()?;
+    let date = Date::from_calendar_date(
+        i32::try_from(y).ok()?,
+        Month::try_from(u8::try_from(m).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
     let time = Time::from_hms(u8::try_from(h).ok()?, u8::try_from(mi).ok()?, u8::try_from(sec).ok()?).ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
 }

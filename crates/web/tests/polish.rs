@@ -80,7 +80,10 @@ async fn the_audit_page_speaks_beijing_time_and_chinese_and_downloads_as_xlsx() 
     // Actions in words beside their codes; objects in words.
     assert!(html.contains("导入数据") && html.contains("observations.import"), "no action label");
     let objects: Vec<&str> = html.split("<td>").skip(1).map(|c| c.split('<').next().unwrap()).collect();
-    assert!(objects.iter().any(|o| o.starts_with("指数 ") && o.contains(" 修订 ")) && !html.contains(">index "), "objects are not in words: {objects:?}");
+    assert!(
+        objects.iter().any(|o| o.starts_with("指数 ") && o.contains(" 修订 ")) && !html.contains(">index "),
+        "objects are not in words: {objects:?}"
+    );
 
     // The download: the same entries, newest first, in Beijing time, with the action named.
     let x = sheet(&send(&app, get_as("/audit/xlsx", &cookie)).await);
@@ -158,7 +161,10 @@ async fn a_district_account_gets_its_own_template_with_a_signature_block_that_im
     let (cookie, csrf) = login_as(&app, "shushan").await;
     // The overview's form is filled in with the account's place.
     let overview = send(&app, get_as("/monitor", &cookie)).await;
-    assert!(overview.text().contains("name=\"place\" placeholder=\"如 渝北区\" value=\"蜀山区\""), "form not prefilled");
+    assert!(
+        overview.text().contains("name=\"place\" placeholder=\"如 渝北区\" value=\"蜀山区\""),
+        "form not prefilled"
+    );
     // No place, no period: its own place and the last complete quarter.
     let res = send(&app, get_as("/observations/template", &cookie)).await;
     let rows = sheet(&res);

@@ -12,7 +12,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// where RFC 4180 needs it (commas, quotes, line breaks). Text cells go through
 /// [`csv_text`] (formula prefix and Excel's cell limit); numbers use Rust's shortest
 /// round-trip form, never an exponent, so `2025` stays `2025` and `0.1` stays `0.1`.
-pub(crate) fn csv<R: Record>(table: &Table, rows: &[R]) -> Result<Vec<u8>, ExportError> {
+pub(crate) fn csv<R: Record>(table: &Table<'_>, rows: &[R]) -> Result<Vec<u8>, ExportError> {
     let mut out = Vec::with_capacity(UTF8_BOM.len() + 256 * (rows.len() + 1));
     out.extend_from_slice(UTF8_BOM);
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);

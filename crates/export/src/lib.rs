@@ -47,10 +47,12 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 mod delimited;
+mod grid;
 mod template;
 mod text;
 mod xlsx;
 
+pub use grid::{grid_csv, grid_xlsx, Grid, GridCell, GridColumn};
 pub use template::{observation_template, TemplateRow};
 
 /// One task of the 任务分工表.
@@ -218,18 +220,18 @@ pub(crate) enum ColumnKind {
 /// One column of a table: the same list drives the XLSX sheet, the CSV and the 说明 sheet,
 /// so the formats cannot drift apart.
 #[derive(Debug)]
-pub(crate) struct Column {
-    pub header: &'static str,
+pub(crate) struct Column<'a> {
+    pub header: &'a str,
     pub kind: ColumnKind,
     /// Width bounds in Excel units: content widens a column up to `max`, after which text
     /// wraps. Wide bounds for task text and source sentences keep rows short.
     pub min_width: f64,
     pub max_width: f64,
     /// What the column means, for the 说明 sheet.
-    pub note: &'static str,
+    pub note: &'a str,
 }
 
-impl Column {
+impl Column<'static> {
     const fn text(header: &'static str, min_width: f64, max_width: f64, note: &'static str) -> Self {
         Column { header, kind: ColumnKind::Text, min_width, max_width, note }
     }
@@ -240,10 +242,10 @@ impl Column {
 
 /// A table: its columns and names.
 #[derive(Debug)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     /// Sheet name when the caller's title leaves nothing usable.
-    pub default_sheet: &'static str,
-    pub columns: &'static [Column],
+    pub default_sheet: &'a str,
+    pub columns: &'a [Column<'a>],
 }
 
 /// A cell before it is written in some format.
@@ -295,7 +297,7 @@ const SOURCE_NOTE: &str = "抽取所依据的原文句子。";
 const SPAN_NOTE: &str = "来源原文在文档源文本中的字节范围（起–止，UTF-8 字节偏移）。";
 const CORRECTION_NOTE: &str = "空白为机器抽取；“已更正”或“人工新增”表示经人工更正或新增，整行以浅黄色标出。";
 
-pub(crate) static TASKS: Table = Table {
+pub(crate) static TASKS: Table<'static> = Table {
     default_sheet: "任务分工表",
     columns: &[
         Column::number("序号", 6.0, 8.0, SEQ_NOTE),
@@ -322,7 +324,7 @@ pub(crate) static TASKS: Table = Table {
     ],
 };
 
-pub(crate) static TARGETS: Table = Table {
+pub(crate) static TARGETS: Table<'static> = Table {
     default_sheet: "目标台账",
     columns: &[
         Column::number("序号", 6.0, 8.0, SEQ_NOTE),
@@ -344,7 +346,12 @@ pub(crate) static TARGETS: Table = Table {
         ),
         Column::text("阶段目标", 12.0, 24.0, "同一指标在其他年份的目标值。"),
         Column::text("限定语", 8.0, 12.0, "目标的限定语，如“以上”“左右”“力争”。"),
-        Column::text("类型", 7.0, 12.0, "目标类型，如 total（总量）、growth（增速）、share（占比）。"),
+        Column::text(
+            "类型",
+            7.0,
+            12.0,
+            "目标值的类型：数量（家、个、项等计数）、数额（金额、产值、规模等）、比率（百分比、占比、增速）、倍数。",
+        ),
         Column::text("范围", 8.0, 20.0, "目标适用的地域或对象范围。"),
         Column::number("提法数", 7.0, 8.0, "该指标在规划中出现的处数。"),
         Column::text(
@@ -389,6 +396,18 @@ impl TargetRow {
         } else {
             self.sources.iter().map(|s| (s.section.as_str(), s.table, s.source.as_str(), s.span)).collect()
         }
+    }
+}
+
+/// What the extractor's target kind (`count`, `amount`, `ratio`, `multiple`) is called in a
+/// zh-CN sheet; an unknown kind is written as given.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "count" => "数量",
+        "amount" => "数额",
+        "ratio" => "比率",
+        "multiple" => "倍数",
+        other => other,
     }
 }
 
@@ -452,7 +471,7 @@ impl Record for TargetRow {
             Cell::text(if self.increment { "增量" } else { "水平" }),
             Cell::Text(Cow::Owned(milestones)),
             Cell::text(&self.qualifier),
-            Cell::text(&self.kind),
+            Cell::text(kind_label(&self.kind)),
             Cell::text(&self.scope),
             Cell::Number(mentions.len() as f64),
             source,

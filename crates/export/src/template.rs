@@ -68,6 +68,26 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
     }
     let last = rows.len().max(1) as u32;
     sheet.set_freeze_panes(1, 0)?;
+    // Who filled it in and who checked it, as the paper form has it. The block sits below the
+    // rows with 数值 left empty, so an import skips its lines like any row without a value.
+    let label = Format::new().set_bold();
+    let line = Format::new().set_border_bottom(FormatBorder::Thin);
+    let sign = last + 2;
+    for (col, text) in [(0u16, "填报人(签字):"), (2, "审核人(签字):"), (6, "联系电话:")] {
+        sheet.write_string_with_format(sign, col, text, &label)?;
+        sheet.write_blank(sign, col + 1, &line)?;
+    }
+    sheet.write_string_with_format(sign + 1, 0, "填报日期:", &label)?;
+    sheet.write_blank(sign + 1, 1, &line)?;
+    sheet.write_string_with_format(sign + 1, 2, "单位(盖章):", &label)?;
+    sheet.write_blank(sign + 1, 3, &line)?;
+    // Printed on A4 landscape, one page wide, the header row on every page.
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_header(format!("&C&\"-,Bold\"{}", title.replace('&', "&&")));
+    sheet.set_footer("&C第 &P 页,共 &N 页");
     // A number in 数值; anything else is refused while typing.
     let number = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(-1.0e15, 1.0e15))
@@ -138,6 +158,7 @@ pub fn observation_template(title: &str, rows: &[TemplateRow]) -> Result<Vec<u8>
         "5. 导入前可先“试导入”(planwatch observations import 文件 --dry-run,或网页上勾选“仅检查”),".into(),
         "   系统会列出每一处错误(行号、列、原因、改法);整份文件无误才会入库。".into(),
         "6. 与本地区历史数据相差过大的数值会被标记为“待核实”,照常入库,请在“备注”列说明原因。".into(),
+        "7. “填报”页按 A4 横向打印;在表尾填写填报人、审核人、联系电话和日期,签字盖章后存档。".into(),
     ];
     for (i, l) in lines.iter().enumerate() {
         help.write_string(i as u32, 0, l)?;

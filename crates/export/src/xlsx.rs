@@ -72,7 +72,17 @@ impl Styles {
 
 /// Builds the workbook for `table`. The data sheet comes first (it is what opens), the 说明
 /// sheet second.
-pub(crate) fn workbook<R: Record>(table: &Table, sheet_title: &str, rows: &[R]) -> Result<Vec<u8>, ExportError> {
+pub(crate) fn workbook<R: Record>(table: &Table<'_>, sheet_title: &str, rows: &[R]) -> Result<Vec<u8>, ExportError> {
+    workbook_with_notes(table, sheet_title, rows, &[])
+}
+
+/// [`workbook`] with extra (label, text) lines on the 说明 sheet.
+pub(crate) fn workbook_with_notes<R: Record>(
+    table: &Table<'_>,
+    sheet_title: &str,
+    rows: &[R],
+    extra_notes: &[(String, String)],
+) -> Result<Vec<u8>, ExportError> {
     if rows.len() >= MAX_ROWS {
         return Err(ExportError::TooManyRows { rows: rows.len(), max: MAX_ROWS - 1 });
     }
@@ -86,7 +96,7 @@ pub(crate) fn workbook<R: Record>(table: &Table, sheet_title: &str, rows: &[R]) 
 
     let mut notes = new_sheet(&mut workbook);
     notes.set_name(NOTES_SHEET)?;
-    write_notes_sheet(&mut notes, table)?;
+    write_notes_sheet(&mut notes, table, extra_notes)?;
     workbook.push_worksheet(notes);
 
     let title = sheet_title.trim();
@@ -124,7 +134,7 @@ fn new_sheet(workbook: &mut Workbook) -> Worksheet {
 }
 
 /// Writes the header and the rows, strictly top to bottom (streamed sheets require it).
-fn write_data_sheet<R: Record>(sheet: &mut Worksheet, table: &Table, rows: &[R]) -> Result<(), XlsxError> {
+fn write_data_sheet<R: Record>(sheet: &mut Worksheet, table: &Table<'_>, rows: &[R]) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let columns = table.columns;
 
@@ -232,7 +242,11 @@ fn number_width(n: f64) -> usize {
 }
 
 /// The 说明 sheet: one line per column of the data sheet, then notes on the marks.
-fn write_notes_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
+fn write_notes_sheet(
+    sheet: &mut Worksheet,
+    table: &Table<'_>,
+    extra_notes: &[(String, String)],
+) -> Result<(), XlsxError> {
     const NOTE_WIDTH: f64 = 64.0;
     let header = Format::new().set_bold().set_background_color(Color::RGB(HEADER_FILL));
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -259,7 +273,8 @@ fn write_notes_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxErr
         ("长文本", "超过 Excel 单元格上限（32767 字符）的文字被截断，以“…”结尾。", &wrap),
         ("生成", "planwatch", &wrap),
     ];
-    for (r, (label, note, format)) in columns.chain(general).enumerate() {
+    let extra = extra_notes.iter().map(|(l, n)| (l.as_str(), n.as_str(), &wrap));
+    for (r, (label, note, format)) in columns.chain(extra).chain(general).enumerate() {
         let r = r as u32 + 1;
         if !label.is_empty() {
             sheet.write_string_with_format(r, 0, label, format)?;

@@ -19,7 +19,8 @@ pub enum Period {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("“{text}” is not a period: write a month as 2025-03, a quarter as 2025Q1, a year as 2025")]
+// Shown to the people who type periods (pages, sheets, the command line), hence in Chinese.
+#[error("“{text}”不是有效的期别:月份写作 2025-03,季度写作 2025Q1(或 2025年第一季度),年份写作 2025")]
 pub struct PeriodError {
     pub text: String,
 }

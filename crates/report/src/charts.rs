@@ -664,6 +664,21 @@ fn quantile_classes(values: &[f64]) -> Vec<(f64, f64)> {
     classes.into_iter().map(|(_, lo, hi)| (lo, hi)).collect()
 }
 
+/// Legend labels of `classes` that leave no gaps: a class runs from its lowest value up to
+/// the next class's lowest (which belongs to the next class), the last to the highest value;
+/// a single class of one value is that value.
+fn class_labels(classes: &[(f64, f64)]) -> Vec<String> {
+    classes
+        .iter()
+        .enumerate()
+        .map(|(i, &(lo, hi))| match classes.get(i + 1) {
+            Some(&(next, _)) => format!("{} – {}", num(lo), num(next)),
+            None if (hi - lo).abs() < 1e-12 => num(lo),
+            None => format!("{} – {}", num(lo), num(hi)),
+        })
+        .collect()
+}
+
 fn class_of(classes: &[(f64, f64)], v: f64) -> usize {
     classes.iter().position(|(_, hi)| v <= *hi).unwrap_or(classes.len().saturating_sub(1))
 }
@@ -805,9 +820,9 @@ pub fn choropleth(
         &if unit.is_empty() { "图例".to_string() } else { format!("图例(单位:{unit})") },
     );
     ly += 12.0;
+    let labels = class_labels(&classes);
     let ordered: Vec<usize> = (0..classes.len()).rev().collect();
     for c in ordered {
-        let (lo, hi) = classes[c];
         rect(
             &mut out,
             lx,
@@ -817,8 +832,7 @@ pub fn choropleth(
             class_colour(c, classes.len(), lower_is_better),
             r##" stroke="#9e9e9e" stroke-width="0.5""##,
         );
-        let range = if (hi - lo).abs() < 1e-12 { num(lo) } else { format!("{} – {}", num(lo), num(hi)) };
-        text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, &range);
+        text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, &labels[c]);
         ly += 24.0;
     }
     rect(&mut out, lx, ly, 22.0, 16.0, &format!("url(#{hatch})"), r##" stroke="#9e9e9e" stroke-width="0.5""##);
@@ -827,6 +841,9 @@ pub fn choropleth(
     let note =
         if lower_is_better { "数值越低越好,颜色越深越好" } else { "数值越高越好,颜色越深越好" };
     text(&mut out, lx, ly, "start", 11.0, MUTED, note);
+    if classes.len() > 1 {
+        text(&mut out, lx, ly + 16.0, "start", 11.0, MUTED, "区间含下限,不含上限");
+    }
     out.push_str("</svg>");
     Ok(out)
 }
@@ -932,5 +949,16 @@ mod tests {
         assert_eq!(class_colour(4, 5, false), RAMP[4]);
         assert_eq!(class_colour(0, 5, true), RAMP[4]);
         assert_eq!(class_colour(1, 2, false), RAMP[4]);
+    }
+
+    #[test]
+    fn legend_ranges_meet_and_a_lone_value_is_itself() {
+        let c = quantile_classes(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!(class_labels(&c), vec!["1 – 3", "3 – 5", "5 – 7", "7 – 9", "9 – 10"]);
+        // Repeated values: two classes that meet, no "1 – 1".
+        let c = quantile_classes(&[1.0, 1.0, 1.0, 2.0]);
+        assert_eq!(class_labels(&c), vec!["1 – 2", "2"]);
+        assert_eq!(class_labels(&quantile_classes(&[4.5, 4.5])), vec!["4.5"]);
+        assert!(class_labels(&[]).is_empty());
     }
 }

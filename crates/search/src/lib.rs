@@ -24,6 +24,7 @@ mod schema;
 mod snippet;
 mod text;
 mod tokenize;
+mod vocabulary;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

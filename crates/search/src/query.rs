@@ -52,7 +52,7 @@ pub(crate) fn parse(raw: &str) -> ParsedQuery {
     let capped: String = raw.chars().take(MAX_QUERY_CHARS).collect();
     // Simplify once for the whole query (OpenCC converts phrases better in context); case is
     // folded per word, after the upper-case operators have been recognised.
-    let simplified = planwatch_core::normalize::simplified(&capped);
+    let simplified = crate::text::mainland(&capped);
     let items = lex(&simplified);
 
     let mut parsed = ParsedQuery::default();
@@ -286,7 +286,8 @@ mod tests {
 
     #[test]
     fn traditional_and_case_are_normalized() {
-        assert_eq!(groups("積體電路 ＡＩ"), vec![vec!["积体电路"], vec!["ai"]]);
+        assert_eq!(groups("積體電路 ＡＩ"), vec![vec!["集成电路"], vec!["ai"]]);
+        assert_eq!(groups("人工智慧"), vec![vec!["人工智能"]]);
     }
 
     #[test]

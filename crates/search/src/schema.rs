@@ -8,7 +8,8 @@ use crate::tokenize::{BIGRAM, WORDS};
 
 /// Bump whenever the schema, the analyzers or the meaning of stored values change: an index
 /// written under another version is wiped and rebuilt on open (it is derived data).
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+// 2: Taiwan/Hong Kong vocabulary folded (人工智慧 → 人工智能).
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// `kind` of the unit holding a plan's title.
 pub(crate) const KIND_TITLE: &str = "title";

@@ -6,8 +6,6 @@
 //! (a phrase conversion changed the length), the simplified text is shown instead, so the marks
 //! are always on the characters that matched.
 
-use planwatch_core::normalize::simplified;
-
 use crate::text::{fold_char, is_cjk, is_word_char};
 
 /// Characters of unit text shown in a snippet.
@@ -27,7 +25,7 @@ pub(crate) struct Snippet {
 
 /// Renders a snippet of `original` highlighting the normalized `words`.
 pub(crate) fn render(original: &str, words: &[String]) -> Snippet {
-    let converted = simplified(original);
+    let converted = crate::text::mainland(original);
     let display: &str =
         if converted.chars().count() == original.chars().count() { original } else { converted.as_str() };
     let folded: Vec<char> = converted.chars().map(fold_char).collect();
@@ -190,7 +188,7 @@ mod tests {
 
     #[test]
     fn traditional_text_is_shown_and_marked_in_place() {
-        let s = render("發展積體電路產業", &["积体电路".to_string()]);
+        let s = render("發展積體電路產業", &["集成电路".to_string()]);
         assert_eq!(s.text, "發展積體電路產業");
         assert_eq!(marked(&s), vec!["積體電路"]);
         assert_eq!(s.html, "發展<mark>積體電路</mark>產業");

@@ -41,9 +41,48 @@ pub(crate) fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
-/// The form in which text is indexed and queried: OpenCC traditional→simplified, then folded.
+/// Text in the mainland's script and words: pinyin debris dropped, OpenCC traditional →
+/// simplified, then Taiwan and Hong Kong phrases → the mainland's (see [`crate::vocabulary`]).
+pub(crate) fn mainland(text: &str) -> String {
+    crate::vocabulary::mainland(&simplified(&drop_pinyin(text)))
+}
+
+/// `text` without the pinyin that some crawled pages put after characters (網(wǎng),
+/// 產(chǎn)業), which breaks words apart and fills snippets with noise; also the halves of one
+/// cut by a line break (`無(wú)人機(j` ending a line, `ī)、商業` starting the next). A
+/// parenthesis holding a tone-marked syllable right after a Chinese character is pinyin;
+/// parentheses of other text (`(AI)`, `(5G)`, `(café)` after Latin) stay.
+pub(crate) fn drop_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+    static RULES: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [inside, head, tail] = RULES.get_or_init(|| {
+        let letters = format!("[a-zü{TONED}]");
+        let rule = |r: String| Regex::new(&r).expect("pinyin rule");
+        [
+            rule(format!(r"(\p{{Han}})\({letters}*[{TONED}]{letters}*\)")),
+            rule(format!(r"^{letters}{{0,6}}\)(\p{{Han}}|\p{{P}})")),
+            rule(format!(r"(\p{{Han}})\({letters}{{1,6}}$")),
+        ]
+    });
+    if !text.contains(['(', ')']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let t = inside.replace_all(text, "$1");
+    let t = match head.replace(&t, "$1") {
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        std::borrow::Cow::Borrowed(_) => t,
+    };
+    match tail.replace(&t, "$1") {
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        std::borrow::Cow::Borrowed(_) => t,
+    }
+}
+
+/// The form in which text is indexed and queried: [`mainland`], then folded.
 pub(crate) fn normalize(text: &str) -> String {
-    fold(&simplified(text))
+    fold(&mainland(text))
 }
 
 /// Characters that are indexed as overlapping bigrams: CJK ideographs, kana and the ideographic
@@ -144,8 +183,23 @@ mod tests {
     }
 
     #[test]
+    fn pinyin_debris_is_dropped_and_other_parentheses_stay() {
+        assert_eq!(drop_pinyin("成都市人民政府網(wǎng)"), "成都市人民政府網");
+        assert_eq!(drop_pinyin("發(fā)布《關(guān)於》"), "發布《關於》");
+        assert_eq!(drop_pinyin("新一代無(wú)人機(j"), "新一代無人機");
+        assert_eq!(drop_pinyin("ī)、商業(yè)航天"), "、商業航天");
+        assert_eq!(drop_pinyin("n)業重點"), "業重點");
+        for keep in ["人工智能(AI)", "第五代移动通信(5G)", "espresso(café)", "(一)总体要求", "规模(亿元)"]
+        {
+            assert_eq!(drop_pinyin(keep), keep);
+        }
+        assert_eq!(normalize("積(jī)體電路"), "集成电路");
+    }
+
+    #[test]
     fn normalize_simplifies() {
-        assert_eq!(normalize("積體電路"), "积体电路");
+        assert_eq!(normalize("積體電路"), "集成电路");
+        assert_eq!(normalize("機器學習"), "机器学习");
         assert_eq!(normalize("集成电路"), "集成电路");
     }
 

@@ -331,7 +331,8 @@ pub struct AuditFilter {
     pub action: String,
     /// A substring of the object.
     pub object: String,
-    /// Inclusive dates, `YYYY-MM-DD`.
+    /// Inclusive bounds: UTC days `YYYY-MM-DD` or UTC times `YYYY-MM-DDTHH:MM:SSZ` (the web
+    /// page turns Beijing days into the latter).
     pub from: String,
     pub to: String,
     pub request_id: String,
@@ -350,7 +351,12 @@ impl crate::Store {
         let r = self.reader()?;
         let like = |s: &str| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let action_prefix = format!("{}.%", filter.action.replace('%', "").replace('_', "\\_"));
-        let to = if filter.to.is_empty() { String::new() } else { format!("{}T99", filter.to) };
+        // A day includes all its times; a time is the bound itself.
+        let to = match filter.to.trim() {
+            "" => String::new(),
+            day if day.len() == 10 => format!("{day}T99"),
+            time => time.to_string(),
+        };
         let where_ = "WHERE (?1 = '' OR who = ?1)
               AND (?2 = '' OR action = ?2 OR action LIKE ?3 ESCAPE '\\')
               AND (?4 = '' OR object LIKE ?5 ESCAPE '\\')

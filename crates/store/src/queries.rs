@@ -181,6 +181,8 @@ pub struct IndustryMatrix {
     pub industries: Vec<(String, i64)>,
     /// `(plan_index, industry_index, segments)` of every cell that is set.
     pub cells: Vec<(usize, usize, String)>,
+    /// Distinct industries of the plans, also those beyond the limit (pages say so).
+    pub total_industries: i64,
 }
 
 /// What the search index needs of one document.
@@ -540,6 +542,12 @@ impl Store {
         let industries: Vec<(String, i64)> = st
             .query_map(params![limit as i64, all, only], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<crate::Result<_>>()?;
+        let total_industries: i64 = r.query_row(
+            "SELECT COUNT(DISTINCT i.industry) FROM plan_industries i JOIN documents d ON d.id = i.document_id
+             WHERE (?1 = 1 OR d.region = ?2)",
+            params![all, only],
+            |r| r.get(0),
+        )?;
         let plan_index: std::collections::HashMap<i64, usize> =
             plans.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let ind_index: std::collections::HashMap<&str, usize> =
@@ -553,7 +561,7 @@ impl Store {
             }
             Ok(())
         })?;
-        Ok(IndustryMatrix { plans, industries, cells })
+        Ok(IndustryMatrix { plans, industries, cells, total_industries })
     }
 
     /// Documents changed after generation `since` (all when 0), for the search index.

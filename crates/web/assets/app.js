@@ -5,6 +5,14 @@
   var hl = document.getElementById("hl");
   if (hl) { hl.scrollIntoView({ block: "center" }); }
 
+  // Error pages: back to the form that was sent, as filled in (the browser restores form
+  // fields on going back), instead of an empty form.
+  var back = document.getElementById("go-back");
+  if (back && window.history.length > 1) {
+    back.hidden = false;
+    back.addEventListener("click", function () { window.history.back(); });
+  }
+
   // Document view in "pick" mode: the analyst selects the source text of an item; its byte
   // offsets in the source text (UTF-8) go into the form. Each line carries its byte offset.
   var bar = document.getElementById("pickbar");

@@ -48,7 +48,10 @@ struct AccountPage {
 async fn account_page(state: &Shared, c: Caller, new_token: String, message: String) -> Result<Response, AppError> {
     let login = c.actor.login.clone();
     let is_user = c.actor.user_id.is_some();
-    let tokens = if is_user { db(state, move |s| s.tokens(&login)).await? } else { Vec::new() };
+    let mut tokens = if is_user { db(state, move |s| s.tokens(&login)).await? } else { Vec::new() };
+    for t in &mut tokens {
+        t.created_at = crate::zh::beijing(&t.created_at);
+    }
     let page = AccountPage {
         nav: "account",
         csrf: c.csrf.clone(),
@@ -183,7 +186,7 @@ pub async fn users(State(state): State<Shared>, headers: HeaderMap) -> Result<Re
                 scope: u.actor(planwatch_store::Channel::Form, "").scope(),
                 locked: u.locked_until > now,
                 locked_minutes: minutes_left(u.locked_until, now),
-                user: u,
+                user: User { created_at: crate::zh::beijing(&u.created_at), ..u },
             })
             .collect(),
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
@@ -311,6 +314,7 @@ struct AuditPage {
     nav: &'static str,
     f: AuditQuery,
     entries: Vec<AuditLine>,
+    actions: &'static [(&'static str, &'static str)],
     total: i64,
     page: i64,
     pages: i64,
@@ -340,8 +344,13 @@ const AUDIT_PAGE: i64 = 100;
 
 /// An audit entry as shown: role and channel in words, and of two JSON objects only the
 /// fields that differ (the stored entry keeps both whole).
-struct AuditLine {
+pub(crate) struct AuditLine {
     e: AuditRecord,
+    /// When, in Beijing time.
+    at: String,
+    /// The action in words (审核通过) beside its code (approval.approve).
+    action: String,
+    object: String,
     role: String,
     channel: &'static str,
     old: String,
@@ -349,7 +358,24 @@ struct AuditLine {
 }
 
 impl AuditLine {
-    fn of(e: AuditRecord) -> AuditLine {
+    /// The cells of the XLSX download, in the page's column order (the code beside its name).
+    pub(crate) fn cells(&self) -> Vec<String> {
+        vec![
+            self.at.clone(),
+            self.e.who.clone(),
+            self.role.clone(),
+            self.channel.to_string(),
+            self.action.clone(),
+            self.e.action.clone(),
+            self.object.clone(),
+            self.old.clone(),
+            self.new.clone(),
+            self.e.source.clone(),
+            self.e.request_id.clone(),
+        ]
+    }
+
+    pub(crate) fn of(e: AuditRecord) -> AuditLine {
         let parse = |v: &Option<String>| v.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
         let (old, new) = match (parse(&e.old_value), parse(&e.new_value)) {
             (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) => {
@@ -374,7 +400,46 @@ impl AuditLine {
             "api" => "接口",
             _ => "系统",
         };
-        AuditLine { e, role, channel, old, new }
+        AuditLine {
+            at: crate::zh::beijing(&e.at),
+            action: crate::zh::action_label(&e.action).to_string(),
+            object: crate::zh::object_label(&e.object),
+            e,
+            role,
+            channel,
+            old,
+            new,
+        }
+    }
+}
+
+/// Refuses a date of the audit filter that is not `YYYY-MM-DD`.
+pub(crate) fn check_audit_dates(q: &AuditQuery) -> Result<(), AppError> {
+    for (name, date) in [("起始日期", &q.from), ("截止日期", &q.to)] {
+        let ok = date.is_empty()
+            || (date.len() == 10
+                && date
+                    .chars()
+                    .enumerate()
+                    .all(|(i, ch)| if i == 4 || i == 7 { ch == '-' } else { ch.is_ascii_digit() }));
+        if !ok {
+            return Err(AppError::BadRequest(format!("{name}请写成 YYYY-MM-DD,如 2026-11-01。")));
+        }
+    }
+    Ok(())
+}
+
+/// The store's filter for the page's query: dates are Beijing calendar days, as the page shows
+/// times in Beijing time.
+pub(crate) fn audit_filter(q: &AuditQuery) -> AuditFilter {
+    let (from, to) = crate::zh::beijing_days_to_utc(q.from.trim(), q.to.trim());
+    AuditFilter {
+        who: q.who.clone(),
+        action: q.action.clone(),
+        object: q.object.clone(),
+        from,
+        to,
+        request_id: q.request_id.clone(),
     }
 }
 
@@ -387,26 +452,9 @@ pub async fn audit(
         Ok(c) => c,
         Err(redirect) => return Ok(redirect),
     };
-    for (name, date) in [("起始日期", &q.from), ("截止日期", &q.to)] {
-        let ok = date.is_empty()
-            || (date.len() == 10
-                && date
-                    .chars()
-                    .enumerate()
-                    .all(|(i, ch)| if i == 4 || i == 7 { ch == '-' } else { ch.is_ascii_digit() }));
-        if !ok {
-            return Err(AppError::BadRequest(format!("{name}请写成 YYYY-MM-DD,如 2026-11-01。")));
-        }
-    }
+    check_audit_dates(&q)?;
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
-    let filter = AuditFilter {
-        who: q.who.clone(),
-        action: q.action.clone(),
-        object: q.object.clone(),
-        from: q.from.clone(),
-        to: q.to.clone(),
-        request_id: q.request_id.clone(),
-    };
+    let filter = audit_filter(&q);
     let actor = c.actor;
     let (entries, total) =
         db(&state, move |s| s.audit_log(&actor, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE)).await?;
@@ -421,6 +469,7 @@ pub async fn audit(
         nav: "account",
         f: q,
         entries: entries.into_iter().map(AuditLine::of).collect(),
+        actions: crate::zh::ACTIONS,
         total,
         page,
         pages: ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1),
@@ -515,6 +564,9 @@ pub async fn approvals(
                 .filter(|f| f.place == a.place && f.period == a.period)
                 .map(|f| (f.id, flag_label(f)))
                 .collect();
+            let mut a = a;
+            a.submitted_at = crate::zh::beijing(&a.submitted_at);
+            a.reviewed_at = crate::zh::beijing(&a.reviewed_at);
             (a, flags)
         })
         .collect();

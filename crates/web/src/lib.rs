@@ -16,6 +16,7 @@ pub mod api;
 pub mod auth;
 mod cache;
 mod edit;
+mod exports;
 mod monitor_pages;
 pub mod monitoring;
 mod pager;
@@ -23,6 +24,7 @@ mod pages;
 pub mod problems;
 pub mod rows;
 pub mod sync;
+mod zh;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -318,6 +320,9 @@ pub fn router(state: Shared) -> Router {
         .route("/indicators/{code}/rollup", get(monitor_pages::rollup_form).post(monitor_pages::rollup_save))
         .route("/rankings/{name}", get(monitor_pages::ranking))
         .route("/rankings/{name}/publish", post(monitor_pages::publish))
+        .route("/rankings/{name}/xlsx", get(exports::ranking_xlsx))
+        .route("/plans/{id}/progress/{code}/xlsx", get(exports::indicator_xlsx))
+        .route("/audit/xlsx", get(exports::audit_xlsx))
         .route("/maps", get(monitor_pages::map))
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))
@@ -414,6 +419,7 @@ pub(crate) fn style_hash(css: &str) -> String {
 async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     let (body, mime): (&'static str, &'static str) = match name.as_str() {
         "style.css" => (include_str!("../assets/style.css"), "text/css; charset=utf-8"),
+        "print.css" => (include_str!("../assets/print.css"), "text/css; charset=utf-8"),
         "app.js" => (include_str!("../assets/app.js"), "text/javascript; charset=utf-8"),
         _ => return AppError::NotFound("没有这个静态文件。".into()).into_response(),
     };

@@ -166,6 +166,8 @@ struct MonitorPage {
     imports: Vec<planwatch_store::monitor::ImportRecord>,
     changes: Vec<planwatch_store::monitor::ValueChange>,
     default_period: String,
+    /// A district account's own place, written into the template form.
+    default_place: String,
 }
 
 /// Which page of the overview's plans and indicators (lenient: anything but a number is 1).
@@ -183,7 +185,9 @@ pub async fn overview(
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
     use crate::pager::Pager;
-    let csrf = auth::csrf_of(&state, &headers).await;
+    let caller = auth::caller(&state, &headers).await;
+    let csrf = caller.as_ref().map(|c| c.csrf.clone()).unwrap_or_default();
+    let default_place = caller.map(|c| district_place(&c.actor)).unwrap_or_default();
     let (page_no, plans_page_no) = (q.page.trim().parse().ok(), q.plans_page.trim().parse().ok());
     let page = db(&state, move |s| {
         let indicators = s.indicators(None, None)?;
@@ -226,7 +230,14 @@ pub async fn overview(
                 members: d.members.len(),
             })
             .collect();
-        let imports = s.imports(20)?;
+        let mut imports = s.imports(20)?;
+        for i in &mut imports {
+            i.imported_at = crate::zh::beijing(&i.imported_at);
+        }
+        let mut changes = s.value_changes(None, 20)?;
+        for c in &mut changes {
+            c.changed_at = crate::zh::beijing(&c.changed_at);
+        }
         let (y, m) = monitoring::today();
         Ok(MonitorPage {
             nav: "monitor",
@@ -257,8 +268,9 @@ pub async fn overview(
                 })
                 .collect(),
             imports,
-            changes: s.value_changes(None, 20)?,
+            changes,
             default_period: Period::last_complete_quarter(y, m).to_string(),
+            default_place,
         })
     })
     .await?;
@@ -317,6 +329,8 @@ struct TaskLine {
 #[template(path = "progress.html")]
 struct ProgressPage {
     nav: &'static str,
+    /// The periods with data to choose from, newest first: (period, label).
+    periods: Vec<(String, String)>,
     plan_id: i64,
     title: String,
     region: String,
@@ -472,8 +486,10 @@ fn progress_page(
             None => lagging.push((l.lead.clone(), vec![l])),
         }
     }
+    let periods = periods_with_data(p);
     ProgressPage {
         nav: "monitor",
+        periods,
         plan_id: p.plan_id,
         title: p.plan_title.clone(),
         region: p.region.clone(),
@@ -494,6 +510,26 @@ fn progress_page(
         full_trends: p.targets.len() <= FULL_TRENDS_MAX,
     }
 }
+
+/// Periods of the plan's figures of the same frequency as the page's 截至期别, newest first (at
+/// most [`PERIOD_CHOICES`]), for the period selector.
+fn periods_with_data(p: &PlanProgress) -> Vec<(String, String)> {
+    let Some(as_of) = p.as_of else { return Vec::new() };
+    let mut periods: Vec<Period> = p
+        .targets
+        .iter()
+        .flat_map(|t| t.series.iter().map(|v| v.period))
+        .filter(|per| per.frequency() == as_of.frequency())
+        .collect();
+    periods.push(as_of);
+    periods.sort_unstable_by(|a, b| b.cmp(a));
+    periods.dedup();
+    periods.truncate(PERIOD_CHOICES);
+    periods.into_iter().map(|per| (per.to_string(), per.label())).collect()
+}
+
+/// Periods a selector offers.
+const PERIOD_CHOICES: usize = 24;
 
 #[derive(Deserialize, Default)]
 pub struct AsOfQuery {
@@ -679,7 +715,7 @@ fn ranking_page(v: &RankingView, map_svg: String, csrf: String) -> RankingPage {
         published: v
             .published
             .iter()
-            .map(|p| (p.revision, p.published_at.clone(), p.who.clone(), p.note.clone()))
+            .map(|p| (p.revision, crate::zh::beijing(&p.published_at), p.who.clone(), p.note.clone()))
             .collect(),
         official: v.official.as_ref().map(|(rev, r)| (*rev, rank_lines(&r.rows), r.notes.clone())),
         caution: v.caution().unwrap_or_default(),
@@ -782,6 +818,10 @@ struct MapPage {
     synthetic: bool,
     choices: Vec<(String, String, bool)>,
     period: String,
+    /// The selector: (period, label), newest first; it keeps the map's own parameter
+    /// (`indicator` or `index`) and value.
+    periods: Vec<(String, String)>,
+    param: (&'static str, String),
 }
 
 #[derive(Deserialize, Default)]
@@ -818,6 +858,23 @@ pub async fn map(
             return Err(AppError::BadRequest("请指定 indicator(指标代码)或 index(指数名称)".into()));
         };
         let region = m.region.clone();
+        // Periods of the indicator's values (an index: the periods before the one shown).
+        let mut periods: Vec<Period> = if q.indicator.is_empty() {
+            std::iter::successors(Some(m.period), |p| Some(p.prev())).take(8).collect()
+        } else {
+            let ind = s.indicator(&q.indicator)?;
+            let ids: Vec<i64> = ind.iter().map(|i| i.id).collect();
+            s.observations(&ids)?
+                .into_iter()
+                .map(|o| o.period)
+                .filter(|p| p.frequency() == m.period.frequency())
+                .collect()
+        };
+        periods.push(m.period);
+        periods.sort_unstable_by(|a, b| b.cmp(a));
+        periods.dedup();
+        periods.truncate(PERIOD_CHOICES);
+        let param = if q.index.is_empty() { ("indicator", q.indicator.clone()) } else { ("index", q.index.clone()) };
         let mut choices: Vec<(String, String, bool)> = s
             .indicators(None, Some(&region))?
             .into_iter()
@@ -843,6 +900,8 @@ pub async fn map(
             synthetic: m.files.iter().any(|f| f.2),
             choices,
             period: m.period.to_string(),
+            periods: periods.into_iter().map(|p| (p.to_string(), p.label())).collect(),
+            param,
         };
         Ok(render(&page).0.into_bytes())
     })
@@ -971,9 +1030,31 @@ pub struct TemplateQuery {
     period: String,
 }
 
-pub async fn template(State(state): State<Shared>, Query(q): Query<TemplateQuery>) -> Result<Response, AppError> {
-    let period = opt_period(&q.period, "period")?.ok_or_else(|| AppError::BadRequest("请填写期别,如 2025Q3".into()))?;
-    let place = q.place.trim().to_string();
+/// The place of a district editor's account ("" for other accounts).
+fn district_place(actor: &planwatch_store::Actor) -> String {
+    match actor.role {
+        planwatch_store::Role::DistrictEditor => actor.place.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The XLSX a district fills in. A district account that names no place gets its own, and
+/// without a period the last complete quarter.
+pub async fn template(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Response, AppError> {
+    let own = auth::caller(&state, &headers).await.map(|c| district_place(&c.actor)).unwrap_or_default();
+    let period = match opt_period(&q.period, "period")? {
+        Some(p) => p,
+        None if !own.is_empty() => {
+            let (y, m) = monitoring::today();
+            Period::last_complete_quarter(y, m)
+        }
+        None => return Err(AppError::BadRequest("请填写期别,如 2025Q3".into())),
+    };
+    let place = if q.place.trim().is_empty() { own } else { q.place.trim().to_string() };
     if place.is_empty() {
         return Err(AppError::BadRequest("请填写地区,如 渝北区".into()));
     }
@@ -1172,34 +1253,20 @@ pub async fn indicator(
             .find(|t| t.indicator.code == code)
             .ok_or_else(|| AppError::NotFound(format!("未找到:规划 {id} 的指标 {code}")))?;
         let ind = &t.indicator;
-        let as_of_time = p.as_of.map(|a| a.end_time()).unwrap_or(f64::INFINITY);
-        let obs: Vec<_> = s
-            .observations(&[ind.id])?
+        let table = unit_table(s, ind, p.as_of, UNIT_TABLE_PERIODS)?;
+        let periods = table.periods;
+        let rows: Vec<(String, Vec<String>)> = table
+            .rows
             .into_iter()
-            .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+            .map(|(place, cells)| {
+                let cells = cells
+                    .into_iter()
+                    .map(|c| c.map(|(v, flagged)| format!("{}{}", format_number(v), if flagged { " *" } else { "" })))
+                    .map(Option::unwrap_or_default)
+                    .collect();
+                (place, cells)
+            })
             .collect();
-        let mut periods: Vec<Period> = obs.iter().map(|o| o.period).collect();
-        periods.sort();
-        periods.dedup();
-        let periods: Vec<Period> = periods.into_iter().rev().take(UNIT_TABLE_PERIODS).rev().collect();
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        let units = s.dicts().units_within(&ind.region);
-        let mut places: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
-        places.insert(0, ind.region.as_str());
-        for place in places {
-            let cells: Vec<String> = periods
-                .iter()
-                .map(|per| {
-                    obs.iter()
-                        .find(|o| o.place == place && o.period == *per)
-                        .map(|o| format!("{}{}", format_number(o.value), if o.outlier.is_some() { " *" } else { "" }))
-                        .unwrap_or_default()
-                })
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push((place.to_string(), cells));
-            }
-        }
         let page = IndicatorPage {
             nav: "monitor",
             plan_id: id,
@@ -1244,6 +1311,50 @@ pub async fn indicator(
         Ok(render(&page).0.into_bytes())
     })
     .await
+}
+
+/// An indicator's values by unit (the region first, then its districts) and period: the
+/// newest `max_periods` periods up to `as_of`; a cell is (value, flagged 待核实).
+pub(crate) struct UnitTable {
+    pub periods: Vec<Period>,
+    pub rows: Vec<(String, Vec<UnitCell>)>,
+}
+
+/// A unit's value of one period, and whether it is flagged 待核实; None when not reported.
+pub(crate) type UnitCell = Option<(f64, bool)>;
+
+pub(crate) fn unit_table(
+    s: &planwatch_store::Store,
+    ind: &planwatch_store::monitor::Indicator,
+    as_of: Option<Period>,
+    max_periods: usize,
+) -> Result<UnitTable, planwatch_store::StoreError> {
+    let as_of_time = as_of.map(|a| a.end_time()).unwrap_or(f64::INFINITY);
+    let obs: Vec<_> = s
+        .observations(&[ind.id])?
+        .into_iter()
+        .filter(|o| o.period.frequency() == ind.frequency && o.period.end_time() <= as_of_time)
+        .collect();
+    let mut periods: Vec<Period> = obs.iter().map(|o| o.period).collect();
+    periods.sort();
+    periods.dedup();
+    let periods: Vec<Period> = periods.into_iter().rev().take(max_periods).rev().collect();
+    let units = s.dicts().units_within(&ind.region);
+    let mut places: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    places.insert(0, ind.region.as_str());
+    let mut rows = Vec::new();
+    for place in places {
+        let cells: Vec<UnitCell> = periods
+            .iter()
+            .map(|per| {
+                obs.iter().find(|o| o.place == place && o.period == *per).map(|o| (o.value, o.outlier.is_some()))
+            })
+            .collect();
+        if cells.iter().any(Option::is_some) {
+            rows.push((place.to_string(), cells));
+        }
+    }
+    Ok(UnitTable { periods, rows })
 }
 
 // ---- an indicator's roll-up rule ----------------------------------------------------------

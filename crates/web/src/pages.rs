@@ -623,7 +623,7 @@ fn plan_page(
                 sha_short: v.sha256.chars().take(12).collect(),
                 file_name: v.file_name,
                 size: v.size,
-                ingested_at: v.ingested_at,
+                ingested_at: crate::zh::beijing(&v.ingested_at),
                 extractor: v.extractor,
                 current: v.current,
             })
@@ -1100,10 +1100,11 @@ pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Res
     Ok(render(&PlacePage { nav: "places", name, groups }).into_response())
 }
 
+/// One industry of the matrix: its name, how many plans list it, and a cell per plan
+/// (set, segments for the tooltip).
 struct MatrixRow {
-    id: i64,
-    title: String,
-    region: String,
+    industry: String,
+    plans: i64,
     cells: Vec<(bool, String)>,
 }
 
@@ -1112,8 +1113,11 @@ struct MatrixRow {
 struct IndustriesPage {
     nav: &'static str,
     plans: Vec<PlanSummary>,
-    industries: Vec<(String, i64)>,
+    /// Column heads: (plan id, region, title without the region, full title).
+    columns: Vec<(i64, String, String, String)>,
     rows: Vec<MatrixRow>,
+    /// Distinct industries; more than `rows.len()` only past [`MATRIX_INDUSTRIES`].
+    total_industries: i64,
     region_sel: RegionSelect,
     keep: Vec<(&'static str, String)>,
 }
@@ -1124,6 +1128,10 @@ pub struct RegionQuery {
     region: String,
 }
 
+/// Industries the matrix lists at most (a bound on the page, far above what plans hold; the
+/// page says when it is reached).
+const MATRIX_INDUSTRIES: usize = 2000;
+
 pub async fn industries(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -1131,24 +1139,38 @@ pub async fn industries(
 ) -> Result<Response, AppError> {
     let region_sel = region_select(&state, &headers, &q.region).await?;
     let region = region_sel.region.clone();
-    let m = db(&state, move |s| s.industry_matrix(40, planwatch_store::RegionFilter::of_selected(&region))).await?;
+    let m =
+        db(&state, move |s| s.industry_matrix(MATRIX_INDUSTRIES, planwatch_store::RegionFilter::of_selected(&region)))
+            .await?;
+    // Industries are rows (every one of them) and plans columns: plans are few, industries
+    // many, and a row label reads across where a column header would have to stand on end.
     let mut rows: Vec<MatrixRow> = m
-        .plans
+        .industries
         .iter()
-        .map(|p| MatrixRow {
-            id: p.id,
-            title: p.title.clone(),
-            region: p.region.clone(),
-            cells: vec![(false, String::new()); m.industries.len()],
+        .map(|(name, n)| MatrixRow {
+            industry: name.clone(),
+            plans: *n,
+            cells: vec![(false, String::new()); m.plans.len()],
         })
         .collect();
     for (p, i, seg) in m.cells {
-        rows[p].cells[i] = (true, if seg.is_empty() { "列为重点产业".into() } else { seg });
+        rows[i].cells[p] = (true, if seg.is_empty() { "列为重点产业".into() } else { seg });
     }
+    let columns = m
+        .plans
+        .iter()
+        .map(|p| {
+            let own = p.title.strip_prefix(p.region.as_str()).unwrap_or(&p.title);
+            let short: String = own.chars().take(12).collect();
+            let short = if own.chars().count() > 12 { format!("{short}…") } else { short };
+            (p.id, p.region.clone(), short, p.title.clone())
+        })
+        .collect();
     let page = IndustriesPage {
         nav: "industries",
+        columns,
         plans: m.plans,
-        industries: m.industries,
+        total_industries: m.total_industries,
         rows,
         region_sel,
         keep: Vec::new(),

@@ -1,0 +1,183 @@
+//! What the zh-CN pages say for values the store keeps in machine form: times (stored in
+//! UTC, `2026-11-23T08:30:00Z`, shown in Beijing time), audit action codes and objects
+//! (stored in English so filters and the API stay stable, shown in Chinese).
+//!
+//! Everything here is presentation: nothing is written back, and a value this module does
+//! not recognise is shown as stored rather than guessed at.
+
+use time::{Date, Month, PrimitiveDateTime, Time, UtcOffset};
+
+/// Beijing time (China Standard Time, no daylight saving since 1991).
+const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Parses the store's UTC timestamp `YYYY-MM-DDTHH:MM:SSZ` (also with a space and without
+/// the `Z`); None for anything else.
+fn parse_utc(stamp: &str) -> Option<time::OffsetDateTime> {
+    let s = stamp.trim().trim_end_matches('Z');
+    let (d, t) = s.split_once(['T', ' '])?;
+    let mut dp = d.splitn(3, '-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (dp.next()??, dp.next()??, dp.next()??);
+    let mut tp = t.splitn(3, ':').map(|x| x.parse::<i64>().ok());
+    let (h, mi) = (tp.next()??, tp.next()??);
+    let sec = tp.next().flatten().unwrap_or(0);
+    let date = Date::from_calendar_date(
+        i32::try_from(y).ok()?,
+        Month::try_from(u8::try_from(m).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let time = Time::from_hms(u8::try_from(h).ok()?, u8::try_from(mi).ok()?, u8::try_from(sec).ok()?).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
+}
+
+/// A stored UTC timestamp in Beijing time, `2026-11-23 16:30:00`; the stamp itself when it
+/// is not one (never an error on a page).
+pub fn beijing(stamp: &str) -> String {
+    match parse_utc(stamp) {
+        Some(t) => {
+            let t = t.to_offset(BEIJING);
+            format!(
+                "{}-{:02}-{:02} {:02}:{:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        }
+        None => stamp.to_string(),
+    }
+}
+
+/// The UTC bounds `[from, to]` (store format) of the Beijing calendar days `from` and `to`
+/// (`YYYY-MM-DD`, either may be empty = open). A date that does not parse is passed as is
+/// (the caller validates dates before).
+pub fn beijing_days_to_utc(from: &str, to: &str) -> (String, String) {
+    let day = |d: &str, h: &str| -> Option<String> {
+        let t = parse_utc(&format!("{d}T{h}"))?;
+        let utc = (t - time::Duration::hours(8)).to_offset(UtcOffset::UTC);
+        Some(format!(
+            "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            utc.year(),
+            u8::from(utc.month()),
+            utc.day(),
+            utc.hour(),
+            utc.minute(),
+            utc.second()
+        ))
+    };
+    let from = if from.is_empty() { String::new() } else { day(from, "00:00:00").unwrap_or_else(|| from.to_string()) };
+    let to = if to.is_empty() { String::new() } else { day(to, "23:59:59").unwrap_or_else(|| to.to_string()) };
+    (from, to)
+}
+
+/// The audit action codes and what they are called on the pages, in the order the filter
+/// lists them.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("document.add", "上传规划"),
+    ("document.version", "上传新版本"),
+    ("document.reextract", "重新抽取"),
+    ("plan.edit", "修改抽取结果"),
+    ("plan.add", "补充抽取结果"),
+    ("plan.delete", "删除抽取结果"),
+    ("plan.revert", "撤销修改"),
+    ("indicator.add", "新建指标"),
+    ("indicator.edit", "修改指标"),
+    ("indicator.rollup", "修改汇总方式"),
+    ("indicator.baseline", "设置基期值"),
+    ("index.add", "新建指数"),
+    ("index.redefine", "修改指数"),
+    ("observations.import", "导入数据"),
+    ("observation.update", "修改数值"),
+    ("observation.confirm", "确认待核实数值"),
+    ("approval.submit", "报送"),
+    ("approval.approve", "审核通过"),
+    ("approval.return", "退回"),
+    ("approval.unapprove", "撤销通过"),
+    ("ranking.publish", "发布榜单"),
+    ("task.report", "填报任务进展"),
+    ("task.report.refused", "越权填报(已拒绝)"),
+    ("user.add", "新建账户"),
+    ("user.disable", "停用账户"),
+    ("user.enable", "启用账户"),
+    ("user.password", "修改密码"),
+    ("user.region", "修改账户地区"),
+    ("user.unlock", "解除锁定"),
+    ("token.add", "创建接口令牌"),
+    ("token.revoke", "撤销接口令牌"),
+    ("login", "登录"),
+    ("login.fail", "登录失败"),
+    ("login.unblock", "解除地址封锁"),
+    ("store.restore", "恢复数据库"),
+];
+
+/// What an audit action code is called; the code itself when it is not known.
+pub fn action_label(code: &str) -> &str {
+    ACTIONS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or(code)
+}
+
+/// An audit object (`plan 2 task 3 2025Q3`, `indicator P2-T03`, `user yubei`,
+/// `合肥市/包河区/2025Q3`) in words: `规划 2 任务 3 2025Q3`, `指标 P2-T03`, `账户 yubei`.
+pub fn object_label(object: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("plan", "规划"),
+        ("task", "任务"),
+        ("target", "目标"),
+        ("industry", "产业"),
+        ("segment", "细分方向"),
+        ("district", "区县布局"),
+        ("platform", "平台"),
+        ("outline", "提纲"),
+        ("meta", "基本信息"),
+        ("indicator", "指标"),
+        ("index", "指数"),
+        ("revision", "修订"),
+        ("import", "导入批次"),
+        ("user", "账户"),
+        ("address", "地址"),
+        ("token", "令牌"),
+    ];
+    object
+        .split(' ')
+        .map(|w| WORDS.iter().find(|(en, _)| *en == w).map(|(_, zh)| *zh).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_utc_times_are_shown_in_beijing_time_across_midnight() {
+        assert_eq!(beijing("2026-11-23T08:30:05Z"), "2026-11-23 16:30:05");
+        assert_eq!(beijing("2026-12-31T20:00:00Z"), "2027-01-01 04:00:00");
+        assert_eq!(beijing("2026-11-23 08:30"), "2026-11-23 16:30:00");
+        // Not a time: shown as stored, never a panic.
+        for odd in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T25:00Z", "９"] {
+            assert_eq!(beijing(odd), odd);
+        }
+    }
+
+    #[test]
+    fn beijing_days_become_utc_bounds() {
+        assert_eq!(
+            beijing_days_to_utc("2026-11-01", "2026-11-02"),
+            ("2026-10-31T16:00:00Z".to_string(), "2026-11-02T15:59:59Z".to_string())
+        );
+        assert_eq!(beijing_days_to_utc("", ""), (String::new(), String::new()));
+    }
+
+    #[test]
+    fn audit_codes_and_objects_read_in_chinese() {
+        assert_eq!(action_label("approval.approve"), "审核通过");
+        assert_eq!(action_label("something.new"), "something.new");
+        assert_eq!(object_label("plan 2 task 3 2025Q3"), "规划 2 任务 3 2025Q3");
+        assert_eq!(object_label("indicator P2-T03"), "指标 P2-T03");
+        assert_eq!(object_label("合肥市/包河区/2025Q3"), "合肥市/包河区/2025Q3");
+    }
+}

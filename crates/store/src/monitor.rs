@@ -105,6 +105,19 @@ pub struct IndicatorEdit {
     pub increment: Option<bool>,
 }
 
+/// The newest value of one indicator at one place ([`Store::place_latest`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceValue {
+    pub observation_id: i64,
+    pub indicator: Indicator,
+    pub period: Period,
+    pub value: f64,
+    /// Why the value is flagged 待核实 (it then counts nowhere), if it is.
+    pub flagged: Option<String>,
+    /// The import the value came from.
+    pub import_id: i64,
+}
+
 /// What `indicators from-targets` did with each indicator of a plan's 目标台账.
 #[derive(Debug, Clone, Serialize)]
 pub struct FromTarget {
@@ -732,7 +745,8 @@ impl Store {
                 && old.baseline_year == baseline.map(|b| b.1)
                 && old.increment == increment;
             // The CLI's `indicators baseline` is audited even when it repeats the value.
-            if !same || edit.rollup.is_none() && edit.unit.is_none() && edit.direction.is_none() && edit.frequency.is_none()
+            if !same
+                || edit.rollup.is_none() && edit.unit.is_none() && edit.direction.is_none() && edit.frequency.is_none()
             {
                 tx.execute(
                     "UPDATE indicators SET baseline_value = ?1, baseline_year = ?2, increment = ?3, start_year = ?4
@@ -780,6 +794,58 @@ impl Store {
         let mut stmt = r.prepare(&sql)?;
         let rows = stmt.query_map(params![document_id, region], indicator_row)?;
         rows.collect::<crate::Result<_>>()
+    }
+
+    /// Places with stored values (districts, and a region's own figures), as
+    /// (place, region, indicators with values), by region then place.
+    pub fn monitored_places(&self, region: crate::RegionFilter) -> Result<Vec<(String, String, i64)>> {
+        let r = self.reader()?;
+        let (all, only) = region.params();
+        let mut stmt = r.prepare(
+            "SELECT o.place, i.region, COUNT(DISTINCT o.indicator_id)
+             FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE (?1 = 1 OR i.region = ?2)
+             GROUP BY o.place, i.region ORDER BY i.region, o.place",
+        )?;
+        let rows = stmt.query_map(params![all, only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<crate::Result<_>>()
+    }
+
+    /// The newest stored value of each indicator at `place` (of any region: a name such as
+    /// 鼓楼区 may be a district of several), flagged ones included and marked.
+    pub fn place_latest(&self, place: &str) -> Result<Vec<PlaceValue>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(&format!(
+            "SELECT {}, o.id, o.period, o.value, o.outlier, o.import_id
+             FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE o.place = ?1 ORDER BY i.region, i.document_id, i.id, o.period_end DESC",
+            INDICATOR_COLUMNS.split(',').map(|c| format!("i.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        ))?;
+        let n = INDICATOR_COLUMNS.split(',').count();
+        let rows = stmt.query_map(params![place], |r| {
+            let indicator = indicator_row(r)?;
+            let period: String = r.get(n + 1)?;
+            let period = Period::parse(&period)
+                .map_err(|e| StoreError::Corrupt(format!("observations.period of {}: {e}", indicator.code)))?;
+            let flagged: Option<String> = r.get(n + 3)?;
+            Ok(PlaceValue {
+                observation_id: r.get(n)?,
+                indicator,
+                period,
+                value: r.get(n + 2)?,
+                flagged,
+                import_id: r.get(n + 4)?,
+            })
+        })?;
+        let mut out: Vec<PlaceValue> = Vec::new();
+        for v in rows {
+            let v = v?;
+            if out.last().is_some_and(|l| l.indicator.id == v.indicator.id) {
+                continue;
+            }
+            out.push(v);
+        }
+        Ok(out)
     }
 
     /// Regions that have indicators, with how many.

@@ -14,6 +14,11 @@ use planwatch_store::{AuditFilter, Role};
 const PLAN: &str = "重庆市科技创新发展规划(2021—2025年)\n\n一、发展目标\n\n到2025年,全市高新技术企业达到6000家,\
                     新增科技型企业5000家。\n";
 
+/// Form fields, the status expected, what the answer says and what it keeps of the input.
+type FormRefusal<'a> = (Vec<(&'static str, &'static str)>, StatusCode, &'a str, &'a str);
+/// Form fields, the status expected and what the answer says.
+type IndexRefusal<'a> = (Vec<(String, String)>, StatusCode, &'a str);
+
 fn audits(app: &App, action: &str) -> usize {
     let filter = AuditFilter { action: action.into(), ..Default::default() };
     app.store.audit_log(&op(), &filter, 1000, 0).unwrap().1 as usize
@@ -206,7 +211,7 @@ async fn an_indicator_is_edited_on_one_page_and_by_patch_with_the_stores_checks_
     };
 
     // Refused, the form shown again with what was typed and the field named; nothing written.
-    let refusals: Vec<(Vec<(&'static str, &'static str)>, StatusCode, &str, &str)> = vec![
+    let refusals: Vec<FormRefusal> = vec![
         (fields("户", "NaN", "2020"), StatusCode::BAD_REQUEST, "基期值 baseline", "value=\"NaN\""),
         (fields("户", "3000", "99999"), StatusCode::BAD_REQUEST, "基期年份", "value=\"99999\""),
         (fields("户", "3000", ""), StatusCode::BAD_REQUEST, "基期年份 baseline_year", "value=\"3000\""),
@@ -369,7 +374,7 @@ async fn an_index_is_defined_on_the_web_and_the_api_and_an_index_without_data_sa
     };
     // Refused: an unknown code, a fixed weight missing, a bad weight, no name, another region,
     // a district editor, a forged token — the form shown again with what was typed.
-    let refusals: Vec<(Vec<(String, String)>, StatusCode, &str)> = vec![
+    let refusals: Vec<IndexRefusal> = vec![
         (fields("创新指数", "fixed", "NOPE=1"), StatusCode::BAD_REQUEST, "没有指标代码“NOPE”"),
         (fields("创新指数", "fixed", &codes[0]), StatusCode::BAD_REQUEST, "固定权重加权法"),
         (fields("创新指数", "fixed", &format!("{}=abc", codes[0])), StatusCode::BAD_REQUEST, "不是正数"),

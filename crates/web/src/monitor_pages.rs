@@ -338,6 +338,8 @@ struct ProgressPage {
     full_trends: bool,
     /// The caller may define indicators (analyst, admin): the set-up forms are offered.
     may_define: bool,
+    /// The caller is a department editor (offered only its department's tasks).
+    department_caller: bool,
 }
 
 fn file_label(f: &FileRef) -> String {
@@ -395,7 +397,7 @@ fn progress_page(
     tasks: Vec<(usize, String)>,
     csrf: String,
     indices: Vec<(String, String)>,
-    may_define: bool,
+    (may_define, department_caller): (bool, bool),
 ) -> ProgressPage {
     let bars = charts::progress_bars(
         &p.targets
@@ -497,6 +499,7 @@ fn progress_page(
         indices,
         full_trends: p.targets.len() <= FULL_TRENDS_MAX,
         may_define,
+        department_caller,
     }
 }
 
@@ -543,7 +546,8 @@ pub async fn progress(
             .collect();
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
         let may_define = caller.as_ref().is_some_and(|c| crate::setup_pages::may_define(c.actor.role));
-        Ok(render(&progress_page(&p, tasks, csrf, indices, may_define)).0.into_bytes())
+        let roles = (may_define, department.is_some());
+        Ok(render(&progress_page(&p, tasks, csrf, indices, roles)).0.into_bytes())
     };
     cached(&state, &headers, key, MonitorScope::Plan(id), HTML, make).await
 }

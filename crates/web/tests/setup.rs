@@ -121,6 +121,8 @@ async fn indicators_are_made_from_targets_on_the_web_by_analysts_only_and_only_o
     );
     assert_eq!(app.store.indicators(Some(doc), None).unwrap(), made);
     assert_eq!(audits(&app, "indicator.add"), 2);
+    // The page cached for anonymous readers is not stale.
+    assert!(!get(&app, &progress).await.text().contains("本规划尚未建立监测指标"));
     // The progress page now lists them, says there is no data yet and links each to its edit page.
     let page = get_as(&app, &progress, &cookie).await.text();
     assert!(!page.contains("本规划尚未建立监测指标") && page.contains("id=\"no-data\""), "{page}");

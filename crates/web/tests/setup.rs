@@ -246,6 +246,9 @@ async fn an_indicator_is_edited_on_one_page_and_by_patch_with_the_stores_checks_
     }
     let res = send(&app, post(&d_cookie, with_csrf(&d_csrf, fields("户", "3000", "2020")))).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    let (p_cookie, p_csrf) = login_as(&app, "dep").await;
+    let res = send(&app, post(&p_cookie, with_csrf(&p_csrf, fields("户", "3000", "2020")))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
     let res = send(&app, post(&cookie, with_csrf("forged", fields("户", "3000", "2020")))).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(app.store.indicator(&code).unwrap().unwrap(), ind);
@@ -396,6 +399,17 @@ async fn an_index_is_defined_on_the_web_and_the_api_and_an_index_without_data_sa
     assert!(res.text().contains("不属于所选地区 合肥市"), "{}", res.text());
     let res = send(&app, post(&d_cookie, &d_csrf, fields("创新指数", "fixed", &members))).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    let (p_cookie, p_csrf) = login_as(&app, "dep").await;
+    let res = send(&app, post(&p_cookie, &p_csrf, fields("创新指数", "fixed", &members))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    // Too many members, and a body over the server's limit: refused, never a 500.
+    let many: String = (0..300).map(|n| format!("C{n}=1\n")).collect();
+    let res = send(&app, post(&cookie, &csrf, fields("创新指数", "fixed", &many))).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("最多 200 个"), "{}", res.text());
+    let huge = "P=1\n".repeat(800_000);
+    let res = send(&app, post(&cookie, &csrf, fields("创新指数", "fixed", &huge))).await;
+    assert!(res.status.is_client_error(), "{}", res.status);
     let res = send(&app, post(&cookie, "forged", fields("创新指数", "fixed", &members))).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(app.store.indices().unwrap().is_empty());

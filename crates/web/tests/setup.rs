@@ -483,6 +483,22 @@ async fn every_monitored_place_has_a_page_with_its_values_ranks_and_flags() {
     }
     assert!(text.contains(&format!("/rankings/{}", enc(&index))) && text.contains("名 / 共"), "{text}");
     assert!(text.contains("合成示例数据"));
+    // An index defined over the API ranks the same places at once, and the place page shows it.
+    add(&app, "ana", Role::Analyst, "", "");
+    let ana = app.store.create_token(&op(), "ana", "测试").unwrap();
+    let codes: Vec<String> =
+        latest.iter().filter(|v| v.indicator.document_id.is_some()).map(|v| v.indicator.code.clone()).take(2).collect();
+    let body = format!(
+        r#"{{"name": "两项指数", "region": "合肥市", "method": "fixed", "members": [{{"code": "{}", "weight": 0.5}}, {{"code": "{}", "weight": 0.5}}]}}"#,
+        codes[0], codes[1]
+    );
+    let res = send(&app, api("POST", "/api/v1/indexes", &ana, &body)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let ranking = get(&app, &format!("/rankings/{}", enc("两项指数"))).await;
+    assert_eq!(ranking.status, StatusCode::OK);
+    assert!(ranking.text().contains("包河区") && !ranking.text().contains("尚无数据"), "{}", ranking.text());
+    let text = get(&app, &format!("/places/{}", enc("包河区"))).await.text();
+    assert!(text.contains(&format!("/rankings/{}", enc("两项指数"))), "{text}");
     // A flagged value is shown marked.
     let flagged = app.store.flagged_in_region(&region).unwrap();
     let f = flagged.first().expect("the sample has a flagged value");

@@ -874,7 +874,13 @@ pub async fn map(
     };
     cached(&state, &headers, key, scope, HTML, move |s| {
         let m = if !q.index.is_empty() {
-            let v = monitoring::ranking(s, &q.index, period)?;
+            let v = match monitoring::ranking(s, &q.index, period) {
+                Ok(v) => v,
+                Err(planwatch_store::StoreError::NotFound(_)) => {
+                    return Ok(render(&ranking_without_data(s, &q.index)?).0.into_bytes())
+                }
+                Err(e) => return Err(e.into()),
+            };
             monitoring::index_map(&v, s)
         } else if !q.indicator.is_empty() {
             monitoring::indicator_map(s, &q.indicator, period)?

@@ -430,6 +430,9 @@ async fn an_index_is_defined_on_the_web_and_the_api_and_an_index_without_data_sa
         "{}",
         ranking.text()
     );
+    let map = get(&app, &format!("/maps?index={}", enc("创新指数"))).await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.text().contains("尚无数据"), "{}", map.text());
     let list = get(&app, "/indexes").await.text();
     assert!(list.contains(&format!("href=\"/rankings/{}\"", enc("创新指数"))), "{list}");
     // The same name again is refused rather than silently redefined.

@@ -637,7 +637,7 @@ impl Store {
         let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
         let old = tx.query_row(&sql, params![code], indicator_row).optional()?.ok_or_else(|| {
             StoreError::NotFound(format!(
-                "indicator “{code}”: no such indicator (see the 监测 pages or `planwatch indicators list`)"
+                "指标代码“{code}”:没有这个指标(指标列表见监测评估页或 `planwatch indicators list`)"
             ))
         })?;
         let mut changed = false;

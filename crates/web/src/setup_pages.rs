@@ -575,11 +575,49 @@ pub(crate) fn define_index(
     Ok(s.define_index(actor, &f.name, method, missing, &f.description, &members)?)
 }
 
+impl IndexForm {
+    /// The form as posted: its fields, and the indicators ticked in the chooser (`pick`, with
+    /// `weight:CODE`) added to the typed members as `CODE` or `CODE=WEIGHT` lines, so a
+    /// refused form shows them in the members box.
+    fn of_pairs(pairs: Vec<(String, String)>) -> IndexForm {
+        let mut f = IndexForm::default();
+        let mut picked: Vec<String> = Vec::new();
+        let mut weights: std::collections::HashMap<String, String> = Default::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => f.csrf = v,
+                "name" => f.name = v,
+                "region" => f.region = v,
+                "method" => f.method = v,
+                "missing" => f.missing = v,
+                "description" => f.description = v,
+                "members" => f.members = v,
+                "pick" => picked.push(v),
+                other => {
+                    if let Some(code) = other.strip_prefix("weight:") {
+                        weights.insert(code.to_string(), v);
+                    }
+                }
+            }
+        }
+        let mut lines: Vec<String> = f.members.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect();
+        for code in picked {
+            match weights.get(&code).map(|w| w.trim()).filter(|w| !w.is_empty()) {
+                Some(w) => lines.push(format!("{code}={w}")),
+                None => lines.push(code),
+            }
+        }
+        f.members = lines.join("\n");
+        f
+    }
+}
+
 pub async fn index_save(
     State(state): State<Shared>,
     headers: HeaderMap,
-    axum::Form(f): axum::Form<IndexForm>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let f = IndexForm::of_pairs(pairs);
     let caller = auth::require_form_caller(&state, &headers, &f.csrf).await?;
     let (csrf, may) = (caller.csrf.clone(), may_define(caller.actor.role));
     let actor = caller.actor;

@@ -392,6 +392,15 @@ async fn an_index_is_defined_on_the_web_and_the_api_and_an_index_without_data_sa
         assert_eq!(res.status, status, "{f:?}: {}", res.text());
         assert!(res.text().contains(says) && res.text().contains("id=\"form-error\""), "{f:?}: {}", res.text());
     }
+    let mut unweighted = fields("创新指数", "fixed", "");
+    unweighted.push(("pick".into(), codes[0].clone()));
+    let res = send(&app, post(&cookie, &csrf, unweighted)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.text().contains("固定权重加权法") && res.text().contains(&format!(">{}</textarea>", codes[0])),
+        "{}",
+        res.text()
+    );
     let mut other = fields("创新指数", "fixed", &members);
     other[1].1 = "合肥市".into();
     let res = send(&app, post(&cookie, &csrf, other)).await;
@@ -415,13 +424,20 @@ async fn an_index_is_defined_on_the_web_and_the_api_and_an_index_without_data_sa
     assert!(app.store.indices().unwrap().is_empty());
     assert_eq!(audits(&app, "index.add"), 0);
 
-    // Defined: to its ranking page, which says there is no data yet and what to do.
-    let res = send(&app, post(&cookie, &csrf, fields("创新指数", "fixed", &members))).await;
+    // Defined by ticking the indicators and typing their weights: to its ranking page, which
+    // says there is no data yet and what to do.
+    let mut ticked = fields("创新指数", "fixed", "");
+    for (code, w) in [(&codes[0], "0.6"), (&codes[1], "0.4")] {
+        ticked.push(("pick".into(), code.clone()));
+        ticked.push((format!("weight:{code}"), w.into()));
+    }
+    let res = send(&app, post(&cookie, &csrf, ticked)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let to = res.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
     assert_eq!(to, format!("/rankings/{}", enc("创新指数")));
     let def = app.store.index("创新指数").unwrap().unwrap();
     assert_eq!((def.region.as_str(), def.members.len()), ("重庆市", 2));
+    assert_eq!(def.members.iter().map(|m| m.weight).collect::<Vec<_>>(), vec![Some(0.6), Some(0.4)]);
     assert_eq!(audits(&app, "index.add"), 1);
     let ranking = get(&app, &to).await;
     assert_eq!(ranking.status, StatusCode::OK, "{}", ranking.text());

@@ -562,6 +562,41 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     let approvals = b.wait_for("table#approvals").await?.text().await?;
     ensure!(approvals.contains("已审核") && approvals.contains("已报送待审核"), "approvals: {approvals}");
     b.shot("10-approvals").await?;
+
+    // 9. Monitoring set up on the web: the plan without indicators links to its progress page,
+    // which offers 由目标生成指标; the result lists what was made; one indicator is edited.
+    b.goto(&plan_path).await?;
+    b.wait_for("#progress-link").await?.click().await?;
+    let empty = b.wait_for("#no-indicators").await.context("the progress page of a plan without indicators")?;
+    ensure!(empty.text().await?.contains("本规划尚未建立监测指标"), "empty state: {}", empty.text().await?);
+    b.shot("11-progress-empty").await?;
+    b.c.find(Locator::Id("from-targets")).await?.click().await?;
+    let created: u32 = b.wait_for("#made-created").await?.text().await?.trim().parse().unwrap_or(0);
+    ensure!(created > 0, "由目标生成指标 made {created} indicators");
+    b.shot("12-from-targets").await?;
+    b.c.find(Locator::Css("#made-table tbody tr:first-child a[href$='/edit']")).await?.click().await?;
+    let baseline =
+        b.wait_for("#indicator-edit-form input[name=baseline]").await.context("the indicator's edit form")?;
+    baseline.clear().await?;
+    baseline.send_keys("123.5").await?;
+    let year = b.c.find(Locator::Css("#indicator-edit-form input[name=baseline_year]")).await?;
+    year.clear().await?;
+    year.send_keys("2020").await?;
+    b.shot("13-edit-indicator").await?;
+    b.c.find(Locator::Id("save-indicator")).await?.click().await?;
+    b.wait_for("#edit-indicator").await.context("after saving, expected the indicator page")?;
+    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
+    let page = page.as_str().unwrap_or_default();
+    ensure!(
+        page.contains("123.5") && page.contains("2020"),
+        "the indicator page does not show the new baseline: {page}"
+    );
+    b.shot("14-indicator-edited").await?;
+    // Running it again from the progress page makes nothing new.
+    b.goto(&format!("{plan_path}/progress")).await?;
+    b.wait_for("#from-targets").await?.click().await?;
+    let again = b.wait_for("#made-created").await?.text().await?;
+    ensure!(again.trim() == "0", "a second 由目标生成指标 made {again}");
     Ok(())
 }
 

@@ -92,8 +92,8 @@ macro_rules! words {
 }
 
 words!(Direction {
-    Higher => "higher", "越高越好", ["正向", "higher-is-better", "+"];
-    Lower => "lower", "越低越好", ["逆向", "负向", "lower-is-better", "-"];
+    Higher => "higher", "越高越好", ["正向", "越大越好", "higher-is-better", "+"];
+    Lower => "lower", "越低越好", ["逆向", "负向", "越小越好", "lower-is-better", "-"];
 });
 words!(Frequency {
     Month => "month", "月度", ["月", "monthly"];

@@ -91,6 +91,33 @@ pub struct NewIndicator {
     pub increment: bool,
 }
 
+/// What [`Store::edit_indicator`] changes: each field given (`Some`) is set, the others kept.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorEdit {
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub frequency: Option<Frequency>,
+    /// The roll-up rule and, for a weighted mean, the weight indicator's code.
+    pub rollup: Option<(Rollup, Option<String>)>,
+    /// `Some(None)` clears the baseline; `Some(Some((value, year)))` sets it.
+    pub baseline: Option<Option<(f64, i32)>>,
+    /// Whether the target is an increment (新增 N) rather than a level.
+    pub increment: Option<bool>,
+}
+
+/// The newest value of one indicator at one place ([`Store::place_latest`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceValue {
+    pub observation_id: i64,
+    pub indicator: Indicator,
+    pub period: Period,
+    pub value: f64,
+    /// Why the value is flagged 待核实 (it then counts nowhere), if it is.
+    pub flagged: Option<String>,
+    /// The import the value came from.
+    pub import_id: i64,
+}
+
 /// What `indicators from-targets` did with each indicator of a plan's 目标台账.
 #[derive(Debug, Clone, Serialize)]
 pub struct FromTarget {
@@ -549,44 +576,8 @@ impl Store {
         rollup: Rollup,
         weight: Option<&str>,
     ) -> Result<Indicator> {
-        authorize(actor, Action::DefineIndicator)?;
-        let code = code.trim();
-        limits::INDICATOR_CODE.check(code)?;
-        let weight = weight.map(str::trim).filter(|w| !w.is_empty());
-        if let Some(w) = weight {
-            limits::INDICATOR_CODE.check(w)?;
-        }
-        let mut conn = self.writer()?;
-        let tx = conn.transaction()?;
-        let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
-        let old = tx.query_row(&sql, params![code], indicator_row).optional()?.ok_or_else(|| {
-            StoreError::NotFound(format!(
-                "indicator “{code}”: no such indicator (see the 监测 pages or `planwatch indicators list`)"
-            ))
-        })?;
-        let weight = check_rollup(&tx, (code, &old.name, &old.unit, &old.region), rollup, weight)?;
-        if old.rollup == rollup && old.rollup_weight == weight {
-            return Ok(old);
-        }
-        tx.execute(
-            "UPDATE indicators SET rollup = ?1, rollup_weight = ?2 WHERE id = ?3",
-            params![rollup.as_str(), weight, old.id],
-        )?;
-        audit(
-            &tx,
-            actor,
-            AuditEntry {
-                action: "indicator.rollup",
-                object: format!("indicator {code}"),
-                old: Some(json!({"rollup": old.rollup.as_str(), "rollup_weight": old.rollup_weight})),
-                new: Some(json!({"rollup": rollup.as_str(), "rollup_weight": weight})),
-                source: String::new(),
-            },
-        )?;
-        bump_monitor_rev(&tx, &[&old.region])?;
-        tx.commit()?;
-        drop(conn);
-        self.indicator(code)?.ok_or_else(|| StoreError::NotFound(format!("indicator {code}")))
+        let edit = IndicatorEdit { rollup: Some((rollup, weight.map(str::to_string))), ..Default::default() };
+        self.edit_indicator(actor, code, &edit)
     }
 
     /// Sets (or, with `None`, clears) an indicator's baseline — the value of its baseline year,
@@ -601,53 +592,186 @@ impl Store {
         baseline: Option<(f64, i32)>,
         increment: Option<bool>,
     ) -> Result<Indicator> {
+        let edit = IndicatorEdit { baseline: Some(baseline), increment, ..Default::default() };
+        self.edit_indicator(actor, code, &edit)
+    }
+
+    /// Changes what [`IndicatorEdit`] gives of indicator `code`, all or nothing, in one
+    /// transaction (DefineIndicator). Each kind of change is audited as the CLI's commands
+    /// audit it: `indicator.edit` (unit, direction, frequency), `indicator.rollup`,
+    /// `indicator.baseline`, each with the old and new values; a field given as it is changes
+    /// nothing and is not audited. Refused, with the field named and what to do: a unit or
+    /// frequency change while the indicator has stored values (they were reported in the old
+    /// unit or frequency), a unit over its length limit, the roll-up and baseline checks of
+    /// [`Store::set_indicator_rollup`] and [`Store::set_indicator_baseline`].
+    pub fn edit_indicator(&self, actor: &Actor, code: &str, edit: &IndicatorEdit) -> Result<Indicator> {
         authorize(actor, Action::DefineIndicator)?;
+        let code = code.trim();
         limits::INDICATOR_CODE.check(code)?;
-        if let Some((value, year)) = baseline {
+        let unit = edit.unit.as_deref().map(str::trim);
+        if let Some(u) = unit {
+            limits::INDICATOR_UNIT.check(u)?;
+            if u.chars().any(char::is_control) {
+                return Err(StoreError::Invalid(format!("单位 unit of {code}: 不能含换行或控制字符")));
+            }
+        }
+        let weight = match &edit.rollup {
+            Some((_, Some(w))) => Some(w.trim()).filter(|w| !w.is_empty()),
+            _ => None,
+        };
+        if let Some(w) = weight {
+            limits::INDICATOR_CODE.check(w)?;
+        }
+        if let Some(Some((value, year))) = edit.baseline {
             if !value.is_finite() {
-                return Err(StoreError::Invalid(format!("基期值 of {code}: give a finite number")));
+                return Err(StoreError::Invalid(format!("基期值 baseline of {code}: 请给出一个有限的数值(如 45.5)")));
             }
             if !(1900..=2200).contains(&year) {
                 return Err(StoreError::Invalid(format!(
-                    "基期年份 {year} of {code}: give a year between 1900 and 2200, e.g. 2020"
+                    "基期年份 baseline_year {year} of {code}: 请给出 1900 至 2200 之间的年份,如 2020"
                 )));
             }
         }
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE code = ?1");
-        let old = tx
-            .query_row(&sql, params![code], indicator_row)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("indicator “{code}”: see `planwatch indicators list`")))?;
-        if let (Some((_, year)), Some(target_year)) = (baseline, old.target_year) {
-            if year >= target_year {
+        let old = tx.query_row(&sql, params![code], indicator_row).optional()?.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "指标代码“{code}”:没有这个指标(指标列表见监测评估页或 `planwatch indicators list`)"
+            ))
+        })?;
+        let mut changed = false;
+
+        // Unit, direction, frequency.
+        let unit = unit.map(str::to_string).unwrap_or_else(|| old.unit.clone());
+        let direction = edit.direction.unwrap_or(old.direction);
+        let frequency = edit.frequency.unwrap_or(old.frequency);
+        if unit != old.unit || frequency != old.frequency {
+            let mut periods: Vec<String> = Vec::new();
+            let mut values = 0i64;
+            tx.for_each(
+                "SELECT period, COUNT(*) FROM observations WHERE indicator_id = ?1 GROUP BY period ORDER BY period",
+                params![old.id],
+                |r| {
+                    let (period, n): (String, i64) = (r.get(0)?, r.get(1)?);
+                    values += n;
+                    periods.push(period);
+                    Ok(())
+                },
+            )?;
+            if unit != old.unit && values > 0 {
                 return Err(StoreError::Invalid(format!(
-                    "基期年份 {year} of {code} is not before its target year {target_year}: give the plan's base year, e.g. {}",
-                    target_year - 5
+                    "单位 unit:指标 {code} 已有 {values} 个以“{}”填报的数值({} 至 {}),不能改为“{unit}”,否则这些数值的含义就错了。\
+                     如单位确实有误,请新建一个以“{unit}”计的指标并按新单位导入数值;如只是写法不同,请保留原单位。",
+                    old.unit,
+                    periods.first().map(String::as_str).unwrap_or(""),
+                    periods.last().map(String::as_str).unwrap_or("")
                 )));
             }
+            if frequency != old.frequency {
+                let other: Vec<&String> = periods
+                    .iter()
+                    .filter(|p| Period::parse(p).map(|p| p.frequency() != frequency).unwrap_or(true))
+                    .collect();
+                if !other.is_empty() {
+                    return Err(StoreError::Invalid(format!(
+                        "频率 frequency:指标 {code} 已有按{}填报的数值(如 {}),不能改为{}:\
+                         已有数值的期别与新频率不符。如需改频率,请新建一个{}指标并按新期别导入数值。",
+                        old.frequency.label(),
+                        other[0],
+                        frequency.label(),
+                        frequency.label()
+                    )));
+                }
+            }
         }
-        let increment = increment.unwrap_or(old.increment);
-        let start_year = old.start_year.or(baseline.map(|(_, y)| y + 1));
-        tx.execute(
-            "UPDATE indicators SET baseline_value = ?1, baseline_year = ?2, increment = ?3, start_year = ?4
-             WHERE id = ?5",
-            params![baseline.map(|b| b.0), baseline.map(|b| b.1), i64::from(increment), start_year, old.id],
-        )?;
-        audit(
-            &tx,
-            actor,
-            AuditEntry {
-                action: "indicator.baseline",
-                object: format!("indicator {code}"),
-                old: Some(json!({"baseline": old.baseline_value, "baseline_year": old.baseline_year,
-                    "increment": old.increment})),
-                new: Some(json!({"baseline": baseline.map(|b| b.0), "baseline_year": baseline.map(|b| b.1),
-                    "increment": increment})),
-                source: String::new(),
-            },
-        )?;
+        if unit != old.unit || direction != old.direction || frequency != old.frequency {
+            tx.execute(
+                "UPDATE indicators SET unit = ?1, direction = ?2, frequency = ?3 WHERE id = ?4",
+                params![unit, direction.as_str(), frequency.as_str(), old.id],
+            )?;
+            audit(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "indicator.edit",
+                    object: format!("indicator {code}"),
+                    old: Some(json!({"unit": old.unit, "direction": old.direction.as_str(),
+                        "frequency": old.frequency.as_str()})),
+                    new: Some(json!({"unit": unit, "direction": direction.as_str(), "frequency": frequency.as_str()})),
+                    source: String::new(),
+                },
+            )?;
+            changed = true;
+        }
+
+        // Roll-up rule (checked against the new unit: a ratio is never summed).
+        if let Some((rollup, _)) = edit.rollup {
+            let weight = check_rollup(&tx, (code, &old.name, &unit, &old.region), rollup, weight)?;
+            if old.rollup != rollup || old.rollup_weight != weight {
+                tx.execute(
+                    "UPDATE indicators SET rollup = ?1, rollup_weight = ?2 WHERE id = ?3",
+                    params![rollup.as_str(), weight, old.id],
+                )?;
+                audit(
+                    &tx,
+                    actor,
+                    AuditEntry {
+                        action: "indicator.rollup",
+                        object: format!("indicator {code}"),
+                        old: Some(json!({"rollup": old.rollup.as_str(), "rollup_weight": old.rollup_weight})),
+                        new: Some(json!({"rollup": rollup.as_str(), "rollup_weight": weight})),
+                        source: String::new(),
+                    },
+                )?;
+                changed = true;
+            }
+        }
+
+        // Baseline and increment.
+        if edit.baseline.is_some() || edit.increment.is_some() {
+            let baseline = edit.baseline.unwrap_or(old.baseline_value.zip(old.baseline_year));
+            if let (Some(Some((_, year))), Some(target_year)) = (edit.baseline, old.target_year) {
+                if year >= target_year {
+                    return Err(StoreError::Invalid(format!(
+                        "基期年份 baseline_year {year} 不早于指标 {code} 的目标年份(target year){target_year}:请给出规划的基期年,如 {}",
+                        target_year - 5
+                    )));
+                }
+            }
+            let increment = edit.increment.unwrap_or(old.increment);
+            let start_year = old.start_year.or(baseline.map(|(_, y)| y + 1));
+            let same = old.baseline_value == baseline.map(|b| b.0)
+                && old.baseline_year == baseline.map(|b| b.1)
+                && old.increment == increment;
+            // The CLI's `indicators baseline` is audited even when it repeats the value.
+            if !same
+                || edit.rollup.is_none() && edit.unit.is_none() && edit.direction.is_none() && edit.frequency.is_none()
+            {
+                tx.execute(
+                    "UPDATE indicators SET baseline_value = ?1, baseline_year = ?2, increment = ?3, start_year = ?4
+                     WHERE id = ?5",
+                    params![baseline.map(|b| b.0), baseline.map(|b| b.1), i64::from(increment), start_year, old.id],
+                )?;
+                audit(
+                    &tx,
+                    actor,
+                    AuditEntry {
+                        action: "indicator.baseline",
+                        object: format!("indicator {code}"),
+                        old: Some(json!({"baseline": old.baseline_value, "baseline_year": old.baseline_year,
+                            "increment": old.increment})),
+                        new: Some(json!({"baseline": baseline.map(|b| b.0), "baseline_year": baseline.map(|b| b.1),
+                            "increment": increment})),
+                        source: String::new(),
+                    },
+                )?;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(old);
+        }
         bump_monitor_rev(&tx, &[&old.region])?;
         tx.commit()?;
         drop(conn);
@@ -670,6 +794,58 @@ impl Store {
         let mut stmt = r.prepare(&sql)?;
         let rows = stmt.query_map(params![document_id, region], indicator_row)?;
         rows.collect::<crate::Result<_>>()
+    }
+
+    /// Places with stored values (districts, and a region's own figures), as
+    /// (place, region, indicators with values), by region then place.
+    pub fn monitored_places(&self, region: crate::RegionFilter) -> Result<Vec<(String, String, i64)>> {
+        let r = self.reader()?;
+        let (all, only) = region.params();
+        let mut stmt = r.prepare(
+            "SELECT o.place, i.region, COUNT(DISTINCT o.indicator_id)
+             FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE (?1 = 1 OR i.region = ?2)
+             GROUP BY o.place, i.region ORDER BY i.region, o.place",
+        )?;
+        let rows = stmt.query_map(params![all, only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<crate::Result<_>>()
+    }
+
+    /// The newest stored value of each indicator at `place` (of any region: a name such as
+    /// 鼓楼区 may be a district of several), flagged ones included and marked.
+    pub fn place_latest(&self, place: &str) -> Result<Vec<PlaceValue>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare(&format!(
+            "SELECT {}, o.id, o.period, o.value, o.outlier, o.import_id
+             FROM observations o JOIN indicators i ON i.id = o.indicator_id
+             WHERE o.place = ?1 ORDER BY i.region, i.document_id, i.id, o.period_end DESC",
+            INDICATOR_COLUMNS.split(',').map(|c| format!("i.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        ))?;
+        let n = INDICATOR_COLUMNS.split(',').count();
+        let rows = stmt.query_map(params![place], |r| {
+            let indicator = indicator_row(r)?;
+            let period: String = r.get(n + 1)?;
+            let period = Period::parse(&period)
+                .map_err(|e| StoreError::Corrupt(format!("observations.period of {}: {e}", indicator.code)))?;
+            let flagged: Option<String> = r.get(n + 3)?;
+            Ok(PlaceValue {
+                observation_id: r.get(n)?,
+                indicator,
+                period,
+                value: r.get(n + 2)?,
+                flagged,
+                import_id: r.get(n + 4)?,
+            })
+        })?;
+        let mut out: Vec<PlaceValue> = Vec::new();
+        for v in rows {
+            let v = v?;
+            if out.last().is_some_and(|l| l.indicator.id == v.indicator.id) {
+                continue;
+            }
+            out.push(v);
+        }
+        Ok(out)
     }
 
     /// Regions that have indicators, with how many.

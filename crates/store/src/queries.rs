@@ -150,7 +150,7 @@ impl<'a> RegionFilter<'a> {
 
     /// The SQL parameters `(all, region)`, for `(?A = 1 OR d.region = ?B)`: a plan of no
     /// known region has region `''`, and `Only("")` lists those.
-    fn params(self) -> (i64, &'a str) {
+    pub(crate) fn params(self) -> (i64, &'a str) {
         match self {
             RegionFilter::All => (1, ""),
             RegionFilter::Only(r) => (0, r),

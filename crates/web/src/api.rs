@@ -25,7 +25,8 @@ use crate::{auth, db, AppError, Shared};
         description = "规划实施监测评估系统 JSON API. Reads need no token; writes need `Authorization: Bearer <API token>` of a user (made with `planwatch user token` or on the account page). What a token may write is its user's role: a district editor only its own unit's figures, a department editor only its department's tasks in plans of its own region (a department is a region and a name)."
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
-        report_task, approval_step, list_approvals, set_rollup),
+        report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
+        crate::api_setup::patch_indicator, crate::api_setup::define_index),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -49,7 +50,15 @@ use crate::{auth, db, AppError, Shared};
         ApprovalRequest,
         ApprovalDto,
         RollupRequest,
-        RollupDto
+        RollupDto,
+        crate::api_setup::FromTargetsRequest,
+        crate::api_setup::FromTargetsResponse,
+        crate::api_setup::MadeIndicatorDto,
+        crate::api_setup::IndicatorPatch,
+        crate::api_setup::IndicatorDto,
+        crate::api_setup::IndexRequest,
+        crate::api_setup::IndexMemberRequest,
+        crate::api_setup::IndexDto
     )),
     modifiers(&BearerScheme)
 )]
@@ -85,6 +94,9 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/tasks/{n}/progress", post(report_task))
         .route("/approvals", get(list_approvals).post(approval_step))
         .route("/indicators/{code}/rollup", post(set_rollup))
+        .route("/indicators/{code}", axum::routing::patch(crate::api_setup::patch_indicator))
+        .route("/plans/{id}/indicators", post(crate::api_setup::from_targets))
+        .route("/indexes", post(crate::api_setup::define_index))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
             Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))

@@ -13,6 +13,7 @@
 
 mod account_pages;
 pub mod api;
+mod api_setup;
 pub mod auth;
 mod cache;
 mod edit;
@@ -23,6 +24,7 @@ mod pager;
 mod pages;
 pub mod problems;
 pub mod rows;
+mod setup_pages;
 pub mod sync;
 mod zh;
 
@@ -318,6 +320,10 @@ pub fn router(state: Shared) -> Router {
         .route("/plans/{id}/tasks/report", post(monitor_pages::report_task))
         .route("/plans/{id}/{file}", get(monitor_pages::report))
         .route("/indicators/{code}/rollup", get(monitor_pages::rollup_form).post(monitor_pages::rollup_save))
+        .route("/indicators/{code}/edit", get(setup_pages::edit_form).post(setup_pages::edit_save))
+        .route("/plans/{id}/indicators", post(setup_pages::from_targets))
+        .route("/indexes", get(setup_pages::indexes))
+        .route("/indexes/new", get(setup_pages::index_form).post(setup_pages::index_save))
         .route("/rankings/{name}", get(monitor_pages::ranking))
         .route("/rankings/{name}/publish", post(monitor_pages::publish))
         .route("/rankings/{name}/xlsx", get(exports::ranking_xlsx))

@@ -350,6 +350,10 @@ struct ProgressPage {
     csrf: String,
     indices: Vec<(String, String)>,
     full_trends: bool,
+    /// The caller may define indicators (analyst, admin): the set-up forms are offered.
+    may_define: bool,
+    /// The caller is a department editor (offered only its department's tasks).
+    department_caller: bool,
 }
 
 fn file_label(f: &FileRef) -> String {
@@ -395,7 +399,8 @@ fn baseline_prompt(t: &monitoring::TargetProgress) -> String {
     let ind = &t.indicator;
     let year = ind.start_year.map(|y| y - 1).or(t.spec.map(|s| s.start.floor() as i32 - 1));
     format!(
-        "录入基期值(规划基期年的数值,可查规划文本的指标表或统计公报):planwatch indicators baseline --code {} --value 数值 --year {}",
+        "录入基期值(规划基期年的数值,可查规划文本的指标表或统计公报):在“编辑指标”页(/indicators/{}/edit)填写,或用命令 planwatch indicators baseline --code {} --value 数值 --year {}",
+        enc(&ind.code),
         ind.code,
         year.map(|y| y.to_string()).unwrap_or_else(|| "基期年份".into())
     )
@@ -406,6 +411,7 @@ fn progress_page(
     tasks: Vec<(usize, String)>,
     csrf: String,
     indices: Vec<(String, String)>,
+    (may_define, department_caller): (bool, bool),
 ) -> ProgressPage {
     let bars = charts::progress_bars(
         &p.targets
@@ -508,6 +514,8 @@ fn progress_page(
         csrf,
         indices,
         full_trends: p.targets.len() <= FULL_TRENDS_MAX,
+        may_define,
+        department_caller,
     }
 }
 
@@ -573,7 +581,9 @@ pub async fn progress(
             .map(|(n, t)| (n + 1, short(&t.title, 60)))
             .collect();
         let indices = monitoring::region_indices(s, &p.region)?.into_iter().map(|i| (enc(&i.name), i.name)).collect();
-        Ok(render(&progress_page(&p, tasks, csrf, indices)).0.into_bytes())
+        let may_define = caller.as_ref().is_some_and(|c| crate::setup_pages::may_define(c.actor.role));
+        let roles = (may_define, department.is_some());
+        Ok(render(&progress_page(&p, tasks, csrf, indices, roles)).0.into_bytes())
     };
     cached(&state, &headers, key, MonitorScope::Plan(id), HTML, make).await
 }
@@ -742,12 +752,66 @@ pub async fn ranking(
     let key = if csrf.is_empty() { format!("ranking/{name}/{}", q.period.trim()) } else { String::new() };
     let scope = MonitorScope::Index(name.clone());
     let make = move |s: &planwatch_store::Store| -> Result<Vec<u8>, AppError> {
-        let v = monitoring::ranking(s, &name, period)?;
+        let v = match monitoring::ranking(s, &name, period) {
+            Ok(v) => v,
+            Err(planwatch_store::StoreError::NotFound(_)) => {
+                return Ok(render(&ranking_without_data(s, &name)?).0.into_bytes())
+            }
+            Err(e) => return Err(e.into()),
+        };
         let map = monitoring::index_map(&v, s);
         let map_svg = map_svg(&map);
         Ok(render(&ranking_page(&v, map_svg, csrf)).0.into_bytes())
     };
     cached(&state, &headers, key, scope, HTML, make).await
+}
+
+/// A page that says what is missing and what to do next.
+#[derive(Template)]
+#[template(path = "empty_state.html")]
+pub(crate) struct EmptyState {
+    pub nav: &'static str,
+    pub title: String,
+    pub headline: String,
+    pub steps: Vec<String>,
+    /// (label, href, note).
+    pub links: Vec<(String, String, String)>,
+}
+
+/// The ranking page of an index whose indicators have no values yet (or a 404 for an
+/// index that does not exist).
+fn ranking_without_data(s: &planwatch_store::Store, name: &str) -> Result<EmptyState, AppError> {
+    let Some(index) = s.index(name)? else {
+        return Err(AppError::NotFound(format!(
+            "没有名为“{name}”的综合指数:已有的指数见 /indexes,分析员可在 /indexes/new 定义新的指数。"
+        )));
+    };
+    Ok(EmptyState {
+        nav: "monitor",
+        title: format!("{} · 排名", index.name),
+        headline: format!("综合指数“{}”尚无数据,还不能排名。", index.name),
+        steps: vec![
+            format!("它由下列 {} 个指标构成,这些指标还没有{}各区县的数值。", index.members.len(), index.region),
+            "下一步:在“监测评估 › 数据填报”下载各区县的填报模板,区县填报后导入;数据导入后本页即显示排名和地图。".into(),
+        ],
+        links: index
+            .members
+            .iter()
+            .map(|m| {
+                let i = &m.indicator;
+                (
+                    format!("{}({})", i.name, i.code),
+                    indicator_page_href(i),
+                    if i.unit.is_empty() { String::new() } else { format!("单位 {}", i.unit) },
+                )
+            })
+            .chain(std::iter::once((
+                "数据填报:下载模板、导入数据".to_string(),
+                "/monitor#report-data".to_string(),
+                String::new(),
+            )))
+            .collect(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -850,12 +914,18 @@ pub async fn map(
     };
     cached(&state, &headers, key, scope, HTML, move |s| {
         let m = if !q.index.is_empty() {
-            let v = monitoring::ranking(s, &q.index, period)?;
+            let v = match monitoring::ranking(s, &q.index, period) {
+                Ok(v) => v,
+                Err(planwatch_store::StoreError::NotFound(_)) => {
+                    return Ok(render(&ranking_without_data(s, &q.index)?).0.into_bytes())
+                }
+                Err(e) => return Err(e.into()),
+            };
             monitoring::index_map(&v, s)
         } else if !q.indicator.is_empty() {
             monitoring::indicator_map(s, &q.indicator, period)?
         } else {
-            return Err(AppError::BadRequest("请指定 indicator(指标代码)或 index(指数名称)".into()));
+            return Ok(render(&map_chooser(s)?).0.into_bytes());
         };
         let region = m.region.clone();
         // Periods of the indicator's values (an index: the periods before the one shown).
@@ -906,6 +976,39 @@ pub async fn map(
         Ok(render(&page).0.into_bytes())
     })
     .await
+}
+
+/// `/maps` without an indicator or index: what can be mapped, or what to do first.
+fn map_chooser(s: &planwatch_store::Store) -> Result<EmptyState, AppError> {
+    let indicators = s.indicators(None, None)?;
+    let indices = s.indices()?;
+    if indicators.is_empty() {
+        return Ok(EmptyState {
+            nav: "monitor",
+            title: "分区县地图".into(),
+            headline: "尚无监测指标,没有可以上图的数据。".into(),
+            steps: vec![
+                "下一步:打开一份规划的“实施进展”页,点“由目标生成指标”(分析员或管理员账号;其他账号请联系本单位的规划分析员),再导入各区县数据。".into(),
+            ],
+            links: vec![("规划库".into(), "/".into(), "选一份规划".into()), ("监测评估".into(), "/monitor".into(), String::new())],
+        });
+    }
+    let mut links: Vec<(String, String, String)> = indices
+        .iter()
+        .map(|i| (i.name.clone(), format!("/maps?index={}", enc(&i.name)), format!("综合指数 · {}", i.region)))
+        .collect();
+    links.extend(
+        indicators.iter().take(500).map(|i| {
+            (format!("{}({})", i.name, i.code), format!("/maps?indicator={}", enc(&i.code)), i.region.clone())
+        }),
+    );
+    Ok(EmptyState {
+        nav: "monitor",
+        title: "分区县地图".into(),
+        headline: "请选择要上图的综合指数或指标。".into(),
+        steps: Vec::new(),
+        links,
+    })
 }
 
 // ---- reports ------------------------------------------------------------------------------
@@ -1380,7 +1483,7 @@ struct RollupPage {
     here: String,
 }
 
-fn indicator_page_href(ind: &planwatch_store::monitor::Indicator) -> String {
+pub(crate) fn indicator_page_href(ind: &planwatch_store::monitor::Indicator) -> String {
     match ind.document_id {
         Some(id) => format!("/plans/{id}/progress/{}", enc(&ind.code)),
         None => "/monitor#indicators".into(),

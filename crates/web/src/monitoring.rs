@@ -477,14 +477,18 @@ fn compute(index: &IndexDef, matrix: &IndexMatrix) -> RankingResult {
 
 /// The ranking of `index_name` for `period` (default: the newest period with data).
 pub fn ranking(store: &Store, index_name: &str, period: Option<Period>) -> Result<RankingView> {
-    let index = store.index(index_name)?.ok_or_else(|| StoreError::NotFound(format!("index “{index_name}”")))?;
+    let index = store
+        .index(index_name)?
+        .ok_or_else(|| StoreError::NotFound(format!("综合指数“{index_name}”(已有的指数见 /indexes)")))?;
     let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
     let frequency = index.members.first().map(|m| m.indicator.frequency).unwrap_or(Frequency::Quarter);
     let period = match period {
         Some(p) => p,
-        None => store
-            .latest_period(&ids)?
-            .ok_or_else(|| StoreError::NotFound(format!("data for the indicators of “{index_name}”")))?,
+        None => store.latest_period(&ids)?.ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "综合指数“{index_name}”的数据:其指标还没有任何数值,请先导入各区县数据(监测评估 › 数据填报)"
+            ))
+        })?,
     };
     if period.frequency() != frequency {
         return Err(StoreError::Invalid(format!(

@@ -1020,16 +1020,27 @@ pub async fn department(
     Ok(render(&page).into_response())
 }
 
+/// A place of the list: name, plan items, plans, its link, indicators with values.
+struct PlaceLine {
+    name: String,
+    items: i64,
+    plans: i64,
+    href: String,
+    indicators: i64,
+}
+
 #[derive(Template)]
 #[template(path = "places.html")]
 struct PlacesPage {
     nav: &'static str,
-    places: Vec<(String, i64, i64, String)>,
+    places: Vec<PlaceLine>,
     pager: Pager,
     region_sel: RegionSelect,
     keep: Vec<(&'static str, String)>,
 }
 
+/// The places named in plans' district mappings and the places with monitoring values
+/// (a district that reports figures has a page even when no plan names it).
 pub async fn places(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -1037,14 +1048,30 @@ pub async fn places(
 ) -> Result<Response, AppError> {
     let region_sel = region_select(&state, &headers, &q.region).await?;
     let region = region_sel.region.clone();
-    let places = db(&state, move |s| s.places(planwatch_store::RegionFilter::of_selected(&region))).await?;
+    let places = db(&state, move |s| {
+        let filter = planwatch_store::RegionFilter::of_selected(&region);
+        let mut lines: Vec<PlaceLine> = s
+            .places(filter)?
+            .into_iter()
+            .map(|(name, items, plans)| PlaceLine { href: enc(&name), name, items, plans, indicators: 0 })
+            .collect();
+        let mut at: std::collections::HashMap<String, usize> =
+            lines.iter().enumerate().map(|(n, l)| (l.name.clone(), n)).collect();
+        for (place, _region, indicators) in s.monitored_places(filter)? {
+            match at.get(&place) {
+                Some(&n) => lines[n].indicators += indicators,
+                None => {
+                    at.insert(place.clone(), lines.len());
+                    lines.push(PlaceLine { href: enc(&place), name: place, items: 0, plans: 0, indicators });
+                }
+            }
+        }
+        Ok(lines)
+    })
+    .await?;
     let region_q = region_sel.query();
     let (places, pager) = Pager::cut(places, page_no(&q.page), |n| format!("/places?{region_q}&page={n}"));
-    let places = places.into_iter().map(|(p, a, b)| {
-        let e = enc(&p);
-        (p, a, b, e)
-    });
-    let page = PlacesPage { nav: "places", places: places.collect(), pager, region_sel, keep: Vec::new() };
+    let page = PlacesPage { nav: "places", places, pager, region_sel, keep: Vec::new() };
     Ok(render(&page).into_response())
 }
 
@@ -1062,19 +1089,123 @@ struct PlaceGroup {
     items: Vec<PlaceItemView>,
 }
 
+/// The newest value of one indicator at the place.
+struct PlaceValueLine {
+    name: String,
+    code: String,
+    href: String,
+    value: String,
+    unit: String,
+    period: String,
+    /// Why it is 待核实 (empty: not flagged).
+    flagged: String,
+    synthetic: bool,
+}
+
+/// The place's rank in one index of its region.
+struct PlaceRankLine {
+    index: String,
+    index_q: String,
+    period: String,
+    /// “第 2 名 / 共 8 个”, or why it is not ranked.
+    rank: String,
+}
+
+/// What is monitored of the place in one region.
+struct PlaceMonitoring {
+    region: String,
+    values: Vec<PlaceValueLine>,
+    ranks: Vec<PlaceRankLine>,
+}
+
 #[derive(Template)]
 #[template(path = "place.html")]
 struct PlacePage {
     nav: &'static str,
     name: String,
     groups: Vec<PlaceGroup>,
+    monitoring: Vec<PlaceMonitoring>,
+    synthetic: bool,
+}
+
+/// What is monitored of `place`: its newest value of each indicator and its rank in each
+/// index of the region (live ranking of the newest period).
+fn place_monitoring(
+    s: &planwatch_store::Store,
+    place: &str,
+) -> Result<Vec<PlaceMonitoring>, planwatch_store::StoreError> {
+    let latest = s.place_latest(place)?;
+    if latest.is_empty() {
+        return Ok(Vec::new());
+    }
+    let imports = s.imports_by_id()?;
+    let mut out: Vec<PlaceMonitoring> = Vec::new();
+    for v in latest {
+        let region = v.indicator.region.clone();
+        if out.last().is_none_or(|m| m.region != region) {
+            out.push(PlaceMonitoring { region, values: Vec::new(), ranks: Vec::new() });
+        }
+        let ind = &v.indicator;
+        let href = match ind.document_id {
+            Some(id) => format!("/plans/{id}/progress/{}", enc(&ind.code)),
+            None => format!("/maps?indicator={}", enc(&ind.code)),
+        };
+        if let Some(m) = out.last_mut() {
+            m.values.push(PlaceValueLine {
+                name: ind.name.clone(),
+                code: ind.code.clone(),
+                href,
+                value: planwatch_monitor::progress::format_number(v.value),
+                unit: ind.unit.clone(),
+                period: v.period.label(),
+                flagged: v.flagged.clone().unwrap_or_default(),
+                synthetic: imports.get(&v.import_id).is_some_and(|i| i.1),
+            });
+        }
+    }
+    let indices = s.indices()?;
+    for m in &mut out {
+        for index in indices.iter().filter(|i| i.region == m.region) {
+            let line = match crate::monitoring::ranking(s, &index.name, None) {
+                Ok(view) => {
+                    let total = view.rows.len();
+                    let rank = match view.rows.iter().find(|r| r.place == place) {
+                        Some(r) => format!("第 {} 名 / 共 {total} 个", r.rank),
+                        None => match view.unranked.iter().find(|u| u.0 == place) {
+                            Some((_, why)) => format!("未排名:{why}"),
+                            None => "未排名(本期没有该地的数据)".into(),
+                        },
+                    };
+                    PlaceRankLine {
+                        index: index.name.clone(),
+                        index_q: enc(&index.name),
+                        period: view.period.label(),
+                        rank,
+                    }
+                }
+                Err(_) => PlaceRankLine {
+                    index: index.name.clone(),
+                    index_q: enc(&index.name),
+                    period: String::new(),
+                    rank: "尚无可排名的数据".into(),
+                },
+            };
+            m.ranks.push(line);
+        }
+    }
+    Ok(out)
 }
 
 pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Result<Response, AppError> {
+    if name.chars().count() > 100 {
+        return Err(AppError::NotFound("区县名称过长:请从区县列表进入。".into()));
+    }
     let n = name.clone();
-    let items = db(&state, move |s| s.place_items(&n)).await?;
-    if items.is_empty() {
-        return Err(AppError::NotFound(format!("没有分配给“{name}”的产业、任务或平台。")));
+    let (items, monitoring) = db(&state, move |s| Ok((s.place_items(&n)?, place_monitoring(s, &n)?))).await?;
+    if items.is_empty() && monitoring.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "没有“{name}”:规划的区县布局中没有分配给它的产业、任务或平台,也没有它的监测数据。请从区县列表(/places)进入,或检查名称(如 包河区)。"
+        )));
     }
     let mut groups = vec![
         PlaceGroup { label: "产业布局", items: Vec::new() },
@@ -1097,7 +1228,8 @@ pub async fn place(State(state): State<Shared>, Path(name): Path<String>) -> Res
         });
     }
     groups.retain(|g| !g.items.is_empty());
-    Ok(render(&PlacePage { nav: "places", name, groups }).into_response())
+    let synthetic = monitoring.iter().any(|m| m.values.iter().any(|v| v.synthetic));
+    Ok(render(&PlacePage { nav: "places", name, groups, monitoring, synthetic }).into_response())
 }
 
 /// One industry of the matrix: its name, how many plans list it, and a cell per plan

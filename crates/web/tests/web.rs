@@ -608,13 +608,16 @@ async fn monitoring_pages_show_progress_rankings_maps_and_reports() {
     for uri in [
         format!("/plans/{plan}/progress?as_of=2025Q9"),
         format!("/rankings/{}?period=2025-13", enc(&index)),
-        "/maps".to_string(),
         format!("/plans/{plan}/report.docx?kind=weekly"),
         "/observations/template?place=火星区&period=2025Q3".to_string(),
     ] {
         assert_eq!(get(&app, &uri).await.status, StatusCode::BAD_REQUEST, "{uri}");
     }
     assert_eq!(get(&app, "/rankings/no-such-index").await.status, StatusCode::NOT_FOUND);
+    // A map without a choice lists what can be mapped (issue 16: empty states say what to do).
+    let maps = get(&app, "/maps").await;
+    assert_eq!(maps.status, StatusCode::OK);
+    assert!(maps.text().contains(&format!("/maps?index={}", enc(&index))), "{}", maps.text());
     let unit = app.store.dicts().units_within(&app.store.indices().unwrap()[0].region)[0].name.clone();
     let template = get(&app, &format!("/observations/template?place={}&period={newest}", enc(&unit))).await;
     assert_eq!(template.status, StatusCode::OK);

@@ -15,7 +15,7 @@ fn get_as(uri: &str, cookie: &str) -> Request<Body> {
 #[tokio::test]
 async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() {
     let app = app();
-    let (_, _, newest, _) = sample(&app);
+    let (plan, _, newest, _) = sample(&app);
     let region = app.store.indices().unwrap()[0].region.clone();
     let today = planwatch_web_today();
     let expected = app.store.completeness(&region, newest.parse().unwrap(), today).unwrap();
@@ -96,6 +96,22 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
     if let Some(done) = done {
         let due = app.store.due_for(&region, &done.place, today, 1).unwrap();
         assert!(due.iter().all(|(p, _, _)| p.to_string() != newest), "{due:?}");
+    }
+    // The quarterly report names the units that were late (once the deadline has passed).
+    let period: planwatch_monitor::Period = newest.parse().unwrap();
+    let now = app.store.completeness(&region, period, today).unwrap();
+    let r = planwatch_web::monitoring::build_report(
+        &app.store,
+        plan,
+        planwatch_report::ReportKind::Quarterly,
+        Some(period),
+        None,
+    )
+    .unwrap();
+    if now.past_deadline {
+        assert!(r.data_basis.contains("逾期未报送") && r.data_basis.contains(&late.place), "{}", r.data_basis);
+    } else {
+        assert!(!r.data_basis.contains("逾期"), "{}", r.data_basis);
     }
     // Anonymous visitors see no due list.
     assert!(!get(&app, "/").await.text().contains("id=\"due-list\""));

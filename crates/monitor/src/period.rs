@@ -96,6 +96,25 @@ impl Period {
         self.month_range().1 as f64 / 12.0
     }
 
+    /// The first day after the period (`2025Q2` → 2025-07-01).
+    pub fn next_day(self) -> time::Date {
+        let end = self.month_range().1;
+        let (year, month) = ((end / 12) as i32, (end % 12) as u8 + 1);
+        // Years are within YEARS and months 1..=12, so the date exists.
+        let month = time::Month::try_from(month).unwrap_or(time::Month::January);
+        time::Date::from_calendar_date(year, month, 1).unwrap_or(time::Date::MIN)
+    }
+
+    /// The last day of the period (`2025Q2` → 2025-06-30).
+    pub fn last_day(self) -> time::Date {
+        self.next_day().previous_day().unwrap_or(time::Date::MIN)
+    }
+
+    /// The reporting deadline `days` after the period's last day (季后15日: `2025Q2` → 2025-07-15).
+    pub fn deadline(self, days: u16) -> time::Date {
+        self.last_day().saturating_add(time::Duration::days(i64::from(days)))
+    }
+
     /// A number that grows by one from each period to the next of the same frequency.
     pub fn ordinal(self) -> i64 {
         match self {
@@ -209,6 +228,16 @@ impl<'de> Deserialize<'de> for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn period_days_and_deadlines() {
+        let q2 = Period::parse("2025Q2").unwrap();
+        assert_eq!(q2.last_day().to_string(), "2025-06-30");
+        assert_eq!(q2.deadline(15).to_string(), "2025-07-15");
+        assert_eq!(Period::parse("2024-02").unwrap().last_day().to_string(), "2024-02-29");
+        assert_eq!(Period::parse("2025Q4").unwrap().deadline(15).to_string(), "2026-01-15");
+        assert_eq!(Period::Year(2025).deadline(90).to_string(), "2026-03-31");
+    }
 
     fn p(s: &str) -> Period {
         Period::parse(s).unwrap()

@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod approval;
+pub mod calendar;
 pub mod corrections;
 pub mod db;
 pub mod limits;

@@ -26,7 +26,7 @@ use crate::{auth, db, AppError, Shared};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index),
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -97,6 +97,7 @@ pub fn router() -> Router<Shared> {
         .route("/indicators/{code}", axum::routing::patch(crate::api_setup::patch_indicator))
         .route("/plans/{id}/indicators", post(crate::api_setup::from_targets))
         .route("/indexes", post(crate::api_setup::define_index))
+        .route("/completeness", get(completeness))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
             Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))
@@ -1168,6 +1169,41 @@ async fn list_approvals(State(state): State<Shared>, q: QueryResult<ApprovalQuer
     let region = q.region.clone();
     let list = db(&state, move |s| s.approvals(&region, None, period)).await?;
     window.answer(list, ApprovalDto::from)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CompletenessQuery {
+    /// The city or province, e.g. 合肥市.
+    region: String,
+    /// The period, e.g. 2026Q3 (default: the last complete quarter).
+    #[serde(default)]
+    period: String,
+}
+
+/// The reporting calendar of a region for one period: the deadline (`rule`, `deadline`,
+/// `past_deadline`) and every unit's step — `not_started`, `imported`, `submitted`,
+/// `approved` or `overdue` — with its counts (`values` of `expected`) and the UTC times of
+/// each step (`imported_at`, `submitted_at`, `reviewed_at`). Dates are reckoned in Beijing.
+#[utoipa::path(get, path = "/api/v1/completeness", params(CompletenessQuery),
+    responses((status = 200, description = "the region's units and where each stands"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn completeness(State(state): State<Shared>, q: QueryResult<CompletenessQuery>) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let period = match api_period(&q.period, "period")? {
+        Some(p) => p,
+        None => {
+            let (y, m) = crate::monitoring::today();
+            planwatch_monitor::Period::last_complete_quarter(y, m)
+        }
+    };
+    let region: String = q.region.trim().chars().take(64).collect();
+    let known = db(&state, |s| s.monitored_regions()).await?.iter().any(|(r, _)| *r == region);
+    if !known {
+        return Err(ApiError(AppError::NotFound(format!("地区“{region}”没有监测指标。"))));
+    }
+    let today = crate::zh::today_beijing();
+    let c = db(&state, move |s| s.completeness(&region, period, today)).await?;
+    Ok(Json(c).into_response())
 }
 
 /// An indicator's roll-up rule: how its district values make the region's value.

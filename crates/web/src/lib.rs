@@ -12,6 +12,7 @@
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
 mod account_pages;
+mod calendar_pages;
 pub mod api;
 mod api_setup;
 pub mod auth;
@@ -329,6 +330,9 @@ pub fn router(state: Shared) -> Router {
         .route("/rankings/{name}/xlsx", get(exports::ranking_xlsx))
         .route("/plans/{id}/progress/{code}/xlsx", get(exports::indicator_xlsx))
         .route("/audit/xlsx", get(exports::audit_xlsx))
+        .route("/calendar", get(calendar_pages::page))
+        .route("/calendar/deadline", post(calendar_pages::set_deadline))
+        .route("/calendar/xlsx", get(calendar_pages::xlsx))
         .route("/maps", get(monitor_pages::map))
         .route("/observations/template", get(monitor_pages::template))
         .route("/observations/import", post(monitor_pages::import))

@@ -943,10 +943,16 @@ pub fn build_report(
         data_basis: {
             // Values flagged 待核实 are in no figure of the report: say how many were left out.
             let flagged: usize = p.targets.iter().map(|t| t.flagged.len()).sum();
-            match (p.approval.label(), flagged) {
+            let basis = match (p.approval.label(), flagged) {
                 (l, 0) => l,
                 (l, n) if l.is_empty() => format!("{n} 个待核实数值未计入"),
                 (l, n) => format!("{l};{n} 个待核实数值未计入"),
+            };
+            // The 定期通报 of the seeds: who had not reported the period by its deadline.
+            match overdue_note(store, &region, p.as_of)? {
+                Some(note) if basis.is_empty() => note,
+                Some(note) => format!("{basis};{note}"),
+                None => basis,
             }
         },
         data_notice: synthetic.then(|| {
@@ -992,6 +998,26 @@ pub fn forecast_points(t: &TargetProgress) -> Vec<report::SeriesPoint> {
         period = period.next();
     }
     out
+}
+
+/// "报送期限季后15日(2026-10-15 截止),逾期未报送 2 个单位:庐阳区、长丰县" for the report's
+/// period once its deadline has passed; None before it or without a period.
+fn overdue_note(store: &Store, region: &str, period: Option<Period>) -> Result<Option<String>> {
+    let Some(period) = period else { return Ok(None) };
+    if region.is_empty() {
+        return Ok(None);
+    }
+    let c = store.completeness(region, period, crate::zh::today_beijing())?;
+    if !c.past_deadline || c.units.is_empty() {
+        return Ok(None);
+    }
+    let late: Vec<&str> = c.overdue().map(|u| u.place.as_str()).collect();
+    let head = format!("报送期限{}({} 截止)", c.rule.label(), c.deadline);
+    Ok(Some(if late.is_empty() {
+        format!("{head},各单位均已报送")
+    } else {
+        format!("{head},逾期未报送 {} 个单位:{}", late.len(), late.join("、"))
+    }))
 }
 
 /// The current UTC time as `2026-11-23 08:30 UTC`.

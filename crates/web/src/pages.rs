@@ -183,6 +183,10 @@ struct HomePage {
     /// Hidden fields the region selector keeps (the sort order).
     keep: Vec<(&'static str, String)>,
     region_q: String,
+    /// A district editor's unit: what it still has to report — (period, deadline, status,
+    /// overdue, template link).
+    due: Vec<(String, String, String, bool, String)>,
+    due_place: String,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +219,10 @@ pub async fn home(
     Query(q): Query<SortQuery>,
 ) -> Result<Response, AppError> {
     let order = PlanOrder::parse(&q.sort).unwrap_or_default();
+    let (due, due_place) = match crate::auth::caller(&state, &headers).await {
+        Some(c) => (crate::calendar_pages::due_lines(&state, &c.actor).await, c.actor.place.clone()),
+        None => (Vec::new(), String::new()),
+    };
     let region_sel = region_select(&state, &headers, &q.region).await?;
     let mut plans = db(&state, move |s| s.list_plans(order)).await?;
     plans.retain(|p| region_sel.filter().admits(&p.region));
@@ -243,6 +251,8 @@ pub async fn home(
         region_sel,
         keep,
         region_q,
+        due,
+        due_place,
     };
     Ok(render(&page).into_response())
 }

@@ -53,6 +53,11 @@ pub fn beijing(stamp: &str) -> String {
     }
 }
 
+/// Today's date in Beijing: what deadlines (季后15日) are reckoned against.
+pub fn today_beijing() -> time::Date {
+    time::OffsetDateTime::now_utc().to_offset(BEIJING).date()
+}
+
 /// The UTC bounds `[from, to]` (store format) of the Beijing calendar days `from` and `to`
 /// (`YYYY-MM-DD`, either may be empty = open). A date that does not parse is passed as is
 /// (the caller validates dates before).

@@ -104,6 +104,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("approval.return", "退回"),
     ("approval.unapprove", "撤销通过"),
     ("ranking.publish", "发布榜单"),
+    ("calendar.deadline", "设置报送期限"),
     ("task.report", "填报任务进展"),
     ("task.report.refused", "越权填报(已拒绝)"),
     ("user.add", "新建账户"),
@@ -145,6 +146,9 @@ pub fn object_label(object: &str) -> String {
         ("user", "账户"),
         ("address", "地址"),
         ("token", "令牌"),
+        ("month", "月度"),
+        ("quarter", "季度"),
+        ("year", "年度"),
     ];
     object
         .split(' ')

@@ -227,14 +227,17 @@ impl Store {
     /// Every unit of `region` for `period` as of `today`: its status, counts and the dates of
     /// each step. The units are the region's districts and counties (and zones that report),
     /// in the order of the hierarchy, and the region itself when it reports indicators of its
-    /// own (those only the city reports: roll-up `none`).
+    /// own (those only the city reports: roll-up `none`). A district is expected to fill in
+    /// every indicator of the period's frequency (its template lists them all).
     pub fn completeness(&self, region: &str, period: Period, today: time::Date) -> Result<Completeness> {
         let frequency = period.frequency();
         let indicators: Vec<_> =
             self.indicators(None, Some(region))?.into_iter().filter(|i| i.frequency == frequency).collect();
         let ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
+        // The city reports the indicators only it reports (roll-up `none`); a district fills in
+        // every indicator of the frequency, as its template lists them.
         let own_only = indicators.iter().filter(|i| i.rollup == Rollup::None).count() as i64;
-        let from_units = indicators.len() as i64 - own_only;
+        let from_units = indicators.len() as i64;
         // Values and the newest store time per unit.
         let mut stored: HashMap<String, (i64, String)> = HashMap::new();
         if !ids.is_empty() {

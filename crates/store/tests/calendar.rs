@@ -27,7 +27,9 @@ fn completeness_names_every_unit_with_its_step_and_the_overdue_ones() {
     let csv = format!(
         "指标代码,地区,期别,数值,单位\n{summed},蜀山区,{q},100,家\n{summed},包河区,{q},120,家\n{summed},瑶海区,{q},90,家\n"
     );
-    store.import_observations("q1.csv", csv.as_bytes(), &ImportOptions { dry_run: false, synthetic: false }, &op()).unwrap();
+    store
+        .import_observations("q1.csv", csv.as_bytes(), &ImportOptions { dry_run: false, synthetic: false }, &op())
+        .unwrap();
     store.approval_step(&op(), &region, "包河区", q, ApprovalStep::Submit, "").unwrap();
     store.approval_step(&op(), &region, "瑶海区", q, ApprovalStep::Submit, "").unwrap();
     store.approval_step(&op(), &region, "瑶海区", q, ApprovalStep::Approve, "").unwrap();
@@ -46,7 +48,10 @@ fn completeness_names_every_unit_with_its_step_and_the_overdue_ones() {
     assert_eq!(status(&before, "肥东县"), ReportStatus::NotStarted, "a unit without values is listed too");
     let shushan = before.units.iter().find(|u| u.place == "蜀山区").unwrap();
     assert_eq!(shushan.values, 1);
-    assert!(shushan.expected >= 1 && !shushan.imported_at.is_empty());
+    let quarterly =
+        store.indicators(None, Some(&region)).unwrap().iter().filter(|i| i.frequency == Frequency::Quarter).count();
+    assert_eq!(shushan.expected, quarterly as i64, "a district fills in every quarterly indicator");
+    assert!(!shushan.imported_at.is_empty());
     let yaohai = before.units.iter().find(|u| u.place == "瑶海区").unwrap();
     assert!(!yaohai.submitted_at.is_empty() && !yaohai.reviewed_at.is_empty());
 

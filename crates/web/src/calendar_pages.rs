@@ -226,7 +226,11 @@ pub async fn xlsx(
             ("统计日期".into(), format!("{}(北京时间)", today)),
             (
                 "逾期".into(),
-                format!("{} 个单位逾期未报送:{}", c.overdue().count(), c.overdue().map(|u| u.place.as_str()).collect::<Vec<_>>().join("、")),
+                format!(
+                    "{} 个单位逾期未报送:{}",
+                    c.overdue().count(),
+                    c.overdue().map(|u| u.place.as_str()).collect::<Vec<_>>().join("、")
+                ),
             ),
         ],
     };

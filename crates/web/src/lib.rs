@@ -12,11 +12,11 @@
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
 mod account_pages;
-mod calendar_pages;
 pub mod api;
 mod api_setup;
 pub mod auth;
 mod cache;
+mod calendar_pages;
 mod edit;
 mod exports;
 mod monitor_pages;

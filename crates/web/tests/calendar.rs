@@ -20,6 +20,11 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
     let today = planwatch_web_today();
     let expected = app.store.completeness(&region, newest.parse().unwrap(), today).unwrap();
     assert!(expected.units.len() >= 8, "{:?}", expected.units);
+    // The sample's districts report every indicator, the city its own figures: never more
+    // values than expected.
+    for u in &expected.units {
+        assert!(u.values <= u.expected && u.values > 0, "{}: {} of {}", u.place, u.values, u.expected);
+    }
 
     let page = get(&app, &format!("/calendar?region={}&period={newest}", enc(&region))).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
@@ -72,7 +77,11 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
     }
     let f = [("csrf", "forged"), ("region", region.as_str()), ("frequency", "quarter"), ("days", "5")];
     assert!(send(&app, form("/calendar/deadline", &cookie, &f)).await.status.is_client_error());
-    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "a refused deadline changed the store");
+    assert_eq!(
+        planwatch_store::testing::fingerprint(&app.store).unwrap(),
+        before,
+        "a refused deadline changed the store"
+    );
 
     // A unit that has not submitted the newest period sees it on its home page, with the
     // deadline and the template link; one that has sees no such line.
@@ -92,7 +101,8 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
     assert_ne!(deadline, expected.deadline);
     assert!(home.contains(&newest_label) && home.contains(&deadline), "{home}");
     assert!(home.contains(&format!("/observations/template?period={newest}")));
-    let done = expected.units.iter().find(|u| u.status == ReportStatus::Approved || u.status == ReportStatus::Submitted);
+    let done =
+        expected.units.iter().find(|u| u.status == ReportStatus::Approved || u.status == ReportStatus::Submitted);
     if let Some(done) = done {
         let due = app.store.due_for(&region, &done.place, today, 1).unwrap();
         assert!(due.iter().all(|(p, _, _)| p.to_string() != newest), "{due:?}");

@@ -2,7 +2,7 @@
 //! (its content is [`REPORT_CSS`], so a server can allow it by CSP hash), no JavaScript.
 
 use crate::charts::{self, ProgressBar, RankBar, TrendChart};
-use crate::fmt::{num, opt_num, pct};
+use crate::fmt::{num, opt_num, opt_value, pct, value};
 use crate::model::*;
 use askama::Template;
 
@@ -97,6 +97,8 @@ struct SourceView {
     label: String,
     text: String,
     quote: bool,
+    /// The plan title and section, or the import and date.
+    location: String,
     /// An http(s) address, linked.
     link: Option<String>,
     /// Any other address, shown but not linked.
@@ -149,7 +151,7 @@ pub(crate) fn verdict_with_note(t: &TargetRow) -> String {
 /// "12.5 / 13.1", or "—" when neither forecast exists; a 低可信度 forecast carries its caveat.
 pub(crate) fn forecast_text(t: &TargetRow) -> String {
     let one = |v: Option<f64>, low: bool| {
-        let n = opt_num(v);
+        let n = opt_value(v, &t.unit, &t.indicator);
         if low && v.is_some() {
             format!("{n}(低可信度)")
         } else {
@@ -255,10 +257,10 @@ pub fn html(report: &Report) -> String {
         .map(|t| TargetView {
             indicator: t.indicator.clone(),
             unit: t.unit.clone(),
-            baseline: opt_num(t.baseline),
-            target: num(t.target),
+            baseline: opt_value(t.baseline, &t.unit, &t.indicator),
+            target: value(t.target, &t.unit, &t.indicator),
             deadline: t.deadline,
-            current: opt_num(t.current),
+            current: opt_value(t.current, &t.unit, &t.indicator),
             current_period: t.current_period.clone().unwrap_or_default(),
             completion: t.completion.map_or_else(|| "—".into(), pct),
             elapsed: pct(t.elapsed),
@@ -354,6 +356,7 @@ pub fn html(report: &Report) -> String {
                 label: s.label.clone(),
                 text: s.text.clone(),
                 quote: s.kind == SourceKind::PlanSentence,
+                location: s.location.clone(),
                 link: url.filter(|u| is_web_url(u)).map(str::to_string),
                 url_text: url.filter(|u| !is_web_url(u)).map(str::to_string),
             }

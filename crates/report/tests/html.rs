@@ -25,7 +25,8 @@ fn html_has_every_target_source_and_citation() {
     for (i, s) in report.sources.iter().enumerate() {
         let n = i + 1;
         assert!(page.contains(&format!(r#"id="src-{n}""#)), "source {n} listed");
-        assert!(page.contains(&format!(r##"href="#src-{n}">[{n}]</a>"##)), "source {n} cited");
+        assert!(page.contains(&format!(r##"href="#src-{n}">【{n}】</a>"##)), "source {n} cited");
+        assert!(page.contains(&format!("({})", s.location)), "source {n} located");
         let text = s.text.replace('&', "&amp;");
         assert!(page.contains(&text), "source text {n}");
     }

@@ -79,14 +79,15 @@ pub fn round_to(v: f64, decimals: usize) -> f64 {
     }
 }
 
-/// A number rounded to at most `decimals`, trailing zeros dropped, never "-0"; "—" when not
-/// finite.
+/// A number rounded to `decimals`, never "-0"; "—" when not finite. One decimal is always
+/// written (45.0%, so a column of percentages reads alike); beyond that, trailing zeros are
+/// dropped (at most two decimals: 2.5 亿元, 12 亿元).
 pub fn format_number(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".into();
     }
     let mut s = format!("{:.*}", decimals, round_to(v, decimals));
-    if s.contains('.') {
+    if s.contains('.') && decimals > 1 {
         while s.ends_with('0') {
             s.pop();
         }
@@ -94,8 +95,8 @@ pub fn format_number(v: f64, decimals: usize) -> String {
             s.pop();
         }
     }
-    if s == "-0" {
-        s = "0".into();
+    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        s = s.trim_start_matches('-').to_string();
     }
     s
 }
@@ -126,7 +127,8 @@ mod tests {
         assert_eq!(format_value(12.0, "家", "高新技术企业数量"), "12");
         assert_eq!(format_value(12.4, "个", ""), "12");
         assert_eq!(format_value(45.55, "%", "研发经费投入强度"), "45.6%");
-        assert_eq!(format_value(3.0, "%", ""), "3%");
+        assert_eq!(format_value(3.0, "%", ""), "3.0%");
+        assert_eq!(format_value(-0.01, "%", ""), "0.0%");
         assert_eq!(format_value(0.35, "个百分点", ""), "0.4");
         assert_eq!(format_value(1318.456, "亿元", ""), "1318.46");
         assert_eq!(format_value(2.5, "亿元", ""), "2.5");
@@ -136,7 +138,7 @@ mod tests {
         assert_eq!(format_value(-0.001, "亿元", ""), "0");
         assert_eq!(format_value(f64::NAN, "家", ""), "—");
         assert_eq!(format_share(0.4555), "45.6%");
-        assert_eq!(format_share(1.0), "100%");
+        assert_eq!(format_share(1.0), "100.0%");
         assert_eq!(rounding("家", "").number_format(), "0");
         assert_eq!(rounding("%", "").number_format(), "0.0");
     }

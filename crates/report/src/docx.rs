@@ -197,7 +197,11 @@ fn sized_table(headers: &[&str], widths: &[usize], rows: Vec<Vec<Cell>>, size: u
     let widths: Vec<usize> =
         if sum > TEXT_W { widths.iter().map(|w| w * TEXT_W / sum).collect() } else { widths.to_vec() };
     let total: usize = widths.iter().sum();
-    let make = |c: Cell, width: usize, header: bool| {
+    // A short table stays on one page: each row is kept with the next (Word and LibreOffice
+    // keep a table together when every paragraph but the last keeps with the next).
+    let keep_together = rows.len() <= 15;
+    let last = rows.len();
+    let make = |c: Cell, width: usize, header: bool, keep: bool| {
         let mut run = Run::new().size(size);
         for (i, line) in c.text.split('\n').enumerate() {
             if i > 0 {
@@ -208,7 +212,10 @@ fn sized_table(headers: &[&str], widths: &[usize], rows: Vec<Vec<Cell>>, size: u
         if header {
             run = run.bold().fonts(font(HEADING_FONT));
         }
-        let mut p = Paragraph::new().add_run(run).line_spacing(LineSpacing::new().before(0).after(0).line(240));
+        let mut p = Paragraph::new()
+            .add_run(run)
+            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).before(0).after(0).line(240))
+            .keep_next(keep);
         if c.right {
             p = p.align(AlignmentType::Right);
         } else if header {
@@ -221,10 +228,15 @@ fn sized_table(headers: &[&str], widths: &[usize], rows: Vec<Vec<Cell>>, size: u
         tc
     };
     // Every row carries cantSplit; `finish_document` marks the first one a header row.
-    let mut out =
-        vec![TableRow::new(headers.iter().zip(&widths).map(|(h, w)| make(cell(*h), *w, true)).collect()).cant_split()];
-    for row in rows {
-        out.push(TableRow::new(row.into_iter().zip(&widths).map(|(c, w)| make(c, *w, false)).collect()).cant_split());
+    let mut out = vec![TableRow::new(
+        headers.iter().zip(&widths).map(|(h, w)| make(cell(*h), *w, true, keep_together || last > 0)).collect(),
+    )
+    .cant_split()];
+    for (i, row) in rows.into_iter().enumerate() {
+        let keep = keep_together && i + 1 < last;
+        out.push(
+            TableRow::new(row.into_iter().zip(&widths).map(|(c, w)| make(c, *w, false, keep)).collect()).cant_split(),
+        );
     }
     Table::new(out)
         .set_grid(widths.clone())
@@ -317,7 +329,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .name("Title")
                 .size(SIZE_ERHAO)
                 .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().before(0).after(240).line(276))
+                .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Auto).before(0).after(240).line(276))
                 .fonts(font(TITLE_FONT)),
         )
         .add_style(
@@ -394,7 +406,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
             ]
         })
         .collect();
-    rows.push(vec![cell("合计"), num_cell(total.to_string()), num_cell(if total == 0 { "—" } else { "100%" })]);
+    rows.push(vec![cell("合计"), num_cell(total.to_string()), num_cell(if total == 0 { "—" } else { "100.0%" })]);
     doc = doc.add_paragraph(table_caption("表 1 目标状态统计")).add_table(table(
         &["状态", "目标数(项)", "占比"],
         &[2400, 1800, 1800],
@@ -463,12 +475,29 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
             .add_paragraph(note(
                 "注:完成度为自基期值(增量目标为期初值)以来的进展占计划变化的比例;时间进度为规划期已过的比例。",
             ));
-        // The verdict of each target (forecasts with their method, the rules that applied).
-        for t in &r.targets {
-            let verdict = crate::html::verdict_with_note(t).replace('\n', ";");
-            if !verdict.trim().is_empty() {
-                doc = doc.add_paragraph(para(format!("{}:{verdict}", t.indicator)));
-            }
+        // The verdict of each target (forecasts with their method, the rules that applied),
+        // a compact list under the table.
+        let verdicts: Vec<(&str, String)> = r
+            .targets
+            .iter()
+            .map(|t| (t.indicator.as_str(), crate::html::verdict_with_note(t).replace('\n', ";")))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        if !verdicts.is_empty() {
+            doc = doc.add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text("各指标研判").size(SIZE_XIAOSI).fonts(font(HEADING_FONT)))
+                    .line_spacing(LineSpacing::new().before(120).after(0))
+                    .keep_next(true),
+            );
+        }
+        for (indicator, verdict) in verdicts {
+            doc = doc.add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(format!("{indicator}:")).size(SIZE_XIAOSI).bold())
+                    .add_run(Run::new().add_text(verdict).size(SIZE_XIAOSI))
+                    .indent(Some(420), Some(docx_rs::SpecialIndentType::Hanging(420)), None, None),
+            );
         }
     }
 
@@ -498,7 +527,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
                     num_cell(pct(f64::from(c.count) / f64::from(tasks_total))),
                 ]
             })
-            .chain(std::iter::once(vec![cell("合计"), num_cell(tasks_total.to_string()), num_cell("100%")]))
+            .chain(std::iter::once(vec![cell("合计"), num_cell(tasks_total.to_string()), num_cell("100.0%")]))
             .collect();
         doc = doc.add_paragraph(table_caption(&format!("表 {table_no} 任务进展统计"))).add_table(table(
             &["进展", "任务数(项)", "占比"],
@@ -622,8 +651,10 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
         if !s.label.starts_with(s.kind.label()) {
             text = format!("{}:{text}", s.kind.label());
         }
-        if !s.text.is_empty() {
-            let body = if s.kind == SourceKind::PlanSentence { format!("“{}”", s.text) } else { s.text.clone() };
+        // A table row quoted from the plan holds tabs: one space between its cells.
+        let quoted = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !quoted.is_empty() {
+            let body = if s.kind == SourceKind::PlanSentence { format!("“{quoted}”") } else { quoted };
             text = if text.is_empty() { body } else { format!("{text}:{body}") };
         }
         if !s.location.is_empty() {

@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(num(1234.6), "1235");
         assert_eq!(num(-0.001), "0");
         assert_eq!(pct(0.853), "85.3%");
-        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(1.0), "100.0%");
         assert_eq!(opt_num(None), "—");
         assert_eq!(value(12.0, "家", ""), "12");
         assert_eq!(value(45.55, "%", ""), "45.6%");

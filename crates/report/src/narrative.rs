@@ -110,7 +110,7 @@ pub fn narrative(r: &Report) -> Narrative {
         n.problems.push(format!("{unreported} 项任务尚未填报进展。"));
     }
     if r.data_basis.starts_with("含未审核") || r.data_basis.contains("待核实") {
-        n.problems.push(format!("数据审核:{}。", r.data_basis.trim_end_matches('。')));
+        n.problems.push(format!("{}。", r.data_basis.trim_end_matches('。')));
     }
     if total == 0 && tasks_total == 0 {
         n.problems.push("本规划既没有可监测的量化目标,也没有任务进展填报,无法判断滞后情况。".into());

@@ -233,7 +233,7 @@ fn midterm_and_final_reports_carry_task_completion_and_the_narrative() {
         }
         // Sentences made from the figures: 2 of 5 targets done or ahead (40%), the lagging
         // target with its completion, the lagging tasks with their lead departments.
-        assert!(text.contains("5 项量化目标中,2 项指标已完成或超前,占40%"), "{text}");
+        assert!(text.contains("5 项量化目标中,2 项指标已完成或超前,占40.0%"), "{text}");
         assert!(
             text.contains("以下 1 项指标滞后于时间进度:全社会研发经费投入强度(完成度27.8%,时间进度43.8%)"),
             "{text}"

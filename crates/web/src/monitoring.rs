@@ -248,7 +248,7 @@ pub fn plan_progress_of(
             progress::progress(&s, &points, as_of_time, thresholds)
         });
         let (status_key, status_label, completion, elapsed, verdict) = match &progress {
-            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p, ind.frequency)),
+            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p, &ind)),
             None => ("no_data", "无目标值", None, 0.0, String::new()),
         };
         let note = progress.as_ref().map(|p| p.notes.join("")).unwrap_or_default();
@@ -326,12 +326,28 @@ pub fn value_word(frequency: Frequency) -> String {
 
 /// "线性趋势,基于6个季度值:预计达成;复合增长,基于6个季度值:低可信度:预测值 469 远超目标值 30,不作研判"
 /// — each forecast with its method and the values it rests on, or why there is none.
-pub fn verdict(p: &Progress, frequency: Frequency) -> String {
-    let word = value_word(frequency);
+/// The gap of a plausible forecast is rounded by the indicator's unit (差 3682 家, not 3681.5).
+pub fn verdict(p: &Progress, ind: &Indicator) -> String {
+    let word = value_word(ind.frequency);
     let parts: Vec<String> = [&p.forecasts.linear, &p.forecasts.compound]
         .into_iter()
         .flatten()
-        .map(|f| format!("{}:{}", f.basis_label(&word), f.verdict))
+        .map(|f| {
+            let text = if f.plausible && !f.achieved {
+                use planwatch_monitor::units::{format_value, round_to, rounding};
+                let decimals = rounding(&ind.unit, &ind.name).decimals();
+                if round_to(f.gap, decimals) == 0.0 {
+                    // Less than the last digit shown: never "差 0.0%".
+                    let step = 10f64.powi(-(decimals as i32));
+                    format!("预计未达成,差不足 {}", format_value(step, &ind.unit, &ind.name))
+                } else {
+                    format!("预计未达成,差 {}", format_value(f.gap, &ind.unit, &ind.name))
+                }
+            } else {
+                f.verdict.clone()
+            };
+            format!("{}:{text}", f.basis_label(&word))
+        })
         .collect();
     if parts.is_empty() {
         p.forecast_note.clone().unwrap_or_else(|| "数据不足,暂不预测".into())

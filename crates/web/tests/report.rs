@@ -75,6 +75,36 @@ async fn the_docx_names_its_author_and_cites_numbered_located_sources() {
     assert_eq!(creator(&get(&app, &uri).await.body), "planwatch");
 }
 
+/// The gaps in the verdicts are rounded by the indicator's unit: whole for counts, one decimal
+/// for percentages, and never "差 0.0".
+#[tokio::test]
+async fn verdict_gaps_are_rounded_by_unit() {
+    let app = app();
+    let (plan, _, _, _) = sample(&app);
+    let r = planwatch_web::monitoring::build_report(
+        &app.store,
+        plan,
+        planwatch_report::ReportKind::Midterm,
+        None,
+        None,
+        "",
+    )
+    .unwrap();
+    let mut gaps = 0;
+    for t in &r.targets {
+        for part in t.verdict.split(';') {
+            let Some(gap) = part.split("预计未达成,差 ").nth(1) else { continue };
+            gaps += 1;
+            let number: String = gap.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let decimals = number.split('.').nth(1).map_or(0, str::len);
+            let rule = planwatch_monitor::units::rounding(&t.unit, &t.indicator).decimals();
+            assert!(decimals <= rule, "{}: {part}", t.indicator);
+            assert!(number.chars().any(|c| c.is_ascii_digit() && c != '0'), "{}: {part}", t.indicator);
+        }
+    }
+    assert!(gaps > 0, "the sample has targets forecast to miss");
+}
+
 #[tokio::test]
 async fn a_plan_without_indicators_or_tasks_gives_a_valid_report_saying_so() {
     let app = app();

@@ -537,7 +537,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
     }
     if r.lagging_tasks.is_empty() {
         if tasks_total > 0 {
-            doc = doc.add_paragraph(para("本期没有滞后任务。"));
+            doc = doc.add_paragraph(para("本期没有滞后任务。").line_spacing(LineSpacing::new().before(120)));
         }
     } else {
         table_no += 1;

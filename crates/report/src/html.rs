@@ -20,6 +20,8 @@ struct Headings {
     ranking: String,
     map: String,
     lagging: String,
+    /// 主要成效 / 存在问题 / 下一步建议 (mid-term and final only).
+    evaluation: Vec<String>,
     sources: String,
 }
 
@@ -120,6 +122,8 @@ struct Page<'a> {
     ranking: Option<RankingView>,
     map: Option<MapView>,
     lagging: Vec<LeadGroup>,
+    task_summary: String,
+    narrative: Vec<(String, Vec<String>)>,
     sources: Vec<SourceView>,
 }
 
@@ -249,7 +253,23 @@ pub fn html(report: &Report) -> String {
         h.map = next("空间分布");
     }
     h.lagging = next("滞后任务");
+    let evaluation = (r.kind != ReportKind::Quarterly).then(|| crate::narrative::narrative(r));
+    if evaluation.is_some() {
+        h.evaluation = ["主要成效", "存在问题", "下一步建议"].iter().map(|n| next(n)).collect();
+    }
     h.sources = next("数据来源");
+    // (heading, paragraphs) of the narrative.
+    let narrative: Vec<(String, Vec<String>)> = evaluation
+        .map(|n| h.evaluation.iter().cloned().zip([n.achievements, n.problems, n.suggestions]).collect())
+        .unwrap_or_default();
+    let task_total: u32 = r.task_counts.iter().map(|c| c.count).sum();
+    let task_summary = if task_total == 0 {
+        String::new()
+    } else {
+        let parts: Vec<String> =
+            r.task_counts.iter().filter(|c| c.count > 0).map(|c| format!("{}{} 项", c.label, c.count)).collect();
+        format!("本规划共有 {task_total} 项重点任务,{}。", parts.join("、"))
+    };
 
     let targets: Vec<TargetView> = r
         .targets
@@ -376,6 +396,8 @@ pub fn html(report: &Report) -> String {
         ranking,
         map,
         lagging,
+        task_summary,
+        narrative,
         sources,
     };
     // Rendering plain strings into a String cannot fail; an error would be a template bug.

@@ -86,3 +86,16 @@ fn html_survives_a_broken_map_and_empty_sections() {
     assert!(!page.contains("class=\"notice\""));
     assert!(!page.contains("区县排名"));
 }
+
+#[test]
+fn html_of_a_midterm_report_has_the_task_counts_and_the_narrative() {
+    let mut report = sample_report();
+    report.kind = planwatch_report::ReportKind::Midterm;
+    let page = planwatch_report::html(&report);
+    for want in ["本规划共有 9 项重点任务", "主要成效", "存在问题", "下一步建议", "5 项量化目标中,2 项指标已完成或超前"]
+    {
+        assert!(page.contains(want), "{want}");
+    }
+    let quarterly = planwatch_report::html(&sample_report());
+    assert!(!quarterly.contains("主要成效") && quarterly.contains("本规划共有 9 项重点任务"));
+}

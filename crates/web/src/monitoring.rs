@@ -336,12 +336,20 @@ pub fn verdict(p: &Progress, ind: &Indicator) -> String {
             let text = if f.plausible && !f.achieved {
                 use planwatch_monitor::units::{format_value, round_to, rounding};
                 let decimals = rounding(&ind.unit, &ind.name).decimals();
+                // The unit after the number (a percentage carries its sign already).
+                let with_unit = |v: f64| {
+                    let shown = format_value(v, &ind.unit, &ind.name);
+                    if shown.ends_with('%') || ind.unit.trim().is_empty() {
+                        shown
+                    } else {
+                        format!("{shown} {}", ind.unit.trim())
+                    }
+                };
                 if round_to(f.gap, decimals) == 0.0 {
                     // Less than the last digit shown: never "差 0.0%".
-                    let step = 10f64.powi(-(decimals as i32));
-                    format!("预计未达成,差不足 {}", format_value(step, &ind.unit, &ind.name))
+                    format!("预计未达成,差不足 {}", with_unit(10f64.powi(-(decimals as i32))))
                 } else {
-                    format!("预计未达成,差 {}", format_value(f.gap, &ind.unit, &ind.name))
+                    format!("预计未达成,差 {}", with_unit(f.gap))
                 }
             } else {
                 f.verdict.clone()

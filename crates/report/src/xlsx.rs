@@ -344,6 +344,31 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
         ws.autofilter(HEADER_ROW, 0, y - 1, headers.len() as u16 - 1)?;
     }
 
+    // 评估意见: the task counts and the drafted narrative of a mid-term or final evaluation.
+    if r.kind != ReportKind::Quarterly {
+        let ws = wb.add_worksheet().set_name("评估意见")?;
+        let headers = ["部分", "内容"];
+        frame(ws, r, &s, "根据监测数据生成的初稿,请分析人员核实、修改后使用", &headers)?;
+        let n = crate::narrative::narrative(r);
+        let mut y = HEADER_ROW + 1;
+        for c in &r.task_counts {
+            ws.write_string_with_format(y, 0, "任务进展", &s.text)?;
+            ws.write_string_with_format(y, 1, format!("{}:{} 项", c.label, c.count), &s.wrap)?;
+            y += 1;
+        }
+        for (part, paragraphs) in
+            [("主要成效", &n.achievements), ("存在问题", &n.problems), ("下一步建议", &n.suggestions)]
+        {
+            for p in paragraphs {
+                ws.write_string_with_format(y, 0, part, &s.text)?;
+                ws.write_string_with_format(y, 1, p, &s.wrap)?;
+                y += 1;
+            }
+        }
+        ws.set_column_width(0, 12)?;
+        ws.set_column_width(1, 100)?;
+    }
+
     // 数据来源
     {
         let ws = wb.add_worksheet().set_name(SOURCE_SHEET)?;

@@ -104,3 +104,18 @@ fn xlsx_values_are_rounded_by_their_unit() {
     assert_eq!(grid[HEADER + 3][5], Data::Float(45.6));
     assert_eq!(grid[HEADER + 1][5], Data::Float(452.46));
 }
+
+#[test]
+fn xlsx_of_an_evaluation_report_has_the_evaluation_sheet() {
+    let mut report = sample_report();
+    report.kind = planwatch_report::ReportKind::Final;
+    let bytes = planwatch_report::xlsx(&report).unwrap();
+    let (names, grid) = read_sheet(&bytes, "评估意见");
+    assert_eq!(names, ["目标完成情况", "区县排名", "滞后任务", "评估意见", "数据来源"]);
+    let parts: Vec<String> = grid[HEADER + 1..].iter().map(|r| s(&r[0])).collect();
+    for want in ["任务进展", "主要成效", "存在问题", "下一步建议"] {
+        assert!(parts.iter().any(|p| p == want), "{want}: {parts:?}");
+    }
+    let text: String = grid.iter().flatten().map(s).collect();
+    assert!(text.contains("在下一轮规划编制中") && text.contains("已完成:2 项"), "{text}");
+}

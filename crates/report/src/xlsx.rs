@@ -257,7 +257,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
     // 区县排名
     {
         let ws = wb.add_worksheet().set_name(RANKING_SHEET)?;
-        let headers = ["名次", "区县", "得分", "变化", "备注", "来源"];
+        let headers = ["名次", "区县", "得分(分)", "变化", "备注", "来源"];
         let info = match &r.ranking {
             Some(k) => {
                 let weights: Vec<String> =
@@ -281,7 +281,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
             let y = HEADER_ROW + 1 + i as u32;
             put_num(ws, y, 0, row.rank.map(f64::from), &s.text)?;
             ws.write_string_with_format(y, 1, &row.place, &s.text)?;
-            put_num(ws, y, 2, row.score, &s.number)?;
+            put_num(ws, y, 2, row.score.map(|v| planwatch_monitor::units::round_to(v, 2)), &s.number)?;
             match row.change {
                 Some(c) => {
                     let colour = if c > 0 {

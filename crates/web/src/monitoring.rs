@@ -998,12 +998,17 @@ pub fn build_report(
     };
     Ok(report::Report {
         // "2026年第3季度" + "季度监测报告" reads "2026年第3季度监测报告".
-        title: format!(
-            "{} {}{}",
-            view.summary.title,
-            as_of_label,
-            if as_of_label.ends_with("季度") { kind.label().trim_start_matches("季度") } else { kind.label() }
-        ),
+        // An evaluation covers the plan so far: "…中期评估报告(数据截至2026年第3季度)".
+        title: if kind == report::ReportKind::Quarterly {
+            format!(
+                "{} {}{}",
+                view.summary.title,
+                as_of_label,
+                if as_of_label.ends_with("季度") { kind.label().trim_start_matches("季度") } else { kind.label() }
+            )
+        } else {
+            format!("{} {}(数据截至{as_of_label})", view.summary.title, kind.label())
+        },
         kind,
         plan: report::PlanInfo {
             title: view.summary.title.clone(),

@@ -51,6 +51,10 @@ async fn the_docx_names_its_author_and_cites_numbered_located_sources() {
     let today = format!("{}-{:02}-{:02}T", now.year(), u8::from(now.month()), now.day());
     assert!(core.contains(&format!(r#"<dcterms:created xsi:type="dcterms:W3CDTF">{today}"#)), "{core}");
 
+    assert!(
+        core.contains("中期评估报告(数据截至"),
+        "an evaluation is titled by its cut-off, not as a quarter's: {core}"
+    );
     let body = text(&anonymous.body);
     assert!(body.contains("(北京时间)") && !body.contains(" UTC"), "Beijing time in the body");
     for section in ["主要成效", "存在问题", "下一步建议", "任务进展统计"] {

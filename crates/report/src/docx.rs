@@ -352,7 +352,22 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
         );
 
     // The title block, on page 1 and nothing before it.
-    doc = doc.add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&r.title)).keep_next(true));
+    // A closing bracket note ("(数据截至2026年第3季度)") goes on a line of its own below the
+    // title, in 楷体, as 公文 subtitles do, instead of wrapping as the title's last word.
+    let (main, subtitle) = match r.title.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        Some((main, sub)) if !main.trim().is_empty() => (main.trim_end(), Some(format!("({sub})"))),
+        _ => (r.title.as_str(), None),
+    };
+    doc = doc.add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(main)).keep_next(true));
+    if let Some(sub) = subtitle {
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(sub).fonts(font(HEADING2_FONT)))
+                .align(AlignmentType::Center)
+                .line_spacing(LineSpacing::new().before(0).after(240))
+                .keep_next(true),
+        );
+    }
     let mut meta = vec![
         ("规划名称", r.plan.title.as_str()),
         ("发文机关", &r.plan.issuer),

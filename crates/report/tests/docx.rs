@@ -280,3 +280,16 @@ fn docx_survives_a_broken_map_and_empty_report() {
     let xml = unzip(&bytes).into_iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
     assert!(String::from_utf8(xml).unwrap().contains("地图无法绘制"));
 }
+
+#[test]
+fn a_closing_note_of_the_title_is_a_subtitle_line() {
+    let mut report = evaluation(ReportKind::Midterm);
+    report.title = format!("{PLAN_TITLE} 中期评估报告(数据截至2026年第3季度)");
+    let paras = paragraphs(&document_xml(&report));
+    assert_eq!(paras[0], format!("{PLAN_TITLE} 中期评估报告"));
+    assert_eq!(paras[1], "(数据截至2026年第3季度)");
+    // A title without such a note stays one paragraph, brackets inside it untouched.
+    let paras = paragraphs(&document_xml(&sample_report()));
+    assert_eq!(paras[0], REPORT_TITLE);
+    assert!(paras[1].starts_with("规划名称"), "{}", paras[1]);
+}

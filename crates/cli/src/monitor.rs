@@ -579,7 +579,13 @@ pub fn report(
         "final" => planwatch_report::ReportKind::Final,
         other => bail!("--kind {other}: use quarterly, midterm or final"),
     };
-    let report = monitoring::build_report(&store, plan, kind, period, None)?;
+    // The DOCX names its author: the account of `--as` (checked), else "planwatch" (never the
+    // operator's login on this machine, which a sent document should not carry).
+    let author = match common.as_user.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        Some(_) => actor(&store, common)?.login,
+        None => "planwatch".to_string(),
+    };
+    let report = monitoring::build_report(&store, plan, kind, period, None, &author)?;
     let bytes = match format {
         "html" => planwatch_report::html(&report).into_bytes(),
         "docx" => planwatch_report::docx(&report)?,

@@ -506,6 +506,56 @@ fn monitoring_commands_from_sample_data_to_reports() {
     }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains("合成示例数据") && html.contains(&unit));
+
+    // The DOCX's author: "planwatch" without `--as` (never the operator's login on this
+    // machine), the account with it; created now, in UTC.
+    let creator = |path: &std::path::Path| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut core = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+        assert!(core.contains(r#"<dcterms:created xsi:type="dcterms:W3CDTF">20"#) && !core.contains("1970"), "{core}");
+        core.split("<dc:creator>").nth(1).unwrap().split("</dc:creator>").next().unwrap().to_string()
+    };
+    assert_eq!(creator(&dir.join("report.docx")), "planwatch");
+    let out = planwatch_with_stdin(&["--db", db, "user", "add", "ana.li", "--role", "analyst"], "analyst-password-1\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mine = dir.join("mine.docx");
+    let out = planwatch(&[
+        "--db",
+        db,
+        "--index-dir",
+        ix,
+        "--as",
+        "ana.li",
+        "report",
+        "--plan",
+        &plan,
+        "--kind",
+        "midterm",
+        "--format",
+        "docx",
+        "--out",
+        mine.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(creator(&mine), "ana.li");
+    // An unknown account is refused, naming it.
+    let out = planwatch(&[
+        "--db",
+        db,
+        "--index-dir",
+        ix,
+        "--as",
+        "nobody",
+        "report",
+        "--plan",
+        &plan,
+        "--format",
+        "docx",
+        "--out",
+        mine.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("nobody"));
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub(crate) fn csv<R: Record>(table: &Table<'_>, rows: &[R]) -> Result<Vec<u8>, E
         record.clear();
         record.extend(row.cells(i + 1).into_iter().map(|cell| match cell {
             Cell::Text(t) => csv_text(t),
-            Cell::Number(n) => Cow::Owned(n.to_string()),
+            Cell::Number(n) | Cell::Measure(n, _) => Cow::Owned(n.to_string()),
             Cell::Empty => Cow::Borrowed(""),
         }));
         writer.write_record(record.iter().map(|f| f.as_bytes()))?;

@@ -43,6 +43,7 @@
 //! # Ok::<(), planwatch_export::ExportError>(())
 //! ```
 
+use planwatch_monitor::units::{rounding, Rounding};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -253,12 +254,15 @@ pub(crate) struct Table<'a> {
 pub(crate) enum Cell<'a> {
     Text(Cow<'a, str>),
     Number(f64),
+    /// A value in a unit, shown by the unit's rounding rule
+    /// (`planwatch_monitor::units`): XLSX keeps the value and shows it rounded.
+    Measure(f64, Rounding),
     Empty,
 }
 
 impl Cell<'_> {
-    fn opt_f64(v: Option<f64>) -> Self {
-        v.map_or(Cell::Empty, Cell::Number)
+    fn measure(v: Option<f64>, rounding: Rounding) -> Self {
+        v.map_or(Cell::Empty, |v| Cell::Measure(v, rounding))
     }
     fn opt_year(v: Option<i32>) -> Self {
         v.map_or(Cell::Empty, |y| Cell::Number(f64::from(y)))
@@ -411,16 +415,10 @@ pub fn kind_label(kind: &str) -> &str {
     }
 }
 
-/// A figure as people write it: no trailing `.0`.
-fn figure(value: f64, value_max: Option<f64>, unit: &str) -> String {
-    let n = |v: f64| {
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{}", v as i64)
-        } else {
-            let s = format!("{v:.4}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
-    };
+/// A figure as people write it, rounded by its unit's rule (`planwatch_monitor::units`):
+/// 12 家, 45.6%, 1318.46亿元.
+fn figure(value: f64, value_max: Option<f64>, unit: &str, name: &str) -> String {
+    let n = |v: f64| planwatch_monitor::units::format_number(v, rounding(unit, name).decimals());
     match value_max {
         Some(m) => format!("{}—{}{unit}", n(value), n(m)),
         None => format!("{}{unit}", n(value)),
@@ -451,8 +449,8 @@ impl Record for TargetRow {
             .milestones
             .iter()
             .map(|m| match m.year {
-                Some(y) => format!("{y}年 {}", figure(m.value, m.value_max, &m.unit)),
-                None => figure(m.value, m.value_max, &m.unit),
+                Some(y) => format!("{y}年 {}", figure(m.value, m.value_max, &m.unit, &self.indicator)),
+                None => figure(m.value, m.value_max, &m.unit, &self.indicator),
             })
             .collect::<Vec<_>>()
             .join("；");
@@ -461,11 +459,11 @@ impl Record for TargetRow {
             Cell::text(&self.plan),
             Cell::text(&self.section),
             Cell::text(&self.indicator),
-            Cell::Number(self.value),
-            Cell::opt_f64(self.value_max),
+            Cell::Measure(self.value, rounding(&self.unit, &self.indicator)),
+            Cell::measure(self.value_max, rounding(&self.unit, &self.indicator)),
             Cell::text(&self.unit),
             Cell::opt_year(self.year),
-            Cell::opt_f64(self.baseline_value),
+            Cell::measure(self.baseline_value, rounding(&self.unit, &self.indicator)),
             Cell::opt_year(self.baseline_year),
             self.attribute.as_deref().map_or(Cell::Empty, Cell::text),
             Cell::text(if self.increment { "增量" } else { "水平" }),

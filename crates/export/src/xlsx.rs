@@ -2,6 +2,7 @@
 
 use crate::text::{cell_text, display_width, looks_like_formula, sheet_name, wrapped_lines};
 use crate::{Cell, ColumnKind, ExportError, Record, Table};
+use planwatch_monitor::units::Rounding;
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 /// Rows in one Excel sheet, the header included.
@@ -146,7 +147,7 @@ fn write_data_sheet<R: Record>(sheet: &mut Worksheet, table: &Table<'_>, rows: &
         for (cell, width) in row.cells(i + 1).iter().zip(widths.iter_mut()) {
             let w = match cell {
                 Cell::Text(t) => display_width(t, MEASURE_CAP),
-                Cell::Number(n) => number_width(*n),
+                Cell::Number(n) | Cell::Measure(n, _) => number_width(*n),
                 Cell::Empty => 0,
             };
             *width = (*width).max(w);
@@ -193,6 +194,14 @@ fn write_data_sheet<R: Record>(sheet: &mut Worksheet, table: &Table<'_>, rows: &
                 }
                 Cell::Number(n) => {
                     sheet.write_number_with_format(r, c, n, &styles.number[mark])?;
+                }
+                Cell::Measure(n, rounding) => {
+                    // Shown by the unit's rule; the cell keeps the plan's figure (2.75% shows
+                    // 2.8 and reads 2.75), except beyond two decimals, which nothing states.
+                    let format = styles.number[mark].clone().set_num_format(rounding.number_format());
+                    let n =
+                        if rounding == Rounding::TwoDecimals { planwatch_monitor::units::round_to(n, 2) } else { n };
+                    sheet.write_number_with_format(r, c, n, &format)?;
                 }
                 Cell::Empty => {
                     // A blank cell with the row's format keeps borders and the highlight whole.

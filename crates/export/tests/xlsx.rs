@@ -270,3 +270,54 @@ fn too_many_rows_is_an_error_not_a_panic() {
     assert_eq!(err.to_string(), "1048576 rows do not fit in one Excel sheet (at most 1048575)");
     let _: Vec<TargetRow> = Vec::new();
 }
+
+/// The number format a cell shows its value with ("General" when none is set).
+fn cell_num_format(sheet: &str, styles: &str, cell_ref: &str) -> String {
+    let at = sheet.find(&format!(r#"<c r="{cell_ref}""#)).unwrap_or_else(|| panic!("cell {cell_ref}"));
+    let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+    let xf: usize = tag.split(r#"s=""#).nth(1).map_or(0, |s| s[..s.find('"').unwrap()].parse().unwrap());
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let xf_tag = xfs.split("<xf ").nth(xf + 1).expect("xf");
+    let id: usize = xf_tag.split(r#"numFmtId=""#).nth(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).unwrap();
+    match id {
+        0 => "General".into(),
+        1 => "0".into(),
+        _ => {
+            let fmts = &styles[styles.find("<numFmts").expect("numFmts")..];
+            let at = fmts.find(&format!(r#"numFmtId="{id}""#)).expect("numFmt");
+            let code = fmts[at..].split(r#"formatCode=""#).nth(1).unwrap();
+            code[..code.find('"').unwrap()].to_string()
+        }
+    }
+}
+
+#[test]
+fn ledger_values_are_shown_rounded_by_their_unit() {
+    let mut rows = sample_targets();
+    rows.truncate(1);
+    let mut count = rows[0].clone();
+    count.indicator = "高新技术企业数量".into();
+    count.unit = "家".into();
+    count.value = 12.0;
+    count.baseline_value = Some(7.4);
+    let mut share = rows[0].clone();
+    share.indicator = "研发经费投入强度".into();
+    share.unit = "%".into();
+    share.value = 45.55;
+    share.baseline_value = None;
+    let mut money = rows[0].clone();
+    money.value = 1318.456;
+    rows = vec![count, share, money];
+    let bytes = planwatch_export::targets_xlsx("目标台账", &rows).unwrap();
+    let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
+    let styles = unzip(&bytes, "xl/styles.xml");
+    // 目标值 is column E, 基期值 column I.
+    assert_eq!(cell_num_format(&sheet, &styles, "E2"), "0", "12.0 家 shows 12");
+    assert_eq!(cell_num_format(&sheet, &styles, "I2"), "0", "a count's baseline too");
+    assert_eq!(cell_num_format(&sheet, &styles, "E3"), "0.0", "45.55% shows 45.6");
+    assert_eq!(cell_num_format(&sheet, &styles, "E4"), "General");
+    // Money keeps at most two decimals; a count and a share keep the plan's figure.
+    let (_, grid) = read_sheet(&bytes, 0);
+    assert_eq!(grid[3][4], calamine::Data::Float(1318.46));
+    assert_eq!(grid[2][4], calamine::Data::Float(45.55));
+}

@@ -15,6 +15,7 @@ pub mod period;
 pub mod progress;
 pub mod rank;
 pub mod rollup;
+pub mod units;
 
 pub use indicator::{Direction, Frequency, Rollup};
 pub use period::Period;

@@ -28,15 +28,22 @@ pub fn num(v: f64) -> String {
     s
 }
 
-/// A ratio (1 = 100 %) as a percentage with one decimal: "85.3%".
+/// A ratio (1 = 100 %) as a percentage with one decimal: "85.3%" (the unit rule of
+/// [`planwatch_monitor::units`]).
 pub fn pct(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let s = format!("{:.1}", v * 100.0);
-    let s = s.strip_suffix(".0").unwrap_or(&s);
-    let s = if s == "-0" { "0" } else { s };
-    format!("{s}%")
+    planwatch_monitor::units::format_share(v)
+}
+
+/// A value of an indicator by the rounding rule of its unit (12 家 → "12", 45.55 % →
+/// "45.6%", 亿元 at most two decimals): [`planwatch_monitor::units::format_value`], the one
+/// rule every report format, export and page uses.
+pub fn value(v: f64, unit: &str, name: &str) -> String {
+    planwatch_monitor::units::format_value(v, unit, name)
+}
+
+/// `value` of an optional value, "—" when missing.
+pub fn opt_value(v: Option<f64>, unit: &str, name: &str) -> String {
+    v.map_or_else(|| "—".into(), |v| value(v, unit, name))
 }
 
 /// `num` of an optional value, "—" when missing.
@@ -118,8 +125,11 @@ mod tests {
         assert_eq!(num(1234.6), "1235");
         assert_eq!(num(-0.001), "0");
         assert_eq!(pct(0.853), "85.3%");
-        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(1.0), "100.0%");
         assert_eq!(opt_num(None), "—");
+        assert_eq!(value(12.0, "家", ""), "12");
+        assert_eq!(value(45.55, "%", ""), "45.6%");
+        assert_eq!(pct(0.4555), "45.6%");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (its content is [`REPORT_CSS`], so a server can allow it by CSP hash), no JavaScript.
 
 use crate::charts::{self, ProgressBar, RankBar, TrendChart};
-use crate::fmt::{num, opt_num, pct};
+use crate::fmt::{num, opt_num, opt_value, pct, value};
 use crate::model::*;
 use askama::Template;
 
@@ -20,6 +20,8 @@ struct Headings {
     ranking: String,
     map: String,
     lagging: String,
+    /// 主要成效 / 存在问题 / 下一步建议 (mid-term and final only).
+    evaluation: Vec<String>,
     sources: String,
 }
 
@@ -97,6 +99,8 @@ struct SourceView {
     label: String,
     text: String,
     quote: bool,
+    /// The plan title and section, or the import and date.
+    location: String,
     /// An http(s) address, linked.
     link: Option<String>,
     /// Any other address, shown but not linked.
@@ -118,6 +122,8 @@ struct Page<'a> {
     ranking: Option<RankingView>,
     map: Option<MapView>,
     lagging: Vec<LeadGroup>,
+    task_summary: String,
+    narrative: Vec<(String, Vec<String>)>,
     sources: Vec<SourceView>,
 }
 
@@ -149,7 +155,7 @@ pub(crate) fn verdict_with_note(t: &TargetRow) -> String {
 /// "12.5 / 13.1", or "—" when neither forecast exists; a 低可信度 forecast carries its caveat.
 pub(crate) fn forecast_text(t: &TargetRow) -> String {
     let one = |v: Option<f64>, low: bool| {
-        let n = opt_num(v);
+        let n = opt_value(v, &t.unit, &t.indicator);
         if low && v.is_some() {
             format!("{n}(低可信度)")
         } else {
@@ -247,7 +253,23 @@ pub fn html(report: &Report) -> String {
         h.map = next("空间分布");
     }
     h.lagging = next("滞后任务");
+    let evaluation = (r.kind != ReportKind::Quarterly).then(|| crate::narrative::narrative(r));
+    if evaluation.is_some() {
+        h.evaluation = ["主要成效", "存在问题", "下一步建议"].iter().map(|n| next(n)).collect();
+    }
     h.sources = next("数据来源");
+    // (heading, paragraphs) of the narrative.
+    let narrative: Vec<(String, Vec<String>)> = evaluation
+        .map(|n| h.evaluation.iter().cloned().zip([n.achievements, n.problems, n.suggestions]).collect())
+        .unwrap_or_default();
+    let task_total: u32 = r.task_counts.iter().map(|c| c.count).sum();
+    let task_summary = if task_total == 0 {
+        String::new()
+    } else {
+        let parts: Vec<String> =
+            r.task_counts.iter().filter(|c| c.count > 0).map(|c| format!("{}{} 项", c.label, c.count)).collect();
+        format!("本规划共有 {task_total} 项重点任务,{}。", parts.join("、"))
+    };
 
     let targets: Vec<TargetView> = r
         .targets
@@ -255,10 +277,10 @@ pub fn html(report: &Report) -> String {
         .map(|t| TargetView {
             indicator: t.indicator.clone(),
             unit: t.unit.clone(),
-            baseline: opt_num(t.baseline),
-            target: num(t.target),
+            baseline: opt_value(t.baseline, &t.unit, &t.indicator),
+            target: value(t.target, &t.unit, &t.indicator),
             deadline: t.deadline,
-            current: opt_num(t.current),
+            current: opt_value(t.current, &t.unit, &t.indicator),
             current_period: t.current_period.clone().unwrap_or_default(),
             completion: t.completion.map_or_else(|| "—".into(), pct),
             elapsed: pct(t.elapsed),
@@ -354,6 +376,7 @@ pub fn html(report: &Report) -> String {
                 label: s.label.clone(),
                 text: s.text.clone(),
                 quote: s.kind == SourceKind::PlanSentence,
+                location: s.location.clone(),
                 link: url.filter(|u| is_web_url(u)).map(str::to_string),
                 url_text: url.filter(|u| !is_web_url(u)).map(str::to_string),
             }
@@ -373,6 +396,8 @@ pub fn html(report: &Report) -> String {
         ranking,
         map,
         lagging,
+        task_summary,
+        narrative,
         sources,
     };
     // Rendering plain strings into a String cannot fail; an error would be a template bug.

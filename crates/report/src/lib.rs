@@ -10,6 +10,7 @@ mod docx;
 pub mod fmt;
 mod html;
 pub mod model;
+pub mod narrative;
 mod png;
 mod xlsx;
 
@@ -17,6 +18,7 @@ pub use charts::ChartError;
 pub use docx::docx;
 pub use html::{html, REPORT_CSS};
 pub use model::*;
+pub use narrative::{narrative, Narrative};
 pub use png::svg_to_png;
 pub use xlsx::xlsx;
 

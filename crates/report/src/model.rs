@@ -16,7 +16,15 @@ pub struct Report {
     pub period_label: String,
     /// The data cut-off, e.g. "2026Q3".
     pub as_of: String,
+    /// When the report was made, as shown in it: Beijing time, e.g. "2026-10-15 17:30(北京时间)".
     pub generated_at: String,
+    /// The same moment for the document properties: UTC in W3CDTF, e.g. "2026-10-15T09:30:00Z"
+    /// (empty: the DOCX says 1970, which no one should see).
+    #[serde(default)]
+    pub created_utc: String,
+    /// Who made the report (the account's login, or "planwatch"): the DOCX's author.
+    #[serde(default)]
+    pub author: String,
     /// A warning shown prominently at the top of every format (e.g. synthetic demo data).
     pub data_notice: Option<String>,
     /// Whether the figures rest on approved data only, e.g. "全部为已审核数据" or
@@ -28,6 +36,10 @@ pub struct Report {
     pub ranking: Option<RankingSection>,
     pub map: Option<MapSection>,
     pub lagging_tasks: Vec<LaggingTask>,
+    /// The plan's tasks by their latest reported status: keys "done", "in_progress",
+    /// "not_started", "lagging", "unreported" (no report yet), in that order.
+    #[serde(default)]
+    pub task_counts: Vec<StatusCount>,
     pub sources: Vec<Source>,
 }
 
@@ -191,15 +203,21 @@ pub struct Source {
     pub label: String,
     /// The sentence quoted, or the file name and rows.
     pub text: String,
+    /// Where it is, as a reader of the printed report finds it: for a plan sentence the
+    /// plan's title and section ("《…规划》 二、主要目标"), for a data file its import number
+    /// and date ("导入批次 #12,2026-10-09"). Printed instead of the URL.
+    #[serde(default)]
+    pub location: String,
+    /// The link for the HTML report; never printed in the DOCX.
     pub url: Option<String>,
 }
 
-/// The citation mark of source `index` ("[1]" for index 0).
+/// The citation mark of source `index` ("【1】" for index 0), as 公文 number references.
 pub fn cite(index: usize) -> String {
-    format!("[{}]", index + 1)
+    format!("【{}】", index + 1)
 }
 
-/// The citation marks of several sources, de-duplicated, in order ("[2][5]").
+/// The citation marks of several sources, de-duplicated, in order ("【2】【5】").
 pub fn cite_all(indexes: impl IntoIterator<Item = usize>) -> String {
     let mut seen = Vec::new();
     for i in indexes {

@@ -127,7 +127,7 @@ fn put_num(ws: &mut Worksheet, row: u32, col: u16, v: Option<f64>, f: &Format) -
 }
 
 fn cites(numbers: &[usize]) -> String {
-    numbers.iter().map(|n| format!("[{n}]")).collect()
+    numbers.iter().map(|n| format!("【{n}】")).collect()
 }
 
 /// Renders the report as an XLSX workbook.
@@ -172,13 +172,19 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
             let row = HEADER_ROW + 1 + i as u32;
             ws.write_string_with_format(row, 0, &t.indicator, &s.wrap)?;
             ws.write_string_with_format(row, 1, &t.unit, &s.text)?;
-            put_num(ws, row, 2, t.baseline, &s.number)?;
-            put_num(ws, row, 3, Some(t.target), &s.number)?;
+            // Values rounded by the unit's rule and shown with as many decimals.
+            let rounding = planwatch_monitor::units::rounding(&t.unit, &t.indicator);
+            let number = s.number.clone().set_num_format(rounding.number_format());
+            let round = |v: Option<f64>| v.map(|v| planwatch_monitor::units::round_to(v, rounding.decimals()));
+            put_num(ws, row, 2, round(t.baseline), &number)?;
+            put_num(ws, row, 3, round(Some(t.target)), &number)?;
             ws.write_number_with_format(row, 4, t.deadline as f64, &s.text)?;
-            put_num(ws, row, 5, t.current, &s.number)?;
+            put_num(ws, row, 5, round(t.current), &number)?;
             ws.write_string_with_format(row, 6, t.current_period.as_deref().unwrap_or(""), &s.text)?;
-            put_num(ws, row, 7, t.completion, &s.percent)?;
-            put_num(ws, row, 8, Some(t.elapsed), &s.percent)?;
+            // Shares to one decimal of a percent, as shown.
+            let share = |v: f64| planwatch_monitor::units::round_to(v, 3);
+            put_num(ws, row, 7, t.completion.map(share), &s.percent)?;
+            put_num(ws, row, 8, Some(share(t.elapsed)), &s.percent)?;
             let status = s.text.clone().set_background_color(status_rgb(&t.status_key)).set_bold();
             ws.write_string_with_format(row, 9, &t.status_label, &status)?;
             // A 低可信度 forecast is never a bare number: text with its caveat.
@@ -187,9 +193,10 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
             {
                 match v {
                     Some(v) if low => {
-                        ws.write_string_with_format(row, col, format!("{}(低可信度)", crate::fmt::num(v)), &s.text)?;
+                        let shown = crate::fmt::value(v, &t.unit, &t.indicator);
+                        ws.write_string_with_format(row, col, format!("{shown}(低可信度)"), &s.text)?;
                     }
-                    _ => put_num(ws, row, col, v, &s.number)?,
+                    _ => put_num(ws, row, col, round(v), &number)?,
                 }
             }
             let verdict = verdict_with_note(t);
@@ -250,7 +257,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
     // 区县排名
     {
         let ws = wb.add_worksheet().set_name(RANKING_SHEET)?;
-        let headers = ["名次", "区县", "得分", "变化", "备注", "来源"];
+        let headers = ["名次", "区县", "得分(分)", "变化", "备注", "来源"];
         let info = match &r.ranking {
             Some(k) => {
                 let weights: Vec<String> =
@@ -268,13 +275,13 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
         };
         frame(ws, r, &s, &info, &headers)?;
         let rows = r.ranking.as_ref().map_or(&[][..], |k| &k.rows);
-        let cite = r.ranking.as_ref().map(|k| format!("[{}]", k.source + 1)).unwrap_or_default();
+        let cite = r.ranking.as_ref().map(|k| format!("【{}】", k.source + 1)).unwrap_or_default();
         let mut shown = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let y = HEADER_ROW + 1 + i as u32;
             put_num(ws, y, 0, row.rank.map(f64::from), &s.text)?;
             ws.write_string_with_format(y, 1, &row.place, &s.text)?;
-            put_num(ws, y, 2, row.score, &s.number)?;
+            put_num(ws, y, 2, row.score.map(|v| planwatch_monitor::units::round_to(v, 2)), &s.number)?;
             match row.change {
                 Some(c) => {
                     let colour = if c > 0 {
@@ -321,7 +328,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
                 ws.write_string_with_format(y, 2, &t.status_label, &status)?;
                 ws.write_string_with_format(y, 3, &t.period, &s.text)?;
                 ws.write_string_with_format(y, 4, &t.note, &s.wrap)?;
-                ws.write_string_with_format(y, 5, format!("[{}]", t.source + 1), &s.text)?;
+                ws.write_string_with_format(y, 5, format!("【{}】", t.source + 1), &s.text)?;
                 shown.push(vec![
                     lead.to_string(),
                     t.task.clone(),
@@ -337,25 +344,50 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, ReportError> {
         ws.autofilter(HEADER_ROW, 0, y - 1, headers.len() as u16 - 1)?;
     }
 
+    // 评估意见: the task counts and the drafted narrative of a mid-term or final evaluation.
+    if r.kind != ReportKind::Quarterly {
+        let ws = wb.add_worksheet().set_name("评估意见")?;
+        let headers = ["部分", "内容"];
+        frame(ws, r, &s, "根据监测数据生成的初稿,请分析人员核实、修改后使用", &headers)?;
+        let n = crate::narrative::narrative(r);
+        let mut y = HEADER_ROW + 1;
+        for c in &r.task_counts {
+            ws.write_string_with_format(y, 0, "任务进展", &s.text)?;
+            ws.write_string_with_format(y, 1, format!("{}:{} 项", c.label, c.count), &s.wrap)?;
+            y += 1;
+        }
+        for (part, paragraphs) in
+            [("主要成效", &n.achievements), ("存在问题", &n.problems), ("下一步建议", &n.suggestions)]
+        {
+            for p in paragraphs {
+                ws.write_string_with_format(y, 0, part, &s.text)?;
+                ws.write_string_with_format(y, 1, p, &s.wrap)?;
+                y += 1;
+            }
+        }
+        ws.set_column_width(0, 12)?;
+        ws.set_column_width(1, 100)?;
+    }
+
     // 数据来源
     {
         let ws = wb.add_worksheet().set_name(SOURCE_SHEET)?;
-        let headers = ["编号", "类型", "说明", "原文/文件", "链接"];
-        frame(ws, r, &s, "各表“来源”列中的 [n] 对应此处编号", &headers)?;
+        let headers = ["编号", "类型", "说明", "原文/文件", "出处"];
+        frame(ws, r, &s, "各表“来源”列中的【n】对应此处编号", &headers)?;
         let mut shown = Vec::new();
         for (i, src) in r.sources.iter().enumerate() {
             let y = HEADER_ROW + 1 + i as u32;
-            ws.write_string_with_format(y, 0, format!("[{}]", i + 1), &s.text)?;
+            ws.write_string_with_format(y, 0, format!("【{}】", i + 1), &s.text)?;
             ws.write_string_with_format(y, 1, src.kind.label(), &s.text)?;
             ws.write_string_with_format(y, 2, &src.label, &s.wrap)?;
             ws.write_string_with_format(y, 3, &src.text, &s.wrap)?;
-            ws.write_string_with_format(y, 4, src.url.as_deref().unwrap_or(""), &s.text)?;
+            ws.write_string_with_format(y, 4, &src.location, &s.wrap)?;
             shown.push(vec![
                 String::new(),
                 src.kind.label().to_string(),
                 src.label.clone(),
                 src.text.clone(),
-                src.url.clone().unwrap_or_default(),
+                src.location.clone(),
             ]);
         }
         widths(ws, &headers, &shown, &[7.0, 10.0, 36.0, 70.0, 40.0])?;

@@ -48,7 +48,7 @@ fn progress_bars_show_labels_values_and_legend() {
     ];
     let svg = progress_bars(&bars);
     let text = check_svg(&svg);
-    for want in ["营业收入", "A<b>&c", "创新平台", "47.1%", "135%", "无数据", "已完成", "滞后", "时间进度"]
+    for want in ["营业收入", "A<b>&c", "创新平台", "47.1%", "135.0%", "无数据", "已完成", "滞后", "时间进度"]
     {
         assert!(text.contains(want), "{want} missing");
     }

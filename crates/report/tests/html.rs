@@ -25,7 +25,8 @@ fn html_has_every_target_source_and_citation() {
     for (i, s) in report.sources.iter().enumerate() {
         let n = i + 1;
         assert!(page.contains(&format!(r#"id="src-{n}""#)), "source {n} listed");
-        assert!(page.contains(&format!(r##"href="#src-{n}">[{n}]</a>"##)), "source {n} cited");
+        assert!(page.contains(&format!(r##"href="#src-{n}">【{n}】</a>"##)), "source {n} cited");
+        assert!(page.contains(&format!("({})", s.location)), "source {n} located");
         let text = s.text.replace('&', "&amp;");
         assert!(page.contains(&text), "source text {n}");
     }
@@ -84,4 +85,17 @@ fn html_survives_a_broken_map_and_empty_sections() {
     assert!(page.contains("没有可监测的量化目标"));
     assert!(!page.contains("class=\"notice\""));
     assert!(!page.contains("区县排名"));
+}
+
+#[test]
+fn html_of_a_midterm_report_has_the_task_counts_and_the_narrative() {
+    let mut report = sample_report();
+    report.kind = planwatch_report::ReportKind::Midterm;
+    let page = planwatch_report::html(&report);
+    for want in ["本规划共有 9 项重点任务", "主要成效", "存在问题", "下一步建议", "5 项量化目标中,2 项指标已完成或超前"]
+    {
+        assert!(page.contains(want), "{want}");
+    }
+    let quarterly = planwatch_report::html(&sample_report());
+    assert!(!quarterly.contains("主要成效") && quarterly.contains("本规划共有 9 项重点任务"));
 }

@@ -2,6 +2,8 @@
 
 mod common;
 
+use planwatch_monitor::units::round_to;
+
 use calamine::Data;
 use common::*;
 
@@ -32,13 +34,13 @@ fn xlsx_rows_read_back() {
         assert_eq!(row[3], Data::Float(t.target));
         assert_eq!(row[4], Data::Float(t.deadline as f64));
         match t.completion {
-            Some(c) => assert_eq!(row[7], Data::Float(c)),
+            Some(c) => assert_eq!(row[7], Data::Float(round_to(c, 3)), "shares to one decimal of a percent"),
             None => assert_eq!(row[7], Data::Empty),
         }
-        assert_eq!(row[8], Data::Float(t.elapsed));
+        assert_eq!(row[8], Data::Float(round_to(t.elapsed, 3)));
         assert_eq!(s(&row[9]), t.status_label);
         assert_eq!(s(&row[12]), t.verdict);
-        assert!(s(&row[13]).starts_with(&format!("[{}]", t.target_source + 1)));
+        assert!(s(&row[13]).starts_with(&format!("【{}】", t.target_source + 1)));
     }
     assert_eq!(grid.len(), HEADER + 1 + report.targets.len(), "the chart adds no cells");
 
@@ -66,8 +68,9 @@ fn xlsx_rows_read_back() {
     assert_eq!(grid.len(), HEADER + 1 + report.sources.len());
     for (i, src) in report.sources.iter().enumerate() {
         let row = &grid[HEADER + 1 + i];
-        assert_eq!(s(&row[0]), format!("[{}]", i + 1));
+        assert_eq!(s(&row[0]), format!("【{}】", i + 1));
         assert_eq!(s(&row[3]), src.text);
+        assert_eq!(s(&row[4]), src.location, "where it is, not a link");
     }
 
     // The native chart is there.
@@ -87,4 +90,32 @@ fn xlsx_of_an_empty_report() {
     let (names, grid) = read_sheet(&bytes, "目标完成情况");
     assert_eq!(names.len(), 4);
     assert_eq!(grid.len(), HEADER + 1);
+}
+
+#[test]
+fn xlsx_values_are_rounded_by_their_unit() {
+    let mut report = sample_report();
+    report.targets[1].current = Some(12.4); // 家: a whole number
+    report.targets[2].current = Some(45.55); // %: one decimal
+    report.targets[0].current = Some(452.456); // 亿元: two decimals
+    let bytes = planwatch_report::xlsx(&report).unwrap();
+    let (_, grid) = read_sheet(&bytes, "目标完成情况");
+    assert_eq!(grid[HEADER + 2][5], Data::Float(12.0));
+    assert_eq!(grid[HEADER + 3][5], Data::Float(45.6));
+    assert_eq!(grid[HEADER + 1][5], Data::Float(452.46));
+}
+
+#[test]
+fn xlsx_of_an_evaluation_report_has_the_evaluation_sheet() {
+    let mut report = sample_report();
+    report.kind = planwatch_report::ReportKind::Final;
+    let bytes = planwatch_report::xlsx(&report).unwrap();
+    let (names, grid) = read_sheet(&bytes, "评估意见");
+    assert_eq!(names, ["目标完成情况", "区县排名", "滞后任务", "评估意见", "数据来源"]);
+    let parts: Vec<String> = grid[HEADER + 1..].iter().map(|r| s(&r[0])).collect();
+    for want in ["任务进展", "主要成效", "存在问题", "下一步建议"] {
+        assert!(parts.iter().any(|p| p == want), "{want}: {parts:?}");
+    }
+    let text: String = grid.iter().flatten().map(s).collect();
+    assert!(text.contains("在下一轮规划编制中") && text.contains("已完成:2 项"), "{text}");
 }

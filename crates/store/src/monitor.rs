@@ -1558,6 +1558,14 @@ impl Store {
         rows.collect::<crate::Result<_>>()
     }
 
+    /// When each import was accepted (UTC, as stored), by id: reports date their data files.
+    pub fn import_times(&self) -> Result<HashMap<i64, String>> {
+        let r = self.reader()?;
+        let mut stmt = r.prepare_cached("SELECT id, imported_at FROM imports")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<crate::Result<_>>()
+    }
+
     /// The latest accepted imports.
     pub fn imports(&self, limit: i64) -> Result<Vec<ImportRecord>> {
         let r = self.reader()?;

@@ -30,11 +30,18 @@ fn opt_period(raw: &str, what: &str) -> Result<Option<Period>, AppError> {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map(|c| format!("{:.1}%", c * 100.0)).unwrap_or_else(|| "—".into())
+    v.map(planwatch_monitor::units::format_share).unwrap_or_else(|| "—".into())
 }
 
-fn num(v: Option<f64>) -> String {
-    v.map(format_number).unwrap_or_else(|| "—".into())
+/// A number in an indicator's unit, rounded by the unit's rule, the unit written after it.
+fn unit_number(v: f64, ind: &planwatch_store::monitor::Indicator) -> String {
+    use planwatch_monitor::units;
+    units::format_number(v, units::rounding(&ind.unit, &ind.name).decimals())
+}
+
+/// A value of an indicator by its unit's rounding rule (`planwatch_monitor::units`).
+fn value_of(v: Option<f64>, ind: &planwatch_store::monitor::Indicator) -> String {
+    v.map(|v| planwatch_monitor::units::format_value(v, &ind.unit, &ind.name)).unwrap_or_else(|| "—".into())
 }
 
 /// Serves a cached page for this URL (`key`; empty: not shared) if nothing in its `scope` has
@@ -253,7 +260,7 @@ pub async fn overview(
                     code_q: enc(&i.code),
                     target: match (i.target_value, i.target_year) {
                         (Some(v), Some(_)) => {
-                            format!("{} {}({})", format_number(v), i.unit, monitoring::deadline_label(&i))
+                            format!("{} {}({})", unit_number(v, &i), i.unit, monitoring::deadline_label(&i))
                         }
                         _ => String::new(),
                     },
@@ -445,13 +452,13 @@ fn progress_page(
                 name: ind.name.clone(),
                 unit: ind.unit.clone(),
                 baseline: match (ind.baseline_value, ind.baseline_year) {
-                    (Some(v), Some(y)) => format!("{}({y}年)", format_number(v)),
-                    (Some(v), None) => format_number(v),
+                    (Some(v), Some(y)) => format!("{}({y}年)", value_of(Some(v), ind)),
+                    (Some(v), None) => value_of(Some(v), ind),
                     _ => "—".into(),
                 },
-                target: num(ind.target_value),
+                target: value_of(ind.target_value, ind),
                 deadline: monitoring::deadline_label(ind),
-                current: num(t.progress.as_ref().and_then(|p| p.current)),
+                current: value_of(t.progress.as_ref().and_then(|p| p.current), ind),
                 current_period: t.series.last().map(|v| v.period.label()).unwrap_or_default(),
                 completion: completion_text(t),
                 elapsed: pct(Some(t.elapsed)),
@@ -1092,11 +1099,20 @@ pub async fn report(
         "report.xlsx" => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         _ => return Err(AppError::NotFound(format!("未找到:{format}"))),
     };
+    // The DOCX names the logged-in account as its author (anonymous: "planwatch"), so each
+    // author has its own cached copy; the other formats do not carry it.
+    let author = match auth::caller(&state, &headers).await {
+        Some(c) if ext == "docx" => c.actor.login,
+        _ => "planwatch".to_string(),
+    };
     // One key per report, however the URL spells it (`2025q3`, ` 2025Q3`, no kind).
-    let key = format!("report/{id}/{ext}/{kind:?}/{}", period.map(|p| p.to_string()).unwrap_or_default());
+    let mut key = format!("report/{id}/{ext}/{kind:?}/{}", period.map(|p| p.to_string()).unwrap_or_default());
+    if ext == "docx" {
+        key.push_str(&format!("/{}", crate::pages::enc(&author)));
+    }
     let builds = &state.report_builds;
     let mut resp = cached_in(&state, builds, &headers, key, MonitorScope::Plan(id), content_type, move |s| {
-        let r = monitoring::build_report(s, id, kind, period, None)?;
+        let r = monitoring::build_report(s, id, kind, period, None, &author)?;
         Ok(match ext {
             "html" => planwatch_report::html(&r).into_bytes(),
             "docx" => planwatch_report::docx(&r).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -1364,7 +1380,7 @@ pub async fn indicator(
             .map(|(place, cells)| {
                 let cells = cells
                     .into_iter()
-                    .map(|c| c.map(|(v, flagged)| format!("{}{}", format_number(v), if flagged { " *" } else { "" })))
+                    .map(|c| c.map(|(v, flagged)| format!("{}{}", unit_number(v, ind), if flagged { " *" } else { "" })))
                     .map(Option::unwrap_or_default)
                     .collect();
                 (place, cells)
@@ -1379,14 +1395,14 @@ pub async fn indicator(
             name: ind.name.clone(),
             target: match (ind.target_value, ind.target_year) {
                 (Some(v), Some(y)) if ind.target_year_inferred => {
-                    format!("{} {}({y}年,推定:原文未写完成年份,取规划期末)", format_number(v), ind.unit)
+                    format!("{} {}({y}年,推定:原文未写完成年份,取规划期末)", unit_number(v, ind), ind.unit)
                 }
-                (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), ind.unit),
+                (Some(v), Some(y)) => format!("{} {}({y}年)", unit_number(v, ind), ind.unit),
                 _ => "—".into(),
             },
             baseline: match (ind.baseline_value, ind.baseline_year) {
-                (Some(v), Some(y)) => format!("{} {}({y}年)", format_number(v), ind.unit),
-                (Some(v), None) => format_number(v),
+                (Some(v), Some(y)) => format!("{} {}({y}年)", unit_number(v, ind), ind.unit),
+                (Some(v), None) => unit_number(v, ind),
                 _ => "—".into(),
             },
             direction: ind.direction.label(),

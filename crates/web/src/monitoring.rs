@@ -248,7 +248,7 @@ pub fn plan_progress_of(
             progress::progress(&s, &points, as_of_time, thresholds)
         });
         let (status_key, status_label, completion, elapsed, verdict) = match &progress {
-            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p, ind.frequency)),
+            Some(p) => (p.status.key(), p.status.label(), p.completion, p.elapsed, verdict(p, &ind)),
             None => ("no_data", "无目标值", None, 0.0, String::new()),
         };
         let note = progress.as_ref().map(|p| p.notes.join("")).unwrap_or_default();
@@ -326,12 +326,36 @@ pub fn value_word(frequency: Frequency) -> String {
 
 /// "线性趋势,基于6个季度值:预计达成;复合增长,基于6个季度值:低可信度:预测值 469 远超目标值 30,不作研判"
 /// — each forecast with its method and the values it rests on, or why there is none.
-pub fn verdict(p: &Progress, frequency: Frequency) -> String {
-    let word = value_word(frequency);
+/// The gap of a plausible forecast is rounded by the indicator's unit (差 3682 家, not 3681.5).
+pub fn verdict(p: &Progress, ind: &Indicator) -> String {
+    let word = value_word(ind.frequency);
     let parts: Vec<String> = [&p.forecasts.linear, &p.forecasts.compound]
         .into_iter()
         .flatten()
-        .map(|f| format!("{}:{}", f.basis_label(&word), f.verdict))
+        .map(|f| {
+            let text = if f.plausible && !f.achieved {
+                use planwatch_monitor::units::{format_value, round_to, rounding};
+                let decimals = rounding(&ind.unit, &ind.name).decimals();
+                // The unit after the number (a percentage carries its sign already).
+                let with_unit = |v: f64| {
+                    let shown = format_value(v, &ind.unit, &ind.name);
+                    if shown.ends_with('%') || ind.unit.trim().is_empty() {
+                        shown
+                    } else {
+                        format!("{shown} {}", ind.unit.trim())
+                    }
+                };
+                if round_to(f.gap, decimals) == 0.0 {
+                    // Less than the last digit shown: never "差 0.0%".
+                    format!("预计未达成,差不足 {}", with_unit(10f64.powi(-(decimals as i32))))
+                } else {
+                    format!("预计未达成,差 {}", with_unit(f.gap))
+                }
+            } else {
+                f.verdict.clone()
+            };
+            format!("{}:{text}", f.basis_label(&word))
+        })
         .collect();
     if parts.is_empty() {
         p.forecast_note.clone().unwrap_or_else(|| "数据不足,暂不预测".into())
@@ -725,6 +749,8 @@ pub fn source_link(ind: &Indicator) -> Option<String> {
 struct Sources {
     list: Vec<report::Source>,
     files: HashMap<i64, usize>,
+    /// When each import was accepted (UTC), to date the data files.
+    import_times: HashMap<i64, String>,
 }
 
 impl Sources {
@@ -736,10 +762,16 @@ impl Sources {
         if let Some(&i) = self.files.get(&f.0) {
             return i;
         }
+        let date = self.import_times.get(&f.0).map(|t| beijing_time(t)).unwrap_or_default();
         let i = self.add(report::Source {
             kind: report::SourceKind::DataFile,
             label: format!("数据文件 {}", f.1),
-            text: format!("导入批次 #{}{}", f.0, if f.2 { "(合成示例数据,仅供演示)" } else { "" }),
+            text: if f.2 { "合成示例数据,仅供演示".into() } else { String::new() },
+            location: if date.is_empty() {
+                format!("导入批次 #{}", f.0)
+            } else {
+                format!("导入批次 #{},{} 导入", f.0, date.get(..10).unwrap_or(&date))
+            },
             url: Some("/monitor#imports".into()),
         });
         self.files.insert(f.0, i);
@@ -747,19 +779,34 @@ impl Sources {
     }
 }
 
+/// Where a sentence of a plan is, for a printed reader: the headings above byte `start`
+/// ("三、主要目标 (一)总体目标"), from the plan's outline.
+pub fn outline_location(plan: &planwatch_core::model::Plan, start: usize) -> String {
+    let mut stack: Vec<&planwatch_core::model::OutlineEntry> = Vec::new();
+    for o in plan.outline.iter().take_while(|o| o.span[0] <= start) {
+        stack.retain(|p| p.level < o.level);
+        stack.push(o);
+    }
+    stack.iter().map(|o| format!("{}{}", o.marker, o.title)).collect::<Vec<_>>().join(" ")
+}
+
 /// The report of plan `plan_id` for `period` (default: the newest period with data).
 /// `index` picks the ranking shown (default: the first index of the plan's region).
+/// `author` is who asked for it (the logged-in account, the CLI's actor, or "planwatch"): the
+/// DOCX names it as the document's author.
 pub fn build_report(
     store: &Store,
     plan_id: i64,
     kind: report::ReportKind,
     period: Option<Period>,
     index: Option<&str>,
+    author: &str,
 ) -> Result<report::Report> {
     let view = store.plan_view(plan_id)?;
     let meta = &view.effective.plan.meta;
     let p = plan_progress_of(store, &view, period, &Thresholds::default())?;
-    let mut sources = Sources { list: Vec::new(), files: HashMap::new() };
+    let mut sources = Sources { list: Vec::new(), files: HashMap::new(), import_times: store.import_times()? };
+    let plan_title = format!("《{}》", view.summary.title);
     let mut targets = Vec::new();
     for t in &p.targets {
         let target_source = sources.add(report::Source {
@@ -775,6 +822,12 @@ pub fn build_report(
                 )
             } else {
                 t.indicator.source_text.clone()
+            },
+            location: match t.indicator.span {
+                Some((start, _)) if t.indicator.document_id == Some(plan_id) => {
+                    format!("{plan_title} {}", outline_location(&view.effective.plan, start)).trim_end().to_string()
+                }
+                _ => plan_title.clone(),
             },
             url: source_link(&t.indicator),
         });
@@ -840,6 +893,11 @@ pub fn build_report(
                     rv.index.members.len(),
                     cited.join("")
                 ),
+                location: rv
+                    .published
+                    .first()
+                    .map(|pb| format!("已发布第{}版", pb.revision))
+                    .unwrap_or_else(|| "按当前数据计算,未发布".into()),
                 url: Some(format!("/rankings/{}?period={}", crate::pages::enc(&rv.index.name), rv.period)),
             });
             let names: HashMap<&str, &str> =
@@ -863,8 +921,7 @@ pub fn build_report(
                 note: Some(why.clone()),
             }));
             let published = rv.published.first().map(|pb| {
-                let mut s =
-                    format!("已发布 第{}版 {}", pb.revision, pb.published_at.get(..10).unwrap_or(&pb.published_at));
+                let mut s = format!("已发布 第{}版 {}", pb.revision, beijing_time(&pb.published_at));
                 if rv.revised {
                     s.push_str(";发布后数据有更正,下表为按最新数据的计算结果");
                 }
@@ -901,6 +958,7 @@ pub fn build_report(
         kind: report::SourceKind::DataFile,
         label: "任务进展填报".into(),
         text: "各牵头单位按季度填报的任务进展(未启动/推进中/已完成/滞后)".into(),
+        location: format!("{plan_title} 任务分工"),
         url: Some(format!("/plans/{plan_id}/progress")),
     });
     let lagging_tasks = p
@@ -915,6 +973,27 @@ pub fn build_report(
             source: tasks_source,
         })
         .collect();
+    // The plan's tasks by their latest report; tasks nobody reported on are 未填报.
+    let task_total = view.effective.plan.tasks.len();
+    let task_count = |status: TaskStatus| p.tasks.iter().filter(|t| t.status == status).count();
+    let reported = p.tasks.len();
+    let mut task_counts: Vec<report::StatusCount> =
+        [TaskStatus::Done, TaskStatus::InProgress, TaskStatus::NotStarted, TaskStatus::Lagging]
+            .into_iter()
+            .map(|st| report::StatusCount {
+                key: st.as_str().into(),
+                label: st.label().into(),
+                count: task_count(st) as u32,
+            })
+            .collect();
+    task_counts.push(report::StatusCount {
+        key: "unreported".into(),
+        label: "未填报".into(),
+        count: task_total.saturating_sub(reported) as u32,
+    });
+    if task_total == 0 && reported == 0 {
+        task_counts.clear();
+    }
     let as_of_label = p.as_of.map(|a| a.label()).unwrap_or_else(|| "暂无数据".into());
     let period_text = match (meta.period_start, meta.period_end) {
         (Some(a), Some(b)) => format!("{a}—{b}年"),
@@ -923,12 +1002,17 @@ pub fn build_report(
     };
     Ok(report::Report {
         // "2026年第3季度" + "季度监测报告" reads "2026年第3季度监测报告".
-        title: format!(
-            "{} {}{}",
-            view.summary.title,
-            as_of_label,
-            if as_of_label.ends_with("季度") { kind.label().trim_start_matches("季度") } else { kind.label() }
-        ),
+        // An evaluation covers the plan so far: "…中期评估报告(数据截至2026年第3季度)".
+        title: if kind == report::ReportKind::Quarterly {
+            format!(
+                "{} {}{}",
+                view.summary.title,
+                as_of_label,
+                if as_of_label.ends_with("季度") { kind.label().trim_start_matches("季度") } else { kind.label() }
+            )
+        } else {
+            format!("{} {}(数据截至{as_of_label})", view.summary.title, kind.label())
+        },
         kind,
         plan: report::PlanInfo {
             title: view.summary.title.clone(),
@@ -940,6 +1024,8 @@ pub fn build_report(
         period_label: as_of_label,
         as_of: p.as_of.map(|a| a.to_string()).unwrap_or_default(),
         generated_at: now_label(),
+        created_utc: now_w3cdtf(),
+        author: if author.trim().is_empty() { "planwatch".into() } else { author.trim().to_string() },
         data_basis: {
             // Values flagged 待核实 are in no figure of the report: say how many were left out.
             let flagged: usize = p.targets.iter().map(|t| t.flagged.len()).sum();
@@ -964,6 +1050,7 @@ pub fn build_report(
         ranking: ranking_section,
         map: map_section,
         lagging_tasks,
+        task_counts,
         sources: sources.list,
     })
 }
@@ -1020,10 +1107,46 @@ fn overdue_note(store: &Store, region: &str, period: Option<Period>) -> Result<O
     }))
 }
 
-/// The current UTC time as `2026-11-23 08:30 UTC`.
+/// Beijing time (UTC+8, no daylight saving), in which reports show every time.
+const BEIJING: time::UtcOffset = match time::UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => time::UtcOffset::UTC,
+};
+
+fn minute_label(t: time::OffsetDateTime) -> String {
+    format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+}
+
+/// The current time in Beijing as `2026-11-23 16:30(北京时间)`, as reports show it.
 pub fn now_label() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!("{}-{:02}-{:02} {:02}:{:02} UTC", now.year(), u8::from(now.month()), now.day(), now.hour(), now.minute())
+    format!("{}(北京时间)", minute_label(time::OffsetDateTime::now_utc().to_offset(BEIJING)))
+}
+
+/// The current time, UTC, as W3CDTF (`2026-11-23T08:30:00Z`), for document properties.
+pub fn now_w3cdtf() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// A stored UTC time (`2026-10-09T01:30:00Z`) in Beijing time (`2026-10-09 09:30`); text it
+/// cannot read comes back unchanged.
+pub fn beijing_time(utc: &str) -> String {
+    let num = |range: std::ops::Range<usize>| utc.get(range).and_then(|s| s.parse::<u32>().ok());
+    let parsed = (|| {
+        let month = time::Month::try_from(num(5..7)? as u8).ok()?;
+        let date = time::Date::from_calendar_date(num(0..4)? as i32, month, num(8..10)? as u8).ok()?;
+        let t = time::Time::from_hms(num(11..13)? as u8, num(14..16)? as u8, num(17..19).unwrap_or(0) as u8).ok()?;
+        Some(time::PrimitiveDateTime::new(date, t).assume_utc().to_offset(BEIJING))
+    })();
+    parsed.map_or_else(|| utc.to_string(), minute_label)
 }
 
 /// Today's (year, month), UTC.

@@ -49,8 +49,15 @@ async fn a_flagged_value_counts_nowhere_until_an_analyst_confirms_it() {
     assert!(view.caution().unwrap().contains("待核实"));
     // The report: the city figure without it, and the data basis says one was left out.
     let period = planwatch_monitor::Period::parse(&newest).unwrap();
-    let r = monitoring::build_report(&app.store, plan, planwatch_report::ReportKind::Quarterly, Some(period), None)
-        .unwrap();
+    let r = monitoring::build_report(
+        &app.store,
+        plan,
+        planwatch_report::ReportKind::Quarterly,
+        Some(period),
+        None,
+        "planwatch",
+    )
+    .unwrap();
     let row = r.targets.iter().find(|row| row.indicator == ind.name).unwrap();
     assert!((row.current.unwrap() - clean).abs() < 1e-6, "report shows {:?}, not {clean}", row.current);
     assert!(r.data_basis.contains("1 个待核实数值未计入"), "{}", r.data_basis);

@@ -598,7 +598,7 @@ async fn monitoring_pages_show_progress_rankings_maps_and_reports() {
     assert_eq!(html.status, StatusCode::OK);
     let csp = html.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
     assert!(csp.contains("style-src 'sha256-") && !csp.contains("unsafe-inline"), "{csp}");
-    assert!(html.text().contains("合成示例数据") && html.text().contains("[1]"));
+    assert!(html.text().contains("合成示例数据") && html.text().contains("【1】"));
     for ext in ["docx", "xlsx"] {
         let r = get(&app, &format!("/plans/{plan}/report.{ext}?kind=midterm")).await;
         assert_eq!(r.status, StatusCode::OK, "{ext}: {}", r.text());

@@ -89,42 +89,49 @@ pub fn sample_report() -> Report {
             kind: SourceKind::PlanSentence,
             label: "规划原文".into(),
             text: "到2028年,全市未来产业营业收入突破600亿元,培育未来产业企业150家以上。".into(),
+            location: format!("《{PLAN_TITLE}》 二、主要目标"),
             url: Some("https://example.invalid/mianyang/plan-2025.html".into()),
         },
         Source {
             kind: SourceKind::PlanSentence,
             label: "规划原文".into(),
             text: "全社会研发经费投入强度达到3.0%,高新技术企业数量达到600家。".into(),
+            location: format!("《{PLAN_TITLE}》 二、主要目标"),
             url: None,
         },
         Source {
             kind: SourceKind::PlanSentence,
             label: "规划原文".into(),
             text: "新建省级以上创新平台30个,未来产业发明专利授权量年均增长15%。".into(),
+            location: format!("《{PLAN_TITLE}》 二、主要目标"),
             url: None,
         },
         Source {
             kind: SourceKind::DataFile,
             label: "数据文件 mianyang-2026Q3.csv 第12行".into(),
             text: "mianyang-2026Q3.csv 第12—14行(市统计局季度数据)".into(),
+            location: "导入批次 #12,2026-10-09".into(),
             url: None,
         },
         Source {
             kind: SourceKind::DataFile,
             label: "数据文件 mianyang-2026Q3.csv 第15行".into(),
             text: "mianyang-2026Q3.csv 第15—16行(市科技局)".into(),
+            location: "导入批次 #12,2026-10-09".into(),
             url: None,
         },
         Source {
             kind: SourceKind::Ranking,
             label: "排名 绵阳市未来产业发展指数 2026年第3季度 第2版".into(),
             text: "ranking-2026Q3-v2.json".into(),
+            location: "已发布 第2版,2026-10-10".into(),
             url: Some("https://example.invalid/planwatch/rankings/12?v=2&fmt=html".into()),
         },
         Source {
             kind: SourceKind::DataFile,
             label: "数据文件 mianyang-districts-2026Q3.csv".into(),
             text: "mianyang-districts-2026Q3.csv 第2—4行".into(),
+            location: "导入批次 #12,2026-10-09".into(),
             url: None,
         },
         Source {
@@ -132,12 +139,14 @@ pub fn sample_report() -> Report {
             label: "规划原文".into(),
             text: "建设科技城未来产业先导区,布局类脑智能、量子信息等前沿领域(市经济和信息化局牵头,涪城区、游仙区人民政府配合)。"
                 .into(),
+            location: format!("《{PLAN_TITLE}》 二、主要目标"),
             url: None,
         },
         Source {
             kind: SourceKind::PlanSentence,
             label: "规划原文".into(),
             text: "设立未来产业投资基金,首期规模不低于20亿元(市财政局、市国资委牵头)。".into(),
+            location: format!("《{PLAN_TITLE}》 二、主要目标"),
             url: None,
         },
     ];
@@ -296,7 +305,9 @@ pub fn sample_report() -> Report {
         },
         period_label: "2026年第3季度".into(),
         as_of: "2026Q3".into(),
-        generated_at: "2026-10-15 09:30".into(),
+        generated_at: "2026-10-15 17:30(北京时间)".into(),
+        created_utc: "2026-10-15T09:30:00Z".into(),
+        author: "analyst.li".into(),
         data_notice: Some("本报告使用合成演示数据,数值不代表绵阳市的真实情况,仅用于演示监测功能。".into()),
         data_basis: "含未审核数据:2/6 个单位的 2026Q3 数据尚未审核(涪城区、游仙区)".into(),
         status_counts: [
@@ -317,6 +328,16 @@ pub fn sample_report() -> Report {
         ranking: Some(ranking),
         map: Some(map),
         lagging_tasks,
+        task_counts: [
+            ("done", "已完成", 2),
+            ("in_progress", "推进中", 3),
+            ("not_started", "未启动", 0),
+            ("lagging", "滞后", 3),
+            ("unreported", "未填报", 1),
+        ]
+        .iter()
+        .map(|(k, l, n)| StatusCount { key: (*k).into(), label: (*l).into(), count: *n })
+        .collect(),
         sources,
     }
 }

@@ -1380,7 +1380,9 @@ pub async fn indicator(
             .map(|(place, cells)| {
                 let cells = cells
                     .into_iter()
-                    .map(|c| c.map(|(v, flagged)| format!("{}{}", unit_number(v, ind), if flagged { " *" } else { "" })))
+                    .map(|c| {
+                        c.map(|(v, flagged)| format!("{}{}", unit_number(v, ind), if flagged { " *" } else { "" }))
+                    })
                     .map(Option::unwrap_or_default)
                     .collect();
                 (place, cells)

@@ -1165,7 +1165,10 @@ fn place_monitoring(
                 name: ind.name.clone(),
                 code: ind.code.clone(),
                 href,
-                value: planwatch_monitor::progress::format_number(v.value),
+                value: planwatch_monitor::units::format_number(
+                    v.value,
+                    planwatch_monitor::units::rounding(&ind.unit, &ind.name).decimals(),
+                ),
                 unit: ind.unit.clone(),
                 period: v.period.label(),
                 flagged: v.flagged.clone().unwrap_or_default(),

@@ -138,7 +138,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             let region_value = begin + (goal - begin) * (pace * before).min(1.05);
             if city_reported {
                 // The region's own figure (its statistics bureau's), which the page shows.
-                let v = (region_value * rng.uniform(0.99, 1.01) * 100.0).round() / 100.0;
+                let v = by_unit(region_value * rng.uniform(0.99, 1.01), ind);
                 let _ = writeln!(csv, "{},{},{},{},{},{}", ind.code, region, p, v, ind.unit, LABEL);
             }
             for (u, (name, _)) in units.iter().enumerate() {
@@ -150,7 +150,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
                 } else {
                     region_value * shares[u] / share_sum * unit_pace * noise
                 };
-                let v = (v * 100.0).round() / 100.0;
+                let v = by_unit(v, ind);
                 let _ = writeln!(csv, "{},{},{},{},{},{}", ind.code, name, p, v, ind.unit, LABEL);
             }
         }
@@ -176,7 +176,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             let csv = format!(
                 "指标代码,地区,期别,数值,单位,备注\n{},{unit},{newest},{},{},{LABEL}(误填示例,待核实)\n",
                 ind.code,
-                (v * 3.0 * 100.0).round() / 100.0,
+                by_unit(v * 3.0, ind),
                 ind.unit
             );
             let name = format!("示例数据_合成_{region}_{seed}_待核实.csv");
@@ -352,4 +352,11 @@ fn pick_plan(store: &Store) -> Result<i64, StoreError> {
                 .into(),
         )
     })
+}
+
+/// A generated value rounded as its unit is written (counts whole: a district has 1605 firms,
+/// not 1604.7; percentages one decimal; amounts two), as a statistics office would report it.
+fn by_unit(v: f64, ind: &planwatch_store::monitor::Indicator) -> f64 {
+    use planwatch_monitor::units;
+    units::round_to(v, units::rounding(&ind.unit, &ind.name).decimals())
 }

@@ -116,6 +116,7 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
         planwatch_report::ReportKind::Quarterly,
         Some(period),
         None,
+        "test",
     )
     .unwrap();
     if now.past_deadline {

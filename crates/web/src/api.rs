@@ -26,7 +26,7 @@ use crate::{auth, db, AppError, Shared};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness),
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -98,6 +98,7 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/indicators", post(crate::api_setup::from_targets))
         .route("/indexes", post(crate::api_setup::define_index))
         .route("/completeness", get(completeness))
+        .route("/observations/{id}/confirm", post(confirm_observation))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
             Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))
@@ -1230,6 +1231,40 @@ pub struct RollupDto {
     rule: String,
     rule_label: String,
     weight: Option<String>,
+}
+
+/// A value flagged 待核实 after an analyst confirmed it.
+#[derive(Serialize, ToSchema)]
+pub struct ConfirmedDto {
+    /// The observation's id.
+    id: i64,
+    code: String,
+    place: String,
+    period: String,
+    value: f64,
+    /// Why it had been flagged (kept in the audit log).
+    reason: String,
+}
+
+/// Confirms a value flagged 待核实 (analysts and admins): it counts again in roll-ups,
+/// progress, rankings, maps and reports. Audited `observation.confirm`. The ids of flagged
+/// values are on the approvals page and in `planwatch observations flagged`.
+#[utoipa::path(post, path = "/api/v1/observations/{id}/confirm", params(("id" = i64, Path)),
+    responses((status = 200, body = ConfirmedDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn confirm_observation(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<ConfirmedDto>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| ApiError(AppError::BadRequest(format!("数值编号应为整数,收到“{}”", id.chars().take(40).collect::<String>()))))?;
+    let f = db(&state, move |s| s.confirm_observation(&actor, id)).await?;
+    Ok(Json(ConfirmedDto { id: f.id, code: f.code, place: f.place, period: f.period, value: f.value, reason: f.reason }))
 }
 
 /// Sets the roll-up rule of indicator `code` (analysts and admins). A ratio or per-capita

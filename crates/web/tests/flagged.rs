@@ -175,3 +175,37 @@ async fn a_district_correction_clears_the_flag() {
     app.store.import_observations("更正.csv", csv.as_bytes(), &Default::default(), &op()).unwrap();
     assert!(app.store.flagged_in_region(&region).unwrap().is_empty());
 }
+
+/// The API confirms a flagged value too: analysts only, audited, and bad ids are 4xx.
+#[tokio::test]
+async fn a_flagged_value_is_confirmed_through_the_api_by_analysts_only() {
+    let app = app();
+    sample(&app);
+    let region = app.store.indices().unwrap()[0].region.clone();
+    let f = app.store.flagged_in_region(&region).unwrap().remove(0);
+    add(&app, "ana", Role::Analyst, "", "");
+    add(&app, "dist", Role::DistrictEditor, &region, &f.place);
+    let (ana, dist) =
+        (app.store.create_token(&op(), "ana", "").unwrap(), app.store.create_token(&op(), "dist", "").unwrap());
+    let post = |uri: String, token: &str| {
+        Request::post(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
+    };
+    let uri = format!("/api/v1/observations/{}/confirm", f.id);
+    let before = planwatch_store::testing::fingerprint(&app.store).unwrap();
+    let refused = send(&app, post(uri.clone(), &dist)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+    assert!(refused.json()["error"]["message"].is_string());
+    let anonymous = send(&app, Request::post(uri.clone()).body(Body::empty()).unwrap()).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    for bad in ["abc", "99999999"] {
+        let r = send(&app, post(format!("/api/v1/observations/{bad}/confirm"), &ana)).await;
+        assert!(r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::NOT_FOUND, "{bad}: {}", r.status);
+    }
+    assert_eq!(planwatch_store::testing::fingerprint(&app.store).unwrap(), before, "a refusal changed the store");
+    let ok = send(&app, post(uri, &ana)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    assert_eq!(ok.json()["id"], f.id);
+    assert!(app.store.flagged_in_region(&region).unwrap().iter().all(|g| g.id != f.id));
+    let filter = AuditFilter { action: "observation.confirm".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &filter, 10, 0).unwrap().1, 1);
+}

@@ -286,7 +286,9 @@ fn expand_elided(items: Vec<String>, cues: &OwnerCues) -> Vec<String> {
 /// names) in order. Text before the first label (or all of it) has an empty label.
 fn labelled_parts<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)> {
     let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
-    for label in cues.lead_labels.iter().chain(&cues.responsible_labels) {
+                                                     // Every mark ends in a colon: a body without one (most bracketed passages) has none.
+    let has_colon = body.contains(':') || memchr::memmem::find(body.as_bytes(), "：".as_bytes()).is_some();
+    for label in cues.lead_labels.iter().chain(&cues.responsible_labels).filter(|_| has_colon) {
         for colon in [":", "："] {
             // Each `label` + `colon`, found as `label` followed by `colon` (no string built per
             // label): after a `label` without its colon the search goes on one character later.

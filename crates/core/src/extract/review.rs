@@ -246,8 +246,21 @@ fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
 /// The last bracketed passage of a sentence (`(牵头单位:…)`, `(市科委)`), as a byte range of its
 /// inside.
 fn owner_bracket(s: &str) -> Option<(usize, usize)> {
-    let close = s.rfind([')', '）', '〕', ']'])?;
-    let open = s[..close].rfind(['(', '（', '〔', '['])?;
+    // `rfind` of each bracket by SIMD searches, the last one winning (as a backwards scan of
+    // the characters finds it: every match starts at a character boundary).
+    let last_of = |h: &str, ascii: [u8; 2], wide: [&str; 2]| {
+        let b = h.as_bytes();
+        [
+            memchr::memrchr2(ascii[0], ascii[1], b),
+            memchr::memmem::rfind(b, wide[0].as_bytes()),
+            memchr::memmem::rfind(b, wide[1].as_bytes()),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    };
+    let close = last_of(s, [b')', b']'], ["）", "〕"])?;
+    let open = last_of(&s[..close], [b'(', b'['], ["（", "〔"])?;
     let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
     (a < close).then_some((a, close))
 }
@@ -255,6 +268,33 @@ fn owner_bracket(s: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bracket found by SIMD searches is the one backwards character scans find.
+    #[test]
+    fn owner_bracket_finds_what_rfind_finds() {
+        fn reference(s: &str) -> Option<(usize, usize)> {
+            let close = s.rfind([')', '）', '〕', ']'])?;
+            let open = s[..close].rfind(['(', '（', '〔', '['])?;
+            let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
+            (a < close).then_some((a, close))
+        }
+        for s in [
+            "推进建设(牵头单位:市科委)",
+            "推进建设（牵头单位：市科委）。",
+            "〔2023〕12号(市科委]",
+            "[a](b)",
+            "(）",
+            "（)",
+            "()",
+            ")(",
+            "没有括号",
+            "",
+            "甲〔乙〕丙[丁）戊",
+            "(市科委、市财政局)等单位(负责",
+        ] {
+            assert_eq!(owner_bracket(s), reference(s), "{s}");
+        }
+    }
 
     #[test]
     fn sentence_ends_split_as_split_inclusive() {

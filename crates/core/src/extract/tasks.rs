@@ -13,7 +13,7 @@
 
 use super::owners;
 use super::task_content;
-use super::text::{self, split_names};
+use super::text::{self, find_lit, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
@@ -143,10 +143,7 @@ fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     // Most lines open no bracket: three SIMD searches say so without decoding a character.
     let b = s.as_bytes();
-    if memchr::memchr2(b'(', b'[', b).is_none()
-        && memchr::memmem::find(b, "〔".as_bytes()).is_none()
-        && memchr::memmem::find(b, "【".as_bytes()).is_none()
-    {
+    if memchr::memchr2(b'(', b'[', b).is_none() && find_lit!(b, "〔").is_none() && find_lit!(b, "【").is_none() {
         return out;
     }
     let mut stack: Vec<(usize, char)> = Vec::new();
@@ -299,7 +296,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
         let base = sent_start;
         sent_start = k + c.len_utf8().min(s.len() - k);
         // `A牵头、B配合` anywhere.
-        if let Some(p) = memchr::memmem::find(sent.as_bytes(), "牵头".as_bytes()) {
+        if let Some(p) = find_lit!(sent, "牵头") {
             let after = sent[p + "牵头".len()..].trim_start_matches(['、', ',']);
             if let Some(q) = after.find("配合") {
                 let a = org_before(sent, p, ctx);
@@ -356,9 +353,7 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     // The first verb, longest at its place (`牵头负责` before `牵头`): one scan of the head.
     let verb_at = subject_verbs().find(head).map(|m| (m.start(), SUBJECT_VERBS[m.pattern().as_usize()]));
     // `A、B等部门按照职责分工负责X` / `A、B等部门加强…`: the listed units share the task.
-    if let Some(p) =
-        memchr::memmem::find(head.as_bytes(), "等部门".as_bytes()).filter(|p| verb_at.is_none_or(|(q, _)| *p <= q))
-    {
+    if let Some(p) = find_lit!(head, "等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
         let names = owners::unit_names(&clause[..p + "等部门".len()], cues);
         if names.len() >= 2 && names.iter().all(|n| is_org(n, ctx) && !is_generic(n, ctx)) {
             let rest = clause[p + "等部门".len()..]

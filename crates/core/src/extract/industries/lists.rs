@@ -147,12 +147,12 @@ pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&st
         }
         let l = &doc.lines[i];
         let s = &doc.text[l.cstart..l.cend];
-        for (items, classifier, pos) in lists(s) {
+        for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
             let c = classifier.trim();
             if classifiers.iter().any(|k| c.starts_with(k) || (c.ends_with(k) && c.chars().count() <= 12)) {
                 for it in items {
-                    if !out.iter().any(|(n, _, _)| *n == it) {
-                        out.push((it, l.cstart + pos, l.cstart + pos));
+                    if !out.iter().any(|(n, _, _)| n == it) {
+                        out.push((it.clone(), l.cstart + pos, l.cstart + pos));
                     }
                 }
                 break; // the section's main enumeration comes first

@@ -22,6 +22,7 @@ mod name;
 mod quantity;
 mod table;
 
+use super::text::find_lit;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
@@ -39,10 +40,16 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
     let mut searched_from = [usize::MAX; 3];
     let mut from = 0;
     loop {
-        for (k, (open, _)) in KINDS.iter().enumerate() {
+        for k in 0..KINDS.len() {
             let stale = searched_from[k] == usize::MAX || next[k].is_some_and(|p| p < from);
             if stale {
-                next[k] = memchr::memmem::find(&b[from..], open.as_bytes()).map(|p| p + from);
+                let rest = &b[from..];
+                let found = match k {
+                    0 => memchr::memchr(b'"', rest),
+                    1 => find_lit!(rest, "“"),
+                    _ => find_lit!(rest, "《"),
+                };
+                next[k] = found.map(|p| p + from);
                 searched_from[k] = from;
             }
         }
@@ -50,12 +57,18 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
         else {
             break;
         };
-        let (open, close) = KINDS[k];
+        let (open, _) = KINDS[k];
         let after = p + open.len();
-        match memchr::memmem::find(&b[after..], close.as_bytes()) {
+        let rest = &b[after..];
+        let found = match k {
+            0 => memchr::memchr(b'"', rest),
+            1 => find_lit!(rest, "”"),
+            _ => find_lit!(rest, "》"),
+        };
+        match found {
             Some(q) => {
                 out.push((p, after + q));
-                from = after + q + close.len();
+                from = after + q + KINDS[k].1.len();
             }
             None => break,
         }
@@ -341,7 +354,13 @@ fn paragraph_targets(
                 frame = carried;
                 historical = false;
             }
-            if !maybe_cn_numeral(c) || !is_cn_numeral(c) {
+            // 一, 零, 〇 and a 万 not before 亿 start no figure and no year (`quantity_at` takes
+            // 二–九, 十, 百, 千, 两 and `万亿`; years and levels are Arabic).
+            if !maybe_cn_numeral(c)
+                || !is_cn_numeral(c)
+                || matches!(c, '一' | '零' | '〇')
+                || (c == '万' && !s[i + n..].starts_with('亿'))
+            {
                 i += n;
                 continue;
             }

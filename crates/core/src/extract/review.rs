@@ -15,6 +15,7 @@
 //! The queue is derived data: it never changes the plan's items, and it is capped so that a
 //! pathological document cannot make it huge.
 
+use super::text::find_lit;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Plan, ReviewItem, Span};
@@ -246,39 +247,15 @@ fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
 /// The last bracketed passage of a sentence (`(牵头单位:…)`, `(市科委)`), as a byte range of its
 /// inside.
 fn owner_bracket(s: &str) -> Option<(usize, usize)> {
+    // Most sentences close no bracket: SIMD searches say so before the character scans.
     let b = s.as_bytes();
-    let close = last_bracket(b, [b')', b']'], ["）", "〕"])?;
-    let open = last_bracket(&b[..close], [b'(', b'['], ["（", "〔"])?;
+    if memchr::memchr2(b')', b']', b).is_none() && find_lit!(b, "）").is_none() && find_lit!(b, "〕").is_none() {
+        return None;
+    }
+    let close = s.rfind([')', '）', '〕', ']'])?;
+    let open = s[..close].rfind(['(', '（', '〔', '['])?;
     let a = open + s[open..].chars().next().map_or(1, char::len_utf8);
     (a < close).then_some((a, close))
-}
-
-/// Where the last of two ASCII brackets and two three-byte ones starts in `b` (a `str`'s
-/// bytes), as `rfind` of the four characters gives it: memrchr on the last byte of each, the
-/// wide ones checked for their first two bytes.
-fn last_bracket(b: &[u8], ascii: [u8; 2], wide: [&str; 2]) -> Option<usize> {
-    let [w0, w1] = wide.map(str::as_bytes);
-    let is_wide = |w: &[u8], p: usize| p >= 2 && b[p - 2..p] == w[..2];
-    let mut end = b.len();
-    let first = loop {
-        let Some(p) = memchr::memrchr3(ascii[0], ascii[1], w0[2], &b[..end]) else { break None };
-        if b[p] != w0[2] {
-            break Some(p);
-        }
-        if is_wide(w0, p) {
-            break Some(p - 2);
-        }
-        end = p;
-    };
-    let mut end = b.len();
-    let second = loop {
-        let Some(p) = memchr::memrchr(w1[2], &b[..end]) else { break None };
-        if is_wide(w1, p) {
-            break Some(p - 2);
-        }
-        end = p;
-    };
-    first.max(second)
 }
 
 #[cfg(test)]

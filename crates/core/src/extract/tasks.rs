@@ -309,7 +309,12 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
                 }
             }
         }
-        // Clause-initial subjects (`,` is ASCII: memchr finds exactly the commas).
+        // Clause-initial subjects (`,` is ASCII: memchr finds exactly the commas). A subject
+        // needs a subject verb or `等部门` in its clause's head, which is part of the sentence:
+        // a sentence with neither (most) is passed over with two searches.
+        if !subject_verbs().is_match(sent) && find_lit!(sent, "等部门").is_none() {
+            continue;
+        }
         let mut clause_start = 0;
         for ci in memchr::memchr_iter(b',', sent.as_bytes()).chain([sent.len()]) {
             let clause = &sent[clause_start..ci];

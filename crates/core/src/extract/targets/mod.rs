@@ -95,7 +95,12 @@ fn first_digit(b: &[u8], from: usize) -> Option<usize> {
 fn first_numeral(s: &str, from: usize) -> Option<usize> {
     const STARTS: [&str; 13] = ["二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两", "万亿"];
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    let ac = AC.get_or_init(|| aho_corasick::AhoCorasick::new(STARTS).expect("numerals build an automaton"));
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(STARTS)
+            .expect("numerals build an automaton")
+    });
     ac.find(aho_corasick::Input::new(s).span(from.min(s.len())..s.len())).map(|m| m.start())
 }
 

@@ -157,6 +157,24 @@ pub struct OwnerCues {
     /// [`crate::extract::owners::is_generic_owner`].
     pub generic_owners: Vec<String>,
     pub object_verbs: Vec<String>,
+    /// One automaton over the labels and role words (built by [`Cues::merge`]).
+    #[serde(skip)]
+    role_words: Option<aho_corasick::AhoCorasick>,
+}
+
+impl OwnerCues {
+    /// The labels and role words, in the order [`OwnerCues::has_role_word`] names them.
+    fn role_word_lists(&self) -> [&[String]; 5] {
+        [&self.lead_labels, &self.responsible_labels, &self.lead_roles, &self.responsible_roles, &self.sole_roles]
+    }
+
+    /// Whether `s` holds any label or role word (`牵头单位`, `牵头`, `配合`, `负责` …): one scan.
+    pub fn has_role_word(&self, s: &str) -> bool {
+        match &self.role_words {
+            Some(ac) => ac.is_match(s),
+            None => self.role_word_lists().iter().any(|l| l.iter().any(|w| s.contains(w.as_str()))),
+        }
+    }
 }
 
 /// Appends `more` to `list` and keeps longer words first, so that the longest cue at a
@@ -229,11 +247,29 @@ impl Cues {
         extend(&mut s.generic_prefixes, o.generic_prefixes);
         extend(&mut s.generic_owners, o.generic_owners);
         extend(&mut s.object_verbs, o.object_verbs);
+        let words: Vec<&String> = s.role_word_lists().into_iter().flatten().collect();
+        s.role_words = Some(aho_corasick::AhoCorasick::new(words).expect("role words build an automaton"));
     }
 }
 
 #[cfg(test)]
 mod tests {
+    /// The one automaton over labels and role words answers as a search for each word does.
+    #[test]
+    fn role_words_by_one_automaton_are_those_of_a_search_per_word() {
+        let d = crate::Dictionaries::builtin();
+        let o = &d.cues.owners;
+        let mut unbuilt = o.clone();
+        unbuilt.role_words = None;
+        let mut texts =
+            vec!["", "市科技局", "牵头单位:市科技局", "(市发展改革委牵头,各区县配合)", "按职责分工负责", "单位"];
+        texts.extend(o.role_word_lists().into_iter().flatten().map(String::as_str));
+        for s in texts {
+            assert_eq!(o.has_role_word(s), unbuilt.has_role_word(s), "{s}");
+        }
+        assert!(o.has_role_word("市科技局牵头") && !o.has_role_word("市科技局"));
+    }
+
     #[test]
     fn units_found_by_first_character_are_those_of_the_linear_scan() {
         let d = crate::Dictionaries::builtin();

@@ -82,6 +82,9 @@ pub struct Dictionaries {
     /// Every place once, in file order: the org-unit hierarchy (`within` names the parent).
     units: Vec<Place>,
     region_matcher: OnceLock<aho_corasick::AhoCorasick>,
+    /// Name → index in `units` of the first unit [`Dictionaries::unit`] accepts, built on first
+    /// use (the dictionaries are complete by then: they only grow while being loaded).
+    unit_index: OnceLock<HashMap<String, usize>>,
     /// Cue words of the extraction rules (`data/cues.toml`).
     pub cues: crate::cues::Cues,
 }
@@ -92,6 +95,16 @@ pub enum DictError {
     Io { path: String, source: std::io::Error },
     #[error("{path} is not valid TOML: {message}")]
     Toml { path: String, message: String },
+}
+
+/// The key `squeeze` would make of `s`, borrowed when it would make no change (most names
+/// looked up have no whitespace and no full-width brackets): no allocation per look-up.
+fn squeezed(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_whitespace() || c == '（' || c == '）') {
+        std::borrow::Cow::Owned(squeeze(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 fn squeeze(s: &str) -> String {
@@ -202,12 +215,12 @@ impl Dictionaries {
     }
 
     pub fn department(&self, name: &str) -> Option<&str> {
-        self.departments.get(&squeeze(name)).map(String::as_str)
+        self.departments.get(squeezed(name).as_ref()).map(String::as_str)
     }
 
     /// Canonical place for a written name, preferring one inside `region`.
     pub fn place(&self, name: &str, region: Option<&str>) -> Option<&Place> {
-        let cands = self.places.get(&squeeze(name))?;
+        let cands = self.places.get(squeezed(name).as_ref())?;
         region.and_then(|r| cands.iter().find(|p| p.within == r || p.name == r)).or_else(|| cands.first())
     }
 
@@ -215,7 +228,7 @@ impl Dictionaries {
     /// region itself or one of the units directly under it. Unlike [`Dictionaries::place`]
     /// it never falls back to a namesake elsewhere (Chongqing and Ningbo both have a 江北区).
     pub fn place_in(&self, written: &str, region: &str) -> Option<&Place> {
-        let cands = self.places.get(&squeeze(written))?;
+        let cands = self.places.get(squeezed(written).as_ref())?;
         cands.iter().find(|p| p.within == region || p.name == region)
     }
 
@@ -229,7 +242,17 @@ impl Dictionaries {
 
     /// The unit named exactly `name` (canonical) at the top of a region, e.g. 重庆市.
     pub fn unit(&self, name: &str) -> Option<&Place> {
-        self.units.iter().find(|p| p.name == name && p.level != "county" && p.level != "zone")
+        // The first unit of that name that is no county or zone, as a scan of `units` finds it.
+        let index = self.unit_index.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (k, p) in self.units.iter().enumerate() {
+                if p.level != "county" && p.level != "zone" {
+                    index.entry(p.name.clone()).or_insert(k);
+                }
+            }
+            index
+        });
+        index.get(name).map(|&k| &self.units[k])
     }
 
     /// How often each province or city is named in `text` (by full or short name), keyed by
@@ -251,13 +274,34 @@ impl Dictionaries {
     }
 
     pub fn is_department_alias_known(&self, name: &str) -> bool {
-        self.departments.contains_key(&squeeze(name))
+        self.departments.contains_key(squeezed(name).as_ref())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The indexed [`Dictionaries::unit`] finds what a scan of every unit finds, and look-ups
+    /// of names without spaces or full-width brackets (not squeezed) find what squeezed ones do.
+    #[test]
+    fn indexed_and_unsqueezed_lookups_agree_with_the_scans() {
+        let d = Dictionaries::builtin();
+        let scan = |name: &str| d.units.iter().find(|p| p.name == name && p.level != "county" && p.level != "zone");
+        let mut names: Vec<&str> = d.units.iter().map(|p| p.name.as_str()).collect();
+        names.extend(["", "不存在的市", "重庆", "浦东新区", " 重庆市"]);
+        for n in names {
+            assert_eq!(d.unit(n), scan(n), "{n}");
+        }
+        for n in ["市发改委", "市 发 改 委", "市发展改革委（市粮食局）", "市发展改革委(市粮食局)", "未知单位", ""]
+        {
+            assert_eq!(d.department(n), d.departments.get(&squeeze(n)).map(String::as_str), "{n}");
+            assert_eq!(d.place(n, None), d.places.get(&squeeze(n)).and_then(|c| c.first()), "{n}");
+            assert_eq!(d.is_department_alias_known(n), d.departments.contains_key(&squeeze(n)), "{n}");
+        }
+        assert_eq!(squeezed("市 发改委（一）"), squeeze("市 发改委（一）"));
+        assert!(matches!(squeezed("市发改委"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn aliases_share_a_canonical_name() {

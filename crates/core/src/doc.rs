@@ -438,8 +438,15 @@ fn plausible_title(title: &str, marker: &Marker) -> bool {
     true
 }
 
-fn normalised_title(doc: &Doc, c: &Candidate) -> String {
-    doc.text[c.title_range.0..c.title_range.1].chars().filter(|c| !c.is_whitespace()).collect()
+fn normalised_title<'a>(doc: &Doc<'a>, c: &Candidate) -> std::borrow::Cow<'a, str> {
+    let text: &'a str = doc.text;
+    let title = &text[c.title_range.0..c.title_range.1];
+    // Borrowed when there is no whitespace to drop (most titles): no copy per candidate.
+    if title.chars().any(char::is_whitespace) {
+        std::borrow::Cow::Owned(title.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(title)
+    }
 }
 
 /// Removes the table of contents: lines after a `目录` line, and runs of three or more
@@ -467,10 +474,10 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         }
     }
     // 2. Dense runs of headings that repeat later.
-    let titles: Vec<String> = cands.iter().map(|c| normalised_title(doc, c)).collect();
+    let titles: Vec<std::borrow::Cow<str>> = cands.iter().map(|c| normalised_title(doc, c)).collect();
     let mut last_seen: std::collections::HashMap<(Scheme, &str), usize> = std::collections::HashMap::new();
     for (k, c) in cands.iter().enumerate() {
-        last_seen.insert((c.marker.scheme, titles[k].as_str()), k);
+        last_seen.insert((c.marker.scheme, titles[k].as_ref()), k);
     }
     let mut run_start = 0;
     while run_start < cands.len() {
@@ -482,7 +489,7 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
             run_end += 1;
         }
         if run_end - run_start >= 3 && !toc_lines[cands[run_start].line] {
-            let key = (cands[run_start].marker.scheme, titles[run_start].as_str());
+            let key = (cands[run_start].marker.scheme, titles[run_start].as_ref());
             let repeats = last_seen.get(&key).is_some_and(|&last| last >= run_end);
             if repeats {
                 for c in &cands[run_start..run_end] {

@@ -56,14 +56,7 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
     let norm = normalize::normalize_as(&source.text, source.format == read::Format::Markdown);
     let doc = doc::analyse(&norm.text);
     let meta = extract::meta::extract(&doc, dicts);
-    let ctx = extract::Ctx {
-        doc: &doc,
-        norm: &norm,
-        dicts,
-        region: meta.meta.region.clone(),
-        base_year: meta.base_year,
-        background: extract::background_lines(&doc, &dicts.cues.sections),
-    };
+    let ctx = extract::Ctx::new(&doc, &norm, dicts, meta.meta.region.clone(), meta.base_year);
     let outline = doc
         .headings
         .iter()

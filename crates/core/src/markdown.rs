@@ -15,11 +15,13 @@ use crate::normalize::Rewriter;
 pub fn looks_markdown(text: &str) -> bool {
     let (mut heading, mut bold, mut link, mut rule, mut table) = (0, 0, 0, 0, 0);
     for line in text.lines().take(400) {
-        let t = line.trim();
-        // Every signal needs one of these bytes; most lines of a plan have none.
-        if !t.bytes().any(|b| matches!(b, b'#' | b'*' | b'[' | b'-' | b'_' | b'|')) {
+        // Every signal needs one of these bytes; most lines of a plan have none (trimming only
+        // removes whitespace, so the untrimmed line holds them exactly when the trimmed does).
+        let b = line.as_bytes();
+        if memchr::memchr3(b'#', b'*', b'[', b).is_none() && memchr::memchr3(b'-', b'_', b'|', b).is_none() {
             continue;
         }
+        let t = line.trim();
         if atx_heading_len(t) > 0 {
             heading += 1;
         }

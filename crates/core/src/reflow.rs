@@ -16,6 +16,7 @@
 //! with the next content line, and the page-number lines in between are dropped. Every deleted
 //! byte is recorded, so spans still point at the source (line breaks included).
 
+use crate::extract::text::find_lit;
 use crate::normalize::Rewriter;
 
 /// Display width of a line: CJK and full-width forms count two columns, the rest one.
@@ -181,7 +182,7 @@ pub fn reflow_with(text: &str, wrap: Option<usize>) -> Option<(String, Vec<(u32,
 fn glued_headings(line: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = line[from..].find('。').map(|p| from + p + '。'.len_utf8()) {
+    while let Some(p) = find_lit!(&line[from..], "。").map(|p| from + p + '。'.len_utf8()) {
         from = p;
         let rest = &line[p..];
         let k = p + (rest.len() - rest.trim_start().len());
@@ -229,7 +230,7 @@ fn needs_layout_fix(text: &str) -> bool {
     let mut prev = "";
     for line in text.lines() {
         let t = line.trim();
-        if breaks_mid_sentence(prev, t) || (t.contains('。') && !glued_headings(t).is_empty()) {
+        if breaks_mid_sentence(prev, t) || (find_lit!(t, "。").is_some() && !glued_headings(t).is_empty()) {
             return true;
         }
         prev = t;

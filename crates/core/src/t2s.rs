@@ -9,14 +9,33 @@
 //! `ferrous_opencc::OpenCC` with `BuiltinConfig::T2s` (tests compare the two).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A multiply-rotate hash of the keys' bytes (as rustc's FxHash): the map is looked up at
+/// almost every character of a Traditional text, where SipHash cost more than the rest of the
+/// conversion. The keys are the fixed dictionaries, so no input can grow a chain.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 const PHRASES: &str = include_str!("../opencc/TSPhrases.txt");
 const CHARACTERS: &str = include_str!("../opencc/TSCharacters.txt");
 
 struct Table {
     /// Key → its first value.
-    values: HashMap<&'static str, &'static str>,
+    values: HashMap<&'static str, &'static str, BuildHasherDefault<KeyHasher>>,
     /// First character of a key → the most characters of a key starting with it (0: none),
     /// as an array over the Basic Multilingual Plane: this is looked up at every character.
     longest_bmp: Vec<u8>,
@@ -54,7 +73,7 @@ fn entries(text: &'static str) -> impl Iterator<Item = (&'static str, &'static s
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut values = HashMap::new();
+        let mut values = HashMap::default();
         let mut longest_bmp = vec![0u8; 0x10000];
         let mut longest_astral: HashMap<char, usize> = HashMap::new();
         // Characters first: a phrase key equal to a character key wins, as in the group.

@@ -12,9 +12,20 @@ pub mod task_content;
 pub mod tasks;
 pub mod text;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::dict::Dictionaries;
 use crate::doc::Doc;
 use crate::normalize::NormText;
+
+/// An enumeration `A、B和C等<classifier>`: items, text after 等, byte position, leading verb
+/// (see `industries::lists::lists_with_lead`).
+pub(crate) type Enumeration = (Vec<String>, String, usize, &'static str);
+
+/// The enumerations of the slices of the text read so far, by byte range (see [`Ctx::enumerations`]).
+type EnumerationCache = RefCell<HashMap<(usize, usize), Rc<Vec<Enumeration>>>>;
 
 /// What every extractor may read.
 pub struct Ctx<'a> {
@@ -26,11 +37,41 @@ pub struct Ctx<'a> {
     pub base_year: Option<i32>,
     /// Per line: inside a background section (发展基础, 面临形势 …) whose figures are history.
     pub background: Vec<bool>,
+    /// The enumerations of each paragraph read so far, by its byte range in `doc.text`: the
+    /// industry, segment and field rules read the same paragraphs, each for its own lists.
+    enumerations: EnumerationCache,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(
+        doc: &'a Doc<'a>,
+        norm: &'a NormText,
+        dicts: &'a Dictionaries,
+        region: Option<String>,
+        base_year: Option<i32>,
+    ) -> Ctx<'a> {
+        let background = background_lines(doc, &dicts.cues.sections);
+        Ctx { doc, norm, dicts, region, base_year, background, enumerations: RefCell::default() }
+    }
+
     pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
         self.norm.span(start, end)
+    }
+
+    /// `industries::lists::lists_with_lead(s)` for a slice `s` of the document's text, read
+    /// once per slice.
+    pub(crate) fn enumerations(&self, s: &str) -> Rc<Vec<Enumeration>> {
+        let (base, at) = (self.doc.text.as_ptr() as usize, s.as_ptr() as usize);
+        if at < base || at + s.len() > base + self.doc.text.len() {
+            return Rc::new(industries::lists::lists_with_lead(s));
+        }
+        let key = (at - base, s.len());
+        if let Some(found) = self.enumerations.borrow().get(&key) {
+            return Rc::clone(found);
+        }
+        let found = Rc::new(industries::lists::lists_with_lead(s));
+        self.enumerations.borrow_mut().insert(key, Rc::clone(&found));
+        found
     }
 }
 

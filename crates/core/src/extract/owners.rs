@@ -12,7 +12,7 @@
 //! 市科技部门, 市教育部门; `济南、青岛市政府` → 济南市政府, 青岛市政府), never split inside one
 //! unit's name (`各区、市政府`, `各县(市、区)人民政府`).
 
-use super::text::{is_cjk, split_names, strip_spaces};
+use super::text::{find_lit, is_cjk, split_names, strip_spaces};
 use crate::cues::OwnerCues;
 use crate::Dictionaries;
 
@@ -48,13 +48,7 @@ enum Role {
 
 /// Whether a passage mentions a role at all (a label or a role word).
 pub fn has_role_word(s: &str, cues: &OwnerCues) -> bool {
-    cues.lead_labels
-        .iter()
-        .chain(&cues.responsible_labels)
-        .chain(&cues.lead_roles)
-        .chain(&cues.responsible_roles)
-        .chain(&cues.sole_roles)
-        .any(|k| s.contains(k.as_str()))
+    cues.has_role_word(s)
 }
 
 /// Parses the inside of an owner passage. `bare_list` accepts a passage without any role word
@@ -286,7 +280,9 @@ fn expand_elided(items: Vec<String>, cues: &OwnerCues) -> Vec<String> {
 /// names) in order. Text before the first label (or all of it) has an empty label.
 fn labelled_parts<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)> {
     let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
-    for label in cues.lead_labels.iter().chain(&cues.responsible_labels) {
+                                                     // Every mark ends in a colon: a body without one (most bracketed passages) has none.
+    let has_colon = body.contains(':') || find_lit!(body, "：").is_some();
+    for label in cues.lead_labels.iter().chain(&cues.responsible_labels).filter(|_| has_colon) {
         for colon in [":", "："] {
             // Each `label` + `colon`, found as `label` followed by `colon` (no string built per
             // label): after a `label` without its colon the search goes on one character later.

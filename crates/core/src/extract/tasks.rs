@@ -13,7 +13,7 @@
 
 use super::owners;
 use super::task_content;
-use super::text::{self, split_names};
+use super::text::{self, find_lit, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::{Owner, Task};
@@ -141,6 +141,11 @@ fn last_len(s: &str) -> usize {
 /// including the brackets. Nested brackets stay inside.
 fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    // Most lines open no bracket: three SIMD searches say so without decoding a character.
+    let b = s.as_bytes();
+    if memchr::memchr2(b'(', b'[', b).is_none() && find_lit!(b, "〔").is_none() && find_lit!(b, "【").is_none() {
+        return out;
+    }
     let mut stack: Vec<(usize, char)> = Vec::new();
     for (i, c) in s.char_indices() {
         match c {
@@ -262,9 +267,11 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
     let doc = ctx.doc;
     let s = &doc.text[start..end];
     let mut out = Vec::new();
-    let path = doc.section_of(line).map(|h| doc.path(h)).unwrap_or_default();
+    // Built when the paragraph gives its first task (most give none).
+    let mut path: Option<String> = None;
     // A free-text task's content is its whole sentence, terminator included.
     let mut push = |a: usize, b: usize, lead: Vec<String>, resp: Vec<String>, title: String| {
+        let path = path.get_or_insert_with(|| doc.section_of(line).map(|h| doc.path(h)).unwrap_or_default());
         let sentence_start =
             s[..a].rfind(['。', ';']).map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
         let sentence_end = s[b..].chars().next().filter(|c| matches!(c, '。' | ';')).map_or(b, |c| b + c.len_utf8());
@@ -289,7 +296,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
         let base = sent_start;
         sent_start = k + c.len_utf8().min(s.len() - k);
         // `A牵头、B配合` anywhere.
-        if let Some(p) = sent.find("牵头") {
+        if let Some(p) = find_lit!(sent, "牵头") {
             let after = sent[p + "牵头".len()..].trim_start_matches(['、', ',']);
             if let Some(q) = after.find("配合") {
                 let a = org_before(sent, p, ctx);
@@ -302,12 +309,14 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
                 }
             }
         }
-        // Clause-initial subjects.
+        // Clause-initial subjects (`,` is ASCII: memchr finds exactly the commas). A subject
+        // needs a subject verb or `等部门` in its clause's head, which is part of the sentence:
+        // a sentence with neither (most) is passed over with two searches.
+        if !subject_verbs().is_match(sent) && find_lit!(sent, "等部门").is_none() {
+            continue;
+        }
         let mut clause_start = 0;
-        for (ci, cc) in sent.char_indices().chain([(sent.len(), ',')]) {
-            if cc != ',' {
-                continue;
-            }
+        for ci in memchr::memchr_iter(b',', sent.as_bytes()).chain([sent.len()]) {
             let clause = &sent[clause_start..ci];
             let cbase = clause_start;
             clause_start = (ci + 1).min(sent.len());
@@ -349,7 +358,7 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     // The first verb, longest at its place (`牵头负责` before `牵头`): one scan of the head.
     let verb_at = subject_verbs().find(head).map(|m| (m.start(), SUBJECT_VERBS[m.pattern().as_usize()]));
     // `A、B等部门按照职责分工负责X` / `A、B等部门加强…`: the listed units share the task.
-    if let Some(p) = head.find("等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
+    if let Some(p) = find_lit!(head, "等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
         let names = owners::unit_names(&clause[..p + "等部门".len()], cues);
         if names.len() >= 2 && names.iter().all(|n| is_org(n, ctx) && !is_generic(n, ctx)) {
             let rest = clause[p + "等部门".len()..]

@@ -1,5 +1,16 @@
 //! Small text helpers shared by the extractors.
 
+/// A `memchr::memmem::Finder` for a fixed needle, built once: `find_lit!(haystack, "等部门")`
+/// is `haystack.find("等部门")` without building a searcher per call (which `str::find` and
+/// `memmem::find` do, and which costs more than the search in short paragraphs).
+macro_rules! find_lit {
+    ($haystack:expr, $needle:literal) => {{
+        static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+        FINDER.get_or_init(|| memchr::memmem::Finder::new($needle)).find(AsRef::<[u8]>::as_ref($haystack))
+    }};
+}
+pub(crate) use find_lit;
+
 /// The string without any whitespace.
 pub fn strip_spaces(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -82,34 +93,31 @@ pub fn is_cjk(c: char) -> bool {
 /// Splits a list of names on `、` `,` `;` (and `和` between two complete names), never inside
 /// brackets or quotes.
 pub fn split_names(s: &str, split_and: bool) -> Vec<String> {
+    // The current name is the text since the last separator (`s[cur..i]`): separators are the
+    // only characters left out of it.
     let mut out = Vec::new();
     let mut depth = 0i32;
-    let mut cur = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut cur = 0;
+    for (i, c) in s.char_indices() {
         match c {
             '(' | '（' | '《' | '“' | '[' | '〔' | '【' => depth += 1,
             ')' | '）' | '》' | '”' | ']' | '〕' | '】' => depth -= 1,
             _ => {}
         }
         let sep = depth <= 0 && matches!(c, '、' | ',' | ';' | '，' | '；');
+        let next = i + c.len_utf8();
         let and_sep = split_and
             && depth <= 0
             && (c == '和' || c == '及')
-            && unit_ends(&cur)
-            && i + 1 < chars.len()
-            && starts_unit(&chars[i + 1..]);
+            && unit_ends(&s[cur..i])
+            && next < s.len()
+            && starts_unit(&s[next..]);
         if sep || and_sep {
-            push_name(&mut out, &cur);
-            cur.clear();
-        } else {
-            cur.push(c);
+            push_name(&mut out, &s[cur..i]);
+            cur = next;
         }
-        i += 1;
     }
-    push_name(&mut out, &cur);
+    push_name(&mut out, &s[cur..]);
     out
 }
 
@@ -152,9 +160,11 @@ fn unit_ends(s: &str) -> bool {
     UNIT_SUFFIXES.iter().any(|x| s.ends_with(x))
 }
 
-fn starts_unit(rest: &[char]) -> bool {
-    let s: String = rest.iter().take(4).collect();
-    ["市", "省", "区", "县", "各", "国家", "中国"].iter().any(|p| s.starts_with(p)) || rest.len() >= 3
+/// Whether the non-empty `rest` after a `和` starts a unit name: a level word, or three
+/// characters or more.
+fn starts_unit(rest: &str) -> bool {
+    // The prefixes are at most two characters, so testing `rest` is testing its first four.
+    ["市", "省", "区", "县", "各", "国家", "中国"].iter().any(|p| rest.starts_with(p)) || rest.chars().nth(2).is_some()
 }
 
 /// The full stops `。` and semicolons `;` of `s` with their byte offsets, in order: the

@@ -102,10 +102,13 @@ pub(crate) fn strip_list_lead(raw: &str) -> (&'static str, &str) {
     // Take the part after the last verb-like lead word (the longest one ending there).
     let mut best = raw;
     let mut lead: &'static str = "";
+    // `raw[end..]` holds a `、` exactly when the last one starts at or after `end`.
+    let last_sep = raw.rfind('、');
     for m in list_leads().find_overlapping_iter(raw) {
         let l = LIST_LEADS[m.pattern().as_usize()];
         let cand = &raw[m.end()..];
-        if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && cand.contains('、') {
+        let holds_sep = last_sep.is_some_and(|q| q >= m.end());
+        if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && holds_sep {
             best = cand;
             lead = l;
         }
@@ -147,12 +150,12 @@ pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&st
         }
         let l = &doc.lines[i];
         let s = &doc.text[l.cstart..l.cend];
-        for (items, classifier, pos) in lists(s) {
+        for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
             let c = classifier.trim();
             if classifiers.iter().any(|k| c.starts_with(k) || (c.ends_with(k) && c.chars().count() <= 12)) {
                 for it in items {
-                    if !out.iter().any(|(n, _, _)| *n == it) {
-                        out.push((it, l.cstart + pos, l.cstart + pos));
+                    if !out.iter().any(|(n, _, _)| n == it) {
+                        out.push((it.clone(), l.cstart + pos, l.cstart + pos));
                     }
                 }
                 break; // the section's main enumeration comes first
@@ -163,4 +166,47 @@ pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&st
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lead found with the last `、` located once is the lead found by searching each
+    /// candidate's rest for a `、`.
+    #[test]
+    fn list_lead_is_that_of_a_search_per_candidate() {
+        fn reference(raw: &str) -> (&'static str, &str) {
+            let mut best = raw;
+            let mut lead: &'static str = "";
+            for m in list_leads().find_overlapping_iter(raw) {
+                let l = LIST_LEADS[m.pattern().as_usize()];
+                let cand = &raw[m.end()..];
+                if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len()))
+                    && cand.contains('、')
+                {
+                    best = cand;
+                    lead = l;
+                }
+            }
+            let first_sep = best.find('、').unwrap_or(best.len());
+            if let Some(q) = best[..first_sep].rfind('的') {
+                best = &best[q + '的'.len_utf8()..];
+            }
+            (lead, best.trim_start_matches(['的', ' ']))
+        }
+        for raw in [
+            "重点发展集成电路、新型显示和智能终端",
+            "聚焦人工智能、区块链,培育发展量子信息、",
+            "在两江新区、西部科学城布局发展氢能",
+            "重点培育和前瞻布局元宇宙、脑机接口",
+            "扬州“613”产业体系的氢能、储能",
+            "发展、培育、",
+            "没有顿号的句子",
+            "",
+            "、",
+        ] {
+            assert_eq!(strip_list_lead(raw), reference(raw), "{raw}");
+        }
+    }
 }

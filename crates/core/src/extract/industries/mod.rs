@@ -8,7 +8,7 @@
 //! sentences of its paragraphs (`巩固提升化学原料药优势。`). A 专栏 whose title names another
 //! industry than its section (a section heading lost in export) opens that industry's section.
 
-mod lists;
+pub(crate) mod lists;
 mod names;
 mod segments;
 
@@ -490,15 +490,16 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
             continue;
         }
         let mut found = Vec::new();
-        for (items, classifier, pos) in lists(s) {
+        for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
+            let pos = *pos;
             let head = heads.iter().find(|h| classifier.trim().starts_with(h.as_str()));
-            let Some(group) = industry_classifier(&classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
+            let Some(group) = industry_classifier(classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
             else {
                 continue;
             };
             for item in items {
                 found.push(Section {
-                    name: item,
+                    name: item.clone(),
                     group: group.clone(),
                     heading: None,
                     lines: (i, i + 1),

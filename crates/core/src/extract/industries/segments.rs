@@ -87,11 +87,11 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
         }
         if segs.is_empty() {
             // 2. Enumerations of directions, and single ones (`中远期重点培育先进核能细分领域`).
-            for (items, classifier, _, lead) in lists_with_lead(text) {
+            for (items, classifier, _, lead) in ctx.enumerations(text).iter() {
                 let c = classifier.trim();
-                if DIRECTION_LEADS.contains(&lead) && DIRECTION_CLASSIFIERS.iter().any(|k| c.starts_with(k)) {
+                if DIRECTION_LEADS.contains(lead) && DIRECTION_CLASSIFIERS.iter().any(|k| c.starts_with(k)) {
                     for it in items {
-                        push(it, &mut segs);
+                        push(it.clone(), &mut segs);
                     }
                 }
             }
@@ -143,10 +143,10 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
             continue;
         }
         let text = doc.line_text(i);
-        for (items, classifier, _, lead) in lists_with_lead(text) {
-            if lead == "积极发展" && classifier.ends_with("产品") {
+        for (items, classifier, _, lead) in ctx.enumerations(text).iter() {
+            if *lead == "积极发展" && classifier.ends_with("产品") {
                 for it in items {
-                    push(it, &mut segs);
+                    push(it.clone(), &mut segs);
                 }
             }
         }
@@ -479,14 +479,14 @@ fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
         if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
             continue;
         }
-        for (items, classifier, _, _) in lists_with_lead(doc.line_text(i)) {
+        for (items, classifier, _, _) in ctx.enumerations(doc.line_text(i)).iter() {
             let c = classifier.trim();
             let fits = s.name.ends_with("产业")
                 && (c.contains(stem) || ["特色产业集群", "产业集群", "细分领域"].iter().any(|k| c.starts_with(k)));
             if fits {
                 for it in items {
-                    if it.chars().count() <= 16 && !out.contains(&it) {
-                        out.push(it);
+                    if it.chars().count() <= 16 && !out.contains(it) {
+                        out.push(it.clone());
                     }
                 }
             }

@@ -22,34 +22,53 @@ mod name;
 mod quantity;
 mod table;
 
+use super::text::find_lit;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
-use quantity::{is_cn_numeral, maybe_cn_numeral, quantity_at, Quantity};
+use quantity::{is_cn_numeral, quantity_at, Quantity};
 
 /// Byte ranges of quoted or book-titled text (`“33618”`, `《…》`), where figures are names.
 fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
-    // Openers found by memchr on their final bytes (`"`, 9C of `“` = E2 80 9C, 8A of `《` =
-    // E3 80 8A), each closer by a substring search: the same pairs as a scan of every
-    // character, which this was (it runs over every paragraph).
+    // Each kind of opener found by its own SIMD search, the nearest one taken next (the same
+    // pairs as a scan of every character, which this was: it runs over every paragraph); a
+    // kind's next position is searched again only once the scan has passed it.
+    const KINDS: [(&str, &str); 3] = [("\"", "\""), ("“", "”"), ("《", "》")];
     let b = s.as_bytes();
     let mut out = Vec::new();
+    let mut next: [Option<usize>; 3] = [None; 3];
+    let mut searched_from = [usize::MAX; 3];
     let mut from = 0;
-    while let Some(p) = memchr::memchr3(b'"', 0x9C, 0x8A, &b[from..]).map(|p| p + from) {
-        let (open, close) = match b[p] {
-            b'"' => (p, "\""),
-            0x9C if p >= 2 && b[p - 2..p] == [0xE2, 0x80] => (p - 2, "”"),
-            0x8A if p >= 2 && b[p - 2..p] == [0xE3, 0x80] => (p - 2, "》"),
-            _ => {
-                from = p + 1;
-                continue;
+    loop {
+        for k in 0..KINDS.len() {
+            let stale = searched_from[k] == usize::MAX || next[k].is_some_and(|p| p < from);
+            if stale {
+                let rest = &b[from..];
+                let found = match k {
+                    0 => memchr::memchr(b'"', rest),
+                    1 => find_lit!(rest, "“"),
+                    _ => find_lit!(rest, "《"),
+                };
+                next[k] = found.map(|p| p + from);
+                searched_from[k] = from;
             }
+        }
+        let Some((k, p)) = next.iter().enumerate().filter_map(|(k, p)| p.map(|p| (k, p))).min_by_key(|&(_, p)| p)
+        else {
+            break;
         };
-        let after = p + 1;
-        match memchr::memmem::find(&b[after..], close.as_bytes()) {
+        let (open, _) = KINDS[k];
+        let after = p + open.len();
+        let rest = &b[after..];
+        let found = match k {
+            0 => memchr::memchr(b'"', rest),
+            1 => find_lit!(rest, "”"),
+            _ => find_lit!(rest, "》"),
+        };
+        match found {
             Some(q) => {
-                out.push((open, after + q));
-                from = after + q + close.len();
+                out.push((p, after + q));
+                from = after + q + KINDS[k].1.len();
             }
             None => break,
         }
@@ -57,18 +76,32 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The character starting at byte `i` of `s` (a character boundary) and its length. The scan
-/// of `paragraph_targets` looks at every character of the text; decoding the common
-/// three-byte case by hand skips the boundary checks and the general decoder.
-#[inline]
-fn char_at(s: &str, i: usize) -> (char, usize) {
-    let b = s.as_bytes();
-    let lead = b[i];
-    if (0xE0..0xF0).contains(&lead) && i + 2 < b.len() {
-        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-        return (char::from_u32(cp).unwrap_or(' '), 3);
+/// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
+/// without early exit vectorises).
+fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut base = from;
+    for chunk in b.get(from..)?.chunks(32) {
+        if chunk.iter().fold(false, |any, x| any | x.is_ascii_digit()) {
+            return chunk.iter().position(u8::is_ascii_digit).map(|p| base + p);
+        }
+        base += chunk.len();
     }
-    s[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
+    None
+}
+
+/// The first Chinese numeral of `s` at or after byte `from` that can start a figure or a year
+/// for `quantity_at` and `five_year_plan_end` (see [`is_cn_numeral`]: not 一, 零, 〇, and 万
+/// only before 亿).
+fn first_numeral(s: &str, from: usize) -> Option<usize> {
+    const STARTS: [&str; 13] = ["二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两", "万亿"];
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(STARTS)
+            .expect("numerals build an automaton")
+    });
+    ac.find(aho_corasick::Input::new(s).span(from.min(s.len())..s.len())).map(|m| m.start())
 }
 
 /// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
@@ -320,26 +353,26 @@ fn paragraph_targets(
     let mut found: Vec<(Quantity, Option<i32>)> = Vec::new();
     let mut i = 0;
     let bytes = s.as_bytes();
-    while i < s.len() {
-        // Fast path: figures and years start with a digit or a Chinese numeral.
-        let b = bytes[i];
-        if b < 0x80 {
-            if !b.is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-        } else {
-            let (c, n) = char_at(s, i);
-            if c == '。' && !goals {
-                // A task paragraph: the next sentence starts without this one's year.
-                frame = carried;
-                historical = false;
-            }
-            if !maybe_cn_numeral(c) || !is_cn_numeral(c) {
-                i += n;
-                continue;
-            }
+    // Figures and years start only at an ASCII digit or at a numeral `quantity_at` reads
+    // (二–九, 十, 百, 千, 两, `万亿`; 一, 零, 〇 start none): the scan jumps from one such place
+    // to the next, found by searches (each kept until the scan passes it), and looks for a `。`
+    // only in the stretch it jumps over — the places and stops a scan of every character meets.
+    let mut next_digit: Option<Option<usize>> = None;
+    let mut next_numeral: Option<Option<usize>> = None;
+    loop {
+        if next_digit.is_none_or(|p| p.is_some_and(|p| p < i)) {
+            next_digit = Some(first_digit(bytes, i));
         }
+        if next_numeral.is_none_or(|p| p.is_some_and(|p| p < i)) {
+            next_numeral = Some(first_numeral(s, i));
+        }
+        let Some(at) = next_digit.flatten().into_iter().chain(next_numeral.flatten()).min() else { break };
+        if !goals && find_lit!(&bytes[i..at], "。").is_some() {
+            // A task paragraph: the next sentence starts without this one's year.
+            frame = carried;
+            historical = false;
+        }
+        i = at;
         if let Some((year, after)) = five_year_plan_end(s, i) {
             frame = Some(year);
             last_frame = Some(year);
@@ -376,6 +409,10 @@ fn paragraph_targets(
             }
         }
         i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if !goals && find_lit!(&bytes[i.min(s.len())..], "。").is_some() {
+        frame = carried;
+        historical = false;
     }
     // `实现…数量倍增` / `翻番`: a doubling without a figure.
     // Most paragraphs hold neither `倍` nor `翻`: two memchr-fast searches skip the three below.
@@ -861,6 +898,8 @@ mod tests {
             "",
             "普通文字,没有引号。中蜜",
             "“”《》",
+            "\"甲“乙\"丙”《丁》",
+            "《甲》《乙》“丙”\"丁\"“戊",
         ] {
             assert_eq!(quoted_ranges(s), reference(s), "{s}");
         }
@@ -868,11 +907,27 @@ mod tests {
 
     use super::*;
 
+    /// The places the figure scan jumps to are those where a scan of every character could
+    /// start a figure or a year: an ASCII digit, a numeral `quantity_at` reads, `万亿`.
     #[test]
-    fn char_at_decodes_like_chars() {
-        let s = "到2025年,ÿ建成〇𠀀一百个。é";
-        for (i, c) in s.char_indices() {
-            assert_eq!(char_at(s, i), (c, c.len_utf8()), "at byte {i}");
+    fn the_scan_stops_where_a_figure_can_start() {
+        fn reference(s: &str, from: usize) -> Option<usize> {
+            s.char_indices().map(|(i, _)| i).filter(|&i| i >= from).find(|&i| {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                c.is_ascii_digit()
+                    || (is_cn_numeral(c)
+                        && !matches!(c, '一' | '零' | '〇')
+                        && (c != '万' || s[i + c.len_utf8()..].starts_with('亿')))
+            })
+        }
+        let mut all = String::from("到2025年,ÿ建成〇𠀀一百个。é万家万亿元两江十四五零一二三四五六七八九十百千万");
+        all.push_str(&"发展目标建设".repeat(20));
+        all.push('7');
+        for s in [all.as_str(), "", "一零〇万", "万", "3", "没有数字。"] {
+            for from in (0..=s.len()).filter(|&k| s.is_char_boundary(k)) {
+                let next = first_digit(s.as_bytes(), from).into_iter().chain(first_numeral(s, from)).min();
+                assert_eq!(next, reference(s, from), "{s} from {from}");
+            }
         }
     }
 }

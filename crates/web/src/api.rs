@@ -1259,12 +1259,18 @@ async fn confirm_observation(
     Path(id): Path<String>,
 ) -> Result<Json<ConfirmedDto>, ApiError> {
     let actor = auth::require_bearer(&state, &headers).await?;
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ApiError(AppError::BadRequest(format!("数值编号应为整数,收到“{}”", id.chars().take(40).collect::<String>()))))?;
+    let id: i64 = id.trim().parse().map_err(|_| {
+        ApiError(AppError::BadRequest(format!("数值编号应为整数,收到“{}”", id.chars().take(40).collect::<String>())))
+    })?;
     let f = db(&state, move |s| s.confirm_observation(&actor, id)).await?;
-    Ok(Json(ConfirmedDto { id: f.id, code: f.code, place: f.place, period: f.period, value: f.value, reason: f.reason }))
+    Ok(Json(ConfirmedDto {
+        id: f.id,
+        code: f.code,
+        place: f.place,
+        period: f.period,
+        value: f.value,
+        reason: f.reason,
+    }))
 }
 
 /// Sets the roll-up rule of indicator `code` (analysts and admins). A ratio or per-capita

@@ -561,7 +561,16 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     b.goto("/approvals").await?;
     let approvals = b.wait_for("table#approvals").await?.text().await?;
     ensure!(approvals.contains("已审核") && approvals.contains("已报送待审核"), "approvals: {approvals}");
+    // The sample's value flagged 待核实 is marked beside its cell, with the warning that it
+    // counts nowhere, and the analyst may confirm it there.
+    let warning = b.wait_for("table#approvals .flagged").await.context("no 待核实 warning on the approvals page")?;
+    let said = warning.text().await?;
+    ensure!(said.contains("待核实") && said.contains("不计入任何数字"), "approval warning: {said}");
     b.shot("10-approvals").await?;
+    b.c.find(Locator::Css("table#approvals .flagged form button")).await?.click().await?;
+    b.wait_for("table#approvals").await?;
+    let left = b.all("table#approvals .flagged").await?.len();
+    ensure!(left == 0, "the confirmed value is still marked 待核实 ({left} left)");
 
     // 9. Monitoring set up on the web: the plan without indicators links to its progress page,
     // which offers 由目标生成指标; the result lists what was made; one indicator is edited.

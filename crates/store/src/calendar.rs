@@ -136,15 +136,6 @@ impl Completeness {
     }
 }
 
-fn frequency_of(s: &str) -> Option<Frequency> {
-    match s {
-        "month" => Some(Frequency::Month),
-        "quarter" => Some(Frequency::Quarter),
-        "year" => Some(Frequency::Year),
-        _ => None,
-    }
-}
-
 impl Store {
     /// The deadline rule of `region` for `frequency` (the default when none is stored).
     pub fn deadline_rule(&self, region: &str, frequency: Frequency) -> Result<DeadlineRule> {
@@ -361,15 +352,9 @@ impl Store {
     }
 }
 
-/// A frequency from its keyword (`month`, `quarter`, `year`) or its label (月度, 季度, 年度).
+/// A frequency from its keyword (`month`, `quarter`, `year`) or its label (月度, 季度, 年度), as
+/// [`Frequency`]'s `FromStr` reads it, with a message for a person.
 pub fn parse_frequency(s: &str) -> Result<Frequency> {
     let s = s.trim();
-    frequency_of(s)
-        .or(match s {
-            "月" | "月度" => Some(Frequency::Month),
-            "季" | "季度" => Some(Frequency::Quarter),
-            "年" | "年度" => Some(Frequency::Year),
-            _ => None,
-        })
-        .ok_or_else(|| StoreError::Invalid(format!("频率“{s}”:请填写 month(月度)、quarter(季度)或 year(年度)")))
+    s.parse().map_err(|_| StoreError::Invalid(format!("频率“{s}”:请填写 month(月度)、quarter(季度)或 year(年度)")))
 }

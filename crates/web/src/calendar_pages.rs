@@ -166,7 +166,7 @@ pub async fn set_deadline(
     Form(f): Form<DeadlineForm>,
 ) -> Result<Response, AppError> {
     let actor = auth::require_form(&state, &headers, &f.csrf).await?;
-    let frequency = planwatch_store::calendar::parse_frequency(&f.frequency)?;
+    let frequency = crate::setup_pages::parse_frequency(&f.frequency)?;
     let days: u16 = f.days.trim().parse().map_err(|_| {
         AppError::BadRequest(format!("报送期限“{}”:请填写期末后的天数(0–366 的整数),如季后15日填 15", f.days.trim()))
     })?;

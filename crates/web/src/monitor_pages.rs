@@ -530,13 +530,14 @@ fn progress_page(
 /// most [`PERIOD_CHOICES`]), for the period selector.
 fn periods_with_data(p: &PlanProgress) -> Vec<(String, String)> {
     let Some(as_of) = p.as_of else { return Vec::new() };
-    let mut periods: Vec<Period> = p
-        .targets
-        .iter()
-        .flat_map(|t| t.series.iter().map(|v| v.period))
-        .filter(|per| per.frequency() == as_of.frequency())
-        .collect();
-    periods.push(as_of);
+    period_choices(p.targets.iter().flat_map(|t| t.series.iter().map(|v| v.period)), as_of)
+}
+
+/// The selector's (period, label) list: `current` and the `periods` of its frequency, newest
+/// first, at most [`PERIOD_CHOICES`].
+fn period_choices(periods: impl IntoIterator<Item = Period>, current: Period) -> Vec<(String, String)> {
+    let mut periods: Vec<Period> =
+        periods.into_iter().filter(|p| p.frequency() == current.frequency()).chain([current]).collect();
     periods.sort_unstable_by(|a, b| b.cmp(a));
     periods.dedup();
     periods.truncate(PERIOD_CHOICES);
@@ -936,21 +937,13 @@ pub async fn map(
         };
         let region = m.region.clone();
         // Periods of the indicator's values (an index: the periods before the one shown).
-        let mut periods: Vec<Period> = if q.indicator.is_empty() {
+        let periods: Vec<Period> = if q.indicator.is_empty() {
             std::iter::successors(Some(m.period), |p| Some(p.prev())).take(8).collect()
         } else {
             let ind = s.indicator(&q.indicator)?;
             let ids: Vec<i64> = ind.iter().map(|i| i.id).collect();
-            s.observations(&ids)?
-                .into_iter()
-                .map(|o| o.period)
-                .filter(|p| p.frequency() == m.period.frequency())
-                .collect()
+            s.observations(&ids)?.into_iter().map(|o| o.period).collect()
         };
-        periods.push(m.period);
-        periods.sort_unstable_by(|a, b| b.cmp(a));
-        periods.dedup();
-        periods.truncate(PERIOD_CHOICES);
         let param = if q.index.is_empty() { ("indicator", q.indicator.clone()) } else { ("index", q.index.clone()) };
         let mut choices: Vec<(String, String, bool)> = s
             .indicators(None, Some(&region))?
@@ -977,7 +970,7 @@ pub async fn map(
             synthetic: m.files.iter().any(|f| f.2),
             choices,
             period: m.period.to_string(),
-            periods: periods.into_iter().map(|p| (p.to_string(), p.label())).collect(),
+            periods: period_choices(periods, m.period),
             param,
         };
         Ok(render(&page).0.into_bytes())
@@ -1519,14 +1512,11 @@ pub async fn rollup_form(
         let ind = s.indicator(&code)?.ok_or_else(|| {
             planwatch_store::StoreError::NotFound(format!("指标 {}(请从监测评估页的指标列表进入)", code))
         })?;
-        let weights = s
-            .indicators(None, Some(&ind.region))?
+        let weights = crate::setup_pages::weight_choices(s, &ind)?
             .into_iter()
-            .filter(|w| w.code != ind.code)
-            .map(|w| {
-                let unit = if w.unit.is_empty() { String::new() } else { format!("({})", w.unit) };
-                let selected = ind.rollup_weight.as_deref() == Some(w.code.as_str());
-                (w.code.clone(), format!("{}{unit} {}", w.name, w.code), selected)
+            .map(|(code, label)| {
+                let selected = ind.rollup_weight.as_deref() == Some(code.as_str());
+                (code, label, selected)
             })
             .collect();
         let current = match &ind.rollup_weight {

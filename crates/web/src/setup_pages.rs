@@ -232,6 +232,19 @@ struct EditPage {
     ratio: bool,
 }
 
+/// The indicators that can weigh `ind`'s weighted mean — those of its region but itself — as
+/// (code, "name(unit) code") for a choice list.
+pub(crate) fn weight_choices(s: &planwatch_store::Store, ind: &Indicator) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(s.indicators(None, Some(&ind.region))?
+        .into_iter()
+        .filter(|w| w.code != ind.code)
+        .map(|w| {
+            let unit = if w.unit.is_empty() { String::new() } else { format!("({})", w.unit) };
+            (w.code.clone(), format!("{}{unit} {}", w.name, w.code))
+        })
+        .collect())
+}
+
 fn edit_page(
     s: &planwatch_store::Store,
     code: &str,
@@ -243,15 +256,7 @@ fn edit_page(
     let ind = s.indicator(code)?.ok_or_else(|| {
         StoreError::NotFound(format!("指标 {code}(没有这个指标代码:请从监测评估页或规划的实施进展页进入)"))
     })?;
-    let weights = s
-        .indicators(None, Some(&ind.region))?
-        .into_iter()
-        .filter(|w| w.code != ind.code)
-        .map(|w| {
-            let unit = if w.unit.is_empty() { String::new() } else { format!("({})", w.unit) };
-            (w.code.clone(), format!("{}{unit} {}", w.name, w.code))
-        })
-        .collect();
+    let weights = weight_choices(s, &ind)?;
     let values = s.observations(&[ind.id])?.len();
     let target = match (ind.target_value, ind.target_year) {
         (Some(v), Some(y)) => format!(

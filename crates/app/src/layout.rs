@@ -9,7 +9,7 @@
 use crate::boundaries::{self, Origin};
 use crate::links::{enc, source_href};
 use planwatch_report::charts::{self, CategoryArea};
-use planwatch_store::{PlanOrder, Store, StoreError};
+use planwatch_store::{PlanOrder, RegionFilter, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -176,6 +176,26 @@ pub fn layout(store: &Store, region: &str, counts: &[LayoutCounts]) -> Result<La
         }
         raw.push((p.clone(), m));
     }
+    // Places the region's plans name that the dictionaries do not put under it (a development
+    // zone missing from zones.toml, 绵阳高新区): listed, not drawn, so no mapping is lost.
+    if !plan_ids.is_empty() {
+        for (name, _, _) in store.places(RegionFilter::Only(&unit.name))? {
+            let elsewhere = store.dicts().place(&name, Some(&unit.name)).is_some_and(|p| p.within != unit.name);
+            if elsewhere || name == unit.name || raw.iter().any(|(p, _)| p.name == name) {
+                continue;
+            }
+            let m = mappings_of(store, &name, &plan_ids)?;
+            if !m.is_empty() {
+                let place = planwatch_core::dict::Place {
+                    name,
+                    code: String::new(),
+                    level: "zone".into(),
+                    within: unit.name.clone(),
+                };
+                raw.push((place, m));
+            }
+        }
+    }
     let mut total: HashMap<&str, usize> = HashMap::new();
     for (_, ms) in &raw {
         for m in ms {
@@ -303,11 +323,22 @@ pub struct DistrictDetail {
 /// sentences.
 pub fn district(store: &Store, region: &str, place: &str, counts: &[LayoutCounts]) -> Result<DistrictDetail> {
     let unit = region_unit(store, region)?;
-    let p =
-        store.dicts().place_in(place, &unit.name).filter(|p| p.within == unit.name).cloned().ok_or_else(|| {
-            StoreError::NotFound(format!("“{place}”不是{}的区县或园区:请从布局地图上选择", unit.name))
-        })?;
     let view = layout(store, &unit.name, counts)?;
+    let p = match store.dicts().place_in(place, &unit.name).filter(|p| p.within == unit.name) {
+        Some(p) => p.clone(),
+        // A place of the region's plans outside the dictionaries (listed on the map page).
+        None => match view.districts.iter().find(|d| d.code.is_empty() && d.name == place) {
+            Some(d) => planwatch_core::dict::Place {
+                name: d.name.clone(),
+                code: String::new(),
+                level: "zone".into(),
+                within: unit.name.clone(),
+            },
+            None => {
+                return Err(StoreError::NotFound(format!("“{place}”不是{}的区县或园区:请从布局地图上选择", unit.name)))
+            }
+        },
+    };
     let district = view.districts.iter().find(|d| d.name == p.name).cloned().unwrap_or_else(|| DistrictLayout {
         name: p.name.clone(),
         code: p.code.clone(),

@@ -31,6 +31,14 @@ async fn the_layout_map_colours_districts_and_links_each_to_its_sentences() {
     assert!(page.contains("id=\"district-sentences\""), "{page}");
     assert!(page.contains("/source?v=") && page.contains("#hl"), "sentences link to the highlighted source");
     assert!(page.contains("商业航天") && page.contains("先进核能"), "{page}");
+
+    // A development zone the plan names, unknown to the dictionaries, is listed (not drawn)
+    // and has its own view.
+    let res = get(&app, &format!("/layout?region={}", q("绵阳市"))).await;
+    assert!(res.text().contains(&format!("place={}\">绵阳高新区</a>", q("绵阳高新区"))), "{}", res.text());
+    let res = get(&app, &format!("/layout?region={}&place={}", q("绵阳市"), q("绵阳高新区"))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert!(res.text().contains("id=\"district-sentences\""));
 }
 
 #[tokio::test]

@@ -285,6 +285,11 @@ pub fn district_href(region: &str, place: &str) -> String {
 /// The map as SVG: None when the region has no boundaries; an error message when they do not
 /// draw.
 pub fn svg(view: &LayoutView) -> Option<std::result::Result<String, String>> {
+    svg_selecting(view, "")
+}
+
+/// [`svg`] with district `selected` (a name) outlined.
+pub fn svg_selecting(view: &LayoutView, selected: &str) -> Option<std::result::Result<String, String>> {
     let geo = view.geojson.as_ref()?;
     let mut categories: Vec<String> = view.industries.iter().take(MAX_COLOURED).map(|i| i.name.clone()).collect();
     if view.industries.len() > MAX_COLOURED {
@@ -302,6 +307,7 @@ pub fn svg(view: &LayoutView) -> Option<std::result::Result<String, String>> {
             category: d.focus.as_deref().and_then(|f| category.get(f).copied()),
             tooltip: d.tooltip(),
             href: Some(d.href.clone()),
+            selected: d.name == selected,
         })
         .collect();
     Some(
@@ -375,7 +381,16 @@ fn sentence_around(text: &str, span: [usize; 2]) -> &str {
         return "";
     }
     let stops = ['。', '；', ';', '\n'];
-    let start = text[..span[0]].rfind(stops).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let after = |i: usize| i + text[i..].chars().next().map_or(1, char::len_utf8);
+    let mut start = text[..span[0]].rfind(stops).map_or(0, after);
+    // An annotation (`〔重点布局:…〕` after a sentence) says little alone: take the sentence
+    // it follows too, on the same line.
+    if text[start..span[0]].trim_start().starts_with(['〔', '【', '[', '(', '（']) && start > 0 {
+        let prev = &text[..start];
+        let line_start = prev.rfind('\n').map_or(0, |i| i + 1);
+        let before = prev[..prev.len() - prev.chars().next_back().map_or(0, char::len_utf8)].rfind(stops);
+        start = before.map_or(line_start, after).max(line_start);
+    }
     let end = text[span[1]..].find(stops).map_or(text.len(), |i| {
         let i = span[1] + i;
         if text[i..].starts_with('。') {
@@ -449,6 +464,11 @@ mod tests {
         let a = t.find("重点").unwrap();
         assert_eq!(sentence_around(t, [a, a + "重点布局:蜀山区".len()]), "发展集成电路产业,重点布局:蜀山区。");
         assert_eq!(sentence_around(t, [1, 2]), "", "not a character boundary");
+        let t = "甲。发展量子产业。〔重点布局:蜀山区〕\n乙";
+        let a = t.find("重点").unwrap();
+        assert_eq!(sentence_around(t, [a, a + "重点布局:蜀山区".len()]), "发展量子产业。〔重点布局:蜀山区〕");
+        let t = "〔重点布局:蜀山区〕";
+        assert_eq!(sentence_around(t, [3, t.len() - 3]), t, "an annotation alone on its line");
         assert_eq!(sentence_around(t, [0, 999]), "");
     }
 

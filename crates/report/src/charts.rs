@@ -915,6 +915,8 @@ pub struct CategoryArea {
     pub tooltip: String,
     /// Where a click on the district goes (a local path); None: not a link.
     pub href: Option<String>,
+    /// Outlined as the district shown (drawn last, so its outline is whole).
+    pub selected: bool,
 }
 
 /// The categorical mode of [`choropleth`]: districts filled by category (an industry), a
@@ -947,13 +949,17 @@ pub fn category_map(
     open_as(&mut out, W, h, title, &desc, "group");
     heading(&mut out, 16.0, 26.0, title, W - 32.0);
     let mut labels = String::new();
-    for f in &features {
+    let selected = |f: &Feature| area_of(f).is_some_and(|a| a.selected);
+    let mut order: Vec<&Feature> = features.iter().filter(|f| !selected(f)).collect();
+    order.extend(features.iter().filter(|f| selected(f)));
+    for f in order {
         let area = area_of(f);
         let name = area.map_or(f.name.as_str(), |a| if a.name.is_empty() { &f.name } else { &a.name });
         let fill = category_colour(area.and_then(|a| a.category));
         let tip = area.map_or_else(|| format!("{name}:{none_label}"), |a| a.tooltip.clone());
+        let (stroke, width) = if selected(f) { ("#1a1a1a", "3") } else { ("#ffffff", "1.2") };
         let path = format!(
-            r##"<path d="{}" fill="{fill}" fill-rule="evenodd" stroke="#ffffff" stroke-width="1.2" stroke-linejoin="round"><title>{}</title></path>"##,
+            r##"<path d="{}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round"><title>{}</title></path>"##,
             fit.path(f),
             esc(&tip)
         );
@@ -1110,6 +1116,7 @@ mod tests {
             category: Some(1),
             tooltip: "甲区:<script>alert(1)</script>".into(),
             href: Some("/layout?region=合肥市&place=\"><script>".into()),
+            selected: true,
         }];
         let svg = category_map(geo, &areas, &["集成电路".into(), "人工智能".into()], "布局", "无规划布局").unwrap();
         assert!(svg.contains(r#"role="group""#), "{svg}");
@@ -1119,5 +1126,6 @@ mod tests {
         assert!(svg.contains("乙区:无规划布局") && svg.contains("人工智能"));
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("&amp;place=&quot;"));
         assert_eq!(category_colour(Some(20)), CATEGORY_OTHER);
+        assert_eq!(svg.matches(r##"stroke="#1a1a1a""##).count(), 1, "the selected district is outlined");
     }
 }

@@ -118,7 +118,8 @@ pub async fn page(
         Ok((view, detail))
     })
     .await?;
-    let (map_svg, map_note) = match (&view.boundary_error, layout::svg(&view)) {
+    let selected = detail.as_ref().map(|d| d.district.name.clone()).unwrap_or_default();
+    let (map_svg, map_note) = match (&view.boundary_error, layout::svg_selecting(&view, &selected)) {
         (Some(e), _) => (String::new(), format!("区县边界文件无法读取:{e}")),
         (None, Some(Ok(svg))) => (svg, String::new()),
         (None, Some(Err(e))) => (String::new(), format!("地图无法绘制:{e}")),

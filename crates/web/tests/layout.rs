@@ -83,6 +83,7 @@ async fn empty_regions_say_what_is_missing_and_what_to_do() {
     assert!(page.contains("暂无东莞市的区县边界数据") && page.contains("boundaries/441900.geojson"), "{page}");
     assert!(page.contains("尚无东莞市或其上级地区的规划"), "{page}");
     assert!(!page.contains("id=\"layout-map\""));
+    assert!(page.contains("id=\"no-districts\"") && !page.contains("id=\"layout-districts\""), "{page}");
     // Several regions and no caller: a choice of regions.
     let res = get(&app, "/layout").await;
     assert_eq!(res.status, StatusCode::OK);

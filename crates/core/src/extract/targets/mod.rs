@@ -92,8 +92,7 @@ fn first_digit(b: &[u8], from: usize) -> Option<usize> {
 /// The first Chinese numeral of `s` at or after byte `from` that can start a figure or a year
 /// for `quantity_at` and `five_year_plan_end` (see [`is_cn_numeral`]: not 一, 零, 〇, and 万
 /// only before 亿). Windows of 32 positions are tested at once by [`numeral_bytes`], without
-/// early exit (so the test vectorises: most windows of CJK text hold no numeral); only a
-/// window with a hit is searched position by position.
+/// early exit (so the test vectorises: most windows of CJK text hold no numeral).
 fn first_numeral(s: &str, from: usize) -> Option<usize> {
     let b = s.as_bytes();
     let at = |p: usize| {
@@ -103,14 +102,16 @@ fn first_numeral(s: &str, from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(w) = b.get(i..i + 34) {
         let w: &[u8; 34] = w.try_into().expect("34 bytes");
-        let mut any = false;
-        for j in 0..32 {
-            any |= numeral_bytes(w[j], w[j + 1], w[j + 2]);
+        let mut hits = [0u8; 32];
+        for (j, h) in hits.iter_mut().enumerate() {
+            *h = u8::from(numeral_bytes(w[j], w[j + 1], w[j + 2]));
         }
-        if any {
-            if let Some(p) = (i..i + 32).find(|&p| at(p)) {
-                return Some(p);
+        // Only a 万 needs a second look (亿 after it); a window can hold several hits.
+        while let Some(p) = crate::normalize::first_hit(&hits) {
+            if at(i + p) {
+                return Some(i + p);
             }
+            hits[p] = 0;
         }
         i += 32;
     }

@@ -11,6 +11,19 @@ macro_rules! find_lit {
 }
 pub(crate) use find_lit;
 
+/// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
+/// without early exit vectorises).
+pub fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut base = from;
+    for chunk in b.get(from..)?.chunks(32) {
+        if chunk.iter().fold(false, |any, x| any | x.is_ascii_digit()) {
+            return chunk.iter().position(u8::is_ascii_digit).map(|p| base + p);
+        }
+        base += chunk.len();
+    }
+    None
+}
+
 /// `hay.find(needle)` for a needle that is not a literal (a cue word): `memmem::find` searches
 /// a haystack under 64 bytes by Rabin-Karp, which builds nothing, where `str::find` builds a
 /// Two-Way searcher per call (most task passages, target phrases and labels are that short).

@@ -22,7 +22,7 @@ mod name;
 mod quantity;
 mod table;
 
-use super::text::find_lit;
+use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
@@ -74,19 +74,6 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
         }
     }
     out
-}
-
-/// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
-/// without early exit vectorises).
-fn first_digit(b: &[u8], from: usize) -> Option<usize> {
-    let mut base = from;
-    for chunk in b.get(from..)?.chunks(32) {
-        if chunk.iter().fold(false, |any, x| any | x.is_ascii_digit()) {
-            return chunk.iter().position(u8::is_ascii_digit).map(|p| base + p);
-        }
-        base += chunk.len();
-    }
-    None
 }
 
 /// The first Chinese numeral of `s` at or after byte `from` that can start a figure or a year

@@ -206,18 +206,13 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
     (prev_cjk && next.is_ascii_digit()) || (prev_figure && is_cjk(next))
 }
 
-/// Lead bytes that may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
-/// spaces, and the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
-const MAY_EDIT: [bool; 256] = {
-    let mut t = [false; 256];
-    let stops = [b'\r', b'[', b'(', b' ', 0xC2, 0xE2, 0xE3, 0xEF];
-    let mut k = 0;
-    while k < stops.len() {
-        t[stops[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+/// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
+/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms. Written
+/// without branches, so that [`next_may_edit`] tests 32 bytes at once.
+#[inline(always)]
+fn may_edit(b: u8) -> bool {
+    (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
+}
 
 /// The end of the run of bytes from `i` that [`clean`] copies unchanged: the first character
 /// that may need an edit. Of the U+00xx, U+20xx and U+30xx characters only a few do (`\u{A0}`,
@@ -243,38 +238,9 @@ fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
     bytes.len()
 }
 
-/// The first byte at or after `from` that [`MAY_EDIT`] marks. Whole windows of 32 bytes are
-/// tested at once: each byte's test is written without branches, so the 32 tests compile to
-/// vector compares, and the first hit is read eight bytes at a time.
+/// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
 fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while let Some(w) = bytes.get(i..i + 32) {
-        let mut hits = [0u8; 32];
-        for (h, &b) in hits.iter_mut().zip(w) {
-            let stop = (b == b'\r')
-                | (b == b'[')
-                | (b == b'(')
-                | (b == b' ')
-                | (b == 0xC2)
-                | (b == 0xE2)
-                | (b == 0xE3)
-                | (b == 0xEF);
-            *h = u8::from(stop);
-        }
-        if let Some(p) = first_hit(&hits) {
-            return Some(i + p);
-        }
-        i += 32;
-    }
-    bytes.get(i..)?.iter().position(|&b| MAY_EDIT[b as usize]).map(|p| i + p)
-}
-
-/// The index of the first non-zero byte of `hits`, tested eight bytes at a time.
-pub(crate) fn first_hit(hits: &[u8; 32]) -> Option<usize> {
-    hits.chunks_exact(8).enumerate().find_map(|(q, c)| {
-        let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        (word != 0).then(|| q * 8 + word.trailing_zeros() as usize / 8)
-    })
+    crate::bytescan::find_byte(bytes, from, may_edit)
 }
 
 /// Pass 1: line breaks, widths, bookmarks and pinyin debris.
@@ -541,7 +507,19 @@ mod tests {
         }
     }
 
-    /// `unchanged_run_end` as first written: one byte at a time against [`MAY_EDIT`].
+    /// The lead bytes that may start an edit, as the table the byte loop used.
+    const MAY_EDIT: [bool; 256] = {
+        let mut t = [false; 256];
+        let stops = [b'\r', b'[', b'(', b' ', 0xC2, 0xE2, 0xE3, 0xEF];
+        let mut k = 0;
+        while k < stops.len() {
+            t[stops[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
+
+    /// `unchanged_run_end` as first written: one byte at a time against `MAY_EDIT`.
     fn unchanged_run_end_reference(bytes: &[u8], mut j: usize) -> usize {
         while j < bytes.len() {
             let b = bytes[j];
@@ -576,7 +554,7 @@ mod tests {
                 texts.push(format!("{}{}{stop}、。{stop}", "y".repeat(pad % 3), "建设规划".repeat(pad / 3 + 1)));
             }
         }
-        // The window test stops at exactly the bytes of `MAY_EDIT`.
+        // The window test stops at exactly the bytes of the table.
         for b in 0..=255u8 {
             assert_eq!(next_may_edit(&[b; 40], 0).is_some(), MAY_EDIT[b as usize], "{b:#x}");
         }

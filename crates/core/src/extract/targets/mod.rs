@@ -94,7 +94,7 @@ fn first_numeral(s: &str, from: usize) -> Option<usize> {
             *h = u8::from(numeral_bytes(w[j], w[j + 1], w[j + 2]));
         }
         // Only a 万 needs a second look (亿 after it); a window can hold several hits.
-        while let Some(p) = crate::normalize::first_hit(&hits) {
+        while let Some(p) = crate::bytescan::first_hit(&hits) {
             if at(i + p) {
                 return Some(i + p);
             }

@@ -389,22 +389,34 @@ fn is_traditional(bits: &[u64], c: char) -> bool {
     bits[idx / 64] >> (idx % 64) & 1 == 1
 }
 
+/// The length of the UTF-8 character led by byte `lead` (a `str`'s lead byte).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 /// True when at least 1% of the CJK characters are traditional-only, with a floor of five:
 /// a simplified document quoting one traditional name is not converted.
 pub fn looks_traditional(text: &str) -> bool {
     let bits = traditional_bitmap();
     let (mut cjk, mut trad) = (0usize, 0usize);
     // A sample of the first 20 000 characters decides. U+4E00–U+9FFF are three-byte
-    // characters led by E4–E9 (bytes that only ever lead a character): each is decoded where
-    // its lead byte stands, without stepping from character to character (no chain of
-    // dependent loads; the sample ends at a character boundary, so its bytes follow).
+    // characters led by E4–E9: those are decoded by hand, the others only counted.
     let b = text.as_bytes();
-    let end = char_prefix_len(b, 20_000);
-    for (k, &lead) in b[..end].iter().enumerate() {
+    let (mut i, mut chars) = (0, 0);
+    while i < b.len() && chars < 20_000 {
+        let lead = b[i];
+        chars += 1;
         if !(0xE4..=0xE9).contains(&lead) {
+            i += utf8_len(lead);
             continue;
         }
-        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b[k + 1] & 0x3F) << 6) | u32::from(b[k + 2] & 0x3F);
+        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+        i += 3;
         if (0x4E00..=0x9FFF).contains(&cp) {
             cjk += 1;
             let idx = (cp - 0x4E00) as usize;
@@ -414,32 +426,6 @@ pub fn looks_traditional(text: &str) -> bool {
         }
     }
     trad >= 5 && trad * 100 >= cjk
-}
-
-/// The byte length of the first `n` characters of UTF-8 `b` (all of `b` when it has fewer).
-/// A character starts at every byte that is not a continuation byte (`10xxxxxx`); those are
-/// counted 32 bytes at a time until the window that holds the end.
-fn char_prefix_len(b: &[u8], n: usize) -> usize {
-    let starts = |w: &[u8]| w.iter().fold(0usize, |acc, &x| acc + usize::from((x as i8) >= -0x40));
-    let (mut i, mut seen) = (0, 0);
-    while let Some(w) = b.get(i..i + 32) {
-        let here = starts(w);
-        if seen + here > n {
-            break;
-        }
-        seen += here;
-        i += 32;
-    }
-    // The start of character `n` (0-based), if any, is at or after `i`.
-    for (k, &x) in b[i..].iter().enumerate() {
-        if (x as i8) >= -0x40 {
-            if seen == n {
-                return i + k;
-            }
-            seen += 1;
-        }
-    }
-    b.len()
 }
 
 /// Pass 2: traditional → simplified, line by line so that a changed character count (rare in
@@ -668,17 +654,6 @@ mod tests {
             assert_eq!(looks_traditional(text), reference(text), "{}", text.chars().take(20).collect::<String>());
         }
         assert!(looks_traditional(trad) && !looks_traditional(&cut));
-    }
-
-    #[test]
-    fn char_prefix_ends_where_the_characters_end() {
-        let text = "a发é😀,".repeat(30);
-        for t in [text.as_str(), "", "发", "a"] {
-            for n in 0..=t.chars().count() + 2 {
-                let want = t.char_indices().nth(n).map_or(t.len(), |(k, _)| k);
-                assert_eq!(char_prefix_len(t.as_bytes(), n), want, "{n} of {t}");
-            }
-        }
     }
 }
 

@@ -117,7 +117,7 @@ pub fn is_increment(t: &Target, cues: &LedgerCues) -> bool {
 /// `提高为`) and not part of a noun (`增加值`, `经济增长的贡献率`, `新的增长点`, `增长极`).
 fn holds_word(s: &str, words: &[String]) -> bool {
     words.iter().filter(|w| !w.is_empty()).any(|w| {
-        s.match_indices(w.as_str()).any(|(p, _)| {
+        crate::extract::text::match_offsets(s, w).any(|p| {
             let after = &s[p + w.len()..];
             !after.starts_with(['到', '至', '为', '的', '点', '极', '值']) && !after.starts_with("贡献")
         })

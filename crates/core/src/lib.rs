@@ -9,6 +9,7 @@
 //! Every item of the [`model::Plan`] carries a `span` of byte offsets into
 //! [`read::SourceText::text`], so it can always be shown next to the sentence it came from.
 
+mod bytescan;
 pub mod cues;
 pub mod dict;
 pub mod doc;

@@ -206,18 +206,13 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
     (prev_cjk && next.is_ascii_digit()) || (prev_figure && is_cjk(next))
 }
 
-/// Lead bytes that may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
-/// spaces, and the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
-const MAY_EDIT: [bool; 256] = {
-    let mut t = [false; 256];
-    let stops = [b'\r', b'[', b'(', b' ', 0xC2, 0xE2, 0xE3, 0xEF];
-    let mut k = 0;
-    while k < stops.len() {
-        t[stops[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+/// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
+/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms. Written
+/// without branches, so that [`next_may_edit`] tests 32 bytes at once.
+#[inline(always)]
+fn may_edit(b: u8) -> bool {
+    (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
+}
 
 /// The end of the run of bytes from `i` that [`clean`] copies unchanged: the first character
 /// that may need an edit. Of the U+00xx, U+20xx and U+30xx characters only a few do (`\u{A0}`,
@@ -225,12 +220,9 @@ const MAY_EDIT: [bool; 256] = {
 /// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
 /// byte is followed by its whole character.
 fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
-    while j < bytes.len() {
+    while let Some(at) = next_may_edit(bytes, j) {
+        j = at;
         let b = bytes[j];
-        if !MAY_EDIT[b as usize] {
-            j += 1;
-            continue;
-        }
         let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
         let skip = match b {
             0xC2 => (b1 != 0xA0).then_some(2),
@@ -244,6 +236,11 @@ fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
         }
     }
     bytes.len()
+}
+
+/// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
+fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
+    crate::bytescan::find_byte(bytes, from, may_edit)
 }
 
 /// Pass 1: line breaks, widths, bookmarks and pinyin debris.
@@ -506,6 +503,68 @@ mod tests {
                 assert_eq!(end, "甲".len(), "U+{:04X}", c as u32);
             } else if matches!(c as u32, 0x80..=0xFF | 0x2000..=0x2FFF | 0x3000..=0x3FFF) {
                 assert_eq!(end, text.len(), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    /// The lead bytes that may start an edit, as the table the byte loop used.
+    const MAY_EDIT: [bool; 256] = {
+        let mut t = [false; 256];
+        let stops = [b'\r', b'[', b'(', b' ', 0xC2, 0xE2, 0xE3, 0xEF];
+        let mut k = 0;
+        while k < stops.len() {
+            t[stops[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
+
+    /// `unchanged_run_end` as first written: one byte at a time against `MAY_EDIT`.
+    fn unchanged_run_end_reference(bytes: &[u8], mut j: usize) -> usize {
+        while j < bytes.len() {
+            let b = bytes[j];
+            if !MAY_EDIT[b as usize] {
+                j += 1;
+                continue;
+            }
+            let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
+            let skip = match b {
+                0xC2 => (b1 != 0xA0).then_some(2),
+                0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
+                0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
+                _ => None,
+            };
+            match skip {
+                Some(n) if j + n <= bytes.len() => j += n,
+                _ => return j,
+            }
+        }
+        bytes.len()
+    }
+
+    /// The window search finds the same run ends as the byte loop, wherever the stop falls
+    /// in or across a 32-byte window, from every start.
+    #[test]
+    fn unchanged_runs_end_where_the_byte_loop_ends_them() {
+        let stops = ["\r", "[", "(", " ", "\u{A0}", "\u{2002}", "\u{3000}", "，", "（", "、", "。", "—", "“", "·", "é"];
+        let mut texts = vec![String::new(), "发展".to_string(), "a".repeat(70)];
+        for pad in 0..36 {
+            for stop in stops {
+                texts.push(format!("{}{stop}{}", "x".repeat(pad), "发展目标".repeat(pad % 5)));
+                texts.push(format!("{}{}{stop}、。{stop}", "y".repeat(pad % 3), "建设规划".repeat(pad / 3 + 1)));
+            }
+        }
+        // The window test stops at exactly the bytes of the table.
+        for b in 0..=255u8 {
+            assert_eq!(next_may_edit(&[b; 40], 0).is_some(), MAY_EDIT[b as usize], "{b:#x}");
+        }
+        for t in &texts {
+            for from in (0..=t.len()).filter(|&k| t.is_char_boundary(k)) {
+                assert_eq!(
+                    unchanged_run_end(t.as_bytes(), from),
+                    unchanged_run_end_reference(t.as_bytes(), from),
+                    "{t:?} from {from}"
+                );
             }
         }
     }

@@ -385,17 +385,16 @@ fn region_named_in(title: &str, dicts: &Dictionaries) -> Option<String> {
 const LEVEL_WORDS: [(&str, usize); 7] =
     [("我国", 0), ("我省", 1), ("全省", 1), ("本省", 1), ("我市", 2), ("全市", 2), ("本市", 2)];
 
-/// How often `head` uses the words of each level (country, province, city), in one pass. The
-/// words cannot overlap one another or themselves, so every occurrence counts once, as with
-/// one `matches(word).count()` per word.
+/// How often `head` uses the words of each level (country, province, city): one prebuilt SIMD
+/// substring search per word (seven of them cost less than one pass of an automaton over
+/// CJK text). The words cannot overlap one another or themselves, so every occurrence counts
+/// once, as with one `matches(word).count()` per word.
 fn level_word_counts(head: &str) -> [usize; 3] {
-    static MATCHER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    let ac = MATCHER.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(LEVEL_WORDS.map(|(w, _)| w)).expect("level words build an automaton")
-    });
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> = std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| LEVEL_WORDS.iter().map(|(w, _)| memchr::memmem::Finder::new(w)).collect());
     let mut counts = [0usize; 3];
-    for m in ac.find_overlapping_iter(head) {
-        counts[LEVEL_WORDS[m.pattern().as_usize()].1] += 1;
+    for (f, (_, level)) in finders.iter().zip(LEVEL_WORDS) {
+        counts[level] += f.find_iter(head.as_bytes()).count();
     }
     counts
 }

@@ -12,7 +12,7 @@
 //! 市科技部门, 市教育部门; `济南、青岛市政府` → 济南市政府, 青岛市政府), never split inside one
 //! unit's name (`各区、市政府`, `各县(市、区)人民政府`).
 
-use super::text::{find_lit, is_cjk, split_names, strip_spaces};
+use super::text::{find_lit, find_str, is_cjk, split_names, strip_spaces};
 use crate::cues::OwnerCues;
 use crate::Dictionaries;
 
@@ -288,7 +288,7 @@ fn labelled_parts<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)
             // label): after a `label` without its colon the search goes on one character later.
             let key_len = label.len() + colon.len();
             let mut from = 0;
-            while let Some(p) = body[from..].find(label.as_str()).map(|p| p + from) {
+            while let Some(p) = find_str(&body[from..], label).map(|p| p + from) {
                 if !body[p + label.len()..].starts_with(colon) {
                     let Some(c) = body[p..].chars().next() else { break };
                     from = p + c.len_utf8();

@@ -137,7 +137,7 @@ pub fn deadline(text: &str, cues: &TaskCues, base_year: Option<i32>) -> Option<S
     let standing = cues
         .standing_deadlines
         .iter()
-        .flat_map(|w| text.match_indices(w.as_str()))
+        .flat_map(|w| crate::extract::text::match_offsets(text, w).map(move |at| (at, w.as_str())))
         .filter(|(at, _)| !text[..*at].ends_with(is_numeral))
         .min_by_key(|(at, w)| (*at, std::cmp::Reverse(w.len())));
     if let Some((_, w)) = standing {

@@ -36,6 +36,9 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
     let mut comma_rule = false;
     let mut standing: Vec<String> = Vec::new();
     let mut passages: Vec<Passage> = Vec::new();
+    let owner_cues = &ctx.dicts.cues.owners;
+    let label_len =
+        owner_cues.lead_labels.iter().chain(&owner_cues.responsible_labels).map(String::len).max().unwrap_or(0);
     for i in 0..doc.lines.len() {
         if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {
             continue;
@@ -43,12 +46,15 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         let line = &doc.lines[i];
         let text = &doc.text[line.cstart..line.cend];
         // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
-        let cues = &ctx.dicts.cues.owners;
-        let labelled_line = cues
-            .lead_labels
-            .iter()
-            .chain(&cues.responsible_labels)
-            .any(|l| text.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with([':', '：'])));
+        let cues = owner_cues;
+        // Only a line with a colon right after its first `label_len` bytes can be one.
+        let head = &text.as_bytes()[..text.len().min(label_len + '：'.len_utf8())];
+        let labelled_line = (memchr::memchr(b':', head).is_some() || find_lit!(head, "：").is_some())
+            && cues
+                .lead_labels
+                .iter()
+                .chain(&cues.responsible_labels)
+                .any(|l| text.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with([':', '：'])));
         if labelled_line {
             if let Some(mut p) = parse_passage(ctx, text, &mut comma_rule, false) {
                 p.line = i;
@@ -146,8 +152,14 @@ fn bracket_spans(s: &str) -> Vec<(usize, usize)> {
     if memchr::memchr2(b'(', b'[', b).is_none() && find_lit!(b, "〔").is_none() && find_lit!(b, "【").is_none() {
         return out;
     }
+    // Only the brackets matter: the scan jumps between their bytes (ASCII, or the lead byte
+    // E3 of 〔〕【】 and of `、。`), 32 bytes at a time, and decodes only the characters there.
+    let is_stop = |x: u8| (x == b'(') | (x == b'[') | (x == b')') | (x == b']') | (x == 0xE3);
     let mut stack: Vec<(usize, char)> = Vec::new();
-    for (i, c) in s.char_indices() {
+    let mut from = 0;
+    while let Some(i) = crate::bytescan::find_byte(b, from, is_stop) {
+        let Some(c) = s[i..].chars().next() else { break };
+        from = i + c.len_utf8();
         match c {
             '(' | '[' | '〔' | '【' => stack.push((i, c)),
             ')' | ']' | '〕' | '】' => {
@@ -439,6 +451,38 @@ fn org_before(s: &str, end: usize, ctx: &Ctx) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracket_spans_are_those_of_a_scan_of_every_character() {
+        fn reference(s: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut stack: Vec<(usize, char)> = Vec::new();
+            for (i, c) in s.char_indices() {
+                match c {
+                    '(' | '[' | '〔' | '【' => stack.push((i, c)),
+                    ')' | ']' | '〕' | '】' => {
+                        if let Some((a, _)) = stack.pop() {
+                            if stack.is_empty() {
+                                out.push((a, i + c.len_utf8()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            out
+        }
+        let long = "推进产业发展、完善政策体系。".repeat(3);
+        for s in [
+            format!("{long}(牵头单位:市科委[含(下属)单位]){long}〔2023〕12号【重点】,(未闭合;)多余)、。"),
+            format!("a{long}【{long}】{long}(〔)〕]"),
+            format!("{long})(]["),
+            "(".to_string(),
+            "〔〕".to_string(),
+        ] {
+            assert_eq!(bracket_spans(&s), reference(&s), "{s}");
+        }
+    }
 
     #[test]
     fn bracket_spans_nest_and_mix_kinds() {

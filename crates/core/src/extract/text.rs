@@ -11,6 +11,42 @@ macro_rules! find_lit {
 }
 pub(crate) use find_lit;
 
+/// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
+/// without early exit vectorises).
+pub fn first_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut base = from;
+    for chunk in b.get(from..)?.chunks(32) {
+        if chunk.iter().fold(false, |any, x| any | x.is_ascii_digit()) {
+            return chunk.iter().position(u8::is_ascii_digit).map(|p| base + p);
+        }
+        base += chunk.len();
+    }
+    None
+}
+
+/// `hay.find(needle)` for a needle that is not a literal (a cue word): `memmem::find` searches
+/// a haystack under 64 bytes by Rabin-Karp, which builds nothing, where `str::find` builds a
+/// Two-Way searcher per call (most task passages, target phrases and labels are that short).
+/// The offset is the same: a match of a `str` in a `str` starts at a character boundary.
+pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
+/// The offsets of `hay.match_indices(needle)` (left to right, not overlapping) by [`find_str`].
+pub fn match_offsets<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    // An empty needle matches at every character boundary: left to `match_indices`.
+    let mut empty = needle.is_empty().then(|| hay.match_indices(needle).map(|(p, _)| p));
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if let Some(all) = empty.as_mut() {
+            return all.next();
+        }
+        let p = from + find_str(hay.get(from..)?, needle)?;
+        from = p + needle.len();
+        Some(p)
+    })
+}
+
 /// The string without any whitespace.
 pub fn strip_spaces(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -185,6 +221,21 @@ pub fn sentence_stops(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 
 #[cfg(test)]
 mod tests {
+    /// `find_str` and `match_offsets` answer as `str::find` and `str::match_indices` do, for
+    /// needles that overlap themselves, empty ones, and haystacks on both sides of 64 bytes.
+    #[test]
+    fn byte_searches_agree_with_the_str_searches() {
+        let long = "牵头单位:市发展改革委;责任单位:各区县政府。".repeat(4);
+        let hays = ["", "a", "aaaa", "年年年", "增长到增长8%增长", "牵头单位：市科技局", long.as_str(), "ééé"];
+        let needles = ["", "a", "aa", "年年", "增长", "单位:", "：", "é", "不在其中", "市发展改革委;责任单位:各区县"];
+        for hay in hays {
+            for needle in needles {
+                assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+                let want: Vec<usize> = hay.match_indices(needle).map(|(p, _)| p).collect();
+                assert_eq!(super::match_offsets(hay, needle).collect::<Vec<_>>(), want, "{hay:?} {needle:?}");
+            }
+        }
+    }
 
     #[test]
     fn sentence_stops_are_those_a_character_scan_finds() {

@@ -102,13 +102,13 @@ pub(crate) fn strip_list_lead(raw: &str) -> (&'static str, &str) {
     // Take the part after the last verb-like lead word (the longest one ending there).
     let mut best = raw;
     let mut lead: &'static str = "";
-    // `raw[end..]` holds a `、` exactly when the last one starts at or after `end`.
-    let last_sep = raw.rfind('、');
-    for m in list_leads().find_overlapping_iter(raw) {
+    // Only a lead with a `、` after it counts: `raw[end..]` holds one exactly when the last one
+    // starts at or after `end`, so the leads are searched in the text before the last `、`.
+    let before_last_sep = raw.rfind('、').map_or("", |q| &raw[..q]);
+    for m in list_leads().find_overlapping_iter(before_last_sep) {
         let l = LIST_LEADS[m.pattern().as_usize()];
         let cand = &raw[m.end()..];
-        let holds_sep = last_sep.is_some_and(|q| q >= m.end());
-        if (cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len())) && holds_sep {
+        if cand.len() < best.len() || (cand.len() == best.len() && l.len() > lead.len()) {
             best = cand;
             lead = l;
         }
@@ -172,7 +172,7 @@ pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&st
 mod tests {
     use super::*;
 
-    /// The lead found with the last `、` located once is the lead found by searching each
+    /// The lead found before the last `、` (located once) is the lead found by searching each
     /// candidate's rest for a `、`.
     #[test]
     fn list_lead_is_that_of_a_search_per_candidate() {
@@ -205,6 +205,10 @@ mod tests {
             "没有顿号的句子",
             "",
             "、",
+            "加快发展、聚焦",
+            "以、在",
+            "重点发展、重点发展、重点发展",
+            "聚焦聚焦、A",
         ] {
             assert_eq!(strip_list_lead(raw), reference(raw), "{raw}");
         }

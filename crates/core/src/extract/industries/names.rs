@@ -40,7 +40,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
     }
     t = t.trim_start_matches("世界级").trim_start_matches("国际一流").trim_start_matches("全国一流");
     // Predicates after it: `医养健康产业数字化转型` → 医养健康产业.
-    if let Some(p) = t.find("产业") {
+    if let Some(p) = crate::extract::text::find_lit!(t, "产业") {
         let tail = &t[p + "产业".len()..];
         if cues.name_tails.iter().any(|w| tail == w.as_str()) || tail.is_empty() {
             t = &t[..p + "产业".len()];

@@ -185,7 +185,7 @@ fn single_directions(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in s.split([',', ';', '。']) {
         for lead in ["重点培育", "重点发展"] {
-            if let Some(p) = part.find(lead) {
+            if let Some(p) = crate::extract::text::find_str(part, lead) {
                 let rest = &part[p + lead.len()..];
                 if let Some(x) = rest.strip_suffix("细分领域") {
                     if !x.contains('、') && !x.ends_with('等') && (2..=10).contains(&x.chars().count()) {

@@ -22,7 +22,7 @@ mod name;
 mod quantity;
 mod table;
 
-use super::text::find_lit;
+use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
@@ -76,32 +76,50 @@ fn quoted_ranges(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
-/// without early exit vectorises).
-fn first_digit(b: &[u8], from: usize) -> Option<usize> {
-    let mut base = from;
-    for chunk in b.get(from..)?.chunks(32) {
-        if chunk.iter().fold(false, |any, x| any | x.is_ascii_digit()) {
-            return chunk.iter().position(u8::is_ascii_digit).map(|p| base + p);
-        }
-        base += chunk.len();
-    }
-    None
-}
-
 /// The first Chinese numeral of `s` at or after byte `from` that can start a figure or a year
 /// for `quantity_at` and `five_year_plan_end` (see [`is_cn_numeral`]: not 一, 零, 〇, and 万
-/// only before 亿).
+/// only before 亿). Windows of 32 positions are tested at once by [`numeral_bytes`], without
+/// early exit (so the test vectorises: most windows of CJK text hold no numeral).
 fn first_numeral(s: &str, from: usize) -> Option<usize> {
-    const STARTS: [&str; 13] = ["二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两", "万亿"];
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    let ac = AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(STARTS)
-            .expect("numerals build an automaton")
-    });
-    ac.find(aho_corasick::Input::new(s).span(from.min(s.len())..s.len())).map(|m| m.start())
+    let b = s.as_bytes();
+    let at = |p: usize| {
+        b.get(p..p + 3).is_some_and(|w| numeral_bytes(w[0], w[1], w[2]))
+            && (b[p..p + 3] != *"万".as_bytes() || b[p + 3..].starts_with("亿".as_bytes()))
+    };
+    let mut i = from;
+    while let Some(w) = b.get(i..i + 34) {
+        let w: &[u8; 34] = w.try_into().expect("34 bytes");
+        let mut hits = [0u8; 32];
+        for (j, h) in hits.iter_mut().enumerate() {
+            *h = u8::from(numeral_bytes(w[j], w[j + 1], w[j + 2]));
+        }
+        // Only a 万 needs a second look (亿 after it); a window can hold several hits.
+        while let Some(p) = crate::bytescan::first_hit(&hits) {
+            if at(i + p) {
+                return Some(i + p);
+            }
+            hits[p] = 0;
+        }
+        i += 32;
+    }
+    (i..b.len()).find(|&p| at(p))
+}
+
+/// Whether the UTF-8 bytes `x y z` are one of 二 三 四 五 六 七 八 九 十 百 千 两 万 (the
+/// characters [`first_numeral`] looks for; 万 counts only before 亿, which the caller checks).
+/// Written with `&`/`|` on booleans (no branches) so that a loop over it vectorises.
+#[inline(always)]
+fn numeral_bytes(x: u8, y: u8, z: u8) -> bool {
+    let e4 = (x == 0xE4)
+        & (((y == 0xBA) & ((z == 0x8C) | (z == 0x94))) // 二 五
+            | ((y == 0xB8) & ((z == 0x89) | (z == 0x83) | (z == 0xA4) | (z == 0x87))) // 三 七 两 万
+            | ((y == 0xB9) & (z == 0x9D))); // 九
+    let e5 = (x == 0xE5)
+        & (((y == 0x9B) & (z == 0x9B)) // 四
+            | ((y == 0x85) & ((z == 0xAD) | (z == 0xAB))) // 六 八
+            | ((y == 0x8D) & ((z == 0x81) | (z == 0x83)))); // 十 千
+    let e7 = (x == 0xE7) & (y == 0x99) & (z == 0xBE); // 百
+    e4 | e5 | e7
 }
 
 /// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
@@ -927,6 +945,36 @@ mod tests {
             for from in (0..=s.len()).filter(|&k| s.is_char_boundary(k)) {
                 let next = first_digit(s.as_bytes(), from).into_iter().chain(first_numeral(s, from)).min();
                 assert_eq!(next, reference(s, from), "{s} from {from}");
+            }
+        }
+    }
+
+    /// `first_numeral` as first written: an Aho-Corasick automaton of the numerals. The
+    /// window test must agree with it wherever a numeral (or a 万 without 亿) falls relative to
+    /// the 32-byte windows, and for every start.
+    #[test]
+    fn first_numeral_agrees_with_an_automaton() {
+        let ac = aho_corasick::AhoCorasick::new([
+            "二", "三", "四", "五", "六", "七", "八", "九", "十", "百", "千", "两", "万亿",
+        ])
+        .unwrap();
+        let reference =
+            |s: &str, from: usize| ac.find(aho_corasick::Input::new(s).span(from..s.len())).map(|m| m.start());
+        let mut texts = Vec::new();
+        for pad in 0..40 {
+            for needle in ["二", "九", "百", "千", "两", "万亿", "万", "万元", "一", "亿", "三", "一二"]
+            {
+                // ASCII padding shifts the needle through every offset of a window; CJK text
+                // around it holds the numerals' lead and middle bytes in other characters.
+                let head = "a".repeat(pad % 7) + &"发展目标建设".repeat(pad / 7 + 1);
+                texts.push(format!("{head}{needle}{}", "丁丐且丕上下不与".repeat(pad % 3)));
+                texts.push(format!("{}{needle}", "x".repeat(pad)));
+            }
+        }
+        texts.push("是一二三四五六七八九十百千两万亿".repeat(5));
+        for s in &texts {
+            for from in (0..=s.len()).filter(|&k| s.is_char_boundary(k)) {
+                assert_eq!(first_numeral(s, from), reference(s, from), "{s} from {from}");
             }
         }
     }

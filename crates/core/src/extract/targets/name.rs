@@ -482,7 +482,7 @@ pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
 
 fn leading_place(indicator: &str) -> Option<String> {
     for suffix in ["科学城", "高新区", "新区", "开发区", "经开区", "自贸区", "园区"] {
-        if let Some(p) = indicator.find(suffix) {
+        if let Some(p) = crate::extract::text::find_str(indicator, suffix) {
             let name = &indicator[..p + suffix.len()];
             if name.chars().count() <= 12 && name.chars().count() > suffix.chars().count() {
                 return Some(name.to_string());

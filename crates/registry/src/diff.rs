@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// One field's change.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: Value,
@@ -14,14 +14,14 @@ pub struct FieldChange {
 }
 
 /// An entry in both batches whose fields differ.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Changed {
     pub key: String,
     pub changes: Vec<FieldChange>,
 }
 
 /// The difference of a batch from the one before it (keys in code-point order).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct BatchDiff {
     pub added: Vec<String>,
     pub removed: Vec<String>,

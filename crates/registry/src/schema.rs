@@ -180,6 +180,15 @@ pub struct Kind {
     /// Date field from which an entry counts.
     #[serde(default)]
     pub since: Option<String>,
+    /// Date field of the day the tier was gained (tier history).
+    #[serde(default)]
+    pub tier_date: Option<String>,
+    /// Date field of the day the tier was lost.
+    #[serde(default)]
+    pub tier_lost: Option<String>,
+    /// Text field naming where the tier comes from (认定文件).
+    #[serde(default)]
+    pub tier_source: Option<String>,
     #[serde(rename = "field", default)]
     pub fields: Vec<Field>,
 }
@@ -264,6 +273,12 @@ impl Kind {
         }
         if let Some(s) = &self.since {
             need(s, "since", &[FieldType::Date])?;
+        }
+        for d in [&self.tier_date, &self.tier_lost].into_iter().flatten() {
+            need(d, "tier date", &[FieldType::Date])?;
+        }
+        if let Some(t) = &self.tier_source {
+            need(t, "tier_source", &[FieldType::Text])?;
         }
         if let Some(o) = &self.owner {
             need(o, "owner", &[FieldType::Text, FieldType::Enum])?;

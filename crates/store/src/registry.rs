@@ -405,7 +405,7 @@ impl Store {
                         row: e.row,
                         column: place_name,
                         value: place.to_string(),
-                        reason: err.to_string(),
+                        reason: err.to_string().trim_end_matches('。').to_string(),
                         fix: "只导入本账户所属区县的条目;其他区县的条目由该区县或分析员导入".into(),
                     });
                 }

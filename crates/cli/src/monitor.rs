@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
+use planwatch_app::monitoring;
 use planwatch_monitor::{Direction, Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportError, ImportOptions, IndexMethod, NewIndicator, TaskStatus};
-use planwatch_web::monitoring;
 
 use crate::workspace::{actor, open_store, Workspace};
 use crate::{write_atomically, Common};

@@ -178,7 +178,7 @@ pub fn ingest(db: &Workspace, common: &Common, paths: &[PathBuf]) -> anyhow::Res
     }
     bar.finish_and_clear();
     // Bring the search index up to date (a running server would also do it on its own).
-    match open_index(db).and_then(|ix| planwatch_web::sync::sync_blocking(&store, &ix).map_err(anyhow::Error::msg)) {
+    match open_index(db).and_then(|ix| planwatch_app::sync::sync_blocking(&store, &ix).map_err(anyhow::Error::msg)) {
         Ok(_) => {}
         Err(e) => eprintln!(
             "planwatch: search index not updated now ({e:#}); it is brought up to date by the next search or serve"
@@ -239,7 +239,7 @@ pub struct SearchArgs {
 pub fn search(db: &Workspace, common: &Common, a: SearchArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(db, common)?;
     let ix = open_index(db)?;
-    if let Err(e) = planwatch_web::sync::sync_blocking(&store, &ix) {
+    if let Err(e) = planwatch_app::sync::sync_blocking(&store, &ix) {
         eprintln!(
             "planwatch: the search index could not be brought up to date ({e}); results may miss recent documents"
         );

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::pages::{check_upload, clean_name, run_search, source_href, SearchParams};
-use crate::rows::{target_rows, task_rows};
 use crate::{auth, db, AppError, Shared};
+use planwatch_app::rows::{target_rows, task_rows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -915,7 +915,7 @@ async fn plan_progress(
 ) -> ApiResult<ProgressResponse> {
     let id = parse_id(&id)?;
     let as_of = api_period(&query(q)?.as_of, "as_of")?;
-    let p = db(&state, move |s| crate::monitoring::plan_progress(s, id, as_of, &Default::default())).await?;
+    let p = db(&state, move |s| planwatch_app::monitoring::plan_progress(s, id, as_of, &Default::default())).await?;
     Ok(Json(ProgressResponse { progress: to_json(&p)? }))
 }
 
@@ -927,7 +927,7 @@ async fn ranking(
     q: QueryResult<PeriodParams>,
 ) -> ApiResult<RankingResponse> {
     let period = api_period(&query(q)?.period, "period")?;
-    let r = db(&state, move |s| crate::monitoring::ranking(s, &index, period)).await?;
+    let r = db(&state, move |s| planwatch_app::monitoring::ranking(s, &index, period)).await?;
     Ok(Json(RankingResponse { ranking: to_json(&r)? }))
 }
 
@@ -1193,7 +1193,7 @@ async fn completeness(State(state): State<Shared>, q: QueryResult<CompletenessQu
     let period = match api_period(&q.period, "period")? {
         Some(p) => p,
         None => {
-            let (y, m) = crate::monitoring::today();
+            let (y, m) = planwatch_app::monitoring::today();
             planwatch_monitor::Period::last_complete_quarter(y, m)
         }
     };

@@ -15,7 +15,8 @@ use planwatch_store::Role;
 use serde::Deserialize;
 
 use crate::pages::{download, enc, render};
-use crate::{auth, db, monitoring, zh, AppError, Shared};
+use crate::{auth, db, zh, AppError, Shared};
+use planwatch_app::monitoring;
 
 #[derive(Deserialize, Default)]
 pub struct CalendarQuery {

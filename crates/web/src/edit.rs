@@ -12,8 +12,8 @@ use planwatch_store::{CorrectionRequest, ItemKind, ItemState};
 use serde_json::{json, Value};
 
 use crate::pages::{enc, parse_id, render};
-use crate::rows::{num, plan_title};
 use crate::{auth, db, AppError, Shared};
+use planwatch_app::rows::{num, plan_title};
 use planwatch_store::Actor;
 
 struct Field {

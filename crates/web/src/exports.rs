@@ -10,7 +10,8 @@ use planwatch_export::{grid_xlsx, Grid, GridCell, GridColumn};
 use planwatch_monitor::Period;
 
 use crate::pages::{download, enc};
-use crate::{auth, db, monitoring, AppError, Shared};
+use crate::{auth, db, AppError, Shared};
+use planwatch_app::monitoring;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -1,4 +1,5 @@
-//! planwatch-web: the workspace served over HTTP. Server-rendered zh-CN pages (askama
+//! planwatch-web: the workspace served over HTTP (HTTP only: the application layer is
+//! `planwatch-app`). Server-rendered zh-CN pages (askama
 //! templates, escaped by default), a JSON API under `/api/v1` with a generated OpenAPI
 //! document, and XLSX/CSV/JSON exports.
 //!
@@ -9,6 +10,8 @@
 //! - pages and exports of a plan are cached by (plan, revision): a correction or a new
 //!   version bumps the revision, so a cache entry is never stale; search results are cached
 //!   by (query, index reader generation) for the same reason;
+//! - what a figure is (progress, rankings, maps, reports, plan rows) is computed in
+//!   `planwatch-app`, never here: handlers call it and render, so pages, API and CLI agree;
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
 mod account_pages;
@@ -20,11 +23,9 @@ mod calendar_pages;
 mod edit;
 mod exports;
 mod monitor_pages;
-pub mod monitoring;
 mod pager;
 mod pages;
 pub mod problems;
-pub mod rows;
 mod setup_pages;
 pub mod sync;
 mod zh;
@@ -514,7 +515,7 @@ mod tests {
         let op = planwatch_store::Actor::operator("test");
         let html = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/hefei-sci-tech-plan.html"));
         store.ingest_bytes(&op, "hefei.html", html.unwrap()).unwrap();
-        crate::monitoring::sample::load(&store, None, 7).unwrap();
+        planwatch_app::monitoring::sample::load(&store, None, 7).unwrap();
         let plan = store.indicators(None, None).unwrap().iter().find_map(|i| i.document_id).unwrap();
         let index = Arc::new(SearchIndex::open(&t.path().join("pw.index")).unwrap());
         let config = Config {

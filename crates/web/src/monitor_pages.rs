@@ -1,5 +1,5 @@
 //! Monitoring pages: the overview (监测), a plan's progress, rankings, maps, reports, the
-//! observation import form and templates. Figures come from [`crate::monitoring`]; charts are
+//! observation import form and templates. Figures come from [`planwatch_app::monitoring`]; charts are
 //! SVG made on the server (`planwatch-report`), so every page reads without JavaScript.
 //! Pages are cached by their URL and the store's version for the page's scope (generation and
 //! the monitoring revisions of the regions the page shows): any write by this or another
@@ -17,9 +17,9 @@ use planwatch_store::monitor::{ImportError, ImportOptions, MonitorScope, TaskSta
 use serde::Deserialize;
 
 use crate::cache::Page;
-use crate::monitoring::{self, FileRef, PlanProgress, RankingView};
 use crate::pages::{enc, read_upload_form, render, UploadForm};
 use crate::{auth, db, AppError, Shared};
+use planwatch_app::monitoring::{self, FileRef, PlanProgress, RankingView};
 
 fn opt_period(raw: &str, what: &str) -> Result<Option<Period>, AppError> {
     let raw = raw.trim();

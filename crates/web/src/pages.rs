@@ -5,14 +5,13 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use planwatch_search::SearchQuery;
 use planwatch_store::{EffectivePlan, PlanOrder, PlanSummary};
 use serde::Deserialize;
 
 use crate::pager::Pager;
-use crate::rows::{num, plan_title, target_rows, task_rows};
 use crate::{auth, db, AppError, Shared};
+use planwatch_app::rows::{num, plan_title, target_rows, task_rows};
 
 /// Renders a template, or a plain error page if rendering fails.
 pub fn render<T: Template>(t: &T) -> axum::response::Html<String> {
@@ -22,19 +21,7 @@ pub fn render<T: Template>(t: &T) -> axum::response::Html<String> {
     }
 }
 
-/// Percent-encodes a path segment or query value.
-pub fn enc(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
-}
-
-/// Link to the document view with `span` highlighted and scrolled into view.
-pub fn source_href(plan_id: i64, version_id: i64, span: [usize; 2]) -> String {
-    if span[1] > span[0] {
-        format!("/plans/{plan_id}/source?v={version_id}&s={}&e={}#hl", span[0], span[1])
-    } else {
-        format!("/plans/{plan_id}/source?v={version_id}")
-    }
-}
+pub use planwatch_app::links::{enc, source_href};
 
 /// `?region=全部`: every region, also for a user who has one.
 pub const ALL_REGIONS: &str = "全部";
@@ -1179,7 +1166,7 @@ fn place_monitoring(
     let indices = s.indices()?;
     for m in &mut out {
         for index in indices.iter().filter(|i| i.region == m.region) {
-            let line = match crate::monitoring::ranking(s, &index.name, None) {
+            let line = match planwatch_app::monitoring::ranking(s, &index.name, None) {
                 Ok(view) => {
                     let total = view.rows.len();
                     let rank = match view.rows.iter().find(|r| r.place == place) {

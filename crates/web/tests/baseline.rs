@@ -50,7 +50,7 @@ async fn no_baseline_increments_and_implausible_forecasts_on_pages_and_in_the_re
     let app = app();
     let (doc, level, inc) = setup(&app);
     let th = planwatch_monitor::progress::Thresholds::default();
-    let p = planwatch_web::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
     let lv = p.targets.iter().find(|t| t.indicator.code == level).unwrap();
     // 2400 ÷ 6000 = 40 % against 30 % of the time used to read 超前.
     assert_eq!((lv.status_key, lv.status_label, lv.completion), ("no_baseline", "无基期值", None));
@@ -86,7 +86,7 @@ async fn no_baseline_increments_and_implausible_forecasts_on_pages_and_in_the_re
 
     // With the baseline entered, the target is judged: (2400 − 100)/(6000 − 100) ≈ 39 %.
     app.store.set_indicator_baseline(&op(), &level, Some((100.0, 2020)), None).unwrap();
-    let p = planwatch_web::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
     let lv = p.targets.iter().find(|t| t.indicator.code == level).unwrap();
     assert!((lv.completion.unwrap() - 2300.0 / 5900.0).abs() < 1e-9);
     assert_ne!(lv.status_key, "no_baseline");
@@ -105,7 +105,7 @@ async fn fewer_than_three_values_give_no_forecast_and_say_so() {
     let opts = ImportOptions { dry_run: false, synthetic: false };
     app.store.import_observations("cq.csv", csv.as_bytes(), &opts, &op()).map_err(|e| format!("{e:?}")).unwrap();
     let th = planwatch_monitor::progress::Thresholds::default();
-    let p = planwatch_web::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();
     let lv = p.targets.iter().find(|t| &t.indicator.code == level).unwrap();
     assert_eq!(lv.verdict, "数据不足:仅有2个有效值,至少需要3个才作预测");
 }

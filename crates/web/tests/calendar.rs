@@ -110,7 +110,7 @@ async fn the_completeness_view_lists_every_unit_and_analysts_set_the_deadline() 
     // The quarterly report names the units that were late (once the deadline has passed).
     let period: planwatch_monitor::Period = newest.parse().unwrap();
     let now = app.store.completeness(&region, period, today).unwrap();
-    let r = planwatch_web::monitoring::build_report(
+    let r = planwatch_app::monitoring::build_report(
         &app.store,
         plan,
         planwatch_report::ReportKind::Quarterly,

@@ -8,8 +8,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
+use planwatch_app::monitoring;
 use planwatch_store::{AuditFilter, Role};
-use planwatch_web::monitoring;
 
 /// The city value of indicator `code` at `period` on the progress computation.
 fn city_value(app: &App, plan: i64, code: &str, period: &str) -> f64 {

@@ -119,7 +119,7 @@ fn planwatch_web_cap() -> i64 {
 async fn a_ranking_and_an_indicators_district_table_download_as_xlsx() {
     let app = app();
     let (plan, index, newest, _) = sample(&app);
-    let view = planwatch_web::monitoring::ranking(&app.store, &index, None).unwrap();
+    let view = planwatch_app::monitoring::ranking(&app.store, &index, None).unwrap();
     let x = sheet(&get(&app, &format!("/rankings/{}/xlsx?period={newest}", enc(&index))).await);
     assert_eq!(x[0][..4], ["名次", "地区", "代码", "得分"]);
     assert_eq!(x.len() - 1, view.rows.len());

@@ -85,7 +85,7 @@ async fn the_docx_names_its_author_and_cites_numbered_located_sources() {
 async fn verdict_gaps_are_rounded_by_unit() {
     let app = app();
     let (plan, _, _, _) = sample(&app);
-    let r = planwatch_web::monitoring::build_report(
+    let r = planwatch_app::monitoring::build_report(
         &app.store,
         plan,
         planwatch_report::ReportKind::Midterm,
@@ -115,7 +115,7 @@ async fn a_plan_without_indicators_or_tasks_gives_a_valid_report_saying_so() {
     let plan = "某市数字经济规划\n一、总体要求\n坚持创新驱动。\n";
     let doc = app.store.ingest_bytes(&op(), "empty.txt", plan.as_bytes().to_vec()).unwrap().document_id();
     for kind in [planwatch_report::ReportKind::Quarterly, planwatch_report::ReportKind::Midterm] {
-        let r = planwatch_web::monitoring::build_report(&app.store, doc, kind, None, None, "").unwrap();
+        let r = planwatch_app::monitoring::build_report(&app.store, doc, kind, None, None, "").unwrap();
         assert!(r.targets.is_empty() && r.task_counts.is_empty(), "{:?}", r.task_counts);
         assert_eq!(r.author, "planwatch");
         let docx = planwatch_report::docx(&r).unwrap();

@@ -33,7 +33,7 @@ fn rollup_audits(app: &App) -> usize {
 async fn a_per_capita_indicator_is_rolled_up_by_its_weight_not_summed() {
     let app = app();
     let (plan, _, newest, _) = sample(&app);
-    let p = planwatch_web::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
     let t = p.targets.iter().find(|t| t.indicator.name.contains("每万人口")).expect("a per-capita target");
     let ind = &t.indicator;
     assert_eq!(ind.rollup, Rollup::WeightedMean);
@@ -81,7 +81,7 @@ async fn a_per_capita_indicator_is_rolled_up_by_its_weight_not_summed() {
 async fn a_weighted_mean_with_missing_weights_names_the_districts_left_out() {
     let app = app();
     let (plan, _, newest, _) = sample(&app);
-    let p = planwatch_web::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
     let ind = p.targets.iter().find(|t| t.indicator.name.contains("每万人口")).unwrap().indicator.clone();
     let units = app.store.dicts().units_within(&ind.region);
     // A weight of one district only (the second: its newest figures are not yet submitted).
@@ -96,7 +96,7 @@ async fn a_weighted_mean_with_missing_weights_names_the_districts_left_out() {
     let csv = format!("指标代码,地区,期别,数值\nPOP-PARTIAL,{},{newest},120\n", units[1].name);
     app.store.import_observations("pop.csv", csv.as_bytes(), &Default::default(), &op()).unwrap();
     app.store.set_indicator_rollup(&op(), &ind.code, Rollup::WeightedMean, Some("POP-PARTIAL")).unwrap();
-    let p = planwatch_web::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
+    let p = planwatch_app::monitoring::plan_progress(&app.store, plan, None, &Default::default()).unwrap();
     let t = p.targets.iter().find(|t| t.indicator.code == ind.code).unwrap();
     let (period, left_out) = t.missing_weights.last().unwrap();
     assert_eq!(period.to_string(), newest);

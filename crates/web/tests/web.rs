@@ -341,7 +341,7 @@ async fn corrections_through_forms_with_csrf() {
     let page = get(&app, &format!("/plans/{id}")).await.text();
     assert!(page.contains("已更正") && page.contains("777"));
     // The edit form shows what the machine extracted for the changed field.
-    let original = planwatch_web::rows::num(targets[0]["value"].as_f64().unwrap());
+    let original = planwatch_app::rows::num(targets[0]["value"].as_f64().unwrap());
     let enc_key = percent_encoding::utf8_percent_encode(&key, percent_encoding::NON_ALPHANUMERIC).to_string();
     let edit = send(
         &app,
@@ -629,7 +629,7 @@ async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
     let app = app();
     let (_, index, _, published) = sample(&app);
     let period = planwatch_monitor::Period::parse(&published).unwrap();
-    let before = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    let before = planwatch_app::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
     let (rev, official) = before.official.clone().expect("the sample publishes this period");
     assert!(!before.revised);
     // The last-ranked unit reports a huge corrected value for every indicator of the index.
@@ -654,7 +654,7 @@ async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
         .unwrap();
     let r = import().unwrap();
     assert!(r.updated > 0);
-    let after = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    let after = planwatch_app::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
     let (rev2, official2) = after.official.clone().unwrap();
     assert_eq!((rev2, &official2), (rev, &official), "the published list changed");
     assert!(after.revised, "the correction must show as a revision");
@@ -662,8 +662,8 @@ async fn a_published_ranking_stays_frozen_and_corrections_show_as_a_revision() {
     let page = get(&app, &format!("/rankings/{}?period={published}", enc(&index))).await;
     assert!(page.text().contains("revised-notice"));
     // Publishing again makes revision 2; revision 1 is kept.
-    planwatch_web::monitoring::publish(&app.store, &op(), &after, "更正后重新发布").unwrap();
-    let again = planwatch_web::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
+    planwatch_app::monitoring::publish(&app.store, &op(), &after, "更正后重新发布").unwrap();
+    let again = planwatch_app::monitoring::ranking(&app.store, &index, Some(period)).unwrap();
     assert_eq!(again.official.as_ref().unwrap().0, rev + 1);
     assert_eq!(again.published.len(), 2);
     assert!(!again.revised);

@@ -40,7 +40,7 @@ pub fn app_with(adjust: impl FnOnce(&mut Config)) -> App {
         store.ingest_bytes(&op(), f, example(f)).unwrap();
     }
     let index = Arc::new(SearchIndex::open(&dir.path().join("pw.index")).unwrap());
-    planwatch_web::sync::sync_blocking(&store, &index).unwrap();
+    planwatch_app::sync::sync_blocking(&store, &index).unwrap();
     let mut config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         admin_token: TOKEN.into(),
@@ -155,10 +155,10 @@ pub fn enc(s: &str) -> String {
 
 /// Loads the sample; returns (plan id, index name, newest period, published period).
 pub fn sample(app: &App) -> (i64, String, String, String) {
-    let summary = planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap();
+    let summary = planwatch_app::monitoring::sample::load(&app.store, None, 7).unwrap();
     assert!(summary.contains("合成示例数据"), "{summary}");
     // Idempotent.
-    assert!(planwatch_web::monitoring::sample::load(&app.store, None, 7).unwrap().contains("already loaded"));
+    assert!(planwatch_app::monitoring::sample::load(&app.store, None, 7).unwrap().contains("already loaded"));
     let index = app.store.indices().unwrap().remove(0);
     let ids: Vec<i64> = index.members.iter().map(|m| m.indicator.id).collect();
     let newest = app.store.latest_period(&ids).unwrap().unwrap();

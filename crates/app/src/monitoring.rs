@@ -737,13 +737,13 @@ pub fn other_source_links(ind: &Indicator) -> Vec<(String, String)> {
     let (Some(doc), Some(version)) = (ind.document_id, ind.version_id) else { return Vec::new() };
     ind.other_mentions
         .iter()
-        .map(|m| (crate::pages::source_href(doc, version, [m.span.0, m.span.1]), m.text.clone()))
+        .map(|m| (crate::links::source_href(doc, version, [m.span.0, m.span.1]), m.text.clone()))
         .collect()
 }
 
 pub fn source_link(ind: &Indicator) -> Option<String> {
     let (s, e) = ind.span.unwrap_or((0, 0));
-    Some(crate::pages::source_href(ind.document_id?, ind.version_id?, [s, e]))
+    Some(crate::links::source_href(ind.document_id?, ind.version_id?, [s, e]))
 }
 
 struct Sources {
@@ -898,7 +898,7 @@ pub fn build_report(
                     .first()
                     .map(|pb| format!("已发布第{}版", pb.revision))
                     .unwrap_or_else(|| "按当前数据计算,未发布".into()),
-                url: Some(format!("/rankings/{}?period={}", crate::pages::enc(&rv.index.name), rv.period)),
+                url: Some(format!("/rankings/{}?period={}", crate::links::enc(&rv.index.name), rv.period)),
             });
             let names: HashMap<&str, &str> =
                 rv.index.members.iter().map(|m| (m.indicator.code.as_str(), m.indicator.name.as_str())).collect();
@@ -1094,7 +1094,7 @@ fn overdue_note(store: &Store, region: &str, period: Option<Period>) -> Result<O
     if region.is_empty() {
         return Ok(None);
     }
-    let c = store.completeness(region, period, crate::zh::today_beijing())?;
+    let c = store.completeness(region, period, crate::clock::today_beijing())?;
     if !c.past_deadline || c.units.is_empty() {
         return Ok(None);
     }

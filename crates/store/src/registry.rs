@@ -1228,3 +1228,140 @@ impl Store {
         Ok(out)
     }
 }
+
+/// What loading the synthetic registry did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RegistrySampleReport {
+    pub region: String,
+    /// Sheets imported (unchanged ones included).
+    pub imports: usize,
+    /// Entries of the region by kind after loading.
+    pub entries: Vec<(String, i64)>,
+    /// Batches published: kind and number.
+    pub batches: Vec<(String, i64)>,
+    /// Resources linked to the plan sentence of their platform.
+    pub links: usize,
+}
+
+/// The sentence around a span of the source text: from the last 。/newline before it to the
+/// next 。 after it (at most 200 characters).
+fn sentence_around(text: &str, span: [usize; 2]) -> String {
+    let (s, e) = (span[0].min(text.len()), span[1].min(text.len()));
+    if s >= e || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+        return String::new();
+    }
+    let start = text[..s]
+        .rfind(['。', '\n', ';', ';'])
+        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let end = text[e..]
+        .find(['。', '\n'])
+        .map(|i| e + i + text[e + i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(text.len());
+    text[start..end].trim().chars().take(200).collect()
+}
+
+impl Store {
+    /// Loads the synthetic registry (合成示例数据, [`planwatch_registry::sample`]) of a region
+    /// through the ordinary import, approval and publishing calls (so it is audited like any
+    /// other): ~300 enterprises over 8 quarters ending `last_quarter`, scenarios, technology
+    /// demands, innovation resources seeded from the platforms the region's plans name (each
+    /// linked to its plan item and carrying its sentence), batch 1 and a batch 2 with changes.
+    /// A region that already has synthetic entries is left as it is (running it again
+    /// changes nothing: its quarterly sheets would replay the tier history).
+    pub fn load_registry_sample(
+        &self,
+        actor: &Actor,
+        region: &str,
+        seed: u64,
+        last_quarter: Period,
+    ) -> Result<RegistrySampleReport> {
+        authorize(actor, Action::ReviewRegistry)?;
+        self.check_region(region)?;
+        let mut report = RegistrySampleReport { region: region.to_string(), ..Default::default() };
+        let loaded: i64 = self.reader()?.query_row(
+            "SELECT COUNT(*) FROM registry_entries WHERE region = ?1 AND synthetic = 1",
+            params![region],
+            |r| r.get(0),
+        )?;
+        if loaded > 0 {
+            report.entries = self.registry_kind_counts(region)?;
+            return Ok(report);
+        }
+        let districts: Vec<(String, String)> = self
+            .dicts()
+            .units_within(region)
+            .into_iter()
+            .filter(|p| p.level == "county")
+            .map(|p| (p.name.clone(), p.code.clone()))
+            .collect();
+        let industries = self.region_industries(region)?;
+        // Platforms of the region's plans: name, sentence, plan, item key.
+        let mut platforms: Vec<(String, String, i64, String)> = Vec::new();
+        for plan in self.list_plans(crate::PlanOrder::default())?.into_iter().filter(|p| p.region == region) {
+            let view = self.plan_view(plan.id)?;
+            let text = self.source_text(view.version.id)?;
+            for (p, r) in view.effective.plan.platforms.iter().zip(&view.effective.refs.platforms) {
+                platforms.push((
+                    p.name.clone(),
+                    sentence_around(&text, p.span),
+                    plan.id,
+                    format!("platform/{}", r.key),
+                ));
+            }
+        }
+        let named: Vec<(String, String)> = platforms.iter().map(|(n, s, _, _)| (n.clone(), s.clone())).collect();
+        let sample = planwatch_registry::sample::sample(&planwatch_registry::sample::SampleInput {
+            region,
+            districts: &districts,
+            industries: &industries,
+            platforms: &named,
+            last_quarter,
+            seed,
+        });
+        let opts = RegistryImportOptions { dry_run: false, synthetic: true };
+        let mut kinds: Vec<&str> = Vec::new();
+        let last = sample.rounds.len().saturating_sub(1);
+        for (n, round) in sample.rounds.iter().enumerate() {
+            for sheet in round {
+                self.import_registry(sheet.kind, region, &sheet.file_name, &sheet.csv, &opts, actor).map_err(|e| {
+                    match e {
+                        RegistryImportError::Store(e) => e,
+                        other => StoreError::Invalid(format!("合成示例数据未通过校验:{other}")),
+                    }
+                })?;
+                report.imports += 1;
+                if !kinds.contains(&sheet.kind) {
+                    kinds.push(sheet.kind);
+                }
+            }
+            if n == sample.first_batch_after || n == last {
+                for kind in &kinds {
+                    self.approve_registry(actor, kind, region, &[])?;
+                    match self.publish_registry_batch(actor, kind, region) {
+                        Ok(b) => report.batches.push((kind.to_string(), b.number)),
+                        // Nothing changed since the last batch (or a second run): no batch.
+                        Err(StoreError::Invalid(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        for (name, _, doc, item) in &platforms {
+            if self.link_registry_entry(actor, "resource", region, name, *doc, item).is_ok() {
+                report.links += 1;
+            }
+        }
+        report.entries = self.registry_kind_counts(region)?;
+        Ok(report)
+    }
+
+    /// How many entries of each kind a region has.
+    pub fn registry_kind_counts(&self, region: &str) -> Result<Vec<(String, i64)>> {
+        self.reader()?.query_map(
+            "SELECT kind, COUNT(*) FROM registry_entries WHERE region = ?1 GROUP BY kind ORDER BY kind",
+            params![region],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+}

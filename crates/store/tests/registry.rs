@@ -320,3 +320,35 @@ fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].1, counts);
 }
+
+/// The synthetic registry loads through the ordinary calls: ~300 enterprises with tier
+/// histories, scenarios, demands, resources from the plan's platforms (linked to their
+/// sentence), batch 1 and a batch 2 with changes; a second run changes nothing.
+#[test]
+fn the_synthetic_registry_loads_with_two_batches_and_linked_platforms() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    store.ingest_bytes(&op(), "suzhou.docx", example("suzhou-emerging-industries.docx")).unwrap();
+    let q = Period::parse("2026Q3").unwrap();
+    assert!(matches!(store.load_registry_sample(&editor("涪城区"), "苏州市", 1, q), Err(StoreError::Forbidden(_))));
+    let r = store.load_registry_sample(&op(), "苏州市", 1, q).unwrap();
+    let count = |k: &str| r.entries.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
+    assert_eq!(count("enterprise"), 300);
+    assert_eq!((count("scenario"), count("tech_demand"), count("resource")), (40, 30, 40));
+    assert!(r.batches.contains(&("enterprise".into(), 1)) && r.batches.contains(&("enterprise".into(), 2)), "{r:?}");
+    assert!(r.links >= 3, "{r:?}");
+    let b = store.registry_batches("enterprise", "苏州市").unwrap();
+    assert!(!b[1].diff.changed.is_empty() || !b[1].diff.added.is_empty(), "{:?}", b[1].diff);
+    let platform = store
+        .registry_entry("resource", "苏州市", "长三角先进封装技术创新中心")
+        .unwrap()
+        .expect("seeded from the plan's platforms");
+    assert_eq!(platform.links.len(), 1);
+    assert!(platform.entry.fields["source"].as_str().unwrap().contains("长三角先进封装技术创新中心"));
+    assert!(platform.entry.synthetic);
+    let funnel =
+        store.registry_facets("enterprise", &RegistryFilter { region: "苏州市".into(), ..Default::default() }).unwrap();
+    assert!(funnel.by_tier.len() >= 4, "{:?}", funnel.by_tier);
+    let again = store.load_registry_sample(&op(), "苏州市", 1, q).unwrap();
+    assert!(again.batches.is_empty(), "{again:?}");
+}

@@ -822,9 +822,9 @@ impl Store {
         {
             let mut set = tx.prepare(&format!(
                 "UPDATE registry_entries SET status = ?2, updated_by = ?3, updated_at = {NOW},
-                    approved_at = CASE WHEN ?4 THEN {NOW} ELSE approved_at END,
-                    approved_by = CASE WHEN ?4 THEN ?3 ELSE approved_by END,
-                    since = CASE WHEN ?4 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
+                    approved_at = CASE WHEN ?4 = 1 THEN {NOW} ELSE approved_at END,
+                    approved_by = CASE WHEN ?4 = 1 THEN ?3 ELSE approved_by END,
+                    since = CASE WHEN ?4 = 1 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
                  WHERE id = ?1"
             ))?;
             let mut history = tx.prepare(&format!(

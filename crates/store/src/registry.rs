@@ -38,6 +38,8 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// The most entries one list call returns.
 pub const MAX_PAGE: i64 = 500;
+/// Most keys one submit or approve call names.
+pub const MAX_KEYS: usize = 100_000;
 /// Keys listed by value in one audit entry of a status step (all are in the entry history).
 const AUDIT_KEYS: usize = 1000;
 
@@ -774,6 +776,9 @@ impl Store {
         action: &str,
         allowed: impl Fn(&str) -> Result<()>,
     ) -> Result<usize> {
+        if keys.len() > MAX_KEYS {
+            return Err(StoreError::Invalid(format!("一次至多处理 {MAX_KEYS} 个条目;全部处理请不列条目(--all)")));
+        }
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let candidates: Vec<(i64, String, String, String)> = tx.query_map(
@@ -1073,6 +1078,9 @@ impl Store {
     ) -> Result<RegistryBinding> {
         authorize(actor, Action::DefineIndicator)?;
         let kind = self.registry_kind(kind)?;
+        if filters.len() > 8 || filters.iter().any(|f| f.chars().count() > 200) {
+            return Err(StoreError::Invalid("筛选条件至多 8 个,每个至多 200 字".into()));
+        }
         let filter: Vec<Filter> = filters
             .iter()
             .map(|f| Filter::parse(kind, f))

@@ -1219,6 +1219,60 @@ impl Store {
         self.counts_of(binding, &entries, periods)
     }
 
+    /// Counts of a kind's approved entries matching `filters` (`field=value`) by place at each
+    /// period's end, without a binding (lists and maps); the region's sum last.
+    pub fn registry_counts_for(
+        &self,
+        kind: &str,
+        region: &str,
+        filters: &[String],
+        periods: &[Period],
+    ) -> Result<Vec<RegistryCount>> {
+        let k = self.registry_kind(kind)?;
+        if filters.len() > 8 || filters.iter().any(|f| f.chars().count() > 200) {
+            return Err(StoreError::Invalid("筛选条件至多 8 个,每个至多 200 字".into()));
+        }
+        let filter: Vec<Filter> = filters
+            .iter()
+            .map(|f| Filter::parse(k, f))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(StoreError::Invalid)?;
+        let binding = RegistryBinding {
+            id: 0,
+            indicator_id: 0,
+            indicator_code: String::new(),
+            region: region.to_string(),
+            kind: k.id.clone(),
+            filter,
+            created_by: String::new(),
+            created_at: String::new(),
+        };
+        self.registry_counts(&binding, periods)
+    }
+
+    /// The tiered-cultivation funnel of a kind with a tier (企业) in a region, or one of its
+    /// districts: approved entries at each rung at each period's end, and those that entered,
+    /// were promoted or lost a rung during it.
+    pub fn registry_funnel(
+        &self,
+        kind: &str,
+        region: &str,
+        place: Option<&str>,
+        periods: &[Period],
+    ) -> Result<Vec<planwatch_registry::counts::FunnelRow>> {
+        let k = self.registry_kind(kind)?;
+        if k.tier.is_none() {
+            return Err(StoreError::Invalid(format!("{}没有梯度层级", k.name)));
+        }
+        let mut entries = self.counted_entries(k, region, false)?;
+        if let Some(place) = place {
+            let place =
+                self.dicts().place_in(place, region).map(|p| p.name.clone()).unwrap_or_else(|| place.to_string());
+            entries.retain(|e| e.place == place);
+        }
+        Ok(planwatch_registry::counts::funnel(k, &entries, periods))
+    }
+
     /// The counts of every binding: each (kind, region) is read once.
     pub fn all_registry_counts(&self, periods: &[Period]) -> Result<Vec<(RegistryBinding, Vec<RegistryCount>)>> {
         let bindings = self.registry_bindings()?;

@@ -316,6 +316,12 @@ fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
     assert_eq!(got("涪城区"), [1, 1, 2]);
     assert_eq!(got("游仙区"), [0, 1, 1]);
     assert_eq!(got(REGION), [1, 2, 3]);
+    let adhoc = store.registry_counts_for("enterprise", REGION, &["tier=专精特新中小企业".into()], &periods).unwrap();
+    assert_eq!(adhoc, counts);
+    let funnel = store.registry_funnel("enterprise", REGION, Some("涪城"), &periods).unwrap();
+    // 涪城区: 甲 entered at 专精特新 in Q1, 乙 (入库 since 2024) promoted in Q3.
+    assert_eq!(funnel.iter().map(|f| (f.entered, f.promoted)).collect::<Vec<_>>(), [(1, 0), (0, 0), (0, 1)]);
+    assert_eq!(funnel[2].at_rung, [0, 0, 2, 0, 0, 0]);
     let all = store.all_registry_counts(&periods).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].1, counts);

@@ -107,6 +107,37 @@ pub enum RegistryCommand {
         #[arg(long)]
         filter: Vec<String>,
     },
+    /// Link an entry to a plan item it serves (industry/…, task/…, target/…, platform/…).
+    Link {
+        kind: String,
+        key: String,
+        #[arg(long)]
+        region: Option<String>,
+        /// The plan's id (planwatch list).
+        #[arg(long)]
+        plan: i64,
+        /// The item key, e.g. industry/人工智能.
+        #[arg(long)]
+        item: String,
+    },
+    /// Print one entry with its history, tier history, links and batches (JSON).
+    Show {
+        kind: String,
+        key: String,
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Load the synthetic registry (合成示例数据) of a region: ~300 enterprises with tier
+    /// histories over 8 quarters ending LAST, scenarios, demands, resources from the plans'
+    /// platforms, two published batches. A region that has synthetic entries is left alone.
+    Sample {
+        #[arg(long)]
+        region: String,
+        #[arg(long, default_value = "2026Q3")]
+        last: Period,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the counts of a bound indicator by district for quarters FROM..=TO.
     Counts {
         indicator: String,
@@ -293,6 +324,30 @@ pub fn run(db: &Workspace, common: &Common, cmd: RegistryCommand) -> anyhow::Res
             let b = store.bind_registry(&actor(&store, common)?, &indicator, &kind, &filter)?;
             let f: Vec<String> = b.filter.iter().map(|f| format!("{}={}", f.field, f.value)).collect();
             eprintln!("planwatch: {} = count of {} in {} ({})", b.indicator_code, b.kind, b.region, f.join(", "));
+        }
+        RegistryCommand::Link { kind, key, region, plan, item } => {
+            let region = region_of(&store, common, region)?;
+            store.link_registry_entry(&actor(&store, common)?, &kind, &region, &key, plan, &item)?;
+            eprintln!("planwatch: {key} linked to plan {plan} {item}");
+        }
+        RegistryCommand::Show { kind, key, region } => {
+            let region = region_of(&store, common, region)?;
+            let d = store
+                .registry_entry(&kind, &region, &key)?
+                .with_context(|| format!("no {kind} entry {key} in {region}"))?;
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        }
+        RegistryCommand::Sample { region, last, seed } => {
+            let r = store.load_registry_sample(&actor(&store, common)?, &region, seed, last)?;
+            let entries: Vec<String> = r.entries.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            let batches: Vec<String> = r.batches.iter().map(|(k, n)| format!("{k} 第{n}批")).collect();
+            eprintln!(
+                "planwatch: 合成示例数据 of {region}: {} sheets imported; entries: {}; batches published: {}; {} resources linked to their plan sentence",
+                r.imports,
+                entries.join(", "),
+                if batches.is_empty() { "none (already loaded)".to_string() } else { batches.join(", ") },
+                r.links
+            );
         }
         RegistryCommand::Counts { indicator, from, to } => {
             let binding = store

@@ -454,7 +454,7 @@ impl Store {
             ))?;
             let mut update = tx.prepare(&format!(
                 "UPDATE registry_entries SET place = ?2, place_code = ?3, industry = ?4, tier = ?5, fields = ?6,
-                    status = 'draft', since = ?7, import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
+                    status = 'draft', since = COALESCE(?7, since), import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
             ))?;
             let mut history = tx.prepare(&format!(
                 "INSERT INTO registry_entry_history (entry_id, old_value, new_value, who, changed_at, import_id)

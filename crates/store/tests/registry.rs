@@ -229,6 +229,11 @@ fn import_approve_publish_and_the_second_batch_diff() {
     let fields: Vec<&str> = b2.diff.changed[0].changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, ["tier", "tier_date"]);
     assert_eq!(store.registry_batches("enterprise", REGION).unwrap().len(), 2);
+    // An entry counts from its 入库日期, kept when a sheet without that column changes it; one
+    // without counts from the day it was first approved.
+    let since = |k: &str| store.registry_entry("enterprise", REGION, k).unwrap().unwrap().entry.since;
+    assert_eq!(since(&code(2)).as_deref(), Some("2024-02-10"));
+    assert_eq!(since(&code(4)).map(|s| s.len()), Some(10));
     // The entry's history, tier history and batches; the audit log has old and new values.
     let d = store.registry_entry("enterprise", REGION, &code(1)).unwrap().unwrap();
     assert_eq!(d.entry.status, EntryStatus::Approved);

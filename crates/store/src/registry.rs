@@ -469,7 +469,7 @@ impl Store {
             )?;
             let tier_field = kind.tier_field();
             for e in &validation.entries {
-                let (id, fields, old_tier, old_lost) = match existing.get(&e.key) {
+                let (id, fields, old_tier, old_lost, new) = match existing.get(&e.key) {
                     None => {
                         let fields = e.fields.clone();
                         let since = text(&fields, &kind.since);
@@ -482,7 +482,7 @@ impl Store {
                                 e.place_code,
                                 e.industry,
                                 e.tier.clone().unwrap_or_default(),
-                                Value::Object(fields.clone()).to_string(),
+                                serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
                                 since,
                                 import_id,
                                 opts.synthetic,
@@ -491,7 +491,7 @@ impl Store {
                             |r| r.get(0),
                         )?;
                         report.inserted += 1;
-                        (id, fields, String::new(), None)
+                        (id, fields, String::new(), None, true)
                     }
                     Some(old) => {
                         let mut fields = old.fields.clone();
@@ -552,7 +552,7 @@ impl Store {
                         )?;
                         report.updated += 1;
                         let old_lost = text(&old.fields, &kind.tier_lost);
-                        (old.id, fields, old.tier.clone(), old_lost)
+                        (old.id, fields, old.tier.clone(), old_lost, false)
                     }
                 };
                 // Tier history.
@@ -565,8 +565,12 @@ impl Store {
                 }
                 let gained = text(&fields, &kind.tier_date).unwrap_or_else(|| today.clone());
                 let source_text = text(&fields, &kind.tier_source).unwrap_or_default();
-                let open: Vec<(i64, i64)> =
-                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
+                // A new entry has no spans yet: no query.
+                let open: Vec<(i64, i64)> = if new {
+                    Vec::new()
+                } else {
+                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?
+                };
                 let same = open.iter().find(|(_, r)| *r == rung as i64).map(|(i, _)| *i);
                 match (&lost, same) {
                     (Some(l), Some(span)) => {
@@ -824,7 +828,29 @@ impl Store {
             return Ok(0);
         }
         let approve = to == EntryStatus::Approved;
-        {
+        let in_from = candidates.iter().filter(|c| from_str.contains(&c.3.as_str())).count();
+        if keys.is_empty() && chosen.len() == in_from {
+            // Every entry in those states: two statements, not two per entry.
+            let states = serde_json::to_string(&from_str).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                &format!(
+                    "INSERT INTO registry_entry_history (entry_id, old_value, new_value, who, changed_at)
+                     SELECT id, '{{\"status\":\"' || status || '\"}}', ?4, ?3, {NOW} FROM registry_entries
+                     WHERE kind = ?1 AND region = ?2 AND status IN (SELECT value FROM json_each(?5))"
+                ),
+                params![kind.id, region, actor.login, json!({"status": to.as_str()}).to_string(), states],
+            )?;
+            tx.execute(
+                &format!(
+                    "UPDATE registry_entries SET status = ?3, updated_by = ?4, updated_at = {NOW},
+                        approved_at = CASE WHEN ?6 = 1 THEN {NOW} ELSE approved_at END,
+                        approved_by = CASE WHEN ?6 = 1 THEN ?4 ELSE approved_by END,
+                        since = CASE WHEN ?6 = 1 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
+                     WHERE kind = ?1 AND region = ?2 AND status IN (SELECT value FROM json_each(?5))"
+                ),
+                params![kind.id, region, to.as_str(), actor.login, states, approve],
+            )?;
+        } else {
             let mut set = tx.prepare(&format!(
                 "UPDATE registry_entries SET status = ?2, updated_by = ?3, updated_at = {NOW},
                     approved_at = CASE WHEN ?4 = 1 THEN {NOW} ELSE approved_at END,

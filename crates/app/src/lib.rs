@@ -11,7 +11,9 @@
 //!   SQL and never bypasses the store's authorization or audit);
 //! - the search index is derived data, synced from the store by generation ([`sync`]).
 
+pub mod boundaries;
 pub mod clock;
+pub mod layout;
 pub mod links;
 pub mod monitoring;
 pub mod rows;

@@ -17,17 +17,11 @@ use std::collections::{BTreeMap, HashMap};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// The district boundaries vendored under `data/boundaries/`, by the region's GB/T 2260 code.
+/// The built-in district boundaries (`data/boundaries/`, embedded), by the region's GB/T 2260
+/// code. Maps use [`crate::boundaries::for_region`], which lets a `--data` directory override
+/// or add a region.
 pub fn boundaries(region_code: &str) -> Option<&'static str> {
-    Some(match region_code {
-        "500000" => include_str!("../../../data/boundaries/500000.geojson"),
-        "510100" => include_str!("../../../data/boundaries/510100.geojson"),
-        "321000" => include_str!("../../../data/boundaries/321000.geojson"),
-        "510700" => include_str!("../../../data/boundaries/510700.geojson"),
-        "340100" => include_str!("../../../data/boundaries/340100.geojson"),
-        "320500" => include_str!("../../../data/boundaries/320500.geojson"),
-        _ => return None,
-    })
+    crate::boundaries::builtin(region_code)
 }
 
 /// A file values came from: (import id, file name, synthetic).
@@ -591,7 +585,11 @@ pub struct MapData {
     pub lower_is_better: bool,
     pub values: Vec<report::MapValue>,
     pub files: Vec<FileRef>,
-    pub geojson: Option<&'static str>,
+    /// The region's boundaries (a `--data` directory's, else the built-in ones).
+    #[serde(serialize_with = "crate::boundaries::serialize_text")]
+    pub geojson: Option<std::sync::Arc<str>>,
+    /// Why a data directory's boundary file could not be read (the map then says so).
+    pub boundary_error: Option<String>,
 }
 
 /// The map of an indicator's unit values for `period`.
@@ -662,11 +660,16 @@ fn map_data(
     files: Vec<FileRef>,
 ) -> MapData {
     let region_code = store.dicts().unit(region).map(|p| p.code.clone()).unwrap_or_default();
+    let (geojson, boundary_error) = match crate::boundaries::for_region(store.dicts(), &region_code) {
+        Ok(found) => (found.map(|(text, _)| text), None),
+        Err(e) => (None, Some(e)),
+    };
     MapData {
         title,
         unit,
         region: region.to_string(),
-        geojson: boundaries(&region_code),
+        geojson,
+        boundary_error,
         region_code,
         period,
         lower_is_better,
@@ -928,7 +931,7 @@ pub fn build_report(
                 s
             });
             let map = index_map(&rv, store);
-            if let Some(geo) = map.geojson {
+            if let Some(geo) = &map.geojson {
                 map_section = Some(report::MapSection {
                     title: map.title.clone(),
                     unit: map.unit.clone(),

@@ -1,12 +1,18 @@
 //! Dictionaries kept as data files under `data/`: departments and their aliases, places
 //! (GB/T 2260 units and development zones). The built-in copies are compiled in; a user
 //! extends them without recompiling by putting files of the same names in a directory given
-//! to [`Dictionaries::load`] (`--data DIR` / `PLANWATCH_DATA`).
+//! to [`Dictionaries::load`] (`--data DIR` / `PLANWATCH_DATA`). A data directory may also
+//! hold `boundaries/<code>.geojson`, the county-level boundaries of a region, which override
+//! or add to the built-in ones (planwatch-app embeds those); they are listed at load and read
+//! on first use.
 
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The most bytes one boundary file of a data directory may have.
+pub const MAX_BOUNDARY_BYTES: u64 = 16 << 20;
 
 const DEPARTMENTS: &str = include_str!("../../../data/departments.toml");
 const PLACES: &str = include_str!("../../../data/places.toml");
@@ -87,6 +93,10 @@ pub struct Dictionaries {
     unit_index: OnceLock<HashMap<String, usize>>,
     /// Cue words of the extraction rules (`data/cues.toml`).
     pub cues: crate::cues::Cues,
+    /// `boundaries/<code>.geojson` of the data directory, by region code.
+    boundary_files: BTreeMap<String, PathBuf>,
+    /// Those read so far (a map request reads its region's file alone).
+    boundary_cache: Mutex<HashMap<String, Arc<str>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +105,8 @@ pub enum DictError {
     Io { path: String, source: std::io::Error },
     #[error("{path} is not valid TOML: {message}")]
     Toml { path: String, message: String },
+    #[error("{path}: {message}")]
+    Boundary { path: String, message: String },
 }
 
 /// The key `squeeze` would make of `s`, borrowed when it would make no change (most names
@@ -158,7 +170,67 @@ impl Dictionaries {
                 add(&mut d, &text, &path.display().to_string())?;
             }
         }
+        d.add_boundary_files(&dir.join("boundaries"))?;
         Ok(d)
+    }
+
+    /// Lists `dir/*.geojson` (when `dir` exists): each must be named by the 6-digit code of a
+    /// place of the dictionaries. Files of other extensions are ignored.
+    fn add_boundary_files(&mut self, dir: &Path) -> Result<(), DictError> {
+        if !dir.is_dir() {
+            return Ok(());
+        }
+        let io = |source| DictError::Io { path: dir.display().to_string(), source };
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("geojson") {
+                continue;
+            }
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let bad = |message: String| DictError::Boundary { path: path.display().to_string(), message };
+            if stem.len() != 6 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad(
+                    "a boundary file is named by its region's 6-digit GB/T 2260 code, e.g. 340100.geojson".into(),
+                ));
+            }
+            if !self.places.get(stem).is_some_and(|c| c.iter().any(|p| p.code == stem)) {
+                return Err(bad(format!(
+                    "{stem} is the code of no place in places.toml: add the region to places.toml in the same data directory, or rename the file"
+                )));
+            }
+            self.boundary_files.insert(stem.to_string(), path);
+        }
+        Ok(())
+    }
+
+    /// The boundaries a data directory gives for region `code` (GeoJSON text, read on first use
+    /// and kept; at most [`MAX_BOUNDARY_BYTES`]), or None when it gives none.
+    pub fn boundary_override(&self, code: &str) -> Option<Result<Arc<str>, DictError>> {
+        let path = self.boundary_files.get(code)?;
+        if let Some(text) = self.boundary_cache.lock().unwrap_or_else(|e| e.into_inner()).get(code) {
+            return Some(Ok(text.clone()));
+        }
+        let read = || -> Result<Arc<str>, DictError> {
+            let io = |source| DictError::Io { path: path.display().to_string(), source };
+            let len = std::fs::metadata(path).map_err(io)?.len();
+            if len > MAX_BOUNDARY_BYTES {
+                return Err(DictError::Boundary {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "{len} bytes, more than the {MAX_BOUNDARY_BYTES} a boundary file may have: simplify it (scripts/gen_boundaries.py)"
+                    ),
+                });
+            }
+            let text: Arc<str> = std::fs::read_to_string(path).map_err(io)?.into();
+            self.boundary_cache.lock().unwrap_or_else(|e| e.into_inner()).insert(code.to_string(), text.clone());
+            Ok(text)
+        };
+        Some(read())
+    }
+
+    /// The region codes a data directory gives boundaries for.
+    pub fn boundary_override_codes(&self) -> impl Iterator<Item = &str> {
+        self.boundary_files.keys().map(String::as_str)
     }
 
     fn add_departments(&mut self, text: &str, path: &str) -> Result<(), DictError> {
@@ -342,6 +414,27 @@ mod tests {
         std::fs::write(dir.join("zones.toml"), "[[zone]\nname=").unwrap();
         let err = Dictionaries::load(&dir).unwrap_err().to_string();
         assert!(err.contains("zones.toml") && err.contains("not valid TOML"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_data_directory_lists_boundary_files_by_known_codes() {
+        let dir = std::env::temp_dir().join(format!("planwatch-dict-bnd-{}", std::process::id()));
+        let b = dir.join("boundaries");
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(b.join("340100.geojson"), "{\"type\":\"FeatureCollection\",\"features\":[]}").unwrap();
+        std::fs::write(b.join("README.md"), "ignored").unwrap();
+        let d = Dictionaries::load(&dir).unwrap();
+        assert_eq!(d.boundary_override_codes().collect::<Vec<_>>(), ["340100"]);
+        assert!(d.boundary_override("340100").unwrap().unwrap().contains("FeatureCollection"));
+        assert!(d.boundary_override("500000").is_none());
+        std::fs::write(b.join("hefei.geojson"), "{}").unwrap();
+        let err = Dictionaries::load(&dir).unwrap_err().to_string();
+        assert!(err.contains("hefei.geojson") && err.contains("6-digit"), "{err}");
+        std::fs::remove_file(b.join("hefei.geojson")).unwrap();
+        std::fs::write(b.join("999999.geojson"), "{}").unwrap();
+        let err = Dictionaries::load(&dir).unwrap_err().to_string();
+        assert!(err.contains("999999") && err.contains("places.toml"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -69,10 +69,16 @@ pub enum ChartError {
 
 /// Opens an `<svg>` with its accessible name and description.
 fn open(out: &mut String, w: f64, h: f64, title: &str, desc: &str) {
+    open_as(out, w, h, title, desc, "img")
+}
+
+/// [`open`] with another ARIA role: `group` for a map whose districts are links (the
+/// children of an `img` are hidden from assistive technology).
+fn open_as(out: &mut String, w: f64, h: f64, title: &str, desc: &str, role: &str) {
     let t = esc(title);
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" font-family="{FONT_FAMILY}" font-size="13" fill="{TEXT}"><title>{t}</title><desc>{}</desc><rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="{role}" aria-label="{t}" font-family="{FONT_FAMILY}" font-size="13" fill="{TEXT}"><title>{t}</title><desc>{}</desc><rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>"##,
         esc(desc)
     );
 }
@@ -694,6 +700,84 @@ fn fnv(s: &str) -> u32 {
     s.bytes().fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193))
 }
 
+const W: f64 = 720.0;
+const MAP_W: f64 = 500.0;
+const TOP: f64 = 48.0;
+
+/// Where a map's features are drawn: an equirectangular projection (x scaled by the cosine of
+/// the mean latitude) fitted into the map area left of the legend.
+struct Fit {
+    k: f64,
+    x_min: f64,
+    y_min: f64,
+    scale: f64,
+    ox: f64,
+    oy: f64,
+    map_h: f64,
+}
+
+impl Fit {
+    fn new(features: &[Feature]) -> Fit {
+        let all = || features.iter().flat_map(|f| f.polygons.iter().flatten().flatten());
+        let n = all().count() as f64;
+        let mean_lat = all().map(|p| p.1).sum::<f64>() / n;
+        let k = mean_lat.to_radians().cos().max(0.05);
+        let (mut x_min, mut x_max, mut y_min, mut y_max) =
+            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        for &(lon, lat) in all() {
+            let (x, y) = (lon * k, -lat);
+            x_min = x_min.min(x);
+            x_max = x_max.max(x);
+            y_min = y_min.min(y);
+            y_max = y_max.max(y);
+        }
+        let (gw, gh) = ((x_max - x_min).max(1e-9), (y_max - y_min).max(1e-9));
+        let map_h = (MAP_W * gh / gw).clamp(260.0, 560.0);
+        let scale = (MAP_W / gw).min(map_h / gh);
+        let (ox, oy) = (16.0 + (MAP_W - gw * scale) / 2.0, TOP + 8.0 + (map_h - gh * scale) / 2.0);
+        Fit { k, x_min, y_min, scale, ox, oy, map_h }
+    }
+
+    fn project(&self, (lon, lat): (f64, f64)) -> (f64, f64) {
+        (self.ox + (lon * self.k - self.x_min) * self.scale, self.oy + (-lat - self.y_min) * self.scale)
+    }
+
+    /// The SVG path data of a feature.
+    fn path(&self, f: &Feature) -> String {
+        let mut d = String::new();
+        for polygon in &f.polygons {
+            for ring in polygon {
+                for (i, p) in ring.iter().enumerate() {
+                    let (x, y) = self.project(*p);
+                    let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+                }
+                d.push('Z');
+            }
+        }
+        d
+    }
+
+    /// The feature's name at the centroid of its largest ring, light on a dark fill.
+    fn label(&self, labels: &mut String, f: &Feature, name: &str, dark: bool) {
+        let largest = f
+            .polygons
+            .iter()
+            .filter_map(|p| p.first())
+            .map(|r| ring_centroid(r))
+            .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
+        if let Some((_, c)) = largest {
+            let (x, y) = self.project(c);
+            let (fill, halo) = if dark { ("#ffffff", "#08306b") } else { (TEXT, "#ffffff") };
+            let _ = write!(
+                labels,
+                r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{fill}" stroke="{halo}" stroke-width="2.5" stroke-linejoin="round" stroke-opacity="0.8" paint-order="stroke">{}</text>"#,
+                y + 4.0,
+                esc(name)
+            );
+        }
+    }
+}
+
 /// A map of districts filled by value in up to 5 quantile classes (darker = better), with a
 /// legend, a tooltip per district and names at the centroid of each district's largest ring.
 pub fn choropleth(
@@ -703,30 +787,9 @@ pub fn choropleth(
     unit: &str,
     lower_is_better: bool,
 ) -> Result<String, ChartError> {
-    const W: f64 = 720.0;
-    const MAP_W: f64 = 500.0;
-    const TOP: f64 = 48.0;
     let features = parse_features(geojson)?;
-
-    // Equirectangular projection, x scaled by cos(mean latitude).
-    let all = || features.iter().flat_map(|f| f.polygons.iter().flatten().flatten());
-    let n = all().count() as f64;
-    let mean_lat = all().map(|p| p.1).sum::<f64>() / n;
-    let k = mean_lat.to_radians().cos().max(0.05);
-    let (mut x_min, mut x_max, mut y_min, mut y_max) =
-        (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-    for &(lon, lat) in all() {
-        let (x, y) = (lon * k, -lat);
-        x_min = x_min.min(x);
-        x_max = x_max.max(x);
-        y_min = y_min.min(y);
-        y_max = y_max.max(y);
-    }
-    let (gw, gh) = ((x_max - x_min).max(1e-9), (y_max - y_min).max(1e-9));
-    let map_h = (MAP_W * gh / gw).clamp(260.0, 560.0);
-    let scale = (MAP_W / gw).min(map_h / gh);
-    let (ox, oy) = (16.0 + (MAP_W - gw * scale) / 2.0, TOP + 8.0 + (map_h - gh * scale) / 2.0);
-    let project = |(lon, lat): (f64, f64)| (ox + (lon * k - x_min) * scale, oy + (-lat - y_min) * scale);
+    let fit = Fit::new(&features);
+    let map_h = fit.map_h;
 
     let value_of = |f: &Feature| -> Option<&MapValue> {
         values
@@ -772,38 +835,13 @@ pub fn choropleth(
             }
             None => (format!("url(#{hatch})"), false),
         };
-        let mut d = String::new();
-        for polygon in &f.polygons {
-            for ring in polygon {
-                for (i, p) in ring.iter().enumerate() {
-                    let (x, y) = project(*p);
-                    let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
-                }
-                d.push('Z');
-            }
-        }
         let _ = write!(
             out,
-            r##"<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#ffffff" stroke-width="1.2" stroke-linejoin="round"><title>{}</title></path>"##,
+            r##"<path d="{}" fill="{fill}" fill-rule="evenodd" stroke="#ffffff" stroke-width="1.2" stroke-linejoin="round"><title>{}</title></path>"##,
+            fit.path(f),
             esc(&format!("{name}:{}", fmt_value(v)))
         );
-        // Name at the centroid of the largest ring.
-        let largest = f
-            .polygons
-            .iter()
-            .filter_map(|p| p.first())
-            .map(|r| ring_centroid(r))
-            .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
-        if let Some((_, c)) = largest {
-            let (x, y) = project(c);
-            let (fill, halo) = if dark { ("#ffffff", "#08306b") } else { (TEXT, "#ffffff") };
-            let _ = write!(
-                labels,
-                r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{fill}" stroke="{halo}" stroke-width="2.5" stroke-linejoin="round" stroke-opacity="0.8" paint-order="stroke">{}</text>"#,
-                y + 4.0,
-                esc(&name)
-            );
-        }
+        fit.label(&mut labels, f, &name, dark);
     }
     out.push_str(&labels);
 
@@ -844,6 +882,111 @@ pub fn choropleth(
     if classes.len() > 1 {
         text(&mut out, lx, ly + 16.0, "start", 11.0, MUTED, "区间含下限,不含上限");
     }
+    out.push_str("</svg>");
+    Ok(out)
+}
+
+/// Fills of the categorical map, in order of the categories (colour-blind-safe Tableau 10
+/// hues); a category beyond them takes [`CATEGORY_OTHER`].
+pub const CATEGORY_COLOURS: [&str; 9] =
+    ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"];
+/// The fill of a category past the palette (the caller's 其他).
+pub const CATEGORY_OTHER: &str = "#bab0ac";
+/// The fill of an area in no category.
+pub const CATEGORY_NONE: &str = "#e6e6e6";
+
+/// The fill of category `i` (None: no category).
+pub fn category_colour(i: Option<usize>) -> &'static str {
+    match i {
+        Some(i) => CATEGORY_COLOURS.get(i).copied().unwrap_or(CATEGORY_OTHER),
+        None => CATEGORY_NONE,
+    }
+}
+
+/// One district of a categorical map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategoryArea {
+    /// GB/T 2260 code (matched first) and name (matched when the code is not).
+    pub code: String,
+    pub name: String,
+    /// Index into the categories, None when the district has none.
+    pub category: Option<usize>,
+    /// The tooltip and accessible name of the district.
+    pub tooltip: String,
+    /// Where a click on the district goes (a local path); None: not a link.
+    pub href: Option<String>,
+    /// Outlined as the district shown (drawn last, so its outline is whole).
+    pub selected: bool,
+}
+
+/// The categorical mode of [`choropleth`]: districts filled by category (an industry), a
+/// legend of the categories with their labels, districts without one light grey
+/// (`none_label` in the legend). A district with an `href` is a link (`<a>` around its path,
+/// reachable by keyboard), so the SVG has the role `group`, not `img`.
+pub fn category_map(
+    geojson: &str,
+    areas: &[CategoryArea],
+    categories: &[String],
+    title: &str,
+    none_label: &str,
+) -> Result<String, ChartError> {
+    let features = parse_features(geojson)?;
+    let fit = Fit::new(&features);
+    let area_of = |f: &Feature| -> Option<&CategoryArea> {
+        areas
+            .iter()
+            .find(|a| !f.code.is_empty() && a.code == f.code)
+            .or_else(|| areas.iter().find(|a| a.name == f.name))
+    };
+    let legend_rows = categories.len() + 1;
+    let h = TOP + 16.0 + fit.map_h.max(40.0 + 24.0 * legend_rows as f64 + 40.0) + 8.0;
+    let desc = features
+        .iter()
+        .map(|f| area_of(f).map_or_else(|| format!("{}:{none_label}", f.name), |a| a.tooltip.clone()))
+        .collect::<Vec<_>>()
+        .join(";");
+    let mut out = String::with_capacity(16384);
+    open_as(&mut out, W, h, title, &desc, "group");
+    heading(&mut out, 16.0, 26.0, title, W - 32.0);
+    let mut labels = String::new();
+    let selected = |f: &Feature| area_of(f).is_some_and(|a| a.selected);
+    let mut order: Vec<&Feature> = features.iter().filter(|f| !selected(f)).collect();
+    order.extend(features.iter().filter(|f| selected(f)));
+    for f in order {
+        let area = area_of(f);
+        let name = area.map_or(f.name.as_str(), |a| if a.name.is_empty() { &f.name } else { &a.name });
+        let fill = category_colour(area.and_then(|a| a.category));
+        let tip = area.map_or_else(|| format!("{name}:{none_label}"), |a| a.tooltip.clone());
+        let (stroke, width) = if selected(f) { ("#1a1a1a", "3") } else { ("#ffffff", "1.2") };
+        let path = format!(
+            r##"<path d="{}" fill="{fill}" fill-rule="evenodd" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round"><title>{}</title></path>"##,
+            fit.path(f),
+            esc(&tip)
+        );
+        match area.and_then(|a| a.href.as_deref()) {
+            Some(href) => {
+                let _ = write!(out, r#"<a href="{}" aria-label="{}">{path}</a>"#, esc(href), esc(&tip));
+            }
+            None => out.push_str(&path),
+        }
+        fit.label(&mut labels, f, name, false);
+    }
+    out.push_str(&labels);
+
+    let lx = 16.0 + MAP_W + 24.0;
+    let mut ly = TOP + 24.0;
+    text(&mut out, lx, ly, "start", 13.0, TEXT, "图例(主导产业)");
+    ly += 12.0;
+    for (i, c) in categories.iter().enumerate() {
+        rect(&mut out, lx, ly, 22.0, 16.0, category_colour(Some(i)), r##" stroke="#9e9e9e" stroke-width="0.5""##);
+        text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, &crate::fmt::fit(c, W - lx - 40.0, 12.0));
+        ly += 24.0;
+    }
+    rect(&mut out, lx, ly, 22.0, 16.0, CATEGORY_NONE, r##" stroke="#9e9e9e" stroke-width="0.5""##);
+    text(&mut out, lx + 30.0, ly + 13.0, "start", 12.0, TEXT, none_label);
+    ly += 34.0;
+    text(&mut out, lx, ly, "start", 11.0, MUTED, "颜色为规划布局条数最多的产业");
+    text(&mut out, lx, ly + 16.0, "start", 11.0, MUTED, "点击区县查看规划原文");
     out.push_str("</svg>");
     Ok(out)
 }
@@ -960,5 +1103,29 @@ mod tests {
         assert_eq!(class_labels(&c), vec!["1 – 2", "2"]);
         assert_eq!(class_labels(&quantile_classes(&[4.5, 4.5])), vec!["4.5"]);
         assert!(class_labels(&[]).is_empty());
+    }
+
+    #[test]
+    fn category_map_links_districts_fills_by_category_and_escapes() {
+        let geo = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"code":"1","name":"甲区"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+{"type":"Feature","properties":{"code":"2","name":"乙区"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,0]]]}}]}"#;
+        let areas = vec![CategoryArea {
+            code: "1".into(),
+            name: "甲区".into(),
+            category: Some(1),
+            tooltip: "甲区:<script>alert(1)</script>".into(),
+            href: Some("/layout?region=合肥市&place=\"><script>".into()),
+            selected: true,
+        }];
+        let svg = category_map(geo, &areas, &["集成电路".into(), "人工智能".into()], "布局", "无规划布局").unwrap();
+        assert!(svg.contains(r#"role="group""#), "{svg}");
+        assert_eq!(svg.matches("<a href=").count(), 1, "only the district with a link is one");
+        assert!(svg.contains(&format!(r#"fill="{}""#, CATEGORY_COLOURS[1])));
+        assert!(svg.contains(&format!(r#"fill="{CATEGORY_NONE}""#)), "乙区 has no category");
+        assert!(svg.contains("乙区:无规划布局") && svg.contains("人工智能"));
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("&amp;place=&quot;"));
+        assert_eq!(category_colour(Some(20)), CATEGORY_OTHER);
+        assert_eq!(svg.matches(r##"stroke="#1a1a1a""##).count(), 1, "the selected district is outlined");
     }
 }

@@ -26,7 +26,7 @@ use planwatch_app::rows::{target_rows, task_rows};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation),
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -98,6 +98,7 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/indicators", post(crate::api_setup::from_targets))
         .route("/indexes", post(crate::api_setup::define_index))
         .route("/completeness", get(completeness))
+        .route("/layout", get(layout))
         .route("/observations/{id}/confirm", post(confirm_observation))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
@@ -1205,6 +1206,39 @@ async fn completeness(State(state): State<Shared>, q: QueryResult<CompletenessQu
     let today = crate::zh::today_beijing();
     let c = db(&state, move |s| s.completeness(&region, period, today)).await?;
     Ok(Json(c).into_response())
+}
+
+/// The layout map of a region (布局地图): every district and county with the industry the
+/// plans lay out there most (`focus`, its map `colour`), its mappings per industry
+/// (`industries`, `mappings`), registry `counts` and `href` (its page); the legend
+/// (`industries`: name, colour, districts led, mappings); the plans read (the region's and
+/// those above it); where the boundaries come from (`boundary_origin`: builtin, data_dir, or
+/// null when the region has none). With `place`, also `district`: that district with its
+/// plan sentences (`mappings`: industry, sentence, plan, `href` to the highlighted source).
+#[utoipa::path(get, path = "/api/v1/layout", params(crate::layout_pages::LayoutQuery),
+    responses((status = 200, description = "the region's layout map: `view`, and `district` when `place` is given"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn layout(
+    State(state): State<Shared>,
+    headers: axum::http::HeaderMap,
+    q: QueryResult<crate::layout_pages::LayoutQuery>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let (asked, place) = crate::layout_pages::check_query(&q)?;
+    let Some(region) = crate::layout_pages::pick_region(&state, &headers, &asked).await? else {
+        return Err(ApiError(AppError::BadRequest(
+            "region:请指明地区(城市或直辖市全称,如 合肥市);规划库中有多个地区。".into(),
+        )));
+    };
+    let (view, district) = db(&state, move |s| {
+        let counts = crate::layout_pages::registry_counts(s, &region);
+        let view = planwatch_app::layout::layout(s, &region, &counts)?;
+        let district =
+            if place.is_empty() { None } else { Some(planwatch_app::layout::district(s, &region, &place, &counts)?) };
+        Ok((view, district))
+    })
+    .await?;
+    Ok(Json(serde_json::json!({ "view": view, "district": district })).into_response())
 }
 
 /// An indicator's roll-up rule: how its district values make the region's value.

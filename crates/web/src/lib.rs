@@ -22,6 +22,7 @@ mod cache;
 mod calendar_pages;
 mod edit;
 mod exports;
+mod layout_pages;
 mod monitor_pages;
 mod pager;
 mod pages;
@@ -313,6 +314,7 @@ pub fn router(state: Shared) -> Router {
         .route("/departments/{name}", get(pages::department))
         .route("/places", get(pages::places))
         .route("/places/{name}", get(pages::place))
+        .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))

@@ -866,13 +866,16 @@ pub async fn publish(
 // ---- maps ---------------------------------------------------------------------------------
 
 fn map_svg(m: &monitoring::MapData) -> String {
-    match m.geojson {
+    if let Some(e) = &m.boundary_error {
+        return format!("<p class=\"small\">区县边界文件无法读取:{}</p>", planwatch_report::fmt::xml_escape(e));
+    }
+    match &m.geojson {
         Some(geo) => charts::choropleth(geo, &m.values, &m.title, &m.unit, m.lower_is_better).unwrap_or_else(|e| {
             format!("<p class=\"small\">地图无法绘制:{}</p>", planwatch_report::fmt::xml_escape(&e.to_string()))
         }),
         None => {
             format!(
-                "<p class=\"small\">暂无 {} 的区县边界数据(见 data/boundaries/)。</p>",
+                "<p class=\"small\">暂无 {} 的区县边界数据:可在 --data 目录中放入 boundaries/&lt;区划代码&gt;.geojson 后重启。</p>",
                 planwatch_report::fmt::xml_escape(&m.region)
             )
         }

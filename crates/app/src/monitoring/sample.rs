@@ -1,7 +1,7 @@
 //! Synthetic, seeded, clearly labelled demonstration data (`planwatch sample-data`), so a
 //! newcomer sees progress, a ranking, a map and a report at once.
 //!
-//! For one plan (by default the first plan whose region has vendored boundaries), it makes
+//! For one plan (by default the first plan whose region has boundaries), it makes
 //! the plan's indicators from its targets, then generates quarterly values for every county
 //! -level unit of the region from Q1 of the year before the plan period up to the last
 //! complete quarter (at least 8 quarters), imports them through the ordinary validated import
@@ -15,7 +15,8 @@
 //! of unverified figures show.
 //! Running it again changes nothing.
 
-use super::{boundaries, publish, ranking, today};
+use super::{publish, ranking, today};
+use crate::boundaries::has_map;
 use planwatch_monitor::indicator::{is_per_capita, is_ratio};
 use planwatch_monitor::{Frequency, Period, Rollup};
 use planwatch_store::monitor::{ImportOptions, IndexMethod, Indicator, NewIndicator, TaskReport, TaskStatus};
@@ -257,7 +258,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             }
         }
     }
-    let has_map = store.dicts().unit(&region).and_then(|u| boundaries(&u.code)).is_some();
+    let has_map = store.dicts().unit(&region).is_some_and(|u| has_map(store.dicts(), &u.code));
     Ok(format!(
         "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}), with the population/GDP weights and the city's own figures of its ratios: {} values, index “{index_name}”, {reports} task reports{published}{}",
         indicators.len(),
@@ -266,7 +267,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         periods[0],
         periods[periods.len() - 1],
         report.inserted,
-        if has_map { "" } else { " (no vendored boundaries for this region: no map)" }
+        if has_map { "" } else { " (no boundaries for this region: no map)" }
     ))
 }
 
@@ -331,13 +332,13 @@ fn nth_quarter(n: i64) -> Period {
     Period::Quarter(n.div_euclid(4) as i32, (n.rem_euclid(4) + 1) as u8)
 }
 
-/// The plan to demonstrate on: one whose region has vendored boundaries and the most
+/// The plan to demonstrate on: one whose region has boundaries and the most
 /// targets with a year, lowest id first among equals.
 fn pick_plan(store: &Store) -> Result<i64, StoreError> {
     let mut best: Option<(usize, i64)> = None;
     for s in store.list_plans(planwatch_store::PlanOrder::default())? {
         let Some(unit) = store.dicts().unit(&s.region) else { continue };
-        if boundaries(&unit.code).is_none() {
+        if !has_map(store.dicts(), &unit.code) {
             continue;
         }
         let view = store.plan_view(s.id)?;
@@ -348,8 +349,7 @@ fn pick_plan(store: &Store) -> Result<i64, StoreError> {
     }
     best.map(|(_, id)| id).ok_or_else(|| {
         StoreError::NotFound(
-            "a plan with targets of a region that has vendored boundaries (ingest examples/ first, or give --plan)"
-                .into(),
+            "a plan with targets of a region that has boundaries (ingest examples/ first, or give --plan)".into(),
         )
     })
 }

@@ -6,6 +6,7 @@
 //!   against the catalogue before anything is stored.
 //! - [`progress`]: completion against a target, time elapsed, status, forecasts.
 //! - [`rollup`]: district values → the value of the city above them.
+//! - [`sheet`]: reading a filled-in CSV/XLSX sheet into a header and rows of cells.
 //! - [`rank`]: composite indices — fixed weights and entropy-weight TOPSIS — and rank changes.
 
 pub mod indicator;
@@ -15,6 +16,7 @@ pub mod period;
 pub mod progress;
 pub mod rank;
 pub mod rollup;
+pub mod sheet;
 pub mod units;
 
 pub use indicator::{Direction, Frequency, Rollup};

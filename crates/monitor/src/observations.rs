@@ -14,12 +14,9 @@
 use crate::indicator::{same_unit, Frequency};
 use crate::listing::Listing;
 use crate::period::Period;
+pub use crate::sheet::{CellIssue, FileError, MAX_FILE_BYTES};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::Cursor;
-
-/// Files larger than this are refused before reading (about 2 million rows of CSV).
-pub const MAX_FILE_BYTES: usize = 128 * 1024 * 1024;
 
 /// One data row as written in the file (cells trimmed), with its 1-based row number in the
 /// sheet (the header is row 1), so messages point at what the user sees in Excel.
@@ -35,17 +32,6 @@ pub struct RawRow {
     /// Cells of the required columns that cannot be taken as written (XLSX only): each
     /// refuses the row with its column and what to do.
     pub issues: Vec<(Column, CellIssue)>,
-}
-
-/// A cell whose content is not what the sheet shows a person.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CellIssue {
-    /// A date or time, shown as written (`2027-01-01`): Excel keeps the serial day number
-    /// behind it (46388), which is no figure.
-    Date(String),
-    /// A formula the file carries no computed value for (written by a program and never
-    /// opened in Excel or WPS): its value is unknown, not blank.
-    UncachedFormula(String),
 }
 
 /// The columns a sheet may have, and the header words that name them.
@@ -92,232 +78,27 @@ impl Column {
     const REQUIRED: [Column; 4] = [Column::Indicator, Column::Place, Column::Period, Column::Value];
 }
 
-/// Why a file could not be read at all (as opposed to problems in its rows).
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum FileError {
-    #[error("文件为空:请填写后再导入")]
-    Empty,
-    #[error("文件过大({0} 字节,上限 {MAX_FILE_BYTES} 字节):请按区县或期别拆分后分别导入")]
-    TooLarge(usize),
-    #[error("无法读取 XLSX 文件:{0}。请用 Excel 或 WPS 另存为 .xlsx 或 CSV(UTF-8)后重试")]
-    Xlsx(String),
-    #[error("无法读取 CSV 文件第 {row} 行:{reason}。请检查引号和分隔符")]
-    Csv { row: usize, reason: String },
-    #[error("不是 CSV 或 XLSX 文件(看起来是二进制数据):请上传模板格式的 .xlsx 或 .csv 文件")]
-    Binary,
-    #[error("缺少必需的列:{missing}。第一行应为表头:指标代码、地区、期别、数值(可选:单位、备注)")]
-    MissingColumns { missing: String },
-}
-
 /// Reads a sheet by its content: a ZIP container is XLSX, anything else CSV (UTF-8, with or
-/// without BOM, or GB18030/GBK as Excel writes CSV on Chinese Windows).
+/// without BOM, or GB18030/GBK as Excel writes CSV on Chinese Windows). The generic reading
+/// is [`crate::sheet::read`]; this maps its cells to the observation columns.
 pub fn read(bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
-    if bytes.is_empty() {
-        return Err(FileError::Empty);
-    }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(FileError::TooLarge(bytes.len()));
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
-    } else {
-        read_csv(bytes)
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
-    let text = decode_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let mut record = csv::StringRecord::new();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(csv_error(&e, 1)),
-        None => return Err(FileError::Empty),
-    };
-    let map = column_map(header.iter())?;
-    drop(records);
-    let mut rows = Vec::new();
-    let mut row = 1;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                row += 1;
-                if let Some(r) = map.row(row, |i| record.get(i).unwrap_or("")) {
-                    rows.push(r);
-                }
-            }
-            Err(e) => return Err(csv_error(&e, row + 1)),
-        }
-    }
-    Ok(rows)
-}
-
-fn csv_error(e: &csv::Error, row: usize) -> FileError {
-    let row = e.position().map(|p| p.line() as usize).unwrap_or(row);
-    FileError::Csv { row, reason: e.to_string() }
-}
-
-/// UTF-8 (BOM stripped) when it is valid UTF-8, else GB18030; NUL bytes mean binary.
-fn decode_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, FileError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(FileError::Binary);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
-        Err(_) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                Err(FileError::Binary)
-            } else {
-                Ok(text)
-            }
-        }
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawRow>, FileError> {
-    use calamine::{Reader, Xlsx, XlsxError};
-    let xlsx_error = |e: XlsxError| FileError::Xlsx(e.to_string());
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-    // The first sheet with the required header; templates put an instructions sheet after it.
-    let names = book.sheet_names().to_vec();
-    let mut last_err = FileError::MissingColumns { missing: Column::REQUIRED.map(Column::header).join("、") };
-    for name in names {
-        // One pass over the sheet's XML, value and formula of each cell together: a formula
-        // without a computed value must not pass for a blank cell.
-        let mut cells = match book.worksheet_cells_reader(&name) {
-            Ok(c) => c,
-            Err(XlsxError::NotAWorksheet(_)) => continue,
-            Err(e) => return Err(xlsx_error(e)),
-        };
-        let mut sheet = SheetRows::default();
-        while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(xlsx_error)? {
-            let (text, issue) = xlsx_cell(&cell.value, cell.formula.as_ref());
-            if text.is_empty() && issue.is_none() {
-                continue;
-            }
-            if let Err(e) = sheet.cell(cell.pos.0 as usize + 1, cell.pos.1 as usize, text, issue) {
-                last_err = e;
-                break;
-            }
-        }
-        if let Some(rows) = sheet.finish(&mut last_err) {
-            return Ok(rows);
-        }
-    }
-    Err(last_err)
-}
-
-/// The text of an XLSX cell as a person sees it, and why it cannot be taken as written.
-fn xlsx_cell(
-    value: &calamine::DataRef<'_>,
-    formula: Option<&calamine::XlsxFormulaMetadata>,
-) -> (String, Option<CellIssue>) {
-    use calamine::DataRef;
-    let text = match value {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) => s.trim().to_string(),
-        DataRef::SharedString(s) => s.trim().to_string(),
-        // Integers typed as numbers: 2025 (a year) must read as "2025", not "2025.0".
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        DataRef::Float(f) => format!("{f}"),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => {
-            let (y, m, day, h, min, sec, _) = d.to_ymd_hms_milli();
-            let shown = if d.is_duration() {
-                format!("{}", d.as_f64())
-            } else if (h, min, sec) == (0, 0, 0) {
-                format!("{y:04}-{m:02}-{day:02}")
-            } else {
-                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}")
-            };
-            return (shown.clone(), Some(CellIssue::Date(shown)));
-        }
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-            return (s.clone(), Some(CellIssue::Date(s.clone())));
-        }
-        DataRef::Error(e) => e.to_string(),
-    };
-    match formula {
-        Some(f) if text.is_empty() => {
-            let written = match f {
-                calamine::XlsxFormulaMetadata::Normal { formula }
-                | calamine::XlsxFormulaMetadata::Shared { formula, .. } => format!("={formula}"),
-                _ => "(公式)".to_string(),
-            };
-            (written.clone(), Some(CellIssue::UncachedFormula(written)))
-        }
-        _ => (text, None),
-    }
-}
-
-/// Rows of one sheet assembled from its cells, which arrive row by row: the first row with
-/// content is the header.
-#[derive(Default)]
-struct SheetRows {
-    map: Option<ColumnMap>,
-    /// The row being assembled: its number and its cells by column index.
-    row: usize,
-    cells: Vec<(usize, String, Option<CellIssue>)>,
-    rows: Vec<RawRow>,
-}
-
-impl SheetRows {
-    fn cell(&mut self, row: usize, col: usize, text: String, issue: Option<CellIssue>) -> Result<(), FileError> {
-        if row != self.row {
-            self.end_row()?;
-            self.row = row;
-        }
-        self.cells.push((col, text, issue));
-        Ok(())
-    }
-
-    fn end_row(&mut self) -> Result<(), FileError> {
-        if self.cells.is_empty() {
-            return Ok(());
-        }
-        let cells = std::mem::take(&mut self.cells);
-        match &self.map {
-            None => {
-                let width = cells.iter().map(|(c, _, _)| c + 1).max().unwrap_or(0);
-                let mut header = vec![String::new(); width];
-                for (c, text, _) in cells {
-                    header[c] = text;
-                }
-                self.map = Some(column_map(header.iter().map(String::as_str))?);
-            }
-            Some(map) => {
-                let at = |i: usize| cells.iter().find(|(c, _, _)| *c == i);
-                let issues: Vec<(Column, CellIssue)> = Column::REQUIRED
-                    .iter()
-                    .filter_map(|col| {
-                        let i = map.index[*col as usize]?;
-                        let issue = at(i)?.2.clone()?;
-                        Some((*col, issue))
-                    })
-                    .collect();
-                // A cell with an issue shows as written (`=A2`), so its row is never blank.
-                if let Some(mut r) = map.row(self.row, |i| at(i).map(|(_, t, _)| t.as_str()).unwrap_or("")) {
-                    r.issues = issues;
-                    self.rows.push(r);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The sheet's rows, or None (with the reason in `err`) when it has no usable header.
-    fn finish(mut self, err: &mut FileError) -> Option<Vec<RawRow>> {
-        if let Err(e) = self.end_row() {
-            *err = e;
-            return None;
-        }
-        self.map.is_some().then_some(self.rows)
-    }
+    let (map, rows) = crate::sheet::read(bytes, |header| column_map(header.iter().map(String::as_str)))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let issues: Vec<(Column, CellIssue)> = Column::REQUIRED
+                .iter()
+                .filter_map(|col| {
+                    let i = map.index[*col as usize]?;
+                    let issue = r.issues.iter().find(|(c, _)| *c == i)?.1.clone();
+                    Some((*col, issue))
+                })
+                .collect();
+            let mut raw = map.row(r.row, |i| r.cells.get(i).map(String::as_str).unwrap_or(""))?;
+            raw.issues = issues;
+            Some(raw)
+        })
+        .collect())
 }
 
 /// Which cell holds which column.

@@ -14,5 +14,6 @@
 pub mod clock;
 pub mod links;
 pub mod monitoring;
+pub mod registries;
 pub mod rows;
 pub mod sync;

@@ -10,6 +10,8 @@
 //!   publishing rankings and reports, reviewing submitted figures;
 //! - district editor: the observations of its own unit (inside its region) only, and
 //!   submitting them for approval;
+//! - district editor: also the registry entries of its own unit (adding, changing, linking,
+//!   submitting); analysts approve them and publish batches;
 //! - department editor: progress reports on tasks its department leads or shares, in plans of
 //!   its own region only (a department is a region and a canonical name).
 
@@ -185,6 +187,19 @@ pub enum Action<'a> {
         place: &'a str,
     },
     ReviewFigures,
+    /// Adding or changing registry entries of `place` (a unit of `region`), or linking them
+    /// to plan items.
+    WriteRegistry {
+        region: &'a str,
+        place: &'a str,
+    },
+    /// Submitting registry entries of `place` for approval.
+    SubmitRegistry {
+        region: &'a str,
+        place: &'a str,
+    },
+    /// Approving registry entries and publishing batches (第N批).
+    ReviewRegistry,
     /// Reading the audit log (who did what is not for every reader).
     ReadAudit,
     Maintenance,
@@ -201,7 +216,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         (Analyst, Action::WriteObservations { .. } | Action::ReportTask { .. } | Action::SubmitFigures { .. }) => false,
         (Analyst, _) => true,
         (DistrictEditor, Action::WriteObservations { region, place })
-        | (DistrictEditor, Action::SubmitFigures { region, place }) => {
+        | (DistrictEditor, Action::SubmitFigures { region, place })
+        | (DistrictEditor, Action::WriteRegistry { region, place })
+        | (DistrictEditor, Action::SubmitRegistry { region, place }) => {
             !actor.place.is_empty() && actor.region == region && actor.place == place
         }
         (DepartmentEditor, Action::ReportTask { region, owners }) => {
@@ -233,6 +250,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Action::ReportTask { .. } => "填报此任务的进展(任务的牵头和责任单位中没有本部门)".to_string(),
         Action::SubmitFigures { region, place } => format!("报送{}{}的数据", region, place),
         Action::ReviewFigures => "审核数据".to_string(),
+        Action::WriteRegistry { region, place } => format!("填报{region}{place}的名录条目"),
+        Action::SubmitRegistry { region, place } => format!("报送{region}{place}的名录条目"),
+        Action::ReviewRegistry => "审核或发布名录".to_string(),
         Action::ReadAudit => "查看审计日志".to_string(),
         Action::Maintenance => "备份与恢复".to_string(),
     };

@@ -22,6 +22,7 @@ pub mod maintenance;
 pub mod migrate;
 pub mod monitor;
 mod queries;
+pub mod registry;
 pub mod testing;
 pub mod users;
 
@@ -111,11 +112,17 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct StoreOptions {
     pub dicts: Arc<Dictionaries>,
     pub read: ReadOptions,
+    /// The kinds of registry (`data/registries.toml`, extended with `--data`).
+    pub registries: Arc<planwatch_registry::Registries>,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { dicts: Dictionaries::builtin(), read: ReadOptions::default() }
+        StoreOptions {
+            dicts: Dictionaries::builtin(),
+            read: ReadOptions::default(),
+            registries: planwatch_registry::Registries::builtin(),
+        }
     }
 }
 

@@ -1,0 +1,1230 @@
+//! Registries (issue 17): entries of the kinds in `data/registries.toml` (planwatch-registry
+//! validates them), their history and tier history, published batches, links to plan items,
+//! and bindings of counts to indicators. Migration 0010.
+//!
+//! Invariants:
+//! - A registry file is read and validated whole (`planwatch_registry::validate`) inside the
+//!   write transaction, then every row is authorised ([`Action::WriteRegistry`]: a district
+//!   editor writes its own unit only — an entry moving between districts needs both); any bad
+//!   or forbidden row refuses the file and nothing is stored, not even its import row. A dry
+//!   run validates and counts inside a transaction that is rolled back.
+//! - An entry is (kind, region, key). Columns a sheet has replace the stored fields (a blank
+//!   cell clears one); columns it lacks keep theirs. A changed entry goes back to 草稿 and
+//!   appends its changed fields (old and new) to `registry_entry_history` and the audit log; an
+//!   unchanged one is not rewritten. A created entry records its import and creator.
+//! - Tier history (`registry_tiers`): a new tier opens a span from its date (the kind's
+//!   `tier_date`, else today) and closes the spans of higher rungs (a step down); a
+//!   `tier_lost` date closes the tier's span. Spans are never deleted.
+//! - Status: 草稿 → 已报送 (district editor, own unit) → 已审核 (analyst). Only approved entries
+//!   are published and counted. A published batch (第N批) freezes its members' fields and its
+//!   diff against the batch before; it is never rewritten.
+//! - Every write checks its actor here and writes its audit entry in its own transaction.
+
+use crate::access::{audit, authorize, Action, Actor, AuditEntry};
+use crate::db::{params, OptionalExt};
+use crate::{limits, sha256_hex, Result, Store, StoreError};
+use planwatch_monitor::listing::Listing;
+use planwatch_monitor::observations::Problem;
+use planwatch_monitor::sheet::FileError;
+use planwatch_monitor::Period;
+use planwatch_registry::counts::{Counted, Filter, TierSpan};
+use planwatch_registry::diff::BatchDiff;
+use planwatch_registry::{Industries, Kind, Validation};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// The most entries one list call returns.
+pub const MAX_PAGE: i64 = 500;
+/// Keys listed by value in one audit entry of a status step (all are in the entry history).
+const AUDIT_KEYS: usize = 1000;
+
+/// zh labels of the registry audit actions, for the audit pages (like the web's `zh::ACTIONS`).
+pub const REGISTRY_ACTIONS: &[(&str, &str)] = &[
+    ("registry.import", "导入名录"),
+    ("registry.update", "修改名录条目"),
+    ("registry.submit", "报送名录条目"),
+    ("registry.approve", "审核名录条目"),
+    ("registry.publish", "发布名录批次"),
+    ("registry.link", "关联规划条目"),
+    ("registry.bind", "绑定名录计数"),
+];
+
+/// An entry's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    Draft,
+    Submitted,
+    Approved,
+}
+
+impl EntryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Draft => "draft",
+            EntryStatus::Submitted => "submitted",
+            EntryStatus::Approved => "approved",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryStatus::Draft => "草稿",
+            EntryStatus::Submitted => "已报送",
+            EntryStatus::Approved => "已审核",
+        }
+    }
+}
+
+impl std::str::FromStr for EntryStatus {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        [EntryStatus::Draft, EntryStatus::Submitted, EntryStatus::Approved]
+            .into_iter()
+            .find(|x| x.as_str() == s.trim() || x.label() == s.trim())
+            .ok_or_else(|| format!("“{s}”不是条目状态:draft(草稿)、submitted(已报送)或 approved(已审核)"))
+    }
+}
+
+fn status_of(s: &str) -> Result<EntryStatus> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("registry_entries.status “{s}”")))
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryImportOptions {
+    /// Validate and count, store nothing.
+    pub dry_run: bool,
+    /// Generated demonstration data (合成示例数据), labelled wherever it is shown.
+    pub synthetic: bool,
+}
+
+/// The outcome of an import that passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryImportReport {
+    pub file_name: String,
+    pub kind: String,
+    pub region: String,
+    pub dry_run: bool,
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Headers no field of the kind claims (not read).
+    pub unknown_columns: Vec<String>,
+    /// None for a dry run or when nothing changed.
+    pub import_id: Option<i64>,
+}
+
+/// Why a registry import stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryImportError {
+    #[error("{file}: {error}")]
+    File { file: String, error: FileError },
+    #[error("{file}: {} 处错误,整个文件未导入", .validation.problems.total())]
+    Refused { file: String, validation: Box<Validation> },
+    /// Rows of units the user may not write (403): the whole file is refused.
+    #[error("{file}: {} 行超出本账户的填报范围({scope}),整个文件未导入", .rows.total())]
+    Forbidden { file: String, scope: String, rows: Listing<Problem> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for RegistryImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        RegistryImportError::Store(e.into())
+    }
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryEntry {
+    pub id: i64,
+    pub kind: String,
+    pub region: String,
+    pub key: String,
+    pub place: String,
+    pub place_code: String,
+    pub industry: String,
+    pub tier: String,
+    pub fields: Map<String, Value>,
+    pub status: EntryStatus,
+    pub since: Option<String>,
+    pub approved_at: Option<String>,
+    pub synthetic: bool,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_by: String,
+    pub updated_at: String,
+}
+
+const ENTRY_COLUMNS: &str = "id, kind, region, key, place, place_code, industry, tier, fields, status, since,
+    approved_at, synthetic, created_by, created_at, updated_by, updated_at";
+
+fn entry_row(r: &crate::db::Row) -> Result<RegistryEntry> {
+    let fields: String = r.get(8)?;
+    let status: String = r.get(9)?;
+    Ok(RegistryEntry {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        region: r.get(2)?,
+        key: r.get(3)?,
+        place: r.get(4)?,
+        place_code: r.get(5)?,
+        industry: r.get(6)?,
+        tier: r.get(7)?,
+        fields: parse_fields(&fields)?,
+        status: status_of(&status)?,
+        since: r.get(10)?,
+        approved_at: r.get(11)?,
+        synthetic: r.get(12)?,
+        created_by: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_by: r.get(15)?,
+        updated_at: r.get(16)?,
+    })
+}
+
+fn parse_fields(text: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(StoreError::Corrupt("registry fields are not a JSON object".into())),
+    }
+}
+
+/// A filtered list: every condition optional (empty / None matches all).
+#[derive(Debug, Clone, Default)]
+pub struct RegistryFilter {
+    pub region: String,
+    /// A district (full or short name, or code; resolved inside `region` when given).
+    pub place: String,
+    pub industry: String,
+    /// The current tier, exactly.
+    pub tier: String,
+    pub status: Option<EntryStatus>,
+    /// Members of this published batch number.
+    pub batch: Option<i64>,
+    pub offset: i64,
+    /// At most [`MAX_PAGE`]; 0 means [`MAX_PAGE`].
+    pub limit: i64,
+}
+
+/// One page of a filtered list and the count of all that match.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryPage {
+    pub entries: Vec<RegistryEntry>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Counts of a filtered list by district, industry, tier and status (facets).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RegistryFacets {
+    pub total: i64,
+    pub by_place: Vec<(String, i64)>,
+    pub by_industry: Vec<(String, i64)>,
+    pub by_tier: Vec<(String, i64)>,
+    pub by_status: Vec<(String, i64)>,
+}
+
+/// A change of an entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryChange {
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+    pub who: String,
+    pub changed_at: String,
+    pub import_id: Option<i64>,
+}
+
+/// A tier held.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TierRecord {
+    pub tier: String,
+    pub rung: i64,
+    pub gained: String,
+    pub lost: Option<String>,
+    pub source: String,
+}
+
+/// A plan item an entry serves.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryLink {
+    pub document_id: i64,
+    pub item_key: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// An entry with its history, tiers, links and the batches it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryEntryDetail {
+    pub entry: RegistryEntry,
+    pub history: Vec<EntryChange>,
+    pub tiers: Vec<TierRecord>,
+    pub links: Vec<EntryLink>,
+    pub batches: Vec<i64>,
+}
+
+/// A published batch (第N批).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryBatch {
+    pub id: i64,
+    pub kind: String,
+    pub region: String,
+    pub number: i64,
+    pub published_at: String,
+    pub published_by: String,
+    pub members: i64,
+    pub diff: BatchDiff,
+}
+
+/// Indicator = count of approved entries of a kind (filtered) by place and quarter.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegistryBinding {
+    pub id: i64,
+    pub indicator_id: i64,
+    pub indicator_code: String,
+    /// The indicator's region: the registry counted.
+    pub region: String,
+    pub kind: String,
+    pub filter: Vec<Filter>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// One count: a place (a district, or the region itself for the total) at a period's end.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegistryCount {
+    pub place: String,
+    pub period: Period,
+    pub count: i64,
+}
+
+fn today() -> String {
+    let d = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// What the import knows of an existing entry.
+struct Existing {
+    id: i64,
+    fields: Map<String, Value>,
+    place: String,
+    tier: String,
+}
+
+impl Store {
+    /// The kinds of registry this store was opened with (built in, or extended by `--data`).
+    pub fn registries(&self) -> &std::sync::Arc<planwatch_registry::Registries> {
+        &self.opts.registries
+    }
+
+    fn registry_kind(&self, kind: &str) -> Result<&Kind> {
+        self.opts.registries.kind(kind).ok_or_else(|| {
+            let known: Vec<String> =
+                self.opts.registries.kinds().iter().map(|k| format!("{}({})", k.id, k.name)).collect();
+            StoreError::NotFound(format!("名录类型“{kind}”(可用:{})", known.join("、")))
+        })
+    }
+
+    fn check_region(&self, region: &str) -> Result<()> {
+        match self.dicts().unit(region) {
+            Some(p) if p.level == "city" || p.level == "province" => Ok(()),
+            _ => Err(StoreError::Invalid(format!("“{region}”不是地市或省份的正式名称(如 合肥市、重庆市)"))),
+        }
+    }
+
+    /// The industries named by the plans of a region (what entries' industries resolve to).
+    pub fn region_industries(&self, region: &str) -> Result<Vec<String>> {
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT DISTINCT i.industry FROM plan_industries i JOIN documents d ON d.id = i.document_id
+             WHERE d.region = ?1 ORDER BY i.industry",
+            params![region],
+            |r| r.get(0),
+        )
+    }
+
+    /// Validates a registry sheet and, unless it is a dry run, stores it in one transaction.
+    /// Refused whole (nothing stored) when any row is bad or outside the actor's unit.
+    pub fn import_registry(
+        &self,
+        kind: &str,
+        region: &str,
+        file_name: &str,
+        bytes: &[u8],
+        opts: &RegistryImportOptions,
+        actor: &Actor,
+    ) -> std::result::Result<RegistryImportReport, RegistryImportError> {
+        let file = file_name.to_string();
+        limits::FILE_NAME.check(file_name)?;
+        let kind = self.registry_kind(kind)?;
+        self.check_region(region)?;
+        let (columns, rows) = planwatch_registry::validate::read(kind, bytes)
+            .map_err(|error| RegistryImportError::File { file: file.clone(), error })?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        // What the file is checked against, read under the writer lock.
+        let industries: Vec<String> = tx.query_map(
+            "SELECT DISTINCT i.industry FROM plan_industries i JOIN documents d ON d.id = i.document_id
+             WHERE d.region = ?1",
+            params![region],
+            |r| r.get(0),
+        )?;
+        let industries = Industries::new(&industries);
+        let ctx = planwatch_registry::Context { region, dicts: self.dicts(), industries: &industries };
+        let validation = planwatch_registry::validate::validate(kind, &columns, &rows, &ctx);
+        if !validation.is_ok() {
+            return Err(RegistryImportError::Refused { file, validation: Box::new(validation) });
+        }
+        let mut existing: HashMap<String, Existing> = HashMap::new();
+        tx.for_each(
+            "SELECT id, key, fields, place, tier FROM registry_entries WHERE kind = ?1 AND region = ?2",
+            params![kind.id, region],
+            |r| {
+                let fields: String = r.get(2)?;
+                existing.insert(
+                    r.get(1)?,
+                    Existing { id: r.get(0)?, fields: parse_fields(&fields)?, place: r.get(3)?, tier: r.get(4)? },
+                );
+                Ok(())
+            },
+        )?;
+        // Every row must be the actor's to write: its district, and the district it leaves.
+        let mut forbidden = Listing::new();
+        let place_name = kind.place_field().name;
+        for e in &validation.entries {
+            let old_place = existing.get(&e.key).map(|x| x.place.as_str()).filter(|p| *p != e.place);
+            for place in std::iter::once(e.place.as_str()).chain(old_place) {
+                if let Err(err) = authorize(actor, Action::WriteRegistry { region, place }) {
+                    forbidden.push(Problem {
+                        row: e.row,
+                        column: place_name,
+                        value: place.to_string(),
+                        reason: err.to_string(),
+                        fix: "只导入本账户所属区县的条目;其他区县的条目由该区县或分析员导入".into(),
+                    });
+                }
+            }
+        }
+        if !forbidden.is_empty() {
+            return Err(RegistryImportError::Forbidden { file, scope: actor.scope(), rows: forbidden });
+        }
+        let present: Vec<&str> =
+            kind.fields.iter().zip(&columns.index).filter(|(_, i)| i.is_some()).map(|(f, _)| f.id.as_str()).collect();
+        let mut report = RegistryImportReport {
+            file_name: file.clone(),
+            kind: kind.id.clone(),
+            region: region.to_string(),
+            dry_run: opts.dry_run,
+            rows: validation.entries.len(),
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            unknown_columns: validation.unknown_columns.clone(),
+            import_id: None,
+        };
+        let who = actor.login.as_str();
+        let sha = sha256_hex(bytes);
+        let import_id: i64 = tx.query_row(
+            &format!(
+                "INSERT INTO registry_imports (kind, region, file_name, sha256, rows, inserted, updated, unchanged, who,
+                    imported_at, synthetic, request_id) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, ?6, {NOW}, ?7, ?8)
+                 RETURNING id"
+            ),
+            params![kind.id, region, file, sha, report.rows as i64, who, opts.synthetic, actor.request_id],
+            |r| r.get(0),
+        )?;
+        let source = format!("{file}(名录导入 #{import_id})");
+        let today = today();
+        let text = |m: &Map<String, Value>, id: &Option<String>| {
+            id.as_ref().and_then(|i| m.get(i)).and_then(Value::as_str).map(str::to_string)
+        };
+        {
+            let mut insert = tx.prepare(&format!(
+                "INSERT INTO registry_entries (kind, region, key, place, place_code, industry, tier, fields, status,
+                    since, import_id, synthetic, created_by, created_at, updated_by, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'draft', ?9, ?10, ?11, ?12, {NOW}, ?12, {NOW}) RETURNING id"
+            ))?;
+            let mut update = tx.prepare(&format!(
+                "UPDATE registry_entries SET place = ?2, place_code = ?3, industry = ?4, tier = ?5, fields = ?6,
+                    status = 'draft', since = ?7, import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
+            ))?;
+            let mut history = tx.prepare(&format!(
+                "INSERT INTO registry_entry_history (entry_id, old_value, new_value, who, changed_at, import_id)
+                 VALUES (?1, ?2, ?3, ?4, {NOW}, ?5)"
+            ))?;
+            let mut open_spans =
+                tx.prepare("SELECT id, rung FROM registry_tiers WHERE entry_id = ?1 AND lost IS NULL")?;
+            let mut close_span = tx.prepare("UPDATE registry_tiers SET lost = ?2 WHERE id = ?1")?;
+            let mut add_span = tx.prepare(
+                "INSERT INTO registry_tiers (entry_id, tier, rung, gained, lost, source, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let tier_field = kind.tier_field();
+            for e in &validation.entries {
+                let (id, fields, old_tier, old_lost) = match existing.get(&e.key) {
+                    None => {
+                        let fields = e.fields.clone();
+                        let since = text(&fields, &kind.since);
+                        let id: i64 = insert.query_row(
+                            params![
+                                kind.id,
+                                region,
+                                e.key,
+                                e.place,
+                                e.place_code,
+                                e.industry,
+                                e.tier.clone().unwrap_or_default(),
+                                Value::Object(fields.clone()).to_string(),
+                                since,
+                                import_id,
+                                opts.synthetic,
+                                who
+                            ],
+                            |r| r.get(0),
+                        )?;
+                        report.inserted += 1;
+                        (id, fields, String::new(), None)
+                    }
+                    Some(old) => {
+                        let mut fields = old.fields.clone();
+                        for id in &present {
+                            match e.fields.get(*id) {
+                                Some(v) => fields.insert(id.to_string(), v.clone()),
+                                None => fields.remove(*id),
+                            };
+                        }
+                        if fields == old.fields {
+                            report.unchanged += 1;
+                            continue;
+                        }
+                        let (mut was, mut now) = (Map::new(), Map::new());
+                        for id in old.fields.keys().chain(fields.keys()) {
+                            let (a, b) = (old.fields.get(id), fields.get(id));
+                            if a != b {
+                                was.insert(id.clone(), a.cloned().unwrap_or(Value::Null));
+                                now.insert(id.clone(), b.cloned().unwrap_or(Value::Null));
+                            }
+                        }
+                        let tier = tier_field.and_then(|t| fields.get(&t.id)).and_then(Value::as_str).unwrap_or("");
+                        let place_code = if e.place == old.place {
+                            fields.get(&kind.place).map(|_| e.place_code.clone()).unwrap_or_default()
+                        } else {
+                            e.place_code.clone()
+                        };
+                        let industry = kind
+                            .industry
+                            .as_ref()
+                            .and_then(|i| fields.get(i))
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        update.execute(params![
+                            old.id,
+                            e.place,
+                            place_code,
+                            industry,
+                            tier,
+                            Value::Object(fields.clone()).to_string(),
+                            text(&fields, &kind.since),
+                            import_id,
+                            who
+                        ])?;
+                        let (was, now) = (Value::Object(was), Value::Object(now));
+                        history.execute(params![old.id, was.to_string(), now.to_string(), who, import_id])?;
+                        audit(
+                            &tx,
+                            actor,
+                            AuditEntry {
+                                action: "registry.update",
+                                object: format!("{}/{region}/{}", kind.id, e.key),
+                                old: Some(was),
+                                new: Some(now),
+                                source: source.clone(),
+                            },
+                        )?;
+                        report.updated += 1;
+                        let old_lost = text(&old.fields, &kind.tier_lost);
+                        (old.id, fields, old.tier.clone(), old_lost)
+                    }
+                };
+                // Tier history.
+                let Some(tf) = tier_field else { continue };
+                let Some(tier) = fields.get(&tf.id).and_then(Value::as_str) else { continue };
+                let Some(rung) = tf.rung(tier) else { continue };
+                let lost = text(&fields, &kind.tier_lost);
+                if tier == old_tier && lost == old_lost {
+                    continue;
+                }
+                let gained = text(&fields, &kind.tier_date).unwrap_or_else(|| today.clone());
+                let source_text = text(&fields, &kind.tier_source).unwrap_or_default();
+                let open: Vec<(i64, i64)> =
+                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
+                let same = open.iter().find(|(_, r)| *r == rung as i64).map(|(i, _)| *i);
+                match (&lost, same) {
+                    (Some(l), Some(span)) => {
+                        close_span.execute(params![span, l])?;
+                    }
+                    (Some(l), None) => {
+                        add_span.execute(params![id, tier, rung as i64, gained, l, source_text, import_id])?;
+                    }
+                    (None, Some(_)) => {}
+                    (None, None) => {
+                        for (span, r) in &open {
+                            if *r > rung as i64 {
+                                close_span.execute(params![*span, gained])?;
+                            }
+                        }
+                        add_span.execute(params![
+                            id,
+                            tier,
+                            rung as i64,
+                            gained,
+                            Option::<String>::None,
+                            source_text,
+                            import_id
+                        ])?;
+                    }
+                }
+            }
+        }
+        if opts.dry_run || report.inserted + report.updated == 0 {
+            // Nothing to keep: dropping the transaction rolls it back.
+            return Ok(report);
+        }
+        let entry = crate::access::AuditRow::new(
+            actor,
+            AuditEntry {
+                action: "registry.import",
+                object: format!("registry import {import_id}"),
+                old: None,
+                new: Some(json!({"file": file, "sha256": sha, "kind": kind.id, "region": region,
+                    "rows": report.rows, "inserted": report.inserted, "updated": report.updated,
+                    "unchanged": report.unchanged, "synthetic": opts.synthetic})),
+                source,
+            },
+        );
+        let counts = [report.inserted as i64, report.updated as i64, report.unchanged as i64];
+        let size = bytes.len() as i64;
+        tx.execute_all(&[
+            (
+                "UPDATE registry_imports SET inserted = ?2, updated = ?3, unchanged = ?4 WHERE id = ?1",
+                params![import_id, counts[0], counts[1], counts[2]],
+            ),
+            (
+                "INSERT INTO blobs (sha256, size, bytes) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![sha, size, bytes],
+            ),
+            (crate::access::AuditRow::SQL, &entry.params()),
+        ])?;
+        crate::monitor::bump_monitor_rev(&tx, &[region])?;
+        tx.commit()?;
+        report.import_id = Some(import_id);
+        Ok(report)
+    }
+
+    /// The conditions of a filter as SQL (from ?2 on; ?1 is the kind) and their values.
+    fn registry_where(&self, f: &RegistryFilter) -> (String, [String; 5], i64) {
+        let place = if !f.region.is_empty() && !f.place.is_empty() {
+            self.dicts().place_in(&f.place, &f.region).map(|p| p.name.clone()).unwrap_or_else(|| f.place.clone())
+        } else {
+            f.place.trim().to_string()
+        };
+        let sql = "kind = ?1 AND (?2 = '' OR region = ?2) AND (?3 = '' OR place = ?3) AND (?4 = '' OR industry = ?4)
+            AND (?5 = '' OR tier = ?5) AND (?6 = '' OR status = ?6)
+            AND (?7 = 0 OR id IN (SELECT m.entry_id FROM registry_batch_members m
+                 JOIN registry_batches b ON b.id = m.batch_id
+                 WHERE b.kind = ?1 AND b.number = ?7 AND (?2 = '' OR b.region = ?2)))"
+            .to_string();
+        let status = f.status.map(|s| s.as_str().to_string()).unwrap_or_default();
+        (
+            sql,
+            [f.region.trim().to_string(), place, f.industry.trim().to_string(), f.tier.trim().to_string(), status],
+            f.batch.unwrap_or(0),
+        )
+    }
+
+    /// A page of a kind's entries matching `filter`, ordered by place and key, and how many
+    /// match in all.
+    pub fn registry_entries(&self, kind: &str, filter: &RegistryFilter) -> Result<RegistryPage> {
+        let kind = self.registry_kind(kind)?;
+        let limit = if filter.limit <= 0 { MAX_PAGE } else { filter.limit.min(MAX_PAGE) };
+        let offset = filter.offset.max(0);
+        let (cond, v, batch) = self.registry_where(filter);
+        let r = self.reader()?;
+        let total: i64 = r.query_row(
+            &format!("SELECT COUNT(*) FROM registry_entries WHERE {cond}"),
+            params![kind.id, v[0], v[1], v[2], v[3], v[4], batch],
+            |r| r.get(0),
+        )?;
+        let entries = r.query_map(
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM registry_entries WHERE {cond}
+                 ORDER BY region, place, key LIMIT ?8 OFFSET ?9"
+            ),
+            params![kind.id, v[0], v[1], v[2], v[3], v[4], batch, limit, offset],
+            entry_row,
+        )?;
+        Ok(RegistryPage { entries, total, offset, limit })
+    }
+
+    /// Counts of the entries matching `filter` (its page ignored) by place, industry, tier and
+    /// status.
+    pub fn registry_facets(&self, kind: &str, filter: &RegistryFilter) -> Result<RegistryFacets> {
+        let kind = self.registry_kind(kind)?;
+        let (cond, v, batch) = self.registry_where(filter);
+        let r = self.reader()?;
+        let mut out = RegistryFacets::default();
+        for (col, slot) in [
+            ("place", &mut out.by_place),
+            ("industry", &mut out.by_industry),
+            ("tier", &mut out.by_tier),
+            ("status", &mut out.by_status),
+        ] {
+            *slot = r.query_map(
+                &format!("SELECT {col}, COUNT(*) FROM registry_entries WHERE {cond} GROUP BY {col} ORDER BY {col}"),
+                params![kind.id, v[0], v[1], v[2], v[3], v[4], batch],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+        }
+        out.total = out.by_status.iter().map(|(_, n)| n).sum();
+        Ok(out)
+    }
+
+    /// One entry with its history, tier history, links and batches.
+    pub fn registry_entry(&self, kind: &str, region: &str, key: &str) -> Result<Option<RegistryEntryDetail>> {
+        let kind = self.registry_kind(kind)?;
+        let r = self.reader()?;
+        let Some(entry) = r
+            .query_row(
+                &format!("SELECT {ENTRY_COLUMNS} FROM registry_entries WHERE kind = ?1 AND region = ?2 AND key = ?3"),
+                params![kind.id, region, key],
+                entry_row,
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let json_of = |s: Option<String>| s.and_then(|t| serde_json::from_str(&t).ok());
+        let history = r.query_map(
+            "SELECT old_value, new_value, who, changed_at, import_id FROM registry_entry_history
+             WHERE entry_id = ?1 ORDER BY id",
+            params![entry.id],
+            |r| {
+                Ok(EntryChange {
+                    old: json_of(r.get(0)?),
+                    new: json_of(r.get(1)?),
+                    who: r.get(2)?,
+                    changed_at: r.get(3)?,
+                    import_id: r.get(4)?,
+                })
+            },
+        )?;
+        let tiers = r.query_map(
+            "SELECT tier, rung, gained, lost, source FROM registry_tiers WHERE entry_id = ?1 ORDER BY gained, id",
+            params![entry.id],
+            |r| {
+                Ok(TierRecord {
+                    tier: r.get(0)?,
+                    rung: r.get(1)?,
+                    gained: r.get(2)?,
+                    lost: r.get(3)?,
+                    source: r.get(4)?,
+                })
+            },
+        )?;
+        let links = r.query_map(
+            "SELECT document_id, item_key, created_by, created_at FROM registry_links WHERE entry_id = ?1 ORDER BY id",
+            params![entry.id],
+            |r| {
+                Ok(EntryLink {
+                    document_id: r.get(0)?,
+                    item_key: r.get(1)?,
+                    created_by: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
+            },
+        )?;
+        let batches = r.query_map(
+            "SELECT b.number FROM registry_batch_members m JOIN registry_batches b ON b.id = m.batch_id
+             WHERE m.entry_id = ?1 ORDER BY b.number",
+            params![entry.id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(RegistryEntryDetail { entry, history, tiers, links, batches }))
+    }
+
+    /// Moves entries one status step (`from` → `to`), each authorised by `allowed`; `keys`
+    /// empty means every entry in `from` the actor may move. Refused whole when a named key
+    /// is unknown, in another state, or not the actor's.
+    #[allow(clippy::too_many_arguments)]
+    fn registry_step(
+        &self,
+        actor: &Actor,
+        kind: &Kind,
+        region: &str,
+        keys: &[String],
+        from: &[EntryStatus],
+        to: EntryStatus,
+        action: &str,
+        allowed: impl Fn(&str) -> Result<()>,
+    ) -> Result<usize> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let candidates: Vec<(i64, String, String, String)> = tx.query_map(
+            "SELECT id, key, place, status FROM registry_entries WHERE kind = ?1 AND region = ?2 ORDER BY key",
+            params![kind.id, region],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let from_str: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+        let mut chosen = Vec::new();
+        if keys.is_empty() {
+            for c in &candidates {
+                if from_str.contains(&c.3.as_str()) && allowed(&c.2).is_ok() {
+                    chosen.push(c);
+                }
+            }
+        } else {
+            let by_key: HashMap<&str, &(i64, String, String, String)> =
+                candidates.iter().map(|c| (c.1.as_str(), c)).collect();
+            let mut bad = Vec::new();
+            for k in keys {
+                match by_key.get(k.trim()) {
+                    None => bad.push(format!("{k}:不存在")),
+                    Some(c) => {
+                        allowed(&c.2)?;
+                        if !from_str.contains(&c.3.as_str()) {
+                            bad.push(format!("{k}:状态为{}", status_of(&c.3)?.label()));
+                        } else {
+                            chosen.push(c);
+                        }
+                    }
+                }
+            }
+            if !bad.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "{} 个条目无法{}:{}。未做任何更改",
+                    bad.len(),
+                    to.label(),
+                    bad.iter().take(20).cloned().collect::<Vec<_>>().join(";")
+                )));
+            }
+        }
+        if chosen.is_empty() {
+            return Ok(0);
+        }
+        let approve = to == EntryStatus::Approved;
+        {
+            let mut set = tx.prepare(&format!(
+                "UPDATE registry_entries SET status = ?2, updated_by = ?3, updated_at = {NOW},
+                    approved_at = CASE WHEN ?4 THEN {NOW} ELSE approved_at END,
+                    approved_by = CASE WHEN ?4 THEN ?3 ELSE approved_by END,
+                    since = CASE WHEN ?4 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
+                 WHERE id = ?1"
+            ))?;
+            let mut history = tx.prepare(&format!(
+                "INSERT INTO registry_entry_history (entry_id, old_value, new_value, who, changed_at)
+                 VALUES (?1, ?2, ?3, ?4, {NOW})"
+            ))?;
+            for c in &chosen {
+                set.execute(params![c.0, to.as_str(), actor.login, approve])?;
+                history.execute(params![
+                    c.0,
+                    json!({"status": c.3}).to_string(),
+                    json!({"status": to.as_str()}).to_string(),
+                    actor.login
+                ])?;
+            }
+        }
+        let listed: Vec<&str> = chosen.iter().take(AUDIT_KEYS).map(|c| c.1.as_str()).collect();
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action,
+                object: format!("{}/{region}", kind.id),
+                old: Some(json!({"status": from_str, "count": chosen.len(), "keys": listed})),
+                new: Some(json!({"status": to.as_str(), "count": chosen.len()})),
+                source: String::new(),
+            },
+        )?;
+        crate::monitor::bump_monitor_rev(&tx, &[region])?;
+        tx.commit()?;
+        Ok(chosen.len())
+    }
+
+    /// Submits draft entries for approval: a district editor its own unit's, others any.
+    /// `keys` empty: every draft entry the actor may submit. Returns how many moved.
+    pub fn submit_registry(&self, actor: &Actor, kind: &str, region: &str, keys: &[String]) -> Result<usize> {
+        let kind = self.registry_kind(kind)?;
+        if actor.role == crate::Role::DepartmentEditor {
+            authorize(actor, Action::SubmitRegistry { region, place: "" })?;
+        }
+        self.registry_step(
+            actor,
+            kind,
+            region,
+            keys,
+            &[EntryStatus::Draft],
+            EntryStatus::Submitted,
+            "registry.submit",
+            |place| authorize(actor, Action::SubmitRegistry { region, place }),
+        )
+    }
+
+    /// Approves draft or submitted entries (analysts). `keys` empty: all of the region.
+    pub fn approve_registry(&self, actor: &Actor, kind: &str, region: &str, keys: &[String]) -> Result<usize> {
+        authorize(actor, Action::ReviewRegistry)?;
+        let kind = self.registry_kind(kind)?;
+        self.registry_step(
+            actor,
+            kind,
+            region,
+            keys,
+            &[EntryStatus::Draft, EntryStatus::Submitted],
+            EntryStatus::Approved,
+            "registry.approve",
+            |_| Ok(()),
+        )
+    }
+
+    /// Publishes the approved entries of a kind in a region as the next batch (第N批), frozen
+    /// with their fields and the diff against the batch before. Refused when nothing is
+    /// approved or nothing changed since the last batch.
+    pub fn publish_registry_batch(&self, actor: &Actor, kind: &str, region: &str) -> Result<RegistryBatch> {
+        authorize(actor, Action::ReviewRegistry)?;
+        let kind = self.registry_kind(kind)?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let members: Vec<(i64, String, String, String)> = tx.query_map(
+            "SELECT id, key, place, fields FROM registry_entries
+             WHERE kind = ?1 AND region = ?2 AND status = 'approved' ORDER BY key",
+            params![kind.id, region],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        if members.is_empty() {
+            return Err(StoreError::Invalid(format!("{region}的{}没有已审核的条目:先审核再发布", kind.name)));
+        }
+        let last: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT id, number FROM registry_batches WHERE kind = ?1 AND region = ?2 ORDER BY number DESC LIMIT 1",
+                params![kind.id, region],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let prev: Vec<(String, Map<String, Value>)> = match last {
+            None => Vec::new(),
+            Some((id, _)) => tx
+                .query_map("SELECT key, fields FROM registry_batch_members WHERE batch_id = ?1", params![id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
+                .into_iter()
+                .map(|(k, f)| Ok((k, parse_fields(&f)?)))
+                .collect::<Result<_>>()?,
+        };
+        let next: Vec<(String, Map<String, Value>)> =
+            members.iter().map(|(_, k, _, f)| Ok((k.clone(), parse_fields(f)?))).collect::<Result<_>>()?;
+        let diff = planwatch_registry::diff::diff(&prev, &next);
+        if let Some((_, n)) = last {
+            if diff.is_empty() {
+                return Err(StoreError::Invalid(format!("与第{n}批相比没有变化:无需发布新批次")));
+            }
+        }
+        let number = last.map(|(_, n)| n + 1).unwrap_or(1);
+        let diff_json = serde_json::to_string(&diff).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let batch_id: i64 = tx.query_row(
+            &format!(
+                "INSERT INTO registry_batches (kind, region, number, published_at, published_by, members, diff)
+                 VALUES (?1, ?2, ?3, {NOW}, ?4, ?5, ?6) RETURNING id"
+            ),
+            params![kind.id, region, number, actor.login, members.len() as i64, diff_json],
+            |r| r.get(0),
+        )?;
+        {
+            let mut add = tx.prepare(
+                "INSERT INTO registry_batch_members (batch_id, entry_id, key, place, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (id, key, place, fields) in &members {
+                add.execute(params![batch_id, *id, key, place, fields])?;
+            }
+        }
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "registry.publish",
+                object: format!("{}/{region}/第{number}批", kind.id),
+                old: last.map(|(_, n)| json!({"batch": n})),
+                new: Some(json!({"batch": number, "members": members.len(), "added": diff.added.len(),
+                    "removed": diff.removed.len(), "changed": diff.changed.len()})),
+                source: String::new(),
+            },
+        )?;
+        crate::monitor::bump_monitor_rev(&tx, &[region])?;
+        let published_at: String =
+            tx.query_row("SELECT published_at FROM registry_batches WHERE id = ?1", params![batch_id], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(RegistryBatch {
+            id: batch_id,
+            kind: kind.id.clone(),
+            region: region.to_string(),
+            number,
+            published_at,
+            published_by: actor.login.clone(),
+            members: members.len() as i64,
+            diff,
+        })
+    }
+
+    /// The published batches of a kind in a region, oldest first.
+    pub fn registry_batches(&self, kind: &str, region: &str) -> Result<Vec<RegistryBatch>> {
+        let kind = self.registry_kind(kind)?;
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT id, kind, region, number, published_at, published_by, members, diff FROM registry_batches
+             WHERE kind = ?1 AND region = ?2 ORDER BY number",
+            params![kind.id, region],
+            |r| {
+                let diff: String = r.get(7)?;
+                Ok(RegistryBatch {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    region: r.get(2)?,
+                    number: r.get(3)?,
+                    published_at: r.get(4)?,
+                    published_by: r.get(5)?,
+                    members: r.get(6)?,
+                    diff: serde_json::from_str(&diff).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            },
+        )
+    }
+
+    /// Links an entry to a plan item it serves (`item_key` as the corrections name items:
+    /// `industry/…`, `task/…`, `target/…`). Idempotent.
+    pub fn link_registry_entry(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        region: &str,
+        key: &str,
+        document_id: i64,
+        item_key: &str,
+    ) -> Result<()> {
+        let kind = self.registry_kind(kind)?;
+        let item_key = item_key.trim();
+        if item_key.is_empty() || item_key.chars().count() > 200 {
+            return Err(StoreError::Invalid("规划条目键应为 1 到 200 个字符(如 industry/人工智能)".into()));
+        }
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let (entry_id, place): (i64, String) = tx
+            .query_row(
+                "SELECT id, place FROM registry_entries WHERE kind = ?1 AND region = ?2 AND key = ?3",
+                params![kind.id, region, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("{}条目 {key}", kind.name)))?;
+        authorize(actor, Action::WriteRegistry { region, place: &place })?;
+        let doc: Option<i64> =
+            tx.query_row("SELECT id FROM documents WHERE id = ?1", params![document_id], |r| r.get(0)).optional()?;
+        if doc.is_none() {
+            return Err(StoreError::NotFound(format!("plan {document_id}")));
+        }
+        let n = tx.execute(
+            &format!(
+                "INSERT INTO registry_links (entry_id, document_id, item_key, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, {NOW}) ON CONFLICT DO NOTHING"
+            ),
+            params![entry_id, document_id, item_key, actor.login],
+        )?;
+        if n > 0 {
+            audit(
+                &tx,
+                actor,
+                AuditEntry {
+                    action: "registry.link",
+                    object: format!("{}/{region}/{key}", kind.id),
+                    old: None,
+                    new: Some(json!({"plan": document_id, "item": item_key})),
+                    source: String::new(),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Binds an indicator to the count of a kind's approved entries matching `filters`
+    /// (`field=value`, by field id or zh name), by place and quarter, in the indicator's
+    /// region. Replaces an earlier binding of the indicator.
+    pub fn bind_registry(
+        &self,
+        actor: &Actor,
+        indicator_code: &str,
+        kind: &str,
+        filters: &[String],
+    ) -> Result<RegistryBinding> {
+        authorize(actor, Action::DefineIndicator)?;
+        let kind = self.registry_kind(kind)?;
+        let filter: Vec<Filter> = filters
+            .iter()
+            .map(|f| Filter::parse(kind, f))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(StoreError::Invalid)?;
+        let filter_json = serde_json::to_string(&filter).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut conn = self.writer()?;
+        let tx = conn.transaction()?;
+        let (indicator_id, region): (i64, String) = tx
+            .query_row("SELECT id, region FROM indicators WHERE code = ?1", params![indicator_code], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("indicator {indicator_code}")))?;
+        let old: Option<(String, String)> = tx
+            .query_row(
+                "SELECT kind, filter FROM registry_bindings WHERE indicator_id = ?1",
+                params![indicator_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO registry_bindings (indicator_id, kind, filter, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, {NOW})
+                 ON CONFLICT (indicator_id) DO UPDATE SET kind = excluded.kind, filter = excluded.filter,
+                    created_by = excluded.created_by, created_at = excluded.created_at"
+            ),
+            params![indicator_id, kind.id, filter_json, actor.login],
+        )?;
+        audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "registry.bind",
+                object: format!("indicator {indicator_code}"),
+                old: old.map(
+                    |(k, f)| json!({"kind": k, "filter": serde_json::from_str::<Value>(&f).unwrap_or(Value::Null)}),
+                ),
+                new: Some(json!({"kind": kind.id, "filter": filter})),
+                source: String::new(),
+            },
+        )?;
+        crate::monitor::bump_monitor_rev(&tx, &[region.as_str()])?;
+        tx.commit()?;
+        self.registry_bindings()?
+            .into_iter()
+            .find(|b| b.indicator_id == indicator_id)
+            .ok_or_else(|| StoreError::NotFound(format!("binding of {indicator_code}")))
+    }
+
+    /// Every binding of an indicator to a registry count.
+    pub fn registry_bindings(&self) -> Result<Vec<RegistryBinding>> {
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT b.id, b.indicator_id, i.code, i.region, b.kind, b.filter, b.created_by, b.created_at
+             FROM registry_bindings b JOIN indicators i ON i.id = b.indicator_id ORDER BY i.code",
+            params![],
+            |r| {
+                let filter: String = r.get(5)?;
+                Ok(RegistryBinding {
+                    id: r.get(0)?,
+                    indicator_id: r.get(1)?,
+                    indicator_code: r.get(2)?,
+                    region: r.get(3)?,
+                    kind: r.get(4)?,
+                    filter: serde_json::from_str(&filter).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    created_by: r.get(6)?,
+                    created_at: r.get(7)?,
+                })
+            },
+        )
+    }
+
+    /// The approved entries of a kind in a region as counting needs them.
+    fn counted_entries(&self, kind: &Kind, region: &str, with_fields: bool) -> Result<Vec<Counted>> {
+        let r = self.reader()?;
+        let mut ids: HashMap<i64, usize> = HashMap::new();
+        let mut out: Vec<Counted> = Vec::new();
+        r.for_each(
+            "SELECT id, place, COALESCE(since, substr(approved_at, 1, 10)), fields FROM registry_entries
+             WHERE kind = ?1 AND region = ?2 AND status = 'approved'",
+            params![kind.id, region],
+            |row| {
+                ids.insert(row.get(0)?, out.len());
+                let fields = if with_fields { parse_fields(&row.get::<_, String>(3)?)? } else { Map::new() };
+                out.push(Counted { place: row.get(1)?, since: row.get(2)?, tiers: Vec::new(), fields });
+                Ok(())
+            },
+        )?;
+        if kind.tier.is_some() {
+            r.for_each(
+                "SELECT t.entry_id, t.rung, t.gained, t.lost FROM registry_tiers t
+                 JOIN registry_entries e ON e.id = t.entry_id
+                 WHERE e.kind = ?1 AND e.region = ?2 AND e.status = 'approved'",
+                params![kind.id, region],
+                |row| {
+                    if let Some(&k) = ids.get(&row.get::<_, i64>(0)?) {
+                        let rung: i64 = row.get(1)?;
+                        out[k].tiers.push(TierSpan { rung: rung as usize, gained: row.get(2)?, lost: row.get(3)? });
+                    }
+                    Ok(())
+                },
+            )?;
+        }
+        Ok(out)
+    }
+
+    fn counts_of(&self, b: &RegistryBinding, entries: &[Counted], periods: &[Period]) -> Result<Vec<RegistryCount>> {
+        let kind = self.registry_kind(&b.kind)?;
+        let counts = planwatch_registry::counts::count(kind, entries, &b.filter, periods);
+        let mut total = vec![0i64; periods.len()];
+        let mut out: Vec<RegistryCount> = counts
+            .into_iter()
+            .map(|(place, period, count)| {
+                if let Some(k) = periods.iter().position(|p| *p == period) {
+                    total[k] += count;
+                }
+                RegistryCount { place, period, count }
+            })
+            .collect();
+        out.extend(periods.iter().zip(total).map(|(p, count)| RegistryCount {
+            place: b.region.clone(),
+            period: *p,
+            count,
+        }));
+        Ok(out)
+    }
+
+    /// A binding's counts at each period's end, per district and for the region itself (the
+    /// sum), as observation-like values: approved entries only.
+    pub fn registry_counts(&self, binding: &RegistryBinding, periods: &[Period]) -> Result<Vec<RegistryCount>> {
+        let kind = self.registry_kind(&binding.kind)?;
+        let plain = binding.filter.iter().any(|f| Some(&f.field) != kind.tier.as_ref());
+        let entries = self.counted_entries(kind, &binding.region, plain)?;
+        self.counts_of(binding, &entries, periods)
+    }
+
+    /// The counts of every binding: each (kind, region) is read once.
+    pub fn all_registry_counts(&self, periods: &[Period]) -> Result<Vec<(RegistryBinding, Vec<RegistryCount>)>> {
+        let bindings = self.registry_bindings()?;
+        let mut cache: HashMap<(String, String), Vec<Counted>> = HashMap::new();
+        let mut out = Vec::with_capacity(bindings.len());
+        for b in bindings {
+            let key = (b.kind.clone(), b.region.clone());
+            if !cache.contains_key(&key) {
+                let kind = self.registry_kind(&b.kind)?;
+                cache.insert(key.clone(), self.counted_entries(kind, &b.region, true)?);
+            }
+            let counts = self.counts_of(&b, &cache[&key], periods)?;
+            out.push((b, counts));
+        }
+        Ok(out)
+    }
+}

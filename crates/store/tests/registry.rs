@@ -1,0 +1,322 @@
+//! Registries end to end (issue 17): hostile sheets are refused whole with every bad row
+//! listed and the store unchanged (byte for byte on SQLite, row for row on PostgreSQL);
+//! district editors write their own district only; import, approve, publish, the second
+//! batch's diff; counts by quarter from the tier history for an indicator binding.
+
+use planwatch_monitor::{Frequency, Period};
+use planwatch_registry::credit;
+use planwatch_store::monitor::NewIndicator;
+use planwatch_store::registry::{EntryStatus, RegistryFilter, RegistryImportError, RegistryImportOptions};
+use planwatch_store::testing::{example, TempStore};
+use planwatch_store::{Actor, AuditFilter, Role, Store, StoreError, StoreOptions};
+
+const REGION: &str = "绵阳市";
+
+fn op() -> Actor {
+    Actor::operator("test")
+}
+
+fn analyst() -> Actor {
+    Actor { role: Role::Analyst, login: "analyst".into(), ..op() }
+}
+
+fn editor(place: &str) -> Actor {
+    Actor {
+        role: Role::DistrictEditor,
+        login: format!("editor-{place}"),
+        region: REGION.into(),
+        place: place.into(),
+        ..op()
+    }
+}
+
+/// A store with the 绵阳 plan (its industries: 商业航天, 具身智能, 低空经济, …).
+fn setup(t: &TempStore) -> Store {
+    let store = t.open(StoreOptions::default()).unwrap();
+    store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap();
+    let industries = store.region_industries(REGION).unwrap();
+    assert!(industries.iter().any(|i| i == "商业航天"), "{industries:?}");
+    store
+}
+
+fn code(n: u32) -> String {
+    credit::complete(&format!("91510703MA{n:07}")).unwrap()
+}
+
+fn import(
+    store: &Store,
+    actor: &Actor,
+    csv: &str,
+) -> Result<planwatch_store::registry::RegistryImportReport, RegistryImportError> {
+    store.import_registry("enterprise", REGION, "企业.csv", csv.as_bytes(), &RegistryImportOptions::default(), actor)
+}
+
+fn fingerprint(store: &Store) -> String {
+    planwatch_store::testing::fingerprint(store).unwrap()
+}
+
+const HEADER: &str = "企业名称,统一社会信用代码,所在区县,产业领域,成立日期,入库日期,梯度层级,层级认定日期\n";
+
+#[test]
+fn hostile_sheets_are_refused_whole_with_every_row_listed_and_nothing_stored() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    import(&store, &op(), &format!("{HEADER}甲,{},涪城区,商业航天,2018-01-01,2024-01-10,入库,2024-01-10\n", code(1)))
+        .unwrap();
+    let before = fingerprint(&store);
+    let mut wrong = code(2);
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '1' { '2' } else { '1' });
+    // (what, sheet, the problems expected: row, column, part of the reason)
+    type Case = (&'static str, String, Vec<(usize, &'static str, &'static str)>);
+    let cases: Vec<Case> = vec![
+        (
+            "wrong check character",
+            format!("{HEADER}乙,{wrong},涪城区,,,,,\n"),
+            vec![(2, "统一社会信用代码", "校验位错误")],
+        ),
+        (
+            "unknown district (another city's)",
+            format!("{HEADER}乙,{},渝北区,,,,,\n丙,{},涪城,,,,,\n", code(2), code(3)),
+            vec![(2, "所在区县", "不是绵阳市的区县")],
+        ),
+        ("unknown industry", format!("{HEADER}乙,{},游仙区,元宇宙,,,,\n", code(2)), vec![(2, "产业领域", "未知产业")]),
+        (
+            "duplicate key",
+            format!("{HEADER}乙,{},游仙区,,,,,\n乙二,{},游仙区,,,,,\n", code(2), code(2).to_lowercase()),
+            vec![(3, "统一社会信用代码", "与第 2 行重复")],
+        ),
+        (
+            "tier date before establishment",
+            format!("{HEADER}乙,{},游仙区,低空经济,2020-06-01,2021-01-01,专精特新中小企业,2019-12-31\n", code(2)),
+            vec![(2, "层级认定日期", "早于成立日期")],
+        ),
+        (
+            "all of them at once",
+            format!("{HEADER}乙,{wrong},渝北区,元宇宙,2020-06-01,,瞪羚,2019-12-31\n丙,{},游仙区,,,,,\n", code(3)),
+            vec![
+                (2, "统一社会信用代码", "校验位错误"),
+                (2, "所在区县", "不是绵阳市的区县"),
+                (2, "产业领域", "未知产业"),
+                (2, "层级认定日期", "早于成立日期"),
+            ],
+        ),
+    ];
+    for (what, csv, want) in cases {
+        let err = import(&store, &op(), &csv).unwrap_err();
+        let RegistryImportError::Refused { validation, .. } = &err else { panic!("{what}: {err}") };
+        let got: Vec<(usize, &str, String)> =
+            validation.problems.shown().iter().map(|p| (p.row, p.column, p.reason.clone())).collect();
+        assert_eq!(got.len(), want.len(), "{what}: {got:?}");
+        for ((row, col, reason), (wr, wc, wreason)) in got.iter().zip(&want) {
+            assert!(row == wr && col == wc && reason.contains(wreason), "{what}: {got:?}");
+        }
+        assert!(validation.problems.shown().iter().all(|p| !p.fix.is_empty()), "{what}");
+        assert_eq!(fingerprint(&store), before, "{what}: the store changed");
+    }
+    // A dry run of a good file stores nothing either, and says what it would do.
+    let csv = format!("{HEADER}乙,{},游仙区,具身智能,,,,\n", code(2));
+    let r = store
+        .import_registry(
+            "enterprise",
+            REGION,
+            "企业.csv",
+            csv.as_bytes(),
+            &RegistryImportOptions { dry_run: true, synthetic: false },
+            &op(),
+        )
+        .unwrap();
+    assert_eq!((r.inserted, r.import_id), (1, None));
+    assert_eq!(fingerprint(&store), before);
+    // Unknown kinds and regions are refused by name.
+    let err = store
+        .import_registry("nope", REGION, "x.csv", csv.as_bytes(), &RegistryImportOptions::default(), &op())
+        .unwrap_err();
+    assert!(err.to_string().contains("名录类型“nope”"), "{err}");
+    let err = store
+        .import_registry("enterprise", "涪城区", "x.csv", csv.as_bytes(), &RegistryImportOptions::default(), &op())
+        .unwrap_err();
+    assert!(err.to_string().contains("不是地市或省份"), "{err}");
+}
+
+#[test]
+fn a_district_editor_writes_and_submits_its_own_district_only() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    let fc = editor("涪城区");
+    let before = fingerprint(&store);
+    // A row of another district: the whole file refused, that row listed, nothing stored.
+    let csv = format!("{HEADER}甲,{},涪城区,,,,,\n乙,{},游仙区,,,,,\n丙,{},游仙,,,,,\n", code(1), code(2), code(3));
+    let err = import(&store, &fc, &csv).unwrap_err();
+    let RegistryImportError::Forbidden { rows, .. } = &err else { panic!("{err}") };
+    assert_eq!(rows.shown().iter().map(|p| p.row).collect::<Vec<_>>(), [3, 4]);
+    assert!(rows.shown()[0].reason.contains("无权填报绵阳市游仙区的名录条目"), "{:?}", rows.shown()[0]);
+    assert_eq!(fingerprint(&store), before);
+    // Wrong roles and scopes: a department editor, an editor of another city, one without a unit.
+    let dept = Actor { role: Role::DepartmentEditor, department: "市科技局".into(), region: REGION.into(), ..op() };
+    let cq = Actor { region: "重庆市".into(), place: "渝北区".into(), ..editor("渝北区") };
+    let none = Actor { place: String::new(), ..editor("") };
+    let own = format!("{HEADER}甲,{},涪城区,,,,,\n", code(1));
+    for who in [&dept, &cq, &none] {
+        assert!(matches!(import(&store, who, &own), Err(RegistryImportError::Forbidden { .. })), "{}", who.scope());
+    }
+    assert_eq!(fingerprint(&store), before);
+    // Its own district: stored as draft; it submits, but may not approve or publish.
+    let r = import(&store, &fc, &own).unwrap();
+    assert_eq!(r.inserted, 1);
+    assert!(matches!(store.approve_registry(&fc, "enterprise", REGION, &[]), Err(StoreError::Forbidden(_))));
+    assert!(matches!(store.publish_registry_batch(&fc, "enterprise", REGION), Err(StoreError::Forbidden(_))));
+    // The analyst's row of 游仙区: the 涪城 editor cannot submit it, nor move it to its district.
+    import(&store, &analyst(), &format!("{HEADER}乙,{},游仙区,,,,,\n", code(2))).unwrap();
+    let err = store.submit_registry(&fc, "enterprise", REGION, &[code(2)]).unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    let moved = import(&store, &fc, &format!("{HEADER}乙,{},涪城区,,,,,\n", code(2))).unwrap_err();
+    assert!(matches!(moved, RegistryImportError::Forbidden { .. }), "{moved}");
+    // Submitting all it may: its own entry only.
+    assert_eq!(store.submit_registry(&fc, "enterprise", REGION, &[]).unwrap(), 1);
+    let page = store
+        .registry_entries(
+            "enterprise",
+            &RegistryFilter { region: REGION.into(), status: Some(EntryStatus::Submitted), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(page.entries.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(), [code(1)]);
+}
+
+#[test]
+fn import_approve_publish_and_the_second_batch_diff() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    let a = analyst();
+    let csv = format!(
+        "{HEADER}甲,{},涪城区,商业航天,2018-01-01,2024-01-10,入库,2024-01-10\n\
+         乙,{},游仙区,具身智能,2019-01-01,2024-02-10,高新技术企业,2024-02-10\n\
+         丙,{},江油,低空经济,2019-01-01,2024-03-10,入库,2024-03-10\n",
+        code(1),
+        code(2),
+        code(3)
+    );
+    let r = import(&store, &a, &csv).unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (3, 0, 0));
+    // The same file again changes nothing and leaves no import.
+    let r = import(&store, &a, &csv).unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged, r.import_id), (0, 0, 3, None));
+    assert_eq!(store.approve_registry(&a, "enterprise", REGION, &[]).unwrap(), 3);
+    let b1 = store.publish_registry_batch(&a, "enterprise", REGION).unwrap();
+    assert_eq!((b1.number, b1.members, b1.diff.added.len()), (1, 3, 3));
+    // Nothing changed: no second batch.
+    let err = store.publish_registry_batch(&a, "enterprise", REGION).unwrap_err();
+    assert!(err.to_string().contains("与第1批相比没有变化"), "{err}");
+    // 甲 promoted (a sheet with only the columns it changes), 乙 changed and left unapproved,
+    // 丁 new.
+    let promote = format!(
+        "统一社会信用代码,企业名称,所在区县,梯度层级,层级认定日期\n{},甲,涪城区,专精特新中小企业,2025-04-01\n",
+        code(1)
+    );
+    assert_eq!(import(&store, &a, &promote).unwrap().updated, 1);
+    import(
+        &store,
+        &a,
+        &format!("企业名称,统一社会信用代码,所在区县\n乙(更名),{},游仙区\n丁,{},安州区\n", code(2), code(4)),
+    )
+    .unwrap();
+    store.approve_registry(&a, "enterprise", REGION, &[code(1), code(4)]).unwrap();
+    let b2 = store.publish_registry_batch(&a, "enterprise", REGION).unwrap();
+    assert_eq!(b2.number, 2);
+    assert_eq!(b2.diff.added, [code(4)]);
+    assert_eq!(b2.diff.removed, [code(2)]);
+    assert_eq!(b2.diff.changed.len(), 1);
+    let fields: Vec<&str> = b2.diff.changed[0].changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["tier", "tier_date"]);
+    assert_eq!(store.registry_batches("enterprise", REGION).unwrap().len(), 2);
+    // The entry's history, tier history and batches; the audit log has old and new values.
+    let d = store.registry_entry("enterprise", REGION, &code(1)).unwrap().unwrap();
+    assert_eq!(d.entry.status, EntryStatus::Approved);
+    assert_eq!(d.entry.fields["established"], "2018-01-01", "columns the sheet lacked are kept");
+    assert_eq!(
+        d.tiers.iter().map(|t| (t.tier.as_str(), t.gained.as_str())).collect::<Vec<_>>(),
+        [("入库", "2024-01-10"), ("专精特新中小企业", "2025-04-01")]
+    );
+    assert_eq!(d.batches, [1, 2]);
+    assert!(d.history.iter().any(|h| h.old.as_ref().is_some_and(|o| o["tier"] == "入库")), "{:?}", d.history);
+    let (log, _) =
+        store.audit_log(&op(), &AuditFilter { action: "registry.update".into(), ..Default::default() }, 50, 0).unwrap();
+    let entry = log.iter().find(|e| e.object.ends_with(&code(1))).expect("audited");
+    assert!(entry.old_value.as_deref().unwrap().contains("入库"), "{entry:?}");
+    assert!(entry.new_value.as_deref().unwrap().contains("专精特新中小企业"), "{entry:?}");
+    for action in ["registry.import", "registry.approve", "registry.publish"] {
+        let (log, _) =
+            store.audit_log(&op(), &AuditFilter { action: action.into(), ..Default::default() }, 5, 0).unwrap();
+        assert!(!log.is_empty(), "{action}");
+    }
+    // Lists: filters, batch membership, pages and facets.
+    let f = |f: RegistryFilter| {
+        store.registry_entries("enterprise", &RegistryFilter { region: REGION.into(), ..f }).unwrap()
+    };
+    assert_eq!(f(RegistryFilter { place: "涪城".into(), ..Default::default() }).total, 1);
+    assert_eq!(f(RegistryFilter { batch: Some(1), ..Default::default() }).total, 3);
+    assert_eq!(f(RegistryFilter { batch: Some(2), ..Default::default() }).total, 3);
+    assert_eq!(f(RegistryFilter { tier: "专精特新中小企业".into(), ..Default::default() }).total, 1);
+    let page = f(RegistryFilter { limit: 2, offset: 2, ..Default::default() });
+    assert_eq!((page.total, page.entries.len()), (4, 2));
+    let facets =
+        store.registry_facets("enterprise", &RegistryFilter { region: REGION.into(), ..Default::default() }).unwrap();
+    assert_eq!(facets.total, 4);
+    assert!(facets.by_status.contains(&("draft".into(), 1)), "{facets:?}");
+}
+
+#[test]
+fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    let a = analyst();
+    let ind = NewIndicator {
+        code: "MY-ZJTX".into(),
+        name: "专精特新企业数".into(),
+        unit: "家".into(),
+        frequency: Some(Frequency::Quarter),
+        region: REGION.into(),
+        ..Default::default()
+    };
+    store.add_indicator(&op(), &ind).unwrap();
+    import(
+        &store,
+        &a,
+        &format!(
+            "{HEADER}甲,{},涪城区,,2018-01-01,2024-01-10,专精特新中小企业,2025-02-01\n\
+             乙,{},涪城区,,2018-01-01,2024-01-10,入库,2024-01-10\n\
+             丙,{},游仙区,,2018-01-01,2024-01-10,专精特新\"小巨人\",2025-05-20\n",
+            code(1),
+            code(2),
+            code(3)
+        ),
+    )
+    .unwrap();
+    // 乙 promoted in Q3.
+    import(
+        &store,
+        &a,
+        &format!(
+            "统一社会信用代码,企业名称,所在区县,梯度层级,层级认定日期\n{},乙,涪城区,专精特新中小企业,2025-08-08\n",
+            code(2)
+        ),
+    )
+    .unwrap();
+    // Binding needs DefineIndicator: a district editor may not.
+    let err = store.bind_registry(&editor("涪城区"), "MY-ZJTX", "enterprise", &["tier=专精特新中小企业".into()]);
+    assert!(matches!(err, Err(StoreError::Forbidden(_))));
+    assert!(store.bind_registry(&a, "MY-ZJTX", "enterprise", &["梯度层级=不存在".into()]).is_err());
+    let b = store.bind_registry(&a, "MY-ZJTX", "enterprise", &["梯度层级=专精特新中小企业".into()]).unwrap();
+    let periods: Vec<Period> = ["2025Q1", "2025Q2", "2025Q3"].iter().map(|p| Period::parse(p).unwrap()).collect();
+    // Nothing approved: nothing counts.
+    assert!(store.registry_counts(&b, &periods).unwrap().iter().all(|c| c.count == 0));
+    store.approve_registry(&a, "enterprise", REGION, &[]).unwrap();
+    let counts = store.registry_counts(&b, &periods).unwrap();
+    let got = |place: &str| -> Vec<i64> { counts.iter().filter(|c| c.place == place).map(|c| c.count).collect() };
+    assert_eq!(got("涪城区"), [1, 1, 2]);
+    assert_eq!(got("游仙区"), [0, 1, 1]);
+    assert_eq!(got(REGION), [1, 2, 3]);
+    let all = store.all_registry_counts(&periods).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].1, counts);
+}

@@ -17,6 +17,7 @@
 
 use planwatch_export::{Grid, GridCell, GridColumn};
 use planwatch_monitor::Period;
+use planwatch_store::{Store, StoreError};
 use serde::Serialize;
 
 /// Most quarters a funnel spans (ten years): the earliest are dropped beyond it.
@@ -183,6 +184,51 @@ pub fn funnel(ladder: &[String], entries: &[FunnelEntry], query: &FunnelQuery, t
         q = q.next();
     }
     out
+}
+
+/// A kind's funnel in a region (every region when empty) from the store's approved entries,
+/// with the industries and places offered as filters (those of the entries, in order).
+pub struct FunnelView {
+    pub funnel: Funnel,
+    pub kind_name: String,
+    pub industries: Vec<String>,
+    pub places: Vec<String>,
+}
+
+/// The funnel of `kind` (which must have a tier ladder) through `through`.
+pub fn store_funnel(
+    store: &Store,
+    kind: &str,
+    region: &str,
+    query: &FunnelQuery,
+    through: Period,
+) -> Result<FunnelView, StoreError> {
+    let k = store
+        .registries()
+        .kind(kind)
+        .ok_or_else(|| StoreError::NotFound(format!("名录类型“{kind}”")))?
+        .clone();
+    let Some(tier) = k.tier_field() else {
+        return Err(StoreError::Invalid(format!("{}名录没有梯度层级,没有培育漏斗", k.name)));
+    };
+    let ladder = tier.values.clone();
+    let entries: Vec<FunnelEntry> = store
+        .registry_tier_histories(&k.id, region)?
+        .into_iter()
+        .map(|h| FunnelEntry {
+            key: h.key,
+            place: h.place,
+            industry: h.industry,
+            tiers: h.tiers.into_iter().map(|t| TierStep { rung: t.rung, gained: t.gained, lost: t.lost }).collect(),
+        })
+        .collect();
+    let set = |f: fn(&FunnelEntry) -> &String| -> Vec<String> {
+        let s: std::collections::BTreeSet<&String> = entries.iter().map(f).filter(|v| !v.is_empty()).collect();
+        s.into_iter().cloned().collect()
+    };
+    let industries = set(|e| &e.industry);
+    let places = set(|e| &e.place);
+    Ok(FunnelView { funnel: funnel(&ladder, &entries, query, through), kind_name: k.name.clone(), industries, places })
 }
 
 /// What the filters of a funnel say, for titles: "人工智能 · 蜀山区", or "全部产业 · 全部区县".

@@ -203,11 +203,7 @@ pub fn store_funnel(
     query: &FunnelQuery,
     through: Period,
 ) -> Result<FunnelView, StoreError> {
-    let k = store
-        .registries()
-        .kind(kind)
-        .ok_or_else(|| StoreError::NotFound(format!("名录类型“{kind}”")))?
-        .clone();
+    let k = store.registries().kind(kind).ok_or_else(|| StoreError::NotFound(format!("名录类型“{kind}”")))?.clone();
     let Some(tier) = k.tier_field() else {
         return Err(StoreError::Invalid(format!("{}名录没有梯度层级,没有培育漏斗", k.name)));
     };

@@ -16,6 +16,7 @@
 
 mod account_pages;
 pub mod api;
+mod api_registry;
 mod api_setup;
 pub mod auth;
 mod cache;
@@ -25,8 +26,8 @@ mod exports;
 mod monitor_pages;
 mod pager;
 mod pages;
-mod registry_pages;
 pub mod problems;
+mod registry_pages;
 mod setup_pages;
 pub mod sync;
 mod zh;

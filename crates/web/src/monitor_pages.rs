@@ -1240,7 +1240,14 @@ impl Refusal {
         Refusal { status, message, problems, problem_count, gz, report: None, registry: None }
     }
 
-    pub(crate) fn page(self, state: &Shared, owner: &str, file_name: &str, dry_run: bool, back: (String, String)) -> Response {
+    pub(crate) fn page(
+        self,
+        state: &Shared,
+        owner: &str,
+        file_name: &str,
+        dry_run: bool,
+        back: (String, String),
+    ) -> Response {
         let problems_csv = state
             .problem_files
             .put(owner, &crate::problems::csv_name(file_name), self.gz)
@@ -1281,7 +1288,9 @@ pub async fn import(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let result = match outcome {
-        Ok(r) => Refusal { report: Some(r), ..Refusal::refused(StatusCode::OK, String::new(), Vec::new(), 0, Vec::new()) },
+        Ok(r) => {
+            Refusal { report: Some(r), ..Refusal::refused(StatusCode::OK, String::new(), Vec::new(), 0, Vec::new()) }
+        }
         Err(ImportError::Refused { validation, .. }) => {
             let (shown, total, gz) = validation.problems.into_parts();
             let message =

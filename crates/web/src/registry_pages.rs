@@ -71,9 +71,7 @@ pub struct ListQuery {
 fn param<'a>(name: &str, value: &'a str) -> Result<&'a str, AppError> {
     let v = value.trim();
     if v.chars().count() > MAX_PARAM_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "参数 {name} 过长(超过 {MAX_PARAM_CHARS} 个字符):请缩短后重试。"
-        )));
+        return Err(AppError::BadRequest(format!("参数 {name} 过长(超过 {MAX_PARAM_CHARS} 个字符):请缩短后重试。")));
     }
     Ok(v)
 }
@@ -332,7 +330,13 @@ pub async fn list(
         values: values
             .iter()
             .map(|(v, n)| Facet {
-                label: if param == "status" { status_label(v) } else if v.is_empty() { "(未填)".into() } else { v.clone() },
+                label: if param == "status" {
+                    status_label(v)
+                } else if v.is_empty() {
+                    "(未填)".into()
+                } else {
+                    v.clone()
+                },
                 count: *n,
                 href: if v == chosen { href_with(param, "") } else { href_with(param, v) },
                 on: v == chosen,
@@ -513,8 +517,10 @@ pub async fn import(
     let up = read_upload_form(&mut form, state.config.max_upload).await?;
     let dry_run = up.fields.iter().any(|(k, v)| k == "dry_run" && !v.is_empty());
     let actor = auth::require_form(&state, &headers, &up.csrf).await?;
-    let form_region = up.fields.iter().find(|(k, _)| k == "region").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-    let region = if actor.region.is_empty() { param("region", &form_region)?.to_string() } else { actor.region.clone() };
+    let form_region =
+        up.fields.iter().find(|(k, _)| k == "region").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let region =
+        if actor.region.is_empty() { param("region", &form_region)?.to_string() } else { actor.region.clone() };
     if region.is_empty() {
         return Err(AppError::BadRequest("请填写名录所属地区(如 合肥市)后再导入。".into()));
     }
@@ -532,9 +538,13 @@ pub async fn import(
         Ok(report) => Refusal::ok(report),
         Err(RegistryImportError::Refused { validation, .. }) => {
             let (shown, total, gz) = validation.problems.into_parts();
-            Refusal::refused(StatusCode::UNPROCESSABLE_ENTITY, format!(
-                "文件有 {total} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。"
-            ), shown, total, gz)
+            Refusal::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("文件有 {total} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。"),
+                shown,
+                total,
+                gz,
+            )
         }
         Err(RegistryImportError::File { error, .. }) => {
             Refusal::refused(StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, Vec::new())
@@ -645,28 +655,42 @@ pub async fn entry(
             enc(&key)
         )));
     }
-    let detail = db(&state, move |s| s.registry_entry(&k, &r, &kk))
-    .await?
-    .ok_or_else(|| AppError::NotFound(format!("{}名录中没有“{key}”{}。", kind.name, if region.is_empty() { String::new() } else { format!("({region})") })))?;
+    let detail = db(&state, move |s| s.registry_entry(&k, &r, &kk)).await?.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "{}名录中没有“{key}”{}。",
+            kind.name,
+            if region.is_empty() { String::new() } else { format!("({region})") }
+        ))
+    })?;
     let e = &detail.entry;
-    let fields = kind
-        .fields
-        .iter()
-        .map(|f| (f.name.to_string(), e.fields.get(&f.id).map(show).unwrap_or_default()))
-        .collect();
+    let fields =
+        kind.fields.iter().map(|f| (f.name.to_string(), e.fields.get(&f.id).map(show).unwrap_or_default())).collect();
     let mut changes = Vec::new();
     for h in &detail.history {
         let (old, new) = (h.old.clone().unwrap_or(Value::Null), h.new.clone().unwrap_or(Value::Null));
-        let mut ids: Vec<String> = old.as_object().into_iter().chain(new.as_object()).flat_map(|m| m.keys().cloned()).collect();
+        let mut ids: Vec<String> =
+            old.as_object().into_iter().chain(new.as_object()).flat_map(|m| m.keys().cloned()).collect();
         ids.sort();
         ids.dedup();
         if ids.is_empty() {
-            changes.push(Change { field: "(新建)".into(), old: String::new(), new: show(&new), who: h.who.clone(), when: zh::beijing(&h.changed_at) });
+            changes.push(Change {
+                field: "(新建)".into(),
+                old: String::new(),
+                new: show(&new),
+                who: h.who.clone(),
+                when: zh::beijing(&h.changed_at),
+            });
         }
         for id in ids {
             let (o, n) = (old.get(&id).map(show).unwrap_or_default(), new.get(&id).map(show).unwrap_or_default());
             let (o, n) = if id == "status" { (status_label(&o), status_label(&n)) } else { (o, n) };
-            changes.push(Change { field: field_name(&kind, &id), old: o, new: n, who: h.who.clone(), when: zh::beijing(&h.changed_at) });
+            changes.push(Change {
+                field: field_name(&kind, &id),
+                old: o,
+                new: n,
+                who: h.who.clone(),
+                when: zh::beijing(&h.changed_at),
+            });
         }
     }
     let title_field = kind.fields.first().filter(|f| f.id != kind.key).map(|f| f.id.clone());
@@ -676,7 +700,11 @@ pub async fn entry(
         kind_name: kind.name.clone(),
         region_q: enc(&e.region),
         region: e.region.clone(),
-        title: title_field.and_then(|t| e.fields.get(&t)).map(show).filter(|t| !t.is_empty()).unwrap_or_else(|| e.key.clone()),
+        title: title_field
+            .and_then(|t| e.fields.get(&t))
+            .map(show)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| e.key.clone()),
         key: e.key.clone(),
         status: e.status.label(),
         status_key: e.status.as_str(),
@@ -685,13 +713,23 @@ pub async fn entry(
         tiers: detail
             .tiers
             .iter()
-            .map(|t| TierLine { tier: t.tier.clone(), gained: t.gained.clone(), lost: t.lost.clone().unwrap_or_default(), source: t.source.clone() })
+            .map(|t| TierLine {
+                tier: t.tier.clone(),
+                gained: t.gained.clone(),
+                lost: t.lost.clone().unwrap_or_default(),
+                source: t.source.clone(),
+            })
             .collect(),
         changes,
         links: detail
             .links
             .iter()
-            .map(|l| (format!("/plans/{}#{}", l.document_id, enc(&l.item_key)), format!("规划 {} · {}", l.document_id, l.item_key)))
+            .map(|l| {
+                (
+                    format!("/plans/{}#{}", l.document_id, enc(&l.item_key)),
+                    format!("规划 {} · {}", l.document_id, l.item_key),
+                )
+            })
             .collect(),
         batches: detail.batches.clone(),
         created: format!("{} {}", e.created_by, zh::beijing(&e.created_at)),
@@ -878,7 +916,7 @@ struct FunnelPage {
     dropped: usize,
 }
 
-async fn load_funnel(
+pub(crate) async fn load_funnel(
     state: &Shared,
     headers: &HeaderMap,
     kind: &Kind,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod monitor;
+mod registry;
 mod show;
 mod workspace;
 
@@ -112,6 +113,12 @@ enum Command {
         /// Where to write it (default 模板_<place>_<period>.xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Registries (名录): enterprises and their tiers, scenarios, technology demands, the
+    /// promotion catalogue, talent, innovation resources — import, approve, publish, bind.
+    Registry {
+        #[command(subcommand)]
+        command: registry::RegistryCommand,
     },
     /// Task progress reports by owners.
     Tasks {
@@ -246,7 +253,7 @@ struct Common {
     #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_TEXT")]
     max_text: Option<u64>,
     /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
-    /// zones.toml, cues.toml; env PLANWATCH_DATA).
+    /// zones.toml, cues.toml, registries.toml; env PLANWATCH_DATA).
     #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_DATA")]
     data: Option<PathBuf>,
     /// Number of threads (default: all cores).
@@ -277,6 +284,17 @@ impl Common {
         };
         Ok(Options { read, dicts })
     }
+
+    /// The kinds of registry: built in, extended by `registries.toml` in `--data`.
+    fn registries(&self) -> anyhow::Result<Arc<planwatch_registry::Registries>> {
+        Ok(match &self.data {
+            Some(dir) => Arc::new(
+                planwatch_registry::Registries::load(dir)
+                    .with_context(|| format!("loading registry kinds from {}", dir.display()))?,
+            ),
+            None => planwatch_registry::Registries::builtin(),
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -305,6 +323,7 @@ fn main() -> ExitCode {
         Command::Observations { command } => monitor::observations(&ws, common, command),
         Command::Template { place, period, out } => monitor::template(&ws, common, &place, period, out),
         Command::Tasks { command } => monitor::tasks(&ws, common, command),
+        Command::Registry { command } => registry::run(&ws, common, command),
         Command::Progress { plan, as_of, json } => monitor::progress(&ws, common, plan, as_of, json),
         Command::Index { command } => monitor::index(&ws, common, command),
         Command::Rank { index, period, json, publish, confirm } => {

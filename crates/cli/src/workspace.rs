@@ -54,7 +54,8 @@ pub fn open_store(db: &Workspace, common: &Common) -> anyhow::Result<Store> {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
     }
-    Ok(Store::open_at(&db.location, StoreOptions { dicts: opts.dicts, read: opts.read })?)
+    let registries = common.registries()?;
+    Ok(Store::open_at(&db.location, StoreOptions { dicts: opts.dicts, read: opts.read, registries })?)
 }
 
 /// Who the command writes as: the account named by `--as` (its role's rights apply), or the
@@ -130,7 +131,7 @@ pub fn ingest(db: &Workspace, common: &Common, paths: &[PathBuf]) -> anyhow::Res
     } else {
         bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").expect("valid template"));
     }
-    let store_opts = StoreOptions { dicts: opts.dicts.clone(), read: opts.read.clone() };
+    let store_opts = StoreOptions { dicts: opts.dicts.clone(), read: opts.read.clone(), ..StoreOptions::default() };
     let actor = actor(&store, common)?;
     let (mut new, mut versions, mut unchanged) = (0, 0, 0);
     let mut failures: Vec<(PathBuf, String)> = Vec::new();

@@ -121,6 +121,55 @@ pub fn count(kind: &Kind, entries: &[Counted], filters: &[Filter], periods: &[Pe
     out
 }
 
+/// The tiered-cultivation funnel at one period's end: entries at each rung (their highest
+/// held), and the moves during the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunnelRow {
+    pub period: Period,
+    /// Per rung of the ladder (lowest first), entries whose highest rung held at the
+    /// period's end is that rung.
+    pub at_rung: Vec<i64>,
+    /// Entries whose first tier was gained during the period.
+    pub entered: i64,
+    /// Entries that gained a rung above the highest they held before the period.
+    pub promoted: i64,
+    /// Entries whose highest rung at the end is lower than at the start (or that hold none
+    /// any more).
+    pub lost: i64,
+}
+
+/// The funnel of a kind with a tier over `periods` (for all places given; filter them first
+/// for one district or industry).
+pub fn funnel(kind: &Kind, entries: &[Counted], periods: &[Period]) -> Vec<FunnelRow> {
+    let rungs = kind.tier_field().map(|t| t.values.len()).unwrap_or(0);
+    periods
+        .iter()
+        .map(|p| {
+            let end = period_end(*p);
+            let before = period_end(p.prev());
+            let mut row = FunnelRow { period: *p, at_rung: vec![0; rungs], entered: 0, promoted: 0, lost: 0 };
+            for e in entries {
+                let (was, now) = (e.rung_at(&before), e.rung_at(&end));
+                if let Some(r) = now {
+                    if let Some(slot) = row.at_rung.get_mut(r) {
+                        *slot += 1;
+                    }
+                }
+                let first = e.tiers.iter().map(|t| t.gained.as_str()).min();
+                if first.is_some_and(|g| g > before.as_str() && g <= end.as_str()) {
+                    row.entered += 1;
+                } else if matches!((was, now), (Some(a), Some(b)) if b > a) {
+                    row.promoted += 1;
+                }
+                if matches!((was, now), (Some(a), Some(b)) if b < a) || (was.is_some() && now.is_none()) {
+                    row.lost += 1;
+                }
+            }
+            row
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +212,13 @@ mod tests {
             [("包河区", 0), ("包河区", 1), ("包河区", 1)]
         );
         assert!(Filter::parse(kind, "tier=超级企业").is_err());
+        let f = funnel(kind, &entries, &periods);
+        // Q1: 甲 promoted to 专精特新 (rung 2), 乙 entered at rung 2; Q2: 丙 entered, 乙 lost
+        // its tier on Q2's last day; Q3: 甲 promoted to 小巨人.
+        assert_eq!((f[0].entered, f[0].promoted, f[0].lost), (1, 1, 0));
+        assert_eq!((f[1].entered, f[1].promoted, f[1].lost), (1, 0, 1));
+        assert_eq!((f[2].entered, f[2].promoted, f[2].lost), (0, 1, 0));
+        assert_eq!(f[2].at_rung, [1, 0, 0, 1, 0, 0]);
         assert!(Filter::parse(kind, "颜色=红").is_err());
     }
 }

@@ -38,6 +38,8 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// The most entries one list call returns.
 pub const MAX_PAGE: i64 = 500;
+/// Most keys one submit or approve call names.
+pub const MAX_KEYS: usize = 100_000;
 /// Keys listed by value in one audit entry of a status step (all are in the entry history).
 const AUDIT_KEYS: usize = 1000;
 
@@ -415,7 +417,7 @@ impl Store {
                         row: e.row,
                         column: place_name,
                         value: place.to_string(),
-                        reason: err.to_string(),
+                        reason: err.to_string().trim_end_matches('。').to_string(),
                         fix: "只导入本账户所属区县的条目;其他区县的条目由该区县或分析员导入".into(),
                     });
                 }
@@ -462,7 +464,7 @@ impl Store {
             ))?;
             let mut update = tx.prepare(&format!(
                 "UPDATE registry_entries SET place = ?2, place_code = ?3, industry = ?4, tier = ?5, fields = ?6,
-                    status = 'draft', since = ?7, import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
+                    status = 'draft', since = COALESCE(?7, since), import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
             ))?;
             let mut history = tx.prepare(&format!(
                 "INSERT INTO registry_entry_history (entry_id, old_value, new_value, who, changed_at, import_id)
@@ -784,6 +786,9 @@ impl Store {
         action: &str,
         allowed: impl Fn(&str) -> Result<()>,
     ) -> Result<usize> {
+        if keys.len() > MAX_KEYS {
+            return Err(StoreError::Invalid(format!("一次至多处理 {MAX_KEYS} 个条目;全部处理请不列条目(--all)")));
+        }
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
         let candidates: Vec<(i64, String, String, String)> = tx.query_map(
@@ -832,9 +837,9 @@ impl Store {
         {
             let mut set = tx.prepare(&format!(
                 "UPDATE registry_entries SET status = ?2, updated_by = ?3, updated_at = {NOW},
-                    approved_at = CASE WHEN ?4 THEN {NOW} ELSE approved_at END,
-                    approved_by = CASE WHEN ?4 THEN ?3 ELSE approved_by END,
-                    since = CASE WHEN ?4 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
+                    approved_at = CASE WHEN ?4 = 1 THEN {NOW} ELSE approved_at END,
+                    approved_by = CASE WHEN ?4 = 1 THEN ?3 ELSE approved_by END,
+                    since = CASE WHEN ?4 = 1 AND since IS NULL THEN substr({NOW}, 1, 10) ELSE since END
                  WHERE id = ?1"
             ))?;
             let mut history = tx.prepare(&format!(
@@ -1083,6 +1088,9 @@ impl Store {
     ) -> Result<RegistryBinding> {
         authorize(actor, Action::DefineIndicator)?;
         let kind = self.registry_kind(kind)?;
+        if filters.len() > 8 || filters.iter().any(|f| f.chars().count() > 200) {
+            return Err(StoreError::Invalid("筛选条件至多 8 个,每个至多 200 字".into()));
+        }
         let filter: Vec<Filter> = filters
             .iter()
             .map(|f| Filter::parse(kind, f))
@@ -1263,6 +1271,60 @@ impl Store {
         self.counts_of(binding, &entries, periods)
     }
 
+    /// Counts of a kind's approved entries matching `filters` (`field=value`) by place at each
+    /// period's end, without a binding (lists and maps); the region's sum last.
+    pub fn registry_counts_for(
+        &self,
+        kind: &str,
+        region: &str,
+        filters: &[String],
+        periods: &[Period],
+    ) -> Result<Vec<RegistryCount>> {
+        let k = self.registry_kind(kind)?;
+        if filters.len() > 8 || filters.iter().any(|f| f.chars().count() > 200) {
+            return Err(StoreError::Invalid("筛选条件至多 8 个,每个至多 200 字".into()));
+        }
+        let filter: Vec<Filter> = filters
+            .iter()
+            .map(|f| Filter::parse(k, f))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(StoreError::Invalid)?;
+        let binding = RegistryBinding {
+            id: 0,
+            indicator_id: 0,
+            indicator_code: String::new(),
+            region: region.to_string(),
+            kind: k.id.clone(),
+            filter,
+            created_by: String::new(),
+            created_at: String::new(),
+        };
+        self.registry_counts(&binding, periods)
+    }
+
+    /// The tiered-cultivation funnel of a kind with a tier (企业) in a region, or one of its
+    /// districts: approved entries at each rung at each period's end, and those that entered,
+    /// were promoted or lost a rung during it.
+    pub fn registry_funnel(
+        &self,
+        kind: &str,
+        region: &str,
+        place: Option<&str>,
+        periods: &[Period],
+    ) -> Result<Vec<planwatch_registry::counts::FunnelRow>> {
+        let k = self.registry_kind(kind)?;
+        if k.tier.is_none() {
+            return Err(StoreError::Invalid(format!("{}没有梯度层级", k.name)));
+        }
+        let mut entries = self.counted_entries(k, region, false)?;
+        if let Some(place) = place {
+            let place =
+                self.dicts().place_in(place, region).map(|p| p.name.clone()).unwrap_or_else(|| place.to_string());
+            entries.retain(|e| e.place == place);
+        }
+        Ok(planwatch_registry::counts::funnel(k, &entries, periods))
+    }
+
     /// The counts of every binding: each (kind, region) is read once.
     pub fn all_registry_counts(&self, periods: &[Period]) -> Result<Vec<(RegistryBinding, Vec<RegistryCount>)>> {
         let bindings = self.registry_bindings()?;
@@ -1278,5 +1340,142 @@ impl Store {
             out.push((b, counts));
         }
         Ok(out)
+    }
+}
+
+/// What loading the synthetic registry did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RegistrySampleReport {
+    pub region: String,
+    /// Sheets imported (unchanged ones included).
+    pub imports: usize,
+    /// Entries of the region by kind after loading.
+    pub entries: Vec<(String, i64)>,
+    /// Batches published: kind and number.
+    pub batches: Vec<(String, i64)>,
+    /// Resources linked to the plan sentence of their platform.
+    pub links: usize,
+}
+
+/// The sentence around a span of the source text: from the last 。/newline before it to the
+/// next 。 after it (at most 200 characters).
+fn sentence_around(text: &str, span: [usize; 2]) -> String {
+    let (s, e) = (span[0].min(text.len()), span[1].min(text.len()));
+    if s >= e || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+        return String::new();
+    }
+    let start = text[..s]
+        .rfind(['。', '\n', ';', ';'])
+        .map(|i| i + text[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let end = text[e..]
+        .find(['。', '\n'])
+        .map(|i| e + i + text[e + i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(text.len());
+    text[start..end].trim().chars().take(200).collect()
+}
+
+impl Store {
+    /// Loads the synthetic registry (合成示例数据, [`planwatch_registry::sample`]) of a region
+    /// through the ordinary import, approval and publishing calls (so it is audited like any
+    /// other): ~300 enterprises over 8 quarters ending `last_quarter`, scenarios, technology
+    /// demands, innovation resources seeded from the platforms the region's plans name (each
+    /// linked to its plan item and carrying its sentence), batch 1 and a batch 2 with changes.
+    /// A region that already has synthetic entries is left as it is (running it again
+    /// changes nothing: its quarterly sheets would replay the tier history).
+    pub fn load_registry_sample(
+        &self,
+        actor: &Actor,
+        region: &str,
+        seed: u64,
+        last_quarter: Period,
+    ) -> Result<RegistrySampleReport> {
+        authorize(actor, Action::ReviewRegistry)?;
+        self.check_region(region)?;
+        let mut report = RegistrySampleReport { region: region.to_string(), ..Default::default() };
+        let loaded: i64 = self.reader()?.query_row(
+            "SELECT COUNT(*) FROM registry_entries WHERE region = ?1 AND synthetic = 1",
+            params![region],
+            |r| r.get(0),
+        )?;
+        if loaded > 0 {
+            report.entries = self.registry_kind_counts(region)?;
+            return Ok(report);
+        }
+        let districts: Vec<(String, String)> = self
+            .dicts()
+            .units_within(region)
+            .into_iter()
+            .filter(|p| p.level == "county")
+            .map(|p| (p.name.clone(), p.code.clone()))
+            .collect();
+        let industries = self.region_industries(region)?;
+        // Platforms of the region's plans: name, sentence, plan, item key.
+        let mut platforms: Vec<(String, String, i64, String)> = Vec::new();
+        for plan in self.list_plans(crate::PlanOrder::default())?.into_iter().filter(|p| p.region == region) {
+            let view = self.plan_view(plan.id)?;
+            let text = self.source_text(view.version.id)?;
+            for (p, r) in view.effective.plan.platforms.iter().zip(&view.effective.refs.platforms) {
+                platforms.push((
+                    p.name.clone(),
+                    sentence_around(&text, p.span),
+                    plan.id,
+                    format!("platform/{}", r.key),
+                ));
+            }
+        }
+        let named: Vec<(String, String)> = platforms.iter().map(|(n, s, _, _)| (n.clone(), s.clone())).collect();
+        let sample = planwatch_registry::sample::sample(&planwatch_registry::sample::SampleInput {
+            region,
+            districts: &districts,
+            industries: &industries,
+            platforms: &named,
+            last_quarter,
+            seed,
+        });
+        let opts = RegistryImportOptions { dry_run: false, synthetic: true };
+        let mut kinds: Vec<&str> = Vec::new();
+        let last = sample.rounds.len().saturating_sub(1);
+        for (n, round) in sample.rounds.iter().enumerate() {
+            for sheet in round {
+                self.import_registry(sheet.kind, region, &sheet.file_name, &sheet.csv, &opts, actor).map_err(|e| {
+                    match e {
+                        RegistryImportError::Store(e) => e,
+                        other => StoreError::Invalid(format!("合成示例数据未通过校验:{other}")),
+                    }
+                })?;
+                report.imports += 1;
+                if !kinds.contains(&sheet.kind) {
+                    kinds.push(sheet.kind);
+                }
+            }
+            if n == sample.first_batch_after || n == last {
+                for kind in &kinds {
+                    self.approve_registry(actor, kind, region, &[])?;
+                    match self.publish_registry_batch(actor, kind, region) {
+                        Ok(b) => report.batches.push((kind.to_string(), b.number)),
+                        // Nothing changed since the last batch (or a second run): no batch.
+                        Err(StoreError::Invalid(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        for (name, _, doc, item) in &platforms {
+            if self.link_registry_entry(actor, "resource", region, name, *doc, item).is_ok() {
+                report.links += 1;
+            }
+        }
+        report.entries = self.registry_kind_counts(region)?;
+        Ok(report)
+    }
+
+    /// How many entries of each kind a region has.
+    pub fn registry_kind_counts(&self, region: &str) -> Result<Vec<(String, i64)>> {
+        self.reader()?.query_map(
+            "SELECT kind, COUNT(*) FROM registry_entries WHERE region = ?1 GROUP BY kind ORDER BY kind",
+            params![region],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 }

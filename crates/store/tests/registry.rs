@@ -229,6 +229,11 @@ fn import_approve_publish_and_the_second_batch_diff() {
     let fields: Vec<&str> = b2.diff.changed[0].changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, ["tier", "tier_date"]);
     assert_eq!(store.registry_batches("enterprise", REGION).unwrap().len(), 2);
+    // An entry counts from its 入库日期, kept when a sheet without that column changes it; one
+    // without counts from the day it was first approved.
+    let since = |k: &str| store.registry_entry("enterprise", REGION, k).unwrap().unwrap().entry.since;
+    assert_eq!(since(&code(2)).as_deref(), Some("2024-02-10"));
+    assert_eq!(since(&code(4)).map(|s| s.len()), Some(10));
     // The entry's history, tier history and batches; the audit log has old and new values.
     let d = store.registry_entry("enterprise", REGION, &code(1)).unwrap().unwrap();
     assert_eq!(d.entry.status, EntryStatus::Approved);
@@ -316,7 +321,45 @@ fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
     assert_eq!(got("涪城区"), [1, 1, 2]);
     assert_eq!(got("游仙区"), [0, 1, 1]);
     assert_eq!(got(REGION), [1, 2, 3]);
+    let adhoc = store.registry_counts_for("enterprise", REGION, &["tier=专精特新中小企业".into()], &periods).unwrap();
+    assert_eq!(adhoc, counts);
+    let funnel = store.registry_funnel("enterprise", REGION, Some("涪城"), &periods).unwrap();
+    // 涪城区: 甲 entered at 专精特新 in Q1, 乙 (入库 since 2024) promoted in Q3.
+    assert_eq!(funnel.iter().map(|f| (f.entered, f.promoted)).collect::<Vec<_>>(), [(1, 0), (0, 0), (0, 1)]);
+    assert_eq!(funnel[2].at_rung, [0, 0, 2, 0, 0, 0]);
     let all = store.all_registry_counts(&periods).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].1, counts);
+}
+
+/// The synthetic registry loads through the ordinary calls: ~300 enterprises with tier
+/// histories, scenarios, demands, resources from the plan's platforms (linked to their
+/// sentence), batch 1 and a batch 2 with changes; a second run changes nothing.
+#[test]
+fn the_synthetic_registry_loads_with_two_batches_and_linked_platforms() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    store.ingest_bytes(&op(), "suzhou.docx", example("suzhou-emerging-industries.docx")).unwrap();
+    let q = Period::parse("2026Q3").unwrap();
+    assert!(matches!(store.load_registry_sample(&editor("涪城区"), "苏州市", 1, q), Err(StoreError::Forbidden(_))));
+    let r = store.load_registry_sample(&op(), "苏州市", 1, q).unwrap();
+    let count = |k: &str| r.entries.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
+    assert_eq!(count("enterprise"), 300);
+    assert_eq!((count("scenario"), count("tech_demand"), count("resource")), (40, 30, 40));
+    assert!(r.batches.contains(&("enterprise".into(), 1)) && r.batches.contains(&("enterprise".into(), 2)), "{r:?}");
+    assert!(r.links >= 3, "{r:?}");
+    let b = store.registry_batches("enterprise", "苏州市").unwrap();
+    assert!(!b[1].diff.changed.is_empty() || !b[1].diff.added.is_empty(), "{:?}", b[1].diff);
+    let platform = store
+        .registry_entry("resource", "苏州市", "长三角先进封装技术创新中心")
+        .unwrap()
+        .expect("seeded from the plan's platforms");
+    assert_eq!(platform.links.len(), 1);
+    assert!(platform.entry.fields["source"].as_str().unwrap().contains("长三角先进封装技术创新中心"));
+    assert!(platform.entry.synthetic);
+    let funnel =
+        store.registry_facets("enterprise", &RegistryFilter { region: "苏州市".into(), ..Default::default() }).unwrap();
+    assert!(funnel.by_tier.len() >= 4, "{:?}", funnel.by_tier);
+    let again = store.load_registry_sample(&op(), "苏州市", 1, q).unwrap();
+    assert!(again.batches.is_empty(), "{again:?}");
 }

@@ -1,55 +1,34 @@
 //! Registries in the application layer (issue 17): figures computed from registry entries,
 //! shown by the pages, the API and the command line alike.
 //!
-//! The tiered-cultivation funnel (梯度培育漏斗, item 5) is computed here over plain entries —
-//! each with its place, industry and tier history — so it does not depend on how the store
-//! keeps them. It reads the tier ladder (lowest rung first, 入库 → … → 独角兽) and, at the end
-//! of every quarter, the highest rung each entry held then:
-//! - `at[r]`: entries whose highest rung at the quarter's end is `r`; `reached(r)` sums
-//!   the rungs from `r` up (the ladder is cumulative: a 独角兽 is also a 瞪羚);
-//! - entered (新入库): held no rung at the previous quarter's end and one at this one's;
-//! - promoted (晋级): held a higher rung than at the previous quarter's end;
-//! - lost (降级或出库): held a lower rung, or none, than at the previous quarter's end.
-//!
-//! Quarters are compared end to end: a rung gained and lost inside one quarter changes no
-//! figure. A step whose dates are not `YYYY-MM-DD`, or whose rung is outside the ladder, is
-//! ignored (the registry validates both on import; this never panics on stored data).
+//! The tiered-cultivation funnel (梯度培育漏斗, item 5): the counting is
+//! `planwatch_registry::counts::funnel` (one implementation for every front end); this module
+//! chooses the entries (an industry, a district), the quarters (from the first rung gained to
+//! `through`, at most [`MAX_FUNNEL_QUARTERS`]) and shapes the result for pages: per quarter,
+//! `at[r]` entries whose highest rung at the quarter's end is `r`, `reached(r)` those at `r`
+//! or higher (the ladder is cumulative: a 独角兽 is also a 瞪羚), entered (first rung gained
+//! in the quarter), promoted (a rung above the highest held at the previous quarter's end),
+//! lost (a lower rung, or none). Quarters are compared end to end: a rung gained and lost
+//! inside one quarter changes no count but entered. A step with an unreadable date or a rung
+//! outside the ladder counts nowhere (the registry validates both on import).
 
 use planwatch_export::{Grid, GridCell, GridColumn};
 use planwatch_monitor::Period;
+use planwatch_registry::counts::{self, Counted, TierSpan};
+use planwatch_registry::Kind;
 use planwatch_store::{Store, StoreError};
 use serde::Serialize;
 
 /// Most quarters a funnel spans (ten years): the earliest are dropped beyond it.
 pub const MAX_FUNNEL_QUARTERS: usize = 40;
 
-/// A rung held from `gained` until `lost` (exclusive), dates `YYYY-MM-DD`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TierStep {
-    pub rung: usize,
-    pub gained: String,
-    pub lost: Option<String>,
-}
-
-/// What the funnel needs of an entry.
-#[derive(Debug, Clone, Serialize)]
+/// What the funnel needs of an entry: its place and industry (the filters) and its tier spans.
+#[derive(Debug, Clone)]
 pub struct FunnelEntry {
     pub key: String,
     pub place: String,
     pub industry: String,
-    pub tiers: Vec<TierStep>,
-}
-
-impl FunnelEntry {
-    /// The highest rung below `rungs` held at `date`.
-    pub fn rung_at(&self, date: &str, rungs: usize) -> Option<usize> {
-        self.tiers
-            .iter()
-            .filter(|t| t.rung < rungs && is_date(&t.gained) && t.gained.as_str() <= date)
-            .filter(|t| t.lost.as_deref().is_none_or(|l| !is_date(l) || l > date))
-            .map(|t| t.rung)
-            .max()
-    }
+    pub tiers: Vec<TierSpan>,
 }
 
 /// Which entries count: an industry and a place (district), each optional.
@@ -133,56 +112,46 @@ pub fn period_end(p: Period) -> String {
 }
 
 /// The funnel of `entries` matching `query` through the quarter `through` (a quarter; any
-/// other period is taken as the quarter holding its end).
-pub fn funnel(ladder: &[String], entries: &[FunnelEntry], query: &FunnelQuery, through: Period) -> Funnel {
+/// other period is taken as the quarter holding its end), on the ladder of `kind`'s tier.
+pub fn funnel(kind: &Kind, entries: &[FunnelEntry], query: &FunnelQuery, through: Period) -> Funnel {
     let through = through.as_frequency(planwatch_monitor::Frequency::Quarter);
+    let ladder: Vec<String> = kind.tier_field().map(|t| t.values.clone()).unwrap_or_default();
     let rungs = ladder.len();
-    let chosen: Vec<&FunnelEntry> = entries.iter().filter(|e| query.admits(e)).collect();
+    let chosen: Vec<Counted> = entries
+        .iter()
+        .filter(|e| query.admits(e))
+        .map(|e| Counted { place: e.place.clone(), since: None, tiers: e.tiers.clone(), fields: Default::default() })
+        .collect();
     let first = chosen
         .iter()
         .flat_map(|e| e.tiers.iter())
         .filter(|t| t.rung < rungs)
         .filter_map(|t| quarter_of(&t.gained))
         .min();
-    let mut out = Funnel {
-        ladder: ladder.to_vec(),
-        query: query.clone(),
-        entries: chosen.len(),
-        quarters: Vec::new(),
-        dropped_quarters: 0,
-    };
+    let mut out =
+        Funnel { ladder, query: query.clone(), entries: chosen.len(), quarters: Vec::new(), dropped_quarters: 0 };
     let Some(first) = first.filter(|f| *f <= through) else {
         return out;
     };
     let span = (through.ordinal() - first.ordinal() + 1) as usize;
     let shown = span.min(MAX_FUNNEL_QUARTERS);
     out.dropped_quarters = span - shown;
-    let mut q = through;
-    for _ in 1..shown {
-        q = q.prev();
-    }
-    let mut prev_end = period_end(q.prev());
-    for _ in 0..shown {
-        let end = period_end(q);
-        let mut row = FunnelQuarter { period: q, at: vec![0; rungs], entered: 0, promoted: 0, lost: 0 };
-        for e in &chosen {
-            let before = e.rung_at(&prev_end, rungs);
-            let now = e.rung_at(&end, rungs);
-            if let Some(r) = now {
-                row.at[r] += 1;
-            }
-            match (before, now) {
-                (None, Some(_)) => row.entered += 1,
-                (Some(a), Some(b)) if b > a => row.promoted += 1,
-                (Some(a), Some(b)) if b < a => row.lost += 1,
-                (Some(_), None) => row.lost += 1,
-                _ => {}
-            }
-        }
-        out.quarters.push(row);
-        prev_end = end;
-        q = q.next();
-    }
+    let periods: Vec<Period> = std::iter::successors(Some(through), |q| Some(q.prev()))
+        .take(shown)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    out.quarters = counts::funnel(kind, &chosen, &periods)
+        .into_iter()
+        .map(|r| FunnelQuarter {
+            period: r.period,
+            at: r.at_rung,
+            entered: r.entered,
+            promoted: r.promoted,
+            lost: r.lost,
+        })
+        .collect();
     out
 }
 
@@ -204,19 +173,13 @@ pub fn store_funnel(
     through: Period,
 ) -> Result<FunnelView, StoreError> {
     let k = store.registries().kind(kind).ok_or_else(|| StoreError::NotFound(format!("名录类型“{kind}”")))?.clone();
-    let Some(tier) = k.tier_field() else {
+    if k.tier_field().is_none() {
         return Err(StoreError::Invalid(format!("{}名录没有梯度层级,没有培育漏斗", k.name)));
-    };
-    let ladder = tier.values.clone();
+    }
     let entries: Vec<FunnelEntry> = store
         .registry_tier_histories(&k.id, region)?
         .into_iter()
-        .map(|h| FunnelEntry {
-            key: h.key,
-            place: h.place,
-            industry: h.industry,
-            tiers: h.tiers.into_iter().map(|t| TierStep { rung: t.rung, gained: t.gained, lost: t.lost }).collect(),
-        })
+        .map(|h| FunnelEntry { key: h.key, place: h.place, industry: h.industry, tiers: h.tiers })
         .collect();
     let set = |f: fn(&FunnelEntry) -> &String| -> Vec<String> {
         let s: std::collections::BTreeSet<&String> = entries.iter().map(f).filter(|v| !v.is_empty()).collect();
@@ -224,7 +187,7 @@ pub fn store_funnel(
     };
     let industries = set(|e| &e.industry);
     let places = set(|e| &e.place);
-    Ok(FunnelView { funnel: funnel(&ladder, &entries, query, through), kind_name: k.name.clone(), industries, places })
+    Ok(FunnelView { funnel: funnel(&k, &entries, query, through), kind_name: k.name.clone(), industries, places })
 }
 
 /// What the filters of a funnel say, for titles: "人工智能 · 蜀山区", or "全部产业 · 全部区县".
@@ -304,15 +267,15 @@ pub fn funnel_svg(f: &Funnel) -> String {
 mod tests {
     use super::*;
 
-    fn ladder() -> Vec<String> {
-        ["入库", "高新技术企业", "专精特新中小企业", "专精特新\"小巨人\"", "瞪羚", "独角兽"].map(String::from).to_vec()
+    fn ladder() -> Kind {
+        planwatch_registry::Registries::builtin().kind("enterprise").unwrap().clone()
     }
 
-    fn step(rung: usize, gained: &str, lost: Option<&str>) -> TierStep {
-        TierStep { rung, gained: gained.into(), lost: lost.map(String::from) }
+    fn step(rung: usize, gained: &str, lost: Option<&str>) -> TierSpan {
+        TierSpan { rung, gained: gained.into(), lost: lost.map(String::from) }
     }
 
-    fn entry(key: &str, place: &str, industry: &str, tiers: Vec<TierStep>) -> FunnelEntry {
+    fn entry(key: &str, place: &str, industry: &str, tiers: Vec<TierSpan>) -> FunnelEntry {
         FunnelEntry { key: key.into(), place: place.into(), industry: industry.into(), tiers }
     }
 

@@ -338,8 +338,8 @@ pub async fn list(
                     v.clone()
                 },
                 count: *n,
-                href: if v == chosen { href_with(param, "") } else { href_with(param, v) },
-                on: v == chosen,
+                href: if !chosen.is_empty() && v == chosen { href_with(param, "") } else { href_with(param, v) },
+                on: !chosen.is_empty() && v == chosen,
             })
             .collect(),
     };
@@ -348,8 +348,10 @@ pub async fn list(
     if kind.industry.is_some() {
         groups.push(group("产业", "industry", &facets.by_industry, &filter.industry));
     }
-    if kind.tier.is_some() {
-        groups.push(group("层级", "tier", &facets.by_tier, &filter.tier));
+    if let Some(t) = kind.tier_field() {
+        let mut by_tier = facets.by_tier.clone();
+        by_tier.sort_by_key(|(v, _)| t.rung(v).unwrap_or(usize::MAX));
+        groups.push(group("层级", "tier", &by_tier, &filter.tier));
     }
     groups.push(group("状态", "status", &facets.by_status, status_chosen));
     let title_field = kind.fields.first().filter(|f| f.id != kind.key).map(|f| f.id.clone());
@@ -845,6 +847,11 @@ pub async fn batch(
         .find(|b| b.number == n)
         .ok_or_else(|| AppError::NotFound(format!("{region}的{}名录没有第{n}批。", kind.name)))?;
     let href = |key: &str| format!("/registries/{}/{}?region={}", kind.id, enc(key), enc(&region));
+    let names = batch_names(&state, &kind, &region, n).await?;
+    let named = |key: &str| match names.get(key) {
+        Some(name) if !name.is_empty() => format!("{name}({key})"),
+        _ => key.to_string(),
+    };
     let page = BatchPage {
         nav: "registries",
         kind_id: kind.id.clone(),
@@ -854,14 +861,14 @@ pub async fn batch(
         published_at: zh::beijing(&b.published_at),
         published_by: b.published_by.clone(),
         members: b.members,
-        added: b.diff.added.iter().map(|k| (k.clone(), href(k))).collect(),
-        removed: b.diff.removed.clone(),
+        added: b.diff.added.iter().map(|k| (named(k), href(k))).collect(),
+        removed: b.diff.removed.iter().map(|k| named(k)).collect(),
         changed: b
             .diff
             .changed
             .iter()
             .map(|c| ChangedLine {
-                key: c.key.clone(),
+                key: named(&c.key),
                 href: href(&c.key),
                 changes: c.changes.iter().map(|f| (field_name(&kind, &f.field), show(&f.old), show(&f.new))).collect(),
             })
@@ -870,6 +877,48 @@ pub async fn batch(
     };
     Ok(render(&page).into_response())
 }
+
+/// Names (the kind's first field, when it is not the key) of the members of batches `n` and
+/// `n - 1`, by key, so a diff reads by name; at most [`NAMED_MEMBERS`] looked up.
+async fn batch_names(
+    state: &Shared,
+    kind: &Kind,
+    region: &str,
+    n: i64,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let Some(title) = kind.fields.first().filter(|f| f.id != kind.key).map(|f| f.id.clone()) else {
+        return Ok(Default::default());
+    };
+    let (k, r) = (kind.id.clone(), region.to_string());
+    db(state, move |s| {
+        let mut names = std::collections::HashMap::new();
+        for batch in [n, n - 1].into_iter().filter(|b| *b > 0) {
+            let mut f = RegistryFilter {
+                region: r.clone(),
+                batch: Some(batch),
+                limit: planwatch_store::registry::MAX_PAGE,
+                ..Default::default()
+            };
+            while names.len() < NAMED_MEMBERS {
+                let page = s.registry_entries(&k, &f)?;
+                let got = page.entries.len() as i64;
+                for e in page.entries {
+                    let name = e.fields.get(&title).map(show).unwrap_or_default();
+                    names.insert(e.key, name);
+                }
+                f.offset += got;
+                if got == 0 || f.offset >= page.total {
+                    break;
+                }
+            }
+        }
+        Ok(names)
+    })
+    .await
+}
+
+/// Members named on a batch page (beyond, keys alone).
+const NAMED_MEMBERS: usize = 20_000;
 
 // ───────────────────────────── the funnel ─────────────────────────────
 
@@ -930,7 +979,7 @@ pub(crate) async fn load_funnel(
     let through = match param("through", &q.through)? {
         "" => {
             let (y, m) = planwatch_app::monitoring::today();
-            Period::Quarter(y, ((m.clamp(1, 12) - 1) / 3 + 1) as u8)
+            Period::last_complete_quarter(y, m)
         }
         t => Period::parse(t).map_err(|e| AppError::BadRequest(format!("through:{e}")))?,
     };

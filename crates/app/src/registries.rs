@@ -208,7 +208,7 @@ pub fn funnel_grid(f: &Funnel) -> Grid {
             &format!("季末层级为“{name}”或更高的条目数(层级逐级累计)。"),
         ));
     }
-    columns.push(GridColumn::number("新入库", "上季末无层级、本季末有层级的条目数。"));
+    columns.push(GridColumn::number("新入库", "在本季度首次获得层级的条目数。"));
     columns.push(GridColumn::number("晋级", "本季末层级高于上季末的条目数。"));
     columns.push(GridColumn::number("降级或出库", "本季末层级低于上季末或已无层级的条目数。"));
     let rows = f

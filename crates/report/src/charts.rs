@@ -975,11 +975,13 @@ pub fn funnel(stages: &[FunnelStage], quarters: &[FunnelTransitions], title: &st
     let cx = x0 + funnel_w / 2.0;
     for (i, s) in stages.iter().enumerate() {
         let y = TOP + ROW * i as f64;
-        let w = (s.count.max(0) as f64 / max_stage * funnel_w).max(2.0);
+        let w = s.count.max(0) as f64 / max_stage * funnel_w;
         let _ = write!(out, "<g><title>{}</title>", esc(&format!("{}及以上:{}", s.label, s.count)));
         text(&mut out, x0 - 10.0, y + BAR - 6.0, "end", 13.0, TEXT, &fit(&s.label, label_w - 10.0, 13.0));
         let shade = RAMP[(RAMP.len() - 1).min(1 + i * (RAMP.len() - 1) / stages.len().max(1))];
-        rect(&mut out, cx - w / 2.0, y, w, BAR, shade, r#" rx="2""#);
+        if w > 0.0 {
+            rect(&mut out, cx - (w / 2.0).max(1.0), y, w.max(2.0), BAR, shade, r#" rx="2""#);
+        }
         text(&mut out, x0 + funnel_w + 8.0, y + BAR - 6.0, "start", 13.0, TEXT, &s.count.to_string());
         out.push_str("</g>");
     }

@@ -190,6 +190,39 @@ pub fn store_funnel(
     Ok(FunnelView { funnel: funnel(&k, &entries, query, through), kind_name: k.name.clone(), industries, places })
 }
 
+/// The plan items entries serve (document id, item key as corrections name them), as links to
+/// the item's sentence highlighted in its plan (`links::source_href`) with the plan's title and
+/// the item's text; an item no longer in the plan links to the plan. Each plan is read once.
+pub fn item_links(store: &Store, links: &[(i64, String)]) -> Vec<(String, String)> {
+    let mut views: std::collections::HashMap<i64, Option<planwatch_store::PlanView>> = Default::default();
+    let mut out = Vec::with_capacity(links.len());
+    for (doc, key) in links {
+        let view = views.entry(*doc).or_insert_with(|| store.plan_view(*doc).ok());
+        let hit = view.as_ref().and_then(|v| {
+            let (p, r) = (&v.effective.plan, &v.effective.refs);
+            let at = |refs: &[planwatch_store::ItemRef]| refs.iter().position(|x| &x.key == key);
+            let item = if let Some(i) = at(&r.platforms) {
+                p.platforms.get(i).map(|x| (x.span, x.name.clone()))
+            } else if let Some(i) = at(&r.targets) {
+                p.targets.get(i).map(|x| (x.span, x.text.clone()))
+            } else if let Some(i) = at(&r.tasks) {
+                p.tasks.get(i).map(|x| (x.span, x.title.clone()))
+            } else if let Some(i) = at(&r.industries) {
+                p.industries.get(i).map(|x| (x.span, x.name.clone()))
+            } else if let Some(i) = at(&r.districts) {
+                p.districts.get(i).map(|x| (x.span, x.subject.clone()))
+            } else {
+                None
+            };
+            item.map(|(span, text)| {
+                (crate::links::source_href(*doc, v.version.id, span), format!("{} · {text}", v.summary.title))
+            })
+        });
+        out.push(hit.unwrap_or_else(|| (format!("/plans/{doc}"), format!("规划 {doc} · {key}(该条目已不在规划中)"))));
+    }
+    out
+}
+
 /// What the filters of a funnel say, for titles: "人工智能 · 蜀山区", or "全部产业 · 全部区县".
 pub fn funnel_scope(query: &FunnelQuery) -> String {
     format!("{} · {}", query.industry.as_deref().unwrap_or("全部产业"), query.place.as_deref().unwrap_or("全部区县"))

@@ -664,6 +664,8 @@ pub async fn entry(
             if region.is_empty() { String::new() } else { format!("({region})") }
         ))
     })?;
+    let wanted: Vec<(i64, String)> = detail.links.iter().map(|l| (l.document_id, l.item_key.clone())).collect();
+    let links = db(&state, move |s| Ok(app::item_links(s, &wanted))).await?;
     let e = &detail.entry;
     let fields =
         kind.fields.iter().map(|f| (f.name.to_string(), e.fields.get(&f.id).map(show).unwrap_or_default())).collect();
@@ -723,16 +725,7 @@ pub async fn entry(
             })
             .collect(),
         changes,
-        links: detail
-            .links
-            .iter()
-            .map(|l| {
-                (
-                    format!("/plans/{}#{}", l.document_id, enc(&l.item_key)),
-                    format!("规划 {} · {}", l.document_id, l.item_key),
-                )
-            })
-            .collect(),
+        links,
         batches: detail.batches.clone(),
         created: format!("{} {}", e.created_by, zh::beijing(&e.created_at)),
         updated: format!("{} {}", e.updated_by, zh::beijing(&e.updated_at)),

@@ -158,6 +158,14 @@ async fn the_entry_page_escapes_hostile_values_and_shows_its_history() {
     // The list escapes it too.
     let list = get(&app, &format!("/registries/enterprise?{}", region_q())).await.text();
     assert!(!list.contains("<script>alert") && list.contains("&#60;script&#62;"));
+    // A link to a plan item goes to its sentence, highlighted in the plan.
+    let plan = app.store.list_plans(Default::default()).unwrap().into_iter().find(|p| p.region == REGION).unwrap().id;
+    let view = app.store.plan_view(plan).unwrap();
+    let target = view.effective.refs.targets[0].key.clone();
+    app.store.link_registry_entry(&analyst(), "enterprise", REGION, &code(1), plan, &target).unwrap();
+    let text = get(&app, &uri).await.text();
+    let href = format!("/plans/{plan}/source?v={}&#38;s={}", view.version.id, view.effective.plan.targets[0].span[0]);
+    assert!(text.contains(&href), "{href} in {text}");
     // An unknown key is a 404; no region is a clear 400.
     assert_eq!(
         get(&app, &format!("/registries/enterprise/{}?{}", code(2), region_q())).await.status,

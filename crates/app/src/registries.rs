@@ -200,16 +200,29 @@ pub fn item_links(store: &Store, links: &[(i64, String)]) -> Vec<(String, String
         let view = views.entry(*doc).or_insert_with(|| store.plan_view(*doc).ok());
         let hit = view.as_ref().and_then(|v| {
             let (p, r) = (&v.effective.plan, &v.effective.refs);
-            let at = |refs: &[planwatch_store::ItemRef]| refs.iter().position(|x| &x.key == key);
-            let item = if let Some(i) = at(&r.platforms) {
+            // `platform/量子精密测量实验室#1` as the store names links; a bare key is looked
+            // for in every kind.
+            let (only, bare) = match key.split_once('/') {
+                Some((k, rest)) if ["target", "task", "industry", "district", "platform"].contains(&k) => {
+                    (Some(k), rest)
+                }
+                _ => (None, key.as_str()),
+            };
+            let at = |kind: &str, refs: &[planwatch_store::ItemRef]| {
+                if only.is_some_and(|o| o != kind) {
+                    return None;
+                }
+                refs.iter().position(|x| x.key == bare)
+            };
+            let item = if let Some(i) = at("platform", &r.platforms) {
                 p.platforms.get(i).map(|x| (x.span, x.name.clone()))
-            } else if let Some(i) = at(&r.targets) {
+            } else if let Some(i) = at("target", &r.targets) {
                 p.targets.get(i).map(|x| (x.span, x.text.clone()))
-            } else if let Some(i) = at(&r.tasks) {
+            } else if let Some(i) = at("task", &r.tasks) {
                 p.tasks.get(i).map(|x| (x.span, x.title.clone()))
-            } else if let Some(i) = at(&r.industries) {
+            } else if let Some(i) = at("industry", &r.industries) {
                 p.industries.get(i).map(|x| (x.span, x.name.clone()))
-            } else if let Some(i) = at(&r.districts) {
+            } else if let Some(i) = at("district", &r.districts) {
                 p.districts.get(i).map(|x| (x.span, x.subject.clone()))
             } else {
                 None

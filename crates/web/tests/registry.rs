@@ -162,7 +162,9 @@ async fn the_entry_page_escapes_hostile_values_and_shows_its_history() {
     let plan = app.store.list_plans(Default::default()).unwrap().into_iter().find(|p| p.region == REGION).unwrap().id;
     let view = app.store.plan_view(plan).unwrap();
     let target = view.effective.refs.targets[0].key.clone();
-    app.store.link_registry_entry(&analyst(), "enterprise", REGION, &code(1), plan, &target).unwrap();
+    app.store
+        .link_registry_entry(&analyst(), "enterprise", REGION, &code(1), plan, &format!("target/{target}"))
+        .unwrap();
     let text = get(&app, &uri).await.text();
     let href = format!("/plans/{plan}/source?v={}&#38;s={}", view.version.id, view.effective.plan.targets[0].span[0]);
     assert!(text.contains(&href), "{href} in {text}");

@@ -363,6 +363,14 @@ async fn the_api_lists_imports_steps_and_every_route_is_in_the_openapi_document(
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text());
     assert_eq!(bad.json()["problems"][0]["row"], 2);
+    // The same sheet as a multipart upload (its file name from the form).
+    let mut form = import_form("", "", "企业.csv", csv.as_bytes(), true);
+    *form.uri_mut() = format!("/api/v1/registries/enterprise/import?{}&dry_run=true", region_q()).parse().unwrap();
+    form.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {TOKEN}").parse().unwrap());
+    let multi = send(&app, form).await;
+    assert_eq!(multi.status, StatusCode::OK, "{}", multi.text());
+    assert_eq!((multi.json()["file_name"].as_str(), multi.json()["rows"].as_i64()), (Some("企业.csv"), Some(1)));
+    assert_eq!(total(&app), 0);
     let ok = send(
         &app,
         post(format!("/api/v1/registries/enterprise/import?{}&name=a.csv", region_q()), Body::from(csv), "text/csv"),

@@ -17,6 +17,11 @@
 #        progress GET /plans/{id}/progress?as_of=…   the sample plan, 4 quarters
 #        ranking  GET /rankings/{index}?period=…     the sample index, 4 quarters
 #        map      GET /maps?indicator=…              8 indicators
+#        registry GET /registries/enterprise?region=…&district=…   the filtered registry list
+#                 (200 rows a page, counts per filter value) over every district of the sample
+#                 region, a tier filter and a second page; the registry is REGISTRY_N (5000)
+#                 synthetic enterprises (bench/gen_registry.py) imported and approved through
+#                 POST /api/v1/registries/enterprise/import and …/approve after the server starts
 #      and, on a server restarted with PLANWATCH_SEARCH_CACHE=0 PLANWATCH_PAGE_CACHE=0, the
 #      search, progress, ranking and map endpoints again, every request computed afresh
 #   6. a summary table per endpoint: requests/s, p50, p99, socket errors and non-2xx
@@ -25,7 +30,7 @@
 #
 # Knobs (environment):
 #   N (1000)  SEED (1)  PORT (18087)  DURATION (30s)  CONNECTIONS (64)  THREADS (2)
-#   NIDS (8)  WRK_TIMEOUT (10s)  RESULTS (/tmp)  PLANWATCH_SEEDS (../shared/seeds)
+#   NIDS (8)  REGISTRY_N (5000)  WRK_TIMEOUT (10s)  RESULTS (/tmp)  PLANWATCH_SEEDS (../shared/seeds)
 #   CORPUS_DIR   use this corpus instead of generating one
 #   PLANWATCH_BIN  use this binary and skip the build (default $CARGO_TARGET_DIR/release/planwatch,
 #                  CARGO_TARGET_DIR defaulting to target)
@@ -192,6 +197,38 @@ start_server() {
 }
 start_server
 
+# ---- 4b. registry data -----------------------------------------------------------------
+# A synthetic enterprise registry for the sample's region, imported in three rounds (tiers
+# gained, promoted, lost) and approved with the admin token. A failure here is a warning:
+# the registry endpoint is then left out.
+REG_PATHS=()
+REG_REGION=$(python3 -c 'import json, sys; print(next((i["region"] for i in json.load(open(sys.argv[1], encoding="utf-8")) if i.get("region")), ""))' "$WORK/indicators.json" || true)
+REG_DISTRICTS=$(python3 -c 'import json, sys; print(",".join(sorted({r["place"] for r in json.load(open(sys.argv[1], encoding="utf-8")).get("rows", [])})))' "$WORK/rank.json" || true)
+if [[ -n $REG_REGION && -n $REG_DISTRICTS ]] && python3 bench/gen_registry.py "$WORK/registry" "$REG_REGION" "$REG_DISTRICTS" "" "${REGISTRY_N:-5000}"; then
+    REG_Q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$REG_REGION")
+    reg_ok=1
+    for round in round1 round2 round3; do
+        curl -fsS -o /dev/null --max-time 300 -X POST -H "Authorization: Bearer $PLANWATCH_ADMIN_TOKEN" \
+            --data-binary "@$WORK/registry/$round.csv" \
+            "$BASE/api/v1/registries/enterprise/import?region=$REG_Q&name=$round.csv" || reg_ok=0
+    done
+    curl -fsS -o /dev/null --max-time 300 -X POST -H "Authorization: Bearer $PLANWATCH_ADMIN_TOKEN" \
+        -H 'Content-Type: application/json' --data "{\"region\": \"$REG_REGION\"}" \
+        "$BASE/api/v1/registries/enterprise/approve" || reg_ok=0
+    if ((reg_ok)); then
+        IFS=, read -ra REG_DS <<<"$REG_DISTRICTS"
+        for d in "${REG_DS[@]}"; do
+            REG_PATHS+=("/registries/enterprise?region=$REG_Q&district=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$d")")
+        done
+        REG_PATHS+=("/registries/enterprise?region=$REG_Q&tier=%E5%85%A5%E5%BA%93" "/registries/enterprise?region=$REG_Q&page=2")
+        echo "registry: ${REGISTRY_N:-5000} enterprises in $REG_REGION, ${#REG_PATHS[@]} list URLs"
+    else
+        echo "load.sh: warning: the registry import failed; the registry endpoint is left out" >&2
+    fi
+else
+    echo "load.sh: warning: no region or districts for a registry; the registry endpoint is left out" >&2
+fi
+
 # ---- 5. plan ids and wrk ---------------------------------------------------------------
 curl -fsS --max-time 60 "$BASE/api/v1/plans" >"$WORK/plans.json" || die "GET /api/v1/plans failed"
 mapfile -t IDS < <(python3 - "$WORK/plans.json" "$NIDS" <<'EOF'
@@ -219,12 +256,15 @@ SEARCH_QUERIES=(人工智能 集成电路 氢能 新型储能 科技创新 積�
     研发经费 营业收入 产值 创新平台 重点实验室 孵化器 中试 应用场景 数字经济 工业互联网)
 # search: results cached per (query, index generation), as served; search_uncached: the same
 # queries on a server started with PLANWATCH_SEARCH_CACHE=0, every request a real search.
-ENDPOINTS=(plan xlsx search progress ranking map search_uncached progress_uncached ranking_uncached map_uncached)
+ENDPOINTS=(plan xlsx search progress ranking map)
+((${#REG_PATHS[@]} == 0)) || ENDPOINTS+=(registry)
+ENDPOINTS+=(search_uncached progress_uncached ranking_uncached map_uncached)
 declare -A PROBE=(
     [plan]="/plans/$(urlencode "${IDS[0]}")"
     [xlsx]="/plans/$(urlencode "${IDS[0]}")/tasks.xlsx"
     [search]="/api/v1/search?q=$(urlencode 人工智能)"
     [search_uncached]="/api/v1/search?q=$(urlencode 人工智能)"
+    [registry]="${REG_PATHS[0]:-}"
 )
 for m in progress ranking map; do
     first=${MON_ARGS[$m]# }
@@ -234,7 +274,7 @@ done
 declare -A LABEL=([plan]="GET /plans/{id}" [xlsx]="GET /plans/{id}/tasks.xlsx" [search]="GET /api/v1/search?q="
     [search_uncached]="search, uncached" [progress]="GET /plans/{id}/progress" [ranking]="GET /rankings/{index}"
     [map]="GET /maps?indicator=" [progress_uncached]="progress, uncached" [ranking_uncached]="ranking, uncached"
-    [map_uncached]="map, uncached")
+    [map_uncached]="map, uncached" [registry]="GET /registries/{kind}?filters")
 
 echo "== probe (one request each)"
 for ep in "${ENDPOINTS[@]}"; do
@@ -260,6 +300,7 @@ for ep in "${ENDPOINTS[@]}"; do
         search) args=(search "${SEARCH_QUERIES[@]}") ;;
         search_uncached) args=(search "${SEARCH_QUERIES[@]}") ;;
         progress | ranking | map) read -ra args <<<"paths ${MON_ARGS[$ep]}" ;;
+        registry) args=(paths "${REG_PATHS[@]}") ;;
         *_uncached) read -ra args <<<"paths ${MON_ARGS[${ep%_uncached}]}" ;;
         *) args=("$ep" "${IDS[@]}") ;;
     esac

@@ -16,5 +16,6 @@ pub mod clock;
 pub mod layout;
 pub mod links;
 pub mod monitoring;
+pub mod registries;
 pub mod rows;
 pub mod sync;

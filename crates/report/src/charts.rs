@@ -1067,9 +1067,146 @@ pub fn sparkline(points: &[SeriesPoint], forecast: &[SeriesPoint], target: Optio
     out
 }
 
+// ───────────────────────────── tiered-cultivation funnel ─────────────────────────────
+
+/// One rung of [`funnel`]: how many entries hold it or a higher one.
+#[derive(Clone, Debug)]
+pub struct FunnelStage {
+    pub label: String,
+    pub count: i64,
+}
+
+/// One quarter's transitions in [`funnel`].
+#[derive(Clone, Debug)]
+pub struct FunnelTransitions {
+    pub period: String,
+    pub entered: i64,
+    pub promoted: i64,
+    pub lost: i64,
+}
+
+const ENTERED: &str = "#2e7d32";
+const PROMOTED: &str = "#1552a8";
+const LOST: &str = "#c62828";
+
+/// The tiered-cultivation funnel (梯度培育漏斗): on top, one centred bar per rung whose width
+/// is the entries holding it or a higher one; below, the quarters' entries, promotions and
+/// losses as grouped columns. Every bar carries its number as text, so the chart reads
+/// without colour.
+pub fn funnel(stages: &[FunnelStage], quarters: &[FunnelTransitions], title: &str) -> String {
+    const W: f64 = 760.0;
+    const ROW: f64 = 30.0;
+    const BAR: f64 = 22.0;
+    const TOP: f64 = 48.0;
+    const PLOT_H: f64 = 170.0;
+    let label_w = stages.iter().map(|s| text_width(&s.label, 13.0)).fold(60.0, f64::max).min(220.0) + 12.0;
+    let x0 = 16.0 + label_w;
+    let funnel_w = W - x0 - 16.0 - 70.0;
+    let max_stage = stages.iter().map(|s| s.count).max().unwrap_or(0).max(1) as f64;
+    let funnel_bottom = TOP + ROW * stages.len() as f64;
+    let trans_top = funnel_bottom + 62.0;
+    let h = if quarters.is_empty() { funnel_bottom + 20.0 } else { trans_top + PLOT_H + 44.0 };
+
+    let mut desc: Vec<String> = stages.iter().map(|s| format!("{}及以上 {}", s.label, s.count)).collect();
+    desc.extend(
+        quarters.iter().map(|q| format!("{}:新入库 {},晋级 {},降级或出库 {}", q.period, q.entered, q.promoted, q.lost)),
+    );
+    let mut out = String::with_capacity(8192);
+    open(&mut out, W, h, title, &desc.join(";"));
+    heading(&mut out, 16.0, 26.0, title, W - 32.0);
+
+    let cx = x0 + funnel_w / 2.0;
+    for (i, s) in stages.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let w = s.count.max(0) as f64 / max_stage * funnel_w;
+        let _ = write!(out, "<g><title>{}</title>", esc(&format!("{}及以上:{}", s.label, s.count)));
+        text(&mut out, x0 - 10.0, y + BAR - 6.0, "end", 13.0, TEXT, &fit(&s.label, label_w - 10.0, 13.0));
+        let shade = RAMP[(RAMP.len() - 1).min(1 + i * (RAMP.len() - 1) / stages.len().max(1))];
+        if w > 0.0 {
+            rect(&mut out, cx - (w / 2.0).max(1.0), y, w.max(2.0), BAR, shade, r#" rx="2""#);
+        }
+        text(&mut out, x0 + funnel_w + 8.0, y + BAR - 6.0, "start", 13.0, TEXT, &s.count.to_string());
+        out.push_str("</g>");
+    }
+    if quarters.is_empty() {
+        out.push_str("</svg>");
+        return out;
+    }
+
+    // Transitions per quarter: grouped columns on a shared axis.
+    text(&mut out, 16.0, trans_top - 30.0, "start", 14.0, TEXT, "各季度层级变动");
+    let mut lx = 160.0;
+    for (colour, label) in [(ENTERED, "新入库"), (PROMOTED, "晋级"), (LOST, "降级或出库")] {
+        rect(&mut out, lx, trans_top - 42.0, 14.0, 14.0, colour, r#" rx="2""#);
+        text(&mut out, lx + 19.0, trans_top - 30.0, "start", 12.0, TEXT, label);
+        lx += 34.0 + text_width(label, 12.0);
+    }
+    let top_value = quarters.iter().map(|q| q.entered.max(q.promoted).max(q.lost)).max().unwrap_or(0).max(1) as f64;
+    let (_, hi, step) = nice_ticks(0.0, top_value, 5);
+    let px0 = 56.0;
+    let plot_w = W - px0 - 16.0;
+    let bottom = trans_top + PLOT_H;
+    let sy = |v: f64| bottom - v / hi * PLOT_H;
+    for v in tick_values(0.0, hi, step) {
+        line(&mut out, (px0, sy(v)), (px0 + plot_w, sy(v)), GRID, 1.0, "");
+        text(&mut out, px0 - 6.0, sy(v) + 4.0, "end", 11.0, MUTED, &num(v));
+    }
+    line(&mut out, (px0, bottom), (px0 + plot_w, bottom), AXIS, 1.0, "");
+    let slot = plot_w / quarters.len() as f64;
+    let col = (slot * 0.8 / 3.0).min(18.0);
+    // Label every quarter when they fit, else every k-th.
+    let every = ((text_width("2025Q4", 11.0) + 6.0) / slot).ceil().max(1.0) as usize;
+    for (i, q) in quarters.iter().enumerate() {
+        let left = px0 + slot * i as f64 + (slot - col * 3.0) / 2.0;
+        let _ = write!(
+            out,
+            "<g><title>{}</title>",
+            esc(&format!("{}:新入库 {},晋级 {},降级或出库 {}", q.period, q.entered, q.promoted, q.lost))
+        );
+        for (k, (v, colour)) in [(q.entered, ENTERED), (q.promoted, PROMOTED), (q.lost, LOST)].into_iter().enumerate() {
+            let x = left + col * k as f64;
+            let v = v.max(0) as f64;
+            rect(&mut out, x, sy(v), col - 1.0, bottom - sy(v), colour, "");
+            if v > 0.0 && col >= 9.0 {
+                text(&mut out, x + col / 2.0, sy(v) - 3.0, "middle", 10.0, TEXT, &num(v));
+            }
+        }
+        if i % every == 0 || i + 1 == quarters.len() {
+            text(&mut out, px0 + slot * (i as f64 + 0.5), bottom + 16.0, "middle", 11.0, MUTED, &q.period);
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_funnel_draws_every_rung_and_quarter_with_its_numbers_escaped() {
+        let stages = vec![
+            FunnelStage { label: "入库".into(), count: 120 },
+            FunnelStage { label: "专精特新\"小巨人\"<b>".into(), count: 7 },
+        ];
+        let quarters = vec![
+            FunnelTransitions { period: "2025Q1".into(), entered: 30, promoted: 4, lost: 1 },
+            FunnelTransitions { period: "2025Q2".into(), entered: 0, promoted: 0, lost: 0 },
+        ];
+        let svg = funnel(&stages, &quarters, "梯度培育漏斗");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("入库及以上 120"), "{svg}");
+        assert!(svg.contains("2025Q1:新入库 30,晋级 4,降级或出库 1"));
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+        assert!(svg.contains(">2025Q2</text>"));
+        // No quarters: the funnel alone; no entries at all: still a drawable chart.
+        let alone = funnel(&stages, &[], "t");
+        assert!(!alone.contains("各季度层级变动"));
+        let empty = funnel(&[], &[], "t");
+        assert!(empty.ends_with("</svg>") && !empty.contains("NaN"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
 
     #[test]
     fn ticks_are_one_two_five() {

@@ -271,6 +271,16 @@ pub struct RegistryEntryDetail {
     pub batches: Vec<i64>,
 }
 
+/// An approved entry's tier history (the funnel's input).
+#[derive(Debug, Clone, Serialize)]
+pub struct TierHistory {
+    pub key: String,
+    pub place: String,
+    pub industry: String,
+    #[serde(skip)]
+    pub tiers: Vec<TierSpan>,
+}
+
 /// A published batch (第N批).
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistryBatch {
@@ -1179,6 +1189,48 @@ impl Store {
                 })
             },
         )
+    }
+
+    /// The approved entries of a tiered kind in a region (all regions when empty) with their
+    /// place, industry and tier spans, keys in order: what the tiered-cultivation funnel
+    /// reads. Empty for a kind without tiers.
+    pub fn registry_tier_histories(&self, kind: &str, region: &str) -> Result<Vec<TierHistory>> {
+        let kind = self.registry_kind(kind)?;
+        if kind.tier.is_none() {
+            return Ok(Vec::new());
+        }
+        let r = self.reader()?;
+        let mut ids: HashMap<i64, usize> = HashMap::new();
+        let mut out: Vec<TierHistory> = Vec::new();
+        r.for_each(
+            "SELECT id, key, place, industry FROM registry_entries
+             WHERE kind = ?1 AND (?2 = '' OR region = ?2) AND status = 'approved' ORDER BY key",
+            params![kind.id, region],
+            |row| {
+                ids.insert(row.get(0)?, out.len());
+                out.push(TierHistory {
+                    key: row.get(1)?,
+                    place: row.get(2)?,
+                    industry: row.get(3)?,
+                    tiers: Vec::new(),
+                });
+                Ok(())
+            },
+        )?;
+        r.for_each(
+            "SELECT t.entry_id, t.rung, t.gained, t.lost FROM registry_tiers t
+             JOIN registry_entries e ON e.id = t.entry_id
+             WHERE e.kind = ?1 AND (?2 = '' OR e.region = ?2) AND e.status = 'approved' ORDER BY t.id",
+            params![kind.id, region],
+            |row| {
+                if let Some(&k) = ids.get(&row.get::<_, i64>(0)?) {
+                    let rung: i64 = row.get(1)?;
+                    out[k].tiers.push(TierSpan { rung: rung.max(0) as usize, gained: row.get(2)?, lost: row.get(3)? });
+                }
+                Ok(())
+            },
+        )?;
+        Ok(out)
     }
 
     /// The approved entries of a kind in a region as counting needs them.

@@ -26,7 +26,11 @@ use planwatch_app::rows::{target_rows, task_rows};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout),
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout,
+        crate::api_registry::list, crate::api_registry::entry, crate::api_registry::import,
+        crate::api_registry::submit, crate::api_registry::approve, crate::api_registry::publish,
+        crate::api_registry::batches, crate::api_registry::batch, crate::api_registry::template,
+        crate::api_registry::funnel),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -58,7 +62,10 @@ use planwatch_app::rows::{target_rows, task_rows};
         crate::api_setup::IndicatorDto,
         crate::api_setup::IndexRequest,
         crate::api_setup::IndexMemberRequest,
-        crate::api_setup::IndexDto
+        crate::api_setup::IndexDto,
+        crate::api_registry::RegistryList,
+        crate::api_registry::StepRequest,
+        crate::api_registry::StepResponse
     )),
     modifiers(&BearerScheme)
 )]
@@ -100,6 +107,7 @@ pub fn router() -> Router<Shared> {
         .route("/completeness", get(completeness))
         .route("/layout", get(layout))
         .route("/observations/{id}/confirm", post(confirm_observation))
+        .merge(crate::api_registry::router())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|method: Method, uri: axum::extract::OriginalUri| async move {
             Response::from(ApiError(AppError::NotFound(no_route(&method, uri.path()))))
@@ -332,10 +340,10 @@ impl Window {
     }
 }
 
-type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+pub(crate) type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
 /// A query string that does not parse is a JSON 400 naming the parameter, like every error.
-fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
+pub(crate) fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
     q.map(|Query(t)| t).map_err(|e| {
         ApiError(AppError::BadRequest(format!(
             "查询参数有误({}):请对照 /api/v1/openapi.json 检查参数名和取值。",
@@ -842,7 +850,7 @@ pub struct ImportRefusal {
 }
 
 impl ImportRefusal {
-    fn new<T: Serialize>(status: u16, message: String, shown: &[T], total: usize) -> Result<Self, ApiError> {
+    pub(crate) fn new<T: Serialize>(status: u16, message: String, shown: &[T], total: usize) -> Result<Self, ApiError> {
         Ok(ImportRefusal {
             error: ErrorDetail { status, message },
             problems: to_json(&shown)?,
@@ -903,7 +911,7 @@ fn api_period(raw: &str, field: &str) -> Result<Option<planwatch_monitor::Period
         .map_err(|e| ApiError(AppError::BadRequest(format!("期别 {field}:{e}"))))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError(AppError::Internal(e.to_string())))
 }
 
@@ -1000,11 +1008,11 @@ async fn import_observations(
     Ok((status, Json(refusal)).into_response())
 }
 
-type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+pub(crate) type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 /// A JSON body that is refused (not JSON: 415; too large: 413; broken or of the wrong shape:
 /// 400) is a JSON error with a zh-CN message, like every error.
-fn body<T>(b: JsonResult<T>, path: &str, max_upload: usize) -> Result<T, ApiError> {
+pub(crate) fn body<T>(b: JsonResult<T>, path: &str, max_upload: usize) -> Result<T, ApiError> {
     b.map(|Json(t)| t).map_err(|e| {
         let status = e.status();
         if status == StatusCode::BAD_REQUEST {

@@ -16,6 +16,7 @@
 
 mod account_pages;
 pub mod api;
+mod api_registry;
 mod api_setup;
 pub mod auth;
 mod cache;
@@ -27,6 +28,7 @@ mod monitor_pages;
 mod pager;
 mod pages;
 pub mod problems;
+mod registry_pages;
 mod setup_pages;
 pub mod sync;
 mod zh;
@@ -341,6 +343,17 @@ pub fn router(state: Shared) -> Router {
         .route("/observations/import", post(monitor_pages::import))
         .route("/observations/problems/{id}", get(monitor_pages::import_problems))
         .route("/observations/{id}/confirm", post(account_pages::confirm_value))
+        .route("/registries", get(registry_pages::index))
+        .route("/registries/{kind}", get(registry_pages::list))
+        .route("/registries/{kind}/xlsx", get(registry_pages::list_xlsx))
+        .route("/registries/{kind}/template", get(registry_pages::template))
+        .route("/registries/{kind}/import", post(registry_pages::import))
+        .route("/registries/{kind}/step/{action}", post(registry_pages::step))
+        .route("/registries/{kind}/batches", get(registry_pages::batches))
+        .route("/registries/{kind}/batches/{n}", get(registry_pages::batch))
+        .route("/registries/{kind}/funnel", get(registry_pages::funnel))
+        .route("/registries/{kind}/funnel/xlsx", get(registry_pages::funnel_xlsx))
+        .route("/registries/{kind}/{key}", get(registry_pages::entry))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/account", get(account_pages::account))
         .route("/account/password", post(account_pages::change_password))

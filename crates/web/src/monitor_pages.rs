@@ -1198,7 +1198,7 @@ pub async fn template(
 
 #[derive(Template)]
 #[template(path = "import_result.html")]
-struct ImportResultPage {
+pub(crate) struct ImportResultPage {
     nav: &'static str,
     file: String,
     ok: bool,
@@ -1210,6 +1210,67 @@ struct ImportResultPage {
     /// The link to every problem as CSV ("" when there is none to give).
     problems_csv: String,
     report: Option<planwatch_store::monitor::ImportReport>,
+    registry: Option<planwatch_store::registry::RegistryImportReport>,
+    /// Where to go next: (href, label).
+    back: (String, String),
+}
+
+/// The outcome of a form import (observations or a registry sheet) as the one result page:
+/// what was stored, or the refusal with its first problems, their count and every problem
+/// as CSV kept for the importer ([`crate::problems::ProblemFiles`]).
+pub(crate) struct Refusal {
+    status: StatusCode,
+    message: String,
+    problems: Vec<planwatch_monitor::observations::Problem>,
+    problem_count: usize,
+    gz: Vec<u8>,
+    report: Option<planwatch_store::monitor::ImportReport>,
+    registry: Option<planwatch_store::registry::RegistryImportReport>,
+}
+
+impl Refusal {
+    pub(crate) fn ok(report: planwatch_store::registry::RegistryImportReport) -> Refusal {
+        Refusal { registry: Some(report), ..Refusal::refused(StatusCode::OK, String::new(), Vec::new(), 0, Vec::new()) }
+    }
+
+    pub(crate) fn refused(
+        status: StatusCode,
+        message: String,
+        problems: Vec<planwatch_monitor::observations::Problem>,
+        problem_count: usize,
+        gz: Vec<u8>,
+    ) -> Refusal {
+        Refusal { status, message, problems, problem_count, gz, report: None, registry: None }
+    }
+
+    pub(crate) fn page(
+        self,
+        state: &Shared,
+        owner: &str,
+        file_name: &str,
+        dry_run: bool,
+        back: (String, String),
+    ) -> Response {
+        let problems_csv = state
+            .problem_files
+            .put(owner, &crate::problems::csv_name(file_name), self.gz)
+            .map(|id| format!("/observations/problems/{id}"))
+            .unwrap_or_default();
+        let page = ImportResultPage {
+            nav: if self.registry.is_some() || back.0.starts_with("/registries") { "registries" } else { "monitor" },
+            file: file_name.to_string(),
+            ok: self.report.is_some() || self.registry.is_some(),
+            dry_run,
+            message: self.message,
+            problems: self.problems,
+            problem_count: self.problem_count,
+            problems_csv,
+            report: self.report,
+            registry: self.registry,
+            back,
+        };
+        (self.status, render(&page)).into_response()
+    }
 }
 
 pub async fn import(
@@ -1229,51 +1290,35 @@ pub async fn import(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    // (status, message, first problems, count, every problem as gzip CSV, report): one page
-    // shape for every outcome.
-    let (status, message, problems, problem_count, gz, report) = match outcome {
-        Ok(r) => (StatusCode::OK, String::new(), Vec::new(), 0, Vec::new(), Some(r)),
+    let result = match outcome {
+        Ok(r) => {
+            Refusal { report: Some(r), ..Refusal::refused(StatusCode::OK, String::new(), Vec::new(), 0, Vec::new()) }
+        }
         Err(ImportError::Refused { validation, .. }) => {
             let (shown, total, gz) = validation.problems.into_parts();
             let message =
                 format!("文件有 {total} 处错误,整个文件未导入,数据库未作任何改动。请按下表逐行修改后重新导入。");
-            (StatusCode::UNPROCESSABLE_ENTITY, message, shown, total, gz, None)
+            Refusal::refused(StatusCode::UNPROCESSABLE_ENTITY, message, shown, total, gz)
         }
         Err(ImportError::File { error, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, Vec::new(), None)
+            Refusal::refused(StatusCode::UNPROCESSABLE_ENTITY, error.to_string(), Vec::new(), 0, Vec::new())
         }
         Err(ImportError::Forbidden { scope, rows, .. }) => {
             let (shown, total, gz) = rows.into_parts();
             let message =
                 format!("文件中有 {total} 行不属于本账户的填报范围({scope}),整个文件未导入,数据库未作任何改动。");
             let shown = refusal_problems(shown, "请删除这些行,或由该单位的填报员导入。");
-            (StatusCode::FORBIDDEN, message, shown, total, gz, None)
+            Refusal::refused(StatusCode::FORBIDDEN, message, shown, total, gz)
         }
         Err(ImportError::Locked { rows, .. }) => {
             let (shown, total, gz) = rows.into_parts();
             let message = format!("文件中有 {total} 行会改动已报送或已审核的数据,整个文件未导入,数据库未作任何改动。");
             let shown = refusal_problems(shown, "请分析员在“数据审核”中退回或撤销审核后再导入。");
-            (StatusCode::CONFLICT, message, shown, total, gz, None)
+            Refusal::refused(StatusCode::CONFLICT, message, shown, total, gz)
         }
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
-    let problems_csv = state
-        .problem_files
-        .put(&owner, &crate::problems::csv_name(&file_name), gz)
-        .map(|id| format!("/observations/problems/{id}"))
-        .unwrap_or_default();
-    let page = ImportResultPage {
-        nav: "monitor",
-        file: file_name,
-        ok: report.is_some(),
-        dry_run,
-        message,
-        problems,
-        problem_count,
-        problems_csv,
-        report,
-    };
-    Ok((status, render(&page)).into_response())
+    Ok(result.page(&state, &owner, &file_name, dry_run, ("/monitor#report-data".into(), "返回数据填报".into())))
 }
 
 /// Every problem of a refused form import as CSV, for the user who imported, while kept.

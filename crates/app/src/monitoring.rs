@@ -52,6 +52,45 @@ pub struct TargetProgress {
     pub note: String,
     /// The files the values shown came from.
     pub files: Vec<FileRef>,
+    /// The registry count the values are, when the indicator is bound to one.
+    pub registry: Option<RegistrySource>,
+}
+
+/// A target whose values are counted from a registry (名录): which, and how many entries count
+/// today (the values themselves are of each period's end, written when entries change).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrySource {
+    pub kind: String,
+    pub kind_name: String,
+    /// `级别=国家级`; empty without a filter.
+    pub filter: String,
+    /// Approved matching entries of the region today.
+    pub entries_now: i64,
+    pub href: String,
+}
+
+impl RegistrySource {
+    /// What the pages say: "来自名录「创新资源」(级别=国家级):已审核 12 条(截至今日),按期末计入".
+    pub fn line(&self) -> String {
+        let filter = if self.filter.is_empty() { String::new() } else { format!("({})", self.filter) };
+        format!("来自名录「{}」{filter}:已审核 {} 条(截至今日),按期末计入", self.kind_name, self.entries_now)
+    }
+}
+
+fn registry_sources(store: &Store, indicators: &[Indicator]) -> Result<HashMap<i64, RegistrySource>> {
+    let ids: std::collections::HashSet<i64> = indicators.iter().map(|i| i.id).collect();
+    let mut out = HashMap::new();
+    let (y, m) = today();
+    let now = Period::Month(y, m as u8);
+    for b in store.registry_bindings()?.into_iter().filter(|b| ids.contains(&b.indicator_id)) {
+        let entries_now =
+            store.registry_counts(&b, &[now])?.into_iter().find(|c| c.place == b.region).map_or(0, |c| c.count);
+        let kind_name = store.registries().kind(&b.kind).map_or_else(|| b.kind.clone(), |k| k.name.clone());
+        let filter = planwatch_store::registry_values::filter_label(store, &b);
+        let href = format!("/registries/{}", crate::links::enc(&b.kind));
+        out.insert(b.indicator_id, RegistrySource { kind: b.kind, kind_name, filter, entries_now, href });
+    }
+    Ok(out)
 }
 
 /// Progress of a plan's indicators and tasks at one period.
@@ -202,9 +241,11 @@ pub fn plan_progress_of(
         by_indicator.entry(o.indicator_id).or_default().push(o);
     }
     let as_of_time = as_of.map(|p| p.end_time()).unwrap_or(f64::NEG_INFINITY);
+    let mut registry_of = registry_sources(store, &indicators)?;
     let mut targets = Vec::new();
     let mut synthetic = false;
     for ind in indicators {
+        let ind_id = ind.id;
         let obs = by_indicator.remove(&ind.id).unwrap_or_default();
         let triples: Vec<(&str, Period, f64)> = obs
             .iter()
@@ -261,6 +302,7 @@ pub fn plan_progress_of(
             verdict,
             note,
             files,
+            registry: registry_of.remove(&ind_id),
         });
     }
     let counts = STATUS_ORDER

@@ -309,7 +309,7 @@ pub fn observations(db: &Workspace, common: &Common, cmd: ObservationsCommand) -
             if problems.is_some() && files.len() > 1 {
                 bail!("--problems names one CSV: import one file at a time with it");
             }
-            let opts = ImportOptions { dry_run, synthetic: false };
+            let opts = ImportOptions { dry_run, synthetic: false, computed: false };
             // Writes every problem of a refusal where --problems says; or says how to get them.
             let write_all = |total: usize, shown: usize, gz: Vec<u8>| -> anyhow::Result<()> {
                 match &problems {

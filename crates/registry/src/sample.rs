@@ -224,7 +224,18 @@ pub fn sample(input: &SampleInput) -> Sample {
             states[rng.below(3)],
         ]));
     }
-    let mut res = csv_line(&["平台名称", "平台类型", "级别", "所在区县", "产业领域", "规划出处"]);
+    let mut res = csv_line(&["平台名称", "平台类型", "级别", "所在区县", "产业领域", "规划出处", "认定日期"]);
+    // Platforms are recognised over the eight quarters; about one in four is national.
+    let recognised = |rng: &mut Rng| quarter_day(quarters[rng.below(quarters.len())], rng);
+    let level_of = |name: &str, rng: &mut Rng| {
+        if name.contains("国家") || rng.chance(25) {
+            "国家级"
+        } else if name.contains('省') {
+            "省级"
+        } else {
+            "市级"
+        }
+    };
     let kinds = ["技术创新中心", "新型研发机构", "中试平台", "市级实验室", "产业创新中心"];
     let mut names = std::collections::HashSet::new();
     for (name, sentence) in input.platforms.iter().take(40) {
@@ -243,7 +254,9 @@ pub fn sample(input: &SampleInput) -> Sample {
             "其他"
         };
         let sentence: String = sentence.chars().take(200).collect();
-        res.push_str(&csv_line(&[name, kind, "市级", &district(&mut rng), "", &sentence]));
+        let level = level_of(name, &mut rng);
+        let date = recognised(&mut rng);
+        res.push_str(&csv_line(&[name, kind, level, &district(&mut rng), "", &sentence, &date]));
     }
     let mut n = 0;
     while names.len() < 40 {
@@ -251,13 +264,16 @@ pub fn sample(input: &SampleInput) -> Sample {
         let name = format!("示例{}{}", industry(&mut rng), kinds[n % kinds.len()]);
         let name = format!("{name}{n}");
         if names.insert(name.clone()) {
+            let level = level_of(&name, &mut rng);
+            let date = recognised(&mut rng);
             res.push_str(&csv_line(&[
                 &name,
                 kinds[n % kinds.len()],
-                "市级",
+                level,
                 &district(&mut rng),
                 industry(&mut rng),
                 "",
+                &date,
             ]));
         }
     }

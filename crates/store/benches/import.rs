@@ -68,7 +68,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let runs: usize = std::env::var("PLANWATCH_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let opts = ImportOptions { dry_run: false, synthetic: false };
+    let opts = ImportOptions { dry_run: false, synthetic: false, computed: false };
     let mut fresh = Vec::new();
     let mut again = Vec::new();
     let mut dry = Vec::new();

@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod monitor;
 mod queries;
 pub mod registry;
+pub mod registry_values;
 pub mod testing;
 pub mod users;
 

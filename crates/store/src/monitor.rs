@@ -939,6 +939,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The file is generated demonstration data (labelled wherever it is shown).
     pub synthetic: bool,
+    /// The values are computed from approved records (registry counts), not typed in: they
+    /// are not checked for outliers, since a jump in a count is a fact of the records.
+    pub computed: bool,
 }
 
 /// A row the importing user may not write, or may not change because its figures are
@@ -1181,6 +1184,9 @@ impl Store {
         let catalogue = self.catalogue(&tx, &rows)?;
         let mut validation = observations::validate(&rows, &catalogue);
         note_limits(&rows, &mut validation);
+        if opts.computed {
+            validation.rows.iter_mut().for_each(|r| r.outlier = None);
+        }
         if !validation.is_ok() {
             return Err(ImportError::Refused { file, validation: Box::new(validation) });
         }

@@ -641,6 +641,13 @@ impl Store {
         crate::monitor::bump_monitor_rev(&tx, &[region])?;
         tx.commit()?;
         report.import_id = Some(import_id);
+        // A changed approved entry is a draft again and counts no more. The bound indicators
+        // follow when a reviewer imported; a district editor's change waits for the review
+        // (approving refreshes them), as the editor may not write the region's figures.
+        drop(conn);
+        if report.updated > 0 && authorize(actor, Action::ReviewRegistry).is_ok() {
+            self.refresh_registry_values(actor, region, Some(&kind.id))?;
+        }
         Ok(report)
     }
 
@@ -922,7 +929,7 @@ impl Store {
     pub fn approve_registry(&self, actor: &Actor, kind: &str, region: &str, keys: &[String]) -> Result<usize> {
         authorize(actor, Action::ReviewRegistry)?;
         let kind = self.registry_kind(kind)?;
-        self.registry_step(
+        let n = self.registry_step(
             actor,
             kind,
             region,
@@ -931,7 +938,12 @@ impl Store {
             EntryStatus::Approved,
             "registry.approve",
             |_| Ok(()),
-        )
+        )?;
+        // The approved set changed: the indicators bound to its counts follow.
+        if n > 0 {
+            self.refresh_registry_values(actor, region, Some(&kind.id))?;
+        }
+        Ok(n)
     }
 
     /// Publishes the approved entries of a kind in a region as the next batch (第N批), frozen
@@ -1162,6 +1174,9 @@ impl Store {
         )?;
         crate::monitor::bump_monitor_rev(&tx, &[region.as_str()])?;
         tx.commit()?;
+        // The writer is free again before the counts are written (their import takes it).
+        drop(conn);
+        self.refresh_registry_values(actor, &region, Some(&kind.id))?;
         self.registry_bindings()?
             .into_iter()
             .find(|b| b.indicator_id == indicator_id)

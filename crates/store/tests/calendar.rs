@@ -28,7 +28,12 @@ fn completeness_names_every_unit_with_its_step_and_the_overdue_ones() {
         "指标代码,地区,期别,数值,单位\n{summed},蜀山区,{q},100,家\n{summed},包河区,{q},120,家\n{summed},瑶海区,{q},90,家\n"
     );
     store
-        .import_observations("q1.csv", csv.as_bytes(), &ImportOptions { dry_run: false, synthetic: false }, &op())
+        .import_observations(
+            "q1.csv",
+            csv.as_bytes(),
+            &ImportOptions { dry_run: false, synthetic: false, computed: false },
+            &op(),
+        )
         .unwrap();
     store.approval_step(&op(), &region, "包河区", q, ApprovalStep::Submit, "").unwrap();
     store.approval_step(&op(), &region, "瑶海区", q, ApprovalStep::Submit, "").unwrap();

@@ -28,7 +28,7 @@ fn setup(t: &TempStore) -> (Store, i64, String) {
 }
 
 fn opts() -> ImportOptions {
-    ImportOptions { dry_run: false, synthetic: false }
+    ImportOptions { dry_run: false, synthetic: false, computed: false }
 }
 
 /// The store's fingerprint (byte for byte on SQLite, every row on PostgreSQL).

@@ -968,7 +968,7 @@ async fn import_observations(
     };
     let name = clean_name(&q.name);
     let file_name = name.clone();
-    let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false };
+    let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false, computed: false };
     let store = state.store.clone();
     let bytes = body.to_vec();
     let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts, &actor))

@@ -287,6 +287,8 @@ pub async fn overview(
 // ---- progress -----------------------------------------------------------------------------
 
 struct TargetLine {
+    /// "来自名录「…」…" when the values are a registry count, with the list's link.
+    registry: Option<(String, String)>,
     code: String,
     code_q: String,
     name: String,
@@ -447,6 +449,7 @@ fn progress_page(
             let trend =
                 if t.series.is_empty() || p.targets.len() > FULL_TRENDS_MAX { String::new() } else { trend_chart(t) };
             TargetLine {
+                registry: t.registry.as_ref().map(|r| (r.line(), r.href.clone())),
                 code: ind.code.clone(),
                 code_q: enc(&ind.code),
                 name: ind.name.clone(),
@@ -1286,7 +1289,7 @@ pub async fn import(
     let owner = actor.login.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false }, &actor)
+        store.import_observations(&name, &bytes, &ImportOptions { dry_run, synthetic: false, computed: false }, &actor)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -1387,6 +1390,8 @@ struct IndicatorPage {
     source_text: String,
     /// The other mentions of the target in the plan: (href, sentence).
     other_sources: Vec<(String, String)>,
+    /// "来自名录「…」…" when the values are a registry count, with the list's link.
+    registry: Option<(String, String)>,
     trend_svg: String,
     periods: Vec<String>,
     rows: Vec<(String, Vec<String>)>,
@@ -1464,6 +1469,7 @@ pub async fn indicator(
             source_href: monitoring::source_link(ind).unwrap_or_default(),
             source_text: ind.source_text.clone(),
             other_sources: monitoring::other_source_links(ind),
+            registry: t.registry.as_ref().map(|r| (r.line(), r.href.clone())),
             trend_svg: if t.series.is_empty() { String::new() } else { trend_chart(t) },
             periods: periods.iter().map(|p| p.to_string()).collect(),
             rows,

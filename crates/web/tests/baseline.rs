@@ -40,7 +40,7 @@ fn setup(app: &App) -> (i64, String, String) {
     ] {
         csv.push_str(&format!("{inc},重庆市,{p},{v}\n"));
     }
-    let opts = ImportOptions { dry_run: false, synthetic: false };
+    let opts = ImportOptions { dry_run: false, synthetic: false, computed: false };
     app.store.import_observations("cq.csv", csv.as_bytes(), &opts, &op()).map_err(|e| format!("{e:?}")).unwrap();
     (doc, level, inc)
 }
@@ -102,7 +102,7 @@ async fn fewer_than_three_values_give_no_forecast_and_say_so() {
     let inds = app.store.indicators(Some(doc), None).unwrap();
     let level = &inds.iter().find(|i| i.name.contains("高新技术企业")).unwrap().code;
     let csv = format!("指标代码,地区,期别,数值\n{level},重庆市,2021Q1,200\n{level},重庆市,2021Q2,400\n");
-    let opts = ImportOptions { dry_run: false, synthetic: false };
+    let opts = ImportOptions { dry_run: false, synthetic: false, computed: false };
     app.store.import_observations("cq.csv", csv.as_bytes(), &opts, &op()).map_err(|e| format!("{e:?}")).unwrap();
     let th = planwatch_monitor::progress::Thresholds::default();
     let p = planwatch_app::monitoring::plan_progress(&app.store, doc, None, &th).unwrap();

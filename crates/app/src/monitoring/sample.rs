@@ -70,6 +70,17 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         return Err(StoreError::Invalid(format!("plan {plan_id} has no quantitative targets with a year to monitor")));
     }
     let weights = weighted_rollups(store, &actor, plan_id, &region, &mut indicators, &view)?;
+    // The synthetic registry of the region, and the targets it counts: their values come from
+    // the registry (written when bound), not from the generated sheet below.
+    let (y, m) = today();
+    let registry = store.load_registry_sample(&actor, &region, seed, Period::last_complete_quarter(y, m))?;
+    let mut bound: Vec<i64> = Vec::new();
+    for ind in &indicators {
+        if let Some((kind, filter)) = registry_count_of(&ind.name) {
+            store.bind_registry(&actor, &ind.code, kind, &[filter.to_string()])?;
+            bound.push(ind.id);
+        }
+    }
     let units: Vec<(String, String)> = store
         .dicts()
         .units_within(&region)
@@ -83,7 +94,6 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     let start_year = view.effective.plan.meta.period_start.unwrap_or(indicators[0].target_year.unwrap_or(2025)) - 1;
     // From Q1 of the year before the plan period to the last complete quarter, and at least
     // eight quarters.
-    let (y, m) = today();
     let last = Period::last_complete_quarter(y, m);
     let first = nth_quarter(Period::Quarter(start_year, 1).ordinal().min(last.ordinal() - 7));
     let periods: Vec<Period> = (first.ordinal()..=last.ordinal()).map(nth_quarter).collect();
@@ -112,7 +122,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             }
         }
     }
-    for (k, ind) in indicators.iter().enumerate() {
+    for (k, ind) in indicators.iter().enumerate().filter(|(_, i)| !bound.contains(&i.id)) {
         let target = ind.target_value.unwrap_or(1.0);
         let Some(spec) = super::target_spec(ind, Some(first)) else { continue };
         let (start, deadline) = (spec.start, spec.deadline);
@@ -156,7 +166,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
             }
         }
     }
-    let opts = ImportOptions { dry_run: false, synthetic: true };
+    let opts = ImportOptions { dry_run: false, synthetic: true, computed: false };
     let report = store.import_observations(&file_name, csv.as_bytes(), &opts, &actor).map_err(|e| match e {
         planwatch_store::monitor::ImportError::Store(s) => s,
         other => StoreError::Invalid(format!("the generated sample did not validate: {other}")),
@@ -166,7 +176,7 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
     // newest figure of the first summed indicator, tripled, in a second file (the outlier
     // check compares with the stored history). It counts nowhere until confirmed or corrected.
     let newest = periods[periods.len() - 1];
-    if let Some(ind) = indicators.iter().find(|i| i.rollup == Rollup::Sum) {
+    if let Some(ind) = indicators.iter().find(|i| i.rollup == Rollup::Sum && !bound.contains(&i.id)) {
         let unit = &units[1].0;
         let current = store
             .observation_values(&[ind.id])?
@@ -259,14 +269,16 @@ pub fn load(store: &Store, plan: Option<i64>, seed: u64) -> Result<String, Store
         }
     }
     let has_map = store.dicts().unit(&region).is_some_and(|u| has_map(store.dicts(), &u.code));
+    let entries: i64 = registry.entries.iter().map(|e| e.1).sum();
     Ok(format!(
-        "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}), with the population/GDP weights and the city's own figures of its ratios: {} values, index “{index_name}”, {reports} task reports{published}{}",
+        "sample data ({LABEL}) for {region}, plan {plan_id}: {} indicators × {} units × {} quarters ({}–{}), with the population/GDP weights and the city's own figures of its ratios: {} values, index “{index_name}”, {reports} task reports{published}; registries: {entries} entries, {} indicator(s) counted from them{}",
         indicators.len(),
         units.len(),
         periods.len(),
         periods[0],
         periods[periods.len() - 1],
         report.inserted,
+        bound.len(),
         if has_map { "" } else { " (no boundaries for this region: no map)" }
     ))
 }
@@ -330,6 +342,13 @@ fn weighted_rollups(
 
 fn nth_quarter(n: i64) -> Period {
     Period::Quarter(n.div_euclid(4) as i32, (n.rem_euclid(4) + 1) as u8)
+}
+
+/// The registry count a target of this name is, in the sample: national platforms are the
+/// innovation resources of 国家级 level. (Other bindings are an analyst's choice.)
+fn registry_count_of(name: &str) -> Option<(&'static str, &'static str)> {
+    let platform = ["平台", "实验室", "创新中心", "研究中心"].iter().any(|w| name.contains(w));
+    (platform && name.contains("国家级")).then_some(("resource", "级别=国家级"))
 }
 
 /// The plan to demonstrate on: one whose region has boundaries and the most

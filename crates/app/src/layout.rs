@@ -3,8 +3,8 @@
 //! subject — laid out in named districts, with its sentence) of every stored plan of the
 //! region and of the regions above it are counted per district; a district's colour is the
 //! industry with the most mappings there. Registry counts per district (enterprises by tier,
-//! scenarios, platforms…) come in from the caller as plain [`LayoutCounts`], so this module
-//! needs no registry: the caller passes none until the registries are wired.
+//! scenarios, platforms…) come in from the caller as plain [`LayoutCounts`]; [`registry_counts`]
+//! makes them from the approved entries of every registry kind.
 
 use crate::boundaries::{self, Origin};
 use crate::links::{enc, source_href};
@@ -400,6 +400,29 @@ fn sentence_around(text: &str, span: [usize; 2]) -> &str {
         }
     });
     text[start..end].trim()
+}
+
+/// The approved entries of every registry kind of `region`, counted per district: one count
+/// per (district, kind) with entries, linked to the district's filtered list.
+pub fn registry_counts(store: &Store, region: &str) -> Result<Vec<LayoutCounts>> {
+    use planwatch_store::registry::{EntryStatus, RegistryFilter};
+    let mut out = Vec::new();
+    for kind in store.registries().kinds() {
+        let filter =
+            RegistryFilter { region: region.to_string(), status: Some(EntryStatus::Approved), ..Default::default() };
+        for (place, count) in store.registry_facets(&kind.id, &filter)?.by_place {
+            if count > 0 && !place.is_empty() {
+                let href = format!(
+                    "/registries/{}?region={}&district={}&status=approved",
+                    enc(&kind.id),
+                    enc(region),
+                    enc(&place)
+                );
+                out.push(LayoutCounts { place, label: kind.name.clone(), count, href: Some(href) });
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

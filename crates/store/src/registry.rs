@@ -43,17 +43,6 @@ pub const MAX_KEYS: usize = 100_000;
 /// Keys listed by value in one audit entry of a status step (all are in the entry history).
 const AUDIT_KEYS: usize = 1000;
 
-/// zh labels of the registry audit actions, for the audit pages (like the web's `zh::ACTIONS`).
-pub const REGISTRY_ACTIONS: &[(&str, &str)] = &[
-    ("registry.import", "导入名录"),
-    ("registry.update", "修改名录条目"),
-    ("registry.submit", "报送名录条目"),
-    ("registry.approve", "审核名录条目"),
-    ("registry.publish", "发布名录批次"),
-    ("registry.link", "关联规划条目"),
-    ("registry.bind", "绑定名录计数"),
-];
-
 /// An entry's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

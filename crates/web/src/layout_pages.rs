@@ -60,9 +60,10 @@ pub async fn pick_region(state: &Shared, headers: &HeaderMap, asked: &str) -> Re
     })
 }
 
-/// Registry counts per district of `region`. The registries are not wired yet: none.
-pub fn registry_counts(_store: &planwatch_store::Store, _region: &str) -> Vec<LayoutCounts> {
-    Vec::new()
+/// Registry counts per district of `region` ([`planwatch_app::layout::registry_counts`]); a
+/// store error leaves the map without counts rather than without a page.
+pub fn registry_counts(store: &planwatch_store::Store, region: &str) -> Vec<LayoutCounts> {
+    planwatch_app::layout::registry_counts(store, region).unwrap_or_default()
 }
 
 #[derive(Template)]

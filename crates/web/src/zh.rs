@@ -46,6 +46,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("login.fail", "登录失败"),
     ("login.unblock", "解除地址封锁"),
     ("store.restore", "恢复数据库"),
+    ("registry.import", "导入名录"),
+    ("registry.update", "修改名录条目"),
+    ("registry.submit", "报送名录条目"),
+    ("registry.approve", "审核名录条目"),
+    ("registry.publish", "发布名录批次"),
+    ("registry.link", "关联规划条目"),
+    ("registry.bind", "绑定名录计数"),
 ];
 
 /// What an audit action code is called; the code itself when it is not known.

@@ -278,6 +278,15 @@ fn browser_workflow() {
     assert!(added.status.success(), "user add: {}", String::from_utf8_lossy(&added.stderr));
     let sample = planwatch().arg("--db").arg(&db).arg("sample-data").output().expect("run planwatch sample-data");
     assert!(sample.status.success(), "sample-data: {}", String::from_utf8_lossy(&sample.stderr));
+    // "sample data (…) for 合肥市, plan 2: …": the plan whose progress the registry moves.
+    let said = format!("{}{}", String::from_utf8_lossy(&sample.stdout), String::from_utf8_lossy(&sample.stderr));
+    let sample_plan: i64 = said
+        .split(", plan ")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("sample-data did not name its plan: {said}"));
+    assert!(said.contains("1 indicator(s) counted from them"), "the sample binds no registry count: {said}");
 
     // The server.
     let port = free_port();
@@ -322,7 +331,7 @@ fn browser_workflow() {
             .await
             .expect("open a WebDriver session with headless Chromium");
         let mut b = Browser { c, base: format!("http://127.0.0.1:{port}"), shots, console: Vec::new() };
-        let res = flow(&mut b, &db, &downloads).await;
+        let res = flow(&mut b, &db, &downloads, sample_plan, &dir).await;
         if res.is_err() {
             let _ = b.shot("99-failure").await;
             eprintln!("browser test failed on {}", b.here().await);
@@ -340,7 +349,7 @@ fn browser_workflow() {
     let _ = std::fs::remove_dir_all(&downloads);
 }
 
-async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
+async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, scratch: &Path) -> Result<()> {
     // 1. The plan list.
     b.goto("/").await?;
     b.wait_for("table#plans").await?;
@@ -606,7 +615,101 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path) -> Result<()> {
     b.wait_for("#from-targets").await?.click().await?;
     let again = b.wait_for("#made-created").await?.text().await?;
     ensure!(again.trim() == "0", "a second 由目标生成指标 made {again}");
+    registry_step(b, sample_plan, scratch).await
+}
+
+/// 10. A registry moves a target: the sample counts 国家级创新平台 from the innovation
+/// resources. The analyst imports a sheet with one more national platform in 包河区 (recognised
+/// in the last complete quarter, whose figures of 包河区 the sample left open), approves it,
+/// and the target's current value grows by one; the layout map lists the district's entries.
+async fn registry_step(b: &mut Browser, plan: i64, scratch: &Path) -> Result<()> {
+    let progress = format!("/plans/{plan}/progress");
+    let current = |b: &Browser| {
+        let js = "const a = document.querySelector('a.registry-source'); \
+                  return a ? a.closest('tr').querySelector('td.num').innerText : '';";
+        let c = b.c.clone();
+        async move {
+            let v = c.execute(js, vec![]).await?;
+            let text = v.as_str().unwrap_or_default().to_string();
+            let n: f64 = text.split_whitespace().next().unwrap_or("").replace(',', "").parse().unwrap_or(f64::NAN);
+            anyhow::Ok((n, text))
+        }
+    };
+    b.goto(&progress).await?;
+    b.wait_for("a.registry-source").await.context("the bound target says 来自名录")?;
+    let (before, shown) = current(b).await?;
+    ensure!(before.is_finite(), "no current value of the registry-counted target: {shown:?}");
+    b.shot("15-progress-registry").await?;
+    let layout_count = |text: String| -> i64 {
+        text.lines()
+            .find(|l| l.contains("包河区"))
+            .and_then(|l| l.split("创新资源").nth(1))
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit() && c != ' ').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    b.goto("/layout?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
+    let districts_before = layout_count(b.wait_for("#layout-districts").await?.text().await?);
+
+    let (y, m) = last_complete_quarter_month();
+    let sheet = scratch.join("resources.csv");
+    std::fs::write(
+        &sheet,
+        format!("平台名称,平台类型,级别,所在区县,认定日期\n浏览器测试国家级创新平台,技术创新中心,国家级,包河区,{y}-{m:02}-15\n"),
+    )?;
+    b.goto("/registries/resource?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
+    b.wait_for("#registry-import input[type=file]").await?.send_keys(&sheet.to_string_lossy()).await?;
+    b.c.find(Locator::Css("#registry-import button[type=submit]")).await?.click().await?;
+    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
+    let page = page.as_str().unwrap_or_default().to_string();
+    ensure!(!page.contains("未导入"), "the registry sheet was refused: {page}");
+    b.shot("16-registry-imported").await?;
+    b.goto("/registries/resource?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
+    b.wait_for("#btn-approve").await.context("the analyst's 审核 button")?.click().await?;
+    b.wait_for("body").await?;
+    b.shot("17-registry-approved").await?;
+
+    // The approval's page may still be loading: look until the value moves (or 10 s pass).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (after, shown) = loop {
+        b.goto(&progress).await?;
+        b.wait_for("a.registry-source").await?;
+        let (after, shown) = current(b).await?;
+        if after != before || Instant::now() > deadline {
+            break (after, shown);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    ensure!(after == before + 1.0, "the registry-counted target went from {before} to {after} ({shown:?}), not up by one");
+    b.shot("18-progress-moved").await?;
+    b.goto("/layout?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
+    let districts_after = layout_count(b.wait_for("#layout-districts").await?.text().await?);
+    ensure!(
+        districts_after == districts_before + 1,
+        "包河区's 创新资源 on the layout map went from {districts_before} to {districts_after}"
+    );
+    b.shot("19-layout-registry").await?;
     Ok(())
+}
+
+/// The year and middle month of the last complete quarter (UTC), as the store reckons it.
+fn last_complete_quarter_month() -> (i64, u32) {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let quarter = (month - 1) / 3; // 0-based, current
+    if quarter == 0 {
+        (year - 1, 11)
+    } else {
+        (year, quarter * 3 - 1)
+    }
 }
 
 /// The plan page shows the corrected first target: 4321, the 已更正 badge, 1 correction.

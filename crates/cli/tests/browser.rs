@@ -626,7 +626,7 @@ async fn registry_step(b: &mut Browser, plan: i64, scratch: &Path) -> Result<()>
     let progress = format!("/plans/{plan}/progress");
     let current = |b: &Browser| {
         let js = "const a = document.querySelector('a.registry-source'); \
-                  return a ? a.closest('tr').querySelector('td.num').innerText : '';";
+                  return a ? a.closest('tr').querySelector('td.current').innerText : '';";
         let c = b.c.clone();
         async move {
             let v = c.execute(js, vec![]).await?;
@@ -680,7 +680,10 @@ async fn registry_step(b: &mut Browser, plan: i64, scratch: &Path) -> Result<()>
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     };
-    ensure!(after == before + 1.0, "the registry-counted target went from {before} to {after} ({shown:?}), not up by one");
+    ensure!(
+        after == before + 1.0,
+        "the registry-counted target went from {before} to {after} ({shown:?}), not up by one"
+    );
     b.shot("18-progress-moved").await?;
     b.goto("/layout?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
     let districts_after = layout_count(b.wait_for("#layout-districts").await?.text().await?);

@@ -4,7 +4,9 @@
 //! the counts are written as an ordinary observation import.
 //!
 //! Invariants:
-//! - The counts go through [`Store::import_observations`] as a generated CSV named after the
+//! - The counts go through [`Store::import_observations`] (as the system, `名录计数(<login>)`:
+//!   they are computed from entries the actor may approve, not figures the actor types; an
+//!   analyst may not type figures) as a generated CSV named after the
 //!   kind, its filter and the day (`名录_创新资源_级别=国家级_2026-12-06.csv`), so they carry
 //!   the same provenance (the file's bytes are kept), history, audit entry and authorisation as
 //!   typed figures, and progress, rankings, maps and reports read them like any other value.
@@ -171,7 +173,12 @@ impl Store {
         .take(200)
         .collect::<String>();
         let opts = ImportOptions { dry_run: false, synthetic: synthetic != 0, computed: true };
-        match self.import_observations(&file, csv.as_bytes(), &opts, actor) {
+        // The values are the system's computation from entries `actor` was allowed to approve
+        // or bind, not figures typed by `actor` (an analyst may not enter figures): written as
+        // the system, named after who caused it, in the same request.
+        let writer =
+            Actor { request_id: actor.request_id.clone(), ..Actor::system(&format!("名录计数({})", actor.login)) };
+        match self.import_observations(&file, csv.as_bytes(), &opts, &writer) {
             Ok(report) => {
                 outcome.written = report.inserted + report.updated;
                 outcome.import_id = report.import_id;

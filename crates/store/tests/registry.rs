@@ -366,3 +366,73 @@ fn the_synthetic_registry_loads_with_two_batches_and_linked_platforms() {
     let again = store.load_registry_sample(&op(), "苏州市", 1, q).unwrap();
     assert!(again.batches.is_empty(), "{again:?}");
 }
+
+/// The counts of a bound indicator are written as its values (an ordinary import named after
+/// the registry) when entries are approved: every district gets a value (0 without entries),
+/// none is flagged 待核实, and a cell the approval workflow locked is left as it was.
+#[test]
+fn approved_entries_become_the_bound_indicators_values_and_locked_cells_are_kept() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    let a = analyst();
+    let ind = NewIndicator {
+        code: "MY-ZJTX".into(),
+        name: "专精特新企业数".into(),
+        unit: "家".into(),
+        frequency: Some(Frequency::Quarter),
+        region: REGION.into(),
+        ..Default::default()
+    };
+    store.add_indicator(&op(), &ind).unwrap();
+    store.bind_registry(&a, "MY-ZJTX", "enterprise", &["梯度层级=专精特新中小企业".into()]).unwrap();
+    import(
+        &store,
+        &a,
+        &format!(
+            "{HEADER}甲,{},涪城区,,2018-01-01,2024-01-10,专精特新中小企业,2025-02-01\n\
+             乙,{},游仙区,,2018-01-01,2024-01-10,专精特新中小企业,2025-05-20\n",
+            code(1),
+            code(2)
+        ),
+    )
+    .unwrap();
+    let id = store.indicator("MY-ZJTX").unwrap().unwrap().id;
+    // Nothing approved yet: no values.
+    assert!(store.observations(&[id]).unwrap().is_empty());
+    store.approve_registry(&a, "enterprise", REGION, &[]).unwrap();
+    let obs = store.observations(&[id]).unwrap();
+    let value = |place: &str, period: &str| {
+        let p = Period::parse(period).unwrap();
+        obs.iter().find(|o| o.place == place && o.period == p).map(|o| o.value)
+    };
+    assert_eq!(value("涪城区", "2025Q1"), Some(1.0));
+    assert_eq!(value("游仙区", "2025Q1"), Some(0.0));
+    assert_eq!(value("游仙区", "2025Q2"), Some(1.0));
+    // A district without entries has 0, not nothing; the city sums its districts itself.
+    assert_eq!(value("江油市", "2025Q2"), Some(0.0));
+    assert_eq!(value(REGION, "2025Q2"), None);
+    assert!(obs.iter().all(|o| o.outlier.is_none()), "a count is never flagged 待核实");
+    let counted = store.imports(5).unwrap().into_iter().find(|i| i.file_name.starts_with("名录_企业")).unwrap();
+    assert!(counted.file_name.contains("梯度层级=专精特新中小企业"), "{}", counted.file_name);
+    // The newest value is of the last complete quarter, never of the current one.
+    let newest = obs.iter().map(|o| o.period).max_by_key(|p| p.ordinal()).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let current = Period::Month(today.year(), today.month() as u8).as_frequency(Frequency::Quarter);
+    assert_eq!(newest, current.prev());
+
+    // 涪城区's newest quarter is submitted (locked); a third enterprise recognised in 2025Q1
+    // changes its counts from then on: the open quarters follow, the locked one is kept.
+    store.approval_step(&op(), REGION, "涪城区", newest, planwatch_store::ApprovalStep::Submit, "").unwrap();
+    import(&store, &a, &format!("{HEADER}丙,{},涪城区,,2018-01-01,2024-01-10,专精特新中小企业,2025-03-01\n", code(3)))
+        .unwrap();
+    store.approve_registry(&a, "enterprise", REGION, &[]).unwrap();
+    let obs = store.observations(&[id]).unwrap();
+    let value =
+        |place: &str, period: Period| obs.iter().find(|o| o.place == place && o.period == period).map(|o| o.value);
+    assert_eq!(value("涪城区", Period::parse("2025Q1").unwrap()), Some(2.0));
+    assert_eq!(value("涪城区", newest.prev()), Some(2.0));
+    assert_eq!(value("涪城区", newest), Some(1.0), "the submitted cell keeps its value");
+    let refreshed = store.refresh_registry_values(&a, REGION, None).unwrap();
+    assert_eq!(refreshed.len(), 1);
+    assert_eq!((refreshed[0].written, refreshed[0].locked), (0, 1));
+}

@@ -618,7 +618,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     registry_step(b, sample_plan, scratch).await
 }
 
-/// 10. A registry moves a target: the sample counts 国家级创新平台 from the innovation
+/// Step 10, a registry moves a target: the sample counts 国家级创新平台 from the innovation
 /// resources. The analyst imports a sheet with one more national platform in 包河区 (recognised
 /// in the last complete quarter, whose figures of 包河区 the sample left open), approves it,
 /// and the target's current value grows by one; the layout map lists the district's entries.

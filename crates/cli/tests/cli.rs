@@ -397,9 +397,32 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let weights: f64 = r["weights"].as_array().unwrap().iter().map(|w| w[1].as_f64().unwrap()).sum();
     assert!((weights - 1.0).abs() < 1e-9, "{weights}");
 
-    // A district's template, then a sheet with a bad row: refused, every problem named.
-    let unit = rows[0]["place"].as_str().unwrap().to_string();
+    // A district's template, then a sheet with a bad row: refused, every problem named. The
+    // district is a ranked one whose newest figures the sample left submitted or approved.
     let period = r["period"].as_str().unwrap().to_string();
+    let list = planwatch(&[
+        "--db",
+        db,
+        "--index-dir",
+        ix,
+        "approval",
+        "list",
+        "--region",
+        &region,
+        "--period",
+        &period,
+        "--json",
+    ]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let unit = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["state"] == "submitted" || a["state"] == "approved")
+        .filter_map(|a| a["place"].as_str())
+        .find(|p| rows.iter().any(|row| row["place"] == *p))
+        .expect("a ranked district with locked figures")
+        .to_string();
     let template = dir.join("t.xlsx");
     let out = planwatch(&[
         "--db",
@@ -435,20 +458,6 @@ fn monitoring_commands_from_sample_data_to_reports() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("锁定") && err.contains(&unit), "{err}");
-    let list = planwatch(&[
-        "--db",
-        db,
-        "--index-dir",
-        ix,
-        "approval",
-        "list",
-        "--region",
-        &region,
-        "--period",
-        &period,
-        "--json",
-    ]);
-    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     let state = list.as_array().unwrap().iter().find(|a| a["place"] == unit.as_str()).unwrap()["state"].clone();
     let (step, fine) = if state == "approved" { ("unapprove", true) } else { ("return", state == "submitted") };
     assert!(fine, "sample data leaves {unit} {period} submitted or approved, not {state}");

@@ -222,20 +222,24 @@ fn may_edit(b: u8) -> bool {
 fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
     while let Some(at) = next_may_edit(bytes, j) {
         j = at;
-        let b = bytes[j];
-        let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
-        let skip = match b {
-            0xC2 => (b1 != 0xA0).then_some(2),
-            0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
-            0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
-            _ => None,
-        };
-        match skip {
+        match kept_sequence_len(bytes, j) {
             Some(n) if j + n <= bytes.len() => j += n,
             _ => return j,
         }
     }
     bytes.len()
+}
+
+/// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
+/// normalisation leaves as it is (a lead byte shared with edited characters), else None.
+fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
+    let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
+    match bytes[j] {
+        0xC2 => (b1 != 0xA0).then_some(2),
+        0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
+        0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
+        _ => None,
+    }
 }
 
 /// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
@@ -522,19 +526,11 @@ mod tests {
     /// `unchanged_run_end` as first written: one byte at a time against `MAY_EDIT`.
     fn unchanged_run_end_reference(bytes: &[u8], mut j: usize) -> usize {
         while j < bytes.len() {
-            let b = bytes[j];
-            if !MAY_EDIT[b as usize] {
+            if !MAY_EDIT[bytes[j] as usize] {
                 j += 1;
                 continue;
             }
-            let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
-            let skip = match b {
-                0xC2 => (b1 != 0xA0).then_some(2),
-                0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
-                0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
-                _ => None,
-            };
-            match skip {
+            match kept_sequence_len(bytes, j) {
                 Some(n) if j + n <= bytes.len() => j += n,
                 _ => return j,
             }

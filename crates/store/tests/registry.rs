@@ -55,6 +55,19 @@ fn fingerprint(store: &Store) -> String {
     planwatch_store::testing::fingerprint(store).unwrap()
 }
 
+/// The quarterly indicator MY-ZJTX (专精特新企业数, 家) of the region, for bindings.
+fn add_count_indicator(store: &Store) {
+    let ind = NewIndicator {
+        code: "MY-ZJTX".into(),
+        name: "专精特新企业数".into(),
+        unit: "家".into(),
+        frequency: Some(Frequency::Quarter),
+        region: REGION.into(),
+        ..Default::default()
+    };
+    store.add_indicator(&op(), &ind).unwrap();
+}
+
 const HEADER: &str = "企业名称,统一社会信用代码,所在区县,产业领域,成立日期,入库日期,梯度层级,层级认定日期\n";
 
 #[test]
@@ -275,15 +288,7 @@ fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
     let t = TempStore::new().unwrap();
     let store = setup(&t);
     let a = analyst();
-    let ind = NewIndicator {
-        code: "MY-ZJTX".into(),
-        name: "专精特新企业数".into(),
-        unit: "家".into(),
-        frequency: Some(Frequency::Quarter),
-        region: REGION.into(),
-        ..Default::default()
-    };
-    store.add_indicator(&op(), &ind).unwrap();
+    add_count_indicator(&store);
     import(
         &store,
         &a,
@@ -375,15 +380,7 @@ fn approved_entries_become_the_bound_indicators_values_and_locked_cells_are_kept
     let t = TempStore::new().unwrap();
     let store = setup(&t);
     let a = analyst();
-    let ind = NewIndicator {
-        code: "MY-ZJTX".into(),
-        name: "专精特新企业数".into(),
-        unit: "家".into(),
-        frequency: Some(Frequency::Quarter),
-        region: REGION.into(),
-        ..Default::default()
-    };
-    store.add_indicator(&op(), &ind).unwrap();
+    add_count_indicator(&store);
     store.bind_registry(&a, "MY-ZJTX", "enterprise", &["梯度层级=专精特新中小企业".into()]).unwrap();
     import(
         &store,

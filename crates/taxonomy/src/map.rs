@@ -16,6 +16,8 @@ const SCORE_NAME: f32 = 1.0;
 const SCORE_SYNONYM: f32 = 0.95;
 /// Score of a match through a generic suffix (氢能产业 → 氢能, 新一代信息技术 → 新一代信息技术产业).
 const SCORE_VARIANT: f32 = 0.9;
+/// Factor of the similarity when the entry lies inside the name but is not its end.
+const MODIFIER_FACTOR: f32 = 0.85;
 /// Factor of a match of one part of a joined name (氢能核能及新型储能 → 新型储能).
 const PART_FACTOR: f32 = 0.9;
 
@@ -239,12 +241,16 @@ impl Index {
             let tb = term.bigrams as f32;
             let i = i as f32;
             let dice = 2.0 * i / (q + tb);
-            let contained = if term.bigrams >= 2 && i >= tb && ends_inside(norm, &term.norm) {
-                0.5 + 0.5 * (tb / q).min(1.0)
+            let inside = term.bigrams >= 2 && i >= tb;
+            let score = if inside && ends_inside(norm, &term.norm) {
+                dice.max(0.5 + 0.5 * (tb / q).min(1.0))
+            } else if inside {
+                // The entry is a modifier of the name (燃料电池汽车, 信息技术装备): not its kind.
+                dice * MODIFIER_FACTOR
             } else {
-                0.0
-            };
-            let score = dice.max(contained).min(SCORE_VARIANT - 0.01);
+                dice
+            }
+            .min(SCORE_VARIANT - 0.01);
             let better = match &best {
                 None => true,
                 Some(b) => {
@@ -300,13 +306,19 @@ impl Index {
                 return Some(self.mapping(nodes, c, *m));
             }
         }
-        // A joined name (氢能核能及新型储能): its best part, scored down.
+        // A joined name (氢能核能及新型储能): its best part, scored down. Earlier parts may
+        // share the last part's head (新能源及智能网联汽车 = 新能源汽车 and 智能网联汽车), so they
+        // count only when the last part maps too; on a tie the later part wins.
         let mut best = whole.map(|(c, _)| c);
-        for p in parts(&norm) {
-            if let Some((c, _)) = self.map_one(p, scheme) {
-                let score = c.score * PART_FACTOR;
-                if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(Candidate { term: c.term, score });
+        let parts = parts(&norm);
+        let last_maps = parts.last().is_some_and(|p| self.map_one(p, scheme).is_some());
+        if last_maps {
+            for p in parts.iter().rev() {
+                if let Some((c, _)) = self.map_one(p, scheme) {
+                    let score = c.score * PART_FACTOR;
+                    if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
+                        best = Some(Candidate { term: c.term, score });
+                    }
                 }
             }
         }

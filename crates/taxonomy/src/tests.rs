@@ -60,6 +60,11 @@ fn similarity_maps_near_names_above_the_threshold_only() {
     assert!(m.score < 0.95);
     // The head is last: 新能源汽车 is not a kind of 新能源 (未来能源).
     assert_eq!(t.map_in(Some("future"), "新能源汽车"), None);
+    // Nor is 燃料电池汽车 a kind of 燃料电池, and the first part of a joined name shares the
+    // head of the last one (新能源汽车 and 智能网联汽车).
+    assert_eq!(t.map_in(Some("future"), "燃料电池汽车"), None);
+    assert_eq!(t.map_in(Some("future"), "新能源及智能网联汽车"), None);
+    assert_eq!(t.map_in(Some("sei2018"), "新能源及智能网联汽车").unwrap().node, "sei.5");
     // Sharing a word is not enough.
     assert_eq!(t.map_in(Some("future"), "未来交通"), None);
     assert_eq!(t.map_in(Some("future"), "智能网联汽车"), None);

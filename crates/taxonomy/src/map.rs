@@ -330,15 +330,12 @@ impl Index {
         // share the last part's head (新能源及智能网联汽车 = 新能源汽车 and 智能网联汽车), so they
         // count only when the last part maps too; on a tie the later part wins.
         let mut best = whole.map(|(c, _)| c);
-        let parts = parts(&norm);
-        let last_maps = parts.last().is_some_and(|p| self.map_one(p, scheme).is_some());
-        if last_maps {
-            for p in parts.iter().rev() {
-                if let Some((c, _)) = self.map_one(p, scheme) {
-                    let score = c.score * PART_FACTOR;
-                    if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
-                        best = Some(Candidate { term: c.term, score });
-                    }
+        let hits: Vec<Option<(Candidate, Method)>> = parts(&norm).iter().map(|p| self.map_one(p, scheme)).collect();
+        if hits.last().is_some_and(Option::is_some) {
+            for (c, _) in hits.into_iter().rev().flatten() {
+                let score = c.score * PART_FACTOR;
+                if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
+                    best = Some(Candidate { term: c.term, score });
                 }
             }
         }

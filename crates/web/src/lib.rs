@@ -23,6 +23,7 @@ mod cache;
 mod calendar_pages;
 mod edit;
 mod exports;
+mod family_pages;
 mod layout_pages;
 mod monitor_pages;
 mod pager;
@@ -318,6 +319,7 @@ pub fn router(state: Shared) -> Router {
         .route("/places/{name}", get(pages::place))
         .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
+        .route("/family", get(family_pages::page))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/monitor", get(monitor_pages::overview))

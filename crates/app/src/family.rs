@@ -327,21 +327,26 @@ fn master(plan: &PlanLink, parents: &[ReferenceView]) -> Option<MasterProposal> 
         .collect();
     let nearest = cands.iter().filter_map(|r| r.plan.level.rank()).max()?;
     let own_title = normalize_title(&plan.title);
+    let cands: Vec<&Resolution> = cands.into_iter().filter(|r| r.plan.level.rank() == Some(nearest)).collect();
+    let tied = cands.len();
     let best = cands
         .into_iter()
-        .filter(|r| r.plan.level.rank() == Some(nearest))
         .map(|r| (similarity(&core_title(&own_title), &core_title(&normalize_title(&r.plan.title))), r))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.plan.id.cmp(&a.1.plan.id)))?;
     let (sim, r) = best;
     Some(MasterProposal {
         plan: r.plan.clone(),
         score: (sim * 100.0).round() / 100.0,
-        reason: format!(
-            "本规划（{}）以依据引用的{}规划中层级最近的一个；标题相似度 {:.2}",
-            plan.level.label(),
-            r.plan.level.label(),
-            sim
-        ),
+        reason: if tied > 1 {
+            format!(
+                "本规划（{}）依据的{}规划有 {tied} 个，取标题与本规划最相近的一个（相似度 {:.2}）",
+                plan.level.label(),
+                r.plan.level.label(),
+                sim
+            )
+        } else {
+            format!("本规划（{}）依据的规划中层级最近的上级规划（{}）", plan.level.label(), r.plan.level.label())
+        },
     })
 }
 

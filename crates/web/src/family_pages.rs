@@ -2,7 +2,7 @@
 //! only; the family is computed by `planwatch_app::family`.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use planwatch_app::family::{self, LevelGroup, UnresolvedTitle, SIMILARITY_THRESHOLD};
 use serde::Deserialize;
@@ -87,4 +87,18 @@ pub async fn page(State(state): State<Shared>, q: QueryResult<FamilyQuery>) -> R
         pager,
     })
     .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "plan_family.html")]
+struct PlanFamilyPage {
+    nav: &'static str,
+    family: family::Family,
+}
+
+/// `/plans/{id}/family`: the 规划体系 section of a plan on a page of its own.
+pub async fn plan(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = crate::pages::parse_id(&id)?;
+    let family = db(&state, move |s| family::family(s, id)).await?;
+    Ok(render(&PlanFamilyPage { nav: "family", family }).into_response())
 }

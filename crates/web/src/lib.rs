@@ -320,6 +320,7 @@ pub fn router(state: Shared) -> Router {
         .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
         .route("/family", get(family_pages::page))
+        .route("/plans/{id}/family", get(family_pages::plan))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/monitor", get(monitor_pages::overview))

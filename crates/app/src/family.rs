@@ -32,6 +32,8 @@ pub const MAX_SIMILARITY_CANDIDATES: usize = 2_000;
 pub const SENTENCE_CHARS: usize = 160;
 /// Most unresolved titles per page of the overview.
 pub const OVERVIEW_PAGE: usize = 50;
+/// Most children listed on a plan's family (the rest are counted).
+pub const CHILDREN_SHOWN: usize = 200;
 /// Most plans listed per unresolved title of the overview.
 pub const CITERS_SHOWN: usize = 10;
 
@@ -106,7 +108,10 @@ pub struct Family {
     pub parents: Vec<ReferenceView>,
     /// Resolved mentions (衔接, 对接, 提出 …).
     pub mentioned: Vec<ReferenceView>,
+    /// The first [`CHILDREN_SHOWN`] of them.
     pub children: Vec<ChildView>,
+    /// How many stored plans cite it.
+    pub children_total: usize,
     /// References no stored plan carries.
     pub unresolved: Vec<ReferenceView>,
     pub master: Option<MasterProposal>,
@@ -254,10 +259,22 @@ pub fn family(store: &Store, id: i64) -> Result<Family> {
             (None, _) => unresolved.push(view(r, &text, None)),
         }
     }
-    let children = children(store, &resolver, id)?;
+    let mut children = children(store, &resolver, id)?;
+    let children_total = children.len();
+    children.truncate(CHILDREN_SHOWN);
     let draft = is_draft(&plan.title);
     let master = master(&plan, &parents);
-    Ok(Family { plan, draft, parents, mentioned, children, unresolved, master, master_rule: MASTER_RULE })
+    Ok(Family {
+        plan,
+        draft,
+        parents,
+        mentioned,
+        children,
+        children_total,
+        unresolved,
+        master,
+        master_rule: MASTER_RULE,
+    })
 }
 
 /// Whether a normalised cited title could resolve to the plan of normalised title `norm`

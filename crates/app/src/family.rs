@@ -30,6 +30,8 @@ pub const CORE_MATCH_SCORE: f64 = 0.95;
 pub const MAX_SIMILARITY_CANDIDATES: usize = 2_000;
 /// The most characters of a sentence shown with a reference.
 pub const SENTENCE_CHARS: usize = 160;
+/// How many characters of the text's beginning are read for a draft marker.
+pub const DRAFT_HEAD_CHARS: usize = 200;
 /// Most unresolved titles per page of the overview.
 pub const OVERVIEW_PAGE: usize = 50;
 /// Most children listed on a plan's family (the rest are counted).
@@ -246,8 +248,9 @@ pub fn family(store: &Store, id: i64) -> Result<Family> {
     let resolver = Resolver::new(store)?;
     let plan = resolver.member(id).ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?;
     let own = store.plan_references(id)?;
-    let text = match own.first() {
-        Some(r) => store.source_text(r.version_id)?,
+    let version = resolver.by_id.get(&id).map(|&k| resolver.members[k].0.current_version);
+    let text = match version {
+        Some(v) => store.source_text(v)?,
         None => String::new(),
     };
     let (mut parents, mut mentioned, mut unresolved) = (Vec::new(), Vec::new(), Vec::new());
@@ -262,7 +265,9 @@ pub fn family(store: &Store, id: i64) -> Result<Family> {
     let mut children = children(store, &resolver, id)?;
     let children_total = children.len();
     children.truncate(CHILDREN_SHOWN);
-    let draft = is_draft(&plan.title);
+    // A draft says so in its title, or in its first lines when no title was read.
+    let head: String = text.chars().take(DRAFT_HEAD_CHARS).collect();
+    let draft = is_draft(&plan.title) || is_draft(&head);
     let master = master(&plan, &parents);
     Ok(Family {
         plan,

@@ -287,8 +287,8 @@ fn relation_of(text: &str, open: usize, after: usize) -> &'static str {
     "mention"
 }
 
-/// The sentence around `[start, end)`: from after the previous `。；！？` or blank line to
-/// the next sentence end, at most 300 bytes each way.
+/// The sentence around `[start, end)`: from after the previous `。；！？` or line break to the
+/// next one, at most 100 characters before and 150 after.
 fn sentence_of(text: &str, start: usize, end: usize) -> (usize, usize) {
     let before = tail_chars(&text[..start], 100);
     let from = start - past_last(before, &['。', '；', '！', '？', '\n']).len();

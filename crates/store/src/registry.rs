@@ -40,6 +40,8 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 pub const MAX_PAGE: i64 = 500;
 /// Most keys one submit or approve call names.
 pub const MAX_KEYS: usize = 100_000;
+/// New entries (and their first tier spans) written by one INSERT statement of an import.
+const INSERT_ROWS: usize = 100;
 /// Keys listed by value in one audit entry of a status step (all are in the entry history).
 const AUDIT_KEYS: usize = 1000;
 
@@ -324,6 +326,9 @@ impl Conditions {
         self.args.iter().map(|a| a as &dyn crate::db::ToParam).collect()
     }
 }
+
+/// A new entry's first tier span: entry id, tier, rung, gained, lost, source.
+type NewSpan<'a> = (i64, &'a str, i64, String, Option<String>, String);
 
 /// Entries per (place, industry, tier, status).
 type CubeRow = (String, String, String, String, i64);
@@ -616,11 +621,6 @@ impl Store {
             id.as_ref().and_then(|i| m.get(i)).and_then(Value::as_str).map(str::to_string)
         };
         {
-            let mut insert = tx.prepare(&format!(
-                "INSERT INTO registry_entries (kind, region, key, place, place_code, industry, tier, fields, status,
-                    since, import_id, synthetic, created_by, created_at, updated_by, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'draft', ?9, ?10, ?11, ?12, {NOW}, ?12, {NOW}) RETURNING id"
-            ))?;
             let mut update = tx.prepare(&format!(
                 "UPDATE registry_entries SET place = ?2, place_code = ?3, industry = ?4, tier = ?5, fields = ?6,
                     status = 'draft', since = COALESCE(?7, since), import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
@@ -642,31 +642,14 @@ impl Store {
             // it (a 100,000-row import then stays within the page cache).
             let mut in_order: Vec<&planwatch_registry::validate::Entry> = validation.entries.iter().collect();
             in_order.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            let mut fresh: Vec<&planwatch_registry::validate::Entry> = Vec::new();
             for e in in_order {
-                let (id, fields, old_tier, old_lost, new) = match existing.get(&e.key) {
+                // An existing entry (new ones are written after this loop).
+                let (id, fields, old_tier, old_lost) = match existing.get(&e.key) {
                     None => {
-                        let fields = e.fields.clone();
-                        let since = text(&fields, &kind.since);
-                        let id: i64 = insert.query_row(
-                            params![
-                                kind.id,
-                                region,
-                                e.key,
-                                e.place,
-                                e.place_code,
-                                e.industry,
-                                e.tier.clone().unwrap_or_default(),
-                                serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
-                                since,
-                                import_id,
-                                opts.synthetic,
-                                who
-                            ],
-                            |r| r.get(0),
-                        )?;
-                        report.inserted += 1;
-                        counts.add(&e.place, &e.industry, e.tier.as_deref().unwrap_or(""), "draft", 1);
-                        (id, fields, String::new(), None, true)
+                        // Written below, many to a statement.
+                        fresh.push(e);
+                        continue;
                     }
                     Some(old) => {
                         let mut fields = old.fields.clone();
@@ -729,7 +712,7 @@ impl Store {
                         counts.add(&old.place, &old.industry, &old.tier, old.status.as_str(), -1);
                         counts.add(&e.place, &industry, tier, "draft", 1);
                         let old_lost = text(&old.fields, &kind.tier_lost);
-                        (old.id, fields, old.tier.clone(), old_lost, false)
+                        (old.id, fields, old.tier.clone(), old_lost)
                     }
                 };
                 // Tier history.
@@ -742,12 +725,8 @@ impl Store {
                 }
                 let gained = text(&fields, &kind.tier_date).unwrap_or_else(|| today.clone());
                 let source_text = text(&fields, &kind.tier_source).unwrap_or_default();
-                // A new entry has no spans yet: no query.
-                let open: Vec<(i64, i64)> = if new {
-                    Vec::new()
-                } else {
-                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?
-                };
+                let open: Vec<(i64, i64)> =
+                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
                 let same = open.iter().find(|(_, r)| *r == rung as i64).map(|(i, _)| *i);
                 match (&lost, same) {
                     (Some(l), Some(span)) => {
@@ -774,6 +753,84 @@ impl Store {
                         ])?;
                     }
                 }
+            }
+            // New entries, many to a statement (one statement per 100 entries, not one each),
+            // then their first tier spans the same way.
+            let now: String = tx.query_row(&format!("SELECT {NOW}"), params![], |r| r.get(0))?;
+            let mut spans: Vec<NewSpan> = Vec::new();
+            for chunk in fresh.chunks(INSERT_ROWS) {
+                let rows: Vec<(&str, String, Option<String>)> = chunk
+                    .iter()
+                    .map(|e| {
+                        let json = serde_json::to_string(&e.fields).unwrap_or_else(|_| "{}".into());
+                        (e.tier.as_deref().unwrap_or(""), json, text(&e.fields, &kind.since))
+                    })
+                    .collect();
+                let mut sql = String::from(
+                    "INSERT INTO registry_entries (kind, region, key, place, place_code, industry, tier, fields, status,
+                        since, import_id, synthetic, created_by, created_at, updated_by, updated_at) VALUES ",
+                );
+                let mut args: Vec<&dyn crate::db::ToParam> =
+                    vec![&kind.id, &region, &import_id, &opts.synthetic, &who, &now];
+                for (k, (e, (tier, json, since))) in chunk.iter().zip(&rows).enumerate() {
+                    let b = 7 + 7 * k;
+                    sql.push_str(&format!(
+                        "{}(?1, ?2, ?{b}, ?{}, ?{}, ?{}, ?{}, ?{}, 'draft', ?{}, ?3, ?4, ?5, ?6, ?5, ?6)",
+                        if k == 0 { "" } else { ", " },
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    ));
+                    args.extend([
+                        &e.key as &dyn crate::db::ToParam,
+                        &e.place,
+                        &e.place_code,
+                        &e.industry,
+                        tier,
+                        json,
+                        since,
+                    ]);
+                }
+                sql.push_str(" RETURNING id, key");
+                let ids: HashMap<String, i64> =
+                    tx.query_map(&sql, &args[..], |r| Ok((r.get(1)?, r.get(0)?)))?.into_iter().collect();
+                for e in chunk {
+                    let id = *ids
+                        .get(&e.key)
+                        .ok_or_else(|| StoreError::Corrupt(format!("registry entry {} not inserted", e.key)))?;
+                    report.inserted += 1;
+                    counts.add(&e.place, &e.industry, e.tier.as_deref().unwrap_or(""), "draft", 1);
+                    // A new entry's tier opens its first span (closed at once by a lost date).
+                    let Some(tf) = tier_field else { continue };
+                    let Some(tier) = e.fields.get(&tf.id).and_then(Value::as_str) else { continue };
+                    let Some(rung) = tf.rung(tier) else { continue };
+                    let gained = text(&e.fields, &kind.tier_date).unwrap_or_else(|| today.clone());
+                    let source_text = text(&e.fields, &kind.tier_source).unwrap_or_default();
+                    spans.push((id, tier, rung as i64, gained, text(&e.fields, &kind.tier_lost), source_text));
+                }
+            }
+            for chunk in spans.chunks(INSERT_ROWS) {
+                let mut sql = String::from(
+                    "INSERT INTO registry_tiers (entry_id, tier, rung, gained, lost, source, import_id) VALUES ",
+                );
+                let mut args: Vec<&dyn crate::db::ToParam> = vec![&import_id];
+                for (k, (id, tier, rung, gained, lost, source)) in chunk.iter().enumerate() {
+                    let b = 2 + 6 * k;
+                    sql.push_str(&format!(
+                        "{}(?{b}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1)",
+                        if k == 0 { "" } else { ", " },
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    ));
+                    args.extend([id as &dyn crate::db::ToParam, tier, rung, gained, lost, source]);
+                }
+                tx.execute(&sql, &args[..])?;
             }
         }
         if opts.dry_run || report.inserted + report.updated == 0 {

@@ -1652,32 +1652,6 @@ impl Store {
         Ok(planwatch_registry::counts::funnel(k, &entries, periods))
     }
 
-    /// The registry counts of those `indicator_ids` that are bound to a registry, in the shape
-    /// of [`Store::observation_values`] (`import_id` 0: from the registry, not a file), so
-    /// progress, roll-ups and rankings take them like typed values. Bound indicators not
-    /// named, and named ones not bound, give nothing.
-    pub fn registry_observation_values(
-        &self,
-        indicator_ids: &[i64],
-        periods: &[Period],
-    ) -> Result<Vec<crate::monitor::ObservationValue>> {
-        let mut out = Vec::new();
-        let bound: Vec<RegistryBinding> =
-            self.registry_bindings()?.into_iter().filter(|b| indicator_ids.contains(&b.indicator_id)).collect();
-        for b in bound {
-            for c in self.registry_counts(&b, periods)? {
-                out.push(crate::monitor::ObservationValue {
-                    indicator_id: b.indicator_id,
-                    place: c.place,
-                    period: c.period,
-                    value: c.count as f64,
-                    import_id: 0,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     /// The counts of every binding: each (kind, region) is read once.
     pub fn all_registry_counts(&self, periods: &[Period]) -> Result<Vec<(RegistryBinding, Vec<RegistryCount>)>> {
         let bindings = self.registry_bindings()?;

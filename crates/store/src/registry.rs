@@ -1,6 +1,6 @@
 //! Registries (issue 17): entries of the kinds in `data/registries.toml` (planwatch-registry
 //! validates them), their history and tier history, published batches, links to plan items,
-//! and bindings of counts to indicators. Migration 0010.
+//! and bindings of counts to indicators. Migrations 0010 and 0013 (list index and counts).
 //!
 //! Invariants:
 //! - A registry file is read and validated whole (`planwatch_registry::validate`) inside the
@@ -19,6 +19,9 @@
 //!   are published and counted. A published batch (第N批) freezes its members' fields and its
 //!   diff against the batch before; it is never rewritten.
 //! - Every write checks its actor here and writes its audit entry in its own transaction.
+//! - `registry_list_counts` holds the number of entries per (kind, region, place, industry,
+//!   tier, status): every write that adds an entry or changes one of those columns updates it
+//!   in its transaction (`CountDelta`); the list's total and counts per value are its sums.
 
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::db::{params, OptionalExt};

@@ -640,13 +640,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let tier_field = kind.tier_field();
-            // In key order: every index of the entries leads with (kind, region) and ends with
-            // the key, so new entries are appended to each index rather than scattered through
-            // it (a 100,000-row import then stays within the page cache).
-            let mut in_order: Vec<&planwatch_registry::validate::Entry> = validation.entries.iter().collect();
-            in_order.sort_unstable_by(|a, b| a.key.cmp(&b.key));
             let mut fresh: Vec<&planwatch_registry::validate::Entry> = Vec::new();
-            for e in in_order {
+            for e in &validation.entries {
                 // An existing entry (new ones are written after this loop).
                 let (id, fields, old_tier, old_lost) = match existing.get(&e.key) {
                     None => {
@@ -758,7 +753,10 @@ impl Store {
                 }
             }
             // New entries, many to a statement (one statement per 100 entries, not one each),
-            // then their first tier spans the same way.
+            // then their first tier spans the same way. In key order: every index of the
+            // entries leads with (kind, region) and ends with the key, so new entries are
+            // appended to each index rather than scattered through it.
+            fresh.sort_unstable_by(|a, b| a.key.cmp(&b.key));
             let now: String = tx.query_row(&format!("SELECT {NOW}"), params![], |r| r.get(0))?;
             let mut spans: Vec<NewSpan> = Vec::new();
             for chunk in fresh.chunks(INSERT_ROWS) {

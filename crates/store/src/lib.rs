@@ -410,6 +410,10 @@ fn open_sqlite_writer(path: &Path) -> Result<Connection> {
         )));
     }
     configure(&writer).map_err(open_err)?;
+    // Statement journals (kept by every INSERT into a table with a unique index, inside a
+    // transaction, to undo that one statement) in memory, not a temporary file: a
+    // 100,000-row registry import spent a sixth of its time writing and reading them.
+    writer.execute_batch("PRAGMA temp_store = MEMORY;").map_err(open_err)?;
     Ok(writer)
 }
 

@@ -274,6 +274,8 @@ pub enum MonitorScope {
     Index(String),
     /// An indicator's pages (map), by its code: the indicator's region.
     Indicator(String),
+    /// A region's registry lists: every registry write of the region bumps its counter.
+    Region(String),
 }
 
 /// The version of a monitoring page: any change that could alter the page changes it.
@@ -325,6 +327,9 @@ impl Store {
             )?,
             MonitorScope::Index(name) => r.for_each(&of_name("indices", "name"), params![name], add)?,
             MonitorScope::Indicator(code) => r.for_each(&of_name("indicators", "code"), params![code], add)?,
+            MonitorScope::Region(region) => {
+                r.for_each(&format!("{HEAD} = ?1"), params![region_rev_key(region)], add)?
+            }
         }
         counters.sort_unstable();
         version.counters = counters.join("\u{1}");

@@ -1,6 +1,6 @@
 //! Registries (issue 17): entries of the kinds in `data/registries.toml` (planwatch-registry
 //! validates them), their history and tier history, published batches, links to plan items,
-//! and bindings of counts to indicators. Migration 0010.
+//! and bindings of counts to indicators. Migrations 0010 and 0013 (list index and counts).
 //!
 //! Invariants:
 //! - A registry file is read and validated whole (`planwatch_registry::validate`) inside the
@@ -19,6 +19,9 @@
 //!   are published and counted. A published batch (第N批) freezes its members' fields and its
 //!   diff against the batch before; it is never rewritten.
 //! - Every write checks its actor here and writes its audit entry in its own transaction.
+//! - `registry_list_counts` holds the number of entries per (kind, region, place, industry,
+//!   tier, status): every write that adds an entry or changes one of those columns updates it
+//!   in its transaction (`CountDelta`); the list's total and counts per value are its sums.
 
 use crate::access::{audit, authorize, Action, Actor, AuditEntry};
 use crate::db::{params, OptionalExt};
@@ -40,6 +43,8 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 pub const MAX_PAGE: i64 = 500;
 /// Most keys one submit or approve call names.
 pub const MAX_KEYS: usize = 100_000;
+/// New entries (and their first tier spans) written by one INSERT statement of an import.
+const INSERT_ROWS: usize = 100;
 /// Keys listed by value in one audit entry of a status step (all are in the entry history).
 const AUDIT_KEYS: usize = 1000;
 
@@ -197,9 +202,172 @@ pub struct RegistryFilter {
     pub status: Option<EntryStatus>,
     /// Members of this published batch number.
     pub batch: Option<i64>,
+    /// The order of the page (by place and key unless asked otherwise).
+    pub sort: RegistrySort,
+    /// At most [`MAX_OFFSET`].
     pub offset: i64,
     /// At most [`MAX_PAGE`]; 0 means [`MAX_PAGE`].
     pub limit: i64,
+}
+
+/// The most entries a list call skips: beyond it, narrow the filter.
+pub const MAX_OFFSET: i64 = 1_000_000;
+/// Longest value of a text filter (district, industry, tier).
+pub const MAX_FILTER_CHARS: usize = 200;
+
+/// A column a list can be sorted by: only these (an index gives each its order), then the
+/// key, so the order is total and a page boundary never moves between equal values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    /// Place, then key (the default).
+    #[default]
+    Place,
+    Key,
+    Industry,
+    Tier,
+    Status,
+}
+
+/// The order of a list: a whitelisted column, ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RegistrySort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl RegistrySort {
+    const COLUMNS: [(SortColumn, &'static str); 5] = [
+        (SortColumn::Place, "place"),
+        (SortColumn::Key, "key"),
+        (SortColumn::Industry, "industry"),
+        (SortColumn::Tier, "tier"),
+        (SortColumn::Status, "status"),
+    ];
+
+    /// `place`, `-place` (descending), `key`, `industry`, `tier`, `status`; empty is the default.
+    pub fn as_str(&self) -> String {
+        let name = Self::COLUMNS.iter().find(|(c, _)| *c == self.column).map(|(_, n)| *n).unwrap_or("place");
+        if self.descending {
+            format!("-{name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// The SQL order: column names from the whitelist only, never from the input.
+    fn order_by(&self) -> String {
+        let columns: &[&str] = match self.column {
+            SortColumn::Place => &["region", "place", "key"],
+            SortColumn::Key => &["region", "key"],
+            SortColumn::Industry => &["region", "industry", "place", "key"],
+            SortColumn::Tier => &["region", "tier", "place", "key"],
+            SortColumn::Status => &["region", "status", "place", "key"],
+        };
+        let dir = if self.descending { " DESC" } else { "" };
+        columns.iter().map(|c| format!("{c}{dir}")).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl std::str::FromStr for RegistrySort {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let s = s.trim();
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        if name.is_empty() && !descending {
+            return Ok(RegistrySort::default());
+        }
+        Self::COLUMNS
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(column, _)| RegistrySort { column: *column, descending })
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::COLUMNS.iter().map(|(_, n)| *n).collect();
+                format!(
+                    "不能按“{}”排序:可用 {}(前加 - 为降序)",
+                    s.chars().take(64).collect::<String>(),
+                    names.join("、")
+                )
+            })
+    }
+}
+
+/// A bound parameter of a query built from the filters given.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl crate::db::ToParam for Arg {
+    fn to_param(&self) -> crate::db::Param<'_> {
+        match self {
+            Arg::Text(s) => crate::db::Param::Text(s),
+            Arg::Int(n) => crate::db::Param::Int(*n),
+        }
+    }
+}
+
+/// The conditions of a list filter, built from the filters actually given (so each query
+/// can use the index of its filter), with their bound values: `?1` is the kind.
+struct Conditions {
+    sql: String,
+    args: Vec<Arg>,
+    /// A batch filter: only `registry_entries` can answer (not the kept counts).
+    batch: bool,
+}
+
+impl Conditions {
+    fn push(&mut self, column: &str, value: Arg) {
+        self.args.push(value);
+        self.sql.push_str(&format!(" AND {column} = ?{}", self.args.len()));
+    }
+
+    fn params(&self) -> Vec<&dyn crate::db::ToParam> {
+        self.args.iter().map(|a| a as &dyn crate::db::ToParam).collect()
+    }
+}
+
+/// A new entry's first tier span: entry id, tier, rung, gained, lost, source.
+type NewSpan<'a> = (i64, &'a str, i64, String, Option<String>, String);
+
+/// Entries per (place, industry, tier, status).
+type CubeRow = (String, String, String, String, i64);
+
+/// Changes to `registry_list_counts` of one (kind, region) made by a write, applied in its
+/// transaction: +1/−1 per (place, industry, tier, status).
+#[derive(Default)]
+struct CountDelta(HashMap<(String, String, String, &'static str), i64>);
+
+impl CountDelta {
+    fn add(&mut self, place: &str, industry: &str, tier: &str, status: &'static str, n: i64) {
+        *self.0.entry((place.to_string(), industry.to_string(), tier.to_string(), status)).or_insert(0) += n;
+    }
+
+    fn apply(&self, tx: &crate::db::Db, kind: &str, region: &str) -> Result<()> {
+        let changed: Vec<_> = self.0.iter().filter(|(_, n)| **n != 0).collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        {
+            let mut up = tx.prepare(
+                "INSERT INTO registry_list_counts (kind, region, place, industry, tier, status, n)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (kind, region, place, industry, tier, status)
+                 DO UPDATE SET n = registry_list_counts.n + excluded.n",
+            )?;
+            for ((place, industry, tier, status), n) in changed {
+                up.execute(params![kind, region, place, industry, tier, *status, *n])?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM registry_list_counts WHERE kind = ?1 AND region = ?2 AND n <= 0",
+            params![kind, region],
+        )?;
+        Ok(())
+    }
 }
 
 /// One page of a filtered list and the count of all that match.
@@ -315,7 +483,9 @@ struct Existing {
     id: i64,
     fields: Map<String, Value>,
     place: String,
+    industry: String,
     tier: String,
+    status: EntryStatus,
 }
 
 impl Store {
@@ -384,13 +554,20 @@ impl Store {
         }
         let mut existing: HashMap<String, Existing> = HashMap::new();
         tx.for_each(
-            "SELECT id, key, fields, place, tier FROM registry_entries WHERE kind = ?1 AND region = ?2",
+            "SELECT id, key, fields, place, industry, tier, status FROM registry_entries WHERE kind = ?1 AND region = ?2",
             params![kind.id, region],
             |r| {
                 let fields: String = r.get(2)?;
                 existing.insert(
                     r.get(1)?,
-                    Existing { id: r.get(0)?, fields: parse_fields(&fields)?, place: r.get(3)?, tier: r.get(4)? },
+                    Existing {
+                        id: r.get(0)?,
+                        fields: parse_fields(&fields)?,
+                        place: r.get(3)?,
+                        industry: r.get(4)?,
+                        tier: r.get(5)?,
+                        status: status_of(&r.get::<_, String>(6)?)?,
+                    },
                 );
                 Ok(())
             },
@@ -442,15 +619,11 @@ impl Store {
         )?;
         let source = format!("{file}(名录导入 #{import_id})");
         let today = today();
+        let mut counts = CountDelta::default();
         let text = |m: &Map<String, Value>, id: &Option<String>| {
             id.as_ref().and_then(|i| m.get(i)).and_then(Value::as_str).map(str::to_string)
         };
         {
-            let mut insert = tx.prepare(&format!(
-                "INSERT INTO registry_entries (kind, region, key, place, place_code, industry, tier, fields, status,
-                    since, import_id, synthetic, created_by, created_at, updated_by, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'draft', ?9, ?10, ?11, ?12, {NOW}, ?12, {NOW}) RETURNING id"
-            ))?;
             let mut update = tx.prepare(&format!(
                 "UPDATE registry_entries SET place = ?2, place_code = ?3, industry = ?4, tier = ?5, fields = ?6,
                     status = 'draft', since = COALESCE(?7, since), import_id = ?8, updated_by = ?9, updated_at = {NOW} WHERE id = ?1"
@@ -467,30 +640,14 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let tier_field = kind.tier_field();
+            let mut fresh: Vec<&planwatch_registry::validate::Entry> = Vec::new();
             for e in &validation.entries {
-                let (id, fields, old_tier, old_lost, new) = match existing.get(&e.key) {
+                // An existing entry (new ones are written after this loop).
+                let (id, fields, old_tier, old_lost) = match existing.get(&e.key) {
                     None => {
-                        let fields = e.fields.clone();
-                        let since = text(&fields, &kind.since);
-                        let id: i64 = insert.query_row(
-                            params![
-                                kind.id,
-                                region,
-                                e.key,
-                                e.place,
-                                e.place_code,
-                                e.industry,
-                                e.tier.clone().unwrap_or_default(),
-                                serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
-                                since,
-                                import_id,
-                                opts.synthetic,
-                                who
-                            ],
-                            |r| r.get(0),
-                        )?;
-                        report.inserted += 1;
-                        (id, fields, String::new(), None, true)
+                        // Written below, many to a statement.
+                        fresh.push(e);
+                        continue;
                     }
                     Some(old) => {
                         let mut fields = old.fields.clone();
@@ -550,8 +707,10 @@ impl Store {
                             },
                         )?;
                         report.updated += 1;
+                        counts.add(&old.place, &old.industry, &old.tier, old.status.as_str(), -1);
+                        counts.add(&e.place, &industry, tier, "draft", 1);
                         let old_lost = text(&old.fields, &kind.tier_lost);
-                        (old.id, fields, old.tier.clone(), old_lost, false)
+                        (old.id, fields, old.tier.clone(), old_lost)
                     }
                 };
                 // Tier history.
@@ -564,12 +723,8 @@ impl Store {
                 }
                 let gained = text(&fields, &kind.tier_date).unwrap_or_else(|| today.clone());
                 let source_text = text(&fields, &kind.tier_source).unwrap_or_default();
-                // A new entry has no spans yet: no query.
-                let open: Vec<(i64, i64)> = if new {
-                    Vec::new()
-                } else {
-                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?
-                };
+                let open: Vec<(i64, i64)> =
+                    open_spans.query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_>>()?;
                 let same = open.iter().find(|(_, r)| *r == rung as i64).map(|(i, _)| *i);
                 match (&lost, same) {
                     (Some(l), Some(span)) => {
@@ -597,6 +752,87 @@ impl Store {
                     }
                 }
             }
+            // New entries, many to a statement (one statement per 100 entries, not one each),
+            // then their first tier spans the same way. In key order: every index of the
+            // entries leads with (kind, region) and ends with the key, so new entries are
+            // appended to each index rather than scattered through it.
+            fresh.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            let now: String = tx.query_row(&format!("SELECT {NOW}"), params![], |r| r.get(0))?;
+            let mut spans: Vec<NewSpan> = Vec::new();
+            for chunk in fresh.chunks(INSERT_ROWS) {
+                let rows: Vec<(&str, String, Option<String>)> = chunk
+                    .iter()
+                    .map(|e| {
+                        let json = serde_json::to_string(&e.fields).unwrap_or_else(|_| "{}".into());
+                        (e.tier.as_deref().unwrap_or(""), json, text(&e.fields, &kind.since))
+                    })
+                    .collect();
+                let mut sql = String::from(
+                    "INSERT INTO registry_entries (kind, region, key, place, place_code, industry, tier, fields, status,
+                        since, import_id, synthetic, created_by, created_at, updated_by, updated_at) VALUES ",
+                );
+                let mut args: Vec<&dyn crate::db::ToParam> =
+                    vec![&kind.id, &region, &import_id, &opts.synthetic, &who, &now];
+                for (k, (e, (tier, json, since))) in chunk.iter().zip(&rows).enumerate() {
+                    let b = 7 + 7 * k;
+                    sql.push_str(&format!(
+                        "{}(?1, ?2, ?{b}, ?{}, ?{}, ?{}, ?{}, ?{}, 'draft', ?{}, ?3, ?4, ?5, ?6, ?5, ?6)",
+                        if k == 0 { "" } else { ", " },
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    ));
+                    args.extend([
+                        &e.key as &dyn crate::db::ToParam,
+                        &e.place,
+                        &e.place_code,
+                        &e.industry,
+                        tier,
+                        json,
+                        since,
+                    ]);
+                }
+                sql.push_str(" RETURNING id, key");
+                let ids: HashMap<String, i64> =
+                    tx.query_map(&sql, &args[..], |r| Ok((r.get(1)?, r.get(0)?)))?.into_iter().collect();
+                for e in chunk {
+                    let id = *ids
+                        .get(&e.key)
+                        .ok_or_else(|| StoreError::Corrupt(format!("registry entry {} not inserted", e.key)))?;
+                    report.inserted += 1;
+                    counts.add(&e.place, &e.industry, e.tier.as_deref().unwrap_or(""), "draft", 1);
+                    // A new entry's tier opens its first span (closed at once by a lost date).
+                    let Some(tf) = tier_field else { continue };
+                    let Some(tier) = e.fields.get(&tf.id).and_then(Value::as_str) else { continue };
+                    let Some(rung) = tf.rung(tier) else { continue };
+                    let gained = text(&e.fields, &kind.tier_date).unwrap_or_else(|| today.clone());
+                    let source_text = text(&e.fields, &kind.tier_source).unwrap_or_default();
+                    spans.push((id, tier, rung as i64, gained, text(&e.fields, &kind.tier_lost), source_text));
+                }
+            }
+            for chunk in spans.chunks(INSERT_ROWS) {
+                let mut sql = String::from(
+                    "INSERT INTO registry_tiers (entry_id, tier, rung, gained, lost, source, import_id) VALUES ",
+                );
+                let mut args: Vec<&dyn crate::db::ToParam> = vec![&import_id];
+                for (k, (id, tier, rung, gained, lost, source)) in chunk.iter().enumerate() {
+                    let b = 2 + 6 * k;
+                    sql.push_str(&format!(
+                        "{}(?{b}, ?{}, ?{}, ?{}, ?{}, ?{}, ?1)",
+                        if k == 0 { "" } else { ", " },
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5
+                    ));
+                    args.extend([id as &dyn crate::db::ToParam, tier, rung, gained, lost, source]);
+                }
+                tx.execute(&sql, &args[..])?;
+            }
         }
         if opts.dry_run || report.inserted + report.updated == 0 {
             // Nothing to keep: dropping the transaction rolls it back.
@@ -614,6 +850,7 @@ impl Store {
                 source,
             },
         );
+        counts.apply(&tx, &kind.id, region)?;
         let counts = [report.inserted as i64, report.updated as i64, report.unchanged as i64];
         let size = bytes.len() as i64;
         tx.execute_all(&[
@@ -640,71 +877,125 @@ impl Store {
         Ok(report)
     }
 
-    /// The conditions of a filter as SQL (from ?2 on; ?1 is the kind) and their values.
-    fn registry_where(&self, f: &RegistryFilter) -> (String, [String; 5], i64) {
-        let place = if !f.region.is_empty() && !f.place.is_empty() {
-            self.dicts().place_in(&f.place, &f.region).map(|p| p.name.clone()).unwrap_or_else(|| f.place.clone())
-        } else {
-            f.place.trim().to_string()
+    /// The conditions of a filter, only those given, every value bound.
+    fn registry_where(&self, kind: &Kind, f: &RegistryFilter) -> Result<Conditions> {
+        for (name, v) in [("区县", &f.place), ("产业", &f.industry), ("层级", &f.tier), ("地区", &f.region)] {
+            if v.chars().count() > MAX_FILTER_CHARS {
+                return Err(StoreError::Invalid(format!("筛选条件“{name}”过长(至多 {MAX_FILTER_CHARS} 个字符)")));
+            }
+        }
+        let region = f.region.trim();
+        let place = match f.place.trim() {
+            "" => String::new(),
+            p if !region.is_empty() => {
+                self.dicts().place_in(p, region).map(|x| x.name.clone()).unwrap_or_else(|| p.to_string())
+            }
+            p => p.to_string(),
         };
-        let sql = "kind = ?1 AND (?2 = '' OR region = ?2) AND (?3 = '' OR place = ?3) AND (?4 = '' OR industry = ?4)
-            AND (?5 = '' OR tier = ?5) AND (?6 = '' OR status = ?6)
-            AND (?7 = 0 OR id IN (SELECT m.entry_id FROM registry_batch_members m
-                 JOIN registry_batches b ON b.id = m.batch_id
-                 WHERE b.kind = ?1 AND b.number = ?7 AND (?2 = '' OR b.region = ?2)))"
-            .to_string();
-        let status = f.status.map(|s| s.as_str().to_string()).unwrap_or_default();
-        (
-            sql,
-            [f.region.trim().to_string(), place, f.industry.trim().to_string(), f.tier.trim().to_string(), status],
-            f.batch.unwrap_or(0),
-        )
+        let mut c = Conditions { sql: "kind = ?1".into(), args: vec![Arg::Text(kind.id.clone())], batch: false };
+        for (column, value) in
+            [("region", region), ("place", place.as_str()), ("industry", f.industry.trim()), ("tier", f.tier.trim())]
+        {
+            if !value.is_empty() {
+                c.push(column, Arg::Text(value.to_string()));
+            }
+        }
+        if let Some(s) = f.status {
+            c.push("status", Arg::Text(s.as_str().to_string()));
+        }
+        if let Some(number) = f.batch {
+            // The batches of that number (one per region), then a probe of the members' index
+            // per entry the other filters leave.
+            let ids: Vec<i64> = self.reader()?.query_map(
+                "SELECT id FROM registry_batches WHERE kind = ?1 AND number = ?2 AND (?3 = '' OR region = ?3)",
+                params![kind.id, number, region],
+                |r| r.get(0),
+            )?;
+            // No such batch: id 0, which no batch has (ids start at 1).
+            let mut slots = Vec::new();
+            for id in if ids.is_empty() { vec![0] } else { ids } {
+                c.args.push(Arg::Int(id));
+                slots.push(format!("?{}", c.args.len()));
+            }
+            c.sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM registry_batch_members m
+                   WHERE m.batch_id IN ({}) AND m.entry_id = registry_entries.id)",
+                slots.join(", ")
+            ));
+            c.batch = true;
+        }
+        Ok(c)
     }
 
-    /// A page of a kind's entries matching `filter`, ordered by place and key, and how many
-    /// match in all.
+    /// Entries matching `cond` per (place, industry, tier, status): from the kept counts, or
+    /// (a batch filter) counted from the entries.
+    fn registry_cube(&self, r: &crate::db::Db, cond: &Conditions) -> Result<Vec<CubeRow>> {
+        let sql = if cond.batch {
+            format!(
+                "SELECT place, industry, tier, status, COUNT(*) FROM registry_entries WHERE {}
+                 GROUP BY place, industry, tier, status",
+                cond.sql
+            )
+        } else {
+            format!(
+                "SELECT place, industry, tier, status, CAST(SUM(n) AS INTEGER) FROM registry_list_counts WHERE {}
+                 GROUP BY place, industry, tier, status",
+                cond.sql
+            )
+        };
+        r.query_map(&sql, &cond.params()[..], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+    }
+
+    /// A page of a kind's entries matching `filter`, in its order (place and key by default),
+    /// and how many match in all.
     pub fn registry_entries(&self, kind: &str, filter: &RegistryFilter) -> Result<RegistryPage> {
         let kind = self.registry_kind(kind)?;
         let limit = if filter.limit <= 0 { MAX_PAGE } else { filter.limit.min(MAX_PAGE) };
         let offset = filter.offset.max(0);
-        let (cond, v, batch) = self.registry_where(filter);
+        if offset > MAX_OFFSET {
+            return Err(StoreError::Invalid(format!("至多跳过 {MAX_OFFSET} 个条目:请加筛选条件缩小范围")));
+        }
+        let cond = self.registry_where(kind, filter)?;
         let r = self.reader()?;
-        let total: i64 = r.query_row(
-            &format!("SELECT COUNT(*) FROM registry_entries WHERE {cond}"),
-            params![kind.id, v[0], v[1], v[2], v[3], v[4], batch],
-            |r| r.get(0),
-        )?;
+        let total = self.registry_cube(&r, &cond)?.iter().map(|c| c.4).sum();
+        // The page's ids from the index alone (skipped rows are never read), then their rows.
+        let order = filter.sort.order_by();
+        let mut params = cond.params();
+        params.push(&limit);
+        params.push(&offset);
+        let n = cond.args.len();
         let entries = r.query_map(
             &format!(
-                "SELECT {ENTRY_COLUMNS} FROM registry_entries WHERE {cond}
-                 ORDER BY region, place, key LIMIT ?8 OFFSET ?9"
+                "SELECT {ENTRY_COLUMNS} FROM registry_entries WHERE id IN (
+                    SELECT id FROM registry_entries WHERE {} ORDER BY {order} LIMIT ?{} OFFSET ?{})
+                 ORDER BY {order}",
+                cond.sql,
+                n + 1,
+                n + 2
             ),
-            params![kind.id, v[0], v[1], v[2], v[3], v[4], batch, limit, offset],
+            &params[..],
             entry_row,
         )?;
         Ok(RegistryPage { entries, total, offset, limit })
     }
 
     /// Counts of the entries matching `filter` (its page ignored) by place, industry, tier and
-    /// status.
+    /// status: sums over the counts kept per (place, industry, tier, status), so no entry is
+    /// read (a batch filter counts its members).
     pub fn registry_facets(&self, kind: &str, filter: &RegistryFilter) -> Result<RegistryFacets> {
         let kind = self.registry_kind(kind)?;
-        let (cond, v, batch) = self.registry_where(filter);
-        let r = self.reader()?;
+        let cond = self.registry_where(kind, filter)?;
+        let cube = self.registry_cube(&*self.reader()?, &cond)?;
+        let mut groups: [std::collections::BTreeMap<&str, i64>; 4] = Default::default();
         let mut out = RegistryFacets::default();
-        for (col, slot) in [
-            ("place", &mut out.by_place),
-            ("industry", &mut out.by_industry),
-            ("tier", &mut out.by_tier),
-            ("status", &mut out.by_status),
-        ] {
-            *slot = r.query_map(
-                &format!("SELECT {col}, COUNT(*) FROM registry_entries WHERE {cond} GROUP BY {col} ORDER BY {col}"),
-                params![kind.id, v[0], v[1], v[2], v[3], v[4], batch],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+        for (place, industry, tier, status, n) in &cube {
+            for (g, v) in groups.iter_mut().zip([place, industry, tier, status]) {
+                *g.entry(v.as_str()).or_insert(0) += n;
+            }
+            out.total += n;
         }
-        out.total = out.by_status.iter().map(|(_, n)| n).sum();
+        let [p, i, t, s] = groups.map(|g| g.into_iter().map(|(v, n)| (v.to_string(), n)).collect::<Vec<_>>());
+        (out.by_place, out.by_industry, out.by_tier, out.by_status) = (p, i, t, s);
         Ok(out)
     }
 
@@ -791,10 +1082,10 @@ impl Store {
         }
         let mut conn = self.writer()?;
         let tx = conn.transaction()?;
-        let candidates: Vec<(i64, String, String, String)> = tx.query_map(
-            "SELECT id, key, place, status FROM registry_entries WHERE kind = ?1 AND region = ?2 ORDER BY key",
+        let candidates: Vec<(i64, String, String, String, String, String)> = tx.query_map(
+            "SELECT id, key, place, status, industry, tier FROM registry_entries WHERE kind = ?1 AND region = ?2 ORDER BY key",
             params![kind.id, region],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )?;
         let from_str: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
         let mut chosen = Vec::new();
@@ -805,7 +1096,7 @@ impl Store {
                 }
             }
         } else {
-            let by_key: HashMap<&str, &(i64, String, String, String)> =
+            let by_key: HashMap<&str, &(i64, String, String, String, String, String)> =
                 candidates.iter().map(|c| (c.1.as_str(), c)).collect();
             let mut bad = Vec::new();
             for k in keys {
@@ -878,6 +1169,13 @@ impl Store {
                 ])?;
             }
         }
+        let mut counts = CountDelta::default();
+        for c in &chosen {
+            let from = status_of(&c.3)?.as_str();
+            counts.add(&c.2, &c.4, &c.5, from, -1);
+            counts.add(&c.2, &c.4, &c.5, to.as_str(), 1);
+        }
+        counts.apply(&tx, &kind.id, region)?;
         let listed: Vec<&str> = chosen.iter().take(AUDIT_KEYS).map(|c| c.1.as_str()).collect();
         audit(
             &tx,
@@ -1353,32 +1651,6 @@ impl Store {
             entries.retain(|e| e.place == place);
         }
         Ok(planwatch_registry::counts::funnel(k, &entries, periods))
-    }
-
-    /// The registry counts of those `indicator_ids` that are bound to a registry, in the shape
-    /// of [`Store::observation_values`] (`import_id` 0: from the registry, not a file), so
-    /// progress, roll-ups and rankings take them like typed values. Bound indicators not
-    /// named, and named ones not bound, give nothing.
-    pub fn registry_observation_values(
-        &self,
-        indicator_ids: &[i64],
-        periods: &[Period],
-    ) -> Result<Vec<crate::monitor::ObservationValue>> {
-        let mut out = Vec::new();
-        let bound: Vec<RegistryBinding> =
-            self.registry_bindings()?.into_iter().filter(|b| indicator_ids.contains(&b.indicator_id)).collect();
-        for b in bound {
-            for c in self.registry_counts(&b, periods)? {
-                out.push(crate::monitor::ObservationValue {
-                    indicator_id: b.indicator_id,
-                    place: c.place,
-                    period: c.period,
-                    value: c.count as f64,
-                    import_id: 0,
-                });
-            }
-        }
-        Ok(out)
     }
 
     /// The counts of every binding: each (kind, region) is read once.

@@ -6,7 +6,9 @@
 use planwatch_monitor::{Frequency, Period};
 use planwatch_registry::credit;
 use planwatch_store::monitor::NewIndicator;
-use planwatch_store::registry::{EntryStatus, RegistryFilter, RegistryImportError, RegistryImportOptions};
+use planwatch_store::registry::{
+    EntryStatus, RegistryEntry, RegistryFilter, RegistryImportError, RegistryImportOptions, RegistrySort, SortColumn,
+};
 use planwatch_store::testing::{example, TempStore};
 use planwatch_store::{Actor, AuditFilter, Role, Store, StoreError, StoreOptions};
 
@@ -332,9 +334,6 @@ fn counts_by_quarter_follow_the_tier_history_for_a_bound_indicator() {
     // 涪城区: 甲 entered at 专精特新 in Q1, 乙 (入库 since 2024) promoted in Q3.
     assert_eq!(funnel.iter().map(|f| (f.entered, f.promoted)).collect::<Vec<_>>(), [(1, 0), (0, 0), (0, 1)]);
     assert_eq!(funnel[2].at_rung, [0, 0, 2, 0, 0, 0]);
-    let values = store.registry_observation_values(&[b.indicator_id, 9999], &periods).unwrap();
-    assert_eq!(values.len(), counts.len());
-    assert!(values.iter().any(|v| v.place == REGION && v.value == 3.0 && v.import_id == 0));
     let all = store.all_registry_counts(&periods).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].1, counts);
@@ -432,4 +431,232 @@ fn approved_entries_become_the_bound_indicators_values_and_locked_cells_are_kept
     let refreshed = store.refresh_registry_values(&a, REGION, None).unwrap();
     assert_eq!(refreshed.len(), 1);
     assert_eq!((refreshed[0].written, refreshed[0].locked), (0, 1));
+}
+
+/// The list is built from the filters given, ordered by an index and counted from the kept
+/// counts: for every combination of filters, every sort and page size, the pages, the total
+/// and the counts per value equal a naive filter over all entries, after imports, changes
+/// (back to draft), submissions, approvals and a published batch.
+#[test]
+fn the_filtered_list_and_its_counts_equal_a_naive_filter_for_every_combination() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    let a = analyst();
+    let places = ["涪城区", "游仙区", "江油市"];
+    let industries = ["商业航天", "具身智能", "低空经济", ""];
+    let tiers = ["入库", "高新技术企业", "瞪羚"];
+    let row = |i: u32, industry: &str| {
+        format!(
+            "企业{i},{},{},{industry},2018-01-01,2024-01-10,{},2024-01-10\n",
+            code(100 + i),
+            places[i as usize % 3],
+            tiers[(i as usize / 2) % 3]
+        )
+    };
+    let sheet = |range: std::ops::Range<u32>| {
+        let mut csv = HEADER.to_string();
+        for i in range {
+            csv.push_str(&row(i, industries[i as usize % 4]));
+        }
+        csv
+    };
+    let keys = |range: std::ops::Range<u32>| range.map(|i| code(100 + i)).collect::<Vec<_>>();
+    import(&store, &a, &sheet(0..36)).unwrap();
+    assert_eq!(store.approve_registry(&a, "enterprise", REGION, &keys(0..24)).unwrap(), 24);
+    assert_eq!(store.submit_registry(&a, "enterprise", REGION, &keys(24..30)).unwrap(), 6);
+    store.publish_registry_batch(&a, "enterprise", REGION).unwrap();
+    // Four approved entries change industry (back to draft), twelve are new; one is approved
+    // again.
+    let mut csv = HEADER.to_string();
+    for i in 0..4 {
+        csv.push_str(&row(i, "低空经济"));
+    }
+    csv.push_str(&sheet(36..48)[HEADER.len()..]);
+    import(&store, &a, &csv).unwrap();
+    store.approve_registry(&a, "enterprise", REGION, &keys(0..1)).unwrap();
+
+    let all = store
+        .registry_entries("enterprise", &RegistryFilter { region: REGION.into(), limit: 500, ..Default::default() })
+        .unwrap();
+    assert_eq!(all.total, 48);
+    let mut got: Vec<&str> = all.entries.iter().map(|e| e.key.as_str()).collect();
+    got.sort_unstable();
+    let mut want = keys(0..48);
+    want.sort_unstable();
+    assert_eq!(got, want);
+    let in_batch: Vec<(String, Vec<i64>)> = all
+        .entries
+        .iter()
+        .map(|e| (e.key.clone(), store.registry_entry("enterprise", REGION, &e.key).unwrap().unwrap().batches))
+        .collect();
+    let batches = |e: &RegistryEntry| &in_batch.iter().find(|(k, _)| *k == e.key).unwrap().1;
+    assert_eq!(all.entries.iter().filter(|e| batches(e).contains(&1)).count(), 24);
+
+    let sorts = [
+        RegistrySort::default(),
+        RegistrySort { column: SortColumn::Place, descending: true },
+        RegistrySort { column: SortColumn::Key, descending: false },
+        RegistrySort { column: SortColumn::Tier, descending: true },
+        RegistrySort { column: SortColumn::Industry, descending: false },
+        RegistrySort { column: SortColumn::Status, descending: false },
+    ];
+    let sort_key = |e: &RegistryEntry, s: &RegistrySort| -> Vec<String> {
+        let c = |v: &str| v.to_string();
+        match s.column {
+            SortColumn::Place => vec![c(&e.region), c(&e.place), c(&e.key)],
+            SortColumn::Key => vec![c(&e.region), c(&e.key)],
+            SortColumn::Industry => vec![c(&e.region), c(&e.industry), c(&e.place), c(&e.key)],
+            SortColumn::Tier => vec![c(&e.region), c(&e.tier), c(&e.place), c(&e.key)],
+            SortColumn::Status => vec![c(&e.region), c(e.status.as_str()), c(&e.place), c(&e.key)],
+        }
+    };
+    let statuses = [None, Some(EntryStatus::Draft), Some(EntryStatus::Submitted), Some(EntryStatus::Approved)];
+    let mut checked = 0;
+    // Places as a full name, a short name; "" is every place.
+    for (place, full) in [("", ""), ("涪城区", "涪城区"), ("游仙", "游仙区"), ("江油市", "江油市")] {
+        for industry in ["", "商业航天", "低空经济"] {
+            for tier in ["", "入库", "瞪羚"] {
+                for status in statuses {
+                    for batch in [None, Some(1)] {
+                        let naive: Vec<&RegistryEntry> = all
+                            .entries
+                            .iter()
+                            .filter(|e| full.is_empty() || e.place == full)
+                            .filter(|e| industry.is_empty() || e.industry == industry)
+                            .filter(|e| tier.is_empty() || e.tier == tier)
+                            .filter(|e| status.is_none_or(|s| e.status == s))
+                            .filter(|e| batch.is_none_or(|b| batches(e).contains(&b)))
+                            .collect();
+                        let filter = RegistryFilter {
+                            region: REGION.into(),
+                            place: place.into(),
+                            industry: industry.into(),
+                            tier: tier.into(),
+                            status,
+                            batch,
+                            ..Default::default()
+                        };
+                        let sort = sorts[checked % sorts.len()];
+                        let mut want = naive.clone();
+                        want.sort_by_key(|e| sort_key(e, &sort));
+                        if sort.descending {
+                            want.reverse();
+                        }
+                        let want: Vec<&str> = want.iter().map(|e| e.key.as_str()).collect();
+                        // Pages of 5 put together are the whole list, in order.
+                        let mut paged = Vec::new();
+                        for offset in (0..=want.len() as i64).step_by(5) {
+                            let page = store
+                                .registry_entries(
+                                    "enterprise",
+                                    &RegistryFilter { sort, offset, limit: 5, ..filter.clone() },
+                                )
+                                .unwrap();
+                            assert_eq!(page.total, want.len() as i64, "{filter:?}");
+                            paged.extend(page.entries.into_iter().map(|e| e.key));
+                        }
+                        assert_eq!(paged, want, "{filter:?} {sort:?}");
+                        // Counts per value, as a naive count.
+                        let facets = store.registry_facets("enterprise", &filter).unwrap();
+                        assert_eq!(facets.total, naive.len() as i64, "{filter:?}");
+                        let count = |f: &dyn Fn(&RegistryEntry) -> String| {
+                            let mut m = std::collections::BTreeMap::<String, i64>::new();
+                            for e in &naive {
+                                *m.entry(f(e)).or_default() += 1;
+                            }
+                            m.into_iter().collect::<Vec<_>>()
+                        };
+                        assert_eq!(facets.by_place, count(&|e| e.place.clone()), "{filter:?}");
+                        assert_eq!(facets.by_industry, count(&|e| e.industry.clone()), "{filter:?}");
+                        assert_eq!(facets.by_tier, count(&|e| e.tier.clone()), "{filter:?}");
+                        assert_eq!(facets.by_status, count(&|e| e.status.as_str().to_string()), "{filter:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 3 * 3 * 4 * 2);
+}
+
+/// Hostile list filters: quotes, `%`, SQL and overlong values match nothing or are refused
+/// with a clear message; a sort outside the whitelist and a huge offset are refused.
+#[test]
+fn hostile_list_filters_are_refused_or_harmless() {
+    let t = TempStore::new().unwrap();
+    let store = setup(&t);
+    import(&store, &op(), &format!("{HEADER}甲,{},涪城区,商业航天,2018-01-01,2024-01-10,入库,2024-01-10\n", code(1)))
+        .unwrap();
+    let list = |f: RegistryFilter| store.registry_entries("enterprise", &RegistryFilter { region: REGION.into(), ..f });
+    assert_eq!(list(RegistryFilter::default()).unwrap().total, 1);
+    for hostile in ["' OR '1'='1", "%", "商业%", "_", "\" OR 1=1 --", "涪城区'; DROP TABLE registry_entries; --"] {
+        for f in [
+            RegistryFilter { place: hostile.into(), ..Default::default() },
+            RegistryFilter { industry: hostile.into(), ..Default::default() },
+            RegistryFilter { tier: hostile.into(), ..Default::default() },
+        ] {
+            let page = list(f.clone()).unwrap();
+            assert_eq!((page.total, page.entries.len()), (0, 0), "{f:?}");
+            let facets = store.registry_facets("enterprise", &RegistryFilter { region: REGION.into(), ..f }).unwrap();
+            assert_eq!(facets.total, 0);
+        }
+        assert_eq!(
+            store
+                .registry_entries("enterprise", &RegistryFilter { region: hostile.into(), ..Default::default() })
+                .unwrap()
+                .total,
+            0
+        );
+    }
+    assert_eq!(list(RegistryFilter::default()).unwrap().total, 1, "nothing was changed");
+    let long = "涪".repeat(201);
+    let err = list(RegistryFilter { industry: long, ..Default::default() }).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)) && err.to_string().contains("过长"), "{err}");
+    let err = list(RegistryFilter { offset: 2_000_000, ..Default::default() }).unwrap_err();
+    assert!(err.to_string().contains("至多跳过"), "{err}");
+    for bad in ["fields", "place; DROP TABLE registry_entries", "--place", "updated_at", "1"] {
+        let err = bad.parse::<RegistrySort>().unwrap_err();
+        assert!(err.contains("不能按"), "{err}");
+    }
+    assert_eq!("-tier".parse::<RegistrySort>().unwrap(), RegistrySort { column: SortColumn::Tier, descending: true });
+    assert_eq!("".parse::<RegistrySort>().unwrap(), RegistrySort::default());
+}
+
+/// Entries a store of schema 0010 holds get their counts per filter value from migration
+/// 0013, so the list of an upgraded store counts them like entries written since.
+#[test]
+fn migration_0013_counts_the_entries_an_older_store_holds() {
+    let t = TempStore::new().unwrap();
+    {
+        let old = t.open_at_version(10).unwrap();
+        let mut sql = String::new();
+        for (n, (place, industry, tier, status)) in [
+            ("涪城区", "商业航天", "入库", "approved"),
+            ("涪城区", "商业航天", "入库", "approved"),
+            ("涪城区", "", "瞪羚", "draft"),
+            ("游仙区", "低空经济", "入库", "submitted"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sql.push_str(&format!(
+                "INSERT INTO registry_entries (kind, region, key, place, industry, tier, fields, status, created_by,
+                    created_at, updated_by, updated_at)
+                 VALUES ('enterprise', '{REGION}', 'K{n}', '{place}', '{industry}', '{tier}', '{{}}', '{status}', 'old',
+                    '2024-01-01T00:00:00Z', 'old', '2024-01-01T00:00:00Z');"
+            ));
+        }
+        old.execute_batch(&sql).unwrap();
+    }
+    let store = t.open(StoreOptions::default()).unwrap();
+    let facets =
+        store.registry_facets("enterprise", &RegistryFilter { region: REGION.into(), ..Default::default() }).unwrap();
+    assert_eq!(facets.total, 4);
+    assert_eq!(facets.by_place, [("涪城区".to_string(), 3), ("游仙区".to_string(), 1)]);
+    assert_eq!(facets.by_status, [("approved".to_string(), 2), ("draft".into(), 1), ("submitted".into(), 1)]);
+    let approved = RegistryFilter { region: REGION.into(), status: Some(EntryStatus::Approved), ..Default::default() };
+    assert_eq!(store.registry_entries("enterprise", &approved).unwrap().total, 2);
+    // Counts written since add to those the migration made.
+    store.approve_registry(&op(), "enterprise", REGION, &["K2".to_string()]).unwrap();
+    assert_eq!(store.registry_entries("enterprise", &approved).unwrap().total, 3);
 }

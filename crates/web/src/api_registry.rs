@@ -81,8 +81,8 @@ pub(crate) async fn list(
     let q = query(q)?;
     let actor = optional_actor(&state, &headers).await;
     let filter = q.filter(&caller_region(&actor))?;
-    let (k, f) = (kind.id.clone(), filter.clone());
-    let (page, facets) = db(&state, move |s| Ok((s.registry_entries(&k, &f)?, s.registry_facets(&k, &f)?))).await?;
+    let data = crate::registry_pages::list_data(&state, &kind.id, &filter).await?;
+    let (page, facets) = (&data.page, &data.facets);
     Ok(Json(RegistryList {
         kind: kind.id,
         region: filter.region,

@@ -197,6 +197,56 @@ impl KeyedCache {
     }
 }
 
+/// Data behind pages that are made per caller (they carry the caller's CSRF token and
+/// role), by key, each valid for the store version it was read at: a lookup at another
+/// version misses, so nothing stale is served. The registry list keeps its page of entries
+/// and its counts per filter value here (`registry_pages::list_data`). Bounded in bytes by
+/// the caller's estimate of each value, like the page caches; `PLANWATCH_PAGE_CACHE=0` turns
+/// it off too.
+pub struct DataCache<V> {
+    lru: Mutex<ByteLru<String, (StoreVersion, Arc<V>)>>,
+    enabled: bool,
+}
+
+impl<V> Default for DataCache<V> {
+    fn default() -> Self {
+        DataCache {
+            enabled: std::env::var("PLANWATCH_PAGE_CACHE").map(|v| v.trim() != "0").unwrap_or(true),
+            ..DataCache::with_budget(budget_from_env() / 4)
+        }
+    }
+}
+
+impl<V> DataCache<V> {
+    pub fn with_budget(bytes: usize) -> Self {
+        DataCache { lru: Mutex::new(ByteLru::new(bytes)), enabled: true }
+    }
+
+    pub fn get(&self, key: &str, version: &StoreVersion) -> Option<Arc<V>> {
+        if !self.enabled {
+            return None;
+        }
+        let mut lru = self.lru.lock().ok()?;
+        lru.get(key).filter(|(v, _)| v == version).map(|(_, d)| d.clone())
+    }
+
+    /// Keeps `value` read at `version`; `size` estimates its bytes.
+    pub fn put(&self, key: String, version: StoreVersion, value: Arc<V>, size: usize) {
+        if !self.enabled {
+            return;
+        }
+        if let Ok(mut lru) = self.lru.lock() {
+            let size = size + key.len() + 128;
+            lru.put(key, (version, value), size);
+        }
+    }
+
+    /// Bytes held now (by the estimates).
+    pub fn bytes(&self) -> usize {
+        self.lru.lock().map(|l| l.bytes).unwrap_or(0)
+    }
+}
+
 /// Search results by query and index generation. A new generation (any ingest) makes every
 /// old entry unreachable; they are dropped when the map fills.
 #[derive(Default)]

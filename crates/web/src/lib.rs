@@ -73,6 +73,12 @@ pub struct AppState {
     cache: cache::Cache,
     /// Monitoring pages by URL, valid for one (generation, monitor revision) of the store.
     pages: cache::KeyedCache,
+    /// Registry list data (a page of entries and the counts per filter value) by kind,
+    /// region, filter and page, valid for one (generation, monitor revision) of the region:
+    /// every registry write bumps it. The list HTML is made per caller from it.
+    registry_lists: cache::DataCache<registry_pages::ListData>,
+    /// Registry list data read from the store (not served from `registry_lists`), for tests.
+    registry_lists_made: std::sync::atomic::AtomicU64,
     /// At most one monitoring page is made per core at a time; a request that waited looks in
     /// the cache again, so 64 requests for a missing page make it about once, not 64 times.
     page_builds: tokio::sync::Semaphore,
@@ -109,7 +115,12 @@ impl AppState {
 
     /// Bytes the page caches hold now (each is bounded by `PLANWATCH_PAGE_CACHE_MB`).
     pub fn page_cache_bytes(&self) -> usize {
-        self.cache.bytes() + self.pages.bytes()
+        self.cache.bytes() + self.pages.bytes() + self.registry_lists.bytes()
+    }
+
+    /// How many registry lists were read from the store rather than served from the cache.
+    pub fn registry_lists_made(&self) -> u64 {
+        self.registry_lists_made.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -122,6 +133,8 @@ impl AppState {
             sessions: auth::Sessions::default(),
             cache: cache::Cache::default(),
             pages: cache::KeyedCache::default(),
+            registry_lists: cache::DataCache::default(),
+            registry_lists_made: Default::default(),
             report_builds: tokio::sync::Semaphore::new(1),
             page_builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),

@@ -16,8 +16,10 @@ use planwatch_app::registries::{self as app, FunnelQuery};
 use planwatch_export::grid_xlsx;
 use planwatch_monitor::Period;
 use planwatch_registry::Kind;
+use planwatch_store::monitor::MonitorScope;
 use planwatch_store::registry::{
     EntryStatus, RegistryEntry, RegistryFacets, RegistryFilter, RegistryImportError, RegistryImportOptions,
+    RegistryPage, RegistrySort, SortColumn,
 };
 use planwatch_store::{Actor, Role};
 use serde::Deserialize;
@@ -58,6 +60,9 @@ pub struct ListQuery {
     /// Members of published batch N (第N批).
     #[serde(default)]
     pub batch: String,
+    /// The order: place (default), key, industry, tier or status; `-` before it descends.
+    #[serde(default)]
+    pub sort: String,
     /// 1-based page of 200 rows (pages); the API uses `offset` and `limit`.
     #[serde(default)]
     pub page: String,
@@ -106,6 +111,7 @@ impl ListQuery {
             tier: param("tier", &self.tier)?.to_string(),
             status,
             batch: number("batch", &self.batch)?.filter(|n| *n > 0),
+            sort: param("sort", &self.sort)?.parse::<RegistrySort>().map_err(AppError::BadRequest)?,
             offset: number("offset", &self.offset)?.unwrap_or(0),
             limit: number("limit", &self.limit)?.unwrap_or(0),
         })
@@ -126,7 +132,29 @@ fn filter_query(f: &RegistryFilter) -> String {
     if let Some(b) = f.batch {
         parts.push(format!("batch={b}"));
     }
+    if f.sort != RegistrySort::default() {
+        parts.push(format!("sort={}", f.sort.as_str()));
+    }
     parts.join("&")
+}
+
+/// A sortable column's header link: by that column (ascending, or descending when the list
+/// is ascending by it already), from the first page; `mark` shows the current order.
+pub(crate) struct SortLink {
+    href: String,
+    mark: &'static str,
+    aria: &'static str,
+}
+
+fn sort_link(kind: &Kind, f: &RegistryFilter, column: SortColumn) -> SortLink {
+    let on = f.sort.column == column;
+    let next = RegistrySort { column, descending: on && !f.sort.descending };
+    let href = format!("/registries/{}?{}", kind.id, filter_query(&RegistryFilter { sort: next, ..f.clone() }));
+    match (on, f.sort.descending) {
+        (false, _) => SortLink { href, mark: "", aria: "none" },
+        (true, false) => SortLink { href, mark: " ▲", aria: "ascending" },
+        (true, true) => SortLink { href, mark: " ▼", aria: "descending" },
+    }
 }
 
 pub(crate) fn kind_of(state: &Shared, id: &str) -> Result<Kind, AppError> {
@@ -284,6 +312,11 @@ struct ListPage {
     filter_status: String,
     filter_batch: String,
     rows: Vec<Row>,
+    sort_key: SortLink,
+    sort_place: SortLink,
+    sort_industry: SortLink,
+    sort_tier: SortLink,
+    sort_status: SortLink,
     pager: Pager,
     can_write: bool,
     can_submit: bool,
@@ -299,6 +332,79 @@ pub struct DoneQuery {
     n: String,
 }
 
+/// What a list page shows besides the caller's own parts (CSRF token, buttons): a page of
+/// entries and the counts of every matching entry per filter value.
+pub struct ListData {
+    pub page: RegistryPage,
+    pub facets: RegistryFacets,
+}
+
+impl ListData {
+    /// About how many bytes the data holds (the cache's budget counts these).
+    fn size(&self) -> usize {
+        let text = |v: &Value| match v {
+            Value::String(s) => s.len(),
+            _ => 16,
+        };
+        let entries: usize = self
+            .page
+            .entries
+            .iter()
+            .map(|e| {
+                let fields: usize = e.fields.iter().map(|(k, v)| k.len() + text(v) + 48).sum();
+                e.key.len() + e.region.len() + e.place.len() + e.industry.len() + e.tier.len() + fields + 256
+            })
+            .sum();
+        let facets: usize =
+            [&self.facets.by_place, &self.facets.by_industry, &self.facets.by_tier, &self.facets.by_status]
+                .iter()
+                .flat_map(|g| g.iter())
+                .map(|(v, _)| v.len() + 32)
+                .sum();
+        entries + facets + 256
+    }
+}
+
+/// The data of a filtered list page (page and counts), from the cache when nothing in the
+/// region (every region when the filter names none) changed since it was read: every
+/// registry write bumps the region's monitoring revision. A missing entry is read once
+/// under a permit of `page_builds` (requests that waited look again), as monitoring pages are.
+pub(crate) async fn list_data(
+    state: &Shared,
+    kind: &str,
+    filter: &RegistryFilter,
+) -> Result<std::sync::Arc<ListData>, AppError> {
+    let key = format!(
+        "{kind}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+        filter.region,
+        filter.place,
+        filter.industry,
+        filter.tier,
+        filter.status.map(|s| s.as_str()).unwrap_or(""),
+        filter.batch.unwrap_or(0),
+        filter.offset,
+        filter.limit,
+        filter.sort.as_str(),
+    );
+    let scope = if filter.region.is_empty() { MonitorScope::All } else { MonitorScope::Region(filter.region.clone()) };
+    let version = db(state, move |s| s.monitor_version_of(&scope)).await?;
+    if let Some(hit) = state.registry_lists.get(&key, &version) {
+        return Ok(hit);
+    }
+    let _permit = state.page_builds.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(hit) = state.registry_lists.get(&key, &version) {
+        return Ok(hit);
+    }
+    state.registry_lists_made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (k, f) = (kind.to_string(), filter.clone());
+    let data =
+        db(state, move |s| Ok(ListData { page: s.registry_entries(&k, &f)?, facets: s.registry_facets(&k, &f)? }))
+            .await?;
+    let data = std::sync::Arc::new(data);
+    state.registry_lists.put(key, version, data.clone(), data.size());
+    Ok(data)
+}
+
 pub async fn list(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -312,8 +418,8 @@ pub async fn list(
     let page_no = number("page", &q.page)?.unwrap_or(1).max(1);
     filter.limit = LIST_PAGE;
     filter.offset = (page_no - 1).saturating_mul(LIST_PAGE);
-    let (k, f) = (kind.id.clone(), filter.clone());
-    let (page, facets) = db(&state, move |s| Ok((s.registry_entries(&k, &f)?, s.registry_facets(&k, &f)?))).await?;
+    let data = list_data(&state, &kind.id, &filter).await?;
+    let (page, facets) = (&data.page, &data.facets);
     let base = filter_query(&filter);
     let href_with = |param: &str, value: &str| {
         let mut f = filter.clone();
@@ -409,6 +515,11 @@ pub async fn list(
         filter_status: status_chosen.to_string(),
         filter_batch: filter.batch.map(|b| b.to_string()).unwrap_or_default(),
         rows,
+        sort_key: sort_link(&kind, &filter, SortColumn::Key),
+        sort_place: sort_link(&kind, &filter, SortColumn::Place),
+        sort_industry: sort_link(&kind, &filter, SortColumn::Industry),
+        sort_tier: sort_link(&kind, &filter, SortColumn::Tier),
+        sort_status: sort_link(&kind, &filter, SortColumn::Status),
         pager,
         can_write: p.write,
         can_submit: p.submit,

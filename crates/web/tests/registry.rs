@@ -485,3 +485,52 @@ async fn the_funnel_matches_a_hand_counted_registry() {
     // A kind without tiers has no funnel.
     assert_eq!(get(&app, "/registries/scenario/funnel").await.status, StatusCode::BAD_REQUEST);
 }
+
+/// The list's data (page and counts) is cached by kind, region, filter, sort and page, and
+/// read again after any registry write of the region (an import, an approval); the page is
+/// still made per caller. Sorting is server-side by whitelisted columns from header links;
+/// any other sort is a 400 page.
+#[tokio::test]
+async fn a_registry_write_invalidates_the_cached_list_and_the_list_sorts_by_column() {
+    let app = app();
+    let row = |n: u32, place: &str| format!("企业{n},{},{place},商业航天,2018-01-01,入库,2024-01-10,\n", code(n));
+    import(&app, &format!("{HEADER}{}{}{}", row(1, "涪城区"), row(2, "游仙区"), row(3, "涪城区")));
+    let uri = format!("/registries/enterprise?{}&sort=-key", region_q());
+    let rows = |t: &str| t.matches("<tr><td><a href=\"/registries/enterprise/").count();
+    let first = get(&app, &uri).await.text();
+    assert_eq!(rows(&first), 3, "{first}");
+    let made = app.state.registry_lists_made();
+    let again = get(&app, &uri).await.text();
+    assert_eq!(app.state.registry_lists_made(), made, "served from the cache");
+    assert_eq!(first, again);
+    // Descending by key: 3, 2, 1; the key header links to ascending, marked ▼.
+    let at = |t: &str, n: u32| t.find(&format!("企业{n}</a>")).unwrap();
+    assert!(at(&first, 3) < at(&first, 2) && at(&first, 2) < at(&first, 1), "{first}");
+    assert!(first.contains("id=\"sort-key\">统一社会信用代码 ▼</a>"), "{first}");
+    assert!(first.contains("sort=key\" id=\"sort-key\""), "{first}");
+    // By place, the default: 涪城区 (1, 3) before 游仙区 (2).
+    let by_place = get(&app, &format!("/registries/enterprise?{}", region_q())).await.text();
+    assert!(at(&by_place, 1) < at(&by_place, 3) && at(&by_place, 3) < at(&by_place, 2), "{by_place}");
+    // A write of the region: the next request reads the store again and shows it.
+    import(&app, &format!("{HEADER}{}", row(4, "游仙区")));
+    let made = app.state.registry_lists_made();
+    let after = get(&app, &uri).await.text();
+    assert_eq!(app.state.registry_lists_made(), made + 1);
+    assert_eq!(rows(&after), 4, "{after}");
+    assert!(after.contains("草稿 <span class=\"count\">4</span>"), "{after}");
+    app.store.approve_registry(&analyst(), "enterprise", REGION, &[]).unwrap();
+    let approved = get(&app, &uri).await.text();
+    assert!(approved.contains("已审核 <span class=\"count\">4</span>"), "{approved}");
+    assert!(!approved.contains("草稿 <span class=\"count\">"), "{approved}");
+    // The API reads the same cache and the same refusals.
+    let api = get(&app, &format!("/api/v1/registries/enterprise?{}&sort=-key", region_q())).await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.json()["entries"][0]["key"], code(4));
+    for bad in ["fields", "place;DROP TABLE registry_entries", "updated_at", "-", &"k".repeat(65)] {
+        let res = get(&app, &format!("/registries/enterprise?{}&sort={}", region_q(), enc(bad))).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}: {}", res.text());
+        let res = get(&app, &format!("/api/v1/registries/enterprise?{}&sort={}", region_q(), enc(bad))).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(total(&app), 4, "nothing changed");
+}

@@ -19,6 +19,22 @@ fn main() {
     };
     let (dp, dt) = load(d);
     let (mp, mt) = load(m);
+    if std::env::var_os("REVIEW_PLACES").is_some() {
+        use planwatch_review::IndustryMap;
+        let tax = planwatch_review::Taxonomy::builtin();
+        for (label, p) in [("草案", &dp), ("上位", &mp)] {
+            for i in &p.industries {
+                for n in std::iter::once(&i.name).chain(i.segments.iter()) {
+                    let placed: Vec<String> = tax
+                        .place_all(n)
+                        .iter()
+                        .map(|p| format!("{}›{} {:.2}", p.top_label, p.label, p.score))
+                        .collect();
+                    println!("{label} {}{n}: {}", if n == &i.name { "" } else { "  " }, placed.join(" | "));
+                }
+            }
+        }
+    }
     let r = planwatch_review::review(&dp, &dt, &mp, &mt, &*planwatch_review::Taxonomy::builtin());
     println!("{} ← {}", r.draft_title, r.master_title);
     for f in &r.findings {

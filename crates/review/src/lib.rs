@@ -174,8 +174,10 @@ impl Finding {
 }
 
 /// The stable id of a finding: `<group prefix>-<12 hex digits>` of FNV-1a 64 over the kind's
-/// name and the keys (separated by U+001F). FNV is written out here so the ids do not depend
-/// on the standard library's hasher, which may change between releases.
+/// name and the keys (separated by U+001F), mixed by MurmurHash3's finaliser (FNV alone left
+/// keys differing in their last byte with ids differing in one digit). Both are written out
+/// here so the ids do not depend on the standard library's hasher, which may change between
+/// releases.
 pub fn stable_id(kind: Kind, keys: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -189,6 +191,11 @@ pub fn stable_id(kind: Kind, keys: &[&str]) -> String {
         eat(&[0x1f]);
         eat(k.as_bytes());
     }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
     format!("{}-{:012x}", kind.prefix(), h >> 16)
 }
 

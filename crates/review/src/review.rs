@@ -332,13 +332,11 @@ fn compare_pair(
     Some(Finding::new(kind, severity, &[key, &years], format!("{what}。{judgement}{scope_note}")))
 }
 
-/// Where an industry sits: its own nodes (one per scheme), else its segments'.
+/// Where an industry sits: its own nodes (one per scheme) and its segments' (a plan's
+/// 空天信息 with the segment 天地一体通信系统 reaches 未来信息 as well as 未来空间; placing the
+/// name alone had called it outside a master whose 卫星互联网 sits under 未来信息).
 fn placements(i: &Industry, tax: &dyn IndustryMap) -> Vec<Placed> {
-    let own = tax.place_all(&i.name);
-    if !own.is_empty() {
-        return own;
-    }
-    i.segments.iter().flat_map(|s| tax.place_all(s)).collect()
+    std::iter::once(&i.name).chain(i.segments.iter()).flat_map(|n| tax.place_all(n)).collect()
 }
 
 fn directions(d: &Side, m: &Side, tax: &dyn IndustryMap, out: &mut Vec<Finding>) {

@@ -43,6 +43,9 @@ fn task(title: &str, content: &str, lead: &str) -> Task {
     }
 }
 
+/// The id of the period-ends-after finding, pinned.
+const PINNED_PERIOD_ID: &str = "pd-d4913471db19";
+
 fn tax() -> ExactNames {
     ExactNames::new(&[
         ("人工智能", "fut.info.ai", "fut.info"),
@@ -199,8 +202,11 @@ fn ids_are_stable_under_unrelated_edits_and_reordering() {
     assert_ne!(a, stable_id(Kind::TargetStricter, &["新型研发机构", "2025年/2025年"]));
     assert_ne!(stable_id(Kind::TargetLooser, &["ab", "c"]), stable_id(Kind::TargetLooser, &["a", "bc"]));
     assert!(a.starts_with("tg-") && a.len() == 15, "{a}");
-    // Pinned: the hash must not change between releases (stored review marks name it).
-    assert_eq!(stable_id(Kind::PeriodEndsAfter, &[]), stable_id(Kind::PeriodEndsAfter, &[]));
+    // Keys differing in their last character give ids far apart.
+    let (x, y) = (stable_id(Kind::DirectionLeftOut, &["sei.3"]), stable_id(Kind::DirectionLeftOut, &["sei.4"]));
+    assert!(x.bytes().zip(y.bytes()).filter(|(a, b)| a != b).count() > 4, "{x} {y}");
+    // Pinned: the hash must not change between releases (review marks will name it).
+    assert_eq!(stable_id(Kind::PeriodEndsAfter, &[]), PINNED_PERIOD_ID);
 }
 
 #[test]

@@ -177,10 +177,25 @@ pub fn compare(plans: &[(&Plan, &str)], tax: &dyn IndustryMap) -> Comparison {
     }
     let mut matrix: Vec<MatrixRow> = rows.into_values().collect();
     matrix.sort_by(|a, b| (&a.top, &a.node).cmp(&(&b.top, &b.node)));
+    // A region holds a row when its cell has items; a direction's own row (an industry mapped
+    // to the direction itself, 前沿生物 → 未来健康) is held too by a region with any node under
+    // the direction (Chongqing's 细胞和基因技术 and 合成生物 hold 未来健康): without that, the
+    // comparison had reported 重庆市 lacking 未来健康.
+    let mut under_top: HashMap<&str, Vec<bool>> = HashMap::new();
+    for row in &matrix {
+        let e = under_top.entry(row.top.as_str()).or_insert_with(|| vec![false; n]);
+        for (i, c) in row.cells.iter().enumerate() {
+            e[i] |= !c.is_empty();
+        }
+    }
     let mut overlaps = Vec::new();
     let mut gaps = Vec::new();
     for row in &matrix {
-        let held: Vec<usize> = row.held().collect();
+        let held: Vec<usize> = if row.node == row.top {
+            under_top.get(row.top.as_str()).map(|v| (0..n).filter(|&i| v[i]).collect()).unwrap_or_default()
+        } else {
+            row.held().collect()
+        };
         if held.len() >= 2 {
             overlaps.push(Overlap {
                 node: row.node.clone(),
@@ -210,6 +225,9 @@ pub fn compare(plans: &[(&Plan, &str)], tax: &dyn IndustryMap) -> Comparison {
                 continue;
             }
             let mut key = norm::indicator(&t.indicator, region);
+            if norm::is_generic(&key) {
+                continue;
+            }
             let scope = t.scope.trim();
             if !scope.is_empty() && Some(scope) != region {
                 key = format!("{key}@{}", norm::indicator(scope, None));

@@ -48,6 +48,10 @@ pub fn indicator(name: &str, region: Option<&str>) -> String {
         for p in SCOPE_PREFIXES {
             strip(&mut s, p);
         }
+        // `年技术合同成交额` is the annual figure the plan means anyway (not `年均`).
+        if !s.starts_with("年均") && !s.starts_with("年度") {
+            strip(&mut s, "年");
+        }
         if let Some(r) = region.filter(|r| !r.is_empty()) {
             let short = r.trim_end_matches(['市', '省', '区', '县']);
             strip(&mut s, r);
@@ -68,6 +72,28 @@ pub fn indicator(name: &str, region: Option<&str>) -> String {
         }
     }
     s
+}
+
+/// Names that do not say what they measure on their own: a share with its subject lost
+/// (`占地区生产总值的比重`, left when a sentence names the subject once for two figures) or a
+/// bare `产业规模` whose industry is the plan's. Two plans' generic names are not the same
+/// indicator (Chongqing's R&D `占地区生产总值比重` 2.6% is not Jinan's digital-economy share 50%).
+pub fn is_generic(normalised: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "产业规模",
+        "规模",
+        "总规模",
+        "营业收入",
+        "主营业务收入",
+        "产值",
+        "总产值",
+        "增加值",
+        "比重",
+        "占比",
+        "收入",
+        "产业能级",
+    ];
+    normalised.starts_with('占') || normalised.starts_with("其中") || GENERIC.contains(&normalised)
 }
 
 /// The class of a unit: values are compared only within one class.
@@ -209,11 +235,21 @@ mod tests {
         assert_eq!(indicator("全市规上工业增加值", None), "规模以上工业增加值");
         assert_eq!(indicator("我市规模以上工业增加值", None), "规模以上工业增加值");
         assert_eq!(indicator("重庆市规模以上工业增加值", Some("重庆市")), "规模以上工业增加值");
+        assert_eq!(indicator("全市年技术合同成交额", None), "技术合同成交额");
+        assert_eq!(indicator("年均增长", None), "年均增长");
         assert_eq!(indicator("重庆规模以上工业增加值", Some("重庆市")), "规模以上工业增加值");
         // Only prefixes: a scope inside the name (a share of a larger total) stays.
         assert_eq!(indicator("占全国比重", None), "占全国比重");
         // A name that is only the region is kept, not emptied.
         assert_eq!(indicator("重庆市", Some("重庆市")), "重庆市");
+    }
+
+    #[test]
+    fn generic_names() {
+        assert!(is_generic(&indicator("占地区生产总值的比重", None)));
+        assert!(is_generic(&indicator("全市产业规模", None)));
+        assert!(!is_generic(&indicator("数字经济核心产业增加值占GDP比重", None)));
+        assert!(!is_generic(&indicator("人工智能核心产业规模", None)));
     }
 
     #[test]

@@ -118,8 +118,12 @@ struct Keyed<'a> {
     dir: Direction,
 }
 
-fn target_key(t: &Target, region: Option<&str>, terms: &[(String, String)]) -> String {
+fn target_key(t: &Target, side: &str, region: Option<&str>, terms: &[(String, String)]) -> String {
     let mut key = norm::indicator(&t.indicator, region);
+    // A generic name is this plan's own: never matched with the other plan's.
+    if norm::is_generic(&key) {
+        key = format!("{key}#{side}");
+    }
     for (name, node) in terms {
         if key.contains(name.as_str()) {
             key = key.replace(name.as_str(), &format!("{{{node}}}"));
@@ -137,13 +141,13 @@ fn target_key(t: &Target, region: Option<&str>, terms: &[(String, String)]) -> S
 /// Targets grouped by key and year: the first mention stands for the group, all are cited.
 type Groups<'a> = BTreeMap<String, BTreeMap<Option<i32>, Vec<Keyed<'a>>>>;
 
-fn group<'a>(side: &Side<'a>, terms: &[(String, String)]) -> Groups<'a> {
+fn group<'a>(side: &Side<'a>, name: &str, terms: &[(String, String)]) -> Groups<'a> {
     let mut g: Groups<'a> = BTreeMap::new();
     for t in &side.plan.targets {
         if t.indicator.trim().is_empty() || !t.value.is_finite() {
             continue;
         }
-        let key = target_key(t, side.region, terms);
+        let key = target_key(t, name, side.region, terms);
         let k = Keyed {
             t,
             unit: norm::unit(&t.unit),
@@ -188,8 +192,8 @@ fn same_scope(d: &Side, m: &Side) -> bool {
 }
 
 fn targets(d: &Side, m: &Side, terms: &[(String, String)], out: &mut Vec<Finding>) {
-    let dg = group(d, terms);
-    let mg = group(m, terms);
+    let dg = group(d, "draft", terms);
+    let mg = group(m, "master", terms);
     let scope_same = same_scope(d, m);
     for (key, m_years) in &mg {
         let Some(d_years) = dg.get(key) else {
@@ -335,9 +339,28 @@ fn compare_pair(
 /// Where an industry sits: its own nodes (one per scheme) and its segments' (a plan's
 /// 空天信息 with the segment 天地一体通信系统 reaches 未来信息 as well as 未来空间; placing the
 /// name alone had called it outside a master whose 卫星互联网 sits under 未来信息).
+///
+/// A joined name (`传感器及智能化仪器仪表`, `氢能与储能`) names each of its parts as well: the
+/// parts are placed too, so the sensors of a national 传感器及智能化仪器仪表 plan meet a
+/// province's 智能传感器 (placing the whole name alone had put them under different
+/// directions and called the province's sensors outside the national plan).
 fn placements(i: &Industry, tax: &dyn IndustryMap) -> Vec<Placed> {
-    std::iter::once(&i.name).chain(i.segments.iter()).flat_map(|n| tax.place_all(n)).collect()
+    let mut out = Vec::new();
+    for n in std::iter::once(&i.name).chain(i.segments.iter()) {
+        out.extend(tax.place_all(n));
+        let parts: Vec<&str> =
+            n.split(['及', '和', '与', '、', '/']).map(str::trim).filter(|p| p.chars().count() >= 2).collect();
+        if parts.len() >= 2 {
+            for p in parts {
+                out.extend(tax.place_all(p));
+            }
+        }
+    }
+    out
 }
+
+/// Top ids, their labels, and the master industries under them.
+type LeftOut<'a> = (Vec<&'a str>, Vec<&'a str>, Vec<&'a Industry>);
 
 fn directions(d: &Side, m: &Side, tax: &dyn IndustryMap, out: &mut Vec<Finding>) {
     // Every top node of the master, with the master's industries under it.
@@ -391,16 +414,29 @@ fn directions(d: &Side, m: &Side, tax: &dyn IndustryMap, out: &mut Vec<Finding>)
     if d.plan.industries.is_empty() {
         return;
     }
+    // Directions left out, one finding per set of master industries: the same industries
+    // placed in two schemes (智能制造 under 未来制造 and under 高端装备制造产业) are one finding.
+    let mut left: BTreeMap<Vec<*const Industry>, LeftOut> = BTreeMap::new();
     for (top, (label, inds)) in &m_tops {
         if d_tops.contains(top) {
             continue;
         }
+        let key: Vec<*const Industry> = inds.iter().map(|i| *i as *const Industry).collect();
+        let e = left.entry(key).or_insert_with(|| (Vec::new(), Vec::new(), inds.clone()));
+        e.0.push(top);
+        e.1.push(label);
+    }
+    for (tops, labels, inds) in left.into_values() {
         let names: Vec<&str> = inds.iter().map(|i| i.name.as_str()).collect();
         let mut f = Finding::new(
             Kind::DirectionLeftOut,
             Severity::Low,
-            &[top],
-            format!("上位规划的发展方向“{label}”（{}）在草案中没有对应产业，请确认是否需要部署。", names.join("、")),
+            &tops,
+            format!(
+                "上位规划的发展方向“{}”（{}）在草案中没有对应产业，请确认是否需要部署。",
+                labels.join("”“"),
+                names.join("、")
+            ),
         );
         f.master = inds.iter().map(|i| m.cite_industry(i)).collect();
         out.push(f);

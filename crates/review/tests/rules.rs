@@ -128,9 +128,9 @@ fn units_that_cannot_be_compared_are_said_so_not_a_conflict() {
     assert!(!k.iter().any(|(k, _)| matches!(k, Kind::TargetLooser | Kind::TargetStricter)), "{k:?}");
     // Money in different magnitudes is compared after conversion: 1.2万亿元 = 12000亿元.
     let mut m = plan("重庆市", (None, None));
-    m.targets.push(target("产业规模", 12000.0, "亿元", Some(2025), "产业规模12000亿元"));
+    m.targets.push(target("战略性新兴产业规模", 12000.0, "亿元", Some(2025), "产业规模12000亿元"));
     let mut d = plan("重庆市", (None, None));
-    d.targets.push(target("产业规模", 1.2, "万亿元", Some(2025), "产业规模1.2万亿元"));
+    d.targets.push(target("战略性新兴产业规模", 1.2, "万亿元", Some(2025), "产业规模1.2万亿元"));
     let r = review(&d, "", &m, "", &tax());
     assert!(!r.findings.iter().any(|f| f.group == "主要目标"), "{:#?}", r.findings);
 }
@@ -329,4 +329,23 @@ fn comparison_matrix_overlaps_gaps_and_targets() {
     let t = &cmp.targets[0];
     assert_eq!(t.unit_class, "count");
     assert_eq!(t.values[1][0].base_value, 200.0);
+}
+
+#[test]
+fn generic_names_are_not_matched_across_plans() {
+    // Two plans' bare 产业规模 are two industries' scales; a share without its subject is not
+    // the other plan's share.
+    let mut m = plan("重庆市", (None, None));
+    m.targets.push(target("产业规模", 10000.0, "亿元", Some(2025), "产业规模迈上万亿台阶"));
+    m.targets.push(target("占地区生产总值的比重", 2.6, "%", Some(2025), "占地区生产总值的比重达到2.6%"));
+    let mut d = plan("重庆市", (None, None));
+    d.targets.push(target("产业规模", 500.0, "亿元", Some(2025), "产业规模500亿元"));
+    d.targets.push(target("占GDP比重", 1.0, "%", Some(2025), "占GDP比重1%"));
+    let r = review(&d, "", &m, "", &tax());
+    let k = kinds(&r);
+    assert!(
+        !k.iter().any(|(k, _)| matches!(k, Kind::TargetLooser | Kind::TargetStricter | Kind::TargetMixed)),
+        "{k:?}"
+    );
+    assert_eq!(k.iter().filter(|(k, _)| *k == Kind::TargetNotCarried).count(), 2, "{k:?}");
 }

@@ -250,10 +250,10 @@ enum Command {
         /// The master plan: a document or a stored plan id.
         #[arg(long, value_name = "MASTER")]
         against: String,
-        /// json, html or xlsx.
+        /// json, html, xlsx or docx (审查意见 to send).
         #[arg(long, default_value = "json")]
         format: String,
-        /// Write to FILE instead of stdout (required for xlsx).
+        /// Write to FILE instead of stdout (required for xlsx and docx).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

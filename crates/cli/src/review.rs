@@ -63,8 +63,8 @@ pub fn review(
     format: &str,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    if !matches!(format, "json" | "html" | "xlsx") {
-        bail!("--format {format}: use json, html or xlsx (docx 审查意见 is not available yet)");
+    if !matches!(format, "json" | "html" | "xlsx" | "docx") {
+        bail!("--format {format}: use json, html, xlsx or docx");
     }
     let mut store = None;
     let d = load(draft, ws, common, &mut store).context("the draft")?;
@@ -83,6 +83,7 @@ pub fn review(
             v
         }
         "html" => review_html(&r).into_bytes(),
+        "docx" => planwatch_report::opinion_docx(&opinion(&r))?,
         _ => grid_xlsx(&review_grid(&r))?,
     };
     emit(out, &bytes, format)?;
@@ -161,12 +162,35 @@ fn taxonomy(common: &Common) -> anyhow::Result<std::sync::Arc<planwatch_review::
 fn emit(out: Option<&Path>, bytes: &[u8], format: &str) -> anyhow::Result<()> {
     match out {
         Some(path) => write_atomically(path, bytes),
-        None if format == "xlsx" => bail!("--format xlsx needs --out FILE"),
+        None if format == "xlsx" || format == "docx" => bail!("--format {format} needs --out FILE"),
         None => {
             use std::io::Write;
             std::io::stdout().lock().write_all(bytes)?;
             Ok(())
         }
+    }
+}
+
+/// The review as a 审查意见 to send (the DOCX names no login: its author is planwatch).
+fn opinion(r: &Review) -> planwatch_report::Opinion {
+    planwatch_report::Opinion {
+        draft: r.draft_title.clone(),
+        master: r.master_title.clone(),
+        generated_at: planwatch_app::clock::today_beijing().to_string(),
+        items: r
+            .findings
+            .iter()
+            .map(|f| planwatch_report::OpinionItem {
+                id: f.id.clone(),
+                severity: f.severity_label.to_string(),
+                group: f.group.to_string(),
+                message: f.message.clone(),
+                draft_quotes: f.draft.iter().map(|c| c.sentence.clone()).collect(),
+                master_quotes: f.master.iter().map(|c| c.sentence.clone()).collect(),
+                decision: String::new(),
+            })
+            .collect(),
+        ..planwatch_report::Opinion::default()
     }
 }
 

@@ -52,6 +52,10 @@ fn review_files_and_stored_plans_in_every_format() {
     let out = planwatch(&["review", ds, "--against", ms, "--format", "xlsx", "--out", x.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(std::fs::read(&x).unwrap().starts_with(b"PK"));
+    let w = dir.join("审查意见.docx");
+    let out = planwatch(&["review", ds, "--against", ms, "--format", "docx", "--out", w.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&w).unwrap().starts_with(b"PK"));
     let out = planwatch(&["review", ds, "--against", ms, "--format", "html"]);
     let html = String::from_utf8(out.stdout).unwrap();
     assert!(html.contains("规划符合性审查") && html.contains(looser["id"].as_str().unwrap()));
@@ -92,9 +96,10 @@ fn review_refuses_bad_input_clearly() {
     let ds = d.to_str().unwrap();
     let store = TempStore::new().unwrap();
     let db = store.db_arg();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["review", ds, "--against", ds, "--format", "pdf"], "--format pdf"),
         (&["review", ds, "--against", ds, "--format", "xlsx"], "--format xlsx needs --out"),
+        (&["review", ds, "--against", ds, "--format", "docx"], "--format docx needs --out"),
         (&["review", "no-such-file.txt", "--against", ds], "no such file, and not a plan id"),
         (&["--db", &db, "review", "424242", "--against", ds], "plan 424242"),
         (&["compare", "--plans", ds], "at least two plans"),

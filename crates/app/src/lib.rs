@@ -19,3 +19,4 @@ pub mod monitoring;
 pub mod registries;
 pub mod rows;
 pub mod sync;
+pub mod taxonomy;

@@ -283,7 +283,7 @@ struct Common {
     #[arg(long, global = true, value_name = "BYTES", env = "PLANWATCH_MAX_TEXT")]
     max_text: Option<u64>,
     /// Directory with dictionaries extending the built-in ones (departments.toml, places.toml,
-    /// zones.toml, cues.toml, registries.toml; env PLANWATCH_DATA).
+    /// zones.toml, cues.toml, registries.toml, taxonomy/*.toml; env PLANWATCH_DATA).
     #[arg(long, global = true, value_name = "DIR", env = "PLANWATCH_DATA")]
     data: Option<PathBuf>,
     /// Number of threads (default: all cores).
@@ -313,6 +313,17 @@ impl Common {
             None => Dictionaries::builtin(),
         };
         Ok(Options { read, dicts })
+    }
+
+    /// The reference taxonomy: built in, extended by `taxonomy/*.toml` in `--data`.
+    fn taxonomy(&self) -> anyhow::Result<Arc<planwatch_taxonomy::Taxonomy>> {
+        Ok(match &self.data {
+            Some(dir) => Arc::new(
+                planwatch_taxonomy::Taxonomy::load(&[dir])
+                    .with_context(|| format!("loading the taxonomy from {}", dir.join("taxonomy").display()))?,
+            ),
+            None => planwatch_taxonomy::Taxonomy::builtin(),
+        })
     }
 
     /// The kinds of registry: built in, extended by `registries.toml` in `--data`.

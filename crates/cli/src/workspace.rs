@@ -55,7 +55,8 @@ pub fn open_store(db: &Workspace, common: &Common) -> anyhow::Result<Store> {
         }
     }
     let registries = common.registries()?;
-    Ok(Store::open_at(&db.location, StoreOptions { dicts: opts.dicts, read: opts.read, registries })?)
+    let taxonomy = common.taxonomy()?;
+    Ok(Store::open_at(&db.location, StoreOptions { dicts: opts.dicts, read: opts.read, registries, taxonomy })?)
 }
 
 /// Who the command writes as: the account named by `--as` (its role's rights apply), or the

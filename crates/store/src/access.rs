@@ -200,6 +200,8 @@ pub enum Action<'a> {
     },
     /// Approving registry entries and publishing batches (第N批).
     ReviewRegistry,
+    /// Confirming or changing the taxonomy node of a plan's industry or segment.
+    MapTaxonomy,
     /// Reading the audit log (who did what is not for every reader).
     ReadAudit,
     Maintenance,
@@ -253,6 +255,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Action::WriteRegistry { region, place } => format!("填报{region}{place}的名录条目"),
         Action::SubmitRegistry { region, place } => format!("报送{region}{place}的名录条目"),
         Action::ReviewRegistry => "审核或发布名录".to_string(),
+        Action::MapTaxonomy => "确认或更改产业归类".to_string(),
         Action::ReadAudit => "查看审计日志".to_string(),
         Action::Maintenance => "备份与恢复".to_string(),
     };

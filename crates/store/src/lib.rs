@@ -24,6 +24,7 @@ pub mod monitor;
 mod queries;
 pub mod registry;
 pub mod registry_values;
+pub mod taxonomy;
 pub mod testing;
 pub mod users;
 
@@ -43,6 +44,7 @@ pub use approval::{Approval, ApprovalState, ApprovalStep};
 pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
 pub use db::{Backend, Db, Tx};
 pub use queries::*;
+pub use taxonomy::{TaxonomyConfirm, TaxonomyConfirmation, TaxonomyItemKind};
 
 use db::{params, OptionalExt};
 
@@ -115,6 +117,8 @@ pub struct StoreOptions {
     pub read: ReadOptions,
     /// The kinds of registry (`data/registries.toml`, extended with `--data`).
     pub registries: Arc<planwatch_registry::Registries>,
+    /// The reference taxonomy of industries (`data/taxonomy/*.toml`, extended with `--data`).
+    pub taxonomy: Arc<planwatch_taxonomy::Taxonomy>,
 }
 
 impl Default for StoreOptions {
@@ -123,6 +127,7 @@ impl Default for StoreOptions {
             dicts: Dictionaries::builtin(),
             read: ReadOptions::default(),
             registries: planwatch_registry::Registries::builtin(),
+            taxonomy: planwatch_taxonomy::Taxonomy::builtin(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (8, "increment_targets", include_str!("../migrations/sqlite/0008_increment_targets.sql")),
     (9, "reporting_calendar", include_str!("../migrations/sqlite/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/sqlite/0010_registries.sql")),
+    (11, "taxonomy", include_str!("../migrations/sqlite/0011_taxonomy.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -33,6 +34,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (8, "increment_targets", include_str!("../migrations/postgres/0008_increment_targets.sql")),
     (9, "reporting_calendar", include_str!("../migrations/postgres/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/postgres/0010_registries.sql")),
+    (11, "taxonomy", include_str!("../migrations/postgres/0011_taxonomy.sql")),
 ];
 
 /// The migrations of `backend`.

@@ -31,6 +31,7 @@ pub mod problems;
 mod registry_pages;
 mod setup_pages;
 pub mod sync;
+mod taxonomy_pages;
 mod zh;
 
 use std::net::SocketAddr;
@@ -318,6 +319,8 @@ pub fn router(state: Shared) -> Router {
         .route("/places/{name}", get(pages::place))
         .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
+        .route("/taxonomy", get(taxonomy_pages::tree))
+        .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/monitor", get(monitor_pages::overview))

@@ -1,0 +1,101 @@
+//! Issue 18 item 2: an analyst confirms or changes the taxonomy node of a plan's industry; the
+//! confirmation is stored (one per item and scheme), read back, audited, and refused to a
+//! district editor, for a node of another scheme, an unknown node and an item not in the plan.
+
+use planwatch_store::testing::{example, TempStore};
+use planwatch_store::{Actor, AuditFilter, Role, Store, StoreError, StoreOptions, TaxonomyConfirm, TaxonomyItemKind};
+
+fn op() -> Actor {
+    Actor::operator("test")
+}
+
+fn analyst() -> Actor {
+    Actor { role: Role::Analyst, login: "analyst".into(), ..op() }
+}
+
+fn editor() -> Actor {
+    Actor {
+        role: Role::DistrictEditor,
+        login: "editor".into(),
+        region: "绵阳市".into(),
+        place: "涪城区".into(),
+        ..op()
+    }
+}
+
+fn confirm(item: &str, node: Option<&str>) -> TaxonomyConfirm {
+    TaxonomyConfirm {
+        scheme: "future".into(),
+        item_kind: TaxonomyItemKind::Industry,
+        item_name: item.into(),
+        node: node.map(str::to_string),
+        note: "核对".into(),
+    }
+}
+
+fn audit(store: &Store) -> Vec<planwatch_store::AuditRecord> {
+    let f = AuditFilter { action: "taxonomy.confirm".into(), ..Default::default() };
+    store.audit_log(&op(), &f, 100, 0).unwrap().0
+}
+
+#[test]
+fn an_analyst_confirms_then_changes_a_mapping_and_both_are_audited() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let plan =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    assert!(store.taxonomy_confirmations(plan).unwrap().is_empty());
+
+    let id = store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", Some("fut.mfg.humanoid"))).unwrap();
+    let got = store.taxonomy_confirmations(plan).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0].id, got[0].item_name.as_str(), got[0].node(), got[0].author.as_str()),
+        (id, "具身智能", Some("fut.mfg.humanoid"), "analyst")
+    );
+    assert_eq!(got[0].taxonomy_version, store.taxonomy().version());
+
+    // A change replaces it: still one row, now "no node".
+    store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", None)).unwrap();
+    let got = store.taxonomy_confirmations(plan).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].node(), None);
+    assert_eq!(got[0].node_id, "none");
+    assert_eq!(store.all_taxonomy_confirmations().unwrap().len(), 1);
+
+    let entries = audit(&store);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    let last = entries.iter().max_by_key(|e| e.id).unwrap();
+    assert_eq!(last.who, "analyst");
+    assert!(last.object.contains("具身智能"), "{}", last.object);
+    assert!(last.old_value.as_deref().unwrap_or_default().contains("fut.mfg.humanoid"), "{last:?}");
+    assert!(last.new_value.as_deref().unwrap_or_default().contains("none"), "{last:?}");
+}
+
+#[test]
+fn a_district_editor_and_bad_requests_are_refused_and_nothing_is_stored() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let plan =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    let err = store.confirm_taxonomy(&editor(), plan, &confirm("具身智能", Some("fut.mfg.humanoid"))).unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    // A node of another scheme, an unknown node, an unknown scheme, an item not in the plan,
+    // an over-long name.
+    let err = store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", Some("sei.2.1"))).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)) && err.to_string().contains("sei2018"), "{err}");
+    let err = store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", Some("fut.nope"))).unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    let err = store
+        .confirm_taxonomy(&analyst(), plan, &TaxonomyConfirm { scheme: "nope".into(), ..confirm("具身智能", None) })
+        .unwrap_err();
+    assert!(err.to_string().contains("future"), "{err}");
+    let err = store.confirm_taxonomy(&analyst(), plan, &confirm("<script>不存在</script>", None)).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    let err = store.confirm_taxonomy(&analyst(), plan, &confirm(&"长".repeat(201), None)).unwrap_err();
+    assert!(matches!(err, StoreError::TooLong { .. }), "{err}");
+    let err = store.confirm_taxonomy(&analyst(), 9999, &confirm("具身智能", None)).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    assert!(store.taxonomy_confirmations(plan).unwrap().is_empty());
+    assert!(audit(&store).is_empty());
+}

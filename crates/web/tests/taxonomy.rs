@@ -1,0 +1,128 @@
+//! Issue 18 item 2 on the web: the taxonomy tree with per-node plan counts, a plan's mapping
+//! table (a hostile item name escaped), an analyst's confirmation (audited, shown as 人工确认),
+//! refusals (anonymous, a district editor, a forged CSRF token) and the API.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use planwatch_store::corrections::ItemKind;
+use planwatch_store::{AuditFilter, CorrectionRequest, Role};
+
+fn get_as(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+fn mianyang(app: &App) -> i64 {
+    app.store.list_plans(planwatch_store::PlanOrder::Title).unwrap().iter().find(|p| p.region == "绵阳市").unwrap().id
+}
+
+const HOSTILE: &str = "<script>alert(1)</script>量子科技";
+
+#[tokio::test]
+async fn the_tree_and_a_plans_mapping_are_shown_and_analysts_confirm() {
+    let app = app();
+    let plan = mianyang(&app);
+    // A hostile industry name added by correction: escaped everywhere, still mapped.
+    app.store
+        .correct(
+            &op(),
+            plan,
+            ItemKind::Industry,
+            CorrectionRequest::Add {
+                item: serde_json::json!({ "name": HOSTILE, "group": "测试", "segments": ["\"><img src=x onerror=alert(2)>"] }),
+            },
+            "测试",
+        )
+        .unwrap();
+
+    let tree = get(&app, "/taxonomy").await;
+    assert_eq!(tree.status, StatusCode::OK, "{}", tree.text());
+    let html = tree.text();
+    for name in ["未来制造", "未来信息", "未来空间", "新一代信息技术产业", "相关服务业", "低空经济"]
+    {
+        assert!(html.contains(name), "{name} missing");
+    }
+    // 绵阳's 低空经济 and 商业航天 count it once under 未来空间.
+    let row = html.split("id=\"node-fut.space\"").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("<td class=\"num\">1</td>"), "{row}");
+
+    let page = get(&app, &format!("/plans/{plan}/taxonomy")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("未来空间 › 低空经济"), "low-altitude mapped");
+    assert!(html.contains("词典") || html.contains("同义词"));
+    assert!(!html.contains("<script>alert(1)"), "hostile name escaped");
+    assert!(!html.contains("<img src=x"), "hostile segment escaped");
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;量子科技"), "shown as text");
+    assert!(html.contains("id=\"unmapped-future\""), "unmapped listed apart");
+    assert!(!html.contains("taxonomy-confirm"), "anonymous visitors get no form");
+
+    // Anonymous POST refused; nothing stored.
+    let fields =
+        [("csrf", "x"), ("scheme", "future"), ("kind", "industry"), ("item", "具身智能"), ("node", "fut.info.ai")];
+    let r = send(&app, form(&format!("/plans/{plan}/taxonomy"), "", &fields)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    assert!(app.store.taxonomy_confirmations(plan).unwrap().is_empty());
+
+    // The admin (an analyst's rights and more) changes 具身智能 to 大模型与通用人工智能.
+    let (cookie, csrf) = login(&app).await;
+    let page = send(&app, get_as(&format!("/plans/{plan}/taxonomy"), &cookie)).await;
+    assert!(page.text().contains("taxonomy-confirm"));
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("scheme", "future"),
+        ("kind", "industry"),
+        ("item", "具身智能"),
+        ("node", "fut.info.ai"),
+        ("note", "按规划原文"),
+    ];
+    let r = send(&app, form(&format!("/plans/{plan}/taxonomy"), &cookie, &fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = get(&app, &format!("/plans/{plan}/taxonomy")).await.text();
+    assert!(page.contains("人工确认"));
+    assert!(page.contains("自动归类为 未来制造 › 人形机器人"), "the automatic node shown beside");
+    let (log, _) = app
+        .store
+        .audit_log(&op(), &AuditFilter { action: "taxonomy.confirm".into(), ..Default::default() }, 5, 0)
+        .unwrap();
+    assert_eq!(log.len(), 1);
+
+    // A district editor and a forged token are refused; an unknown node is a clear 400.
+    add(&app, "fucheng", Role::DistrictEditor, "绵阳市", "涪城区");
+    let (dcookie, dcsrf) = login_as(&app, "fucheng").await;
+    let mine =
+        [("csrf", dcsrf.as_str()), ("scheme", "future"), ("kind", "industry"), ("item", "具身智能"), ("node", "none")];
+    assert_eq!(
+        send(&app, form(&format!("/plans/{plan}/taxonomy"), &dcookie, &mine)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let forged =
+        [("csrf", "forged"), ("scheme", "future"), ("kind", "industry"), ("item", "具身智能"), ("node", "none")];
+    assert!(send(&app, form(&format!("/plans/{plan}/taxonomy"), &cookie, &forged)).await.status.is_client_error());
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("scheme", "future"),
+        ("kind", "industry"),
+        ("item", "具身智能"),
+        ("node", "fut.nope"),
+    ];
+    let r = send(&app, form(&format!("/plans/{plan}/taxonomy"), &cookie, &bad)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(app.store.taxonomy_confirmations(plan).unwrap()[0].node_id, "fut.info.ai");
+
+    // The API: the tree and the plan's mapping, both in the OpenAPI document.
+    let api = get(&app, "/api/v1/taxonomy").await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert!(api.json()["node_count"].as_u64().unwrap() > 90);
+    let api = get(&app, &format!("/api/v1/plans/{plan}/taxonomy")).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let future = &api.json()["schemes"][0];
+    assert_eq!(future["scheme"]["id"], "future");
+    let item = future["mapped"].as_array().unwrap().iter().find(|i| i["name"] == "具身智能").unwrap().clone();
+    assert_eq!((item["node"]["id"].as_str(), item["source"].as_str()), (Some("fut.info.ai"), Some("confirmed")));
+    assert_eq!(get(&app, "/api/v1/plans/99999/taxonomy").await.status, StatusCode::NOT_FOUND);
+    let doc = get(&app, "/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/taxonomy"].is_object() && doc["paths"]["/api/v1/plans/{id}/taxonomy"].is_object());
+}

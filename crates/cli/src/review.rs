@@ -19,6 +19,8 @@ pub struct Loaded {
     pub text: String,
     /// Where it came from: the file or `plan N`.
     pub source: String,
+    /// Analysts' confirmed taxonomy mappings of a stored plan: (scheme, item, node or none).
+    pub confirmed: Vec<(String, String, Option<String>)>,
 }
 
 /// Reads one side: an existing file is extracted on the fly; otherwise a number is a stored
@@ -41,7 +43,7 @@ pub fn load(
                     "{arg}: internal error while extracting this file; please report it with the file attached"
                 )
             })?;
-        return Ok(Loaded { plan, text: source.text, source: arg.to_string() });
+        return Ok(Loaded { plan, text: source.text, source: arg.to_string(), confirmed: Vec::new() });
     }
     let Ok(id) = arg.trim().parse::<i64>() else {
         bail!("{arg}: no such file, and not a plan id (see planwatch list)");
@@ -52,7 +54,15 @@ pub fn load(
     let s = store.as_ref().expect("opened above");
     let view = s.plan_view(id).with_context(|| format!("plan {id} (see planwatch list)"))?;
     let text = s.source_text(view.version.id)?;
-    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}") })
+    let confirmed = s
+        .taxonomy_confirmations(id)?
+        .into_iter()
+        .map(|c| {
+            let node = c.node().map(str::to_string);
+            (c.scheme, c.item_name, node)
+        })
+        .collect();
+    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed })
 }
 
 pub fn review(
@@ -69,8 +79,10 @@ pub fn review(
     let mut store = None;
     let d = load(draft, ws, common, &mut store).context("the draft")?;
     let m = load(master, ws, common, &mut store).context("--against")?;
-    let tax = taxonomy(common)?;
-    let r = planwatch_review::review(&d.plan, &d.text, &m.plan, &m.text, &*tax);
+    let tax = common.taxonomy()?;
+    // Each stored plan's confirmed mappings win over the automatic ones (the draft's first).
+    let tax = planwatch_review::Confirmed::new(&tax, d.confirmed.iter().chain(&m.confirmed).cloned());
+    let r = planwatch_review::review(&d.plan, &d.text, &m.plan, &m.text, &tax);
     let bytes = match format {
         "json" => {
             let mut value = serde_json::to_value(&r)?;
@@ -125,7 +137,9 @@ pub fn compare(
         })
         .collect();
     let input: Vec<(&Plan, &str)> = loaded.iter().zip(&regions).map(|(l, r)| (&l.plan, r.as_str())).collect();
-    let c = planwatch_review::compare(&input, &*taxonomy(common)?);
+    let tax = common.taxonomy()?;
+    let tax = planwatch_review::Confirmed::new(&tax, loaded.iter().flat_map(|l| l.confirmed.iter().cloned()));
+    let c = planwatch_review::compare(&input, &tax);
     let bytes = match format {
         "json" => {
             let mut v = serde_json::to_vec_pretty(&c)?;
@@ -146,17 +160,6 @@ pub fn compare(
         c.unmapped.len()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The reference taxonomy: built in, extended by `taxonomy/*.toml` in `--data`.
-fn taxonomy(common: &Common) -> anyhow::Result<std::sync::Arc<planwatch_review::Taxonomy>> {
-    Ok(match &common.data {
-        Some(dir) => std::sync::Arc::new(
-            planwatch_review::Taxonomy::load(&[dir])
-                .with_context(|| format!("loading the taxonomy from {}", dir.display()))?,
-        ),
-        None => planwatch_review::Taxonomy::builtin(),
-    })
 }
 
 fn emit(out: Option<&Path>, bytes: &[u8], format: &str) -> anyhow::Result<()> {

@@ -89,3 +89,56 @@ impl IndustryMap for ExactNames {
         self.names.get(name.trim()).cloned()
     }
 }
+
+/// A taxonomy with analysts' confirmations on top (`(scheme, name) → node`, `None` for "no
+/// node"): a stored plan's confirmed mapping wins over the automatic one, as on its taxonomy
+/// page.
+pub struct Confirmed<'a> {
+    tax: &'a Taxonomy,
+    confirmed: HashMap<(String, String), Option<String>>,
+}
+
+impl<'a> Confirmed<'a> {
+    /// `confirmations`: (scheme id, item name, node id or `None`); the first for a name wins.
+    pub fn new(tax: &'a Taxonomy, confirmations: impl IntoIterator<Item = (String, String, Option<String>)>) -> Self {
+        let mut confirmed = HashMap::new();
+        for (scheme, name, node) in confirmations {
+            confirmed.entry((scheme, name.trim().to_string())).or_insert(node);
+        }
+        Confirmed { tax, confirmed }
+    }
+
+    fn in_scheme(&self, scheme: &str, name: &str) -> Option<Placed> {
+        match self.confirmed.get(&(scheme.to_string(), name.trim().to_string())) {
+            Some(Some(node)) => {
+                let m = Mapping {
+                    node: node.clone(),
+                    score: 1.0,
+                    method: planwatch_taxonomy::Method::Exact,
+                    matched: name.to_string(),
+                };
+                placed(self.tax, m)
+            }
+            Some(None) => None,
+            None => self.tax.map_in(Some(scheme), name).and_then(|m| placed(self.tax, m)),
+        }
+    }
+}
+
+impl IndustryMap for Confirmed<'_> {
+    fn place(&self, name: &str) -> Option<Placed> {
+        // A confirmation in any scheme decides; else the automatic best node.
+        for s in self.tax.schemes() {
+            if self.confirmed.contains_key(&(s.id.clone(), name.trim().to_string())) {
+                if let Some(p) = self.in_scheme(&s.id, name) {
+                    return Some(p);
+                }
+            }
+        }
+        self.tax.place(name)
+    }
+
+    fn place_all(&self, name: &str) -> Vec<Placed> {
+        self.tax.schemes().iter().filter_map(|s| self.in_scheme(&s.id, name)).collect()
+    }
+}

@@ -14,7 +14,7 @@ mod review;
 mod text;
 
 pub use compare::{compare, Comparison};
-pub use industry::{ExactNames, IndustryMap, Placed};
+pub use industry::{Confirmed, ExactNames, IndustryMap, Placed};
 pub use review::{review, Review, TASK_SIMILARITY};
 
 use planwatch_core::model::Span;

@@ -349,3 +349,24 @@ fn generic_names_are_not_matched_across_plans() {
     );
     assert_eq!(k.iter().filter(|(k, _)| *k == Kind::TargetNotCarried).count(), 2, "{k:?}");
 }
+
+#[test]
+fn confirmed_mappings_win_over_automatic_ones() {
+    use planwatch_review::{Confirmed, IndustryMap, Taxonomy};
+    let tax = Taxonomy::builtin();
+    let auto: Vec<String> = tax.place_all("低空经济").into_iter().map(|p| p.node).collect();
+    assert!(auto.contains(&"fut.space.lowalt".to_string()), "{auto:?}");
+    // An analyst moved 低空经济 to 未来信息's 卫星互联网 in the future scheme and said it has no
+    // node in the other.
+    let other: Vec<String> = tax.schemes().iter().map(|s| s.id.clone()).filter(|s| s != "future").collect();
+    let mut confirmations = vec![("future".to_string(), "低空经济".to_string(), Some("fut.info.satnet".to_string()))];
+    confirmations.extend(other.iter().map(|s| (s.clone(), "低空经济".to_string(), None)));
+    let c = Confirmed::new(&tax, confirmations);
+    let placed: Vec<(String, String)> = c.place_all("低空经济").into_iter().map(|p| (p.node, p.top)).collect();
+    assert_eq!(placed, vec![("fut.info.satnet".to_string(), "fut.info".to_string())]);
+    assert_eq!(c.place("低空经济").map(|p| p.node).as_deref(), Some("fut.info.satnet"));
+    // Names without a confirmation map as before; a confirmed node gone from the data maps to nothing.
+    assert_eq!(c.place_all("合成生物"), tax.place_all("合成生物"));
+    let gone = Confirmed::new(&tax, [("future".to_string(), "合成生物".to_string(), Some("no.such.node".to_string()))]);
+    assert!(gone.place_all("合成生物").iter().all(|p| p.node != "no.such.node"));
+}

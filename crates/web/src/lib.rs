@@ -29,6 +29,7 @@ mod pager;
 mod pages;
 pub mod problems;
 mod registry_pages;
+mod review_pages;
 mod setup_pages;
 pub mod sync;
 mod taxonomy_pages;
@@ -320,6 +321,9 @@ pub fn router(state: Shared) -> Router {
         .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
         .route("/taxonomy", get(taxonomy_pages::tree))
+        .route("/review", get(review_pages::review))
+        .route("/review.docx", get(review_pages::review_docx))
+        .route("/compare", get(review_pages::compare))
         .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))

@@ -1,0 +1,161 @@
+//! Conformity review and region comparison of stored plans (issue 18 items 3–4), for the pages,
+//! the API and the CLI: each plan's effective (corrected) plan, the text of its current version
+//! and its analysts' confirmed taxonomy mappings go into `planwatch-review`; every cited sentence
+//! gets the link that highlights it in its plan.
+
+use crate::links::source_href;
+use planwatch_review::{Comparison, Confirmed, Finding, Review};
+use planwatch_store::{Store, StoreError};
+use serde::Serialize;
+
+/// The most plans one comparison takes.
+pub const MAX_COMPARE_PLANS: usize = 500;
+
+/// A stored plan as the review reads it.
+struct Loaded {
+    id: i64,
+    version_id: i64,
+    title: String,
+    region: String,
+    plan: planwatch_core::Plan,
+    text: String,
+    confirmed: Vec<(String, String, Option<String>)>,
+}
+
+fn load(store: &Store, id: i64) -> Result<Loaded, StoreError> {
+    let view = store.plan_view(id)?;
+    let text = store.source_text(view.version.id)?;
+    let confirmed = store
+        .taxonomy_confirmations(id)?
+        .into_iter()
+        .map(|c| {
+            let node = c.node().map(str::to_string);
+            (c.scheme, c.item_name, node)
+        })
+        .collect();
+    Ok(Loaded {
+        id,
+        version_id: view.version.id,
+        title: view.summary.title.clone(),
+        region: view.summary.region.clone(),
+        plan: view.effective.plan,
+        text,
+        confirmed,
+    })
+}
+
+/// A finding with the links of its cited sentences (aligned with `draft` and `master`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub draft_links: Vec<String>,
+    pub master_links: Vec<String>,
+}
+
+/// A review of two stored plans.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub draft_id: i64,
+    pub master_id: i64,
+    pub draft_title: String,
+    pub master_title: String,
+    pub counts: [usize; 3],
+    pub findings: Vec<FindingView>,
+}
+
+/// Reviews stored plan `draft` against stored plan `master`.
+pub fn review(store: &Store, draft: i64, master: i64) -> Result<ReviewView, StoreError> {
+    let d = load(store, draft)?;
+    let m = load(store, master)?;
+    let tax = store.taxonomy();
+    let tax = Confirmed::new(tax, d.confirmed.iter().chain(&m.confirmed).cloned());
+    let r: Review = planwatch_review::review(&d.plan, &d.text, &m.plan, &m.text, &tax);
+    let counts = [
+        r.count(planwatch_review::Severity::High),
+        r.count(planwatch_review::Severity::Medium),
+        r.count(planwatch_review::Severity::Low),
+    ];
+    let findings = r
+        .findings
+        .into_iter()
+        .map(|f| FindingView {
+            draft_links: f.draft.iter().map(|c| source_href(d.id, d.version_id, c.span)).collect(),
+            master_links: f.master.iter().map(|c| source_href(m.id, m.version_id, c.span)).collect(),
+            finding: f,
+        })
+        .collect();
+    Ok(ReviewView { draft_id: d.id, master_id: m.id, draft_title: d.title, master_title: m.title, counts, findings })
+}
+
+/// The review as a 审查意见 to send.
+pub fn opinion(v: &ReviewView, author: &str) -> planwatch_report::Opinion {
+    planwatch_report::Opinion {
+        draft: v.draft_title.clone(),
+        master: v.master_title.clone(),
+        author: author.to_string(),
+        generated_at: crate::clock::today_beijing().to_string(),
+        items: v.findings.iter().map(|f| opinion_item(&f.finding)).collect(),
+        ..planwatch_report::Opinion::default()
+    }
+}
+
+/// One finding as the 审查意见 states it.
+pub fn opinion_item(f: &Finding) -> planwatch_report::OpinionItem {
+    planwatch_report::OpinionItem {
+        id: f.id.clone(),
+        severity: f.severity_label.to_string(),
+        group: f.group.to_string(),
+        message: f.message.clone(),
+        draft_quotes: f.draft.iter().map(|c| c.sentence.clone()).collect(),
+        master_quotes: f.master.iter().map(|c| c.sentence.clone()).collect(),
+        decision: String::new(),
+    }
+}
+
+/// A comparison of stored plans, with each plan's id, version and region (aligned with the
+/// comparison's `plans`), so a cell item links to its sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareView {
+    pub plan_ids: Vec<i64>,
+    pub version_ids: Vec<i64>,
+    pub comparison: Comparison,
+}
+
+impl CompareView {
+    /// The link of a cell item or target (by plan index and span).
+    pub fn href(&self, plan: usize, span: [usize; 2]) -> String {
+        match (self.plan_ids.get(plan), self.version_ids.get(plan)) {
+            (Some(p), Some(v)) => source_href(*p, *v, span),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Compares stored plans (2 to [`MAX_COMPARE_PLANS`], each once) by their regions.
+pub fn compare(store: &Store, ids: &[i64]) -> Result<CompareView, StoreError> {
+    let mut seen = std::collections::BTreeSet::new();
+    let ids: Vec<i64> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
+    if ids.len() < 2 || ids.len() > MAX_COMPARE_PLANS {
+        return Err(StoreError::Invalid(format!(
+            "比较需要 2 至 {MAX_COMPARE_PLANS} 份不同的规划,收到 {} 份。",
+            ids.len()
+        )));
+    }
+    let loaded: Vec<Loaded> = ids.iter().map(|&i| load(store, i)).collect::<Result<_, _>>()?;
+    let regions: Vec<String> = loaded
+        .iter()
+        .map(|l| if l.region.trim().is_empty() { format!("未知地区({})", l.title) } else { l.region.clone() })
+        .collect();
+    let tax = store.taxonomy();
+    let tax = Confirmed::new(tax, loaded.iter().flat_map(|l| l.confirmed.iter().cloned()));
+    let input: Vec<(&planwatch_core::Plan, &str)> =
+        loaded.iter().zip(&regions).map(|(l, r)| (&l.plan, r.as_str())).collect();
+    let mut comparison = planwatch_review::compare(&input, &tax);
+    comparison.plans = loaded.iter().map(|l| l.title.clone()).collect();
+    Ok(CompareView {
+        plan_ids: loaded.iter().map(|l| l.id).collect(),
+        version_ids: loaded.iter().map(|l| l.version_id).collect(),
+        comparison,
+    })
+}

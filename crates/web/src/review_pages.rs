@@ -1,0 +1,171 @@
+//! Conformity review and region comparison on the web (issue 18 items 3–4): `/review?draft=&master=`
+//! (findings with severity, stable id, message and the sentences of both sides, each linking to
+//! its highlighted span; a form choosing the plans when they are not given), `/review.docx`
+//! (the 审查意见 to send), `/compare?plans=` (taxonomy × region matrix, overlaps, gaps,
+//! comparable targets), and the JSON of both under `/api/v1`. Everything shown is computed by
+//! `planwatch_app::review`; these pages only read.
+
+use askama::Template;
+use axum::extract::{Query, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use planwatch_app::review::{self as app, CompareView, ReviewView, MAX_COMPARE_PLANS};
+use planwatch_store::PlanOrder;
+use serde::Deserialize;
+
+use crate::api::{ApiError, ErrorBody};
+use crate::pages::{download, parse_id, render};
+use crate::{db, AppError, Shared};
+
+/// Longest `plans` list accepted (characters).
+const MAX_PLANS_CHARS: usize = 8 * MAX_COMPARE_PLANS;
+
+#[derive(Deserialize, Default)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    draft: String,
+    #[serde(default)]
+    master: String,
+}
+
+/// The `plans` of a query: a comma list (`plans=1,2,3`) and/or repeated fields (the form's
+/// checkboxes), joined.
+fn plans_param(raw: Option<&str>) -> String {
+    let Some(raw) = raw else { return String::new() };
+    let mut out = Vec::new();
+    for pair in raw.split('&').take(MAX_COMPARE_PLANS + 10) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k == "plans" {
+            let v = v.replace('+', " ");
+            out.push(percent_encoding::percent_decode_str(&v).decode_utf8_lossy().into_owned());
+        }
+    }
+    out.join(",")
+}
+
+/// (id, title, region) of every plan, for the forms.
+type Choices = Vec<(i64, String, String)>;
+
+async fn choices(state: &Shared) -> Result<Choices, AppError> {
+    let plans = db(state, |s| s.list_plans(PlanOrder::Title)).await?;
+    Ok(plans.into_iter().map(|p| (p.id, p.title, p.region)).collect())
+}
+
+fn ids(q: &ReviewQuery) -> Result<Option<(i64, i64)>, AppError> {
+    let (d, m) = (q.draft.trim(), q.master.trim());
+    if d.is_empty() || m.is_empty() {
+        return Ok(None);
+    }
+    if d.len() > 20 || m.len() > 20 {
+        return Err(AppError::BadRequest("规划编号过长:请从列表中选择规划。".into()));
+    }
+    Ok(Some((parse_id(d)?, parse_id(m)?)))
+}
+
+fn plan_ids(raw: &str) -> Result<Vec<i64>, AppError> {
+    if raw.len() > MAX_PLANS_CHARS {
+        return Err(AppError::BadRequest(format!("plans 过长:一次最多比较 {MAX_COMPARE_PLANS} 份规划。")));
+    }
+    raw.split([',', ',']).map(str::trim).filter(|s| !s.is_empty()).map(parse_id).collect()
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    nav: &'static str,
+    plans: Choices,
+    draft: i64,
+    master: i64,
+    view: Option<ReviewView>,
+}
+
+impl ReviewPage {
+    fn severity_key(&self, label: &str) -> &'static str {
+        match label {
+            "冲突" => "high",
+            "不一致" => "medium",
+            _ => "low",
+        }
+    }
+}
+
+pub async fn review(State(state): State<Shared>, Query(q): Query<ReviewQuery>) -> Result<Response, AppError> {
+    let plans = choices(&state).await?;
+    let Some((d, m)) = ids(&q)? else {
+        return Ok(render(&ReviewPage { nav: "industries", plans, draft: 0, master: 0, view: None }).into_response());
+    };
+    let view = db(&state, move |s| app::review(s, d, m)).await?;
+    Ok(render(&ReviewPage { nav: "industries", plans, draft: d, master: m, view: Some(view) }).into_response())
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The 审查意见 as DOCX (author planwatch: a sent document names no login).
+pub async fn review_docx(State(state): State<Shared>, Query(q): Query<ReviewQuery>) -> Result<Response, AppError> {
+    let Some((d, m)) = ids(&q)? else {
+        return Err(AppError::BadRequest("请给出草案和上位规划:/review.docx?draft=编号&master=编号。".into()));
+    };
+    let view = db(&state, move |s| app::review(s, d, m)).await?;
+    let title = view.draft_title.clone();
+    let bytes = tokio::task::spawn_blocking(move || planwatch_report::opinion_docx(&app::opinion(&view, "planwatch")))
+        .await
+        .map_err(|e| AppError::Internal(format!("worker failed: {e}")))?
+        .map_err(|e| AppError::Internal(format!("审查意见生成失败:{e}")))?;
+    Ok(download(&format!("审查意见_{}.docx", title.chars().take(40).collect::<String>()), DOCX, bytes))
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    nav: &'static str,
+    plans: Choices,
+    selected: Vec<i64>,
+    view: Option<CompareView>,
+}
+
+impl ComparePage {
+    fn chosen(&self, id: &i64) -> bool {
+        self.selected.contains(id)
+    }
+    fn href(&self, plan: &usize, span: &[usize; 2]) -> String {
+        self.view.as_ref().map(|v| v.href(*plan, *span)).unwrap_or_default()
+    }
+}
+
+pub async fn compare(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let plans = choices(&state).await?;
+    let selected = plan_ids(&plans_param(raw.as_deref()))?;
+    if selected.is_empty() {
+        return Ok(render(&ComparePage { nav: "industries", plans, selected, view: None }).into_response());
+    }
+    let ids = selected.clone();
+    let view = db(&state, move |s| app::compare(s, &ids)).await?;
+    Ok(render(&ComparePage { nav: "industries", plans, selected, view: Some(view) }).into_response())
+}
+
+/// Conformity review of stored plan `draft` against stored plan `master`: `findings`, each with
+/// `id` (stable), `kind`, `severity` (high, medium, low) and `severity_label` (冲突, 不一致,
+/// 提示), `group`, `message`, the cited items of both sides (`draft`, `master`: `item`,
+/// `sentence`, `span`) and their links (`draft_links`, `master_links`).
+#[utoipa::path(get, path = "/api/v1/review", params(("draft" = i64, Query), ("master" = i64, Query)),
+    responses((status = 200, description = "the review"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn api_review(State(state): State<Shared>, Query(q): Query<ReviewQuery>) -> Result<Response, ApiError> {
+    let Some((d, m)) = ids(&q)? else {
+        return Err(ApiError(AppError::BadRequest("请给出 draft 和 master 两个规划编号。".into())));
+    };
+    let view = db(&state, move |s| app::review(s, d, m)).await?;
+    Ok(Json(view).into_response())
+}
+
+/// Comparison of stored plans across regions (`plans=1,2,3`, 2 to 500): `regions`, `matrix`
+/// (taxonomy node × region cells of items with spans), `overlaps`, `gaps`, `targets` side by
+/// side in base units, `unmapped`.
+#[utoipa::path(get, path = "/api/v1/compare", params(("plans" = String, Query)),
+    responses((status = 200, description = "the comparison"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn api_compare(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    let ids = plan_ids(&plans_param(raw.as_deref()))?;
+    let view = db(&state, move |s| app::compare(s, &ids)).await?;
+    Ok(Json(view).into_response())
+}

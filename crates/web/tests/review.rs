@@ -1,0 +1,108 @@
+//! Issue 18 items 3–4 on the web: a review of two stored plans (findings with ids, the
+//! sentences of both sides linking to their spans, a hostile industry escaped), the 审查意见
+//! DOCX, the comparison page (checkbox form and comma list alike), the API and refusals.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use planwatch_store::corrections::ItemKind;
+use planwatch_store::CorrectionRequest;
+
+fn ids(app: &App) -> (i64, i64, i64) {
+    let plans = app.store.list_plans(planwatch_store::PlanOrder::Title).unwrap();
+    let by = |r: &str| plans.iter().find(|p| p.region == r).unwrap_or_else(|| panic!("{r}")).id;
+    (by("绵阳市"), by("合肥市"), by("苏州市"))
+}
+
+#[tokio::test]
+async fn review_and_compare_pages_api_and_docx() {
+    let app = app();
+    let (mianyang, hefei, suzhou) = ids(&app);
+    // A hostile industry in the draft: escaped on the page, placed nowhere, still listed.
+    app.store
+        .correct(
+            &op(),
+            mianyang,
+            ItemKind::Industry,
+            CorrectionRequest::Add {
+                item: serde_json::json!({ "name": "<script>alert(1)</script>", "group": "测试", "segments": [] }),
+            },
+            "测试",
+        )
+        .unwrap();
+
+    // The form alone.
+    let page = get(&app, "/review").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.text().contains("id=\"review-form\"") && !page.text().contains("id=\"review-result\""));
+
+    let page = get(&app, &format!("/review?draft={mianyang}&master={hefei}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("id=\"findings\""), "{html}");
+    assert!(!html.contains("<script>alert(1)"), "escaped");
+    let api = get(&app, &format!("/api/v1/review?draft={mianyang}&master={hefei}")).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let json = api.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let id = f["id"].as_str().unwrap();
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id} on the page");
+        for (side, links, plan) in [("draft", "draft_links", mianyang), ("master", "master_links", hefei)] {
+            let cited = f[side].as_array().unwrap();
+            let links = f[links].as_array().unwrap();
+            assert_eq!(cited.len(), links.len());
+            for l in links {
+                assert!(l.as_str().unwrap().starts_with(&format!("/plans/{plan}/source?v=")), "{l}");
+            }
+        }
+    }
+    assert!(findings
+        .iter()
+        .any(|f| f["kind"] == "direction_unmapped" && f["draft"][0]["item"] == "<script>alert(1)</script>"));
+    // The same review twice: the same ids.
+    let again = get(&app, &format!("/api/v1/review?draft={mianyang}&master={hefei}")).await.json();
+    assert_eq!(again["findings"], json["findings"]);
+
+    let docx = get(&app, &format!("/review.docx?draft={mianyang}&master={hefei}")).await;
+    assert_eq!(docx.status, StatusCode::OK, "{}", docx.text());
+    assert!(docx.body.starts_with(b"PK"));
+    assert!(docx.headers["content-disposition"].to_str().unwrap().contains("attachment"));
+
+    // Comparison: the checkbox form's repeated fields and the comma list give one page.
+    let a = get(&app, &format!("/compare?plans={mianyang}&plans={hefei}&plans={suzhou}")).await;
+    let b = get(&app, &format!("/compare?plans={mianyang},{hefei},{suzhou}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.text(), b.text());
+    let html = a.text();
+    assert!(html.contains("id=\"compare-matrix\"") && html.contains("绵阳市") && html.contains("合肥市"));
+    assert!(html.contains(&format!("href=\"/plans/{mianyang}/source?v=")), "cells link to their sentences");
+    let api = get(&app, &format!("/api/v1/compare?plans={mianyang},{hefei},{suzhou}")).await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.json()["comparison"]["regions"].as_array().unwrap().len(), 3);
+    // The OpenAPI document lists both endpoints.
+    let doc = get(&app, "/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/review"].is_object() && doc["paths"]["/api/v1/compare"].is_object());
+}
+
+#[tokio::test]
+async fn review_and_compare_refuse_bad_input() {
+    let app = app();
+    let (mianyang, _, _) = ids(&app);
+    for (uri, status) in [
+        (format!("/review?draft={mianyang}&master=424242"), StatusCode::NOT_FOUND),
+        ("/review?draft=x&master=1".to_string(), StatusCode::NOT_FOUND),
+        (format!("/review?draft={}&master=1", "9".repeat(30)), StatusCode::BAD_REQUEST),
+        ("/review.docx".to_string(), StatusCode::BAD_REQUEST),
+        (format!("/compare?plans={mianyang}"), StatusCode::BAD_REQUEST),
+        (format!("/compare?plans={mianyang},{mianyang}"), StatusCode::BAD_REQUEST),
+        (format!("/compare?plans={}", "1,".repeat(3000)), StatusCode::BAD_REQUEST),
+        ("/api/v1/review?draft=1".to_string(), StatusCode::BAD_REQUEST),
+        ("/api/v1/compare?plans=a,b".to_string(), StatusCode::NOT_FOUND),
+    ] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, status, "{uri}: {}", r.text());
+    }
+}

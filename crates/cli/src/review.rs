@@ -10,8 +10,7 @@ use planwatch_review::{Comparison, Review};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The most plans one comparison takes.
-pub const MAX_COMPARE_PLANS: usize = 500;
+use planwatch_app::review::MAX_COMPARE_PLANS;
 
 /// A plan and the text its spans index into.
 pub struct Loaded {
@@ -180,19 +179,7 @@ fn opinion(r: &Review) -> planwatch_report::Opinion {
         draft: r.draft_title.clone(),
         master: r.master_title.clone(),
         generated_at: planwatch_app::clock::today_beijing().to_string(),
-        items: r
-            .findings
-            .iter()
-            .map(|f| planwatch_report::OpinionItem {
-                id: f.id.clone(),
-                severity: f.severity_label.to_string(),
-                group: f.group.to_string(),
-                message: f.message.clone(),
-                draft_quotes: f.draft.iter().map(|c| c.sentence.clone()).collect(),
-                master_quotes: f.master.iter().map(|c| c.sentence.clone()).collect(),
-                decision: String::new(),
-            })
-            .collect(),
+        items: r.findings.iter().map(planwatch_app::review::opinion_item).collect(),
         ..planwatch_report::Opinion::default()
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::links::source_href;
 use planwatch_review::{Comparison, Confirmed, Finding, Review};
-use planwatch_store::{Store, StoreError};
+use planwatch_store::{Actor, ReviewMark, ReviewMarkState, Store, StoreError};
 use serde::Serialize;
 
 /// The most plans one comparison takes.
@@ -51,6 +51,8 @@ pub struct FindingView {
     pub finding: Finding,
     pub draft_links: Vec<String>,
     pub master_links: Vec<String>,
+    /// A reviewer's mark on the finding (accepted, or explained with a note), if any.
+    pub mark: Option<ReviewMark>,
 }
 
 /// A review of two stored plans.
@@ -62,6 +64,8 @@ pub struct ReviewView {
     pub master_title: String,
     pub counts: [usize; 3],
     pub findings: Vec<FindingView>,
+    /// Marks whose finding is no longer in the review (the plans changed): kept, listed.
+    pub stale_marks: Vec<ReviewMark>,
 }
 
 /// Reviews stored plan `draft` against stored plan `master`.
@@ -76,16 +80,50 @@ pub fn review(store: &Store, draft: i64, master: i64) -> Result<ReviewView, Stor
         r.count(planwatch_review::Severity::Medium),
         r.count(planwatch_review::Severity::Low),
     ];
+    let mut marks: std::collections::HashMap<String, ReviewMark> =
+        store.review_marks(d.id, m.id)?.into_iter().map(|k| (k.finding_id.clone(), k)).collect();
     let findings = r
         .findings
         .into_iter()
         .map(|f| FindingView {
             draft_links: f.draft.iter().map(|c| source_href(d.id, d.version_id, c.span)).collect(),
             master_links: f.master.iter().map(|c| source_href(m.id, m.version_id, c.span)).collect(),
+            mark: marks.remove(&f.id),
             finding: f,
         })
         .collect();
-    Ok(ReviewView { draft_id: d.id, master_id: m.id, draft_title: d.title, master_title: m.title, counts, findings })
+    let mut stale_marks: Vec<ReviewMark> = marks.into_values().collect();
+    stale_marks.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
+    Ok(ReviewView {
+        draft_id: d.id,
+        master_id: m.id,
+        draft_title: d.title,
+        master_title: m.title,
+        counts,
+        findings,
+        stale_marks,
+    })
+}
+
+/// Marks a finding of the review of `draft` against `master`: the finding must be in the
+/// review as it stands (else nothing is stored); the store checks who writes and audits.
+pub fn mark(
+    store: &Store,
+    actor: &Actor,
+    draft: i64,
+    master: i64,
+    finding_id: &str,
+    state: ReviewMarkState,
+    note: &str,
+) -> Result<i64, StoreError> {
+    let view = review(store, draft, master)?;
+    if !view.findings.iter().any(|f| f.finding.id == finding_id.trim()) {
+        let shown: String = finding_id.chars().take(40).collect();
+        return Err(StoreError::NotFound(format!(
+            "审查意见“{shown}”(它不在本次审查结果中:规划可能已修改,请刷新审查页)"
+        )));
+    }
+    store.mark_review_finding(actor, draft, master, finding_id, state, note)
 }
 
 /// The review as a 审查意见 to send.
@@ -95,7 +133,20 @@ pub fn opinion(v: &ReviewView, author: &str) -> planwatch_report::Opinion {
         master: v.master_title.clone(),
         author: author.to_string(),
         generated_at: crate::clock::today_beijing().to_string(),
-        items: v.findings.iter().map(|f| opinion_item(&f.finding)).collect(),
+        items: v
+            .findings
+            .iter()
+            .map(|f| {
+                let mut item = opinion_item(&f.finding);
+                if let Some(k) = &f.mark {
+                    item.decision = match k.state {
+                        ReviewMarkState::Accepted => k.state.label().to_string(),
+                        ReviewMarkState::Explained => format!("{}:{}", k.state.label(), k.note),
+                    };
+                }
+                item
+            })
+            .collect(),
         ..planwatch_report::Opinion::default()
     }
 }

@@ -20,6 +20,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (9, "reporting_calendar", include_str!("../migrations/sqlite/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/sqlite/0010_registries.sql")),
     (11, "taxonomy", include_str!("../migrations/sqlite/0011_taxonomy.sql")),
+    (12, "review_marks", include_str!("../migrations/sqlite/0012_review_marks.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -35,6 +36,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (9, "reporting_calendar", include_str!("../migrations/postgres/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/postgres/0010_registries.sql")),
     (11, "taxonomy", include_str!("../migrations/postgres/0011_taxonomy.sql")),
+    (12, "review_marks", include_str!("../migrations/postgres/0012_review_marks.sql")),
 ];
 
 /// The migrations of `backend`.

@@ -6,16 +6,17 @@
 //! `planwatch_app::review`; these pages only read.
 
 use askama::Template;
-use axum::extract::{Query, RawQuery, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Form, Query, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use planwatch_app::review::{self as app, CompareView, ReviewView, MAX_COMPARE_PLANS};
-use planwatch_store::PlanOrder;
+use planwatch_store::{PlanOrder, ReviewMarkState, Role};
 use serde::Deserialize;
 
 use crate::api::{ApiError, ErrorBody};
 use crate::pages::{download, parse_id, render};
-use crate::{db, AppError, Shared};
+use crate::{auth, db, AppError, Shared};
 
 /// Longest `plans` list accepted (characters).
 const MAX_PLANS_CHARS: usize = 8 * MAX_COMPARE_PLANS;
@@ -77,9 +78,19 @@ struct ReviewPage {
     draft: i64,
     master: i64,
     view: Option<ReviewView>,
+    can_mark: bool,
+    csrf: String,
 }
 
 impl ReviewPage {
+    fn mark_label(&self, f: &planwatch_app::review::FindingView) -> String {
+        match &f.mark {
+            Some(k) if k.note.is_empty() => format!("{}({})", k.state.label(), k.author),
+            Some(k) => format!("{}:{}({})", k.state.label(), k.note, k.author),
+            None => String::new(),
+        }
+    }
+
     fn severity_key(&self, label: &str) -> &'static str {
         match label {
             "冲突" => "high",
@@ -89,13 +100,61 @@ impl ReviewPage {
     }
 }
 
-pub async fn review(State(state): State<Shared>, Query(q): Query<ReviewQuery>) -> Result<Response, AppError> {
+pub async fn review(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
     let plans = choices(&state).await?;
+    let caller = auth::caller(&state, &headers).await;
+    let can_mark = caller.as_ref().is_some_and(|c| matches!(c.actor.role, Role::Admin | Role::Analyst));
+    let csrf = caller.map(|c| c.csrf).unwrap_or_default();
     let Some((d, m)) = ids(&q)? else {
-        return Ok(render(&ReviewPage { nav: "industries", plans, draft: 0, master: 0, view: None }).into_response());
+        let page = ReviewPage { nav: "industries", plans, draft: 0, master: 0, view: None, can_mark, csrf };
+        return Ok(render(&page).into_response());
     };
     let view = db(&state, move |s| app::review(s, d, m)).await?;
-    Ok(render(&ReviewPage { nav: "industries", plans, draft: d, master: m, view: Some(view) }).into_response())
+    let page = ReviewPage { nav: "industries", plans, draft: d, master: m, view: Some(view), can_mark, csrf };
+    Ok(render(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MarkForm {
+    csrf: String,
+    draft: String,
+    master: String,
+    finding: String,
+    /// `accepted` or `explained`.
+    state: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Marks a finding accepted or explained (analysts and admins: the store decides; the finding
+/// must be in the review as it stands).
+pub async fn mark(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<MarkForm>,
+) -> Result<Response, AppError> {
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let Some((d, m)) = ids(&ReviewQuery { draft: f.draft, master: f.master })? else {
+        return Err(AppError::BadRequest("请给出草案和上位规划。".into()));
+    };
+    let st = ReviewMarkState::parse(&f.state).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "处理结果“{}”:应为 accepted(已采纳)或 explained(已说明)。",
+            f.state.chars().take(20).collect::<String>()
+        ))
+    })?;
+    let finding = f.finding.trim().to_string();
+    if finding.chars().count() > 40 {
+        return Err(AppError::BadRequest("审查意见编号过长:请从审查结果中选择。".into()));
+    }
+    let anchor = finding.clone();
+    db(&state, move |s| app::mark(s, &actor, d, m, &finding, st, &f.note)).await?;
+    let anchor: String = anchor.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    Ok(Redirect::to(&format!("/review?draft={d}&master={m}#{anchor}")).into_response())
 }
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

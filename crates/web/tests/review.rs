@@ -4,7 +4,8 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use common::*;
 use planwatch_store::corrections::ItemKind;
 use planwatch_store::CorrectionRequest;
@@ -105,4 +106,63 @@ async fn review_and_compare_refuse_bad_input() {
         let r = get(&app, &uri).await;
         assert_eq!(r.status, status, "{uri}: {}", r.text());
     }
+}
+
+#[tokio::test]
+async fn a_reviewer_marks_a_finding_audited_and_refusals() {
+    let app = app();
+    let (mianyang, hefei, _) = ids(&app);
+    let json = get(&app, &format!("/api/v1/review?draft={mianyang}&master={hefei}")).await.json();
+    let id = json["findings"][0]["id"].as_str().unwrap().to_string();
+    let (d, m) = (mianyang.to_string(), hefei.to_string());
+    let fields = |csrf: &str, finding: &str, state: &str, note: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("draft".to_string(), d.clone()),
+            ("master".to_string(), m.clone()),
+            ("finding".to_string(), finding.to_string()),
+            ("state".to_string(), state.to_string()),
+            ("note".to_string(), note.to_string()),
+        ]
+    };
+    let post = |cookie: &str, f: &[(String, String)]| {
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        form("/review/mark", cookie, &f)
+    };
+    // Anonymous: refused, nothing stored; the page offers no form.
+    let r = send(&app, post("", &fields("x", &id, "accepted", ""))).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text());
+    assert!(!get(&app, &format!("/review?draft={d}&master={m}")).await.text().contains("mark-form"));
+
+    let (cookie, csrf) = login(&app).await;
+    let page = send(
+        &app,
+        Request::get(format!("/review?draft={d}&master={m}")).header("cookie", &cookie).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(page.text().contains("mark-form"));
+    for (f, status) in [
+        (fields("forged", &id, "accepted", ""), StatusCode::FORBIDDEN),
+        (fields(&csrf, &id, "explained", ""), StatusCode::BAD_REQUEST),
+        (fields(&csrf, &id, "maybe", ""), StatusCode::BAD_REQUEST),
+        (fields(&csrf, "tg-000000000000", "accepted", ""), StatusCode::NOT_FOUND),
+        (fields(&csrf, &"x".repeat(100), "accepted", ""), StatusCode::BAD_REQUEST),
+    ] {
+        let r = send(&app, post(&cookie, &f)).await;
+        assert_eq!(r.status, status, "{f:?}: {}", r.text());
+    }
+    assert!(app.store.review_marks(mianyang, hefei).unwrap().is_empty());
+
+    let r = send(&app, post(&cookie, &fields(&csrf, &id, "explained", "<b>口径不同</b>"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let marks = app.store.review_marks(mianyang, hefei).unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].finding_id, id);
+    let html = get(&app, &format!("/review?draft={d}&master={m}")).await.text();
+    assert!(html.contains("已说明:&#60;b&#62;口径不同&#60;/b&#62;"), "shown escaped");
+    let json = get(&app, &format!("/api/v1/review?draft={d}&master={m}")).await.json();
+    let f = json["findings"].as_array().unwrap().iter().find(|f| f["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(f["mark"]["state"], "explained");
+    let f = planwatch_store::AuditFilter { action: "review.mark".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &f, 10, 0).unwrap().0.len(), 1);
 }

@@ -5,6 +5,7 @@ mod monitor;
 mod registry;
 mod review;
 mod show;
+mod taxonomy;
 mod workspace;
 
 use anyhow::Context;
@@ -120,6 +121,12 @@ enum Command {
     Registry {
         #[command(subcommand)]
         command: registry::RegistryCommand,
+    },
+    /// The reference taxonomy of industries: tree with plan counts, a plan's mapping, the
+    /// unmapped items.
+    Taxonomy {
+        #[command(subcommand)]
+        command: taxonomy::TaxonomyCommand,
     },
     /// Task progress reports by owners.
     Tasks {
@@ -365,6 +372,7 @@ fn main() -> ExitCode {
         Command::Template { place, period, out } => monitor::template(&ws, common, &place, period, out),
         Command::Tasks { command } => monitor::tasks(&ws, common, command),
         Command::Registry { command } => registry::run(&ws, common, command),
+        Command::Taxonomy { command } => taxonomy::run(&ws, common, command),
         Command::Progress { plan, as_of, json } => monitor::progress(&ws, common, plan, as_of, json),
         Command::Index { command } => monitor::index(&ws, common, command),
         Command::Rank { index, period, json, publish, confirm } => {

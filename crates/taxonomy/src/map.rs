@@ -223,17 +223,37 @@ impl Index {
         if keys.is_empty() {
             return None;
         }
-        let mut counts: HashMap<u32, u16> = HashMap::with_capacity(64);
-        for k in &keys {
-            if let Some(p) = self.postings.get(k) {
-                for &t in p {
-                    *counts.entry(t).or_insert(0) += 1;
+        // Overlap counts per entry in a reused per-thread buffer (one slot per entry), reset
+        // through the list of touched entries: no hashing and no allocation per name.
+        thread_local! {
+            static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let mut touched: Vec<(u32, u16)> = Vec::new();
+        COUNTS.with(|c| {
+            let mut counts = c.borrow_mut();
+            if counts.len() < self.terms.len() {
+                counts.resize(self.terms.len(), 0);
+            }
+            let mut hit: Vec<u32> = Vec::new();
+            for k in &keys {
+                if let Some(p) = self.postings.get(k) {
+                    for &t in p {
+                        let slot = &mut counts[t as usize];
+                        if *slot == 0 {
+                            hit.push(t);
+                        }
+                        *slot = slot.saturating_add(1);
+                    }
                 }
             }
-        }
+            for t in hit {
+                touched.push((t, counts[t as usize]));
+                counts[t as usize] = 0;
+            }
+        });
         let q = keys.len() as f32;
         let mut best: Option<Candidate> = None;
-        for (t, i) in counts {
+        for (t, i) in touched {
             if !self.in_scheme(t, scheme) {
                 continue;
             }
@@ -310,15 +330,12 @@ impl Index {
         // share the last part's head (新能源及智能网联汽车 = 新能源汽车 and 智能网联汽车), so they
         // count only when the last part maps too; on a tie the later part wins.
         let mut best = whole.map(|(c, _)| c);
-        let parts = parts(&norm);
-        let last_maps = parts.last().is_some_and(|p| self.map_one(p, scheme).is_some());
-        if last_maps {
-            for p in parts.iter().rev() {
-                if let Some((c, _)) = self.map_one(p, scheme) {
-                    let score = c.score * PART_FACTOR;
-                    if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
-                        best = Some(Candidate { term: c.term, score });
-                    }
+        let hits: Vec<Option<(Candidate, Method)>> = parts(&norm).iter().map(|p| self.map_one(p, scheme)).collect();
+        if hits.last().is_some_and(Option::is_some) {
+            for (c, _) in hits.into_iter().rev().flatten() {
+                let score = c.score * PART_FACTOR;
+                if score >= THRESHOLD && best.as_ref().is_none_or(|b| score > b.score) {
+                    best = Some(Candidate { term: c.term, score });
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! gets the link that highlights it in its plan.
 
 use crate::links::source_href;
+use planwatch_export::{Grid, GridCell, GridColumn};
 use planwatch_review::{Comparison, Confirmed, Finding, Review};
 use planwatch_store::{Actor, ReviewMark, ReviewMarkState, Store, StoreError};
 use serde::Serialize;
@@ -209,4 +210,94 @@ pub fn compare(store: &Store, ids: &[i64]) -> Result<CompareView, StoreError> {
         version_ids: loaded.iter().map(|l| l.version_id).collect(),
         comparison,
     })
+}
+
+/// The findings as a sheet (编号, 严重程度, 类别, 意见, both sides' sentences, 处理).
+pub fn review_grid(r: &Review) -> Grid {
+    findings_grid(&r.draft_title, &r.master_title, r.findings.iter().map(|f| (f, None)))
+}
+
+/// A stored review's findings as a sheet, with the reviewers' marks.
+pub fn review_view_grid(v: &ReviewView) -> Grid {
+    findings_grid(&v.draft_title, &v.master_title, v.findings.iter().map(|f| (&f.finding, f.mark.as_ref())))
+}
+
+fn mark_text(k: &ReviewMark) -> String {
+    if k.note.is_empty() {
+        format!("{}({})", k.state.label(), k.author)
+    } else {
+        format!("{}:{}({})", k.state.label(), k.note, k.author)
+    }
+}
+
+fn findings_grid<'a>(
+    draft: &str,
+    master: &str,
+    findings: impl Iterator<Item = (&'a Finding, Option<&'a ReviewMark>)>,
+) -> Grid {
+    let join = |cs: &[planwatch_review::Cited]| cs.iter().map(|c| c.sentence.as_str()).collect::<Vec<_>>().join("\n");
+    Grid {
+        title: "规划符合性审查".into(),
+        columns: vec![
+            GridColumn::text("编号", "审查意见的稳定编号（同一问题在文本修改后编号不变）。"),
+            GridColumn::text("严重程度", "冲突、不一致或提示。"),
+            GridColumn::text("类别", "主要目标、发展方向、任务部署或规划期。"),
+            GridColumn::text("意见", "审查发现。"),
+            GridColumn::text("草案原文", "草案中所依据的句子。"),
+            GridColumn::text("上位规划原文", "上位规划中所依据的句子。"),
+            GridColumn::text("处理", "审查人的标记：已采纳，或已说明及其说明。"),
+        ],
+        rows: findings
+            .map(|(f, mark)| {
+                vec![
+                    GridCell::Text(f.id.clone()),
+                    GridCell::Text(f.severity_label.into()),
+                    GridCell::Text(f.group.into()),
+                    GridCell::Text(f.message.clone()),
+                    GridCell::Text(join(&f.draft)),
+                    GridCell::Text(join(&f.master)),
+                    mark.map(|k| GridCell::Text(mark_text(k))).unwrap_or(GridCell::Empty),
+                ]
+            })
+            .collect(),
+        notes: vec![("草案".into(), draft.to_string()), ("上位规划".into(), master.to_string())],
+    }
+}
+
+/// The comparison's matrix as a sheet (direction, node, one column per region), with the
+/// overlaps, gaps and unmapped items counted or listed on the 说明 sheet.
+pub fn compare_grid(c: &Comparison) -> Grid {
+    let mut columns =
+        vec![GridColumn::text("方向", "参考分类的顶层方向。"), GridColumn::text("分类节点", "参考分类的节点。")];
+    columns.extend(c.regions.iter().map(|r| GridColumn::text(r, "该地区规划中对应的产业或细分领域。")));
+    let rows = c
+        .matrix
+        .iter()
+        .map(|row| {
+            let mut cells = vec![GridCell::Text(row.top_label.clone()), GridCell::Text(row.label.clone())];
+            cells.extend(row.cells.iter().map(|items| {
+                let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                if names.is_empty() {
+                    GridCell::Empty
+                } else {
+                    GridCell::Text(names.join("、"))
+                }
+            }));
+            cells
+        })
+        .collect();
+    Grid {
+        title: "地区比较".into(),
+        columns,
+        rows,
+        notes: vec![
+            ("规划".into(), c.plans.join("；")),
+            ("重叠".into(), format!("{} 个分类节点有两个以上地区布局", c.overlaps.len())),
+            ("缺口".into(), format!("{} 处：其他地区布局而该地区没有", c.gaps.len())),
+            (
+                "未能归类".into(),
+                c.unmapped.iter().map(|u| format!("{}：{}", u.region, u.name)).collect::<Vec<_>>().join("；"),
+            ),
+        ],
+    }
 }

@@ -5,7 +5,7 @@ use crate::workspace::{open_store, Workspace};
 use crate::{read_file, write_atomically, Common};
 use anyhow::{bail, Context};
 use planwatch_core::Plan;
-use planwatch_export::{grid_xlsx, Grid, GridCell, GridColumn};
+use planwatch_export::grid_xlsx;
 use planwatch_review::{Comparison, Review};
 use std::path::Path;
 use std::process::ExitCode;
@@ -95,7 +95,7 @@ pub fn review(
         }
         "html" => review_html(&r).into_bytes(),
         "docx" => planwatch_report::opinion_docx(&opinion(&r))?,
-        _ => grid_xlsx(&review_grid(&r))?,
+        _ => grid_xlsx(&planwatch_app::review::review_grid(&r))?,
     };
     emit(out, &bytes, format)?;
     eprintln!(
@@ -146,7 +146,7 @@ pub fn compare(
             v
         }
         "html" => compare_html(&c).into_bytes(),
-        _ => grid_xlsx(&compare_grid(&c))?,
+        _ => grid_xlsx(&planwatch_app::review::compare_grid(&c))?,
     };
     emit(out, &bytes, format)?;
     eprintln!(
@@ -181,72 +181,6 @@ fn opinion(r: &Review) -> planwatch_report::Opinion {
         generated_at: planwatch_app::clock::today_beijing().to_string(),
         items: r.findings.iter().map(planwatch_app::review::opinion_item).collect(),
         ..planwatch_report::Opinion::default()
-    }
-}
-
-fn review_grid(r: &Review) -> Grid {
-    let join = |cs: &[planwatch_review::Cited]| cs.iter().map(|c| c.sentence.as_str()).collect::<Vec<_>>().join("\n");
-    Grid {
-        title: "规划符合性审查".into(),
-        columns: vec![
-            GridColumn::text("编号", "审查意见的稳定编号（同一问题在文本修改后编号不变）。"),
-            GridColumn::text("严重程度", "冲突、不一致或提示。"),
-            GridColumn::text("类别", "主要目标、发展方向、任务部署或规划期。"),
-            GridColumn::text("意见", "审查发现。"),
-            GridColumn::text("草案原文", "草案中所依据的句子。"),
-            GridColumn::text("上位规划原文", "上位规划中所依据的句子。"),
-        ],
-        rows: r
-            .findings
-            .iter()
-            .map(|f| {
-                vec![
-                    GridCell::Text(f.id.clone()),
-                    GridCell::Text(f.severity_label.into()),
-                    GridCell::Text(f.group.into()),
-                    GridCell::Text(f.message.clone()),
-                    GridCell::Text(join(&f.draft)),
-                    GridCell::Text(join(&f.master)),
-                ]
-            })
-            .collect(),
-        notes: vec![("草案".into(), r.draft_title.clone()), ("上位规划".into(), r.master_title.clone())],
-    }
-}
-
-fn compare_grid(c: &Comparison) -> Grid {
-    let mut columns =
-        vec![GridColumn::text("方向", "参考分类的顶层方向。"), GridColumn::text("分类节点", "参考分类的节点。")];
-    columns.extend(c.regions.iter().map(|r| GridColumn::text(r, "该地区规划中对应的产业或细分领域。")));
-    let rows = c
-        .matrix
-        .iter()
-        .map(|row| {
-            let mut cells = vec![GridCell::Text(row.top_label.clone()), GridCell::Text(row.label.clone())];
-            cells.extend(row.cells.iter().map(|items| {
-                let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-                if names.is_empty() {
-                    GridCell::Empty
-                } else {
-                    GridCell::Text(names.join("、"))
-                }
-            }));
-            cells
-        })
-        .collect();
-    Grid {
-        title: "地区比较".into(),
-        columns,
-        rows,
-        notes: vec![
-            ("规划".into(), c.plans.join("；")),
-            ("重叠".into(), format!("{} 个分类节点有两个以上地区布局", c.overlaps.len())),
-            ("缺口".into(), format!("{} 处：其他地区布局而该地区没有", c.gaps.len())),
-            (
-                "未能归类".into(),
-                c.unmapped.iter().map(|u| format!("{}：{}", u.region, u.name)).collect::<Vec<_>>().join("；"),
-            ),
-        ],
     }
 }
 

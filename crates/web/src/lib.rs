@@ -323,6 +323,8 @@ pub fn router(state: Shared) -> Router {
         .route("/taxonomy", get(taxonomy_pages::tree))
         .route("/review", get(review_pages::review))
         .route("/review.docx", get(review_pages::review_docx))
+        .route("/review.xlsx", get(review_pages::review_xlsx))
+        .route("/compare.xlsx", get(review_pages::compare_xlsx))
         .route("/review/mark", axum::routing::post(review_pages::mark))
         .route("/compare", get(review_pages::compare))
         .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))

@@ -157,6 +157,28 @@ pub async fn mark(
     Ok(Redirect::to(&format!("/review?draft={d}&master={m}#{anchor}")).into_response())
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The findings (with marks) as XLSX.
+pub async fn review_xlsx(State(state): State<Shared>, Query(q): Query<ReviewQuery>) -> Result<Response, AppError> {
+    let Some((d, m)) = ids(&q)? else {
+        return Err(AppError::BadRequest("请给出草案和上位规划:/review.xlsx?draft=编号&master=编号。".into()));
+    };
+    let view = db(&state, move |s| app::review(s, d, m)).await?;
+    let bytes = planwatch_export::grid_xlsx(&app::review_view_grid(&view))
+        .map_err(|e| AppError::Internal(format!("审查结果表生成失败:{e}")))?;
+    Ok(download(&format!("审查结果_{}.xlsx", view.draft_title.chars().take(40).collect::<String>()), XLSX, bytes))
+}
+
+/// The comparison's matrix as XLSX.
+pub async fn compare_xlsx(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let ids = plan_ids(&plans_param(raw.as_deref()))?;
+    let view = db(&state, move |s| app::compare(s, &ids)).await?;
+    let bytes = planwatch_export::grid_xlsx(&app::compare_grid(&view.comparison))
+        .map_err(|e| AppError::Internal(format!("地区比较表生成失败:{e}")))?;
+    Ok(download("地区比较.xlsx", XLSX, bytes))
+}
+
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// The 审查意见 as DOCX (author planwatch: a sent document names no login).

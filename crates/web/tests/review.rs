@@ -72,6 +72,13 @@ async fn review_and_compare_pages_api_and_docx() {
     assert!(docx.body.starts_with(b"PK"));
     assert!(docx.headers["content-disposition"].to_str().unwrap().contains("attachment"));
 
+    let x = get(&app, &format!("/review.xlsx?draft={mianyang}&master={hefei}")).await;
+    assert_eq!(x.status, StatusCode::OK, "{}", x.text());
+    assert!(x.body.starts_with(b"PK"));
+    let x = get(&app, &format!("/compare.xlsx?plans={mianyang},{hefei},{suzhou}")).await;
+    assert_eq!(x.status, StatusCode::OK, "{}", x.text());
+    assert!(x.body.starts_with(b"PK"));
+
     // Comparison: the checkbox form's repeated fields and the comma list give one page.
     let a = get(&app, &format!("/compare?plans={mianyang}&plans={hefei}&plans={suzhou}")).await;
     let b = get(&app, &format!("/compare?plans={mianyang},{hefei},{suzhou}")).await;

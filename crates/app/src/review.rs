@@ -301,3 +301,97 @@ pub fn compare_grid(c: &Comparison) -> Grid {
         ],
     }
 }
+
+/// Most matrix rows drawn in the heat map (the table lists them all).
+const HEATMAP_ROWS: usize = 80;
+/// Most region columns drawn.
+const HEATMAP_COLS: usize = 40;
+
+/// The matrix as a heat map (SVG): one row per taxonomy node (grouped by direction), one
+/// column per region, a cell's shade by the number of the region's items under the node (0 is
+/// blank). At most [`HEATMAP_ROWS`] × [`HEATMAP_COLS`] cells; every text escaped.
+pub fn heatmap_svg(c: &Comparison) -> String {
+    use planwatch_report::fmt::xml_escape as x;
+    let rows: Vec<_> = c.matrix.iter().take(HEATMAP_ROWS).collect();
+    let cols = c.regions.len().min(HEATMAP_COLS);
+    let (label_w, cell_w, cell_h, head_h) = (220usize, 56usize, 18usize, 64usize);
+    let w = label_w + cols * cell_w + 10;
+    let h = head_h + rows.len() * cell_h + 10;
+    let max = rows.iter().flat_map(|r| r.cells.iter().take(cols).map(Vec::len)).max().unwrap_or(0).max(1);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="地区 × 产业分类热力图" font-size="12" font-family="sans-serif">"#
+    );
+    for (i, region) in c.regions.iter().take(cols).enumerate() {
+        let cx = label_w + i * cell_w + cell_w / 2;
+        let name: String = region.chars().take(8).collect();
+        s.push_str(&format!(r#"<text x="{cx}" y="{}" text-anchor="middle">{}</text>"#, head_h - 8, x(&name)));
+    }
+    for (j, row) in rows.iter().enumerate() {
+        let y = head_h + j * cell_h;
+        let label: String = format!("{} › {}", row.top_label, row.label).chars().take(18).collect();
+        s.push_str(&format!(r#"<text x="4" y="{}">{}</text>"#, y + cell_h - 5, x(&label)));
+        for (i, cell) in row.cells.iter().take(cols).enumerate() {
+            let n = cell.len();
+            let fill = if n == 0 {
+                "#f4f4f4".to_string()
+            } else {
+                // From a light to a dark blue by the share of the largest cell.
+                let t = n as f64 / max as f64;
+                let (r, g, b) = (222.0 - 180.0 * t, 235.0 - 150.0 * t, 247.0 - 90.0 * t);
+                format!("#{:02x}{:02x}{:02x}", r as u8, g as u8, b as u8)
+            };
+            let names: Vec<&str> = cell.iter().map(|i| i.name.as_str()).collect();
+            s.push_str(&format!(
+                r##"<rect x="{}" y="{y}" width="{}" height="{}" fill="{fill}" stroke="#ffffff"><title>{}:{}</title></rect>"##,
+                label_w + i * cell_w,
+                cell_w - 1,
+                cell_h - 1,
+                x(&c.regions[i]),
+                x(&names.join("、"))
+            ));
+            if n > 0 {
+                s.push_str(&format!(
+                    r#"<text x="{}" y="{}" text-anchor="middle" fill="{}">{n}</text>"#,
+                    label_w + i * cell_w + cell_w / 2,
+                    y + cell_h - 5,
+                    if n * 2 > max { "#ffffff" } else { "#1a1a1a" }
+                ));
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use planwatch_core::model::{Industry, Meta};
+    use planwatch_core::Plan;
+
+    fn plan(region: &str, industries: &[&str]) -> Plan {
+        Plan {
+            meta: Meta { region: Some(region.into()), ..Meta::default() },
+            industries: industries
+                .iter()
+                .map(|n| Industry { name: n.to_string(), group: String::new(), segments: vec![], span: [0, 0] })
+                .collect(),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn heatmap_draws_cells_and_escapes_names() {
+        let tax = planwatch_review::ExactNames::new(&[("低空经济", "a.b", "a"), ("<x>&", "a.c", "a")]);
+        let (p, q) = (plan("重庆市", &["低空经济", "<x>&"]), plan("<script>", &["低空经济"]));
+        let c = planwatch_review::compare(&[(&p, "重庆市"), (&q, "<script>")], &tax);
+        let svg = heatmap_svg(&c);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(svg.matches("<rect").count(), 4, "2 nodes × 2 regions");
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
+        assert!(!svg.contains("<x>&") && svg.contains("&lt;x&gt;&amp;"));
+        // An empty comparison is still a picture.
+        let empty = heatmap_svg(&planwatch_review::compare(&[], &tax));
+        assert!(empty.starts_with("<svg") && !empty.contains("<rect"));
+    }
+}

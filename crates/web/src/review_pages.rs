@@ -202,6 +202,7 @@ struct ComparePage {
     plans: Choices,
     selected: Vec<i64>,
     view: Option<CompareView>,
+    heatmap: String,
 }
 
 impl ComparePage {
@@ -217,11 +218,13 @@ pub async fn compare(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Re
     let plans = choices(&state).await?;
     let selected = plan_ids(&plans_param(raw.as_deref()))?;
     if selected.is_empty() {
-        return Ok(render(&ComparePage { nav: "industries", plans, selected, view: None }).into_response());
+        let page = ComparePage { nav: "industries", plans, selected, view: None, heatmap: String::new() };
+        return Ok(render(&page).into_response());
     }
     let ids = selected.clone();
     let view = db(&state, move |s| app::compare(s, &ids)).await?;
-    Ok(render(&ComparePage { nav: "industries", plans, selected, view: Some(view) }).into_response())
+    let heatmap = app::heatmap_svg(&view.comparison);
+    Ok(render(&ComparePage { nav: "industries", plans, selected, view: Some(view), heatmap }).into_response())
 }
 
 /// Conformity review of stored plan `draft` against stored plan `master`: `findings`, each with

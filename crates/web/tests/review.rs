@@ -87,6 +87,7 @@ async fn review_and_compare_pages_api_and_docx() {
     let html = a.text();
     assert!(html.contains("id=\"compare-matrix\"") && html.contains("绵阳市") && html.contains("合肥市"));
     assert!(html.contains(&format!("href=\"/plans/{mianyang}/source?v=")), "cells link to their sentences");
+    assert!(html.contains("id=\"compare-heatmap\"><svg") && html.contains("<rect"), "the heat map is drawn");
     let api = get(&app, &format!("/api/v1/compare?plans={mianyang},{hefei},{suzhou}")).await;
     assert_eq!(api.status, StatusCode::OK);
     assert_eq!(api.json()["comparison"]["regions"].as_array().unwrap().len(), 3);

@@ -13,6 +13,7 @@
 
 pub mod boundaries;
 pub mod clock;
+pub mod family;
 pub mod layout;
 pub mod links;
 pub mod monitoring;

@@ -69,6 +69,19 @@ enum Command {
     },
     /// List the plans of the workspace.
     List,
+    /// The plan family (规划体系): with PLAN_ID, the plans it cites as its basis (parents), the
+    /// plans citing it (children), its unresolved references and the proposed master plan;
+    /// without, the plans by level and the unresolved titles across the workspace.
+    Family {
+        /// Plan id (see `planwatch list`).
+        plan: Option<i64>,
+        /// Print JSON (the API's form) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Page of the unresolved titles (overview only; 50 a page).
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+    },
     /// List the stored versions of a plan.
     Versions {
         /// Plan id (see `planwatch list`).
@@ -361,6 +374,7 @@ fn main() -> ExitCode {
         Command::Ingest { paths } => workspace::ingest(&ws, common, &paths),
         Command::List => workspace::list(&ws, common),
         Command::Versions { plan } => workspace::versions(&ws, common, plan),
+        Command::Family { plan, json, page } => workspace::family(&ws, common, plan, json, page),
         Command::Search { region, issuer, year, limit, query } => workspace::search(
             &ws,
             common,

@@ -229,6 +229,89 @@ pub fn versions(db: &Workspace, common: &Common, plan: i64) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// `planwatch family [PLAN_ID]`: a plan's family, or the workspace's overview.
+pub fn family(db: &Workspace, common: &Common, plan: Option<i64>, json: bool, page: usize) -> anyhow::Result<ExitCode> {
+    use planwatch_app::family;
+    let store = open_store(db, common)?;
+    let mut out = std::io::stdout().lock();
+    use std::io::Write;
+    let Some(id) = plan else {
+        if page == 0 {
+            anyhow::bail!("--page counts from 1");
+        }
+        let o = family::overview(&store, page)?;
+        if json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&o)?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        for g in &o.levels {
+            writeln!(out, "{} ({} plans)", g.label, g.plans.len())?;
+            for p in &g.plans {
+                let parents: Vec<String> = p.parents.iter().map(|x| format!("{} {}", x.id, x.title)).collect();
+                writeln!(
+                    out,
+                    "  {}\t{}\t{}\tbasis: {}\tcited by {}\tunresolved {}",
+                    p.plan.id,
+                    p.plan.title,
+                    p.plan.region,
+                    if parents.is_empty() { "-".to_string() } else { parents.join("; ") },
+                    p.n_children,
+                    p.n_unresolved
+                )?;
+            }
+        }
+        writeln!(out, "unresolved titles: {} (page {}/{})", o.unresolved_total, o.page, o.pages)?;
+        for u in &o.unresolved {
+            let citers: Vec<String> = u.citers.iter().map(|(p, _)| p.id.to_string()).collect();
+            writeln!(out, "  《{}》\t{}\t{} plans: {}", u.title, u.kind, u.n_plans, citers.join(","))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let f = match family::family(&store, id) {
+        Err(planwatch_store::StoreError::NotFound(_)) => {
+            anyhow::bail!("no plan {id} in {}; `planwatch list` shows the plans", db.display())
+        }
+        other => other?,
+    };
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&f)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{}\t{}\t{}{}", f.plan.id, f.plan.title, f.plan.level_label, if f.draft { "\tdraft" } else { "" })?;
+    let line = |r: &family::ReferenceView| match &r.resolved {
+        Some(x) => format!(
+            "《{}》 → {} {} ({}, {}, score {:.2})",
+            r.title, x.plan.id, x.plan.title, x.plan.level_label, x.how, x.score
+        ),
+        None => format!("《{}》 ({}, {})", r.title, r.relation_label, if r.kind == "law" { "law" } else { "plan" }),
+    };
+    writeln!(out, "parents (basis): {}", f.parents.len())?;
+    for r in &f.parents {
+        writeln!(out, "  {}", line(r))?;
+    }
+    writeln!(out, "mentioned: {}", f.mentioned.len())?;
+    for r in &f.mentioned {
+        writeln!(out, "  {}", line(r))?;
+    }
+    writeln!(out, "children: {}", f.children.len())?;
+    for c in &f.children {
+        writeln!(
+            out,
+            "  {} {} ({}, {} as 《{}》, score {:.2})",
+            c.plan.id, c.plan.title, c.plan.level_label, c.relation_label, c.cited_as, c.score
+        )?;
+    }
+    writeln!(out, "unresolved: {}", f.unresolved.len())?;
+    for r in &f.unresolved {
+        writeln!(out, "  {}\t{}", line(r), r.sentence)?;
+    }
+    match &f.master {
+        Some(m) => writeln!(out, "proposed master plan: {} {} — {}", m.plan.id, m.plan.title, m.reason)?,
+        None => writeln!(out, "proposed master plan: none (no resolved basis parent of a higher level)")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub struct SearchArgs {
     pub query: String,
     pub region: Option<String>,

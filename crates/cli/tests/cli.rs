@@ -1372,3 +1372,43 @@ fn flagged_values_are_listed_and_confirmed_from_the_command_line() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(list(db).trim().is_empty());
 }
+
+/// `planwatch family`: a plan ingested after the one citing it resolves its reference; an
+/// unknown plan is a clear error.
+#[test]
+fn family_lists_parents_children_and_unresolved_titles() {
+    let dir = tempdir("family");
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let child = dir.join("child.txt");
+    std::fs::write(
+        &child,
+        "青岛市数字经济发展行动方案\n\n根据《山东省数字经济发展规划》和《丙规划》，制定本方案。\n\n一、目标\n到2025年，全市数字经济核心产业增加值达到500亿元。\n",
+    )
+    .unwrap();
+    let parent = dir.join("parent.txt");
+    std::fs::write(&parent, "山东省数字经济发展规划\n\n一、目标\n到2025年，全省数字经济核心产业增加值达到5000亿元。\n")
+        .unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend_from_slice(args);
+        let out = planwatch(&all);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["ingest", child.to_str().unwrap()]);
+    let before = run(&["family", "1"]);
+    assert!(before.contains("parents (basis): 0") && before.contains("unresolved: 2"), "{before}");
+    run(&["ingest", parent.to_str().unwrap()]);
+    let after = run(&["family", "1"]);
+    assert!(after.contains("《山东省数字经济发展规划》 → 2 山东省数字经济发展规划"), "{after}");
+    assert!(after.contains("unresolved: 1") && after.contains("proposed master plan: 2"), "{after}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["family", "2", "--json"])).unwrap();
+    assert_eq!(json["children"][0]["plan"]["id"], 1);
+    let overview = run(&["family"]);
+    assert!(overview.contains("省级 (1 plans)") && overview.contains("《丙规划》"), "{overview}");
+    let out = planwatch(&["--db", db.as_str(), "family", "99"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no plan 99"), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -31,7 +31,7 @@ pub use read::{ReadError, ReadOptions, SourceText};
 
 /// Version of the extraction rules. A store re-extracts its documents when the version that
 /// produced a stored plan differs from this one; bump the revision when rules change output.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r6");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+r7");
 
 /// Options of an extraction.
 #[derive(Debug, Clone)]
@@ -77,6 +77,7 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
     ledger::mark_increments(&mut targets, &dicts.cues.ledger);
     let tasks = extract::tasks::extract(&ctx);
     let inds = extract::industries::extract(&ctx);
+    let references = extract::references::extract(&ctx, meta.meta.title.as_deref());
     let mut warnings = Vec::new();
     if doc.headings.is_empty() && targets.is_empty() && tasks.is_empty() {
         warnings.push("no headings, targets or owners were found: this does not look like a plan".to_string());
@@ -111,6 +112,7 @@ pub fn extract_source(source: &SourceText, name: &str, dicts: &Dictionaries) -> 
         platforms: inds.platforms,
         warnings,
         review: Vec::new(),
+        references,
     };
     plan.review = extract::review::build(&ctx, &plan);
     plan

@@ -35,6 +35,26 @@ pub struct Plan {
     /// commitments but gave no item.
     #[serde(default)]
     pub review: Vec<ReviewItem>,
+    /// Documents the plan cites by title (`根据《…》`, `衔接《…》`): the plan family. Absent in
+    /// plans extracted before it existed.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+/// A document cited by title (see `extract::references`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Reference {
+    /// The title inside `《》`, whitespace removed.
+    pub title: String,
+    /// `basis` (根据/依据/按照/贯彻/落实《…》: the plan implements it) or `mention`.
+    pub relation: String,
+    /// `plan` or `law`.
+    pub kind: String,
+    /// The `《…》`.
+    pub span: Span,
+    /// The sentence it is in.
+    #[serde(default)]
+    pub sentence: Span,
 }
 
 /// One entry of a plan's review queue (待核对).

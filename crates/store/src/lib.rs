@@ -17,6 +17,7 @@ pub mod approval;
 pub mod calendar;
 pub mod corrections;
 pub mod db;
+pub mod family;
 pub mod limits;
 pub mod maintenance;
 pub mod migrate;
@@ -565,6 +566,7 @@ impl Store {
             ],
             |r| r.get(0),
         )?;
+        family::write_references(&tx, document_id, version_id, &p.plan.references)?;
 
         tx.execute(
             "UPDATE documents SET current_version = ?1, file_name = ?2 WHERE id = ?3",
@@ -617,6 +619,7 @@ impl Store {
                 "UPDATE versions SET plan_json = ?1, source_text = ?2, extractor = ?3 WHERE id = ?4",
                 params![plan_json, p.source_text, planwatch_core::EXTRACTOR_VERSION, version_id],
             )?;
+            family::write_references(&tx, document_id, version_id, &p.plan.references)?;
             let gen = bump_generation(&tx)?;
             tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
             self.refresh_document(&tx, document_id)?;

@@ -20,7 +20,8 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (9, "reporting_calendar", include_str!("../migrations/sqlite/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/sqlite/0010_registries.sql")),
     (11, "taxonomy", include_str!("../migrations/sqlite/0011_taxonomy.sql")),
-    (12, "review_marks", include_str!("../migrations/sqlite/0012_review_marks.sql")),
+    (12, "plan_references", include_str!("../migrations/sqlite/0012_plan_references.sql")),
+    (14, "review_marks", include_str!("../migrations/sqlite/0014_review_marks.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -36,7 +37,8 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (9, "reporting_calendar", include_str!("../migrations/postgres/0009_reporting_calendar.sql")),
     (10, "registries", include_str!("../migrations/postgres/0010_registries.sql")),
     (11, "taxonomy", include_str!("../migrations/postgres/0011_taxonomy.sql")),
-    (12, "review_marks", include_str!("../migrations/postgres/0012_review_marks.sql")),
+    (12, "plan_references", include_str!("../migrations/postgres/0012_plan_references.sql")),
+    (14, "review_marks", include_str!("../migrations/postgres/0014_review_marks.sql")),
 ];
 
 /// The migrations of `backend`.
@@ -106,6 +108,10 @@ fn migrate_one(conn: &mut Db, all: &[(i64, &str, &str)], target: i64) -> Result<
             return Ok(false);
         };
         tx.execute_batch(sql)?;
+        if *name == "plan_references" {
+            // The versions stored before get their references from their source text.
+            crate::family::backfill(&tx)?;
+        }
         if tx.backend() == Backend::Sqlite {
             if *name == "ids" {
                 autoincrement_ids(&tx)?;

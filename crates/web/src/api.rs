@@ -26,7 +26,7 @@ use planwatch_app::rows::{target_rows, task_rows};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout,
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout, plan_family, family_overview,
         crate::api_registry::list, crate::api_registry::entry, crate::api_registry::import,
         crate::api_registry::submit, crate::api_registry::approve, crate::api_registry::publish,
         crate::api_registry::batches, crate::api_registry::batch, crate::api_registry::template,
@@ -109,6 +109,8 @@ pub fn router() -> Router<Shared> {
         .route("/layout", get(layout))
         .route("/taxonomy", get(crate::taxonomy_pages::api_tree))
         .route("/plans/{id}/taxonomy", get(crate::taxonomy_pages::api_plan))
+        .route("/plans/{id}/family", get(plan_family))
+        .route("/family", get(family_overview))
         .route("/review", get(crate::review_pages::api_review))
         .route("/compare", get(crate::review_pages::api_compare))
         .route("/observations/{id}/confirm", post(confirm_observation))
@@ -1252,6 +1254,41 @@ async fn layout(
     })
     .await?;
     Ok(Json(serde_json::json!({ "view": view, "district": district })).into_response())
+}
+
+/// A plan's family (规划体系): `plan` (with its `level`: national, province, city, district,
+/// unknown), `parents` (references it cites as its basis — 根据/依据/按照/贯彻/落实 — resolved
+/// to stored plans, each with `resolved.score` and `resolved.how`: exact, core — the same
+/// title without bracketed notes — or similar, a character-bigram similarity of at least
+/// 0.8), `mentioned` (resolved mentions: 衔接, 对接, 《…》提出 …), `children` (stored plans
+/// citing it), `unresolved` (cited titles no stored plan carries; upload the plan and they
+/// resolve), `draft`, and `master` (the proposed master plan, by the rule in `master_rule`).
+/// Every reference has its `sentence` and `sentence_href` (the highlighted source).
+#[utoipa::path(get, path = "/api/v1/plans/{id}/family", params(("id" = i64, Path)),
+    responses((status = 200, description = "the plan's family: plan, parents, mentioned, children, unresolved, draft, master, master_rule"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn plan_family(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let f = db(&state, move |s| planwatch_app::family::family(s, id)).await?;
+    Ok(Json(f).into_response())
+}
+
+/// The workspace's plan family: `levels` (the plans of each level with the stored plans
+/// they cite as their basis, how many plans cite them and how many of their references are
+/// unresolved) and one `page` of the unresolved titles across the workspace (`unresolved`:
+/// title, kind — plan or law —, `n_plans` citing it, the first 10 `citers` with their
+/// sentence links; 50 titles a page, `pages` in all, most cited first).
+#[utoipa::path(get, path = "/api/v1/family", params(crate::family_pages::FamilyQuery),
+    responses((status = 200, description = "levels, unresolved, unresolved_total, page, pages, truncated"),
+              (status = 400, body = ErrorBody)))]
+async fn family_overview(
+    State(state): State<Shared>,
+    q: QueryResult<crate::family_pages::FamilyQuery>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let page = crate::family_pages::check_page(&q)?;
+    let o = db(&state, move |s| planwatch_app::family::overview(s, page)).await?;
+    Ok(Json(o).into_response())
 }
 
 /// An indicator's roll-up rule: how its district values make the region's value.

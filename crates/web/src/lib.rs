@@ -23,6 +23,7 @@ mod cache;
 mod calendar_pages;
 mod edit;
 mod exports;
+mod family_pages;
 mod layout_pages;
 mod monitor_pages;
 mod pager;
@@ -328,6 +329,8 @@ pub fn router(state: Shared) -> Router {
         .route("/review/mark", axum::routing::post(review_pages::mark))
         .route("/compare", get(review_pages::compare))
         .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))
+        .route("/family", get(family_pages::page))
+        .route("/plans/{id}/family", get(family_pages::plan))
         .route("/search", get(pages::search))
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .route("/monitor", get(monitor_pages::overview))

@@ -346,6 +346,8 @@ struct PlanPage {
     deleted: Vec<(String, String)>,
     /// The review queue (待核对) of the machine extraction.
     review: Vec<ReviewView>,
+    /// 规划体系: parents, children, unresolved references.
+    family: planwatch_app::family::Family,
 }
 
 /// One entry of the plan page's 待核对 list.
@@ -437,6 +439,7 @@ fn plan_page(
     version: planwatch_store::VersionInfo,
     eff: &EffectivePlan,
     versions: Vec<planwatch_store::VersionInfo>,
+    family: planwatch_app::family::Family,
 ) -> PlanPage {
     let id = s.id;
     let vid = version.id;
@@ -637,6 +640,7 @@ fn plan_page(
         review: review_views(eff, id, vid),
         s,
         version,
+        family,
     }
 }
 
@@ -646,17 +650,31 @@ pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
 
 pub async fn plan(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let rev = db(&state, move |s| s.plan_rev(id))
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的规划。")))?;
-    if let Some(bytes) = state.cache.get("plan", id, rev) {
+    // The page shows the plan's family (规划体系), which changes when any plan is stored: it
+    // is cached by the plan's revision and the store's generation together.
+    let key = db(&state, move |s| match s.plan_rev(id)? {
+        Some(rev) => Ok(Some(page_key(rev, s.generation()?))),
+        None => Ok(None),
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("没有编号为 {id} 的规划。")))?;
+    if let Some(bytes) = state.cache.get("plan", id, key) {
         return Ok(html_bytes(bytes));
     }
-    let (view, versions) = db(&state, move |s| Ok((s.plan_view(id)?, s.versions(id)?))).await?;
-    let rev = view.summary.rev;
-    let page = plan_page(view.summary, view.version, &view.effective, versions);
+    let (view, versions, family, generation) = db(&state, move |s| {
+        let generation = s.generation()?;
+        Ok((s.plan_view(id)?, s.versions(id)?, planwatch_app::family::family(s, id)?, generation))
+    })
+    .await?;
+    let key = page_key(view.summary.rev, generation);
+    let page = plan_page(view.summary, view.version, &view.effective, versions, family);
     let body = render(&page).0.into_bytes();
-    Ok(html_bytes(state.cache.put("plan", id, rev, body)))
+    Ok(html_bytes(state.cache.put("plan", id, key, body)))
+}
+
+/// The cache key of a plan page: its revision and the store's generation (both only grow).
+fn page_key(rev: i64, generation: u64) -> i64 {
+    rev.wrapping_mul(1 << 32).wrapping_add(generation as i64)
 }
 
 fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {

@@ -3,9 +3,11 @@
 
 pub mod districts;
 pub mod industries;
+pub mod level;
 pub mod meta;
 pub mod owners;
 pub mod platforms;
+pub mod references;
 pub mod review;
 pub mod targets;
 pub mod task_content;

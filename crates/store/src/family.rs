@@ -1,0 +1,180 @@
+//! The plan family (issue 18, item 1): the references each stored version makes to other
+//! documents by title (table `plan_references`, migration 0012). They are written with the
+//! version (ingest, re-extraction) and, for versions stored before the migration, when it is
+//! applied; they are resolved to stored plans when read (`planwatch_app::family`), so a plan
+//! ingested later resolves the references of earlier ones without re-ingest.
+
+use planwatch_core::extract::references::normalize_title;
+use planwatch_core::model::Reference;
+use serde::Serialize;
+
+use crate::db::{params, Db, Row};
+use crate::{Result, Store};
+
+/// The most reference rows a workspace-wide read returns (the overview is paginated above it).
+pub const MAX_REFERENCE_ROWS: usize = 100_000;
+
+/// One reference of the current version of a stored plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredReference {
+    pub id: i64,
+    pub document_id: i64,
+    pub version_id: i64,
+    /// As written, without `《》` and whitespace.
+    pub title: String,
+    /// The key it is matched by (`references::normalize_title`).
+    pub title_norm: String,
+    /// `basis` or `mention`.
+    pub relation: String,
+    /// `plan` or `law`.
+    pub kind: String,
+    pub span: [usize; 2],
+    pub sentence: [usize; 2],
+}
+
+/// A stored plan as the family sees it: its summary columns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FamilyMember {
+    pub id: i64,
+    /// The plan's title, or its file name when it has none (`has_title` false).
+    pub title: String,
+    pub has_title: bool,
+    pub issuer: String,
+    pub region: String,
+    pub current_version: i64,
+}
+
+const REF_COLUMNS: &str = "r.id, r.document_id, r.version_id, r.title, r.title_norm, r.relation, r.kind, r.span_start,
+    r.span_end, r.sentence_start, r.sentence_end";
+
+fn reference(r: &Row) -> Result<StoredReference> {
+    let n = |i: usize| -> Result<usize> { Ok(r.get::<_, i64>(i)?.max(0) as usize) };
+    Ok(StoredReference {
+        id: r.get(0)?,
+        document_id: r.get(1)?,
+        version_id: r.get(2)?,
+        title: r.get(3)?,
+        title_norm: r.get(4)?,
+        relation: r.get(5)?,
+        kind: r.get(6)?,
+        span: [n(7)?, n(8)?],
+        sentence: [n(9)?, n(10)?],
+    })
+}
+
+/// Replaces the reference rows of a version by `refs` (inside the caller's transaction).
+pub(crate) fn write_references(tx: &Db, document_id: i64, version_id: i64, refs: &[Reference]) -> Result<()> {
+    tx.execute("DELETE FROM plan_references WHERE version_id = ?1", params![version_id])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO plan_references (document_id, version_id, title, title_norm, relation, kind, span_start,
+                                      span_end, sentence_start, sentence_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for r in refs {
+        let relation = if r.relation == "basis" { "basis" } else { "mention" };
+        let kind = if r.kind == "law" { "law" } else { "plan" };
+        ins.execute(params![
+            document_id,
+            version_id,
+            r.title,
+            normalize_title(&r.title),
+            relation,
+            kind,
+            r.span[0] as i64,
+            r.span[1] as i64,
+            r.sentence[0] as i64,
+            r.sentence[1] as i64
+        ])?;
+    }
+    Ok(())
+}
+
+/// Fills `plan_references` for every stored version (migration 0012 on a store with
+/// versions): each version's references are read from its stored source text.
+pub(crate) fn backfill(tx: &Db) -> Result<()> {
+    let versions: Vec<(i64, i64)> =
+        tx.query_map("SELECT id, document_id FROM versions ORDER BY id", params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    for (version_id, document_id) in versions {
+        let (format, source, plan_json): (String, String, String) = tx.query_row(
+            "SELECT format, source_text, plan_json FROM versions WHERE id = ?1",
+            params![version_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        // The own title comes from the stored plan; a plan that cannot be read has none.
+        let own = serde_json::from_str::<planwatch_core::Plan>(&plan_json).ok().and_then(|p| p.meta.title);
+        let refs = planwatch_core::extract::references::from_source(&source, format == "markdown", own.as_deref());
+        write_references(tx, document_id, version_id, &refs)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The references of the current version of a plan, in text order.
+    pub fn plan_references(&self, document_id: i64) -> Result<Vec<StoredReference>> {
+        let r = self.reader()?;
+        r.query_map(
+            &format!(
+                "SELECT {REF_COLUMNS} FROM plan_references r JOIN documents d ON d.current_version = r.version_id
+                 WHERE d.id = ?1 ORDER BY r.span_start, r.id"
+            ),
+            params![document_id],
+            reference,
+        )
+    }
+
+    /// The references of current versions whose normalised title is one of `titles` (an
+    /// indexed look-up per title), other than those of `except`.
+    pub fn references_to(&self, titles: &[String], except: i64) -> Result<Vec<StoredReference>> {
+        let r = self.reader()?;
+        let mut out = Vec::new();
+        for t in titles {
+            out.extend(r.query_map(
+                &format!(
+                    "SELECT {REF_COLUMNS} FROM plan_references r JOIN documents d ON d.current_version = r.version_id
+                     WHERE r.title_norm = ?1 AND r.document_id <> ?2 ORDER BY r.document_id, r.span_start"
+                ),
+                params![t, except],
+                reference,
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// Every reference of the current versions of all plans, at most [`MAX_REFERENCE_ROWS`]
+    /// (the second value says whether more were left out).
+    pub fn all_references(&self) -> Result<(Vec<StoredReference>, bool)> {
+        let r = self.reader()?;
+        let mut rows = r.query_map(
+            &format!(
+                "SELECT {REF_COLUMNS} FROM plan_references r JOIN documents d ON d.current_version = r.version_id
+                 ORDER BY r.document_id, r.span_start, r.id LIMIT ?1"
+            ),
+            params![(MAX_REFERENCE_ROWS + 1) as i64],
+            reference,
+        )?;
+        let more = rows.len() > MAX_REFERENCE_ROWS;
+        rows.truncate(MAX_REFERENCE_ROWS);
+        Ok((rows, more))
+    }
+
+    /// Every stored plan with a current version, by id.
+    pub fn family_members(&self) -> Result<Vec<FamilyMember>> {
+        let r = self.reader()?;
+        r.query_map(
+            "SELECT id, title, doc_key, issuer, region, current_version FROM documents
+             WHERE current_version IS NOT NULL ORDER BY id",
+            params![],
+            |r| {
+                let key: String = r.get(2)?;
+                Ok(FamilyMember {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    has_title: key.starts_with("title:"),
+                    issuer: r.get(3)?,
+                    region: r.get(4)?,
+                    current_version: r.get(5)?,
+                })
+            },
+        )
+    }
+}

@@ -1,0 +1,117 @@
+//! The plan family on the web: the 规划体系 section of the plan page, `/family`, and the API,
+//! over development plans that cite each other (d08, a Shandong plan, implements
+//! 《“十四五”智能制造发展规划》, which is d12).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+
+fn dev_raw(name: &str) -> Option<Vec<u8>> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dev/raw").join(name);
+    match std::fs::read(&p) {
+        Ok(b) => Some(b),
+        Err(_) if std::env::var("PLANWATCH_NO_SEEDS").is_ok() => None,
+        Err(e) => panic!(
+            "{}: {e}: this test needs ../shared beside the repository (set PLANWATCH_NO_SEEDS=1 to skip it knowingly)",
+            p.display()
+        ),
+    }
+}
+
+const D08: &str = "d08_shandong-intelligent-manufacturing-2022-2025.txt";
+const D12: &str = "d12_miit-smart-manufacturing-14th-fyp.txt";
+
+#[tokio::test]
+async fn the_plan_page_shows_parent_and_child_and_a_later_upload_resolves() {
+    let (Some(d08), Some(d12)) = (dev_raw(D08), dev_raw(D12)) else { return };
+    let app = app();
+    // The citing plan first: its reference is unresolved, with the upload link.
+    let child = app.store.ingest_bytes(&op(), D08, d08).unwrap().document_id();
+    let page = get(&app, &format!("/plans/{child}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("规划体系"), "section");
+    let unresolved = text.split("id=\"family-unresolved\"").nth(1).expect("unresolved table");
+    assert!(unresolved.contains("《“十四五”智能制造发展规划》") && unresolved.contains("上传该规划后自动关联"));
+    // The cited plan is uploaded later: the child's page (cached before) now links it as
+    // its parent, without re-ingest of the child.
+    let parent = app.store.ingest_bytes(&op(), D12, d12).unwrap().document_id();
+    let text = get(&app, &format!("/plans/{child}")).await.text();
+    let parents = text.split("id=\"family-parents\"").nth(1).expect("parents table");
+    let parents = parents.split("</table>").next().unwrap();
+    assert!(parents.contains(&format!("href=\"/plans/{parent}\"")), "{parents}");
+    assert!(parents.contains("国家级") && parents.contains("1.00"), "{parents}");
+    // The sentence links to the highlighted source.
+    assert!(parents.contains(&format!("/plans/{child}/source?v=")), "{parents}");
+    // The proposed master plan is that national plan (the child is provincial).
+    let master = text.split("id=\"family-master\"").nth(1).expect("master").split("</p>").next().unwrap();
+    assert!(master.contains(&format!("/plans/{parent}")), "{master}");
+    // The parent's page lists the child.
+    let text = get(&app, &format!("/plans/{parent}")).await.text();
+    let children = text.split("id=\"family-children\"").nth(1).expect("children table");
+    let children = children.split("</table>").next().unwrap();
+    assert!(children.contains(&format!("href=\"/plans/{child}\"")) && children.contains("省级"), "{children}");
+
+    // The API says the same.
+    let f = get(&app, &format!("/api/v1/plans/{child}/family")).await.json();
+    assert_eq!(f["plan"]["level"], "province");
+    assert_eq!(f["parents"][0]["resolved"]["plan"]["id"], parent);
+    assert_eq!(f["parents"][0]["resolved"]["how"], "exact");
+    assert_eq!(f["master"]["plan"]["id"], parent);
+    let f = get(&app, &format!("/api/v1/plans/{parent}/family")).await.json();
+    assert_eq!(f["plan"]["level"], "national");
+    assert_eq!(f["children"][0]["plan"]["id"], child);
+    assert_eq!(get(&app, "/api/v1/plans/999999/family").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/api/v1/plans/x/family").await.status, StatusCode::BAD_REQUEST);
+
+    // The overview: plans by level, the child's parent linked.
+    let o = get(&app, "/family").await;
+    assert_eq!(o.status, StatusCode::OK);
+    let o = o.text();
+    let national = o.split("id=\"level-national\"").nth(1).expect("national").split("</table>").next().unwrap();
+    assert!(national.contains(&format!("/plans/{parent}/family")));
+    let province = o.split("id=\"level-province\"").nth(1).expect("province").split("</table>").next().unwrap();
+    assert!(province.contains(&format!("/plans/{child}/family")) && province.contains(&format!("/plans/{parent}\"")));
+    // The plan's family on a page of its own.
+    let own = get(&app, &format!("/plans/{child}/family")).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.text().contains("id=\"family-parents\"") && own.text().contains(&format!("/plans/{parent}\"")));
+    assert_eq!(get(&app, "/plans/999999/family").await.status, StatusCode::NOT_FOUND);
+    let api = get(&app, "/api/v1/family").await.json();
+    assert!(api["levels"].as_array().unwrap().iter().any(|g| g["level"] == "national"));
+    let doc = get(&app, "/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/plans/{id}/family"].is_object() && doc["paths"]["/api/v1/family"].is_object());
+}
+
+#[tokio::test]
+async fn hostile_titles_are_escaped_and_pages_are_capped() {
+    let app = app();
+    let mut text = String::from("丙市行动方案\n\n根据《<script>alert(1)</script>规划》，制定本方案。\n");
+    // 120 distinct unresolved titles: the overview pages them 50 at a time.
+    for n in 0..120 {
+        text.push_str(&format!("落实《第{n}号专项规划》。\n"));
+    }
+    text.push_str("一、目标\n到2025年，产值达到10亿元。\n");
+    let id = app.store.ingest_bytes(&op(), "hostile.txt", text.into_bytes()).unwrap().document_id();
+    let page = get(&app, &format!("/plans/{id}")).await.text();
+    assert!(!page.contains("<script>alert(1)"), "escaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.contains("&#60;script&#62;"), "shown");
+    // The example plans of the fixture cite a few titles of their own.
+    let total = get(&app, "/api/v1/family").await.json()["unresolved_total"].as_u64().unwrap() as usize;
+    assert!((121..150).contains(&total), "{total}");
+    let o = get(&app, "/family").await.text();
+    assert!(!o.contains("<script>alert(1)"));
+    let rows = o.split("id=\"unresolved-titles\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert_eq!(rows.matches("<tr>").count(), 1 + 50, "header + one page");
+    assert!(o.contains("第 1 / 3 页"), "pager");
+    let p3 = get(&app, "/family?page=3").await.text();
+    let rows = p3.split("id=\"unresolved-titles\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert_eq!(rows.matches("<tr>").count(), 1 + total - 100);
+    assert_eq!(get(&app, "/family?page=0").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(get(&app, "/family?page=abc").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(get(&app, "/api/v1/family?page=999999999").await.status, StatusCode::BAD_REQUEST);
+    let api = get(&app, "/api/v1/family?page=2").await.json();
+    assert_eq!(api["unresolved_total"].as_u64(), Some(total as u64));
+    assert_eq!(api["unresolved"].as_array().unwrap().len(), 50);
+}

@@ -80,6 +80,8 @@ struct ReviewPage {
     view: Option<ReviewView>,
     can_mark: bool,
     csrf: String,
+    /// Why the master plan was proposed (the plan family's rule), when it was not chosen.
+    proposed: String,
 }
 
 impl ReviewPage {
@@ -109,12 +111,24 @@ pub async fn review(
     let caller = auth::caller(&state, &headers).await;
     let can_mark = caller.as_ref().is_some_and(|c| matches!(c.actor.role, Role::Admin | Role::Analyst));
     let csrf = caller.map(|c| c.csrf).unwrap_or_default();
+    // A draft without a master: the plan family's proposed master plan, if it has one.
+    let mut proposed = String::new();
+    let mut q = q;
+    if !q.draft.trim().is_empty() && q.draft.len() <= 20 && q.master.trim().is_empty() {
+        let d = parse_id(q.draft.trim())?;
+        let family = db(&state, move |s| planwatch_app::family::family(s, d)).await?;
+        if let Some(m) = family.master {
+            q.master = m.plan.id.to_string();
+            proposed = format!("上位规划按规划体系推定为《{}》:{}", m.plan.title, m.reason);
+        }
+    }
     let Some((d, m)) = ids(&q)? else {
-        let page = ReviewPage { nav: "industries", plans, draft: 0, master: 0, view: None, can_mark, csrf };
+        let draft = q.draft.trim().parse().unwrap_or(0);
+        let page = ReviewPage { nav: "industries", plans, draft, master: 0, view: None, can_mark, csrf, proposed };
         return Ok(render(&page).into_response());
     };
     let view = db(&state, move |s| app::review(s, d, m)).await?;
-    let page = ReviewPage { nav: "industries", plans, draft: d, master: m, view: Some(view), can_mark, csrf };
+    let page = ReviewPage { nav: "industries", plans, draft: d, master: m, view: Some(view), can_mark, csrf, proposed };
     Ok(render(&page).into_response())
 }
 

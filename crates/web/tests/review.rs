@@ -33,6 +33,16 @@ async fn review_and_compare_pages_api_and_docx() {
         )
         .unwrap();
 
+    // A draft alone: the plan family's proposed master, else the form with the draft chosen.
+    let page = get(&app, &format!("/review?draft={mianyang}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("id=\"review-result\"") == html.contains("id=\"master-proposed\""),
+        "a review only with a proposal"
+    );
+    assert!(html.contains(&format!("<option value=\"{mianyang}\" selected>")));
+
     // The form alone.
     let page = get(&app, "/review").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());

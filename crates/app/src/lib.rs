@@ -18,6 +18,7 @@ pub mod layout;
 pub mod links;
 pub mod monitoring;
 pub mod registries;
+pub mod review;
 pub mod rows;
 pub mod sync;
 pub mod taxonomy;

@@ -3,6 +3,7 @@
 mod accounts;
 mod monitor;
 mod registry;
+mod review;
 mod show;
 mod taxonomy;
 mod workspace;
@@ -260,6 +261,35 @@ enum Command {
         #[command(subcommand)]
         command: accounts::ApprovalCommand,
     },
+    /// Conformity review (规划符合性审查) of a draft against its master plan: targets,
+    /// directions, tasks and period, each finding citing the sentences on both sides.
+    Review {
+        /// The draft: a document (extracted on the fly) or a stored plan id.
+        #[arg(value_name = "DRAFT")]
+        draft: String,
+        /// The master plan: a document or a stored plan id.
+        #[arg(long, value_name = "MASTER")]
+        against: String,
+        /// json, html, xlsx or docx (审查意见 to send).
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to FILE instead of stdout (required for xlsx and docx).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Compare plans across regions: taxonomy × region matrix, overlaps, gaps, comparable
+    /// targets side by side.
+    Compare {
+        /// Plans separated by commas: stored plan ids or documents.
+        #[arg(long, value_name = "ID,ID,…")]
+        plans: String,
+        /// json, html or xlsx.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to FILE instead of stdout (required for xlsx).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Options of every command, accepted before or after the subcommand (`global`).
@@ -377,6 +407,10 @@ fn main() -> ExitCode {
         Command::User { command } => accounts::user(&ws, common, command),
         Command::Audit { filter } => accounts::audit(&ws, common, filter),
         Command::Approval { command } => accounts::approval(&ws, common, command),
+        Command::Review { draft, against, format, out } => {
+            review::review(&ws, common, &draft, &against, &format, out.as_deref())
+        }
+        Command::Compare { plans, format, out } => review::compare(&ws, common, &plans, &format, out.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -248,6 +248,7 @@ pub fn run(db: &Workspace, common: &Common, cmd: RegistryCommand) -> anyhow::Res
                 batch,
                 offset: 0,
                 limit: MAX_PAGE,
+                ..RegistryFilter::default()
             };
             let mut rows = Vec::new();
             loop {

@@ -1,7 +1,8 @@
 //! Browser end-to-end test: a real headless Chromium, driven over WebDriver (chromedriver),
 //! clicks through `planwatch serve` the way an analyst would: plan list → plan → source
 //! highlight → login → correction → re-ingest (a new version keeps the correction) → search
-//! (simplified and traditional) → XLSX download. Each page is saved as a PNG under
+//! (simplified and traditional) → XLSX download → … → conformity review: a finding marked 已说明,
+//! the 审查意见 DOCX downloaded. Each page is saved as a PNG under
 //! `target/browser-artifacts/` so CI keeps what the pages looked like.
 //!
 //! Needs `chromium` and `chromedriver` on PATH (Debian: `apt-get install chromium
@@ -615,7 +616,54 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     b.wait_for("#from-targets").await?.click().await?;
     let again = b.wait_for("#made-created").await?.text().await?;
     ensure!(again.trim() == "0", "a second 由目标生成指标 made {again}");
-    registry_step(b, sample_plan, scratch).await
+    registry_step(b, sample_plan, scratch).await?;
+    review_step(b, downloads).await
+}
+
+/// Issue 18: the analyst opens a conformity review, marks a finding 已说明 with a note, sees
+/// the mark, and downloads the 审查意见 DOCX.
+async fn review_step(b: &mut Browser, downloads: &Path) -> Result<()> {
+    b.goto("/review").await?;
+    b.wait_for("#review-form").await?;
+    let values = b
+        .c
+        .execute("return Array.from(document.querySelectorAll('select[name=draft] option')).map(o => o.value);", vec![])
+        .await?;
+    let ids: Vec<String> = values
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    ensure!(ids.len() >= 2, "the review form lists {} plans", ids.len());
+    b.goto(&format!("/review?draft={}&master={}", ids[0], ids[1])).await?;
+    b.wait_for("#findings").await.context("the review lists findings")?;
+    b.shot("20-review").await?;
+    b.c.execute("document.querySelector('.mark-form select[name=state]').value = 'explained';", vec![]).await?;
+    b.wait_for(".mark-form input[name=note]").await?.send_keys("浏览器测试说明").await?;
+    b.c.find(Locator::Css(".mark-form button[type=submit]")).await?.click().await?;
+    b.wait_for("#findings").await.context("after marking, expected the review again")?;
+    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
+    ensure!(
+        page.as_str().unwrap_or_default().contains("已说明:浏览器测试说明"),
+        "the mark is not shown on the review page"
+    );
+    b.shot("21-review-marked").await?;
+    b.wait_for("#opinion-docx").await?.click().await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let docx = loop {
+        let done = std::fs::read_dir(downloads)?.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+            p.extension().is_some_and(|x| x == "docx")
+                && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("审查意见"))
+        });
+        if let Some(p) = done {
+            break p;
+        }
+        if Instant::now() > deadline {
+            bail!("no 审查意见*.docx in {} after 20 s", downloads.display());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ensure!(std::fs::read(&docx)?.starts_with(b"PK"), "{} is not a DOCX", docx.display());
+    Ok(())
 }
 
 /// Step 10, a registry moves a target: the sample counts 国家级创新平台 from the innovation

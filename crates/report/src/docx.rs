@@ -65,7 +65,7 @@ const FONT_TABLE: [(&str, &str, &str, &str, &str); 4] = [
     (BODY_FONT, "FangSong", "02010609060101010101", "modern", "fixed"),
 ];
 
-fn font(east_asia: &str) -> RunFonts {
+pub(crate) fn font(east_asia: &str) -> RunFonts {
     RunFonts::new().ascii(LATIN_FONT).hi_ansi(LATIN_FONT).cs(LATIN_FONT).east_asia(east_asia)
 }
 
@@ -102,12 +102,18 @@ fn now_w3cdtf() -> String {
 
 /// docProps/core.xml: title, subject, author and the times of the report.
 fn core_xml(r: &Report) -> String {
-    let created = if r.created_utc.trim().is_empty() { now_w3cdtf() } else { r.created_utc.trim().to_string() };
-    let author = if r.author.trim().is_empty() { "planwatch" } else { r.author.trim() };
+    core_props(&r.title, r.kind.label(), &r.author, &r.created_utc)
+}
+
+/// docProps/core.xml of any document: title, subject, author (default planwatch) and time
+/// (default now).
+pub(crate) fn core_props(title: &str, subject: &str, author: &str, created_utc: &str) -> String {
+    let created = if created_utc.trim().is_empty() { now_w3cdtf() } else { created_utc.trim().to_string() };
+    let author = if author.trim().is_empty() { "planwatch" } else { author.trim() };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{author}</dc:creator><cp:keywords>planwatch</cp:keywords><dc:language>zh-CN</dc:language><cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified></cp:coreProperties>"#,
-        title = xml_escape(&r.title),
-        subject = xml_escape(r.kind.label()),
+        title = xml_escape(title),
+        subject = xml_escape(subject),
         author = xml_escape(author),
         created = xml_escape(&created),
     )
@@ -148,22 +154,22 @@ fn status_fill(key: &str) -> &'static str {
 }
 
 /// A body paragraph: 仿宋 三号, first line indented two characters.
-fn para(text: impl Into<String>) -> Paragraph {
+pub(crate) fn para(text: impl Into<String>) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(text)).first_line_chars(200)
 }
 
 /// A smaller note (小四, grey), not indented.
-fn note(text: impl Into<String>) -> Paragraph {
+pub(crate) fn note(text: impl Into<String>) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(text).size(SIZE_XIAOSI).color("555555"))
 }
 
 /// A heading, kept with the paragraph or table that follows.
-fn heading(text: &str, level: usize) -> Paragraph {
+pub(crate) fn heading(text: &str, level: usize) -> Paragraph {
     Paragraph::new().style(&format!("Heading{level}")).add_run(Run::new().add_text(text)).keep_next(true)
 }
 
 /// A table's caption above it (黑体 小四), kept with the table.
-fn table_caption(text: &str) -> Paragraph {
+pub(crate) fn table_caption(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(text).size(SIZE_XIAOSI).fonts(font(HEADING_FONT)))
         .align(AlignmentType::Center)
@@ -172,13 +178,13 @@ fn table_caption(text: &str) -> Paragraph {
 }
 
 /// A table cell: text, optional fill, right-aligned when numeric.
-struct Cell {
-    text: String,
-    fill: Option<&'static str>,
-    right: bool,
+pub(crate) struct Cell {
+    pub(crate) text: String,
+    pub(crate) fill: Option<&'static str>,
+    pub(crate) right: bool,
 }
 
-fn cell(text: impl Into<String>) -> Cell {
+pub(crate) fn cell(text: impl Into<String>) -> Cell {
     Cell { text: text.into(), fill: None, right: false }
 }
 
@@ -188,7 +194,7 @@ fn num_cell(text: impl Into<String>) -> Cell {
 
 /// A bordered table with a shaded bold header row (repeated on every page) and fixed column
 /// widths (twips, scaled to the text width when wider); `\n` in a cell is a line break.
-fn table(headers: &[&str], widths: &[usize], rows: Vec<Vec<Cell>>) -> Table {
+pub(crate) fn table(headers: &[&str], widths: &[usize], rows: Vec<Vec<Cell>>) -> Table {
     sized_table(headers, widths, rows, TABLE_SIZE)
 }
 
@@ -305,11 +311,9 @@ fn page_footer() -> Footer {
     )
 }
 
-/// Renders the report as a DOCX document.
-pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
-    let r = report;
-    let evaluation = r.kind != ReportKind::Quarterly;
-    let mut doc = Docx::new()
+/// An empty A4 公文 document: margins, page-number footer, fonts, title and heading styles.
+pub(crate) fn base_doc() -> Docx {
+    Docx::new()
         .page_size(PAGE_W as u32, PAGE_H as u32)
         .page_margin(
             PageMargin::new()
@@ -349,7 +353,14 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
                 .outline_lvl(1)
                 .line_spacing(LineSpacing::new().before(120).after(60))
                 .fonts(font(HEADING2_FONT)),
-        );
+        )
+}
+
+/// Renders the report as a DOCX document.
+pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
+    let r = report;
+    let evaluation = r.kind != ReportKind::Quarterly;
+    let mut doc = base_doc();
 
     // The title block, on page 1 and nothing before it.
     // A closing bracket note ("(数据截至2026年第3季度)") goes on a line of its own below the
@@ -681,6 +692,12 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
         doc = doc.add_paragraph(p.indent(Some(560), Some(docx_rs::SpecialIndentType::Hanging(560)), None, None));
     }
 
+    finish(doc, core_xml(r))
+}
+
+/// Builds and packs a document: table header rows, zh-CN language, the font table, sized page
+/// number fields and the given document properties.
+pub(crate) fn finish(doc: Docx, core: String) -> Result<Vec<u8>, ReportError> {
     let mut parts = doc.build();
     parts.document = finish_document(&parts.document);
     parts.styles = finish_styles(&parts.styles);
@@ -690,7 +707,7 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, ReportError> {
         let sized = format!(r#"<w:rPr><w:sz w:val="{SIZE_XIAOSI}" /><w:szCs w:val="{SIZE_XIAOSI}" /></w:rPr>"#);
         *footer = String::from_utf8_lossy(footer).replace("<w:rPr />", &sized).into_bytes();
     }
-    parts.doc_props.core = core_xml(r).into_bytes();
+    parts.doc_props.core = core.into_bytes();
     let mut buf = std::io::Cursor::new(Vec::new());
     parts.pack(&mut buf).map_err(|e| ReportError::Docx(e.to_string()))?;
     Ok(buf.into_inner())

@@ -11,6 +11,7 @@ pub mod fmt;
 mod html;
 pub mod model;
 pub mod narrative;
+mod opinion;
 mod png;
 mod xlsx;
 
@@ -19,6 +20,7 @@ pub use docx::docx;
 pub use html::{html, REPORT_CSS};
 pub use model::*;
 pub use narrative::{narrative, Narrative};
+pub use opinion::{opinion_docx, Opinion, OpinionItem};
 pub use png::svg_to_png;
 pub use xlsx::xlsx;
 

@@ -202,6 +202,8 @@ pub enum Action<'a> {
     ReviewRegistry,
     /// Confirming or changing the taxonomy node of a plan's industry or segment.
     MapTaxonomy,
+    /// Marking a finding of a conformity review accepted or explained.
+    MarkReview,
     /// Reading the audit log (who did what is not for every reader).
     ReadAudit,
     Maintenance,
@@ -256,6 +258,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<()> {
         Action::SubmitRegistry { region, place } => format!("报送{region}{place}的名录条目"),
         Action::ReviewRegistry => "审核或发布名录".to_string(),
         Action::MapTaxonomy => "确认或更改产业归类".to_string(),
+        Action::MarkReview => "标记审查意见".to_string(),
         Action::ReadAudit => "查看审计日志".to_string(),
         Action::Maintenance => "备份与恢复".to_string(),
     };

@@ -25,6 +25,7 @@ pub mod monitor;
 mod queries;
 pub mod registry;
 pub mod registry_values;
+pub mod review_marks;
 pub mod taxonomy;
 pub mod testing;
 pub mod users;
@@ -45,6 +46,7 @@ pub use approval::{Approval, ApprovalState, ApprovalStep};
 pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
 pub use db::{Backend, Db, Tx};
 pub use queries::*;
+pub use review_marks::{ReviewMark, ReviewMarkState};
 pub use taxonomy::{TaxonomyConfirm, TaxonomyConfirmation, TaxonomyItemKind};
 
 use db::{params, OptionalExt};

@@ -22,6 +22,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (11, "taxonomy", include_str!("../migrations/sqlite/0011_taxonomy.sql")),
     (12, "plan_references", include_str!("../migrations/sqlite/0012_plan_references.sql")),
     (13, "registry_list", include_str!("../migrations/sqlite/0013_registry_list.sql")),
+    (14, "review_marks", include_str!("../migrations/sqlite/0014_review_marks.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -39,6 +40,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (11, "taxonomy", include_str!("../migrations/postgres/0011_taxonomy.sql")),
     (12, "plan_references", include_str!("../migrations/postgres/0012_plan_references.sql")),
     (13, "registry_list", include_str!("../migrations/postgres/0013_registry_list.sql")),
+    (14, "review_marks", include_str!("../migrations/postgres/0014_review_marks.sql")),
 ];
 
 /// The migrations of `backend`.

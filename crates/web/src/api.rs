@@ -30,7 +30,8 @@ use planwatch_app::rows::{target_rows, task_rows};
         crate::api_registry::list, crate::api_registry::entry, crate::api_registry::import,
         crate::api_registry::submit, crate::api_registry::approve, crate::api_registry::publish,
         crate::api_registry::batches, crate::api_registry::batch, crate::api_registry::template,
-        crate::api_registry::funnel, crate::taxonomy_pages::api_tree, crate::taxonomy_pages::api_plan),
+        crate::api_registry::funnel, crate::taxonomy_pages::api_tree, crate::taxonomy_pages::api_plan,
+        crate::review_pages::api_review, crate::review_pages::api_compare),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -110,6 +111,8 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/taxonomy", get(crate::taxonomy_pages::api_plan))
         .route("/plans/{id}/family", get(plan_family))
         .route("/family", get(family_overview))
+        .route("/review", get(crate::review_pages::api_review))
+        .route("/compare", get(crate::review_pages::api_compare))
         .route("/observations/{id}/confirm", post(confirm_observation))
         .merge(crate::api_registry::router())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

@@ -30,6 +30,7 @@ mod pager;
 mod pages;
 pub mod problems;
 mod registry_pages;
+mod review_pages;
 mod setup_pages;
 pub mod sync;
 mod taxonomy_pages;
@@ -334,6 +335,12 @@ pub fn router(state: Shared) -> Router {
         .route("/layout", get(layout_pages::page))
         .route("/industries", get(pages::industries))
         .route("/taxonomy", get(taxonomy_pages::tree))
+        .route("/review", get(review_pages::review))
+        .route("/review.docx", get(review_pages::review_docx))
+        .route("/review.xlsx", get(review_pages::review_xlsx))
+        .route("/compare.xlsx", get(review_pages::compare_xlsx))
+        .route("/review/mark", axum::routing::post(review_pages::mark))
+        .route("/compare", get(review_pages::compare))
         .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))
         .route("/family", get(family_pages::page))
         .route("/plans/{id}/family", get(family_pages::plan))

@@ -318,7 +318,7 @@ impl<'a> Doc<'a> {
 pub fn analyse(text: &str) -> Doc<'_> {
     let mut lines = Vec::with_capacity(text.len() / 40 + 1);
     let mut start = 0;
-    for piece in text.split('\n') {
+    for piece in crate::bytescan::split_newlines(text) {
         let end = start + piece.len();
         let lead = piece.len() - piece.trim_start().len();
         let trimmed = piece.trim();

@@ -452,7 +452,7 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
     }
     let mut start = 0;
     let bits = traditional_bitmap();
-    for line in text.split_inclusive('\n') {
+    for line in crate::bytescan::lines_inclusive(text) {
         // Lines without a traditional-only character are already simplified.
         if !line.chars().any(|c| is_traditional(bits, c)) {
             w.push_str(start, line);

@@ -88,6 +88,8 @@ pub struct Dictionaries {
     /// Every place once, in file order: the org-unit hierarchy (`within` names the parent).
     units: Vec<Place>,
     region_matcher: OnceLock<aho_corasick::AhoCorasick>,
+    /// The region names by their first character, for [`Dictionaries::count_regions`].
+    region_index: OnceLock<RegionIndex>,
     /// Name → index in `units` of the first unit [`Dictionaries::unit`] accepts, built on first
     /// use (the dictionaries are complete by then: they only grow while being loaded).
     unit_index: OnceLock<HashMap<String, usize>>,
@@ -330,6 +332,41 @@ impl Dictionaries {
     /// How often each province or city is named in `text` (by full or short name), keyed by
     /// its full name.
     pub fn count_regions(&self, text: &str) -> Vec<(String, usize)> {
+        let index = self.region_index.get_or_init(|| RegionIndex::new(&self.regions));
+        let mut counts = vec![0usize; self.regions.len()];
+        if !index.has_empty {
+            // Leftmost-longest matches, as the automaton below finds them: at each character
+            // (a match starts at one) the longest name starting there, the search going on
+            // after it. Most characters start no name (one bit of a BMP bitmap says so), which
+            // makes this several times faster than the DFA on CJK text.
+            let b = text.as_bytes();
+            let mut i = 0;
+            while let Some(c) = text[i..].chars().next() {
+                let cp = c as u32;
+                let maybe = cp > 0xFFFF || index.first_bits[(cp / 64) as usize] >> (cp % 64) & 1 == 1;
+                let hit = if maybe {
+                    index.by_first.get(&c).and_then(|cands| {
+                        cands.iter().copied().find(|&k| b[i..].starts_with(self.regions[k].1.as_bytes()))
+                    })
+                } else {
+                    None
+                };
+                match hit {
+                    Some(k) => {
+                        counts[k] += 1;
+                        i += self.regions[k].1.len();
+                    }
+                    None => i += c.len_utf8(),
+                }
+            }
+            return self
+                .regions
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| *n > 0)
+                .map(|((name, _), n)| (name.clone(), n))
+                .collect();
+        }
         let matcher = self.region_matcher.get_or_init(|| {
             let patterns: Vec<&str> = self.regions.iter().map(|(_, short)| short.as_str()).collect();
             aho_corasick::AhoCorasick::builder()
@@ -350,12 +387,84 @@ impl Dictionaries {
     }
 }
 
+/// The region names (`Dictionaries::regions`, short forms) by their first character.
+#[derive(Debug, Default)]
+struct RegionIndex {
+    /// One bit per BMP character: whether a name starts with it.
+    first_bits: Vec<u64>,
+    /// The names starting with a character, longest first, then in list order (the name an
+    /// automaton reports for two of one length).
+    by_first: HashMap<char, Vec<usize>>,
+    /// A name is empty (the automaton is used then).
+    has_empty: bool,
+}
+
+impl RegionIndex {
+    fn new(regions: &[(String, String)]) -> RegionIndex {
+        let mut ix = RegionIndex { first_bits: vec![0; 1024], ..RegionIndex::default() };
+        for (k, (_, short)) in regions.iter().enumerate() {
+            let Some(c) = short.chars().next() else {
+                ix.has_empty = true;
+                continue;
+            };
+            let cp = c as u32;
+            if cp <= 0xFFFF {
+                ix.first_bits[(cp / 64) as usize] |= 1 << (cp % 64);
+            }
+            ix.by_first.entry(c).or_default().push(k);
+        }
+        for cands in ix.by_first.values_mut() {
+            cands.sort_by_key(|&k| (std::cmp::Reverse(regions[k].1.len()), k));
+        }
+        ix
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The indexed [`Dictionaries::unit`] finds what a scan of every unit finds, and look-ups
     /// of names without spaces or full-width brackets (not squeezed) find what squeezed ones do.
+    /// `count_regions` counts what a leftmost-longest automaton over the names finds.
+    #[test]
+    fn regions_are_counted_as_by_the_automaton() {
+        let d = Dictionaries::builtin();
+        let pats: Vec<&str> = d.regions.iter().map(|(_, s)| s.as_str()).collect();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&pats)
+            .unwrap();
+        let reference = |text: &str| {
+            let mut counts = vec![0usize; d.regions.len()];
+            for m in ac.find_iter(text) {
+                counts[m.pattern().as_usize()] += 1;
+            }
+            d.regions.iter().zip(counts).filter(|(_, n)| *n > 0).map(|((n, _), c)| (n.clone(), c)).collect::<Vec<_>>()
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "重庆市、重庆、北京市和北京，内蒙古自治区呼和浩特市，黑龙江省哈尔滨".into(),
+            "a😀重庆😀é上海浦东新区，广州深圳，江苏南京苏州无锡。山东青岛济南".into(),
+        ];
+        // Every name, glued to its neighbours and cut short by one character.
+        let all: String = pats.concat();
+        texts.push(all.clone());
+        texts.push(pats.iter().map(|p| p.chars().skip(1).collect::<String>()).collect());
+        texts.push(pats.iter().map(|p| format!("{p}市{p}省、")).collect());
+        for dir in ["../../../shared/seeds", "../../../shared/dev/raw"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if let Ok(t) = std::fs::read_to_string(e.path()) {
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(d.count_regions(t), reference(t), "{}", t.chars().take(30).collect::<String>());
+        }
+    }
+
     #[test]
     fn indexed_and_unsqueezed_lookups_agree_with_the_scans() {
         let d = Dictionaries::builtin();

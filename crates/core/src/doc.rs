@@ -318,7 +318,7 @@ impl<'a> Doc<'a> {
 pub fn analyse(text: &str) -> Doc<'_> {
     let mut lines = Vec::with_capacity(text.len() / 40 + 1);
     let mut start = 0;
-    for piece in text.split('\n') {
+    for piece in crate::bytescan::split_newlines(text) {
         let end = start + piece.len();
         let lead = piece.len() - piece.trim_start().len();
         let trimmed = piece.trim();
@@ -474,11 +474,10 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
         }
     }
     // 2. Dense runs of headings that repeat later.
-    let titles: Vec<std::borrow::Cow<str>> = cands.iter().map(|c| normalised_title(doc, c)).collect();
-    let mut last_seen: std::collections::HashMap<(Scheme, &str), usize> = std::collections::HashMap::new();
-    for (k, c) in cands.iter().enumerate() {
-        last_seen.insert((c.marker.scheme, titles[k].as_ref()), k);
-    }
+    // The titles and where each was seen last are built at the first dense run: most plans
+    // have none, and hashing every heading's title was a measurable part of `analyse`.
+    let mut titles: Vec<std::borrow::Cow<str>> = Vec::new();
+    let mut last_seen: Option<std::collections::HashMap<(Scheme, &str), usize>> = None;
     let mut run_start = 0;
     while run_start < cands.len() {
         let mut run_end = run_start + 1;
@@ -489,8 +488,13 @@ fn drop_table_of_contents(doc: &mut Doc, cands: Vec<Candidate>) -> Vec<Candidate
             run_end += 1;
         }
         if run_end - run_start >= 3 && !toc_lines[cands[run_start].line] {
+            if last_seen.is_none() {
+                titles = cands.iter().map(|c| normalised_title(doc, c)).collect();
+                last_seen =
+                    Some(cands.iter().enumerate().map(|(k, c)| ((c.marker.scheme, titles[k].as_ref()), k)).collect());
+            }
             let key = (cands[run_start].marker.scheme, titles[run_start].as_ref());
-            let repeats = last_seen.get(&key).is_some_and(|&last| last >= run_end);
+            let repeats = last_seen.as_ref().and_then(|m| m.get(&key)).is_some_and(|&last| last >= run_end);
             if repeats {
                 for c in &cands[run_start..run_end] {
                     toc_lines[c.line] = true;

@@ -14,7 +14,7 @@ use crate::normalize::Rewriter;
 /// links with targets, horizontal rules and pipe tables, counted in the first 400 lines.
 pub fn looks_markdown(text: &str) -> bool {
     let (mut heading, mut bold, mut link, mut rule, mut table) = (0, 0, 0, 0, 0);
-    for line in text.lines().take(400) {
+    for line in crate::bytescan::lines(text).take(400) {
         // Every signal needs one of these bytes; most lines of a plan have none (trimming only
         // removes whitespace, so the untrimmed line holds them exactly when the trimmed does).
         let b = line.as_bytes();
@@ -64,7 +64,7 @@ fn is_table_separator(t: &str) -> bool {
 pub fn strip(text: &str) -> (String, Vec<(u32, u32)>) {
     let mut w = Rewriter::with_capacity(text.len());
     let mut pos = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::bytescan::lines_inclusive(text) {
         let body = line.strip_suffix('\n').unwrap_or(line);
         let lead = body.len() - body.trim_start().len();
         let t = body.trim();

@@ -61,7 +61,7 @@ pub fn is_page_number(t: &str) -> bool {
 pub fn wrap_width(text: &str) -> Option<usize> {
     let mut counts = std::collections::HashMap::<usize, usize>::new();
     let mut content = 0usize;
-    for line in text.lines() {
+    for line in crate::bytescan::lines(text) {
         let t = line.trim();
         if t.is_empty() || is_page_number(t) {
             continue;
@@ -100,7 +100,7 @@ pub fn reflow_with(text: &str, wrap: Option<usize>) -> Option<(String, Vec<(u32,
     // (offset, line with its break) of every line.
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut pos = 0;
-    for l in text.split_inclusive('\n') {
+    for l in crate::bytescan::lines_inclusive(text) {
         lines.push((pos, l));
         pos += l.len();
     }
@@ -228,7 +228,7 @@ fn breaks_mid_sentence(t: &str, next: &str) -> bool {
 /// heading glued to a paragraph: one pass over its lines.
 fn needs_layout_fix(text: &str) -> bool {
     let mut prev = "";
-    for line in text.lines() {
+    for line in crate::bytescan::lines(text) {
         let t = line.trim();
         if breaks_mid_sentence(prev, t) || (find_lit!(t, "。").is_some() && !glued_headings(t).is_empty()) {
             return true;

@@ -174,7 +174,7 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
         }
     }
     // A notice heading without 《》: 重庆市人民政府关于印发重庆市科技创新“十四五”规划(2021—2025年)的通知
-    for line in joined.lines() {
+    for line in crate::bytescan::lines(&joined) {
         if let Some(p) = line.find("关于印发") {
             if let Some(q) = line.rfind("的通知").filter(|&q| q >= p + "关于印发".len()) {
                 let inner = &line[p + "关于印发".len()..q];

@@ -12,7 +12,7 @@
 //! 市科技部门, 市教育部门; `济南、青岛市政府` → 济南市政府, 青岛市政府), never split inside one
 //! unit's name (`各区、市政府`, `各县(市、区)人民政府`).
 
-use super::text::{find_lit, find_str, is_cjk, split_names, strip_spaces};
+use super::text::{find_lit, find_str, is_cjk, match_offsets, split_names, strip_spaces};
 use crate::cues::OwnerCues;
 use crate::Dictionaries;
 
@@ -281,8 +281,34 @@ fn expand_elided(items: Vec<String>, cues: &OwnerCues) -> Vec<String> {
 fn labelled_parts<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)> {
     let mut marks: Vec<(usize, usize)> = Vec::new(); // (label start, names start)
                                                      // Every mark ends in a colon: a body without one (most bracketed passages) has none.
-    let has_colon = body.contains(':') || find_lit!(body, "：").is_some();
+    let wide_colon = find_lit!(body, "：").is_some();
+    let has_colon = body.contains(':') || wide_colon;
+    // A mark is a label ending right before a colon: the labels are tested at each colon
+    // (found once) instead of searched through the body once per label and colon. The same
+    // marks in the same order as searching for `label` + `colon` from the start, because a
+    // label without a colon in it cannot overlap another label + colon; a label a user wrote
+    // with a colon inside is searched for as before.
+    let colons: Vec<(usize, &str)> = if has_colon {
+        let b = body.as_bytes();
+        let wide = wide_colon.then(|| match_offsets(body, "：")).into_iter().flatten();
+        memchr::memchr_iter(b':', b).map(|q| (q, ":")).chain(wide.map(|q| (q, "："))).collect()
+    } else {
+        Vec::new()
+    };
     for label in cues.lead_labels.iter().chain(&cues.responsible_labels).filter(|_| has_colon) {
+        if !label.contains([':', '：']) {
+            for colon in [":", "："] {
+                for &(q, _) in colons.iter().filter(|&&(_, c)| c == colon) {
+                    if body.as_bytes()[..q].ends_with(label.as_bytes()) {
+                        let p = q - label.len();
+                        if !marks.iter().any(|&(a, b)| a <= p && p < b) {
+                            marks.push((p, q + colon.len()));
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         for colon in [":", "："] {
             // Each `label` + `colon`, found as `label` followed by `colon` (no string built per
             // label): after a `label` without its colon the search goes on one character later.
@@ -446,6 +472,17 @@ mod tests {
         // Labels that overlap themselves, and an empty one.
         cues.lead_labels = vec!["aa".into(), "".into()];
         for body in ["aaa:b", "aa:aaa:c", "a:aa:", ":x", "牵头:甲"] {
+            assert_eq!(labelled_parts(body, &cues), labelled_parts_reference(body, &cues), "{body}");
+        }
+        // Labels tested at each colon; a label with a colon in it is still searched for.
+        cues.lead_labels = vec!["牵头".into(), "a:b".into(), "单位：".into(), "牵头单位".into()];
+        cues.responsible_labels = vec!["单位".into(), "责任单位".into()];
+        for body in [
+            "牵头单位：甲:牵头:乙;责任单位:丙；单位：：丁",
+            "a:b:c;a:b：d,a:a:b:",
+            "单位：：单位：单位:",
+            "前言，牵头单位：甲，牵头单位:乙",
+        ] {
             assert_eq!(labelled_parts(body, &cues), labelled_parts_reference(body, &cues), "{body}");
         }
     }

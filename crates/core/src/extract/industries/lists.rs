@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::doc::LineKind;
-use crate::extract::text::split_names;
+use crate::extract::text::{find_lit, split_names};
 
 /// Enumerations `A、B和C等<classifier>` in `s`: (items, text after 等, byte position).
 pub(crate) fn lists(s: &str) -> Vec<(Vec<String>, String, usize)> {
@@ -33,13 +33,15 @@ pub(crate) fn list_start(before: &str) -> usize {
 pub(crate) fn lists_with_lead(s: &str) -> Vec<(Vec<String>, String, usize, &'static str)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = s[from..].find('等').map(|p| p + from) {
+    // `等` and `、` by prebuilt memmem searches: `str::find(char)` runs std's memchr on the
+    // character's last byte, which half the CJK characters share (a stop at nearly every one).
+    while let Some(p) = find_lit!(&s[from..], "等").map(|p| p + from) {
         from = p + '等'.len_utf8();
         let before = &s[..p];
         // The list starts after the last clause break or a leading verb.
         let start = list_start(before);
         let raw = &before[start..];
-        if !raw.contains('、') {
+        if find_lit!(raw, "、").is_none() {
             continue;
         }
         let (lead, raw) = strip_list_lead(raw);

@@ -640,12 +640,20 @@ async fn review_step(b: &mut Browser, downloads: &Path) -> Result<()> {
     b.c.execute("document.querySelector('.mark-form select[name=state]').value = 'explained';", vec![]).await?;
     b.wait_for(".mark-form input[name=note]").await?.send_keys("浏览器测试说明").await?;
     b.c.find(Locator::Css(".mark-form button[type=submit]")).await?.click().await?;
+    // The old page still has #findings until the browser has loaded the answer: wait for the
+    // mark itself, not for an element both pages share.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let page = b.c.execute("return document.body ? document.body.innerText : '';", vec![]).await?;
+        if page.as_str().unwrap_or_default().contains("已说明:浏览器测试说明") {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the mark is not shown on the review page within 20 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     b.wait_for("#findings").await.context("after marking, expected the review again")?;
-    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
-    ensure!(
-        page.as_str().unwrap_or_default().contains("已说明:浏览器测试说明"),
-        "the mark is not shown on the review page"
-    );
     b.shot("21-review-marked").await?;
     b.wait_for("#opinion-docx").await?.click().await?;
     let deadline = Instant::now() + Duration::from_secs(20);

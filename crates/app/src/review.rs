@@ -23,17 +23,23 @@ struct Loaded {
     confirmed: Vec<(String, String, Option<String>)>,
 }
 
-fn load(store: &Store, id: i64) -> Result<Loaded, StoreError> {
-    let view = store.plan_view(id)?;
-    let text = store.source_text(view.version.id)?;
-    let confirmed = store
+/// A stored plan's confirmed taxonomy mappings as `planwatch-review` takes them:
+/// (scheme, item name, node or `None` for "no node").
+pub fn confirmed_mappings(store: &Store, id: i64) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    Ok(store
         .taxonomy_confirmations(id)?
         .into_iter()
         .map(|c| {
             let node = c.node().map(str::to_string);
             (c.scheme, c.item_name, node)
         })
-        .collect();
+        .collect())
+}
+
+fn load(store: &Store, id: i64) -> Result<Loaded, StoreError> {
+    let view = store.plan_view(id)?;
+    let text = store.source_text(view.version.id)?;
+    let confirmed = confirmed_mappings(store, id)?;
     Ok(Loaded {
         id,
         version_id: view.version.id,

@@ -53,14 +53,7 @@ pub fn load(
     let s = store.as_ref().expect("opened above");
     let view = s.plan_view(id).with_context(|| format!("plan {id} (see planwatch list)"))?;
     let text = s.source_text(view.version.id)?;
-    let confirmed = s
-        .taxonomy_confirmations(id)?
-        .into_iter()
-        .map(|c| {
-            let node = c.node().map(str::to_string);
-            (c.scheme, c.item_name, node)
-        })
-        .collect();
+    let confirmed = planwatch_app::review::confirmed_mappings(s, id)?;
     Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed })
 }
 

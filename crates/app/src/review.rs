@@ -308,6 +308,60 @@ pub fn compare_grid(c: &Comparison) -> Grid {
     }
 }
 
+/// The comparison's comparable targets as a sheet: one row per normalised indicator and unit
+/// class, one column per region with its plans' values as written (year, value, unit) and, where
+/// the unit is not the base unit, the value in it.
+pub fn compare_targets_grid(c: &Comparison) -> Grid {
+    use crate::rows::num;
+    let mut columns = vec![
+        GridColumn::text("指标", "归一化后的指标名称(去掉地区、范围等字样)。"),
+        GridColumn::text("基准单位", "同类单位换算后的单位(元、%、个 …);空白表示该类单位不换算。"),
+    ];
+    columns.extend(
+        c.regions
+            .iter()
+            .map(|r| GridColumn::text(r, "该地区规划中的目标值:年份、数值与原单位;括号内为折算到基准单位的数值。")),
+    );
+    let rows = c
+        .targets
+        .iter()
+        .map(|t| {
+            let mut cells = vec![GridCell::Text(t.indicator.clone()), GridCell::Text(t.base_unit.clone())];
+            cells.extend(t.values.iter().map(|values| {
+                let written: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        let year = v.year.map(|y| format!("{y}年 ")).unwrap_or_default();
+                        let value = match v.value_max {
+                            Some(max) => format!("{}–{}", num(v.value), num(max)),
+                            None => num(v.value),
+                        };
+                        let base = if !t.base_unit.is_empty() && v.unit != t.base_unit {
+                            format!("(={} {})", num(v.base_value), t.base_unit)
+                        } else {
+                            String::new()
+                        };
+                        let added = if v.increment { "(增量)" } else { "" };
+                        format!("{year}{value}{}{base}{added}", v.unit)
+                    })
+                    .collect();
+                if written.is_empty() {
+                    GridCell::Empty
+                } else {
+                    GridCell::Text(written.join("；"))
+                }
+            }));
+            cells
+        })
+        .collect();
+    Grid { title: "可比目标".into(), columns, rows, notes: Vec::new() }
+}
+
+/// The comparison as an XLSX workbook: the matrix, the comparable targets and the 说明 sheet.
+pub fn compare_xlsx(c: &Comparison) -> Result<Vec<u8>, planwatch_export::ExportError> {
+    planwatch_export::grids_xlsx(&[compare_grid(c), compare_targets_grid(c)])
+}
+
 /// Most matrix rows drawn in the heat map (the table lists them all).
 const HEATMAP_ROWS: usize = 80;
 /// Most region columns drawn.
@@ -399,5 +453,37 @@ mod tests {
         // An empty comparison is still a picture.
         let empty = heatmap_svg(&planwatch_review::compare(&[], &tax));
         assert!(empty.starts_with("<svg") && !empty.contains("<rect"));
+    }
+
+    #[test]
+    fn comparable_targets_are_a_sheet_of_their_own_with_base_units() {
+        use planwatch_core::model::Target;
+        let target = |value: f64, unit: &str| Target {
+            year: Some(2027),
+            indicator: "未来产业规模".into(),
+            value,
+            unit: unit.into(),
+            kind: "amount".into(),
+            ..Target::default()
+        };
+        let mut p = plan("重庆市", &[]);
+        p.targets.push(target(1000.0, "亿元"));
+        let mut q = plan("成都市", &[]);
+        q.targets.push(target(1.5, "万亿元"));
+        let tax = planwatch_review::ExactNames::new(&[]);
+        let c = planwatch_review::compare(&[(&p, "重庆市"), (&q, "成都市")], &tax);
+        let g = compare_targets_grid(&c);
+        assert_eq!(g.rows.len(), 1, "one comparable indicator: {:?}", g.rows);
+        let texts: Vec<String> = g.rows[0]
+            .iter()
+            .map(|c| match c {
+                GridCell::Text(t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(texts[1], "元");
+        assert!(texts[2].starts_with("2027年 1000亿元(=100000000000 元)"), "{texts:?}");
+        assert!(texts[3].starts_with("2027年 1.5万亿元(=1500000000000 元)"), "{texts:?}");
+        assert!(compare_xlsx(&c).unwrap().starts_with(b"PK"));
     }
 }

@@ -139,7 +139,7 @@ pub fn compare(
             v
         }
         "html" => compare_html(&c).into_bytes(),
-        _ => grid_xlsx(&planwatch_app::review::compare_grid(&c))?,
+        _ => planwatch_app::review::compare_xlsx(&c)?,
     };
     emit(out, &bytes, format)?;
     eprintln!(

@@ -102,6 +102,18 @@ pub fn grid_xlsx(grid: &Grid) -> Result<Vec<u8>, ExportError> {
     crate::xlsx::workbook_with_notes(&table, &grid.title, &rows(grid), &grid.notes)
 }
 
+/// Several grids as one XLSX workbook: a data sheet per grid (named by its title, in order) and
+/// one 说明 sheet with the columns of all and the notes of every grid.
+pub fn grids_xlsx(grids: &[Grid]) -> Result<Vec<u8>, ExportError> {
+    let columns: Vec<Vec<Column<'_>>> = grids.iter().map(columns).collect();
+    let tables: Vec<Table<'_>> = columns.iter().map(|c| Table { default_sheet: "数据", columns: c }).collect();
+    let rows: Vec<Vec<GridRow<'_>>> = grids.iter().map(rows).collect();
+    let sheets: Vec<(&Table<'_>, &str, &[GridRow<'_>])> =
+        grids.iter().zip(&tables).zip(&rows).map(|((g, t), r)| (t, g.title.as_str(), r.as_slice())).collect();
+    let notes: Vec<(String, String)> = grids.iter().flat_map(|g| g.notes.iter().cloned()).collect();
+    crate::xlsx::workbook_of_sheets(&sheets, &notes)
+}
+
 /// The grid as CSV (UTF-8 with a BOM), the same cells as the XLSX sheet.
 pub fn grid_csv(grid: &Grid) -> Result<Vec<u8>, ExportError> {
     let columns = columns(grid);
@@ -131,5 +143,25 @@ mod tests {
         assert!(csv.contains("包河区,12.5\r\n"), "{csv}");
         assert!(grid_xlsx(&grid).unwrap().starts_with(b"PK"));
         assert!(grid_xlsx(&Grid::default()).unwrap().starts_with(b"PK"));
+    }
+
+    #[test]
+    fn several_grids_are_sheets_of_one_workbook() {
+        let sheet = |title: &str, cell: &str| Grid {
+            title: title.into(),
+            columns: vec![GridColumn::text("列", "")],
+            rows: vec![vec![GridCell::Text(cell.into())]],
+            notes: vec![],
+        };
+        // Two titles that clash and an empty one: every sheet gets a distinct name.
+        let book = grids_xlsx(&[sheet("地区比较", "甲"), sheet("地区比较", "乙"), sheet("", "丙")]).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut wb = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut wb).unwrap();
+        for name in ["地区比较", "数据2", "数据3", "说明"] {
+            assert!(wb.contains(&format!("name=\"{name}\"")), "{name} missing: {wb}");
+        }
+        assert_eq!(wb.matches("<sheet ").count(), 4, "{wb}");
+        assert!(grids_xlsx(&[]).unwrap().starts_with(b"PK"));
     }
 }

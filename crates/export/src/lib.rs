@@ -53,7 +53,7 @@ mod template;
 mod text;
 mod xlsx;
 
-pub use grid::{grid_csv, grid_xlsx, Grid, GridCell, GridColumn};
+pub use grid::{grid_csv, grid_xlsx, grids_xlsx, Grid, GridCell, GridColumn};
 pub use template::{observation_template, TemplateRow};
 
 /// One task of the 任务分工表.

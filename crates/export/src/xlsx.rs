@@ -84,24 +84,44 @@ pub(crate) fn workbook_with_notes<R: Record>(
     rows: &[R],
     extra_notes: &[(String, String)],
 ) -> Result<Vec<u8>, ExportError> {
-    if rows.len() >= MAX_ROWS {
+    workbook_of_sheets(&[(table, sheet_title, rows)], extra_notes)
+}
+
+/// A workbook of several data sheets (each a table, a title and its rows, in order) and one
+/// 说明 sheet describing the columns of all of them; document properties from the first.
+pub(crate) fn workbook_of_sheets<R: Record>(
+    sheets: &[(&Table<'_>, &str, &[R])],
+    extra_notes: &[(String, String)],
+) -> Result<Vec<u8>, ExportError> {
+    // Document properties come from the first sheet (an empty list gives a workbook with the
+    // 说明 sheet only).
+    let (sheet_title, default_sheet) = sheets.first().map_or(("", "数据"), |(t, title, _)| (*title, t.default_sheet));
+    if let Some(&(_, _, rows)) = sheets.iter().find(|(_, _, rows)| rows.len() >= MAX_ROWS) {
         return Err(ExportError::TooManyRows { rows: rows.len(), max: MAX_ROWS - 1 });
     }
     let mut workbook = Workbook::new();
-    let name = sheet_name(sheet_title, table.default_sheet, &[NOTES_SHEET]);
-
-    let mut sheet = new_sheet(&mut workbook);
-    sheet.set_name(&name)?;
-    write_data_sheet(&mut sheet, table, rows)?;
-    workbook.push_worksheet(sheet);
+    let mut taken: Vec<String> = vec![NOTES_SHEET.to_string()];
+    for (i, &(table, title, rows)) in sheets.iter().enumerate() {
+        // Fallback names stay unique when several titles are empty or clash.
+        let fallback =
+            if i == 0 { table.default_sheet.to_string() } else { format!("{}{}", table.default_sheet, i + 1) };
+        let taken_now: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let name = sheet_name(title, &fallback, &taken_now);
+        let mut sheet = new_sheet(&mut workbook);
+        sheet.set_name(&name)?;
+        write_data_sheet(&mut sheet, table, rows)?;
+        workbook.push_worksheet(sheet);
+        taken.push(name);
+    }
 
     let mut notes = new_sheet(&mut workbook);
     notes.set_name(NOTES_SHEET)?;
-    write_notes_sheet(&mut notes, table, extra_notes)?;
+    let tables: Vec<&Table<'_>> = sheets.iter().map(|(t, _, _)| *t).collect();
+    write_notes_sheet(&mut notes, &tables, extra_notes)?;
     workbook.push_worksheet(notes);
 
     let title = sheet_title.trim();
-    let title = if title.is_empty() { table.default_sheet } else { title };
+    let title = if title.is_empty() { default_sheet } else { title };
     // Excel caps document properties at 255 characters; control characters and the two XML
     // non-characters have no place in a title.
     let title: String =
@@ -109,9 +129,9 @@ pub(crate) fn workbook_with_notes<R: Record>(
     workbook.set_properties(
         &DocProperties::new()
             .set_title(title)
-            .set_subject(table.default_sheet)
+            .set_subject(default_sheet)
             .set_author("planwatch")
-            .set_keywords(format!("planwatch, {}", table.default_sheet))
+            .set_keywords(format!("planwatch, {}", default_sheet))
             .set_comment("由 planwatch 从规划文本抽取生成；浅黄色行为人工更正或新增。"),
     );
     // Deflate is about half the time of a small workbook. Level 1 instead of the default 6
@@ -250,10 +270,10 @@ fn number_width(n: f64) -> usize {
     }
 }
 
-/// The 说明 sheet: one line per column of the data sheet, then notes on the marks.
+/// The 说明 sheet: one line per column of the data sheets, then notes on the marks.
 fn write_notes_sheet(
     sheet: &mut Worksheet,
-    table: &Table<'_>,
+    tables: &[&Table<'_>],
     extra_notes: &[(String, String)],
 ) -> Result<(), XlsxError> {
     const NOTE_WIDTH: f64 = 64.0;
@@ -270,7 +290,7 @@ fn write_notes_sheet(
 
     sheet.write_string_with_format(0, 0, "列", &header)?;
     sheet.write_string_with_format(0, 1, "说明", &header)?;
-    let columns = table.columns.iter().map(|c| (c.header, c.note, &wrap));
+    let columns = tables.iter().flat_map(|t| t.columns.iter()).map(|c| (c.header, c.note, &wrap));
     let general = [
         ("", "", &wrap),
         ("浅黄色行", "经人工更正或新增的行（见“人工更正”列）。", &highlight),

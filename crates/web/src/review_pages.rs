@@ -184,12 +184,12 @@ pub async fn review_xlsx(State(state): State<Shared>, Query(q): Query<ReviewQuer
     Ok(download(&format!("审查结果_{}.xlsx", view.draft_title.chars().take(40).collect::<String>()), XLSX, bytes))
 }
 
-/// The comparison's matrix as XLSX.
+/// The comparison as XLSX: the matrix and the comparable targets.
 pub async fn compare_xlsx(State(state): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let ids = plan_ids(&plans_param(raw.as_deref()))?;
     let view = db(&state, move |s| app::compare(s, &ids)).await?;
-    let bytes = planwatch_export::grid_xlsx(&app::compare_grid(&view.comparison))
-        .map_err(|e| AppError::Internal(format!("地区比较表生成失败:{e}")))?;
+    let bytes =
+        app::compare_xlsx(&view.comparison).map_err(|e| AppError::Internal(format!("地区比较表生成失败:{e}")))?;
     Ok(download("地区比较.xlsx", XLSX, bytes))
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::{Db, PgTarget};
-use crate::{Location, Result, Store, StoreError, StoreOptions};
+use crate::{Actor, Location, Result, Role, Store, StoreError, StoreOptions};
 
 /// A place for one test's store, removed on drop.
 pub struct TempStore {
@@ -165,4 +165,20 @@ impl Drop for WriteLockHolder {
 pub fn example(name: &str) -> Vec<u8> {
     let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The actors the store's tests act as: an analyst (login `analyst`) …
+pub fn analyst() -> Actor {
+    Actor { role: Role::Analyst, login: "analyst".into(), ..Actor::operator("test") }
+}
+
+/// … and a district editor of `place` in `region` (login `editor-<place>`).
+pub fn district_editor(region: &str, place: &str) -> Actor {
+    Actor {
+        role: Role::DistrictEditor,
+        login: format!("editor-{place}"),
+        region: region.into(),
+        place: place.into(),
+        ..Actor::operator("test")
+    }
 }

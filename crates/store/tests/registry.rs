@@ -9,7 +9,7 @@ use planwatch_store::monitor::NewIndicator;
 use planwatch_store::registry::{
     EntryStatus, RegistryEntry, RegistryFilter, RegistryImportError, RegistryImportOptions, RegistrySort, SortColumn,
 };
-use planwatch_store::testing::{example, TempStore};
+use planwatch_store::testing::{analyst, district_editor, example, TempStore};
 use planwatch_store::{Actor, AuditFilter, Role, Store, StoreError, StoreOptions};
 
 const REGION: &str = "绵阳市";
@@ -18,18 +18,8 @@ fn op() -> Actor {
     Actor::operator("test")
 }
 
-fn analyst() -> Actor {
-    Actor { role: Role::Analyst, login: "analyst".into(), ..op() }
-}
-
 fn editor(place: &str) -> Actor {
-    Actor {
-        role: Role::DistrictEditor,
-        login: format!("editor-{place}"),
-        region: REGION.into(),
-        place: place.into(),
-        ..op()
-    }
+    district_editor(REGION, place)
 }
 
 /// A store with the 绵阳 plan (its industries: 商业航天, 具身智能, 低空经济, …).

@@ -4,25 +4,15 @@
 //! a malformed finding id, an unknown plan, the same plan twice and an overlong note — each
 //! refusal leaving nothing behind. Runs on PostgreSQL too (PLANWATCH_TEST_PG).
 
-use planwatch_store::testing::{example, TempStore};
-use planwatch_store::{Actor, AuditFilter, ReviewMarkState, Role, Store, StoreError, StoreOptions};
+use planwatch_store::testing::{analyst, district_editor, example, TempStore};
+use planwatch_store::{Actor, AuditFilter, ReviewMarkState, Store, StoreError, StoreOptions};
 
 fn op() -> Actor {
     Actor::operator("test")
 }
 
-fn analyst() -> Actor {
-    Actor { role: Role::Analyst, login: "analyst".into(), ..op() }
-}
-
 fn editor() -> Actor {
-    Actor {
-        role: Role::DistrictEditor,
-        login: "editor".into(),
-        region: "绵阳市".into(),
-        place: "涪城区".into(),
-        ..op()
-    }
+    district_editor("绵阳市", "涪城区")
 }
 
 fn audit(store: &Store) -> Vec<planwatch_store::AuditRecord> {

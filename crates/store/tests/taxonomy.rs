@@ -2,25 +2,15 @@
 //! confirmation is stored (one per item and scheme), read back, audited, and refused to a
 //! district editor, for a node of another scheme, an unknown node and an item not in the plan.
 
-use planwatch_store::testing::{example, TempStore};
-use planwatch_store::{Actor, AuditFilter, Role, Store, StoreError, StoreOptions, TaxonomyConfirm, TaxonomyItemKind};
+use planwatch_store::testing::{analyst, district_editor, example, TempStore};
+use planwatch_store::{Actor, AuditFilter, Store, StoreError, StoreOptions, TaxonomyConfirm, TaxonomyItemKind};
 
 fn op() -> Actor {
     Actor::operator("test")
 }
 
-fn analyst() -> Actor {
-    Actor { role: Role::Analyst, login: "analyst".into(), ..op() }
-}
-
 fn editor() -> Actor {
-    Actor {
-        role: Role::DistrictEditor,
-        login: "editor".into(),
-        region: "绵阳市".into(),
-        place: "涪城区".into(),
-        ..op()
-    }
+    district_editor("绵阳市", "涪城区")
 }
 
 fn confirm(item: &str, node: Option<&str>) -> TaxonomyConfirm {

@@ -46,14 +46,13 @@ pub fn extract(ctx: &Ctx) -> Vec<Task> {
         let line = &doc.lines[i];
         let text = &doc.text[line.cstart..line.cend];
         // Owners on a line of their own, without brackets: `牵头单位:市发展改革委` / `配合单位:…`.
-        let cues = owner_cues;
         // Only a line with a colon right after its first `label_len` bytes can be one.
         let head = &text.as_bytes()[..text.len().min(label_len + '：'.len_utf8())];
         let labelled_line = (memchr::memchr(b':', head).is_some() || find_lit!(head, "：").is_some())
-            && cues
+            && owner_cues
                 .lead_labels
                 .iter()
-                .chain(&cues.responsible_labels)
+                .chain(&owner_cues.responsible_labels)
                 .any(|l| text.strip_prefix(l.as_str()).is_some_and(|r| r.starts_with([':', '：'])));
         if labelled_line {
             if let Some(mut p) = parse_passage(ctx, text, &mut comma_rule, false) {

@@ -180,6 +180,33 @@ impl Browser {
         Ok(self.c.find(Locator::Css(css)).await.with_context(|| format!("find `{css}`"))?.text().await?)
     }
 
+    /// Clicks an element that loads a new page and waits until the new document has loaded.
+    /// Waiting for a selector alone races: the old page may still show it when the new one has
+    /// not arrived yet (CI failed that way twice), so the old document is tagged first and
+    /// the wait is for a document without the tag.
+    async fn click_to_page(&self, el: Element) -> Result<()> {
+        self.c.execute("window.__planwatchOldPage = true;", vec![]).await?;
+        el.click().await?;
+        self.new_page_loaded().await
+    }
+
+    /// Waits (20 s at most) for a document other than the one tagged by `click_to_page`.
+    async fn new_page_loaded(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let state = self
+                .c
+                .execute("return window.__planwatchOldPage ? 'old' : document.readyState;", vec![])
+                .await
+                .unwrap_or(Value::Null);
+            if state == "complete" {
+                return Ok(());
+            }
+            ensure!(Instant::now() < deadline, "no new page loaded within 20 s (still on {})", self.here().await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn here(&self) -> String {
         self.c.current_url().await.map(|u| u.to_string()).unwrap_or_else(|e| format!("(no url: {e})"))
     }
@@ -365,7 +392,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
             link = Some(a);
         }
     }
-    link.with_context(|| format!("no plan titled {MIANYANG} on the home page"))?.click().await?;
+    b.click_to_page(link.with_context(|| format!("no plan titled {MIANYANG} on the home page"))?).await?;
     b.wait_for("#targets-table").await?;
     let h1 = b.text("h1").await?;
     ensure!(h1.contains(MIANYANG), "plan page h1 is {h1:?}");
@@ -422,22 +449,22 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     b.goto("/login?next=/").await?;
     b.wait_for("input[name=login]").await?.send_keys("analyst").await?;
     b.c.find(Locator::Css("input[name=password]")).await?.send_keys(PASSWORD).await?;
-    b.c.find(Locator::Css("form[action='/login'] button[type=submit]")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("form[action='/login'] button[type=submit]")).await?).await?;
     b.wait_for("table#plans").await.context("after login, expected the home page")?;
     b.goto(&plan_path).await?;
-    b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?.click().await?;
+    b.click_to_page(b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?).await?;
     let field = b.wait_for("#edit-form input[name=value]").await.context("the target's edit form")?;
     field.clear().await?;
     field.send_keys("4321").await?;
     b.shot("04a-edit-form").await?;
-    b.c.find(Locator::Css("#save")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("#save")).await?).await?;
     b.wait_for("#targets-table").await.context("after saving, expected the plan page")?;
     check_corrected(b).await.context("right after the correction")?;
     b.shot("04-corrected").await?;
 
     // 4b. Point the target at another passage by selecting text in the document view.
-    b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?.click().await?;
-    b.wait_for("#pick-link").await?.click().await?;
+    b.click_to_page(b.wait_for("#targets-table tbody tr:first-child td:last-child a").await?).await?;
+    b.click_to_page(b.wait_for("#pick-link").await?).await?;
     b.wait_for("#pickbar").await.context("the document view in pick mode")?;
     let picked =
         b.c.execute(
@@ -467,7 +494,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     let form_start = b.c.find(Locator::Id("pick-start")).await?.prop("value").await?.unwrap_or_default();
     ensure!(form_start == start.to_string(), "the form says start {form_start}, the selection starts at byte {start}");
     b.shot("04b-pick-source").await?;
-    b.c.find(Locator::Id("pick-submit")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Id("pick-submit")).await?).await?;
     b.wait_for("#targets-table").await.context("after 设为来源, expected the plan page")?;
     b.goto(&format!("/api/v1{plan_path}/targets")).await?;
     let body = b.c.execute("return document.body.innerText;", vec![]).await?;
@@ -521,14 +548,16 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     b.goto("/search").await?;
     let q = b.wait_for("#q").await?;
     q.send_keys("人工智能").await?;
-    b.c.find(Locator::Css("form.searchform button[type=submit]")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("form.searchform button[type=submit]")).await?).await?;
     b.wait_for("#result-count").await?;
     check_hits(b, "人工智能").await?;
     b.shot("06-search").await?;
     // From a page without `#result-count`, so that waiting for it cannot see the old page.
     b.goto("/").await?;
     let quick = b.wait_for("form.quick input[name=q]").await?;
+    b.c.execute("window.__planwatchOldPage = true;", vec![]).await?;
     quick.send_keys("產業\u{E007}").await?; // U+E007: WebDriver's Enter key
+    b.new_page_loaded().await?;
     b.wait_for("#result-count").await?;
     ensure!(b.c.current_url().await?.query().unwrap_or_default().contains("q="), "quick search did not submit");
     let q_now = b.c.find(Locator::Css("#q")).await?.prop("value").await?.unwrap_or_default();
@@ -577,7 +606,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     let said = warning.text().await?;
     ensure!(said.contains("待核实") && said.contains("不计入任何数字"), "approval warning: {said}");
     b.shot("10-approvals").await?;
-    b.c.find(Locator::Css("table#approvals .flagged form button")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("table#approvals .flagged form button")).await?).await?;
     b.wait_for("table#approvals").await?;
     let left = b.all("table#approvals .flagged").await?.len();
     ensure!(left == 0, "the confirmed value is still marked 待核实 ({left} left)");
@@ -585,15 +614,15 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     // 9. Monitoring set up on the web: the plan without indicators links to its progress page,
     // which offers 由目标生成指标; the result lists what was made; one indicator is edited.
     b.goto(&plan_path).await?;
-    b.wait_for("#progress-link").await?.click().await?;
+    b.click_to_page(b.wait_for("#progress-link").await?).await?;
     let empty = b.wait_for("#no-indicators").await.context("the progress page of a plan without indicators")?;
     ensure!(empty.text().await?.contains("本规划尚未建立监测指标"), "empty state: {}", empty.text().await?);
     b.shot("11-progress-empty").await?;
-    b.c.find(Locator::Id("from-targets")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Id("from-targets")).await?).await?;
     let created: u32 = b.wait_for("#made-created").await?.text().await?.trim().parse().unwrap_or(0);
     ensure!(created > 0, "由目标生成指标 made {created} indicators");
     b.shot("12-from-targets").await?;
-    b.c.find(Locator::Css("#made-table tbody tr:first-child a[href$='/edit']")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("#made-table tbody tr:first-child a[href$='/edit']")).await?).await?;
     let baseline =
         b.wait_for("#indicator-edit-form input[name=baseline]").await.context("the indicator's edit form")?;
     baseline.clear().await?;
@@ -602,7 +631,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     year.clear().await?;
     year.send_keys("2020").await?;
     b.shot("13-edit-indicator").await?;
-    b.c.find(Locator::Id("save-indicator")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Id("save-indicator")).await?).await?;
     b.wait_for("#edit-indicator").await.context("after saving, expected the indicator page")?;
     let page = b.c.execute("return document.body.innerText;", vec![]).await?;
     let page = page.as_str().unwrap_or_default();
@@ -613,7 +642,7 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     b.shot("14-indicator-edited").await?;
     // Running it again from the progress page makes nothing new.
     b.goto(&format!("{plan_path}/progress")).await?;
-    b.wait_for("#from-targets").await?.click().await?;
+    b.click_to_page(b.wait_for("#from-targets").await?).await?;
     let again = b.wait_for("#made-created").await?.text().await?;
     ensure!(again.trim() == "0", "a second 由目标生成指标 made {again}");
     registry_step(b, sample_plan, scratch).await?;
@@ -639,7 +668,7 @@ async fn review_step(b: &mut Browser, downloads: &Path) -> Result<()> {
     b.shot("20-review").await?;
     b.c.execute("document.querySelector('.mark-form select[name=state]').value = 'explained';", vec![]).await?;
     b.wait_for(".mark-form input[name=note]").await?.send_keys("浏览器测试说明").await?;
-    b.c.find(Locator::Css(".mark-form button[type=submit]")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css(".mark-form button[type=submit]")).await?).await?;
     // The old page still has #findings until the browser has loaded the answer: wait for the
     // mark itself, not for an element both pages share.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -715,14 +744,13 @@ async fn registry_step(b: &mut Browser, plan: i64, scratch: &Path) -> Result<()>
     )?;
     b.goto("/registries/resource?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
     b.wait_for("#registry-import input[type=file]").await?.send_keys(&sheet.to_string_lossy()).await?;
-    b.c.find(Locator::Css("#registry-import button[type=submit]")).await?.click().await?;
+    b.click_to_page(b.c.find(Locator::Css("#registry-import button[type=submit]")).await?).await?;
     let page = b.c.execute("return document.body.innerText;", vec![]).await?;
     let page = page.as_str().unwrap_or_default().to_string();
     ensure!(!page.contains("未导入"), "the registry sheet was refused: {page}");
     b.shot("16-registry-imported").await?;
     b.goto("/registries/resource?region=%E5%90%88%E8%82%A5%E5%B8%82").await?;
-    b.wait_for("#btn-approve").await.context("the analyst's 审核 button")?.click().await?;
-    b.wait_for("body").await?;
+    b.click_to_page(b.wait_for("#btn-approve").await.context("the analyst's 审核 button")?).await?;
     b.shot("17-registry-approved").await?;
 
     // The approval's page may still be loading: look until the value moves (or 10 s pass).

@@ -964,15 +964,7 @@ async fn import_observations(
     if q.name.trim().is_empty() {
         return Err(ApiError(AppError::BadRequest("请给出文件名:POST /api/v1/observations?name=sheet.xlsx".into())));
     }
-    let want_csv = match q.problems.trim() {
-        "" => false,
-        "csv" => true,
-        other => {
-            return Err(ApiError(AppError::BadRequest(format!(
-                "problems={other:?}: the only choice is problems=csv (every problem of a refusal as CSV)"
-            ))))
-        }
-    };
+    let want_csv = wants_all_problems_as_csv(&q.problems)?;
     let name = clean_name(&q.name);
     let file_name = name.clone();
     let opts = planwatch_store::monitor::ImportOptions { dry_run: q.dry_run, synthetic: false, computed: false };
@@ -981,38 +973,62 @@ async fn import_observations(
     let outcome = tokio::task::spawn_blocking(move || store.import_observations(&name, &bytes, &opts, &actor))
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
-    use axum::http::StatusCode;
     use planwatch_store::monitor::ImportError;
-    // (status, message, the JSON refusal, every problem as gzip CSV)
-    let (status, refusal, gz) = match outcome {
+    let e = match outcome {
         Ok(r) => return Ok(Json(ImportResponse { import: to_json(&r)? }).into_response()),
-        Err(ImportError::Refused { file, validation }) => {
-            let (shown, total, gz) = validation.problems.into_parts();
-            let message = format!("{file}: refused, nothing stored: {total} problems (the first are in `problems`)");
-            (StatusCode::UNPROCESSABLE_ENTITY, ImportRefusal::new(422, message, &shown, total)?, gz)
-        }
-        Err(ImportError::File { file, error }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportRefusal::new::<()>(422, format!("{file}: {error}"), &[], 0)?,
-            Vec::new(),
-        ),
-        Err(ImportError::Forbidden { file, scope, rows }) => {
-            let (shown, total, gz) = rows.into_parts();
-            let message = format!("{file}: {total} rows are outside this account's scope ({scope}); nothing stored");
-            (StatusCode::FORBIDDEN, ImportRefusal::new(403, message, &shown, total)?, gz)
-        }
-        Err(ImportError::Locked { file, rows }) => {
-            let (shown, total, gz) = rows.into_parts();
-            let message = format!("{file}: {total} rows would change submitted or approved figures; nothing stored");
-            (StatusCode::CONFLICT, ImportRefusal::new(409, message, &shown, total)?, gz)
-        }
-        Err(ImportError::Store(e)) => return Err(e.into()),
+        Err(e) => e,
     };
-    if want_csv && !gz.is_empty() {
-        let name = crate::problems::csv_name(&file_name);
-        return Ok(crate::problems::csv_response(status, &name, gz.into(), &headers));
+    let message = e.to_string();
+    let refused = RefusedImport { file_name: &file_name, want_csv, headers: &headers };
+    match e {
+        ImportError::Refused { validation, .. } => {
+            refused.answer(StatusCode::UNPROCESSABLE_ENTITY, message, validation.problems.into_parts())
+        }
+        ImportError::File { .. } => {
+            refused.answer::<()>(StatusCode::UNPROCESSABLE_ENTITY, message, (vec![], 0, vec![]))
+        }
+        ImportError::Forbidden { rows, .. } => refused.answer(StatusCode::FORBIDDEN, message, rows.into_parts()),
+        ImportError::Locked { rows, .. } => refused.answer(StatusCode::CONFLICT, message, rows.into_parts()),
+        ImportError::Store(e) => Err(e.into()),
     }
-    Ok((status, Json(refusal)).into_response())
+}
+
+/// `problems=csv` on an import request: a refusal answers every problem as CSV.
+pub(crate) fn wants_all_problems_as_csv(problems: &str) -> Result<bool, ApiError> {
+    match problems.trim() {
+        "" => Ok(false),
+        "csv" => Ok(true),
+        other => Err(ApiError(AppError::BadRequest(format!(
+            "problems={other:?}:只可为 problems=csv(以 CSV 返回被拒文件的全部问题)"
+        )))),
+    }
+}
+
+/// How a refused import (observations or registry entries — one shape for both) is answered:
+/// the JSON refusal with the first problems, or with `problems=csv` every problem as CSV.
+pub(crate) struct RefusedImport<'a> {
+    pub file_name: &'a str,
+    pub want_csv: bool,
+    pub headers: &'a HeaderMap,
+}
+
+impl RefusedImport<'_> {
+    /// `message` is the store error's own sentence (zh-CN, naming the file and the count);
+    /// `parts` the listed problems, their total and all of them as gzip CSV.
+    pub(crate) fn answer<T: Serialize>(
+        &self,
+        status: StatusCode,
+        message: String,
+        (shown, total, gz): (Vec<T>, usize, Vec<u8>),
+    ) -> Result<Response, ApiError> {
+        if self.want_csv && !gz.is_empty() {
+            let name = crate::problems::csv_name(self.file_name);
+            return Ok(crate::problems::csv_response(status, &name, gz.into(), self.headers));
+        }
+        let message =
+            if shown.len() < total { format!("{message}(前 {} 处见 problems)", shown.len()) } else { message };
+        Ok((status, Json(ImportRefusal::new(status.as_u16(), message, &shown, total)?)).into_response())
+    }
 }
 
 pub(crate) type JsonResult<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;

@@ -14,7 +14,10 @@ use planwatch_store::registry::{RegistryImportError, RegistryImportOptions};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::{body, query, to_json, ApiError, ErrorBody, ImportRefusal, JsonResult, QueryResult};
+use crate::api::{
+    body, query, to_json, wants_all_problems_as_csv, ApiError, ErrorBody, ImportRefusal, JsonResult, QueryResult,
+    RefusedImport,
+};
 use crate::pages::{clean_name, download};
 use crate::registry_pages::{kind_of, FunnelParams, ListQuery, MAX_PARAM_CHARS};
 use crate::{auth, db, AppError, Shared};
@@ -159,11 +162,7 @@ pub(crate) async fn import(
     let actor = auth::require_bearer(&state, &headers).await?;
     let kind = kind_of(&state, &kind)?;
     let q = query(q)?;
-    let want_csv = match q.problems.trim() {
-        "" => false,
-        "csv" => true,
-        other => return Err(ApiError(AppError::BadRequest(format!("problems={other:?}:只可为 problems=csv")))),
-    };
+    let want_csv = wants_all_problems_as_csv(&q.problems)?;
     let multipart = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -200,30 +199,24 @@ pub(crate) async fn import(
     let outcome = tokio::task::spawn_blocking(move || store.import_registry(&k, &region, &name, &bytes, &opts, &actor))
         .await
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
-    let (status, refusal, gz) = match outcome {
+    let e = match outcome {
         Ok(r) => return Ok(Json(to_json(&r)?).into_response()),
-        Err(RegistryImportError::Refused { file, validation }) => {
-            let (shown, total, gz) = validation.problems.into_parts();
-            let message = format!("{file}:{total} 处错误,整个文件未导入(前 200 处见 problems)");
-            (StatusCode::UNPROCESSABLE_ENTITY, ImportRefusal::new(422, message, &shown, total)?, gz)
-        }
-        Err(RegistryImportError::File { file, error }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportRefusal::new::<()>(422, format!("{file}:{error}"), &[], 0)?,
-            Vec::new(),
-        ),
-        Err(RegistryImportError::Forbidden { file, scope, rows }) => {
-            let (shown, total, gz) = rows.into_parts();
-            let message = format!("{file}:{total} 行超出本账户的填报范围({scope}),整个文件未导入");
-            (StatusCode::FORBIDDEN, ImportRefusal::new(403, message, &shown, total)?, gz)
-        }
-        Err(RegistryImportError::Store(e)) => return Err(ApiError(e.into())),
+        Err(e) => e,
     };
-    if want_csv && !gz.is_empty() {
-        let name = crate::problems::csv_name(&file_name);
-        return Ok(crate::problems::csv_response(status, &name, gz.into(), &headers));
+    let message = e.to_string();
+    let refused = RefusedImport { file_name: &file_name, want_csv, headers: &headers };
+    match e {
+        RegistryImportError::Refused { validation, .. } => {
+            refused.answer(StatusCode::UNPROCESSABLE_ENTITY, message, validation.problems.into_parts())
+        }
+        RegistryImportError::File { .. } => {
+            refused.answer::<()>(StatusCode::UNPROCESSABLE_ENTITY, message, (vec![], 0, vec![]))
+        }
+        RegistryImportError::Forbidden { rows, .. } => {
+            refused.answer(StatusCode::FORBIDDEN, message, rows.into_parts())
+        }
+        RegistryImportError::Store(e) => Err(ApiError(e.into())),
     }
-    Ok((status, Json(refusal)).into_response())
 }
 
 /// A status step: the region, and the keys to move (none: every entry the token may move).

@@ -1090,6 +1090,12 @@ async fn refusal_listings_are_capped_with_a_count_and_every_problem_as_csv() {
             (Some(total as u64), Some(total as u64 - 200))
         );
         assert!(j["problems_csv"].as_str().unwrap().contains("problems=csv"), "{name}: {j}");
+        // The message names the file and the count, in the words the pages and the CLI use.
+        let message = j["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(name) && message.contains(&total.to_string()) && message.contains("整个文件未导入"),
+            "{name}: {message}"
+        );
         assert!(r.body.len() < 100_000, "{name}: {} bytes", r.body.len());
         // Every problem as CSV, inflated for a client that takes no gzip …
         let r =

@@ -363,6 +363,8 @@ async fn the_api_lists_imports_steps_and_every_route_is_in_the_openapi_document(
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text());
     assert_eq!(bad.json()["problems"][0]["row"], 2);
+    let message = bad.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.starts_with("a.csv") && message.contains("整个文件未导入"), "{message}");
     // The same sheet as a multipart upload (its file name from the form).
     let mut form = import_form("", "", "企业.csv", csv.as_bytes(), true);
     *form.uri_mut() = format!("/api/v1/registries/enterprise/import?{}&dry_run=true", region_q()).parse().unwrap();

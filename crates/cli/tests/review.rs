@@ -168,7 +168,7 @@ fn review_mark_sets_and_clears_a_mark_and_refuses_editors_unknown_ids_and_long_n
         (vec!["--as", "yb", "review", "mark", &did, &mid, &finding, "--state", "accepted"], "标记审查意见"),
         (
             vec!["--as", "ana", "review", "mark", &did, &mid, "tg-000000000000", "--state", "accepted"],
-            &"planwatch review",
+            "planwatch review",
         ),
         (vec!["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "explained"], "需要填写说明"),
         (vec!["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "explained", "--note", &long], "2000"),

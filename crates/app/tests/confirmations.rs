@@ -132,6 +132,16 @@ fn a_mark_is_set_and_cleared_and_an_unknown_finding_id_is_refused_naming_where_i
     let err = review::set_mark(&store, &analyst(), draft, master, &id, MarkChoice::Explained, &"长".repeat(2001))
         .unwrap_err();
     assert!(matches!(err, StoreError::TooLong { .. }), "{err}");
+    // A stale mark (its finding left the review after an edit) is listed apart and can be cleared.
+    let stale = "dr-0123456789ab";
+    assert!(review::review(&store, draft, master).unwrap().findings.iter().all(|f| f.finding.id != stale));
+    store
+        .mark_review_finding(&analyst(), draft, master, stale, planwatch_store::ReviewMarkState::Accepted, "")
+        .unwrap();
+    assert_eq!(review::review(&store, draft, master).unwrap().stale_marks.len(), 1);
+    let out = review::set_mark(&store, &analyst(), draft, master, stale, MarkChoice::Open, "").unwrap();
+    assert!(out.previous.is_some());
+    assert!(review::review(&store, draft, master).unwrap().stale_marks.is_empty());
     assert!(MarkChoice::parse("maybe").is_err());
     assert_eq!(MarkChoice::parse(" open ").unwrap(), MarkChoice::Open);
     assert!(store.review_marks(draft, master).unwrap().is_empty());

@@ -112,6 +112,17 @@ pub fn review(store: &Store, draft: i64, master: i64) -> Result<ReviewView, Stor
     })
 }
 
+/// The refusal of a finding id that is not in the review, naming the id and where the ids
+/// are listed (the page, the command line, the API).
+fn unknown_finding(finding_id: &str, draft: i64, master: i64) -> StoreError {
+    let shown: String = finding_id.trim().chars().take(40).collect();
+    StoreError::NotFound(format!(
+        "审查意见“{shown}”(不在规划 {draft} 对照规划 {master} 的本次审查结果中,规划可能已修改;\
+         审查意见编号见审查页 /review?draft={draft}&master={master}、命令 planwatch review {draft} --against {master} \
+         或接口 GET /api/v1/review?draft={draft}&master={master})"
+    ))
+}
+
 /// Marks a finding of the review of `draft` against `master`: the finding must be in the
 /// review as it stands (else nothing is stored); the store checks who writes and audits.
 pub fn mark(
@@ -125,12 +136,110 @@ pub fn mark(
 ) -> Result<i64, StoreError> {
     let view = review(store, draft, master)?;
     if !view.findings.iter().any(|f| f.finding.id == finding_id.trim()) {
-        let shown: String = finding_id.chars().take(40).collect();
-        return Err(StoreError::NotFound(format!(
-            "审查意见“{shown}”(它不在本次审查结果中:规划可能已修改,请刷新审查页)"
-        )));
+        return Err(unknown_finding(finding_id, draft, master));
     }
     store.mark_review_finding(actor, draft, master, finding_id, state, note)
+}
+
+/// What a reviewer sets a finding to: a mark, or open again (no mark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkChoice {
+    Accepted,
+    Explained,
+    /// 未处理: the mark is cleared.
+    Open,
+}
+
+impl MarkChoice {
+    /// `accepted`, `explained` or `open` (the store's state names, and `open` for none).
+    pub fn parse(s: &str) -> Result<MarkChoice, StoreError> {
+        match s.trim() {
+            "accepted" => Ok(MarkChoice::Accepted),
+            "explained" => Ok(MarkChoice::Explained),
+            "open" => Ok(MarkChoice::Open),
+            other => Err(StoreError::Invalid(format!(
+                "处理结果“{}”:应为 accepted(已采纳)、explained(已说明,须附说明)或 open(未处理,清除标记)。",
+                other.chars().take(20).collect::<String>()
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkChoice::Accepted => "accepted",
+            MarkChoice::Explained => "explained",
+            MarkChoice::Open => "open",
+        }
+    }
+}
+
+/// What [`set_mark`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkOutcome {
+    pub draft_id: i64,
+    pub master_id: i64,
+    pub finding_id: String,
+    pub state: MarkChoice,
+    /// The mark as stored now (`None` when open).
+    pub mark: Option<ReviewMark>,
+    /// The mark it had before (`None` when it was open).
+    pub previous: Option<ReviewMark>,
+}
+
+/// Sets the mark of one finding (the page, the API and the command line call this): accepted
+/// or explained (the finding must be in the review as it stands) or open again (the mark is
+/// cleared; a stale mark, whose finding left the review, can be cleared too). Every write is
+/// the store's, which checks who writes and audits; an open finding set open changes nothing.
+pub fn set_mark(
+    store: &Store,
+    actor: &Actor,
+    draft: i64,
+    master: i64,
+    finding_id: &str,
+    choice: MarkChoice,
+    note: &str,
+) -> Result<MarkOutcome, StoreError> {
+    let finding_id = finding_id.trim();
+    if finding_id.chars().count() > 40 {
+        return Err(StoreError::Invalid("审查意见编号过长:应为 tg-、dr-、tk- 或 pd- 加 12 位十六进制数字。".into()));
+    }
+    let previous = store.review_marks(draft, master)?.into_iter().find(|k| k.finding_id == finding_id);
+    let state = match choice {
+        MarkChoice::Accepted => Some(ReviewMarkState::Accepted),
+        MarkChoice::Explained => Some(ReviewMarkState::Explained),
+        MarkChoice::Open => None,
+    };
+    let mark = match state {
+        Some(state) => {
+            mark(store, actor, draft, master, finding_id, state, note)?;
+            store.review_marks(draft, master)?.into_iter().find(|k| k.finding_id == finding_id)
+        }
+        None => {
+            if !note.trim().is_empty() {
+                return Err(StoreError::Invalid(
+                    "open(未处理)清除标记,不带说明:请去掉说明,或标记为 explained(已说明)。".into(),
+                ));
+            }
+            if previous.is_none() {
+                // Nothing to clear: the id must still be one of the review's.
+                let view = review(store, draft, master)?;
+                if !view.findings.iter().any(|f| f.finding.id == finding_id) {
+                    return Err(unknown_finding(finding_id, draft, master));
+                }
+            }
+            store.clear_review_mark(actor, draft, master, finding_id)?;
+            None
+        }
+    };
+    Ok(MarkOutcome {
+        draft_id: draft,
+        master_id: master,
+        finding_id: finding_id.to_string(),
+        state: choice,
+        mark,
+        previous,
+    })
 }
 
 /// The review as a 审查意见 to send.

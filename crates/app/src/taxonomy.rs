@@ -14,7 +14,7 @@
 
 use planwatch_core::Plan;
 use planwatch_store::taxonomy::NONE;
-use planwatch_store::{PlanOrder, Store, StoreError, TaxonomyConfirmation, TaxonomyItemKind};
+use planwatch_store::{Actor, PlanOrder, Store, StoreError, TaxonomyConfirm, TaxonomyConfirmation, TaxonomyItemKind};
 use planwatch_taxonomy::{Method, Scheme, Taxonomy};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -204,6 +204,95 @@ pub fn plan_taxonomy(store: &Store, document_id: i64) -> Result<PlanTaxonomy, St
         version: tax.version(),
         schemes: map_plan(tax, &view.effective.plan, &confirmations),
     })
+}
+
+/// The scheme a request names, or the one its node belongs to when it names none.
+fn scheme_for(tax: &Taxonomy, scheme: Option<&str>, node: Option<&str>) -> Result<String, StoreError> {
+    if let Some(s) = scheme.map(str::trim).filter(|s| !s.is_empty()) {
+        return Ok(s.to_string());
+    }
+    let known = || tax.schemes().iter().map(|s| s.id.clone()).collect::<Vec<_>>().join("、");
+    match node.map(str::trim).filter(|n| !n.is_empty() && *n != NONE) {
+        Some(id) => match tax.node(id) {
+            Some(n) => Ok(n.scheme.clone()),
+            None => Err(StoreError::Invalid(format!(
+                "分类节点“{}”不存在:节点编号见分类树(/taxonomy 或 planwatch taxonomy tree)。",
+                id.chars().take(60).collect::<String>()
+            ))),
+        },
+        None => Err(StoreError::Invalid(format!("“不属于任何节点”需要指明分类体系(scheme):可选 {}。", known()))),
+    }
+}
+
+/// Confirms or changes the node of one item of a stored plan (the page, the API and the command
+/// line call this): `req.node` `None` (or `none`) is "no node", and then `req.scheme` is
+/// required; an empty `req.scheme` is the node's. The store checks who writes, the item, the
+/// node and the note, and audits.
+pub fn confirm(
+    store: &Store,
+    actor: &Actor,
+    document_id: i64,
+    req: &TaxonomyConfirm,
+) -> Result<TaxonomyConfirmation, StoreError> {
+    let scheme = scheme_for(store.taxonomy(), Some(&req.scheme), req.node.as_deref())?;
+    let req = TaxonomyConfirm {
+        scheme,
+        node: req.node.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty() && n != NONE),
+        ..req.clone()
+    };
+    let id = store.confirm_taxonomy(actor, document_id, &req)?;
+    store
+        .taxonomy_confirmations(document_id)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| StoreError::NotFound(format!("规划 {document_id} 刚保存的归类确认(可能已被他人撤回)")))
+}
+
+/// Withdraws the confirmation of one item of a stored plan: the item takes its automatic node
+/// again in every view. Without `scheme`, the item's only confirmation is meant; an item
+/// confirmed in several schemes needs the scheme named. The store checks who writes and
+/// audits the withdrawn value.
+pub fn withdraw(
+    store: &Store,
+    actor: &Actor,
+    document_id: i64,
+    scheme: Option<&str>,
+    item_kind: TaxonomyItemKind,
+    item_name: &str,
+) -> Result<TaxonomyConfirmation, StoreError> {
+    let scheme = match scheme.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => {
+            store.plan_summary(document_id)?;
+            let item = item_name.trim();
+            let schemes: Vec<String> = store
+                .taxonomy_confirmations(document_id)?
+                .into_iter()
+                .filter(|c| c.item_kind == item_kind && c.item_name == item)
+                .map(|c| c.scheme)
+                .collect();
+            match schemes.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(StoreError::NotFound(format!(
+                        "规划 {document_id} 的{}“{}”的人工确认(该项目没有人工确认,已是自动归类)",
+                        item_kind.label(),
+                        item.chars().take(60).collect::<String>()
+                    )))
+                }
+                many => {
+                    return Err(StoreError::Invalid(format!(
+                        "{}“{}”在 {} 个分类体系中有人工确认({}):请指明要撤回哪一个分类体系的(scheme)。",
+                        item_kind.label(),
+                        item.chars().take(60).collect::<String>(),
+                        many.len(),
+                        many.join("、")
+                    )))
+                }
+            }
+        }
+    };
+    store.withdraw_taxonomy_confirmation(actor, document_id, &scheme, item_kind, item_name)
 }
 
 /// A node of the tree with its plan count.

@@ -263,13 +263,18 @@ enum Command {
     },
     /// Conformity review (规划符合性审查) of a draft against its master plan: targets,
     /// directions, tasks and period, each finding citing the sentences on both sides.
+    /// `planwatch review mark …` marks a finding of a review of two stored plans.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Review {
-        /// The draft: a document (extracted on the fly) or a stored plan id.
-        #[arg(value_name = "DRAFT")]
-        draft: String,
+        #[command(subcommand)]
+        command: Option<review::ReviewCommand>,
+        /// The draft: a document (extracted on the fly) or a stored plan id. (A document
+        /// named `mark` is given as `./mark`.)
+        #[arg(value_name = "DRAFT", required = true)]
+        draft: Option<String>,
         /// The master plan: a document or a stored plan id.
-        #[arg(long, value_name = "MASTER")]
-        against: String,
+        #[arg(long, value_name = "MASTER", required = true)]
+        against: Option<String>,
         /// json, html, xlsx or docx (审查意见 to send).
         #[arg(long, default_value = "json")]
         format: String,
@@ -407,9 +412,11 @@ fn main() -> ExitCode {
         Command::User { command } => accounts::user(&ws, common, command),
         Command::Audit { filter } => accounts::audit(&ws, common, filter),
         Command::Approval { command } => accounts::approval(&ws, common, command),
-        Command::Review { draft, against, format, out } => {
-            review::review(&ws, common, &draft, &against, &format, out.as_deref())
-        }
+        Command::Review { command: Some(command), .. } => review::run(&ws, common, command),
+        Command::Review { command: None, draft, against, format, out } => match (draft, against) {
+            (Some(draft), Some(against)) => review::review(&ws, common, &draft, &against, &format, out.as_deref()),
+            _ => Err(anyhow::anyhow!("give the draft and --against MASTER (see planwatch review --help)")),
+        },
         Command::Compare { plans, format, out } => review::compare(&ws, common, &plans, &format, out.as_deref()),
     };
     match result {

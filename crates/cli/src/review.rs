@@ -1,7 +1,7 @@
 //! `planwatch review` (conformity review of a draft against its master plan) and
 //! `planwatch compare` (plans side by side across regions).
 
-use crate::workspace::{open_store, Workspace};
+use crate::workspace::{actor, open_store, Workspace};
 use crate::{read_file, write_atomically, Common};
 use anyhow::{bail, Context};
 use planwatch_core::Plan;
@@ -10,7 +10,55 @@ use planwatch_review::{Comparison, Review};
 use std::path::Path;
 use std::process::ExitCode;
 
-use planwatch_app::review::MAX_COMPARE_PLANS;
+use planwatch_app::review::{MarkChoice, MAX_COMPARE_PLANS};
+
+#[derive(clap::Subcommand)]
+pub enum ReviewCommand {
+    /// Mark a finding of the review of stored plan DRAFT_ID against stored plan MASTER_ID:
+    /// accepted (已采纳), explained (已说明, --note required) or open (未处理: the mark is
+    /// cleared). FINDING_ID is the stable id the review lists (`planwatch review DRAFT_ID
+    /// --against MASTER_ID`, the 审查 page). Analysts and admins (--as LOGIN); audited.
+    Mark {
+        /// The draft's plan id (planwatch list).
+        draft: i64,
+        /// The master plan's id.
+        master: i64,
+        /// The finding's id, e.g. tg-0123456789ab.
+        finding: String,
+        /// accepted, explained or open.
+        #[arg(long, value_parser = ["accepted", "explained", "open"])]
+        state: String,
+        /// Why (required for explained; at most 2000 characters).
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Print the outcome as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ws: &Workspace, common: &Common, cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ReviewCommand::Mark { draft, master, finding, state, note, json } => {
+            let choice = MarkChoice::parse(&state).map_err(|e| anyhow::anyhow!("--state: {e}"))?;
+            let store = open_store(ws, common)?;
+            let who = actor(&store, common)?;
+            let out = planwatch_app::review::set_mark(&store, &who, draft, master, &finding, choice, &note)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                let was = out.previous.as_ref().map_or("未处理", |k| k.state.label());
+                let now = out.mark.as_ref().map_or("未处理", |k| k.state.label());
+                if out.previous.is_none() && out.mark.is_none() {
+                    println!("{}: 未处理 (no mark to clear; nothing changed)", out.finding_id);
+                } else {
+                    println!("{}: {was} → {now}", out.finding_id);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
 
 /// A plan and the text its spans index into.
 pub struct Loaded {

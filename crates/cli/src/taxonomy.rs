@@ -1,7 +1,8 @@
 //! `planwatch taxonomy …`: the reference taxonomy of industries (issue 18 item 2) — the tree
 //! with per-node plan counts, one plan's (stored, or a file extracted on the fly) industries
-//! and segments mapped in every scheme, and the unmapped items of the workspace. Reads only:
-//! confirmations are made on the plan's 产业归类 page or through the store's method.
+//! and segments mapped in every scheme, the unmapped items of the workspace, and an analyst's
+//! confirmation of one item's node (`confirm`, `--withdraw` to go back to the automatic
+//! mapping) — the store checks the actor (`--as LOGIN`) and audits, as for the page.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,8 +11,9 @@ use anyhow::Context;
 use clap::Subcommand;
 use planwatch_app::taxonomy::{self as app, SchemeMapping};
 
-use crate::workspace::{open_store, Workspace};
+use crate::workspace::{actor, open_store, Workspace};
 use crate::Common;
+use planwatch_store::{TaxonomyConfirm, TaxonomyItemKind};
 
 #[derive(Subcommand)]
 pub enum TaxonomyCommand {
@@ -32,6 +34,37 @@ pub enum TaxonomyCommand {
         plan: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Confirm or change the node of one industry or segment of a stored plan (`--node ID`, or
+    /// `--none`: it belongs to no node of the scheme), or withdraw the confirmation
+    /// (`--withdraw`: the automatic mapping applies again everywhere). Analysts and admins
+    /// (--as LOGIN); audited. Node ids: `planwatch taxonomy tree`; items: `taxonomy map PLAN_ID`.
+    Confirm {
+        /// The plan's id (planwatch list).
+        #[arg(value_name = "PLAN_ID")]
+        plan: i64,
+        /// industry or segment.
+        #[arg(long, value_parser = ["industry", "segment"])]
+        kind: String,
+        /// The industry's or segment's name as the plan's mapping lists it.
+        #[arg(long)]
+        item: String,
+        /// The node, e.g. fut.info.ai (its scheme is the node's).
+        #[arg(long, value_name = "NODE_ID", required_unless_present_any = ["none", "withdraw"],
+              conflicts_with_all = ["none", "withdraw"])]
+        node: Option<String>,
+        /// The item belongs to no node of --scheme.
+        #[arg(long, requires = "scheme", conflicts_with = "withdraw")]
+        none: bool,
+        /// Withdraw the confirmation (of --scheme; without it, the item's only confirmation).
+        #[arg(long)]
+        withdraw: bool,
+        /// The scheme (future, sei2018, or a city's own); needed with --none.
+        #[arg(long)]
+        scheme: Option<String>,
+        /// Why (at most 1000 characters).
+        #[arg(long, default_value = "", conflicts_with = "withdraw")]
+        note: String,
     },
     /// Items of the stored plans no node takes (below the similarity threshold, or confirmed
     /// as none), plan by plan.
@@ -119,6 +152,32 @@ pub fn run(db: &Workspace, common: &Common, cmd: TaxonomyCommand) -> anyhow::Res
             } else {
                 println!("{} (taxonomy {})", mapping.title, mapping.version);
                 print_mapping(&mapping.schemes);
+            }
+        }
+        TaxonomyCommand::Confirm { plan, kind, item, node, none: _, withdraw, scheme, note } => {
+            let kind = TaxonomyItemKind::parse(&kind)
+                .with_context(|| format!("--kind {kind}: use industry (产业) or segment (细分领域)"))?;
+            let store = open_store(db, common)?;
+            let who = actor(&store, common)?;
+            if withdraw {
+                let old = app::withdraw(&store, &who, plan, scheme.as_deref(), kind, &item)?;
+                println!(
+                    "plan {plan} {} {} [{}]: 人工确认 {} withdrawn; the automatic mapping applies again",
+                    kind.as_str(),
+                    old.item_name,
+                    old.scheme,
+                    old.node_id
+                );
+            } else {
+                let req = TaxonomyConfirm {
+                    scheme: scheme.unwrap_or_default(),
+                    item_kind: kind,
+                    item_name: item,
+                    node,
+                    note,
+                };
+                let c = app::confirm(&store, &who, plan, &req)?;
+                println!("plan {plan} {} {} [{}]: 人工确认 {}", kind.as_str(), c.item_name, c.scheme, c.node_id);
             }
         }
         TaxonomyCommand::Unmapped { scheme, json } => {

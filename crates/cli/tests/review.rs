@@ -116,3 +116,93 @@ fn review_refuses_bad_input_clearly() {
     let out = planwatch(&["compare", "--plans", &many.join(",")]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("at most 500"));
 }
+
+/// Adds an account of `role` to the store (in process, as the operator).
+fn add_user(store: &TempStore, login: &str, role: planwatch_store::Role) {
+    let s = store.open(planwatch_store::StoreOptions::default()).unwrap();
+    let user = planwatch_store::users::NewUser {
+        login: login.into(),
+        display_name: login.into(),
+        role,
+        region: "重庆市".into(),
+        place: if role == planwatch_store::Role::DistrictEditor { "渝北区".into() } else { String::new() },
+        department: String::new(),
+        password: "correct-horse-42".into(),
+    };
+    s.add_user(&planwatch_store::Actor::operator("test"), &user).unwrap();
+}
+
+#[test]
+fn review_mark_sets_and_clears_a_mark_and_refuses_editors_unknown_ids_and_long_notes() {
+    let dir = tempdir("mark");
+    let (m, d) = (dir.join("master.txt"), dir.join("draft.txt"));
+    std::fs::write(&m, MASTER).unwrap();
+    std::fs::write(&d, DRAFT).unwrap();
+    let store = TempStore::new().unwrap();
+    let (db, ix) = (store.db_arg(), store.path().join("index").display().to_string());
+    let pw = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str(), "--index-dir", ix.as_str()];
+        all.extend_from_slice(args);
+        planwatch(&all)
+    };
+    assert!(pw(&["ingest", m.to_str().unwrap(), d.to_str().unwrap()]).status.success());
+    let list = String::from_utf8_lossy(&pw(&["list"]).stdout).to_string();
+    let id_of =
+        |needle: &str| list.lines().find(|l| l.contains(needle)).unwrap().split('\t').next().unwrap().to_string();
+    let (mid, did) = (id_of("科技创新规划"), id_of("未来产业"));
+    add_user(&store, "ana", planwatch_store::Role::Analyst);
+    add_user(&store, "yb", planwatch_store::Role::DistrictEditor);
+    // The ids the review lists (unchanged command).
+    let out = pw(&["review", &did, "--against", &mid]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = json["findings"][0]["id"].as_str().unwrap().to_string();
+    let marks = || {
+        let s = store.open(planwatch_store::StoreOptions::default()).unwrap();
+        s.review_marks(did.parse().unwrap(), mid.parse().unwrap()).unwrap()
+    };
+
+    // Refusals: nothing stored, exit 2, the reason on stderr.
+    let long = "长".repeat(2001);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--as", "yb", "review", "mark", &did, &mid, &finding, "--state", "accepted"], "标记审查意见"),
+        (
+            vec!["--as", "ana", "review", "mark", &did, &mid, "tg-000000000000", "--state", "accepted"],
+            "planwatch review",
+        ),
+        (vec!["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "explained"], "需要填写说明"),
+        (vec!["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "explained", "--note", &long], "2000"),
+        (vec!["--as", "ana", "review", "mark", &did, "424242", &finding, "--state", "accepted"], "424242"),
+        (vec!["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "maybe"], "possible values"),
+        (vec!["--as", "nobody", "review", "mark", &did, &mid, &finding, "--state", "accepted"], "no such account"),
+    ];
+    for (args, needle) in &cases {
+        let out = pw(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let out = pw(&["--as", "ana", "review", "mark", &did, &mid, "tg-000000000000", "--state", "accepted"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tg-000000000000"), "the refusal names the id: {err}");
+    assert!(marks().is_empty(), "refusals store nothing");
+
+    // Explained, then open again.
+    let out =
+        pw(&["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "explained", "--note", "口径不同"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("未处理 → 已说明"));
+    let got = marks();
+    assert_eq!((got.len(), got[0].author.as_str(), got[0].note.as_str()), (1, "ana", "口径不同"));
+    let out = pw(&["--as", "yb", "review", "mark", &did, &mid, &finding, "--state", "open"]);
+    assert_eq!(out.status.code(), Some(2), "a district editor cannot clear it either");
+    assert_eq!(marks().len(), 1);
+    let out = pw(&["--as", "ana", "review", "mark", &did, &mid, &finding, "--state", "open", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let o: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((o["state"].as_str(), o["previous"]["state"].as_str()), (Some("open"), Some("explained")));
+    assert!(marks().is_empty());
+    let audit = pw(&["audit", "--action", "review", "--json"]);
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.contains("review.mark") && audit.contains("review.unmark"), "{audit}");
+}

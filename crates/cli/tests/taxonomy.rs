@@ -68,3 +68,108 @@ fn taxonomy_tree_map_unmapped_and_a_city_scheme() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(!bad.status.success() && err.contains("city.toml:5") && err.contains("`name`"), "{err}");
 }
+
+#[test]
+fn taxonomy_confirm_and_withdraw_from_the_command_line() {
+    let t = TempStore::new().unwrap();
+    let db = t.db_arg();
+    let plan = t.path().join("mianyang.txt");
+    std::fs::write(&plan, example("mianyang-future-industries.txt")).unwrap();
+    assert!(run(&["--db", &db, "ingest", plan.to_str().unwrap()]).status.success());
+    {
+        let s = t.open(planwatch_store::StoreOptions::default()).unwrap();
+        for (login, role, place) in
+            [("ana", planwatch_store::Role::Analyst, ""), ("fc", planwatch_store::Role::DistrictEditor, "涪城区")]
+        {
+            let user = planwatch_store::users::NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                role,
+                region: "绵阳市".into(),
+                place: place.into(),
+                department: String::new(),
+                password: "correct-horse-42".into(),
+            };
+            s.add_user(&planwatch_store::Actor::operator("test"), &user).unwrap();
+        }
+    }
+    let pw = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend_from_slice(args);
+        run(&all)
+    };
+    let automatic = out(&pw(&["taxonomy", "map", "1"]));
+    assert!(automatic.contains("具身智能\t未来制造 › 人形机器人 [fut.mfg.humanoid]\t0.95\t同义词"), "{automatic}");
+    let confirm = ["taxonomy", "confirm", "1", "--kind", "industry", "--item", "具身智能"];
+    let with = |extra: &[&'static str], who: &'static str| {
+        let mut a: Vec<&str> = vec!["--as", who];
+        a.extend_from_slice(&confirm);
+        a.extend_from_slice(extra);
+        pw(&a)
+    };
+
+    // Refusals: a district editor, an unknown node, plan or item, a long note, "none" without a
+    // scheme, withdrawing what is not confirmed — exit 2, nothing stored.
+    let long: &'static str = Box::leak("长".repeat(1001).into_boxed_str());
+    for (o, needle) in [
+        (with(&["--node", "fut.info.ai"], "fc"), "确认或更改产业归类"),
+        (with(&["--node", "fut.nope"], "ana"), "fut.nope"),
+        (with(&["--node", "fut.info.ai", "--note", long], "ana"), "1000"),
+        (with(&["--none"], "ana"), "--scheme"),
+        (with(&["--withdraw"], "ana"), "已是自动归类"),
+        (with(&["--node", "fut.info.ai", "--withdraw"], "ana"), "cannot be used with"),
+        (
+            pw(&[
+                "--as",
+                "ana",
+                "taxonomy",
+                "confirm",
+                "9",
+                "--kind",
+                "industry",
+                "--item",
+                "具身智能",
+                "--node",
+                "fut.info.ai",
+            ]),
+            "9",
+        ),
+        (
+            pw(&[
+                "--as",
+                "ana",
+                "taxonomy",
+                "confirm",
+                "1",
+                "--kind",
+                "industry",
+                "--item",
+                "不存在",
+                "--node",
+                "fut.info.ai",
+            ]),
+            "不存在",
+        ),
+    ] {
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert_eq!(out(&pw(&["taxonomy", "map", "1"])), automatic, "nothing changed");
+
+    // Confirmed by the analyst: the mapping says so.
+    let o = with(&["--node", "fut.info.ai", "--note", "按原文"], "ana");
+    assert!(out(&o).contains("fut.info.ai"));
+    let map = out(&pw(&["taxonomy", "map", "1"]));
+    assert!(map.contains("具身智能\t未来信息 › 大模型与通用人工智能 [fut.info.ai]\t-\t人工确认"), "{map}");
+
+    // A district editor cannot withdraw it; the analyst can, and the mapping is automatic again.
+    let o = with(&["--withdraw"], "fc");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out(&pw(&["taxonomy", "map", "1"])).contains("人工确认"));
+    let o = with(&["--withdraw"], "ana");
+    assert!(out(&o).contains("withdrawn"));
+    assert_eq!(out(&pw(&["taxonomy", "map", "1"])), automatic, "automatic again");
+    let audit = out(&pw(&["audit", "--action", "taxonomy.withdraw", "--json"]));
+    assert!(audit.contains("fut.info.ai") && audit.contains("按原文"), "the old value is kept: {audit}");
+}

@@ -127,15 +127,37 @@ impl<'a> Confirmed<'a> {
 
 impl IndustryMap for Confirmed<'_> {
     fn place(&self, name: &str) -> Option<Placed> {
-        // A confirmation in any scheme decides; else the automatic best node.
+        // A confirmed node in any scheme decides; else the automatic best node among the
+        // schemes not confirmed as "no node" (a "no node" in one scheme must not be undone by
+        // the automatic mapping of that same scheme).
+        let key = name.trim().to_string();
+        let mut ruled_out = false;
         for s in self.tax.schemes() {
-            if self.confirmed.contains_key(&(s.id.clone(), name.trim().to_string())) {
-                if let Some(p) = self.in_scheme(&s.id, name) {
-                    return Some(p);
+            match self.confirmed.get(&(s.id.clone(), key.clone())) {
+                Some(Some(_)) => {
+                    if let Some(p) = self.in_scheme(&s.id, name) {
+                        return Some(p);
+                    }
+                }
+                Some(None) => ruled_out = true,
+                None => {}
+            }
+        }
+        if !ruled_out {
+            return self.tax.place(name);
+        }
+        let mut best: Option<Placed> = None;
+        for s in self.tax.schemes() {
+            if self.confirmed.contains_key(&(s.id.clone(), key.clone())) {
+                continue;
+            }
+            if let Some(p) = self.tax.map_in(Some(&s.id), name).and_then(|m| placed(self.tax, m)) {
+                if best.as_ref().is_none_or(|b| p.score > b.score) {
+                    best = Some(p);
                 }
             }
         }
-        self.tax.place(name)
+        best
     }
 
     fn place_all(&self, name: &str) -> Vec<Placed> {

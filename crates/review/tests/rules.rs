@@ -369,4 +369,13 @@ fn confirmed_mappings_win_over_automatic_ones() {
     assert_eq!(c.place_all("合成生物"), tax.place_all("合成生物"));
     let gone = Confirmed::new(&tax, [("future".to_string(), "合成生物".to_string(), Some("no.such.node".to_string()))]);
     assert!(gone.place_all("合成生物").iter().all(|p| p.node != "no.such.node"));
+    // "No node" in the scheme of the automatic best node: the best node places it nowhere (it
+    // once fell back to the automatic mapping of that very scheme).
+    assert_eq!(tax.place("低空经济").map(|p| p.node).as_deref(), Some("fut.space.lowalt"));
+    let none = Confirmed::new(&tax, [("future".to_string(), "低空经济".to_string(), None)]);
+    assert!(none.place("低空经济").is_none_or(|p| !p.node.starts_with("fut.")), "{:?}", none.place("低空经济"));
+    assert_eq!(
+        none.place("低空经济").map(|p| p.node),
+        tax.place_all("低空经济").into_iter().find(|p| !p.node.starts_with("fut.")).map(|p| p.node)
+    );
 }

@@ -33,6 +33,8 @@ const fn limit(field: &'static str, label: &'static str, max_chars: usize) -> Te
 pub const APPROVAL_COMMENT: TextLimit = limit("comment", "审核意见", 1000);
 pub const CORRECTION_NOTE: TextLimit = limit("note", "更正说明", 1000);
 pub const TAXONOMY_ITEM: TextLimit = limit("item", "产业名称", 200);
+pub const TAXONOMY_SCHEME: TextLimit = limit("scheme", "分类体系", 64);
+pub const TAXONOMY_NODE: TextLimit = limit("node", "分类节点", 64);
 pub const REVIEW_NOTE: TextLimit = limit("note", "审查说明", 2000);
 pub const TASK_NOTE: TextLimit = limit("note", "进展说明", 2000);
 pub const INDICATOR_CODE: TextLimit = limit("code", "指标代码", 64);

@@ -147,6 +147,59 @@ impl Store {
         Ok(id)
     }
 
+    /// Clears the mark of one finding (the finding is open again), audited as `review.unmark`
+    /// with the mark it had as the old value. Returns the mark removed; `None` (and nothing
+    /// written, no audit entry) when the finding had none. Analysts and admins only, like
+    /// marking. The id need not be in the review as it stands: a mark left behind by a changed
+    /// plan (a stale mark) can be cleared too.
+    pub fn clear_review_mark(
+        &self,
+        actor: &Actor,
+        draft: i64,
+        master: i64,
+        finding_id: &str,
+    ) -> Result<Option<ReviewMark>> {
+        access::authorize(actor, Action::MarkReview)?;
+        let finding_id = finding_id.trim();
+        if !is_finding_id(finding_id) {
+            let shown: String = finding_id.chars().take(40).collect();
+            return Err(StoreError::Invalid(format!(
+                "审查意见编号“{shown}”格式不对:应为 tg-、dr-、tk- 或 pd- 加 12 位十六进制数字,请从审查结果中选择。"
+            )));
+        }
+        self.plan_summary(draft)?;
+        self.plan_summary(master)?;
+        let mut w = self.writer()?;
+        let tx = w.transaction()?;
+        let old = tx
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3"
+                ),
+                params![draft, master, finding_id],
+                row,
+            )
+            .optional()?;
+        let Some(old) = old else { return Ok(None) };
+        tx.execute(
+            "DELETE FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3",
+            params![draft, master, finding_id],
+        )?;
+        access::audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "review.unmark",
+                object: format!("review plan {draft} against plan {master} finding {finding_id}"),
+                old: Some(serde_json::json!({ "state": old.state.as_str(), "note": old.note, "author": old.author })),
+                new: Some(serde_json::json!({ "state": "open" })),
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(Some(old))
+    }
+
     /// The marks of the review of `draft` against `master`, by finding id.
     pub fn review_marks(&self, draft: i64, master: i64) -> Result<Vec<ReviewMark>> {
         let r = self.reader()?;

@@ -124,6 +124,10 @@ impl Store {
         access::authorize(actor, Action::MapTaxonomy)?;
         ITEM_NAME.check(&req.item_name)?;
         limits::CORRECTION_NOTE.check(&req.note)?;
+        limits::TAXONOMY_SCHEME.check(&req.scheme)?;
+        if let Some(node) = &req.node {
+            limits::TAXONOMY_NODE.check(node)?;
+        }
         let item = req.item_name.trim();
         if item.is_empty() {
             return Err(StoreError::Invalid("产业名称为空:请从规划的产业归类表中选择一项。".into()));
@@ -209,6 +213,82 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Withdraws an analyst's mapping of one item in one scheme: the item goes back to the
+    /// automatic mapping everywhere it is shown. Audited as `taxonomy.withdraw`, the withdrawn
+    /// node, note, author and taxonomy version kept as the old value; analysts and admins only
+    /// ([`Action::MapTaxonomy`]). The item need not be in the plan any more (a confirmation of
+    /// an item a correction removed can be withdrawn); a plan, scheme or item without a
+    /// confirmation is refused naming what is confirmed, and nothing is written.
+    pub fn withdraw_taxonomy_confirmation(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        scheme: &str,
+        item_kind: TaxonomyItemKind,
+        item_name: &str,
+    ) -> Result<TaxonomyConfirmation> {
+        access::authorize(actor, Action::MapTaxonomy)?;
+        ITEM_NAME.check(item_name)?;
+        limits::TAXONOMY_SCHEME.check(scheme)?;
+        let item = item_name.trim();
+        let scheme = scheme.trim();
+        if item.is_empty() {
+            return Err(StoreError::Invalid("产业名称为空:请给出要恢复自动归类的产业或细分领域。".into()));
+        }
+        self.plan_summary(document_id)?;
+        let mut w = self.writer()?;
+        let tx = w.transaction()?;
+        let old = tx
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM taxonomy_mappings
+                     WHERE document_id = ?1 AND scheme = ?2 AND item_kind = ?3 AND item_name = ?4"
+                ),
+                params![document_id, scheme, item_kind.as_str(), item],
+                row,
+            )
+            .optional()?;
+        let Some(old) = old else {
+            drop(tx);
+            drop(w);
+            let confirmed: Vec<String> = self
+                .taxonomy_confirmations(document_id)?
+                .iter()
+                .filter(|c| c.item_kind == item_kind && c.item_name == item)
+                .map(|c| c.scheme.clone())
+                .collect();
+            let hint = if confirmed.is_empty() {
+                "该项目没有人工确认的归类,已是自动归类。".to_string()
+            } else {
+                format!("该项目在分类体系 {} 中有人工确认。", confirmed.join("、"))
+            };
+            return Err(StoreError::NotFound(format!(
+                "规划 {document_id} 的{}“{item}”在分类体系“{scheme}”中的人工确认({hint})",
+                item_kind.label()
+            )));
+        };
+        tx.execute("DELETE FROM taxonomy_mappings WHERE id = ?1", params![old.id])?;
+        access::audit(
+            &tx,
+            actor,
+            AuditEntry {
+                action: "taxonomy.withdraw",
+                object: format!("plan {document_id} {} {item}", item_kind.as_str()),
+                old: Some(serde_json::json!({
+                    "scheme": old.scheme,
+                    "node": old.node_id,
+                    "note": old.note,
+                    "author": old.author,
+                    "taxonomy_version": old.taxonomy_version,
+                })),
+                new: Some(serde_json::json!({ "scheme": old.scheme, "node": "automatic" })),
+                source: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(old)
     }
 
     /// The confirmations of one plan, in item order.

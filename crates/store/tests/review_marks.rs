@@ -85,3 +85,31 @@ fn refusals_leave_nothing() {
     assert!(store.review_marks(draft, master).unwrap().is_empty());
     assert!(audit(&store).is_empty());
 }
+
+#[test]
+fn a_reviewer_clears_a_mark_audited_and_a_district_editor_cannot() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let draft = store.ingest_bytes(&op(), "m.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    let master = store.ingest_bytes(&op(), "h.html", example("hefei-sci-tech-plan.html")).unwrap().document_id();
+    store.mark_review_finding(&analyst(), draft, master, ID, ReviewMarkState::Explained, "口径不同").unwrap();
+
+    let err = store.clear_review_mark(&editor(), draft, master, ID).unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    let err = store.clear_review_mark(&analyst(), draft, master, "tg-XYZ").unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    let err = store.clear_review_mark(&analyst(), draft, 424242, ID).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    assert_eq!(store.review_marks(draft, master).unwrap().len(), 1, "refusals leave the mark");
+
+    let old = store.clear_review_mark(&analyst(), draft, master, ID).unwrap().expect("it had a mark");
+    assert_eq!((old.state, old.note.as_str()), (ReviewMarkState::Explained, "口径不同"));
+    assert!(store.review_marks(draft, master).unwrap().is_empty());
+    let f = AuditFilter { action: "review.unmark".into(), ..Default::default() };
+    let log = store.audit_log(&op(), &f, 10, 0).unwrap().0;
+    assert_eq!(log.len(), 1);
+    assert!(log[0].old_value.as_deref().unwrap_or_default().contains("口径不同"), "{:?}", log[0]);
+    // Clearing an open finding changes nothing and writes no audit entry.
+    assert_eq!(store.clear_review_mark(&analyst(), draft, master, ID).unwrap(), None);
+    assert_eq!(store.audit_log(&op(), &f, 10, 0).unwrap().0.len(), 1);
+}

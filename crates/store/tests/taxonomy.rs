@@ -89,3 +89,67 @@ fn a_district_editor_and_bad_requests_are_refused_and_nothing_is_stored() {
     assert!(store.taxonomy_confirmations(plan).unwrap().is_empty());
     assert!(audit(&store).is_empty());
 }
+
+fn withdrawals(store: &Store) -> Vec<planwatch_store::AuditRecord> {
+    let f = AuditFilter { action: "taxonomy.withdraw".into(), ..Default::default() };
+    store.audit_log(&op(), &f, 100, 0).unwrap().0
+}
+
+#[test]
+fn an_analyst_withdraws_a_confirmation_audited_with_the_old_value() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let plan =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", Some("fut.info.ai"))).unwrap();
+
+    let old = store
+        .withdraw_taxonomy_confirmation(&analyst(), plan, "future", TaxonomyItemKind::Industry, " 具身智能 ")
+        .unwrap();
+    assert_eq!((old.node(), old.note.as_str()), (Some("fut.info.ai"), "核对"));
+    assert!(store.taxonomy_confirmations(plan).unwrap().is_empty(), "the row is gone");
+    let log = withdrawals(&store);
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].who, "analyst");
+    assert!(log[0].object.contains("具身智能"), "{}", log[0].object);
+    let old_value = log[0].old_value.as_deref().unwrap_or_default();
+    assert!(old_value.contains("fut.info.ai") && old_value.contains("核对"), "{old_value}");
+    // The confirmation's own audit entry is still there.
+    assert_eq!(audit(&store).len(), 1);
+
+    // Withdrawn twice: the second is refused, naming that the item is automatic already.
+    let err = store
+        .withdraw_taxonomy_confirmation(&analyst(), plan, "future", TaxonomyItemKind::Industry, "具身智能")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)) && err.to_string().contains("已是自动归类"), "{err}");
+    assert_eq!(withdrawals(&store).len(), 1);
+}
+
+#[test]
+fn withdrawal_is_refused_to_a_district_editor_and_for_bad_requests_leaving_the_confirmation() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let plan =
+        store.ingest_bytes(&op(), "mianyang.txt", example("mianyang-future-industries.txt")).unwrap().document_id();
+    store.confirm_taxonomy(&analyst(), plan, &confirm("具身智能", Some("fut.info.ai"))).unwrap();
+    let w = |actor: &Actor, plan: i64, scheme: &str, kind: TaxonomyItemKind, item: &str| {
+        store.withdraw_taxonomy_confirmation(actor, plan, scheme, kind, item).unwrap_err()
+    };
+    let err = w(&editor(), plan, "future", TaxonomyItemKind::Industry, "具身智能");
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    // Another scheme than the confirmed one: named in the refusal.
+    let err = w(&analyst(), plan, "sei2018", TaxonomyItemKind::Industry, "具身智能");
+    assert!(matches!(err, StoreError::NotFound(_)) && err.to_string().contains("future"), "{err}");
+    let err = w(&analyst(), plan, "future", TaxonomyItemKind::Segment, "具身智能");
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    let err = w(&analyst(), 9999, "future", TaxonomyItemKind::Industry, "具身智能");
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    let err = w(&analyst(), plan, "future", TaxonomyItemKind::Industry, &"长".repeat(201));
+    assert!(matches!(err, StoreError::TooLong { .. }), "{err}");
+    let err = w(&analyst(), plan, &"s".repeat(65), TaxonomyItemKind::Industry, "具身智能");
+    assert!(matches!(err, StoreError::TooLong { .. }), "{err}");
+    let err = w(&analyst(), plan, "future", TaxonomyItemKind::Industry, "  ");
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert_eq!(store.taxonomy_confirmations(plan).unwrap().len(), 1, "still confirmed");
+    assert!(withdrawals(&store).is_empty());
+}

@@ -31,7 +31,8 @@ use planwatch_app::rows::{target_rows, task_rows};
         crate::api_registry::submit, crate::api_registry::approve, crate::api_registry::publish,
         crate::api_registry::batches, crate::api_registry::batch, crate::api_registry::template,
         crate::api_registry::funnel, crate::taxonomy_pages::api_tree, crate::taxonomy_pages::api_plan,
-        crate::review_pages::api_review, crate::review_pages::api_compare),
+        crate::review_pages::api_review, crate::review_pages::api_compare, crate::review_pages::api_mark,
+        crate::taxonomy_pages::api_confirm, crate::taxonomy_pages::api_withdraw),
     components(schemas(
         PlanDto,
         PlanDetail,
@@ -66,7 +67,13 @@ use planwatch_app::rows::{target_rows, task_rows};
         crate::api_setup::IndexDto,
         crate::api_registry::RegistryList,
         crate::api_registry::StepRequest,
-        crate::api_registry::StepResponse
+        crate::api_registry::StepResponse,
+        crate::review_pages::MarkRequest,
+        crate::review_pages::MarkDto,
+        crate::review_pages::MarkResponse,
+        crate::taxonomy_pages::ConfirmRequest,
+        crate::taxonomy_pages::WithdrawRequest,
+        crate::taxonomy_pages::ConfirmationDto
     )),
     modifiers(&BearerScheme)
 )]
@@ -108,10 +115,12 @@ pub fn router() -> Router<Shared> {
         .route("/completeness", get(completeness))
         .route("/layout", get(layout))
         .route("/taxonomy", get(crate::taxonomy_pages::api_tree))
-        .route("/plans/{id}/taxonomy", get(crate::taxonomy_pages::api_plan))
+        .route("/plans/{id}/taxonomy", get(crate::taxonomy_pages::api_plan).post(crate::taxonomy_pages::api_confirm))
+        .route("/plans/{id}/taxonomy/withdraw", post(crate::taxonomy_pages::api_withdraw))
         .route("/plans/{id}/family", get(plan_family))
         .route("/family", get(family_overview))
         .route("/review", get(crate::review_pages::api_review))
+        .route("/review/marks", post(crate::review_pages::api_mark))
         .route("/compare", get(crate::review_pages::api_compare))
         .route("/observations/{id}/confirm", post(confirm_observation))
         .merge(crate::api_registry::router())

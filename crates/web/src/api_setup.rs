@@ -36,6 +36,20 @@ fn json_body<T: for<'de> Deserialize<'de> + Default>(bytes: &Bytes) -> Result<T,
     })
 }
 
+/// Reads a required JSON body, refusing an empty, too large, non-JSON or wrongly shaped one
+/// with a zh-CN message.
+pub(crate) fn json_body_required<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, ApiError> {
+    if bytes.len() > MAX_BODY {
+        return Err(ApiError(AppError::TooLarge(format!(
+            "请求体有 {} 字节,超过上限 {MAX_BODY} 字节:本接口只接受几个字段的 JSON。",
+            bytes.len()
+        ))));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError(AppError::BadRequest(format!("请求体不是所需的 JSON({e}):字段见 /api/v1/openapi.json。")))
+    })
+}
+
 /// What to make indicators with.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]

@@ -342,6 +342,7 @@ pub fn router(state: Shared) -> Router {
         .route("/review/mark", axum::routing::post(review_pages::mark))
         .route("/compare", get(review_pages::compare))
         .route("/plans/{id}/taxonomy", get(taxonomy_pages::plan).post(taxonomy_pages::confirm))
+        .route("/plans/{id}/taxonomy/withdraw", post(taxonomy_pages::withdraw))
         .route("/family", get(family_pages::page))
         .route("/plans/{id}/family", get(family_pages::plan))
         .route("/search", get(pages::search))

@@ -6,13 +6,15 @@
 //! `planwatch_app::review`; these pages only read.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Form, Query, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use planwatch_app::review::{self as app, CompareView, ReviewView, MAX_COMPARE_PLANS};
-use planwatch_store::{PlanOrder, ReviewMarkState, Role};
-use serde::Deserialize;
+use planwatch_app::review::{self as app, CompareView, MarkChoice, ReviewView, MAX_COMPARE_PLANS};
+use planwatch_store::{PlanOrder, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::api::{ApiError, ErrorBody};
 use crate::pages::{download, parse_id, render};
@@ -138,14 +140,14 @@ pub struct MarkForm {
     draft: String,
     master: String,
     finding: String,
-    /// `accepted` or `explained`.
+    /// `accepted`, `explained` or `open`.
     state: String,
     #[serde(default)]
     note: String,
 }
 
-/// Marks a finding accepted or explained (analysts and admins: the store decides; the finding
-/// must be in the review as it stands).
+/// Marks a finding accepted or explained, or opens it again (`open` clears the mark; analysts
+/// and admins: the store decides; a finding marked must be in the review as it stands).
 pub async fn mark(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -155,20 +157,97 @@ pub async fn mark(
     let Some((d, m)) = ids(&ReviewQuery { draft: f.draft, master: f.master })? else {
         return Err(AppError::BadRequest("请给出草案和上位规划。".into()));
     };
-    let st = ReviewMarkState::parse(&f.state).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "处理结果“{}”:应为 accepted(已采纳)或 explained(已说明)。",
-            f.state.chars().take(20).collect::<String>()
-        ))
-    })?;
+    let choice = MarkChoice::parse(&f.state)?;
     let finding = f.finding.trim().to_string();
     if finding.chars().count() > 40 {
         return Err(AppError::BadRequest("审查意见编号过长:请从审查结果中选择。".into()));
     }
     let anchor = finding.clone();
-    db(&state, move |s| app::mark(s, &actor, d, m, &finding, st, &f.note)).await?;
+    db(&state, move |s| app::set_mark(s, &actor, d, m, &finding, choice, &f.note)).await?;
     let anchor: String = anchor.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     Ok(Redirect::to(&format!("/review?draft={d}&master={m}#{anchor}")).into_response())
+}
+
+/// A reviewer's mark on one finding (API).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRequest {
+    /// The draft's plan id.
+    draft: i64,
+    /// The master plan's id.
+    master: i64,
+    /// The finding's stable id, as `GET /api/v1/review` lists it (e.g. tg-0123456789ab).
+    #[schema(max_length = 40)]
+    finding: String,
+    /// accepted (已采纳), explained (已说明, `note` required) or open (未处理: the mark is cleared).
+    state: String,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    note: String,
+}
+
+/// A mark as stored (API).
+#[derive(Serialize, ToSchema)]
+pub struct MarkDto {
+    /// accepted or explained.
+    state: String,
+    note: String,
+    author: String,
+    updated_at: String,
+}
+
+impl MarkDto {
+    fn of(k: &planwatch_store::ReviewMark) -> MarkDto {
+        MarkDto {
+            state: k.state.as_str().to_string(),
+            note: k.note.clone(),
+            author: k.author.clone(),
+            updated_at: k.updated_at.clone(),
+        }
+    }
+}
+
+/// What a mark request did (API).
+#[derive(Serialize, ToSchema)]
+pub struct MarkResponse {
+    draft: i64,
+    master: i64,
+    finding: String,
+    /// accepted, explained or open.
+    state: String,
+    /// The mark now (null when open).
+    mark: Option<MarkDto>,
+    /// The mark before (null when it was open).
+    previous: Option<MarkDto>,
+}
+
+/// Marks a finding of the review of plan `draft` against plan `master` accepted or explained,
+/// or opens it again (`open` clears the mark; a stale mark, whose finding left the review, can be
+/// cleared too). Analysts and admins; audited (`review.mark`, `review.unmark`). An unknown
+/// finding id is a 404 naming the id and where the ids are listed.
+#[utoipa::path(post, path = "/api/v1/review/marks", request_body = MarkRequest,
+    responses((status = 200, body = MarkResponse), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn api_mark(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<MarkResponse>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let r: MarkRequest = crate::api_setup::json_body_required(&body)?;
+    let choice = MarkChoice::parse(&r.state).map_err(AppError::from)?;
+    let (d, m) = (r.draft, r.master);
+    let out = db(&state, move |s| app::set_mark(s, &actor, d, m, &r.finding, choice, &r.note)).await?;
+    Ok(Json(MarkResponse {
+        draft: out.draft_id,
+        master: out.master_id,
+        finding: out.finding_id,
+        state: out.state.as_str().to_string(),
+        mark: out.mark.as_ref().map(MarkDto::of),
+        previous: out.previous.as_ref().map(MarkDto::of),
+    }))
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

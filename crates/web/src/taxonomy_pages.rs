@@ -6,13 +6,15 @@
 //! is shown is computed by `planwatch_app::taxonomy`; the store checks who may confirm.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use planwatch_app::taxonomy::{self as app, MappedItem, PlanTaxonomy, TaxonomyTree};
 use planwatch_store::{Role, TaxonomyConfirm, TaxonomyItemKind};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::api::{ApiError, ErrorBody};
 use crate::pages::{parse_id, render};
@@ -194,8 +196,165 @@ pub async fn confirm(
     Ok(Redirect::to(&format!("/plans/{id}/taxonomy#scheme-{anchor}")).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+    scheme: String,
+    kind: String,
+    item: String,
+}
+
+/// Withdraws the confirmation of one item (恢复自动归类; analysts and admins: the store
+/// decides): the automatic mapping applies again on every page.
+pub async fn withdraw(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let actor = auth::require_form(&state, &headers, &f.csrf).await?;
+    let kind = TaxonomyItemKind::parse(&f.kind)
+        .ok_or_else(|| AppError::BadRequest(format!("项目类型“{}”:应为 industry 或 segment。", clip(&f.kind))))?;
+    if f.scheme.chars().count() > MAX_FIELD_CHARS {
+        return Err(AppError::BadRequest(format!("分类体系过长(上限 {MAX_FIELD_CHARS} 字)。")));
+    }
+    let scheme = f.scheme.trim().to_string();
+    let s2 = scheme.clone();
+    db(&state, move |s| app::withdraw(s, &actor, id, Some(&s2), kind, &f.item)).await?;
+    let anchor: String = scheme.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    Ok(Redirect::to(&format!("/plans/{id}/taxonomy#scheme-{anchor}")).into_response())
+}
+
 fn clip(s: &str) -> String {
     s.chars().take(40).collect()
+}
+
+/// An analyst's confirmation of one item's node (API).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// The scheme (future, sei2018, or a city's own); default: the node's. Required when
+    /// `node` is null or `none`.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    scheme: String,
+    /// industry or segment.
+    kind: String,
+    /// The industry's or segment's name as the plan's mapping lists it.
+    #[schema(max_length = 200)]
+    item: String,
+    /// A node id of the scheme; null or `none`: the item belongs to no node.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    node: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    note: String,
+}
+
+/// Which confirmation to withdraw (API).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    /// The scheme; default: the item's only confirmed scheme.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    scheme: String,
+    /// industry or segment.
+    kind: String,
+    #[schema(max_length = 200)]
+    item: String,
+}
+
+/// A stored confirmation (API).
+#[derive(Serialize, ToSchema)]
+pub struct ConfirmationDto {
+    plan: i64,
+    scheme: String,
+    /// industry or segment.
+    kind: String,
+    item: String,
+    /// A node id, or `none`.
+    node: String,
+    taxonomy_version: String,
+    author: String,
+    note: String,
+    updated_at: String,
+}
+
+impl ConfirmationDto {
+    fn of(c: planwatch_store::TaxonomyConfirmation) -> ConfirmationDto {
+        ConfirmationDto {
+            plan: c.document_id,
+            kind: c.item_kind.as_str().to_string(),
+            scheme: c.scheme,
+            item: c.item_name,
+            node: c.node_id,
+            taxonomy_version: c.taxonomy_version,
+            author: c.author,
+            note: c.note,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+fn api_kind(kind: &str) -> Result<TaxonomyItemKind, ApiError> {
+    TaxonomyItemKind::parse(kind).ok_or_else(|| {
+        ApiError(AppError::BadRequest(format!("kind“{}”:应为 industry(产业)或 segment(细分领域)。", clip(kind))))
+    })
+}
+
+/// Confirms or changes the node of one industry or segment of plan `id` (analysts and admins),
+/// as the 产业归类 page and `planwatch taxonomy confirm` do; replaces an earlier confirmation of
+/// the same item and scheme; audited (`taxonomy.confirm`).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/taxonomy", request_body = ConfirmRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ConfirmationDto), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn api_confirm(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ConfirmationDto>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let id = parse_id(&id)?;
+    let r: ConfirmRequest = crate::api_setup::json_body_required(&body)?;
+    let req = TaxonomyConfirm {
+        scheme: r.scheme,
+        item_kind: api_kind(&r.kind)?,
+        item_name: r.item,
+        node: r.node,
+        note: r.note,
+    };
+    let c = db(&state, move |s| app::confirm(s, &actor, id, &req)).await?;
+    Ok(Json(ConfirmationDto::of(c)))
+}
+
+/// Withdraws the confirmation of one item of plan `id` (analysts and admins): the automatic
+/// mapping applies again everywhere (the plan's mapping, the tree, reviews, comparisons).
+/// Answers the withdrawn confirmation; audited (`taxonomy.withdraw`, the old value kept).
+#[utoipa::path(post, path = "/api/v1/plans/{id}/taxonomy/withdraw", request_body = WithdrawRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ConfirmationDto), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn api_withdraw(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ConfirmationDto>, ApiError> {
+    let actor = auth::require_bearer(&state, &headers).await?;
+    let id = parse_id(&id)?;
+    let r: WithdrawRequest = crate::api_setup::json_body_required(&body)?;
+    let kind = api_kind(&r.kind)?;
+    let c = db(&state, move |s| app::withdraw(s, &actor, id, Some(&r.scheme), kind, &r.item)).await?;
+    Ok(Json(ConfirmationDto::of(c)))
 }
 
 /// The reference taxonomy: every scheme (`id`, `name`, `version`, `source`) with its nodes

@@ -184,3 +184,92 @@ async fn a_reviewer_marks_a_finding_audited_and_refusals() {
     let f = planwatch_store::AuditFilter { action: "review.mark".into(), ..Default::default() };
     assert_eq!(app.store.audit_log(&op(), &f, 10, 0).unwrap().0.len(), 1);
 }
+
+#[tokio::test]
+async fn the_api_marks_and_reopens_a_finding_with_refusals() {
+    use axum::http::header;
+    let app = app();
+    let (mianyang, hefei, _) = ids(&app);
+    let json = get(&app, &format!("/api/v1/review?draft={mianyang}&master={hefei}")).await.json();
+    let id = json["findings"][0]["id"].as_str().unwrap().to_string();
+    add(&app, "ana", planwatch_store::Role::Analyst, "", "");
+    add(&app, "fucheng", planwatch_store::Role::DistrictEditor, "绵阳市", "涪城区");
+    let ana = app.store.create_token(&op(), "ana", "测试").unwrap();
+    let fc = app.store.create_token(&op(), "fucheng", "测试").unwrap();
+    let post = |token: &str, body: serde_json::Value| {
+        let mut r = Request::post("/api/v1/review/marks").header(header::CONTENT_TYPE, "application/json");
+        if !token.is_empty() {
+            r = r.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        r.body(Body::from(body.to_string())).unwrap()
+    };
+    let body = |finding: &str, state: &str, note: &str| serde_json::json!({ "draft": mianyang, "master": hefei, "finding": finding, "state": state, "note": note });
+    for (token, b, status) in [
+        ("", body(&id, "accepted", ""), StatusCode::UNAUTHORIZED),
+        (fc.as_str(), body(&id, "accepted", ""), StatusCode::FORBIDDEN),
+        (ana.as_str(), body(&id, "maybe", ""), StatusCode::BAD_REQUEST),
+        (ana.as_str(), body(&id, "explained", ""), StatusCode::BAD_REQUEST),
+        (ana.as_str(), body(&id, "explained", &"长".repeat(2001)), StatusCode::UNPROCESSABLE_ENTITY),
+        (ana.as_str(), body("tg-000000000000", "accepted", ""), StatusCode::NOT_FOUND),
+        (
+            ana.as_str(),
+            serde_json::json!({ "draft": mianyang, "master": 424242, "finding": id, "state": "accepted" }),
+            StatusCode::NOT_FOUND,
+        ),
+        (ana.as_str(), serde_json::json!({ "draft": "x" }), StatusCode::BAD_REQUEST),
+    ] {
+        let r = send(&app, post(token, b.clone())).await;
+        assert_eq!(r.status, status, "{b}: {}", r.text());
+        assert!(r.json()["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.text());
+    }
+    let r = send(&app, post(&ana, body("tg-000000000000", "accepted", ""))).await;
+    let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("tg-000000000000") && msg.contains("/api/v1/review?draft="), "{msg}");
+    assert!(app.store.review_marks(mianyang, hefei).unwrap().is_empty(), "refusals store nothing");
+
+    let r = send(&app, post(&ana, body(&id, "explained", "口径不同"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let o = r.json();
+    assert_eq!((o["mark"]["state"].as_str(), o["mark"]["author"].as_str()), (Some("explained"), Some("ana")));
+    assert!(o["previous"].is_null());
+    assert_eq!(send(&app, post(&fc, body(&id, "open", ""))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.review_marks(mianyang, hefei).unwrap().len(), 1);
+    let r = send(&app, post(&ana, body(&id, "open", ""))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!((r.json()["state"].as_str(), r.json()["previous"]["note"].as_str()), (Some("open"), Some("口径不同")));
+    assert!(r.json()["mark"].is_null());
+    assert!(app.store.review_marks(mianyang, hefei).unwrap().is_empty());
+
+    // The page's form reopens a finding too, offered only where there is a mark.
+    let (cookie, csrf) = login(&app).await;
+    let (d, m) = (mianyang.to_string(), hefei.to_string());
+    let fields = |state: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("draft", d.clone()),
+            ("master", m.clone()),
+            ("finding", id.clone()),
+            ("state", state.to_string()),
+            ("note", String::new()),
+        ]
+    };
+    let review_page = format!("/review?draft={d}&master={m}");
+    let page = send(&app, Request::get(&review_page).header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert!(!page.text().contains("value=\"open\""), "nothing to reopen");
+    assert_eq!(send(&app, mark_form(&cookie, &fields("accepted"))).await.status, StatusCode::SEE_OTHER);
+    let page = send(&app, Request::get(&review_page).header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.text().matches("value=\"open\"").count(), 1);
+    assert_eq!(send(&app, mark_form(&cookie, &fields("open"))).await.status, StatusCode::SEE_OTHER);
+    assert!(app.store.review_marks(mianyang, hefei).unwrap().is_empty());
+    let unmarks = planwatch_store::AuditFilter { action: "review.unmark".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &unmarks, 10, 0).unwrap().0.len(), 2);
+
+    let doc = get(&app, "/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/review/marks"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["MarkRequest"].is_object());
+}
+
+fn mark_form(cookie: &str, fields: &[(&str, String)]) -> Request<Body> {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form("/review/mark", cookie, &refs)
+}

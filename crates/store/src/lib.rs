@@ -771,11 +771,8 @@ impl Store {
 
 impl Store {
     /// Sets (`Some`) or withdraws (`None`) an analyst's value of one metadata field of a plan —
-    /// its title, issuer or region —, in one transaction with the refreshed summary and an
-    /// audit entry (`plan.meta`, old and new effective value). A value equal to the machine's
-    /// withdraws the correction. The store generation moves (the title is what other plans
-    /// cite and what search shows), so every page that resolves references is made anew.
-    /// Returns the correction's id (None when withdrawn).
+    /// its title, issuer or region — (see [`Store::correct_meta_fields`]). Returns the
+    /// correction's id (None when withdrawn or equal to the machine value).
     pub fn correct_meta(
         &self,
         actor: &Actor,
@@ -784,9 +781,29 @@ impl Store {
         value: Option<&str>,
         note: &str,
     ) -> Result<Option<i64>> {
+        let out = self.correct_meta_fields(actor, document_id, &[(field, value.map(str::to_string))], note)?;
+        Ok(out.into_iter().next().flatten())
+    }
+
+    /// Sets (`Some`) or withdraws (`None`) analysts' values of metadata fields of a plan, all
+    /// in one transaction with the refreshed summary and one audit entry per field
+    /// (`plan.meta`, old and new effective value): every value is checked first, so a refused
+    /// one writes nothing. A value equal to the machine's withdraws the correction (or writes
+    /// nothing when there is none). The store generation moves (the title is what other plans
+    /// cite and what search shows), so every page that resolves references is made anew.
+    pub fn correct_meta_fields(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        changes: &[(MetaField, Option<String>)],
+        note: &str,
+    ) -> Result<Vec<Option<i64>>> {
         access::authorize(actor, Action::CorrectPlan)?;
         limits::CORRECTION_NOTE.check(note)?;
-        let value = value.map(|v| self.check_meta_value(field, v)).transpose()?;
+        let checked: Vec<(MetaField, Option<String>)> = changes
+            .iter()
+            .map(|(f, v)| Ok((*f, v.as_deref().map(|v| self.check_meta_value(*f, v)).transpose()?)))
+            .collect::<Result<_>>()?;
         let mut w = self.writer()?;
         let tx = w.transaction()?;
         let plan_json: String = tx
@@ -800,55 +817,67 @@ impl Store {
         let machine: Plan =
             serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
         let before = queries::effective_plan(&tx, document_id, &machine, &self.opts.dicts)?;
-        let machine_value = field.get(&machine.meta).unwrap_or_default().to_string();
-        let existing = before.meta_correction(field).map(|m| m.id);
-        let written = match value {
-            Some(v) if v != machine_value => Some(tx.query_row(
-                "INSERT INTO meta_corrections (document_id, field, value, original, author, note, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-                 ON CONFLICT (document_id, field) DO UPDATE SET
-                     value = excluded.value, original = excluded.original, author = excluded.author,
-                     note = excluded.note, updated_at = excluded.updated_at
-                 RETURNING id",
-                params![document_id, field.as_str(), v, machine_value, actor.login.as_str(), note.trim()],
-                |r| r.get::<_, i64>(0),
-            )?),
-            Some(_) | None => {
-                if existing.is_none() {
-                    if value.is_some() {
-                        // The machine value as it stands: nothing to correct, nothing written.
-                        return Ok(None);
-                    }
+        let mut out = Vec::with_capacity(checked.len());
+        let mut changed = Vec::new();
+        for (field, value) in &checked {
+            let machine_value = field.get(&machine.meta).unwrap_or_default().to_string();
+            let existing = before.meta_correction(*field).is_some();
+            match value {
+                Some(v) if *v != machine_value => {
+                    out.push(Some(tx.query_row(
+                        "INSERT INTO meta_corrections (document_id, field, value, original, author, note, created_at,
+                                                       updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                         ON CONFLICT (document_id, field) DO UPDATE SET
+                             value = excluded.value, original = excluded.original, author = excluded.author,
+                             note = excluded.note, updated_at = excluded.updated_at
+                         RETURNING id",
+                        params![document_id, field.as_str(), v, machine_value, actor.login.as_str(), note.trim()],
+                        |r| r.get::<_, i64>(0),
+                    )?));
+                    changed.push(*field);
+                }
+                // The machine value as it stands, and no correction: nothing to write.
+                Some(_) if !existing => out.push(None),
+                None if !existing => {
                     return Err(StoreError::NotFound(format!(
                         "规划 {document_id} 的{}更正(没有可撤销的更正,请返回规划页刷新)",
                         field.label()
-                    )));
+                    )))
                 }
-                tx.execute(
-                    "DELETE FROM meta_corrections WHERE document_id = ?1 AND field = ?2",
-                    params![document_id, field.as_str()],
-                )?;
-                None
+                _ => {
+                    tx.execute(
+                        "DELETE FROM meta_corrections WHERE document_id = ?1 AND field = ?2",
+                        params![document_id, field.as_str()],
+                    )?;
+                    out.push(None);
+                    changed.push(*field);
+                }
             }
-        };
+        }
+        if changed.is_empty() {
+            return Ok(out);
+        }
         let gen = bump_generation(&tx)?;
         tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
         let after = self.refresh_document(&tx, document_id)?;
-        let shown = |eff: &EffectivePlan| Value::from(field.get(&eff.plan.meta).unwrap_or_default());
-        access::audit(
-            &tx,
-            actor,
-            access::AuditEntry {
-                action: "plan.meta",
-                object: format!("plan {document_id} meta {}", field.as_str()),
-                old: Some(shown(&before)),
-                new: Some(shown(&after)),
-                source: note.trim().to_string(),
-            },
-        )?;
+        for field in changed {
+            let shown = |eff: &EffectivePlan| Value::from(field.get(&eff.plan.meta).unwrap_or_default());
+            access::audit(
+                &tx,
+                actor,
+                access::AuditEntry {
+                    action: "plan.meta",
+                    object: format!("plan {document_id} meta {}", field.as_str()),
+                    old: Some(shown(&before)),
+                    new: Some(shown(&after)),
+                    source: note.trim().to_string(),
+                },
+            )?;
+        }
         tx.commit()?;
-        Ok(written)
+        Ok(out)
     }
 
     /// The value of a metadata correction as stored, or a refusal that names the field and

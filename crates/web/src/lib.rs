@@ -25,6 +25,7 @@ mod edit;
 mod exports;
 mod family_pages;
 mod layout_pages;
+mod meta_pages;
 mod monitor_pages;
 mod pager;
 mod pages;
@@ -327,6 +328,7 @@ pub fn router(state: Shared) -> Router {
         .route("/plans/{id}/edit/{kind}", get(edit::form).post(edit::save))
         .route("/plans/{id}/delete/{kind}", post(edit::delete))
         .route("/plans/{id}/revert", post(edit::revert))
+        .route("/plans/{id}/meta", get(meta_pages::form).post(meta_pages::save))
         .route("/plans/{id}/pick/{kind}", post(edit::pick))
         .route("/departments", get(pages::departments))
         .route("/departments/{name}", get(pages::department))

@@ -392,6 +392,23 @@ impl Store {
         generation(&r)
     }
 
+    /// The version of everything the workspace-wide pages (`/family`, `/taxonomy`) show: the
+    /// store generation (ingests, re-extractions, metadata corrections, restores) and the sum of
+    /// the plans' revisions (every correction; every taxonomy confirmation moves its plan's
+    /// revision), read in one query. Both only grow between restores and a restore makes a new
+    /// generation, so a page cached under one value is never stale.
+    pub fn workspace_version(&self) -> Result<(u64, i64)> {
+        let r = self.reader()?;
+        let (g, sum): (String, i64) = r.query_row(
+            "SELECT (SELECT value FROM meta WHERE key = 'generation'),
+                    CAST(COALESCE((SELECT SUM(rev) FROM documents), 0) AS BIGINT)",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let g = g.parse().map_err(|_| StoreError::Corrupt(format!("meta.generation = {g:?}")))?;
+        Ok((g, sum))
+    }
+
     /// A search index synced to a generation below this one must be rebuilt from scratch
     /// (set by a restore, which removes documents rather than changing them).
     pub fn search_floor(&self) -> Result<u64> {

@@ -690,12 +690,18 @@ pub async fn plan(State(state): State<Shared>, Path(id): Path<String>) -> Result
     Ok(html_bytes(state.cache.put("plan", id, key, body)))
 }
 
+/// The cache key of a workspace-wide page (`/family`, `/taxonomy`): the store's
+/// [`planwatch_store::Store::workspace_version`].
+pub(crate) fn workspace_key((generation, revs): (u64, i64)) -> i64 {
+    page_key(revs, generation)
+}
+
 /// The cache key of a plan page: its revision and the store's generation (both only grow).
 fn page_key(rev: i64, generation: u64) -> i64 {
     rev.wrapping_mul(1 << 32).wrapping_add(generation as i64)
 }
 
-fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {
+pub(crate) fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes.as_ref().clone()).into_response()
 }
 

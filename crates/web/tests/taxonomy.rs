@@ -126,3 +126,108 @@ async fn the_tree_and_a_plans_mapping_are_shown_and_analysts_confirm() {
     let doc = get(&app, "/api/v1/openapi.json").await.json();
     assert!(doc["paths"]["/api/v1/taxonomy"].is_object() && doc["paths"]["/api/v1/plans/{id}/taxonomy"].is_object());
 }
+
+/// The plans counted under a node on the `/taxonomy` page.
+fn node_count(html: &str, node: &str) -> String {
+    let row = html.split(&format!("id=\"node-{node}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    row.split("<td class=\"num\">").nth(1).unwrap().split("</td>").next().unwrap().to_string()
+}
+
+/// The API's (uncached) count of the same node.
+async fn api_count(app: &App, node: &str) -> String {
+    let tree = get(app, "/api/v1/taxonomy").await.json();
+    let found = tree["schemes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["nodes"].as_array().unwrap().iter())
+        .find(|n| n["id"] == node)
+        .unwrap_or_else(|| panic!("{node} in {tree}"))
+        .clone();
+    found["plans"].to_string()
+}
+
+/// `/taxonomy` and `/family` are cached like plan pages: a second view is served from the
+/// cache; an ingest, a correction (of an item or of a title) and a taxonomy confirmation each
+/// make them anew, and what they then show is what the uncached API says.
+#[tokio::test]
+async fn taxonomy_and_family_pages_are_cached_until_an_ingest_a_correction_or_a_confirmation() {
+    let app = app();
+    let plan = mianyang(&app);
+    let made = || app.state.workspace_pages_made();
+    let quantum = "fut.info.quantum";
+    let html = get(&app, "/taxonomy").await.text();
+    let n0 = made();
+    assert_eq!(node_count(&get(&app, "/taxonomy").await.text(), quantum), node_count(&html, quantum));
+    get(&app, "/family").await;
+    get(&app, "/family").await;
+    get(&app, "/family?page=1").await;
+    assert_eq!(made(), n0 + 1, "the second /taxonomy and /family views came from the cache");
+    assert_eq!(node_count(&html, quantum), api_count(&app, quantum).await);
+    let before = html;
+
+    // An item correction: 量子科技 added to 绵阳's industries.
+    app.store
+        .correct(
+            &op(),
+            plan,
+            ItemKind::Industry,
+            CorrectionRequest::Add {
+                item: serde_json::json!({ "name": "量子科技", "group": "测试", "segments": [] })
+            },
+            "",
+        )
+        .unwrap();
+    let html = get(&app, "/taxonomy").await.text();
+    assert_eq!(made(), n0 + 2);
+    let after_add = node_count(&html, quantum);
+    assert_eq!(after_add, api_count(&app, quantum).await);
+    assert_ne!(after_add, node_count(&before, quantum), "the correction shows");
+
+    // A confirmation: that item belongs to no node after all.
+    let n = made();
+    app.store
+        .confirm_taxonomy(
+            &op(),
+            plan,
+            &planwatch_store::TaxonomyConfirm {
+                scheme: "future".into(),
+                item_kind: planwatch_store::TaxonomyItemKind::Industry,
+                item_name: "量子科技".into(),
+                node: None,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let html = get(&app, "/taxonomy").await.text();
+    assert_eq!(made(), n + 1, "made anew after the confirmation");
+    assert_eq!(node_count(&html, quantum), api_count(&app, quantum).await);
+    assert_ne!(node_count(&html, quantum), after_add, "the confirmation shows");
+
+    // An ingest and a title correction make /family anew and show.
+    let n = made();
+    let id = app
+        .store
+        .ingest_bytes(
+            &op(),
+            "x.txt",
+            "人工智能快速发展，为抢抓机遇，制定本规划。\n一、目标\n到2030年，产业规模达到1万亿元。\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .unwrap()
+        .document_id();
+    assert!(get(&app, "/family").await.text().contains(&format!("/plans/{id}/family")));
+    assert_eq!(made(), n + 1);
+    app.store
+        .correct_meta(
+            &planwatch_store::testing::analyst(),
+            id,
+            planwatch_store::MetaField::Title,
+            Some("丙市人工智能规划"),
+            "",
+        )
+        .unwrap();
+    assert!(get(&app, "/family").await.text().contains("丙市人工智能规划"));
+    assert_eq!(made(), n + 2);
+}

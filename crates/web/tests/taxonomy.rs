@@ -231,3 +231,56 @@ async fn taxonomy_and_family_pages_are_cached_until_an_ingest_a_correction_or_a_
     assert!(get(&app, "/family").await.text().contains("丙市人工智能规划"));
     assert_eq!(made(), n + 2);
 }
+
+/// The two workspace pages with 1,000 stored plans (each citing another, each with an
+/// industry to map): the time to make each page and to serve it from the cache (the version
+/// look-up included), medians printed (`--nocapture`). Loose bounds: a debug build on a shared
+/// machine; they catch a cache that stops working, not a slow machine.
+#[tokio::test]
+async fn workspace_pages_with_1000_plans_timing_made_and_cached() {
+    let app = app();
+    let t0 = std::time::Instant::now();
+    for n in 0..1000 {
+        let text = format!(
+            "庚市第{n}号产业发展行动方案\n\n为加快发展，根据《庚市第{}号产业发展行动方案》，制定本方案。\n\n一、重点产业\n（一）量子科技。发展量子通信、量子计算。\n（二）低空经济。发展无人机。\n二、目标\n到2027年，产业规模达到{n}亿元。\n",
+            n / 2
+        );
+        app.store.ingest_bytes(&op(), &format!("p{n}.txt"), text.into_bytes()).unwrap();
+    }
+    println!("ingested 1000 plans in {:?}", t0.elapsed());
+    let median = |mut v: Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    for uri in ["/family", "/taxonomy"] {
+        let (mut made, mut hit, mut bytes) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..5 {
+            // A correction of one plan moves the workspace version: the next view is made anew.
+            let n = app.state.workspace_pages_made();
+            app.store
+                .correct(
+                    &op(),
+                    1,
+                    ItemKind::Industry,
+                    CorrectionRequest::Add {
+                        item: serde_json::json!({ "name": "测试产业", "group": "", "segments": [] }),
+                    },
+                    "",
+                )
+                .unwrap();
+            let t = std::time::Instant::now();
+            let page = get(&app, uri).await;
+            made.push(t.elapsed());
+            bytes = page.body.len();
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(app.state.workspace_pages_made(), n + 1);
+            let t = std::time::Instant::now();
+            get(&app, uri).await;
+            hit.push(t.elapsed());
+            assert_eq!(app.state.workspace_pages_made(), n + 1, "served from the cache");
+        }
+        let (made, hit) = (median(made), median(hit));
+        println!("{uri} with 1003 plans ({bytes} bytes): made {made:?}, from the cache {hit:?} (medians of 5)");
+        assert!(hit < made, "{uri}: {hit:?} vs {made:?}");
+    }
+}

@@ -51,6 +51,9 @@ pub struct PlanLink {
     pub level_label: &'static str,
     pub region: String,
     pub href: String,
+    /// False when the plan's text has no title line and no analyst set one: it is shown by
+    /// its file name and no reference resolves to it.
+    pub has_title: bool,
 }
 
 /// How a cited title was resolved.
@@ -159,6 +162,7 @@ impl Resolver {
             level_label: level.label(),
             region: m.region.clone(),
             href: format!("/plans/{}", m.id),
+            has_title: m.has_title,
         }
     }
 

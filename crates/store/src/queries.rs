@@ -351,9 +351,12 @@ impl Store {
     /// the whole text: a draft marker near the top, say).
     pub fn source_head(&self, version_id: i64, chars: usize) -> Result<String> {
         let r = self.reader()?;
+        // The length is written into the statement (a number of ours): PostgreSQL's substr
+        // takes an integer, and a bound parameter would be a bigint.
+        let chars = chars.min(1 << 20);
         let text = r
-            .prepare_cached("SELECT substr(source_text, 1, ?2) FROM versions WHERE id = ?1")?
-            .query_row(params![version_id, chars as i64], |r| r.get(0))
+            .prepare_cached(&format!("SELECT substr(source_text, 1, {chars}) FROM versions WHERE id = ?1"))?
+            .query_row(params![version_id], |r| r.get(0))
             .optional()?;
         text.ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))
     }

@@ -143,6 +143,11 @@ async fn an_analyst_sets_a_missing_title_on_the_web_and_the_citing_plan_resolves
             .is_some_and(|t| t.split("</table>").next().unwrap().contains("《新一代人工智能发展规划》"))
     };
     assert!(unresolved(&get(&app, &format!("/plans/{child}")).await.text()), "unresolved before");
+    // The untitled plan says so, on its page and on the overview, with the way to a title.
+    let text = get(&app, &format!("/plans/{parent}")).await.text();
+    assert!(text.contains("id=\"family-untitled\"") && text.contains(&format!("/plans/{parent}/meta")));
+    let o = get(&app, "/family").await.text();
+    assert!(o.contains("无标题</span> <a href=\"/plans/") && o.contains(&format!("/plans/{parent}/meta")));
     add(&app, "ana", Role::Analyst, "", "");
     add(&app, "d1", Role::DistrictEditor, "重庆市", "渝北区");
     let uri = format!("/plans/{parent}/meta");
@@ -224,6 +229,7 @@ async fn an_analyst_sets_a_missing_title_on_the_web_and_the_citing_plan_resolves
     assert!(children.contains(&format!("href=\"/plans/{child}\"")), "{children}");
     let page = get(&app, &uri).await.text();
     assert!(page.contains("id=\"meta-title\"") && page.contains("已更正"));
+    assert!(!text.contains("id=\"family-untitled\""), "titled now");
 
     // The API: an analyst's token withdraws the issuer; the response says what stands.
     let token = app.store.create_token(&op(), "ana", "测试").unwrap();
@@ -256,6 +262,21 @@ async fn an_analyst_sets_a_missing_title_on_the_web_and_the_citing_plan_resolves
     assert_eq!(audit.len(), 3, "title and issuer by the form; the issuer withdrawn by the API");
     let doc = get(&app, "/api/v1/openapi.json").await.json();
     assert!(doc["paths"]["/api/v1/plans/{id}/meta"]["post"].is_object());
+
+    // A hostile title is text wherever it is shown.
+    let hostile = "<script>alert(1)</script>规划";
+    let res = send(&app, json_post(&api, &token, serde_json::json!({"title": hostile}))).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    for uri in
+        [format!("/plans/{parent}"), format!("/plans/{parent}/meta"), "/family".to_string(), format!("/plans/{child}")]
+    {
+        let text = get(&app, &uri).await.text();
+        assert!(!text.contains("<script>alert(1)"), "{uri}");
+    }
+    assert!(get(&app, &format!("/plans/{parent}"))
+        .await
+        .text()
+        .contains("&#60;script&#62;alert(1)&#60;/script&#62;规划"));
 }
 
 fn get_with_cookie(uri: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {

@@ -817,6 +817,15 @@ impl Store {
     ) -> Result<Vec<Option<i64>>> {
         access::authorize(actor, Action::CorrectPlan)?;
         limits::CORRECTION_NOTE.check(note)?;
+        for (i, (f, _)) in changes.iter().enumerate() {
+            if changes[..i].iter().any(|(g, _)| g == f) {
+                return Err(StoreError::Invalid(format!(
+                    "{}({})在一次更正中出现了两次,请只给出一次。",
+                    f.label(),
+                    f.as_str()
+                )));
+            }
+        }
         let checked: Vec<(MetaField, Option<String>)> = changes
             .iter()
             .map(|(f, v)| Ok((*f, v.as_deref().map(|v| self.check_meta_value(*f, v)).transpose()?)))

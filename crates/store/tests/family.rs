@@ -218,6 +218,8 @@ fn hostile_metadata_corrections_are_refused_with_the_field_named_and_nothing_cha
     // Several fields at once: one refused value writes none of them.
     let both = [(title, Some("新一代人工智能发展规划".to_string())), (MetaField::Region, Some("火星市".to_string()))];
     assert!(store.correct_meta_fields(&analyst(), plan, &both, "").is_err());
+    let twice = [(title, Some("甲".to_string())), (title, None)];
+    assert!(matches!(store.correct_meta_fields(&analyst(), plan, &twice, "").unwrap_err(), StoreError::Invalid(_)));
     let err = store.correct_meta(&analyst(), plan, MetaField::Region, Some("渝北区"), "").unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "a district is no plan region: {err}");
     let err = store.correct_meta(&analyst(), plan, title, Some("规划"), &"说".repeat(1001)).unwrap_err();

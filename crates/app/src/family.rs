@@ -308,22 +308,35 @@ fn children(store: &Store, resolver: &Resolver, id: i64) -> Result<Vec<ChildView
             _ => continue,
         };
         let Some(plan) = resolver.member(r.document_id) else { continue };
-        out.push(ChildView {
-            plan,
-            relation: r.relation.clone(),
-            relation_label: relation_label(&r.relation),
-            cited_as: r.title.clone(),
-            // Stored with the reference (migration 0015): no citing plan's text is read.
-            sentence: r.sentence_text.clone(),
-            sentence_href: source_href(r.document_id, r.version_id, r.sentence),
-            score: res.score,
-            how: res.how,
-        });
+        out.push((
+            ChildView {
+                plan,
+                relation: r.relation.clone(),
+                relation_label: relation_label(&r.relation),
+                cited_as: r.title.clone(),
+                // Stored with the reference (migration 0015), read below: no citing plan's
+                // text is read.
+                sentence: String::new(),
+                sentence_href: source_href(r.document_id, r.version_id, r.sentence),
+                score: res.score,
+                how: res.how,
+            },
+            r.id,
+        ));
     }
     // One row per citing plan: its basis reference first.
-    out.sort_by(|a, b| a.plan.id.cmp(&b.plan.id).then((a.relation != "basis").cmp(&(b.relation != "basis"))));
-    out.dedup_by(|a, b| a.plan.id == b.plan.id);
-    Ok(out)
+    out.sort_by(|a, b| a.0.plan.id.cmp(&b.0.plan.id).then((a.0.relation != "basis").cmp(&(b.0.relation != "basis"))));
+    out.dedup_by(|a, b| a.0.plan.id == b.0.plan.id);
+    // The sentences of the rows shown only (the workspace's rows are read without them).
+    let ids: Vec<i64> = out.iter().map(|(_, id)| *id).collect();
+    let mut sentences = store.reference_sentences(&ids)?;
+    Ok(out
+        .into_iter()
+        .map(|(mut c, id)| {
+            c.sentence = sentences.remove(&id).unwrap_or_default();
+            c
+        })
+        .collect())
 }
 
 /// The proposed master plan (see [`MASTER_RULE`]).

@@ -211,12 +211,15 @@ impl Store {
     }
 
     /// Every reference of the current versions of all plans, at most [`MAX_REFERENCE_ROWS`]
-    /// (the second value says whether more were left out).
+    /// (the second value says whether more were left out). Without their sentences
+    /// (`sentence_text` empty: up to 100 000 rows of 160 characters would be tens of
+    /// megabytes): [`Store::reference_sentences`] reads those of the rows a page shows.
     pub fn all_references(&self) -> Result<(Vec<StoredReference>, bool)> {
         let r = self.reader()?;
+        let columns = REF_COLUMNS.replace("r.sentence_text", "'' AS sentence_text");
         let mut rows = r.query_map(
             &format!(
-                "SELECT {REF_COLUMNS} FROM plan_references r JOIN documents d ON d.current_version = r.version_id
+                "SELECT {columns} FROM plan_references r JOIN documents d ON d.current_version = r.version_id
                  ORDER BY r.document_id, r.span_start, r.id LIMIT ?1"
             ),
             params![(MAX_REFERENCE_ROWS + 1) as i64],
@@ -225,6 +228,23 @@ impl Store {
         let more = rows.len() > MAX_REFERENCE_ROWS;
         rows.truncate(MAX_REFERENCE_ROWS);
         Ok((rows, more))
+    }
+
+    /// The citing sentences of the reference rows `ids` (unknown ids are left out).
+    pub fn reference_sentences(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>> {
+        let r = self.reader()?;
+        let mut out = std::collections::HashMap::new();
+        // Ids are numbers of ours, written into the statement 500 at a time.
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let rows: Vec<(i64, String)> = r.query_map(
+                &format!("SELECT id, sentence_text FROM plan_references WHERE id IN ({list})"),
+                params![],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Every stored plan with a current version, by id.

@@ -54,6 +54,11 @@ fn references_are_stored_at_ingest_and_found_by_normalised_title() {
     assert!(members.iter().all(|m| m.has_title), "{members:?}");
     let (all, more) = store.all_references().unwrap();
     assert_eq!((all.len(), more), (2, false));
+    // The workspace's rows come without their sentences; a page reads those it shows.
+    assert!(all.iter().all(|r| r.sentence_text.is_empty()));
+    let sentences = store.reference_sentences(&[all[0].id, 999_999]).unwrap();
+    assert_eq!(sentences.len(), 1);
+    assert!(sentences[&all[0].id].starts_with("为加快数字经济发展，根据《乙省"), "{sentences:?}");
 }
 
 #[test]

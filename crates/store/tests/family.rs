@@ -241,7 +241,8 @@ fn hostile_metadata_corrections_are_refused_with_the_field_named_and_nothing_cha
 }
 
 /// A store of schema 14 holding a version and its reference rows: migration 15 fills the
-/// citing sentence of each row from the version's stored source text.
+/// citing sentence of each row from the version's stored source text. (Ids 100: PostgreSQL's
+/// identity does not move past rows inserted with an id, and a plan is ingested afterwards.)
 #[test]
 fn reference_rows_stored_before_migration_15_get_their_sentence_on_upgrade() {
     let t = TempStore::new().unwrap();
@@ -254,7 +255,7 @@ fn reference_rows_stored_before_migration_15_get_their_sentence_on_upgrade() {
         .unwrap();
         old.execute(
             "INSERT INTO documents (id, doc_key, file_name, created_at, updated_at, title)
-             VALUES (1, 'title:甲市数字经济发展行动方案', 'child.txt', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',
+             VALUES (100, 'title:甲市数字经济发展行动方案', 'child.txt', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',
                      '甲市数字经济发展行动方案')",
             params![],
         )
@@ -262,11 +263,11 @@ fn reference_rows_stored_before_migration_15_get_their_sentence_on_upgrade() {
         old.execute(
             "INSERT INTO versions (id, document_id, seq, sha256, file_name, size, format, encoding, source_text,
                                    plan_json, extractor, ingested_at)
-             VALUES (1, 1, 1, 'abc', 'child.txt', ?1, 'text', 'UTF-8', ?2, '{}', 'old', '2024-01-01T00:00:00Z')",
+             VALUES (100, 100, 1, 'abc', 'child.txt', ?1, 'text', 'UTF-8', ?2, '{}', 'old', '2024-01-01T00:00:00Z')",
             params![CHILD.len() as i64, CHILD.to_string()],
         )
         .unwrap();
-        old.execute("UPDATE documents SET current_version = 1 WHERE id = 1", params![]).unwrap();
+        old.execute("UPDATE documents SET current_version = 100 WHERE id = 100", params![]).unwrap();
     }
     {
         // Up to 14: the rows are there, without sentences.
@@ -275,7 +276,7 @@ fn reference_rows_stored_before_migration_15_get_their_sentence_on_upgrade() {
         assert_eq!(n, 2);
     }
     let store = open(&t);
-    let refs = store.plan_references(1).unwrap();
+    let refs = store.plan_references(100).unwrap();
     assert_eq!(refs.len(), 2, "{refs:?}");
     for r in &refs {
         assert_eq!(r.sentence_text, planwatch_store::family::sentence_text(CHILD, r.sentence));

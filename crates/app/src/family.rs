@@ -28,8 +28,8 @@ pub const CORE_MATCH_SCORE: f64 = 0.95;
 /// At most this many stored titles are compared by similarity for one cited title (those of
 /// the nearest length first): the look-up stays bounded in a large workspace.
 pub const MAX_SIMILARITY_CANDIDATES: usize = 2_000;
-/// The most characters of a sentence shown with a reference.
-pub const SENTENCE_CHARS: usize = 160;
+/// The most characters of a sentence shown with a reference (stored so, with the reference).
+pub use planwatch_store::family::SENTENCE_CHARS;
 /// How many characters of the text's beginning are read for a draft marker.
 pub const DRAFT_HEAD_CHARS: usize = 200;
 /// Most unresolved titles per page of the overview.
@@ -51,6 +51,9 @@ pub struct PlanLink {
     pub level_label: &'static str,
     pub region: String,
     pub href: String,
+    /// False when the plan's text has no title line and no analyst set one: it is shown by
+    /// its file name and no reference resolves to it.
+    pub has_title: bool,
 }
 
 /// How a cited title was resolved.
@@ -159,6 +162,7 @@ impl Resolver {
             level_label: level.label(),
             region: m.region.clone(),
             href: format!("/plans/{}", m.id),
+            has_title: m.has_title,
         }
     }
 
@@ -216,23 +220,13 @@ fn relation_label(relation: &str) -> &'static str {
     }
 }
 
-/// The sentence of `span` in `text`, at most [`SENTENCE_CHARS`] characters.
-fn sentence(text: &str, span: [usize; 2]) -> String {
-    let s = text.get(span[0]..span[1]).unwrap_or_default();
-    let mut out: String = s.split_whitespace().collect::<Vec<_>>().join("");
-    if out.chars().count() > SENTENCE_CHARS {
-        out = out.chars().take(SENTENCE_CHARS).collect::<String>() + "…";
-    }
-    out
-}
-
-fn view(r: &StoredReference, text: &str, resolved: Option<Resolution>) -> ReferenceView {
+fn view(r: &StoredReference, resolved: Option<Resolution>) -> ReferenceView {
     ReferenceView {
         title: r.title.clone(),
         relation: r.relation.clone(),
         relation_label: relation_label(&r.relation),
         kind: r.kind.clone(),
-        sentence: sentence(text, r.sentence),
+        sentence: r.sentence_text.clone(),
         sentence_href: source_href(r.document_id, r.version_id, r.sentence),
         resolved,
     }
@@ -249,24 +243,25 @@ pub fn family(store: &Store, id: i64) -> Result<Family> {
     let plan = resolver.member(id).ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?;
     let own = store.plan_references(id)?;
     let version = resolver.by_id.get(&id).map(|&k| resolver.members[k].0.current_version);
-    let text = match version {
-        Some(v) => store.source_text(v)?,
+    // Sentences are stored with the references: only the text's first lines are read here,
+    // for a draft marker.
+    let head = match version {
+        Some(v) => store.source_head(v, DRAFT_HEAD_CHARS)?,
         None => String::new(),
     };
     let (mut parents, mut mentioned, mut unresolved) = (Vec::new(), Vec::new(), Vec::new());
     for r in &own {
         let res = resolver.resolve(&r.title_norm, id);
         match (&res, r.relation.as_str()) {
-            (Some(_), "basis") => parents.push(view(r, &text, res)),
-            (Some(_), _) => mentioned.push(view(r, &text, res)),
-            (None, _) => unresolved.push(view(r, &text, None)),
+            (Some(_), "basis") => parents.push(view(r, res)),
+            (Some(_), _) => mentioned.push(view(r, res)),
+            (None, _) => unresolved.push(view(r, None)),
         }
     }
     let mut children = children(store, &resolver, id)?;
     let children_total = children.len();
     children.truncate(CHILDREN_SHOWN);
     // A draft says so in its title, or in its first lines when no title was read.
-    let head: String = text.chars().take(DRAFT_HEAD_CHARS).collect();
     let draft = is_draft(&plan.title) || is_draft(&head);
     let master = master(&plan, &parents);
     Ok(Family {
@@ -303,7 +298,6 @@ fn children(store: &Store, resolver: &Resolver, id: i64) -> Result<Vec<ChildView
     let (norm, core) = (resolver.members[k].2.clone(), resolver.members[k].3.clone());
     let (all, _) = store.all_references()?;
     let mut candidate: HashMap<&str, bool> = HashMap::new();
-    let mut texts: HashMap<i64, String> = HashMap::new();
     let mut out = Vec::new();
     for r in all.iter().filter(|r| r.document_id != id) {
         if !*candidate.entry(r.title_norm.as_str()).or_insert_with(|| may_name(&r.title_norm, &norm, &core)) {
@@ -314,25 +308,35 @@ fn children(store: &Store, resolver: &Resolver, id: i64) -> Result<Vec<ChildView
             _ => continue,
         };
         let Some(plan) = resolver.member(r.document_id) else { continue };
-        let text = match texts.entry(r.version_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(store.source_text(r.version_id)?),
-        };
-        out.push(ChildView {
-            plan,
-            relation: r.relation.clone(),
-            relation_label: relation_label(&r.relation),
-            cited_as: r.title.clone(),
-            sentence: sentence(text, r.sentence),
-            sentence_href: source_href(r.document_id, r.version_id, r.sentence),
-            score: res.score,
-            how: res.how,
-        });
+        out.push((
+            ChildView {
+                plan,
+                relation: r.relation.clone(),
+                relation_label: relation_label(&r.relation),
+                cited_as: r.title.clone(),
+                // Stored with the reference (migration 0015), read below: no citing plan's
+                // text is read.
+                sentence: String::new(),
+                sentence_href: source_href(r.document_id, r.version_id, r.sentence),
+                score: res.score,
+                how: res.how,
+            },
+            r.id,
+        ));
     }
     // One row per citing plan: its basis reference first.
-    out.sort_by(|a, b| a.plan.id.cmp(&b.plan.id).then((a.relation != "basis").cmp(&(b.relation != "basis"))));
-    out.dedup_by(|a, b| a.plan.id == b.plan.id);
-    Ok(out)
+    out.sort_by(|a, b| a.0.plan.id.cmp(&b.0.plan.id).then((a.0.relation != "basis").cmp(&(b.0.relation != "basis"))));
+    out.dedup_by(|a, b| a.0.plan.id == b.0.plan.id);
+    // The sentences of the rows shown only (the workspace's rows are read without them).
+    let ids: Vec<i64> = out.iter().map(|(_, id)| *id).collect();
+    let mut sentences = store.reference_sentences(&ids)?;
+    Ok(out
+        .into_iter()
+        .map(|(mut c, id)| {
+            c.sentence = sentences.remove(&id).unwrap_or_default();
+            c
+        })
+        .collect())
 }
 
 /// The proposed master plan (see [`MASTER_RULE`]).

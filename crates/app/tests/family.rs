@@ -81,3 +81,102 @@ fn references_resolve_when_the_cited_plans_arrive_and_the_nearest_higher_level_i
     assert_eq!((o.unresolved[0].title.as_str(), o.unresolved[0].n_plans), ("青岛市国土空间总体规划", 1));
     assert!(family::family(&store, 9999).is_err());
 }
+
+fn dev_raw(name: &str) -> Option<String> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/dev/raw").join(name);
+    match std::fs::read_to_string(&p) {
+        Ok(b) => Some(b),
+        Err(_) if std::env::var("PLANWATCH_NO_SEEDS").is_ok() => None,
+        Err(e) => panic!(
+            "{}: {e}: this test needs ../shared beside the repository (set PLANWATCH_NO_SEEDS=1 to skip it knowingly)",
+            p.display()
+        ),
+    }
+}
+
+/// The dev set's d16 (the State Council's 新一代人工智能发展规划) has no title line; d15 (MIIT's
+/// three-year action plan) cites it: 为落实《新一代人工智能发展规划》. Unresolved until an analyst
+/// sets d16's title; then d16 is d15's parent and d15 its child. A district editor's attempt
+/// changes nothing.
+#[test]
+fn a_plan_without_a_title_line_becomes_a_parent_once_an_analyst_sets_its_title() {
+    use planwatch_store::testing::{analyst, district_editor};
+    use planwatch_store::MetaField;
+    let (Some(d15), Some(d16)) =
+        (dev_raw("d15_miit-next-gen-ai-industry-3yr-plan.txt"), dev_raw("d16_state-council-new-gen-ai-plan.txt"))
+    else {
+        return;
+    };
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let d16 = ingest(&store, "d16.txt", &d16);
+    let d15 = ingest(&store, "d15.txt", &d15);
+    let cited = |f: &family::Family| f.unresolved.iter().any(|r| r.title == "新一代人工智能发展规划");
+    let f = family::family(&store, d15).unwrap();
+    assert!(cited(&f), "unresolved before: {:?}", f.unresolved);
+    assert!(f.parents.iter().all(|p| p.resolved.as_ref().unwrap().plan.id != d16));
+    assert!(family::family(&store, d16).unwrap().children.is_empty());
+
+    // Refused for a district editor: still unresolved.
+    assert!(store
+        .correct_meta(&district_editor("重庆市", "渝北区"), d16, MetaField::Title, Some("新一代人工智能发展规划"), "")
+        .is_err());
+    assert!(cited(&family::family(&store, d15).unwrap()));
+
+    store.correct_meta(&analyst(), d16, MetaField::Title, Some("新一代人工智能发展规划"), "国发〔2017〕35号").unwrap();
+    store.correct_meta(&analyst(), d16, MetaField::Region, Some("全国"), "").unwrap();
+    let f = family::family(&store, d15).unwrap();
+    assert!(!cited(&f), "resolved after: {:?}", f.unresolved);
+    let parent = f.parents.iter().find(|p| p.title == "新一代人工智能发展规划").expect("a parent now");
+    let res = parent.resolved.as_ref().unwrap();
+    assert_eq!((res.plan.id, res.how, res.score), (d16, "exact", 1.0));
+    assert_eq!(res.plan.level, Level::National);
+    assert!(parent.sentence.starts_with("为落实《新一代人工智能发展规划》"), "{}", parent.sentence);
+    let f = family::family(&store, d16).unwrap();
+    assert_eq!(f.plan.title, "新一代人工智能发展规划");
+    assert_eq!(f.children.len(), 1);
+    assert_eq!(f.children[0].plan.id, d15);
+    assert!(f.children[0].sentence.starts_with("为落实《新一代人工智能发展规划》"));
+    // The overview counts it: no longer among the unresolved titles.
+    let o = family::overview(&store, 1).unwrap();
+    assert!(o.unresolved.iter().all(|u| u.title != "新一代人工智能发展规划"));
+}
+
+/// The parent's family with 50 citing plans of ~60 kB each: the citing sentences are read from
+/// the reference rows, not from the 50 source texts. Prints the median time (`--nocapture`);
+/// the bound is loose (debug build, shared machine) and only catches a return to reading texts
+/// at a large cost.
+#[test]
+fn children_sentences_come_from_the_reference_rows_timing_with_50_citing_plans() {
+    let t = TempStore::new().unwrap();
+    let store = t.open(StoreOptions::default()).unwrap();
+    let parent = ingest(
+        &store,
+        "parent.txt",
+        "戊省数字经济发展规划\n\n为推动数字经济发展，制定本规划。\n\n一、发展目标\n到2025年，全省数字经济核心产业增加值达到5000亿元。\n",
+    );
+    let filler =
+        "加强数字基础设施建设，推动产业数字化转型，培育壮大数字经济核心产业，完善数字经济治理体系。\n".repeat(450);
+    for n in 0..50 {
+        let text = format!(
+            "戊省第{n}市数字经济行动方案\n\n为加快发展，根据《戊省数字经济发展规划》，结合实际，制定本方案。\n\n一、总体要求\n{filler}二、目标\n到2025年，全市数字经济核心产业增加值达到{n}0亿元。\n"
+        );
+        ingest(&store, &format!("c{n}.txt"), &text);
+    }
+    let mut times = Vec::new();
+    let mut f = family::family(&store, parent).unwrap();
+    for _ in 0..7 {
+        let t0 = std::time::Instant::now();
+        f = family::family(&store, parent).unwrap();
+        times.push(t0.elapsed());
+    }
+    times.sort();
+    assert_eq!(f.children_total, 50);
+    assert!(f
+        .children
+        .iter()
+        .all(|c| c.sentence == "为加快发展，根据《戊省数字经济发展规划》，结合实际，制定本方案。"));
+    let text_bytes: usize = store.source_text(store.plan_summary(parent + 1).unwrap().current_version).unwrap().len();
+    println!("family of a plan with 50 citing plans ({text_bytes} bytes each): median {:?}", times[3]);
+    assert!(times[3] < std::time::Duration::from_secs(2), "{:?}", times[3]);
+}

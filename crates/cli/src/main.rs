@@ -82,6 +82,28 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         page: usize,
     },
+    /// Correct a plan's title, issuer or region (analysts and admins; `--as LOGIN` to write as
+    /// an account). A plan whose text has no title line gets one here, and the plans citing that
+    /// title then resolve to it. Kept apart from the extraction, over every version; audited.
+    Meta {
+        /// Plan id (see `planwatch list`).
+        plan: i64,
+        /// The plan's full title, without 《》 (one line, at most 200 characters).
+        #[arg(long)]
+        title: Option<String>,
+        /// The issuing office(s) (at most 200 characters; "" for none).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// 全国, or a province or city (重庆市, 四川省; "" for none).
+        #[arg(long)]
+        region: Option<String>,
+        /// Withdraw the correction of a field (title, issuer or region): the machine value again.
+        #[arg(long, value_name = "FIELD")]
+        revert: Vec<String>,
+        /// Why (kept with the correction and in the audit log).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// List the stored versions of a plan.
     Versions {
         /// Plan id (see `planwatch list`).
@@ -379,6 +401,9 @@ fn main() -> ExitCode {
         Command::Ingest { paths } => workspace::ingest(&ws, common, &paths),
         Command::List => workspace::list(&ws, common),
         Command::Versions { plan } => workspace::versions(&ws, common, plan),
+        Command::Meta { plan, title, issuer, region, revert, note } => {
+            workspace::meta(&ws, common, plan, [title, issuer, region], &revert, &note)
+        }
         Command::Family { plan, json, page } => workspace::family(&ws, common, plan, json, page),
         Command::Search { region, issuer, year, limit, query } => workspace::search(
             &ws,

@@ -230,6 +230,56 @@ pub fn versions(db: &Workspace, common: &Common, plan: i64) -> anyhow::Result<Ex
 }
 
 /// `planwatch family [PLAN_ID]`: a plan's family, or the workspace's overview.
+/// `planwatch meta`: corrects (or withdraws the corrections of) a plan's title, issuer and
+/// region in one write, then brings the search index up to date (the title is searched).
+pub fn meta(
+    db: &Workspace,
+    common: &Common,
+    plan: i64,
+    values: [Option<String>; 3],
+    revert: &[String],
+    note: &str,
+) -> anyhow::Result<ExitCode> {
+    use planwatch_store::MetaField;
+    let mut changes: Vec<(MetaField, Option<String>)> =
+        MetaField::ALL.into_iter().zip(values).filter_map(|(f, v)| v.map(|v| (f, Some(v)))).collect();
+    for raw in revert {
+        let f =
+            MetaField::parse(raw).with_context(|| format!("--revert {raw}: the field is title, issuer or region"))?;
+        if changes.iter().any(|(g, _)| *g == f) {
+            anyhow::bail!("--revert {raw}: the same field cannot be corrected and withdrawn at once");
+        }
+        changes.push((f, None));
+    }
+    if changes.is_empty() {
+        anyhow::bail!("nothing to change: give --title, --issuer, --region or --revert FIELD");
+    }
+    let store = open_store(db, common)?;
+    let actor = actor(&store, common)?;
+    if store.plan_rev(plan)?.is_none() {
+        anyhow::bail!("no plan {plan} (planwatch list)");
+    }
+    store.correct_meta_fields(&actor, plan, &changes, note)?;
+    let view = store.plan_view(plan)?;
+    let mut out = std::io::stdout().lock();
+    use std::io::Write;
+    for f in MetaField::ALL {
+        let value = f.get(&view.effective.plan.meta).unwrap_or_default();
+        let mark = match view.effective.meta_correction(f) {
+            Some(c) if c.original.is_empty() => "  [已更正; machine: none]".to_string(),
+            Some(c) => format!("  [已更正; machine: {}]", c.original),
+            None => String::new(),
+        };
+        writeln!(out, "{}\t{value}{mark}", f.as_str())?;
+    }
+    if let Err(e) =
+        open_index(db).and_then(|ix| planwatch_app::sync::sync_blocking(&store, &ix).map_err(anyhow::Error::msg))
+    {
+        eprintln!("planwatch: the search index was not updated ({e:#}); it catches up at the next ingest or serve");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn family(db: &Workspace, common: &Common, plan: Option<i64>, json: bool, page: usize) -> anyhow::Result<ExitCode> {
     use planwatch_app::family;
     let store = open_store(db, common)?;

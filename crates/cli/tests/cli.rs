@@ -1412,3 +1412,77 @@ fn family_lists_parents_children_and_unresolved_titles() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no plan 99"), "{}", String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `planwatch meta`: a plan without a title line is cited by another; `--as` a district
+/// editor is refused and nothing changes, an empty title is refused, an analyst's title makes
+/// the reference resolve; `--revert title` undoes it.
+#[test]
+fn meta_sets_a_missing_title_and_the_citing_plan_resolves() {
+    let dir = tempdir("meta");
+    let store = TempStore::new().unwrap();
+    let db = store.db_arg();
+    let parent = dir.join("ai.txt");
+    std::fs::write(
+        &parent,
+        "人工智能的迅速发展将深刻改变人类社会生活、改变世界。为抢抓机遇，制定本规划。\n\n一、战略目标\n到2030年，人工智能核心产业规模超过1万亿元。\n",
+    )
+    .unwrap();
+    let child = dir.join("child.txt");
+    std::fs::write(
+        &child,
+        "丁省人工智能产业行动计划\n\n为落实《新一代人工智能发展规划》，促进人工智能产业发展，制订本行动计划。\n\n一、目标\n到2025年，全省人工智能核心产业规模达到500亿元。\n",
+    )
+    .unwrap();
+    let pw = |args: &[&str]| {
+        let mut all = vec!["--db", db.as_str()];
+        all.extend_from_slice(args);
+        planwatch_with_stdin(&all, "")
+    };
+    let ok = |args: &[&str]| {
+        let out = pw(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&["ingest", parent.to_str().unwrap(), child.to_str().unwrap()]);
+    assert!(ok(&["family", "2"]).contains("unresolved: 1"));
+    let add = |login: &str, role: &[&str]| {
+        let mut args = vec!["--db", db.as_str(), "user", "add", login, "--password-stdin"];
+        args.extend_from_slice(role);
+        let out = planwatch_with_stdin(&args, "some-password-12\n");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    add("ana", &["--role", "analyst"]);
+    add("yb", &["--role", "district", "--region", "重庆市", "--place", "渝北区"]);
+    let before = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    let out = pw(&["--as", "yb", "meta", "1", "--title", "新一代人工智能发展规划"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("无权更正规划内容"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pw(&["--as", "ana", "meta", "1", "--title", " "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("标题为空"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pw(&["--as", "ana", "meta", "1", "--revert", "doc_number"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("title, issuer or region"));
+    assert!(!pw(&["--as", "ana", "meta", "1"]).status.success(), "nothing to change");
+    let after = planwatch_store::testing::fingerprint(&store.open(Default::default()).unwrap()).unwrap();
+    assert_eq!(before, after, "refusals change nothing");
+    assert!(ok(&["family", "2"]).contains("unresolved: 1"));
+
+    let out =
+        ok(&["--as", "ana", "meta", "1", "--title", "新一代人工智能发展规划", "--region", "全国", "--note", "国发"]);
+    assert!(out.contains("title\t新一代人工智能发展规划  [已更正; machine: none]"), "{out}");
+    let family = ok(&["family", "2"]);
+    assert!(
+        family.contains("《新一代人工智能发展规划》 → 1 新一代人工智能发展规划") && family.contains("unresolved: 0"),
+        "{family}"
+    );
+    let audit = ok(&["audit", "--action", "plan.meta"]);
+    assert!(audit.contains("ana") && audit.contains("plan 1 meta title"), "{audit}");
+    let out = ok(&["--as", "ana", "meta", "1", "--revert", "title"]);
+    assert!(out.starts_with("title\t\n"), "{out}");
+    assert!(ok(&["family", "2"]).contains("unresolved: 1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -172,19 +172,103 @@ pub struct EffectivePlan {
     /// Corrections whose machine item no longer exists (after a new version or extractor):
     /// kept, not applied, listed for review.
     pub unmatched: Vec<Unmatched>,
+    /// Corrections of the plan's title, issuer or region (applied to `plan.meta`).
+    pub meta_corrections: Vec<MetaCorrection>,
 }
 
 impl EffectivePlan {
     /// Number of items an analyst edited, added or deleted.
     pub fn corrected_count(&self) -> usize {
         let refs = ItemKind::ALL.iter().flat_map(|k| self.refs.of(*k)).filter(|r| r.state.is_corrected()).count();
-        refs + self.deleted.len()
+        refs + self.deleted.len() + self.meta_corrections.len()
+    }
+
+    /// The correction of one metadata field, if an analyst made one.
+    pub fn meta_correction(&self, field: MetaField) -> Option<&MetaCorrection> {
+        self.meta_corrections.iter().find(|m| m.field == field)
     }
 
     /// The state of the item with `key`, if it is in the effective plan.
     pub fn find(&self, kind: ItemKind, key: &str) -> Option<(usize, ItemState)> {
         self.refs.of(kind).iter().position(|r| r.key == key).map(|i| (i, self.refs.of(kind)[i].state))
     }
+}
+
+/// The fields of a plan's metadata an analyst can correct (table `meta_corrections`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetaField {
+    /// The plan's title (what other plans cite it by).
+    Title,
+    /// The issuing office(s).
+    Issuer,
+    /// The province or city the plan is of (or 全国).
+    Region,
+}
+
+impl MetaField {
+    pub const ALL: [MetaField; 3] = [MetaField::Title, MetaField::Issuer, MetaField::Region];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetaField::Title => "title",
+            MetaField::Issuer => "issuer",
+            MetaField::Region => "region",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MetaField> {
+        MetaField::ALL.into_iter().find(|f| f.as_str() == s.trim())
+    }
+
+    /// The zh-CN name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            MetaField::Title => "标题",
+            MetaField::Issuer => "发文机关",
+            MetaField::Region => "地区",
+        }
+    }
+
+    /// The field's value in `meta`.
+    pub fn get(self, meta: &planwatch_core::model::Meta) -> Option<&str> {
+        match self {
+            MetaField::Title => meta.title.as_deref(),
+            MetaField::Issuer => meta.issuer.as_deref(),
+            MetaField::Region => meta.region.as_deref(),
+        }
+    }
+
+    fn set(self, meta: &mut planwatch_core::model::Meta, value: &str) {
+        let v = Some(value.to_string());
+        match self {
+            MetaField::Title => meta.title = v,
+            MetaField::Issuer => meta.issuer = v,
+            MetaField::Region => meta.region = v,
+        }
+    }
+}
+
+/// An analyst's value for one metadata field of a plan. It applies to whatever version is
+/// current (metadata has no item key to lose), so it survives a new version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetaCorrection {
+    pub id: i64,
+    pub field: MetaField,
+    pub value: String,
+    /// The machine value when the correction was made (empty: none was read).
+    pub original: String,
+    pub author: String,
+    pub note: String,
+    pub updated_at: String,
+}
+
+/// Applies the metadata corrections to an effective plan (after the item corrections).
+pub fn apply_meta(eff: &mut EffectivePlan, metas: &[MetaCorrection]) {
+    for m in metas {
+        m.field.set(&mut eff.plan.meta, &m.value);
+    }
+    eff.meta_corrections = metas.to_vec();
 }
 
 /// Base key of a target: indicator and deadline year.

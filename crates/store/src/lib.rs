@@ -43,7 +43,9 @@ use sha2::{Digest, Sha256};
 
 pub use access::{Action, Actor, AuditFilter, AuditRecord, Channel, Role};
 pub use approval::{Approval, ApprovalState, ApprovalStep};
-pub use corrections::{Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState};
+pub use corrections::{
+    Correction, CorrectionOp, EffectivePlan, ItemKind, ItemRef, ItemState, MetaCorrection, MetaField,
+};
 pub use db::{Backend, Db, Tx};
 pub use queries::*;
 pub use review_marks::{ReviewMark, ReviewMarkState};
@@ -390,6 +392,23 @@ impl Store {
         generation(&r)
     }
 
+    /// The version of everything the workspace-wide pages (`/family`, `/taxonomy`) show: the
+    /// store generation (ingests, re-extractions, metadata corrections, restores) and the sum of
+    /// the plans' revisions (every correction; every taxonomy confirmation moves its plan's
+    /// revision), read in one query. Both only grow between restores and a restore makes a new
+    /// generation, so a page cached under one value is never stale.
+    pub fn workspace_version(&self) -> Result<(u64, i64)> {
+        let r = self.reader()?;
+        let (g, sum): (String, i64) = r.query_row(
+            "SELECT (SELECT value FROM meta WHERE key = 'generation'),
+                    CAST(COALESCE((SELECT SUM(rev) FROM documents), 0) AS BIGINT)",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let g = g.parse().map_err(|_| StoreError::Corrupt(format!("meta.generation = {g:?}")))?;
+        Ok((g, sum))
+    }
+
     /// A search index synced to a generation below this one must be rebuilt from scratch
     /// (set by a restore, which removes documents rather than changing them).
     pub fn search_floor(&self) -> Result<u64> {
@@ -570,7 +589,7 @@ impl Store {
             ],
             |r| r.get(0),
         )?;
-        family::write_references(&tx, document_id, version_id, &p.plan.references)?;
+        family::write_references(&tx, document_id, version_id, &p.plan.references, &p.source_text)?;
 
         tx.execute(
             "UPDATE documents SET current_version = ?1, file_name = ?2 WHERE id = ?3",
@@ -623,7 +642,7 @@ impl Store {
                 "UPDATE versions SET plan_json = ?1, source_text = ?2, extractor = ?3 WHERE id = ?4",
                 params![plan_json, p.source_text, planwatch_core::EXTRACTOR_VERSION, version_id],
             )?;
-            family::write_references(&tx, document_id, version_id, &p.plan.references)?;
+            family::write_references(&tx, document_id, version_id, &p.plan.references, &p.source_text)?;
             let gen = bump_generation(&tx)?;
             tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
             self.refresh_document(&tx, document_id)?;
@@ -654,8 +673,7 @@ impl Store {
         )?;
         let machine: Plan = serde_json::from_str(&plan_json)
             .map_err(|e| StoreError::Corrupt(format!("plan of document {document_id}: {e}")))?;
-        let corrections = queries::load_corrections(tx, document_id)?;
-        let eff = corrections::apply(&machine, &corrections, &self.opts.dicts);
+        let eff = queries::effective_plan(tx, document_id, &machine, &self.opts.dicts)?;
         queries::write_derived(tx, document_id, &eff)?;
         Ok(eff)
     }
@@ -702,7 +720,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
         let machine: Plan =
             serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
-        let before = corrections::apply(&machine, &queries::load_corrections(&tx, document_id)?, &self.opts.dicts);
+        let before = queries::effective_plan(&tx, document_id, &machine, &self.opts.dicts)?;
         // Only an item of the plan as it stands can be edited or deleted: a key of nothing (an
         // added item that never was, a machine item already deleted) is not found, and
         // nothing is written or audited.
@@ -765,5 +783,165 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(written)
+    }
+}
+
+impl Store {
+    /// Sets (`Some`) or withdraws (`None`) an analyst's value of one metadata field of a plan —
+    /// its title, issuer or region — (see [`Store::correct_meta_fields`]). Returns the
+    /// correction's id (None when withdrawn or equal to the machine value).
+    pub fn correct_meta(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        field: MetaField,
+        value: Option<&str>,
+        note: &str,
+    ) -> Result<Option<i64>> {
+        let out = self.correct_meta_fields(actor, document_id, &[(field, value.map(str::to_string))], note)?;
+        Ok(out.into_iter().next().flatten())
+    }
+
+    /// Sets (`Some`) or withdraws (`None`) analysts' values of metadata fields of a plan, all
+    /// in one transaction with the refreshed summary and one audit entry per field
+    /// (`plan.meta`, old and new effective value): every value is checked first, so a refused
+    /// one writes nothing. A value equal to the machine's withdraws the correction (or writes
+    /// nothing when there is none). The store generation moves (the title is what other plans
+    /// cite and what search shows), so every page that resolves references is made anew.
+    pub fn correct_meta_fields(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+        changes: &[(MetaField, Option<String>)],
+        note: &str,
+    ) -> Result<Vec<Option<i64>>> {
+        access::authorize(actor, Action::CorrectPlan)?;
+        limits::CORRECTION_NOTE.check(note)?;
+        for (i, (f, _)) in changes.iter().enumerate() {
+            if changes[..i].iter().any(|(g, _)| g == f) {
+                return Err(StoreError::Invalid(format!(
+                    "{}({})在一次更正中出现了两次,请只给出一次。",
+                    f.label(),
+                    f.as_str()
+                )));
+            }
+        }
+        let checked: Vec<(MetaField, Option<String>)> = changes
+            .iter()
+            .map(|(f, v)| Ok((*f, v.as_deref().map(|v| self.check_meta_value(*f, v)).transpose()?)))
+            .collect::<Result<_>>()?;
+        let mut w = self.writer()?;
+        let tx = w.transaction()?;
+        let plan_json: String = tx
+            .query_row(
+                "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
+                params![document_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
+        let machine: Plan =
+            serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
+        let before = queries::effective_plan(&tx, document_id, &machine, &self.opts.dicts)?;
+        let mut out = Vec::with_capacity(checked.len());
+        let mut changed = Vec::new();
+        for (field, value) in &checked {
+            let machine_value = field.get(&machine.meta).unwrap_or_default().to_string();
+            let existing = before.meta_correction(*field).is_some();
+            match value {
+                Some(v) if *v != machine_value => {
+                    out.push(Some(tx.query_row(
+                        "INSERT INTO meta_corrections (document_id, field, value, original, author, note, created_at,
+                                                       updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                         ON CONFLICT (document_id, field) DO UPDATE SET
+                             value = excluded.value, original = excluded.original, author = excluded.author,
+                             note = excluded.note, updated_at = excluded.updated_at
+                         RETURNING id",
+                        params![document_id, field.as_str(), v, machine_value, actor.login.as_str(), note.trim()],
+                        |r| r.get::<_, i64>(0),
+                    )?));
+                    changed.push(*field);
+                }
+                // The machine value as it stands, and no correction: nothing to write.
+                Some(_) if !existing => out.push(None),
+                None if !existing => {
+                    return Err(StoreError::NotFound(format!(
+                        "规划 {document_id} 的{}更正(没有可撤销的更正,请返回规划页刷新)",
+                        field.label()
+                    )))
+                }
+                _ => {
+                    tx.execute(
+                        "DELETE FROM meta_corrections WHERE document_id = ?1 AND field = ?2",
+                        params![document_id, field.as_str()],
+                    )?;
+                    out.push(None);
+                    changed.push(*field);
+                }
+            }
+        }
+        if changed.is_empty() {
+            return Ok(out);
+        }
+        let gen = bump_generation(&tx)?;
+        tx.execute("UPDATE documents SET changed_gen = ?1 WHERE id = ?2", params![gen as i64, document_id])?;
+        let after = self.refresh_document(&tx, document_id)?;
+        for field in changed {
+            let shown = |eff: &EffectivePlan| Value::from(field.get(&eff.plan.meta).unwrap_or_default());
+            access::audit(
+                &tx,
+                actor,
+                access::AuditEntry {
+                    action: "plan.meta",
+                    object: format!("plan {document_id} meta {}", field.as_str()),
+                    old: Some(shown(&before)),
+                    new: Some(shown(&after)),
+                    source: note.trim().to_string(),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The value of a metadata correction as stored, or a refusal that names the field and
+    /// what to write: a title is one line of 1–200 characters (surrounding 《》 and spaces
+    /// dropped); an issuer at most 200 characters (empty: none); a region 全国 or a province or
+    /// city of the place dictionary (written in full or short, stored in full; empty: none).
+    fn check_meta_value(&self, field: MetaField, raw: &str) -> Result<String> {
+        let v = raw.trim();
+        if v.contains(['\n', '\r']) {
+            return Err(StoreError::Invalid(format!("{}只能是一行文字:请去掉换行。", field.label())));
+        }
+        match field {
+            MetaField::Title => {
+                let v = v.trim_start_matches('《').trim_end_matches('》').trim();
+                if v.is_empty() {
+                    return Err(StoreError::Invalid(
+                        "标题为空:请填写规划的完整标题(如“新一代人工智能发展规划”);要撤销更正请用“恢复原值”。".into(),
+                    ));
+                }
+                limits::META_TITLE.check(v)?;
+                Ok(v.to_string())
+            }
+            MetaField::Issuer => {
+                limits::META_ISSUER.check(v)?;
+                Ok(v.to_string())
+            }
+            MetaField::Region => {
+                limits::META_REGION.check(v)?;
+                if v.is_empty() || matches!(v, "全国" | "中国" | "国家") {
+                    return Ok(if v.is_empty() { String::new() } else { "全国".to_string() });
+                }
+                match self.opts.dicts.place(v, None) {
+                    Some(p) if p.level == "province" || p.level == "city" => Ok(p.name.clone()),
+                    _ => Err(StoreError::Invalid(format!(
+                        "地区“{v}”不是地名表中的省或市:请填写省、自治区、直辖市或地级市的名称(如 重庆市、四川省、合肥市),国家级规划填“全国”。"
+                    ))),
+                }
+            }
+        }
     }
 }

@@ -32,6 +32,9 @@ const fn limit(field: &'static str, label: &'static str, max_chars: usize) -> Te
 
 pub const APPROVAL_COMMENT: TextLimit = limit("comment", "审核意见", 1000);
 pub const CORRECTION_NOTE: TextLimit = limit("note", "更正说明", 1000);
+pub const META_TITLE: TextLimit = limit("title", "标题", 200);
+pub const META_ISSUER: TextLimit = limit("issuer", "发文机关", 200);
+pub const META_REGION: TextLimit = limit("region", "地区", 50);
 pub const TAXONOMY_ITEM: TextLimit = limit("item", "产业名称", 200);
 pub const TAXONOMY_SCHEME: TextLimit = limit("scheme", "分类体系", 64);
 pub const TAXONOMY_NODE: TextLimit = limit("node", "分类节点", 64);

@@ -23,6 +23,7 @@ pub const SQLITE: &[(i64, &str, &str)] = &[
     (12, "plan_references", include_str!("../migrations/sqlite/0012_plan_references.sql")),
     (13, "registry_list", include_str!("../migrations/sqlite/0013_registry_list.sql")),
     (14, "review_marks", include_str!("../migrations/sqlite/0014_review_marks.sql")),
+    (15, "meta_corrections", include_str!("../migrations/sqlite/0015_meta_corrections.sql")),
 ];
 
 /// The migrations of the PostgreSQL backend: the same versions and names as [`SQLITE`].
@@ -41,6 +42,7 @@ pub const POSTGRES: &[(i64, &str, &str)] = &[
     (12, "plan_references", include_str!("../migrations/postgres/0012_plan_references.sql")),
     (13, "registry_list", include_str!("../migrations/postgres/0013_registry_list.sql")),
     (14, "review_marks", include_str!("../migrations/postgres/0014_review_marks.sql")),
+    (15, "meta_corrections", include_str!("../migrations/postgres/0015_meta_corrections.sql")),
 ];
 
 /// The migrations of `backend`.
@@ -113,6 +115,10 @@ fn migrate_one(conn: &mut Db, all: &[(i64, &str, &str)], target: i64) -> Result<
         if *name == "plan_references" {
             // The versions stored before get their references from their source text.
             crate::family::backfill(&tx)?;
+        }
+        if *name == "meta_corrections" {
+            // The references stored before get their citing sentence from their source text.
+            crate::family::backfill_sentences(&tx)?;
         }
         if tx.backend() == Backend::Sqlite {
             if *name == "ids" {

@@ -1,11 +1,11 @@
 //! Reads of the store and the helpers that write derived rows and corrections.
 
 use crate::db::{params, Db, OptionalExt, Row};
-use planwatch_core::Plan;
+use planwatch_core::{Dictionaries, Plan};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::corrections::{self, Correction, CorrectionOp, EffectivePlan, ItemKind};
+use crate::corrections::{self, Correction, CorrectionOp, EffectivePlan, ItemKind, MetaCorrection, MetaField};
 use crate::{CorrectionRequest, Result, Store, StoreError};
 
 /// One row of the plan library.
@@ -313,8 +313,7 @@ impl Store {
                 .optional()?
                 .ok_or_else(|| StoreError::NotFound(format!("plan {id}")))?;
             let (version, plan) = version_plan(&r, summary.current_version)?;
-            let corrections = load_corrections(&r, id)?;
-            let effective = corrections::apply(&plan, &corrections, self.dicts());
+            let effective = effective_plan(&r, id, &plan, self.dicts())?;
             Ok(PlanView { summary, version, effective })
         })();
         r.execute_batch("COMMIT")?;
@@ -343,6 +342,20 @@ impl Store {
         let r = self.reader()?;
         let text = r
             .prepare_cached("SELECT source_text FROM versions WHERE id = ?1")?
+            .query_row(params![version_id], |r| r.get(0))
+            .optional()?;
+        text.ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))
+    }
+
+    /// The first `chars` characters of a version's source text (read by the database, not
+    /// the whole text: a draft marker near the top, say).
+    pub fn source_head(&self, version_id: i64, chars: usize) -> Result<String> {
+        let r = self.reader()?;
+        // The length is written into the statement (a number of ours): PostgreSQL's substr
+        // takes an integer, and a bound parameter would be a bigint.
+        let chars = chars.min(1 << 20);
+        let text = r
+            .prepare_cached(&format!("SELECT substr(source_text, 1, {chars}) FROM versions WHERE id = ?1"))?
             .query_row(params![version_id], |r| r.get(0))
             .optional()?;
         text.ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))
@@ -601,6 +614,41 @@ fn version_plan(conn: &Db, version_id: i64) -> Result<(VersionInfo, Plan)> {
     let plan =
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("plan of version {version_id}: {e}")))?;
     Ok((info, plan))
+}
+
+/// The effective plan of a document: `machine` with its item corrections, then its metadata
+/// corrections, applied.
+pub(crate) fn effective_plan(
+    conn: &Db,
+    document_id: i64,
+    machine: &Plan,
+    dicts: &Dictionaries,
+) -> Result<EffectivePlan> {
+    let mut eff = corrections::apply(machine, &load_corrections(conn, document_id)?, dicts);
+    corrections::apply_meta(&mut eff, &load_meta_corrections(conn, document_id)?);
+    Ok(eff)
+}
+
+/// The metadata corrections of a document, by field.
+pub(crate) fn load_meta_corrections(conn: &Db, document_id: i64) -> Result<Vec<MetaCorrection>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, field, value, original, author, note, updated_at FROM meta_corrections
+         WHERE document_id = ?1 ORDER BY id",
+    )?;
+    let rows = st.query_map(params![document_id], |r| {
+        let field: String = r.get(1)?;
+        Ok(MetaCorrection {
+            id: r.get(0)?,
+            field: MetaField::parse(&field)
+                .ok_or_else(|| StoreError::Corrupt(format!("metadata correction field {field}")))?,
+            value: r.get(2)?,
+            original: r.get(3)?,
+            author: r.get(4)?,
+            note: r.get(5)?,
+            updated_at: r.get(6)?,
+        })
+    })?;
+    rows.collect()
 }
 
 pub(crate) fn load_corrections(conn: &Db, document_id: i64) -> Result<Vec<Correction>> {

@@ -199,6 +199,8 @@ impl Store {
             ],
             |r| r.get(0),
         )?;
+        // The plan's revision moves: pages that count mappings (`/taxonomy`) are cached on it.
+        tx.execute("UPDATE documents SET rev = rev + 1 WHERE id = ?1", params![document_id])?;
         let value = |node: &str| serde_json::json!({ "scheme": scheme.id, "node": node });
         access::audit(
             &tx,

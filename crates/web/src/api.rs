@@ -26,7 +26,7 @@ use planwatch_app::rows::{target_rows, task_rows};
     ),
     paths(list_plans, get_plan, plan_review, plan_targets, plan_ledger, plan_tasks, search, upload_document, plan_progress, ranking, import_observations,
         report_task, approval_step, list_approvals, set_rollup, crate::api_setup::from_targets,
-        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout, plan_family, family_overview,
+        crate::api_setup::patch_indicator, crate::api_setup::define_index, completeness, confirm_observation, layout, plan_family, family_overview, crate::meta_pages::api_save,
         crate::api_registry::list, crate::api_registry::entry, crate::api_registry::import,
         crate::api_registry::submit, crate::api_registry::approve, crate::api_registry::publish,
         crate::api_registry::batches, crate::api_registry::batch, crate::api_registry::template,
@@ -57,6 +57,9 @@ use planwatch_app::rows::{target_rows, task_rows};
         ApprovalDto,
         RollupRequest,
         RollupDto,
+        crate::meta_pages::MetaRequest,
+        crate::meta_pages::MetaDto,
+        crate::meta_pages::MetaCorrectionDto,
         crate::api_setup::FromTargetsRequest,
         crate::api_setup::FromTargetsResponse,
         crate::api_setup::MadeIndicatorDto,
@@ -118,6 +121,7 @@ pub fn router() -> Router<Shared> {
         .route("/plans/{id}/taxonomy", get(crate::taxonomy_pages::api_plan).post(crate::taxonomy_pages::api_confirm))
         .route("/plans/{id}/taxonomy/withdraw", post(crate::taxonomy_pages::api_withdraw))
         .route("/plans/{id}/family", get(plan_family))
+        .route("/plans/{id}/meta", post(crate::meta_pages::api_save))
         .route("/family", get(family_overview))
         .route("/review", get(crate::review_pages::api_review))
         .route("/review/marks", post(crate::review_pages::api_mark))

@@ -62,10 +62,16 @@ fn level_rows(g: LevelGroup) -> LevelRows {
     LevelRows { level: g.level.as_str(), label: g.label, total, plans: g.plans.into_iter().take(LEVEL_CAP).collect() }
 }
 
+/// `/family`: cached per page number and workspace version (any ingest, correction or
+/// taxonomy confirmation makes it anew; see `AppState::workspace_page`).
 pub async fn page(State(state): State<Shared>, q: QueryResult<FamilyQuery>) -> Result<Response, AppError> {
     let q = query(q).map_err(|e| e.0)?;
     let page = check_page(&q)?;
-    let o = db(&state, move |s| family::overview(s, page)).await?;
+    state.workspace_page("family", page as i64, move |s| overview_html(s, page)).await
+}
+
+fn overview_html(s: &planwatch_store::Store, page: usize) -> planwatch_store::Result<String> {
+    let o = family::overview(s, page)?;
     let n_plans = o.levels.iter().map(|g| g.plans.len()).sum();
     let href = |n: usize| format!("/family?page={n}#unresolved");
     let pager = Pager {
@@ -86,7 +92,7 @@ pub async fn page(State(state): State<Shared>, q: QueryResult<FamilyQuery>) -> R
         unresolved_total: o.unresolved_total,
         pager,
     })
-    .into_response())
+    .0)
 }
 
 #[derive(Template)]

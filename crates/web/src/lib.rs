@@ -25,6 +25,7 @@ mod edit;
 mod exports;
 mod family_pages;
 mod layout_pages;
+mod meta_pages;
 mod monitor_pages;
 mod pager;
 mod pages;
@@ -80,6 +81,8 @@ pub struct AppState {
     registry_lists: cache::DataCache<registry_pages::ListData>,
     /// Registry list data read from the store (not served from `registry_lists`), for tests.
     registry_lists_made: std::sync::atomic::AtomicU64,
+    /// Workspace-wide pages (`/family`, `/taxonomy`) made rather than served from the cache.
+    workspace_pages_made: std::sync::atomic::AtomicU64,
     /// At most one monitoring page is made per core at a time; a request that waited looks in
     /// the cache again, so 64 requests for a missing page make it about once, not 64 times.
     page_builds: tokio::sync::Semaphore,
@@ -123,6 +126,36 @@ impl AppState {
     pub fn registry_lists_made(&self) -> u64 {
         self.registry_lists_made.load(std::sync::atomic::Ordering::Relaxed)
     }
+
+    /// How many `/family` and `/taxonomy` pages were made rather than served from the cache.
+    pub fn workspace_pages_made(&self) -> u64 {
+        self.workspace_pages_made.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A workspace-wide page (`/family`, `/taxonomy`) from the plan-page cache, keyed by
+    /// (`what`, `variant`, the store's workspace version read before the page is made), or
+    /// made by `make` and kept.
+    pub(crate) async fn workspace_page(
+        self: &Arc<Self>,
+        what: &'static str,
+        variant: i64,
+        make: impl FnOnce(&Store) -> Result<String, StoreError> + Send + 'static,
+    ) -> Result<Response, AppError> {
+        let version = db(self, |s| s.workspace_version()).await?;
+        let key = pages::workspace_key(version);
+        if let Some(bytes) = self.cache.get(what, variant, key) {
+            return Ok(pages::html_bytes(bytes));
+        }
+        let (html, version) = db(self, move |s| {
+            // The version first: a write while the page is made gives a newer page under the
+            // older key, never an older page under the newer one.
+            let version = s.workspace_version()?;
+            Ok((make(s)?, version))
+        })
+        .await?;
+        self.workspace_pages_made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(pages::html_bytes(self.cache.put(what, variant, pages::workspace_key(version), html.into_bytes())))
+    }
 }
 
 impl AppState {
@@ -136,6 +169,7 @@ impl AppState {
             pages: cache::KeyedCache::default(),
             registry_lists: cache::DataCache::default(),
             registry_lists_made: Default::default(),
+            workspace_pages_made: Default::default(),
             report_builds: tokio::sync::Semaphore::new(1),
             page_builds: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
@@ -327,6 +361,7 @@ pub fn router(state: Shared) -> Router {
         .route("/plans/{id}/edit/{kind}", get(edit::form).post(edit::save))
         .route("/plans/{id}/delete/{kind}", post(edit::delete))
         .route("/plans/{id}/revert", post(edit::revert))
+        .route("/plans/{id}/meta", get(meta_pages::form).post(meta_pages::save))
         .route("/plans/{id}/pick/{kind}", post(edit::pick))
         .route("/departments", get(pages::departments))
         .route("/departments/{name}", get(pages::department))

@@ -348,6 +348,11 @@ struct PlanPage {
     review: Vec<ReviewView>,
     /// 规划体系: parents, children, unresolved references.
     family: planwatch_app::family::Family,
+    /// Per corrected metadata field (title, issuer, region): what the machine read, for the
+    /// 已更正 mark's tooltip; empty when not corrected.
+    meta_title: String,
+    meta_issuer: String,
+    meta_region: String,
 }
 
 /// One entry of the plan page's 待核对 list.
@@ -638,10 +643,23 @@ fn plan_page(
             .collect(),
         deleted: eff.deleted.iter().map(|c| (c.kind.label().to_string(), describe(&c.original))).collect(),
         review: review_views(eff, id, vid),
+        meta_title: meta_mark(eff, planwatch_store::MetaField::Title),
+        meta_issuer: meta_mark(eff, planwatch_store::MetaField::Issuer),
+        meta_region: meta_mark(eff, planwatch_store::MetaField::Region),
         s,
         version,
         family,
     }
+}
+
+/// The tooltip of a corrected metadata field's 已更正 mark (empty when not corrected).
+fn meta_mark(eff: &EffectivePlan, field: planwatch_store::MetaField) -> String {
+    eff.meta_correction(field)
+        .map(|c| {
+            let was = if c.original.is_empty() { "未识别" } else { c.original.as_str() };
+            format!("机器抽取值:{was}({} 更正)", c.author)
+        })
+        .unwrap_or_default()
 }
 
 pub(crate) fn parse_id(raw: &str) -> Result<i64, AppError> {
@@ -672,12 +690,18 @@ pub async fn plan(State(state): State<Shared>, Path(id): Path<String>) -> Result
     Ok(html_bytes(state.cache.put("plan", id, key, body)))
 }
 
+/// The cache key of a workspace-wide page (`/family`, `/taxonomy`): the store's
+/// [`planwatch_store::Store::workspace_version`].
+pub(crate) fn workspace_key((generation, revs): (u64, i64)) -> i64 {
+    page_key(revs, generation)
+}
+
 /// The cache key of a plan page: its revision and the store's generation (both only grow).
 fn page_key(rev: i64, generation: u64) -> i64 {
     rev.wrapping_mul(1 << 32).wrapping_add(generation as i64)
 }
 
-fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {
+pub(crate) fn html_bytes(bytes: std::sync::Arc<Vec<u8>>) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bytes.as_ref().clone()).into_response()
 }
 

@@ -37,9 +37,11 @@ impl TreePage {
     }
 }
 
+/// `/taxonomy`: cached per workspace version (any ingest, correction or taxonomy confirmation
+/// makes it anew; see `AppState::workspace_page`). The taxonomy data itself is fixed for the
+/// life of the process.
 pub async fn tree(State(state): State<Shared>) -> Result<Response, AppError> {
-    let tree = db(&state, app::tree).await?;
-    Ok(render(&TreePage { nav: "industries", tree }).into_response())
+    state.workspace_page("taxonomy", 0, |s| Ok(render(&TreePage { nav: "industries", tree: app::tree(s)? }).0)).await
 }
 
 /// One row of a plan's table, prepared for the template.

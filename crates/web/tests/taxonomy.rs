@@ -284,3 +284,161 @@ async fn the_api_confirms_and_withdraws_with_refusals() {
     assert!(doc["paths"]["/api/v1/plans/{id}/taxonomy/withdraw"]["post"].is_object());
     assert!(doc["components"]["schemas"]["ConfirmRequest"].is_object());
 }
+
+/// The plans counted under a node on the `/taxonomy` page.
+fn node_count(html: &str, node: &str) -> String {
+    let row = html.split(&format!("id=\"node-{node}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    row.split("<td class=\"num\">").nth(1).unwrap().split("</td>").next().unwrap().to_string()
+}
+
+/// The API's (uncached) count of the same node.
+async fn api_count(app: &App, node: &str) -> String {
+    let tree = get(app, "/api/v1/taxonomy").await.json();
+    let found = tree["schemes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["nodes"].as_array().unwrap().iter())
+        .find(|n| n["id"] == node)
+        .unwrap_or_else(|| panic!("{node} in {tree}"))
+        .clone();
+    found["plans"].to_string()
+}
+
+/// `/taxonomy` and `/family` are cached like plan pages: a second view is served from the
+/// cache; an ingest, a correction (of an item or of a title) and a taxonomy confirmation each
+/// make them anew, and what they then show is what the uncached API says.
+#[tokio::test]
+async fn taxonomy_and_family_pages_are_cached_until_an_ingest_a_correction_or_a_confirmation() {
+    let app = app();
+    let plan = mianyang(&app);
+    let made = || app.state.workspace_pages_made();
+    let quantum = "fut.info.quantum";
+    let html = get(&app, "/taxonomy").await.text();
+    let n0 = made();
+    assert_eq!(node_count(&get(&app, "/taxonomy").await.text(), quantum), node_count(&html, quantum));
+    get(&app, "/family").await;
+    get(&app, "/family").await;
+    get(&app, "/family?page=1").await;
+    assert_eq!(made(), n0 + 1, "the second /taxonomy and /family views came from the cache");
+    assert_eq!(node_count(&html, quantum), api_count(&app, quantum).await);
+    let before = html;
+
+    // An item correction: 量子科技 added to 绵阳's industries.
+    app.store
+        .correct(
+            &op(),
+            plan,
+            ItemKind::Industry,
+            CorrectionRequest::Add {
+                item: serde_json::json!({ "name": "量子科技", "group": "测试", "segments": [] })
+            },
+            "",
+        )
+        .unwrap();
+    let html = get(&app, "/taxonomy").await.text();
+    assert_eq!(made(), n0 + 2);
+    let after_add = node_count(&html, quantum);
+    assert_eq!(after_add, api_count(&app, quantum).await);
+    assert_ne!(after_add, node_count(&before, quantum), "the correction shows");
+
+    // A confirmation: that item belongs to no node after all.
+    let n = made();
+    app.store
+        .confirm_taxonomy(
+            &op(),
+            plan,
+            &planwatch_store::TaxonomyConfirm {
+                scheme: "future".into(),
+                item_kind: planwatch_store::TaxonomyItemKind::Industry,
+                item_name: "量子科技".into(),
+                node: None,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let html = get(&app, "/taxonomy").await.text();
+    assert_eq!(made(), n + 1, "made anew after the confirmation");
+    assert_eq!(node_count(&html, quantum), api_count(&app, quantum).await);
+    assert_ne!(node_count(&html, quantum), after_add, "the confirmation shows");
+
+    // An ingest and a title correction make /family anew and show.
+    let n = made();
+    let id = app
+        .store
+        .ingest_bytes(
+            &op(),
+            "x.txt",
+            "人工智能快速发展，为抢抓机遇，制定本规划。\n一、目标\n到2030年，产业规模达到1万亿元。\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .unwrap()
+        .document_id();
+    assert!(get(&app, "/family").await.text().contains(&format!("/plans/{id}/family")));
+    assert_eq!(made(), n + 1);
+    app.store
+        .correct_meta(
+            &planwatch_store::testing::analyst(),
+            id,
+            planwatch_store::MetaField::Title,
+            Some("丙市人工智能规划"),
+            "",
+        )
+        .unwrap();
+    assert!(get(&app, "/family").await.text().contains("丙市人工智能规划"));
+    assert_eq!(made(), n + 2);
+}
+
+/// The two workspace pages with 1,000 stored plans (each citing another, each with an
+/// industry to map): the time to make each page and to serve it from the cache (the version
+/// look-up included), medians printed (`--nocapture`). Loose bounds: a debug build on a shared
+/// machine; they catch a cache that stops working, not a slow machine.
+#[tokio::test]
+async fn workspace_pages_with_1000_plans_timing_made_and_cached() {
+    let app = app();
+    let t0 = std::time::Instant::now();
+    for n in 0..1000 {
+        let text = format!(
+            "庚市第{n}号产业发展行动方案\n\n为加快发展，根据《庚市第{}号产业发展行动方案》，制定本方案。\n\n一、重点产业\n（一）量子科技。发展量子通信、量子计算。\n（二）低空经济。发展无人机。\n二、目标\n到2027年，产业规模达到{n}亿元。\n",
+            n / 2
+        );
+        app.store.ingest_bytes(&op(), &format!("p{n}.txt"), text.into_bytes()).unwrap();
+    }
+    println!("ingested 1000 plans in {:?}", t0.elapsed());
+    let median = |mut v: Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    for uri in ["/family", "/taxonomy"] {
+        let (mut made, mut hit, mut bytes) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..5 {
+            // A correction of one plan moves the workspace version: the next view is made anew.
+            let n = app.state.workspace_pages_made();
+            app.store
+                .correct(
+                    &op(),
+                    1,
+                    ItemKind::Industry,
+                    CorrectionRequest::Add {
+                        item: serde_json::json!({ "name": "测试产业", "group": "", "segments": [] }),
+                    },
+                    "",
+                )
+                .unwrap();
+            let t = std::time::Instant::now();
+            let page = get(&app, uri).await;
+            made.push(t.elapsed());
+            bytes = page.body.len();
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(app.state.workspace_pages_made(), n + 1);
+            let t = std::time::Instant::now();
+            get(&app, uri).await;
+            hit.push(t.elapsed());
+            assert_eq!(app.state.workspace_pages_made(), n + 1, "served from the cache");
+        }
+        let (made, hit) = (median(made), median(hit));
+        println!("{uri} with 1003 plans ({bytes} bytes): made {made:?}, from the cache {hit:?} (medians of 5)");
+        assert!(hit < made, "{uri}: {hit:?} vs {made:?}");
+    }
+}

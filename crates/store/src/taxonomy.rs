@@ -272,6 +272,8 @@ impl Store {
             )));
         };
         tx.execute("DELETE FROM taxonomy_mappings WHERE id = ?1", params![old.id])?;
+        // Like a confirmation, a withdrawal moves the plan's revision (cached `/taxonomy`).
+        tx.execute("UPDATE documents SET rev = rev + 1 WHERE id = ?1", params![document_id])?;
         access::audit(
             &tx,
             actor,

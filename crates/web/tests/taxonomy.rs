@@ -362,6 +362,15 @@ async fn taxonomy_and_family_pages_are_cached_until_an_ingest_a_correction_or_a_
     assert_eq!(node_count(&html, quantum), api_count(&app, quantum).await);
     assert_ne!(node_count(&html, quantum), after_add, "the confirmation shows");
 
+    // Its withdrawal: the automatic mapping counts again, on a page made anew.
+    let n = made();
+    app.store
+        .withdraw_taxonomy_confirmation(&op(), plan, "future", planwatch_store::TaxonomyItemKind::Industry, "量子科技")
+        .unwrap();
+    let html = get(&app, "/taxonomy").await.text();
+    assert_eq!(made(), n + 1, "made anew after the withdrawal");
+    assert_eq!(node_count(&html, quantum), after_add, "the withdrawal shows");
+
     // An ingest and a title correction make /family anew and show.
     let n = made();
     let id = app

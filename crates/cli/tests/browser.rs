@@ -646,7 +646,60 @@ async fn flow(b: &mut Browser, db: &Path, downloads: &Path, sample_plan: i64, sc
     let again = b.wait_for("#made-created").await?.text().await?;
     ensure!(again.trim() == "0", "a second 由目标生成指标 made {again}");
     registry_step(b, sample_plan, scratch).await?;
-    review_step(b, downloads).await
+    review_step(b, downloads).await?;
+    taxonomy_step(b, &plan_path).await?;
+    meta_step(b, &plan_path).await
+}
+
+/// Issue 18: on the plan's 产业归类 page the analyst overrides the first automatic mapping
+/// (the item belongs to no node), sees it among the unmapped items as confirmed, and takes
+/// the confirmation back with 恢复自动归类: the item is mapped automatically again.
+async fn taxonomy_step(b: &mut Browser, plan_path: &str) -> Result<()> {
+    b.goto(&format!("{plan_path}/taxonomy")).await?;
+    let row = "table.taxonomy-map tbody tr:first-child";
+    b.wait_for(row).await.context("the plan's 产业归类 page maps no item")?;
+    let item = b.text(&format!("{row} td:nth-child(2)")).await?;
+    let item = item.lines().next().unwrap_or_default().trim().to_string();
+    ensure!(!item.is_empty(), "the first mapped row names no item");
+    b.shot("22-taxonomy").await?;
+    b.c.execute(
+        &format!("document.querySelector('{row} form.taxonomy-confirm select[name=node]').value = 'none';"),
+        vec![],
+    )
+    .await?;
+    b.click_to_page(b.c.find(Locator::Css(&format!("{row} form.taxonomy-confirm button[type=submit]"))).await?).await?;
+    let unmapped = b.wait_for("table.taxonomy-unmapped").await.context("after 不属于任何节点, no 未归类 table")?;
+    let said = unmapped.text().await?;
+    ensure!(said.contains(&item) && said.contains("人工确认不属于任何节点"), "the confirmation is not shown: {said}");
+    b.shot("23-taxonomy-confirmed-none").await?;
+    b.click_to_page(b.c.find(Locator::Css("form.taxonomy-withdraw button[type=submit]")).await?).await?;
+    b.wait_for("table.taxonomy-map").await?;
+    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
+    let page = page.as_str().unwrap_or_default();
+    ensure!(!page.contains("人工确认不属于任何节点"), "the withdrawn confirmation is still shown");
+    let mapped = b.text("table.taxonomy-map").await?;
+    ensure!(mapped.contains(&item), "{item} is not mapped automatically again: {mapped}");
+    ensure!(b.all("form.taxonomy-withdraw").await?.is_empty(), "a 恢复自动归类 button is left");
+    b.shot("24-taxonomy-withdrawn").await?;
+    Ok(())
+}
+
+/// Issue 18: the analyst corrects the plan's 发文机关 on its metadata form; the plan page
+/// shows the new value marked 已更正.
+async fn meta_step(b: &mut Browser, plan_path: &str) -> Result<()> {
+    b.goto(&format!("{plan_path}/meta")).await?;
+    let issuer = b.wait_for("#meta-form input[name=issuer]").await.context("the metadata form")?;
+    issuer.clear().await?;
+    issuer.send_keys("浏览器测试发文机关").await?;
+    b.shot("25-meta-form").await?;
+    b.click_to_page(b.c.find(Locator::Id("meta-save")).await?).await?;
+    b.goto(plan_path).await?;
+    b.wait_for("#targets-table").await?;
+    let page = b.c.execute("return document.body.innerText;", vec![]).await?;
+    let page = page.as_str().unwrap_or_default();
+    ensure!(page.contains("浏览器测试发文机关"), "the plan page does not show the corrected issuer");
+    b.shot("26-meta-corrected").await?;
+    Ok(())
 }
 
 /// Issue 18: the analyst opens a conformity review, marks a finding 已说明 with a note, sees

@@ -337,7 +337,8 @@ pub fn review_view_grid(v: &ReviewView) -> Grid {
     findings_grid(&v.draft_title, &v.master_title, v.findings.iter().map(|f| (&f.finding, f.mark.as_ref())))
 }
 
-fn mark_text(k: &ReviewMark) -> String {
+/// A mark as one line: 已说明:note(author).
+pub fn mark_text(k: &ReviewMark) -> String {
     if k.note.is_empty() {
         format!("{}({})", k.state.label(), k.author)
     } else {

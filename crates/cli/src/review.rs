@@ -68,6 +68,8 @@ pub struct Loaded {
     pub source: String,
     /// Analysts' confirmed taxonomy mappings of a stored plan: (scheme, item, node or none).
     pub confirmed: Vec<(String, String, Option<String>)>,
+    /// The stored plan's id (None for a file).
+    pub id: Option<i64>,
 }
 
 /// Reads one side: an existing file is extracted on the fly; otherwise a number is a stored
@@ -90,7 +92,7 @@ pub fn load(
                     "{arg}: internal error while extracting this file; please report it with the file attached"
                 )
             })?;
-        return Ok(Loaded { plan, text: source.text, source: arg.to_string(), confirmed: Vec::new() });
+        return Ok(Loaded { plan, text: source.text, source: arg.to_string(), confirmed: Vec::new(), id: None });
     }
     let Ok(id) = arg.trim().parse::<i64>() else {
         bail!("{arg}: no such file, and not a plan id (see planwatch list)");
@@ -102,7 +104,7 @@ pub fn load(
     let view = s.plan_view(id).with_context(|| format!("plan {id} (see planwatch list)"))?;
     let text = s.source_text(view.version.id)?;
     let confirmed = planwatch_app::review::confirmed_mappings(s, id)?;
-    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed })
+    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed, id: Some(id) })
 }
 
 pub fn review(
@@ -123,9 +125,23 @@ pub fn review(
     // Each stored plan's confirmed mappings win over the automatic ones (the draft's first).
     let tax = planwatch_review::Confirmed::new(&tax, d.confirmed.iter().chain(&m.confirmed).cloned());
     let r = planwatch_review::review(&d.plan, &d.text, &m.plan, &m.text, &tax);
+    // Two stored plans: the reviewers' marks go with the findings (JSON, HTML, the sheet's
+    // 处理 column and the 审查意见's decisions), as on the page and through the API.
+    let stored = match (d.id, m.id, store.as_ref()) {
+        (Some(a), Some(b), Some(s)) => Some(planwatch_app::review::review(s, a, b)?),
+        _ => None,
+    };
+    let marks: std::collections::HashMap<&str, String> = stored
+        .iter()
+        .flat_map(|v| &v.findings)
+        .filter_map(|f| f.mark.as_ref().map(|k| (f.finding.id.as_str(), planwatch_app::review::mark_text(k))))
+        .collect();
     let bytes = match format {
         "json" => {
-            let mut value = serde_json::to_value(&r)?;
+            let mut value = match &stored {
+                Some(v) => serde_json::to_value(v)?,
+                None => serde_json::to_value(&r)?,
+            };
             if let Some(o) = value.as_object_mut() {
                 o.insert("draft_source".into(), d.source.clone().into());
                 o.insert("master_source".into(), m.source.clone().into());
@@ -134,9 +150,15 @@ pub fn review(
             v.push(b'\n');
             v
         }
-        "html" => review_html(&r).into_bytes(),
-        "docx" => planwatch_report::opinion_docx(&opinion(&r))?,
-        _ => grid_xlsx(&planwatch_app::review::review_grid(&r))?,
+        "html" => review_html(&r, &marks).into_bytes(),
+        "docx" => match &stored {
+            Some(v) => planwatch_report::opinion_docx(&planwatch_app::review::opinion(v, "planwatch"))?,
+            None => planwatch_report::opinion_docx(&opinion(&r))?,
+        },
+        _ => match &stored {
+            Some(v) => grid_xlsx(&planwatch_app::review::review_view_grid(v))?,
+            None => grid_xlsx(&planwatch_app::review::review_grid(&r))?,
+        },
     };
     emit(out, &bytes, format)?;
     eprintln!(
@@ -242,9 +264,10 @@ fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:72em;margin:2em auto;line-height:1.6}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}.high{color:#b00020}.medium{color:#a15c00}.low{color:#555}blockquote{margin:.2em 0;padding-left:.6em;border-left:3px solid #ddd}";
 
-fn review_html(r: &Review) -> String {
+/// The review as one HTML page; `marks` (finding id → the reviewer's mark) fill 处理.
+fn review_html(r: &Review, marks: &std::collections::HashMap<&str, String>) -> String {
     let mut h = format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>规划符合性审查</title><style>{STYLE}</style><h1>规划符合性审查</h1><p>草案：{}<br>上位规划：{}</p><table><tr><th>编号</th><th>严重程度</th><th>类别</th><th>意见与原文</th></tr>",
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>规划符合性审查</title><style>{STYLE}</style><h1>规划符合性审查</h1><p>草案：{}<br>上位规划：{}</p><table><tr><th>编号</th><th>严重程度</th><th>类别</th><th>意见与原文</th><th>处理</th></tr>",
         esc(&r.draft_title),
         esc(&r.master_title)
     );
@@ -267,7 +290,8 @@ fn review_html(r: &Review) -> String {
                 ));
             }
         }
-        h.push_str("</td></tr>");
+        let mark = marks.get(f.id.as_str()).map_or("未处理".to_string(), |k| esc(k));
+        h.push_str(&format!("</td><td>{mark}</td></tr>"));
     }
     h.push_str("</table></html>\n");
     h

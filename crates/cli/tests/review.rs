@@ -194,6 +194,24 @@ fn review_mark_sets_and_clears_a_mark_and_refuses_editors_unknown_ids_and_long_n
     assert!(String::from_utf8_lossy(&out.stdout).contains("未处理 → 已说明"));
     let got = marks();
     assert_eq!((got.len(), got[0].author.as_str(), got[0].note.as_str()), (1, "ana", "口径不同"));
+    // The review of the two stored plans carries the mark: JSON, HTML, and the 审查意见 DOCX.
+    let out = pw(&["review", &did, "--against", &mid]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let marked = json["findings"].as_array().unwrap().iter().find(|f| f["id"] == finding.as_str()).unwrap();
+    assert_eq!(
+        (marked["mark"]["state"].as_str(), marked["mark"]["note"].as_str()),
+        (Some("explained"), Some("口径不同"))
+    );
+    let html =
+        String::from_utf8_lossy(&pw(&["review", &did, "--against", &mid, "--format", "html"]).stdout).to_string();
+    assert!(html.contains("已说明:口径不同(ana)"), "the HTML shows the mark");
+    let docx = dir.join("opinion.docx");
+    let out = pw(&["review", &did, "--against", &mid, "--format", "docx", "--out", docx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut body).unwrap();
+    assert!(body.contains("口径不同"), "the 审查意见 states the explanation");
     let out = pw(&["--as", "yb", "review", "mark", &did, &mid, &finding, "--state", "open"]);
     assert_eq!(out.status.code(), Some(2), "a district editor cannot clear it either");
     assert_eq!(marks().len(), 1);

@@ -693,6 +693,23 @@ pub enum CorrectionRequest {
 }
 
 impl Store {
+    /// The current version's machine plan and the plan as it stands with the corrections,
+    /// read inside a writing transaction.
+    fn machine_and_effective(&self, tx: &Db, document_id: i64) -> Result<(Plan, EffectivePlan)> {
+        let plan_json: String = tx
+            .query_row(
+                "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
+                params![document_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
+        let machine: Plan =
+            serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
+        let effective = queries::effective_plan(tx, document_id, &machine, &self.opts.dicts)?;
+        Ok((machine, effective))
+    }
+
     /// Applies an analyst's change to a plan, in one transaction with the refreshed summary.
     /// Returns the id of the correction written (None for a revert or a no-op edit).
     pub fn correct(
@@ -710,17 +727,7 @@ impl Store {
         }
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let plan_json: String = tx
-            .query_row(
-                "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
-                params![document_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
-        let machine: Plan =
-            serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
-        let before = queries::effective_plan(&tx, document_id, &machine, &self.opts.dicts)?;
+        let (machine, before) = self.machine_and_effective(&tx, document_id)?;
         // Only an item of the plan as it stands can be edited or deleted: a key of nothing (an
         // added item that never was, a machine item already deleted) is not found, and
         // nothing is written or audited.
@@ -832,17 +839,7 @@ impl Store {
             .collect::<Result<_>>()?;
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let plan_json: String = tx
-            .query_row(
-                "SELECT v.plan_json FROM documents d JOIN versions v ON v.id = d.current_version WHERE d.id = ?1",
-                params![document_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("plan {document_id}")))?;
-        let machine: Plan =
-            serde_json::from_str(&plan_json).map_err(|e| StoreError::Corrupt(format!("plan {document_id}: {e}")))?;
-        let before = queries::effective_plan(&tx, document_id, &machine, &self.opts.dicts)?;
+        let (machine, before) = self.machine_and_effective(&tx, document_id)?;
         let mut out = Vec::with_capacity(checked.len());
         let mut changed = Vec::new();
         for (field, value) in &checked {

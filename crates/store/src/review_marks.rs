@@ -59,6 +59,28 @@ pub struct ReviewMark {
 }
 
 /// Whether `id` has the form of a finding id: `tg|dr|tk|pd` `-` 12 lowercase hex digits.
+/// The finding id trimmed, or a refusal saying what an id looks like.
+fn checked_finding_id(finding_id: &str) -> Result<&str> {
+    let finding_id = finding_id.trim();
+    if is_finding_id(finding_id) {
+        return Ok(finding_id);
+    }
+    let shown: String = finding_id.chars().take(40).collect();
+    Err(StoreError::Invalid(format!(
+        "审查意见编号“{shown}”格式不对:应为 tg-、dr-、tk- 或 pd- 加 12 位十六进制数字,请从审查结果中选择。"
+    )))
+}
+
+/// The mark stored for one finding, read inside the writing transaction.
+fn stored_mark(tx: &crate::db::Db, draft: i64, master: i64, finding_id: &str) -> Result<Option<ReviewMark>> {
+    tx.query_row(
+        &format!("SELECT {COLUMNS} FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3"),
+        params![draft, master, finding_id],
+        row,
+    )
+    .optional()
+}
+
 pub fn is_finding_id(id: &str) -> bool {
     let Some((prefix, hex)) = id.split_once('-') else { return false };
     matches!(prefix, "tg" | "dr" | "tk" | "pd")
@@ -94,13 +116,7 @@ impl Store {
     ) -> Result<i64> {
         access::authorize(actor, Action::MarkReview)?;
         limits::REVIEW_NOTE.check(note)?;
-        let finding_id = finding_id.trim();
-        if !is_finding_id(finding_id) {
-            let shown: String = finding_id.chars().take(40).collect();
-            return Err(StoreError::Invalid(format!(
-                "审查意见编号“{shown}”格式不对:应为 tg-、dr-、tk- 或 pd- 加 12 位十六进制数字,请从审查结果中选择。"
-            )));
-        }
+        let finding_id = checked_finding_id(finding_id)?;
         let note = note.trim();
         if state == ReviewMarkState::Explained && note.is_empty() {
             return Err(StoreError::Invalid("标记为“已说明”需要填写说明:写明不修改的理由。".into()));
@@ -112,15 +128,7 @@ impl Store {
         self.plan_summary(master)?;
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let old = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3"
-                ),
-                params![draft, master, finding_id],
-                row,
-            )
-            .optional()?;
+        let old = stored_mark(&tx, draft, master, finding_id)?;
         let id: i64 = tx.query_row(
             "INSERT INTO review_marks (draft_id, master_id, finding_id, state, note, author, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
@@ -160,26 +168,12 @@ impl Store {
         finding_id: &str,
     ) -> Result<Option<ReviewMark>> {
         access::authorize(actor, Action::MarkReview)?;
-        let finding_id = finding_id.trim();
-        if !is_finding_id(finding_id) {
-            let shown: String = finding_id.chars().take(40).collect();
-            return Err(StoreError::Invalid(format!(
-                "审查意见编号“{shown}”格式不对:应为 tg-、dr-、tk- 或 pd- 加 12 位十六进制数字,请从审查结果中选择。"
-            )));
-        }
+        let finding_id = checked_finding_id(finding_id)?;
         self.plan_summary(draft)?;
         self.plan_summary(master)?;
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let old = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3"
-                ),
-                params![draft, master, finding_id],
-                row,
-            )
-            .optional()?;
+        let old = stored_mark(&tx, draft, master, finding_id)?;
         let Some(old) = old else { return Ok(None) };
         tx.execute(
             "DELETE FROM review_marks WHERE draft_id = ?1 AND master_id = ?2 AND finding_id = ?3",

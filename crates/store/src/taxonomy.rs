@@ -111,6 +111,25 @@ fn row(r: &crate::db::Row) -> Result<TaxonomyConfirmation> {
     })
 }
 
+/// The confirmation stored for one item in one scheme, read inside the writing transaction.
+fn stored_confirmation(
+    tx: &crate::db::Db,
+    document_id: i64,
+    scheme: &str,
+    item_kind: TaxonomyItemKind,
+    item: &str,
+) -> Result<Option<TaxonomyConfirmation>> {
+    tx.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM taxonomy_mappings
+                 WHERE document_id = ?1 AND scheme = ?2 AND item_kind = ?3 AND item_name = ?4"
+        ),
+        params![document_id, scheme, item_kind.as_str(), item],
+        row,
+    )
+    .optional()
+}
+
 impl Store {
     /// The reference taxonomy this store was opened with (built in, or extended by `--data`).
     pub fn taxonomy(&self) -> &std::sync::Arc<planwatch_taxonomy::Taxonomy> {
@@ -168,16 +187,7 @@ impl Store {
         }
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let old = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM taxonomy_mappings
-                     WHERE document_id = ?1 AND scheme = ?2 AND item_kind = ?3 AND item_name = ?4"
-                ),
-                params![document_id, scheme.id.as_str(), req.item_kind.as_str(), item],
-                row,
-            )
-            .optional()?;
+        let old = stored_confirmation(&tx, document_id, scheme.id.as_str(), req.item_kind, item)?;
         let id: i64 = tx.query_row(
             "INSERT INTO taxonomy_mappings (document_id, scheme, item_kind, item_name, node_id, taxonomy_version,
                                             author, note, created_at, updated_at)
@@ -242,16 +252,7 @@ impl Store {
         self.plan_summary(document_id)?;
         let mut w = self.writer()?;
         let tx = w.transaction()?;
-        let old = tx
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM taxonomy_mappings
-                     WHERE document_id = ?1 AND scheme = ?2 AND item_kind = ?3 AND item_name = ?4"
-                ),
-                params![document_id, scheme, item_kind.as_str(), item],
-                row,
-            )
-            .optional()?;
+        let old = stored_confirmation(&tx, document_id, scheme, item_kind, item)?;
         let Some(old) = old else {
             drop(tx);
             drop(w);

@@ -178,14 +178,10 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let actor = auth::require_form(&state, &headers, &f.csrf).await?;
-    let kind = TaxonomyItemKind::parse(&f.kind)
-        .ok_or_else(|| AppError::BadRequest(format!("项目类型“{}”:应为 industry 或 segment。", clip(&f.kind))))?;
-    for (label, v) in [("分类体系", &f.scheme), ("节点", &f.node)] {
-        if v.chars().count() > MAX_FIELD_CHARS {
-            return Err(AppError::BadRequest(format!("{label}过长(上限 {MAX_FIELD_CHARS} 字)。")));
-        }
+    let (kind, scheme) = item_of_form(&f.kind, &f.scheme)?;
+    if f.node.chars().count() > MAX_FIELD_CHARS {
+        return Err(AppError::BadRequest(format!("节点过长(上限 {MAX_FIELD_CHARS} 字)。")));
     }
-    let scheme = f.scheme.trim().to_string();
     let req = TaxonomyConfirm {
         scheme: scheme.clone(),
         item_kind: kind,
@@ -194,8 +190,7 @@ pub async fn confirm(
         note: f.note,
     };
     db(&state, move |s| s.confirm_taxonomy(&actor, id, &req)).await?;
-    let anchor: String = scheme.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
-    Ok(Redirect::to(&format!("/plans/{id}/taxonomy#scheme-{anchor}")).into_response())
+    Ok(back_to_scheme(id, &scheme))
 }
 
 #[derive(Deserialize)]
@@ -216,16 +211,26 @@ pub async fn withdraw(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let actor = auth::require_form(&state, &headers, &f.csrf).await?;
-    let kind = TaxonomyItemKind::parse(&f.kind)
-        .ok_or_else(|| AppError::BadRequest(format!("项目类型“{}”:应为 industry 或 segment。", clip(&f.kind))))?;
-    if f.scheme.chars().count() > MAX_FIELD_CHARS {
-        return Err(AppError::BadRequest(format!("分类体系过长(上限 {MAX_FIELD_CHARS} 字)。")));
-    }
-    let scheme = f.scheme.trim().to_string();
+    let (kind, scheme) = item_of_form(&f.kind, &f.scheme)?;
     let s2 = scheme.clone();
     db(&state, move |s| app::withdraw(s, &actor, id, Some(&s2), kind, &f.item)).await?;
+    Ok(back_to_scheme(id, &scheme))
+}
+
+/// The item kind and the scheme of a confirm or withdraw form, checked.
+fn item_of_form(kind: &str, scheme: &str) -> Result<(TaxonomyItemKind, String), AppError> {
+    let kind = TaxonomyItemKind::parse(kind)
+        .ok_or_else(|| AppError::BadRequest(format!("项目类型“{}”:应为 industry 或 segment。", clip(kind))))?;
+    if scheme.chars().count() > MAX_FIELD_CHARS {
+        return Err(AppError::BadRequest(format!("分类体系过长(上限 {MAX_FIELD_CHARS} 字)。")));
+    }
+    Ok((kind, scheme.trim().to_string()))
+}
+
+/// Back to the plan's 产业归类 page at the scheme's section (the anchor keeps safe characters).
+fn back_to_scheme(id: i64, scheme: &str) -> Response {
     let anchor: String = scheme.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
-    Ok(Redirect::to(&format!("/plans/{id}/taxonomy#scheme-{anchor}")).into_response())
+    Redirect::to(&format!("/plans/{id}/taxonomy#scheme-{anchor}")).into_response()
 }
 
 fn clip(s: &str) -> String {

@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     });
     if let Ok(rows) = observations::read(data) {
         let v = observations::validate(&rows, &cat);
-        assert!(v.problems.len() <= observations::MAX_LISTED_PROBLEMS);
+        assert!(v.problems.shown().len() <= planwatch_monitor::listing::LISTED);
     }
     if let Ok(s) = std::str::from_utf8(data) {
         if let Ok(p) = Period::parse(s) {

@@ -14,7 +14,7 @@ use planwatch_core::{Options, ReadOptions};
 fn opts() -> &'static Options {
     static OPTS: OnceLock<Options> = OnceLock::new();
     OPTS.get_or_init(|| Options {
-        read: ReadOptions { max_bytes: 1 << 20, max_unpacked_bytes: 4 << 20 },
+        read: ReadOptions { max_bytes: 1 << 20, max_unpacked_bytes: 4 << 20, max_text_bytes: 4 << 20 },
         ..Options::default()
     })
 }

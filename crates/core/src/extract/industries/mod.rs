@@ -8,6 +8,7 @@
 //! sentences of its paragraphs (`巩固提升化学原料药优势。`). A 专栏 whose title names another
 //! industry than its section (a section heading lost in export) opens that industry's section.
 
+mod designated;
 pub(crate) mod lists;
 mod names;
 mod segments;
@@ -48,6 +49,8 @@ pub(crate) struct Section {
     pub(crate) lost: bool,
     /// The one field of a single-industry plan: its segments are read from the whole plan.
     pub(crate) field: bool,
+    /// Segments read where the industry was found (its 专栏's items, the list its sentence names).
+    pub(crate) preset: Option<Vec<String>>,
 }
 
 fn is_industry_list_title(t: &str) -> bool {
@@ -138,6 +141,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                         span: (a, a),
                         lost: false,
                         field: false,
+                        preset: None,
                     });
                 }
             } else if let Some(items) =
@@ -164,6 +168,9 @@ pub fn extract(ctx: &Ctx) -> Industries {
     }
     if sections.is_empty() {
         sections = single_field(ctx).into_iter().collect();
+    }
+    if sections.is_empty() {
+        sections = designated::designated(ctx);
     }
     // 专栏 that open a lost section.
     let mut boxes_under: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
@@ -199,6 +206,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                     heading: None,
                     lost: true,
                     field: false,
+                    preset: None,
                     lines: (prev.end_line, this.end_line),
                     span: (
                         doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart,
@@ -278,6 +286,7 @@ fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
             span: (l.cstart + offset, l.cstart + stop),
             lost: false,
             field: false,
+            preset: None,
         });
     }
     out
@@ -316,6 +325,7 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
                     span: (start + begin, start + p),
                     lost: false,
                     field: false,
+                    preset: None,
                 });
             }
         }
@@ -360,11 +370,16 @@ fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
                 span: (start + begin, start + p),
                 lost: false,
                 field: false,
+                preset: None,
             });
         }
     }
     out
 }
+
+/// What follows a field's name before `产业发展` when the field serves industry
+/// (`食品科技创新赋能产业发展`): not part of the name.
+const FIELD_TAILS: &[&str] = &["创新赋能", "赋能"];
 
 /// A plan devoted to one industry (`山东省推动智能传感器产业发展行动计划`, `…促进人工智能产业发展,
 /// 制订本行动计划。`): that field, named as the text names it less a generic `产业`.
@@ -395,6 +410,11 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
                 let Some(begin) = begin else { continue };
                 let name = &head[begin..];
                 let name = name.trim_start_matches("新一代");
+                // `加快食品科技创新赋能产业发展`: the field empowers industry, it is not one.
+                let name = FIELD_TAILS
+                    .iter()
+                    .find_map(|t| name.strip_suffix(t).filter(|r| r.chars().count() >= 3))
+                    .unwrap_or(name);
                 let n = name.chars().count();
                 if (2..=14).contains(&n)
                     && name.chars().all(crate::extract::text::is_cjk)
@@ -416,6 +436,7 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
         span: (at, at),
         lost: false,
         field: true,
+        preset: None,
     })
 }
 
@@ -440,6 +461,7 @@ fn section_of_heading(ctx: &Ctx, h: usize, group: &str) -> Section {
         span: hd.title_range,
         lost: false,
         field: false,
+        preset: None,
     }
 }
 
@@ -506,6 +528,7 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
                     span: (start + pos, start + pos),
                     lost: false,
                     field: false,
+                    preset: None,
                 });
             }
         }
@@ -538,4 +561,21 @@ fn industry_classifier(c: &str) -> Option<String> {
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
     (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.contains(q)))
         .then(|| head.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    fn industries(text: &str) -> Vec<String> {
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        plan.industries.into_iter().map(|i| i.name).collect()
+    }
+
+    #[test]
+    fn a_field_that_empowers_industry_is_named_without_the_empowering() {
+        let text = "某市加快海洋科技创新赋能产业发展行动方案\n为加快海洋科技创新赋能产业发展,特制定本方案。\n一、总体要求\n海洋科技是新质生产力的重要方向。\n二、重点任务\n(一)强化海洋科技攻关\n支持海洋科技企业发展。\n(二)推广应用\n开展海洋科技示范。\n";
+        assert_eq!(industries(text), ["海洋科技"]);
+        // Hostile: nothing but the empowering is left: no field named `创新`.
+        let text = "某市加快创新赋能产业发展行动方案\n为加快创新赋能产业发展,特制定本方案。\n一、总体要求\n创新是第一动力,创新赋能产业。\n二、重点任务\n(一)强化创新\n支持创新。\n";
+        assert!(!industries(text).iter().any(|n| n == "创新"), "{:?}", industries(text));
+    }
 }

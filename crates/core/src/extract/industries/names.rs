@@ -64,7 +64,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
 }
 
 /// Endings of phrases that name a task, not a field.
-const TASK_ENDINGS: &[&str] = &[
+pub(crate) const TASK_ENDINGS: &[&str] = &[
     "技术", "供给", "能力", "水平", "环境", "机制", "平台", "应用", "服务", "体系", "载体", "项目", "资源", "企业",
     "园区", "示范", "工程", "融通", "赋能",
 ];

@@ -39,6 +39,9 @@ const DIRECTION_CLASSIFIERS: &[&str] = &[
 
 pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
+    if let Some(p) = &s.preset {
+        return p.clone();
+    }
     if s.field {
         return field_segments(ctx, &s.name);
     }

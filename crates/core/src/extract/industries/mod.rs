@@ -514,6 +514,10 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         let mut found = Vec::new();
         for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
             let pos = *pos;
+            // `完善5G、集成电路等重点产业供应链体系`: the industries qualify what is worked on.
+            if attributive_classifier(classifier) {
+                continue;
+            }
             let head = heads.iter().find(|h| classifier.trim().starts_with(h.as_str()));
             let Some(group) = industry_classifier(classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
             else {
@@ -549,13 +553,18 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
     best
 }
 
+/// Nouns after `产业` that make a list's industries the attribute of something else: `…等重点产业
+/// 集群`, `产业链`, `产业技术`, `产业供应链体系`.
+const ATTRIBUTIVE_HEADS: &[&str] = &["集群", "链", "技术", "供应链"];
+
+fn attributive_classifier(c: &str) -> bool {
+    c.find("产业").is_some_and(|p| ATTRIBUTIVE_HEADS.iter().any(|h| c[p + "产业".len()..].starts_with(h)))
+}
+
 fn industry_classifier(c: &str) -> Option<String> {
     let p = c.find("产业")?;
     let head = &c[..p + "产业".len()];
-    if c[p + "产业".len()..].starts_with("集群")
-        || c[p + "产业".len()..].starts_with("链")
-        || c[p + "产业".len()..].starts_with("技术")
-    {
+    if attributive_classifier(c) {
         return None;
     }
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
@@ -568,6 +577,15 @@ mod tests {
     fn industries(text: &str) -> Vec<String> {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         plan.industries.into_iter().map(|i| i.name).collect()
+    }
+
+    #[test]
+    fn industries_that_qualify_a_supply_chain_are_no_list_of_industries() {
+        let main = "一、重点任务\n(一)壮大产业\n促进海洋装备、生物医药、新材料等重点产业发展。\n";
+        assert_eq!(industries(main), ["海洋装备", "生物医药", "新材料"]);
+        // Hostile: the same kind of list, but what is worked on is the industries' supply chains.
+        let passing = "一、重点任务\n(一)提升竞争力\n完善海洋装备、生物医药、新材料等重点产业供应链体系。\n";
+        assert!(industries(passing).is_empty(), "{:?}", industries(passing));
     }
 
     #[test]

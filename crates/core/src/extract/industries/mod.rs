@@ -10,7 +10,7 @@
 
 mod designated;
 pub(crate) mod lists;
-mod names;
+pub(crate) mod names;
 mod segments;
 
 use super::Ctx;

@@ -520,6 +520,7 @@ fn paragraph_targets(
         same_clause.extend(std::iter::repeat_n(joined, out.len() - before));
     }
     name::carry_subjects(&mut out[first_out..], &sentence_of, &same_clause);
+    name::section_subjects(ctx, start, &mut out[first_out..]);
     last_frame.or(if carried.is_some() { frame } else { None })
 }
 

@@ -417,12 +417,18 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
         // `连续工作时间` after `增材制造装备成形效率`).
         if bare.chars().count() <= 6 && ["率", "时间", "精度", "效率", "速度", "能力"].iter().any(|w| bare.ends_with(w))
         {
-            let entity_end = ["系统", "装备", "设备", "平台", "产品", "机器人", "企业"]
+            let entity_end = ["系统", "装备", "设备", "平台", "产品", "机器人", "企业", "项目"]
                 .iter()
                 .filter_map(|w| prev.find(w).map(|p| p + w.len()))
                 .min();
             if let Some(e) = entity_end.filter(|e| *e < prev.len()) {
                 targets[k].indicator = format!("{}{bare}", &prev[..e]);
+                continue;
+            }
+            // Parallel rates of one subject (`人脸识别有效检出率超过97%,正确识别率超过90%`): the
+            // previous rate, as long as this one, gives way to it.
+            if let Some(subject) = parallel_rate_subject(&prev, bare) {
+                targets[k].indicator = format!("{subject}{bare}");
                 continue;
             }
         }
@@ -441,6 +447,41 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
             }
         }
     }
+}
+
+/// Activities that name no subject of their own (`实现20家以上应用示范`).
+const SUBJECTLESS: &[&str] = &["应用示范", "示范应用", "试点示范", "推广应用", "规模化应用"];
+
+/// A subjectless activity in a section headed by what it is about (`(二)智能服务机器人。…实现20家
+/// 以上应用示范`) takes that subject: 智能服务机器人应用示范. Only a heading that names a product
+/// or field, no verb before it and no task after it, is a subject.
+pub(super) fn section_subjects(ctx: &Ctx, at: usize, targets: &mut [Target]) {
+    if !targets.iter().any(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+        return;
+    }
+    let doc = ctx.doc;
+    let Some(line) = doc.lines.partition_point(|l| l.start <= at).checked_sub(1) else { return };
+    let Some(h) = doc.section_of(line) else { return };
+    let title = doc.title(h);
+    if !crate::extract::industries::names::is_industry_label(title, &ctx.dicts.cues.industries) {
+        return;
+    }
+    for t in targets.iter_mut().filter(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+        t.indicator = format!("{title}{}", t.indicator);
+    }
+}
+
+/// The subject of `prev` when it and `bare` are two rates of it worded alike: both end in 率 and
+/// `prev` has at least two characters more than `bare`, the subject being what is left of `prev`
+/// without a rate as long as `bare` (`复杂场景下人脸识别有效检出率`, `正确识别率` → 复杂场景下人脸识别).
+fn parallel_rate_subject<'a>(prev: &'a str, bare: &str) -> Option<&'a str> {
+    let n = bare.chars().count();
+    if !(bare.ends_with('率') && prev.ends_with('率') && n >= 3) || prev.chars().count() < n + 2 {
+        return None;
+    }
+    let (cut, _) = prev.char_indices().rev().nth(n - 1)?;
+    let subject = &prev[..cut];
+    subject.chars().all(|c| is_cjk(c) || c.is_ascii_alphanumeric()).then_some(subject)
 }
 
 pub(super) fn strip_year_phrase(s: &str) -> &str {
@@ -525,6 +566,31 @@ mod tests {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         let t = plan.targets.iter().find(|t| t.value == 300.0).unwrap();
         assert_eq!((t.indicator.as_str(), t.qualifier.as_str()), ("新型研发机构数量", "翻番"));
+    }
+
+    /// A bare rate after a rate of one subject takes the subject; after a project's cost, the
+    /// project.
+    #[test]
+    fn a_bare_rate_takes_the_subject_of_the_rate_before_it() {
+        let text = "一、主要目标\n到2026年,夜间道路车牌识别有效检出率超过95%,正确识别率超过92%。试点项目运营成本降低15%、生产效率提高10%以上、产品合格率提高5%。城镇化率达到70%,覆盖率达到90%。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(92.0), "夜间道路车牌识别正确识别率");
+        assert_eq!(name(10.0), "试点项目生产效率");
+        assert_eq!(name(5.0), "试点项目产品合格率");
+        // Hostile: a short rate before gives no subject (`城镇化率`, `覆盖率`).
+        assert_eq!(name(90.0), "覆盖率");
+    }
+
+    /// A subjectless activity takes the subject its section's heading names, not that of a
+    /// heading that names a task.
+    #[test]
+    fn a_subjectless_demonstration_takes_the_product_its_section_names() {
+        let text = "一、重点任务\n(一)智能巡检无人机。支持关键技术研发。到2026年,实现30家以上应用示范。\n(二)推进行业融合。到2026年,实现50家以上应用示范。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(30.0), "智能巡检无人机应用示范");
+        assert_eq!(name(50.0), "应用示范");
     }
 
     /// A measure is carried to a bare unit (`重点工业企业达到5%以上`) only when the figures

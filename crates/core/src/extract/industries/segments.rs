@@ -426,7 +426,8 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
         let name = super::names::industry_name(label, icues)
             .or_else(|| super::names::is_industry_label(label, icues).then(|| label.to_string()));
         let Some(name) = name else { continue };
-        if name != field && !labels.contains(&name) {
+        // The field's own words (`仪器仪表` of `传感器及智能化仪器仪表`) name the field, not a part.
+        if !field.contains(name.as_str()) && !labels.contains(&name) {
             labels.push(name);
         }
     }
@@ -454,8 +455,10 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
             .filter(|t| super::names::is_industry_label(t, icues) && !is_structure_title(t))
             .map(str::to_string)
             .collect();
-        if kids.len() >= 3 && names.len() * 3 >= kids.len() * 2 {
-            out.extend(names.into_iter().filter(|n| n != field));
+        // A group that names the field itself (a glossary: `1.传感器 … 4.人工智能`) lists no parts of it.
+        let own = names.iter().any(|n| field.contains(n.as_str()));
+        if kids.len() >= 3 && names.len() * 3 >= kids.len() * 2 && !own {
+            out.extend(names);
         }
     }
     out
@@ -501,6 +504,23 @@ fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::states_a_date;
+
+    /// A single-field plan's segments are its parts, not the words of its own name.
+    #[test]
+    fn a_field_is_not_its_own_segment() {
+        let segments = |text: &str| {
+            let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+            assert_eq!(plan.industries.len(), 1);
+            assert_eq!(plan.industries[0].name, "海洋传感器及智能化浮标");
+            plan.industries[0].segments.clone()
+        };
+        let head = "某省推动海洋传感器及智能化浮标产业发展行动计划\n为推动海洋传感器及智能化浮标产业发展,特制定本计划。\n一、主要任务\n";
+        let parts = "(一)波浪浮标\n研制海洋传感器及智能化浮标所需的波浪浮标。\n(二)气象浮标\n研制气象浮标,提升观测能力。\n(三)智能化浮标\n推广海洋传感器及智能化浮标应用。\n";
+        assert_eq!(segments(&format!("{head}{parts}")), ["波浪浮标", "气象浮标"]);
+        // Hostile: a glossary that defines the field's words among others lists no parts.
+        let glossary = "(一)加强研发\n研制海洋传感器及智能化浮标。\n(二)推广应用\n推广海洋传感器及智能化浮标应用。\n二、相关术语\n(一)海洋传感器\n指测量海洋要素的器件。\n(二)智能化浮标\n指带有处理能力的浮标。\n(三)人工智能\n指机器模拟智能的技术。\n";
+        assert!(segments(&format!("{head}{glossary}")).is_empty());
+    }
 
     #[test]
     fn dated_sub_headings_are_steps_not_segments() {

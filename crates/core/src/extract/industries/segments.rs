@@ -449,15 +449,21 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
         }
         let kids: Vec<usize> =
             doc.children(Some(p)).into_iter().filter(|&k| doc.headings[k].scheme != Scheme::Box).collect();
+        let named = kids
+            .iter()
+            .filter(|&&k| super::names::is_industry_label(doc.title(k), icues) && !is_structure_title(doc.title(k)))
+            .count();
+        // In a group of product lines, the foundations listed with them count too (`开源开放平台`
+        // beside `智能传感器`, `神经网络芯片`).
         let names: Vec<String> = kids
             .iter()
             .map(|&k| doc.title(k))
-            .filter(|t| super::names::is_industry_label(t, icues) && !is_structure_title(t))
+            .filter(|t| super::names::is_noun_label(t, icues) && !is_structure_title(t))
             .map(str::to_string)
             .collect();
         // A group that names the field itself (a glossary: `1.传感器 … 4.人工智能`) lists no parts of it.
         let own = names.iter().any(|n| field.contains(n.as_str()));
-        if kids.len() >= 3 && names.len() * 3 >= kids.len() * 2 && !own {
+        if kids.len() >= 3 && named * 3 >= kids.len() * 2 && !own {
             out.extend(names);
         }
     }
@@ -504,6 +510,21 @@ fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::states_a_date;
+
+    /// A group of product lines keeps the foundation listed with them; a group mostly of systems
+    /// and platforms is no list of product lines.
+    #[test]
+    fn a_platform_listed_among_product_lines_is_a_segment() {
+        let head = "某省推动海洋装备产业发展行动计划\n为推动海洋装备产业发展,特制定本计划。海洋装备是重点。\n";
+        let text = format!("{head}一、培育海洋产品\n(一)水下机器人\n研制水下机器人,提升性能。\n(二)深海潜水器\n研制深海潜水器,提升性能。\n(三)海洋数据平台\n建设数据平台,汇聚数据。\n");
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        assert_eq!(plan.industries[0].name, "海洋装备");
+        assert_eq!(plan.industries[0].segments, ["水下机器人", "深海潜水器", "海洋数据平台"]);
+        // Hostile: platforms and systems for the most part.
+        let text = format!("{head}一、构建支撑体系\n(一)水下机器人\n研制水下机器人,提升性能。\n(二)海洋数据平台\n建设数据平台,汇聚数据。\n(三)海洋安全保障体系\n健全保障体系,防范风险。\n");
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        assert!(plan.industries[0].segments.is_empty(), "{:?}", plan.industries[0].segments);
+    }
 
     /// A single-field plan's segments are its parts, not the words of its own name.
     #[test]

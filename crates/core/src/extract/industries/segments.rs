@@ -467,7 +467,48 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
             out.extend(names);
         }
     }
+    if out.is_empty() {
+        out = goal_directions(ctx, field);
+    }
     out
+}
+
+/// The directions a single-field plan's goals passage lists for the field's own industry:
+/// `全面提升食品行业的生物制造、全链智能、精准营养等创新能级` (field 食品科技) → the three; only in the
+/// first top-level section when it states the goals or requirements.
+fn goal_directions(ctx: &Ctx, field: &str) -> Vec<String> {
+    let doc = ctx.doc;
+    let Some(&top) = doc.children(None).iter().find(|&&h| doc.headings[h].scheme != Scheme::Box) else {
+        return Vec::new();
+    };
+    let t = doc.title(top);
+    if !["目标", "总体要求", "总体思路"].iter().any(|w| t.contains(w)) {
+        return Vec::new();
+    }
+    let hd = &doc.headings[top];
+    for i in hd.line + 1..hd.end_line.min(doc.lines.len()) {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let s = doc.line_text(i);
+        for (items, _, pos, _) in ctx.enumerations(s).iter() {
+            let Some(q) = items.first().and_then(|f| s[*pos..].find(f.as_str())) else { continue };
+            let prefix = &s[*pos..*pos + q];
+            let Some(owner) = prefix.strip_suffix("行业的").or_else(|| prefix.strip_suffix("产业的")) else {
+                continue;
+            };
+            // The industry is the field's own: its last two characters are words of the field.
+            let tail: String = owner.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            if tail.chars().count() == 2
+                && field.contains(tail.as_str())
+                && items.len() >= 3
+                && items.iter().all(|x| (2..=8).contains(&x.chars().count()) && x.chars().all(is_cjk))
+            {
+                return items.clone();
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Titles of a plan's own structure, not of what it develops: `指导思想`, `基本原则`, `发展目标`.
@@ -524,6 +565,22 @@ mod tests {
         let text = format!("{head}一、构建支撑体系\n(一)水下机器人\n研制水下机器人,提升性能。\n(二)海洋数据平台\n建设数据平台,汇聚数据。\n(三)海洋安全保障体系\n健全保障体系,防范风险。\n");
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         assert!(plan.industries[0].segments.is_empty(), "{:?}", plan.industries[0].segments);
+    }
+
+    /// The goals passage names the directions of the field's own industry; a list about another
+    /// industry is not the field's.
+    #[test]
+    fn a_goals_list_of_the_fields_industry_gives_its_directions() {
+        let plan = |body: &str| {
+            let text = format!("某市加快海洋科技创新赋能产业发展行动方案\n为加快海洋科技创新赋能产业发展,特制定本方案。\n一、工作目标\n{body}\n二、加快海洋科技研发\n支持海洋科技企业发展,开展海洋科技示范。\n");
+            crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap()
+        };
+        let p = plan("坚持创新驱动,全面提升海洋行业的深海探测、智能养殖、海水淡化等创新能级。");
+        assert_eq!(p.industries[0].name, "海洋科技");
+        assert_eq!(p.industries[0].segments, ["深海探测", "智能养殖", "海水淡化"]);
+        // Hostile: the list belongs to another industry.
+        let p = plan("坚持创新驱动,全面提升物流行业的仓储管理、冷链运输、末端配送等服务能级。");
+        assert!(p.industries[0].segments.is_empty(), "{:?}", p.industries[0].segments);
     }
 
     /// A single-field plan's segments are its parts, not the words of its own name.

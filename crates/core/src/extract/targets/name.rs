@@ -205,8 +205,12 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     if noun_after {
         // A list of qualities before the head noun is dropped: `建设水平突出、发展成效明显的数字产业
         // 园区` → 数字产业园区 (a single qualifier stays: `具有行业影响力的企业`).
+        // A head of three characters or less after the list is an act on the things listed
+        // (`国家、行业标准的制修订`): the list is what is measured, and stays.
         let post_noun = match post_noun.rfind('的') {
-            Some(p) if post_noun[..p].contains(['、', ',']) => &post_noun[p + '的'.len_utf8()..],
+            Some(p) if post_noun[..p].contains(['、', ',']) && post_noun[p + '的'.len_utf8()..].chars().count() > 3 => {
+                &post_noun[p + '的'.len_utf8()..]
+            }
             _ => post_noun,
         };
         let obj = pre_noun.trim_end_matches("百家").to_string();
@@ -440,6 +444,16 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
                 continue;
             }
         }
+        // A share of the same whole (`规模以上工业产值中A占比达到35%、B产值占比达到32%`): the whole
+        // the first share names is the second's too.
+        let shares = ["占比", "比重", "比例"];
+        if shares.iter().any(|w| bare.ends_with(w)) && shares.iter().any(|w| prev.ends_with(w)) && !bare.contains('中')
+        {
+            if let Some(p) = prev.find('中').filter(|p| (3..=14).contains(&prev[..*p].chars().count())) {
+                targets[k].indicator = format!("{}{bare}", &prev[..p + '中'.len_utf8()]);
+                continue;
+            }
+        }
         // A measure of the same entity (`建有研发机构的比例` after `规模以上工业企业…`).
         if bare.starts_with(['建', '有', '拥']) {
             if let Some(p) = prev.find("企业") {
@@ -580,6 +594,18 @@ mod tests {
         assert_eq!(name(5.0), "试点项目产品合格率");
         // Hostile: a short rate before gives no subject (`城镇化率`, `覆盖率`).
         assert_eq!(name(90.0), "覆盖率");
+    }
+
+    /// The second share of one whole takes the whole; an act on a list keeps the list, while a
+    /// list of qualities before a carrier goes.
+    #[test]
+    fn shares_of_one_whole_and_acts_on_a_list() {
+        let text = "一、主要目标\n到2026年,规模以上服务业营收中数字服务占比达到40%、平台经济营收占比达到20%。完成50项以上国家、地方标准的制修订。建成8个设施完善、服务优质的数字产业园区。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
+        assert_eq!(name(50.0), "国家、地方标准的制修订");
+        assert_eq!(name(8.0), "数字产业园区");
     }
 
     /// A subjectless activity takes the subject its section's heading names, not that of a

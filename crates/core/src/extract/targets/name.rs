@@ -217,6 +217,20 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         if obj.ends_with("领域") || obj.ends_with("方面") {
             return format!("{obj}{post_noun}");
         }
+        // `在工业软件领域每年培育20个以上首版次软件` → 工业软件领域每年培育首版次软件: the field the
+        // clause opens with (one field, not a list), with a counting adverb and its verb.
+        let opening = pre_year.trim_start_matches(['、', ',', ' ']);
+        if let Some((field, after)) = opening
+            .strip_prefix('在')
+            .and_then(|r| r.find("领域").map(|p| (&r[..p + "领域".len()], &r[p + "领域".len()..])))
+            .filter(|(f, _)| f.chars().count() <= 12 && !f.contains(['、', ',', '等']))
+        {
+            let verbs = strip_words(after, &[], TRAIL_WORDS);
+            if COUNTING_ADVERBS.iter().any(|a| verbs.starts_with(a)) && verbs.chars().count() <= 8 {
+                return format!("{field}{verbs}{post_noun}");
+            }
+            return format!("{field}{post_noun}");
+        }
         // `每年精准引育` stays with what it counts.
         let pre_clause = pre_year.trim_start_matches(['、', ',', ' ']);
         if let Some(adv) = COUNTING_ADVERBS.iter().find(|a| pre_clause.starts_with(**a)) {
@@ -606,6 +620,16 @@ mod tests {
         assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
         assert_eq!(name(50.0), "国家、地方标准的制修订");
         assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A clause that opens `在X领域` names the field with what it counts; a list of fields does not.
+    #[test]
+    fn a_field_that_opens_the_clause_names_what_is_counted() {
+        let text = "一、主要目标\n到2026年,在海洋装备领域每年培育10个以上首台套产品,在化工、冶金等领域选择200家企业开展试点。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(10.0), "海洋装备领域每年培育首台套产品");
+        assert!(!name(200.0).contains("领域"), "{}", name(200.0));
     }
 
     /// A subjectless activity takes the subject its section's heading names, not that of a

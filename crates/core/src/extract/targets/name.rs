@@ -403,6 +403,20 @@ const RATE_WORDS: &[&str] = &["年均增长", "年均增速", "年均", "增长"
 /// 重点工业企业达到5%以上` → 重点工业企业研发投入强度; `规模以上工业企业研发经费投入达到500亿元、建有
 /// 研发机构的比例达到50%` → 规模以上工业企业建有研发机构的比例.
 pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same_clause: &[bool]) {
+    // `新增10家以上国家级特色专业型、100家省级垂直行业平台`: a first item cut before the head noun
+    // the items share (it ends in a modifier) takes the next item's head.
+    for k in 1..targets.len() {
+        if !same_clause[k] || sentence_of[k] != sentence_of[k - 1] {
+            continue;
+        }
+        let prev = &targets[k - 1].indicator;
+        let next = &targets[k].indicator;
+        let head: String = next.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let cut = ['型', '级', '类'].iter().any(|c| prev.ends_with(*c)) && prev.chars().count() >= 3;
+        if cut && next.chars().count() >= 4 && head.chars().all(is_cjk) && !prev.contains(head.as_str()) {
+            targets[k - 1].indicator = format!("{prev}{head}");
+        }
+    }
     for k in 1..targets.len() {
         if sentence_of[k] != sentence_of[k - 1] {
             continue;
@@ -620,6 +634,18 @@ mod tests {
         assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
         assert_eq!(name(50.0), "国家、地方标准的制修订");
         assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A first item cut before the shared head noun takes it from the next item.
+    #[test]
+    fn a_first_item_cut_before_its_head_takes_the_next_items_head() {
+        let text = "一、主要目标\n到2026年,新增5家以上国家级综合型、30家省级专业型服务平台。培育10家龙头企业、20家专精特新企业。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(5.0), "国家级综合型平台");
+        assert_eq!(name(30.0), "省级专业型服务平台");
+        // Hostile: complete names keep theirs.
+        assert_eq!(name(10.0), "龙头企业");
     }
 
     /// A clause that opens `在X领域` names the field with what it counts; a list of fields does not.

@@ -207,12 +207,23 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         // 园区` → 数字产业园区 (a single qualifier stays: `具有行业影响力的企业`).
         // A head of three characters or less after the list is an act on the things listed
         // (`国家、行业标准的制修订`): the list is what is measured, and stays.
+        // A quoted name (`“小而精、精而专”的企业`) is no list of qualities.
         let post_noun = match post_noun.rfind('的') {
-            Some(p) if post_noun[..p].contains(['、', ',']) && post_noun[p + '的'.len_utf8()..].chars().count() > 3 => {
+            Some(p) if unquoted_list(&post_noun[..p]) && post_noun[p + '的'.len_utf8()..].chars().count() > 3 => {
                 &post_noun[p + '的'.len_utf8()..]
             }
             _ => post_noun,
         };
+        // `产值超10亿元的行业龙头企业` → 行业龙头企业产值: a threshold of a measure measures the
+        // entity it qualifies (a next item's `和产值` is cut off).
+        if post.starts_with('的') {
+            if let Some(m) = THRESHOLD_MEASURES.iter().find(|m| pre_noun.ends_with(**m)) {
+                let entity = post_noun.strip_suffix(m).and_then(|e| e.strip_suffix('和')).unwrap_or(post_noun);
+                if entity.chars().filter(|c| is_cjk(*c)).count() >= 2 {
+                    return format!("{entity}{m}");
+                }
+            }
+        }
         let obj = pre_noun.trim_end_matches("百家").to_string();
         if obj.ends_with("领域") || obj.ends_with("方面") {
             return format!("{obj}{post_noun}");
@@ -271,6 +282,23 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         }
     }
     pre_noun
+}
+
+/// Measures whose threshold qualifies an entity: `产值超10亿元的企业`.
+const THRESHOLD_MEASURES: &[&str] = &["主营业务收入", "营业收入", "销售收入", "产值", "营收", "收入", "市值"];
+
+/// Whether `s` holds a list (`、`, `,`) outside quotes.
+fn unquoted_list(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '“' => depth += 1,
+            '”' => depth -= 1,
+            '、' | ',' if depth <= 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Words that join two shares of one predicate: `90%的市和70%的县达到…`.
@@ -634,6 +662,17 @@ mod tests {
         assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
         assert_eq!(name(50.0), "国家、地方标准的制修订");
         assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A threshold of a measure names the measure of the entity it qualifies.
+    #[test]
+    fn a_threshold_of_a_measure_names_the_entitys_measure() {
+        let text =
+            "一、主要目标\n到2026年,培育营收超5亿元的链主企业和营收3000万元以上的“专精特新、单项冠军”的成长型企业。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(5.0), "链主企业营收");
+        assert_eq!(name(3000.0), "“专精特新、单项冠军”的成长型企业营收");
     }
 
     /// A first item cut before the shared head noun takes it from the next item.

@@ -145,6 +145,20 @@ pub(super) fn build(
             indicator = counted;
         }
     }
+    if q.magnitude && q.unit.ends_with('元') {
+        // `在A、B等领域形成若干千亿级的产业集群` → A、B等领域产业集群规模: a money magnitude sizes the
+        // carriers it qualifies, in the fields the clause opens with.
+        if ["集群", "产业", "基地"].iter().any(|w| indicator.ends_with(w)) {
+            indicator.push_str("规模");
+        }
+        let opening = pre_year.trim_start_matches(['、', ',', ' ']);
+        if let Some(field) = opening.strip_prefix('在').and_then(|r| r.find("领域").map(|p| &r[..p + "领域".len()]))
+        {
+            if field.chars().count() <= 60 && !indicator.starts_with(field) {
+                indicator = format!("{field}{indicator}");
+            }
+        }
+    }
     if qualifier == "翻番" {
         // `新型研发机构数量翻番、达到300家`: the doubling is the qualifier, not part of the name.
         let trimmed = indicator.trim_end_matches(['、', ',']);
@@ -673,6 +687,18 @@ mod tests {
         let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
         assert_eq!(name(5.0), "链主企业营收");
         assert_eq!(name(3000.0), "“专精特新、单项冠军”的成长型企业营收");
+    }
+
+    /// A money magnitude sizes the carriers it qualifies, in the fields its clause opens with.
+    #[test]
+    fn a_magnitude_sizes_the_clusters_of_the_fields_named() {
+        let text =
+            "一、主要目标\n到2026年,在海洋装备、海洋生物等领域形成若干百亿级的产业集群。数字经济产业能级达到千亿级。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(100.0), "海洋装备、海洋生物等领域产业集群规模");
+        // Hostile: a measure already named stays as it is.
+        assert_eq!(name(1000.0), "数字经济产业能级");
     }
 
     /// A first item cut before the shared head noun takes it from the next item.

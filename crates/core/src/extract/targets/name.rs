@@ -134,6 +134,13 @@ pub(super) fn build(
         if let Some(subject) = previous_clause_subject(&s[..a]) {
             indicator = format!("{subject}{bare}");
         }
+    } else if bare.chars().count() <= 6 && CAPACITY_MEASURES.iter().any(|w| bare.ends_with(w)) {
+        // `建设省级公共互连接入区,接入能力10000M以上`: the capacity of the facility just built.
+        if let Some(subject) =
+            previous_clause_subject(&s[..a]).filter(|x| FACILITY_ENDINGS.iter().any(|e| x.ends_with(e)))
+        {
+            indicator = format!("{subject}{bare}");
+        }
     }
     if q.kind == "ratio" {
         if let Some(name) = coordinated_share_name(s, a, b, q) {
@@ -297,6 +304,11 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     }
     pre_noun
 }
+
+/// Measures of a facility's capacity, named without the facility: `接入能力`, `带宽可用性`.
+const CAPACITY_MEASURES: &[&str] = &["能力", "可用性", "利用率", "覆盖率"];
+/// Endings of a facility a clause builds, whose capacity the next clause measures.
+const FACILITY_ENDINGS: &[&str] = &["区", "中心", "平台", "网络", "系统", "基地", "设施", "节点"];
 
 /// Measures whose threshold qualifies an entity: `产值超10亿元的企业`.
 const THRESHOLD_MEASURES: &[&str] = &["主营业务收入", "营业收入", "销售收入", "产值", "营收", "收入", "市值"];
@@ -676,6 +688,18 @@ mod tests {
         assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
         assert_eq!(name(50.0), "国家、地方标准的制修订");
         assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A capacity measured right after a facility is built is that facility's; after a task it
+    /// stays as written.
+    #[test]
+    fn a_capacity_after_a_facility_built_is_the_facilitys() {
+        let text =
+            "一、主要目标\n到2026年,建设市级数据交换平台,接入能力达到500个以上。加强队伍建设,服务能力达到90%以上。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(500.0), "市级数据交换平台接入能力");
+        assert_eq!(name(90.0), "服务能力");
     }
 
     /// A threshold of a measure names the measure of the entity it qualifies.

@@ -274,10 +274,11 @@ const CARRIER_ENDINGS: &[&str] =
     &["区", "谷", "基地", "园", "中心", "集群", "生产线", "带", "城", "港", "高地", "走廊", "示范区", "先行区"];
 
 /// The first carrier a place's paragraph builds: `打造国内领先的声学智能传感谷` → 声学智能传感谷,
-/// `建设集A、B等为一体的综合性研发产业基地` → 综合性研发产业基地.
+/// `建设集A、B等为一体的综合性研发产业基地` → 综合性研发产业基地, `形成以X为特色的产业聚集区` (what is
+/// formed must be a carrier: `形成规模化代工能力` is not).
 fn first_carrier(body: &str) -> Option<String> {
     for clause in body.split(['。', ',', ';']) {
-        for verb in ["打造", "建设"] {
+        for verb in ["打造", "建设", "形成"] {
             let Some(p) = clause.find(verb) else { continue };
             let mut object = &clause[p + verb.len()..];
             if let Some(q) = object.rfind("为一体的") {
@@ -492,6 +493,19 @@ mod tests {
         assert!(got.contains(&("智能传感器产业", vec!["崂山区", "城阳区", "西海岸新区", "即墨区"])), "{got:?}");
         let d = plan.districts.iter().find(|d| d.subject == "智能传感器产业").unwrap();
         assert!(d.canonical.contains(&"青岛西海岸新区".to_string()), "{:?}", d.canonical);
+    }
+
+    /// A place-headed paragraph whose carrier is formed, not built; a capability formed is none.
+    #[test]
+    fn a_carrier_formed_in_a_place_is_mapped() {
+        let text = "某省传感器产业发展行动计划\n一、产业布局\n烟台。依托重点企业封测基础,形成规模化封装测试代工能力。推动产业延伸,形成以光电传感器封测为特色的产业聚集区。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = plan
+            .districts
+            .iter()
+            .map(|d| (d.subject.as_str(), d.districts.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(got, [("以光电传感器封测为特色的产业聚集区", vec!["烟台"])]);
     }
 
     /// A layout's functional zones and the areas each opening sentence gives them; a zone built

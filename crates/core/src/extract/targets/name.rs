@@ -142,6 +142,10 @@ pub(super) fn build(
             indicator = format!("{subject}{bare}");
         }
     }
+    if let Some(purpose) = purpose_clause(s, b).filter(|_| GENERIC_COUNTED.contains(&indicator.as_str())) {
+        // `选择不少于1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”的企业.
+        indicator = format!("{purpose}的{indicator}");
+    }
     if q.kind == "ratio" {
         if let Some(name) = coordinated_share_name(s, a, b, q) {
             indicator = name;
@@ -303,6 +307,21 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         }
     }
     pre_noun
+}
+
+/// Counted nouns too generic to name an indicator alone.
+const GENERIC_COUNTED: &[&str] = &["企业", "单位", "项目", "园区"];
+
+/// The clause after a figure's segment that says what the counted do, when it closes the
+/// sentence: `…1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”.
+fn purpose_clause(s: &str, b: usize) -> Option<&str> {
+    let rest = s.get(b..)?.strip_prefix(',')?;
+    let end = rest.find(['。', ';', ',']).unwrap_or(rest.len());
+    let clause = rest[..end].trim();
+    (["实施", "开展", "参与"].iter().any(|v| clause.starts_with(v))
+        && (4..=20).contains(&clause.chars().count())
+        && !rest[end..].starts_with(','))
+    .then_some(clause)
 }
 
 /// Measures of a facility's capacity, named without the facility: `接入能力`, `带宽可用性`.
@@ -688,6 +707,18 @@ mod tests {
         assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
         assert_eq!(name(50.0), "国家、地方标准的制修订");
         assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A generic count followed by the clause closing the sentence names what the counted do.
+    #[test]
+    fn a_generic_count_is_named_by_what_the_counted_do() {
+        let text =
+            "一、主要目标\n到2026年,在重点行业遴选200家企业,开展“数字化诊断”服务。培育50家企业,推动转型,提升效益。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(200.0), "开展“数字化诊断”服务的企业");
+        // Hostile: a clause that is not what the firms do and does not close the sentence.
+        assert_eq!(name(50.0), "企业");
     }
 
     /// A capacity measured right after a facility is built is that facility's; after a task it

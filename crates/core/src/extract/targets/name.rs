@@ -721,6 +721,17 @@ mod tests {
         assert_eq!(name(50.0), "企业");
     }
 
+    /// A goal named `产业…` under a lead that sets goals for one industry measures that industry;
+    /// under a lead that names none it stays as written.
+    #[test]
+    fn an_industry_goal_under_a_lead_takes_the_leads_industry() {
+        let text = "一、发展目标\n到2026年,海洋装备产业发展要实现以下目标:\n产业规模突破2000亿元。\n二、主要任务\n到2026年,实现以下目标:\n产业增加值达到800亿元。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(2000.0), "海洋装备产业规模");
+        assert_eq!(name(800.0), "产业增加值");
+    }
+
     /// A capacity measured right after a facility is built is that facility's; after a task it
     /// stays as written.
     #[test]

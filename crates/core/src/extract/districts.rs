@@ -274,10 +274,11 @@ const CARRIER_ENDINGS: &[&str] =
     &["区", "谷", "基地", "园", "中心", "集群", "生产线", "带", "城", "港", "高地", "走廊", "示范区", "先行区"];
 
 /// The first carrier a place's paragraph builds: `打造国内领先的声学智能传感谷` → 声学智能传感谷,
-/// `建设集A、B等为一体的综合性研发产业基地` → 综合性研发产业基地.
+/// `建设集A、B等为一体的综合性研发产业基地` → 综合性研发产业基地, `形成以X为特色的产业聚集区` (what is
+/// formed must be a carrier: `形成规模化代工能力` is not).
 fn first_carrier(body: &str) -> Option<String> {
     for clause in body.split(['。', ',', ';']) {
-        for verb in ["打造", "建设"] {
+        for verb in ["打造", "建设", "形成"] {
             let Some(p) = clause.find(verb) else { continue };
             let mut object = &clause[p + verb.len()..];
             if let Some(q) = object.rfind("为一体的") {
@@ -345,6 +346,11 @@ fn layout_mappings(ctx: &Ctx) -> Vec<DistrictMapping> {
                 _ => continue,
             };
             let text = &doc.text[start..l.cend];
+            // `产业创新承载区以A、B等重点区域为核心`: a functional zone and the areas it covers.
+            if let Some((zone, places)) = zone_areas(ctx, text) {
+                out.push(mapping(ctx, zone, places, start, l.cend));
+                continue;
+            }
             // `青岛。打造…`: a paragraph headed by a place, and the first carrier it builds.
             if let Some(label) = text.split('。').next().filter(|x| x.chars().count() <= 8) {
                 if ctx.dicts.place(label, ctx.region.as_deref()).is_some() {
@@ -417,6 +423,51 @@ fn layout_mappings(ctx: &Ctx) -> Vec<DistrictMapping> {
     out
 }
 
+/// The areas a layout paragraph opening with a zone's name gives it, in its first clause:
+/// - `X区以A、B等重点区域为核心`: the areas listed with a classifier of areas (not `…等高校院所为主体`);
+/// - `X区覆盖<地>全域`: a known place;
+/// - `X区包括A及B`: areas that open with a known place or end as an area (`…周边`, `…沿岸区域`).
+fn zone_areas<'t>(ctx: &Ctx, text: &'t str) -> Option<(&'t str, Vec<String>)> {
+    let clause = text.split([',', '。', ';']).next()?;
+    let (at, verb) = ["以", "覆盖", "包括"].iter().filter_map(|v| clause.find(v).map(|p| (p, *v))).min()?;
+    let zone = &clause[..at];
+    let n = zone.chars().count();
+    if !(3..=16).contains(&n)
+        || !zone.ends_with('区')
+        || !zone.chars().all(|c| super::text::is_cjk(c) || "“”\"".contains(c))
+    {
+        return None;
+    }
+    let rest = &clause[at + verb.len()..];
+    let area_like =
+        |a: &str| place_at(ctx, a).is_some() || ["区域", "地区", "周边", "沿岸", "片区"].iter().any(|e| a.ends_with(e));
+    let places: Vec<String> = match verb {
+        "以" => {
+            let p = rest.find('等')?;
+            let after = &rest[p + '等'.len_utf8()..];
+            let classifier = after.split('为').next()?;
+            if !["区域", "片区", "地区", "板块"].iter().any(|c| classifier.ends_with(c)) || !after.contains("为核心")
+            {
+                return None;
+            }
+            split_names(&rest[..p], false)
+        }
+        "覆盖" => {
+            let area = rest.strip_suffix("全域").unwrap_or(rest);
+            vec![ctx.dicts.place(area, ctx.region.as_deref()).map(|_| area.to_string())?]
+        }
+        _ => {
+            let items: Vec<String> = rest.split(['、', '及', '和']).map(str::to_string).collect();
+            if !items.iter().all(|i| area_like(i)) {
+                return None;
+            }
+            items
+        }
+    };
+    let ok = !places.is_empty() && places.iter().all(|p| (2..=12).contains(&p.chars().count()));
+    ok.then_some((zone, places))
+}
+
 pub(crate) fn mapping(ctx: &Ctx, subject: &str, names: Vec<String>, a: usize, b: usize) -> DistrictMapping {
     let canonical = names
         .iter()
@@ -442,5 +493,39 @@ mod tests {
         assert!(got.contains(&("智能传感器产业", vec!["崂山区", "城阳区", "西海岸新区", "即墨区"])), "{got:?}");
         let d = plan.districts.iter().find(|d| d.subject == "智能传感器产业").unwrap();
         assert!(d.canonical.contains(&"青岛西海岸新区".to_string()), "{:?}", d.canonical);
+    }
+
+    /// A place-headed paragraph whose carrier is formed, not built; a capability formed is none.
+    #[test]
+    fn a_carrier_formed_in_a_place_is_mapped() {
+        let text = "某省传感器产业发展行动计划\n一、产业布局\n烟台。依托重点企业封测基础,形成规模化封装测试代工能力。推动产业延伸,形成以光电传感器封测为特色的产业聚集区。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = plan
+            .districts
+            .iter()
+            .map(|d| (d.subject.as_str(), d.districts.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(got, [("以光电传感器封测为特色的产业聚集区", vec!["烟台"])]);
+    }
+
+    /// A layout's functional zones and the areas each opening sentence gives them; a zone built
+    /// on institutions (`…等高校院所为主体`) is not placed.
+    #[test]
+    fn functional_zones_of_a_layout_take_the_areas_they_cover() {
+        let text = "某区创新区建设方案\n一、空间布局\n滨海创新区覆盖黄岛区全域,总面积约50平方公里,分为三个功能区。\n研发策源区以中国海洋大学、青岛大学等高校院所为主体,集聚创新资源。\n成果转化区以海洋科技城、古镇口等重点区域为核心,承接成果转化项目。\n协同联动区包括黄岛区周边及胶州湾沿岸区域,推动要素流动。\n二、重点任务\n(一)研发策源区以A、B等重点区域为核心,加快建设。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let got: Vec<(&str, Vec<&str>)> = plan
+            .districts
+            .iter()
+            .map(|d| (d.subject.as_str(), d.districts.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("滨海创新区", vec!["黄岛区"]),
+                ("成果转化区", vec!["海洋科技城", "古镇口"]),
+                ("协同联动区", vec!["黄岛区周边", "胶州湾沿岸区域"]),
+            ]
+        );
     }
 }

@@ -30,7 +30,10 @@ pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
         let c = classifier.trim();
         let platform_like =
             ["项目", "设施", "平台", "载体", "孵化园", "园", "基地", "中心", "装置"].iter().any(|k| c.ends_with(k));
-        if !platform_like || c.ends_with("区域") {
+        // `依托A、B等公共基础设施`: public infrastructure a task uses, not innovation platforms
+        // (`…等重大科技基础设施` are).
+        let infrastructure = c.ends_with("基础设施") && !c.contains("科技") && !c.contains("科学");
+        if !platform_like || c.ends_with("区域") || infrastructure {
             continue;
         }
         let mut cursor = pos;
@@ -114,11 +117,14 @@ mod tests {
 
     #[test]
     fn the_verb_of_a_list_is_no_part_of_its_first_name() {
-        let names: Vec<String> = facility_names("依托国家数据共享交换平台、数据开放平台等公共基础设施,建设数据库。")
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
-        assert_eq!(names, ["国家数据共享交换平台", "数据开放平台"]);
+        let names = |s: &str| facility_names(s).into_iter().map(|(n, _)| n).collect::<Vec<String>>();
+        assert_eq!(
+            names("依托国家海洋观测实验平台、深海装备试验平台等创新平台,开展攻关。"),
+            ["国家海洋观测实验平台", "深海装备试验平台"]
+        );
+        assert_eq!(names("依托同步辐射光源、散裂中子源等重大科技基础设施,开展研究。"), ["同步辐射光源", "散裂中子源"]);
+        // Hostile: public infrastructure a task uses is no innovation platform.
+        assert!(names("依托政务数据共享平台、公共数据开放平台等公共基础设施,建设数据库。").is_empty());
     }
 
     #[test]

@@ -66,6 +66,8 @@ const LIST_LEADS: &[&str] = &[
     "大力发展",
     "加快发展",
     "前瞻布局",
+    "加快布局",
+    "布局",
     "布局发展",
     "聚焦",
     "瞄准",
@@ -173,6 +175,15 @@ pub(crate) fn enumerations(ctx: &Ctx, from: usize, to: usize, classifiers: &[&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_layout_verb_is_the_lead_not_part_of_the_first_item() {
+        let found = lists("加快布局脑机接口、合成生物、量子通信等前沿领域");
+        assert_eq!(found[0].0, ["脑机接口", "合成生物", "量子通信"]);
+        assert_eq!(strip_list_lead("超前布局脑机接口、合成生物").0, "布局");
+        // Hostile: `布局` as a noun inside a list of tasks leaves no list of two items.
+        assert!(lists("优化产业布局、完善配套等工作").is_empty());
+    }
 
     /// The lead found before the last `、` (located once) is the lead found by searching each
     /// candidate's rest for a `、`.

@@ -8,8 +8,9 @@
 //! sentences of its paragraphs (`巩固提升化学原料药优势。`). A 专栏 whose title names another
 //! industry than its section (a section heading lost in export) opens that industry's section.
 
+mod designated;
 pub(crate) mod lists;
-mod names;
+pub(crate) mod names;
 mod segments;
 
 use super::Ctx;
@@ -48,6 +49,8 @@ pub(crate) struct Section {
     pub(crate) lost: bool,
     /// The one field of a single-industry plan: its segments are read from the whole plan.
     pub(crate) field: bool,
+    /// Segments read where the industry was found (its 专栏's items, the list its sentence names).
+    pub(crate) preset: Option<Vec<String>>,
 }
 
 fn is_industry_list_title(t: &str) -> bool {
@@ -138,6 +141,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                         span: (a, a),
                         lost: false,
                         field: false,
+                        preset: None,
                     });
                 }
             } else if let Some(items) =
@@ -164,6 +168,9 @@ pub fn extract(ctx: &Ctx) -> Industries {
     }
     if sections.is_empty() {
         sections = single_field(ctx).into_iter().collect();
+    }
+    if sections.is_empty() {
+        sections = designated::designated(ctx);
     }
     // 专栏 that open a lost section.
     let mut boxes_under: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
@@ -199,6 +206,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                     heading: None,
                     lost: true,
                     field: false,
+                    preset: None,
                     lines: (prev.end_line, this.end_line),
                     span: (
                         doc.lines[prev.end_line.min(doc.lines.len() - 1)].cstart,
@@ -278,6 +286,7 @@ fn label_items(ctx: &Ctx, h: usize) -> Vec<Section> {
             span: (l.cstart + offset, l.cstart + stop),
             lost: false,
             field: false,
+            preset: None,
         });
     }
     out
@@ -316,6 +325,7 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
                     span: (start + begin, start + p),
                     lost: false,
                     field: false,
+                    preset: None,
                 });
             }
         }
@@ -360,11 +370,16 @@ fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
                 span: (start + begin, start + p),
                 lost: false,
                 field: false,
+                preset: None,
             });
         }
     }
     out
 }
+
+/// What follows a field's name before `产业发展` when the field serves industry
+/// (`食品科技创新赋能产业发展`): not part of the name.
+const FIELD_TAILS: &[&str] = &["创新赋能", "赋能"];
 
 /// A plan devoted to one industry (`山东省推动智能传感器产业发展行动计划`, `…促进人工智能产业发展,
 /// 制订本行动计划。`): that field, named as the text names it less a generic `产业`.
@@ -395,6 +410,11 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
                 let Some(begin) = begin else { continue };
                 let name = &head[begin..];
                 let name = name.trim_start_matches("新一代");
+                // `加快食品科技创新赋能产业发展`: the field empowers industry, it is not one.
+                let name = FIELD_TAILS
+                    .iter()
+                    .find_map(|t| name.strip_suffix(t).filter(|r| r.chars().count() >= 3))
+                    .unwrap_or(name);
                 let n = name.chars().count();
                 if (2..=14).contains(&n)
                     && name.chars().all(crate::extract::text::is_cjk)
@@ -416,6 +436,7 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
         span: (at, at),
         lost: false,
         field: true,
+        preset: None,
     })
 }
 
@@ -440,6 +461,7 @@ fn section_of_heading(ctx: &Ctx, h: usize, group: &str) -> Section {
         span: hd.title_range,
         lost: false,
         field: false,
+        preset: None,
     }
 }
 
@@ -492,6 +514,10 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         let mut found = Vec::new();
         for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
             let pos = *pos;
+            // `完善5G、集成电路等重点产业供应链体系`: the industries qualify what is worked on.
+            if attributive_classifier(classifier) {
+                continue;
+            }
             let head = heads.iter().find(|h| classifier.trim().starts_with(h.as_str()));
             let Some(group) = industry_classifier(classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
             else {
@@ -506,6 +532,7 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
                     span: (start + pos, start + pos),
                     lost: false,
                     field: false,
+                    preset: None,
                 });
             }
         }
@@ -526,16 +553,47 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
     best
 }
 
+/// Nouns after `产业` that make a list's industries the attribute of something else: `…等重点产业
+/// 集群`, `产业链`, `产业技术`, `产业供应链体系`.
+const ATTRIBUTIVE_HEADS: &[&str] = &["集群", "链", "技术", "供应链"];
+
+fn attributive_classifier(c: &str) -> bool {
+    c.find("产业").is_some_and(|p| ATTRIBUTIVE_HEADS.iter().any(|h| c[p + "产业".len()..].starts_with(h)))
+}
+
 fn industry_classifier(c: &str) -> Option<String> {
     let p = c.find("产业")?;
     let head = &c[..p + "产业".len()];
-    if c[p + "产业".len()..].starts_with("集群")
-        || c[p + "产业".len()..].starts_with("链")
-        || c[p + "产业".len()..].starts_with("技术")
-    {
+    if attributive_classifier(c) {
         return None;
     }
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
     (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.contains(q)))
         .then(|| head.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    fn industries(text: &str) -> Vec<String> {
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        plan.industries.into_iter().map(|i| i.name).collect()
+    }
+
+    #[test]
+    fn industries_that_qualify_a_supply_chain_are_no_list_of_industries() {
+        let main = "一、重点任务\n(一)壮大产业\n促进海洋装备、生物医药、新材料等重点产业发展。\n";
+        assert_eq!(industries(main), ["海洋装备", "生物医药", "新材料"]);
+        // Hostile: the same kind of list, but what is worked on is the industries' supply chains.
+        let passing = "一、重点任务\n(一)提升竞争力\n完善海洋装备、生物医药、新材料等重点产业供应链体系。\n";
+        assert!(industries(passing).is_empty(), "{:?}", industries(passing));
+    }
+
+    #[test]
+    fn a_field_that_empowers_industry_is_named_without_the_empowering() {
+        let text = "某市加快海洋科技创新赋能产业发展行动方案\n为加快海洋科技创新赋能产业发展,特制定本方案。\n一、总体要求\n海洋科技是新质生产力的重要方向。\n二、重点任务\n(一)强化海洋科技攻关\n支持海洋科技企业发展。\n(二)推广应用\n开展海洋科技示范。\n";
+        assert_eq!(industries(text), ["海洋科技"]);
+        // Hostile: nothing but the empowering is left: no field named `创新`.
+        let text = "某市加快创新赋能产业发展行动方案\n为加快创新赋能产业发展,特制定本方案。\n一、总体要求\n创新是第一动力,创新赋能产业。\n二、重点任务\n(一)强化创新\n支持创新。\n";
+        assert!(!industries(text).iter().any(|n| n == "创新"), "{:?}", industries(text));
+    }
 }

@@ -64,7 +64,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
 }
 
 /// Endings of phrases that name a task, not a field.
-const TASK_ENDINGS: &[&str] = &[
+pub(crate) const TASK_ENDINGS: &[&str] = &[
     "技术", "供给", "能力", "水平", "环境", "机制", "平台", "应用", "服务", "体系", "载体", "项目", "资源", "企业",
     "园区", "示范", "工程", "融通", "赋能",
 ];
@@ -108,6 +108,12 @@ pub fn names_industries(title: &str) -> bool {
 /// A run-in label that names an industry as it stands (`智能软硬件。`, `虚拟现实与增强现实。`): a
 /// short noun phrase, no verb before it, no task after it.
 pub fn is_industry_label(label: &str, cues: &IndustryCues) -> bool {
+    is_noun_label(label, cues) && !TASK_ENDINGS.iter().any(|w| label.ends_with(w))
+}
+
+/// A short noun phrase with no verb before it (`开源开放平台`, `智能软硬件`); it may name a
+/// facility or a system as well as a field.
+pub fn is_noun_label(label: &str, cues: &IndustryCues) -> bool {
     let n = label.chars().count();
     (2..=12).contains(&n)
         && label.chars().all(|c| is_cjk(c) || c.is_ascii_alphanumeric() || matches!(c, '+' | '(' | ')'))
@@ -115,7 +121,6 @@ pub fn is_industry_label(label: &str, cues: &IndustryCues) -> bool {
         && !["加强", "增强", "推进", "强化", "完善", "健全", "构建", "提高", "开展", "支持", "鼓励", "引导"]
             .iter()
             .any(|v| label.starts_with(v))
-        && !TASK_ENDINGS.iter().any(|w| label.ends_with(w))
         && !label.contains('的')
 }
 

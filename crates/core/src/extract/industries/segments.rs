@@ -39,6 +39,9 @@ const DIRECTION_CLASSIFIERS: &[&str] = &[
 
 pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
+    if let Some(p) = &s.preset {
+        return p.clone();
+    }
     if s.field {
         return field_segments(ctx, &s.name);
     }
@@ -423,7 +426,8 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
         let name = super::names::industry_name(label, icues)
             .or_else(|| super::names::is_industry_label(label, icues).then(|| label.to_string()));
         let Some(name) = name else { continue };
-        if name != field && !labels.contains(&name) {
+        // The field's own words (`仪器仪表` of `传感器及智能化仪器仪表`) name the field, not a part.
+        if !field.contains(name.as_str()) && !labels.contains(&name) {
             labels.push(name);
         }
     }
@@ -445,17 +449,66 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
         }
         let kids: Vec<usize> =
             doc.children(Some(p)).into_iter().filter(|&k| doc.headings[k].scheme != Scheme::Box).collect();
+        let named = kids
+            .iter()
+            .filter(|&&k| super::names::is_industry_label(doc.title(k), icues) && !is_structure_title(doc.title(k)))
+            .count();
+        // In a group of product lines, the foundations listed with them count too (`开源开放平台`
+        // beside `智能传感器`, `神经网络芯片`).
         let names: Vec<String> = kids
             .iter()
             .map(|&k| doc.title(k))
-            .filter(|t| super::names::is_industry_label(t, icues) && !is_structure_title(t))
+            .filter(|t| super::names::is_noun_label(t, icues) && !is_structure_title(t))
             .map(str::to_string)
             .collect();
-        if kids.len() >= 3 && names.len() * 3 >= kids.len() * 2 {
-            out.extend(names.into_iter().filter(|n| n != field));
+        // A group that names the field itself (a glossary: `1.传感器 … 4.人工智能`) lists no parts of it.
+        let own = names.iter().any(|n| field.contains(n.as_str()));
+        if kids.len() >= 3 && named * 3 >= kids.len() * 2 && !own {
+            out.extend(names);
         }
     }
+    if out.is_empty() {
+        out = goal_directions(ctx, field);
+    }
     out
+}
+
+/// The directions a single-field plan's goals passage lists for the field's own industry:
+/// `全面提升食品行业的生物制造、全链智能、精准营养等创新能级` (field 食品科技) → the three; only in the
+/// first top-level section when it states the goals or requirements.
+fn goal_directions(ctx: &Ctx, field: &str) -> Vec<String> {
+    let doc = ctx.doc;
+    let Some(&top) = doc.children(None).iter().find(|&&h| doc.headings[h].scheme != Scheme::Box) else {
+        return Vec::new();
+    };
+    let t = doc.title(top);
+    if !["目标", "总体要求", "总体思路"].iter().any(|w| t.contains(w)) {
+        return Vec::new();
+    }
+    let hd = &doc.headings[top];
+    for i in hd.line + 1..hd.end_line.min(doc.lines.len()) {
+        if doc.lines[i].kind != LineKind::Text {
+            continue;
+        }
+        let s = doc.line_text(i);
+        for (items, _, pos, _) in ctx.enumerations(s).iter() {
+            let Some(q) = items.first().and_then(|f| s[*pos..].find(f.as_str())) else { continue };
+            let prefix = &s[*pos..*pos + q];
+            let Some(owner) = prefix.strip_suffix("行业的").or_else(|| prefix.strip_suffix("产业的")) else {
+                continue;
+            };
+            // The industry is the field's own: its last two characters are words of the field.
+            let tail: String = owner.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            if tail.chars().count() == 2
+                && field.contains(tail.as_str())
+                && items.len() >= 3
+                && items.iter().all(|x| (2..=8).contains(&x.chars().count()) && x.chars().all(is_cjk))
+            {
+                return items.clone();
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Titles of a plan's own structure, not of what it develops: `指导思想`, `基本原则`, `发展目标`.
@@ -498,6 +551,54 @@ fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::states_a_date;
+
+    /// A group of product lines keeps the foundation listed with them; a group mostly of systems
+    /// and platforms is no list of product lines.
+    #[test]
+    fn a_platform_listed_among_product_lines_is_a_segment() {
+        let head = "某省推动海洋装备产业发展行动计划\n为推动海洋装备产业发展,特制定本计划。海洋装备是重点。\n";
+        let text = format!("{head}一、培育海洋产品\n(一)水下机器人\n研制水下机器人,提升性能。\n(二)深海潜水器\n研制深海潜水器,提升性能。\n(三)海洋数据平台\n建设数据平台,汇聚数据。\n");
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        assert_eq!(plan.industries[0].name, "海洋装备");
+        assert_eq!(plan.industries[0].segments, ["水下机器人", "深海潜水器", "海洋数据平台"]);
+        // Hostile: platforms and systems for the most part.
+        let text = format!("{head}一、构建支撑体系\n(一)水下机器人\n研制水下机器人,提升性能。\n(二)海洋数据平台\n建设数据平台,汇聚数据。\n(三)海洋安全保障体系\n健全保障体系,防范风险。\n");
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        assert!(plan.industries[0].segments.is_empty(), "{:?}", plan.industries[0].segments);
+    }
+
+    /// The goals passage names the directions of the field's own industry; a list about another
+    /// industry is not the field's.
+    #[test]
+    fn a_goals_list_of_the_fields_industry_gives_its_directions() {
+        let plan = |body: &str| {
+            let text = format!("某市加快海洋科技创新赋能产业发展行动方案\n为加快海洋科技创新赋能产业发展,特制定本方案。\n一、工作目标\n{body}\n二、加快海洋科技研发\n支持海洋科技企业发展,开展海洋科技示范。\n");
+            crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap()
+        };
+        let p = plan("坚持创新驱动,全面提升海洋行业的深海探测、智能养殖、海水淡化等创新能级。");
+        assert_eq!(p.industries[0].name, "海洋科技");
+        assert_eq!(p.industries[0].segments, ["深海探测", "智能养殖", "海水淡化"]);
+        // Hostile: the list belongs to another industry.
+        let p = plan("坚持创新驱动,全面提升物流行业的仓储管理、冷链运输、末端配送等服务能级。");
+        assert!(p.industries[0].segments.is_empty(), "{:?}", p.industries[0].segments);
+    }
+
+    /// A single-field plan's segments are its parts, not the words of its own name.
+    #[test]
+    fn a_field_is_not_its_own_segment() {
+        let segments = |text: &str| {
+            let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+            assert_eq!(plan.industries.len(), 1);
+            assert_eq!(plan.industries[0].name, "海洋传感器及智能化浮标");
+            plan.industries[0].segments.clone()
+        };
+        let head = "某省推动海洋传感器及智能化浮标产业发展行动计划\n为推动海洋传感器及智能化浮标产业发展,特制定本计划。\n一、主要任务\n";
+        let parts = "(一)波浪浮标\n研制海洋传感器及智能化浮标所需的波浪浮标。\n(二)气象浮标\n研制气象浮标,提升观测能力。\n(三)智能化浮标\n推广海洋传感器及智能化浮标应用。\n";
+        assert_eq!(segments(&format!("{head}{parts}")), ["波浪浮标", "气象浮标"]);
+        // Hostile: a glossary that defines the field's words among others lists no parts.
+        let glossary = "(一)加强研发\n研制海洋传感器及智能化浮标。\n(二)推广应用\n推广海洋传感器及智能化浮标应用。\n二、相关术语\n(一)海洋传感器\n指测量海洋要素的器件。\n(二)智能化浮标\n指带有处理能力的浮标。\n(三)人工智能\n指机器模拟智能的技术。\n";
+        assert!(segments(&format!("{head}{glossary}")).is_empty());
+    }
 
     #[test]
     fn dated_sub_headings_are_steps_not_segments() {

@@ -216,6 +216,34 @@ struct Lead {
     year: i32,
     level: u8,
     bullets: bool,
+    /// The industry the lead sets goals for (`战略性新兴产业发展要实现以下目标:`), as a byte range.
+    subject: Option<(usize, usize)>,
+}
+
+/// `到2025年,战略性新兴产业发展要实现以下目标:` → the range of 战略性新兴产业 in the text.
+fn lead_subject(text: &str, at: usize) -> Option<(usize, usize)> {
+    let body = text.trim_end_matches([':', '：']);
+    let start = body.rfind(',').map_or(0, |p| p + 1);
+    let clause = &body[start..];
+    let p = clause.find("产业")?;
+    let subject = &clause[..p + "产业".len()];
+    let rest = &clause[p + "产业".len()..];
+    let sets_goals =
+        rest.contains("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));
+    ((3..=12).contains(&subject.chars().count()) && subject.chars().all(crate::extract::text::is_cjk) && sets_goals)
+        .then_some((at + start, at + start + subject.len()))
+}
+
+/// A goal under such a lead named by `产业…` alone (`产业规模迈上万亿台阶`) measures the lead's
+/// industry: 战略性新兴产业规模.
+fn name_lead_industry(ctx: &Ctx, lead: Option<Lead>, targets: &mut [Target]) {
+    let Some((a, b)) = lead.and_then(|l| l.subject) else { return };
+    let subject = &ctx.doc.text[a..b];
+    for t in targets.iter_mut() {
+        if let Some(rest) = t.indicator.strip_prefix("产业").filter(|r| !r.is_empty()) {
+            t.indicator = format!("{subject}{rest}");
+        }
+    }
 }
 
 /// Lines that continue a lead as its items: `——…`, `--…`, `●…`, `(1)…`, `①…`.
@@ -297,6 +325,7 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
                         let from = out.len();
                         paragraph_targets(ctx, start, line.cend, carried, in_goals || lead.is_some(), &mut out);
                         set_path(ctx, &mut out[from..], i);
+                        name_lead_industry(ctx, lead, &mut out[from..]);
                     }
                 }
                 continue;
@@ -322,13 +351,19 @@ pub fn extract(ctx: &Ctx) -> Vec<Target> {
         let from = out.len();
         let frame = paragraph_targets(ctx, line.cstart, line.cend, carried, goals, &mut out);
         set_path(ctx, &mut out[from..], i);
+        name_lead_industry(ctx, lead, &mut out[from..]);
         // A lead: a dated line ending in `:`, or one whose next line is a bullet.
         if let Some(year) = frame {
             let next = (i + 1..doc.lines.len()).find(|&j| doc.lines[j].kind != LineKind::Blank);
             let colon = text.ends_with(':') || text.ends_with('：');
             let bullets_follow = next.is_some_and(|j| is_bullet(doc.line_text(j)));
             if colon || bullets_follow {
-                lead = Some(Lead { year, level: section_level, bullets: !colon });
+                lead = Some(Lead {
+                    year,
+                    level: section_level,
+                    bullets: !colon,
+                    subject: lead_subject(text, line.cstart),
+                });
             }
         }
     }
@@ -520,6 +555,7 @@ fn paragraph_targets(
         same_clause.extend(std::iter::repeat_n(joined, out.len() - before));
     }
     name::carry_subjects(&mut out[first_out..], &sentence_of, &same_clause);
+    name::section_subjects(ctx, start, &mut out[first_out..]);
     last_frame.or(if carried.is_some() { frame } else { None })
 }
 

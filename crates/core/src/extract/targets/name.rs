@@ -134,6 +134,17 @@ pub(super) fn build(
         if let Some(subject) = previous_clause_subject(&s[..a]) {
             indicator = format!("{subject}{bare}");
         }
+    } else if bare.chars().count() <= 6 && CAPACITY_MEASURES.iter().any(|w| bare.ends_with(w)) {
+        // `建设省级公共互连接入区,接入能力10000M以上`: the capacity of the facility just built.
+        if let Some(subject) =
+            previous_clause_subject(&s[..a]).filter(|x| FACILITY_ENDINGS.iter().any(|e| x.ends_with(e)))
+        {
+            indicator = format!("{subject}{bare}");
+        }
+    }
+    if let Some(purpose) = purpose_clause(s, b).filter(|_| GENERIC_COUNTED.contains(&indicator.as_str())) {
+        // `选择不少于1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”的企业.
+        indicator = format!("{purpose}的{indicator}");
     }
     if q.kind == "ratio" {
         if let Some(name) = coordinated_share_name(s, a, b, q) {
@@ -143,6 +154,20 @@ pub(super) fn build(
     if q.kind == "count" {
         if let Some(counted) = yearly_count(ctx, s, q, &indicator) {
             indicator = counted;
+        }
+    }
+    if q.magnitude && q.unit.ends_with('元') {
+        // `在A、B等领域形成若干千亿级的产业集群` → A、B等领域产业集群规模: a money magnitude sizes the
+        // carriers it qualifies, in the fields the clause opens with.
+        if ["集群", "产业", "基地"].iter().any(|w| indicator.ends_with(w)) {
+            indicator.push_str("规模");
+        }
+        let opening = pre_year.trim_start_matches(['、', ',', ' ']);
+        if let Some(field) = opening.strip_prefix('在').and_then(|r| r.find("领域").map(|p| &r[..p + "领域".len()]))
+        {
+            if field.chars().count() <= 60 && !indicator.starts_with(field) {
+                indicator = format!("{field}{indicator}");
+            }
         }
     }
     if qualifier == "翻番" {
@@ -205,13 +230,42 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     if noun_after {
         // A list of qualities before the head noun is dropped: `建设水平突出、发展成效明显的数字产业
         // 园区` → 数字产业园区 (a single qualifier stays: `具有行业影响力的企业`).
+        // A head of three characters or less after the list is an act on the things listed
+        // (`国家、行业标准的制修订`): the list is what is measured, and stays.
+        // A quoted name (`“小而精、精而专”的企业`) is no list of qualities.
         let post_noun = match post_noun.rfind('的') {
-            Some(p) if post_noun[..p].contains(['、', ',']) => &post_noun[p + '的'.len_utf8()..],
+            Some(p) if unquoted_list(&post_noun[..p]) && post_noun[p + '的'.len_utf8()..].chars().count() > 3 => {
+                &post_noun[p + '的'.len_utf8()..]
+            }
             _ => post_noun,
         };
+        // `产值超10亿元的行业龙头企业` → 行业龙头企业产值: a threshold of a measure measures the
+        // entity it qualifies (a next item's `和产值` is cut off).
+        if post.starts_with('的') {
+            if let Some(m) = THRESHOLD_MEASURES.iter().find(|m| pre_noun.ends_with(**m)) {
+                let entity = post_noun.strip_suffix(m).and_then(|e| e.strip_suffix('和')).unwrap_or(post_noun);
+                if entity.chars().filter(|c| is_cjk(*c)).count() >= 2 {
+                    return format!("{entity}{m}");
+                }
+            }
+        }
         let obj = pre_noun.trim_end_matches("百家").to_string();
         if obj.ends_with("领域") || obj.ends_with("方面") {
             return format!("{obj}{post_noun}");
+        }
+        // `在工业软件领域每年培育20个以上首版次软件` → 工业软件领域每年培育首版次软件: the field the
+        // clause opens with (one field, not a list), with a counting adverb and its verb.
+        let opening = pre_year.trim_start_matches(['、', ',', ' ']);
+        if let Some((field, after)) = opening
+            .strip_prefix('在')
+            .and_then(|r| r.find("领域").map(|p| (&r[..p + "领域".len()], &r[p + "领域".len()..])))
+            .filter(|(f, _)| f.chars().count() <= 12 && !f.contains(['、', ',', '等']))
+        {
+            let verbs = strip_words(after, &[], TRAIL_WORDS);
+            if COUNTING_ADVERBS.iter().any(|a| verbs.starts_with(a)) && verbs.chars().count() <= 8 {
+                return format!("{field}{verbs}{post_noun}");
+            }
+            return format!("{field}{post_noun}");
         }
         // `每年精准引育` stays with what it counts.
         let pre_clause = pre_year.trim_start_matches(['、', ',', ' ']);
@@ -253,6 +307,43 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         }
     }
     pre_noun
+}
+
+/// Counted nouns too generic to name an indicator alone.
+const GENERIC_COUNTED: &[&str] = &["企业", "单位", "项目", "园区"];
+
+/// The clause after a figure's segment that says what the counted do, when it closes the
+/// sentence: `…1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”.
+fn purpose_clause(s: &str, b: usize) -> Option<&str> {
+    let rest = s.get(b..)?.strip_prefix(',')?;
+    let end = rest.find(['。', ';', ',']).unwrap_or(rest.len());
+    let clause = rest[..end].trim();
+    (["实施", "开展", "参与"].iter().any(|v| clause.starts_with(v))
+        && (4..=20).contains(&clause.chars().count())
+        && !rest[end..].starts_with(','))
+    .then_some(clause)
+}
+
+/// Measures of a facility's capacity, named without the facility: `接入能力`, `带宽可用性`.
+const CAPACITY_MEASURES: &[&str] = &["能力", "可用性", "利用率", "覆盖率"];
+/// Endings of a facility a clause builds, whose capacity the next clause measures.
+const FACILITY_ENDINGS: &[&str] = &["区", "中心", "平台", "网络", "系统", "基地", "设施", "节点"];
+
+/// Measures whose threshold qualifies an entity: `产值超10亿元的企业`.
+const THRESHOLD_MEASURES: &[&str] = &["主营业务收入", "营业收入", "销售收入", "产值", "营收", "收入", "市值"];
+
+/// Whether `s` holds a list (`、`, `,`) outside quotes.
+fn unquoted_list(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '“' => depth += 1,
+            '”' => depth -= 1,
+            '、' | ',' if depth <= 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Words that join two shares of one predicate: `90%的市和70%的县达到…`.
@@ -385,6 +476,20 @@ const RATE_WORDS: &[&str] = &["年均增长", "年均增速", "年均", "增长"
 /// 重点工业企业达到5%以上` → 重点工业企业研发投入强度; `规模以上工业企业研发经费投入达到500亿元、建有
 /// 研发机构的比例达到50%` → 规模以上工业企业建有研发机构的比例.
 pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same_clause: &[bool]) {
+    // `新增10家以上国家级特色专业型、100家省级垂直行业平台`: a first item cut before the head noun
+    // the items share (it ends in a modifier) takes the next item's head.
+    for k in 1..targets.len() {
+        if !same_clause[k] || sentence_of[k] != sentence_of[k - 1] {
+            continue;
+        }
+        let prev = &targets[k - 1].indicator;
+        let next = &targets[k].indicator;
+        let head: String = next.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let cut = ['型', '级', '类'].iter().any(|c| prev.ends_with(*c)) && prev.chars().count() >= 3;
+        if cut && next.chars().count() >= 4 && head.chars().all(is_cjk) && !prev.contains(head.as_str()) {
+            targets[k - 1].indicator = format!("{prev}{head}");
+        }
+    }
     for k in 1..targets.len() {
         if sentence_of[k] != sentence_of[k - 1] {
             continue;
@@ -417,12 +522,18 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
         // `连续工作时间` after `增材制造装备成形效率`).
         if bare.chars().count() <= 6 && ["率", "时间", "精度", "效率", "速度", "能力"].iter().any(|w| bare.ends_with(w))
         {
-            let entity_end = ["系统", "装备", "设备", "平台", "产品", "机器人", "企业"]
+            let entity_end = ["系统", "装备", "设备", "平台", "产品", "机器人", "企业", "项目"]
                 .iter()
                 .filter_map(|w| prev.find(w).map(|p| p + w.len()))
                 .min();
             if let Some(e) = entity_end.filter(|e| *e < prev.len()) {
                 targets[k].indicator = format!("{}{bare}", &prev[..e]);
+                continue;
+            }
+            // Parallel rates of one subject (`人脸识别有效检出率超过97%,正确识别率超过90%`): the
+            // previous rate, as long as this one, gives way to it.
+            if let Some(subject) = parallel_rate_subject(&prev, bare) {
+                targets[k].indicator = format!("{subject}{bare}");
                 continue;
             }
         }
@@ -434,6 +545,16 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
                 continue;
             }
         }
+        // A share of the same whole (`规模以上工业产值中A占比达到35%、B产值占比达到32%`): the whole
+        // the first share names is the second's too.
+        let shares = ["占比", "比重", "比例"];
+        if shares.iter().any(|w| bare.ends_with(w)) && shares.iter().any(|w| prev.ends_with(w)) && !bare.contains('中')
+        {
+            if let Some(p) = prev.find('中').filter(|p| (3..=14).contains(&prev[..*p].chars().count())) {
+                targets[k].indicator = format!("{}{bare}", &prev[..p + '中'.len_utf8()]);
+                continue;
+            }
+        }
         // A measure of the same entity (`建有研发机构的比例` after `规模以上工业企业…`).
         if bare.starts_with(['建', '有', '拥']) {
             if let Some(p) = prev.find("企业") {
@@ -441,6 +562,41 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
             }
         }
     }
+}
+
+/// Activities that name no subject of their own (`实现20家以上应用示范`).
+const SUBJECTLESS: &[&str] = &["应用示范", "示范应用", "试点示范", "推广应用", "规模化应用"];
+
+/// A subjectless activity in a section headed by what it is about (`(二)智能服务机器人。…实现20家
+/// 以上应用示范`) takes that subject: 智能服务机器人应用示范. Only a heading that names a product
+/// or field, no verb before it and no task after it, is a subject.
+pub(super) fn section_subjects(ctx: &Ctx, at: usize, targets: &mut [Target]) {
+    if !targets.iter().any(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+        return;
+    }
+    let doc = ctx.doc;
+    let Some(line) = doc.lines.partition_point(|l| l.start <= at).checked_sub(1) else { return };
+    let Some(h) = doc.section_of(line) else { return };
+    let title = doc.title(h);
+    if !crate::extract::industries::names::is_industry_label(title, &ctx.dicts.cues.industries) {
+        return;
+    }
+    for t in targets.iter_mut().filter(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+        t.indicator = format!("{title}{}", t.indicator);
+    }
+}
+
+/// The subject of `prev` when it and `bare` are two rates of it worded alike: both end in 率 and
+/// `prev` has at least two characters more than `bare`, the subject being what is left of `prev`
+/// without a rate as long as `bare` (`复杂场景下人脸识别有效检出率`, `正确识别率` → 复杂场景下人脸识别).
+fn parallel_rate_subject<'a>(prev: &'a str, bare: &str) -> Option<&'a str> {
+    let n = bare.chars().count();
+    if !(bare.ends_with('率') && prev.ends_with('率') && n >= 3) || prev.chars().count() < n + 2 {
+        return None;
+    }
+    let (cut, _) = prev.char_indices().rev().nth(n - 1)?;
+    let subject = &prev[..cut];
+    subject.chars().all(|c| is_cjk(c) || c.is_ascii_alphanumeric()).then_some(subject)
 }
 
 pub(super) fn strip_year_phrase(s: &str) -> &str {
@@ -525,6 +681,123 @@ mod tests {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         let t = plan.targets.iter().find(|t| t.value == 300.0).unwrap();
         assert_eq!((t.indicator.as_str(), t.qualifier.as_str()), ("新型研发机构数量", "翻番"));
+    }
+
+    /// A bare rate after a rate of one subject takes the subject; after a project's cost, the
+    /// project.
+    #[test]
+    fn a_bare_rate_takes_the_subject_of_the_rate_before_it() {
+        let text = "一、主要目标\n到2026年,夜间道路车牌识别有效检出率超过95%,正确识别率超过92%。试点项目运营成本降低15%、生产效率提高10%以上、产品合格率提高5%。城镇化率达到70%,覆盖率达到90%。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(92.0), "夜间道路车牌识别正确识别率");
+        assert_eq!(name(10.0), "试点项目生产效率");
+        assert_eq!(name(5.0), "试点项目产品合格率");
+        // Hostile: a short rate before gives no subject (`城镇化率`, `覆盖率`).
+        assert_eq!(name(90.0), "覆盖率");
+    }
+
+    /// The second share of one whole takes the whole; an act on a list keeps the list, while a
+    /// list of qualities before a carrier goes.
+    #[test]
+    fn shares_of_one_whole_and_acts_on_a_list() {
+        let text = "一、主要目标\n到2026年,规模以上服务业营收中数字服务占比达到40%、平台经济营收占比达到20%。完成50项以上国家、地方标准的制修订。建成8个设施完善、服务优质的数字产业园区。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(20.0), "规模以上服务业营收中平台经济营收占比");
+        assert_eq!(name(50.0), "国家、地方标准的制修订");
+        assert_eq!(name(8.0), "数字产业园区");
+    }
+
+    /// A generic count followed by the clause closing the sentence names what the counted do.
+    #[test]
+    fn a_generic_count_is_named_by_what_the_counted_do() {
+        let text =
+            "一、主要目标\n到2026年,在重点行业遴选200家企业,开展“数字化诊断”服务。培育50家企业,推动转型,提升效益。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(200.0), "开展“数字化诊断”服务的企业");
+        // Hostile: a clause that is not what the firms do and does not close the sentence.
+        assert_eq!(name(50.0), "企业");
+    }
+
+    /// A goal named `产业…` under a lead that sets goals for one industry measures that industry;
+    /// under a lead that names none it stays as written.
+    #[test]
+    fn an_industry_goal_under_a_lead_takes_the_leads_industry() {
+        let text = "一、发展目标\n到2026年,海洋装备产业发展要实现以下目标:\n产业规模突破2000亿元。\n二、主要任务\n到2026年,实现以下目标:\n产业增加值达到800亿元。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(2000.0), "海洋装备产业规模");
+        assert_eq!(name(800.0), "产业增加值");
+    }
+
+    /// A capacity measured right after a facility is built is that facility's; after a task it
+    /// stays as written.
+    #[test]
+    fn a_capacity_after_a_facility_built_is_the_facilitys() {
+        let text =
+            "一、主要目标\n到2026年,建设市级数据交换平台,接入能力达到500个以上。加强队伍建设,服务能力达到90%以上。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(500.0), "市级数据交换平台接入能力");
+        assert_eq!(name(90.0), "服务能力");
+    }
+
+    /// A threshold of a measure names the measure of the entity it qualifies.
+    #[test]
+    fn a_threshold_of_a_measure_names_the_entitys_measure() {
+        let text =
+            "一、主要目标\n到2026年,培育营收超5亿元的链主企业和营收3000万元以上的“专精特新、单项冠军”的成长型企业。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(5.0), "链主企业营收");
+        assert_eq!(name(3000.0), "“专精特新、单项冠军”的成长型企业营收");
+    }
+
+    /// A money magnitude sizes the carriers it qualifies, in the fields its clause opens with.
+    #[test]
+    fn a_magnitude_sizes_the_clusters_of_the_fields_named() {
+        let text =
+            "一、主要目标\n到2026年,在海洋装备、海洋生物等领域形成若干百亿级的产业集群。数字经济产业能级达到千亿级。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(100.0), "海洋装备、海洋生物等领域产业集群规模");
+        // Hostile: a measure already named stays as it is.
+        assert_eq!(name(1000.0), "数字经济产业能级");
+    }
+
+    /// A first item cut before the shared head noun takes it from the next item.
+    #[test]
+    fn a_first_item_cut_before_its_head_takes_the_next_items_head() {
+        let text = "一、主要目标\n到2026年,新增5家以上国家级综合型、30家省级专业型服务平台。培育10家龙头企业、20家专精特新企业。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(5.0), "国家级综合型平台");
+        assert_eq!(name(30.0), "省级专业型服务平台");
+        // Hostile: complete names keep theirs.
+        assert_eq!(name(10.0), "龙头企业");
+    }
+
+    /// A clause that opens `在X领域` names the field with what it counts; a list of fields does not.
+    #[test]
+    fn a_field_that_opens_the_clause_names_what_is_counted() {
+        let text = "一、主要目标\n到2026年,在海洋装备领域每年培育10个以上首台套产品,在化工、冶金等领域选择200家企业开展试点。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(10.0), "海洋装备领域每年培育首台套产品");
+        assert!(!name(200.0).contains("领域"), "{}", name(200.0));
+    }
+
+    /// A subjectless activity takes the subject its section's heading names, not that of a
+    /// heading that names a task.
+    #[test]
+    fn a_subjectless_demonstration_takes_the_product_its_section_names() {
+        let text = "一、重点任务\n(一)智能巡检无人机。支持关键技术研发。到2026年,实现30家以上应用示范。\n(二)推进行业融合。到2026年,实现50家以上应用示范。\n";
+        let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
+        assert_eq!(name(30.0), "智能巡检无人机应用示范");
+        assert_eq!(name(50.0), "应用示范");
     }
 
     /// A measure is carried to a bare unit (`重点工业企业达到5%以上`) only when the figures

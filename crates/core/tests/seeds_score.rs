@@ -1,16 +1,18 @@
 //! Accuracy bars of the extraction, scored by `../shared/tools/score-plans` against hand-made
 //! annotations beside the repository: the five seed documents (`../shared/seeds`, gold in
 //! `../shared/gold`) and the development corpus of twenty-five plans of other regions and levels
-//! (`../shared/dev/raw`, gold in `../shared/dev/gold`). Fails below the bounds of the issues (dev
-//! platforms: five annotated items only, held at 0.6 so the rule for numbered platform 专栏 stays).
+//! (`../shared/dev/raw`, gold in `../shared/dev/gold`). Fails below the bounds, which sit a little
+//! under the scores reached (stop 24: seeds names 1.000, dev industries/districts/platforms 1.000,
+//! segments 0.979, names 0.979), so a rule change that loses ground elsewhere is seen (dev
+//! platforms: five annotated items only, so one miss is held at 0.8).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SEED_BOUNDS: &str = "outline=0.97,targets=0.97,tasks=0.97,industries=0.92,segments=0.92,districts=0.92,\
-                           platforms=0.92,meta=0.95,names=0.92";
+const SEED_BOUNDS: &str = "outline=0.97,targets=0.97,tasks=0.97,industries=0.95,segments=0.94,districts=0.95,\
+                           platforms=0.92,meta=0.97,names=0.96";
 const DEV_BOUNDS: &str =
-    "outline=0.97,targets=0.90,tasks=0.93,industries=0.75,segments=0.6,districts=0.6,platforms=0.6,meta=0.95,names=0.92";
+    "outline=0.97,targets=0.97,tasks=0.97,industries=0.95,segments=0.93,districts=0.95,platforms=0.8,meta=0.97,names=0.95";
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")

@@ -185,6 +185,39 @@ async fn a_reviewer_marks_a_finding_audited_and_refusals() {
     assert_eq!(app.store.audit_log(&op(), &f, 10, 0).unwrap().0.len(), 1);
 }
 
+/// A mark whose finding has left the review (the plans changed) is listed apart with a
+/// 清除标记 button for reviewers only; the button clears it (audited), anonymous readers see none.
+#[tokio::test]
+async fn a_stale_mark_is_cleared_from_the_review_page() {
+    let app = app();
+    let (mianyang, hefei, _) = ids(&app);
+    let stale = "dr-0123456789ab";
+    app.store
+        .mark_review_finding(&op(), mianyang, hefei, stale, planwatch_store::ReviewMarkState::Accepted, "")
+        .unwrap();
+    let uri = format!("/review?draft={mianyang}&master={hefei}");
+    let anonymous = get(&app, &uri).await.text();
+    assert!(anonymous.contains(stale) && !anonymous.contains("stale-clear"), "listed, no button for anonymous");
+    let (cookie, csrf) = login(&app).await;
+    let page = send(&app, Request::get(uri.as_str()).header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let page = page.text();
+    let stale_list = page.split("id=\"stale-marks\"").nth(1).expect("the stale marks are listed");
+    assert!(stale_list.contains("stale-clear") && stale_list.contains(stale), "a 清除标记 button beside the mark");
+    let fields = [
+        ("csrf", csrf),
+        ("draft", mianyang.to_string()),
+        ("master", hefei.to_string()),
+        ("finding", stale.to_string()),
+        ("state", "open".to_string()),
+    ];
+    let r = send(&app, mark_form(&cookie, &fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(app.store.review_marks(mianyang, hefei).unwrap().is_empty());
+    assert!(!get(&app, &uri).await.text().contains("stale-marks"), "nothing stale is listed any more");
+    let f = planwatch_store::AuditFilter { action: "review.unmark".into(), ..Default::default() };
+    assert_eq!(app.store.audit_log(&op(), &f, 10, 0).unwrap().0.len(), 1);
+}
+
 #[tokio::test]
 async fn the_api_marks_and_reopens_a_finding_with_refusals() {
     use axum::http::header;

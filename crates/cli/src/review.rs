@@ -6,7 +6,7 @@ use crate::{read_file, write_atomically, Common};
 use anyhow::{bail, Context};
 use planwatch_core::Plan;
 use planwatch_export::grid_xlsx;
-use planwatch_review::{Comparison, Review};
+use planwatch_review::{Comparison, Finding, Review, Severity};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -68,8 +68,6 @@ pub struct Loaded {
     pub source: String,
     /// Analysts' confirmed taxonomy mappings of a stored plan: (scheme, item, node or none).
     pub confirmed: Vec<(String, String, Option<String>)>,
-    /// The stored plan's id (None for a file).
-    pub id: Option<i64>,
 }
 
 /// Reads one side: an existing file is extracted on the fly; otherwise a number is a stored
@@ -92,7 +90,7 @@ pub fn load(
                     "{arg}: internal error while extracting this file; please report it with the file attached"
                 )
             })?;
-        return Ok(Loaded { plan, text: source.text, source: arg.to_string(), confirmed: Vec::new(), id: None });
+        return Ok(Loaded { plan, text: source.text, source: arg.to_string(), confirmed: Vec::new() });
     }
     let Ok(id) = arg.trim().parse::<i64>() else {
         bail!("{arg}: no such file, and not a plan id (see planwatch list)");
@@ -104,7 +102,7 @@ pub fn load(
     let view = s.plan_view(id).with_context(|| format!("plan {id} (see planwatch list)"))?;
     let text = s.source_text(view.version.id)?;
     let confirmed = planwatch_app::review::confirmed_mappings(s, id)?;
-    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed, id: Some(id) })
+    Ok(Loaded { plan: view.effective.plan, text, source: format!("plan {id}"), confirmed })
 }
 
 pub fn review(
@@ -118,6 +116,24 @@ pub fn review(
     if !matches!(format, "json" | "html" | "xlsx" | "docx") {
         bail!("--format {format}: use json, html, xlsx or docx");
     }
+    // Two stored plans: reviewed once through the application layer, so the reviewers' marks
+    // go with the findings (JSON, the HTML and XLSX 处理 column, the 审查意见's decisions), as on
+    // the page and through the API.
+    if let (Some(d), Some(m)) = (stored_id(draft), stored_id(master)) {
+        let store = open_store(ws, common)?;
+        let v = planwatch_app::review::review(&store, d, m)?;
+        let findings: Vec<(&Finding, Option<String>)> =
+            v.findings.iter().map(|f| (&f.finding, f.mark.as_ref().map(planwatch_app::review::mark_text))).collect();
+        let bytes = match format {
+            "json" => review_json(serde_json::to_value(&v)?, &format!("plan {d}"), &format!("plan {m}"))?,
+            "html" => review_html(&v.draft_title, &v.master_title, &findings).into_bytes(),
+            "docx" => planwatch_report::opinion_docx(&planwatch_app::review::opinion(&v, "planwatch"))?,
+            _ => grid_xlsx(&planwatch_app::review::review_view_grid(&v))?,
+        };
+        emit(out, &bytes, format)?;
+        report_counts(&v.draft_title, &v.master_title, v.findings.len(), v.counts);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = None;
     let d = load(draft, ws, common, &mut store).context("the draft")?;
     let m = load(master, ws, common, &mut store).context("--against")?;
@@ -125,52 +141,37 @@ pub fn review(
     // Each stored plan's confirmed mappings win over the automatic ones (the draft's first).
     let tax = planwatch_review::Confirmed::new(&tax, d.confirmed.iter().chain(&m.confirmed).cloned());
     let r = planwatch_review::review(&d.plan, &d.text, &m.plan, &m.text, &tax);
-    // Two stored plans: the reviewers' marks go with the findings (JSON, HTML, the sheet's
-    // 处理 column and the 审查意见's decisions), as on the page and through the API.
-    let stored = match (d.id, m.id, store.as_ref()) {
-        (Some(a), Some(b), Some(s)) => Some(planwatch_app::review::review(s, a, b)?),
-        _ => None,
-    };
-    let marks: std::collections::HashMap<&str, String> = stored
-        .iter()
-        .flat_map(|v| &v.findings)
-        .filter_map(|f| f.mark.as_ref().map(|k| (f.finding.id.as_str(), planwatch_app::review::mark_text(k))))
-        .collect();
+    let findings: Vec<(&Finding, Option<String>)> = r.findings.iter().map(|f| (f, None)).collect();
     let bytes = match format {
-        "json" => {
-            let mut value = match &stored {
-                Some(v) => serde_json::to_value(v)?,
-                None => serde_json::to_value(&r)?,
-            };
-            if let Some(o) = value.as_object_mut() {
-                o.insert("draft_source".into(), d.source.clone().into());
-                o.insert("master_source".into(), m.source.clone().into());
-            }
-            let mut v = serde_json::to_vec_pretty(&value)?;
-            v.push(b'\n');
-            v
-        }
-        "html" => review_html(&r, &marks).into_bytes(),
-        "docx" => match &stored {
-            Some(v) => planwatch_report::opinion_docx(&planwatch_app::review::opinion(v, "planwatch"))?,
-            None => planwatch_report::opinion_docx(&opinion(&r))?,
-        },
-        _ => match &stored {
-            Some(v) => grid_xlsx(&planwatch_app::review::review_view_grid(v))?,
-            None => grid_xlsx(&planwatch_app::review::review_grid(&r))?,
-        },
+        "json" => review_json(serde_json::to_value(&r)?, &d.source, &m.source)?,
+        "html" => review_html(&r.draft_title, &r.master_title, &findings).into_bytes(),
+        "docx" => planwatch_report::opinion_docx(&opinion(&r))?,
+        _ => grid_xlsx(&planwatch_app::review::review_grid(&r))?,
     };
     emit(out, &bytes, format)?;
-    eprintln!(
-        "planwatch: {} ← {}: {} findings ({} 冲突, {} 不一致, {} 提示)",
-        r.draft_title,
-        r.master_title,
-        r.findings.len(),
-        r.count(planwatch_review::Severity::High),
-        r.count(planwatch_review::Severity::Medium),
-        r.count(planwatch_review::Severity::Low)
-    );
+    let counts = [Severity::High, Severity::Medium, Severity::Low].map(|s| r.count(s));
+    report_counts(&r.draft_title, &r.master_title, r.findings.len(), counts);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A stored plan's id when `arg` is no file (as [`load`] reads it).
+fn stored_id(arg: &str) -> Option<i64> {
+    (!Path::new(arg).exists()).then(|| arg.trim().parse().ok()).flatten()
+}
+
+/// The review as JSON with where each side came from.
+fn review_json(mut value: serde_json::Value, draft_source: &str, master_source: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(o) = value.as_object_mut() {
+        o.insert("draft_source".into(), draft_source.into());
+        o.insert("master_source".into(), master_source.into());
+    }
+    let mut v = serde_json::to_vec_pretty(&value)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+fn report_counts(draft: &str, master: &str, n: usize, [high, medium, low]: [usize; 3]) {
+    eprintln!("planwatch: {draft} ← {master}: {n} findings ({high} 冲突, {medium} 不一致, {low} 提示)");
 }
 
 pub fn compare(
@@ -264,14 +265,14 @@ fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:72em;margin:2em auto;line-height:1.6}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}.high{color:#b00020}.medium{color:#a15c00}.low{color:#555}blockquote{margin:.2em 0;padding-left:.6em;border-left:3px solid #ddd}";
 
-/// The review as one HTML page; `marks` (finding id → the reviewer's mark) fill 处理.
-fn review_html(r: &Review, marks: &std::collections::HashMap<&str, String>) -> String {
+/// The review as one HTML page; each finding with its reviewer's mark (处理), if any.
+fn review_html(draft: &str, master: &str, findings: &[(&Finding, Option<String>)]) -> String {
     let mut h = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>规划符合性审查</title><style>{STYLE}</style><h1>规划符合性审查</h1><p>草案：{}<br>上位规划：{}</p><table><tr><th>编号</th><th>严重程度</th><th>类别</th><th>意见与原文</th><th>处理</th></tr>",
-        esc(&r.draft_title),
-        esc(&r.master_title)
+        esc(draft),
+        esc(master)
     );
-    for f in &r.findings {
+    for (f, mark) in findings {
         let sev = format!("{:?}", f.severity).to_lowercase();
         h.push_str(&format!(
             "<tr id=\"{id}\"><td>{id}</td><td class=\"{sev}\">{}</td><td>{}</td><td>{}",
@@ -290,7 +291,7 @@ fn review_html(r: &Review, marks: &std::collections::HashMap<&str, String>) -> S
                 ));
             }
         }
-        let mark = marks.get(f.id.as_str()).map_or("未处理".to_string(), |k| esc(k));
+        let mark = mark.as_deref().map_or("未处理".to_string(), esc);
         h.push_str(&format!("</td><td>{mark}</td></tr>"));
     }
     h.push_str("</table></html>\n");

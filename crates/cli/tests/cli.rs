@@ -1,27 +1,14 @@
 //! End-to-end tests of the `planwatch` binary: exit codes, output files, bad input.
 
+mod common;
+
+use common::*;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use planwatch_store::testing::TempStore;
-
-fn planwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .args(args)
-        .env_remove("PLANWATCH_MAX_SIZE")
-        .env_remove("PLANWATCH_MAX_TEXT")
-        .env_remove("PLANWATCH_DATA")
-        .output()
-        .expect("run planwatch")
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planwatch-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")

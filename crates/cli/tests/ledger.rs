@@ -1,25 +1,13 @@
 //! `planwatch indicators from-targets` over the 目标台账: one indicator per indicator of the
 //! plan, and deadlines the plan does not state shown as inferred (推定).
 
+mod common;
+
+use common::*;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use planwatch_store::testing::TempStore;
-
-fn planwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .args(args)
-        .env_remove("PLANWATCH_MAX_SIZE")
-        .env_remove("PLANWATCH_MAX_TEXT")
-        .env_remove("PLANWATCH_DATA")
-        .env_remove("PLANWATCH_AS")
-        .output()
-        .expect("run planwatch")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
-}
 
 #[test]
 fn from_targets_makes_one_indicator_per_ledger_row_and_marks_inferred_deadlines() {

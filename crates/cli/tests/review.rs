@@ -1,27 +1,11 @@
 //! `planwatch review` and `planwatch compare` end to end: files and stored plans, formats,
 //! refusals.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
+use common::*;
 
 use planwatch_store::testing::TempStore;
-
-fn planwatch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_planwatch"))
-        .args(args)
-        .env_remove("PLANWATCH_MAX_SIZE")
-        .env_remove("PLANWATCH_MAX_TEXT")
-        .env_remove("PLANWATCH_DATA")
-        .output()
-        .expect("run planwatch")
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planwatch-review-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 const MASTER: &str = "重庆市科技创新规划(2021—2025年)\n\n一、发展目标\n\n到2025年,新型研发机构达到300家,低空经济产业加快发展。\n\n二、重点产业\n\n(一)低空经济。发展通用航空。\n(二)人工智能。发展智算芯片。\n";
 const DRAFT: &str = "重庆市未来产业行动计划(2024—2027年)\n\n一、发展目标\n\n到2025年,新型研发机构达到200家。\n\n二、重点产业\n\n(一)人工智能。发展新一代AI模型。\n";

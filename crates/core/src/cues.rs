@@ -39,6 +39,21 @@ pub struct LedgerCues {
     pub addition_words: Vec<String>,
     /// Changes, for shares and rates (`下降13.5%`).
     pub change_words: Vec<String>,
+    /// One automaton over all the words above, built on first use: most targets hold none of
+    /// them, which it says in one pass instead of a search per word.
+    #[serde(skip)]
+    any_word: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl LedgerCues {
+    /// Whether `s` may hold one of the words: false only when it holds none (a pre-test).
+    pub fn may_hold_a_word(&self, s: &str) -> bool {
+        let ac = self.any_word.get_or_init(|| {
+            let words = self.growth_words.iter().chain(&self.addition_words).chain(&self.change_words);
+            aho_corasick::AhoCorasick::new(words.filter(|w| !w.is_empty())).ok()
+        });
+        ac.as_ref().is_none_or(|ac| ac.is_match(s))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

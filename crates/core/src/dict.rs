@@ -345,9 +345,7 @@ impl Dictionaries {
                 let cp = c as u32;
                 let maybe = cp > 0xFFFF || index.first_bits[(cp / 64) as usize] >> (cp % 64) & 1 == 1;
                 let hit = if maybe {
-                    index.by_first.get(&c).and_then(|cands| {
-                        cands.iter().copied().find(|&k| b[i..].starts_with(self.regions[k].1.as_bytes()))
-                    })
+                    index.candidates(c).iter().copied().find(|&k| b[i..].starts_with(self.regions[k].1.as_bytes()))
                 } else {
                     None
                 };
@@ -393,30 +391,53 @@ struct RegionIndex {
     /// One bit per BMP character: whether a name starts with it.
     first_bits: Vec<u64>,
     /// The names starting with a character, longest first, then in list order (the name an
-    /// automaton reports for two of one length).
-    by_first: HashMap<char, Vec<usize>>,
+    /// automaton reports for two of one length), one group per first character.
+    groups: Vec<Vec<usize>>,
+    /// BMP character → 1 + its group in `groups` (0: none). An array, not a hash map: it is
+    /// looked up at every character that starts a name, and those are common ones (`重`, `安`).
+    bmp_group: Vec<u16>,
+    /// Groups of the other first characters (beyond the BMP, or past `u16::MAX` groups).
+    other_group: HashMap<char, usize>,
     /// A name is empty (the automaton is used then).
     has_empty: bool,
 }
 
 impl RegionIndex {
     fn new(regions: &[(String, String)]) -> RegionIndex {
-        let mut ix = RegionIndex { first_bits: vec![0; 1024], ..RegionIndex::default() };
+        let mut ix = RegionIndex { first_bits: vec![0; 1024], bmp_group: vec![0; 0x10000], ..RegionIndex::default() };
+        let mut group_of: HashMap<char, usize> = HashMap::new();
         for (k, (_, short)) in regions.iter().enumerate() {
             let Some(c) = short.chars().next() else {
                 ix.has_empty = true;
                 continue;
             };
+            let g = *group_of.entry(c).or_insert_with(|| {
+                ix.groups.push(Vec::new());
+                ix.groups.len() - 1
+            });
+            ix.groups[g].push(k);
             let cp = c as u32;
             if cp <= 0xFFFF {
                 ix.first_bits[(cp / 64) as usize] |= 1 << (cp % 64);
             }
-            ix.by_first.entry(c).or_default().push(k);
+            match (cp <= 0xFFFF).then(|| u16::try_from(g + 1).ok()).flatten() {
+                Some(slot) => ix.bmp_group[cp as usize] = slot,
+                None => {
+                    ix.other_group.insert(c, g);
+                }
+            }
         }
-        for cands in ix.by_first.values_mut() {
+        for cands in &mut ix.groups {
             cands.sort_by_key(|&k| (std::cmp::Reverse(regions[k].1.len()), k));
         }
         ix
+    }
+
+    /// The names starting with `c`, in the order of `groups`.
+    fn candidates(&self, c: char) -> &[usize] {
+        let slot = u16::try_from(c as u32).map_or(0, |cp| self.bmp_group[usize::from(cp)]);
+        let g = usize::from(slot).checked_sub(1).or_else(|| self.other_group.get(&c).copied());
+        g.map_or(&[], |g| &self.groups[g])
     }
 }
 

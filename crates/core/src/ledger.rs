@@ -110,7 +110,10 @@ pub fn mark_increments(targets: &mut [Target], cues: &LedgerCues) {
 pub fn is_increment(t: &Target, cues: &LedgerCues) -> bool {
     let ratio = t.kind == "ratio" || t.unit.contains('%') || t.unit.contains('％') || t.unit.contains("百分点");
     let words: &[String] = if ratio { &cues.change_words } else { &cues.addition_words };
-    [t.text.as_str(), t.indicator.as_str()].iter().any(|s| holds_word(s, &cues.growth_words) || holds_word(s, words))
+    [t.text.as_str(), t.indicator.as_str()]
+        .iter()
+        .filter(|s| cues.may_hold_a_word(s))
+        .any(|s| holds_word(s, &cues.growth_words) || holds_word(s, words))
 }
 
 /// Whether `s` holds one of `words` as a change: not going on to a level (`增长到`, `降至`,

@@ -81,8 +81,13 @@ impl<'a> Ctx<'a> {
 /// `面临形势`), by the cue words of `data/cues.toml`; a title that opens with an action
 /// (`聚力完善产业发展环境`) is a task.
 pub fn is_background_title(title: &str, cues: &crate::cues::SectionCues) -> bool {
+    // More than 14 characters is no background title: said before collecting a run-in
+    // heading's whole paragraph.
+    if title.chars().filter(|c| !c.is_whitespace()).nth(14).is_some() {
+        return false;
+    }
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-    if t.chars().count() > 14 || cues.action_openings.iter().any(|w| t.starts_with(w.as_str())) {
+    if cues.action_openings.iter().any(|w| t.starts_with(w.as_str())) {
         return false;
     }
     cues.background_endings.iter().any(|w| t.ends_with(w.as_str()))

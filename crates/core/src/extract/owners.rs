@@ -14,6 +14,7 @@
 
 use super::text::{find_lit, find_str, is_cjk, match_offsets, split_names, strip_spaces};
 use crate::cues::OwnerCues;
+use crate::extract::text::TrimAll;
 use crate::Dictionaries;
 
 /// Phrases saying that the first unit listed leads.
@@ -115,7 +116,7 @@ pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, b
     let marked: Vec<String> = responsible.iter().filter(|n| n.ends_with("(牵头)")).cloned().collect();
     if !marked.is_empty() {
         responsible.retain(|n| !n.ends_with("(牵头)"));
-        lead.extend(marked.iter().map(|n| n.trim_end_matches("(牵头)").to_string()));
+        lead.extend(marked.iter().map(|n| n.trim_end_all("(牵头)").to_string()));
     } else if first_leads && lead.is_empty() && !responsible.is_empty() {
         lead.push(responsible.remove(0));
     }
@@ -146,7 +147,7 @@ pub fn roles_in_text(s: &str, dicts: &Dictionaries) -> (Vec<String>, Vec<String>
     // over two items (`各区、市政府`) or a shared head (`济南、青岛市政府`) reads whole.
     let mut run = String::new();
     for item in split_names(s, false) {
-        let item = item.trim_start_matches("会同").trim_start_matches('由');
+        let item = item.trim_start_all("会同").trim_start_matches('由');
         let (name, role) = strip_role(item, cues);
         if !run.is_empty() {
             run.push('、');
@@ -217,7 +218,7 @@ fn merge_level_lists(items: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
         if let Some(prev) = out.last_mut() {
-            let level = prev.trim_start_matches(['各']).trim_start_matches("有关").trim_start_matches("相关");
+            let level = prev.trim_start_matches(['各']).trim_start_all("有关").trim_start_all("相关");
             let is_level = matches!(level, "区" | "县" | "市" | "区县" | "县区");
             let gov = ["市政府", "县政府", "区政府", "市人民政府", "县人民政府", "区人民政府"];
             if is_level && gov.contains(&item.as_str()) {

@@ -2,7 +2,8 @@
 //! national platforms a task relies on (`依托国家智慧医保实验室`).
 
 use super::industries::lists;
-use super::text::is_cjk;
+use super::text::{find_lit, is_cjk};
+use crate::extract::text::TrimAll;
 
 const FACILITY_SUFFIXES: &[&str] = &[
     "装置",
@@ -54,7 +55,7 @@ pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
             if let Some(p) = part.find(verb) {
                 let rest = &part[p + verb.len()..];
                 if let Some(q) = rest.strip_suffix("建设") {
-                    let name = q.trim_start_matches("集中力量");
+                    let name = q.trim_start_all("集中力量");
                     if FACILITY_SUFFIXES.iter().any(|x| name.ends_with(x))
                         && !name.contains('、')
                         && name.chars().count() <= 20
@@ -87,7 +88,7 @@ pub(crate) fn run_in_facility(t: &str) -> Option<(&str, usize)> {
 pub(crate) fn supported_by(s: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = s[from..].find("依托").map(|p| p + from) {
+    while let Some(p) = find_lit!(&s[from..], "依托").map(|p| p + from) {
         from = p + "依托".len();
         let rest = &s[from..];
         let end = rest.find([',', '。', '、']).unwrap_or(rest.len());

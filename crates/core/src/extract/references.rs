@@ -10,6 +10,7 @@
 //! plan is to write one (`编制《…指南》`). The document's own title (`关于印发《…》的通知`,
 //! `现将《…》印发给你们`, `《…》已经市政府同意`) is no reference.
 
+use crate::extract::text::TrimAll;
 use crate::model::Reference;
 
 /// The most characters a title may have: an unclosed `《` never swallows a page.
@@ -278,7 +279,7 @@ fn relation_of(text: &str, open: usize, after: usize) -> &'static str {
     }
     // `贯彻落实…，…《…》精神`: the verb may stand clauses away when the title is followed by 精神.
     let next: String = text[after..].chars().filter(|c| !c.is_whitespace()).take(8).collect();
-    let next = next.trim_start_matches("等文件").trim_start_matches("文件");
+    let next = next.trim_start_all("等文件").trim_start_all("文件");
     if (sentence.contains("贯彻") || sentence.contains("落实"))
         && (next.starts_with("精神") || next.starts_with("部署"))
     {

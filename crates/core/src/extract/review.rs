@@ -160,6 +160,13 @@ fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
         }
         let l = &doc.lines[i];
         let text = &doc.text[l.cstart..l.cend];
+        // Most lines hold neither a digit nor a closing bracket: one scan of the line says so
+        // before it is cut into sentences, and says which of the two tests a sentence needs.
+        let (line_digit, line_bracket) =
+            (crate::extract::text::first_digit(text.as_bytes(), 0).is_some(), may_close_bracket(text.as_bytes()));
+        if !line_digit && !line_bracket {
+            continue;
+        }
         let mut from = 0;
         for sentence in sentences(text) {
             let start = l.cstart + from;
@@ -170,8 +177,8 @@ fn missed_sentences(ctx: &Ctx, plan: &Plan, out: &mut Vec<ReviewItem>) {
                 continue;
             }
             // Cheap tests first: a figure, or a closing bracket.
-            let figure = has_figure(s, cues);
-            let bracket = owner_bracket(s);
+            let figure = line_digit && has_figure(s, cues);
+            let bracket = if line_bracket { owner_bracket(s) } else { None };
             if !figure && bracket.is_none() {
                 continue;
             }
@@ -243,12 +250,16 @@ fn has_figure(s: &str, cues: &crate::cues::TargetCues) -> bool {
     false
 }
 
+/// Whether `b` holds a closing bracket `)` `]` `）` `〕`.
+fn may_close_bracket(b: &[u8]) -> bool {
+    memchr::memchr2(b')', b']', b).is_some() || find_lit!(b, "）").is_some() || find_lit!(b, "〕").is_some()
+}
+
 /// The last bracketed passage of a sentence (`(牵头单位:…)`, `(市科委)`), as a byte range of its
 /// inside.
 fn owner_bracket(s: &str) -> Option<(usize, usize)> {
     // Most sentences close no bracket: SIMD searches say so before the character scans.
-    let b = s.as_bytes();
-    if memchr::memchr2(b')', b']', b).is_none() && find_lit!(b, "）").is_none() && find_lit!(b, "〕").is_none() {
+    if !may_close_bracket(s.as_bytes()) {
         return None;
     }
     let close = s.rfind([')', '）', '〕', ']'])?;

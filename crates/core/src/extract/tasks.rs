@@ -16,6 +16,7 @@ use super::task_content;
 use super::text::{self, find_lit, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::TrimAll;
 use crate::model::{Owner, Task};
 use crate::Dictionaries;
 
@@ -314,7 +315,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
                 let b_str = &after[..q];
                 if let Some(a) = a {
                     let resp: Vec<String> = split_names(b_str, true).into_iter().filter(|n| !n.is_empty()).collect();
-                    let title = sent[p..].trim_start_matches("牵头").to_string();
+                    let title = sent[p..].trim_start_all("牵头").to_string();
                     push(base, base + sent.len(), vec![a], resp, title.trim_matches([',', '、']).to_string());
                     continue;
                 }
@@ -372,9 +373,7 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
     if let Some(p) = find_lit!(head, "等部门").filter(|p| verb_at.is_none_or(|(q, _)| *p <= q)) {
         let names = owners::unit_names(&clause[..p + "等部门".len()], cues);
         if names.len() >= 2 && names.iter().all(|n| is_org(n, ctx) && !is_generic(n, ctx)) {
-            let rest = clause[p + "等部门".len()..]
-                .trim_start_matches("按照职责分工负责")
-                .trim_start_matches("按职责分工负责");
+            let rest = clause[p + "等部门".len()..].trim_start_all("按照职责分工负责").trim_start_all("按职责分工负责");
             return Some((Vec::new(), names, rest.to_string()));
         }
     }
@@ -418,7 +417,7 @@ fn subject_owner(clause: &str, ctx: &Ctx) -> Option<(Vec<String>, Vec<String>, S
         // `市统计局按照《…》加快建设…`: the action after the reference.
         title = rest.find('》').map_or(rest, |q| &rest[q + '》'.len_utf8()..]);
     }
-    let title = title.trim_start_matches("负责").to_string();
+    let title = title.trim_start_all("负责").to_string();
     Some((names, resp, title))
 }
 

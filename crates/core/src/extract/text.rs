@@ -11,6 +11,36 @@ macro_rules! find_lit {
 }
 pub(crate) use find_lit;
 
+/// `trim_start_matches` / `trim_end_matches` for a `&str` pattern by repeated
+/// `strip_prefix` / `strip_suffix`: the same result, without the Two-Way searcher that std
+/// builds for a string pattern on every call (titles and names are trimmed by the thousand).
+pub trait TrimAll {
+    fn trim_start_all(&self, pat: &str) -> &str;
+    fn trim_end_all(&self, pat: &str) -> &str;
+}
+
+impl TrimAll for str {
+    fn trim_start_all(&self, pat: &str) -> &str {
+        let mut s = self;
+        if !pat.is_empty() {
+            while let Some(rest) = s.strip_prefix(pat) {
+                s = rest;
+            }
+        }
+        s
+    }
+
+    fn trim_end_all(&self, pat: &str) -> &str {
+        let mut s = self;
+        if !pat.is_empty() {
+            while let Some(rest) = s.strip_suffix(pat) {
+                s = rest;
+            }
+        }
+        s
+    }
+}
+
 /// The first ASCII digit of `b` at or after `from`, 32 bytes at a time (a test of a whole chunk
 /// without early exit vectorises).
 pub fn first_digit(b: &[u8], from: usize) -> Option<usize> {
@@ -233,6 +263,19 @@ mod tests {
                 assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
                 let want: Vec<usize> = hay.match_indices(needle).map(|(p, _)| p).collect();
                 assert_eq!(super::match_offsets(hay, needle).collect::<Vec<_>>(), want, "{hay:?} {needle:?}");
+            }
+        }
+    }
+
+    /// The repeated strips trim what std's `trim_*_matches` trims, for empty, overlapping and
+    /// repeated patterns.
+    #[test]
+    fn trims_agree_with_the_std_trims() {
+        for s in ["", "工程", "工程工程", "工程行动工程", "工工程", "程工程", "aaa", "aaaa", "世界级世界级产业"]
+        {
+            for pat in ["", "工程", "aa", "a", "世界级", "程"] {
+                assert_eq!(s.trim_start_all(pat), s.trim_start_matches(pat), "{s:?} {pat:?}");
+                assert_eq!(s.trim_end_all(pat), s.trim_end_matches(pat), "{s:?} {pat:?}");
             }
         }
     }

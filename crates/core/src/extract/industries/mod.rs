@@ -15,6 +15,7 @@ mod segments;
 
 use super::Ctx;
 use crate::doc::{LineKind, Scheme};
+use crate::extract::text::TrimAll;
 use crate::model::{DistrictMapping, Industry, Platform};
 use lists::enumerations;
 pub(crate) use lists::lists;
@@ -312,7 +313,7 @@ fn slogan_items(ctx: &Ctx, h: usize) -> Option<Vec<Section>> {
         let head = &text[..p];
         let begin =
             head.rfind(['。', ',', '、', ';']).map_or(0, |x| x + head[x..].chars().next().map_or(1, char::len_utf8));
-        let raw = head[begin..].trim_start_matches("深入开展").trim_start_matches("开展").trim_start_matches("实施");
+        let raw = head[begin..].trim_start_all("深入开展").trim_start_all("开展").trim_start_all("实施");
         let name =
             names::industry_name(raw, icues).or_else(|| names::is_industry_label(raw, icues).then(|| raw.to_string()));
         if let Some(name) = name {
@@ -354,7 +355,7 @@ fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
         let begin = head
             .rfind(['。', ',', '、', ';', '等'])
             .map_or(0, |x| x + head[x..].chars().next().map_or(1, char::len_utf8));
-        let raw = ["推进", "推动", "发展", "培育", "壮大"].iter().fold(&head[begin..], |t, v| t.trim_start_matches(v));
+        let raw = ["推进", "推动", "发展", "培育", "壮大"].iter().fold(&head[begin..], |t, v| t.trim_start_all(v));
         let name = format!("{raw}产业");
         let n = raw.chars().count();
         if (2..=10).contains(&n)
@@ -409,7 +410,7 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
                     .max();
                 let Some(begin) = begin else { continue };
                 let name = &head[begin..];
-                let name = name.trim_start_matches("新一代");
+                let name = name.trim_start_all("新一代");
                 // `加快食品科技创新赋能产业发展`: the field empowers industry, it is not one.
                 let name = FIELD_TAILS
                     .iter()

@@ -4,6 +4,7 @@
 
 use crate::cues::IndustryCues;
 use crate::extract::text::is_cjk;
+use crate::extract::text::TrimAll;
 
 /// The industry named by `title`, or `None` when the title does not read as one (too long, a
 /// list, a sentence).
@@ -19,7 +20,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
             }
         }
     }
-    t = t.trim_end_matches("工程").trim_end_matches("行动");
+    t = t.trim_end_all("工程").trim_end_all("行动");
     // Verbs before the name: `突破发展`, `全面做强`, `实施`.
     loop {
         let before = t;
@@ -38,7 +39,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
     if let Some(p) = t.rfind('的') {
         t = &t[p + '的'.len_utf8()..];
     }
-    t = t.trim_start_matches("世界级").trim_start_matches("国际一流").trim_start_matches("全国一流");
+    t = t.trim_start_all("世界级").trim_start_all("国际一流").trim_start_all("全国一流");
     // Predicates after it: `医养健康产业数字化转型` → 医养健康产业.
     if let Some(p) = crate::extract::text::find_lit!(t, "产业") {
         let tail = &t[p + "产业".len()..];
@@ -71,7 +72,7 @@ pub(crate) const TASK_ENDINGS: &[&str] = &[
 
 /// A kind of industries, not one: `未来产业`, `巩固延伸特色产业`, `数字产业`.
 pub fn is_generic_name(t: &str) -> bool {
-    let t = t.trim_end_matches("新增长点").trim_end_matches("增长点");
+    let t = t.trim_end_all("新增长点").trim_end_all("增长点");
     [
         "特色产业",
         "新兴产业",

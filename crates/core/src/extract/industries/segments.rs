@@ -4,6 +4,7 @@ use super::lists::lists_with_lead;
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
+use crate::extract::text::TrimAll;
 
 /// Verbs that introduce the directions of an industry (`重点培育X、Y等细分领域`).
 const DIRECTION_LEADS: &[&str] = &[
@@ -357,7 +358,7 @@ fn lead_noun_phrase(lead: &str) -> String {
             break;
         }
     }
-    t.trim_start_matches("国家").to_string()
+    t.trim_start_all("国家").to_string()
 }
 
 /// Items of the 专栏 inside the section whose title starts with the industry's name.
@@ -526,7 +527,7 @@ fn is_structure_title(t: &str) -> bool {
 /// cluster, field or direction of the industry.
 fn label_section_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
     let doc = ctx.doc;
-    let stem = s.name.trim_end_matches("产业");
+    let stem = s.name.trim_end_all("产业");
     let mut out: Vec<String> = Vec::new();
     for i in s.lines.0..s.lines.1.min(doc.lines.len()) {
         if !matches!(doc.lines[i].kind, LineKind::Text | LineKind::Heading) {

@@ -25,6 +25,7 @@ mod table;
 use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::TrimAll;
 use crate::model::Target;
 use quantity::{is_cn_numeral, quantity_at, Quantity};
 
@@ -842,7 +843,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     {
         return false;
     }
-    let after_q = after.trim_start_matches("以上").trim_start_matches("左右").trim_start_matches("以下");
+    let after_q = after.trim_start_all("以上").trim_start_all("左右").trim_start_all("以下");
     // `三位一体`, `三元融合`: words, not figures.
     let chinese = !s[q.start..].starts_with(|c: char| c.is_ascii_digit());
     if chinese && (after.starts_with(is_cn_numeral) || (money && q.value < 10.0)) {

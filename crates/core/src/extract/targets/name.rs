@@ -3,6 +3,7 @@
 use super::quantity::Quantity;
 use super::Ctx;
 use crate::extract::text::is_cjk;
+use crate::extract::text::TrimAll;
 use crate::model::Target;
 
 /// Lead words that are adverbs: left out only before a verb of [`LEAD_WORDS`].
@@ -219,7 +220,7 @@ const COUNTING_ADVERBS: &[&str] = &["每年", "累计", "年均", "持续", "逐
 /// `培育20家具有行业影响力的…企业`), else the one before it (`科技型企业超过4.5万家`), with the
 /// verbs of the goal left out except counting adverbs (`每年新增`, `累计建设`).
 fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
-    let post_noun = post.trim_start_matches("的").trim();
+    let post_noun = post.trim_start_all("的").trim();
     let post_noun =
         post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && c != '”' && !c.is_ascii_alphanumeric());
     let pre_year = strip_representative(pre_year.trim());
@@ -249,7 +250,7 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
                 }
             }
         }
-        let obj = pre_noun.trim_end_matches("百家").to_string();
+        let obj = pre_noun.trim_end_all("百家").to_string();
         if obj.ends_with("领域") || obj.ends_with("方面") {
             return format!("{obj}{post_noun}");
         }
@@ -277,13 +278,13 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         }
         // A share of what the clause names: `新建住宅建筑实现100%BIM交付` → 新建住宅建筑BIM交付.
         if ratio && (2..=12).contains(&pre_noun.chars().count()) && !pre_noun.contains(['、', ',']) {
-            let entity = pre_noun.trim_end_matches("实现");
+            let entity = pre_noun.trim_end_all("实现");
             return format!("{entity}{post_noun}");
         }
         return post_noun.to_string();
     }
     if pre_noun.is_empty() {
-        let pre_clause = pre_year.trim().trim_start_matches(['、', ',']).trim_start_matches("力争");
+        let pre_clause = pre_year.trim().trim_start_matches(['、', ',']).trim_start_all("力争");
         if COUNTING_ADVERBS.iter().any(|a| pre_clause.starts_with(a)) && pre_clause.chars().count() <= 8 {
             return pre_clause.to_string();
         }
@@ -299,7 +300,7 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     }
     // `累计建设5G基站4万个`, `力争每年新增1000名` keep the counting adverb and verb.
     let pre_clause = pre_year.trim().trim_start_matches(['、', ',']);
-    let pre_clause = pre_clause.trim_start_matches("力争").trim_start_matches("确保");
+    let pre_clause = pre_clause.trim_start_all("力争").trim_start_all("确保");
     if COUNTING_ADVERBS.iter().any(|a| pre_clause.starts_with(a)) {
         let kept = strip_words(pre_clause, &[], TRAIL_WORDS);
         if kept.chars().count() <= 16 && kept.ends_with(pre_noun.as_str()) {
@@ -403,8 +404,7 @@ fn yearly_count(ctx: &Ctx, s: &str, q: &Quantity, indicator: &str) -> Option<Str
         s[..q.start].rfind([',', ';', '。']).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
     // The clause's verbs: its opening words up to the last goal verb among them (`精准引育`,
     // `新培育`), shared by the figures of the clause.
-    let head =
-        s[clause_start..q.start].trim_start_matches("力争").trim_start_matches("确保").trim_start_matches("每年");
+    let head = s[clause_start..q.start].trim_start_all("力争").trim_start_all("确保").trim_start_all("每年");
     let window: usize = head.char_indices().nth(6).map_or(head.len(), |(i, _)| i);
     let verb_end = ctx
         .dicts

@@ -2,6 +2,7 @@
 //! of 专栏 tables (`重点区县(开发区)`), `〔重点布局:…〕` in the text — and, walking the same
 //! 专栏 rows, the platforms they list.
 
+use crate::extract::text::Has;
 use super::industries::Section;
 use super::platforms::{facility_names, run_in_facility, supported_by};
 use super::text::{find_lit, split_names};
@@ -60,13 +61,13 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
                 continue;
             }
             awaiting_content = false;
-            if label.contains("区县") || label.contains("布局") || label.contains("区域") || label.contains("承载")
+            if label.has("区县") || label.has("布局") || label.has("区域") || label.has("承载")
             {
                 let names = split_names(t, true);
                 if !names.is_empty() {
                     districts.push(mapping(ctx, &subject, names, l.cstart, l.cend));
                 }
-            } else if label.contains("平台") {
+            } else if label.has("平台") {
                 let off = t.as_ptr() as usize - doc.text.as_ptr() as usize;
                 if let Some(m) = parse_marker(t) {
                     let rest = &t[m.len..];
@@ -95,7 +96,7 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
                 let facility_box = ["设施", "平台", "载体", "实验室", "基地"].iter().any(|w| title.contains(w));
                 // `专栏3 基础支撑平台` / `1.人工智能开源软硬件基础平台。建立…`: a numbered item
                 // whose run-in title names a facility is a platform; its body describes it.
-                let run_in = title.contains("平台").then(|| run_in_facility(t)).flatten();
+                let run_in = title.has("平台").then(|| run_in_facility(t)).flatten();
                 if let Some((name, a)) = run_in {
                     let a = l.cstart + a;
                     platforms.push(Platform {
@@ -168,14 +169,14 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
 fn is_layout(ctx: &Ctx, h: usize) -> bool {
     let doc = ctx.doc;
     let t = doc.title(h);
-    if t.ends_with("布局") || t.contains("空间布局") || t.contains("产业布局") || t.contains("区域布局") {
+    if t.ends_with("布局") || t.has("空间布局") || t.has("产业布局") || t.has("区域布局") {
         return true;
     }
     let hd = &doc.headings[h];
     hd.run_in.is_some_and(|r| {
         let l = &doc.lines[hd.line];
         let first = doc.text[r..l.cend].split('。').next().unwrap_or("");
-        first.contains("空间布局") || first.contains("产业布局")
+        first.has("空间布局") || first.has("产业布局")
     })
 }
 
@@ -448,7 +449,7 @@ fn zone_areas<'t>(ctx: &Ctx, text: &'t str) -> Option<(&'t str, Vec<String>)> {
             let p = rest.find('等')?;
             let after = &rest[p + '等'.len_utf8()..];
             let classifier = after.split('为').next()?;
-            if !["区域", "片区", "地区", "板块"].iter().any(|c| classifier.ends_with(c)) || !after.contains("为核心")
+            if !["区域", "片区", "地区", "板块"].iter().any(|c| classifier.ends_with(c)) || !after.has("为核心")
             {
                 return None;
             }

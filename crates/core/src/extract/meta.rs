@@ -5,6 +5,7 @@
 //! metadata box (`[ 发文字号 ]`, `发布日期:`). A notice (通知) often wraps the plan itself; the
 //! title is then the plan's, named in `《…》`, and the issuer is the notice's.
 
+use crate::extract::text::Has;
 use super::text::{find_all_doc_numbers, iso_date, strip_spaces};
 use crate::dict::Dictionaries;
 use crate::doc::Doc;
@@ -138,14 +139,14 @@ fn is_addressee(t: &str) -> bool {
     let t = t.trim();
     (t.ends_with(':') || t.ends_with('：'))
         && t.chars().count() <= 80
-        && (t.contains("人民政府")
-            || t.contains("各区")
-            || t.contains("各县")
-            || t.contains("各市")
-            || t.contains("有关单位")
-            || t.contains("各部门")
-            || t.contains("委办局")
-            || t.contains("政府"))
+        && (t.has("人民政府")
+            || t.has("各区")
+            || t.has("各县")
+            || t.has("各市")
+            || t.has("有关单位")
+            || t.has("各部门")
+            || t.has("委办局")
+            || t.has("政府"))
 }
 
 fn ends_with_doc_type(s: &str) -> bool {
@@ -163,7 +164,7 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
     // 1. A notice that publishes a plan: 关于印发《X》的通知 / 现将《X》印发.
     for i in 0..header.min(notice_zone_end + 6) {
         let t = strip_spaces(doc.line_text(i));
-        if !(t.contains("印发") || t.contains("已经") || t.contains("现将")) {
+        if !(t.has("印发") || t.has("已经") || t.has("现将")) {
             continue;
         }
         if let Some(name) = bracketed_title(&t) {
@@ -230,7 +231,7 @@ fn bracketed_title(t: &str) -> Option<String> {
 /// `重庆市人民政府办公厅关于印发《…》的通知` → `重庆市人民政府办公厅`; a heading broken after the
 /// author (`国务院关于印发` / `…的通知`) counts from its own line.
 fn notice_author(joined: &str) -> Option<String> {
-    let line = joined.lines().find(|l| l.contains("关于印发"))?;
+    let line = joined.lines().find(|l| l.has("关于印发"))?;
     let flat: String = line.to_string();
     let p = flat.find("关于印发")?;
     let author = &flat[..p];
@@ -260,7 +261,7 @@ fn cn_date_line(t: &str) -> Option<String> {
 /// `发布日期:2022-01-19 17:03`, `来源:成都市人民政府网 2024-05-10`, `2024-10-26 00:00`.
 fn published_in_line(t: &str) -> Option<String> {
     let s = strip_spaces(t);
-    if s.contains("发布") || s.contains("来源") || s.contains("时间") || s.contains("日期") || s.chars().count() <= 20
+    if s.has("发布") || s.has("来源") || s.has("时间") || s.has("日期") || s.chars().count() <= 20
     {
         return iso_date(&s);
     }
@@ -488,7 +489,7 @@ fn period(doc: &Doc, title: Option<&str>, header: usize) -> (Option<i32>, Option
     if title.is_none() {
         for i in 0..header.min(doc.lines.len()) {
             let t = doc.line_text(i);
-            if t.contains("本规划") {
+            if t.has("本规划") {
                 if let Some(p) = five_year_plan(t) {
                     return (Some(p.0), Some(p.1));
                 }

@@ -12,6 +12,7 @@
 //! 市科技部门, 市教育部门; `济南、青岛市政府` → 济南市政府, 青岛市政府), never split inside one
 //! unit's name (`各区、市政府`, `各县(市、区)人民政府`).
 
+use crate::extract::text::Has;
 use super::text::{find_lit, find_str, is_cjk, match_offsets, split_names, strip_spaces};
 use crate::cues::OwnerCues;
 use crate::extract::text::TrimAll;
@@ -58,7 +59,7 @@ pub fn has_role_word(s: &str, cues: &OwnerCues) -> bool {
 pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, bare_list: bool) -> Option<Owners> {
     let cues = &dicts.cues.owners;
     let inner = inner.trim();
-    if inner.chars().count() > 400 || inner.contains("重点布局") {
+    if inner.chars().count() > 400 || inner.has("重点布局") {
         return None;
     }
     let has_role = has_role_word(inner, cues);
@@ -79,7 +80,10 @@ pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, b
     }
     let mut body = strip_spaces(&body);
     for p in FIRST_LEAD_PHRASES {
-        body = body.replace(p, "");
+        // Tested first: `replace` builds a searcher and a new string even when nothing is there.
+        if crate::extract::text::find_str(&body, p).is_some() {
+            body = body.replace(p, "");
+        }
     }
     let mut lead = Vec::new();
     let mut responsible = Vec::new();
@@ -368,9 +372,9 @@ fn split_remark(s: &str) -> (String, Vec<String>) {
                 cur_bracket.push(c);
                 if depth == 0 {
                     if cur_bracket.contains('。')
-                        || cur_bracket.contains("以下")
-                        || cur_bracket.contains("统称")
-                        || cur_bracket.contains("下同")
+                        || cur_bracket.has("以下")
+                        || cur_bracket.has("统称")
+                        || cur_bracket.has("下同")
                     {
                         remarks.push(cur_bracket.clone());
                     } else {
@@ -393,7 +397,7 @@ fn split_remark(s: &str) -> (String, Vec<String>) {
 
 pub fn looks_like_owner(name: &str) -> bool {
     let n = name.chars().count();
-    (2..=40).contains(&n) && name.chars().any(is_cjk) && !name.contains("职责") && !name.contains("负责")
+    (2..=40).contains(&n) && name.chars().any(is_cjk) && !name.has("职责") && !name.has("负责")
 }
 
 /// A unit: a department of the dictionary or a name with an organisation ending.
@@ -404,7 +408,7 @@ pub fn is_org(name: &str, dicts: &Dictionaries) -> bool {
 
 /// A generic owner: every body of a kind (`各地区`, `有关部门`), not one named body.
 pub fn is_generic(name: &str, cues: &OwnerCues) -> bool {
-    cues.generic_prefixes.iter().any(|p| name.starts_with(p.as_str())) || name.contains("有关部门")
+    cues.generic_prefixes.iter().any(|p| name.starts_with(p.as_str())) || name.has("有关部门")
 }
 
 /// An owner that names no one department, for the department pages: [`is_generic`] or one of

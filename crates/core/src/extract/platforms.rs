@@ -1,6 +1,7 @@
 //! Named innovation platforms: rows of 专栏 labelled 平台, facilities of facility 专栏, and the
 //! national platforms a task relies on (`依托国家智慧医保实验室`).
 
+use crate::extract::text::Has;
 use super::industries::lists;
 use super::text::{find_lit, is_cjk};
 use crate::extract::text::TrimAll;
@@ -33,7 +34,7 @@ pub(crate) fn facility_names(s: &str) -> Vec<(String, usize)> {
             ["项目", "设施", "平台", "载体", "孵化园", "园", "基地", "中心", "装置"].iter().any(|k| c.ends_with(k));
         // `依托A、B等公共基础设施`: public infrastructure a task uses, not innovation platforms
         // (`…等重大科技基础设施` are).
-        let infrastructure = c.ends_with("基础设施") && !c.contains("科技") && !c.contains("科学");
+        let infrastructure = c.ends_with("基础设施") && !c.has("科技") && !c.has("科学");
         if !platform_like || c.ends_with("区域") || infrastructure {
             continue;
         }

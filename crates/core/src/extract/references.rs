@@ -10,6 +10,7 @@
 //! plan is to write one (`编制《…指南》`). The document's own title (`关于印发《…》的通知`,
 //! `现将《…》印发给你们`, `《…》已经市政府同意`) is no reference.
 
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::Reference;
 
@@ -280,7 +281,7 @@ fn relation_of(text: &str, open: usize, after: usize) -> &'static str {
     // `贯彻落实…，…《…》精神`: the verb may stand clauses away when the title is followed by 精神.
     let next: String = text[after..].chars().filter(|c| !c.is_whitespace()).take(8).collect();
     let next = next.trim_start_all("等文件").trim_start_all("文件");
-    if (sentence.contains("贯彻") || sentence.contains("落实"))
+    if (sentence.has("贯彻") || sentence.has("落实"))
         && (next.starts_with("精神") || next.starts_with("部署"))
     {
         return "basis";
@@ -364,7 +365,7 @@ pub fn normalize_title(title: &str) -> String {
         s.push(c);
     }
     // `--` from a doubled dash (`——`) is one dash.
-    while s.contains("--") {
+    while s.has("--") {
         s = s.replace("--", "-");
     }
     for m in STAGE_MARKERS {

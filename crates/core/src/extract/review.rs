@@ -15,6 +15,7 @@
 //! The queue is derived data: it never changes the plan's items, and it is capped so that a
 //! pathological document cannot make it huge.
 
+use crate::extract::text::Has;
 use super::text::find_lit;
 use super::Ctx;
 use crate::doc::LineKind;
@@ -75,7 +76,7 @@ pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
             };
             out.push(item("target", reason, Some(i), &t.text, t.span));
         } else if t.year.is_some_and(|y| !t.text.contains(y.to_string().as_str()))
-            && !t.text.contains("十四五")
+            && !t.text.has("十四五")
             // A year the table's header or the target's own paragraph states (`到2025年,…:`
             // leading its items) is read, not inferred; one carried from further up is queued.
             && !t.table
@@ -371,7 +372,7 @@ mod tests {
             plan.review.iter().filter(|r| r.reason == "年份取自上文或标题").map(|r| r.text.as_str()).collect();
         assert_eq!(plan.targets.iter().filter(|t| t.year.is_some()).count(), 3, "{:?}", plan.targets);
         assert_eq!(carried.len(), 1, "{carried:?}");
-        assert!(carried[0].contains("创新中心"), "{carried:?}");
+        assert!(carried[0].has("创新中心"), "{carried:?}");
     }
 
     #[test]
@@ -381,7 +382,7 @@ mod tests {
         let reasons: Vec<&str> = plan.review.iter().map(|r| r.reason.as_str()).collect();
         assert!(reasons.iter().any(|r| r.starts_with("未写明目标年份")), "{reasons:?}");
         assert!(reasons.iter().any(|r| r.starts_with("未写明牵头单位")), "{reasons:?}");
-        assert!(reasons.iter().any(|r| r.starts_with("单位不在部门名录中") && r.contains("市某某中心")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.starts_with("单位不在部门名录中") && r.has("市某某中心")), "{reasons:?}");
         // Every listed item points at its place in the source.
         for r in &plan.review {
             assert!(r.span[0] <= r.span[1] && r.span[1] <= text.len());

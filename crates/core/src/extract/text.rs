@@ -11,6 +11,25 @@ macro_rules! find_lit {
 }
 pub(crate) use find_lit;
 
+/// `str::contains` for a `&str` needle, without std's slow case: for a haystack shorter than
+/// the needle plus 16 bytes (most titles, names and labels) std builds a Two-Way searcher per
+/// call; the few windows of such a haystack are compared directly instead.
+pub trait Has {
+    fn has(&self, needle: &str) -> bool;
+}
+
+impl Has for str {
+    #[inline]
+    fn has(&self, needle: &str) -> bool {
+        let (h, n) = (self.as_bytes(), needle.as_bytes());
+        match n.split_first() {
+            None => true,
+            Some(_) if h.len() >= n.len() + 16 => self.contains(needle),
+            Some((&first, _)) => h.windows(n.len()).any(|w| w[0] == first && w == n),
+        }
+    }
+}
+
 /// `trim_start_matches` / `trim_end_matches` for a `&str` pattern by repeated
 /// `strip_prefix` / `strip_suffix`: the same result, without the Two-Way searcher that std
 /// builds for a string pattern on every call (titles and names are trimmed by the thousand).
@@ -263,6 +282,17 @@ mod tests {
                 assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
                 let want: Vec<usize> = hay.match_indices(needle).map(|(p, _)| p).collect();
                 assert_eq!(super::match_offsets(hay, needle).collect::<Vec<_>>(), want, "{hay:?} {needle:?}");
+            }
+        }
+    }
+
+    /// `has` answers as `contains` on both sides of the short-haystack bound.
+    #[test]
+    fn has_agrees_with_contains() {
+        let long = "重点发展集成电路、新型显示和智能终端等产业".repeat(2);
+        for hay in ["", "产", "产业", "新兴产业", "abcdefghijklmnopqrstuvwxyz", "产业产业产业产业产业产业", long.as_str()] {
+            for needle in ["", "产业", "业", "终端等产业", "a", "xyz", "产业产业产业产业产业产业产业", "新型显示和智能终端等产业重点"] {
+                assert_eq!(hay.has(needle), hay.contains(needle), "{hay:?} {needle:?}");
             }
         }
     }

@@ -13,6 +13,7 @@ pub(crate) mod lists;
 pub(crate) mod names;
 mod segments;
 
+use crate::extract::text::Has;
 use super::Ctx;
 use crate::doc::{LineKind, Scheme};
 use crate::extract::text::TrimAll;
@@ -87,7 +88,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
             .map(|(&c, n)| n.clone().or_else(|| is_noun_title(doc.title(c)).then(|| doc.title(c).to_string())))
             .collect();
         let industry_children = children.len() >= 2
-            && children.iter().all(|&c| doc.title(c).contains("产业"))
+            && children.iter().all(|&c| doc.title(c).has("产业"))
             && child_names.iter().all(|n| n.as_ref().is_some_and(|n| n.ends_with("产业")));
         // A title whose children had to be read through their actions must itself name
         // industries as its object: `二、重点领域`, `核心产业“固链”行动`.
@@ -122,14 +123,14 @@ pub fn extract(ctx: &Ctx) -> Industries {
         for &c in &children {
             let grandchildren = doc.children(Some(c));
             let ct = doc.title(c);
-            let group_like = ct.contains("产业") || ct.contains("方向") || ct.contains("领域") || ct.contains("一批");
+            let group_like = ct.has("产业") || ct.has("方向") || ct.has("领域") || ct.has("一批");
             if group_like && !grandchildren.is_empty() && grandchildren.iter().all(|&g| is_noun_title(doc.title(g))) {
                 for &g in &grandchildren {
                     sections.push(section_of_heading(ctx, g, ct));
                 }
             } else if group_like
                 && grandchildren.is_empty()
-                && (ct.contains("领域") || ct.contains("方向") || ct.contains("一批"))
+                && (ct.has("领域") || ct.has("方向") || ct.has("一批"))
             {
                 // `(二)延伸发展“613”产业体系重点领域`: the industries are enumerated in its text.
                 let h = &doc.headings[c];
@@ -392,10 +393,10 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
     let mut cands: Vec<(String, usize)> = Vec::new();
     for i in 0..header_end {
         let t = doc.line_text(i);
-        let purpose = t.contains("制定本") || t.contains("制订本") || t.contains("特制定") || t.contains("特制订");
+        let purpose = t.has("制定本") || t.has("制订本") || t.has("特制定") || t.has("特制订");
         let title_like = t.chars().count() <= 60
             && !t.contains('。')
-            && (t.ends_with("计划") || t.contains("行动计划") || t.contains("规划"));
+            && (t.ends_with("计划") || t.has("行动计划") || t.has("规划"));
         if !purpose && !title_like {
             continue;
         }
@@ -509,7 +510,7 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
             _ => continue,
         };
         let s = &doc.text[start..l.cend];
-        if !s.contains("等") || !(s.contains("产业") || s.contains("领域")) {
+        if !s.has("等") || !(s.has("产业") || s.has("领域")) {
             continue;
         }
         let mut found = Vec::new();

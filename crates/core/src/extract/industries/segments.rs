@@ -1,5 +1,6 @@
 //! Segments of an industry: sub-headings, direction lists, lead sentences, products, 专栏 items.
 
+use crate::extract::text::Has;
 use super::lists::lists_with_lead;
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
@@ -126,7 +127,7 @@ pub(crate) fn segments_of(ctx: &Ctx, s: &Section) -> Vec<String> {
             continue;
         }
         let np = lead_noun_phrase(lead);
-        if np.ends_with("产品") || np.contains("发展") || np.contains("产业链") || np.contains("集群") {
+        if np.ends_with("产品") || np.has("发展") || np.has("产业链") || np.has("集群") {
             continue;
         }
         // `工业软件和汽车软件`: two segments sharing a head.

@@ -22,6 +22,7 @@ mod name;
 mod quantity;
 mod table;
 
+use crate::extract::text::Has;
 use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
@@ -123,6 +124,17 @@ fn numeral_bytes(x: u8, y: u8, z: u8) -> bool {
     e4 | e5 | e7
 }
 
+/// The byte positions of the ASCII digits of `s`, the only places a year marker starts (see
+/// [`year_marker_at`]), found 32 bytes at a time.
+fn digit_positions(s: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let p = first_digit(s.as_bytes(), from)?;
+        from = p + 1;
+        Some(p)
+    })
+}
+
 /// Years that set the time frame of the clauses after them: `到2025年`, `2027年,`, `至2030年`.
 fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
     let b = s.as_bytes();
@@ -141,7 +153,7 @@ fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
         after.starts_with([',', '，']) || ["前", "底", "末", "时", "年底", "年末"].iter().any(|w| after.starts_with(w));
     // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame; `2025年的主要目标是:` is one.
     let goal_of_year =
-        after.starts_with('的') && after[..after.find(is_clause_end).unwrap_or(after.len())].contains("目标");
+        after.starts_with('的') && after[..after.find(is_clause_end).unwrap_or(after.len())].has("目标");
     let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok) || goal_of_year;
     Some((year, i + 4 + '年'.len_utf8(), is_frame))
 }
@@ -201,7 +213,7 @@ fn segment(s: &str, found: &[(Quantity, Option<i32>)], k: usize) -> (usize, usiz
         if next.start < clause_end && next.start >= q.end {
             b = s[q.end..next.start].rfind('、').map_or(next.start, |p| q.end + p);
             // `翻番、达到300家`: the doubling belongs to the next figure.
-            if s[q.end..next.start].contains("翻番") {
+            if s[q.end..next.start].has("翻番") {
                 b = next.start;
             }
         }
@@ -230,7 +242,7 @@ fn lead_subject(text: &str, at: usize) -> Option<(usize, usize)> {
     let subject = &clause[..p + "产业".len()];
     let rest = &clause[p + "产业".len()..];
     let sets_goals =
-        rest.contains("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));
+        rest.has("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));
     ((3..=12).contains(&subject.chars().count()) && subject.chars().all(crate::extract::text::is_cjk) && sets_goals)
         .then_some((at + start, at + start + subject.len()))
 }
@@ -264,7 +276,7 @@ fn is_bullet(t: &str) -> bool {
 
 /// Whether a section title says it sets goals (`发展目标`, `总体目标(2013-2025年)`).
 fn is_goals_title(t: &str) -> bool {
-    (t.contains("目标") || t.contains("总体要求") || t.contains("总体思路")) && t.chars().count() <= 24
+    (t.has("目标") || t.has("总体要求") || t.has("总体思路")) && t.chars().count() <= 24
 }
 
 /// The year a heading dates its section with: the last year of `(2013-2025年)` or `到2025年`.
@@ -398,7 +410,7 @@ fn paragraph_targets(
     // A paragraph that opens with its year (`2027年,全市…`, `到2025年,`) sets goals.
     let first_clause =
         &s[..s.find(is_clause_end).map_or(s.len(), |p| p + s[p..].chars().next().map_or(0, char::len_utf8))];
-    let goals = goals || (0..first_clause.len()).any(|k| year_marker_at(first_clause, k).is_some_and(|y| y.2));
+    let goals = goals || digit_positions(first_clause).any(|k| year_marker_at(first_clause, k).is_some_and(|y| y.2));
     let quoted = quoted_ranges(s);
     let in_quote = |p: usize| quoted.iter().any(|(a, b)| *a < p && p < *b);
     let mut frame: Option<i32> = carried;
@@ -751,7 +763,7 @@ fn year_of_position(
     // A year stated before the doubling in its sentence.
     let head = &s[if goals { 0 } else { sentence_start }..p];
     let mut year = None;
-    for (k, _) in head.char_indices() {
+    for k in digit_positions(head) {
         if let Some((y, _, true)) = year_marker_at(head, k) {
             year = Some(y);
         }
@@ -819,7 +831,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         }
     }
     // The count of a list of names: `“丝路云品电商节”6个全国性网络促销活动`.
-    if q.kind == "count" && before.ends_with('”') && before[..before.len() - '”'.len_utf8()].contains("”“") {
+    if q.kind == "count" && before.ends_with('”') && before[..before.len() - '”'.len_utf8()].has("”“") {
         return false;
     }
     // A sentence that grants money sets conditions, not goals: `对…首次达到2000万元的企业,给予…奖励`,
@@ -828,7 +840,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         before.rfind(['。', ';']).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
     let sentence_end = after.find(['。', ';']).map_or(s.len(), |p| q.end + p);
     let sentence = &s[sentence_start..sentence_end];
-    if sentence.contains("给予")
+    if sentence.has("给予")
         && sentence.contains('元')
         && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].contains(w))
     {
@@ -916,6 +928,17 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Year markers are looked for at the digits only: the same markers as at every position.
+    #[test]
+    fn year_markers_are_found_at_digits_as_at_every_position() {
+        let long = "到2025年,全市新增100家;2027年底前建成。".repeat(3);
+        for s in ["", "2025", "2025年", "到2025年,", "a2025年底", "12025年", "x1y22z333年4444年,", long.as_str()] {
+            let every: Vec<_> = (0..s.len()).filter_map(|k| super::year_marker_at(s, k)).collect();
+            let at_digits: Vec<_> = super::digit_positions(s).filter_map(|k| super::year_marker_at(s, k)).collect();
+            assert_eq!(every, at_digits, "{s}");
+        }
+    }
+
     /// Short numbered goals under a dated lead are items the outline reads as headings; their
     /// figures are targets with the lead's year.
     #[test]

@@ -1,5 +1,6 @@
 //! Indicator names and qualifiers of a target read from its phrase.
 
+use crate::extract::text::Has;
 use super::quantity::Quantity;
 use super::Ctx;
 use crate::extract::text::is_cjk;
@@ -99,7 +100,7 @@ pub(super) fn build(
     let pre_year = strip_year_phrase(pre);
     let pre_trim = pre_year.trim_end_matches(|c: char| c == '>' || c == '≥' || c.is_whitespace());
     if qualifier.is_empty() {
-        qualifier = if s[a..q.end].contains("翻番") || s[a..b].contains("翻番、") {
+        qualifier = if s[a..q.end].has("翻番") || s[a..b].has("翻番、") {
             "翻番".into()
         } else if pre_trim.ends_with("超过") || pre_trim.ends_with('超') || pre_year.ends_with('>') {
             "超过".into()
@@ -114,7 +115,7 @@ pub(super) fn build(
         } else {
             String::new()
         };
-    } else if s[a..b].contains("翻番") {
+    } else if s[a..b].has("翻番") {
         qualifier = "翻番".into();
     }
     if q.magnitude {
@@ -397,7 +398,7 @@ fn coordinated_share_name(s: &str, a: usize, b: usize, q: &Quantity) -> Option<S
 /// 引育100位企业类人才、50位平台类人才` → 每年精准引育企业类人才, 每年精准引育平台类人才.
 fn yearly_count(ctx: &Ctx, s: &str, q: &Quantity, indicator: &str) -> Option<String> {
     let sentence_start = s[..q.start].rfind('。').map_or(0, |p| p + '。'.len_utf8());
-    if !s[sentence_start..q.start].contains("每年") || indicator.contains("每年") {
+    if !s[sentence_start..q.start].has("每年") || indicator.has("每年") {
         return None;
     }
     let clause_start =
@@ -540,7 +541,7 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
         // `孵化培育未来产业领域百家高新技术企业、百家专精特新企业`: the field of the first item.
         if let Some(p) = prev.find("领域").filter(|_| same_clause[k]) {
             let field = &prev[..p + "领域".len()];
-            if !bare.contains("领域") && field.chars().count() <= 10 {
+            if !bare.has("领域") && field.chars().count() <= 10 {
                 targets[k].indicator = format!("{field}{bare}");
                 continue;
             }
@@ -786,7 +787,7 @@ mod tests {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
         assert_eq!(name(10.0), "海洋装备领域每年培育首台套产品");
-        assert!(!name(200.0).contains("领域"), "{}", name(200.0));
+        assert!(!name(200.0).has("领域"), "{}", name(200.0));
     }
 
     /// A subjectless activity takes the subject its section's heading names, not that of a

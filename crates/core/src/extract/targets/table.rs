@@ -2,6 +2,7 @@
 //! tabs or run together as text exports of web pages leave them; and baselines carried from a
 //! table row to the text targets that restate it.
 
+use crate::extract::text::Has;
 use super::Ctx;
 use crate::doc::LineKind;
 use crate::model::Target;
@@ -16,7 +17,7 @@ pub(super) fn table_header(ctx: &Ctx, b: usize) -> Option<(usize, i32, i32)> {
     let bx = &ctx.doc.boxes[b];
     for i in bx.first_line..bx.end_line {
         let t = ctx.doc.line_text(i);
-        if !t.contains("指标") {
+        if !t.has("指标") {
             continue;
         }
         let years: Vec<i32> = (0..t.len().saturating_sub(5))

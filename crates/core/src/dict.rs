@@ -345,7 +345,15 @@ impl Dictionaries {
                 let cp = c as u32;
                 let maybe = cp > 0xFFFF || index.first_bits[(cp / 64) as usize] >> (cp % 64) & 1 == 1;
                 let hit = if maybe {
-                    index.candidates(c).iter().copied().find(|&k| b[i..].starts_with(self.regions[k].1.as_bytes()))
+                    // The last byte of a name's second character (the most varied byte of
+                    // UTF-8) is tested before the whole name.
+                    index
+                        .candidates(c)
+                        .iter()
+                        .find(|&&(k, (at, byte))| {
+                            b.get(i + at) == Some(&byte) && b[i..].starts_with(self.regions[k].1.as_bytes())
+                        })
+                        .map(|&(k, _)| k)
                 } else {
                     None
                 };
@@ -385,6 +393,13 @@ impl Dictionaries {
     }
 }
 
+/// A byte every text starting with `name` holds, and its offset: the last byte of the second
+/// character (of the first for a one-character name).
+fn probe(name: &str) -> (usize, u8) {
+    let end = name.char_indices().nth(2).map_or(name.len(), |(p, _)| p);
+    (end - 1, name.as_bytes()[end - 1])
+}
+
 /// The region names (`Dictionaries::regions`, short forms) by their first character.
 #[derive(Debug, Default)]
 struct RegionIndex {
@@ -392,7 +407,8 @@ struct RegionIndex {
     first_bits: Vec<u64>,
     /// The names starting with a character, longest first, then in list order (the name an
     /// automaton reports for two of one length), one group per first character.
-    groups: Vec<Vec<usize>>,
+    /// Each name with a probe (see [`probe`]).
+    groups: Vec<Vec<(usize, (usize, u8))>>,
     /// BMP character → 1 + its group in `groups` (0: none). An array, not a hash map: it is
     /// looked up at every character that starts a name, and those are common ones (`重`, `安`).
     bmp_group: Vec<u16>,
@@ -415,7 +431,7 @@ impl RegionIndex {
                 ix.groups.push(Vec::new());
                 ix.groups.len() - 1
             });
-            ix.groups[g].push(k);
+            ix.groups[g].push((k, probe(short)));
             let cp = c as u32;
             if cp <= 0xFFFF {
                 ix.first_bits[(cp / 64) as usize] |= 1 << (cp % 64);
@@ -428,13 +444,13 @@ impl RegionIndex {
             }
         }
         for cands in &mut ix.groups {
-            cands.sort_by_key(|&k| (std::cmp::Reverse(regions[k].1.len()), k));
+            cands.sort_by_key(|&(k, _)| (std::cmp::Reverse(regions[k].1.len()), k));
         }
         ix
     }
 
     /// The names starting with `c`, in the order of `groups`.
-    fn candidates(&self, c: char) -> &[usize] {
+    fn candidates(&self, c: char) -> &[(usize, (usize, u8))] {
         let slot = u16::try_from(c as u32).map_or(0, |cp| self.bmp_group[usize::from(cp)]);
         let g = usize::from(slot).checked_sub(1).or_else(|| self.other_group.get(&c).copied());
         g.map_or(&[], |g| &self.groups[g])

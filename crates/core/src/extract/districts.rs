@@ -2,12 +2,12 @@
 //! of 专栏 tables (`重点区县(开发区)`), `〔重点布局:…〕` in the text — and, walking the same
 //! 专栏 rows, the platforms they list.
 
-use crate::extract::text::Has;
 use super::industries::Section;
 use super::platforms::{facility_names, run_in_facility, supported_by};
 use super::text::{find_lit, split_names};
 use super::Ctx;
 use crate::doc::{parse_marker, LineKind};
+use crate::extract::text::Has;
 use crate::model::{DistrictMapping, Platform};
 
 pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<DistrictMapping>, Vec<Platform>) {
@@ -61,8 +61,7 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
                 continue;
             }
             awaiting_content = false;
-            if label.has("区县") || label.has("布局") || label.has("区域") || label.has("承载")
-            {
+            if label.has("区县") || label.has("布局") || label.has("区域") || label.has("承载") {
                 let names = split_names(t, true);
                 if !names.is_empty() {
                     districts.push(mapping(ctx, &subject, names, l.cstart, l.cend));

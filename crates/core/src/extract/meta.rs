@@ -5,10 +5,10 @@
 //! metadata box (`[ 发文字号 ]`, `发布日期:`). A notice (通知) often wraps the plan itself; the
 //! title is then the plan's, named in `《…》`, and the issuer is the notice's.
 
-use crate::extract::text::Has;
 use super::text::{find_all_doc_numbers, iso_date, strip_spaces};
 use crate::dict::Dictionaries;
 use crate::doc::Doc;
+use crate::extract::text::Has;
 use crate::model::Meta;
 use crate::numbers::parse_cn_int;
 
@@ -261,8 +261,7 @@ fn cn_date_line(t: &str) -> Option<String> {
 /// `发布日期:2022-01-19 17:03`, `来源:成都市人民政府网 2024-05-10`, `2024-10-26 00:00`.
 fn published_in_line(t: &str) -> Option<String> {
     let s = strip_spaces(t);
-    if s.has("发布") || s.has("来源") || s.has("时间") || s.has("日期") || s.chars().count() <= 20
-    {
+    if s.has("发布") || s.has("来源") || s.has("时间") || s.has("日期") || s.chars().count() <= 20 {
         return iso_date(&s);
     }
     None

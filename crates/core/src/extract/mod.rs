@@ -86,7 +86,7 @@ pub fn is_background_title(title: &str, cues: &crate::cues::SectionCues) -> bool
     if title.chars().filter(|c| !c.is_whitespace()).nth(14).is_some() {
         return false;
     }
-    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = text::strip_spaces(title);
     if cues.action_openings.iter().any(|w| t.starts_with(w.as_str())) {
         return false;
     }

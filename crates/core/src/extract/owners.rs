@@ -12,9 +12,9 @@
 //! 市科技部门, 市教育部门; `济南、青岛市政府` → 济南市政府, 青岛市政府), never split inside one
 //! unit's name (`各区、市政府`, `各县(市、区)人民政府`).
 
-use crate::extract::text::Has;
 use super::text::{find_lit, find_str, is_cjk, match_offsets, split_names, strip_spaces};
 use crate::cues::OwnerCues;
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::Dictionaries;
 

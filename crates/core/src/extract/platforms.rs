@@ -1,9 +1,9 @@
 //! Named innovation platforms: rows of 专栏 labelled 平台, facilities of facility 专栏, and the
 //! national platforms a task relies on (`依托国家智慧医保实验室`).
 
-use crate::extract::text::Has;
 use super::industries::lists;
 use super::text::{find_lit, is_cjk};
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 
 const FACILITY_SUFFIXES: &[&str] = &[

@@ -105,7 +105,7 @@ pub fn scan(text: &str, own_title: Option<&str>) -> Vec<Found> {
         let Some(close) = closing(text, p) else { continue };
         consumed = close;
         let inner = &text[p + '《'.len_utf8()..close - '》'.len_utf8()];
-        let title: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+        let title = super::text::strip_spaces(inner);
         let after = skip_doc_number(text, close);
         if title.is_empty() || is_own(text, p, after, &title, own.as_deref()) {
             prev = None;
@@ -281,8 +281,7 @@ fn relation_of(text: &str, open: usize, after: usize) -> &'static str {
     // `贯彻落实…，…《…》精神`: the verb may stand clauses away when the title is followed by 精神.
     let next: String = text[after..].chars().filter(|c| !c.is_whitespace()).take(8).collect();
     let next = next.trim_start_all("等文件").trim_start_all("文件");
-    if (sentence.has("贯彻") || sentence.has("落实"))
-        && (next.starts_with("精神") || next.starts_with("部署"))
+    if (sentence.has("贯彻") || sentence.has("落实")) && (next.starts_with("精神") || next.starts_with("部署"))
     {
         return "basis";
     }

@@ -15,10 +15,10 @@
 //! The queue is derived data: it never changes the plan's items, and it is capped so that a
 //! pathological document cannot make it huge.
 
-use crate::extract::text::Has;
 use super::text::find_lit;
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::Has;
 use crate::model::{Plan, ReviewItem, Span};
 
 /// At most this many items per plan; the rest are counted in a last item.
@@ -144,7 +144,8 @@ pub fn build(ctx: &Ctx, plan: &Plan) -> Vec<ReviewItem> {
 }
 
 fn item(kind: &str, reason: String, index: Option<usize>, text: &str, span: Span) -> ReviewItem {
-    let text: String = text.chars().take(200).collect();
+    // The first 200 characters, cut at a boundary (not collected character by character).
+    let text = text.char_indices().nth(200).map_or(text, |(p, _)| &text[..p]).to_string();
     ReviewItem { kind: kind.into(), reason, item: index, text, span }
 }
 

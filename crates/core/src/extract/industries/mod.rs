@@ -13,9 +13,9 @@ pub(crate) mod lists;
 pub(crate) mod names;
 mod segments;
 
-use crate::extract::text::Has;
 use super::Ctx;
 use crate::doc::{LineKind, Scheme};
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::{DistrictMapping, Industry, Platform};
 use lists::enumerations;
@@ -128,9 +128,7 @@ pub fn extract(ctx: &Ctx) -> Industries {
                 for &g in &grandchildren {
                     sections.push(section_of_heading(ctx, g, ct));
                 }
-            } else if group_like
-                && grandchildren.is_empty()
-                && (ct.has("领域") || ct.has("方向") || ct.has("一批"))
+            } else if group_like && grandchildren.is_empty() && (ct.has("领域") || ct.has("方向") || ct.has("一批"))
             {
                 // `(二)延伸发展“613”产业体系重点领域`: the industries are enumerated in its text.
                 let h = &doc.headings[c];
@@ -394,9 +392,8 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
     for i in 0..header_end {
         let t = doc.line_text(i);
         let purpose = t.has("制定本") || t.has("制订本") || t.has("特制定") || t.has("特制订");
-        let title_like = t.chars().count() <= 60
-            && !t.contains('。')
-            && (t.ends_with("计划") || t.has("行动计划") || t.has("规划"));
+        let title_like =
+            t.chars().count() <= 60 && !t.contains('。') && (t.ends_with("计划") || t.has("行动计划") || t.has("规划"));
         if !purpose && !title_like {
             continue;
         }

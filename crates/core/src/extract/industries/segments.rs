@@ -1,10 +1,10 @@
 //! Segments of an industry: sub-headings, direction lists, lead sentences, products, 专栏 items.
 
-use crate::extract::text::Has;
 use super::lists::lists_with_lead;
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 
 /// Verbs that introduce the directions of an industry (`重点培育X、Y等细分领域`).

@@ -22,10 +22,10 @@ mod name;
 mod quantity;
 mod table;
 
-use crate::extract::text::Has;
 use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::Target;
 use quantity::{is_cn_numeral, quantity_at, Quantity};
@@ -152,8 +152,7 @@ fn year_marker_at(s: &str, i: usize) -> Option<(i32, usize, bool)> {
     let after_ok =
         after.starts_with([',', '，']) || ["前", "底", "末", "时", "年底", "年末"].iter().any(|w| after.starts_with(w));
     // `由2015年的4000亿元增加到2020年的…` is a baseline, not a frame; `2025年的主要目标是:` is one.
-    let goal_of_year =
-        after.starts_with('的') && after[..after.find(is_clause_end).unwrap_or(after.len())].has("目标");
+    let goal_of_year = after.starts_with('的') && after[..after.find(is_clause_end).unwrap_or(after.len())].has("目标");
     let is_frame = (framed && !after.starts_with('的')) || (clause_start && after_ok) || goal_of_year;
     Some((year, i + 4 + '年'.len_utf8(), is_frame))
 }
@@ -241,8 +240,7 @@ fn lead_subject(text: &str, at: usize) -> Option<(usize, usize)> {
     let p = clause.find("产业")?;
     let subject = &clause[..p + "产业".len()];
     let rest = &clause[p + "产业".len()..];
-    let sets_goals =
-        rest.has("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));
+    let sets_goals = rest.has("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));
     ((3..=12).contains(&subject.chars().count()) && subject.chars().all(crate::extract::text::is_cjk) && sets_goals)
         .then_some((at + start, at + start + subject.len()))
 }
@@ -932,7 +930,8 @@ mod tests {
     #[test]
     fn year_markers_are_found_at_digits_as_at_every_position() {
         let long = "到2025年,全市新增100家;2027年底前建成。".repeat(3);
-        for s in ["", "2025", "2025年", "到2025年,", "a2025年底", "12025年", "x1y22z333年4444年,", long.as_str()] {
+        for s in ["", "2025", "2025年", "到2025年,", "a2025年底", "12025年", "x1y22z333年4444年,", long.as_str()]
+        {
             let every: Vec<_> = (0..s.len()).filter_map(|k| super::year_marker_at(s, k)).collect();
             let at_digits: Vec<_> = super::digit_positions(s).filter_map(|k| super::year_marker_at(s, k)).collect();
             assert_eq!(every, at_digits, "{s}");

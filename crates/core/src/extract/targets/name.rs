@@ -1,9 +1,9 @@
 //! Indicator names and qualifiers of a target read from its phrase.
 
-use crate::extract::text::Has;
 use super::quantity::Quantity;
 use super::Ctx;
 use crate::extract::text::is_cjk;
+use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::Target;
 

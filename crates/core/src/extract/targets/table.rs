@@ -2,9 +2,9 @@
 //! tabs or run together as text exports of web pages leave them; and baselines carried from a
 //! table row to the text targets that restate it.
 
-use crate::extract::text::Has;
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::Has;
 use crate::model::Target;
 
 pub(super) fn is_table_row_region(headers: &[Option<(usize, i32, i32)>], ctx: &Ctx, line: usize) -> bool {

@@ -7,6 +7,7 @@ use super::platforms::{facility_names, run_in_facility, supported_by};
 use super::text::{find_lit, split_names};
 use super::Ctx;
 use crate::doc::{parse_marker, LineKind};
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::model::{DistrictMapping, Platform};
 
@@ -283,7 +284,7 @@ fn first_carrier(body: &str) -> Option<String> {
         for verb in ["打造", "建设", "形成"] {
             let Some(p) = clause.find(verb) else { continue };
             let mut object = &clause[p + verb.len()..];
-            if let Some(q) = object.rfind("为一体的") {
+            if let Some(q) = object.rfind_str("为一体的") {
                 object = &object[q + "为一体的".len()..];
             }
             let object = without_evaluation(object);
@@ -310,9 +311,9 @@ fn anchored_places(ctx: &Ctx, sentence: &str) -> Option<(Vec<String>, String)> {
     if places.is_empty() {
         return None;
     }
-    let p = sentence.rfind("推动")?;
+    let p = sentence.rfind_str("推动")?;
     let object = &sentence[p + "推动".len()..];
-    let q = object.find("产业")?;
+    let q = object.find_str("产业")?;
     let subject = &object[..q + "产业".len()];
     (2..=16).contains(&subject.chars().count()).then(|| (places, subject.to_string()))
 }

@@ -8,6 +8,7 @@
 use super::text::{find_all_doc_numbers, iso_date, strip_spaces};
 use crate::dict::Dictionaries;
 use crate::doc::Doc;
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::model::Meta;
 use crate::numbers::parse_cn_int;
@@ -176,8 +177,8 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
     }
     // A notice heading without 《》: 重庆市人民政府关于印发重庆市科技创新“十四五”规划(2021—2025年)的通知
     for line in crate::bytescan::lines(&joined) {
-        if let Some(p) = line.find("关于印发") {
-            if let Some(q) = line.rfind("的通知").filter(|&q| q >= p + "关于印发".len()) {
+        if let Some(p) = line.find_str("关于印发") {
+            if let Some(q) = line.rfind_str("的通知").filter(|&q| q >= p + "关于印发".len()) {
                 let inner = &line[p + "关于印发".len()..q];
                 if !inner.is_empty() && ends_with_doc_type(inner) {
                     notice_issuer = Some(line[..p].to_string()).filter(|s| !s.is_empty());
@@ -194,7 +195,7 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
         {
             let t = strip_spaces(doc.line_text(i));
             if ends_with_doc_type(&t) && t.chars().count() <= 80 {
-                let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
+                let issuer = t.find_str("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
                 return (Some(t), issuer);
             }
         }
@@ -208,7 +209,7 @@ fn find_title(doc: &Doc, header: usize, addressee: Option<usize>) -> (Option<Str
             && !t.contains('。')
             && !t.starts_with("来源")
         {
-            let issuer = t.find("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
+            let issuer = t.find_str("关于").map(|p| t[..p].to_string()).filter(|s| !s.is_empty());
             return (Some(t), issuer);
         }
     }
@@ -233,7 +234,7 @@ fn bracketed_title(t: &str) -> Option<String> {
 fn notice_author(joined: &str) -> Option<String> {
     let line = joined.lines().find(|l| l.has("关于印发"))?;
     let flat: String = line.to_string();
-    let p = flat.find("关于印发")?;
+    let p = flat.find_str("关于印发")?;
     let author = &flat[..p];
     // The author is the tail of the text before 关于 that ends with an organisation word.
     let start = author
@@ -477,7 +478,7 @@ fn period(doc: &Doc, title: Option<&str>, header: usize) -> (Option<i32>, Option
     // `有效期至2025年12月31日`: the end only.
     for i in (0..doc.lines.len()).rev().take(40) {
         let t = doc.line_text(i);
-        if let Some(p) = t.find("有效期至") {
+        if let Some(p) = t.find_str("有效期至") {
             let r = &t[p + "有效期至".len()..];
             if r.len() >= 7 && r.as_bytes()[..4].iter().all(u8::is_ascii_digit) && r[4..].starts_with('年') {
                 return (None, r[..4].parse().ok());

@@ -14,6 +14,7 @@
 
 use super::text::{find_lit, find_str, is_cjk, match_offsets, split_names, strip_spaces};
 use crate::cues::OwnerCues;
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::Dictionaries;
@@ -73,7 +74,7 @@ pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, b
         if COMMA_RULES.iter().chain(FIRST_LEAD_PHRASES).any(|p| r.contains(p)) {
             *comma_rule = true;
         }
-        if let Some(p) = r.find("以下任务均需") {
+        if let Some(p) = r.find_str("以下任务均需") {
             let rest = &r[p + "以下任务均需".len()..];
             standing = unit_names(rest.split("落实").next().unwrap_or(""), cues);
         }

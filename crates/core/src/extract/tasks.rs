@@ -16,6 +16,7 @@ use super::task_content;
 use super::text::{self, find_lit, split_names};
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::FindStr;
 use crate::extract::text::TrimAll;
 use crate::model::{Owner, Task};
 use crate::Dictionaries;
@@ -310,7 +311,7 @@ fn free_text_tasks(ctx: &Ctx, line: usize, start: usize, end: usize) -> Vec<Task
         // `A牵头、B配合` anywhere.
         if let Some(p) = find_lit!(sent, "牵头") {
             let after = sent[p + "牵头".len()..].trim_start_matches(['、', ',']);
-            if let Some(q) = after.find("配合") {
+            if let Some(q) = after.find_str("配合") {
                 let a = org_before(sent, p, ctx);
                 let b_str = &after[..q];
                 if let Some(a) = a {

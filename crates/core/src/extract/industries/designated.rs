@@ -10,6 +10,7 @@ use super::names::{is_generic_name, TASK_ENDINGS};
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
+use crate::extract::text::FindStr;
 
 /// Words that end the name of a kind of industries a section sets out to grow.
 const GROUP_ENDS: &[&str] = &["新兴产业", "未来产业"];
@@ -224,7 +225,7 @@ fn designating_items(ctx: &Ctx) -> Vec<Section> {
                         let items: Vec<String> = list.split('、').map(str::to_string).collect();
                         let next = clauses.get(k + 1).copied().unwrap_or("");
                         let object = ["打造", "培育", "构建", "壮大"].iter().find_map(|v| next.strip_prefix(v));
-                        if let Some(x) = object.and_then(|o| o.find("产业").map(|q| &o[..q])) {
+                        if let Some(x) = object.and_then(|o| o.find_str("产业").map(|q| &o[..q])) {
                             if items.len() >= 2 && items.iter().all(|i| (2..=10).contains(&i.chars().count())) {
                                 push(x, items, cpos);
                             }

@@ -15,6 +15,7 @@ mod segments;
 
 use super::Ctx;
 use crate::doc::{LineKind, Scheme};
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::{DistrictMapping, Industry, Platform};
@@ -343,7 +344,7 @@ fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
     let text = &doc.text[start..l.cend];
     let mut out: Vec<Section> = Vec::new();
     let mut from = 0;
-    while let Some(p) = text[from..].find("产业").map(|p| p + from) {
+    while let Some(p) = text[from..].find_str("产业").map(|p| p + from) {
         from = p + "产业".len();
         let after = &text[from..];
         if !(after.starts_with("发展") || after.starts_with("跨越式发展") || after.starts_with("高质量发展"))
@@ -399,7 +400,7 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
         }
         for sent in t.split(['。', ',']) {
             let mut from = 0;
-            while let Some(p) = sent[from..].find("产业").map(|p| p + from) {
+            while let Some(p) = sent[from..].find_str("产业").map(|p| p + from) {
                 from = p + "产业".len();
                 let head = &sent[..p];
                 let begin = ["推动", "促进", "加快", "增强", "发展", "培育", "推进", "壮大"]
@@ -557,11 +558,11 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
 const ATTRIBUTIVE_HEADS: &[&str] = &["集群", "链", "技术", "供应链"];
 
 fn attributive_classifier(c: &str) -> bool {
-    c.find("产业").is_some_and(|p| ATTRIBUTIVE_HEADS.iter().any(|h| c[p + "产业".len()..].starts_with(h)))
+    c.find_str("产业").is_some_and(|p| ATTRIBUTIVE_HEADS.iter().any(|h| c[p + "产业".len()..].starts_with(h)))
 }
 
 fn industry_classifier(c: &str) -> Option<String> {
-    let p = c.find("产业")?;
+    let p = c.find_str("产业")?;
     let head = &c[..p + "产业".len()];
     if attributive_classifier(c) {
         return None;

@@ -4,6 +4,7 @@ use super::lists::lists_with_lead;
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 
@@ -217,7 +218,7 @@ fn named_sentence_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
             let key = format!("{}领域", s.name);
             let Some(p) = sent.find(&key) else { continue };
             let sent = &sent[p + key.len()..];
-            if let Some(q) = sent.find("探索发展") {
+            if let Some(q) = sent.find_str("探索发展") {
                 let rest = &sent[q + "探索发展".len()..];
                 let end = rest.find([',', '、']).unwrap_or(rest.len());
                 if (2..=10).contains(&rest[..end].chars().count()) {
@@ -236,7 +237,7 @@ fn named_sentence_segments(ctx: &Ctx, s: &Section) -> Vec<String> {
 fn and_directions(s: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = s[from..].find("为主攻方向").map(|p| p + from) {
+    while let Some(p) = s[from..].find_str("为主攻方向").map(|p| p + from) {
         from = p + "为主攻方向".len();
         let before = &s[..p];
         let Some(q) = before.rfind('以') else { continue };
@@ -254,15 +255,15 @@ fn and_directions(s: &str) -> Vec<(String, String)> {
 fn aspect_phrases(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in s.split('。') {
-        if let Some(p) = part.find("方面,") {
+        if let Some(p) = part.find_str("方面,") {
             let head = &part[..p];
             if head.chars().count() <= 8 && head.chars().all(is_cjk) {
                 out.push(head.to_string());
             }
         }
-        if let Some(p) = part.find("探索发展") {
+        if let Some(p) = part.find_str("探索发展") {
             let rest = &part[p + "探索发展".len()..];
-            if let Some(q) = rest.find("产业") {
+            if let Some(q) = rest.find_str("产业") {
                 let x = &rest[..q];
                 if (2..=8).contains(&x.chars().count()) && !x.contains('、') {
                     out.push(x.to_string());
@@ -421,7 +422,7 @@ fn field_segments(ctx: &Ctx, field: &str) -> Vec<String> {
             continue;
         }
         // `攻克一批前沿智能检测装备` → 前沿智能检测装备.
-        let label = match label.find("一批") {
+        let label = match label.find_str("一批") {
             Some(p) => &label[p + "一批".len()..],
             None => label,
         };

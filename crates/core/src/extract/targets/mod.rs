@@ -25,6 +25,7 @@ mod table;
 use super::text::{find_lit, first_digit};
 use super::Ctx;
 use crate::doc::LineKind;
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::Target;
@@ -237,7 +238,7 @@ fn lead_subject(text: &str, at: usize) -> Option<(usize, usize)> {
     let body = text.trim_end_matches([':', '：']);
     let start = body.rfind(',').map_or(0, |p| p + 1);
     let clause = &body[start..];
-    let p = clause.find("产业")?;
+    let p = clause.find_str("产业")?;
     let subject = &clause[..p + "产业".len()];
     let rest = &clause[p + "产业".len()..];
     let sets_goals = rest.has("目标") && (rest.starts_with("发展") || rest.starts_with("要") || rest.starts_with("的"));

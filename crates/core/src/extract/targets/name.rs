@@ -3,6 +3,7 @@
 use super::quantity::Quantity;
 use super::Ctx;
 use crate::extract::text::is_cjk;
+use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
 use crate::model::Target;
@@ -165,7 +166,7 @@ pub(super) fn build(
             indicator.push_str("规模");
         }
         let opening = pre_year.trim_start_matches(['、', ',', ' ']);
-        if let Some(field) = opening.strip_prefix('在').and_then(|r| r.find("领域").map(|p| &r[..p + "领域".len()]))
+        if let Some(field) = opening.strip_prefix('在').and_then(|r| r.find_str("领域").map(|p| &r[..p + "领域".len()]))
         {
             if field.chars().count() <= 60 && !indicator.starts_with(field) {
                 indicator = format!("{field}{indicator}");
@@ -260,7 +261,7 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         let opening = pre_year.trim_start_matches(['、', ',', ' ']);
         if let Some((field, after)) = opening
             .strip_prefix('在')
-            .and_then(|r| r.find("领域").map(|p| (&r[..p + "领域".len()], &r[p + "领域".len()..])))
+            .and_then(|r| r.find_str("领域").map(|p| (&r[..p + "领域".len()], &r[p + "领域".len()..])))
             .filter(|(f, _)| f.chars().count() <= 12 && !f.contains(['、', ',', '等']))
         {
             let verbs = strip_words(after, &[], TRAIL_WORDS);
@@ -539,7 +540,7 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
             }
         }
         // `孵化培育未来产业领域百家高新技术企业、百家专精特新企业`: the field of the first item.
-        if let Some(p) = prev.find("领域").filter(|_| same_clause[k]) {
+        if let Some(p) = prev.find_str("领域").filter(|_| same_clause[k]) {
             let field = &prev[..p + "领域".len()];
             if !bare.has("领域") && field.chars().count() <= 10 {
                 targets[k].indicator = format!("{field}{bare}");
@@ -558,7 +559,7 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
         }
         // A measure of the same entity (`建有研发机构的比例` after `规模以上工业企业…`).
         if bare.starts_with(['建', '有', '拥']) {
-            if let Some(p) = prev.find("企业") {
+            if let Some(p) = prev.find_str("企业") {
                 targets[k].indicator = format!("{}{bare}", &prev[..p + "企业".len()]);
             }
         }

@@ -134,7 +134,9 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
         let t = &doc.text[l.cstart..l.cend];
         // Every key holds `:` and `重点` or `布局`: most lines are passed over by SIMD searches
         // instead of a Two-Way searcher built per key.
-        if !t.contains(':') || (find_lit!(t, "重点").is_none() && find_lit!(t, "布局").is_none()) {
+        if memchr::memchr(b':', t.as_bytes()).is_none()
+            || (find_lit!(t, "重点").is_none() && find_lit!(t, "布局").is_none())
+        {
             continue;
         }
         for key in ["重点布局:", "重点区县(开发区):", "重点区县:", "布局区域:"] {

@@ -117,10 +117,27 @@ pub fn match_offsets<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = 
 
 /// The string without any whitespace.
 pub fn strip_spaces(s: &str) -> String {
-    // Sized once: collecting a filtered iterator grows the string push by push.
+    // Most lines and names hold no whitespace: copied whole. Otherwise sized once (collecting
+    // a filtered iterator grows the string push by push).
+    if !has_whitespace(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     out.extend(s.chars().filter(|c| !c.is_whitespace()));
     out
+}
+
+/// Whether `s` holds a character `char::is_whitespace` accepts, by its bytes: ASCII
+/// whitespace, or a lead byte of the others (U+0085, U+00A0 after `C2`; U+1680 after `E1`;
+/// U+2000–200A, U+2028/2029, U+202F, U+205F after `E2`; U+3000 is `E3 80 80`), decoded there.
+fn has_whitespace(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        9..=13 | b' ' => true,
+        0xC2 | 0xE1 | 0xE2 => s[i..].chars().next().is_some_and(char::is_whitespace),
+        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+        _ => false,
+    })
 }
 
 /// The first `YYYY-MM-DD` (or `YYYY/MM/DD`, `YYYY.MM.DD`) date in `s`.
@@ -304,6 +321,20 @@ mod tests {
                 assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
                 let want: Vec<usize> = hay.match_indices(needle).map(|(p, _)| p).collect();
                 assert_eq!(super::match_offsets(hay, needle).collect::<Vec<_>>(), want, "{hay:?} {needle:?}");
+            }
+        }
+    }
+
+    /// Whitespace found by its bytes is whitespace as `char::is_whitespace` says, for every
+    /// character it accepts and their neighbours.
+    #[test]
+    fn whitespace_is_found_by_bytes_as_by_characters() {
+        let mut chars: Vec<char> = (0..=0x3100u32).filter_map(char::from_u32).collect();
+        chars.extend(['\u{FEFF}', '\u{FF0C}', '。', '、', '产']);
+        for c in chars {
+            for s in [c.to_string(), format!("产业{c}"), format!("{c}a"), format!("、{c}。")] {
+                assert_eq!(has_whitespace(&s), s.chars().any(char::is_whitespace), "{:?}", s);
+                assert_eq!(strip_spaces(&s), s.chars().filter(|c| !c.is_whitespace()).collect::<String>());
             }
         }
     }

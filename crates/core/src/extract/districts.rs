@@ -93,7 +93,7 @@ pub(crate) fn districts_and_platforms(ctx: &Ctx, sections: &[Section]) -> (Vec<D
                 }
             } else if label.is_empty() {
                 // A 专栏 of facilities or incubators: its enumerations are platforms.
-                let facility_box = ["设施", "平台", "载体", "实验室", "基地"].iter().any(|w| title.contains(w));
+                let facility_box = ["设施", "平台", "载体", "实验室", "基地"].iter().any(|w| title.has(w));
                 // `专栏3 基础支撑平台` / `1.人工智能开源软硬件基础平台。建立…`: a numbered item
                 // whose run-in title names a facility is a platform; its body describes it.
                 let run_in = title.has("平台").then(|| run_in_facility(t)).flatten();

@@ -246,7 +246,7 @@ fn notice_author(joined: &str) -> Option<String> {
 
 /// A line that is only a date in Chinese form: `2024年9月27日`, `二〇二四年九月二十七日`.
 fn cn_date_line(t: &str) -> Option<String> {
-    if t.len() > 60 || !t.contains('月') || !t.trim_end().ends_with('日') {
+    if t.len() > 60 || !t.trim_end().ends_with('日') || !t.contains('月') {
         return None;
     }
     let t = strip_spaces(t);

@@ -69,9 +69,9 @@ pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, b
     }
     let (body, remarks) = split_remark(inner);
     let mut standing = Vec::new();
-    let first_leads = FIRST_LEAD_PHRASES.iter().any(|p| inner.contains(p));
+    let first_leads = FIRST_LEAD_PHRASES.iter().any(|p| inner.has(p));
     for r in &remarks {
-        if COMMA_RULES.iter().chain(FIRST_LEAD_PHRASES).any(|p| r.contains(p)) {
+        if COMMA_RULES.iter().chain(FIRST_LEAD_PHRASES).any(|p| r.has(p)) {
             *comma_rule = true;
         }
         if let Some(p) = r.find_str("以下任务均需") {
@@ -200,7 +200,7 @@ pub fn unit_names(s: &str, cues: &OwnerCues) -> Vec<String> {
     items
         .into_iter()
         .map(|n| strip_tail(&n, cues))
-        .filter(|n| !n.is_empty() && !FIRST_LEAD_PHRASES.iter().any(|p| n.contains(p)))
+        .filter(|n| !n.is_empty() && !FIRST_LEAD_PHRASES.iter().any(|p| n.has(p)))
         .collect()
 }
 

@@ -6,6 +6,7 @@
 //! - an item titled as the plan's future or emerging industries (`17.建设未来产业集聚区。`) whose
 //!   text names them: `聚焦X细分领域` → X; `聚焦A、B等领域,打造X产业生态` → X with segments A, B.
 
+use crate::extract::text::Has;
 use super::names::{is_generic_name, TASK_ENDINGS};
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
@@ -183,7 +184,7 @@ fn designating_items(ctx: &Ctx) -> Vec<Section> {
     for hd in &doc.headings {
         let Some(run) = hd.run_in else { continue };
         let title = &doc.text[hd.title_range.0..hd.title_range.1];
-        if hd.scheme == Scheme::Box || !DESIGNATING_TITLES.iter().any(|w| title.contains(w)) {
+        if hd.scheme == Scheme::Box || !DESIGNATING_TITLES.iter().any(|w| title.has(w)) {
             continue;
         }
         let l = &doc.lines[hd.line];

@@ -57,7 +57,7 @@ pub(crate) struct Section {
 }
 
 fn is_industry_list_title(t: &str) -> bool {
-    LIST_CUES.iter().any(|c| t.contains(c)) && !ACTION_TITLES.iter().any(|c| t.contains(c))
+    LIST_CUES.iter().any(|c| t.has(c)) && !ACTION_TITLES.iter().any(|c| t.has(c))
 }
 
 fn is_noun_title(t: &str) -> bool {
@@ -568,7 +568,7 @@ fn industry_classifier(c: &str) -> Option<String> {
         return None;
     }
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
-    (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.contains(q)))
+    (head.chars().count() >= 4 && head.chars().count() <= 8 && quals.iter().any(|q| head.has(q)))
         .then(|| head.to_string())
 }
 

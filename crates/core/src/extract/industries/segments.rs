@@ -485,7 +485,7 @@ fn goal_directions(ctx: &Ctx, field: &str) -> Vec<String> {
         return Vec::new();
     };
     let t = doc.title(top);
-    if !["目标", "总体要求", "总体思路"].iter().any(|w| t.contains(w)) {
+    if !["目标", "总体要求", "总体思路"].iter().any(|w| t.has(w)) {
         return Vec::new();
     }
     let hd = &doc.headings[top];

@@ -841,7 +841,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     let sentence = &s[sentence_start..sentence_end];
     if sentence.has("给予")
         && sentence.contains('元')
-        && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].contains(w))
+        && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].has(w))
     {
         return false;
     }
@@ -850,7 +850,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     let money = q.unit.ends_with('元');
     if money
         && cues.has_policy_money_word(clause)
-        && !["不少于", "不低于", "不得低于"].iter().any(|w| s[ca..q.start].contains(w))
+        && !["不少于", "不低于", "不得低于"].iter().any(|w| s[ca..q.start].has(w))
     {
         return false;
     }
@@ -884,7 +884,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
     // A count names what it counts, `的` or not: `形成1000个以上的“数字标签”`.
     if after_q.starts_with('的') && !q.magnitude && q.kind != "ratio" && q.kind != "count" {
         let head = &s[ca..q.start];
-        let minimum = ["不少于", "不低于", "不得低于"].iter().any(|w| head.contains(w));
+        let minimum = ["不少于", "不低于", "不得低于"].iter().any(|w| head.has(w));
         let grown = ["培育", "形成", "打造", "引进"].iter().any(|v| head.contains(v));
         // Unless a count of the same things stands in the clause: `培育收入首次突破100亿元的企业15家`,
         // `培育5个以上收入过200亿元的软件产业集群` count the firms and clusters.

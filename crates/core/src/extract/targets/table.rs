@@ -146,7 +146,7 @@ fn parse_row(row: &str, seq: u32, text_values: &[(f64, String, Option<i32>)]) ->
 fn attribute_of(rest: &str) -> Option<String> {
     [("约束性", "约束性"), ("约束型", "约束性"), ("预期性", "预期性"), ("预期型", "预期性")]
         .iter()
-        .find(|(w, _)| rest.contains(w))
+        .find(|(w, _)| rest.has(w))
         .map(|(_, a)| a.to_string())
 }
 

@@ -21,6 +21,7 @@ use std::rc::Rc;
 use crate::dict::Dictionaries;
 use crate::doc::Doc;
 use crate::normalize::NormText;
+use text::Affix;
 
 /// An enumeration `A、B和C等<classifier>`: items, text after 等, byte position, leading verb
 /// (see `industries::lists::lists_with_lead`).
@@ -87,11 +88,11 @@ pub fn is_background_title(title: &str, cues: &crate::cues::SectionCues) -> bool
         return false;
     }
     let t = text::strip_spaces(title);
-    if cues.action_openings.iter().any(|w| t.starts_with(w.as_str())) {
+    if cues.action_openings.iter().any(|w| t.starts_with_word(w)) {
         return false;
     }
-    cues.background_endings.iter().any(|w| t.ends_with(w.as_str()))
-        || cues.background_openings.iter().any(|w| t.starts_with(w.as_str()))
+    cues.background_endings.iter().any(|w| t.ends_with_word(w))
+        || cues.background_openings.iter().any(|w| t.starts_with_word(w))
 }
 
 pub fn background_lines(doc: &Doc, cues: &crate::cues::SectionCues) -> Vec<bool> {

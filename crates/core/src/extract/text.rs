@@ -49,6 +49,42 @@ impl FindStr for str {
     }
 }
 
+/// `starts_with` / `ends_with` / `strip_prefix` / `strip_suffix` for cue words tried by the
+/// dozen against each title or name: one byte of the word that differs most between CJK
+/// words (the last byte of a prefix, the first byte of a suffix's last character is a lead
+/// byte shared by thousands, so its last byte) is compared before the whole word, which
+/// spares most calls into `memcmp`.
+pub trait Affix {
+    fn starts_with_word(&self, w: &str) -> bool;
+    fn ends_with_word(&self, w: &str) -> bool;
+    fn strip_prefix_word(&self, w: &str) -> Option<&str>;
+    fn strip_suffix_word(&self, w: &str) -> Option<&str>;
+}
+
+impl Affix for str {
+    #[inline]
+    fn starts_with_word(&self, w: &str) -> bool {
+        let (s, w) = (self.as_bytes(), w.as_bytes());
+        w.len() <= s.len() && w.last().is_none_or(|&b| s[w.len() - 1] == b) && s[..w.len()] == *w
+    }
+
+    #[inline]
+    fn ends_with_word(&self, w: &str) -> bool {
+        let (s, w) = (self.as_bytes(), w.as_bytes());
+        w.len() <= s.len() && w.last().is_none_or(|&b| s[s.len() - 1] == b) && s[s.len() - w.len()..] == *w
+    }
+
+    #[inline]
+    fn strip_prefix_word(&self, w: &str) -> Option<&str> {
+        self.starts_with_word(w).then(|| &self[w.len()..])
+    }
+
+    #[inline]
+    fn strip_suffix_word(&self, w: &str) -> Option<&str> {
+        self.ends_with_word(w).then(|| &self[..self.len() - w.len()])
+    }
+}
+
 /// `trim_start_matches` / `trim_end_matches` for a `&str` pattern by repeated
 /// `strip_prefix` / `strip_suffix`: the same result, without the Two-Way searcher that std
 /// builds for a string pattern on every call (titles and names are trimmed by the thousand).
@@ -347,6 +383,19 @@ mod tests {
             for needle in ["", "a", "aa", "年年", "增长", "单位:", "不在其中"] {
                 assert_eq!(FindStr::find_str(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
                 assert_eq!(hay.rfind_str(needle), hay.rfind(needle), "{hay:?} {needle:?}");
+            }
+        }
+    }
+
+    /// The word tests answer as std's.
+    #[test]
+    fn affix_tests_agree_with_std() {
+        for s in ["", "产", "产业", "发展产业", "重点工业企业", "abc", "产业发展"] {
+            for w in ["", "产", "产业", "发展", "重点", "企业", "业", "c", "abcd", "产业发展产业"] {
+                assert_eq!(s.starts_with_word(w), s.starts_with(w), "{s:?} {w:?}");
+                assert_eq!(s.ends_with_word(w), s.ends_with(w), "{s:?} {w:?}");
+                assert_eq!(s.strip_prefix_word(w), s.strip_prefix(w), "{s:?} {w:?}");
+                assert_eq!(s.strip_suffix_word(w), s.strip_suffix(w), "{s:?} {w:?}");
             }
         }
     }

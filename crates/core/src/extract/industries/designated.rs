@@ -6,12 +6,12 @@
 //! - an item titled as the plan's future or emerging industries (`17.建设未来产业集聚区。`) whose
 //!   text names them: `聚焦X细分领域` → X; `聚焦A、B等领域,打造X产业生态` → X with segments A, B.
 
-use crate::extract::text::Has;
 use super::names::{is_generic_name, TASK_ENDINGS};
 use super::{Ctx, Section};
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
 use crate::extract::text::FindStr;
+use crate::extract::text::Has;
 
 /// Words that end the name of a kind of industries a section sets out to grow.
 const GROUP_ENDS: &[&str] = &["新兴产业", "未来产业"];

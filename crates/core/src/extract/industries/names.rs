@@ -3,8 +3,8 @@
 //! 医养健康产业, `打造世界级信息技术装备产业高地` → 信息技术装备产业.
 
 use crate::cues::IndustryCues;
-use crate::extract::text::is_cjk;
 use crate::extract::text::TrimAll;
+use crate::extract::text::{is_cjk, Affix};
 
 /// The industry named by `title`, or `None` when the title does not read as one (too long, a
 /// list, a sentence).
@@ -25,7 +25,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
     loop {
         let before = t;
         for v in &cues.development_verbs {
-            if let Some(rest) = t.strip_prefix(v.as_str()) {
+            if let Some(rest) = t.strip_prefix_word(v) {
                 if rest.chars().count() >= 2 {
                     t = rest;
                 }
@@ -48,7 +48,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
         }
     } else {
         for w in &cues.name_tails {
-            if let Some(rest) = t.strip_suffix(w.as_str()) {
+            if let Some(rest) = t.strip_suffix_word(w) {
                 if rest.chars().count() >= 2 {
                     t = rest;
                     break;
@@ -59,7 +59,7 @@ pub fn industry_name(title: &str, cues: &IndustryCues) -> Option<String> {
     let n = t.chars().count();
     let plain = t.chars().all(|c| is_cjk(c) || c.is_ascii_alphanumeric() || matches!(c, '+' | '(' | ')'));
     // What is left must name a field, not a task: `新能源核心技术`, `装备制造核心技术供给` are not.
-    let task = TASK_ENDINGS.iter().any(|w| t.ends_with(w));
+    let task = TASK_ENDINGS.iter().any(|w| t.ends_with_word(w));
     let changed = t != title.trim().trim_end_matches(['。', ':', ';', ',']);
     (plain && changed && !task && (2..=14).contains(&n)).then(|| t.to_string())
 }

@@ -839,9 +839,7 @@ fn accept(ctx: &Ctx, s: &str, q: &Quantity) -> bool {
         before.rfind(['。', ';']).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
     let sentence_end = after.find(['。', ';']).map_or(s.len(), |p| q.end + p);
     let sentence = &s[sentence_start..sentence_end];
-    if sentence.has("给予")
-        && sentence.contains('元')
-        && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].has(w))
+    if sentence.has("给予") && sentence.contains('元') && !["不少于", "不低于"].iter().any(|w| s[ca..q.start].has(w))
     {
         return false;
     }

@@ -2,10 +2,10 @@
 
 use super::quantity::Quantity;
 use super::Ctx;
-use crate::extract::text::is_cjk;
 use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
+use crate::extract::text::{is_cjk, Affix};
 use crate::model::Target;
 
 /// Lead words that are adverbs: left out only before a verb of [`LEAD_WORDS`].
@@ -618,7 +618,7 @@ pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
     loop {
         let before = t;
         for w in lead {
-            let Some(rest) = t.strip_prefix(w) else { continue };
+            let Some(rest) = t.strip_prefix_word(w) else { continue };
             // `重点` is an adverb before a verb (`重点引育…人才`) but names the subject before a
             // noun (`重点工业企业`).
             if ADVERB_LEADS.contains(w) && !lead.iter().any(|v| !v.is_empty() && rest.starts_with(v)) {
@@ -627,7 +627,7 @@ pub(super) fn strip_words(s: &str, lead: &[&str], trail: &[&str]) -> String {
             t = rest;
         }
         // The longest trailing word first: `不低于` before `低于`.
-        if let Some(w) = trail.iter().filter(|w| t.ends_with(**w)).max_by_key(|w| w.len()) {
+        if let Some(w) = trail.iter().filter(|w| t.ends_with_word(w)).max_by_key(|w| w.len()) {
             t = &t[..t.len() - w.len()];
         }
         t = t.trim_end_matches(['>', '≥', ' ']);

@@ -80,9 +80,10 @@ pub fn parse_passage(inner: &str, comma_rule: &mut bool, dicts: &Dictionaries, b
         }
     }
     let mut body = strip_spaces(&body);
-    for p in FIRST_LEAD_PHRASES {
-        // Tested first: `replace` builds a searcher and a new string even when nothing is there.
-        if crate::extract::text::find_str(&body, p).is_some() {
+    // Every phrase ends in `为牵头单位` (a test below keeps it so): one search rules them all
+    // out, where `replace` built a searcher and a new string per phrase.
+    if find_lit!(&body, "为牵头单位").is_some() {
+        for p in FIRST_LEAD_PHRASES {
             body = body.replace(p, "");
         }
     }
@@ -430,6 +431,14 @@ pub fn is_generic_owner(name: &str, cues: &OwnerCues) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// `parse_passage` searches `为牵头单位` before the phrases.
+    #[test]
+    fn first_lead_phrases_end_with_the_searched_words() {
+        assert!(FIRST_LEAD_PHRASES.iter().all(|p| p.ends_with("为牵头单位")));
+    }
+
     /// `labelled_parts` as first written, one `format!` and search per label and colon.
     fn labelled_parts_reference<'a>(body: &'a str, cues: &OwnerCues) -> Vec<(&'a str, &'a str)> {
         let mut marks: Vec<(usize, usize)> = Vec::new();
@@ -492,8 +501,6 @@ mod tests {
             assert_eq!(labelled_parts(body, &cues), labelled_parts_reference(body, &cues), "{body}");
         }
     }
-
-    use super::*;
 
     fn parse(s: &str) -> (Vec<String>, Vec<String>) {
         let mut rule = false;

@@ -219,8 +219,16 @@ fn may_edit(b: u8) -> bool {
 /// the spaces and zero-width marks of U+2002–U+200D, U+2028/2029/202F, `\u{3000}`); the
 /// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
 /// byte is followed by its whole character.
-fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
-    while let Some(at) = next_may_edit(bytes, j) {
+#[cfg(test)]
+fn unchanged_run_end(bytes: &[u8], j: usize) -> usize {
+    run_end(&mut crate::bytescan::Stops::new(may_edit), bytes, j)
+}
+
+/// [`unchanged_run_end`] with the scanner of the whole pass: a kept `、` or `。` and the next
+/// stops in its 64-byte window cost a bit scan each, not a new window test.
+#[inline]
+fn run_end(stops: &mut crate::bytescan::Stops<impl Fn(u8) -> bool>, bytes: &[u8], mut j: usize) -> usize {
+    while let Some(at) = stops.next(bytes, j) {
         j = at;
         match kept_sequence_len(bytes, j) {
             Some(n) if j + n <= bytes.len() => j += n,
@@ -228,6 +236,19 @@ fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
         }
     }
     bytes.len()
+}
+
+/// The ASCII character of a full-width form U+FF01–U+FF5E (`，` → `,`) from the last two bytes
+/// of its UTF-8 sequence `EF b1 b2`.
+#[inline]
+fn fullwidth_ascii(b1: u8, b2: u8) -> Option<u8> {
+    match (b1, b2) {
+        // U+FF01–U+FF3F: `EF BC 81`–`EF BC BF` → 0x21–0x5F.
+        (0xBC, 0x81..=0xBF) => Some(b2 - 0x60),
+        // U+FF40–U+FF5E: `EF BD 80`–`EF BD 9E` → 0x60–0x7E.
+        (0xBD, 0x80..=0x9E) => Some(b2 - 0x20),
+        _ => None,
+    }
 }
 
 /// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
@@ -243,6 +264,7 @@ fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
 }
 
 /// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
+#[cfg(test)]
 fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
     crate::bytescan::find_byte(bytes, from, may_edit)
 }
@@ -254,18 +276,35 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let mut prev_cjk = false;
     let bytes = src.as_bytes();
     let mut i = 0;
+    let mut stops = crate::bytescan::Stops::new(may_edit);
     while i < src.len() {
         // Copy runs that need no change in one go: only these lead bytes can start an edit
         // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
         // U+FExx/U+FFxx forms).
-        let run_end = unchanged_run_end(bytes, i);
-        if run_end > i {
-            w.push_str(i, &src[i..run_end]);
-            prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
-            i = run_end;
-            continue;
+        let end = run_end(&mut stops, bytes, i);
+        if end > i {
+            w.push_str(i, &src[i..end]);
+            prev_cjk = src[..end].chars().next_back().is_some_and(is_cjk);
+            i = end;
+            if i == src.len() {
+                break;
+            }
         }
         let b = bytes[i];
+        // Fast path for the full-width forms (`，`, `：`, `（`, `１`: in Chinese text one every
+        // dozen characters): mapped from their bytes, without decoding a `char`. Only `（`
+        // after a Chinese character may open a pinyin annotation; it takes the general path.
+        if let [0xEF, b1, b2, ..] = bytes[i..] {
+            if let Some(a) = fullwidth_ascii(b1, b2) {
+                if !(a == b'(' && prev_cjk) {
+                    w.at(i);
+                    w.out.push(char::from(a));
+                    prev_cjk = false;
+                    i += 3;
+                    continue;
+                }
+            }
+        }
         if b < 0x80 {
             // ASCII fast path.
             match b {
@@ -515,6 +554,185 @@ mod tests {
             }
         }
         bytes.len()
+    }
+
+    /// `clean` before its fast paths (kept window, full-width forms), for comparison.
+    fn clean_reference(src: &str) -> (String, Vec<(u32, u32)>, usize) {
+        let mut w = Rewriter::with_capacity(src.len());
+        let mut pinyin = 0;
+        let mut prev_cjk = false;
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        while i < src.len() {
+            // Copy runs that need no change in one go: only these lead bytes can start an edit
+            // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
+            // U+FExx/U+FFxx forms).
+            let run_end = unchanged_run_end_reference(bytes, i);
+            if run_end > i {
+                w.push_str(i, &src[i..run_end]);
+                prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
+                i = run_end;
+                continue;
+            }
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII fast path.
+                match b {
+                    b'\r' => {
+                        if bytes.get(i + 1) != Some(&b'\n') {
+                            w.push(i, '\n');
+                        } else {
+                            w.deleted(i);
+                        }
+                    }
+                    b'[' if src[i..].starts_with("[bookmark:") => {
+                        if let Some(close) = src[i..].find(']') {
+                            w.deleted(i);
+                            i += close + 1;
+                            continue;
+                        }
+                        w.push(i, '[');
+                    }
+                    // A single space between Chinese and a figure is typesetting (`建成 500 个`, `到 2025
+                    // 年`, common in PDF copies): it goes, so figures read as the text means them.
+                    b' ' if spaced_figure(src, i, prev_cjk) => {
+                        w.deleted(i);
+                        i += 1;
+                        continue;
+                    }
+                    b'(' if prev_cjk => {
+                        if let Some(n) = pinyin_annotation_len(&src[i..]) {
+                            pinyin += 1;
+                            w.deleted(i);
+                            i += n;
+                            continue;
+                        }
+                        w.push(i, '(');
+                    }
+                    _ => {
+                        w.at(i);
+                        w.out.push(b as char);
+                    }
+                }
+                prev_cjk = false;
+                i += 1;
+                continue;
+            }
+            let c = src[i..].chars().next().expect("char boundary");
+            let n = c.len_utf8();
+            if c == '（' && prev_cjk {
+                if let Some(len) = pinyin_annotation_len(&src[i..]) {
+                    pinyin += 1;
+                    w.deleted(i);
+                    i += len;
+                    continue;
+                }
+            }
+            let mapped = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',
+                '\u{200B}' | '\u{FEFF}' | '\u{200C}' | '\u{200D}' => {
+                    w.deleted(i);
+                    i += n;
+                    continue;
+                }
+                '\u{FE52}' => '.',
+                '\u{2028}' | '\u{2029}' => '\n',
+                _ => c,
+            };
+            w.push(i, mapped);
+            prev_cjk = is_cjk(c);
+            i += n;
+        }
+        // The end of the text maps to the end of the source, whatever the last edit was (a text
+        // ending in a full-width `：` is one byte shorter than its source).
+        w.at(src.len());
+        (w.out, w.checkpoints, pinyin)
+    }
+
+    /// `clean` gives what its reference gives (text, checkpoints, pinyin count) on hostile
+    /// inputs: full-width forms at the start and end, `（` after Chinese and after ASCII, lone
+    /// brackets, CRLF at the end, mixed widths, and stops at every place of a 64-byte window.
+    #[test]
+    fn clean_matches_its_reference() {
+        let pieces = [
+            "，",
+            "（",
+            "）",
+            "(",
+            ")",
+            "：",
+            "１",
+            "ａ",
+            "～",
+            "！",
+            "＿",
+            "｀",
+            "｛",
+            "\u{FF5F}",
+            "\u{FF00}",
+            "\u{FE52}",
+            "\u{FEFF}",
+            "\u{200B}",
+            "\u{3000}",
+            "\u{A0}",
+            "é",
+            "、",
+            "。",
+            "—",
+            "“",
+            "发",
+            "展",
+            "网",
+            "a",
+            "1",
+            " ",
+            "\r\n",
+            "\r",
+            "\n",
+            "[bookmark: _Toc1]",
+            "[",
+            "(wǎng)",
+            "（zhòng）",
+            "(IDM)",
+            "😀",
+            "\u{2028}",
+            "\u{202F}",
+            "\u{2005}",
+        ];
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "（".into(),
+            "发（".into(),
+            "发(".into(),
+            "规模，".into(),
+            "到2025年，建成１００个。\r\n".into(),
+            "網（wǎng）（zhòng）網(wǎng)\u{200B}(pīn)".into(),
+            "发 2025 年 ，a （b） ｛c｝～\r".into(),
+        ];
+        // Every piece after every other, at every offset of a window.
+        for (k, a) in pieces.iter().enumerate() {
+            for b in &pieces {
+                for pad in [0, 1, 20, 61, 62, 63] {
+                    texts.push(format!("{}{}{a}{b}{}", "发".repeat(pad / 3), "x".repeat(pad % 3), pieces[k % 7]));
+                }
+            }
+        }
+        // Long pseudo-random mixes of the pieces.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..400 {
+            let mut t = String::new();
+            for _ in 0..(seed % 120) as usize {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(clean(t), clean_reference(t), "{t:?}");
+        }
     }
 
     /// The window search finds the same run ends as the byte loop, wherever the stop falls

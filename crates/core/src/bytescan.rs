@@ -85,18 +85,24 @@ impl<F: Fn(u8) -> bool> Stops<F> {
         Some(self.base + mask.trailing_zeros() as usize)
     }
 
-    /// The mask of the window at `base`; past the end of `b` no bit is set.
     #[inline(always)]
     fn load(&self, b: &[u8], base: usize) -> u64 {
-        match b.get(base..base + 64) {
-            Some(w) => window_mask(w.try_into().expect("64 bytes"), &self.test),
-            None => {
-                let tail = b.get(base..).unwrap_or(&[]);
-                let mut w = [0u8; 64];
-                w[..tail.len()].copy_from_slice(tail);
-                let valid = if tail.len() == 64 { u64::MAX } else { (1u64 << tail.len()) - 1 };
-                window_mask(&w, &self.test) & valid
-            }
+        window_bits(b, base, &self.test)
+    }
+}
+
+/// The bits of the 64-byte window of `b` at `base` whose bytes pass `test` (bit k for byte
+/// `base + k`); past the end of `b` no bit is set.
+#[inline(always)]
+pub(crate) fn window_bits(b: &[u8], base: usize, test: &impl Fn(u8) -> bool) -> u64 {
+    match b.get(base..base + 64) {
+        Some(w) => window_mask(w.try_into().expect("64 bytes"), test),
+        None => {
+            let tail = b.get(base..).unwrap_or(&[]);
+            let mut w = [0u8; 64];
+            w[..tail.len()].copy_from_slice(tail);
+            let valid = if tail.len() == 64 { u64::MAX } else { (1u64 << tail.len()) - 1 };
+            window_mask(&w, test) & valid
         }
     }
 }

@@ -140,9 +140,9 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
         text = t;
         map.stages.push(stage);
     }
-    let wrap = crate::reflow::wrap_width(&text);
+    let (wrap, needed) = crate::reflow::layout(&text);
     let reflowed = wrap.is_some();
-    if let Some((t, stage)) = crate::reflow::reflow_with(&text, wrap) {
+    if let Some((t, stage)) = crate::reflow::reflow_known(&text, wrap, needed) {
         text = t;
         map.stages.push(stage);
     }

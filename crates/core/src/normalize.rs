@@ -42,10 +42,47 @@ impl OffsetMap {
         }
         off as usize
     }
+
+    /// `(to_source(start), to_source_end(end))` with one binary search per stage instead of
+    /// two: the end's checkpoint is found by walking from the start's (spans are short).
+    pub fn to_source_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let (mut s, mut e) = (start as u64, end as u64);
+        for stage in self.stages.iter().rev() {
+            let idx = stage.partition_point(|(n, _)| u64::from(*n) <= s);
+            let k = lower_bound_near(stage, idx, e);
+            (s, e) = (map_start_at(stage, idx, s), map_end_at(stage, k, e));
+        }
+        (s as usize, e as usize)
+    }
+}
+
+/// `stage.partition_point(|(n, _)| n < off)` from a nearby index `hint`: a few steps back or
+/// forward, then a binary search over the rest if the walk goes on.
+fn lower_bound_near(stage: &[(u32, u32)], hint: usize, off: u64) -> usize {
+    const WALK: usize = 8;
+    let mut k = hint.min(stage.len());
+    for _ in 0..WALK {
+        if k > 0 && u64::from(stage[k - 1].0) >= off {
+            k -= 1;
+        } else if k < stage.len() && u64::from(stage[k].0) < off {
+            k += 1;
+        } else {
+            return k;
+        }
+    }
+    if k > 0 && u64::from(stage[k - 1].0) >= off {
+        stage[..k].partition_point(|(n, _)| u64::from(*n) < off)
+    } else {
+        k + stage[k..].partition_point(|(n, _)| u64::from(*n) < off)
+    }
 }
 
 fn map_start(stage: &[(u32, u32)], off: u64) -> u64 {
-    let idx = stage.partition_point(|(n, _)| u64::from(*n) <= off);
+    map_start_at(stage, stage.partition_point(|(n, _)| u64::from(*n) <= off), off)
+}
+
+/// [`map_start`] with `idx = stage.partition_point(|(n, _)| n <= off)` known.
+fn map_start_at(stage: &[(u32, u32)], idx: usize, off: u64) -> u64 {
     if idx == 0 {
         return off;
     }
@@ -54,7 +91,11 @@ fn map_start(stage: &[(u32, u32)], off: u64) -> u64 {
 }
 
 fn map_end(stage: &[(u32, u32)], off: u64) -> u64 {
-    let idx = stage.partition_point(|(n, _)| u64::from(*n) < off);
+    map_end_at(stage, stage.partition_point(|(n, _)| u64::from(*n) < off), off)
+}
+
+/// [`map_end`] with `idx = stage.partition_point(|(n, _)| n < off)` known.
+fn map_end_at(stage: &[(u32, u32)], idx: usize, off: u64) -> u64 {
     if let Some(&(n, s)) = stage.get(idx) {
         if u64::from(n) == off {
             return u64::from(s);
@@ -122,7 +163,8 @@ pub struct NormText {
 impl NormText {
     /// Source byte range of a normalised byte range.
     pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
-        [self.map.to_source(start), self.map.to_source_end(end).max(self.map.to_source(start))]
+        let (s, e) = self.map.to_source_range(start, end);
+        [s, e.max(s)]
     }
 }
 
@@ -164,6 +206,14 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }
 
+/// Whether `c` is one of [`TONE_VOWELS`]: all lie in U+00E0–U+01F9 or are `ḿ` (U+1E3F), so
+/// the brackets of ordinary text (`(一)`, `（以下简称…）`) are ruled out by two comparisons
+/// instead of a search of the string.
+#[inline]
+fn is_tone_vowel(c: char) -> bool {
+    matches!(c as u32, 0xE0..=0x1F9 | 0x1E3F) && TONE_VOWELS.contains(c)
+}
+
 /// Length in bytes of a pinyin annotation starting at `rest` (which starts with `(`), if it is
 /// one: `(wǎng)`, `(zhòng)`. Only annotations with a tone mark are taken, so English
 /// abbreviations such as `(IDM)` or `(eVTOL)` stay.
@@ -181,7 +231,7 @@ fn pinyin_annotation_len(rest: &str) -> Option<usize> {
         }
         if c.is_ascii_lowercase() || c == 'ü' {
             len += c.len_utf8();
-        } else if TONE_VOWELS.contains(c) {
+        } else if is_tone_vowel(c) {
             tone = true;
             len += c.len_utf8();
         } else {
@@ -809,6 +859,51 @@ mod tests {
                     "{t:?} from {from}"
                 );
             }
+        }
+    }
+
+    /// One search per stage maps a range as the two searches did: maps with repeated
+    /// checkpoints (deletions next to each other), empty and reversed ranges, ranges across
+    /// many checkpoints (past the walk) and offsets past the last checkpoint, over 1–3 stages.
+    #[test]
+    fn ranges_map_as_their_two_ends_do() {
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut maps = vec![OffsetMap::default(), OffsetMap::from_stages(vec![vec![(0, 3), (0, 9), (4, 9), (4, 20)]])];
+        for _ in 0..60 {
+            let stages = (0..1 + next(3))
+                .map(|_| {
+                    let (mut n, mut s) = (0u32, 0u32);
+                    (0..next(40))
+                        .map(|_| {
+                            n += next(4) as u32; // 0: a checkpoint repeated
+                            s = s.max(n) + next(5) as u32;
+                            (n, s)
+                        })
+                        .collect()
+                })
+                .collect();
+            maps.push(OffsetMap::from_stages(stages));
+        }
+        for map in &maps {
+            for start in 0..90usize {
+                for end in (start.saturating_sub(3)..start + 40).step_by(1 + next(3) as usize) {
+                    let want = (map.to_source(start), map.to_source_end(end));
+                    assert_eq!(map.to_source_range(start, end), want, "{map:?} {start}..{end}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tone_vowels_are_found_by_their_range() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_tone_vowel(c), TONE_VOWELS.contains(c), "U+{:04X}", c as u32);
         }
     }
 

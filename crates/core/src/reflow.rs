@@ -90,32 +90,45 @@ pub fn layout(text: &str) -> (Option<usize>, bool) {
     (wrap, wrap.is_some() || fix)
 }
 
-/// Counts of line widths: an array for the usual widths, a map for the rare longer lines.
+/// Counts of line widths: an array for the usual widths, a map for the rare longer lines, and
+/// the most common width kept as counts grow (no pass over the array at the end).
 struct WidthCounts {
     small: Vec<usize>,
     large: std::collections::HashMap<usize, usize>,
+    /// (count, width) of the most common width, the widest among equals.
+    best: Option<(usize, usize)>,
 }
 
 impl WidthCounts {
     const SMALL: usize = 512;
 
+    fn new() -> Self {
+        WidthCounts { small: vec![0; Self::SMALL], large: Default::default(), best: None }
+    }
+
     fn add(&mut self, w: usize) {
-        match self.small.get_mut(w) {
-            Some(n) => *n += 1,
-            None => *self.large.entry(w).or_default() += 1,
+        let n = match self.small.get_mut(w) {
+            Some(n) => n,
+            None => self.large.entry(w).or_default(),
+        };
+        *n += 1;
+        // Counts only grow: the largest (count, width) reached is the largest at the end.
+        if self.best.is_none_or(|best| (*n, w) > best) {
+            self.best = Some((*n, w));
         }
     }
 
-    /// (width, count) of every width seen.
-    fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        let small = self.small.iter().enumerate().filter(|(_, n)| **n > 0).map(|(w, n)| (w, *n));
-        small.chain(self.large.iter().map(|(w, n)| (*w, *n)))
+    fn count(&self, w: usize) -> usize {
+        match self.small.get(w) {
+            Some(n) => *n,
+            None => self.large.get(&w).copied().unwrap_or(0),
+        }
     }
 }
 
 /// One pass over the lines for [`wrap_width`] and, with `fix`, for [`needs_layout_fix`].
 fn scan_layout(text: &str, fix: bool) -> (Option<usize>, bool) {
-    let mut counts = WidthCounts { small: vec![0; WidthCounts::SMALL], large: Default::default() };
+    let mut counts = WidthCounts::new();
     let mut content = 0usize;
     let mut found = false;
     let mut prev = "";
@@ -132,11 +145,11 @@ fn scan_layout(text: &str, fix: bool) -> (Option<usize>, bool) {
         }
         prev = t;
     }
-    let wrap = counts.iter().max_by_key(|&(w, n)| (n, w)).and_then(|(w, _)| {
+    let wrap = counts.best.and_then(|(_, w)| {
         if w < 30 {
             return None;
         }
-        let near: usize = counts.iter().filter(|(x, _)| x.abs_diff(w) <= 2).map(|(_, n)| n).sum();
+        let near: usize = (w - 2..=w + 2).map(|x| counts.count(x)).sum();
         (near >= 20 && near * 4 >= content).then_some(w)
     });
     (wrap, found)

@@ -332,21 +332,22 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
         // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
         // U+FExx/U+FFxx forms).
         let end = run_end(&mut stops, bytes, i);
-        if end > i {
+        let after_run = end > i;
+        if after_run {
             w.push_str(i, &src[i..end]);
-            prev_cjk = src[..end].chars().next_back().is_some_and(is_cjk);
             i = end;
             if i == src.len() {
                 break;
             }
         }
         let b = bytes[i];
-        // Fast path for the full-width forms (`，`, `：`, `（`, `１`: in Chinese text one every
-        // dozen characters): mapped from their bytes, without decoding a `char`. Only `（`
-        // after a Chinese character may open a pinyin annotation; it takes the general path.
+        // Fast path for the full-width forms (`，`, `：`, `１`: in Chinese text one every dozen
+        // characters): mapped from their bytes, without decoding a `char`, and without looking
+        // at the character before. Only `（` after a Chinese character may open a pinyin
+        // annotation; it takes the general path.
         if let [0xEF, b1, b2, ..] = bytes[i..] {
             if let Some(a) = fullwidth_ascii(b1, b2) {
-                if !(a == b'(' && prev_cjk) {
+                if a != b'(' {
                     w.at(i);
                     w.out.push(char::from(a));
                     prev_cjk = false;
@@ -354,6 +355,9 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
                     continue;
                 }
             }
+        }
+        if after_run {
+            prev_cjk = src[..i].chars().next_back().is_some_and(is_cjk);
         }
         if b < 0x80 {
             // ASCII fast path.

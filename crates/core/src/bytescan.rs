@@ -38,6 +38,12 @@ fn window_mask(w: &[u8; 64], test: &impl Fn(u8) -> bool) -> u64 {
     for (h, &x) in hits.iter_mut().zip(w) {
         *h = u8::from(test(x));
     }
+    pack_hits(&hits)
+}
+
+/// Bytes of 0 or 1 packed into bits (bit k for byte k).
+#[inline(always)]
+pub(crate) fn pack_hits(hits: &[u8; 64]) -> u64 {
     let mut mask = 0u64;
     for (q, c) in hits.chunks_exact(8).enumerate() {
         let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
@@ -49,26 +55,32 @@ fn window_mask(w: &[u8; 64], test: &impl Fn(u8) -> bool) -> u64 {
 
 /// [`find_byte`] for scans that stop often and go on from just after the stop: the bits of
 /// the current 64-byte window are kept, so the next stop in the same window costs a bit scan
-/// instead of a new window test (normalisation stops at every `，`, `、` and `。`).
+/// instead of a new window test (normalisation stops at every `，`). `window(b, base)` gives
+/// the stops of the window at `base` as bits, none past the end of `b`.
 pub(crate) struct Stops<F> {
-    test: F,
+    window: F,
     /// Start of the window `mask` describes (`usize::MAX`: none yet).
     base: usize,
     mask: u64,
 }
 
-impl<F: Fn(u8) -> bool> Stops<F> {
-    pub(crate) fn new(test: F) -> Self {
-        Stops { test, base: usize::MAX, mask: 0 }
+/// [`Stops`] at the bytes that pass `test`.
+#[cfg(test)]
+pub(crate) fn byte_stops(test: impl Fn(u8) -> bool) -> Stops<impl Fn(&[u8], usize) -> u64> {
+    Stops::with_windows(move |b: &[u8], base: usize| window_bits(b, base, &test))
+}
+
+impl<F: Fn(&[u8], usize) -> u64> Stops<F> {
+    pub(crate) fn with_windows(window: F) -> Self {
+        Stops { window, base: usize::MAX, mask: 0 }
     }
 
-    /// The first byte of `b` at or after `from` that passes the test. `b` must be the same
-    /// slice on every call.
+    /// The first stop of `b` at or after `from`. `b` must be the same slice on every call.
     #[inline]
     pub(crate) fn next(&mut self, b: &[u8], from: usize) -> Option<usize> {
         if self.base == usize::MAX || from < self.base || from >= self.base + 64 {
             self.base = from;
-            self.mask = self.load(b, from);
+            self.mask = (self.window)(b, from);
         }
         // Bits before `from` are done with (`from - base` < 64); `self.mask` keeps them, so a
         // later search may start anywhere in the window.
@@ -79,15 +91,10 @@ impl<F: Fn(u8) -> bool> Stops<F> {
                 self.base = usize::MAX;
                 return None;
             }
-            self.mask = self.load(b, self.base);
+            self.mask = (self.window)(b, self.base);
             mask = self.mask;
         }
         Some(self.base + mask.trailing_zeros() as usize)
-    }
-
-    #[inline(always)]
-    fn load(&self, b: &[u8], base: usize) -> u64 {
-        window_bits(b, base, &self.test)
     }
 }
 
@@ -217,7 +224,7 @@ mod tests {
                     })
                     .collect();
                 let test = |x: u8| x == b'x';
-                let mut stops = Stops::new(test);
+                let mut stops = byte_stops(test);
                 // Forward walks (as a scan uses it) and jumps back and ahead.
                 let mut from = 0;
                 while from <= len + 1 {

@@ -257,9 +257,8 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
 }
 
 /// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
-/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms. Written
-/// without branches, so that [`next_may_edit`] tests 32 bytes at once.
-#[inline(always)]
+/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
+#[cfg(test)]
 fn may_edit(b: u8) -> bool {
     (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
 }
@@ -271,21 +270,51 @@ fn may_edit(b: u8) -> bool {
 /// byte is followed by its whole character.
 #[cfg(test)]
 fn unchanged_run_end(bytes: &[u8], j: usize) -> usize {
-    run_end(&mut crate::bytescan::Stops::new(may_edit), bytes, j)
+    run_end(&mut crate::bytescan::Stops::with_windows(edit_stops), bytes, j)
 }
 
-/// [`unchanged_run_end`] with the scanner of the whole pass: a kept `、` or `。` and the next
-/// stops in its 64-byte window cost a bit scan each, not a new window test.
+/// [`unchanged_run_end`] with the scanner of the whole pass: the next stops in the current
+/// 64-byte window cost a bit scan each, not a new window test.
 #[inline]
-fn run_end(stops: &mut crate::bytescan::Stops<impl Fn(u8) -> bool>, bytes: &[u8], mut j: usize) -> usize {
-    while let Some(at) = stops.next(bytes, j) {
-        j = at;
-        match kept_sequence_len(bytes, j) {
-            Some(n) if j + n <= bytes.len() => j += n,
-            _ => return j,
+fn run_end(stops: &mut crate::bytescan::Stops<impl Fn(&[u8], usize) -> u64>, bytes: &[u8], j: usize) -> usize {
+    stops.next(bytes, j).unwrap_or(bytes.len())
+}
+
+/// The characters of the 64-byte window at `base` that [`clean`] may edit, as bits: the
+/// ASCII stops (`\r`, `[`, `(`, space), the lead byte `EF` of the full-width forms, and of
+/// the U+00xx, U+20xx and U+30xx blocks only the edited characters (`C2 A0`, `E2 80 82`–`8D`,
+/// `A8`, `A9`, `AF`, `E3 80 80`), told from the frequent kept ones (`、`, `。`, `“`, `—`) by
+/// their next two bytes, tested beside the lead byte without branches. A lead byte of a `str`
+/// is followed by its whole character, so the bytes looked at are the character's own.
+#[inline(always)]
+fn edit_stops(b: &[u8], base: usize) -> u64 {
+    let lanes = |w0: &[u8; 64], w1: &[u8; 64], w2: &[u8; 64]| {
+        let mut hits = [0u8; 64];
+        for k in 0..64 {
+            let (x, y, z) = (w0[k], w1[k], w2[k]);
+            let ascii = (x == b'\r') | (x == b'[') | (x == b'(') | (x == b' ') | (x == 0xEF);
+            let nbsp = (x == 0xC2) & (y == 0xA0);
+            let spaces =
+                (x == 0xE2) & (y == 0x80) & ((z.wrapping_sub(0x82) < 12) | (z == 0xA8) | (z == 0xA9) | (z == 0xAF));
+            let ideographic_space = (x == 0xE3) & (y == 0x80) & (z == 0x80);
+            hits[k] = u8::from(ascii | nbsp | spaces | ideographic_space);
+        }
+        crate::bytescan::pack_hits(&hits)
+    };
+    match b.get(base..base + 66) {
+        Some(w) => {
+            let view = |k: usize| -> &[u8; 64] { w[k..k + 64].try_into().expect("64 bytes") };
+            lanes(view(0), view(1), view(2))
+        }
+        None => {
+            // The last windows: zeros past the end, which stop nothing.
+            let tail = b.get(base..).unwrap_or(&[]);
+            let mut w = [0u8; 66];
+            w[..tail.len()].copy_from_slice(tail);
+            let view = |k: usize| -> [u8; 64] { w[k..k + 64].try_into().expect("64 bytes") };
+            lanes(&view(0), &view(1), &view(2))
         }
     }
-    bytes.len()
 }
 
 /// The ASCII character of a full-width form U+FF01–U+FF5E (`，` → `,`) from the last two bytes
@@ -303,6 +332,7 @@ fn fullwidth_ascii(b1: u8, b2: u8) -> Option<u8> {
 
 /// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
 /// normalisation leaves as it is (a lead byte shared with edited characters), else None.
+#[cfg(test)]
 fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
     let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
     match bytes[j] {
@@ -326,7 +356,7 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let mut prev_cjk = false;
     let bytes = src.as_bytes();
     let mut i = 0;
-    let mut stops = crate::bytescan::Stops::new(may_edit);
+    let mut stops = crate::bytescan::Stops::with_windows(edit_stops);
     while i < src.len() {
         // Copy runs that need no change in one go: only these lead bytes can start an edit
         // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and

@@ -507,6 +507,26 @@ fn traditional_bitmap() -> &'static [u64] {
     })
 }
 
+/// [`traditional_bitmap`] over U+4000–U+BFFF (bit `cp - 0x4000`, none below U+4E00 or above
+/// U+9FFF): any three-byte character with a lead byte `E4`–`E9` has its bit here, so
+/// [`looks_traditional`] looks it up without a branch or a bounds check.
+fn traditional_table() -> &'static [u64; 512] {
+    static TABLE: OnceLock<[u64; 512]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let bits = traditional_bitmap();
+        let mut table = [0u64; 512];
+        for cp in 0x4E00..=0x9FFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                if is_traditional(bits, c) {
+                    let rel = (cp - 0x4000) as usize;
+                    table[rel / 64] |= 1 << (rel % 64);
+                }
+            }
+        }
+        table
+    })
+}
+
 fn is_traditional(bits: &[u64], c: char) -> bool {
     let cp = c as u32;
     if !(0x4E00..=0x9FFF).contains(&cp) {
@@ -526,7 +546,7 @@ fn is_traditional(bits: &[u64], c: char) -> bool {
 /// sample: once even a sample ending in simplified characters only would keep the share.
 pub fn looks_traditional(text: &str) -> bool {
     const SAMPLE: usize = 20_000;
-    let bits = traditional_bitmap();
+    let table = traditional_table();
     let bytes = text.as_bytes();
     let (mut cjk, mut trad, mut chars) = (0usize, 0usize, 0usize);
     let mut base = 0;
@@ -548,11 +568,10 @@ pub fn looks_traditional(text: &str) -> bool {
             // A lead byte of a `str` is followed by its continuation bytes.
             if let [b0, b1, b2, ..] = bytes[k..] {
                 let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-                if cp >= 0x4E00 {
-                    cjk += 1;
-                    let idx = (cp - 0x4E00) as usize;
-                    trad += (bits[idx / 64] >> (idx % 64) & 1) as usize;
-                }
+                // No branch: U+4000–U+4DFF count as no CJK and have no bit in the table.
+                cjk += usize::from(cp >= 0x4E00);
+                let rel = (cp.wrapping_sub(0x4000) & 0x7FFF) as usize;
+                trad += (table[rel / 64] >> (rel % 64) & 1) as usize;
             }
         }
         chars += n;

@@ -59,7 +59,8 @@ fn ends_paragraph(t: &str) -> bool {
 /// A page number on a line of its own: `3`, `- 3 -`, `— 3 —`, `第 3 页`, `3/40`.
 pub fn is_page_number(t: &str) -> bool {
     let t = t.trim();
-    if t.is_empty() || t.len() > 24 {
+    // A page number has a digit: most short lines (headings) have none.
+    if t.is_empty() || t.len() > 24 || !t.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let inner = t
@@ -509,6 +510,39 @@ mod tests {
         }
         assert!(texts.iter().filter(|t| wrap_width(t).is_some()).count() >= 3);
         assert!(texts.iter().filter(|t| needs_layout_fix(t)).count() >= 10);
+    }
+
+    /// `is_page_number` without the digit pre-check.
+    fn is_page_number_reference(t: &str) -> bool {
+        let t = t.trim();
+        if t.is_empty() || t.len() > 24 {
+            return false;
+        }
+        let inner = t
+            .trim_matches(|c: char| c == '-' || c == '—' || c == '–' || c == ' ')
+            .trim_start_matches('第')
+            .trim_end_matches('页')
+            .trim();
+        let inner = match inner.split_once('/') {
+            Some((page, total)) if total.trim().bytes().all(|c| c.is_ascii_digit()) => page.trim(),
+            _ => inner,
+        };
+        !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    #[test]
+    fn page_numbers_need_a_digit_as_before() {
+        let parts = ["", " ", "-", "—", "–", "第", "页", "/", "1", "23", "456", "x", "一", "\u{3000}"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "页", " -", "/4"] {
+                        let t = format!("{a}{b}{c}{d}");
+                        assert_eq!(is_page_number(&t), is_page_number_reference(&t), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

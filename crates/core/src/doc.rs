@@ -382,7 +382,7 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
         let title_start = cstart + (content.len() - rest.len()) + lead;
         let rest = rest.trim();
         // Run-in heading: the title is the phrase up to the first full stop.
-        let (title_len, run_in) = match rest.find('。') {
+        let (title_len, run_in) = match crate::extract::text::find_lit!(rest, "。") {
             Some(p) => (p, (p + '。'.len_utf8() < rest.len()).then_some(title_start + p + '。'.len_utf8())),
             None => (rest.len(), None),
         };

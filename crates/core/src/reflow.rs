@@ -338,7 +338,8 @@ fn needs_layout_fix(text: &str) -> bool {
 
 /// [`needs_layout_fix`] for the trimmed line `t` after the trimmed line `prev`.
 fn needs_layout_fix_at(prev: &str, t: &str) -> bool {
-    breaks_mid_sentence(prev, t) || (find_lit!(t, "。").is_some() && has_glued_heading(t))
+    // `has_glued_heading` finds the line's `。` itself: no search before it.
+    breaks_mid_sentence(prev, t) || has_glued_heading(t)
 }
 
 /// Pushes a line, breaking it before each glued heading (the inserted break maps to the

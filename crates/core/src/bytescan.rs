@@ -30,6 +30,90 @@ pub(crate) fn find_byte(b: &[u8], from: usize, test: impl Fn(u8) -> bool) -> Opt
     b.get(i..)?.iter().position(|&x| test(x)).map(|p| i + p)
 }
 
+/// The bits of a 64-byte window whose bytes pass `test` (bit k for byte k), all tests made
+/// without branches (vector compares) and packed eight bytes at a time by one multiply.
+#[inline(always)]
+fn window_mask(w: &[u8; 64], test: &impl Fn(u8) -> bool) -> u64 {
+    let mut hits = [0u8; 64];
+    for (h, &x) in hits.iter_mut().zip(w) {
+        *h = u8::from(test(x));
+    }
+    pack_hits(&hits)
+}
+
+/// Bytes of 0 or 1 packed into bits (bit k for byte k).
+#[inline(always)]
+pub(crate) fn pack_hits(hits: &[u8; 64]) -> u64 {
+    let mut mask = 0u64;
+    for (q, c) in hits.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        // Bytes of 0 or 1: the multiply gathers byte k's bit into bit 56 + k, without carries.
+        mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (q * 8);
+    }
+    mask
+}
+
+/// [`find_byte`] for scans that stop often and go on from just after the stop: the bits of
+/// the current 64-byte window are kept, so the next stop in the same window costs a bit scan
+/// instead of a new window test (normalisation stops at every `，`). `window(b, base)` gives
+/// the stops of the window at `base` as bits, none past the end of `b`.
+pub(crate) struct Stops<F> {
+    window: F,
+    /// Start of the window `mask` describes (`usize::MAX`: none yet).
+    base: usize,
+    mask: u64,
+}
+
+/// [`Stops`] at the bytes that pass `test`.
+#[cfg(test)]
+pub(crate) fn byte_stops(test: impl Fn(u8) -> bool) -> Stops<impl Fn(&[u8], usize) -> u64> {
+    Stops::with_windows(move |b: &[u8], base: usize| window_bits(b, base, &test))
+}
+
+impl<F: Fn(&[u8], usize) -> u64> Stops<F> {
+    pub(crate) fn with_windows(window: F) -> Self {
+        Stops { window, base: usize::MAX, mask: 0 }
+    }
+
+    /// The first stop of `b` at or after `from`. `b` must be the same slice on every call.
+    #[inline]
+    pub(crate) fn next(&mut self, b: &[u8], from: usize) -> Option<usize> {
+        if self.base == usize::MAX || from < self.base || from >= self.base + 64 {
+            self.base = from;
+            self.mask = (self.window)(b, from);
+        }
+        // Bits before `from` are done with (`from - base` < 64); `self.mask` keeps them, so a
+        // later search may start anywhere in the window.
+        let mut mask = self.mask & (u64::MAX << (from - self.base));
+        while mask == 0 {
+            self.base += 64;
+            if self.base >= b.len() {
+                self.base = usize::MAX;
+                return None;
+            }
+            self.mask = (self.window)(b, self.base);
+            mask = self.mask;
+        }
+        Some(self.base + mask.trailing_zeros() as usize)
+    }
+}
+
+/// The bits of the 64-byte window of `b` at `base` whose bytes pass `test` (bit k for byte
+/// `base + k`); past the end of `b` no bit is set.
+#[inline(always)]
+pub(crate) fn window_bits(b: &[u8], base: usize, test: &impl Fn(u8) -> bool) -> u64 {
+    match b.get(base..base + 64) {
+        Some(w) => window_mask(w.try_into().expect("64 bytes"), test),
+        None => {
+            let tail = b.get(base..).unwrap_or(&[]);
+            let mut w = [0u8; 64];
+            w[..tail.len()].copy_from_slice(tail);
+            let valid = if tail.len() == 64 { u64::MAX } else { (1u64 << tail.len()) - 1 };
+            window_mask(&w, test) & valid
+        }
+    }
+}
+
 /// `str::split_inclusive('\n')`, the newline found by the `memchr` crate (vector compares)
 /// instead of std's `CharSearcher` (a word at a time): whole-text line passes run on every
 /// document several times (normalisation, reflow, Markdown detection, `doc::analyse`).
@@ -97,6 +181,66 @@ mod tests {
         hits[31] = 1;
         hits[9] = 1;
         assert_eq!(first_hit(&hits), Some(9));
+    }
+
+    /// The kept window gives what a fresh search gives, for every start, on a text whose
+    /// stops fall at window edges, in the tail and nowhere.
+    #[test]
+    fn stops_find_what_find_byte_finds() {
+        for len in [0, 1, 63, 64, 65, 127, 128, 130, 200] {
+            for pattern in 0..6usize {
+                let b: Vec<u8> = (0..len)
+                    .map(|k| match pattern {
+                        0 => b'a',
+                        1 => {
+                            if k % 7 == 3 {
+                                b'x'
+                            } else {
+                                b'a'
+                            }
+                        }
+                        2 => {
+                            if k % 64 == 63 || k % 64 == 0 {
+                                b'x'
+                            } else {
+                                b'a'
+                            }
+                        }
+                        3 => {
+                            if k + 1 == len {
+                                b'x'
+                            } else {
+                                b'a'
+                            }
+                        }
+                        4 => b'x',
+                        _ => {
+                            if k % 13 == 12 || k == 64 {
+                                b'x'
+                            } else {
+                                b'a'
+                            }
+                        }
+                    })
+                    .collect();
+                let test = |x: u8| x == b'x';
+                let mut stops = byte_stops(test);
+                // Forward walks (as a scan uses it) and jumps back and ahead.
+                let mut from = 0;
+                while from <= len + 1 {
+                    let got = stops.next(&b, from);
+                    assert_eq!(got, find_byte(&b, from, test), "len {len} pattern {pattern} from {from}");
+                    from = got.map_or(len + 2, |p| p + 1 + (p % 3));
+                }
+                for from in (0..=len + 1).rev().chain([0, len / 2, 1, len]) {
+                    assert_eq!(
+                        stops.next(&b, from),
+                        find_byte(&b, from, test),
+                        "len {len} pattern {pattern} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -382,7 +382,7 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
         let title_start = cstart + (content.len() - rest.len()) + lead;
         let rest = rest.trim();
         // Run-in heading: the title is the phrase up to the first full stop.
-        let (title_len, run_in) = match rest.find('。') {
+        let (title_len, run_in) = match crate::extract::text::find_lit!(rest, "。") {
             Some(p) => (p, (p + '。'.len_utf8() < rest.len()).then_some(title_start + p + '。'.len_utf8())),
             None => (rest.len(), None),
         };
@@ -422,8 +422,8 @@ fn find_heading_candidates(doc: &Doc) -> Vec<Candidate> {
 }
 
 fn plausible_title(title: &str, marker: &Marker) -> bool {
-    let chars = title.chars().count();
-    if chars > 400 {
+    // At most 400 characters: counted only when the length in bytes leaves it open.
+    if title.len() > 400 && (title.len() > 4 * 400 || title.chars().count() > 400) {
         return false;
     }
     // A title starts with a word, not with a number or closing punctuation.

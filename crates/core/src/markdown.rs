@@ -14,14 +14,21 @@ use crate::normalize::Rewriter;
 /// links with targets, horizontal rules and pipe tables, counted in the first 400 lines.
 pub fn looks_markdown(text: &str) -> bool {
     let (mut heading, mut bold, mut link, mut rule, mut table) = (0, 0, 0, 0, 0);
-    for line in crate::bytescan::lines(text).take(400) {
-        // Every signal needs one of these bytes; most lines of a plan have none (trimming only
-        // removes whitespace, so the untrimmed line holds them exactly when the trimmed does).
-        let b = line.as_bytes();
-        if memchr::memchr3(b'#', b'*', b'[', b).is_none() && memchr::memchr3(b'-', b'_', b'|', b).is_none() {
-            continue;
-        }
-        let t = line.trim();
+    let b = text.as_bytes();
+    // The first 400 lines end at the 400th line break (or the end of the text).
+    let end = memchr::memchr_iter(b'\n', b).nth(399).map_or(b.len(), |k| k + 1);
+    // Every signal needs one of these bytes; most lines of a plan have none (trimming only
+    // removes whitespace, so the untrimmed line holds them exactly when the trimmed does).
+    // They are found 32 bytes at a time over the whole sample, and only the lines that hold
+    // one are looked at, instead of two searches per line.
+    let marks = |x: u8| (x == b'#') | (x == b'*') | (x == b'[') | (x == b'-') | (x == b'_') | (x == b'|');
+    let mut from = 0;
+    while let Some(k) = crate::bytescan::find_byte(&b[..end], from, marks) {
+        // `from` starts a line; so does the byte after the last break before `k`.
+        let start = memchr::memrchr(b'\n', &b[from..k]).map_or(from, |p| from + p + 1);
+        let stop = memchr::memchr(b'\n', &b[k..end]).map_or(end, |p| k + p);
+        // Break bytes are ASCII: both ends are character boundaries.
+        let t = text[start..stop].trim();
         if atx_heading_len(t) > 0 {
             heading += 1;
         }
@@ -37,6 +44,7 @@ pub fn looks_markdown(text: &str) -> bool {
         if t.starts_with('|') && t.ends_with('|') && t.len() > 2 {
             table += 1;
         }
+        from = stop + 1;
     }
     let signals = [heading > 0, bold >= 2, link > 0, rule > 0, table >= 2].iter().filter(|s| **s).count();
     signals >= 2
@@ -206,6 +214,47 @@ fn link_end(s: &str, open: usize) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::normalize::OffsetMap;
+
+    /// `looks_markdown` as first written: two searches on every line of the sample.
+    fn looks_markdown_reference(text: &str) -> bool {
+        let (mut heading, mut bold, mut link, mut rule, mut table) = (0, 0, 0, 0, 0);
+        for line in text.lines().take(400) {
+            let b = line.as_bytes();
+            if memchr::memchr3(b'#', b'*', b'[', b).is_none() && memchr::memchr3(b'-', b'_', b'|', b).is_none() {
+                continue;
+            }
+            let t = line.trim();
+            heading += usize::from(atx_heading_len(t) > 0);
+            bold += usize::from(t.matches("**").count() >= 2);
+            link += usize::from(t.contains("](") && t.contains('['));
+            rule += usize::from(is_rule(t));
+            table += usize::from(t.starts_with('|') && t.ends_with('|') && t.len() > 2);
+        }
+        [heading > 0, bold >= 2, link > 0, rule > 0, table >= 2].iter().filter(|s| **s).count() >= 2
+    }
+
+    /// The sample search answers as the line-by-line one: signals on the 400th and the 401st
+    /// line, several marks on one line, marks at both ends of a line, CRLF, no final break.
+    #[test]
+    fn markdown_detection_matches_its_reference() {
+        let signals = ["# 标题", "**发布日期**: 2022年", "[原文](http://x)", "---", "| 指标 | 2025年 |", "**a** **b**"];
+        let mut texts = vec![String::new(), "\n".repeat(500), "#".into(), "---".into(), "| a |\r\n| b |".into()];
+        for (i, a) in signals.iter().enumerate() {
+            for b in &signals[i..] {
+                for pad in [0usize, 1, 397, 398, 399, 400] {
+                    let head = "正文,到2025年。\n".repeat(pad);
+                    texts.push(format!("{head}{a}\n{b}"));
+                    texts.push(format!("{head}{a}\r\n{b}\r\n尾"));
+                    texts.push(format!("{a}\n{head}{b}\n"));
+                    texts.push(format!("{head}  {a}  {b}-\n_"));
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(looks_markdown(t), looks_markdown_reference(t), "{:?}", &t[t.len().saturating_sub(80)..]);
+        }
+        assert!(texts.iter().any(|t| looks_markdown(t)) && texts.iter().any(|t| !looks_markdown(t)));
+    }
 
     fn run(src: &str) -> (String, OffsetMap) {
         let (t, cp) = strip(src);

@@ -42,10 +42,47 @@ impl OffsetMap {
         }
         off as usize
     }
+
+    /// `(to_source(start), to_source_end(end))` with one binary search per stage instead of
+    /// two: the end's checkpoint is found by walking from the start's (spans are short).
+    pub fn to_source_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let (mut s, mut e) = (start as u64, end as u64);
+        for stage in self.stages.iter().rev() {
+            let idx = stage.partition_point(|(n, _)| u64::from(*n) <= s);
+            let k = lower_bound_near(stage, idx, e);
+            (s, e) = (map_start_at(stage, idx, s), map_end_at(stage, k, e));
+        }
+        (s as usize, e as usize)
+    }
+}
+
+/// `stage.partition_point(|(n, _)| n < off)` from a nearby index `hint`: a few steps back or
+/// forward, then a binary search over the rest if the walk goes on.
+fn lower_bound_near(stage: &[(u32, u32)], hint: usize, off: u64) -> usize {
+    const WALK: usize = 8;
+    let mut k = hint.min(stage.len());
+    for _ in 0..WALK {
+        if k > 0 && u64::from(stage[k - 1].0) >= off {
+            k -= 1;
+        } else if k < stage.len() && u64::from(stage[k].0) < off {
+            k += 1;
+        } else {
+            return k;
+        }
+    }
+    if k > 0 && u64::from(stage[k - 1].0) >= off {
+        stage[..k].partition_point(|(n, _)| u64::from(*n) < off)
+    } else {
+        k + stage[k..].partition_point(|(n, _)| u64::from(*n) < off)
+    }
 }
 
 fn map_start(stage: &[(u32, u32)], off: u64) -> u64 {
-    let idx = stage.partition_point(|(n, _)| u64::from(*n) <= off);
+    map_start_at(stage, stage.partition_point(|(n, _)| u64::from(*n) <= off), off)
+}
+
+/// [`map_start`] with `idx = stage.partition_point(|(n, _)| n <= off)` known.
+fn map_start_at(stage: &[(u32, u32)], idx: usize, off: u64) -> u64 {
     if idx == 0 {
         return off;
     }
@@ -54,7 +91,11 @@ fn map_start(stage: &[(u32, u32)], off: u64) -> u64 {
 }
 
 fn map_end(stage: &[(u32, u32)], off: u64) -> u64 {
-    let idx = stage.partition_point(|(n, _)| u64::from(*n) < off);
+    map_end_at(stage, stage.partition_point(|(n, _)| u64::from(*n) < off), off)
+}
+
+/// [`map_end`] with `idx = stage.partition_point(|(n, _)| n < off)` known.
+fn map_end_at(stage: &[(u32, u32)], idx: usize, off: u64) -> u64 {
     if let Some(&(n, s)) = stage.get(idx) {
         if u64::from(n) == off {
             return u64::from(s);
@@ -122,7 +163,8 @@ pub struct NormText {
 impl NormText {
     /// Source byte range of a normalised byte range.
     pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
-        [self.map.to_source(start), self.map.to_source_end(end).max(self.map.to_source(start))]
+        let (s, e) = self.map.to_source_range(start, end);
+        [s, e.max(s)]
     }
 }
 
@@ -140,9 +182,9 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
         text = t;
         map.stages.push(stage);
     }
-    let wrap = crate::reflow::wrap_width(&text);
+    let (wrap, needed) = crate::reflow::layout(&text);
     let reflowed = wrap.is_some();
-    if let Some((t, stage)) = crate::reflow::reflow_with(&text, wrap) {
+    if let Some((t, stage)) = crate::reflow::reflow_known(&text, wrap, needed) {
         text = t;
         map.stages.push(stage);
     }
@@ -158,10 +200,48 @@ pub fn normalize_as(source: &str, markdown: bool) -> NormText {
     NormText { text, map, converted_traditional, pinyin_removed, reflowed }
 }
 
+/// The vowels with a tone mark of pinyin annotations (see [`is_tone_vowel`]).
+#[cfg(test)]
 const TONE_VOWELS: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Whether `c` is a vowel with a tone mark (`ā`, `ǎ`, `ǜ`, `ń`, `ḿ`…), as a `match` (a few comparisons) instead of a search
+/// of the string: it is asked for every letter of every pinyin annotation.
+#[inline]
+fn is_tone_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'ā' | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | 'ń'
+            | 'ň'
+            | 'ǹ'
+            | 'ḿ'
+    )
 }
 
 /// Length in bytes of a pinyin annotation starting at `rest` (which starts with `(`), if it is
@@ -181,7 +261,7 @@ fn pinyin_annotation_len(rest: &str) -> Option<usize> {
         }
         if c.is_ascii_lowercase() || c == 'ü' {
             len += c.len_utf8();
-        } else if TONE_VOWELS.contains(c) {
+        } else if is_tone_vowel(c) {
             tone = true;
             len += c.len_utf8();
         } else {
@@ -207,9 +287,8 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
 }
 
 /// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
-/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms. Written
-/// without branches, so that [`next_may_edit`] tests 32 bytes at once.
-#[inline(always)]
+/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
+#[cfg(test)]
 fn may_edit(b: u8) -> bool {
     (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
 }
@@ -219,19 +298,71 @@ fn may_edit(b: u8) -> bool {
 /// the spaces and zero-width marks of U+2002–U+200D, U+2028/2029/202F, `\u{3000}`); the
 /// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
 /// byte is followed by its whole character.
-fn unchanged_run_end(bytes: &[u8], mut j: usize) -> usize {
-    while let Some(at) = next_may_edit(bytes, j) {
-        j = at;
-        match kept_sequence_len(bytes, j) {
-            Some(n) if j + n <= bytes.len() => j += n,
-            _ => return j,
+#[cfg(test)]
+fn unchanged_run_end(bytes: &[u8], j: usize) -> usize {
+    run_end(&mut crate::bytescan::Stops::with_windows(edit_stops), bytes, j)
+}
+
+/// [`unchanged_run_end`] with the scanner of the whole pass: the next stops in the current
+/// 64-byte window cost a bit scan each, not a new window test.
+#[inline]
+fn run_end(stops: &mut crate::bytescan::Stops<impl Fn(&[u8], usize) -> u64>, bytes: &[u8], j: usize) -> usize {
+    stops.next(bytes, j).unwrap_or(bytes.len())
+}
+
+/// The characters of the 64-byte window at `base` that [`clean`] may edit, as bits: the
+/// ASCII stops (`\r`, `[`, `(`, space), the lead byte `EF` of the full-width forms, and of
+/// the U+00xx, U+20xx and U+30xx blocks only the edited characters (`C2 A0`, `E2 80 82`–`8D`,
+/// `A8`, `A9`, `AF`, `E3 80 80`), told from the frequent kept ones (`、`, `。`, `“`, `—`) by
+/// their next two bytes, tested beside the lead byte without branches. A lead byte of a `str`
+/// is followed by its whole character, so the bytes looked at are the character's own.
+#[inline(always)]
+fn edit_stops(b: &[u8], base: usize) -> u64 {
+    let lanes = |w0: &[u8; 64], w1: &[u8; 64], w2: &[u8; 64]| {
+        let mut hits = [0u8; 64];
+        for k in 0..64 {
+            let (x, y, z) = (w0[k], w1[k], w2[k]);
+            let ascii = (x == b'\r') | (x == b'[') | (x == b'(') | (x == b' ') | (x == 0xEF);
+            let nbsp = (x == 0xC2) & (y == 0xA0);
+            let spaces =
+                (x == 0xE2) & (y == 0x80) & ((z.wrapping_sub(0x82) < 12) | (z == 0xA8) | (z == 0xA9) | (z == 0xAF));
+            let ideographic_space = (x == 0xE3) & (y == 0x80) & (z == 0x80);
+            hits[k] = u8::from(ascii | nbsp | spaces | ideographic_space);
+        }
+        crate::bytescan::pack_hits(&hits)
+    };
+    match b.get(base..base + 66) {
+        Some(w) => {
+            let view = |k: usize| -> &[u8; 64] { w[k..k + 64].try_into().expect("64 bytes") };
+            lanes(view(0), view(1), view(2))
+        }
+        None => {
+            // The last windows: zeros past the end, which stop nothing.
+            let tail = b.get(base..).unwrap_or(&[]);
+            let mut w = [0u8; 66];
+            w[..tail.len()].copy_from_slice(tail);
+            let view = |k: usize| -> [u8; 64] { w[k..k + 64].try_into().expect("64 bytes") };
+            lanes(&view(0), &view(1), &view(2))
         }
     }
-    bytes.len()
+}
+
+/// The ASCII character of a full-width form U+FF01–U+FF5E (`，` → `,`) from the last two bytes
+/// of its UTF-8 sequence `EF b1 b2`.
+#[inline]
+fn fullwidth_ascii(b1: u8, b2: u8) -> Option<u8> {
+    match (b1, b2) {
+        // U+FF01–U+FF3F: `EF BC 81`–`EF BC BF` → 0x21–0x5F.
+        (0xBC, 0x81..=0xBF) => Some(b2 - 0x60),
+        // U+FF40–U+FF5E: `EF BD 80`–`EF BD 9E` → 0x60–0x7E.
+        (0xBD, 0x80..=0x9E) => Some(b2 - 0x20),
+        _ => None,
+    }
 }
 
 /// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
 /// normalisation leaves as it is (a lead byte shared with edited characters), else None.
+#[cfg(test)]
 fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
     let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
     match bytes[j] {
@@ -243,6 +374,7 @@ fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
 }
 
 /// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
+#[cfg(test)]
 fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
     crate::bytescan::find_byte(bytes, from, may_edit)
 }
@@ -254,18 +386,39 @@ fn clean(src: &str) -> (String, Vec<(u32, u32)>, usize) {
     let mut prev_cjk = false;
     let bytes = src.as_bytes();
     let mut i = 0;
+    let mut stops = crate::bytescan::Stops::with_windows(edit_stops);
     while i < src.len() {
         // Copy runs that need no change in one go: only these lead bytes can start an edit
         // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
         // U+FExx/U+FFxx forms).
-        let run_end = unchanged_run_end(bytes, i);
-        if run_end > i {
-            w.push_str(i, &src[i..run_end]);
-            prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
-            i = run_end;
-            continue;
+        let end = run_end(&mut stops, bytes, i);
+        let after_run = end > i;
+        if after_run {
+            w.push_str(i, &src[i..end]);
+            i = end;
+            if i == src.len() {
+                break;
+            }
         }
         let b = bytes[i];
+        // Fast path for the full-width forms (`，`, `：`, `１`: in Chinese text one every dozen
+        // characters): mapped from their bytes, without decoding a `char`, and without looking
+        // at the character before. Only `（` after a Chinese character may open a pinyin
+        // annotation; it takes the general path.
+        if let [0xEF, b1, b2, ..] = bytes[i..] {
+            if let Some(a) = fullwidth_ascii(b1, b2) {
+                if a != b'(' {
+                    w.at(i);
+                    w.out.push(char::from(a));
+                    prev_cjk = false;
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        if after_run {
+            prev_cjk = src[..i].chars().next_back().is_some_and(is_cjk);
+        }
         if b < 0x80 {
             // ASCII fast path.
             match b {
@@ -384,6 +537,26 @@ fn traditional_bitmap() -> &'static [u64] {
     })
 }
 
+/// [`traditional_bitmap`] over U+4000–U+BFFF (bit `cp - 0x4000`, none below U+4E00 or above
+/// U+9FFF): any three-byte character with a lead byte `E4`–`E9` has its bit here, so
+/// [`looks_traditional`] looks it up without a branch or a bounds check.
+fn traditional_table() -> &'static [u64; 512] {
+    static TABLE: OnceLock<[u64; 512]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let bits = traditional_bitmap();
+        let mut table = [0u64; 512];
+        for cp in 0x4E00..=0x9FFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                if is_traditional(bits, c) {
+                    let rel = (cp - 0x4000) as usize;
+                    table[rel / 64] |= 1 << (rel % 64);
+                }
+            }
+        }
+        table
+    })
+}
+
 fn is_traditional(bits: &[u64], c: char) -> bool {
     let cp = c as u32;
     if !(0x4E00..=0x9FFF).contains(&cp) {
@@ -395,17 +568,50 @@ fn is_traditional(bits: &[u64], c: char) -> bool {
 
 /// True when at least 1% of the CJK characters are traditional-only, with a floor of five:
 /// a simplified document quoting one traditional name is not converted.
+///
+/// A sample of the first 20 000 characters decides. It is read 64 bytes at a time: one vector
+/// test finds the lead bytes of U+4000–U+9FFF (`E4`–`E9`, never a continuation byte) and
+/// another the starts of characters (counted to cut the sample); only the CJK characters are
+/// decoded, from their three bytes. A traditional text is settled long before the end of the
+/// sample: once even a sample ending in simplified characters only would keep the share.
 pub fn looks_traditional(text: &str) -> bool {
-    let bits = traditional_bitmap();
-    let (mut cjk, mut trad) = (0usize, 0usize);
-    // A sample of the first 20 000 characters decides. std's `chars()` decodes faster than the
-    // hand decoding at CJK lead bytes used before (×0.8 on a seed, measured in a test).
-    for c in text.chars().take(20_000) {
-        let cp = c as u32;
-        if (0x4E00..=0x9FFF).contains(&cp) {
-            cjk += 1;
-            let idx = (cp - 0x4E00) as usize;
-            trad += (bits[idx / 64] >> (idx % 64) & 1) as usize;
+    const SAMPLE: usize = 20_000;
+    let table = traditional_table();
+    let bytes = text.as_bytes();
+    let (mut cjk, mut trad, mut chars) = (0usize, 0usize, 0usize);
+    let mut base = 0;
+    while base < bytes.len() {
+        let mut leads = crate::bytescan::window_bits(bytes, base, &|b| b.wrapping_sub(0xE4) < 6);
+        let starts = crate::bytescan::window_bits(bytes, base, &|b| (b & 0xC0) != 0x80);
+        let n = starts.count_ones() as usize;
+        if chars + n > SAMPLE {
+            // The sample ends in this window, before its (SAMPLE - chars + 1)-th character.
+            let mut rest = starts;
+            for _ in 0..SAMPLE - chars {
+                rest &= rest - 1;
+            }
+            leads &= (1u64 << rest.trailing_zeros()) - 1;
+        }
+        while leads != 0 {
+            let k = base + leads.trailing_zeros() as usize;
+            leads &= leads - 1;
+            // A lead byte of a `str` is followed by its continuation bytes.
+            if let [b0, b1, b2, ..] = bytes[k..] {
+                let cp = u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+                // No branch: U+4000–U+4DFF count as no CJK and have no bit in the table.
+                cjk += usize::from(cp >= 0x4E00);
+                let rel = (cp.wrapping_sub(0x4000) & 0x7FFF) as usize;
+                trad += (table[rel / 64] >> (rel % 64) & 1) as usize;
+            }
+        }
+        chars += n;
+        if chars >= SAMPLE {
+            break;
+        }
+        base += 64;
+        let left = (SAMPLE - chars).min(bytes.len().saturating_sub(base));
+        if trad >= 5 && trad * 100 >= cjk + left {
+            return true;
         }
     }
     trad >= 5 && trad * 100 >= cjk
@@ -418,10 +624,15 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
         return (text.to_string(), Vec::new());
     }
     // `crate::t2s` converts as OpenCC t2s does, without its cost per character.
-    let mut w = Rewriter::with_capacity(text.len());
     // One call for the whole text is much cheaper than one per line; t2s keeps the number
     // of characters, so the map is exact character by character.
     let whole = crate::t2s::convert(text);
+    // The usual case: every character converted to one of the same length in bytes (t2s maps
+    // CJK to CJK), so every offset maps to itself and the map needs no checkpoint.
+    if same_char_boundaries(text, &whole) {
+        return (whole, Vec::new());
+    }
+    let mut w = Rewriter::with_capacity(text.len());
     if whole.chars().count() == text.chars().count() {
         for ((src_off, _), c) in text.char_indices().zip(whole.chars()) {
             w.push(src_off, c);
@@ -450,6 +661,17 @@ fn to_simplified(text: &str) -> (String, Vec<(u32, u32)>) {
     }
     w.at(text.len());
     (w.out, w.checkpoints)
+}
+
+/// Whether `a` and `b` have the same length and their characters start at the same bytes
+/// (every character of one as long as the other's), tested 64 bytes at a time without branches.
+fn same_char_boundaries(a: &str, b: &str) -> bool {
+    let is_start = |x: u8| (x & 0xC0) != 0x80;
+    a.len() == b.len()
+        && a.as_bytes()
+            .chunks(64)
+            .zip(b.as_bytes().chunks(64))
+            .all(|(x, y)| x.iter().zip(y).fold(true, |same, (&p, &q)| same & (is_start(p) == is_start(q))))
 }
 
 #[cfg(test)]
@@ -517,6 +739,185 @@ mod tests {
         bytes.len()
     }
 
+    /// `clean` before its fast paths (kept window, full-width forms), for comparison.
+    fn clean_reference(src: &str) -> (String, Vec<(u32, u32)>, usize) {
+        let mut w = Rewriter::with_capacity(src.len());
+        let mut pinyin = 0;
+        let mut prev_cjk = false;
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        while i < src.len() {
+            // Copy runs that need no change in one go: only these lead bytes can start an edit
+            // (line breaks, bookmarks, pinyin brackets, and the U+00xx, U+20xx, U+30xx and
+            // U+FExx/U+FFxx forms).
+            let run_end = unchanged_run_end_reference(bytes, i);
+            if run_end > i {
+                w.push_str(i, &src[i..run_end]);
+                prev_cjk = src[..run_end].chars().next_back().is_some_and(is_cjk);
+                i = run_end;
+                continue;
+            }
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII fast path.
+                match b {
+                    b'\r' => {
+                        if bytes.get(i + 1) != Some(&b'\n') {
+                            w.push(i, '\n');
+                        } else {
+                            w.deleted(i);
+                        }
+                    }
+                    b'[' if src[i..].starts_with("[bookmark:") => {
+                        if let Some(close) = src[i..].find(']') {
+                            w.deleted(i);
+                            i += close + 1;
+                            continue;
+                        }
+                        w.push(i, '[');
+                    }
+                    // A single space between Chinese and a figure is typesetting (`建成 500 个`, `到 2025
+                    // 年`, common in PDF copies): it goes, so figures read as the text means them.
+                    b' ' if spaced_figure(src, i, prev_cjk) => {
+                        w.deleted(i);
+                        i += 1;
+                        continue;
+                    }
+                    b'(' if prev_cjk => {
+                        if let Some(n) = pinyin_annotation_len(&src[i..]) {
+                            pinyin += 1;
+                            w.deleted(i);
+                            i += n;
+                            continue;
+                        }
+                        w.push(i, '(');
+                    }
+                    _ => {
+                        w.at(i);
+                        w.out.push(b as char);
+                    }
+                }
+                prev_cjk = false;
+                i += 1;
+                continue;
+            }
+            let c = src[i..].chars().next().expect("char boundary");
+            let n = c.len_utf8();
+            if c == '（' && prev_cjk {
+                if let Some(len) = pinyin_annotation_len(&src[i..]) {
+                    pinyin += 1;
+                    w.deleted(i);
+                    i += len;
+                    continue;
+                }
+            }
+            let mapped = match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' => ' ',
+                '\u{200B}' | '\u{FEFF}' | '\u{200C}' | '\u{200D}' => {
+                    w.deleted(i);
+                    i += n;
+                    continue;
+                }
+                '\u{FE52}' => '.',
+                '\u{2028}' | '\u{2029}' => '\n',
+                _ => c,
+            };
+            w.push(i, mapped);
+            prev_cjk = is_cjk(c);
+            i += n;
+        }
+        // The end of the text maps to the end of the source, whatever the last edit was (a text
+        // ending in a full-width `：` is one byte shorter than its source).
+        w.at(src.len());
+        (w.out, w.checkpoints, pinyin)
+    }
+
+    /// `clean` gives what its reference gives (text, checkpoints, pinyin count) on hostile
+    /// inputs: full-width forms at the start and end, `（` after Chinese and after ASCII, lone
+    /// brackets, CRLF at the end, mixed widths, and stops at every place of a 64-byte window.
+    #[test]
+    fn clean_matches_its_reference() {
+        let pieces = [
+            "，",
+            "（",
+            "）",
+            "(",
+            ")",
+            "：",
+            "１",
+            "ａ",
+            "～",
+            "！",
+            "＿",
+            "｀",
+            "｛",
+            "\u{FF5F}",
+            "\u{FF00}",
+            "\u{FE52}",
+            "\u{FEFF}",
+            "\u{200B}",
+            "\u{3000}",
+            "\u{A0}",
+            "é",
+            "、",
+            "。",
+            "—",
+            "“",
+            "发",
+            "展",
+            "网",
+            "a",
+            "1",
+            " ",
+            "\r\n",
+            "\r",
+            "\n",
+            "[bookmark: _Toc1]",
+            "[",
+            "(wǎng)",
+            "（zhòng）",
+            "(IDM)",
+            "😀",
+            "\u{2028}",
+            "\u{202F}",
+            "\u{2005}",
+        ];
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "（".into(),
+            "发（".into(),
+            "发(".into(),
+            "规模，".into(),
+            "到2025年，建成１００个。\r\n".into(),
+            "網（wǎng）（zhòng）網(wǎng)\u{200B}(pīn)".into(),
+            "发 2025 年 ，a （b） ｛c｝～\r".into(),
+        ];
+        // Every piece after every other, at every offset of a window.
+        for (k, a) in pieces.iter().enumerate() {
+            for b in &pieces {
+                for pad in [0, 1, 20, 61, 62, 63] {
+                    texts.push(format!("{}{}{a}{b}{}", "发".repeat(pad / 3), "x".repeat(pad % 3), pieces[k % 7]));
+                }
+            }
+        }
+        // Long pseudo-random mixes of the pieces.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..400 {
+            let mut t = String::new();
+            for _ in 0..(seed % 120) as usize {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            assert_eq!(clean(t), clean_reference(t), "{t:?}");
+        }
+    }
+
     /// The window search finds the same run ends as the byte loop, wherever the stop falls
     /// in or across a 32-byte window, from every start.
     #[test]
@@ -541,6 +942,51 @@ mod tests {
                     "{t:?} from {from}"
                 );
             }
+        }
+    }
+
+    /// One search per stage maps a range as the two searches did: maps with repeated
+    /// checkpoints (deletions next to each other), empty and reversed ranges, ranges across
+    /// many checkpoints (past the walk) and offsets past the last checkpoint, over 1–3 stages.
+    #[test]
+    fn ranges_map_as_their_two_ends_do() {
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut maps = vec![OffsetMap::default(), OffsetMap::from_stages(vec![vec![(0, 3), (0, 9), (4, 9), (4, 20)]])];
+        for _ in 0..60 {
+            let stages = (0..1 + next(3))
+                .map(|_| {
+                    let (mut n, mut s) = (0u32, 0u32);
+                    (0..next(40))
+                        .map(|_| {
+                            n += next(4) as u32; // 0: a checkpoint repeated
+                            s = s.max(n) + next(5) as u32;
+                            (n, s)
+                        })
+                        .collect()
+                })
+                .collect();
+            maps.push(OffsetMap::from_stages(stages));
+        }
+        for map in &maps {
+            for start in 0..90usize {
+                for end in (start.saturating_sub(3)..start + 40).step_by(1 + next(3) as usize) {
+                    let want = (map.to_source(start), map.to_source_end(end));
+                    assert_eq!(map.to_source_range(start, end), want, "{map:?} {start}..{end}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tone_vowels_match_their_list() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_tone_vowel(c), TONE_VOWELS.contains(c), "U+{:04X}", c as u32);
         }
     }
 
@@ -595,6 +1041,41 @@ mod tests {
         assert_eq!(roundtrip(src, &n, "未来产业"), "未來(lái)產(chǎn)業");
     }
 
+    /// Without the fast path for unchanged lengths: the map built character by character.
+    fn to_simplified_reference(text: &str) -> (String, Vec<(u32, u32)>) {
+        let whole = crate::t2s::convert(text);
+        let mut w = Rewriter::with_capacity(text.len());
+        assert_eq!(whole.chars().count(), text.chars().count(), "{text}");
+        for ((src_off, _), c) in text.char_indices().zip(whole.chars()) {
+            w.push(src_off, c);
+        }
+        w.at(text.len());
+        (w.out, w.checkpoints)
+    }
+
+    #[test]
+    fn to_simplified_fast_path_maps_as_character_by_character() {
+        for text in [
+            "",
+            "發",
+            "關於產業發展數據 ASCII 2025年，é😀乾隆",
+            "成都市人民政府關(guān)於前瞻培育未來(lái)產(chǎn)業\r\n",
+            "简体中文没有繁体字",
+        ] {
+            assert_eq!(to_simplified(text), to_simplified_reference(text), "{text}");
+        }
+        assert!(same_char_boundaries("", ""));
+        assert!(same_char_boundaries("發展a", "发展b"));
+        assert!(!same_char_boundaries("發展", "发展x"));
+        // Same length, characters of other lengths: `éa` (2 + 1 bytes) against `aé`.
+        assert!(!same_char_boundaries("éa", "aé"));
+        let long = "發展".repeat(40);
+        let mut other = "发展".repeat(39);
+        other.push_str("éa发");
+        assert_eq!(long.len(), other.len());
+        assert!(!same_char_boundaries(&long, &other));
+    }
+
     #[test]
     fn simplified_text_is_left_alone() {
         assert!(!looks_traditional("重庆市未来产业培育行动计划,打造30个典型应用场景"));
@@ -632,6 +1113,16 @@ mod tests {
                 pad.map(|p| format!("{p}{}{trad}{trad}", "x".repeat(k)))
             })
             .collect();
+        // A traditional head settles nothing while simplified text may still follow in the
+        // sample, and a share just at 1 % is decided at the end.
+        let head = format!("{}{}", trad.repeat(30), "发展".repeat(9_000));
+        let edge = format!("{}{}", "發".repeat(100), "发".repeat(9_900));
+        let under = format!("{}{}", "發".repeat(100), "发".repeat(9_901));
+        let late = format!("{}{}", "发".repeat(19_990), trad);
+        for text in [head.as_str(), edge.as_str(), under.as_str(), late.as_str()] {
+            assert_eq!(looks_traditional(text), reference(text), "{}", text.chars().take(20).collect::<String>());
+        }
+        assert!(looks_traditional(&edge) && !looks_traditional(&under));
         for text in [trad, mixed.as_str(), cut.as_str(), cut2.as_str(), many.as_str(), "", "发展"]
             .into_iter()
             .chain(edges.iter().map(String::as_str))

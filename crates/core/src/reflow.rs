@@ -20,8 +20,28 @@ use crate::extract::text::find_lit;
 use crate::normalize::Rewriter;
 
 /// Display width of a line: CJK and full-width forms count two columns, the rest one.
+///
+/// Read from the bytes: ASCII counts one, a lead byte `E5`–`E9` (U+5000–U+9FFF, all wide)
+/// two, and only the other characters are decoded for [`is_wide`].
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    let b = s.as_bytes();
+    let mut w = 0;
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        if x < 0x80 {
+            w += 1;
+            i += 1;
+        } else if (0xE5..=0xE9).contains(&x) {
+            w += 2;
+            i += 3;
+        } else {
+            // `i` is a character boundary: ASCII and three-byte characters were stepped over whole.
+            let c = s[i..].chars().next().unwrap_or(' ');
+            w += if is_wide(c) { 2 } else { 1 };
+            i += c.len_utf8();
+        }
+    }
+    w
 }
 
 fn is_wide(c: char) -> bool {
@@ -39,7 +59,8 @@ fn ends_paragraph(t: &str) -> bool {
 /// A page number on a line of its own: `3`, `- 3 -`, `— 3 —`, `第 3 页`, `3/40`.
 pub fn is_page_number(t: &str) -> bool {
     let t = t.trim();
-    if t.is_empty() || t.len() > 24 {
+    // A page number has a digit: most short lines (headings) have none.
+    if t.is_empty() || t.len() > 24 || !t.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     let inner = t
@@ -59,24 +80,80 @@ pub fn is_page_number(t: &str) -> bool {
 /// lines that do not end a sentence, when at least 20 lines and a quarter of all content lines
 /// have it (a few columns more or less: the last character may not fit).
 pub fn wrap_width(text: &str) -> Option<usize> {
-    let mut counts = std::collections::HashMap::<usize, usize>::new();
+    scan_layout(text, false).0
+}
+
+/// [`wrap_width`] and whether [`reflow_with`] changes the text (it is hard-wrapped, or has a
+/// paragraph broken inside a word or a heading glued to a paragraph), in one pass over the
+/// lines.
+pub fn layout(text: &str) -> (Option<usize>, bool) {
+    let (wrap, fix) = scan_layout(text, true);
+    (wrap, wrap.is_some() || fix)
+}
+
+/// Counts of line widths: an array for the usual widths, a map for the rare longer lines, and
+/// the most common width kept as counts grow (no pass over the array at the end).
+struct WidthCounts {
+    small: Vec<usize>,
+    large: std::collections::HashMap<usize, usize>,
+    /// (count, width) of the most common width, the widest among equals.
+    best: Option<(usize, usize)>,
+}
+
+impl WidthCounts {
+    const SMALL: usize = 512;
+
+    fn new() -> Self {
+        WidthCounts { small: vec![0; Self::SMALL], large: Default::default(), best: None }
+    }
+
+    fn add(&mut self, w: usize) {
+        let n = match self.small.get_mut(w) {
+            Some(n) => n,
+            None => self.large.entry(w).or_default(),
+        };
+        *n += 1;
+        // Counts only grow: the largest (count, width) reached is the largest at the end.
+        if self.best.is_none_or(|best| (*n, w) > best) {
+            self.best = Some((*n, w));
+        }
+    }
+
+    fn count(&self, w: usize) -> usize {
+        match self.small.get(w) {
+            Some(n) => *n,
+            None => self.large.get(&w).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// One pass over the lines for [`wrap_width`] and, with `fix`, for [`needs_layout_fix`].
+fn scan_layout(text: &str, fix: bool) -> (Option<usize>, bool) {
+    let mut counts = WidthCounts::new();
     let mut content = 0usize;
+    let mut found = false;
+    let mut prev = "";
     for line in crate::bytescan::lines(text) {
         let t = line.trim();
-        if t.is_empty() || is_page_number(t) {
-            continue;
+        if !t.is_empty() && !is_page_number(t) {
+            content += 1;
+            if !ends_paragraph(t) {
+                counts.add(width(t));
+            }
         }
-        content += 1;
-        if !ends_paragraph(t) {
-            *counts.entry(width(t)).or_default() += 1;
+        if fix && !found {
+            found = needs_layout_fix_at(prev, t);
         }
+        prev = t;
     }
-    let (&w, _) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
-    if w < 30 {
-        return None;
-    }
-    let near: usize = counts.iter().filter(|(x, _)| x.abs_diff(w) <= 2).map(|(_, n)| n).sum();
-    (near >= 20 && near * 4 >= content).then_some(w)
+    let wrap = counts.best.and_then(|(_, w)| {
+        if w < 30 {
+            return None;
+        }
+        let near: usize = (w - 2..=w + 2).map(|x| counts.count(x)).sum();
+        (near >= 20 && near * 4 >= content).then_some(w)
+    });
+    (wrap, found)
 }
 
 /// Whether a line of this width is a full line of a text wrapped at `wrap`.
@@ -94,7 +171,12 @@ pub fn reflow(text: &str) -> Option<(String, Vec<(u32, u32)>)> {
 
 /// [`reflow`] with the wrap width already known (see [`wrap_width`]).
 pub fn reflow_with(text: &str, wrap: Option<usize>) -> Option<(String, Vec<(u32, u32)>)> {
-    if wrap.is_none() && !needs_layout_fix(text) {
+    reflow_known(text, wrap, wrap.is_some() || needs_layout_fix(text))
+}
+
+/// [`reflow_with`] with both answers of [`layout`] known: `None` when `needed` is false.
+pub fn reflow_known(text: &str, wrap: Option<usize>, needed: bool) -> Option<(String, Vec<(u32, u32)>)> {
+    if !needed {
         return None;
     }
     // (offset, line with its break) of every line.
@@ -180,35 +262,51 @@ pub fn reflow_with(text: &str, wrap: Option<usize>) -> Option<(String, Vec<(u32,
 /// (and spaces), a marker of the outline's schemes (`(二)`, `三、`, `2.`, `(3)`) whose title is
 /// short and ends the line or a sentence — a heading, not an inline enumeration.
 fn glued_headings(line: &str) -> Vec<usize> {
-    let mut out = Vec::new();
+    glued_heading_starts(line).collect()
+}
+
+/// Whether `line` has a glued heading (see [`glued_headings`]), stopping at the first.
+fn has_glued_heading(line: &str) -> bool {
+    glued_heading_starts(line).next().is_some()
+}
+
+fn glued_heading_starts(line: &str) -> impl Iterator<Item = usize> + '_ {
     let mut from = 0;
-    while let Some(p) = find_lit!(&line[from..], "。").map(|p| from + p + '。'.len_utf8()) {
-        from = p;
-        let rest = &line[p..];
-        let k = p + (rest.len() - rest.trim_start().len());
-        let rest = &line[k..];
-        let Some(m) = crate::doc::parse_marker(rest) else { continue };
-        if !matches!(
-            m.scheme,
-            crate::doc::Scheme::ParenCn
-                | crate::doc::Scheme::CnComma
-                | crate::doc::Scheme::NumDot
-                | crate::doc::Scheme::NumComma
-                | crate::doc::Scheme::ParenNum
-                | crate::doc::Scheme::Chapter
-                | crate::doc::Scheme::Section
-        ) {
-            continue;
+    std::iter::from_fn(move || {
+        while let Some(p) = find_lit!(&line[from..], "。").map(|p| from + p + '。'.len_utf8()) {
+            from = p;
+            if let Some(k) = glued_at(line, p) {
+                return Some(k);
+            }
         }
-        let title = &rest[m.len..];
-        let title = &title[..title.find('。').unwrap_or(title.len())];
-        let n = title.chars().count();
-        let first = title.chars().next().unwrap_or(' ');
-        if (2..=30).contains(&n) && !first.is_ascii_digit() && !matches!(first, ',' | '、' | ')' | '%' | '.') {
-            out.push(k);
-        }
+        None
+    })
+}
+
+/// Where a heading glued after the `。` that ends at byte `p` of `line` starts (see
+/// [`glued_headings`]). Only `line[p..]` is read: the line's start may be untrimmed.
+fn glued_at(line: &str, p: usize) -> Option<usize> {
+    let rest = &line[p..];
+    let k = p + (rest.len() - rest.trim_start().len());
+    let rest = &line[k..];
+    let m = crate::doc::parse_marker(rest)?;
+    if !matches!(
+        m.scheme,
+        crate::doc::Scheme::ParenCn
+            | crate::doc::Scheme::CnComma
+            | crate::doc::Scheme::NumDot
+            | crate::doc::Scheme::NumComma
+            | crate::doc::Scheme::ParenNum
+            | crate::doc::Scheme::Chapter
+            | crate::doc::Scheme::Section
+    ) {
+        return None;
     }
-    out
+    let title = &rest[m.len..];
+    let title = &title[..title.find('。').unwrap_or(title.len())];
+    let n = title.chars().count();
+    let first = title.chars().next().unwrap_or(' ');
+    ((2..=30).contains(&n) && !first.is_ascii_digit() && !matches!(first, ',' | '、' | ')' | '%' | '.')).then_some(k)
 }
 
 /// A paragraph broken in the middle of a sentence by a crawler (`…到2020年,智能服务机器` /
@@ -230,12 +328,18 @@ fn needs_layout_fix(text: &str) -> bool {
     let mut prev = "";
     for line in crate::bytescan::lines(text) {
         let t = line.trim();
-        if breaks_mid_sentence(prev, t) || (find_lit!(t, "。").is_some() && !glued_headings(t).is_empty()) {
+        if needs_layout_fix_at(prev, t) {
             return true;
         }
         prev = t;
     }
     false
+}
+
+/// [`needs_layout_fix`] for the trimmed line `t` after the trimmed line `prev`.
+fn needs_layout_fix_at(prev: &str, t: &str) -> bool {
+    // `has_glued_heading` finds the line's `。` itself: no search before it.
+    breaks_mid_sentence(prev, t) || has_glued_heading(t)
 }
 
 /// Pushes a line, breaking it before each glued heading (the inserted break maps to the
@@ -262,6 +366,184 @@ mod tests {
         }
         s.push_str("——行业应用显著深化。推动100个以上智能检测装备\n3\n示范应用，培育一批优秀场景和示范工厂，深化智能\n检测。\n");
         s
+    }
+
+    /// `width` as first written: a decoded character at a time.
+    fn width_reference(s: &str) -> usize {
+        s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    }
+
+    /// `wrap_width` as first written: its own pass, widths in a hash map.
+    fn wrap_width_reference(text: &str) -> Option<usize> {
+        let mut counts = std::collections::HashMap::<usize, usize>::new();
+        let mut content = 0usize;
+        for line in text.lines() {
+            let t = line.trim();
+            if t.is_empty() || is_page_number(t) {
+                continue;
+            }
+            content += 1;
+            if !ends_paragraph(t) {
+                *counts.entry(width_reference(t)).or_default() += 1;
+            }
+        }
+        let (&w, _) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
+        if w < 30 {
+            return None;
+        }
+        let near: usize = counts.iter().filter(|(x, _)| x.abs_diff(w) <= 2).map(|(_, n)| n).sum();
+        (near >= 20 && near * 4 >= content).then_some(w)
+    }
+
+    /// `needs_layout_fix` as first written: `str::lines` and a substring search for `。`.
+    fn needs_layout_fix_reference(text: &str) -> bool {
+        let mut prev = "";
+        for line in text.lines() {
+            let t = line.trim();
+            if breaks_mid_sentence(prev, t) || (t.contains('。') && !glued_headings_reference(t).is_empty()) {
+                return true;
+            }
+            prev = t;
+        }
+        false
+    }
+
+    fn glued_headings_reference(line: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = line[from..].find('。').map(|p| from + p + '。'.len_utf8()) {
+            from = p;
+            let rest = &line[p..];
+            let k = p + (rest.len() - rest.trim_start().len());
+            let rest = &line[k..];
+            let Some(m) = crate::doc::parse_marker(rest) else { continue };
+            use crate::doc::Scheme::*;
+            if !matches!(m.scheme, ParenCn | CnComma | NumDot | NumComma | ParenNum | Chapter | Section) {
+                continue;
+            }
+            let title = &rest[m.len..];
+            let title = &title[..title.find('。').unwrap_or(title.len())];
+            let n = title.chars().count();
+            let first = title.chars().next().unwrap_or(' ');
+            if (2..=30).contains(&n) && !first.is_ascii_digit() && !matches!(first, ',' | '、' | ')' | '%' | '.') {
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn byte_width_counts_as_characters_do() {
+        let mut all = String::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(width(&s), width_reference(&s), "U+{:04X}", c as u32);
+            all.push(c);
+            all.push('发');
+        }
+        assert_eq!(width(&all), width_reference(&all));
+        for s in ["", "a", "发展", "“目标”—…、。《》", "\u{4DC0}\u{4DFF}\u{4E00}\u{9FFF}\u{A000}", "😀𠀀", "ｆｕｌｌ"]
+        {
+            assert_eq!(width(s), width_reference(s), "{s}");
+        }
+    }
+
+    /// The fused pass answers what the two former passes answered, on wrapped and unwrapped
+    /// texts, CRLF and bare `\r` endings, a last line without a break, page numbers, lines
+    /// wider than the width array, glued headings at many offsets and near-misses of `。`
+    /// (`乂` = `E4 B9 82`, `ł`).
+    #[test]
+    fn layout_pass_matches_the_former_passes() {
+        let mut texts = vec![
+            String::new(),
+            "\n".to_string(),
+            "\r\n\r\n".to_string(),
+            "一、总体要求\r".to_string(),
+            wrapped_sample(),
+            wrapped_sample().replace('\n', "\r\n"),
+            wrapped_sample().trim_end().to_string(),
+            format!("{}\n\n3\n- 4 -\n", wrapped_sample()),
+            "实施数字化转型，构建新格局。(二)供给能力提升工程\n".to_string(),
+            "包括两类:(一)传感器;(二)仪表。总量达2.5万家。\n".to_string(),
+            "乂乂乂。ł乂(三)智能无人机\n".to_string(),
+            "(二)智能服务机器人。支持手术机器人研发,推动手术机器人在临床医疗中的应用。到2020年,智能服务机器\n人环境感知等关键技术取得突破。\n".to_string(),
+        ];
+        for pad in 0..66 {
+            let head = "x".repeat(pad);
+            texts.push(format!("{head}发展。(二)供给能力提升工程\n下一行。\n"));
+            texts.push(format!("{head}乂\n。三、保障措施\r\n"));
+            texts.push(format!("{}发展目标。\n{}2.加强标准研制。\n", "发".repeat(pad), "乂".repeat(pad % 7)));
+        }
+        // Lines of many widths, some of a wrap width, some ending sentences, in pseudo-random mixes.
+        let lines = [
+            "到2025年，智能检测技术基本满足用户领域制造工艺需",
+            "求，核心零部件、专用软件和整机装备供给能力显著",
+            "提升。",
+            "3",
+            "",
+            "  ",
+            "一、行动目标",
+            "Industry 4.0 and 5G are words of Latin script wrapped at",
+            "产业。(三)智能无人机",
+            &"很长的一行".repeat(150),
+            "乂ł",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..300 {
+            let mut t = String::new();
+            for _ in 0..(seed % 90) as usize {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(lines[(seed % lines.len() as u64) as usize]);
+                t.push_str(["\n", "\r\n", "\n\n"][(seed >> 8) as usize % 3]);
+            }
+            texts.push(t);
+        }
+        for t in &texts {
+            let want = (wrap_width_reference(t), needs_layout_fix_reference(t));
+            assert_eq!(layout(t), (want.0, want.0.is_some() || want.1), "{t:?}");
+            assert_eq!(wrap_width(t), want.0, "{t:?}");
+            assert_eq!(needs_layout_fix(t), want.1, "{t:?}");
+            for line in t.lines() {
+                assert_eq!(glued_headings(line), glued_headings_reference(line), "{line:?}");
+            }
+        }
+        assert!(texts.iter().filter(|t| wrap_width(t).is_some()).count() >= 3);
+        assert!(texts.iter().filter(|t| needs_layout_fix(t)).count() >= 10);
+    }
+
+    /// `is_page_number` without the digit pre-check.
+    fn is_page_number_reference(t: &str) -> bool {
+        let t = t.trim();
+        if t.is_empty() || t.len() > 24 {
+            return false;
+        }
+        let inner = t
+            .trim_matches(|c: char| c == '-' || c == '—' || c == '–' || c == ' ')
+            .trim_start_matches('第')
+            .trim_end_matches('页')
+            .trim();
+        let inner = match inner.split_once('/') {
+            Some((page, total)) if total.trim().bytes().all(|c| c.is_ascii_digit()) => page.trim(),
+            _ => inner,
+        };
+        !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    #[test]
+    fn page_numbers_need_a_digit_as_before() {
+        let parts = ["", " ", "-", "—", "–", "第", "页", "/", "1", "23", "456", "x", "一", "\u{3000}"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "页", " -", "/4"] {
+                        let t = format!("{a}{b}{c}{d}");
+                        assert_eq!(is_page_number(&t), is_page_number_reference(&t), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

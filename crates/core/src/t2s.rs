@@ -41,6 +41,14 @@ struct Table {
     longest_bmp: Vec<u8>,
     /// The same for first characters beyond the BMP.
     longest_astral: HashMap<char, usize>,
+    /// The first two characters of the keys of two characters or more → the most characters
+    /// of such a key. Most characters that start a phrase are not followed by one: one look-up
+    /// rules out all the longer candidates.
+    longest_by_pair: HashMap<&'static str, usize, BuildHasherDefault<KeyHasher>>,
+    /// BMP character → 1 + the index in `single_values` of its value as a one-character key
+    /// (0: none): the usual case, a traditional character on its own, without hashing.
+    single_bmp: Vec<u16>,
+    single_values: Vec<&'static str>,
 }
 
 impl Table {
@@ -50,6 +58,30 @@ impl Table {
             Some(&n) => usize::from(n),
             None => self.longest_astral.get(&c).copied().unwrap_or(0),
         }
+    }
+
+    /// The longest key at the start of `rest` (which starts with `c`, the first character of
+    /// a key of at most `most` characters): its length in bytes and its value.
+    #[inline]
+    fn longest_key(&self, rest: &str, c: char, most: usize) -> Option<(usize, &'static str)> {
+        let one = c.len_utf8();
+        if most > 1 {
+            if let Some(second) = rest[one..].chars().next() {
+                let two = one + second.len_utf8();
+                if let Some(&longest) = self.longest_by_pair.get(&rest[..two]) {
+                    let ends: Vec<usize> =
+                        rest.char_indices().take(longest.min(most)).map(|(k, c)| k + c.len_utf8()).skip(1).collect();
+                    if let Some(found) = ends.iter().rev().find_map(|&e| self.values.get(&rest[..e]).map(|v| (e, *v))) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        let value = match self.single_bmp.get(c as usize) {
+            Some(&k) => self.single_values.get(usize::from(k).checked_sub(1)?).copied(),
+            None => self.values.get(&rest[..one]).copied(),
+        };
+        value.map(|v| (one, v))
     }
 }
 
@@ -73,9 +105,10 @@ fn entries(text: &'static str) -> impl Iterator<Item = (&'static str, &'static s
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut values = HashMap::default();
+        let mut values: HashMap<&'static str, &'static str, BuildHasherDefault<KeyHasher>> = HashMap::default();
         let mut longest_bmp = vec![0u8; 0x10000];
         let mut longest_astral: HashMap<char, usize> = HashMap::new();
+        let mut longest_by_pair: HashMap<&'static str, usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
         // Characters first: a phrase key equal to a character key wins, as in the group.
         for (key, value) in entries(CHARACTERS).chain(entries(PHRASES)) {
             values.insert(key, value);
@@ -88,8 +121,24 @@ fn table() -> &'static Table {
                     *m = (*m).max(n);
                 }
             }
+            if n >= 2 {
+                let pair = key.char_indices().nth(2).map_or(key.len(), |(k, _)| k);
+                let m = longest_by_pair.entry(&key[..pair]).or_insert(0);
+                *m = (*m).max(n);
+            }
         }
-        Table { values, longest_bmp, longest_astral }
+        let mut single_bmp = vec![0u16; 0x10000];
+        let mut single_values = Vec::new();
+        for (key, value) in &values {
+            let mut chars = key.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                if let Some(slot) = single_bmp.get_mut(c as usize) {
+                    single_values.push(*value);
+                    *slot = u16::try_from(single_values.len()).expect("fewer than 65 535 one-character keys");
+                }
+            }
+        }
+        Table { values, longest_bmp, longest_astral, longest_by_pair, single_bmp, single_values }
     })
 }
 
@@ -97,25 +146,26 @@ fn table() -> &'static Table {
 pub fn convert(text: &str) -> String {
     let t = table();
     let mut out = String::with_capacity(text.len());
+    // `text[copied..i]` is copied as it is when the next key (or the end) is reached: most
+    // characters start no key.
+    let mut copied = 0;
     let mut i = 0;
-    // Byte ends of the next characters, for the candidate keys at a position.
-    let mut ends: Vec<usize> = Vec::with_capacity(16);
     while i < text.len() {
         let rest = &text[i..];
         let Some(c) = rest.chars().next() else { break };
         let most = t.longest(c);
         if most > 0 {
-            ends.clear();
-            ends.extend(rest.char_indices().take(most).map(|(k, c)| k + c.len_utf8()));
-            if let Some((len, value)) = ends.iter().rev().find_map(|&e| t.values.get(&rest[..e]).map(|v| (e, *v))) {
+            if let Some((len, value)) = t.longest_key(rest, c, most) {
+                out.push_str(&text[copied..i]);
                 out.push_str(value);
                 i += len;
+                copied = i;
                 continue;
             }
         }
-        out.push(c);
         i += c.len_utf8();
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -148,6 +198,15 @@ mod tests {
             let cut: String = k.chars().skip(1).collect();
             let text = format!("{cut}{k}{cut}發展");
             assert_eq!(convert(&text), cc.convert(&text), "{text}");
+            // A phrase cut short at the end of the text, after its first one and two characters
+            // (the candidates the pair look-up rules in or out).
+            let n = k.chars().count();
+            for keep in [1, 2, n.saturating_sub(1)] {
+                let head: String = k.chars().take(keep).collect();
+                for text in [head.clone(), format!("發{head}"), format!("{head}a")] {
+                    assert_eq!(convert(&text), cc.convert(&text), "{text}");
+                }
+            }
         }
     }
 

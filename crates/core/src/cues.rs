@@ -62,6 +62,18 @@ pub struct IndustryCues {
     pub development_verbs: Vec<String>,
     pub name_tails: Vec<String>,
     pub list_heads: Vec<String>,
+    /// Kinds of industries a plan sets out to grow: `培育发展智能制造新兴产业`.
+    pub group_ends: Vec<String>,
+    /// Verbs before such a kind.
+    pub group_verbs: Vec<String>,
+    /// Verbs that may open a paragraph lead naming a field, besides `development_verbs`.
+    pub field_verbs: Vec<String>,
+    /// Words in an item title that announce the plan's own new industries.
+    pub designating_titles: Vec<String>,
+    /// Endings of a field that empowers industry rather than is one (`食品科技创新赋能`).
+    pub field_tails: Vec<String>,
+    /// Nouns after `产业` that make a list's industries the attribute of something else.
+    pub attributive_heads: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -84,6 +96,16 @@ pub struct TargetCues {
     pub policy_money_words: Vec<String>,
     pub history_words: Vec<String>,
     pub category_heads: Vec<String>,
+    /// Kinds of units counted whose purpose clause names the indicator (`…1000家企业,实施X`).
+    pub generic_counted: Vec<String>,
+    /// Measures of a facility's capacity (`能力`, `覆盖率`).
+    pub capacity_measures: Vec<String>,
+    /// Endings of a facility a clause builds, whose capacity the next clause measures.
+    pub facility_endings: Vec<String>,
+    /// Measures whose threshold qualifies what is counted (`产值超10亿元的企业`), longest first.
+    pub threshold_measures: Vec<String>,
+    /// Activities without a subject that take the product their section heading names.
+    pub subjectless: Vec<String>,
     /// Every unit with its kind, longest first (made by [`Cues::merge`]).
     #[serde(skip)]
     pub units: Vec<(String, &'static str)>,
@@ -213,6 +235,12 @@ impl Cues {
         extend(&mut self.industries.development_verbs, i.development_verbs);
         extend(&mut self.industries.name_tails, i.name_tails);
         extend(&mut self.industries.list_heads, i.list_heads);
+        extend(&mut self.industries.group_ends, i.group_ends);
+        extend(&mut self.industries.group_verbs, i.group_verbs);
+        extend(&mut self.industries.field_verbs, i.field_verbs);
+        extend(&mut self.industries.designating_titles, i.designating_titles);
+        extend(&mut self.industries.field_tails, i.field_tails);
+        extend(&mut self.industries.attributive_heads, i.attributive_heads);
         let k = other.tasks;
         extend(&mut self.tasks.date_endings, k.date_endings);
         extend(&mut self.tasks.standing_deadlines, k.standing_deadlines);
@@ -232,6 +260,11 @@ impl Cues {
         extend(&mut s.policy_money_words, t.policy_money_words);
         extend(&mut s.history_words, t.history_words);
         extend(&mut s.category_heads, t.category_heads);
+        extend(&mut s.generic_counted, t.generic_counted);
+        extend(&mut s.capacity_measures, t.capacity_measures);
+        extend(&mut s.facility_endings, t.facility_endings);
+        extend(&mut s.threshold_measures, t.threshold_measures);
+        extend(&mut s.subjectless, t.subjectless);
         let mut units: Vec<(String, &'static str)> = Vec::new();
         for (list, kind) in [
             (&s.ratio_units, "ratio"),

@@ -8,19 +8,14 @@
 
 use super::names::{is_generic_name, TASK_ENDINGS};
 use super::{Ctx, Section};
+use crate::cues::IndustryCues;
 use crate::doc::{parse_marker, LineKind, Scheme};
 use crate::extract::text::is_cjk;
 use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 
-/// Words that end the name of a kind of industries a section sets out to grow.
-const GROUP_ENDS: &[&str] = &["新兴产业", "未来产业"];
-/// Verbs before such a kind: `培育发展智能制造新兴产业`.
-const GROUP_VERBS: &[&str] = &["培育发展", "培育壮大", "发展壮大", "培育", "壮大", "发展"];
-/// Verbs that may open a paragraph lead besides the development verbs of `data/cues.toml`.
-const LEAD_VERBS: &[&str] = &["研发", "攻关"];
-/// Words in an item title that announce the plan's own new industries.
-const DESIGNATING_TITLES: &[&str] = &["未来产业", "新兴产业", "前沿产业"];
+// The word lists of these rules (kinds of industries, their verbs, designating titles) are in
+// `data/cues.toml`, `[industries]`.
 
 pub(crate) fn designated(ctx: &Ctx) -> Vec<Section> {
     let out = grouped_leads(ctx);
@@ -31,11 +26,12 @@ pub(crate) fn designated(ctx: &Ctx) -> Vec<Section> {
 }
 
 /// `培育发展智能制造新兴产业` in `s` → `智能制造新兴产业`.
-fn group_phrase(s: &str) -> Option<String> {
-    for end in GROUP_ENDS {
-        let Some(p) = s.find(end) else { continue };
+fn group_phrase(s: &str, cues: &IndustryCues) -> Option<String> {
+    for end in &cues.group_ends {
+        let Some(p) = s.find(end.as_str()) else { continue };
         let head = &s[..p];
-        let Some((v, at)) = GROUP_VERBS.iter().filter_map(|v| head.rfind(v).map(|a| (*v, a))).max_by_key(|x| x.1)
+        let Some((v, at)) =
+            cues.group_verbs.iter().filter_map(|v| head.rfind(v.as_str()).map(|a| (v.as_str(), a))).max_by_key(|x| x.1)
         else {
             continue;
         };
@@ -55,7 +51,7 @@ fn lead_industry(lead: &str, ctx: &Ctx) -> Option<String> {
     let mut stripped = false;
     loop {
         let before = t;
-        for v in verbs.iter().map(String::as_str).chain(LEAD_VERBS.iter().copied()) {
+        for v in verbs.iter().chain(&ctx.dicts.cues.industries.field_verbs).map(String::as_str) {
             if let Some(rest) = t.strip_prefix(v) {
                 if rest.chars().count() >= 2 {
                     t = rest;
@@ -118,7 +114,7 @@ fn grouped_leads(ctx: &Ctx) -> Vec<Section> {
         let to = doc.lines[end - 1].end;
         let body = &doc.text[from..to];
         let Some(stop) = body.find('。') else { continue };
-        let Some(group) = group_phrase(&body[..stop]) else { continue };
+        let Some(group) = group_phrase(&body[..stop], &ctx.dicts.cues.industries) else { continue };
         // Lead positions: a paragraph's start, or a paragraph glued after `。 ` by the crawl.
         let mut leads: Vec<(usize, usize, String)> = Vec::new();
         for i in hd.line + 1..end {
@@ -184,7 +180,7 @@ fn designating_items(ctx: &Ctx) -> Vec<Section> {
     for hd in &doc.headings {
         let Some(run) = hd.run_in else { continue };
         let title = &doc.text[hd.title_range.0..hd.title_range.1];
-        if hd.scheme == Scheme::Box || !DESIGNATING_TITLES.iter().any(|w| title.has(w)) {
+        if hd.scheme == Scheme::Box || !ctx.dicts.cues.industries.designating_titles.iter().any(|w| title.has(w)) {
             continue;
         }
         let l = &doc.lines[hd.line];

@@ -14,6 +14,7 @@ pub(crate) mod names;
 mod segments;
 
 use super::Ctx;
+use crate::cues::IndustryCues;
 use crate::doc::{LineKind, Scheme};
 use crate::extract::text::FindStr;
 use crate::extract::text::Has;
@@ -378,10 +379,6 @@ fn named_industries(ctx: &Ctx, h: usize, group: &str) -> Vec<Section> {
     out
 }
 
-/// What follows a field's name before `产业发展` when the field serves industry
-/// (`食品科技创新赋能产业发展`): not part of the name.
-const FIELD_TAILS: &[&str] = &["创新赋能", "赋能"];
-
 /// A plan devoted to one industry (`山东省推动智能传感器产业发展行动计划`, `…促进人工智能产业发展,
 /// 制订本行动计划。`): that field, named as the text names it less a generic `产业`.
 fn single_field(ctx: &Ctx) -> Option<Section> {
@@ -411,9 +408,8 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
                 let name = &head[begin..];
                 let name = name.trim_start_all("新一代");
                 // `加快食品科技创新赋能产业发展`: the field empowers industry, it is not one.
-                let name = FIELD_TAILS
-                    .iter()
-                    .find_map(|t| name.strip_suffix(t).filter(|r| r.chars().count() >= 3))
+                let name = (ctx.dicts.cues.industries.field_tails.iter())
+                    .find_map(|t| name.strip_suffix(t.as_str()).filter(|r| r.chars().count() >= 3))
                     .unwrap_or(name);
                 let n = name.chars().count();
                 if (2..=14).contains(&n)
@@ -515,11 +511,12 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
         for (items, classifier, pos, _) in ctx.enumerations(s).iter() {
             let pos = *pos;
             // `完善5G、集成电路等重点产业供应链体系`: the industries qualify what is worked on.
-            if attributive_classifier(classifier) {
+            if attributive_classifier(classifier, &ctx.dicts.cues.industries) {
                 continue;
             }
             let head = heads.iter().find(|h| classifier.trim().starts_with(h.as_str()));
-            let Some(group) = industry_classifier(classifier).or_else(|| head.map(|_| classifier.trim().to_string()))
+            let Some(group) = industry_classifier(classifier, &ctx.dicts.cues.industries)
+                .or_else(|| head.map(|_| classifier.trim().to_string()))
             else {
                 continue;
             };
@@ -555,16 +552,15 @@ fn enumerated_industries(ctx: &Ctx) -> Vec<Section> {
 
 /// Nouns after `产业` that make a list's industries the attribute of something else: `…等重点产业
 /// 集群`, `产业链`, `产业技术`, `产业供应链体系`.
-const ATTRIBUTIVE_HEADS: &[&str] = &["集群", "链", "技术", "供应链"];
-
-fn attributive_classifier(c: &str) -> bool {
-    c.find_str("产业").is_some_and(|p| ATTRIBUTIVE_HEADS.iter().any(|h| c[p + "产业".len()..].starts_with(h)))
+fn attributive_classifier(c: &str, cues: &IndustryCues) -> bool {
+    c.find_str("产业")
+        .is_some_and(|p| cues.attributive_heads.iter().any(|h| c[p + "产业".len()..].starts_with(h.as_str())))
 }
 
-fn industry_classifier(c: &str) -> Option<String> {
+fn industry_classifier(c: &str, cues: &IndustryCues) -> Option<String> {
     let p = c.find_str("产业")?;
     let head = &c[..p + "产业".len()];
-    if attributive_classifier(c) {
+    if attributive_classifier(c, cues) {
         return None;
     }
     let quals = ["重点", "支柱", "主导", "优势", "未来", "先导", "新兴", "特色"];
@@ -577,6 +573,23 @@ mod tests {
     fn industries(text: &str) -> Vec<String> {
         let plan = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
         plan.industries.into_iter().map(|i| i.name).collect()
+    }
+
+    /// The attributive heads are data (`data/cues.toml`, `[industries] attributive_heads`): a
+    /// noun a user adds in `--data DIR` makes a list attributive as the built-in ones do.
+    #[test]
+    fn attributive_heads_a_user_adds_are_read_as_the_built_in_ones() {
+        let dir = std::env::temp_dir().join(format!("planwatch-industry-cues-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("cues.toml"), "[industries]\nattributive_heads = [\"园区\"]\n").unwrap();
+        let dicts = crate::Dictionaries::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let cues = &dicts.cues.industries;
+        assert!(super::attributive_classifier("重点产业园区", cues));
+        assert!(!super::attributive_classifier("重点产业园区", &crate::Dictionaries::builtin().cues.industries));
+        // The built-in heads stay.
+        assert!(super::attributive_classifier("重点产业集群", cues));
+        assert!(!super::attributive_classifier("重点产业", cues));
     }
 
     #[test]

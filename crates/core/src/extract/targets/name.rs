@@ -2,6 +2,7 @@
 
 use super::quantity::Quantity;
 use super::Ctx;
+use crate::cues::TargetCues;
 use crate::extract::text::FindStr;
 use crate::extract::text::Has;
 use crate::extract::text::TrimAll;
@@ -129,7 +130,7 @@ pub(super) fn build(
     {
         qualifier = "翻番".into();
     }
-    let mut indicator = indicator_name(pre_year, post, q.kind == "ratio");
+    let mut indicator = indicator_name(pre_year, post, q.kind == "ratio", &ctx.dicts.cues.targets);
     // Nothing but a rate (`年均增长10%`, `达到60%`): the subject is the clause before, in the same
     // sentence (`建立市级财政基础研究项目资金稳定增长机制,确保年均增长10%以上`).
     let bare = indicator.trim_start_matches(['、', ',']);
@@ -137,15 +138,18 @@ pub(super) fn build(
         if let Some(subject) = previous_clause_subject(&s[..a]) {
             indicator = format!("{subject}{bare}");
         }
-    } else if bare.chars().count() <= 6 && CAPACITY_MEASURES.iter().any(|w| bare.ends_with(w)) {
+    } else if bare.chars().count() <= 6
+        && ctx.dicts.cues.targets.capacity_measures.iter().any(|w| bare.ends_with(w.as_str()))
+    {
         // `建设省级公共互连接入区,接入能力10000M以上`: the capacity of the facility just built.
-        if let Some(subject) =
-            previous_clause_subject(&s[..a]).filter(|x| FACILITY_ENDINGS.iter().any(|e| x.ends_with(e)))
+        if let Some(subject) = previous_clause_subject(&s[..a])
+            .filter(|x| ctx.dicts.cues.targets.facility_endings.iter().any(|e| x.ends_with(e.as_str())))
         {
             indicator = format!("{subject}{bare}");
         }
     }
-    if let Some(purpose) = purpose_clause(s, b).filter(|_| GENERIC_COUNTED.contains(&indicator.as_str())) {
+    if let Some(purpose) = purpose_clause(s, b).filter(|_| ctx.dicts.cues.targets.generic_counted.contains(&indicator))
+    {
         // `选择不少于1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”的企业.
         indicator = format!("{purpose}的{indicator}");
     }
@@ -221,7 +225,7 @@ const COUNTING_ADVERBS: &[&str] = &["每年", "累计", "年均", "持续", "逐
 /// The indicator a figure measures: the noun phrase after it (`突破30项前沿关键核心技术`,
 /// `培育20家具有行业影响力的…企业`), else the one before it (`科技型企业超过4.5万家`), with the
 /// verbs of the goal left out except counting adverbs (`每年新增`, `累计建设`).
-fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
+fn indicator_name(pre_year: &str, post: &str, ratio: bool, cues: &TargetCues) -> String {
     let post_noun = post.trim_start_all("的").trim();
     let post_noun =
         post_noun.trim_end_matches(|c: char| !is_cjk(c) && c != ')' && c != '”' && !c.is_ascii_alphanumeric());
@@ -245,7 +249,7 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
         // `产值超10亿元的行业龙头企业` → 行业龙头企业产值: a threshold of a measure measures the
         // entity it qualifies (a next item's `和产值` is cut off).
         if post.starts_with('的') {
-            if let Some(m) = THRESHOLD_MEASURES.iter().find(|m| pre_noun.ends_with(**m)) {
+            if let Some(m) = cues.threshold_measures.iter().find(|m| pre_noun.ends_with(m.as_str())) {
                 let entity = post_noun.strip_suffix(m).and_then(|e| e.strip_suffix('和')).unwrap_or(post_noun);
                 if entity.chars().filter(|c| is_cjk(*c)).count() >= 2 {
                     return format!("{entity}{m}");
@@ -312,9 +316,6 @@ fn indicator_name(pre_year: &str, post: &str, ratio: bool) -> String {
     pre_noun
 }
 
-/// Counted nouns too generic to name an indicator alone.
-const GENERIC_COUNTED: &[&str] = &["企业", "单位", "项目", "园区"];
-
 /// The clause after a figure's segment that says what the counted do, when it closes the
 /// sentence: `…1000家企业,实施“工业数据采集专项行动”。` → 实施“工业数据采集专项行动”.
 fn purpose_clause(s: &str, b: usize) -> Option<&str> {
@@ -326,14 +327,6 @@ fn purpose_clause(s: &str, b: usize) -> Option<&str> {
         && !rest[end..].starts_with(','))
     .then_some(clause)
 }
-
-/// Measures of a facility's capacity, named without the facility: `接入能力`, `带宽可用性`.
-const CAPACITY_MEASURES: &[&str] = &["能力", "可用性", "利用率", "覆盖率"];
-/// Endings of a facility a clause builds, whose capacity the next clause measures.
-const FACILITY_ENDINGS: &[&str] = &["区", "中心", "平台", "网络", "系统", "基地", "设施", "节点"];
-
-/// Measures whose threshold qualifies an entity: `产值超10亿元的企业`.
-const THRESHOLD_MEASURES: &[&str] = &["主营业务收入", "营业收入", "销售收入", "产值", "营收", "收入", "市值"];
 
 /// Whether `s` holds a list (`、`, `,`) outside quotes.
 fn unquoted_list(s: &str) -> bool {
@@ -566,14 +559,11 @@ pub(super) fn carry_subjects(targets: &mut [Target], sentence_of: &[usize], same
     }
 }
 
-/// Activities that name no subject of their own (`实现20家以上应用示范`).
-const SUBJECTLESS: &[&str] = &["应用示范", "示范应用", "试点示范", "推广应用", "规模化应用"];
-
 /// A subjectless activity in a section headed by what it is about (`(二)智能服务机器人。…实现20家
 /// 以上应用示范`) takes that subject: 智能服务机器人应用示范. Only a heading that names a product
 /// or field, no verb before it and no task after it, is a subject.
 pub(super) fn section_subjects(ctx: &Ctx, at: usize, targets: &mut [Target]) {
-    if !targets.iter().any(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+    if !targets.iter().any(|t| ctx.dicts.cues.targets.subjectless.contains(&t.indicator)) {
         return;
     }
     let doc = ctx.doc;
@@ -583,7 +573,7 @@ pub(super) fn section_subjects(ctx: &Ctx, at: usize, targets: &mut [Target]) {
     if !crate::extract::industries::names::is_industry_label(title, &ctx.dicts.cues.industries) {
         return;
     }
-    for t in targets.iter_mut().filter(|t| SUBJECTLESS.contains(&t.indicator.as_str())) {
+    for t in targets.iter_mut().filter(|t| ctx.dicts.cues.targets.subjectless.contains(&t.indicator)) {
         t.indicator = format!("{title}{}", t.indicator);
     }
 }
@@ -755,6 +745,30 @@ mod tests {
         let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.as_str();
         assert_eq!(name(5.0), "链主企业营收");
         assert_eq!(name(3000.0), "“专精特新、单项冠军”的成长型企业营收");
+    }
+
+    /// The threshold measures are data (`data/cues.toml`, `[targets] threshold_measures`): a
+    /// word a user adds in `--data DIR` is read as one, and the built-in words stay.
+    #[test]
+    fn threshold_measures_a_user_adds_are_read_as_the_built_in_ones() {
+        let dir = std::env::temp_dir().join(format!("planwatch-threshold-cues-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("cues.toml"), "[targets]\nthreshold_measures = [\"利润\"]\n").unwrap();
+        let dicts = crate::Dictionaries::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let text = "一、主要目标\n到2026年,培育利润超5亿元的链主企业和利润3000万元以上的成长型企业。\n";
+        let extended = crate::Options { dicts: std::sync::Arc::new(dicts), ..crate::Options::default() };
+        let plan = crate::extract(text.as_bytes(), "t.txt", &extended).unwrap();
+        let name = |v: f64| plan.targets.iter().find(|t| t.value == v).unwrap().indicator.clone();
+        assert_eq!(name(5.0), "链主企业利润");
+        assert_eq!(name(3000.0), "成长型企业利润");
+        // The built-in measures stay.
+        let text2 = "一、主要目标\n到2026年,培育营收超5亿元的链主企业和营收3000万元以上的成长型企业。\n";
+        let plan2 = crate::extract(text2.as_bytes(), "t.txt", &extended).unwrap();
+        assert_eq!(plan2.targets.iter().find(|t| t.value == 5.0).unwrap().indicator, "链主企业营收");
+        // Without the word, the threshold is no measure of the entity.
+        let builtin = crate::extract(text.as_bytes(), "t.txt", &crate::Options::default()).unwrap();
+        assert_ne!(builtin.targets.iter().find(|t| t.value == 5.0).unwrap().indicator, "链主企业利润");
     }
 
     /// A money magnitude sizes the carriers it qualifies, in the fields its clause opens with.

@@ -457,6 +457,21 @@ impl RegionIndex {
     }
 }
 
+/// The dictionaries a data directory holding only `cues_toml` as `cues.toml` gives (tests of
+/// the word lists a user extends with `--data DIR`). Each call uses a directory of its own:
+/// tests run in parallel in one process.
+#[cfg(test)]
+pub(crate) fn with_user_cues(cues_toml: &str) -> Dictionaries {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("planwatch-user-cues-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    std::fs::write(dir.join("cues.toml"), cues_toml).expect("cues.toml written");
+    let dicts = Dictionaries::load(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    dicts.expect("the user's cues.toml loads")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

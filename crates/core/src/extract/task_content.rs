@@ -366,11 +366,7 @@ mod tests {
 
     #[test]
     fn a_data_directory_adds_deadline_words() {
-        let dir = std::env::temp_dir().join(format!("planwatch-task-cues-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("cues.toml"), "[tasks]\nstanding_deadlines = [\"分步实施\"]\n").unwrap();
-        let dicts = Dictionaries::load(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).ok();
+        let dicts = crate::dict::with_user_cues("[tasks]\nstanding_deadlines = [\"分步实施\"]\n");
         assert_eq!(deadline("分步实施改造", &dicts.cues.tasks, None).as_deref(), Some("分步实施"));
         assert_eq!(deadline("分步实施改造", &Dictionaries::builtin().cues.tasks, None), None);
         // The built-in words stay.

@@ -579,11 +579,7 @@ mod tests {
     /// noun a user adds in `--data DIR` makes a list attributive as the built-in ones do.
     #[test]
     fn attributive_heads_a_user_adds_are_read_as_the_built_in_ones() {
-        let dir = std::env::temp_dir().join(format!("planwatch-industry-cues-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("cues.toml"), "[industries]\nattributive_heads = [\"园区\"]\n").unwrap();
-        let dicts = crate::Dictionaries::load(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).ok();
+        let dicts = crate::dict::with_user_cues("[industries]\nattributive_heads = [\"园区\"]\n");
         let cues = &dicts.cues.industries;
         assert!(super::attributive_classifier("重点产业园区", cues));
         assert!(!super::attributive_classifier("重点产业园区", &crate::Dictionaries::builtin().cues.industries));

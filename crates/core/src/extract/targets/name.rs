@@ -751,11 +751,7 @@ mod tests {
     /// word a user adds in `--data DIR` is read as one, and the built-in words stay.
     #[test]
     fn threshold_measures_a_user_adds_are_read_as_the_built_in_ones() {
-        let dir = std::env::temp_dir().join(format!("planwatch-threshold-cues-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("cues.toml"), "[targets]\nthreshold_measures = [\"利润\"]\n").unwrap();
-        let dicts = crate::Dictionaries::load(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).ok();
+        let dicts = crate::dict::with_user_cues("[targets]\nthreshold_measures = [\"利润\"]\n");
         let text = "一、主要目标\n到2026年,培育利润超5亿元的链主企业和利润3000万元以上的成长型企业。\n";
         let extended = crate::Options { dicts: std::sync::Arc::new(dicts), ..crate::Options::default() };
         let plan = crate::extract(text.as_bytes(), "t.txt", &extended).unwrap();

@@ -39,20 +39,16 @@ pub struct LedgerCues {
     pub addition_words: Vec<String>,
     /// Changes, for shares and rates (`下降13.5%`).
     pub change_words: Vec<String>,
-    /// One automaton over all the words above, built on first use: most targets hold none of
-    /// them, which it says in one pass instead of a search per word.
+    /// One automaton over all the words above (built by [`Cues::merge`]): most targets hold
+    /// none of them, which it says in one pass instead of a search per word.
     #[serde(skip)]
-    any_word: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+    any_word: Option<aho_corasick::AhoCorasick>,
 }
 
 impl LedgerCues {
     /// Whether `s` may hold one of the words: false only when it holds none (a pre-test).
     pub fn may_hold_a_word(&self, s: &str) -> bool {
-        let ac = self.any_word.get_or_init(|| {
-            let words = self.growth_words.iter().chain(&self.addition_words).chain(&self.change_words);
-            aho_corasick::AhoCorasick::new(words.filter(|w| !w.is_empty())).ok()
-        });
-        ac.as_ref().is_none_or(|ac| ac.is_match(s))
+        self.any_word.as_ref().is_none_or(|ac| ac.is_match(s))
     }
 }
 
@@ -231,6 +227,12 @@ impl Cues {
         extend(&mut self.ledger.growth_words, l.growth_words);
         extend(&mut self.ledger.addition_words, l.addition_words);
         extend(&mut self.ledger.change_words, l.change_words);
+        let all: Vec<String> = [&self.ledger.growth_words, &self.ledger.addition_words, &self.ledger.change_words]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        self.ledger.any_word = Some(matcher(&all));
         let i = other.industries;
         extend(&mut self.industries.development_verbs, i.development_verbs);
         extend(&mut self.industries.name_tails, i.name_tails);

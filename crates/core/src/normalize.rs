@@ -286,25 +286,9 @@ fn spaced_figure(src: &str, i: usize, prev_cjk: bool) -> bool {
     (prev_cjk && next.is_ascii_digit()) || (prev_figure && is_cjk(next))
 }
 
-/// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
-/// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
-#[cfg(test)]
-fn may_edit(b: u8) -> bool {
-    (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
-}
-
-/// The end of the run of bytes from `i` that [`clean`] copies unchanged: the first character
-/// that may need an edit. Of the U+00xx, U+20xx and U+30xx characters only a few do (`\u{A0}`,
-/// the spaces and zero-width marks of U+2002–U+200D, U+2028/2029/202F, `\u{3000}`); the
-/// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
-/// byte is followed by its whole character.
-#[cfg(test)]
-fn unchanged_run_end(bytes: &[u8], j: usize) -> usize {
-    run_end(&mut crate::bytescan::Stops::with_windows(edit_stops), bytes, j)
-}
-
-/// [`unchanged_run_end`] with the scanner of the whole pass: the next stops in the current
-/// 64-byte window cost a bit scan each, not a new window test.
+/// The end of the run of bytes from `j` that [`clean`] copies unchanged: the first character
+/// that may need an edit (see [`edit_stops`]), with the scanner of the whole pass: the next
+/// stops in the current 64-byte window cost a bit scan each, not a new window test.
 #[inline]
 fn run_end(stops: &mut crate::bytescan::Stops<impl Fn(&[u8], usize) -> u64>, bytes: &[u8], j: usize) -> usize {
     stops.next(bytes, j).unwrap_or(bytes.len())
@@ -358,25 +342,6 @@ fn fullwidth_ascii(b1: u8, b2: u8) -> Option<u8> {
         (0xBD, 0x80..=0x9E) => Some(b2 - 0x20),
         _ => None,
     }
-}
-
-/// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
-/// normalisation leaves as it is (a lead byte shared with edited characters), else None.
-#[cfg(test)]
-fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
-    let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
-    match bytes[j] {
-        0xC2 => (b1 != 0xA0).then_some(2),
-        0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
-        0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
-        _ => None,
-    }
-}
-
-/// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
-#[cfg(test)]
-fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
-    crate::bytescan::find_byte(bytes, from, may_edit)
 }
 
 /// Pass 1: line breaks, widths, bookmarks and pinyin debris.
@@ -677,6 +642,40 @@ fn same_char_boundaries(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The stop test of `clean` before its 64-byte windows, kept as the reference of
+    // `edit_stops` and `run_end`.
+    /// Whether byte `b` may start an edit of [`clean`]: line breaks, bookmarks, pinyin brackets,
+    /// spaces, and the lead bytes of the U+00xx, U+20xx, U+30xx and U+FExx/U+FFxx forms.
+    fn may_edit(b: u8) -> bool {
+        (b == b'\r') | (b == b'[') | (b == b'(') | (b == b' ') | (b == 0xC2) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF)
+    }
+
+    /// The end of the run of bytes from `i` that [`clean`] copies unchanged: the first character
+    /// that may need an edit. Of the U+00xx, U+20xx and U+30xx characters only a few do (`\u{A0}`,
+    /// the spaces and zero-width marks of U+2002–U+200D, U+2028/2029/202F, `\u{3000}`); the
+    /// frequent others (`、`, `。`, `《`, `—`, `“`) stay in the run. `bytes` are a `str`'s, so a lead
+    /// byte is followed by its whole character.
+    fn unchanged_run_end(bytes: &[u8], j: usize) -> usize {
+        run_end(&mut crate::bytescan::Stops::with_windows(edit_stops), bytes, j)
+    }
+
+    /// At a byte `MAY_EDIT` marks: the length of the UTF-8 sequence starting there when it is one
+    /// normalisation leaves as it is (a lead byte shared with edited characters), else None.
+    fn kept_sequence_len(bytes: &[u8], j: usize) -> Option<usize> {
+        let (b1, b2) = (bytes.get(j + 1).copied().unwrap_or(0), bytes.get(j + 2).copied().unwrap_or(0));
+        match bytes[j] {
+            0xC2 => (b1 != 0xA0).then_some(2),
+            0xE2 => (!(b1 == 0x80 && (matches!(b2, 0x82..=0x8D | 0xA8 | 0xA9 | 0xAF)))).then_some(3),
+            0xE3 => (!(b1 == 0x80 && b2 == 0x80)).then_some(3),
+            _ => None,
+        }
+    }
+
+    /// The first byte at or after `from` that [`may_edit`] accepts, 32 bytes at a time.
+    fn next_may_edit(bytes: &[u8], from: usize) -> Option<usize> {
+        crate::bytescan::find_byte(bytes, from, may_edit)
+    }
 
     fn roundtrip(src: &str, norm: &NormText, needle: &str) -> String {
         let s = norm.text.find(needle).unwrap_or_else(|| panic!("{needle} not in {}", norm.text));

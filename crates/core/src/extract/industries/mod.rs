@@ -408,7 +408,9 @@ fn single_field(ctx: &Ctx) -> Option<Section> {
                 let name = &head[begin..];
                 let name = name.trim_start_all("新一代");
                 // `加快食品科技创新赋能产业发展`: the field empowers industry, it is not one.
-                let name = (ctx.dicts.cues.industries.field_tails.iter())
+                let tails = &ctx.dicts.cues.industries.field_tails;
+                let name = tails
+                    .iter()
                     .find_map(|t| name.strip_suffix(t.as_str()).filter(|r| r.chars().count() >= 3))
                     .unwrap_or(name);
                 let n = name.chars().count();
